@@ -74,7 +74,8 @@ pub(crate) fn sdk(versions: &[Version<'_>], options: &CrateOptions) -> String {
         rt_version = options.runtime_version,
     );
     out.push_str(
-        "# A feature per API version and per workload; a type is compiled when both are on.\n\
+        "# A feature per API version and per workload; a type is compiled when both are on, an\n\
+         # operation with the workloads of its types (or of its path, for shared types).\n\
          # Every workload turns on `core`, the types several workloads share.\n",
     );
     let defaults = modules

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /accessReviews`: List accessReviews
 /// - `POST /accessReviews`: Create accessReview
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct AccessReviews(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl AccessReviews {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -102,6 +104,7 @@ impl AccessReviews {
             )
     }
     /// `/accessReviews/{reviewId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, review_id: &str) -> AccessReviewsItem {
         AccessReviewsItem(self.0.clone().key(review_id))
     }
@@ -111,8 +114,10 @@ impl AccessReviews {
 /// - `GET /accessReviews/{reviewId}`: Get accessReview
 /// - `PATCH /accessReviews/{reviewId}`: Update accessReview
 /// - `DELETE /accessReviews/{reviewId}`: Delete accessReview
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct AccessReviewsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl AccessReviewsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -214,6 +219,7 @@ impl AccessReviewsItem {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -253,6 +259,7 @@ impl AccessReviewsItem {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-apply?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn apply_decisions(
         &self,
     ) -> graph_rt::Request<
@@ -284,10 +291,12 @@ impl AccessReviewsItem {
             )
     }
     /// `/accessReviews/{reviewId}/decisions`
+    #[cfg(feature = "identity_governance")]
     pub fn decisions(&self) -> AccessReviewsItemDecisions {
         AccessReviewsItemDecisions(self.0.clone().literal("decisions"))
     }
     /// `/accessReviews/{reviewId}/myDecisions`
+    #[cfg(feature = "identity_governance")]
     pub fn my_decisions(&self) -> AccessReviewsItemMyDecisions {
         AccessReviewsItemMyDecisions(self.0.clone().literal("myDecisions"))
     }
@@ -300,6 +309,7 @@ impl AccessReviewsItem {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-reset?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn reset_decisions(
         &self,
     ) -> graph_rt::Request<
@@ -331,6 +341,7 @@ impl AccessReviewsItem {
             )
     }
     /// `/accessReviews/{reviewId}/reviewers`
+    #[cfg(feature = "identity_governance")]
     pub fn reviewers(&self) -> AccessReviewsItemReviewers {
         AccessReviewsItemReviewers(self.0.clone().literal("reviewers"))
     }
@@ -343,6 +354,7 @@ impl AccessReviewsItem {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-sendreminder?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn send_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -382,6 +394,7 @@ impl AccessReviewsItem {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-stop?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn stop(
         &self,
     ) -> graph_rt::Request<
@@ -416,8 +429,10 @@ impl AccessReviewsItem {
 /// `/accessReviews/{reviewId}/decisions`
 ///
 /// - `GET /accessReviews/{reviewId}/decisions`: List accessReview decisions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct AccessReviewsItemDecisions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl AccessReviewsItemDecisions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -472,8 +487,10 @@ impl AccessReviewsItemDecisions {
 /// `/accessReviews/{reviewId}/myDecisions`
 ///
 /// - `GET /accessReviews/{reviewId}/myDecisions`: List my accessReview decisions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct AccessReviewsItemMyDecisions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl AccessReviewsItemMyDecisions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -521,8 +538,10 @@ impl AccessReviewsItemMyDecisions {
 ///
 /// - `GET /accessReviews/{reviewId}/reviewers`: List accessReview reviewers
 /// - `POST /accessReviews/{reviewId}/reviewers`: Add accessReview reviewer
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct AccessReviewsItemReviewers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl AccessReviewsItemReviewers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -538,7 +557,7 @@ impl AccessReviewsItemReviewers {
     /// - Application: `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-listreviewers?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity_governance")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -582,7 +601,7 @@ impl AccessReviewsItemReviewers {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-addreviewer?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity_governance")]
     pub fn create(
         &self,
         body: &super::super::UserIdentity,
@@ -616,6 +635,7 @@ impl AccessReviewsItemReviewers {
             )
     }
     /// `/accessReviews/{reviewId}/reviewers/{userId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, user_id: &str) -> AccessReviewsItemReviewersItem {
         AccessReviewsItemReviewersItem(self.0.clone().key(user_id))
     }
@@ -623,8 +643,10 @@ impl AccessReviewsItemReviewers {
 /// `/accessReviews/{reviewId}/reviewers/{userId}`
 ///
 /// - `DELETE /accessReviews/{reviewId}/reviewers/{userId}`: Remove accessReview reviewer
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct AccessReviewsItemReviewersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl AccessReviewsItemReviewersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -640,6 +662,7 @@ impl AccessReviewsItemReviewersItem {
     /// - Application: `AccessReview.ReadWrite.Membership`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-removereviewer?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

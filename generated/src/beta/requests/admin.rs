@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/admin`
+#[cfg(any(feature = "core", feature = "device_management"))]
 #[derive(Debug, Clone)]
 pub struct Admin(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "device_management"))]
 impl Admin {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,17 +15,21 @@ impl Admin {
         &self.0
     }
     /// `/admin/serviceAnnouncement`
+    #[cfg(feature = "core")]
     pub fn service_announcement(&self) -> AdminServiceAnnouncement {
         AdminServiceAnnouncement(self.0.clone().literal("serviceAnnouncement"))
     }
     /// `/admin/windows`
+    #[cfg(feature = "device_management")]
     pub fn windows(&self) -> AdminWindows {
         AdminWindows(self.0.clone().literal("windows"))
     }
 }
 /// `/admin/serviceAnnouncement`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncement(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31,16 +37,19 @@ impl AdminServiceAnnouncement {
         &self.0
     }
     /// `/admin/serviceAnnouncement/healthOverviews`
+    #[cfg(feature = "core")]
     pub fn health_overviews(&self) -> AdminServiceAnnouncementHealthOverviews {
         AdminServiceAnnouncementHealthOverviews(
             self.0.clone().literal("healthOverviews"),
         )
     }
     /// `/admin/serviceAnnouncement/issues`
+    #[cfg(feature = "core")]
     pub fn issues(&self) -> AdminServiceAnnouncementIssues {
         AdminServiceAnnouncementIssues(self.0.clone().literal("issues"))
     }
     /// `/admin/serviceAnnouncement/messages`
+    #[cfg(feature = "core")]
     pub fn messages(&self) -> AdminServiceAnnouncementMessages {
         AdminServiceAnnouncementMessages(self.0.clone().literal("messages"))
     }
@@ -48,8 +57,10 @@ impl AdminServiceAnnouncement {
 /// `/admin/serviceAnnouncement/healthOverviews`
 ///
 /// - `GET /admin/serviceAnnouncement/healthOverviews`: List healthOverviews
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncementHealthOverviews(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncementHealthOverviews {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -94,6 +105,7 @@ impl AdminServiceAnnouncementHealthOverviews {
             )
     }
     /// `/admin/serviceAnnouncement/healthOverviews/{ServiceName}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         service_name: &str,
@@ -104,8 +116,10 @@ impl AdminServiceAnnouncementHealthOverviews {
 /// `/admin/serviceAnnouncement/healthOverviews/{ServiceName}`
 ///
 /// - `GET /admin/serviceAnnouncement/healthOverviews/{ServiceName}`: Get serviceHealth
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncementHealthOverviewsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncementHealthOverviewsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -153,8 +167,10 @@ impl AdminServiceAnnouncementHealthOverviewsItem {
 /// `/admin/serviceAnnouncement/issues`
 ///
 /// - `GET /admin/serviceAnnouncement/issues`: List issues
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncementIssues(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncementIssues {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -199,6 +215,7 @@ impl AdminServiceAnnouncementIssues {
             )
     }
     /// `/admin/serviceAnnouncement/issues/{serviceHealthIssueId}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         service_health_issue_id: &str,
@@ -209,8 +226,10 @@ impl AdminServiceAnnouncementIssues {
 /// `/admin/serviceAnnouncement/issues/{serviceHealthIssueId}`
 ///
 /// - `GET /admin/serviceAnnouncement/issues/{serviceHealthIssueId}`: Get serviceHealthIssue
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncementIssuesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncementIssuesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -263,6 +282,7 @@ impl AdminServiceAnnouncementIssuesItem {
     /// - Application: `ServiceHealth.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/servicehealthissue-incidentreport?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn incident_report(
         &self,
     ) -> graph_rt::Request<
@@ -294,8 +314,10 @@ impl AdminServiceAnnouncementIssuesItem {
 /// `/admin/serviceAnnouncement/messages`
 ///
 /// - `GET /admin/serviceAnnouncement/messages`: List messages
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncementMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncementMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -347,6 +369,7 @@ impl AdminServiceAnnouncementMessages {
     /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-archive?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn archive(
         &self,
         body: &super::super::ArchiveBody,
@@ -380,6 +403,7 @@ impl AdminServiceAnnouncementMessages {
     /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-favorite?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn favorite(
         &self,
         body: &super::super::FavoriteBody,
@@ -413,6 +437,7 @@ impl AdminServiceAnnouncementMessages {
     /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-markread?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn mark_read(
         &self,
         body: &super::super::MarkReadBody,
@@ -446,6 +471,7 @@ impl AdminServiceAnnouncementMessages {
     /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-markunread?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn mark_unread(
         &self,
         body: &super::super::MarkUnreadBody,
@@ -479,6 +505,7 @@ impl AdminServiceAnnouncementMessages {
     /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-unarchive?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn unarchive(
         &self,
         body: &super::super::UnarchiveBody,
@@ -512,6 +539,7 @@ impl AdminServiceAnnouncementMessages {
     /// - Delegated (work or school account): `ServiceMessageViewpoint.Write`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceupdatemessage-unfavorite?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn unfavorite(
         &self,
         body: &super::super::UnfavoriteBody,
@@ -538,6 +566,7 @@ impl AdminServiceAnnouncementMessages {
             )
     }
     /// `/admin/serviceAnnouncement/messages/{serviceUpdateMessageId}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         service_update_message_id: &str,
@@ -550,8 +579,10 @@ impl AdminServiceAnnouncementMessages {
 /// `/admin/serviceAnnouncement/messages/{serviceUpdateMessageId}`
 ///
 /// - `GET /admin/serviceAnnouncement/messages/{serviceUpdateMessageId}`: Get serviceUpdateMessage
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdminServiceAnnouncementMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdminServiceAnnouncementMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -597,8 +628,10 @@ impl AdminServiceAnnouncementMessagesItem {
     }
 }
 /// `/admin/windows`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindows(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -606,13 +639,16 @@ impl AdminWindows {
         &self.0
     }
     /// `/admin/windows/updates`
+    #[cfg(feature = "device_management")]
     pub fn updates(&self) -> AdminWindowsUpdates {
         AdminWindowsUpdates(self.0.clone().literal("updates"))
     }
 }
 /// `/admin/windows/updates`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -620,21 +656,26 @@ impl AdminWindowsUpdates {
         &self.0
     }
     /// `/admin/windows/updates/catalog`
+    #[cfg(feature = "device_management")]
     pub fn catalog(&self) -> AdminWindowsUpdatesCatalog {
         AdminWindowsUpdatesCatalog(self.0.clone().literal("catalog"))
     }
     /// `/admin/windows/updates/deployments`
+    #[cfg(feature = "device_management")]
     pub fn deployments(&self) -> AdminWindowsUpdatesDeployments {
         AdminWindowsUpdatesDeployments(self.0.clone().literal("deployments"))
     }
     /// `/admin/windows/updates/updatableAssets`
+    #[cfg(feature = "device_management")]
     pub fn updatable_assets(&self) -> AdminWindowsUpdatesUpdatableAssets {
         AdminWindowsUpdatesUpdatableAssets(self.0.clone().literal("updatableAssets"))
     }
 }
 /// `/admin/windows/updates/catalog`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesCatalog(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesCatalog {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -642,6 +683,7 @@ impl AdminWindowsUpdatesCatalog {
         &self.0
     }
     /// `/admin/windows/updates/catalog/entries`
+    #[cfg(feature = "device_management")]
     pub fn entries(&self) -> AdminWindowsUpdatesCatalogEntries {
         AdminWindowsUpdatesCatalogEntries(self.0.clone().literal("entries"))
     }
@@ -649,8 +691,10 @@ impl AdminWindowsUpdatesCatalog {
 /// `/admin/windows/updates/catalog/entries`
 ///
 /// - `GET /admin/windows/updates/catalog/entries`: List entries
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesCatalogEntries(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesCatalogEntries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -699,8 +743,10 @@ impl AdminWindowsUpdatesCatalogEntries {
 ///
 /// - `GET /admin/windows/updates/deployments`: List deployments
 /// - `POST /admin/windows/updates/deployments`: Create deployment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesDeployments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesDeployments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -784,6 +830,7 @@ impl AdminWindowsUpdatesDeployments {
             )
     }
     /// `/admin/windows/updates/deployments/{deploymentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, deployment_id: &str) -> AdminWindowsUpdatesDeploymentsItem {
         AdminWindowsUpdatesDeploymentsItem(self.0.clone().key(deployment_id))
     }
@@ -793,8 +840,10 @@ impl AdminWindowsUpdatesDeployments {
 /// - `GET /admin/windows/updates/deployments/{deploymentId}`: Get deployment
 /// - `PATCH /admin/windows/updates/deployments/{deploymentId}`: Update deployment
 /// - `DELETE /admin/windows/updates/deployments/{deploymentId}`: Delete deployment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesDeploymentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesDeploymentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -886,6 +935,7 @@ impl AdminWindowsUpdatesDeploymentsItem {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deployment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -914,13 +964,16 @@ impl AdminWindowsUpdatesDeploymentsItem {
             )
     }
     /// `/admin/windows/updates/deployments/{deploymentId}/audience`
+    #[cfg(feature = "device_management")]
     pub fn audience(&self) -> AdminWindowsUpdatesDeploymentsItemAudience {
         AdminWindowsUpdatesDeploymentsItemAudience(self.0.clone().literal("audience"))
     }
 }
 /// `/admin/windows/updates/deployments/{deploymentId}/audience`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesDeploymentsItemAudience(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesDeploymentsItemAudience {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -928,12 +981,14 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
         &self.0
     }
     /// `/admin/windows/updates/deployments/{deploymentId}/audience/exclusions`
+    #[cfg(feature = "device_management")]
     pub fn exclusions(&self) -> AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
         AdminWindowsUpdatesDeploymentsItemAudienceExclusions(
             self.0.clone().literal("exclusions"),
         )
     }
     /// `/admin/windows/updates/deployments/{deploymentId}/audience/members`
+    #[cfg(feature = "device_management")]
     pub fn members(&self) -> AdminWindowsUpdatesDeploymentsItemAudienceMembers {
         AdminWindowsUpdatesDeploymentsItemAudienceMembers(
             self.0.clone().literal("members"),
@@ -948,6 +1003,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-updateaudience?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update_audience(
         &self,
         body: &super::super::UpdateAudienceBody,
@@ -986,6 +1042,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deploymentaudience-updateaudiencebyid?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update_audience_by_id(
         &self,
         body: &super::super::UpdateAudienceByIdBody,
@@ -1019,10 +1076,12 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
 /// `/admin/windows/updates/deployments/{deploymentId}/audience/exclusions`
 ///
 /// - `GET /admin/windows/updates/deployments/{deploymentId}/audience/exclusions`: List deployment audience exclusions
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesDeploymentsItemAudienceExclusions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1070,10 +1129,12 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
 /// `/admin/windows/updates/deployments/{deploymentId}/audience/members`
 ///
 /// - `GET /admin/windows/updates/deployments/{deploymentId}/audience/members`: List deployment audience members
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesDeploymentsItemAudienceMembers(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1122,8 +1183,10 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
 ///
 /// - `GET /admin/windows/updates/updatableAssets`: List updatableAssets
 /// - `POST /admin/windows/updates/updatableAssets`: Create updatableAssetGroup
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesUpdatableAssets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesUpdatableAssets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1215,6 +1278,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-enrollassets?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn enroll_assets(
         &self,
         body: &super::super::EnrollAssetsBody,
@@ -1253,6 +1317,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-enrollassetsbyid?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn enroll_assets_by_id(
         &self,
         body: &super::super::EnrollAssetsByIdBody,
@@ -1291,6 +1356,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-unenrollassets?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn unenroll_assets(
         &self,
         body: &super::super::UnenrollAssetsBody,
@@ -1329,6 +1395,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableasset-unenrollassetsbyid?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn unenroll_assets_by_id(
         &self,
         body: &super::super::UnenrollAssetsByIdBody,
@@ -1359,6 +1426,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
             )
     }
     /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         azure_ad_device_id: &str,
@@ -1370,8 +1438,10 @@ impl AdminWindowsUpdatesUpdatableAssets {
 ///
 /// - `GET /admin/windows/updates/updatableAssets/{azureADDeviceId}`: Get azureADDevice
 /// - `DELETE /admin/windows/updates/updatableAssets/{azureADDeviceId}`: Delete azureADDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesUpdatableAssetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1424,6 +1494,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-azureaddevice-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1460,6 +1531,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-addmembers?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn add_members(
         &self,
         body: &super::super::AddMembersBody,
@@ -1498,6 +1570,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-addmembersbyid?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn add_members_by_id(
         &self,
         body: &super::super::AddMembersByIdBody,
@@ -1536,6 +1609,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-removemembers?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn remove_members(
         &self,
         body: &super::super::RemoveMembersBody,
@@ -1574,6 +1648,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     /// - Application: `WindowsUpdates.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-updatableassetgroup-removemembersbyid?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn remove_members_by_id(
         &self,
         body: &super::super::RemoveMembersByIdBody,
@@ -1604,6 +1679,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
             )
     }
     /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}/microsoft.graph.windowsUpdates.updatableAssetGroup`
+    #[cfg(feature = "device_management")]
     pub fn updatable_asset_group(
         &self,
     ) -> AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroup {
@@ -1613,10 +1689,12 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     }
 }
 /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}/microsoft.graph.windowsUpdates.updatableAssetGroup`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroup(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroup {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1624,6 +1702,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroup {
         &self.0
     }
     /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}/microsoft.graph.windowsUpdates.updatableAssetGroup/members`
+    #[cfg(feature = "device_management")]
     pub fn members(
         &self,
     ) -> AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
@@ -1635,10 +1714,12 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroup {
 /// `/admin/windows/updates/updatableAssets/{azureADDeviceId}/microsoft.graph.windowsUpdates.updatableAssetGroup/members`
 ///
 /// - `GET /admin/windows/updates/updatableAssets/{updatableAssetGroupId}/microsoft.graph.windowsUpdates.updatableAssetGroup/members`: List updatable asset group members
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

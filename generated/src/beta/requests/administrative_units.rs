@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /administrativeUnits`: List administrativeUnits
 /// - `POST /administrativeUnits`: Create administrativeUnit
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnits(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnits {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -144,6 +146,7 @@ impl AdministrativeUnits {
             )
     }
     /// `/administrativeUnits/{Id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> AdministrativeUnitsItem {
         AdministrativeUnitsItem(self.0.clone().key(id))
     }
@@ -153,8 +156,10 @@ impl AdministrativeUnits {
 /// - `GET /administrativeUnits/{id}`: Get administrativeUnit
 /// - `PATCH /administrativeUnits/{id}`: Update administrativeunit
 /// - `DELETE /administrativeUnits/{id}`: Delete administrativeUnit
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -260,6 +265,7 @@ impl AdministrativeUnitsItem {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -291,14 +297,17 @@ impl AdministrativeUnitsItem {
             )
     }
     /// `/administrativeUnits/{Id}/extensions`
+    #[cfg(feature = "core")]
     pub fn extensions(&self) -> AdministrativeUnitsItemExtensions {
         AdministrativeUnitsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/administrativeUnits/{Id}/members`
+    #[cfg(feature = "core")]
     pub fn members(&self) -> AdministrativeUnitsItemMembers {
         AdministrativeUnitsItemMembers(self.0.clone().literal("members"))
     }
     /// `/administrativeUnits/{Id}/scopedRoleMembers`
+    #[cfg(feature = "core")]
     pub fn scoped_role_members(&self) -> AdministrativeUnitsItemScopedRoleMembers {
         AdministrativeUnitsItemScopedRoleMembers(
             self.0.clone().literal("scopedRoleMembers"),
@@ -308,8 +317,10 @@ impl AdministrativeUnitsItem {
 /// `/administrativeUnits/{Id}/extensions`
 ///
 /// - `POST /administrativeunits/{id}/extensions`: Create open extension
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -351,6 +362,7 @@ impl AdministrativeUnitsItemExtensions {
             )
     }
     /// `/administrativeUnits/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "core")]
     pub fn item(&self, extension_id: &str) -> AdministrativeUnitsItemExtensionsItem {
         AdministrativeUnitsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -360,8 +372,10 @@ impl AdministrativeUnitsItemExtensions {
 /// - `GET /administrativeUnits/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /administrativeUnits/{Id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /administrativeUnits/{Id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -442,6 +456,7 @@ impl AdministrativeUnitsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -469,8 +484,10 @@ impl AdministrativeUnitsItemExtensionsItem {
 /// `/administrativeUnits/{Id}/members`
 ///
 /// - `GET /administrativeUnits/{id}/members`: List members
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -526,10 +543,12 @@ impl AdministrativeUnitsItemMembers {
             )
     }
     /// `/administrativeUnits/{Id}/members/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> AdministrativeUnitsItemMembersItem {
         AdministrativeUnitsItemMembersItem(self.0.clone().key(id))
     }
     /// `/administrativeUnits/{Id}/members/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> AdministrativeUnitsItemMembersRef {
         AdministrativeUnitsItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -538,8 +557,10 @@ impl AdministrativeUnitsItemMembers {
 ///
 /// - `GET /administrativeUnits/{id}/members/$ref`: List members
 /// - `POST /administrativeUnits/{id}/members/$ref`: Add a member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -555,6 +576,7 @@ impl AdministrativeUnitsItemMembersRef {
     /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-members?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
         body: &graph_rt::Value,
@@ -604,6 +626,7 @@ impl AdministrativeUnitsItemMembersRef {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-post-members?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -640,8 +663,10 @@ impl AdministrativeUnitsItemMembersRef {
 /// `/administrativeUnits/{Id}/members/{id}`
 ///
 /// - `GET /administrativeUnits/{id}/members/{id}`: Get a member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -697,6 +722,7 @@ impl AdministrativeUnitsItemMembersItem {
             )
     }
     /// `/administrativeUnits/{Id}/members/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> AdministrativeUnitsItemMembersItemRef {
         AdministrativeUnitsItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -704,8 +730,10 @@ impl AdministrativeUnitsItemMembersItem {
 /// `/administrativeUnits/{Id}/members/{id}/$ref`
 ///
 /// - `DELETE /administrativeUnits/{id}/members/{id}/$ref`: Remove a member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -721,6 +749,7 @@ impl AdministrativeUnitsItemMembersItemRef {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-members?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -756,8 +785,10 @@ impl AdministrativeUnitsItemMembersItemRef {
 ///
 /// - `GET /administrativeUnits/{id}/scopedRoleMembers`: List scopedRoleMembers
 /// - `POST /administrativeUnits/{id}/scopedRoleMembers`: Add a scopedRoleMember
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemScopedRoleMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemScopedRoleMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -855,6 +886,7 @@ impl AdministrativeUnitsItemScopedRoleMembers {
             )
     }
     /// `/administrativeUnits/{Id}/scopedRoleMembers/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> AdministrativeUnitsItemScopedRoleMembersItem {
         AdministrativeUnitsItemScopedRoleMembersItem(self.0.clone().key(id))
     }
@@ -863,8 +895,10 @@ impl AdministrativeUnitsItemScopedRoleMembers {
 ///
 /// - `GET /administrativeUnits/{id}/scopedRoleMembers/{id}`: Get a scopedRoleMember
 /// - `DELETE /administrativeUnits/{id}/scopedRoleMembers/{id}`: Remove a scopedRoleMember
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AdministrativeUnitsItemScopedRoleMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AdministrativeUnitsItemScopedRoleMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -928,6 +962,7 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
     /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-scopedrolemembers?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/anonymousIpRiskEvents`
 ///
 /// - `GET /anonymousIpRiskEvents`: List anonymousIpRiskEvents (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AnonymousIpRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AnonymousIpRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl AnonymousIpRiskEvents {
             )
     }
     /// `/anonymousIpRiskEvents/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> AnonymousIpRiskEventsItem {
         AnonymousIpRiskEventsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl AnonymousIpRiskEvents {
 /// `/anonymousIpRiskEvents/{id}`
 ///
 /// - `GET /anonymousIpRiskEvents/{id}`: Get anonymousIpRiskEvent (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AnonymousIpRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AnonymousIpRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

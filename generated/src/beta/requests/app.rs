@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/app`
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct App(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl App {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +15,12 @@ impl App {
         &self.0
     }
     /// `/app/calls`
+    #[cfg(feature = "communications")]
     pub fn calls(&self) -> AppCalls {
         AppCalls(self.0.clone().literal("calls"))
     }
     /// `/app/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> AppOnlineMeetings {
         AppOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
@@ -24,8 +28,10 @@ impl App {
 /// `/app/calls`
 ///
 /// - `POST /app/calls`: Create call
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppCalls(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppCalls {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -72,6 +78,7 @@ impl AppCalls {
             )
     }
     /// `/app/calls/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> AppCallsItem {
         AppCallsItem(self.0.clone().key(id))
     }
@@ -80,8 +87,10 @@ impl AppCalls {
 ///
 /// - `GET /app/calls/{id}`: Get call
 /// - `DELETE /app/calls/{id}`: Delete call
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppCallsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppCallsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -128,6 +137,7 @@ impl AppCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -159,6 +169,7 @@ impl AppCallsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.JoinGroupCallsasGuest.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn answer(
         &self,
         body: &super::super::AnswerBody,
@@ -188,6 +199,7 @@ impl AppCallsItem {
             )
     }
     /// `/app/calls/{id}/audioRoutingGroups`
+    #[cfg(feature = "communications")]
     pub fn audio_routing_groups(&self) -> AppCallsItemAudioRoutingGroups {
         AppCallsItemAudioRoutingGroups(self.0.clone().literal("audioRoutingGroups"))
     }
@@ -199,7 +211,7 @@ impl AppCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn cancel_media_processing(
         &self,
         body: &super::super::CancelMediaProcessingBody,
@@ -233,6 +245,7 @@ impl AppCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn change_screen_sharing_role(
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
@@ -266,7 +279,7 @@ impl AppCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute(
         &self,
         body: &super::super::MuteBody,
@@ -293,6 +306,7 @@ impl AppCallsItem {
             )
     }
     /// `/app/calls/{id}/participants`
+    #[cfg(feature = "communications")]
     pub fn participants(&self) -> AppCallsItemParticipants {
         AppCallsItemParticipants(self.0.clone().literal("participants"))
     }
@@ -304,7 +318,7 @@ impl AppCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn play_prompt(
         &self,
         body: &super::super::PlayPromptBody,
@@ -338,7 +352,7 @@ impl AppCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-record?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn record_response(
         &self,
         body: &super::super::RecordResponseBody,
@@ -372,6 +386,7 @@ impl AppCallsItem {
     /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn redirect(
         &self,
         body: &super::super::RedirectBody,
@@ -402,6 +417,7 @@ impl AppCallsItem {
     /// `POST /app/calls/{id}/reject` → `202`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-reject?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn reject(
         &self,
         body: &super::super::RejectBody,
@@ -427,7 +443,7 @@ impl AppCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
@@ -461,6 +477,7 @@ impl AppCallsItem {
     /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn transfer(
         &self,
         body: &super::super::TransferBody,
@@ -494,7 +511,7 @@ impl AppCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn unmute(
         &self,
         body: &super::super::UnmuteBody,
@@ -528,7 +545,7 @@ impl AppCallsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-updaterecordingstatus?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn update_recording_status(
         &self,
         body: &super::super::UpdateRecordingStatusBody,
@@ -559,8 +576,10 @@ impl AppCallsItem {
 ///
 /// - `GET /app/calls/{id}/audioRoutingGroups`: List audio routing groups
 /// - `POST /app/calls/{id}/audioRoutingGroups`: Create audio routing group
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppCallsItemAudioRoutingGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppCallsItemAudioRoutingGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -575,7 +594,7 @@ impl AppCallsItemAudioRoutingGroups {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-list-audioroutinggroups?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -610,7 +629,7 @@ impl AppCallsItemAudioRoutingGroups {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-post-audioroutinggroups?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn create(
         &self,
         body: &super::super::AudioRoutingGroup,
@@ -640,6 +659,7 @@ impl AppCallsItemAudioRoutingGroups {
             )
     }
     /// `/app/calls/{id}/audioRoutingGroups/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> AppCallsItemAudioRoutingGroupsItem {
         AppCallsItemAudioRoutingGroupsItem(self.0.clone().key(id))
     }
@@ -649,8 +669,10 @@ impl AppCallsItemAudioRoutingGroups {
 /// - `GET /app/calls/{id}/audioRoutingGroups/{id}`: Get audio routing group
 /// - `PATCH /app/calls/{id}/audioRoutingGroups/{id}`: Update audio routing group
 /// - `DELETE /app/calls/{id}/audioRoutingGroups/{id}`: Delete audio routing group
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppCallsItemAudioRoutingGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppCallsItemAudioRoutingGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -665,7 +687,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -700,7 +722,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn update(
         &self,
         body: &super::super::AudioRoutingGroup,
@@ -737,6 +759,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -767,8 +790,10 @@ impl AppCallsItemAudioRoutingGroupsItem {
 /// `/app/calls/{id}/participants`
 ///
 /// - `GET /app/calls/{id}/participants`: List participants
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppCallsItemParticipants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppCallsItemParticipants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -804,6 +829,7 @@ impl AppCallsItemParticipants {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-configuremixer?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn configure_mixer(
         &self,
         body: &super::super::ConfigureMixerBody,
@@ -840,7 +866,7 @@ impl AppCallsItemParticipants {
     /// - Application: `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-invite?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn invite(
         &self,
         body: &super::super::InviteBody,
@@ -871,7 +897,7 @@ impl AppCallsItemParticipants {
     /// `POST /app/calls/{id}/participants/muteAll` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-muteall?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute_all(
         &self,
         body: &super::super::MuteAllBody,
@@ -890,6 +916,7 @@ impl AppCallsItemParticipants {
             .documented_status(200u16)
     }
     /// `/app/calls/{id}/participants/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> AppCallsItemParticipantsItem {
         AppCallsItemParticipantsItem(self.0.clone().key(id))
     }
@@ -898,8 +925,10 @@ impl AppCallsItemParticipants {
 ///
 /// - `GET /app/calls/{id}/participants/{id}`: Get participant
 /// - `DELETE /app/calls/{id}/participants/{id}`: Delete participant
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppCallsItemParticipantsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppCallsItemParticipantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -932,6 +961,7 @@ impl AppCallsItemParticipantsItem {
     /// `DELETE /app/calls/{id}/participants/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -952,7 +982,7 @@ impl AppCallsItemParticipantsItem {
     /// `POST /app/calls/{id}/participants/{id}/mute` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-mute?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute(
         &self,
         body: &super::super::MuteBody,
@@ -974,8 +1004,10 @@ impl AppCallsItemParticipantsItem {
 /// `/app/onlineMeetings`
 ///
 /// - `GET /app/onlineMeetings`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct AppOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl AppOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/appCatalogs`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl AppCatalogs {
         &self.0
     }
     /// `/appCatalogs/teamsApps`
+    #[cfg(feature = "teams")]
     pub fn teams_apps(&self) -> AppCatalogsTeamsApps {
         AppCatalogsTeamsApps(self.0.clone().literal("teamsApps"))
     }
@@ -21,8 +24,10 @@ impl AppCatalogs {
 ///
 /// - `GET /appCatalogs/teamsApps`: List teamsApp
 /// - `POST /appCatalogs/teamsApps`: Publish teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -106,6 +111,7 @@ impl AppCatalogsTeamsApps {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, app_id: &str) -> AppCatalogsTeamsAppsItem {
         AppCatalogsTeamsAppsItem(self.0.clone().key(app_id))
     }
@@ -113,8 +119,10 @@ impl AppCatalogsTeamsApps {
 /// `/appCatalogs/teamsApps/{app-id}`
 ///
 /// - `DELETE /appCatalogs/teamsApps/{id}`: Delete teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -129,6 +137,7 @@ impl AppCatalogsTeamsAppsItem {
     /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -157,6 +166,7 @@ impl AppCatalogsTeamsAppsItem {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions`
+    #[cfg(feature = "teams")]
     pub fn app_definitions(&self) -> AppCatalogsTeamsAppsItemAppDefinitions {
         AppCatalogsTeamsAppsItemAppDefinitions(self.0.clone().literal("appDefinitions"))
     }
@@ -164,8 +174,10 @@ impl AppCatalogsTeamsAppsItem {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions`
 ///
 /// - `POST /appCatalogs/teamsApps/{id}/appDefinitions`: Update teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -180,6 +192,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-update?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn post(
         &self,
         body: &super::super::AppDefinitionsBody,
@@ -210,6 +223,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         app_definition_id: &str,
@@ -220,8 +234,10 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}`
 ///
 /// - `DELETE /appCatalogs/teamsApps/{appId}/appDefinitions/{appDefinitionId}`: Delete teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -236,6 +252,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -264,16 +281,19 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`
+    #[cfg(feature = "teams")]
     pub fn bot(&self) -> AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
         AppCatalogsTeamsAppsItemAppDefinitionsItemBot(self.0.clone().literal("bot"))
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon`
+    #[cfg(feature = "teams")]
     pub fn color_icon(&self) -> AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
         AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon(
             self.0.clone().literal("colorIcon"),
         )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon`
+    #[cfg(feature = "teams")]
     pub fn outline_icon(&self) -> AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
         AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon(
             self.0.clone().literal("outlineIcon"),
@@ -283,8 +303,10 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`
 ///
 /// - `GET /appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`: Get teamworkBot
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemBot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -331,10 +353,12 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon`
 ///
 /// - `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/colorIcon`: Get teamsAppIcon
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -378,6 +402,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent`
+    #[cfg(feature = "teams")]
     pub fn hosted_content(
         &self,
     ) -> AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
@@ -389,10 +414,12 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIcon {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent`
 ///
 /// - `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent`: Get teamworkHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -436,6 +463,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent/$value`
+    #[cfg(feature = "teams")]
     pub fn content(
         &self,
     ) -> AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
@@ -447,10 +475,12 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContent {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent/$value`
 ///
 /// - `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/colorIcon/hostedContent/$value`: Get teamworkHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -465,6 +495,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
     /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkhostedcontent-get?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -496,10 +527,12 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemColorIconHostedContentValue {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon`
 ///
 /// - `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/outlineIcon`: Get teamsAppIcon
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -543,6 +576,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent`
+    #[cfg(feature = "teams")]
     pub fn hosted_content(
         &self,
     ) -> AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
@@ -554,10 +588,12 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIcon {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent`
 ///
 /// - `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent`: Get teamworkHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -601,6 +637,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent/$value`
+    #[cfg(feature = "teams")]
     pub fn content(
         &self,
     ) -> AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue {
@@ -612,10 +649,12 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContent {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent/$value`
 ///
 /// - `GET /appCatalogs/teamsApps/{teams-app-id}/appDefinitions/{app-definition-id}/outlineIcon/hostedContent/$value`: Get teamworkHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -630,6 +669,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemOutlineIconHostedContentValue {
     /// - Delegated (work or school account): `AppCatalog.Read.All`, `AppCatalog.ReadWrite.All`, `AppCatalog.Submit`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworkhostedcontent-get?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /applications`: List applications
 /// - `POST /applications`: Create application
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct Applications(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl Applications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -174,6 +176,7 @@ impl Applications {
             )
     }
     /// `/applications/{applicationsId}`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn item(&self, applications_id: &str) -> ApplicationsItem {
         ApplicationsItem(self.0.clone().key(applications_id))
     }
@@ -183,8 +186,10 @@ impl Applications {
 /// - `GET /applications/{id}`: Get application
 /// - `PATCH /applications/{id}`: Update application
 /// - `DELETE /applications/{id}`: Delete application
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ApplicationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -307,6 +312,7 @@ impl ApplicationsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -356,7 +362,7 @@ impl ApplicationsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addkey?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
@@ -400,7 +406,7 @@ impl ApplicationsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addpassword?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
@@ -443,16 +449,19 @@ impl ApplicationsItem {
             )
     }
     /// `/applications/{applicationsId}/connectorGroup`
+    #[cfg(feature = "applications")]
     pub fn connector_group(&self) -> ApplicationsItemConnectorGroup {
         ApplicationsItemConnectorGroup(self.0.clone().literal("connectorGroup"))
     }
     /// `/applications/{applicationsId}/extensionProperties`
+    #[cfg(feature = "applications")]
     pub fn extension_properties(&self) -> ApplicationsItemExtensionProperties {
         ApplicationsItemExtensionProperties(
             self.0.clone().literal("extensionProperties"),
         )
     }
     /// `/applications/{applicationsId}/owners`
+    #[cfg(feature = "applications")]
     pub fn owners(&self) -> ApplicationsItemOwners {
         ApplicationsItemOwners(self.0.clone().literal("owners"))
     }
@@ -466,6 +475,7 @@ impl ApplicationsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
@@ -509,6 +519,7 @@ impl ApplicationsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removepassword?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
@@ -558,6 +569,7 @@ impl ApplicationsItem {
     /// - Delegated (work or school account): `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-setverifiedpublisher?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn set_verified_publisher(
         &self,
         body: &super::super::SetVerifiedPublisherBody,
@@ -584,16 +596,19 @@ impl ApplicationsItem {
             )
     }
     /// `/applications/{applicationsId}/synchronization`
+    #[cfg(feature = "applications")]
     pub fn synchronization(&self) -> ApplicationsItemSynchronization {
         ApplicationsItemSynchronization(self.0.clone().literal("synchronization"))
     }
     /// `/applications/{applicationsId}/tokenIssuancePolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn token_issuance_policies(&self) -> ApplicationsItemTokenIssuancePolicies {
         ApplicationsItemTokenIssuancePolicies(
             self.0.clone().literal("tokenIssuancePolicies"),
         )
     }
     /// `/applications/{applicationsId}/tokenLifetimePolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn token_lifetime_policies(&self) -> ApplicationsItemTokenLifetimePolicies {
         ApplicationsItemTokenLifetimePolicies(
             self.0.clone().literal("tokenLifetimePolicies"),
@@ -607,6 +622,7 @@ impl ApplicationsItem {
     /// - Delegated (work or school account): `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-unsetverifiedpublisher?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn unset_verified_publisher(
         &self,
     ) -> graph_rt::Request<
@@ -632,8 +648,10 @@ impl ApplicationsItem {
     }
 }
 /// `/applications/{applicationsId}/synchronization`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemSynchronization(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemSynchronization {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -649,6 +667,7 @@ impl ApplicationsItemSynchronization {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronization-acquireaccesstoken?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn acquire_access_token(
         &self,
         body: &super::super::AcquireAccessTokenBody,
@@ -682,13 +701,16 @@ impl ApplicationsItemSynchronization {
             )
     }
     /// `/applications/{applicationsId}/synchronization/templates`
+    #[cfg(feature = "applications")]
     pub fn templates(&self) -> ApplicationsItemSynchronizationTemplates {
         ApplicationsItemSynchronizationTemplates(self.0.clone().literal("templates"))
     }
 }
 /// `/applications/{applicationsId}/connectorGroup`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemConnectorGroup(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemConnectorGroup {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -696,6 +718,7 @@ impl ApplicationsItemConnectorGroup {
         &self.0
     }
     /// `/applications/{applicationsId}/connectorGroup/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemConnectorGroupRef {
         ApplicationsItemConnectorGroupRef(self.0.clone().literal("$ref"))
     }
@@ -703,8 +726,10 @@ impl ApplicationsItemConnectorGroup {
 /// `/applications/{applicationsId}/connectorGroup/$ref`
 ///
 /// - `PUT /applications/{id}/connectorGroup/$ref`: Assign a connectorGroup to an application
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemConnectorGroupRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemConnectorGroupRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -753,8 +778,10 @@ impl ApplicationsItemConnectorGroupRef {
 ///
 /// - `GET /applications/{id}/extensionProperties`: List extensionProperties
 /// - `POST /applications/{id}/extensionProperties`: Create extensionProperty
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemExtensionProperties(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemExtensionProperties {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -771,7 +798,7 @@ impl ApplicationsItemExtensionProperties {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-extensionproperty?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -825,7 +852,7 @@ impl ApplicationsItemExtensionProperties {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-extensionproperty?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::ExtensionProperty,
@@ -868,6 +895,7 @@ impl ApplicationsItemExtensionProperties {
             )
     }
     /// `/applications/{applicationsId}/extensionProperties/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemExtensionPropertiesItem {
         ApplicationsItemExtensionPropertiesItem(self.0.clone().key(id))
     }
@@ -875,8 +903,10 @@ impl ApplicationsItemExtensionProperties {
 /// `/applications/{applicationsId}/extensionProperties/{id}`
 ///
 /// - `DELETE /applications/{id}/extensionProperties/{id}`: Delete extensionProperty
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemExtensionPropertiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemExtensionPropertiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -893,6 +923,7 @@ impl ApplicationsItemExtensionPropertiesItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-extensionproperty?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -936,8 +967,10 @@ impl ApplicationsItemExtensionPropertiesItem {
 /// `/applications/{applicationsId}/owners`
 ///
 /// - `GET /applications/{id}/owners`: List owners
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -953,7 +986,7 @@ impl ApplicationsItemOwners {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-owners?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -994,10 +1027,12 @@ impl ApplicationsItemOwners {
             )
     }
     /// `/applications/{applicationsId}/owners/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemOwnersItem {
         ApplicationsItemOwnersItem(self.0.clone().key(id))
     }
     /// `/applications/{applicationsId}/owners/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemOwnersRef {
         ApplicationsItemOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -1005,8 +1040,10 @@ impl ApplicationsItemOwners {
 /// `/applications/{applicationsId}/owners/$ref`
 ///
 /// - `POST /applications/{id}/owners/$ref`: Add owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1022,6 +1059,7 @@ impl ApplicationsItemOwnersRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-owners?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1064,8 +1102,10 @@ impl ApplicationsItemOwnersRef {
     }
 }
 /// `/applications/{applicationsId}/owners/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1073,6 +1113,7 @@ impl ApplicationsItemOwnersItem {
         &self.0
     }
     /// `/applications/{applicationsId}/owners/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemOwnersItemRef {
         ApplicationsItemOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -1080,8 +1121,10 @@ impl ApplicationsItemOwnersItem {
 /// `/applications/{applicationsId}/owners/{id}/$ref`
 ///
 /// - `DELETE /applications/{id}/owners/{id}/$ref`: Remove owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1097,6 +1140,7 @@ impl ApplicationsItemOwnersItemRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-owners?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1137,8 +1181,10 @@ impl ApplicationsItemOwnersItemRef {
 ///
 /// - `GET /applications/{id}/synchronization/templates`: List existing synchronization templates
 /// - `POST /applications/{id}/synchronization/templates`: Create synchronizationTemplate
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemSynchronizationTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemSynchronizationTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1228,6 +1274,7 @@ impl ApplicationsItemSynchronizationTemplates {
             )
     }
     /// `/applications/{applicationsId}/synchronization/templates/{templateId}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         template_id: &str,
@@ -1239,8 +1286,10 @@ impl ApplicationsItemSynchronizationTemplates {
 ///
 /// - `GET /applications/{id}/synchronization/templates/{templateId}`: Get synchronizationTemplate
 /// - `PATCH /applications/{id}/synchronization/templates/{templateId}`: Update synchronizationTemplate
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemSynchronizationTemplatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemSynchronizationTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1256,6 +1305,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-get?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1295,6 +1345,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-update?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1328,6 +1379,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
             )
     }
     /// `/applications/{applicationsId}/synchronization/templates/{templateId}/schema`
+    #[cfg(feature = "applications")]
     pub fn schema(&self) -> ApplicationsItemSynchronizationTemplatesItemSchema {
         ApplicationsItemSynchronizationTemplatesItemSchema(
             self.0.clone().literal("schema"),
@@ -1339,10 +1391,12 @@ impl ApplicationsItemSynchronizationTemplatesItem {
 /// - `GET /applications/{id}/synchronization/templates/{templateId}/schema`: Get synchronizationSchema
 /// - `PUT /applications/{id}/synchronization/templates/{templateId}/schema`: Update synchronizationSchema
 /// - `DELETE /applications/{id}/synchronization/templates/{templateId}/schema`: Delete synchronizationSchema
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemSynchronizationTemplatesItemSchema(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ApplicationsItemSynchronizationTemplatesItemSchema {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1398,6 +1452,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-update?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn put(
         &self,
         body: &graph_rt::Value,
@@ -1439,6 +1494,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1553,8 +1609,10 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
 /// `/applications/{applicationsId}/tokenIssuancePolicies`
 ///
 /// - `GET /applications/{id}/tokenIssuancePolicies`: List assigned tokenIssuancePolicies
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ApplicationsItemTokenIssuancePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1613,10 +1671,12 @@ impl ApplicationsItemTokenIssuancePolicies {
             )
     }
     /// `/applications/{applicationsId}/tokenIssuancePolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemTokenIssuancePoliciesItem {
         ApplicationsItemTokenIssuancePoliciesItem(self.0.clone().key(id))
     }
     /// `/applications/{applicationsId}/tokenIssuancePolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenIssuancePoliciesRef {
         ApplicationsItemTokenIssuancePoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -1624,8 +1684,10 @@ impl ApplicationsItemTokenIssuancePolicies {
 /// `/applications/{applicationsId}/tokenIssuancePolicies/$ref`
 ///
 /// - `POST /applications/{id}/tokenIssuancePolicies/$ref`: Assign tokenIssuancePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenIssuancePoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1641,6 +1703,7 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenissuancepolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1686,8 +1749,10 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     }
 }
 /// `/applications/{applicationsId}/tokenIssuancePolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenIssuancePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1695,6 +1760,7 @@ impl ApplicationsItemTokenIssuancePoliciesItem {
         &self.0
     }
     /// `/applications/{applicationsId}/tokenIssuancePolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenIssuancePoliciesItemRef {
         ApplicationsItemTokenIssuancePoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -1702,8 +1768,10 @@ impl ApplicationsItemTokenIssuancePoliciesItem {
 /// `/applications/{applicationsId}/tokenIssuancePolicies/{id}/$ref`
 ///
 /// - `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref`: Remove tokenIssuancePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePoliciesItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenIssuancePoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1719,6 +1787,7 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenissuancepolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1764,8 +1833,10 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
 /// `/applications/{applicationsId}/tokenLifetimePolicies`
 ///
 /// - `GET /applications/{id}/tokenLifetimePolicies`: List assigned tokenLifetimePolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ApplicationsItemTokenLifetimePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1824,10 +1895,12 @@ impl ApplicationsItemTokenLifetimePolicies {
             )
     }
     /// `/applications/{applicationsId}/tokenLifetimePolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemTokenLifetimePoliciesItem {
         ApplicationsItemTokenLifetimePoliciesItem(self.0.clone().key(id))
     }
     /// `/applications/{applicationsId}/tokenLifetimePolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenLifetimePoliciesRef {
         ApplicationsItemTokenLifetimePoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -1835,8 +1908,10 @@ impl ApplicationsItemTokenLifetimePolicies {
 /// `/applications/{applicationsId}/tokenLifetimePolicies/$ref`
 ///
 /// - `POST /applications/{id}/tokenLifetimePolicies/$ref`: Assign tokenLifetimePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenLifetimePoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1852,6 +1927,7 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenlifetimepolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1897,8 +1973,10 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     }
 }
 /// `/applications/{applicationsId}/tokenLifetimePolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenLifetimePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1906,6 +1984,7 @@ impl ApplicationsItemTokenLifetimePoliciesItem {
         &self.0
     }
     /// `/applications/{applicationsId}/tokenLifetimePolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenLifetimePoliciesItemRef {
         ApplicationsItemTokenLifetimePoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -1913,8 +1992,10 @@ impl ApplicationsItemTokenLifetimePoliciesItem {
 /// `/applications/{applicationsId}/tokenLifetimePolicies/{id}/$ref`
 ///
 /// - `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref`: Remove tokenLifetimePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePoliciesItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenLifetimePoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1930,6 +2011,7 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /bookingBusinesses`: List bookingBusinesses
 /// - `POST /bookingBusinesses`: Create bookingBusiness
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinesses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinesses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -87,6 +89,7 @@ impl BookingBusinesses {
             )
     }
     /// `/bookingBusinesses/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> BookingBusinessesItem {
         BookingBusinessesItem(self.0.clone().key(id))
     }
@@ -96,8 +99,10 @@ impl BookingBusinesses {
 /// - `GET /bookingBusinesses/{id}`: Get bookingBusiness
 /// - `PATCH /bookingBusinesses/{id}`: Update bookingbusiness
 /// - `DELETE /bookingBusinesses/{id}`: Delete bookingBusiness
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -183,6 +188,7 @@ impl BookingBusinessesItem {
     /// - Delegated (work or school account): `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -207,14 +213,17 @@ impl BookingBusinessesItem {
             )
     }
     /// `/bookingBusinesses/{id}/appointments`
+    #[cfg(feature = "core")]
     pub fn appointments(&self) -> BookingBusinessesItemAppointments {
         BookingBusinessesItemAppointments(self.0.clone().literal("appointments"))
     }
     /// `/bookingBusinesses/{id}/calendarView`
+    #[cfg(feature = "core")]
     pub fn calendar_view(&self) -> BookingBusinessesItemCalendarView {
         BookingBusinessesItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/bookingBusinesses/{id}/customers`
+    #[cfg(feature = "core")]
     pub fn customers(&self) -> BookingBusinessesItemCustomers {
         BookingBusinessesItemCustomers(self.0.clone().literal("customers"))
     }
@@ -226,6 +235,7 @@ impl BookingBusinessesItem {
     /// - Delegated (work or school account): `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-publish?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn publish(
         &self,
     ) -> graph_rt::Request<
@@ -250,10 +260,12 @@ impl BookingBusinessesItem {
             )
     }
     /// `/bookingBusinesses/{id}/services`
+    #[cfg(feature = "core")]
     pub fn services(&self) -> BookingBusinessesItemServices {
         BookingBusinessesItemServices(self.0.clone().literal("services"))
     }
     /// `/bookingBusinesses/{id}/staffMembers`
+    #[cfg(feature = "core")]
     pub fn staff_members(&self) -> BookingBusinessesItemStaffMembers {
         BookingBusinessesItemStaffMembers(self.0.clone().literal("staffMembers"))
     }
@@ -265,6 +277,7 @@ impl BookingBusinessesItem {
     /// - Delegated (work or school account): `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-unpublish?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn unpublish(
         &self,
     ) -> graph_rt::Request<
@@ -293,8 +306,10 @@ impl BookingBusinessesItem {
 ///
 /// - `GET /bookingBusinesses/{id}/appointments`: List appointments
 /// - `POST /bookingBusinesses/{id}/appointments`: Create bookingAppointment
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemAppointments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemAppointments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -377,6 +392,7 @@ impl BookingBusinessesItemAppointments {
             )
     }
     /// `/bookingBusinesses/{id}/appointments/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> BookingBusinessesItemAppointmentsItem {
         BookingBusinessesItemAppointmentsItem(self.0.clone().key(id))
     }
@@ -386,8 +402,10 @@ impl BookingBusinessesItemAppointments {
 /// - `GET /bookingBusinesses/{id}/appointments/{id}`: Get bookingAppointment
 /// - `PATCH /bookingBusinesses/{id}/appointments/{id}`: Update bookingappointment
 /// - `DELETE /bookingBusinesses/{id}/appointments/{id}`: Delete bookingAppointment
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemAppointmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemAppointmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -477,6 +495,7 @@ impl BookingBusinessesItemAppointmentsItem {
     /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -512,6 +531,7 @@ impl BookingBusinessesItemAppointmentsItem {
     /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-cancel?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -545,8 +565,10 @@ impl BookingBusinessesItemAppointmentsItem {
 /// `/bookingBusinesses/{id}/calendarView`
 ///
 /// - `GET /bookingBusinesses/{id}/calendarView`: List Bookings calendarView
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -595,8 +617,10 @@ impl BookingBusinessesItemCalendarView {
 ///
 /// - `GET /bookingBusinesses/{id}/customers`: List customers
 /// - `POST /bookingBusinesses/{id}/customers`: Create bookingCustomer
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemCustomers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemCustomers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -679,6 +703,7 @@ impl BookingBusinessesItemCustomers {
             )
     }
     /// `/bookingBusinesses/{id}/customers/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> BookingBusinessesItemCustomersItem {
         BookingBusinessesItemCustomersItem(self.0.clone().key(id))
     }
@@ -688,8 +713,10 @@ impl BookingBusinessesItemCustomers {
 /// - `GET /bookingBusinesses/{id}/customers/{id}`: Get bookingCustomer
 /// - `PATCH /bookingBusinesses/{id}/customers/{id}`: Update bookingcustomer
 /// - `DELETE /bookingBusinesses/{id}/customers/{id}`: Delete bookingCustomer
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemCustomersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemCustomersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -779,6 +806,7 @@ impl BookingBusinessesItemCustomersItem {
     /// - Delegated (work or school account): `BookingsAppointment.ReadWrite.All`, `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcustomer-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -811,8 +839,10 @@ impl BookingBusinessesItemCustomersItem {
 ///
 /// - `GET /bookingBusinesses/{id}/services`: List services
 /// - `POST /bookingBusinesses/{id}/services`: Create bookingService
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemServices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemServices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -891,6 +921,7 @@ impl BookingBusinessesItemServices {
             )
     }
     /// `/bookingBusinesses/{id}/services/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> BookingBusinessesItemServicesItem {
         BookingBusinessesItemServicesItem(self.0.clone().key(id))
     }
@@ -900,8 +931,10 @@ impl BookingBusinessesItemServices {
 /// - `GET /bookingBusinesses/{id}/services/{id}`: Get bookingService
 /// - `PATCH /bookingBusinesses/{id}/services/{id}`: Update bookingservice
 /// - `DELETE /bookingBusinesses/{id}/services/{id}`: Delete bookingService
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemServicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemServicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -987,6 +1020,7 @@ impl BookingBusinessesItemServicesItem {
     /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingservice-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1015,8 +1049,10 @@ impl BookingBusinessesItemServicesItem {
 ///
 /// - `GET /bookingBusinesses/{id}/staffMembers`: List staffMembers
 /// - `POST /bookingBusinesses/{id}/staffMembers`: Create bookingStaffMember
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemStaffMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemStaffMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1095,6 +1131,7 @@ impl BookingBusinessesItemStaffMembers {
             )
     }
     /// `/bookingBusinesses/{id}/staffMembers/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> BookingBusinessesItemStaffMembersItem {
         BookingBusinessesItemStaffMembersItem(self.0.clone().key(id))
     }
@@ -1104,8 +1141,10 @@ impl BookingBusinessesItemStaffMembers {
 /// - `GET /bookingBusinesses/{id}/staffMembers/{id}`: Get bookingStaffMember
 /// - `PATCH /bookingBusinesses/{id}/staffMembers/{id}`: Update bookingstaffmember
 /// - `DELETE /bookingBusinesses/{id}/staffMembers/{id}`: Delete bookingStaffMember
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingBusinessesItemStaffMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingBusinessesItemStaffMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1191,6 +1230,7 @@ impl BookingBusinessesItemStaffMembersItem {
     /// - Delegated (work or school account): `Bookings.ReadWrite.All`, `Bookings.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingstaffmember-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

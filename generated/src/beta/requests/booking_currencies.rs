@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/bookingCurrencies`
 ///
 /// - `GET /bookingCurrencies`: List bookingCurrencies
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingCurrencies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingCurrencies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl BookingCurrencies {
             )
     }
     /// `/bookingCurrencies/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> BookingCurrenciesItem {
         BookingCurrenciesItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl BookingCurrencies {
 /// `/bookingCurrencies/{id}`
 ///
 /// - `GET /bookingCurrencies/{id}`: Get bookingCurrency
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BookingCurrenciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BookingCurrenciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

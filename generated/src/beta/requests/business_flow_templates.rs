@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/businessFlowTemplates`
 ///
 /// - `GET /businessFlowTemplates`: List businessFlowTemplates
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct BusinessFlowTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl BusinessFlowTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /chats`: List chats
 /// - `POST /chats`: Create chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct Chats(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl Chats {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -82,6 +84,7 @@ impl Chats {
             )
     }
     /// `/chats/{chat-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, chat_id: &str) -> ChatsItem {
         ChatsItem(self.0.clone().key(chat_id))
     }
@@ -90,8 +93,10 @@ impl Chats {
 ///
 /// - `GET /chats/{chat-id}`: Get chat
 /// - `PATCH /chats/{chat-id}`: Update chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -182,22 +187,27 @@ impl ChatsItem {
             )
     }
     /// `/chats/{chat-id}/installedApps`
+    #[cfg(feature = "teams")]
     pub fn installed_apps(&self) -> ChatsItemInstalledApps {
         ChatsItemInstalledApps(self.0.clone().literal("installedApps"))
     }
     /// `/chats/{chat-id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> ChatsItemMembers {
         ChatsItemMembers(self.0.clone().literal("members"))
     }
     /// `/chats/{chat-id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> ChatsItemMessages {
         ChatsItemMessages(self.0.clone().literal("messages"))
     }
     /// `/chats/{chat-id}/operations`
+    #[cfg(feature = "teams")]
     pub fn operations(&self) -> ChatsItemOperations {
         ChatsItemOperations(self.0.clone().literal("operations"))
     }
     /// `/chats/{chat-id}/permissionGrants`
+    #[cfg(feature = "teams")]
     pub fn permission_grants(&self) -> ChatsItemPermissionGrants {
         ChatsItemPermissionGrants(self.0.clone().literal("permissionGrants"))
     }
@@ -210,6 +220,7 @@ impl ChatsItem {
     /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-sendactivitynotification?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
@@ -240,6 +251,7 @@ impl ChatsItem {
             )
     }
     /// `/chats/{chat-id}/tabs`
+    #[cfg(feature = "teams")]
     pub fn tabs(&self) -> ChatsItemTabs {
         ChatsItemTabs(self.0.clone().literal("tabs"))
     }
@@ -248,8 +260,10 @@ impl ChatsItem {
 ///
 /// - `GET /chats/{chat-id}/installedApps`: List apps in chat
 /// - `POST /chats/{chat-id}/installedApps`: Add app to chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemInstalledApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemInstalledApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -350,6 +364,7 @@ impl ChatsItemInstalledApps {
             )
     }
     /// `/chats/{chat-id}/installedApps/{app-installation-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, app_installation_id: &str) -> ChatsItemInstalledAppsItem {
         ChatsItemInstalledAppsItem(self.0.clone().key(app_installation_id))
     }
@@ -358,8 +373,10 @@ impl ChatsItemInstalledApps {
 ///
 /// - `GET /chats/{chat-id}/installedApps/{app-installation-id}`: Get installed app in chat
 /// - `DELETE /chats/{chat-id}/installedApps/{app-installation-id}`: Uninstall app in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemInstalledAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemInstalledAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -422,6 +439,7 @@ impl ChatsItemInstalledAppsItem {
     /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -465,6 +483,7 @@ impl ChatsItemInstalledAppsItem {
     /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn upgrade(
         &self,
     ) -> graph_rt::Request<
@@ -503,8 +522,10 @@ impl ChatsItemInstalledAppsItem {
 /// `/chats/{chat-id}/members`
 ///
 /// - `GET /chats/{chat-id}/members`: List members of a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -520,7 +541,7 @@ impl ChatsItemMembers {
     /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -563,6 +584,7 @@ impl ChatsItemMembers {
             )
     }
     /// `/chats/{chat-id}/members/{membership-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, membership_id: &str) -> ChatsItemMembersItem {
         ChatsItemMembersItem(self.0.clone().key(membership_id))
     }
@@ -571,8 +593,10 @@ impl ChatsItemMembers {
 ///
 /// - `GET /chats/{chat-id}/members/{membership-id}`: Get conversationMember in a chat
 /// - `DELETE /chats/{chat-id}/members/{membership-id}`: Remove member from chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -588,7 +612,7 @@ impl ChatsItemMembersItem {
     /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -639,6 +663,7 @@ impl ChatsItemMembersItem {
     /// - Application: `Chat.Manage.Chat*`, `ChatMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -671,8 +696,10 @@ impl ChatsItemMembersItem {
 ///
 /// - `GET /chats/{chat-id}/messages`: List messages in a chat
 /// - `POST /chats/{chat-id}/messages`: Send message in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -755,6 +782,7 @@ impl ChatsItemMessages {
             )
     }
     /// `/chats/{chat-id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> ChatsItemMessagesItem {
         ChatsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -763,8 +791,10 @@ impl ChatsItemMessages {
 ///
 /// - `GET /chats/{chat-id}/messages/{message-id}`: Get chatMessage in a channel or chat
 /// - `PATCH /chats/{chatThread-id}/messages/{message-id}`: Update chatMessage
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -871,6 +901,7 @@ impl ChatsItemMessagesItem {
             )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(&self) -> ChatsItemMessagesItemHostedContents {
         ChatsItemMessagesItemHostedContents(self.0.clone().literal("hostedContents"))
     }
@@ -878,8 +909,10 @@ impl ChatsItemMessagesItem {
 /// `/chats/{chat-id}/messages/{message-id}/hostedContents`
 ///
 /// - `GET /chats/{chat-id}/messages/{message-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessagesItemHostedContents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessagesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -947,6 +980,7 @@ impl ChatsItemMessagesItemHostedContents {
             )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -957,8 +991,10 @@ impl ChatsItemMessagesItemHostedContents {
 /// `/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessagesItemHostedContentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessagesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1029,8 +1065,10 @@ impl ChatsItemMessagesItemHostedContentsItem {
 /// `/chats/{chat-id}/operations`
 ///
 /// - `GET /chats/{chat-id}/operations`: List operations on a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1082,6 +1120,7 @@ impl ChatsItemOperations {
             )
     }
     /// `/chats/{chat-id}/operations/{operation-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, operation_id: &str) -> ChatsItemOperationsItem {
         ChatsItemOperationsItem(self.0.clone().key(operation_id))
     }
@@ -1089,8 +1128,10 @@ impl ChatsItemOperations {
 /// `/chats/{chat-id}/operations/{operation-id}`
 ///
 /// - `GET /chats/{chat-id}/operations/{operation-id}`: Get teamsAsyncOperation
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1145,8 +1186,10 @@ impl ChatsItemOperationsItem {
 /// `/chats/{chat-id}/permissionGrants`
 ///
 /// - `GET /chats/{chat-id}/permissionGrants`: List permissionGrants of a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemPermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemPermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1162,7 +1205,7 @@ impl ChatsItemPermissionGrants {
     /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `ResourceSpecificPermissionGrant.ReadForChat.All`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-permissiongrants?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1207,8 +1250,10 @@ impl ChatsItemPermissionGrants {
 ///
 /// - `GET /chats/{chat-id}/tabs`: List tabs in chat
 /// - `POST /chats/{chat-id}/tabs`: Add tab to chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemTabs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemTabs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1310,6 +1355,7 @@ impl ChatsItemTabs {
             )
     }
     /// `/chats/{chat-id}/tabs/{tab-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, tab_id: &str) -> ChatsItemTabsItem {
         ChatsItemTabsItem(self.0.clone().key(tab_id))
     }
@@ -1319,8 +1365,10 @@ impl ChatsItemTabs {
 /// - `GET /chats/{chat-id}/tabs/{tab-id}`: Get tab in chat
 /// - `PATCH /chats/{chat-id}/tabs/{tab-id}`: Update tab in chat
 /// - `DELETE /chats/{chat-id}/tabs/{tab-id}`: Delete tab from chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemTabsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemTabsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1426,6 +1474,7 @@ impl ChatsItemTabsItem {
     /// - Application: `TeamsTab.Delete.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

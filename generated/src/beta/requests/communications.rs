@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/communications`
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct Communications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl Communications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +15,12 @@ impl Communications {
         &self.0
     }
     /// `/communications/callRecords`
+    #[cfg(feature = "communications")]
     pub fn call_records(&self) -> CommunicationsCallRecords {
         CommunicationsCallRecords(self.0.clone().literal("callRecords"))
     }
     /// `/communications/calls`
+    #[cfg(feature = "communications")]
     pub fn calls(&self) -> CommunicationsCalls {
         CommunicationsCalls(self.0.clone().literal("calls"))
     }
@@ -55,17 +59,21 @@ impl Communications {
             )
     }
     /// `/communications/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> CommunicationsOnlineMeetings {
         CommunicationsOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
     /// `/communications/presences`
+    #[cfg(feature = "communications")]
     pub fn presences(&self) -> CommunicationsPresences {
         CommunicationsPresences(self.0.clone().literal("presences"))
     }
 }
 /// `/communications/callRecords`
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallRecords(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallRecords {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -80,6 +88,7 @@ impl CommunicationsCallRecords {
     /// - Application: `CallRecords.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-callrecord-getdirectroutingcalls?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn get_direct_routing_calls(
         &self,
     ) -> graph_rt::Request<
@@ -111,6 +120,7 @@ impl CommunicationsCallRecords {
     /// - Application: `CallRecords.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn get_pstn_calls(
         &self,
     ) -> graph_rt::Request<
@@ -135,6 +145,7 @@ impl CommunicationsCallRecords {
             )
     }
     /// `/communications/callRecords/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallRecordsItem {
         CommunicationsCallRecordsItem(self.0.clone().key(id))
     }
@@ -142,8 +153,10 @@ impl CommunicationsCallRecords {
 /// `/communications/callRecords/{id}`
 ///
 /// - `GET /communications/callRecords/{id}`: Get callRecord
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallRecordsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallRecordsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -183,6 +196,7 @@ impl CommunicationsCallRecordsItem {
             )
     }
     /// `/communications/callRecords/{id}/sessions`
+    #[cfg(feature = "communications")]
     pub fn sessions(&self) -> CommunicationsCallRecordsItemSessions {
         CommunicationsCallRecordsItemSessions(self.0.clone().literal("sessions"))
     }
@@ -190,8 +204,10 @@ impl CommunicationsCallRecordsItem {
 /// `/communications/callRecords/{id}/sessions`
 ///
 /// - `GET /communications/callRecords/{id}/sessions`: List callRecord sessions
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallRecordsItemSessions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallRecordsItemSessions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -234,8 +250,10 @@ impl CommunicationsCallRecordsItemSessions {
 /// `/communications/calls`
 ///
 /// - `POST /communications/calls`: Create call
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCalls(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCalls {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -289,6 +307,7 @@ impl CommunicationsCalls {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-logteleconferencedevicequality?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn log_teleconference_device_quality(
         &self,
         body: &super::super::LogTeleconferenceDeviceQualityBody,
@@ -315,6 +334,7 @@ impl CommunicationsCalls {
             )
     }
     /// `/communications/calls/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallsItem {
         CommunicationsCallsItem(self.0.clone().key(id))
     }
@@ -323,8 +343,10 @@ impl CommunicationsCalls {
 ///
 /// - `GET /communications/calls/{id}`: Get call
 /// - `DELETE /communications/calls/{id}`: Delete call
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -371,6 +393,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -402,6 +425,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.JoinGroupCallsasGuest.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn answer(
         &self,
         body: &super::super::AnswerBody,
@@ -431,6 +455,7 @@ impl CommunicationsCallsItem {
             )
     }
     /// `/communications/calls/{id}/audioRoutingGroups`
+    #[cfg(feature = "communications")]
     pub fn audio_routing_groups(&self) -> CommunicationsCallsItemAudioRoutingGroups {
         CommunicationsCallsItemAudioRoutingGroups(
             self.0.clone().literal("audioRoutingGroups"),
@@ -444,7 +469,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn cancel_media_processing(
         &self,
         body: &super::super::CancelMediaProcessingBody,
@@ -478,6 +503,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn change_screen_sharing_role(
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
@@ -508,6 +534,7 @@ impl CommunicationsCallsItem {
     /// `POST /communications/calls/{id}/keepAlive` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-keepalive?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn keep_alive(
         &self,
     ) -> graph_rt::Request<
@@ -531,7 +558,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute(
         &self,
         body: &super::super::MuteBody,
@@ -558,6 +585,7 @@ impl CommunicationsCallsItem {
             )
     }
     /// `/communications/calls/{id}/participants`
+    #[cfg(feature = "communications")]
     pub fn participants(&self) -> CommunicationsCallsItemParticipants {
         CommunicationsCallsItemParticipants(self.0.clone().literal("participants"))
     }
@@ -569,7 +597,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn play_prompt(
         &self,
         body: &super::super::PlayPromptBody,
@@ -603,7 +631,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-record?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn record_response(
         &self,
         body: &super::super::RecordResponseBody,
@@ -637,6 +665,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn redirect(
         &self,
         body: &super::super::RedirectBody,
@@ -667,6 +696,7 @@ impl CommunicationsCallsItem {
     /// `POST /communications/calls/{id}/reject` → `202`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-reject?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn reject(
         &self,
         body: &super::super::RejectBody,
@@ -692,7 +722,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
@@ -726,6 +756,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn transfer(
         &self,
         body: &super::super::TransferBody,
@@ -759,7 +790,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn unmute(
         &self,
         body: &super::super::UnmuteBody,
@@ -793,7 +824,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-updaterecordingstatus?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn update_recording_status(
         &self,
         body: &super::super::UpdateRecordingStatusBody,
@@ -824,8 +855,10 @@ impl CommunicationsCallsItem {
 ///
 /// - `GET /communications/calls/{id}/audioRoutingGroups`: List audio routing groups
 /// - `POST /communications/calls/{id}/audioRoutingGroups`: Create audio routing group
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItemAudioRoutingGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItemAudioRoutingGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -840,7 +873,7 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-list-audioroutinggroups?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -875,7 +908,7 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-post-audioroutinggroups?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn create(
         &self,
         body: &super::super::AudioRoutingGroup,
@@ -905,6 +938,7 @@ impl CommunicationsCallsItemAudioRoutingGroups {
             )
     }
     /// `/communications/calls/{id}/audioRoutingGroups/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallsItemAudioRoutingGroupsItem {
         CommunicationsCallsItemAudioRoutingGroupsItem(self.0.clone().key(id))
     }
@@ -914,8 +948,10 @@ impl CommunicationsCallsItemAudioRoutingGroups {
 /// - `GET /communications/calls/{id}/audioRoutingGroups/{id}`: Get audio routing group
 /// - `PATCH /communications/calls/{id}/audioRoutingGroups/{id}`: Update audio routing group
 /// - `DELETE /communications/calls/{id}/audioRoutingGroups/{id}`: Delete audio routing group
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItemAudioRoutingGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItemAudioRoutingGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -930,7 +966,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -965,7 +1001,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn update(
         &self,
         body: &super::super::AudioRoutingGroup,
@@ -1002,6 +1038,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1032,8 +1069,10 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
 /// `/communications/calls/{id}/participants`
 ///
 /// - `GET /communications/calls/{id}/participants`: List participants
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItemParticipants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItemParticipants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1069,7 +1108,7 @@ impl CommunicationsCallsItemParticipants {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-configuremixer?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn configure_mixer(
         &self,
         body: &super::super::ConfigureMixerBody,
@@ -1106,7 +1145,7 @@ impl CommunicationsCallsItemParticipants {
     /// - Application: `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-invite?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn invite(
         &self,
         body: &super::super::InviteBody,
@@ -1137,7 +1176,7 @@ impl CommunicationsCallsItemParticipants {
     /// `POST /communications/calls/{id}/participants/muteAll` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-muteall?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute_all(
         &self,
         body: &super::super::MuteAllBody,
@@ -1156,6 +1195,7 @@ impl CommunicationsCallsItemParticipants {
             .documented_status(200u16)
     }
     /// `/communications/calls/{id}/participants/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallsItemParticipantsItem {
         CommunicationsCallsItemParticipantsItem(self.0.clone().key(id))
     }
@@ -1164,8 +1204,10 @@ impl CommunicationsCallsItemParticipants {
 ///
 /// - `GET /communications/calls/{id}/participants/{id}`: Get participant
 /// - `DELETE /communications/calls/{id}/participants/{id}`: Delete participant
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItemParticipantsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItemParticipantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1198,6 +1240,7 @@ impl CommunicationsCallsItemParticipantsItem {
     /// `DELETE /communications/calls/{id}/participants/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1218,7 +1261,7 @@ impl CommunicationsCallsItemParticipantsItem {
     /// `POST /communications/calls/{id}/participants/{id}/mute` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-mute?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute(
         &self,
         body: &super::super::MuteBody,
@@ -1240,8 +1283,10 @@ impl CommunicationsCallsItemParticipantsItem {
 /// `/communications/onlineMeetings`
 ///
 /// - `GET /communications/onlineMeetings`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1292,8 +1337,10 @@ impl CommunicationsOnlineMeetings {
 /// `/communications/presences`
 ///
 /// - `GET /communications/presences`: Get presence
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsPresences(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsPresences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/compliance`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct Compliance(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl Compliance {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,13 +15,16 @@ impl Compliance {
         &self.0
     }
     /// `/compliance/ediscovery`
+    #[cfg(feature = "security")]
     pub fn ediscovery(&self) -> ComplianceEdiscovery {
         ComplianceEdiscovery(self.0.clone().literal("ediscovery"))
     }
 }
 /// `/compliance/ediscovery`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscovery(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscovery {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27,6 +32,7 @@ impl ComplianceEdiscovery {
         &self.0
     }
     /// `/compliance/ediscovery/cases`
+    #[cfg(feature = "security")]
     pub fn cases(&self) -> ComplianceEdiscoveryCases {
         ComplianceEdiscoveryCases(self.0.clone().literal("cases"))
     }
@@ -35,8 +41,10 @@ impl ComplianceEdiscovery {
 ///
 /// - `GET /compliance/ediscovery/cases`: List cases
 /// - `POST /compliance/ediscovery/cases`: Create case
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCases(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCases {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -110,6 +118,7 @@ impl ComplianceEdiscoveryCases {
             )
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1`
+    #[cfg(feature = "security")]
     pub fn _4c8f8f70_7785_4bd4_b296_c98376a2c5e1(
         &self,
     ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1 {
@@ -118,15 +127,18 @@ impl ComplianceEdiscoveryCases {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}`
+    #[cfg(feature = "security")]
     pub fn item(&self, case_id: &str) -> ComplianceEdiscoveryCasesItem {
         ComplianceEdiscoveryCasesItem(self.0.clone().key(case_id))
     }
 }
 /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -134,6 +146,7 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1 {
         &self.0
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians`
+    #[cfg(feature = "security")]
     pub fn custodians(
         &self,
     ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians {
@@ -143,10 +156,12 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1 {
     }
 }
 /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -154,6 +169,7 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians {
         &self.0
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b`
+    #[cfg(feature = "security")]
     pub fn _2192ca408ea2410eba3bec8ae873be6b(
         &self,
     ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b {
@@ -163,10 +179,12 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians {
     }
 }
 /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -174,6 +192,7 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
         &self.0
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources`
+    #[cfg(feature = "security")]
     pub fn unified_group_sources(
         &self,
     ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources {
@@ -185,10 +204,12 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
 /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources`
 ///
 /// - `POST /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources`: Create unifiedGroupSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -230,6 +251,7 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
             )
     }
     /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`
+    #[cfg(feature = "security")]
     pub fn _33434233_3030_3739_3043_393039324633(
         &self,
     ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633 {
@@ -241,10 +263,12 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
 /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`
 ///
 /// - `DELETE /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`: Delete unifiedGroupSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -259,6 +283,7 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-unifiedgroupsource-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -288,8 +313,10 @@ impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca40
 /// - `GET /compliance/ediscovery/cases/{id}`: Get case
 /// - `PATCH /compliance/ediscovery/cases/{id}`: Update case
 /// - `DELETE /compliance/ediscovery/cases/{id}`: Delete case
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -370,6 +397,7 @@ impl ComplianceEdiscoveryCasesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -401,6 +429,7 @@ impl ComplianceEdiscoveryCasesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-close?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn close(
         &self,
     ) -> graph_rt::Request<
@@ -425,14 +454,17 @@ impl ComplianceEdiscoveryCasesItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians`
+    #[cfg(feature = "security")]
     pub fn custodians(&self) -> ComplianceEdiscoveryCasesItemCustodians {
         ComplianceEdiscoveryCasesItemCustodians(self.0.clone().literal("custodians"))
     }
     /// `/compliance/ediscovery/cases/{CaseId}/legalHolds`
+    #[cfg(feature = "security")]
     pub fn legal_holds(&self) -> ComplianceEdiscoveryCasesItemLegalHolds {
         ComplianceEdiscoveryCasesItemLegalHolds(self.0.clone().literal("legalHolds"))
     }
     /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources`
+    #[cfg(feature = "security")]
     pub fn noncustodial_data_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemNoncustodialDataSources {
@@ -441,6 +473,7 @@ impl ComplianceEdiscoveryCasesItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/operations`
+    #[cfg(feature = "security")]
     pub fn operations(&self) -> ComplianceEdiscoveryCasesItemOperations {
         ComplianceEdiscoveryCasesItemOperations(self.0.clone().literal("operations"))
     }
@@ -452,6 +485,7 @@ impl ComplianceEdiscoveryCasesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-reopen?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn reopen(
         &self,
     ) -> graph_rt::Request<
@@ -476,20 +510,24 @@ impl ComplianceEdiscoveryCasesItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets`
+    #[cfg(feature = "security")]
     pub fn review_sets(&self) -> ComplianceEdiscoveryCasesItemReviewSets {
         ComplianceEdiscoveryCasesItemReviewSets(self.0.clone().literal("reviewSets"))
     }
     /// `/compliance/ediscovery/cases/{CaseId}/settings`
+    #[cfg(feature = "security")]
     pub fn settings(&self) -> ComplianceEdiscoveryCasesItemSettings {
         ComplianceEdiscoveryCasesItemSettings(self.0.clone().literal("settings"))
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections`
+    #[cfg(feature = "security")]
     pub fn source_collections(&self) -> ComplianceEdiscoveryCasesItemSourceCollections {
         ComplianceEdiscoveryCasesItemSourceCollections(
             self.0.clone().literal("sourceCollections"),
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/tags`
+    #[cfg(feature = "security")]
     pub fn tags(&self) -> ComplianceEdiscoveryCasesItemTags {
         ComplianceEdiscoveryCasesItemTags(self.0.clone().literal("tags"))
     }
@@ -498,8 +536,10 @@ impl ComplianceEdiscoveryCasesItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians`: List custodians
 /// - `POST /compliance/ediscovery/cases/{caseId}/custodians`: Create custodian
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodians(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodians {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -573,6 +613,7 @@ impl ComplianceEdiscoveryCasesItemCustodians {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         custodian_id: &str,
@@ -584,8 +625,10 @@ impl ComplianceEdiscoveryCasesItemCustodians {
 ///
 /// - `GET /compliance/ediscovery/cases/{caesId}/custodians/{custodianId}`: Get custodian
 /// - `PATCH /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}`: Update custodian
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -632,6 +675,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-update?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn update(
         &self,
         body: &super::super::UpdateCustodianBody,
@@ -665,6 +709,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-activate?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn activate(
         &self,
     ) -> graph_rt::Request<
@@ -696,6 +741,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-release?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn release(
         &self,
     ) -> graph_rt::Request<
@@ -720,6 +766,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/siteSources`
+    #[cfg(feature = "security")]
     pub fn site_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
@@ -728,6 +775,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources`
+    #[cfg(feature = "security")]
     pub fn unified_group_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
@@ -736,6 +784,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/userSources`
+    #[cfg(feature = "security")]
     pub fn user_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
@@ -748,10 +797,12 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources`: List custodian siteSources
 /// - `POST /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources`: Create custodian siteSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemSiteSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -825,6 +876,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/siteSources/{siteSourceId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         site_source_id: &str,
@@ -838,10 +890,12 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources/{siteSourceId}`: Get siteSource
 /// - `DELETE /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/siteSources/{siteSourceId}`: Delete siteSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -888,6 +942,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sitesource-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -915,10 +970,12 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
 /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/unifiedGroupSources`: List unifiedGroupSources
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -958,6 +1015,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         unified_group_source_id: &str,
@@ -970,10 +1028,12 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
 /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`: Get unifiedGroupSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1017,10 +1077,12 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources`: List custodian userSources
 /// - `POST /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources`: Create custodian userSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemUserSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1094,6 +1156,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/userSources/{userSourceId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         user_source_id: &str,
@@ -1107,10 +1170,12 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources/{userSourceId}`: Get userSource
 /// - `DELETE /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/userSources/{userSourceId}`: Delete userSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1157,6 +1222,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-usersource-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1185,8 +1251,10 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/legalHolds`: List legalHolds
 /// - `POST /compliance/ediscovery/cases/{caseId}/legalHolds`: Create legalHold
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemLegalHolds(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemLegalHolds {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1260,6 +1328,7 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/legalHolds/{legalHoldId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         legal_hold_id: &str,
@@ -1272,8 +1341,10 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
 /// - `GET /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}`: Get legalHold
 /// - `PATCH /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}`: Update legalHold
 /// - `DELETE /compliance/ediscovery/cases/{caseId}/legalHolds/{legalHoldId}`: Delete legalHold
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemLegalHoldsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1320,6 +1391,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-update?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn update(
         &self,
         body: &super::super::UpdateLegalHoldBody,
@@ -1353,6 +1425,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1377,6 +1450,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/legalHolds/{legalHoldId}/siteSources`
+    #[cfg(feature = "security")]
     pub fn site_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
@@ -1385,6 +1459,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/legalHolds/{legalHoldId}/userSources`
+    #[cfg(feature = "security")]
     pub fn user_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
@@ -1397,10 +1472,12 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/siteSources`: List legalHold siteSources
 /// - `POST /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/siteSources`: Create legalHold siteSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1478,10 +1555,12 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/userSources`: List legalHold userSources
 /// - `POST /compliance/ediscovery/cases/{caseId}/legalHolds/{legalholdId}/userSources`: Create legalHold userSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1559,10 +1638,12 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/noncustodialDataSources`: List noncustodialDataSources
 /// - `POST /compliance/ediscovery/cases/{caseId}/noncustodialDataSources`: Create noncustodialDataSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemNoncustodialDataSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1636,6 +1717,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         noncustodial_data_source_id: &str,
@@ -1648,10 +1730,12 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
 /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/noncustodialDataSources/{noncustodialDataSourceId}`: Get noncustodialDataSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1691,6 +1775,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}/dataSource`
+    #[cfg(feature = "security")]
     pub fn data_source(
         &self,
     ) -> ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
@@ -1706,6 +1791,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-noncustodialdatasource-release?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn release(
         &self,
     ) -> graph_rt::Request<
@@ -1733,10 +1819,12 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
 /// `/compliance/ediscovery/cases/{CaseId}/noncustodialDataSources/{noncustodialDataSourceId}/dataSource`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/noncustodialDataSources/{noncustodialDataSourceId}/dataSource`: List dataSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1779,8 +1867,10 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
 /// `/compliance/ediscovery/cases/{CaseId}/operations`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/operations`: List operations
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1820,6 +1910,7 @@ impl ComplianceEdiscoveryCasesItemOperations {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/operations/{operationId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         operation_id: &str,
@@ -1828,8 +1919,10 @@ impl ComplianceEdiscoveryCasesItemOperations {
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/operations/{operationId}`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1837,6 +1930,7 @@ impl ComplianceEdiscoveryCasesItemOperationsItem {
         &self.0
     }
     /// `/compliance/ediscovery/cases/{CaseId}/operations/{operationId}/microsoft.graph.ediscovery.caseExportOperation`
+    #[cfg(feature = "security")]
     pub fn case_export_operation(
         &self,
     ) -> ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
@@ -1846,10 +1940,12 @@ impl ComplianceEdiscoveryCasesItemOperationsItem {
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}/operations/{operationId}/microsoft.graph.ediscovery.caseExportOperation`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1864,6 +1960,7 @@ impl ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-caseexportoperation-getdownloadurl?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn get_download_url(
         &self,
     ) -> graph_rt::Request<
@@ -1892,8 +1989,10 @@ impl ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/reviewSets`: List reviewSets
 /// - `POST /compliance/ediscovery/cases/{id}/reviewSets`: Create reviewSet
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemReviewSets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemReviewSets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1967,6 +2066,7 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         review_set_id: &str,
@@ -1977,8 +2077,10 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
 /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}`
 ///
 /// - `GET /compliance/ediscovery/cases/{id}/reviewSets/{id}`: Get reviewSet
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemReviewSetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2025,6 +2127,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewset-addtoreviewset?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn add_to_review_set(
         &self,
         body: &super::super::AddToReviewSetBody,
@@ -2058,6 +2161,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewset-export?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn export(
         &self,
         body: &super::super::ExportBody,
@@ -2084,6 +2188,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}/queries`
+    #[cfg(feature = "security")]
     pub fn queries(&self) -> ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
         ComplianceEdiscoveryCasesItemReviewSetsItemQueries(
             self.0.clone().literal("queries"),
@@ -2094,10 +2199,12 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries`: List reviewSetQueries
 /// - `POST /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries`: Create reviewSetQuery
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemReviewSetsItemQueries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2171,6 +2278,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/reviewSets/{reviewSetId}/queries/{reviewSetQueryId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         review_set_query_id: &str,
@@ -2185,10 +2293,12 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
 /// - `GET /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries/{id}`: Get reviewSetQuery
 /// - `PATCH /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries/{id}`: Update reviewSetQuery
 /// - `DELETE /compliance/ediscovery/cases/{id}/reviewSets/{id}/queries/{id}`: Delete reviewSetQuery
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2235,6 +2345,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-update?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn update(
         &self,
         body: &super::super::UpdateReviewSetQueryBody,
@@ -2268,6 +2379,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2299,6 +2411,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-applytags?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn apply_tags(
         &self,
         body: &super::super::ApplyTagsBody,
@@ -2329,8 +2442,10 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/settings`: Get settings
 /// - `PATCH /compliance/ediscovery/cases/{caseId}/settings`: Update settings
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2440,8 +2555,10 @@ impl ComplianceEdiscoveryCasesItemSettings {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections`: List sourceCollections
 /// - `POST /compliance/ediscovery/cases/{caseId}/sourceCollections`: Create sourceCollection
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2515,6 +2632,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}`
+    #[cfg(feature = "security")]
     pub fn item(
         &self,
         source_collection_id: &str,
@@ -2529,10 +2647,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}`: Get sourceCollection
 /// - `PATCH /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}`: Update sourceCollection
 /// - `DELETE /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}`: Delete sourceCollection
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2579,6 +2699,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-update?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn update(
         &self,
         body: &super::super::UpdateSourceCollectionBody,
@@ -2612,6 +2733,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2636,6 +2758,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/additionalSources`
+    #[cfg(feature = "security")]
     pub fn additional_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
@@ -2644,6 +2767,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/addToReviewSetOperation`
+    #[cfg(feature = "security")]
     pub fn add_to_review_set_operation(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
@@ -2652,6 +2776,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/custodianSources`
+    #[cfg(feature = "security")]
     pub fn custodian_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
@@ -2667,6 +2792,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-estimatestatistics?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn estimate_statistics(
         &self,
     ) -> graph_rt::Request<
@@ -2691,6 +2817,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/lastEstimateStatisticsOperation`
+    #[cfg(feature = "security")]
     pub fn last_estimate_statistics_operation(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOperation {
@@ -2699,6 +2826,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
         )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/noncustodialSources`
+    #[cfg(feature = "security")]
     pub fn noncustodial_sources(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
@@ -2710,10 +2838,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/addToReviewSetOperation`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/addToReviewSetOperation`: List addToReviewSetOperation
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2757,10 +2887,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/additionalSources`: List additionalSources
 /// - `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/additionalSources`: Create dataSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2837,10 +2969,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/custodianSources`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/custodianSources`: List custodianSources
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2880,6 +3014,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/custodianSources/$ref`
+    #[cfg(feature = "security")]
     pub fn reference(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
@@ -2891,10 +3026,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/custodianSources/$ref`
 ///
 /// - `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/custodianSources/$ref`: Add custodianSources
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2939,10 +3076,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/lastEstimateStatisticsOperation`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/lastEstimateStatisticsOperation`: List estimateStatisticsOperation
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOperation(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOperation {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2985,10 +3124,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOpe
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/noncustodialSources`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/noncustodialSources`: List noncustodialSources
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3028,6 +3169,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/noncustodialSources/$ref`
+    #[cfg(feature = "security")]
     pub fn reference(
         &self,
     ) -> ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
@@ -3039,10 +3181,12 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
 /// `/compliance/ediscovery/cases/{CaseId}/sourceCollections/{sourceCollectionId}/noncustodialSources/$ref`
 ///
 /// - `POST /compliance/ediscovery/cases/{caseId}/sourceCollections/{sourceCollectionId}/noncustodialSources/$ref`: Add noncustodialDataSource
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3088,8 +3232,10 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/tags`: List tags
 /// - `POST /compliance/ediscovery/cases/{caseId}/tags`: Create tag
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemTags(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemTags {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3195,6 +3341,7 @@ impl ComplianceEdiscoveryCasesItemTags {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/tags/{tagId}`
+    #[cfg(feature = "security")]
     pub fn item(&self, tag_id: &str) -> ComplianceEdiscoveryCasesItemTagsItem {
         ComplianceEdiscoveryCasesItemTagsItem(self.0.clone().key(tag_id))
     }
@@ -3204,8 +3351,10 @@ impl ComplianceEdiscoveryCasesItemTags {
 /// - `GET /compliance/ediscovery/cases/{caseId}/tags/{tagId}`: Get tag
 /// - `PATCH /compliance/ediscovery/cases/{caseId}/tags/{tagId}`: Update tag
 /// - `DELETE /compliance/ediscovery/cases/{caseId}/tags/{tagId}`: Delete tag
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemTagsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemTagsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3252,6 +3401,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-update?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn update(
         &self,
         body: &super::super::UpdateTagBody,
@@ -3285,6 +3435,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3309,6 +3460,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
             )
     }
     /// `/compliance/ediscovery/cases/{CaseId}/tags/{tagId}/childTags`
+    #[cfg(feature = "security")]
     pub fn child_tags(&self) -> ComplianceEdiscoveryCasesItemTagsItemChildTags {
         ComplianceEdiscoveryCasesItemTagsItemChildTags(
             self.0.clone().literal("childTags"),
@@ -3318,8 +3470,10 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
 /// `/compliance/ediscovery/cases/{CaseId}/tags/{tagId}/childTags`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/tags/{tagId}/childTags`: List childTags
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemTagsItemChildTags(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl ComplianceEdiscoveryCasesItemTagsItemChildTags {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

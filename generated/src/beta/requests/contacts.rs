@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/contacts`
 ///
 /// - `GET /contacts`: List orgContacts
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Contacts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Contacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -107,6 +109,7 @@ impl Contacts {
             )
     }
     /// `/contacts/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> ContactsItem {
         ContactsItem(self.0.clone().key(id))
     }
@@ -116,8 +119,10 @@ impl Contacts {
 /// - `GET /contacts/{id}`: Get orgContact
 /// - `PATCH /contacts/{id}`: Update orgcontact
 /// - `DELETE /contacts/{id}`: Delete orgContact
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -201,6 +206,7 @@ impl ContactsItem {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -233,6 +239,7 @@ impl ContactsItem {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-checkmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -267,6 +274,7 @@ impl ContactsItem {
             )
     }
     /// `/contacts/{id}/directReports`
+    #[cfg(feature = "core")]
     pub fn direct_reports(&self) -> ContactsItemDirectReports {
         ContactsItemDirectReports(self.0.clone().literal("directReports"))
     }
@@ -279,6 +287,7 @@ impl ContactsItem {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -321,6 +330,7 @@ impl ContactsItem {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -396,10 +406,12 @@ impl ContactsItem {
             )
     }
     /// `/contacts/{id}/memberOf`
+    #[cfg(feature = "core")]
     pub fn member_of(&self) -> ContactsItemMemberOf {
         ContactsItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/contacts/{id}/transitiveReports`
+    #[cfg(feature = "core")]
     pub fn transitive_reports(&self) -> ContactsItemTransitiveReports {
         ContactsItemTransitiveReports(self.0.clone().literal("transitiveReports"))
     }
@@ -408,8 +420,10 @@ impl ContactsItem {
 ///
 /// - `GET /contacts/{id}/directReports`: orgContact: List directReports
 /// - `POST /contacts/{id}/directReports`: Create directReport
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemDirectReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemDirectReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -485,8 +499,10 @@ impl ContactsItemDirectReports {
 ///
 /// - `GET /contacts/{id}/memberOf`: orgContact: List memberOf
 /// - `POST /contacts/{id}/memberOf`: Create memberOf
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -559,8 +575,10 @@ impl ContactsItemMemberOf {
     }
 }
 /// `/contacts/{id}/transitiveReports`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemTransitiveReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemTransitiveReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -568,6 +586,7 @@ impl ContactsItemTransitiveReports {
         &self.0
     }
     /// `/contacts/{id}/transitiveReports/$count`
+    #[cfg(feature = "core")]
     pub fn count(&self) -> ContactsItemTransitiveReportsCount {
         ContactsItemTransitiveReportsCount(self.0.clone().literal("$count"))
     }
@@ -575,8 +594,10 @@ impl ContactsItemTransitiveReports {
 /// `/contacts/{id}/transitiveReports/$count`
 ///
 /// - `GET /contacts/{id}/transitiveReports/$count`: Get transitiveReports for orgContact
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemTransitiveReportsCount(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemTransitiveReportsCount {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -592,6 +613,7 @@ impl ContactsItemTransitiveReportsCount {
     /// - Application: `OrgContact.Read`, `OrgContact.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-get-transitivereports?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/contracts`
 ///
 /// - `GET /contracts`: List contracts
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Contracts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Contracts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -56,6 +58,7 @@ impl Contracts {
             )
     }
     /// `/contracts/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> ContractsItem {
         ContractsItem(self.0.clone().key(id))
     }
@@ -63,8 +66,10 @@ impl Contracts {
 /// `/contracts/{id}`
 ///
 /// - `GET /contracts/{id}`: Get Contract
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContractsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContractsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/dataPolicyOperations`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DataPolicyOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DataPolicyOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl DataPolicyOperations {
         &self.0
     }
     /// `/dataPolicyOperations/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DataPolicyOperationsItem {
         DataPolicyOperationsItem(self.0.clone().key(id))
     }
@@ -20,8 +23,10 @@ impl DataPolicyOperations {
 /// `/dataPolicyOperations/{id}`
 ///
 /// - `GET /dataPolicyOperations/{id}`: Get dataPolicyOperation
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DataPolicyOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DataPolicyOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /deviceAppManagement`: Get deviceAppManagement
 /// - `PATCH /deviceAppManagement`: Update deviceAppManagement
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagement(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -60,6 +62,7 @@ impl DeviceAppManagement {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/androidManagedAppProtections`
+    #[cfg(feature = "device_management")]
     pub fn android_managed_app_protections(
         &self,
     ) -> DeviceAppManagementAndroidManagedAppProtections {
@@ -68,6 +71,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections`
+    #[cfg(feature = "device_management")]
     pub fn default_managed_app_protections(
         &self,
     ) -> DeviceAppManagementDefaultManagedAppProtections {
@@ -76,6 +80,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/deviceAppManagementTasks`
+    #[cfg(feature = "device_management")]
     pub fn device_app_management_tasks(
         &self,
     ) -> DeviceAppManagementDeviceAppManagementTasks {
@@ -84,6 +89,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/enterpriseCodeSigningCertificates`
+    #[cfg(feature = "device_management")]
     pub fn enterprise_code_signing_certificates(
         &self,
     ) -> DeviceAppManagementEnterpriseCodeSigningCertificates {
@@ -92,6 +98,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn ios_lob_app_provisioning_configurations(
         &self,
     ) -> DeviceAppManagementIosLobAppProvisioningConfigurations {
@@ -100,6 +107,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/iosManagedAppProtections`
+    #[cfg(feature = "device_management")]
     pub fn ios_managed_app_protections(
         &self,
     ) -> DeviceAppManagementIosManagedAppProtections {
@@ -108,12 +116,14 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/managedAppPolicies`
+    #[cfg(feature = "device_management")]
     pub fn managed_app_policies(&self) -> DeviceAppManagementManagedAppPolicies {
         DeviceAppManagementManagedAppPolicies(
             self.0.clone().literal("managedAppPolicies"),
         )
     }
     /// `/deviceAppManagement/managedAppRegistrations`
+    #[cfg(feature = "device_management")]
     pub fn managed_app_registrations(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrations {
@@ -122,12 +132,14 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/managedAppStatuses`
+    #[cfg(feature = "device_management")]
     pub fn managed_app_statuses(&self) -> DeviceAppManagementManagedAppStatuses {
         DeviceAppManagementManagedAppStatuses(
             self.0.clone().literal("managedAppStatuses"),
         )
     }
     /// `/deviceAppManagement/managedEBookCategories`
+    #[cfg(feature = "device_management")]
     pub fn managed_e_book_categories(
         &self,
     ) -> DeviceAppManagementManagedEBookCategories {
@@ -136,10 +148,12 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/managedEBooks`
+    #[cfg(feature = "device_management")]
     pub fn managed_e_books(&self) -> DeviceAppManagementManagedEBooks {
         DeviceAppManagementManagedEBooks(self.0.clone().literal("managedEBooks"))
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies`
+    #[cfg(feature = "device_management")]
     pub fn mdm_windows_information_protection_policies(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPolicies {
@@ -148,12 +162,14 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/mobileAppCategories`
+    #[cfg(feature = "device_management")]
     pub fn mobile_app_categories(&self) -> DeviceAppManagementMobileAppCategories {
         DeviceAppManagementMobileAppCategories(
             self.0.clone().literal("mobileAppCategories"),
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn mobile_app_configurations(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurations {
@@ -162,18 +178,22 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/mobileApps`
+    #[cfg(feature = "device_management")]
     pub fn mobile_apps(&self) -> DeviceAppManagementMobileApps {
         DeviceAppManagementMobileApps(self.0.clone().literal("mobileApps"))
     }
     /// `/deviceAppManagement/policySets`
+    #[cfg(feature = "device_management")]
     pub fn policy_sets(&self) -> DeviceAppManagementPolicySets {
         DeviceAppManagementPolicySets(self.0.clone().literal("policySets"))
     }
     /// `/deviceAppManagement/sideLoadingKeys`
+    #[cfg(feature = "device_management")]
     pub fn side_loading_keys(&self) -> DeviceAppManagementSideLoadingKeys {
         DeviceAppManagementSideLoadingKeys(self.0.clone().literal("sideLoadingKeys"))
     }
     /// `/deviceAppManagement/symantecCodeSigningCertificate`
+    #[cfg(feature = "device_management")]
     pub fn symantec_code_signing_certificate(
         &self,
     ) -> DeviceAppManagementSymantecCodeSigningCertificate {
@@ -186,6 +206,7 @@ impl DeviceAppManagement {
     /// `POST /deviceAppManagement/syncMicrosoftStoreForBusinessApps` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-deviceappmanagement-syncmicrosoftstoreforbusinessapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn sync_microsoft_store_for_business_apps(
         &self,
     ) -> graph_rt::Request<
@@ -202,6 +223,7 @@ impl DeviceAppManagement {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn targeted_managed_app_configurations(
         &self,
     ) -> DeviceAppManagementTargetedManagedAppConfigurations {
@@ -210,10 +232,12 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/vppTokens`
+    #[cfg(feature = "device_management")]
     pub fn vpp_tokens(&self) -> DeviceAppManagementVppTokens {
         DeviceAppManagementVppTokens(self.0.clone().literal("vppTokens"))
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies`
+    #[cfg(feature = "device_management")]
     pub fn wdac_supplemental_policies(
         &self,
     ) -> DeviceAppManagementWdacSupplementalPolicies {
@@ -222,6 +246,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionDeviceRegistrations`
+    #[cfg(feature = "device_management")]
     pub fn windows_information_protection_device_registrations(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
@@ -230,6 +255,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies`
+    #[cfg(feature = "device_management")]
     pub fn windows_information_protection_policies(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPolicies {
@@ -238,6 +264,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionWipeActions`
+    #[cfg(feature = "device_management")]
     pub fn windows_information_protection_wipe_actions(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionWipeActions {
@@ -246,6 +273,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/windowsManagementApp`
+    #[cfg(feature = "device_management")]
     pub fn windows_management_app(&self) -> DeviceAppManagementWindowsManagementApp {
         DeviceAppManagementWindowsManagementApp(
             self.0.clone().literal("windowsManagementApp"),
@@ -256,8 +284,10 @@ impl DeviceAppManagement {
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections`: List androidManagedAppProtections
 /// - `POST /deviceAppManagement/androidManagedAppProtections`: Create androidManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -332,6 +362,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         android_managed_app_protection_id: &str,
@@ -346,10 +377,12 @@ impl DeviceAppManagementAndroidManagedAppProtections {
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`: Get androidManagedAppProtection
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`: Update androidManagedAppProtection
 /// - `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`: Delete androidManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -405,6 +438,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     /// `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-androidmanagedappprotection-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -421,12 +455,14 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementAndroidManagedAppProtectionsItemApps {
         DeviceAppManagementAndroidManagedAppProtectionsItemApps(
             self.0.clone().literal("apps"),
         )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
@@ -435,6 +471,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
         )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
@@ -447,10 +484,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -540,6 +579,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -554,10 +594,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -655,6 +697,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -686,10 +729,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
 /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -740,6 +785,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -754,10 +800,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -855,6 +903,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -887,10 +936,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -984,8 +1035,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
 ///
 /// - `GET /deviceAppManagement/defaultManagedAppProtections`: List defaultManagedAppProtections
 /// - `POST /deviceAppManagement/defaultManagedAppProtections`: Create defaultManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1075,6 +1128,7 @@ impl DeviceAppManagementDefaultManagedAppProtections {
             )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         default_managed_app_protection_id: &str,
@@ -1089,10 +1143,12 @@ impl DeviceAppManagementDefaultManagedAppProtections {
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`: Get defaultManagedAppProtection
 /// - `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`: Update defaultManagedAppProtection
 /// - `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`: Delete defaultManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1190,6 +1246,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1218,12 +1275,14 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
             )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementDefaultManagedAppProtectionsItemApps {
         DeviceAppManagementDefaultManagedAppProtectionsItemApps(
             self.0.clone().literal("apps"),
         )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
@@ -1236,10 +1295,12 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
 ///
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1329,6 +1390,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
             )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -1343,10 +1405,12 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1444,6 +1508,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1476,10 +1541,12 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
 ///
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1573,8 +1640,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
 ///
 /// - `GET /deviceAppManagement/deviceAppManagementTasks`: List deviceAppManagementTasks
 /// - `POST /deviceAppManagement/deviceAppManagementTasks`: Create deviceAppManagementTask
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDeviceAppManagementTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDeviceAppManagementTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1664,6 +1733,7 @@ impl DeviceAppManagementDeviceAppManagementTasks {
             )
     }
     /// `/deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_app_management_task_id: &str,
@@ -1678,8 +1748,10 @@ impl DeviceAppManagementDeviceAppManagementTasks {
 /// - `GET /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Get deviceAppManagementTask
 /// - `PATCH /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Update deviceAppManagementTask
 /// - `DELETE /deviceAppManagement/deviceAppManagementTasks/{deviceAppManagementTaskId}`: Delete appVulnerabilityTask
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDeviceAppManagementTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDeviceAppManagementTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1777,6 +1849,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1813,6 +1886,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-deviceappmanagementtask-updatestatus?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update_status(
         &self,
         body: &super::super::UpdateStatusBody,
@@ -1847,10 +1921,12 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
 ///
 /// - `GET /deviceAppManagement/enterpriseCodeSigningCertificates`: List enterpriseCodeSigningCertificates
 /// - `POST /deviceAppManagement/enterpriseCodeSigningCertificates`: Create enterpriseCodeSigningCertificate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementEnterpriseCodeSigningCertificates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementEnterpriseCodeSigningCertificates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1940,6 +2016,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
             )
     }
     /// `/deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         enterprise_code_signing_certificate_id: &str,
@@ -1954,10 +2031,12 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
 /// - `GET /deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}`: Get enterpriseCodeSigningCertificate
 /// - `PATCH /deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}`: Update enterpriseCodeSigningCertificate
 /// - `DELETE /deviceAppManagement/enterpriseCodeSigningCertificates/{enterpriseCodeSigningCertificateId}`: Delete enterpriseCodeSigningCertificate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementEnterpriseCodeSigningCertificatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2055,6 +2134,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2087,10 +2167,12 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
 ///
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations`: List iosLobAppProvisioningConfigurations
 /// - `POST /deviceAppManagement/iosLobAppProvisioningConfigurations`: Create iosLobAppProvisioningConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2165,6 +2247,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         ios_lob_app_provisioning_configuration_id: &str,
@@ -2179,10 +2262,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}`: Get iosLobAppProvisioningConfiguration
 /// - `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}`: Update iosLobAppProvisioningConfiguration
 /// - `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}`: Delete iosLobAppProvisioningConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2238,6 +2323,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     /// `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-ioslobappprovisioningconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2258,6 +2344,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     /// `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assign` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-ioslobappprovisioningconfiguration-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
@@ -2276,6 +2363,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
@@ -2284,6 +2372,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
@@ -2292,6 +2381,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments`
+    #[cfg(feature = "device_management")]
     pub fn group_assignments(
         &self,
     ) -> DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments {
@@ -2300,6 +2390,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses`
+    #[cfg(feature = "device_management")]
     pub fn user_statuses(
         &self,
     ) -> DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
@@ -2312,10 +2403,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
 ///
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments`: List iosLobAppProvisioningConfigurationAssignments
 /// - `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments`: Create iosLobAppProvisioningConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2405,6 +2498,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
             )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         ios_lob_app_provisioning_configuration_assignment_id: &str,
@@ -2419,10 +2513,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}`: Get iosLobAppProvisioningConfigurationAssignment
 /// - `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}`: Update iosLobAppProvisioningConfigurationAssignment
 /// - `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/assignments/{iosLobAppProvisioningConfigurationAssignmentId}`: Delete iosLobAppProvisioningConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2520,6 +2616,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2552,10 +2649,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses`: List managedDeviceMobileAppConfigurationDeviceStatuses
 /// - `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses`: Create managedDeviceMobileAppConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2645,6 +2744,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
             )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_device_status_id: &str,
@@ -2659,10 +2759,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Get managedDeviceMobileAppConfigurationDeviceStatus
 /// - `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Update managedDeviceMobileAppConfigurationDeviceStatus
 /// - `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Delete managedDeviceMobileAppConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2760,6 +2862,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2792,10 +2895,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
 ///
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments`: List mobileAppProvisioningConfigGroupAssignments
 /// - `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments`: Create mobileAppProvisioningConfigGroupAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2885,6 +2990,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
             )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_provisioning_config_group_assignment_id: &str,
@@ -2899,10 +3005,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}`: Get mobileAppProvisioningConfigGroupAssignment
 /// - `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}`: Update mobileAppProvisioningConfigGroupAssignment
 /// - `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/groupAssignments/{mobileAppProvisioningConfigGroupAssignmentId}`: Delete mobileAppProvisioningConfigGroupAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3000,6 +3108,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3032,10 +3141,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
 ///
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses`: List managedDeviceMobileAppConfigurationUserStatuses
 /// - `POST /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses`: Create managedDeviceMobileAppConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3125,6 +3236,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
             )
     }
     /// `/deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_user_status_id: &str,
@@ -3139,10 +3251,12 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
 /// - `GET /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Get managedDeviceMobileAppConfigurationUserStatus
 /// - `PATCH /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Update managedDeviceMobileAppConfigurationUserStatus
 /// - `DELETE /deviceAppManagement/iosLobAppProvisioningConfigurations/{iosLobAppProvisioningConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Delete managedDeviceMobileAppConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3240,6 +3354,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3272,8 +3387,10 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections`: List iosManagedAppProtections
 /// - `POST /deviceAppManagement/iosManagedAppProtections`: Create iosManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3348,6 +3465,7 @@ impl DeviceAppManagementIosManagedAppProtections {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         ios_managed_app_protection_id: &str,
@@ -3362,8 +3480,10 @@ impl DeviceAppManagementIosManagedAppProtections {
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`: Get iosManagedAppProtection
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`: Update iosManagedAppProtection
 /// - `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`: Delete iosManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3419,6 +3539,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     /// `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-iosmanagedappprotection-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3435,12 +3556,14 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementIosManagedAppProtectionsItemApps {
         DeviceAppManagementIosManagedAppProtectionsItemApps(
             self.0.clone().literal("apps"),
         )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementIosManagedAppProtectionsItemAssignments {
@@ -3449,6 +3572,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
         )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
@@ -3461,10 +3585,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3554,6 +3680,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
             )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -3568,10 +3695,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3669,6 +3798,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3700,10 +3830,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
 /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3754,6 +3886,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
             )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -3768,10 +3901,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3869,6 +4004,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3901,10 +4037,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3997,8 +4135,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
 /// `/deviceAppManagement/managedAppPolicies`
 ///
 /// - `GET /deviceAppManagement/managedAppPolicies`: List managedAppPolicies
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4049,6 +4189,7 @@ impl DeviceAppManagementManagedAppPolicies {
             )
     }
     /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_policy_id: &str,
@@ -4061,8 +4202,10 @@ impl DeviceAppManagementManagedAppPolicies {
 /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
 ///
 /// - `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`: Get managedAppPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4121,6 +4264,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
@@ -4159,6 +4303,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -4193,8 +4338,10 @@ impl DeviceAppManagementManagedAppPoliciesItem {
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations`: List managedAppRegistrations
 /// - `POST /deviceAppManagement/managedAppRegistrations`: Create androidManagedAppRegistration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4292,6 +4439,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-getuseridswithflaggedappregistration?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn get_user_ids_with_flagged_app_registration(
         &self,
     ) -> graph_rt::Request<
@@ -4326,6 +4474,7 @@ impl DeviceAppManagementManagedAppRegistrations {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_registration_id: &str,
@@ -4338,8 +4487,10 @@ impl DeviceAppManagementManagedAppRegistrations {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`: Get managedAppRegistration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4390,6 +4541,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
+    #[cfg(feature = "device_management")]
     pub fn applied_policies(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
@@ -4398,6 +4550,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
         )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`
+    #[cfg(feature = "device_management")]
     pub fn intended_policies(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
@@ -4406,6 +4559,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
         )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`
+    #[cfg(feature = "device_management")]
     pub fn operations(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrationsItemOperations {
@@ -4417,10 +4571,12 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`: List managedAppPolicies
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4471,6 +4627,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_policy_id: &str,
@@ -4483,10 +4640,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4545,6 +4704,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
@@ -4583,6 +4743,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -4616,10 +4777,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`: List managedAppPolicies
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4670,6 +4833,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_policy_id: &str,
@@ -4682,10 +4846,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4744,6 +4910,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
@@ -4782,6 +4949,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -4816,10 +4984,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`: List managedAppOperations
 /// - `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`: Create managedAppOperation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemOperations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4909,6 +5079,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_operation_id: &str,
@@ -4923,10 +5094,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`: Get managedAppOperation
 /// - `PATCH /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`: Update managedAppOperation
 /// - `DELETE /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`: Delete managedAppOperation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemOperationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5024,6 +5197,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5055,8 +5229,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
 /// `/deviceAppManagement/managedAppStatuses`
 ///
 /// - `GET /deviceAppManagement/managedAppStatuses`: List managedAppStatuses
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppStatuses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5107,6 +5283,7 @@ impl DeviceAppManagementManagedAppStatuses {
             )
     }
     /// `/deviceAppManagement/managedAppStatuses/{managedAppStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_status_id: &str,
@@ -5119,8 +5296,10 @@ impl DeviceAppManagementManagedAppStatuses {
 /// `/deviceAppManagement/managedAppStatuses/{managedAppStatusId}`
 ///
 /// - `GET /deviceAppManagement/managedAppStatuses/{managedAppStatusId}`: Get managedAppStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppStatusesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5175,8 +5354,10 @@ impl DeviceAppManagementManagedAppStatusesItem {
 ///
 /// - `GET /deviceAppManagement/managedEBookCategories`: List managedEBookCategories
 /// - `POST /deviceAppManagement/managedEBookCategories`: Create managedEBookCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBookCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBookCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5266,6 +5447,7 @@ impl DeviceAppManagementManagedEBookCategories {
             )
     }
     /// `/deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_e_book_category_id: &str,
@@ -5280,8 +5462,10 @@ impl DeviceAppManagementManagedEBookCategories {
 /// - `GET /deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}`: Get managedEBookCategory
 /// - `PATCH /deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}`: Update managedEBookCategory
 /// - `DELETE /deviceAppManagement/managedEBookCategories/{managedEBookCategoryId}`: Delete managedEBookCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBookCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBookCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5379,6 +5563,7 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5411,8 +5596,10 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks`: List managedEBooks
 /// - `POST /deviceAppManagement/managedEBooks`: Create iosVppEBook
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5502,6 +5689,7 @@ impl DeviceAppManagementManagedEBooks {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, managed_e_book_id: &str) -> DeviceAppManagementManagedEBooksItem {
         DeviceAppManagementManagedEBooksItem(self.0.clone().key(managed_e_book_id))
     }
@@ -5511,8 +5699,10 @@ impl DeviceAppManagementManagedEBooks {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}`: Get managedEBook
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}`: Update iosVppEBook
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}`: Delete iosVppEBook
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5610,6 +5800,7 @@ impl DeviceAppManagementManagedEBooksItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5646,6 +5837,7 @@ impl DeviceAppManagementManagedEBooksItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::ManagedEBooksAssignBody,
@@ -5676,30 +5868,35 @@ impl DeviceAppManagementManagedEBooksItem {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceAppManagementManagedEBooksItemAssignments {
         DeviceAppManagementManagedEBooksItemAssignments(
             self.0.clone().literal("assignments"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/categories`
+    #[cfg(feature = "device_management")]
     pub fn categories(&self) -> DeviceAppManagementManagedEBooksItemCategories {
         DeviceAppManagementManagedEBooksItemCategories(
             self.0.clone().literal("categories"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`
+    #[cfg(feature = "device_management")]
     pub fn device_states(&self) -> DeviceAppManagementManagedEBooksItemDeviceStates {
         DeviceAppManagementManagedEBooksItemDeviceStates(
             self.0.clone().literal("deviceStates"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`
+    #[cfg(feature = "device_management")]
     pub fn install_summary(&self) -> DeviceAppManagementManagedEBooksItemInstallSummary {
         DeviceAppManagementManagedEBooksItemInstallSummary(
             self.0.clone().literal("installSummary"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`
+    #[cfg(feature = "device_management")]
     pub fn user_state_summary(
         &self,
     ) -> DeviceAppManagementManagedEBooksItemUserStateSummary {
@@ -5712,8 +5909,10 @@ impl DeviceAppManagementManagedEBooksItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: List managedEBookAssignments
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: Create managedEBookAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5803,6 +6002,7 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_e_book_assignment_id: &str,
@@ -5817,10 +6017,12 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Get managedEBookAssignment
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Update managedEBookAssignment
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Delete iosVppEBookAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5918,6 +6120,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5950,8 +6153,10 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/categories`: List managedEBookCategories
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/categories`: Create managedEBookCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6041,6 +6246,7 @@ impl DeviceAppManagementManagedEBooksItemCategories {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_e_book_category_id: &str,
@@ -6055,10 +6261,12 @@ impl DeviceAppManagementManagedEBooksItemCategories {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}`: Get managedEBookCategory
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}`: Update managedEBookCategory
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/categories/{managedEBookCategoryId}`: Delete managedEBookCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemCategoriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6156,6 +6364,7 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6188,10 +6397,12 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`: List deviceInstallStates
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`: Create deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemDeviceStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemDeviceStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6281,6 +6492,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_install_state_id: &str,
@@ -6295,10 +6507,12 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`: Get deviceInstallState
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`: Update deviceInstallState
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`: Delete deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemDeviceStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6396,6 +6610,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6428,10 +6643,12 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`: Get eBookInstallSummary
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`: Update eBookInstallSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemInstallSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemInstallSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6525,10 +6742,12 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`: List userInstallStateSummaries
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`: Create userInstallStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6618,6 +6837,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         user_install_state_summary_id: &str,
@@ -6632,10 +6852,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`: Get userInstallStateSummary
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`: Update userInstallStateSummary
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`: Delete userInstallStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummaryItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6733,6 +6955,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6761,6 +6984,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`
+    #[cfg(feature = "device_management")]
     pub fn device_states(
         &self,
     ) -> DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
@@ -6773,10 +6997,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`: List deviceInstallStates
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`: Create deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6866,6 +7092,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_install_state_id: &str,
@@ -6880,10 +7107,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`: Get deviceInstallState
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`: Update deviceInstallState
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`: Delete deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6981,6 +7210,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7013,10 +7243,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies`: List mdmWindowsInformationProtectionPolicies
 /// - `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies`: Create mdmWindowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7091,6 +7323,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mdm_windows_information_protection_policy_id: &str,
@@ -7105,10 +7338,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`: Get mdmWindowsInformationProtectionPolicy
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`: Update mdmWindowsInformationProtectionPolicy
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`: Delete mdmWindowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7164,6 +7399,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     /// `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mdmwindowsinformationprotectionpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7180,6 +7416,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
@@ -7188,6 +7425,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn exempt_app_locker_files(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
@@ -7196,6 +7434,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn protected_app_locker_files(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
@@ -7207,10 +7446,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7261,6 +7502,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -7275,10 +7517,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7376,6 +7620,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7408,10 +7653,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7501,6 +7748,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -7515,10 +7763,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7616,6 +7866,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7648,10 +7899,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7741,6 +7994,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -7755,10 +8009,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7856,6 +8112,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7888,8 +8145,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
 ///
 /// - `GET /deviceAppManagement/mobileAppCategories`: List mobileAppCategories
 /// - `POST /deviceAppManagement/mobileAppCategories`: Create mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7979,6 +8238,7 @@ impl DeviceAppManagementMobileAppCategories {
             )
     }
     /// `/deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_category_id: &str,
@@ -7993,8 +8253,10 @@ impl DeviceAppManagementMobileAppCategories {
 /// - `GET /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`: Get mobileAppCategory
 /// - `PATCH /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`: Update mobileAppCategory
 /// - `DELETE /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`: Delete mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8092,6 +8354,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8124,8 +8387,10 @@ impl DeviceAppManagementMobileAppCategoriesItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations`: List managedDeviceMobileAppConfigurations
 /// - `POST /deviceAppManagement/mobileAppConfigurations`: Create androidForWorkMobileAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8215,6 +8480,7 @@ impl DeviceAppManagementMobileAppConfigurations {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_id: &str,
@@ -8229,8 +8495,10 @@ impl DeviceAppManagementMobileAppConfigurations {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Get managedDeviceMobileAppConfiguration
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Update androidForWorkMobileAppConfiguration
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Delete androidForWorkMobileAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8328,6 +8596,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8364,6 +8633,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::MobileAppConfigurationsAssignBody,
@@ -8394,6 +8664,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemAssignments {
@@ -8402,6 +8673,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
@@ -8410,6 +8682,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`
+    #[cfg(feature = "device_management")]
     pub fn device_status_summary(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
@@ -8418,6 +8691,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`
+    #[cfg(feature = "device_management")]
     pub fn user_statuses(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
@@ -8426,6 +8700,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`
+    #[cfg(feature = "device_management")]
     pub fn user_status_summary(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
@@ -8438,10 +8713,12 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`: List managedDeviceMobileAppConfigurationAssignments
 /// - `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`: Create managedDeviceMobileAppConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8531,6 +8808,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_assignment_id: &str,
@@ -8545,10 +8823,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`: Get managedDeviceMobileAppConfigurationAssignment
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`: Update managedDeviceMobileAppConfigurationAssignment
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`: Delete managedDeviceMobileAppConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8646,6 +8926,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8678,10 +8959,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`: Get managedDeviceMobileAppConfigurationDeviceSummary
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`: Update managedDeviceMobileAppConfigurationDeviceSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8775,10 +9058,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`: List managedDeviceMobileAppConfigurationDeviceStatuses
 /// - `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`: Create managedDeviceMobileAppConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8868,6 +9153,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_device_status_id: &str,
@@ -8882,10 +9168,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Get managedDeviceMobileAppConfigurationDeviceStatus
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Update managedDeviceMobileAppConfigurationDeviceStatus
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Delete managedDeviceMobileAppConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8983,6 +9271,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9015,10 +9304,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`: Get managedDeviceMobileAppConfigurationUserSummary
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`: Update managedDeviceMobileAppConfigurationUserSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9112,10 +9403,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`: List managedDeviceMobileAppConfigurationUserStatuses
 /// - `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`: Create managedDeviceMobileAppConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemUserStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9205,6 +9498,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_user_status_id: &str,
@@ -9219,10 +9513,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Get managedDeviceMobileAppConfigurationUserStatus
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Update managedDeviceMobileAppConfigurationUserStatus
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Delete managedDeviceMobileAppConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9320,6 +9616,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9352,8 +9649,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps`: List mobileApps
 /// - `POST /deviceAppManagement/mobileApps`: Create androidForWorkApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9425,6 +9724,7 @@ impl DeviceAppManagementMobileApps {
     /// `GET /deviceAppManagement/mobileApps/getMobileAppCount` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-getmobileappcount?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn get_mobile_app_count(
         &self,
     ) -> graph_rt::Request<
@@ -9493,6 +9793,7 @@ impl DeviceAppManagementMobileApps {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-validatexml?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn validate_xml(
         &self,
         body: &super::super::ValidateXmlBody,
@@ -9523,6 +9824,7 @@ impl DeviceAppManagementMobileApps {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, mobile_app_id: &str) -> DeviceAppManagementMobileAppsItem {
         DeviceAppManagementMobileAppsItem(self.0.clone().key(mobile_app_id))
     }
@@ -9532,8 +9834,10 @@ impl DeviceAppManagementMobileApps {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}`: Update androidForWorkApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}`: Delete androidForWorkApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9609,6 +9913,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9641,6 +9946,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/assign` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
@@ -9659,22 +9965,26 @@ impl DeviceAppManagementMobileAppsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceAppManagementMobileAppsItemAssignments {
         DeviceAppManagementMobileAppsItemAssignments(
             self.0.clone().literal("assignments"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories`
+    #[cfg(feature = "device_management")]
     pub fn categories(&self) -> DeviceAppManagementMobileAppsItemCategories {
         DeviceAppManagementMobileAppsItemCategories(self.0.clone().literal("categories"))
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`
+    #[cfg(feature = "device_management")]
     pub fn content_versions(&self) -> DeviceAppManagementMobileAppsItemContentVersions {
         DeviceAppManagementMobileAppsItemContentVersions(
             self.0.clone().literal("contentVersions"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(&self) -> DeviceAppManagementMobileAppsItemDeviceStatuses {
         DeviceAppManagementMobileAppsItemDeviceStatuses(
             self.0.clone().literal("deviceStatuses"),
@@ -9702,12 +10012,14 @@ impl DeviceAppManagementMobileAppsItem {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/installSummary`
+    #[cfg(feature = "device_management")]
     pub fn install_summary(&self) -> DeviceAppManagementMobileAppsItemInstallSummary {
         DeviceAppManagementMobileAppsItemInstallSummary(
             self.0.clone().literal("installSummary"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/relationships`
+    #[cfg(feature = "device_management")]
     pub fn relationships(&self) -> DeviceAppManagementMobileAppsItemRelationships {
         DeviceAppManagementMobileAppsItemRelationships(
             self.0.clone().literal("relationships"),
@@ -9722,6 +10034,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_all_licenses(
         &self,
         body: &super::super::RevokeAllLicensesBody,
@@ -9760,6 +10073,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_device_license(
         &self,
         body: &super::super::RevokeDeviceLicenseBody,
@@ -9798,6 +10112,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_user_license(
         &self,
         body: &super::super::RevokeUserLicenseBody,
@@ -9832,6 +10147,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/updateRelationships` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-updaterelationships?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update_relationships(
         &self,
         body: &super::super::UpdateRelationshipsBody,
@@ -9850,24 +10166,28 @@ impl DeviceAppManagementMobileAppsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses`
+    #[cfg(feature = "device_management")]
     pub fn user_statuses(&self) -> DeviceAppManagementMobileAppsItemUserStatuses {
         DeviceAppManagementMobileAppsItemUserStatuses(
             self.0.clone().literal("userStatuses"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp`
+    #[cfg(feature = "device_management")]
     pub fn ios_vpp_app(&self) -> DeviceAppManagementMobileAppsItemIosVppApp {
         DeviceAppManagementMobileAppsItemIosVppApp(
             self.0.clone().literal("microsoft.graph.iosVppApp"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp`
+    #[cfg(feature = "device_management")]
     pub fn mac_os_vpp_app(&self) -> DeviceAppManagementMobileAppsItemMacOsVppApp {
         DeviceAppManagementMobileAppsItemMacOsVppApp(
             self.0.clone().literal("microsoft.graph.macOsVppApp"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp`
+    #[cfg(feature = "device_management")]
     pub fn managed_mobile_lob_app(
         &self,
     ) -> DeviceAppManagementMobileAppsItemManagedMobileLobApp {
@@ -9876,6 +10196,7 @@ impl DeviceAppManagementMobileAppsItem {
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp`
+    #[cfg(feature = "device_management")]
     pub fn microsoft_store_for_business_app(
         &self,
     ) -> DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessApp {
@@ -9884,12 +10205,14 @@ impl DeviceAppManagementMobileAppsItem {
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp`
+    #[cfg(feature = "device_management")]
     pub fn mobile_lob_app(&self) -> DeviceAppManagementMobileAppsItemMobileLobApp {
         DeviceAppManagementMobileAppsItemMobileLobApp(
             self.0.clone().literal("microsoft.graph.mobileLobApp"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX`
+    #[cfg(feature = "device_management")]
     pub fn windows_universal_app_x(
         &self,
     ) -> DeviceAppManagementMobileAppsItemWindowsUniversalAppX {
@@ -9902,8 +10225,10 @@ impl DeviceAppManagementMobileAppsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments`: List mobileAppAssignments
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/assignments`: Create mobileAppAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9993,6 +10318,7 @@ impl DeviceAppManagementMobileAppsItemAssignments {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_assignment_id: &str,
@@ -10007,10 +10333,12 @@ impl DeviceAppManagementMobileAppsItemAssignments {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`: Get mobileAppAssignment
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`: Update mobileAppAssignment
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`: Delete mobileAppAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10108,6 +10436,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10140,8 +10469,10 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories`: List mobileAppCategories
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/categories`: Create mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10231,6 +10562,7 @@ impl DeviceAppManagementMobileAppsItemCategories {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_category_id: &str,
@@ -10245,8 +10577,10 @@ impl DeviceAppManagementMobileAppsItemCategories {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`: Get mobileAppCategory
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`: Update mobileAppCategory
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`: Delete mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10344,6 +10678,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10376,10 +10711,12 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`: List mobileAppContents
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`: Create mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10469,6 +10806,7 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_id: &str,
@@ -10483,10 +10821,12 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`: Get mobileAppContent
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`: Update mobileAppContent
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`: Delete mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10584,6 +10924,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10612,6 +10953,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps`
+    #[cfg(feature = "device_management")]
     pub fn contained_apps(
         &self,
     ) -> DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
@@ -10620,6 +10962,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`
+    #[cfg(feature = "device_management")]
     pub fn files(&self) -> DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
         DeviceAppManagementMobileAppsItemContentVersionsItemFiles(
             self.0.clone().literal("files"),
@@ -10630,10 +10973,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps`: List microsoftStoreForBusinessContainedApps
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps`: Create microsoftStoreForBusinessContainedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10723,6 +11068,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_contained_app_id: &str,
@@ -10737,10 +11083,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}`: Get microsoftStoreForBusinessContainedApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}`: Update microsoftStoreForBusinessContainedApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/containedApps/{mobileContainedAppId}`: Delete microsoftStoreForBusinessContainedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10838,6 +11186,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10870,10 +11219,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`: List mobileAppContentFiles
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`: Create mobileAppContentFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItemFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10963,6 +11314,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_file_id: &str,
@@ -10977,10 +11329,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`: Get mobileAppContentFile
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`: Update mobileAppContentFile
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`: Delete mobileAppContentFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11078,6 +11432,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11114,6 +11469,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-commit?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn commit(
         &self,
         body: &super::super::CommitBody,
@@ -11152,6 +11508,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-renewupload?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn renew_upload(
         &self,
     ) -> graph_rt::Request<
@@ -11184,8 +11541,10 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses`: List mobileAppInstallStatuses
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses`: Create mobileAppInstallStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemDeviceStatuses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11275,6 +11634,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_install_status_id: &str,
@@ -11289,10 +11649,12 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}`: Get mobileAppInstallStatus
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}`: Update mobileAppInstallStatus
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}`: Delete mobileAppInstallStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11390,6 +11752,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11418,6 +11781,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`
+    #[cfg(feature = "device_management")]
     pub fn app(&self) -> DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
         DeviceAppManagementMobileAppsItemDeviceStatusesItemApp(
             self.0.clone().literal("app"),
@@ -11429,10 +11793,12 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Update androidForWorkApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app`: Delete androidForWorkApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemDeviceStatusesItemApp(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11508,6 +11874,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11540,6 +11907,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app/assign` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
@@ -11587,6 +11955,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_all_licenses(
         &self,
         body: &super::super::RevokeAllLicensesBody,
@@ -11625,6 +11994,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_device_license(
         &self,
         body: &super::super::RevokeDeviceLicenseBody,
@@ -11663,6 +12033,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_user_license(
         &self,
         body: &super::super::RevokeUserLicenseBody,
@@ -11697,6 +12068,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/deviceStatuses/{mobileAppInstallStatusId}/app/updateRelationships` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-updaterelationships?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update_relationships(
         &self,
         body: &super::super::UpdateRelationshipsBody,
@@ -11719,8 +12091,10 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/installSummary`: Get mobileAppInstallSummary
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/installSummary`: Update mobileAppInstallSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemInstallSummary(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemInstallSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11811,8 +12185,10 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemIosVppApp(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemIosVppApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11820,6 +12196,7 @@ impl DeviceAppManagementMobileAppsItemIosVppApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`
+    #[cfg(feature = "device_management")]
     pub fn assigned_licenses(
         &self,
     ) -> DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
@@ -11832,10 +12209,12 @@ impl DeviceAppManagementMobileAppsItemIosVppApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`: List iosVppAppAssignedLicenses
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses`: Create iosVppAppAssignedLicense
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11925,6 +12304,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         ios_vpp_app_assigned_license_id: &str,
@@ -11939,10 +12319,12 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Get iosVppAppAssignedLicense
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Update iosVppAppAssignedLicense
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.iosVppApp/assignedLicenses/{iosVppAppAssignedLicenseId}`: Delete iosVppAppAssignedDeviceLicense
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12040,6 +12422,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12069,8 +12452,10 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMacOsVppApp(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMacOsVppApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12078,6 +12463,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses`
+    #[cfg(feature = "device_management")]
     pub fn assigned_licenses(
         &self,
     ) -> DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
@@ -12090,10 +12476,12 @@ impl DeviceAppManagementMobileAppsItemMacOsVppApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses`: List macOsVppAppAssignedLicenses
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses`: Create macOsVppAppAssignedLicense
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12183,6 +12571,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mac_os_vpp_app_assigned_license_id: &str,
@@ -12197,10 +12586,12 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}`: Get macOsVppAppAssignedLicense
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}`: Update macOsVppAppAssignedLicense
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.macOsVppApp/assignedLicenses/{macOsVppAppAssignedLicenseId}`: Delete macOsVppAppAssignedLicense
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12298,6 +12689,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12327,10 +12719,12 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemManagedMobileLobApp(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemManagedMobileLobApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12338,6 +12732,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions`
+    #[cfg(feature = "device_management")]
     pub fn content_versions(
         &self,
     ) -> DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
@@ -12350,10 +12745,12 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions`: List mobileAppContents
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions`: Create mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12443,6 +12840,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_id: &str,
@@ -12457,10 +12855,12 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`: Get mobileAppContent
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`: Update mobileAppContent
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`: Delete mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12558,6 +12958,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12587,10 +12988,12 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessApp(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12598,6 +13001,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`
+    #[cfg(feature = "device_management")]
     pub fn contained_apps(
         &self,
     ) -> DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps {
@@ -12610,10 +13014,12 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`: List mobileContainedApps
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps`: Create microsoftStoreForBusinessContainedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12703,6 +13109,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_contained_app_id: &str,
@@ -12717,10 +13124,12 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Get mobileContainedApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Update microsoftStoreForBusinessContainedApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.microsoftStoreForBusinessApp/containedApps/{mobileContainedAppId}`: Delete microsoftStoreForBusinessContainedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12818,6 +13227,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12847,8 +13257,10 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMobileLobApp(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMobileLobApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12856,6 +13268,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions`
+    #[cfg(feature = "device_management")]
     pub fn content_versions(
         &self,
     ) -> DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
@@ -12868,10 +13281,12 @@ impl DeviceAppManagementMobileAppsItemMobileLobApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions`: List mobileAppContents
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions`: Create mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMobileLobAppContentVersions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12961,6 +13376,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_id: &str,
@@ -12975,10 +13391,12 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`: Get mobileAppContent
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`: Update mobileAppContent
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`: Delete mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13076,6 +13494,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13105,10 +13524,12 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemWindowsUniversalAppX(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemWindowsUniversalAppX {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13116,6 +13537,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppX {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`
+    #[cfg(feature = "device_management")]
     pub fn committed_contained_apps(
         &self,
     ) -> DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps {
@@ -13128,10 +13550,12 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppX {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`: List mobileContainedApps
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps`: Create microsoftStoreForBusinessContainedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13221,6 +13645,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_contained_app_id: &str,
@@ -13235,10 +13660,12 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Get mobileContainedApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Update microsoftStoreForBusinessContainedApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{mobileContainedAppId}`: Delete microsoftStoreForBusinessContainedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13336,6 +13763,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13368,8 +13796,10 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships`: List mobileAppRelationships
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/relationships`: Create mobileAppDependency
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemRelationships(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemRelationships {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13459,6 +13889,7 @@ impl DeviceAppManagementMobileAppsItemRelationships {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_relationship_id: &str,
@@ -13473,10 +13904,12 @@ impl DeviceAppManagementMobileAppsItemRelationships {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Get mobileAppRelationship
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Update mobileAppDependency
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/relationships/{mobileAppRelationshipId}`: Delete mobileAppDependency
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemRelationshipsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13574,6 +14007,7 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13606,8 +14040,10 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses`: List userAppInstallStatuses
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses`: Create userAppInstallStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemUserStatuses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemUserStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13697,6 +14133,7 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         user_app_install_status_id: &str,
@@ -13711,10 +14148,12 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}`: Get userAppInstallStatus
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}`: Update userAppInstallStatus
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}`: Delete userAppInstallStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemUserStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13812,6 +14251,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13840,12 +14280,14 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`
+    #[cfg(feature = "device_management")]
     pub fn app(&self) -> DeviceAppManagementMobileAppsItemUserStatusesItemApp {
         DeviceAppManagementMobileAppsItemUserStatusesItemApp(
             self.0.clone().literal("app"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
@@ -13859,10 +14301,12 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Update androidForWorkApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app`: Delete androidForWorkApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemUserStatusesItemApp(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13938,6 +14382,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13970,6 +14415,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app/assign` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
@@ -14017,6 +14463,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokealllicenses?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_all_licenses(
         &self,
         body: &super::super::RevokeAllLicensesBody,
@@ -14055,6 +14502,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokedevicelicense?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_device_license(
         &self,
         body: &super::super::RevokeDeviceLicenseBody,
@@ -14093,6 +14541,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppapp-revokeuserlicense?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_user_license(
         &self,
         body: &super::super::RevokeUserLicenseBody,
@@ -14127,6 +14576,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     /// `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/app/updateRelationships` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapp-updaterelationships?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update_relationships(
         &self,
         body: &super::super::UpdateRelationshipsBody,
@@ -14149,10 +14599,12 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses`: List mobileAppInstallStatuses
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses`: Create mobileAppInstallStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14242,6 +14694,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_install_status_id: &str,
@@ -14256,10 +14709,12 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}`: Get mobileAppInstallStatus
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}`: Update mobileAppInstallStatus
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/userStatuses/{userAppInstallStatusId}/deviceStatuses/{mobileAppInstallStatusId}`: Delete mobileAppInstallStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14357,6 +14812,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14389,8 +14845,10 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
 ///
 /// - `GET /deviceAppManagement/policySets`: List policySets
 /// - `POST /deviceAppManagement/policySets`: Create policySet
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementPolicySets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14525,6 +14983,7 @@ impl DeviceAppManagementPolicySets {
             )
     }
     /// `/deviceAppManagement/policySets/{policySetId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, policy_set_id: &str) -> DeviceAppManagementPolicySetsItem {
         DeviceAppManagementPolicySetsItem(self.0.clone().key(policy_set_id))
     }
@@ -14533,8 +14992,10 @@ impl DeviceAppManagementPolicySets {
 ///
 /// - `GET /deviceAppManagement/policySets/{policySetId}`: Get policySet
 /// - `DELETE /deviceAppManagement/policySets/{policySetId}`: Delete policySet
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementPolicySetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14593,6 +15054,7 @@ impl DeviceAppManagementPolicySetsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14621,12 +15083,14 @@ impl DeviceAppManagementPolicySetsItem {
             )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceAppManagementPolicySetsItemAssignments {
         DeviceAppManagementPolicySetsItemAssignments(
             self.0.clone().literal("assignments"),
         )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/items`
+    #[cfg(feature = "device_management")]
     pub fn items(&self) -> DeviceAppManagementPolicySetsItemItems {
         DeviceAppManagementPolicySetsItemItems(self.0.clone().literal("items"))
     }
@@ -14639,6 +15103,7 @@ impl DeviceAppManagementPolicySetsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-update?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::UpdateBody,
@@ -14673,8 +15138,10 @@ impl DeviceAppManagementPolicySetsItem {
 ///
 /// - `GET /deviceAppManagement/policySets/{policySetId}/assignments`: List policySetAssignments
 /// - `POST /deviceAppManagement/policySets/{policySetId}/assignments`: Create policySetAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySetsItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementPolicySetsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14764,6 +15231,7 @@ impl DeviceAppManagementPolicySetsItemAssignments {
             )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         policy_set_assignment_id: &str,
@@ -14778,10 +15246,12 @@ impl DeviceAppManagementPolicySetsItemAssignments {
 /// - `GET /deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}`: Get policySetAssignment
 /// - `PATCH /deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}`: Update policySetAssignment
 /// - `DELETE /deviceAppManagement/policySets/{policySetId}/assignments/{policySetAssignmentId}`: Delete policySetAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySetsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14879,6 +15349,7 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14911,8 +15382,10 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/policySets/{policySetId}/items`: List policySetItems
 /// - `POST /deviceAppManagement/policySets/{policySetId}/items`: Create deviceCompliancePolicyPolicySetItem
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySetsItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementPolicySetsItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15002,6 +15475,7 @@ impl DeviceAppManagementPolicySetsItemItems {
             )
     }
     /// `/deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         policy_set_item_id: &str,
@@ -15016,8 +15490,10 @@ impl DeviceAppManagementPolicySetsItemItems {
 /// - `GET /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Get policySetItem
 /// - `PATCH /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Update deviceCompliancePolicyPolicySetItem
 /// - `DELETE /deviceAppManagement/policySets/{policySetId}/items/{policySetItemId}`: Delete deviceCompliancePolicyPolicySetItem
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementPolicySetsItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementPolicySetsItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15115,6 +15591,7 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -15147,8 +15624,10 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
 ///
 /// - `GET /deviceAppManagement/sideLoadingKeys`: List sideLoadingKeies
 /// - `POST /deviceAppManagement/sideLoadingKeys`: Create sideLoadingKey
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementSideLoadingKeys(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementSideLoadingKeys {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15238,6 +15717,7 @@ impl DeviceAppManagementSideLoadingKeys {
             )
     }
     /// `/deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         side_loading_key_id: &str,
@@ -15250,8 +15730,10 @@ impl DeviceAppManagementSideLoadingKeys {
 /// - `GET /deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}`: Get sideLoadingKey
 /// - `PATCH /deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}`: Update sideLoadingKey
 /// - `DELETE /deviceAppManagement/sideLoadingKeys/{sideLoadingKeyId}`: Delete sideLoadingKey
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementSideLoadingKeysItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementSideLoadingKeysItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15349,6 +15831,7 @@ impl DeviceAppManagementSideLoadingKeysItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -15381,10 +15864,12 @@ impl DeviceAppManagementSideLoadingKeysItem {
 ///
 /// - `GET /deviceAppManagement/symantecCodeSigningCertificate`: Get symantecCodeSigningCertificate
 /// - `PATCH /deviceAppManagement/symantecCodeSigningCertificate`: Update symantecCodeSigningCertificate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementSymantecCodeSigningCertificate(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementSymantecCodeSigningCertificate {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15478,10 +15963,12 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations`: List targetedManagedAppConfigurations
 /// - `POST /deviceAppManagement/targetedManagedAppConfigurations`: Create targetedManagedAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15556,6 +16043,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
             .documented_status(200u16)
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_configuration_id: &str,
@@ -15570,10 +16058,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`: Get targetedManagedAppConfiguration
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`: Update targetedManagedAppConfiguration
 /// - `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`: Delete targetedManagedAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15629,6 +16119,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-targetedmanagedappconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -15645,6 +16136,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
         DeviceAppManagementTargetedManagedAppConfigurationsItemApps(
             self.0.clone().literal("apps"),
@@ -15655,6 +16147,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assign` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-targetedmanagedappconfiguration-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
@@ -15673,6 +16166,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
             .documented_status(204u16)
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
@@ -15681,6 +16175,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
@@ -15693,6 +16188,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/targetApps` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-targetedmanagedappconfiguration-targetapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -15715,10 +16211,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15808,6 +16306,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -15822,10 +16321,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15923,6 +16424,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -15954,10 +16456,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16008,6 +16512,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -16022,10 +16527,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16123,6 +16630,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16155,10 +16663,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16252,8 +16762,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
 ///
 /// - `GET /deviceAppManagement/vppTokens`: List vppTokens
 /// - `POST /deviceAppManagement/vppTokens`: Create vppToken
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementVppTokens(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementVppTokens {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16394,6 +16906,7 @@ impl DeviceAppManagementVppTokens {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-synclicensecounts?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn sync_license_counts(
         &self,
     ) -> graph_rt::Request<
@@ -16422,6 +16935,7 @@ impl DeviceAppManagementVppTokens {
             )
     }
     /// `/deviceAppManagement/vppTokens/{vppTokenId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, vpp_token_id: &str) -> DeviceAppManagementVppTokensItem {
         DeviceAppManagementVppTokensItem(self.0.clone().key(vpp_token_id))
     }
@@ -16431,8 +16945,10 @@ impl DeviceAppManagementVppTokens {
 /// - `GET /deviceAppManagement/vppTokens/{vppTokenId}`: Get vppToken
 /// - `PATCH /deviceAppManagement/vppTokens/{vppTokenId}`: Update vppToken
 /// - `DELETE /deviceAppManagement/vppTokens/{vppTokenId}`: Delete vppToken
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementVppTokensItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementVppTokensItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16530,6 +17046,7 @@ impl DeviceAppManagementVppTokensItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16566,6 +17083,7 @@ impl DeviceAppManagementVppTokensItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-revokelicenses?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn revoke_licenses(
         &self,
         body: &super::super::RevokeLicensesBody,
@@ -16637,8 +17155,10 @@ impl DeviceAppManagementVppTokensItem {
 ///
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies`: List windowsDefenderApplicationControlSupplementalPolicies
 /// - `POST /deviceAppManagement/wdacSupplementalPolicies`: Create windowsDefenderApplicationControlSupplementalPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16730,6 +17250,7 @@ impl DeviceAppManagementWdacSupplementalPolicies {
             )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_defender_application_control_supplemental_policy_id: &str,
@@ -16747,8 +17268,10 @@ impl DeviceAppManagementWdacSupplementalPolicies {
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}`: Get windowsDefenderApplicationControlSupplementalPolicy
 /// - `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}`: Update windowsDefenderApplicationControlSupplementalPolicy
 /// - `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}`: Delete windowsDefenderApplicationControlSupplementalPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16846,6 +17369,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16882,6 +17406,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::WdacSupplementalPoliciesAssignBody,
@@ -16912,6 +17437,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
             )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
@@ -16920,6 +17446,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
         )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deploySummary`
+    #[cfg(feature = "device_management")]
     pub fn deploy_summary(
         &self,
     ) -> DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
@@ -16928,6 +17455,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
         )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
@@ -16940,10 +17468,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
 ///
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments`: List windowsDefenderApplicationControlSupplementalPolicyAssignments
 /// - `POST /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments`: Create windowsDefenderApplicationControlSupplementalPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17035,6 +17565,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
             )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_defender_application_control_supplemental_policy_assignment_id: &str,
@@ -17054,10 +17585,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}`: Get windowsDefenderApplicationControlSupplementalPolicyAssignment
 /// - `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}`: Update windowsDefenderApplicationControlSupplementalPolicyAssignment
 /// - `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/assignments/{windowsDefenderApplicationControlSupplementalPolicyAssignmentId}`: Delete windowsDefenderApplicationControlSupplementalPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17157,6 +17690,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17189,10 +17723,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deploySummary`: Get windowsDefenderApplicationControlSupplementalPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deploySummary`: Update windowsDefenderApplicationControlSupplementalPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17288,10 +17824,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
 ///
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses`: List windowsDefenderApplicationControlSupplementalPolicyDeploymentStatuses
 /// - `POST /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses`: Create windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17383,6 +17921,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
             )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_defender_application_control_supplemental_policy_deployment_status_id: &str,
@@ -17402,10 +17941,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}`: Get windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
 /// - `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}`: Update windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
 /// - `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}`: Delete windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17505,6 +18046,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17533,6 +18075,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
             )
     }
     /// `/deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy`
+    #[cfg(feature = "device_management")]
     pub fn policy(
         &self,
     ) -> DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
@@ -17546,10 +18089,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
 /// - `GET /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy`: Get windowsDefenderApplicationControlSupplementalPolicy
 /// - `PATCH /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy`: Update windowsDefenderApplicationControlSupplementalPolicy
 /// - `DELETE /deviceAppManagement/wdacSupplementalPolicies/{windowsDefenderApplicationControlSupplementalPolicyId}/deviceStatuses/{windowsDefenderApplicationControlSupplementalPolicyDeploymentStatusId}/policy`: Delete windowsDefenderApplicationControlSupplementalPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17647,6 +18192,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17683,6 +18229,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-assign?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::WdacSupplementalPoliciesAssignBody,
@@ -17717,10 +18264,12 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionDeviceRegistrations`: List windowsInformationProtectionDeviceRegistrations
 /// - `POST /deviceAppManagement/windowsInformationProtectionDeviceRegistrations`: Create windowsInformationProtectionDeviceRegistration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionDeviceRegistrations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17810,6 +18359,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_device_registration_id: &str,
@@ -17824,10 +18374,12 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
 /// - `GET /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}`: Get windowsInformationProtectionDeviceRegistration
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}`: Update windowsInformationProtectionDeviceRegistration
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionDeviceRegistrations/{windowsInformationProtectionDeviceRegistrationId}`: Delete windowsInformationProtectionDeviceRegistration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17925,6 +18477,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17961,6 +18514,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-wipe?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn wipe(
         &self,
     ) -> graph_rt::Request<
@@ -17993,10 +18547,12 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies`: List windowsInformationProtectionPolicies
 /// - `POST /deviceAppManagement/windowsInformationProtectionPolicies`: Create windowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18086,6 +18642,7 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_policy_id: &str,
@@ -18100,10 +18657,12 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`: Get windowsInformationProtectionPolicy
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`: Update windowsInformationProtectionPolicy
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`: Delete windowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18201,6 +18760,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18229,6 +18789,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
@@ -18237,6 +18798,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn exempt_app_locker_files(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
@@ -18245,6 +18807,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn protected_app_locker_files(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
@@ -18256,10 +18819,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
 /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18310,6 +18875,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -18324,10 +18890,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18425,6 +18993,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18457,10 +19026,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18550,6 +19121,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -18564,10 +19136,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18665,6 +19239,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18697,10 +19272,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18790,6 +19367,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -18804,10 +19382,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18905,6 +19485,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18937,10 +19518,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionWipeActions`: List windowsInformationProtectionWipeActions
 /// - `POST /deviceAppManagement/windowsInformationProtectionWipeActions`: Create windowsInformationProtectionWipeAction
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionWipeActions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionWipeActions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19030,6 +19613,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_wipe_action_id: &str,
@@ -19044,10 +19628,12 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
 /// - `GET /deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}`: Get windowsInformationProtectionWipeAction
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}`: Update windowsInformationProtectionWipeAction
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionWipeActions/{windowsInformationProtectionWipeActionId}`: Delete windowsInformationProtectionWipeAction
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionWipeActionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19145,6 +19731,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19177,8 +19764,10 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
 ///
 /// - `GET /deviceAppManagement/windowsManagementApp`: Get windowsManagementApp
 /// - `PATCH /deviceAppManagement/windowsManagementApp`: Update windowsManagementApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsManagementApp(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsManagementApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19268,6 +19857,7 @@ impl DeviceAppManagementWindowsManagementApp {
             )
     }
     /// `/deviceAppManagement/windowsManagementApp/healthStates`
+    #[cfg(feature = "device_management")]
     pub fn health_states(&self) -> DeviceAppManagementWindowsManagementAppHealthStates {
         DeviceAppManagementWindowsManagementAppHealthStates(
             self.0.clone().literal("healthStates"),
@@ -19278,6 +19868,7 @@ impl DeviceAppManagementWindowsManagementApp {
     /// `POST /deviceAppManagement/windowsManagementApp/setAsManagedInstaller` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapp-setasmanagedinstaller?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn set_as_managed_installer(
         &self,
     ) -> graph_rt::Request<
@@ -19298,10 +19889,12 @@ impl DeviceAppManagementWindowsManagementApp {
 ///
 /// - `GET /deviceAppManagement/windowsManagementApp/healthStates`: List windowsManagementAppHealthStates
 /// - `POST /deviceAppManagement/windowsManagementApp/healthStates`: Create windowsManagementAppHealthState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsManagementAppHealthStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsManagementAppHealthStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19391,6 +19984,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
             )
     }
     /// `/deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_management_app_health_state_id: &str,
@@ -19405,10 +19999,12 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
 /// - `GET /deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}`: Get windowsManagementAppHealthState
 /// - `PATCH /deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}`: Update windowsManagementAppHealthState
 /// - `DELETE /deviceAppManagement/windowsManagementApp/healthStates/{windowsManagementAppHealthStateId}`: Delete windowsManagementAppHealthState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsManagementAppHealthStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19506,6 +20102,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

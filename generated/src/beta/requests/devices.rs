@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /devices`: List devices
 /// - `POST /devices`: Create device
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct Devices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl Devices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -103,6 +105,7 @@ impl Devices {
             )
     }
     /// `/devices/{Id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> DevicesItem {
         DevicesItem(self.0.clone().key(id))
     }
@@ -112,8 +115,10 @@ impl Devices {
 /// - `GET /devices/{id}`: Get device
 /// - `PATCH /devices/{id}`: Update device
 /// - `DELETE /devices/{id}`: Delete device
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -210,6 +215,7 @@ impl DevicesItem {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -242,6 +248,7 @@ impl DevicesItem {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-checkmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -276,26 +283,32 @@ impl DevicesItem {
             )
     }
     /// `/devices/{Id}/extensions`
+    #[cfg(feature = "device_management")]
     pub fn extensions(&self) -> DevicesItemExtensions {
         DevicesItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/devices/{Id}/memberOf`
+    #[cfg(feature = "device_management")]
     pub fn member_of(&self) -> DevicesItemMemberOf {
         DevicesItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/devices/{Id}/registeredOwners`
+    #[cfg(feature = "device_management")]
     pub fn registered_owners(&self) -> DevicesItemRegisteredOwners {
         DevicesItemRegisteredOwners(self.0.clone().literal("registeredOwners"))
     }
     /// `/devices/{Id}/registeredUsers`
+    #[cfg(feature = "device_management")]
     pub fn registered_users(&self) -> DevicesItemRegisteredUsers {
         DevicesItemRegisteredUsers(self.0.clone().literal("registeredUsers"))
     }
     /// `/devices/{Id}/transitiveMemberOf`
+    #[cfg(feature = "device_management")]
     pub fn transitive_member_of(&self) -> DevicesItemTransitiveMemberOf {
         DevicesItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
     /// `/devices/{Id}/usageRights`
+    #[cfg(feature = "device_management")]
     pub fn usage_rights(&self) -> DevicesItemUsageRights {
         DevicesItemUsageRights(self.0.clone().literal("usageRights"))
     }
@@ -303,8 +316,10 @@ impl DevicesItem {
 /// `/devices/{Id}/extensions`
 ///
 /// - `POST /devices/{id}/extensions`: Create open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -319,7 +334,7 @@ impl DevicesItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -346,6 +361,7 @@ impl DevicesItemExtensions {
             )
     }
     /// `/devices/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, extension_id: &str) -> DevicesItemExtensionsItem {
         DevicesItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -355,8 +371,10 @@ impl DevicesItemExtensions {
 /// - `GET /devices/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /devices/{Id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /devices/{Id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -371,7 +389,7 @@ impl DevicesItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -403,7 +421,7 @@ impl DevicesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -437,6 +455,7 @@ impl DevicesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -464,8 +483,10 @@ impl DevicesItemExtensionsItem {
 /// `/devices/{Id}/memberOf`
 ///
 /// - `GET /devices/{id}/memberOf`: List device groups
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -481,7 +502,7 @@ impl DevicesItemMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-memberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -517,8 +538,10 @@ impl DevicesItemMemberOf {
 /// `/devices/{Id}/registeredOwners`
 ///
 /// - `GET /devices/{id}/registeredOwners`: List registeredOwners
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -534,7 +557,7 @@ impl DevicesItemRegisteredOwners {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredowners?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -567,10 +590,12 @@ impl DevicesItemRegisteredOwners {
             )
     }
     /// `/devices/{Id}/registeredOwners/{id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> DevicesItemRegisteredOwnersItem {
         DevicesItemRegisteredOwnersItem(self.0.clone().key(id))
     }
     /// `/devices/{Id}/registeredOwners/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredOwnersRef {
         DevicesItemRegisteredOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -578,8 +603,10 @@ impl DevicesItemRegisteredOwners {
 /// `/devices/{Id}/registeredOwners/$ref`
 ///
 /// - `POST /devices/{id}/registeredOwners/$ref`: Create registeredOwner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -595,7 +622,7 @@ impl DevicesItemRegisteredOwnersRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredowners?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -630,8 +657,10 @@ impl DevicesItemRegisteredOwnersRef {
     }
 }
 /// `/devices/{Id}/registeredOwners/{id}`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -639,6 +668,7 @@ impl DevicesItemRegisteredOwnersItem {
         &self.0
     }
     /// `/devices/{Id}/registeredOwners/{id}/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredOwnersItemRef {
         DevicesItemRegisteredOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -646,8 +676,10 @@ impl DevicesItemRegisteredOwnersItem {
 /// `/devices/{Id}/registeredOwners/{id}/$ref`
 ///
 /// - `DELETE /devices/{id}/registeredOwners/{id}/$ref`: Delete registeredOwner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -663,6 +695,7 @@ impl DevicesItemRegisteredOwnersItemRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredowners?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -697,8 +730,10 @@ impl DevicesItemRegisteredOwnersItemRef {
 /// `/devices/{Id}/registeredUsers`
 ///
 /// - `GET /devices/{id}/registeredUsers`: List registeredUsers
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -714,7 +749,7 @@ impl DevicesItemRegisteredUsers {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredusers?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -747,10 +782,12 @@ impl DevicesItemRegisteredUsers {
             )
     }
     /// `/devices/{Id}/registeredUsers/{id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> DevicesItemRegisteredUsersItem {
         DevicesItemRegisteredUsersItem(self.0.clone().key(id))
     }
     /// `/devices/{Id}/registeredUsers/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredUsersRef {
         DevicesItemRegisteredUsersRef(self.0.clone().literal("$ref"))
     }
@@ -758,8 +795,10 @@ impl DevicesItemRegisteredUsers {
 /// `/devices/{Id}/registeredUsers/$ref`
 ///
 /// - `POST /devices/{id}/registeredUsers/$ref`: Create registeredUser
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -775,7 +814,7 @@ impl DevicesItemRegisteredUsersRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredusers?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -810,8 +849,10 @@ impl DevicesItemRegisteredUsersRef {
     }
 }
 /// `/devices/{Id}/registeredUsers/{id}`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -819,6 +860,7 @@ impl DevicesItemRegisteredUsersItem {
         &self.0
     }
     /// `/devices/{Id}/registeredUsers/{id}/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredUsersItemRef {
         DevicesItemRegisteredUsersItemRef(self.0.clone().literal("$ref"))
     }
@@ -826,8 +868,10 @@ impl DevicesItemRegisteredUsersItem {
 /// `/devices/{Id}/registeredUsers/{id}/$ref`
 ///
 /// - `DELETE /devices/{id}/registeredUsers/{id}/$ref`: Delete registeredUser
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -843,6 +887,7 @@ impl DevicesItemRegisteredUsersItemRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredusers?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -877,8 +922,10 @@ impl DevicesItemRegisteredUsersItemRef {
 /// `/devices/{Id}/transitiveMemberOf`
 ///
 /// - `GET /devices/{id}/transitiveMemberOf`: List device transitive groups
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -894,7 +941,7 @@ impl DevicesItemTransitiveMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-transitivememberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -930,8 +977,10 @@ impl DevicesItemTransitiveMemberOf {
 /// `/devices/{Id}/usageRights`
 ///
 /// - `GET /devices/{objectId}/usageRights`: List device usageRights
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemUsageRights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemUsageRights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -947,7 +996,7 @@ impl DevicesItemUsageRights {
     /// - Application: `Device.Read.All`, `Device.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-usagerights?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,24 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/directory`
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Directory(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 impl Directory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,13 +29,37 @@ impl Directory {
         &self.0
     }
     /// `/directory/deletedItems`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "core",
+            feature = "groups",
+            feature = "users"
+        )
+    )]
     pub fn deleted_items(&self) -> DirectoryDeletedItems {
         DirectoryDeletedItems(self.0.clone().literal("deletedItems"))
     }
 }
 /// `/directory/deletedItems`
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItems(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 impl DirectoryDeletedItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35,6 +75,7 @@ impl DirectoryDeletedItems {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-user-owned?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get_user_owned_objects(
         &self,
         body: &super::super::GetUserOwnedObjectsBody,
@@ -65,20 +106,24 @@ impl DirectoryDeletedItems {
             )
     }
     /// `/directory/deletedItems/microsoft.graph.application`
+    #[cfg(feature = "applications")]
     pub fn application(&self) -> DirectoryDeletedItemsApplication {
         DirectoryDeletedItemsApplication(
             self.0.clone().literal("microsoft.graph.application"),
         )
     }
     /// `/directory/deletedItems/microsoft.graph.group`
+    #[cfg(feature = "groups")]
     pub fn group(&self) -> DirectoryDeletedItemsGroup {
         DirectoryDeletedItemsGroup(self.0.clone().literal("microsoft.graph.group"))
     }
     /// `/directory/deletedItems/microsoft.graph.user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> DirectoryDeletedItemsUser {
         DirectoryDeletedItemsUser(self.0.clone().literal("microsoft.graph.user"))
     }
     /// `/directory/deletedItems/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DirectoryDeletedItemsItem {
         DirectoryDeletedItemsItem(self.0.clone().key(id))
     }
@@ -86,8 +131,10 @@ impl DirectoryDeletedItems {
 /// `/directory/deletedItems/microsoft.graph.user`
 ///
 /// - `GET /directory/deletedItems/microsoft.graph.user`: List deleted items
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DirectoryDeletedItemsUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -185,8 +232,10 @@ impl DirectoryDeletedItemsUser {
 /// `/directory/deletedItems/microsoft.graph.application`
 ///
 /// - `GET /directory/deleteditems/microsoft.graph.application`: List deleted items
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsApplication(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl DirectoryDeletedItemsApplication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -284,8 +333,10 @@ impl DirectoryDeletedItemsApplication {
 /// `/directory/deletedItems/microsoft.graph.group`
 ///
 /// - `GET /directory/deleteditems/microsoft.graph.group`: List deleted items
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsGroup(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl DirectoryDeletedItemsGroup {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -384,8 +435,10 @@ impl DirectoryDeletedItemsGroup {
 ///
 /// - `GET /directory/deleteditems/{id}`: Get deleted item
 /// - `DELETE /directory/deleteditems/{id}`: Permanently delete item
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryDeletedItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -492,6 +545,7 @@ impl DirectoryDeletedItemsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

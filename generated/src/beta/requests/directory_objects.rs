@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/directoryObjects`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -97,6 +99,7 @@ impl DirectoryObjects {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-validateproperties?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn validate_properties(
         &self,
         body: &super::super::ValidatePropertiesBody,
@@ -137,6 +140,7 @@ impl DirectoryObjects {
             )
     }
     /// `/directoryObjects/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DirectoryObjectsItem {
         DirectoryObjectsItem(self.0.clone().key(id))
     }
@@ -145,8 +149,10 @@ impl DirectoryObjects {
 ///
 /// - `GET /directoryObjects/{id}`: Get directoryObject
 /// - `DELETE /directoryObjects/{id}`: Delete directoryObject
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryObjectsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryObjectsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -198,6 +204,7 @@ impl DirectoryObjectsItem {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -230,6 +237,7 @@ impl DirectoryObjectsItem {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -272,6 +280,7 @@ impl DirectoryObjectsItem {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -326,6 +335,7 @@ impl DirectoryObjectsItem {
     /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,

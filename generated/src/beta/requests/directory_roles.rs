@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /directoryRoles`: List directoryRoles
 /// - `POST /directoryRoles`: Activate directoryRole
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRoles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRoles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -154,6 +156,7 @@ impl DirectoryRoles {
             )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}`
+    #[cfg(feature = "core")]
     pub fn role_template_id_role_template_id(
         &self,
     ) -> DirectoryRolesRoleTemplateIdRoleTemplateId {
@@ -162,6 +165,7 @@ impl DirectoryRoles {
         )
     }
     /// `/directoryRoles/{role-id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, role_id: &str) -> DirectoryRolesItem {
         DirectoryRolesItem(self.0.clone().key(role_id))
     }
@@ -169,8 +173,10 @@ impl DirectoryRoles {
 /// `/directoryRoles/roleTemplateId={roleTemplateId}`
 ///
 /// - `GET /directoryRoles/roleTemplateId={roleTemplateId}`: Get directoryRole
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesRoleTemplateIdRoleTemplateId(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesRoleTemplateIdRoleTemplateId {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -226,12 +232,14 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateId {
             )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/members`
+    #[cfg(feature = "core")]
     pub fn members(&self) -> DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
         DirectoryRolesRoleTemplateIdRoleTemplateIdMembers(
             self.0.clone().literal("members"),
         )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/scopedMembers`
+    #[cfg(feature = "core")]
     pub fn scoped_members(
         &self,
     ) -> DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
@@ -243,10 +251,12 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateId {
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/members`
 ///
 /// - `GET /directoryRoles/roleTemplateId={roleTemplateId}/members`: List members
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesRoleTemplateIdRoleTemplateIdMembers(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -302,6 +312,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
             )
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -309,6 +320,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
         DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItem(self.0.clone().key(id))
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
         DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef(
             self.0.clone().literal("$ref"),
@@ -318,10 +330,12 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/$ref`
 ///
 /// - `POST /directoryRoles/roleTemplateId={roleTemplateId}/members/$ref`: Add directory role member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -372,10 +386,12 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
     }
 }
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -383,6 +399,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItem {
         &self.0
     }
     /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
         DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef(
             self.0.clone().literal("$ref"),
@@ -392,10 +409,12 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItem {
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/members/{id}/$ref`
 ///
 /// - `DELETE /directoryRoles/roleTemplateId={roleTemplateId}/members/{id}/$ref`: Remove directory role member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -411,6 +430,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
     /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delete-member?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -445,8 +465,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
 /// `/directoryRoles/{role-id}`
 ///
 /// - `GET /directoryRoles/{role-id}`: Get directoryRole
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -502,10 +524,12 @@ impl DirectoryRolesItem {
             )
     }
     /// `/directoryRoles/{role-id}/members`
+    #[cfg(feature = "core")]
     pub fn members(&self) -> DirectoryRolesItemMembers {
         DirectoryRolesItemMembers(self.0.clone().literal("members"))
     }
     /// `/directoryRoles/{role-id}/scopedMembers`
+    #[cfg(feature = "core")]
     pub fn scoped_members(&self) -> DirectoryRolesItemScopedMembers {
         DirectoryRolesItemScopedMembers(self.0.clone().literal("scopedMembers"))
     }
@@ -513,8 +537,10 @@ impl DirectoryRolesItem {
 /// `/directoryRoles/{role-id}/members`
 ///
 /// - `GET /directoryRoles/{role-id}/members`: List members
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -570,10 +596,12 @@ impl DirectoryRolesItemMembers {
             )
     }
     /// `/directoryRoles/{role-id}/members/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DirectoryRolesItemMembersItem {
         DirectoryRolesItemMembersItem(self.0.clone().key(id))
     }
     /// `/directoryRoles/{role-id}/members/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> DirectoryRolesItemMembersRef {
         DirectoryRolesItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -581,8 +609,10 @@ impl DirectoryRolesItemMembers {
 /// `/directoryRoles/{role-id}/members/$ref`
 ///
 /// - `POST /directoryRoles/{role-id}/members/$ref`: Add directory role member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -633,8 +663,10 @@ impl DirectoryRolesItemMembersRef {
     }
 }
 /// `/directoryRoles/{role-id}/members/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -642,6 +674,7 @@ impl DirectoryRolesItemMembersItem {
         &self.0
     }
     /// `/directoryRoles/{role-id}/members/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> DirectoryRolesItemMembersItemRef {
         DirectoryRolesItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -649,8 +682,10 @@ impl DirectoryRolesItemMembersItem {
 /// `/directoryRoles/{role-id}/members/{id}/$ref`
 ///
 /// - `DELETE /directoryRoles/{role-id}/members/{id}/$ref`: Remove directory role member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -666,6 +701,7 @@ impl DirectoryRolesItemMembersItemRef {
     /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delete-member?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -700,10 +736,12 @@ impl DirectoryRolesItemMembersItemRef {
 /// `/directoryRoles/roleTemplateId={roleTemplateId}/scopedMembers`
 ///
 /// - `GET /directoryroles/roleTemplateId={roleTemplateId}/scopedMembers`: List scopedMembers for a directory role
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -762,8 +800,10 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
 /// `/directoryRoles/{role-id}/scopedMembers`
 ///
 /// - `GET /directoryroles/{role-id}/scopedMembers`: List scopedMembers for a directory role
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRolesItemScopedMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRolesItemScopedMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

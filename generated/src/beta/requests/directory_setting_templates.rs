@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/directorySettingTemplates`
 ///
 /// - `GET /directorySettingTemplates`: List directorySettingTemplates
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectorySettingTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectorySettingTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -56,6 +58,7 @@ impl DirectorySettingTemplates {
             )
     }
     /// `/directorySettingTemplates/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DirectorySettingTemplatesItem {
         DirectorySettingTemplatesItem(self.0.clone().key(id))
     }
@@ -63,8 +66,10 @@ impl DirectorySettingTemplates {
 /// `/directorySettingTemplates/{id}`
 ///
 /// - `GET /directorySettingTemplates/{id}`: Get a directory setting template
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectorySettingTemplatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectorySettingTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

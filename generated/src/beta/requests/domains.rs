@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /domains`: List domains
 /// - `POST /domains`: Create domain
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Domains(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Domains {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -96,6 +98,7 @@ impl Domains {
             )
     }
     /// `/domains/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DomainsItem {
         DomainsItem(self.0.clone().key(id))
     }
@@ -105,8 +108,10 @@ impl Domains {
 /// - `GET /domains/{id}`: Get domain
 /// - `PATCH /domains/{id}`: Update domain
 /// - `DELETE /domains/{id}`: Delete domain
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -202,6 +207,7 @@ impl DomainsItem {
     /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -230,6 +236,7 @@ impl DomainsItem {
             )
     }
     /// `/domains/{id}/domainNameReferences`
+    #[cfg(feature = "core")]
     pub fn domain_name_references(&self) -> DomainsItemDomainNameReferences {
         DomainsItemDomainNameReferences(self.0.clone().literal("domainNameReferences"))
     }
@@ -242,6 +249,7 @@ impl DomainsItem {
     /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-forcedelete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn force_delete(
         &self,
         body: &super::super::ForceDeleteBody,
@@ -272,6 +280,7 @@ impl DomainsItem {
             )
     }
     /// `/domains/{id}/serviceConfigurationRecords`
+    #[cfg(feature = "core")]
     pub fn service_configuration_records(
         &self,
     ) -> DomainsItemServiceConfigurationRecords {
@@ -280,6 +289,7 @@ impl DomainsItem {
         )
     }
     /// `/domains/{id}/verificationDnsRecords`
+    #[cfg(feature = "core")]
     pub fn verification_dns_records(&self) -> DomainsItemVerificationDnsRecords {
         DomainsItemVerificationDnsRecords(
             self.0.clone().literal("verificationDnsRecords"),
@@ -326,8 +336,10 @@ impl DomainsItem {
 /// `/domains/{id}/domainNameReferences`
 ///
 /// - `GET /domains/{id}/domainNameReferences`: List domainNameReferences
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItemDomainNameReferences(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItemDomainNameReferences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -370,8 +382,10 @@ impl DomainsItemDomainNameReferences {
 /// `/domains/{id}/serviceConfigurationRecords`
 ///
 /// - `GET /domains/{id}/serviceConfigurationRecords`: List serviceConfigurationRecords
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItemServiceConfigurationRecords(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItemServiceConfigurationRecords {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -419,8 +433,10 @@ impl DomainsItemServiceConfigurationRecords {
 /// `/domains/{id}/verificationDnsRecords`
 ///
 /// - `GET /domains/{id}/verificationDnsRecords`: List verificationDnsRecords
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItemVerificationDnsRecords(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItemVerificationDnsRecords {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

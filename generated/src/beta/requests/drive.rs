@@ -4,8 +4,14 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/drive`
+#[cfg(
+    any(feature = "files", feature = "planner", feature = "users", feature = "workbook")
+)]
 #[derive(Debug, Clone)]
 pub struct Drive(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(feature = "files", feature = "planner", feature = "users", feature = "workbook")
+)]
 impl Drive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,14 +19,17 @@ impl Drive {
         &self.0
     }
     /// `/drive/bundles`
+    #[cfg(feature = "files")]
     pub fn bundles(&self) -> DriveBundles {
         DriveBundles(self.0.clone().literal("bundles"))
     }
     /// `/drive/items`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn items(&self) -> DriveItems {
         DriveItems(self.0.clone().literal("items"))
     }
     /// `/drive/root`
+    #[cfg(any(feature = "files", feature = "planner", feature = "users"))]
     pub fn root(&self) -> DriveRoot {
         DriveRoot(self.0.clone().literal("root"))
     }
@@ -29,8 +38,10 @@ impl Drive {
 ///
 /// - `GET /drive/bundles`: List bundles
 /// - `POST /drive/bundles`: Create bundle
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveBundles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveBundles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45,7 +56,7 @@ impl DriveBundles {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -82,7 +93,7 @@ impl DriveBundles {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-post-bundles?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -109,6 +120,7 @@ impl DriveBundles {
             )
     }
     /// `/drive/bundles/{bundle-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, bundle_id: &str) -> DriveBundlesItem {
         DriveBundlesItem(self.0.clone().key(bundle_id))
     }
@@ -116,8 +128,10 @@ impl DriveBundles {
 /// `/drive/bundles/{bundle-id}`
 ///
 /// - `GET /drive/bundles/{bundle-id}`: Get bundle
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveBundlesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveBundlesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -132,7 +146,7 @@ impl DriveBundlesItem {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -162,6 +176,7 @@ impl DriveBundlesItem {
             )
     }
     /// `/drive/bundles/{bundle-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DriveBundlesItemChildren {
         DriveBundlesItemChildren(self.0.clone().literal("children"))
     }
@@ -169,8 +184,10 @@ impl DriveBundlesItem {
 /// `/drive/bundles/{bundle-id}/children`
 ///
 /// - `POST /drive/bundles/{bundle-id}/children`: Add item to a bundle
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveBundlesItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveBundlesItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -185,7 +202,7 @@ impl DriveBundlesItemChildren {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-additem?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -212,6 +229,7 @@ impl DriveBundlesItemChildren {
             )
     }
     /// `/drive/bundles/{bundle-id}/children/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> DriveBundlesItemChildrenItem {
         DriveBundlesItemChildrenItem(self.0.clone().key(item_id))
     }
@@ -219,8 +237,10 @@ impl DriveBundlesItemChildren {
 /// `/drive/bundles/{bundle-id}/children/{item-id}`
 ///
 /// - `DELETE /drive/bundles/{bundle-id}/children/{item-id}`: Remove item from bundle
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveBundlesItemChildrenItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveBundlesItemChildrenItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -235,6 +255,7 @@ impl DriveBundlesItemChildrenItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-removeitem?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -260,8 +281,10 @@ impl DriveBundlesItemChildrenItem {
     }
 }
 /// `/drive/items`
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct DriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl DriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -269,6 +292,7 @@ impl DriveItems {
         &self.0
     }
     /// `/drive/items/{bundle-id}`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn item(&self, bundle_id: &str) -> DriveItemsItem {
         DriveItemsItem(self.0.clone().key(bundle_id))
     }
@@ -278,8 +302,10 @@ impl DriveItems {
 /// - `GET /drive/items/{bundle-id}`: Get bundle
 /// - `PATCH /drive/items/{bundle-id}`: Update bundle
 /// - `DELETE /drive/items/{bundle-id}`: Delete bundle
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl DriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -294,7 +320,7 @@ impl DriveItemsItem {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -331,7 +357,7 @@ impl DriveItemsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -365,6 +391,7 @@ impl DriveItemsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -389,17 +416,21 @@ impl DriveItemsItem {
             )
     }
     /// `/drive/items/{bundle-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DriveItemsItemContent {
         DriveItemsItemContent(self.0.clone().literal("content"))
     }
     /// `/drive/items/{bundle-id}/workbook`
+    #[cfg(feature = "workbook")]
     pub fn workbook(&self) -> DriveItemsItemWorkbook {
         DriveItemsItemWorkbook(self.0.clone().literal("workbook"))
     }
 }
 /// `/drive/items/{bundle-id}/workbook`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemWorkbook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl DriveItemsItemWorkbook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -407,13 +438,16 @@ impl DriveItemsItemWorkbook {
         &self.0
     }
     /// `/drive/items/{bundle-id}/workbook/comments`
+    #[cfg(feature = "workbook")]
     pub fn comments(&self) -> DriveItemsItemWorkbookComments {
         DriveItemsItemWorkbookComments(self.0.clone().literal("comments"))
     }
 }
 /// `/drive/items/{bundle-id}/workbook/comments`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemWorkbookComments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl DriveItemsItemWorkbookComments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -421,13 +455,16 @@ impl DriveItemsItemWorkbookComments {
         &self.0
     }
     /// `/drive/items/{bundle-id}/workbook/comments/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> DriveItemsItemWorkbookCommentsItem {
         DriveItemsItemWorkbookCommentsItem(self.0.clone().key(id))
     }
 }
 /// `/drive/items/{bundle-id}/workbook/comments/{id}`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemWorkbookCommentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl DriveItemsItemWorkbookCommentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -435,13 +472,16 @@ impl DriveItemsItemWorkbookCommentsItem {
         &self.0
     }
     /// `/drive/items/{bundle-id}/workbook/comments/{id}/replies`
+    #[cfg(feature = "workbook")]
     pub fn replies(&self) -> DriveItemsItemWorkbookCommentsItemReplies {
         DriveItemsItemWorkbookCommentsItemReplies(self.0.clone().literal("replies"))
     }
 }
 /// `/drive/items/{bundle-id}/workbook/comments/{id}/replies`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemWorkbookCommentsItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl DriveItemsItemWorkbookCommentsItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -449,6 +489,7 @@ impl DriveItemsItemWorkbookCommentsItemReplies {
         &self.0
     }
     /// `/drive/items/{bundle-id}/workbook/comments/{id}/replies/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> DriveItemsItemWorkbookCommentsItemRepliesItem {
         DriveItemsItemWorkbookCommentsItemRepliesItem(self.0.clone().key(id))
     }
@@ -456,8 +497,10 @@ impl DriveItemsItemWorkbookCommentsItemReplies {
 /// `/drive/items/{bundle-id}/workbook/comments/{id}/replies/{id}`
 ///
 /// - `GET /drive/items/{id}/workbook/comments/{id}/replies/{id}`: Get workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemWorkbookCommentsItemRepliesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl DriveItemsItemWorkbookCommentsItemRepliesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -500,8 +543,10 @@ impl DriveItemsItemWorkbookCommentsItemRepliesItem {
 /// `/drive/items/{bundle-id}/content`
 ///
 /// - `GET /drive/items/{item-id}/content`: Download a file in another format
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -513,6 +558,7 @@ impl DriveItemsItemContent {
     /// `GET /drive/items/{item-id}/content` → `302`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content-format?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -532,8 +578,10 @@ impl DriveItemsItemContent {
 /// `/drive/root`
 ///
 /// - `GET /drive/root`: Get bundle
+#[cfg(any(feature = "files", feature = "planner", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "planner", feature = "users"))]
 impl DriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -548,7 +596,7 @@ impl DriveRoot {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -578,21 +626,26 @@ impl DriveRoot {
             )
     }
     /// `/drive/root/createdByUser`
+    #[cfg(any(feature = "planner", feature = "users"))]
     pub fn created_by_user(&self) -> DriveRootCreatedByUser {
         DriveRootCreatedByUser(self.0.clone().literal("createdByUser"))
     }
     /// `/drive/root/lastModifiedByUser`
+    #[cfg(feature = "users")]
     pub fn last_modified_by_user(&self) -> DriveRootLastModifiedByUser {
         DriveRootLastModifiedByUser(self.0.clone().literal("lastModifiedByUser"))
     }
     /// `/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> DriveRootByPath {
         DriveRootByPath(self.0.clone().path_address(item_path))
     }
 }
 /// `/drive/root/createdByUser`
+#[cfg(any(feature = "planner", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUser(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "planner", feature = "users"))]
 impl DriveRootCreatedByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -600,17 +653,21 @@ impl DriveRootCreatedByUser {
         &self.0
     }
     /// `/drive/root/createdByUser/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> DriveRootCreatedByUserPlanner {
         DriveRootCreatedByUserPlanner(self.0.clone().literal("planner"))
     }
     /// `/drive/root/createdByUser/trendingAround`
+    #[cfg(feature = "users")]
     pub fn trending_around(&self) -> DriveRootCreatedByUserTrendingAround {
         DriveRootCreatedByUserTrendingAround(self.0.clone().literal("trendingAround"))
     }
 }
 /// `/drive/root/createdByUser/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUserPlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl DriveRootCreatedByUserPlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -618,6 +675,7 @@ impl DriveRootCreatedByUserPlanner {
         &self.0
     }
     /// `/drive/root/createdByUser/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> DriveRootCreatedByUserPlannerPlans {
         DriveRootCreatedByUserPlannerPlans(self.0.clone().literal("plans"))
     }
@@ -625,8 +683,10 @@ impl DriveRootCreatedByUserPlanner {
 /// `/drive/root/createdByUser/planner/plans`
 ///
 /// - `GET /drive/root/createdByUser/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUserPlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl DriveRootCreatedByUserPlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -674,8 +734,10 @@ impl DriveRootCreatedByUserPlannerPlans {
 /// `/drive/root/createdByUser/trendingAround`
 ///
 /// - `GET /drive/root/createdByUser/trendingAround`: List trendingAround
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUserTrendingAround(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DriveRootCreatedByUserTrendingAround {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -691,7 +753,7 @@ impl DriveRootCreatedByUserTrendingAround {
     /// - Application: `Sites.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -721,8 +783,10 @@ impl DriveRootCreatedByUserTrendingAround {
     }
 }
 /// `/drive/root/lastModifiedByUser`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DriveRootLastModifiedByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DriveRootLastModifiedByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -730,6 +794,7 @@ impl DriveRootLastModifiedByUser {
         &self.0
     }
     /// `/drive/root/lastModifiedByUser/trendingAround`
+    #[cfg(feature = "users")]
     pub fn trending_around(&self) -> DriveRootLastModifiedByUserTrendingAround {
         DriveRootLastModifiedByUserTrendingAround(
             self.0.clone().literal("trendingAround"),
@@ -739,8 +804,10 @@ impl DriveRootLastModifiedByUser {
 /// `/drive/root/lastModifiedByUser/trendingAround`
 ///
 /// - `GET /drive/root/lastModifiedByUser/trendingAround`: List trendingAround
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DriveRootLastModifiedByUserTrendingAround(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DriveRootLastModifiedByUserTrendingAround {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -756,7 +823,7 @@ impl DriveRootLastModifiedByUserTrendingAround {
     /// - Application: `Sites.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -790,8 +857,10 @@ impl DriveRootLastModifiedByUserTrendingAround {
 /// - `GET /drive/root:/{item-path}:`: Get bundle
 /// - `PATCH /drive/root:/{item-path}:`: Update bundle
 /// - `DELETE /drive/root:/{item-path}:`: Delete bundle
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -806,7 +875,7 @@ impl DriveRootByPath {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.Read.All`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -843,7 +912,7 @@ impl DriveRootByPath {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -877,6 +946,7 @@ impl DriveRootByPath {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bundle-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -901,6 +971,7 @@ impl DriveRootByPath {
             )
     }
     /// `/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DriveRootByPathContent {
         DriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -908,8 +979,10 @@ impl DriveRootByPath {
 /// `/drive/root:/{item-path}:/content`
 ///
 /// - `GET /drive/root:/{path and filename}:/content`: Download a file in another format
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -921,6 +994,7 @@ impl DriveRootByPathContent {
     /// `GET /drive/root:/{path and filename}:/content` → `302`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content-format?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/drives`
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Drives(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl Drives {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl Drives {
         &self.0
     }
     /// `/drives/{drive-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, drive_id: &str) -> DrivesItem {
         DrivesItem(self.0.clone().key(drive_id))
     }
@@ -20,8 +23,10 @@ impl Drives {
 /// `/drives/{drive-id}`
 ///
 /// - `GET /drives/{driveId}`: Get Drive
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -88,18 +93,22 @@ impl DrivesItem {
             )
     }
     /// `/drives/{drive-id}/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> DrivesItemActivities {
         DrivesItemActivities(self.0.clone().literal("activities"))
     }
     /// `/drives/{drive-id}/items`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn items(&self) -> DrivesItemItems {
         DrivesItemItems(self.0.clone().literal("items"))
     }
     /// `/drives/{drive-id}/list`
+    #[cfg(feature = "files")]
     pub fn list(&self) -> DrivesItemList {
         DrivesItemList(self.0.clone().literal("list"))
     }
     /// `/drives/{drive-id}/root`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn root(&self) -> DrivesItemRoot {
         DrivesItemRoot(self.0.clone().literal("root"))
     }
@@ -107,8 +116,10 @@ impl DrivesItem {
 /// `/drives/{drive-id}/activities`
 ///
 /// - `GET /drives/{drive-id}/activities`: Enumerate activities (preview)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DrivesItemActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -166,8 +177,10 @@ impl DrivesItemActivities {
     }
 }
 /// `/drives/{drive-id}/items`
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -175,6 +188,7 @@ impl DrivesItemItems {
         &self.0
     }
     /// `/drives/{drive-id}/items/{item-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, item_id: &str) -> DrivesItemItemsItem {
         DrivesItemItemsItem(self.0.clone().key(item_id))
     }
@@ -184,8 +198,10 @@ impl DrivesItemItems {
 /// - `GET /drives/{drive-id}/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /drives/{drive-id}/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /drives/{drive-id}/items/{item-id}`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -202,7 +218,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -265,7 +281,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -313,6 +329,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -349,10 +366,12 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> DrivesItemItemsItemActivities {
         DrivesItemItemsItemActivities(self.0.clone().literal("activities"))
     }
     /// `/drives/{drive-id}/items/{item-id}/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> DrivesItemItemsItemAnalytics {
         DrivesItemItemsItemAnalytics(self.0.clone().literal("analytics"))
     }
@@ -366,6 +385,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
         body: &graph_rt::Value,
@@ -413,6 +433,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -449,10 +470,12 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DrivesItemItemsItemChildren {
         DrivesItemItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemItemsItemContent {
         DrivesItemItemsItemContent(self.0.clone().literal("content"))
     }
@@ -466,6 +489,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -559,7 +583,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -606,7 +630,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -695,6 +719,7 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> DrivesItemItemsItemPermissions {
         DrivesItemItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -707,6 +732,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -748,10 +774,12 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> DrivesItemItemsItemThumbnails {
         DrivesItemItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/drives/{drive-id}/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> DrivesItemItemsItemVersions {
         DrivesItemItemsItemVersions(self.0.clone().literal("versions"))
     }
@@ -764,7 +792,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -818,6 +846,7 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> DrivesItemItemsItemByPath {
         DrivesItemItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -825,8 +854,10 @@ impl DrivesItemItemsItem {
 /// `/drives/{drive-id}/items/{item-id}/activities`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/activities`: Enumerate activities (preview)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DrivesItemItemsItemActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -886,8 +917,10 @@ impl DrivesItemItemsItemActivities {
 /// `/drives/{drive-id}/items/{item-id}/analytics`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/analytics`: Get analytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -948,8 +981,10 @@ impl DrivesItemItemsItemAnalytics {
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/children`: List children of a driveItem
 /// - `POST /drives/{drive-id}/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -966,7 +1001,7 @@ impl DrivesItemItemsItemChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1025,7 +1060,7 @@ impl DrivesItemItemsItemChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -1068,8 +1103,10 @@ impl DrivesItemItemsItemChildren {
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /drives/{drive-id}/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1086,6 +1123,7 @@ impl DrivesItemItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1144,7 +1182,7 @@ impl DrivesItemItemsItemContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -1186,8 +1224,10 @@ impl DrivesItemItemsItemContent {
 /// `/drives/{drive-id}/items/{item-id}/permissions`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1254,6 +1294,7 @@ impl DrivesItemItemsItemPermissions {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> DrivesItemItemsItemPermissionsItem {
         DrivesItemItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -1263,8 +1304,10 @@ impl DrivesItemItemsItemPermissions {
 /// - `GET /drives/{drive-id}/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /drives/{drive-id}/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /drives/{drive-id}/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1388,6 +1431,7 @@ impl DrivesItemItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1470,8 +1514,10 @@ impl DrivesItemItemsItemPermissionsItem {
 /// `/drives/{drive-id}/items/{item-id}/thumbnails`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1488,7 +1534,7 @@ impl DrivesItemItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1541,8 +1587,10 @@ impl DrivesItemItemsItemThumbnails {
 /// `/drives/{drive-id}/items/{item-id}/versions`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1609,6 +1657,7 @@ impl DrivesItemItemsItemVersions {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> DrivesItemItemsItemVersionsItem {
         DrivesItemItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -1616,8 +1665,10 @@ impl DrivesItemItemsItemVersions {
 /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1684,6 +1735,7 @@ impl DrivesItemItemsItemVersionsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemItemsItemVersionsItemContent {
         DrivesItemItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -1697,6 +1749,7 @@ impl DrivesItemItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -1736,8 +1789,10 @@ impl DrivesItemItemsItemVersionsItem {
 /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1754,6 +1809,7 @@ impl DrivesItemItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1804,8 +1860,10 @@ impl DrivesItemItemsItemVersionsItemContent {
     }
 }
 /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1813,6 +1871,7 @@ impl DrivesItemItemsItemByPath {
         &self.0
     }
     /// `/drives/{drive-id}/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemItemsItemByPathContent {
         DrivesItemItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -1820,8 +1879,10 @@ impl DrivesItemItemsItemByPath {
 /// `/drives/{drive-id}/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1838,7 +1899,7 @@ impl DrivesItemItemsItemByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -1880,8 +1941,10 @@ impl DrivesItemItemsItemByPathContent {
 /// `/drives/{drive-id}/root`
 ///
 /// - `GET /drives/{drive-id}/root`: Get a DriveItem resource
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRoot(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1898,7 +1961,7 @@ impl DrivesItemRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1952,14 +2015,17 @@ impl DrivesItemRoot {
             )
     }
     /// `/drives/{drive-id}/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DrivesItemRootChildren {
         DrivesItemRootChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> DrivesItemRootDelta {
         DrivesItemRootDelta(self.0.clone().literal("delta"))
     }
     /// `/drives/{drive-id}/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> DrivesItemRootSubscriptions {
         DrivesItemRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
@@ -1973,7 +2039,7 @@ impl DrivesItemRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
@@ -2024,6 +2090,7 @@ impl DrivesItemRoot {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn at_path(&self, item_path: &str) -> DrivesItemRootByPath {
         DrivesItemRootByPath(self.0.clone().path_address(item_path))
     }
@@ -2032,8 +2099,10 @@ impl DrivesItemRoot {
 ///
 /// - `GET /drives/{drive-id}/root/children`: List children of a driveItem
 /// - `POST /drives/{drive-id}/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2050,7 +2119,7 @@ impl DrivesItemRootChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2109,7 +2178,7 @@ impl DrivesItemRootChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -2151,8 +2220,10 @@ impl DrivesItemRootChildren {
 /// `/drives/{drive-id}/root/delta`
 ///
 /// - `GET /drives/{drive-id}/root/delta`: Track changes for a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2169,7 +2240,7 @@ impl DrivesItemRootDelta {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2224,8 +2295,10 @@ impl DrivesItemRootDelta {
 /// - `GET /drives/{drive-id}/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /drives/{drive-id}/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /drives/{drive-id}/root:/{item-path}:`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2242,7 +2315,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2305,7 +2378,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -2353,6 +2426,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2389,10 +2463,12 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> DrivesItemRootByPathActivities {
         DrivesItemRootByPathActivities(self.0.clone().literal("activities"))
     }
     /// `/drives/{drive-id}/root:/{item-path}:/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> DrivesItemRootByPathAnalytics {
         DrivesItemRootByPathAnalytics(self.0.clone().literal("analytics"))
     }
@@ -2406,6 +2482,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
         body: &graph_rt::Value,
@@ -2453,6 +2530,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -2489,10 +2567,12 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DrivesItemRootByPathChildren {
         DrivesItemRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemRootByPathContent {
         DrivesItemRootByPathContent(self.0.clone().literal("content"))
     }
@@ -2506,6 +2586,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -2599,7 +2680,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -2646,7 +2727,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -2735,6 +2816,7 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> DrivesItemRootByPathPermissions {
         DrivesItemRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -2747,6 +2829,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -2788,10 +2871,12 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> DrivesItemRootByPathThumbnails {
         DrivesItemRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/drives/{drive-id}/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> DrivesItemRootByPathVersions {
         DrivesItemRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -2804,7 +2889,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -2861,8 +2946,10 @@ impl DrivesItemRootByPath {
 /// `/drives/{drive-id}/root:/{item-path}:/activities`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/activities`: Enumerate activities (preview)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DrivesItemRootByPathActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2922,8 +3009,10 @@ impl DrivesItemRootByPathActivities {
 /// `/drives/{drive-id}/root:/{item-path}:/analytics`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/analytics`: Get analytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2984,8 +3073,10 @@ impl DrivesItemRootByPathAnalytics {
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /drives/{drive-id}/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3002,7 +3093,7 @@ impl DrivesItemRootByPathChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3061,7 +3152,7 @@ impl DrivesItemRootByPathChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -3104,8 +3195,10 @@ impl DrivesItemRootByPathChildren {
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /drives/{drive-id}/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3122,6 +3215,7 @@ impl DrivesItemRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3180,7 +3274,7 @@ impl DrivesItemRootByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -3222,8 +3316,10 @@ impl DrivesItemRootByPathContent {
 /// `/drives/{drive-id}/root:/{item-path}:/permissions`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3293,8 +3389,10 @@ impl DrivesItemRootByPathPermissions {
 /// `/drives/{drive-id}/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3311,7 +3409,7 @@ impl DrivesItemRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3364,8 +3462,10 @@ impl DrivesItemRootByPathThumbnails {
 /// `/drives/{drive-id}/root:/{item-path}:/versions`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3433,8 +3533,10 @@ impl DrivesItemRootByPathVersions {
     }
 }
 /// `/drives/{drive-id}/list`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemList(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemList {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3442,13 +3544,16 @@ impl DrivesItemList {
         &self.0
     }
     /// `/drives/{drive-id}/list/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> DrivesItemListSubscriptions {
         DrivesItemListSubscriptions(self.0.clone().literal("subscriptions"))
     }
 }
 /// `/drives/{drive-id}/list/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemListSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemListSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3456,6 +3561,7 @@ impl DrivesItemListSubscriptions {
         &self.0
     }
     /// `/drives/{drive-id}/list/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> DrivesItemListSubscriptionsSocketIo {
         DrivesItemListSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -3463,8 +3569,10 @@ impl DrivesItemListSubscriptions {
 /// `/drives/{drive-id}/list/subscriptions/socketIo`
 ///
 /// - `GET /drives/{driveId}/list/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemListSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemListSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3480,7 +3588,7 @@ impl DrivesItemListSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3515,8 +3623,10 @@ impl DrivesItemListSubscriptionsSocketIo {
     }
 }
 /// `/drives/{drive-id}/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3524,6 +3634,7 @@ impl DrivesItemRootSubscriptions {
         &self.0
     }
     /// `/drives/{drive-id}/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> DrivesItemRootSubscriptionsSocketIo {
         DrivesItemRootSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -3531,8 +3642,10 @@ impl DrivesItemRootSubscriptions {
 /// `/drives/{drive-id}/root/subscriptions/socketIo`
 ///
 /// - `GET /drives/{driveId}/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3548,7 +3661,7 @@ impl DrivesItemRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

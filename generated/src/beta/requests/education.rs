@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/education`
+#[cfg(any(feature = "education", feature = "groups", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Education(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "groups", feature = "users"))]
 impl Education {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,24 +15,29 @@ impl Education {
         &self.0
     }
     /// `/education/classes`
+    #[cfg(any(feature = "education", feature = "groups"))]
     pub fn classes(&self) -> EducationClasses {
         EducationClasses(self.0.clone().literal("classes"))
     }
     /// `/education/me`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn me(&self) -> EducationMe {
         EducationMe(self.0.clone().literal("me"))
     }
     /// `/education/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationSchools {
         EducationSchools(self.0.clone().literal("schools"))
     }
     /// `/education/synchronizationProfiles`
+    #[cfg(feature = "education")]
     pub fn synchronization_profiles(&self) -> EducationSynchronizationProfiles {
         EducationSynchronizationProfiles(
             self.0.clone().literal("synchronizationProfiles"),
         )
     }
     /// `/education/users`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn users(&self) -> EducationUsers {
         EducationUsers(self.0.clone().literal("users"))
     }
@@ -39,8 +46,10 @@ impl Education {
 ///
 /// - `GET /education/classes`: List classes
 /// - `POST /education/classes`: Create educationClass
+#[cfg(any(feature = "education", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct EducationClasses(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "groups"))]
 impl EducationClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -164,6 +173,7 @@ impl EducationClasses {
             )
     }
     /// `/education/classes/{id}`
+    #[cfg(any(feature = "education", feature = "groups"))]
     pub fn item(&self, id: &str) -> EducationClassesItem {
         EducationClassesItem(self.0.clone().key(id))
     }
@@ -173,8 +183,10 @@ impl EducationClasses {
 /// - `GET /education/classes/{id}`: Get educationClass
 /// - `PATCH /education/classes/{id}`: Update educationclass properties
 /// - `DELETE /education/classes/{id}`: Delete educationClass
+#[cfg(any(feature = "education", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "groups"))]
 impl EducationClassesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -260,6 +272,7 @@ impl EducationClassesItem {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -284,40 +297,48 @@ impl EducationClassesItem {
             )
     }
     /// `/education/classes/{id}/assignmentCategories`
+    #[cfg(feature = "education")]
     pub fn assignment_categories(&self) -> EducationClassesItemAssignmentCategories {
         EducationClassesItemAssignmentCategories(
             self.0.clone().literal("assignmentCategories"),
         )
     }
     /// `/education/classes/{id}/assignmentDefaults`
+    #[cfg(feature = "education")]
     pub fn assignment_defaults(&self) -> EducationClassesItemAssignmentDefaults {
         EducationClassesItemAssignmentDefaults(
             self.0.clone().literal("assignmentDefaults"),
         )
     }
     /// `/education/classes/{id}/assignments`
+    #[cfg(feature = "education")]
     pub fn assignments(&self) -> EducationClassesItemAssignments {
         EducationClassesItemAssignments(self.0.clone().literal("assignments"))
     }
     /// `/education/classes/{id}/assignmentSettings`
+    #[cfg(feature = "education")]
     pub fn assignment_settings(&self) -> EducationClassesItemAssignmentSettings {
         EducationClassesItemAssignmentSettings(
             self.0.clone().literal("assignmentSettings"),
         )
     }
     /// `/education/classes/{id}/group`
+    #[cfg(feature = "groups")]
     pub fn group(&self) -> EducationClassesItemGroup {
         EducationClassesItemGroup(self.0.clone().literal("group"))
     }
     /// `/education/classes/{id}/members`
+    #[cfg(feature = "education")]
     pub fn members(&self) -> EducationClassesItemMembers {
         EducationClassesItemMembers(self.0.clone().literal("members"))
     }
     /// `/education/classes/{id}/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationClassesItemSchools {
         EducationClassesItemSchools(self.0.clone().literal("schools"))
     }
     /// `/education/classes/{id}/teachers`
+    #[cfg(feature = "education")]
     pub fn teachers(&self) -> EducationClassesItemTeachers {
         EducationClassesItemTeachers(self.0.clone().literal("teachers"))
     }
@@ -326,8 +347,10 @@ impl EducationClassesItem {
 ///
 /// - `GET /education/classes/{id}/assignmentCategories`: List assignmentCategories
 /// - `POST /education/classes/{id}/assignmentCategories`: Create educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -419,6 +442,7 @@ impl EducationClassesItemAssignmentCategories {
             )
     }
     /// `/education/classes/{id}/assignmentCategories/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentCategoriesItem {
         EducationClassesItemAssignmentCategoriesItem(self.0.clone().key(id))
     }
@@ -427,8 +451,10 @@ impl EducationClassesItemAssignmentCategories {
 ///
 /// - `GET /education/classes/{id}/assignmentCategories/{id}`: Get educationCategory
 /// - `DELETE /education/classes/{id}/assignmentCategories/{id}`: Delete educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -490,6 +516,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -521,8 +548,10 @@ impl EducationClassesItemAssignmentCategoriesItem {
 ///
 /// - `GET /education/classes/{id}/assignmentDefaults`: Get educationAssignmentDefaults
 /// - `PATCH /education/classes/{id}/assignmentDefaults`: Update educationAssignmentDefaults
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentDefaults(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentDefaults {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -618,8 +647,10 @@ impl EducationClassesItemAssignmentDefaults {
 ///
 /// - `GET /education/classes/{id}/assignmentSettings`: Get educationAssignmentSettings
 /// - `PATCH /education/classes/{id}/assignmentSettings`: Update educationAssignmentSettings
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -715,8 +746,10 @@ impl EducationClassesItemAssignmentSettings {
 ///
 /// - `GET /education/classes/{id}/assignments`: List class assignments
 /// - `POST /education/classes/{id}/assignments`: Create educationAssignment
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -808,6 +841,7 @@ impl EducationClassesItemAssignments {
             )
     }
     /// `/education/classes/{id}/assignments/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItem {
         EducationClassesItemAssignmentsItem(self.0.clone().key(id))
     }
@@ -817,8 +851,10 @@ impl EducationClassesItemAssignments {
 /// - `GET /education/classes/{id}/assignments/{id}`: Get educationAssignment
 /// - `PATCH /education/classes/{id}/assignments/{id}`: Update educationassignment
 /// - `DELETE /education/classes/{id}/assignments/{id}`: Delete educationAssignment
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -917,6 +953,7 @@ impl EducationClassesItemAssignmentsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -944,6 +981,7 @@ impl EducationClassesItemAssignmentsItem {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/categories`
+    #[cfg(feature = "education")]
     pub fn categories(&self) -> EducationClassesItemAssignmentsItemCategories {
         EducationClassesItemAssignmentsItemCategories(
             self.0.clone().literal("categories"),
@@ -957,6 +995,7 @@ impl EducationClassesItemAssignmentsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-publish?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn publish(
         &self,
     ) -> graph_rt::Request<
@@ -984,10 +1023,12 @@ impl EducationClassesItemAssignmentsItem {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/resources`
+    #[cfg(feature = "education")]
     pub fn resources(&self) -> EducationClassesItemAssignmentsItemResources {
         EducationClassesItemAssignmentsItemResources(self.0.clone().literal("resources"))
     }
     /// `/education/classes/{id}/assignments/{id}/rubric`
+    #[cfg(feature = "education")]
     pub fn rubric(&self) -> EducationClassesItemAssignmentsItemRubric {
         EducationClassesItemAssignmentsItemRubric(self.0.clone().literal("rubric"))
     }
@@ -1026,6 +1067,7 @@ impl EducationClassesItemAssignmentsItem {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions`
+    #[cfg(feature = "education")]
     pub fn submissions(&self) -> EducationClassesItemAssignmentsItemSubmissions {
         EducationClassesItemAssignmentsItemSubmissions(
             self.0.clone().literal("submissions"),
@@ -1035,8 +1077,10 @@ impl EducationClassesItemAssignmentsItem {
 /// `/education/classes/{id}/assignments/{id}/categories`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/categories`: List categories
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1091,10 +1135,12 @@ impl EducationClassesItemAssignmentsItemCategories {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/categories/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemCategoriesItem {
         EducationClassesItemAssignmentsItemCategoriesItem(self.0.clone().key(id))
     }
     /// `/education/classes/{id}/assignments/{id}/categories/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemAssignmentsItemCategoriesRef {
         EducationClassesItemAssignmentsItemCategoriesRef(self.0.clone().literal("$ref"))
     }
@@ -1102,10 +1148,12 @@ impl EducationClassesItemAssignmentsItemCategories {
 /// `/education/classes/{id}/assignments/{id}/categories/$ref`
 ///
 /// - `POST /education/classes/{id}/assignments/{id}/categories/$ref`: Create educationCategories
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategoriesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategoriesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1120,6 +1168,7 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-post-categories?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1150,10 +1199,12 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     }
 }
 /// `/education/classes/{id}/assignments/{id}/categories/{id}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategoriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1161,6 +1212,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItem {
         &self.0
     }
     /// `/education/classes/{id}/assignments/{id}/categories/{id}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemAssignmentsItemCategoriesItemRef {
         EducationClassesItemAssignmentsItemCategoriesItemRef(
             self.0.clone().literal("$ref"),
@@ -1170,10 +1222,12 @@ impl EducationClassesItemAssignmentsItemCategoriesItem {
 /// `/education/classes/{id}/assignments/{id}/categories/{id}/$ref`
 ///
 /// - `DELETE /education/classes/{id}/assignments/{id}/categories/{id}/$ref`: Remove educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategoriesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1188,6 +1242,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-remove-category?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1219,8 +1274,10 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/resources`: List assignment resources
 /// - `POST /education/classes/{id}/assignments/{id}/resources`: Create educationAssignmentResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1312,6 +1369,7 @@ impl EducationClassesItemAssignmentsItemResources {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/resources/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemResourcesItem {
         EducationClassesItemAssignmentsItemResourcesItem(self.0.clone().key(id))
     }
@@ -1320,10 +1378,12 @@ impl EducationClassesItemAssignmentsItemResources {
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/resources/{id}`: Get educationAssignmentResource
 /// - `DELETE /education/classes/{id}/assignments/{id}/resources/{id}`: Delete educationAssignmentResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1385,6 +1445,7 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1416,8 +1477,10 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/rubric`: Get educationRubric attached to educationAssignment
 /// - `PATCH /education/classes/{id}/assignments/{id}/rubric`: Update educationRubric
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemRubric(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemRubric {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1509,6 +1572,7 @@ impl EducationClassesItemAssignmentsItemRubric {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/rubric/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemAssignmentsItemRubricRef {
         EducationClassesItemAssignmentsItemRubricRef(self.0.clone().literal("$ref"))
     }
@@ -1517,8 +1581,10 @@ impl EducationClassesItemAssignmentsItemRubric {
 ///
 /// - `PUT /education/classes/{id}/assignments/{id}/rubric/$ref`: Attach educationRubric to an educationAssignment
 /// - `DELETE /education/classes/{id}/assignments/{id}/rubric/$ref`: Remove educationRubric from educationAssignment
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemRubricRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemRubricRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1533,6 +1599,7 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-put-rubric?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn put(
         &self,
         body: &graph_rt::Value,
@@ -1569,6 +1636,7 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1599,8 +1667,10 @@ impl EducationClassesItemAssignmentsItemRubricRef {
 /// `/education/classes/{id}/assignments/{id}/submissions`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions`: List submissions
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1655,6 +1725,7 @@ impl EducationClassesItemAssignmentsItemSubmissions {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemSubmissionsItem {
         EducationClassesItemAssignmentsItemSubmissionsItem(self.0.clone().key(id))
     }
@@ -1662,10 +1733,12 @@ impl EducationClassesItemAssignmentsItemSubmissions {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}`: Get educationSubmission
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1720,6 +1793,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`
+    #[cfg(feature = "education")]
     pub fn outcomes(
         &self,
     ) -> EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
@@ -1728,6 +1802,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
         )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources`
+    #[cfg(feature = "education")]
     pub fn resources(
         &self,
     ) -> EducationClassesItemAssignmentsItemSubmissionsItemResources {
@@ -1743,6 +1818,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn return_(
         &self,
     ) -> graph_rt::Request<
@@ -1811,6 +1887,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn submit(
         &self,
     ) -> graph_rt::Request<
@@ -1838,6 +1915,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
+    #[cfg(feature = "education")]
     pub fn submitted_resources(
         &self,
     ) -> EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
@@ -1853,6 +1931,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn unsubmit(
         &self,
     ) -> graph_rt::Request<
@@ -1883,10 +1962,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`: List outcomes
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemOutcomes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1941,6 +2022,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`
+    #[cfg(feature = "education")]
     pub fn item(
         &self,
         id: &str,
@@ -1953,10 +2035,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`
 ///
 /// - `PATCH /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`: Update educationoutcome
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2005,10 +2089,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources`: List submission resources
 /// - `POST /education/classes/{id}/assignments/{id}/submissions/{id}/resources`: Create educationSubmissionResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemResources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2100,6 +2186,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`
+    #[cfg(feature = "education")]
     pub fn item(
         &self,
         id: &str,
@@ -2113,10 +2200,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`: Get educationSubmissionResource
 /// - `DELETE /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`: Delete educationSubmissionResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2178,6 +2267,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2208,10 +2298,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`: List submittedResources
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2266,6 +2358,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`
+    #[cfg(feature = "education")]
     pub fn item(
         &self,
         id: &str,
@@ -2278,10 +2371,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`: Get educationSubmittedSubmissionResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2339,8 +2434,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
 /// `/education/classes/{id}/group`
 ///
 /// - `GET /education/classes/{id}/group`: Get group
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemGroup(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl EducationClassesItemGroup {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2397,8 +2494,10 @@ impl EducationClassesItemGroup {
 /// `/education/classes/{id}/members`
 ///
 /// - `GET /education/classes/{id}/members`: List members
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2447,10 +2546,12 @@ impl EducationClassesItemMembers {
             )
     }
     /// `/education/classes/{id}/members/{userId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, user_id: &str) -> EducationClassesItemMembersItem {
         EducationClassesItemMembersItem(self.0.clone().key(user_id))
     }
     /// `/education/classes/{id}/members/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemMembersRef {
         EducationClassesItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -2458,8 +2559,10 @@ impl EducationClassesItemMembers {
 /// `/education/classes/{id}/members/$ref`
 ///
 /// - `POST /education/classes/{id}/members/$ref`: Add a student
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2502,8 +2605,10 @@ impl EducationClassesItemMembersRef {
     }
 }
 /// `/education/classes/{id}/members/{userId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2511,6 +2616,7 @@ impl EducationClassesItemMembersItem {
         &self.0
     }
     /// `/education/classes/{id}/members/{userId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemMembersItemRef {
         EducationClassesItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2518,8 +2624,10 @@ impl EducationClassesItemMembersItem {
 /// `/education/classes/{id}/members/{userId}/$ref`
 ///
 /// - `DELETE /education/classes/{id}/members/{userId}/$ref`: Remove a student
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2534,6 +2642,7 @@ impl EducationClassesItemMembersItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-members?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2561,8 +2670,10 @@ impl EducationClassesItemMembersItemRef {
 /// `/education/classes/{id}/schools`
 ///
 /// - `GET /education/classes/{id}/schools`: List schools
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2610,8 +2721,10 @@ impl EducationClassesItemSchools {
 /// `/education/classes/{id}/teachers`
 ///
 /// - `GET /education/classes/{id}/teachers`: List teachers
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2656,10 +2769,12 @@ impl EducationClassesItemTeachers {
             )
     }
     /// `/education/classes/{id}/teachers/{userId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, user_id: &str) -> EducationClassesItemTeachersItem {
         EducationClassesItemTeachersItem(self.0.clone().key(user_id))
     }
     /// `/education/classes/{id}/teachers/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemTeachersRef {
         EducationClassesItemTeachersRef(self.0.clone().literal("$ref"))
     }
@@ -2667,8 +2782,10 @@ impl EducationClassesItemTeachers {
 /// `/education/classes/{id}/teachers/$ref`
 ///
 /// - `POST /education/classes/{id}/teachers/$ref`: Add teacher
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2711,8 +2828,10 @@ impl EducationClassesItemTeachersRef {
     }
 }
 /// `/education/classes/{id}/teachers/{userId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2720,6 +2839,7 @@ impl EducationClassesItemTeachersItem {
         &self.0
     }
     /// `/education/classes/{id}/teachers/{userId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemTeachersItemRef {
         EducationClassesItemTeachersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2727,8 +2847,10 @@ impl EducationClassesItemTeachersItem {
 /// `/education/classes/{id}/teachers/{userId}/$ref`
 ///
 /// - `DELETE /education/classes/{id}/teachers/{userId}/$ref`: Remove teacher
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2743,6 +2865,7 @@ impl EducationClassesItemTeachersItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-teachers?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2771,8 +2894,10 @@ impl EducationClassesItemTeachersItemRef {
 ///
 /// - `GET /education/me`: Get educationUser
 /// - `PATCH /education/me`: Update educationUser properties
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct EducationMe(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl EducationMe {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2851,18 +2976,22 @@ impl EducationMe {
             )
     }
     /// `/education/me/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationMeClasses {
         EducationMeClasses(self.0.clone().literal("classes"))
     }
     /// `/education/me/rubrics`
+    #[cfg(feature = "education")]
     pub fn rubrics(&self) -> EducationMeRubrics {
         EducationMeRubrics(self.0.clone().literal("rubrics"))
     }
     /// `/education/me/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationMeSchools {
         EducationMeSchools(self.0.clone().literal("schools"))
     }
     /// `/education/me/user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> EducationMeUser {
         EducationMeUser(self.0.clone().literal("user"))
     }
@@ -2870,8 +2999,10 @@ impl EducationMe {
 /// `/education/me/classes`
 ///
 /// - `GET /education/me/classes`: List classes
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2920,8 +3051,10 @@ impl EducationMeClasses {
 ///
 /// - `GET /education/me/rubrics`: List rubrics
 /// - `POST /education/me/rubrics`: Create educationRubric
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeRubrics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeRubrics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3003,6 +3136,7 @@ impl EducationMeRubrics {
             )
     }
     /// `/education/me/rubrics/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationMeRubricsItem {
         EducationMeRubricsItem(self.0.clone().key(id))
     }
@@ -3012,8 +3146,10 @@ impl EducationMeRubrics {
 /// - `GET /education/me/rubrics/{id}`: Get educationRubric
 /// - `PATCH /education/me/rubrics/{id}`: Update educationRubric
 /// - `DELETE /education/me/rubrics/{id}`: Delete educationRubric
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeRubricsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeRubricsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3112,6 +3248,7 @@ impl EducationMeRubricsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3142,8 +3279,10 @@ impl EducationMeRubricsItem {
 /// `/education/me/schools`
 ///
 /// - `GET /education/me/schools`: Get educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3191,8 +3330,10 @@ impl EducationMeSchools {
 /// `/education/me/user`
 ///
 /// - `GET /education/me/user`: Get user
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct EducationMeUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl EducationMeUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3251,8 +3392,10 @@ impl EducationMeUser {
 ///
 /// - `GET /education/schools`: List educationSchools
 /// - `POST /education/schools`: Create educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3376,6 +3519,7 @@ impl EducationSchools {
             )
     }
     /// `/education/schools/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationSchoolsItem {
         EducationSchoolsItem(self.0.clone().key(id))
     }
@@ -3384,8 +3528,10 @@ impl EducationSchools {
 ///
 /// - `PATCH /education/schools/{id}`: Update educationschool properties
 /// - `DELETE /education/schools/{id}`: Delete educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3434,6 +3580,7 @@ impl EducationSchoolsItem {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3458,16 +3605,19 @@ impl EducationSchoolsItem {
             )
     }
     /// `/education/schools/{id}/administrativeUnit`
+    #[cfg(feature = "education")]
     pub fn administrative_unit(&self) -> EducationSchoolsItemAdministrativeUnit {
         EducationSchoolsItemAdministrativeUnit(
             self.0.clone().literal("administrativeUnit"),
         )
     }
     /// `/education/schools/{id}/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationSchoolsItemClasses {
         EducationSchoolsItemClasses(self.0.clone().literal("classes"))
     }
     /// `/education/schools/{id}/users`
+    #[cfg(feature = "education")]
     pub fn users(&self) -> EducationSchoolsItemUsers {
         EducationSchoolsItemUsers(self.0.clone().literal("users"))
     }
@@ -3475,8 +3625,10 @@ impl EducationSchoolsItem {
 /// `/education/schools/{id}/administrativeUnit`
 ///
 /// - `GET /education/schools/{id}/administrativeUnit`: Get administrativeUnit
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemAdministrativeUnit(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemAdministrativeUnit {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3492,7 +3644,7 @@ impl EducationSchoolsItemAdministrativeUnit {
     /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-get-administrativeunit?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "education")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3533,8 +3685,10 @@ impl EducationSchoolsItemAdministrativeUnit {
 /// `/education/schools/{id}/classes`
 ///
 /// - `GET /education/schools/{id}/classes`: List educationClasses
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3579,10 +3733,12 @@ impl EducationSchoolsItemClasses {
             )
     }
     /// `/education/schools/{id}/classes/{classId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, class_id: &str) -> EducationSchoolsItemClassesItem {
         EducationSchoolsItemClassesItem(self.0.clone().key(class_id))
     }
     /// `/education/schools/{id}/classes/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemClassesRef {
         EducationSchoolsItemClassesRef(self.0.clone().literal("$ref"))
     }
@@ -3590,8 +3746,10 @@ impl EducationSchoolsItemClasses {
 /// `/education/schools/{id}/classes/$ref`
 ///
 /// - `POST /education/schools/{id}/classes/$ref`: Add educationClass to educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClassesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClassesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3634,8 +3792,10 @@ impl EducationSchoolsItemClassesRef {
     }
 }
 /// `/education/schools/{id}/classes/{classId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClassesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClassesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3643,6 +3803,7 @@ impl EducationSchoolsItemClassesItem {
         &self.0
     }
     /// `/education/schools/{id}/classes/{classId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemClassesItemRef {
         EducationSchoolsItemClassesItemRef(self.0.clone().literal("$ref"))
     }
@@ -3650,8 +3811,10 @@ impl EducationSchoolsItemClassesItem {
 /// `/education/schools/{id}/classes/{classId}/$ref`
 ///
 /// - `DELETE /education/schools/{id}/classes/{classId}/$ref`: Remove educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClassesItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClassesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3666,6 +3829,7 @@ impl EducationSchoolsItemClassesItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-classes?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3693,8 +3857,10 @@ impl EducationSchoolsItemClassesItemRef {
 /// `/education/schools/{id}/users`
 ///
 /// - `GET /education/schools/{id}/users`: List educationUsers
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3734,10 +3900,12 @@ impl EducationSchoolsItemUsers {
             )
     }
     /// `/education/schools/{id}/users/{userId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, user_id: &str) -> EducationSchoolsItemUsersItem {
         EducationSchoolsItemUsersItem(self.0.clone().key(user_id))
     }
     /// `/education/schools/{id}/users/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemUsersRef {
         EducationSchoolsItemUsersRef(self.0.clone().literal("$ref"))
     }
@@ -3745,8 +3913,10 @@ impl EducationSchoolsItemUsers {
 /// `/education/schools/{id}/users/$ref`
 ///
 /// - `POST /education/schools/{id}/users/$ref`: Add educationUser to an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3789,8 +3959,10 @@ impl EducationSchoolsItemUsersRef {
     }
 }
 /// `/education/schools/{id}/users/{userId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3798,6 +3970,7 @@ impl EducationSchoolsItemUsersItem {
         &self.0
     }
     /// `/education/schools/{id}/users/{userId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemUsersItemRef {
         EducationSchoolsItemUsersItemRef(self.0.clone().literal("$ref"))
     }
@@ -3805,8 +3978,10 @@ impl EducationSchoolsItemUsersItem {
 /// `/education/schools/{id}/users/{userId}/$ref`
 ///
 /// - `DELETE /education/schools/{id}/users/{userId}/$ref`: Remove educationUser from an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3821,6 +3996,7 @@ impl EducationSchoolsItemUsersItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-users?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3850,8 +4026,10 @@ impl EducationSchoolsItemUsersItemRef {
 /// - `GET /education/synchronizationProfiles`: List educationSynchronizationProfiles
 /// - `POST /education/synchronizationProfiles`: Create an educationSynchronizationProfile
 /// - `PUT /education/synchronizationProfiles`: Update an educationSynchronizationProfile
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSynchronizationProfiles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSynchronizationProfiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3970,6 +4148,7 @@ impl EducationSynchronizationProfiles {
             )
     }
     /// `/education/synchronizationProfiles/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationSynchronizationProfilesItem {
         EducationSynchronizationProfilesItem(self.0.clone().key(id))
     }
@@ -3978,8 +4157,10 @@ impl EducationSynchronizationProfiles {
 ///
 /// - `GET /education/synchronizationProfiles/{id}`: Get an educationSynchronizationProfile
 /// - `DELETE /education/synchronizationProfiles/{id}`: Delete a educationSynchronizationProfile
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSynchronizationProfilesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSynchronizationProfilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4037,6 +4218,7 @@ impl EducationSynchronizationProfilesItem {
     /// - Delegated (work or school account): `EduAdministration.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4061,6 +4243,7 @@ impl EducationSynchronizationProfilesItem {
             )
     }
     /// `/education/synchronizationProfiles/{id}/errors`
+    #[cfg(feature = "education")]
     pub fn errors(&self) -> EducationSynchronizationProfilesItemErrors {
         EducationSynchronizationProfilesItemErrors(self.0.clone().literal("errors"))
     }
@@ -4073,6 +4256,7 @@ impl EducationSynchronizationProfilesItem {
     /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-pause?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn pause(
         &self,
     ) -> graph_rt::Request<
@@ -4101,6 +4285,7 @@ impl EducationSynchronizationProfilesItem {
             )
     }
     /// `/education/synchronizationProfiles/{id}/profileStatus`
+    #[cfg(feature = "education")]
     pub fn profile_status(&self) -> EducationSynchronizationProfilesItemProfileStatus {
         EducationSynchronizationProfilesItemProfileStatus(
             self.0.clone().literal("profileStatus"),
@@ -4115,6 +4300,7 @@ impl EducationSynchronizationProfilesItem {
     /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-reset?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn reset(
         &self,
     ) -> graph_rt::Request<
@@ -4151,6 +4337,7 @@ impl EducationSynchronizationProfilesItem {
     /// - Application: `EduAdministration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-resume?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn resume(
         &self,
     ) -> graph_rt::Request<
@@ -4256,8 +4443,10 @@ impl EducationSynchronizationProfilesItem {
 /// `/education/synchronizationProfiles/{id}/errors`
 ///
 /// - `GET /education/synchronizationProfiles/{id}/errors`: Get educationSynchronizationErrors
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSynchronizationProfilesItemErrors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSynchronizationProfilesItemErrors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4311,10 +4500,12 @@ impl EducationSynchronizationProfilesItemErrors {
 /// `/education/synchronizationProfiles/{id}/profileStatus`
 ///
 /// - `GET /education/synchronizationProfiles/{id}/profileStatus`: Get the status of an educationSynchronizationProfile
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSynchronizationProfilesItemProfileStatus(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationSynchronizationProfilesItemProfileStatus {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4369,8 +4560,10 @@ impl EducationSynchronizationProfilesItemProfileStatus {
 ///
 /// - `GET /education/users`: List users
 /// - `POST /education/users`: Create educationUser
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct EducationUsers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl EducationUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4489,10 +4682,12 @@ impl EducationUsers {
             )
     }
     /// `/education/users/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationUsersSchools {
         EducationUsersSchools(self.0.clone().literal("schools"))
     }
     /// `/education/users/{id}`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn item(&self, id: &str) -> EducationUsersItem {
         EducationUsersItem(self.0.clone().key(id))
     }
@@ -4500,8 +4695,10 @@ impl EducationUsers {
 /// `/education/users/schools`
 ///
 /// - `GET /education/users/schools`: Get educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4551,8 +4748,10 @@ impl EducationUsersSchools {
 /// - `GET /education/users/{id}`: Get educationUser
 /// - `PATCH /education/users/{id}`: Update educationUser properties
 /// - `DELETE /education/users/{id}`: Delete educationUser
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl EducationUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4638,6 +4837,7 @@ impl EducationUsersItem {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4662,18 +4862,22 @@ impl EducationUsersItem {
             )
     }
     /// `/education/users/{id}/assignments`
+    #[cfg(feature = "education")]
     pub fn assignments(&self) -> EducationUsersItemAssignments {
         EducationUsersItemAssignments(self.0.clone().literal("assignments"))
     }
     /// `/education/users/{id}/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationUsersItemClasses {
         EducationUsersItemClasses(self.0.clone().literal("classes"))
     }
     /// `/education/users/{id}/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationUsersItemSchools {
         EducationUsersItemSchools(self.0.clone().literal("schools"))
     }
     /// `/education/users/{id}/user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> EducationUsersItemUser {
         EducationUsersItemUser(self.0.clone().literal("user"))
     }
@@ -4681,8 +4885,10 @@ impl EducationUsersItem {
 /// `/education/users/{id}/assignments`
 ///
 /// - `GET /education/users/{id}/assignments`: List assignments of a user
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4730,8 +4936,10 @@ impl EducationUsersItemAssignments {
 /// `/education/users/{id}/classes`
 ///
 /// - `GET /education/users/{id}/classes`: List classes
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4779,8 +4987,10 @@ impl EducationUsersItemClasses {
 /// `/education/users/{id}/schools`
 ///
 /// - `GET /education/users/{id}/schools`: List schools
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4828,8 +5038,10 @@ impl EducationUsersItemSchools {
 /// `/education/users/{id}/user`
 ///
 /// - `GET /education/users/{id}/user`: Get user
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl EducationUsersItemUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

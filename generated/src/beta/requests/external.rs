@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/external`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct External(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl External {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl External {
         &self.0
     }
     /// `/external/connections`
+    #[cfg(feature = "search")]
     pub fn connections(&self) -> ExternalConnections {
         ExternalConnections(self.0.clone().literal("connections"))
     }
@@ -21,8 +24,10 @@ impl External {
 ///
 /// - `GET /external/connections`: List connections
 /// - `POST /external/connections`: Create connection
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -96,6 +101,7 @@ impl ExternalConnections {
             )
     }
     /// `/external/connections/{connection-id}`
+    #[cfg(feature = "search")]
     pub fn item(&self, connection_id: &str) -> ExternalConnectionsItem {
         ExternalConnectionsItem(self.0.clone().key(connection_id))
     }
@@ -105,8 +111,10 @@ impl ExternalConnections {
 /// - `GET /external/connections/{id}`: Get connection
 /// - `PATCH /external/connections/{id}`: Update connection
 /// - `DELETE /external/connections/{id}`: Delete externalConnection
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -153,6 +161,7 @@ impl ExternalConnectionsItem {
     /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-update?view=graph-rest-beta)
+    #[cfg(feature = "search")]
     pub fn update(
         &self,
         body: &super::super::UpdateConnectionBody,
@@ -186,6 +195,7 @@ impl ExternalConnectionsItem {
     /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-delete?view=graph-rest-beta)
+    #[cfg(feature = "search")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -210,25 +220,31 @@ impl ExternalConnectionsItem {
             )
     }
     /// `/external/connections/{connection-id}/groups`
+    #[cfg(feature = "search")]
     pub fn groups(&self) -> ExternalConnectionsItemGroups {
         ExternalConnectionsItemGroups(self.0.clone().literal("groups"))
     }
     /// `/external/connections/{connection-id}/items`
+    #[cfg(feature = "search")]
     pub fn items(&self) -> ExternalConnectionsItemItems {
         ExternalConnectionsItemItems(self.0.clone().literal("items"))
     }
     /// `/external/connections/{connection-id}/operations`
+    #[cfg(feature = "search")]
     pub fn operations(&self) -> ExternalConnectionsItemOperations {
         ExternalConnectionsItemOperations(self.0.clone().literal("operations"))
     }
     /// `/external/connections/{connection-id}/schema`
+    #[cfg(feature = "search")]
     pub fn schema(&self) -> ExternalConnectionsItemSchema {
         ExternalConnectionsItemSchema(self.0.clone().literal("schema"))
     }
 }
 /// `/external/connections/{connection-id}/items`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -236,6 +252,7 @@ impl ExternalConnectionsItemItems {
         &self.0
     }
     /// `/external/connections/{connection-id}/items/{item-id}`
+    #[cfg(feature = "search")]
     pub fn item(&self, item_id: &str) -> ExternalConnectionsItemItemsItem {
         ExternalConnectionsItemItemsItem(self.0.clone().key(item_id))
     }
@@ -246,8 +263,10 @@ impl ExternalConnectionsItemItems {
 /// - `PATCH /external/connections/{connection-id}/items/{item-id}`: Update externalItem
 /// - `PUT /external/connections/{connection-id}/items/{item-id}`: Create externalItem
 /// - `DELETE /external/connections/{connection-id}/items/{item-id}`: Delete externalItem
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -371,6 +390,7 @@ impl ExternalConnectionsItemItemsItem {
     /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "search")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -399,8 +419,10 @@ impl ExternalConnectionsItemItemsItem {
     }
 }
 /// `/external/connections/{connection-id}/operations`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -408,6 +430,7 @@ impl ExternalConnectionsItemOperations {
         &self.0
     }
     /// `/external/connections/{connection-id}/operations/{operation-id}`
+    #[cfg(feature = "search")]
     pub fn item(&self, operation_id: &str) -> ExternalConnectionsItemOperationsItem {
         ExternalConnectionsItemOperationsItem(self.0.clone().key(operation_id))
     }
@@ -415,8 +438,10 @@ impl ExternalConnectionsItemOperations {
 /// `/external/connections/{connection-id}/operations/{operation-id}`
 ///
 /// - `GET /external/connections/{connection-id}/operations/{operation-id}`: Get connectionOperation
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -459,8 +484,10 @@ impl ExternalConnectionsItemOperationsItem {
 /// `/external/connections/{connection-id}/groups`
 ///
 /// - `POST /external/connections/{connectionId}/groups`: Create externalGroup
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -505,6 +532,7 @@ impl ExternalConnectionsItemGroups {
             )
     }
     /// `/external/connections/{connection-id}/groups/{externalGroupId}`
+    #[cfg(feature = "search")]
     pub fn item(&self, external_group_id: &str) -> ExternalConnectionsItemGroupsItem {
         ExternalConnectionsItemGroupsItem(self.0.clone().key(external_group_id))
     }
@@ -512,8 +540,10 @@ impl ExternalConnectionsItemGroups {
 /// `/external/connections/{connection-id}/groups/{externalGroupId}`
 ///
 /// - `DELETE /external/connections/{connectionId}/groups/{externalGroupId}`: Delete externalGroup
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -528,6 +558,7 @@ impl ExternalConnectionsItemGroupsItem {
     /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "search")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -555,6 +586,7 @@ impl ExternalConnectionsItemGroupsItem {
             )
     }
     /// `/external/connections/{connection-id}/groups/{externalGroupId}/members`
+    #[cfg(feature = "search")]
     pub fn members(&self) -> ExternalConnectionsItemGroupsItemMembers {
         ExternalConnectionsItemGroupsItemMembers(self.0.clone().literal("members"))
     }
@@ -562,8 +594,10 @@ impl ExternalConnectionsItemGroupsItem {
 /// `/external/connections/{connection-id}/groups/{externalGroupId}/members`
 ///
 /// - `POST /external/connections/{connectionsId}/groups/{externalGroupId}/members`: Create externalGroupMember
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemGroupsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemGroupsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -608,6 +642,7 @@ impl ExternalConnectionsItemGroupsItemMembers {
             )
     }
     /// `/external/connections/{connection-id}/groups/{externalGroupId}/members/{externalGroupMemberId}`
+    #[cfg(feature = "search")]
     pub fn item(
         &self,
         external_group_member_id: &str,
@@ -620,8 +655,10 @@ impl ExternalConnectionsItemGroupsItemMembers {
 /// `/external/connections/{connection-id}/groups/{externalGroupId}/members/{externalGroupMemberId}`
 ///
 /// - `DELETE /external/connections/{connectionId}/groups/{externalGroupId}/members/{externalGroupMemberId}`: Delete externalGroupMember
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemGroupsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemGroupsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -636,6 +673,7 @@ impl ExternalConnectionsItemGroupsItemMembersItem {
     /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroupmember-delete?view=graph-rest-beta)
+    #[cfg(feature = "search")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -667,8 +705,10 @@ impl ExternalConnectionsItemGroupsItemMembersItem {
 ///
 /// - `GET /external/connections/{id}/schema`: Get schema
 /// - `POST /external/connections/{id}/schema`: Create schema
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemSchema(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemSchema {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

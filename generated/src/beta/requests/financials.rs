@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/financials`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Financials(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Financials {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl Financials {
         &self.0
     }
     /// `/financials/companies`
+    #[cfg(feature = "core")]
     pub fn companies(&self) -> FinancialsCompanies {
         FinancialsCompanies(self.0.clone().literal("companies"))
     }
@@ -20,8 +23,10 @@ impl Financials {
 /// `/financials/companies`
 ///
 /// - `GET /financials/companies`: Get companies
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompanies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompanies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37,6 +42,7 @@ impl FinancialsCompanies {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companies-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -65,13 +71,16 @@ impl FinancialsCompanies {
             )
     }
     /// `/financials/companies/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItem {
         FinancialsCompaniesItem(self.0.clone().key(id))
     }
 }
 /// `/financials/companies/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -79,16 +88,19 @@ impl FinancialsCompaniesItem {
         &self.0
     }
     /// `/financials/companies/{id}/accounts`
+    #[cfg(feature = "core")]
     pub fn accounts(&self) -> FinancialsCompaniesItemAccounts {
         FinancialsCompaniesItemAccounts(self.0.clone().literal("accounts"))
     }
     /// `/financials/companies/{id}/agedAccountsPayable`
+    #[cfg(feature = "core")]
     pub fn aged_accounts_payable(&self) -> FinancialsCompaniesItemAgedAccountsPayable {
         FinancialsCompaniesItemAgedAccountsPayable(
             self.0.clone().literal("agedAccountsPayable"),
         )
     }
     /// `/financials/companies/{id}/agedAccountsReceivable`
+    #[cfg(feature = "core")]
     pub fn aged_accounts_receivable(
         &self,
     ) -> FinancialsCompaniesItemAgedAccountsReceivable {
@@ -97,22 +109,26 @@ impl FinancialsCompaniesItem {
         )
     }
     /// `/financials/companies/{id}/companyInformation`
+    #[cfg(feature = "core")]
     pub fn company_information(&self) -> FinancialsCompaniesItemCompanyInformation {
         FinancialsCompaniesItemCompanyInformation(
             self.0.clone().literal("companyInformation"),
         )
     }
     /// `/financials/companies/{id}/countriesRegions`
+    #[cfg(feature = "core")]
     pub fn countries_regions(&self) -> FinancialsCompaniesItemCountriesRegions {
         FinancialsCompaniesItemCountriesRegions(
             self.0.clone().literal("countriesRegions"),
         )
     }
     /// `/financials/companies/{id}/currencies`
+    #[cfg(feature = "core")]
     pub fn currencies(&self) -> FinancialsCompaniesItemCurrencies {
         FinancialsCompaniesItemCurrencies(self.0.clone().literal("currencies"))
     }
     /// `/financials/companies/{id}/customerPaymentJournals`
+    #[cfg(feature = "core")]
     pub fn customer_payment_journals(
         &self,
     ) -> FinancialsCompaniesItemCustomerPaymentJournals {
@@ -121,67 +137,83 @@ impl FinancialsCompaniesItem {
         )
     }
     /// `/financials/companies/{id}/customers`
+    #[cfg(feature = "core")]
     pub fn customers(&self) -> FinancialsCompaniesItemCustomers {
         FinancialsCompaniesItemCustomers(self.0.clone().literal("customers"))
     }
     /// `/financials/companies/{id}/dimensions`
+    #[cfg(feature = "core")]
     pub fn dimensions(&self) -> FinancialsCompaniesItemDimensions {
         FinancialsCompaniesItemDimensions(self.0.clone().literal("dimensions"))
     }
     /// `/financials/companies/{id}/employees`
+    #[cfg(feature = "core")]
     pub fn employees(&self) -> FinancialsCompaniesItemEmployees {
         FinancialsCompaniesItemEmployees(self.0.clone().literal("employees"))
     }
     /// `/financials/companies/{id}/generalLedgerEntries`
+    #[cfg(feature = "core")]
     pub fn general_ledger_entries(&self) -> FinancialsCompaniesItemGeneralLedgerEntries {
         FinancialsCompaniesItemGeneralLedgerEntries(
             self.0.clone().literal("generalLedgerEntries"),
         )
     }
     /// `/financials/companies/{id}/itemCategories`
+    #[cfg(feature = "core")]
     pub fn item_categories(&self) -> FinancialsCompaniesItemItemCategories {
         FinancialsCompaniesItemItemCategories(self.0.clone().literal("itemCategories"))
     }
     /// `/financials/companies/{id}/items`
+    #[cfg(feature = "core")]
     pub fn items(&self) -> FinancialsCompaniesItemItems {
         FinancialsCompaniesItemItems(self.0.clone().literal("items"))
     }
     /// `/financials/companies/{id}/journals`
+    #[cfg(feature = "core")]
     pub fn journals(&self) -> FinancialsCompaniesItemJournals {
         FinancialsCompaniesItemJournals(self.0.clone().literal("journals"))
     }
     /// `/financials/companies/{id}/paymentMethods`
+    #[cfg(feature = "core")]
     pub fn payment_methods(&self) -> FinancialsCompaniesItemPaymentMethods {
         FinancialsCompaniesItemPaymentMethods(self.0.clone().literal("paymentMethods"))
     }
     /// `/financials/companies/{id}/paymentTerms`
+    #[cfg(feature = "core")]
     pub fn payment_terms(&self) -> FinancialsCompaniesItemPaymentTerms {
         FinancialsCompaniesItemPaymentTerms(self.0.clone().literal("paymentTerms"))
     }
     /// `/financials/companies/{id}/shipmentMethods`
+    #[cfg(feature = "core")]
     pub fn shipment_methods(&self) -> FinancialsCompaniesItemShipmentMethods {
         FinancialsCompaniesItemShipmentMethods(self.0.clone().literal("shipmentMethods"))
     }
     /// `/financials/companies/{id}/taxAreas`
+    #[cfg(feature = "core")]
     pub fn tax_areas(&self) -> FinancialsCompaniesItemTaxAreas {
         FinancialsCompaniesItemTaxAreas(self.0.clone().literal("taxAreas"))
     }
     /// `/financials/companies/{id}/taxGroups`
+    #[cfg(feature = "core")]
     pub fn tax_groups(&self) -> FinancialsCompaniesItemTaxGroups {
         FinancialsCompaniesItemTaxGroups(self.0.clone().literal("taxGroups"))
     }
     /// `/financials/companies/{id}/unitsOfMeasure`
+    #[cfg(feature = "core")]
     pub fn units_of_measure(&self) -> FinancialsCompaniesItemUnitsOfMeasure {
         FinancialsCompaniesItemUnitsOfMeasure(self.0.clone().literal("unitsOfMeasure"))
     }
     /// `/financials/companies/{id}/vendors`
+    #[cfg(feature = "core")]
     pub fn vendors(&self) -> FinancialsCompaniesItemVendors {
         FinancialsCompaniesItemVendors(self.0.clone().literal("vendors"))
     }
 }
 /// `/financials/companies/{id}/accounts`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemAccounts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemAccounts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -189,6 +221,7 @@ impl FinancialsCompaniesItemAccounts {
         &self.0
     }
     /// `/financials/companies/{id}/accounts/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemAccountsItem {
         FinancialsCompaniesItemAccountsItem(self.0.clone().key(id))
     }
@@ -196,8 +229,10 @@ impl FinancialsCompaniesItemAccounts {
 /// `/financials/companies/{id}/accounts/{id}`
 ///
 /// - `GET /financials/companies/{id}/accounts/{id}`: Get accounts
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemAccountsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemAccountsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -213,6 +248,7 @@ impl FinancialsCompaniesItemAccountsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-account-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -244,8 +280,10 @@ impl FinancialsCompaniesItemAccountsItem {
 /// `/financials/companies/{id}/agedAccountsPayable`
 ///
 /// - `GET /financials/companies/{id}/agedAccountsPayable`: Get agedAccountsPayable
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemAgedAccountsPayable(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemAgedAccountsPayable {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -261,6 +299,7 @@ impl FinancialsCompaniesItemAgedAccountsPayable {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-agedaccountspayable-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -292,8 +331,10 @@ impl FinancialsCompaniesItemAgedAccountsPayable {
 /// `/financials/companies/{id}/agedAccountsReceivable`
 ///
 /// - `GET /financials/companies/{id}/agedAccountsReceivable`: Get agedAccountsReceivable
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemAgedAccountsReceivable(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemAgedAccountsReceivable {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -309,6 +350,7 @@ impl FinancialsCompaniesItemAgedAccountsReceivable {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-agedaccountsreceivable-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -338,8 +380,10 @@ impl FinancialsCompaniesItemAgedAccountsReceivable {
     }
 }
 /// `/financials/companies/{id}/companyInformation`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCompanyInformation(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCompanyInformation {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -347,6 +391,7 @@ impl FinancialsCompaniesItemCompanyInformation {
         &self.0
     }
     /// `/financials/companies/{id}/companyInformation/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCompanyInformationItem {
         FinancialsCompaniesItemCompanyInformationItem(self.0.clone().key(id))
     }
@@ -355,8 +400,10 @@ impl FinancialsCompaniesItemCompanyInformation {
 ///
 /// - `GET /financials/companies/{id}/companyInformation/{id}`: Get companyInformation
 /// - `PATCH /financials/companies/{id}/companyInformation/{id}`: Update companyInformation
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCompanyInformationItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCompanyInformationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -372,6 +419,7 @@ impl FinancialsCompaniesItemCompanyInformationItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companyinformation-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -408,6 +456,7 @@ impl FinancialsCompaniesItemCompanyInformationItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-companyinformation-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -441,8 +490,10 @@ impl FinancialsCompaniesItemCompanyInformationItem {
 /// `/financials/companies/{id}/countriesRegions`
 ///
 /// - `POST /financials/companies/{id}/countriesRegions`: Create countriesRegions
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCountriesRegions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCountriesRegions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -458,6 +509,7 @@ impl FinancialsCompaniesItemCountriesRegions {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-countriesregions?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -488,6 +540,7 @@ impl FinancialsCompaniesItemCountriesRegions {
             )
     }
     /// `/financials/companies/{id}/countriesRegions/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCountriesRegionsItem {
         FinancialsCompaniesItemCountriesRegionsItem(self.0.clone().key(id))
     }
@@ -497,8 +550,10 @@ impl FinancialsCompaniesItemCountriesRegions {
 /// - `GET /financials/companies/{id}/countriesRegions/{id}`: Get countriesRegions
 /// - `PATCH /financials/companies/{id}/countriesRegions/{id}`: Update countriesRegions
 /// - `DELETE /financials/companies/{id}/countriesRegions/{id}`: Delete countriesRegions
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCountriesRegionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCountriesRegionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -514,6 +569,7 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -550,6 +606,7 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -588,6 +645,7 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-countriesregions-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -619,8 +677,10 @@ impl FinancialsCompaniesItemCountriesRegionsItem {
 /// `/financials/companies/{id}/currencies`
 ///
 /// - `POST /financials/companies/{id}/currencies`: Create currencies
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCurrencies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCurrencies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -636,6 +696,7 @@ impl FinancialsCompaniesItemCurrencies {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-currencies?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -666,6 +727,7 @@ impl FinancialsCompaniesItemCurrencies {
             )
     }
     /// `/financials/companies/{id}/currencies/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCurrenciesItem {
         FinancialsCompaniesItemCurrenciesItem(self.0.clone().key(id))
     }
@@ -675,8 +737,10 @@ impl FinancialsCompaniesItemCurrencies {
 /// - `GET /financials/companies/{id}/currencies/{id}`: Get currencies
 /// - `PATCH /financials/companies/{id}/currencies/{id}`: Update currencies
 /// - `DELETE /financials/companies/{id}/currencies/{id}`: Delete currencies
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCurrenciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCurrenciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -692,6 +756,7 @@ impl FinancialsCompaniesItemCurrenciesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -728,6 +793,7 @@ impl FinancialsCompaniesItemCurrenciesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -766,6 +832,7 @@ impl FinancialsCompaniesItemCurrenciesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-currencies-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -795,8 +862,10 @@ impl FinancialsCompaniesItemCurrenciesItem {
     }
 }
 /// `/financials/companies/{id}/customerPaymentJournals`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCustomerPaymentJournals(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCustomerPaymentJournals {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -804,6 +873,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournals {
         &self.0
     }
     /// `/financials/companies/{id}/customerPaymentJournals/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCustomerPaymentJournalsItem {
         FinancialsCompaniesItemCustomerPaymentJournalsItem(self.0.clone().key(id))
     }
@@ -814,10 +884,12 @@ impl FinancialsCompaniesItemCustomerPaymentJournals {
 /// - `POST /financials/companies/{id}/customerPaymentJournals/{id}`: Create customerPaymentJournals
 /// - `PATCH /financials/companies/{id}/customerPaymentJournals/{id}`: Update customerPaymentJournals
 /// - `DELETE /financials/companies/{id}/customerPaymentJournals/{id}`: Delete customerPaymentJournals
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCustomerPaymentJournalsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -833,6 +905,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -869,6 +942,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customerpaymentsjournal?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -907,6 +981,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -945,6 +1020,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpaymentsjournal-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -973,6 +1049,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
             )
     }
     /// `/financials/companies/{id}/customerPaymentJournals/{id}/customerPayments`
+    #[cfg(feature = "core")]
     pub fn customer_payments(
         &self,
     ) -> FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPayments {
@@ -982,10 +1059,12 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItem {
     }
 }
 /// `/financials/companies/{id}/customerPaymentJournals/{id}/customerPayments`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPayments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPayments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -993,6 +1072,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPayments {
         &self.0
     }
     /// `/financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -1008,10 +1088,12 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPayments {
 /// - `POST /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}`: Create customerPayments
 /// - `PATCH /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}`: Update customerPayments
 /// - `DELETE /financials/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}`: Delete customerPayments
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1027,6 +1109,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1063,6 +1146,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customerpayment?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1101,6 +1185,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1139,6 +1224,7 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customerpayment-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1170,8 +1256,10 @@ impl FinancialsCompaniesItemCustomerPaymentJournalsItemCustomerPaymentsItem {
 /// `/financials/companies/{id}/customers`
 ///
 /// - `POST /financials/companies/{id}/customers`: Create customers
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCustomers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCustomers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1187,6 +1275,7 @@ impl FinancialsCompaniesItemCustomers {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-customer?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1217,6 +1306,7 @@ impl FinancialsCompaniesItemCustomers {
             )
     }
     /// `/financials/companies/{id}/customers/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemCustomersItem {
         FinancialsCompaniesItemCustomersItem(self.0.clone().key(id))
     }
@@ -1226,8 +1316,10 @@ impl FinancialsCompaniesItemCustomers {
 /// - `GET /financials/companies/{id}/customers/{id}`: Get customers
 /// - `PATCH /financials/companies/{id}/customers/{id}`: Update customers
 /// - `DELETE /financials/companies/{id}/customers/{id}`: Delete customers
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemCustomersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemCustomersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1243,6 +1335,7 @@ impl FinancialsCompaniesItemCustomersItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1279,6 +1372,7 @@ impl FinancialsCompaniesItemCustomersItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1317,6 +1411,7 @@ impl FinancialsCompaniesItemCustomersItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-customer-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1346,8 +1441,10 @@ impl FinancialsCompaniesItemCustomersItem {
     }
 }
 /// `/financials/companies/{id}/dimensions`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemDimensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemDimensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1355,6 +1452,7 @@ impl FinancialsCompaniesItemDimensions {
         &self.0
     }
     /// `/financials/companies/{id}/dimensions/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemDimensionsItem {
         FinancialsCompaniesItemDimensionsItem(self.0.clone().key(id))
     }
@@ -1362,8 +1460,10 @@ impl FinancialsCompaniesItemDimensions {
 /// `/financials/companies/{id}/dimensions/{id}`
 ///
 /// - `GET /financials/companies/{id}/dimensions/{id}`: Get dimensions
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemDimensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemDimensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1379,6 +1479,7 @@ impl FinancialsCompaniesItemDimensionsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-dimension-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1407,6 +1508,7 @@ impl FinancialsCompaniesItemDimensionsItem {
             )
     }
     /// `/financials/companies/{id}/dimensions/{id}/dimensionValues`
+    #[cfg(feature = "core")]
     pub fn dimension_values(
         &self,
     ) -> FinancialsCompaniesItemDimensionsItemDimensionValues {
@@ -1416,10 +1518,12 @@ impl FinancialsCompaniesItemDimensionsItem {
     }
 }
 /// `/financials/companies/{id}/dimensions/{id}/dimensionValues`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemDimensionsItemDimensionValues(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemDimensionsItemDimensionValues {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1427,6 +1531,7 @@ impl FinancialsCompaniesItemDimensionsItemDimensionValues {
         &self.0
     }
     /// `/financials/companies/{id}/dimensions/{id}/dimensionValues/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -1437,10 +1542,12 @@ impl FinancialsCompaniesItemDimensionsItemDimensionValues {
 /// `/financials/companies/{id}/dimensions/{id}/dimensionValues/{id}`
 ///
 /// - `GET /financials/companies/{id}/dimensions/{id}/dimensionValues/{id}`: Get dimensionValues
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemDimensionsItemDimensionValuesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemDimensionsItemDimensionValuesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1456,6 +1563,7 @@ impl FinancialsCompaniesItemDimensionsItemDimensionValuesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-dimensionvalue-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1487,8 +1595,10 @@ impl FinancialsCompaniesItemDimensionsItemDimensionValuesItem {
 /// `/financials/companies/{id}/employees`
 ///
 /// - `POST /financials/companies/{id}/employees`: Create employees
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemEmployees(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemEmployees {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1504,6 +1614,7 @@ impl FinancialsCompaniesItemEmployees {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-employee?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1534,6 +1645,7 @@ impl FinancialsCompaniesItemEmployees {
             )
     }
     /// `/financials/companies/{id}/employees/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemEmployeesItem {
         FinancialsCompaniesItemEmployeesItem(self.0.clone().key(id))
     }
@@ -1543,8 +1655,10 @@ impl FinancialsCompaniesItemEmployees {
 /// - `GET /financials/companies/{id}/employees/{id}`: Get employees
 /// - `PATCH /financials/companies/{id}/employees/{id}`: Update employees
 /// - `DELETE /financials/companies/{id}/employees/{id}`: Delete employees
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemEmployeesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemEmployeesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1560,6 +1674,7 @@ impl FinancialsCompaniesItemEmployeesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1596,6 +1711,7 @@ impl FinancialsCompaniesItemEmployeesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1634,6 +1750,7 @@ impl FinancialsCompaniesItemEmployeesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-employee-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1663,8 +1780,10 @@ impl FinancialsCompaniesItemEmployeesItem {
     }
 }
 /// `/financials/companies/{id}/generalLedgerEntries`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemGeneralLedgerEntries(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemGeneralLedgerEntries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1672,6 +1791,7 @@ impl FinancialsCompaniesItemGeneralLedgerEntries {
         &self.0
     }
     /// `/financials/companies/{id}/generalLedgerEntries/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemGeneralLedgerEntriesItem {
         FinancialsCompaniesItemGeneralLedgerEntriesItem(self.0.clone().key(id))
     }
@@ -1679,8 +1799,10 @@ impl FinancialsCompaniesItemGeneralLedgerEntries {
 /// `/financials/companies/{id}/generalLedgerEntries/{id}`
 ///
 /// - `GET /financials/companies/{id}/generalLedgerEntries/{id}`: Get generalLedgerEntries
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemGeneralLedgerEntriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemGeneralLedgerEntriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1696,6 +1818,7 @@ impl FinancialsCompaniesItemGeneralLedgerEntriesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-generalledgerentries-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1727,8 +1850,10 @@ impl FinancialsCompaniesItemGeneralLedgerEntriesItem {
 /// `/financials/companies/{id}/itemCategories`
 ///
 /// - `POST /financials/companies/{id}/itemCategories`: Create itemCategories
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemItemCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemItemCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1744,6 +1869,7 @@ impl FinancialsCompaniesItemItemCategories {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-itemcategories?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1774,6 +1900,7 @@ impl FinancialsCompaniesItemItemCategories {
             )
     }
     /// `/financials/companies/{id}/itemCategories/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemItemCategoriesItem {
         FinancialsCompaniesItemItemCategoriesItem(self.0.clone().key(id))
     }
@@ -1783,8 +1910,10 @@ impl FinancialsCompaniesItemItemCategories {
 /// - `GET /financials/companies/{id}/itemCategories/{id}`: Get itemCategories
 /// - `PATCH /financials/companies/{id}/itemCategories/{id}`: Update itemCategories
 /// - `DELETE /financials/companies/{id}/itemCategories/{id}`: Delete itemCategories
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemItemCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemItemCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1800,6 +1929,7 @@ impl FinancialsCompaniesItemItemCategoriesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1836,6 +1966,7 @@ impl FinancialsCompaniesItemItemCategoriesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1874,6 +2005,7 @@ impl FinancialsCompaniesItemItemCategoriesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-itemcategories-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1905,8 +2037,10 @@ impl FinancialsCompaniesItemItemCategoriesItem {
 /// `/financials/companies/{id}/items`
 ///
 /// - `POST /financials/companies/{id}/items`: Create items
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1922,6 +2056,7 @@ impl FinancialsCompaniesItemItems {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-item?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1952,6 +2087,7 @@ impl FinancialsCompaniesItemItems {
             )
     }
     /// `/financials/companies/{id}/items/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemItemsItem {
         FinancialsCompaniesItemItemsItem(self.0.clone().key(id))
     }
@@ -1961,8 +2097,10 @@ impl FinancialsCompaniesItemItems {
 /// - `GET /financials/companies/{id}/items/{id}`: Get items
 /// - `PATCH /financials/companies/{id}/items/{id}`: Update items
 /// - `DELETE /financials/companies/{id}/items/{id}`: Delete items
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1978,6 +2116,7 @@ impl FinancialsCompaniesItemItemsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2014,6 +2153,7 @@ impl FinancialsCompaniesItemItemsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2052,6 +2192,7 @@ impl FinancialsCompaniesItemItemsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-item-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2081,8 +2222,10 @@ impl FinancialsCompaniesItemItemsItem {
     }
 }
 /// `/financials/companies/{id}/journals`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemJournals(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemJournals {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2090,6 +2233,7 @@ impl FinancialsCompaniesItemJournals {
         &self.0
     }
     /// `/financials/companies/{id}/journals/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemJournalsItem {
         FinancialsCompaniesItemJournalsItem(self.0.clone().key(id))
     }
@@ -2100,8 +2244,10 @@ impl FinancialsCompaniesItemJournals {
 /// - `POST /financials/companies/{id}/journals/{id}`: Create journals
 /// - `PATCH /financials/companies/{id}/journals/{id}`: Update journals
 /// - `DELETE /financials/companies/{id}/journals/{id}`: Delete journals
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemJournalsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemJournalsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2117,6 +2263,7 @@ impl FinancialsCompaniesItemJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2153,6 +2300,7 @@ impl FinancialsCompaniesItemJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-journal?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2191,6 +2339,7 @@ impl FinancialsCompaniesItemJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2229,6 +2378,7 @@ impl FinancialsCompaniesItemJournalsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journal-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2257,6 +2407,7 @@ impl FinancialsCompaniesItemJournalsItem {
             )
     }
     /// `/financials/companies/{id}/journals/{id}/journalLines`
+    #[cfg(feature = "core")]
     pub fn journal_lines(&self) -> FinancialsCompaniesItemJournalsItemJournalLines {
         FinancialsCompaniesItemJournalsItemJournalLines(
             self.0.clone().literal("journalLines"),
@@ -2264,8 +2415,10 @@ impl FinancialsCompaniesItemJournalsItem {
     }
 }
 /// `/financials/companies/{id}/journals/{id}/journalLines`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemJournalsItemJournalLines(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemJournalsItemJournalLines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2273,6 +2426,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLines {
         &self.0
     }
     /// `/financials/companies/{id}/journals/{id}/journalLines/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemJournalsItemJournalLinesItem {
         FinancialsCompaniesItemJournalsItemJournalLinesItem(self.0.clone().key(id))
     }
@@ -2283,10 +2437,12 @@ impl FinancialsCompaniesItemJournalsItemJournalLines {
 /// - `POST /financials/companies/{id}/journals/{id}/journalLines/{id}`: Create journalLines
 /// - `PATCH /financials/companies/{id}/journals/{id}/journalLines/{id}`: Update journalLines
 /// - `DELETE /financials/companies/{id}/journals/{id}/journalLines/{id}`: Delete journalLines
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemJournalsItemJournalLinesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2302,6 +2458,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2338,6 +2495,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-journalline?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2376,6 +2534,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2414,6 +2573,7 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-journalline-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2445,8 +2605,10 @@ impl FinancialsCompaniesItemJournalsItemJournalLinesItem {
 /// `/financials/companies/{id}/paymentMethods`
 ///
 /// - `POST /financials/companies/{id}/paymentMethods`: Create paymentMethods
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemPaymentMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemPaymentMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2462,6 +2624,7 @@ impl FinancialsCompaniesItemPaymentMethods {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-paymentmethods?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2492,6 +2655,7 @@ impl FinancialsCompaniesItemPaymentMethods {
             )
     }
     /// `/financials/companies/{id}/paymentMethods/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemPaymentMethodsItem {
         FinancialsCompaniesItemPaymentMethodsItem(self.0.clone().key(id))
     }
@@ -2501,8 +2665,10 @@ impl FinancialsCompaniesItemPaymentMethods {
 /// - `GET /financials/companies/{id}/paymentMethods/{id}`: Get paymentMethods
 /// - `PATCH /financials/companies/{id}/paymentMethods/{id}`: Update paymentMethods
 /// - `DELETE /financials/companies/{id}/paymentMethods/{id}`: Delete paymentMethods
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemPaymentMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemPaymentMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2518,6 +2684,7 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2554,6 +2721,7 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2592,6 +2760,7 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentmethods-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2623,8 +2792,10 @@ impl FinancialsCompaniesItemPaymentMethodsItem {
 /// `/financials/companies/{id}/paymentTerms`
 ///
 /// - `POST /financials/companies/{id}/paymentTerms`: Create paymentTerms
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemPaymentTerms(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemPaymentTerms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2640,6 +2811,7 @@ impl FinancialsCompaniesItemPaymentTerms {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-paymentterms?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2670,6 +2842,7 @@ impl FinancialsCompaniesItemPaymentTerms {
             )
     }
     /// `/financials/companies/{id}/paymentTerms/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemPaymentTermsItem {
         FinancialsCompaniesItemPaymentTermsItem(self.0.clone().key(id))
     }
@@ -2679,8 +2852,10 @@ impl FinancialsCompaniesItemPaymentTerms {
 /// - `GET /financials/companies/{id}/paymentTerms/{id}`: Get paymentTerms
 /// - `PATCH /financials/companies/{id}/paymentTerms/{id}`: Update paymentTerms
 /// - `DELETE /financials/companies/{id}/paymentTerms/{id}`: Delete paymentTerms
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemPaymentTermsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemPaymentTermsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2696,6 +2871,7 @@ impl FinancialsCompaniesItemPaymentTermsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2732,6 +2908,7 @@ impl FinancialsCompaniesItemPaymentTermsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2770,6 +2947,7 @@ impl FinancialsCompaniesItemPaymentTermsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-paymentterms-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2801,8 +2979,10 @@ impl FinancialsCompaniesItemPaymentTermsItem {
 /// `/financials/companies/{id}/shipmentMethods`
 ///
 /// - `POST /financials/companies/{id}/shipmentMethods`: Create shipmentMethods
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemShipmentMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemShipmentMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2818,6 +2998,7 @@ impl FinancialsCompaniesItemShipmentMethods {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-shipmentmethods?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2848,6 +3029,7 @@ impl FinancialsCompaniesItemShipmentMethods {
             )
     }
     /// `/financials/companies/{id}/shipmentMethods/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemShipmentMethodsItem {
         FinancialsCompaniesItemShipmentMethodsItem(self.0.clone().key(id))
     }
@@ -2857,8 +3039,10 @@ impl FinancialsCompaniesItemShipmentMethods {
 /// - `GET /financials/companies/{id}/shipmentMethods/{id}`: Get shipmentMethods
 /// - `PATCH /financials/companies/{id}/shipmentMethods/{id}`: Update shipmentMethods
 /// - `DELETE /financials/companies/{id}/shipmentMethods/{id}`: Delete shipmentMethods
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemShipmentMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemShipmentMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2874,6 +3058,7 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2910,6 +3095,7 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2948,6 +3134,7 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-shipmentmethods-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2977,8 +3164,10 @@ impl FinancialsCompaniesItemShipmentMethodsItem {
     }
 }
 /// `/financials/companies/{id}/taxAreas`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemTaxAreas(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemTaxAreas {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2986,6 +3175,7 @@ impl FinancialsCompaniesItemTaxAreas {
         &self.0
     }
     /// `/financials/companies/{id}/taxAreas/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemTaxAreasItem {
         FinancialsCompaniesItemTaxAreasItem(self.0.clone().key(id))
     }
@@ -2996,8 +3186,10 @@ impl FinancialsCompaniesItemTaxAreas {
 /// - `POST /financials/companies/{id}/taxAreas/{id}`: Create taxAreas
 /// - `PATCH /financials/companies/{id}/taxAreas/{id}`: Update taxAreas
 /// - `DELETE /financials/companies/{id}/taxAreas/{id}`: Delete taxAreas
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemTaxAreasItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemTaxAreasItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3013,6 +3205,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3049,6 +3242,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-taxarea?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -3087,6 +3281,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -3125,6 +3320,7 @@ impl FinancialsCompaniesItemTaxAreasItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxarea-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3156,8 +3352,10 @@ impl FinancialsCompaniesItemTaxAreasItem {
 /// `/financials/companies/{id}/taxGroups`
 ///
 /// - `POST /financials/companies/{id}/taxGroups`: Create taxGroups
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemTaxGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemTaxGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3173,6 +3371,7 @@ impl FinancialsCompaniesItemTaxGroups {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-taxgroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -3203,6 +3402,7 @@ impl FinancialsCompaniesItemTaxGroups {
             )
     }
     /// `/financials/companies/{id}/taxGroups/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemTaxGroupsItem {
         FinancialsCompaniesItemTaxGroupsItem(self.0.clone().key(id))
     }
@@ -3212,8 +3412,10 @@ impl FinancialsCompaniesItemTaxGroups {
 /// - `GET /financials/companies/{id}/taxGroups/{id}`: Get taxGroups
 /// - `PATCH /financials/companies/{id}/taxGroups/{id}`: Update taxGroups
 /// - `DELETE /financials/companies/{id}/taxGroups/{id}`: Delete taxGroups
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemTaxGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemTaxGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3229,6 +3431,7 @@ impl FinancialsCompaniesItemTaxGroupsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3265,6 +3468,7 @@ impl FinancialsCompaniesItemTaxGroupsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -3303,6 +3507,7 @@ impl FinancialsCompaniesItemTaxGroupsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-taxgroups-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3334,8 +3539,10 @@ impl FinancialsCompaniesItemTaxGroupsItem {
 /// `/financials/companies/{id}/unitsOfMeasure`
 ///
 /// - `POST /financials/companies/{id}/unitsOfMeasure`: Create unitsOfMeasure
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemUnitsOfMeasure(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemUnitsOfMeasure {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3351,6 +3558,7 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-unitsofmeasure?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -3381,6 +3589,7 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
             )
     }
     /// `/financials/companies/{id}/unitsOfMeasure/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemUnitsOfMeasureItem {
         FinancialsCompaniesItemUnitsOfMeasureItem(self.0.clone().key(id))
     }
@@ -3390,8 +3599,10 @@ impl FinancialsCompaniesItemUnitsOfMeasure {
 /// - `GET /financials/companies/{id}/unitsOfMeasure/{id}`: Get unitsOfMeasure
 /// - `PATCH /financials/companies/{id}/unitsOfMeasure/{id}`: Update unitsOfMeasure
 /// - `DELETE /financials/companies/{id}/unitsOfMeasure/{id}`: Delete unitsOfMeasure
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemUnitsOfMeasureItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemUnitsOfMeasureItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3407,6 +3618,7 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3443,6 +3655,7 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -3481,6 +3694,7 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-unitsofmeasure-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3512,8 +3726,10 @@ impl FinancialsCompaniesItemUnitsOfMeasureItem {
 /// `/financials/companies/{id}/vendors`
 ///
 /// - `POST /financials/companies/{id}/vendors`: Create vendors
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemVendors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemVendors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3529,6 +3745,7 @@ impl FinancialsCompaniesItemVendors {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-create-vendor?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -3559,6 +3776,7 @@ impl FinancialsCompaniesItemVendors {
             )
     }
     /// `/financials/companies/{id}/vendors/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> FinancialsCompaniesItemVendorsItem {
         FinancialsCompaniesItemVendorsItem(self.0.clone().key(id))
     }
@@ -3568,8 +3786,10 @@ impl FinancialsCompaniesItemVendors {
 /// - `GET /financials/companies/{id}/vendors/{id}`: Get vendors
 /// - `PATCH /financials/companies/{id}/vendors/{id}`: Update vendors
 /// - `DELETE /financials/companies/{id}/vendors/{id}`: Delete vendors
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct FinancialsCompaniesItemVendorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl FinancialsCompaniesItemVendorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3585,6 +3805,7 @@ impl FinancialsCompaniesItemVendorsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3621,6 +3842,7 @@ impl FinancialsCompaniesItemVendorsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -3659,6 +3881,7 @@ impl FinancialsCompaniesItemVendorsItem {
     /// - Application: `Financials.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/dynamics-vendor-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

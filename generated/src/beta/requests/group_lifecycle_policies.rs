@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /groupLifecyclePolicies`: List groupLifecyclePolicies
 /// - `POST /groupLifecyclePolicies`: Create groupLifecyclePolicy
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupLifecyclePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupLifecyclePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -100,6 +102,7 @@ impl GroupLifecyclePolicies {
     /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-renewgroup?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn renew_group(
         &self,
         body: &super::super::RenewGroupBody,
@@ -130,6 +133,7 @@ impl GroupLifecyclePolicies {
             )
     }
     /// `/groupLifecyclePolicies/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupLifecyclePoliciesItem {
         GroupLifecyclePoliciesItem(self.0.clone().key(id))
     }
@@ -139,8 +143,10 @@ impl GroupLifecyclePolicies {
 /// - `GET /groupLifecyclePolicies/{id}`: Get groupLifecyclePolicy
 /// - `PATCH /groupLifecyclePolicies/{id}`: Update groupLifecyclePolicy
 /// - `DELETE /groupLifecyclePolicies/{id}`: Delete groupLifecyclePolicy
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupLifecyclePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupLifecyclePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -232,6 +238,7 @@ impl GroupLifecyclePoliciesItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -268,6 +275,7 @@ impl GroupLifecyclePoliciesItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-addgroup?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn add_group(
         &self,
         body: &super::super::AddGroupBody,
@@ -306,6 +314,7 @@ impl GroupLifecyclePoliciesItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-removegroup?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn remove_group(
         &self,
         body: &super::super::RemoveGroupBody,

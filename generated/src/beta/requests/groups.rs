@@ -7,8 +7,32 @@ use super::VERSION;
 ///
 /// - `GET /groups`: List groups
 /// - `POST /groups`: Create group
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Groups(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl Groups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -171,7 +195,7 @@ impl Groups {
     /// - Delegated (work or school account): `User.Read.All`, `Directory.Read.All`, `Device.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-evaluatedynamicmembership?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn evaluate_dynamic_membership(
         &self,
         body: &super::super::EvaluateDynamicMembershipBody,
@@ -214,6 +238,18 @@ impl Groups {
             )
     }
     /// `/groups/{Id}`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "files",
+            feature = "groups",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn item(&self, id: &str) -> GroupsItem {
         GroupsItem(self.0.clone().key(id))
     }
@@ -223,8 +259,32 @@ impl Groups {
 /// - `GET /groups/{id}`: Get group
 /// - `PATCH /groups/{id}`: Update group
 /// - `DELETE /groups/{id}`: Delete group
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct GroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl GroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -333,6 +393,7 @@ impl GroupsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -361,6 +422,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/acceptedSenders`
+    #[cfg(feature = "groups")]
     pub fn accepted_senders(&self) -> GroupsItemAcceptedSenders {
         GroupsItemAcceptedSenders(self.0.clone().literal("acceptedSenders"))
     }
@@ -372,6 +434,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-addfavorite?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn add_favorite(
         &self,
     ) -> graph_rt::Request<
@@ -396,6 +459,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/appRoleAssignments`
+    #[cfg(any(feature = "applications", feature = "groups"))]
     pub fn app_role_assignments(&self) -> GroupsItemAppRoleAssignments {
         GroupsItemAppRoleAssignments(self.0.clone().literal("appRoleAssignments"))
     }
@@ -439,6 +503,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/calendar`
+    #[cfg(feature = "mail")]
     pub fn calendar(&self) -> GroupsItemCalendar {
         GroupsItemCalendar(self.0.clone().literal("calendar"))
     }
@@ -493,6 +558,7 @@ impl GroupsItem {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -535,6 +601,7 @@ impl GroupsItem {
     /// - Application: `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-checkmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -576,18 +643,22 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/conversations`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn conversations(&self) -> GroupsItemConversations {
         GroupsItemConversations(self.0.clone().literal("conversations"))
     }
     /// `/groups/{Id}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> GroupsItemDrive {
         GroupsItemDrive(self.0.clone().literal("drive"))
     }
     /// `/groups/{Id}/drives`
+    #[cfg(feature = "files")]
     pub fn drives(&self) -> GroupsItemDrives {
         GroupsItemDrives(self.0.clone().literal("drives"))
     }
     /// `/groups/{Id}/endpoints`
+    #[cfg(feature = "groups")]
     pub fn endpoints(&self) -> GroupsItemEndpoints {
         GroupsItemEndpoints(self.0.clone().literal("endpoints"))
     }
@@ -600,7 +671,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `User.Read.All`, `Directory.Read.All`, `Device.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-evaluatedynamicmembership?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn evaluate_dynamic_membership(
         &self,
         body: &super::super::EvaluateDynamicMembershipBody,
@@ -643,10 +714,12 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> GroupsItemEvents {
         GroupsItemEvents(self.0.clone().literal("events"))
     }
     /// `/groups/{Id}/extensions`
+    #[cfg(feature = "groups")]
     pub fn extensions(&self) -> GroupsItemExtensions {
         GroupsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -659,6 +732,7 @@ impl GroupsItem {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -713,6 +787,7 @@ impl GroupsItem {
     /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -743,44 +818,54 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/groupLifecyclePolicies`
+    #[cfg(feature = "groups")]
     pub fn group_lifecycle_policies(&self) -> GroupsItemGroupLifecyclePolicies {
         GroupsItemGroupLifecyclePolicies(
             self.0.clone().literal("groupLifecyclePolicies"),
         )
     }
     /// `/groups/{Id}/memberOf`
+    #[cfg(feature = "groups")]
     pub fn member_of(&self) -> GroupsItemMemberOf {
         GroupsItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/groups/{Id}/members`
+    #[cfg(feature = "groups")]
     pub fn members(&self) -> GroupsItemMembers {
         GroupsItemMembers(self.0.clone().literal("members"))
     }
     /// `/groups/{Id}/onenote`
+    #[cfg(any(feature = "groups", feature = "onenote"))]
     pub fn onenote(&self) -> GroupsItemOnenote {
         GroupsItemOnenote(self.0.clone().literal("onenote"))
     }
     /// `/groups/{Id}/owners`
+    #[cfg(any(feature = "groups", feature = "users"))]
     pub fn owners(&self) -> GroupsItemOwners {
         GroupsItemOwners(self.0.clone().literal("owners"))
     }
     /// `/groups/{Id}/permissionGrants`
+    #[cfg(feature = "groups")]
     pub fn permission_grants(&self) -> GroupsItemPermissionGrants {
         GroupsItemPermissionGrants(self.0.clone().literal("permissionGrants"))
     }
     /// `/groups/{Id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> GroupsItemPhoto {
         GroupsItemPhoto(self.0.clone().literal("photo"))
     }
     /// `/groups/{Id}/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> GroupsItemPhotos {
         GroupsItemPhotos(self.0.clone().literal("photos"))
     }
     /// `/groups/{Id}/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> GroupsItemPlanner {
         GroupsItemPlanner(self.0.clone().literal("planner"))
     }
     /// `/groups/{Id}/rejectedSenders`
+    #[cfg(feature = "groups")]
     pub fn rejected_senders(&self) -> GroupsItemRejectedSenders {
         GroupsItemRejectedSenders(self.0.clone().literal("rejectedSenders"))
     }
@@ -792,6 +877,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-removefavorite?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn remove_favorite(
         &self,
     ) -> graph_rt::Request<
@@ -823,6 +909,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-resetunseencount?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn reset_unseen_count(
         &self,
     ) -> graph_rt::Request<
@@ -847,6 +934,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/settings`
+    #[cfg(feature = "groups")]
     pub fn settings(&self) -> GroupsItemSettings {
         GroupsItemSettings(self.0.clone().literal("settings"))
     }
@@ -858,6 +946,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-subscribebymail?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn subscribe_by_mail(
         &self,
     ) -> graph_rt::Request<
@@ -882,18 +971,22 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/team`
+    #[cfg(feature = "teams")]
     pub fn team(&self) -> GroupsItemTeam {
         GroupsItemTeam(self.0.clone().literal("team"))
     }
     /// `/groups/{Id}/threads`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn threads(&self) -> GroupsItemThreads {
         GroupsItemThreads(self.0.clone().literal("threads"))
     }
     /// `/groups/{Id}/transitiveMemberOf`
+    #[cfg(feature = "groups")]
     pub fn transitive_member_of(&self) -> GroupsItemTransitiveMemberOf {
         GroupsItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
     /// `/groups/{Id}/transitiveMembers`
+    #[cfg(feature = "groups")]
     pub fn transitive_members(&self) -> GroupsItemTransitiveMembers {
         GroupsItemTransitiveMembers(self.0.clone().literal("transitiveMembers"))
     }
@@ -906,6 +999,7 @@ impl GroupsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-unsubscribebymail?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn unsubscribe_by_mail(
         &self,
     ) -> graph_rt::Request<
@@ -942,6 +1036,7 @@ impl GroupsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-validateproperties?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn validate_properties(
         &self,
         body: &super::super::GroupsValidatePropertiesBody,
@@ -976,8 +1071,10 @@ impl GroupsItem {
 ///
 /// - `GET /groups/{id}/events`: List events
 /// - `POST /groups/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1051,6 +1148,7 @@ impl GroupsItemEvents {
             )
     }
     /// `/groups/{Id}/events/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemEventsItem {
         GroupsItemEventsItem(self.0.clone().key(id))
     }
@@ -1060,8 +1158,10 @@ impl GroupsItemEvents {
 /// - `GET /groups/{id}/events/{id}`: Get event
 /// - `PATCH /groups/{id}/events/{id}`: Update event
 /// - `DELETE /groups/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1164,6 +1264,7 @@ impl GroupsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1205,6 +1306,7 @@ impl GroupsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -1239,6 +1341,7 @@ impl GroupsItemEventsItem {
             )
     }
     /// `/groups/{Id}/events/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> GroupsItemEventsItemExtensions {
         GroupsItemEventsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -1252,6 +1355,7 @@ impl GroupsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -1286,6 +1390,7 @@ impl GroupsItemEventsItem {
             )
     }
     /// `/groups/{Id}/events/{Id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> GroupsItemEventsItemInstances {
         GroupsItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -1293,8 +1398,10 @@ impl GroupsItemEventsItem {
 /// `/groups/{Id}/events/{Id}/extensions`
 ///
 /// - `POST /groups/{id}/events/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1309,7 +1416,7 @@ impl GroupsItemEventsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -1336,6 +1443,7 @@ impl GroupsItemEventsItemExtensions {
             )
     }
     /// `/groups/{Id}/events/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> GroupsItemEventsItemExtensionsItem {
         GroupsItemEventsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -1345,8 +1453,10 @@ impl GroupsItemEventsItemExtensions {
 /// - `GET /groups/{Id}/events/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /groups/{id}/events/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /groups/{id}/events/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1361,7 +1471,7 @@ impl GroupsItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1393,7 +1503,7 @@ impl GroupsItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -1427,6 +1537,7 @@ impl GroupsItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1454,8 +1565,10 @@ impl GroupsItemEventsItemExtensionsItem {
 /// `/groups/{Id}/extensions`
 ///
 /// - `POST /groups/{id}/extensions`: Create open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1470,7 +1583,7 @@ impl GroupsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -1497,6 +1610,7 @@ impl GroupsItemExtensions {
             )
     }
     /// `/groups/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, extension_id: &str) -> GroupsItemExtensionsItem {
         GroupsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -1506,8 +1620,10 @@ impl GroupsItemExtensions {
 /// - `GET /groups/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /groups/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /groups/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1522,7 +1638,7 @@ impl GroupsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1554,7 +1670,7 @@ impl GroupsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -1588,6 +1704,7 @@ impl GroupsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1616,8 +1733,10 @@ impl GroupsItemExtensionsItem {
 ///
 /// - `GET /groups/{id}/threads`: List threads
 /// - `POST /groups/{id}/threads`: Create conversation thread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreads(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreads {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1696,6 +1815,7 @@ impl GroupsItemThreads {
             )
     }
     /// `/groups/{Id}/threads/{Id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemThreadsItem {
         GroupsItemThreadsItem(self.0.clone().key(id))
     }
@@ -1705,8 +1825,10 @@ impl GroupsItemThreads {
 /// - `GET /groups/{id}/threads/{id}`: Get conversationThread
 /// - `PATCH /groups/{id}/threads/{id}`: Update conversationthread
 /// - `DELETE /groups/{id}/threads/{id}`: Delete conversationThread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreadsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1798,6 +1920,7 @@ impl GroupsItemThreadsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1826,6 +1949,7 @@ impl GroupsItemThreadsItem {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn posts(&self) -> GroupsItemThreadsItemPosts {
         GroupsItemThreadsItemPosts(self.0.clone().literal("posts"))
     }
@@ -1837,6 +1961,7 @@ impl GroupsItemThreadsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
@@ -1866,8 +1991,10 @@ impl GroupsItemThreadsItem {
 /// `/groups/{Id}/threads/{Id}/posts`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts`: List posts
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPosts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreadsItemPosts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1883,7 +2010,7 @@ impl GroupsItemThreadsItemPosts {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1912,6 +2039,7 @@ impl GroupsItemThreadsItemPosts {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItem {
         GroupsItemThreadsItemPostsItem(self.0.clone().key(id))
     }
@@ -1919,8 +2047,10 @@ impl GroupsItemThreadsItemPosts {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}`: Get post
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreadsItemPostsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1936,7 +2066,7 @@ impl GroupsItemThreadsItemPostsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1965,10 +2095,12 @@ impl GroupsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> GroupsItemThreadsItemPostsItemAttachments {
         GroupsItemThreadsItemPostsItemAttachments(self.0.clone().literal("attachments"))
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions`
+    #[cfg(feature = "groups")]
     pub fn extensions(&self) -> GroupsItemThreadsItemPostsItemExtensions {
         GroupsItemThreadsItemPostsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -1981,6 +2113,7 @@ impl GroupsItemThreadsItemPostsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -2011,6 +2144,7 @@ impl GroupsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/reply`
+    #[cfg(feature = "mail")]
     pub fn reply(&self) -> GroupsItemThreadsItemPostsItemReply {
         GroupsItemThreadsItemPostsItemReply(self.0.clone().literal("reply"))
     }
@@ -2018,8 +2152,10 @@ impl GroupsItemThreadsItemPostsItem {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions`
 ///
 /// - `POST /groups/{id}/threads/{id}/posts/{id}/extensions`: Create open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemThreadsItemPostsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2034,7 +2170,7 @@ impl GroupsItemThreadsItemPostsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -2061,6 +2197,7 @@ impl GroupsItemThreadsItemPostsItemExtensions {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "groups")]
     pub fn item(
         &self,
         extension_id: &str,
@@ -2073,8 +2210,10 @@ impl GroupsItemThreadsItemPostsItemExtensions {
 /// - `GET /groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2089,7 +2228,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2121,7 +2260,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -2155,6 +2294,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2182,8 +2322,10 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
 /// `/groups/{Id}/drive`
 ///
 /// - `GET /groups/{groupId}/drive`: Get Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2250,17 +2392,21 @@ impl GroupsItemDrive {
             )
     }
     /// `/groups/{Id}/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> GroupsItemDriveItems {
         GroupsItemDriveItems(self.0.clone().literal("items"))
     }
     /// `/groups/{Id}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> GroupsItemDriveRoot {
         GroupsItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/groups/{Id}/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2268,6 +2414,7 @@ impl GroupsItemDriveItems {
         &self.0
     }
     /// `/groups/{Id}/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> GroupsItemDriveItemsItem {
         GroupsItemDriveItemsItem(self.0.clone().key(item_id))
     }
@@ -2277,8 +2424,10 @@ impl GroupsItemDriveItems {
 /// - `GET /groups/{group-id}/drive/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /groups/{group-id}/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /groups/{group-id}/drive/items/{item-id}`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2295,7 +2444,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2358,7 +2507,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -2406,6 +2555,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2451,6 +2601,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -2496,6 +2647,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -2532,10 +2684,12 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> GroupsItemDriveItemsItemChildren {
         GroupsItemDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/groups/{Id}/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveItemsItemContent {
         GroupsItemDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -2549,6 +2703,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -2642,7 +2797,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -2689,7 +2844,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -2778,6 +2933,7 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> GroupsItemDriveItemsItemPermissions {
         GroupsItemDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -2790,6 +2946,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -2831,14 +2988,17 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> GroupsItemDriveItemsItemThumbnails {
         GroupsItemDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> GroupsItemDriveItemsItemVersions {
         GroupsItemDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/groups/{Id}/drive/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> GroupsItemDriveItemsItemByPath {
         GroupsItemDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -2847,8 +3007,10 @@ impl GroupsItemDriveItemsItem {
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /groups/{group-id}/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2865,7 +3027,7 @@ impl GroupsItemDriveItemsItemChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2924,7 +3086,7 @@ impl GroupsItemDriveItemsItemChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -2967,8 +3129,10 @@ impl GroupsItemDriveItemsItemChildren {
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /groups/{group-id}/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2985,6 +3149,7 @@ impl GroupsItemDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3043,7 +3208,7 @@ impl GroupsItemDriveItemsItemContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -3085,8 +3250,10 @@ impl GroupsItemDriveItemsItemContent {
 /// `/groups/{Id}/drive/items/{item-id}/permissions`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3153,6 +3320,7 @@ impl GroupsItemDriveItemsItemPermissions {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> GroupsItemDriveItemsItemPermissionsItem {
         GroupsItemDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -3162,8 +3330,10 @@ impl GroupsItemDriveItemsItemPermissions {
 /// - `GET /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3287,6 +3457,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3369,8 +3540,10 @@ impl GroupsItemDriveItemsItemPermissionsItem {
 /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3387,7 +3560,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3440,8 +3613,10 @@ impl GroupsItemDriveItemsItemThumbnails {
 /// `/groups/{Id}/drive/items/{item-id}/versions`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3508,6 +3683,7 @@ impl GroupsItemDriveItemsItemVersions {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> GroupsItemDriveItemsItemVersionsItem {
         GroupsItemDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -3515,8 +3691,10 @@ impl GroupsItemDriveItemsItemVersions {
 /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3583,6 +3761,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveItemsItemVersionsItemContent {
         GroupsItemDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -3596,6 +3775,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -3635,8 +3815,10 @@ impl GroupsItemDriveItemsItemVersionsItem {
 /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3653,6 +3835,7 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3703,8 +3886,10 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3712,6 +3897,7 @@ impl GroupsItemDriveItemsItemByPath {
         &self.0
     }
     /// `/groups/{Id}/drive/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveItemsItemByPathContent {
         GroupsItemDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -3719,8 +3905,10 @@ impl GroupsItemDriveItemsItemByPath {
 /// `/groups/{Id}/drive/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3737,7 +3925,7 @@ impl GroupsItemDriveItemsItemByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -3779,8 +3967,10 @@ impl GroupsItemDriveItemsItemByPathContent {
 /// `/groups/{Id}/drive/root`
 ///
 /// - `GET /groups/{group-id}/drive/root`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3797,7 +3987,7 @@ impl GroupsItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3851,14 +4041,17 @@ impl GroupsItemDriveRoot {
             )
     }
     /// `/groups/{Id}/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> GroupsItemDriveRootChildren {
         GroupsItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/groups/{Id}/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> GroupsItemDriveRootDelta {
         GroupsItemDriveRootDelta(self.0.clone().literal("delta"))
     }
     /// `/groups/{Id}/drive/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> GroupsItemDriveRootSubscriptions {
         GroupsItemDriveRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
@@ -3872,7 +4065,7 @@ impl GroupsItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
@@ -3923,6 +4116,7 @@ impl GroupsItemDriveRoot {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> GroupsItemDriveRootByPath {
         GroupsItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -3931,8 +4125,10 @@ impl GroupsItemDriveRoot {
 ///
 /// - `GET /groups/{group-id}/drive/root/children`: List children of a driveItem
 /// - `POST /groups/{group-id}/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3949,7 +4145,7 @@ impl GroupsItemDriveRootChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4008,7 +4204,7 @@ impl GroupsItemDriveRootChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -4052,8 +4248,10 @@ impl GroupsItemDriveRootChildren {
 /// - `GET /groups/{group-id}/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /groups/{group-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /groups/{group-id}/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4070,7 +4268,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4133,7 +4331,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -4181,6 +4379,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4226,6 +4425,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -4271,6 +4471,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -4307,10 +4508,12 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> GroupsItemDriveRootByPathChildren {
         GroupsItemDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveRootByPathContent {
         GroupsItemDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -4324,6 +4527,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -4417,7 +4621,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -4464,7 +4668,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -4553,6 +4757,7 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> GroupsItemDriveRootByPathPermissions {
         GroupsItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -4565,6 +4770,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -4606,10 +4812,12 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> GroupsItemDriveRootByPathThumbnails {
         GroupsItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> GroupsItemDriveRootByPathVersions {
         GroupsItemDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -4618,8 +4826,10 @@ impl GroupsItemDriveRootByPath {
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /groups/{group-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4636,7 +4846,7 @@ impl GroupsItemDriveRootByPathChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4695,7 +4905,7 @@ impl GroupsItemDriveRootByPathChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -4738,8 +4948,10 @@ impl GroupsItemDriveRootByPathChildren {
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /groups/{group-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4756,6 +4968,7 @@ impl GroupsItemDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4814,7 +5027,7 @@ impl GroupsItemDriveRootByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -4856,8 +5069,10 @@ impl GroupsItemDriveRootByPathContent {
 /// `/groups/{Id}/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4927,8 +5142,10 @@ impl GroupsItemDriveRootByPathPermissions {
 /// `/groups/{Id}/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4945,7 +5162,7 @@ impl GroupsItemDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4998,8 +5215,10 @@ impl GroupsItemDriveRootByPathThumbnails {
 /// `/groups/{Id}/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5069,8 +5288,10 @@ impl GroupsItemDriveRootByPathVersions {
 /// `/groups/{Id}/members`
 ///
 /// - `GET /groups/{id}/members`: List group members
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5086,7 +5307,7 @@ impl GroupsItemMembers {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5127,10 +5348,12 @@ impl GroupsItemMembers {
             )
     }
     /// `/groups/{Id}/members/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemMembersItem {
         GroupsItemMembersItem(self.0.clone().key(id))
     }
     /// `/groups/{Id}/members/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemMembersRef {
         GroupsItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -5138,8 +5361,10 @@ impl GroupsItemMembers {
 /// `/groups/{Id}/members/$ref`
 ///
 /// - `POST /groups/{group-id}/members/$ref`: Add member
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5155,7 +5380,7 @@ impl GroupsItemMembersRef {
     /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -5198,8 +5423,10 @@ impl GroupsItemMembersRef {
 /// `/groups/{Id}/permissionGrants`
 ///
 /// - `GET /groups/{group-id}/permissionGrants`: List permissionGrants of a group
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemPermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5215,7 +5442,7 @@ impl GroupsItemPermissionGrants {
     /// - Application: `GroupMember.Read.All`, `GroupMember.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-permissiongrants?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5255,8 +5482,10 @@ impl GroupsItemPermissionGrants {
     }
 }
 /// `/groups/{Id}/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl GroupsItemPlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5264,6 +5493,7 @@ impl GroupsItemPlanner {
         &self.0
     }
     /// `/groups/{Id}/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> GroupsItemPlannerPlans {
         GroupsItemPlannerPlans(self.0.clone().literal("plans"))
     }
@@ -5271,8 +5501,10 @@ impl GroupsItemPlanner {
 /// `/groups/{Id}/planner/plans`
 ///
 /// - `GET /groups/{group-id}/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl GroupsItemPlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5320,8 +5552,10 @@ impl GroupsItemPlannerPlans {
 /// `/groups/{Id}/drive/root/delta`
 ///
 /// - `GET /groups/{groupId}/drive/root/delta`: Track changes for a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5338,7 +5572,7 @@ impl GroupsItemDriveRootDelta {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5389,8 +5623,10 @@ impl GroupsItemDriveRootDelta {
     }
 }
 /// `/groups/{Id}/drive/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5398,6 +5634,7 @@ impl GroupsItemDriveRootSubscriptions {
         &self.0
     }
     /// `/groups/{Id}/drive/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> GroupsItemDriveRootSubscriptionsSocketIo {
         GroupsItemDriveRootSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -5405,8 +5642,10 @@ impl GroupsItemDriveRootSubscriptions {
 /// `/groups/{Id}/drive/root/subscriptions/socketIo`
 ///
 /// - `GET /groups/{groupId}/drive/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5422,7 +5661,7 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5459,8 +5698,10 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
 /// `/groups/{Id}/drives`
 ///
 /// - `GET /groups/{groupId}/drives`: List available drives
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDrives(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDrives {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5530,8 +5771,10 @@ impl GroupsItemDrives {
 /// `/groups/{Id}/acceptedSenders`
 ///
 /// - `GET /groups/{id}/acceptedSenders`: List acceptedSenders
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAcceptedSenders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemAcceptedSenders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5546,7 +5789,7 @@ impl GroupsItemAcceptedSenders {
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-acceptedsenders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5571,6 +5814,7 @@ impl GroupsItemAcceptedSenders {
             )
     }
     /// `/groups/{Id}/acceptedSenders/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemAcceptedSendersRef {
         GroupsItemAcceptedSendersRef(self.0.clone().literal("$ref"))
     }
@@ -5579,8 +5823,10 @@ impl GroupsItemAcceptedSenders {
 ///
 /// - `POST /groups/{id}/acceptedSenders/$ref`: Create acceptedSender
 /// - `DELETE /groups/{id}/acceptedSenders/$ref`: Remove acceptedSender
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAcceptedSendersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemAcceptedSendersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5595,6 +5841,7 @@ impl GroupsItemAcceptedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-acceptedsenders?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -5628,6 +5875,7 @@ impl GroupsItemAcceptedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-acceptedsenders?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5656,8 +5904,10 @@ impl GroupsItemAcceptedSendersRef {
 ///
 /// - `GET /groups/{id}/appRoleAssignments`: List appRoleAssignments granted to a group
 /// - `POST /groups/{id}/appRoleAssignments`: Grant an appRoleAssignment to a group
+#[cfg(any(feature = "applications", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAppRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "groups"))]
 impl GroupsItemAppRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5753,6 +6003,7 @@ impl GroupsItemAppRoleAssignments {
             )
     }
     /// `/groups/{Id}/appRoleAssignments/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemAppRoleAssignmentsItem {
         GroupsItemAppRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -5760,8 +6011,10 @@ impl GroupsItemAppRoleAssignments {
 /// `/groups/{Id}/appRoleAssignments/{id}`
 ///
 /// - `DELETE /groups/{id}/appRoleAssignments/{id}`: Delete an appRoleAssignment granted to a group
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAppRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemAppRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5777,6 +6030,7 @@ impl GroupsItemAppRoleAssignmentsItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-approleassignments?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5812,8 +6066,10 @@ impl GroupsItemAppRoleAssignmentsItem {
 ///
 /// - `GET /groups/{id}/calendar`: Get calendar
 /// - `PATCH /groups/{id}/calendar`: Update calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5865,19 +6121,23 @@ impl GroupsItemCalendar {
             .documented_status(200u16)
     }
     /// `/groups/{Id}/calendar/calendarPermissions`
+    #[cfg(feature = "mail")]
     pub fn calendar_permissions(&self) -> GroupsItemCalendarCalendarPermissions {
         GroupsItemCalendarCalendarPermissions(
             self.0.clone().literal("calendarPermissions"),
         )
     }
     /// `/groups/{Id}/calendar/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> GroupsItemCalendarEvents {
         GroupsItemCalendarEvents(self.0.clone().literal("events"))
     }
 }
 /// `/groups/{Id}/calendar/calendarPermissions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarCalendarPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarCalendarPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5885,6 +6145,7 @@ impl GroupsItemCalendarCalendarPermissions {
         &self.0
     }
     /// `/groups/{Id}/calendar/calendarPermissions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemCalendarCalendarPermissionsItem {
         GroupsItemCalendarCalendarPermissionsItem(self.0.clone().key(id))
     }
@@ -5894,8 +6155,10 @@ impl GroupsItemCalendarCalendarPermissions {
 /// - `GET /groups/{id}/calendar/calendarPermissions/{id}`: Get calendarPermission
 /// - `PATCH /groups/{id}/calendar/calendarPermissions/{id}`: Update calendarPermission
 /// - `DELETE /groups/{id}/calendar/calendarPermissions/{id}`: Delete calendarPermission
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarCalendarPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarCalendarPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5956,6 +6219,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5992,8 +6256,10 @@ impl GroupsItemCalendarCalendarPermissionsItem {
 ///
 /// - `GET /groups/{id}/calendar/events`: List events
 /// - `POST /groups/{id}/calendar/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6045,6 +6311,7 @@ impl GroupsItemCalendarEvents {
             .documented_status(201u16)
     }
     /// `/groups/{Id}/calendar/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemCalendarEventsItem {
         GroupsItemCalendarEventsItem(self.0.clone().key(id))
     }
@@ -6054,8 +6321,10 @@ impl GroupsItemCalendarEvents {
 /// - `GET /groups/{id}/calendar/events/{id}`: Get event
 /// - `PATCH /groups/{id}/calendar/events/{id}`: Update event
 /// - `DELETE /groups/{id}/calendar/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6158,6 +6427,7 @@ impl GroupsItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6199,6 +6469,7 @@ impl GroupsItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -6242,6 +6513,7 @@ impl GroupsItemCalendarEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -6276,6 +6548,7 @@ impl GroupsItemCalendarEventsItem {
             )
     }
     /// `/groups/{Id}/calendar/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> GroupsItemCalendarEventsItemInstances {
         GroupsItemCalendarEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -6283,8 +6556,10 @@ impl GroupsItemCalendarEventsItem {
 /// `/groups/{Id}/calendar/events/{id}/instances`
 ///
 /// - `GET /groups/{id}/calendar/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6338,8 +6613,10 @@ impl GroupsItemCalendarEventsItemInstances {
 ///
 /// - `GET /groups/{id}/conversations`: List conversations
 /// - `POST /groups/{id}/conversations`: Create conversation
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversations(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6418,6 +6695,7 @@ impl GroupsItemConversations {
             )
     }
     /// `/groups/{Id}/conversations/{id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemConversationsItem {
         GroupsItemConversationsItem(self.0.clone().key(id))
     }
@@ -6426,8 +6704,10 @@ impl GroupsItemConversations {
 ///
 /// - `GET /groups/{id}/conversations/{id}`: Get conversation
 /// - `DELETE /groups/{id}/conversations/{id}`: Delete conversation
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6480,6 +6760,7 @@ impl GroupsItemConversationsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6508,6 +6789,7 @@ impl GroupsItemConversationsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn threads(&self) -> GroupsItemConversationsItemThreads {
         GroupsItemConversationsItemThreads(self.0.clone().literal("threads"))
     }
@@ -6516,8 +6798,10 @@ impl GroupsItemConversationsItem {
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads`: List threads
 /// - `POST /groups/{id}/conversations/{id}/threads`: Create thread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreads(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreads {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6596,6 +6880,7 @@ impl GroupsItemConversationsItemThreads {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItem {
         GroupsItemConversationsItemThreadsItem(self.0.clone().key(id))
     }
@@ -6605,8 +6890,10 @@ impl GroupsItemConversationsItemThreads {
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}`: Get conversationThread
 /// - `PATCH /groups/{id}/conversations/{id}/threads/{id}`: Update conversationthread
 /// - `DELETE /groups/{id}/conversations/{id}/threads/{id}`: Delete conversationThread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreadsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6698,6 +6985,7 @@ impl GroupsItemConversationsItemThreadsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6726,6 +7014,7 @@ impl GroupsItemConversationsItemThreadsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn posts(&self) -> GroupsItemConversationsItemThreadsItemPosts {
         GroupsItemConversationsItemThreadsItemPosts(self.0.clone().literal("posts"))
     }
@@ -6737,6 +7026,7 @@ impl GroupsItemConversationsItemThreadsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
@@ -6766,8 +7056,10 @@ impl GroupsItemConversationsItemThreadsItem {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts`: List posts
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPosts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreadsItemPosts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6783,7 +7075,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6812,6 +7104,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItemPostsItem {
         GroupsItemConversationsItemThreadsItemPostsItem(self.0.clone().key(id))
     }
@@ -6819,8 +7112,10 @@ impl GroupsItemConversationsItemThreadsItemPosts {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}`: Get post
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6836,7 +7131,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6865,6 +7160,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> GroupsItemConversationsItemThreadsItemPostsItemAttachments {
@@ -6881,6 +7177,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -6911,6 +7208,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/reply`
+    #[cfg(feature = "mail")]
     pub fn reply(&self) -> GroupsItemConversationsItemThreadsItemPostsItemReply {
         GroupsItemConversationsItemThreadsItemPostsItemReply(
             self.0.clone().literal("reply"),
@@ -6920,10 +7218,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments`: List attachments
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6968,6 +7268,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -6981,10 +7282,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7017,6 +7320,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     /// `DELETE /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7033,6 +7337,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
@@ -7044,10 +7349,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7059,6 +7366,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7078,10 +7386,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/reply`
 ///
 /// - `POST /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/reply`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemReply(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemReply {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7115,8 +7425,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItemReply {
 /// `/groups/{Id}/endpoints`
 ///
 /// - `GET /groups/{id}/endpoints`: List endpoints
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEndpoints(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemEndpoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7132,7 +7444,7 @@ impl GroupsItemEndpoints {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-endpoints?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7161,6 +7473,7 @@ impl GroupsItemEndpoints {
             )
     }
     /// `/groups/{Id}/endpoints/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemEndpointsItem {
         GroupsItemEndpointsItem(self.0.clone().key(id))
     }
@@ -7168,8 +7481,10 @@ impl GroupsItemEndpoints {
 /// `/groups/{Id}/endpoints/{id}`
 ///
 /// - `GET /groups/{id}/endpoints/{id}`: Get endpoint
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEndpointsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemEndpointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7185,7 +7500,7 @@ impl GroupsItemEndpointsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/endpoint-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7217,8 +7532,10 @@ impl GroupsItemEndpointsItem {
 /// `/groups/{Id}/events/{Id}/instances`
 ///
 /// - `GET /groups/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7271,8 +7588,10 @@ impl GroupsItemEventsItemInstances {
 /// `/groups/{Id}/groupLifecyclePolicies`
 ///
 /// - `GET /groups/{id}/groupLifecyclePolicies`: List groupLifecyclePolicies
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemGroupLifecyclePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemGroupLifecyclePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7320,8 +7639,10 @@ impl GroupsItemGroupLifecyclePolicies {
 /// `/groups/{Id}/memberOf`
 ///
 /// - `GET /groups/{id}/memberOf`: List group memberOf
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7337,7 +7658,7 @@ impl GroupsItemMemberOf {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-memberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7378,8 +7699,10 @@ impl GroupsItemMemberOf {
     }
 }
 /// `/groups/{Id}/members/{id}`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7387,6 +7710,7 @@ impl GroupsItemMembersItem {
         &self.0
     }
     /// `/groups/{Id}/members/{id}/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemMembersItemRef {
         GroupsItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -7394,8 +7718,10 @@ impl GroupsItemMembersItem {
 /// `/groups/{Id}/members/{id}/$ref`
 ///
 /// - `DELETE /groups/{id}/members/{id}/$ref`: Remove member
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7411,6 +7737,7 @@ impl GroupsItemMembersItemRef {
     /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-members?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7449,8 +7776,10 @@ impl GroupsItemMembersItemRef {
     }
 }
 /// `/groups/{Id}/onenote`
+#[cfg(any(feature = "groups", feature = "onenote"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "onenote"))]
 impl GroupsItemOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7458,26 +7787,32 @@ impl GroupsItemOnenote {
         &self.0
     }
     /// `/groups/{Id}/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> GroupsItemOnenoteNotebooks {
         GroupsItemOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/groups/{Id}/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> GroupsItemOnenoteOperations {
         GroupsItemOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/groups/{Id}/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> GroupsItemOnenotePages {
         GroupsItemOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/groups/{Id}/onenote/resources`
+    #[cfg(feature = "groups")]
     pub fn resources(&self) -> GroupsItemOnenoteResources {
         GroupsItemOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/groups/{Id}/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> GroupsItemOnenoteSectionGroups {
         GroupsItemOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/groups/{Id}/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> GroupsItemOnenoteSections {
         GroupsItemOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -7486,8 +7821,10 @@ impl GroupsItemOnenote {
 ///
 /// - `GET /groups/{id}/onenote/notebooks`: List notebooks
 /// - `POST /groups/{id}/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7636,6 +7973,7 @@ impl GroupsItemOnenoteNotebooks {
             )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteNotebooksItem {
         GroupsItemOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -7643,8 +7981,10 @@ impl GroupsItemOnenoteNotebooks {
 /// `/groups/{Id}/onenote/notebooks/{id}`
 ///
 /// - `GET /groups/{id}/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7709,6 +8049,7 @@ impl GroupsItemOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -7747,12 +8088,14 @@ impl GroupsItemOnenoteNotebooksItem {
             )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> GroupsItemOnenoteNotebooksItemSectionGroups {
         GroupsItemOnenoteNotebooksItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> GroupsItemOnenoteNotebooksItemSections {
         GroupsItemOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -7761,8 +8104,10 @@ impl GroupsItemOnenoteNotebooksItem {
 ///
 /// - `GET /groups/{id}/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /groups/{id}/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7870,8 +8215,10 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /groups/{id}/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /groups/{id}/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7976,8 +8323,10 @@ impl GroupsItemOnenoteNotebooksItemSections {
     }
 }
 /// `/groups/{Id}/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7985,6 +8334,7 @@ impl GroupsItemOnenoteOperations {
         &self.0
     }
     /// `/groups/{Id}/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteOperationsItem {
         GroupsItemOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -7992,8 +8342,10 @@ impl GroupsItemOnenoteOperations {
 /// `/groups/{Id}/onenote/operations/{id}`
 ///
 /// - `GET /groups/{id}/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8053,8 +8405,10 @@ impl GroupsItemOnenoteOperationsItem {
 ///
 /// - `GET /groups/{id}/onenote/pages`: List pages
 /// - `POST /groups/{id}/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8157,6 +8511,7 @@ impl GroupsItemOnenotePages {
             )
     }
     /// `/groups/{Id}/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenotePagesItem {
         GroupsItemOnenotePagesItem(self.0.clone().key(id))
     }
@@ -8165,8 +8520,10 @@ impl GroupsItemOnenotePages {
 ///
 /// - `GET /groups/{id}/onenote/pages/{id}`: Get page
 /// - `DELETE /groups/{id}/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8230,6 +8587,7 @@ impl GroupsItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8262,6 +8620,7 @@ impl GroupsItemOnenotePagesItem {
             )
     }
     /// `/groups/{Id}/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> GroupsItemOnenotePagesItemContent {
         GroupsItemOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -8275,6 +8634,7 @@ impl GroupsItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -8316,8 +8676,10 @@ impl GroupsItemOnenotePagesItem {
 /// `/groups/{Id}/onenote/pages/{id}/content`
 ///
 /// - `PATCH /groups/{id}/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8334,6 +8696,7 @@ impl GroupsItemOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -8369,8 +8732,10 @@ impl GroupsItemOnenotePagesItemContent {
     }
 }
 /// `/groups/{Id}/onenote/resources`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8378,13 +8743,16 @@ impl GroupsItemOnenoteResources {
         &self.0
     }
     /// `/groups/{Id}/onenote/resources/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteResourcesItem {
         GroupsItemOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/groups/{Id}/onenote/resources/{id}`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8392,6 +8760,7 @@ impl GroupsItemOnenoteResourcesItem {
         &self.0
     }
     /// `/groups/{Id}/onenote/resources/{id}/content`
+    #[cfg(feature = "groups")]
     pub fn content(&self) -> GroupsItemOnenoteResourcesItemContent {
         GroupsItemOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -8399,8 +8768,10 @@ impl GroupsItemOnenoteResourcesItem {
 /// `/groups/{Id}/onenote/resources/{id}/content`
 ///
 /// - `GET /groups/{id}/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8417,6 +8788,7 @@ impl GroupsItemOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8457,8 +8829,10 @@ impl GroupsItemOnenoteResourcesItemContent {
 /// `/groups/{Id}/onenote/sectionGroups`
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8514,6 +8888,7 @@ impl GroupsItemOnenoteSectionGroups {
             )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionGroupsItem {
         GroupsItemOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -8521,8 +8896,10 @@ impl GroupsItemOnenoteSectionGroups {
 /// `/groups/{Id}/onenote/sectionGroups/{id}`
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8578,12 +8955,14 @@ impl GroupsItemOnenoteSectionGroupsItem {
             )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> GroupsItemOnenoteSectionGroupsItemSectionGroups {
         GroupsItemOnenoteSectionGroupsItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> GroupsItemOnenoteSectionGroupsItemSections {
         GroupsItemOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -8592,8 +8971,10 @@ impl GroupsItemOnenoteSectionGroupsItem {
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /groups/{id}/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8701,8 +9082,10 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /groups/{id}/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8809,8 +9192,10 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
 /// `/groups/{Id}/onenote/sections`
 ///
 /// - `GET /groups/{id}/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8866,6 +9251,7 @@ impl GroupsItemOnenoteSections {
             )
     }
     /// `/groups/{Id}/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionsItem {
         GroupsItemOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -8873,8 +9259,10 @@ impl GroupsItemOnenoteSections {
 /// `/groups/{Id}/onenote/sections/{id}`
 ///
 /// - `GET /groups/{id}/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8939,6 +9327,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -8986,6 +9375,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -9024,6 +9414,7 @@ impl GroupsItemOnenoteSectionsItem {
             )
     }
     /// `/groups/{Id}/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> GroupsItemOnenoteSectionsItemPages {
         GroupsItemOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -9032,8 +9423,10 @@ impl GroupsItemOnenoteSectionsItem {
 ///
 /// - `GET /groups/{id}/onenote/sections/{id}/pages`: List pages
 /// - `POST /groups/{id}/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9139,8 +9532,10 @@ impl GroupsItemOnenoteSectionsItemPages {
 /// `/groups/{Id}/owners`
 ///
 /// - `GET /groups/{id}/owners`: List owners
+#[cfg(any(feature = "groups", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwners(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "users"))]
 impl GroupsItemOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9156,7 +9551,7 @@ impl GroupsItemOwners {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-owners?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9199,10 +9594,12 @@ impl GroupsItemOwners {
             )
     }
     /// `/groups/{Id}/owners/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemOwnersItem {
         GroupsItemOwnersItem(self.0.clone().key(id))
     }
     /// `/groups/{Id}/owners/$ref`
+    #[cfg(feature = "users")]
     pub fn reference(&self) -> GroupsItemOwnersRef {
         GroupsItemOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -9210,8 +9607,10 @@ impl GroupsItemOwners {
 /// `/groups/{Id}/owners/$ref`
 ///
 /// - `POST /groups/{id}/owners/$ref`: Add group owner
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9263,8 +9662,10 @@ impl GroupsItemOwnersRef {
     }
 }
 /// `/groups/{Id}/owners/{id}`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9272,6 +9673,7 @@ impl GroupsItemOwnersItem {
         &self.0
     }
     /// `/groups/{Id}/owners/{id}/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemOwnersItemRef {
         GroupsItemOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -9279,8 +9681,10 @@ impl GroupsItemOwnersItem {
 /// `/groups/{Id}/owners/{id}/$ref`
 ///
 /// - `DELETE /groups/{id}/owners/{id}/$ref`: Remove owner
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9296,6 +9700,7 @@ impl GroupsItemOwnersItemRef {
     /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-owners?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9331,8 +9736,10 @@ impl GroupsItemOwnersItemRef {
 /// `/groups/{Id}/photo`
 ///
 /// - `GET /groups/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9404,6 +9811,7 @@ impl GroupsItemPhoto {
             )
     }
     /// `/groups/{Id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> GroupsItemPhotoValue {
         GroupsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -9412,8 +9820,10 @@ impl GroupsItemPhoto {
 ///
 /// - `GET /groups/{id}/photo/$value`: Get photo
 /// - `PUT /groups/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9430,6 +9840,7 @@ impl GroupsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9492,6 +9903,7 @@ impl GroupsItemPhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -9534,8 +9946,10 @@ impl GroupsItemPhotoValue {
 /// `/groups/{Id}/photos`
 ///
 /// - `GET /groups/{id}/photos`: List photos
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9588,6 +10002,7 @@ impl GroupsItemPhotos {
             )
     }
     /// `/groups/{Id}/photos/{size}`
+    #[cfg(feature = "users")]
     pub fn item(&self, size: &str) -> GroupsItemPhotosItem {
         GroupsItemPhotosItem(self.0.clone().key(size))
     }
@@ -9595,8 +10010,10 @@ impl GroupsItemPhotos {
 /// `/groups/{Id}/photos/{size}`
 ///
 /// - `GET /groups/{id}/photos/{size}`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhotosItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhotosItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9671,8 +10088,10 @@ impl GroupsItemPhotosItem {
 /// `/groups/{Id}/rejectedSenders`
 ///
 /// - `GET /groups/{id}/rejectedSenders`: List rejectedSenders
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemRejectedSenders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemRejectedSenders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9687,7 +10106,7 @@ impl GroupsItemRejectedSenders {
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-rejectedsenders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9712,6 +10131,7 @@ impl GroupsItemRejectedSenders {
             )
     }
     /// `/groups/{Id}/rejectedSenders/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemRejectedSendersRef {
         GroupsItemRejectedSendersRef(self.0.clone().literal("$ref"))
     }
@@ -9720,8 +10140,10 @@ impl GroupsItemRejectedSenders {
 ///
 /// - `POST /groups/{id}/rejectedSenders/$ref`: Create rejectedSender
 /// - `DELETE /groups/{id}/rejectedSenders/$ref`: Remove rejectedSender
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemRejectedSendersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemRejectedSendersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9736,6 +10158,7 @@ impl GroupsItemRejectedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-rejectedsenders?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -9769,6 +10192,7 @@ impl GroupsItemRejectedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-rejectedsenders?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9797,8 +10221,10 @@ impl GroupsItemRejectedSendersRef {
 ///
 /// - `GET /groups/{id}/settings`: List directory settings
 /// - `POST /groups/{id}/settings`: Create a directory setting
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9814,7 +10240,7 @@ impl GroupsItemSettings {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9855,7 +10281,7 @@ impl GroupsItemSettings {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-post-settings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::DirectorySetting,
@@ -9889,6 +10315,7 @@ impl GroupsItemSettings {
             )
     }
     /// `/groups/{Id}/settings/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemSettingsItem {
         GroupsItemSettingsItem(self.0.clone().key(id))
     }
@@ -9898,8 +10325,10 @@ impl GroupsItemSettings {
 /// - `GET /groups/{id}/settings/{id}`: Get a directory setting
 /// - `PATCH /groups/{id}/settings/{id}`: Update a directory setting
 /// - `DELETE /groups/{id}/settings/{id}`: Delete a directory setting
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemSettingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemSettingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9915,7 +10344,7 @@ impl GroupsItemSettingsItem {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9956,7 +10385,7 @@ impl GroupsItemSettingsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
         body: &super::super::DirectorySetting,
@@ -9998,6 +10427,7 @@ impl GroupsItemSettingsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-delete?view=graph-rest-beta)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10032,8 +10462,10 @@ impl GroupsItemSettingsItem {
 /// `/groups/{Id}/team`
 ///
 /// - `PUT /groups/{id}/team`: Create team from group
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemTeam(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl GroupsItemTeam {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10083,8 +10515,10 @@ impl GroupsItemTeam {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}/attachments`: List attachments
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10129,6 +10563,7 @@ impl GroupsItemThreadsItemPostsItemAttachments {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItemAttachmentsItem {
         GroupsItemThreadsItemPostsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -10137,8 +10572,10 @@ impl GroupsItemThreadsItemPostsItemAttachments {
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /groups/{id}/threads/{id}/posts/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10171,6 +10608,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     /// `DELETE /groups/{id}/threads/{id}/posts/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10187,6 +10625,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> GroupsItemThreadsItemPostsItemAttachmentsItemValue {
         GroupsItemThreadsItemPostsItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -10196,10 +10635,12 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}/$value`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10211,6 +10652,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     /// `GET /groups/{id}/threads/{id}/posts/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -10230,8 +10672,10 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/reply`
 ///
 /// - `POST /groups/{id}/threads/{id}/posts/{id}/reply`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemReply(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemReply {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10265,8 +10709,10 @@ impl GroupsItemThreadsItemPostsItemReply {
 /// `/groups/{Id}/transitiveMemberOf`
 ///
 /// - `GET /groups/{id}/transitiveMemberOf`: List group transitive memberOf
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10282,7 +10728,7 @@ impl GroupsItemTransitiveMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivememberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -10318,8 +10764,10 @@ impl GroupsItemTransitiveMemberOf {
 /// `/groups/{Id}/transitiveMembers`
 ///
 /// - `GET /groups/{id}/transitiveMembers`: List group transitive members
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemTransitiveMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemTransitiveMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10335,7 +10783,7 @@ impl GroupsItemTransitiveMembers {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivemembers?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

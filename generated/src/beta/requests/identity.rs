@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/identity`
+#[cfg(any(feature = "core", feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Identity(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "identity", feature = "users"))]
 impl Identity {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,22 +15,27 @@ impl Identity {
         &self.0
     }
     /// `/identity/apiConnectors`
+    #[cfg(feature = "identity")]
     pub fn api_connectors(&self) -> IdentityApiConnectors {
         IdentityApiConnectors(self.0.clone().literal("apiConnectors"))
     }
     /// `/identity/b2cUserFlows`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn b2c_user_flows(&self) -> IdentityB2cUserFlows {
         IdentityB2cUserFlows(self.0.clone().literal("b2cUserFlows"))
     }
     /// `/identity/b2xUserFlows`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn b2x_user_flows(&self) -> IdentityB2xUserFlows {
         IdentityB2xUserFlows(self.0.clone().literal("b2xUserFlows"))
     }
     /// `/identity/conditionalAccess`
+    #[cfg(feature = "identity")]
     pub fn conditional_access(&self) -> IdentityConditionalAccess {
         IdentityConditionalAccess(self.0.clone().literal("conditionalAccess"))
     }
     /// `/identity/continuousAccessEvaluationPolicy`
+    #[cfg(feature = "core")]
     pub fn continuous_access_evaluation_policy(
         &self,
     ) -> IdentityContinuousAccessEvaluationPolicy {
@@ -37,18 +44,22 @@ impl Identity {
         )
     }
     /// `/identity/events`
+    #[cfg(feature = "identity")]
     pub fn events(&self) -> IdentityEvents {
         IdentityEvents(self.0.clone().literal("events"))
     }
     /// `/identity/identityProviders`
+    #[cfg(feature = "identity")]
     pub fn identity_providers(&self) -> IdentityIdentityProviders {
         IdentityIdentityProviders(self.0.clone().literal("identityProviders"))
     }
     /// `/identity/userFlowAttributes`
+    #[cfg(feature = "identity")]
     pub fn user_flow_attributes(&self) -> IdentityUserFlowAttributes {
         IdentityUserFlowAttributes(self.0.clone().literal("userFlowAttributes"))
     }
     /// `/identity/userFlows`
+    #[cfg(feature = "identity")]
     pub fn user_flows(&self) -> IdentityUserFlows {
         IdentityUserFlows(self.0.clone().literal("userFlows"))
     }
@@ -57,8 +68,10 @@ impl Identity {
 ///
 /// - `GET /identity/apiConnectors`: List identityApiConnectors
 /// - `POST /identity/apiConnectors`: Create identityApiConnector
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityApiConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityApiConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -142,6 +155,7 @@ impl IdentityApiConnectors {
             )
     }
     /// `/identity/apiConnectors/{identityApiConnectorId}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, identity_api_connector_id: &str) -> IdentityApiConnectorsItem {
         IdentityApiConnectorsItem(self.0.clone().key(identity_api_connector_id))
     }
@@ -151,8 +165,10 @@ impl IdentityApiConnectors {
 /// - `GET /identity/apiConnectors/{identityApiConnectorId}`: Get identityApiConnector
 /// - `PATCH /identity/apiConnectors/{identityApiConnectorId}`: Update identityApiConnector
 /// - `DELETE /identity/apiConnectors/{identityApiConnectorId}`: Delete identityApiConnector
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityApiConnectorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityApiConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -244,6 +260,7 @@ impl IdentityApiConnectorsItem {
     /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -315,8 +332,10 @@ impl IdentityApiConnectorsItem {
 ///
 /// - `GET /identity/b2cUserFlows`: List b2cIdentityUserFlows
 /// - `POST /identity/b2cUserFlows`: Create b2cIdentityUserFlow
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlows(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl IdentityB2cUserFlows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -406,6 +425,7 @@ impl IdentityB2cUserFlows {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn item(&self, b2c_identity_user_flow_id: &str) -> IdentityB2cUserFlowsItem {
         IdentityB2cUserFlowsItem(self.0.clone().key(b2c_identity_user_flow_id))
     }
@@ -415,8 +435,10 @@ impl IdentityB2cUserFlows {
 /// - `GET /identity/b2cUserFlows/{id}`: Get b2cIdentityUserFlow
 /// - `PATCH /identity/b2cUserFlows/{id}`: Update b2cIdentityUserFlow
 /// - `DELETE /identity/b2cUserFlows/{id}`: Delete b2cIdentityUserFlow
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl IdentityB2cUserFlowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -514,6 +536,7 @@ impl IdentityB2cUserFlowsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -542,6 +565,7 @@ impl IdentityB2cUserFlowsItem {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration`
+    #[cfg(feature = "identity")]
     pub fn api_connector_configuration(
         &self,
     ) -> IdentityB2cUserFlowsItemApiConnectorConfiguration {
@@ -550,16 +574,19 @@ impl IdentityB2cUserFlowsItem {
         )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders`
+    #[cfg(feature = "identity")]
     pub fn identity_providers(&self) -> IdentityB2cUserFlowsItemIdentityProviders {
         IdentityB2cUserFlowsItemIdentityProviders(
             self.0.clone().literal("identityProviders"),
         )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages`
+    #[cfg(feature = "users")]
     pub fn languages(&self) -> IdentityB2cUserFlowsItemLanguages {
         IdentityB2cUserFlowsItemLanguages(self.0.clone().literal("languages"))
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userAttributeAssignments`
+    #[cfg(feature = "identity")]
     pub fn user_attribute_assignments(
         &self,
     ) -> IdentityB2cUserFlowsItemUserAttributeAssignments {
@@ -568,6 +595,7 @@ impl IdentityB2cUserFlowsItem {
         )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders`
+    #[cfg(feature = "identity")]
     pub fn userflow_identity_providers(
         &self,
     ) -> IdentityB2cUserFlowsItemUserflowIdentityProviders {
@@ -580,10 +608,12 @@ impl IdentityB2cUserFlowsItem {
 ///
 /// - `GET /identity/b2cUserFlows/{id}/userAttributeAssignments`: List userAttributeAssignments
 /// - `POST /identity/b2cUserFlows/{id}/userAttributeAssignments`: Create userAttributeAssignments
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemUserAttributeAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -681,7 +711,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-getorder?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get_order(
         &self,
     ) -> graph_rt::Request<
@@ -724,6 +754,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn set_order(
         &self,
         body: &super::super::SetOrderBody,
@@ -754,6 +785,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userAttributeAssignments/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         id: &str,
@@ -764,10 +796,12 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration`
 ///
 /// - `GET /identity/b2cUserFlows/{id}/apiConnectorConfiguration`: Get userFlowApiConnectorConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemApiConnectorConfiguration(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -783,7 +817,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -812,6 +846,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration/{step}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         step: &str,
@@ -820,10 +855,12 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration/{step}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemApiConnectorConfigurationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemApiConnectorConfigurationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -831,6 +868,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItem {
         &self.0
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration/{step}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
         IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef(
             self.0.clone().literal("$ref"),
@@ -840,10 +878,12 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItem {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/apiConnectorConfiguration/{step}/$ref`
 ///
 /// - `PUT /identity/b2cUserFlows/{b2cUserFlowId}/apiConnectorConfiguration/{step}/$ref`: Configure userFlowApiConnectorConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -893,8 +933,10 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders`
 ///
 /// - `GET /identity/b2cUserFlows/{id}/identityProviders`: List all identityProviders in a b2cIdentityUserFlow (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemIdentityProviders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemIdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -910,7 +952,7 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -939,10 +981,12 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityB2cUserFlowsItemIdentityProvidersItem {
         IdentityB2cUserFlowsItemIdentityProvidersItem(self.0.clone().key(id))
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2cUserFlowsItemIdentityProvidersRef {
         IdentityB2cUserFlowsItemIdentityProvidersRef(self.0.clone().literal("$ref"))
     }
@@ -950,8 +994,10 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/$ref`
 ///
 /// - `POST /identity/b2cUserFlows/{id}/identityProviders/$ref`: Add identityProvider to a b2cIdentityUserFlow (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemIdentityProvidersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -967,7 +1013,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -999,8 +1045,10 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/{id}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemIdentityProvidersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemIdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1008,6 +1056,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItem {
         &self.0
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/{id}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2cUserFlowsItemIdentityProvidersItemRef {
         IdentityB2cUserFlowsItemIdentityProvidersItemRef(self.0.clone().literal("$ref"))
     }
@@ -1015,10 +1064,12 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItem {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/identityProviders/{id}/$ref`
 ///
 /// - `DELETE /identity/b2cUserFlows/{id}/identityProviders/{id}/$ref`: Delete an identityProvider from a b2cIdentityUserFlow (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemIdentityProvidersItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemIdentityProvidersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1034,6 +1085,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItemRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete-identityproviders?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1065,8 +1117,10 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItemRef {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages`
 ///
 /// - `GET /identity/b2cUserFlows/{id}/languages`: List languages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1117,6 +1171,7 @@ impl IdentityB2cUserFlowsItemLanguages {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> IdentityB2cUserFlowsItemLanguagesItem {
         IdentityB2cUserFlowsItemLanguagesItem(self.0.clone().key(id))
     }
@@ -1126,8 +1181,10 @@ impl IdentityB2cUserFlowsItemLanguages {
 /// - `GET /identity/b2cUserFlows/{id}/languages/{id}`: Get userFlowLanguageConfiguration
 /// - `PUT /identity/b2cUserFlows/{id}/languages/{id}`: Create languages
 /// - `DELETE /identity/b2cUserFlows/{id}/languages/{id}`: Delete userFlowLanguageConfiguration
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1225,6 +1282,7 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1253,12 +1311,14 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages`
+    #[cfg(feature = "users")]
     pub fn default_pages(&self) -> IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
         IdentityB2cUserFlowsItemLanguagesItemDefaultPages(
             self.0.clone().literal("defaultPages"),
         )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages`
+    #[cfg(feature = "users")]
     pub fn overrides_pages(
         &self,
     ) -> IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
@@ -1270,10 +1330,12 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages`
 ///
 /// - `GET /identity/b2cUserFlows/{id}/languages/{id}/defaultPages`: List defaultPages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemDefaultPages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1324,6 +1386,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -1332,10 +1395,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1343,6 +1408,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItem {
         &self.0
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages/{id}/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
         IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue(
             self.0.clone().literal("$value"),
@@ -1352,10 +1418,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItem {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/defaultPages/{id}/$value`
 ///
 /// - `GET /identity/b2cUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: Get userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1371,6 +1439,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1408,10 +1477,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages`
 ///
 /// - `GET /identity/b2cUserFlows/{id}/languages/{id}/overridesPages`: List overridesPages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemOverridesPages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1462,6 +1533,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -1469,6 +1541,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
         IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItem(self.0.clone().key(id))
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
         IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue(
             self.0.clone().literal("$value"),
@@ -1478,10 +1551,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/$value`
 ///
 /// - `DELETE /identity/b2cUserFlows/{id}/languages/{id}/overridesPages/$value`: Delete userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1497,6 +1572,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1526,10 +1602,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1537,6 +1615,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItem {
         &self.0
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/languages/{id}/overridesPages/{id}/$value`
+    #[cfg(feature = "users")]
     pub fn content(
         &self,
     ) -> IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
@@ -1549,10 +1628,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItem {
 ///
 /// - `GET /identity/b2cUserFlows/{id}/languages/{id}/overridesPages/{id}/$value`: Get userFlowLanguagePage
 /// - `PUT /identity/b2cUserFlows/{id}/languages/{id}/overridesPages/{id}/$value`: Update userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1568,6 +1649,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1646,10 +1728,12 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
 /// - `GET /identity/b2cUserFlows/{id}/userAttributeAssignments/{id}`: Get identityUserFlowAttributeAssignment
 /// - `PATCH /identity/b2cUserFlows/{id}/userAttributeAssignments/{id}`: Update identityUserFlowAttributeAssignment
 /// - `DELETE /identity/b2cUserFlows/{id}/userAttributeAssignments/{id}`: Delete userAttributeAssignment
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemUserAttributeAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1747,6 +1831,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1778,10 +1863,12 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders`
 ///
 /// - `GET /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders`: List a userflowidentityproviders
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemUserflowIdentityProviders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1797,7 +1884,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1826,6 +1913,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
             )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/{identityProvider-id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         identity_provider_id: &str,
@@ -1835,6 +1923,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
         )
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
         IdentityB2cUserFlowsItemUserflowIdentityProvidersRef(
             self.0.clone().literal("$ref"),
@@ -1844,10 +1933,12 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/$ref`
 ///
 /// - `PATCH /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders/$ref`: Add a userFlowIdentityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemUserflowIdentityProvidersRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1863,7 +1954,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-userflowidentityproviders-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProviderBase,
@@ -1895,10 +1986,12 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     }
 }
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/{identityProvider-id}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemUserflowIdentityProvidersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1906,6 +1999,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItem {
         &self.0
     }
     /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/{identityProvider-id}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
         IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef(
             self.0.clone().literal("$ref"),
@@ -1915,10 +2009,12 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItem {
 /// `/identity/b2cUserFlows/{b2cIdentityUserFlowId}/userflowIdentityProviders/{identityProvider-id}/$ref`
 ///
 /// - `DELETE /identity/b2cUserFlows/{userflow-id}/userflowIdentityProviders/{identityProvider-id}/$ref`: Delete a userflowidentityproviders
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1934,6 +2030,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete-userflowidentityproviders?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1966,8 +2063,10 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
 ///
 /// - `GET /identity/b2xUserFlows`: List b2xIdentityUserFlows
 /// - `POST /identity/b2xUserFlows`: Create b2xIdentityUserFlow
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlows(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl IdentityB2xUserFlows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2057,6 +2156,7 @@ impl IdentityB2xUserFlows {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn item(&self, b2x_identity_user_flow_id: &str) -> IdentityB2xUserFlowsItem {
         IdentityB2xUserFlowsItem(self.0.clone().key(b2x_identity_user_flow_id))
     }
@@ -2065,8 +2165,10 @@ impl IdentityB2xUserFlows {
 ///
 /// - `GET /identity/b2xUserFlows/{id}`: Get b2xIdentityUserFlow
 /// - `DELETE /identity/b2xUserFlows/{id}`: Delete b2xIdentityUserFlow
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl IdentityB2xUserFlowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2125,6 +2227,7 @@ impl IdentityB2xUserFlowsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2153,6 +2256,7 @@ impl IdentityB2xUserFlowsItem {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration`
+    #[cfg(feature = "identity")]
     pub fn api_connector_configuration(
         &self,
     ) -> IdentityB2xUserFlowsItemApiConnectorConfiguration {
@@ -2161,16 +2265,19 @@ impl IdentityB2xUserFlowsItem {
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders`
+    #[cfg(feature = "identity")]
     pub fn identity_providers(&self) -> IdentityB2xUserFlowsItemIdentityProviders {
         IdentityB2xUserFlowsItemIdentityProviders(
             self.0.clone().literal("identityProviders"),
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages`
+    #[cfg(feature = "users")]
     pub fn languages(&self) -> IdentityB2xUserFlowsItemLanguages {
         IdentityB2xUserFlowsItemLanguages(self.0.clone().literal("languages"))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments`
+    #[cfg(feature = "identity")]
     pub fn user_attribute_assignments(
         &self,
     ) -> IdentityB2xUserFlowsItemUserAttributeAssignments {
@@ -2179,6 +2286,7 @@ impl IdentityB2xUserFlowsItem {
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders`
+    #[cfg(feature = "identity")]
     pub fn userflow_identity_providers(
         &self,
     ) -> IdentityB2xUserFlowsItemUserflowIdentityProviders {
@@ -2191,10 +2299,12 @@ impl IdentityB2xUserFlowsItem {
 ///
 /// - `GET /identity/b2xUserFlows/{id}/userAttributeAssignments`: List userAttributeAssignments
 /// - `POST /identity/b2xUserFlows/{id}/userAttributeAssignments`: Create userAttributeAssignments
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserAttributeAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2292,7 +2402,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-getorder?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get_order(
         &self,
     ) -> graph_rt::Request<
@@ -2335,6 +2445,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn set_order(
         &self,
         body: &super::super::SetOrderBody,
@@ -2365,6 +2476,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         id: &str,
@@ -2375,10 +2487,12 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/apiConnectorConfiguration`: Get userFlowApiConnectorConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemApiConnectorConfiguration(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2394,7 +2508,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2423,6 +2537,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         step: &str,
@@ -2431,10 +2546,12 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemApiConnectorConfigurationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemApiConnectorConfigurationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2442,6 +2559,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
         IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef(
             self.0.clone().literal("$ref"),
@@ -2451,10 +2569,12 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}/$ref`
 ///
 /// - `PUT /identity/b2xUserFlows/{b2xUserFlowId}/apiConnectorConfiguration/{step}/$ref`: Configure userFlowApiConnectorConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2504,8 +2624,10 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/identityProviders`: List all identityProviders in a b2xIdentityUserFlow (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProviders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2521,7 +2643,7 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2550,10 +2672,12 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemIdentityProvidersItem {
         IdentityB2xUserFlowsItemIdentityProvidersItem(self.0.clone().key(id))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemIdentityProvidersRef {
         IdentityB2xUserFlowsItemIdentityProvidersRef(self.0.clone().literal("$ref"))
     }
@@ -2561,8 +2685,10 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/$ref`
 ///
 /// - `POST /identity/b2xUserFlows/{id}/identityProviders/$ref`: Add identityProvider to a b2xIdentityUserFlow (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProvidersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2578,7 +2704,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -2610,8 +2736,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProvidersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2619,6 +2747,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemIdentityProvidersItemRef {
         IdentityB2xUserFlowsItemIdentityProvidersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2626,10 +2755,12 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}/$ref`
 ///
 /// - `DELETE /identity/b2xUserFlows/{id}/identityProviders/{id}/$ref`: Delete identityProvider from b2xIdentityUserFlow (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProvidersItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2645,6 +2776,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-identityproviders?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2676,8 +2808,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages`: List languages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2728,6 +2862,7 @@ impl IdentityB2xUserFlowsItemLanguages {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemLanguagesItem {
         IdentityB2xUserFlowsItemLanguagesItem(self.0.clone().key(id))
     }
@@ -2735,8 +2870,10 @@ impl IdentityB2xUserFlowsItemLanguages {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}`: Get userFlowLanguageConfiguration
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2787,12 +2924,14 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages`
+    #[cfg(feature = "users")]
     pub fn default_pages(&self) -> IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
         IdentityB2xUserFlowsItemLanguagesItemDefaultPages(
             self.0.clone().literal("defaultPages"),
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages`
+    #[cfg(feature = "users")]
     pub fn overrides_pages(
         &self,
     ) -> IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
@@ -2804,10 +2943,12 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages`: List defaultPages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemDefaultPages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2858,6 +2999,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -2866,10 +3008,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2877,6 +3021,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
         IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue(
             self.0.clone().literal("$value"),
@@ -2886,10 +3031,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}/$value`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: Get userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2905,6 +3052,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2942,10 +3090,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages`: List overridesPages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2996,6 +3146,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -3003,6 +3154,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
         IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem(self.0.clone().key(id))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
         IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue(
             self.0.clone().literal("$value"),
@@ -3012,10 +3164,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/$value`
 ///
 /// - `DELETE /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/$value`: Delete userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3031,6 +3185,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3060,10 +3215,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3071,6 +3228,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}/$value`
+    #[cfg(feature = "users")]
     pub fn content(
         &self,
     ) -> IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
@@ -3083,10 +3241,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem {
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value`: Get userFlowLanguagePage
 /// - `PUT /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value`: Update userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3102,6 +3262,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3180,10 +3341,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
 /// - `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`: Get identityUserFlowAttributeAssignment
 /// - `PATCH /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`: Update identityUserFlowAttributeAssignment
 /// - `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`: Delete userAttributeAssignment
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserAttributeAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3281,6 +3444,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3312,10 +3476,12 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders`
 ///
 /// - `GET /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders`: List a userflowidentityproviders
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserflowIdentityProviders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3331,7 +3497,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-list-userflowidentityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3360,6 +3526,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         id: &str,
@@ -3367,6 +3534,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
         IdentityB2xUserFlowsItemUserflowIdentityProvidersItem(self.0.clone().key(id))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
         IdentityB2xUserFlowsItemUserflowIdentityProvidersRef(
             self.0.clone().literal("$ref"),
@@ -3376,10 +3544,12 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/$ref`
 ///
 /// - `PATCH /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders/$ref`: Update a userFlowIdentityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserflowIdentityProvidersRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3395,7 +3565,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-userflowidentityproviders-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProviderBase,
@@ -3427,10 +3597,12 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/{id}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserflowIdentityProvidersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3438,6 +3610,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/{id}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
         IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef(
             self.0.clone().literal("$ref"),
@@ -3447,10 +3620,12 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userflowIdentityProviders/{id}/$ref`
 ///
 /// - `DELETE /identity/b2xUserFlows/{userflow-id}/userflowIdentityProviders/{id}/$ref`: Delete a userFlowIdentityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3466,6 +3641,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-userflowidentityproviders?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3495,8 +3671,10 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
     }
 }
 /// `/identity/conditionalAccess`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccess(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccess {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3504,6 +3682,7 @@ impl IdentityConditionalAccess {
         &self.0
     }
     /// `/identity/conditionalAccess/authenticationContextClassReferences`
+    #[cfg(feature = "identity")]
     pub fn authentication_context_class_references(
         &self,
     ) -> IdentityConditionalAccessAuthenticationContextClassReferences {
@@ -3512,10 +3691,12 @@ impl IdentityConditionalAccess {
         )
     }
     /// `/identity/conditionalAccess/namedLocations`
+    #[cfg(feature = "identity")]
     pub fn named_locations(&self) -> IdentityConditionalAccessNamedLocations {
         IdentityConditionalAccessNamedLocations(self.0.clone().literal("namedLocations"))
     }
     /// `/identity/conditionalAccess/policies`
+    #[cfg(feature = "identity")]
     pub fn policies(&self) -> IdentityConditionalAccessPolicies {
         IdentityConditionalAccessPolicies(self.0.clone().literal("policies"))
     }
@@ -3524,10 +3705,12 @@ impl IdentityConditionalAccess {
 ///
 /// - `GET /identity/conditionalAccess/authenticationContextClassReferences`: List authenticationContextClassReferences
 /// - `POST /identity/conditionalAccess/authenticationContextClassReferences`: Create authenticationContextClassReference
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessAuthenticationContextClassReferences(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessAuthenticationContextClassReferences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3617,6 +3800,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
             )
     }
     /// `/identity/conditionalAccess/authenticationContextClassReferences/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         id: &str,
@@ -3630,10 +3814,12 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
 ///
 /// - `GET /identity/conditionalAccess/authenticationContextClassReferences/{id}`: Get authenticationContextClassReference
 /// - `PATCH /identity/conditionalAccess/authenticationContextClassReferences/{id}`: Update authenticationContextClassReference
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessAuthenticationContextClassReferencesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3686,6 +3872,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     /// - Application: `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationcontextclassreference-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -3720,8 +3907,10 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
 ///
 /// - `GET /identity/conditionalAccess/namedLocations`: List namedLocations
 /// - `POST /identity/conditionalAccess/namedLocations`: Create namedLocation
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessNamedLocations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessNamedLocations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3811,6 +4000,7 @@ impl IdentityConditionalAccessNamedLocations {
             )
     }
     /// `/identity/conditionalAccess/namedLocations/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityConditionalAccessNamedLocationsItem {
         IdentityConditionalAccessNamedLocationsItem(self.0.clone().key(id))
     }
@@ -3820,8 +4010,10 @@ impl IdentityConditionalAccessNamedLocations {
 /// - `GET /identity/conditionalAccess/namedLocations/{id}`: Get countryNamedLocation
 /// - `PATCH /identity/conditionalAccess/namedLocations/{id}`: Update countryNamedLocation
 /// - `DELETE /identity/conditionalAccess/namedLocations/{id}`: Delete countryNamedLocation
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessNamedLocationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessNamedLocationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3874,6 +4066,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateCountryNamedLocationBody,
@@ -3918,6 +4111,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3956,8 +4150,10 @@ impl IdentityConditionalAccessNamedLocationsItem {
 ///
 /// - `GET /identity/conditionalAccess/policies`: List policies
 /// - `POST /identity/conditionalAccess/policies`: Create conditionalAccessPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4049,6 +4245,7 @@ impl IdentityConditionalAccessPolicies {
             )
     }
     /// `/identity/conditionalAccess/policies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityConditionalAccessPoliciesItem {
         IdentityConditionalAccessPoliciesItem(self.0.clone().key(id))
     }
@@ -4058,8 +4255,10 @@ impl IdentityConditionalAccessPolicies {
 /// - `GET /identity/conditionalAccess/policies/{id}`: Get conditionalAccessPolicy
 /// - `PATCH /identity/conditionalAccess/policies/{id}`: Update conditionalAccessPolicy
 /// - `DELETE /identity/conditionalAccess/policies/{id}`: Delete conditionalAccessPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4112,6 +4311,7 @@ impl IdentityConditionalAccessPoliciesItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -4158,6 +4358,7 @@ impl IdentityConditionalAccessPoliciesItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4196,8 +4397,10 @@ impl IdentityConditionalAccessPoliciesItem {
 ///
 /// - `GET /identity/continuousAccessEvaluationPolicy`: Get continuousAccessEvaluationPolicy
 /// - `PATCH /identity/continuousAccessEvaluationPolicy`: Update continuousAccessEvaluationPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct IdentityContinuousAccessEvaluationPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl IdentityContinuousAccessEvaluationPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4250,6 +4453,7 @@ impl IdentityContinuousAccessEvaluationPolicy {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/continuousaccessevaluationpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::UpdateContinuousAccessEvaluationPolicyBody,
@@ -4289,8 +4493,10 @@ impl IdentityContinuousAccessEvaluationPolicy {
     }
 }
 /// `/identity/events`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4298,6 +4504,7 @@ impl IdentityEvents {
         &self.0
     }
     /// `/identity/events/onSignupStart`
+    #[cfg(feature = "identity")]
     pub fn on_signup_start(&self) -> IdentityEventsOnSignupStart {
         IdentityEventsOnSignupStart(self.0.clone().literal("onSignupStart"))
     }
@@ -4306,8 +4513,10 @@ impl IdentityEvents {
 ///
 /// - `GET /identity/events/onSignupStart`: List onSignUpStart listeners
 /// - `POST /identity/events/onSignupStart`: Create authenticationListener
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityEventsOnSignupStart(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityEventsOnSignupStart {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4323,7 +4532,7 @@ impl IdentityEventsOnSignupStart {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationeventspolicy-list-onsignupstart?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4366,7 +4575,7 @@ impl IdentityEventsOnSignupStart {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationeventspolicy-post-onsignupstart?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::AnyAuthenticationListener,
@@ -4397,6 +4606,7 @@ impl IdentityEventsOnSignupStart {
             )
     }
     /// `/identity/events/onSignupStart/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityEventsOnSignupStartItem {
         IdentityEventsOnSignupStartItem(self.0.clone().key(id))
     }
@@ -4407,8 +4617,10 @@ impl IdentityEventsOnSignupStart {
 /// - `PATCH /identity/events/onSignupStart/{id}`: Update authenticationListener
 /// - `PUT /identity/events/onSignupStart/{id}`: Put authenticationListener
 /// - `DELETE /identity/events/onSignupStart/{id}`: Remove authenticationListener
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityEventsOnSignupStartItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityEventsOnSignupStartItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4424,7 +4636,7 @@ impl IdentityEventsOnSignupStartItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4467,7 +4679,7 @@ impl IdentityEventsOnSignupStartItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::AnyAuthenticationListener,
@@ -4506,7 +4718,7 @@ impl IdentityEventsOnSignupStartItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-put?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn put(
         &self,
         body: &super::super::AnyAuthenticationListener,
@@ -4545,6 +4757,7 @@ impl IdentityEventsOnSignupStartItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4577,8 +4790,10 @@ impl IdentityEventsOnSignupStartItem {
 ///
 /// - `GET /identity/identityProviders`: List identityProviders
 /// - `POST /identity/identityProviders`: Create identityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityIdentityProviders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityIdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4594,7 +4809,7 @@ impl IdentityIdentityProviders {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4637,7 +4852,7 @@ impl IdentityIdentityProviders {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::SocialIdentityProvider,
@@ -4668,6 +4883,7 @@ impl IdentityIdentityProviders {
             )
     }
     /// `/identity/identityProviders/availableProviderTypes`
+    #[cfg(feature = "identity")]
     pub fn available_provider_types(
         &self,
     ) -> IdentityIdentityProvidersAvailableProviderTypes {
@@ -4676,6 +4892,7 @@ impl IdentityIdentityProviders {
         )
     }
     /// `/identity/identityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityIdentityProvidersItem {
         IdentityIdentityProvidersItem(self.0.clone().key(id))
     }
@@ -4683,8 +4900,10 @@ impl IdentityIdentityProviders {
 /// `/identity/identityProviders/availableProviderTypes`
 ///
 /// - `GET /identity/identityProviders/availableProviderTypes`: List availableProviderTypes
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityIdentityProvidersAvailableProviderTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityIdentityProvidersAvailableProviderTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4700,6 +4919,7 @@ impl IdentityIdentityProvidersAvailableProviderTypes {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-list-availableprovidertypes?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4739,8 +4959,10 @@ impl IdentityIdentityProvidersAvailableProviderTypes {
 /// - `GET /identity/identityProviders/{id}`: Get identityProvider
 /// - `PATCH /identity/identityProviders/{id}`: Update identityProvider
 /// - `DELETE /identity/identityProviders/{id}`: Delete identityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityIdentityProvidersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityIdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4756,7 +4978,7 @@ impl IdentityIdentityProvidersItem {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4799,6 +5021,7 @@ impl IdentityIdentityProvidersItem {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateIdentityProviderBody,
@@ -4837,6 +5060,7 @@ impl IdentityIdentityProvidersItem {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4869,8 +5093,10 @@ impl IdentityIdentityProvidersItem {
 ///
 /// - `GET /identity/userFlowAttributes`: List identityUserFlowAttributes
 /// - `POST /identity/userFlowAttributes`: Create identityUserFlowAttribute
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityUserFlowAttributes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityUserFlowAttributes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4960,6 +5186,7 @@ impl IdentityUserFlowAttributes {
             )
     }
     /// `/identity/userFlowAttributes/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityUserFlowAttributesItem {
         IdentityUserFlowAttributesItem(self.0.clone().key(id))
     }
@@ -4969,8 +5196,10 @@ impl IdentityUserFlowAttributes {
 /// - `GET /identity/userFlowAttributes/{id}`: Get identityUserFlowAttribute
 /// - `PATCH /identity/userFlowAttributes/{id}`: Update identityUserFlowAttribute
 /// - `DELETE /identity/userFlowAttributes/{id}`: Delete identityUserFlowAttribute
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityUserFlowAttributesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityUserFlowAttributesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5029,6 +5258,7 @@ impl IdentityUserFlowAttributesItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateIdentityUserFlowAttributeBody,
@@ -5067,6 +5297,7 @@ impl IdentityUserFlowAttributesItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5099,8 +5330,10 @@ impl IdentityUserFlowAttributesItem {
 ///
 /// - `GET /identity/userFlows`: List userFlows
 /// - `POST /identity/userFlows`: Create userFlow
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityUserFlows(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityUserFlows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5190,6 +5423,7 @@ impl IdentityUserFlows {
             )
     }
     /// `/identity/userFlows/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityUserFlowsItem {
         IdentityUserFlowsItem(self.0.clone().key(id))
     }
@@ -5198,8 +5432,10 @@ impl IdentityUserFlows {
 ///
 /// - `GET /identity/userFlows/{id}`: Get userFlow
 /// - `DELETE /identity/userFlows/{id}`: Delete userFlow
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityUserFlowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityUserFlowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5258,6 +5494,7 @@ impl IdentityUserFlowsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflow-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,24 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/identityGovernance`
+#[cfg(
+    any(
+        feature = "core",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernance(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "core",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "users"
+    )
+)]
 impl IdentityGovernance {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,27 +29,40 @@ impl IdentityGovernance {
         &self.0
     }
     /// `/identityGovernance/accessReviews`
+    #[cfg(feature = "identity_governance")]
     pub fn access_reviews(&self) -> IdentityGovernanceAccessReviews {
         IdentityGovernanceAccessReviews(self.0.clone().literal("accessReviews"))
     }
     /// `/identityGovernance/appConsent`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn app_consent(&self) -> IdentityGovernanceAppConsent {
         IdentityGovernanceAppConsent(self.0.clone().literal("appConsent"))
     }
     /// `/identityGovernance/entitlementManagement`
+    #[cfg(
+        any(
+            feature = "core",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "users"
+        )
+    )]
     pub fn entitlement_management(&self) -> IdentityGovernanceEntitlementManagement {
         IdentityGovernanceEntitlementManagement(
             self.0.clone().literal("entitlementManagement"),
         )
     }
     /// `/identityGovernance/termsOfUse`
+    #[cfg(feature = "identity_governance")]
     pub fn terms_of_use(&self) -> IdentityGovernanceTermsOfUse {
         IdentityGovernanceTermsOfUse(self.0.clone().literal("termsOfUse"))
     }
 }
 /// `/identityGovernance/accessReviews`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviews(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviews {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41,10 +70,12 @@ impl IdentityGovernanceAccessReviews {
         &self.0
     }
     /// `/identityGovernance/accessReviews/definitions`
+    #[cfg(feature = "identity_governance")]
     pub fn definitions(&self) -> IdentityGovernanceAccessReviewsDefinitions {
         IdentityGovernanceAccessReviewsDefinitions(self.0.clone().literal("definitions"))
     }
     /// `/identityGovernance/accessReviews/historyDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn history_definitions(
         &self,
     ) -> IdentityGovernanceAccessReviewsHistoryDefinitions {
@@ -53,6 +84,7 @@ impl IdentityGovernanceAccessReviews {
         )
     }
     /// `/identityGovernance/accessReviews/policy`
+    #[cfg(feature = "identity_governance")]
     pub fn policy(&self) -> IdentityGovernanceAccessReviewsPolicy {
         IdentityGovernanceAccessReviewsPolicy(self.0.clone().literal("policy"))
     }
@@ -61,8 +93,10 @@ impl IdentityGovernanceAccessReviews {
 ///
 /// - `GET /identityGovernance/accessReviews/definitions`: List accessReviewScheduleDefinition
 /// - `POST /identityGovernance/accessReviews/definitions`: Create accessReviewScheduleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -187,6 +221,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_schedule_definition_id: &str,
@@ -201,8 +236,10 @@ impl IdentityGovernanceAccessReviewsDefinitions {
 /// - `GET /identityGovernance/accessReviews/definitions/{review-id}`: Get accessReviewScheduleDefinition
 /// - `PUT /identityGovernance/accessReviews/definitions/{review-id}`: Update accessReviewScheduleDefinition
 /// - `DELETE /identityGovernance/accessReviews/definitions/{review-id}`: Delete accessReviewScheduleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -294,6 +331,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -322,6 +360,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`
+    #[cfg(feature = "identity_governance")]
     pub fn instances(&self) -> IdentityGovernanceAccessReviewsDefinitionsItemInstances {
         IdentityGovernanceAccessReviewsDefinitionsItemInstances(
             self.0.clone().literal("instances"),
@@ -331,10 +370,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{definition-id}/instances`: List accessReviewInstance
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -420,6 +461,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_instance_id: &str,
@@ -432,10 +474,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{definition-id}/instances/{instance-id}`: Get accessReviewInstance
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -488,6 +532,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-applydecisions?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn apply_decisions(
         &self,
     ) -> graph_rt::Request<
@@ -516,6 +561,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
+    #[cfg(feature = "identity_governance")]
     pub fn decisions(
         &self,
     ) -> IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
@@ -532,6 +578,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-resetdecisions?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn reset_decisions(
         &self,
     ) -> graph_rt::Request<
@@ -568,6 +615,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-sendreminder?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn send_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -604,6 +652,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-stop?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn stop(
         &self,
     ) -> graph_rt::Request<
@@ -635,10 +684,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`: List decisions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -724,6 +775,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_instance_decision_item_id: &str,
@@ -736,10 +788,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`: Get accessReviewInstanceDecisionItem
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -788,10 +842,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
 ///
 /// - `GET /identityGovernance/accessReviews/historyDefinitions`: List accessReviewHistoryDefinitions
 /// - `POST /identityGovernance/accessReviews/historyDefinitions`: Create accessReviewHistoryDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsHistoryDefinitions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -875,6 +931,7 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
             )
     }
     /// `/identityGovernance/accessReviews/historyDefinitions/{definition-id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         definition_id: &str,
@@ -887,10 +944,12 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
 /// `/identityGovernance/accessReviews/historyDefinitions/{definition-id}`
 ///
 /// - `GET /identityGovernance/accessReviews/historyDefinitions/{definition-id}`: Get accessReviewHistoryDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsHistoryDefinitionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -976,8 +1035,10 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
 ///
 /// - `GET /identityGovernance/accessReviews/policy`: Get accessReviewPolicy
 /// - `PATCH /identityGovernance/accessReviews/policy`: Update accessReviewPolicy
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1062,8 +1123,10 @@ impl IdentityGovernanceAccessReviewsPolicy {
     }
 }
 /// `/identityGovernance/appConsent`
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsent(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceAppConsent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1071,6 +1134,7 @@ impl IdentityGovernanceAppConsent {
         &self.0
     }
     /// `/identityGovernance/appConsent/appConsentRequests`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn app_consent_requests(
         &self,
     ) -> IdentityGovernanceAppConsentAppConsentRequests {
@@ -1082,8 +1146,10 @@ impl IdentityGovernanceAppConsent {
 /// `/identityGovernance/appConsent/appConsentRequests`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests`: List appConsentRequests
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequests(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceAppConsentAppConsentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1181,6 +1247,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
             )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn item(
         &self,
         appconsentrequest_id: &str,
@@ -1193,10 +1260,12 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
 /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests/{id}`: Get appConsentRequest
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1247,6 +1316,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
             )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests`
+    #[cfg(feature = "users")]
     pub fn user_consent_requests(
         &self,
     ) -> IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
@@ -1258,10 +1328,12 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
 /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests`: List userConsentRequests
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1359,6 +1431,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
             )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         userconsentrequest_id: &str,
@@ -1371,10 +1444,12 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
 /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`: Get userConsentRequest
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1426,8 +1501,24 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     }
 }
 /// `/identityGovernance/entitlementManagement`
+#[cfg(
+    any(
+        feature = "core",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagement(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "core",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "users"
+    )
+)]
 impl IdentityGovernanceEntitlementManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1435,6 +1526,7 @@ impl IdentityGovernanceEntitlementManagement {
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackage`
+    #[cfg(any(feature = "groups", feature = "identity_governance"))]
     pub fn access_package(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackage {
@@ -1443,6 +1535,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_assignment_approvals(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovals {
@@ -1451,6 +1544,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_assignment_policies(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
@@ -1459,6 +1553,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_assignment_requests(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
@@ -1467,6 +1562,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_assignment_resource_roles(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles {
@@ -1475,6 +1571,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_assignments(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageAssignments {
@@ -1483,6 +1580,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageCatalogs`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_catalogs(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
@@ -1491,6 +1589,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageResourceEnvironments`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_resource_environments(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
@@ -1499,6 +1598,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageResourceRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_resource_requests(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
@@ -1507,6 +1607,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages`
+    #[cfg(any(feature = "groups", feature = "identity_governance"))]
     pub fn access_packages(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackages {
@@ -1515,6 +1616,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn connected_organizations(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizations {
@@ -1523,6 +1625,7 @@ impl IdentityGovernanceEntitlementManagement {
         )
     }
     /// `/identityGovernance/entitlementManagement/settings`
+    #[cfg(feature = "identity_governance")]
     pub fn settings(&self) -> IdentityGovernanceEntitlementManagementSettings {
         IdentityGovernanceEntitlementManagementSettings(
             self.0.clone().literal("settings"),
@@ -1530,10 +1633,12 @@ impl IdentityGovernanceEntitlementManagement {
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackage`
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackage(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 impl IdentityGovernanceEntitlementManagementAccessPackage {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1541,6 +1646,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackage {
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackage/{id}`
+    #[cfg(any(feature = "groups", feature = "identity_governance"))]
     pub fn item(
         &self,
         id: &str,
@@ -1549,10 +1655,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackage {
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackage/{id}`
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 impl IdentityGovernanceEntitlementManagementAccessPackageItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1560,6 +1668,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItem {
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackage/{id}/accessPackagesIncompatibleWith`
+    #[cfg(feature = "identity_governance")]
     pub fn access_packages_incompatible_with(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncompatibleWith {
@@ -1568,6 +1677,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItem {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleAccessPackages`
+    #[cfg(feature = "identity_governance")]
     pub fn incompatible_access_packages(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessPackages {
@@ -1576,6 +1686,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItem {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleGroups`
+    #[cfg(feature = "groups")]
     pub fn incompatible_groups(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups {
@@ -1587,10 +1698,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItem {
 /// `/identityGovernance/entitlementManagement/accessPackage/{id}/accessPackagesIncompatibleWith`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackage/{id}/accessPackagesIncompatibleWith`: List accessPackagesIncompatibleWith
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncompatibleWith(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncompatibleWith {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1644,10 +1757,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncom
 /// `/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleAccessPackages`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleAccessPackages`: List incompatibleAccessPackages
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessPackages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessPackages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1701,10 +1816,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessP
 /// `/identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleGroups`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackage/{id}/incompatibleGroups`: List incompatibleGroups
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "groups")]
 impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1756,10 +1873,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups 
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovals(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovals {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1767,6 +1886,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovals {
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -1779,10 +1899,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovals {
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}`: Get approval
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1825,6 +1947,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps`
+    #[cfg(feature = "identity_governance")]
     pub fn steps(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItemSteps {
@@ -1836,10 +1959,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps`: List approvalSteps
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItemSteps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItemSteps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1882,6 +2007,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -1895,10 +2021,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps/{id}`: Get approvalStep
 /// - `PATCH /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps/{id}`: Update approvalStep
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItemStepsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItemStepsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1948,6 +2076,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/approvalstep-update?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
         body: &super::super::UpdateApprovalStepBody,
@@ -1978,10 +2107,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`: List accessPackageAssignmentPolicies
 /// - `POST /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`: Create accessPackageAssignmentPolicy
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2071,6 +2202,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_package_assignment_policy_id: &str,
@@ -2085,10 +2217,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{id}`: Get accessPackageAssignmentPolicy
 /// - `PUT /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`: Update accessPackageAssignmentPolicy
 /// - `DELETE /identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{id}`: Delete accessPackageAssignmentPolicy
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2186,6 +2320,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2218,10 +2353,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentRequests`: List accessPackageAssignmentRequests
 /// - `POST /identityGovernance/entitlementManagement/accessPackageAssignmentRequests`: Create accessPackageAssignmentRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2346,6 +2483,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -2358,10 +2496,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{id}`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{id}`: Get accessPackageAssignmentRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2449,10 +2589,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`: List accessPackageAssignmentResourceRoles
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2503,6 +2645,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -2515,10 +2658,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
 /// `/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{id}`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{id}`: Get accessPackageAssignmentResourceRole
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRolesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRolesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2572,10 +2717,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
 /// `/identityGovernance/entitlementManagement/accessPackageAssignments`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageAssignments`: List accessPackageAssignments
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2665,10 +2812,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageCatalogs`: List accessPackageCatalogs
 /// - `POST /identityGovernance/entitlementManagement/accessPackageCatalogs`: Create accessPackageCatalog
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageCatalogs(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2758,6 +2907,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_package_catalog_id: &str,
@@ -2772,10 +2922,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
 /// - `GET /identityGovernance/entitlementManagement/accessPackageCatalogs/{id}`: Get accessPackageCatalog
 /// - `PATCH /identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`: Update accessPackageCatalog
 /// - `DELETE /identityGovernance/entitlementManagement/accessPackageCatalogs/{id}`: Delete accessPackageCatalog
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2873,6 +3025,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2901,6 +3054,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_resource_roles(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPackageResourceRoles {
@@ -2909,6 +3063,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_resources(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPackageResources {
@@ -2920,10 +3075,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
 /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageCatalogs/{catalogId}/accessPackageResourceRoles`: List accessPackageResourceRoles
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPackageResourceRoles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPackageResourceRoles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2977,10 +3134,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
 /// `/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageCatalogs/{id}/accessPackageResources`: List accessPackageResources
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPackageResources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPackageResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3034,10 +3193,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
 /// `/identityGovernance/entitlementManagement/accessPackageResourceEnvironments`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageResourceEnvironments`: List accessPackageResourceEnvironments
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3080,6 +3241,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_package_resource_environment_id: &str,
@@ -3092,10 +3254,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
 /// `/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`: Get accessPackageResourceEnvironment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3142,10 +3306,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsIte
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackageResourceRequests`: List accessPackageResourceRequests
 /// - `POST /identityGovernance/entitlementManagement/accessPackageResourceRequests`: Create accessPackageResourceRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackageResourceRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3234,10 +3400,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
 ///
 /// - `GET /identityGovernance/entitlementManagement/accessPackages`: List accessPackages
 /// - `POST /identityGovernance/entitlementManagement/accessPackages`: Create accessPackage
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 impl IdentityGovernanceEntitlementManagementAccessPackages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3362,6 +3530,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`
+    #[cfg(any(feature = "groups", feature = "identity_governance"))]
     pub fn item(
         &self,
         access_package_id: &str,
@@ -3376,10 +3545,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
 /// - `GET /identityGovernance/entitlementManagement/accessPackages/{id}`: Get accessPackage
 /// - `PATCH /identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`: Update accessPackage
 /// - `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}`: Delete accessPackage
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3477,6 +3648,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3505,6 +3677,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
             )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`
+    #[cfg(feature = "identity_governance")]
     pub fn access_package_resource_role_scopes(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResourceRoleScopes {
@@ -3513,6 +3686,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`
+    #[cfg(feature = "identity_governance")]
     pub fn incompatible_access_packages(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackages {
@@ -3521,6 +3695,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`
+    #[cfg(any(feature = "groups", feature = "identity_governance"))]
     pub fn incompatible_groups(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups {
@@ -3532,10 +3707,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`
 ///
 /// - `POST /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackageResourceRoleScopes`: Create accessPackageResourceRoleScope
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResourceRoleScopes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResourceRoleScopes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3583,10 +3760,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResou
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3594,6 +3773,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -3603,6 +3783,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`
+    #[cfg(feature = "identity_governance")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesRef {
@@ -3614,10 +3795,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`
 ///
 /// - `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`: Add accessPackage to incompatibleAccessPackages
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3665,10 +3848,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{id}`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3676,6 +3861,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{id}/$ref`
+    #[cfg(feature = "identity_governance")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesItemRef {
@@ -3687,10 +3873,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{id}/$ref`
 ///
 /// - `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref`: Remove accessPackage from incompatibleAccessPackages
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccessPackagesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3706,6 +3894,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete-incompatibleaccesspackage?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3735,10 +3924,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "groups", feature = "identity_governance"))]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3746,6 +3937,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -3755,6 +3947,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
         )
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsRef {
@@ -3766,10 +3959,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`
 ///
 /// - `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/$ref`: Add group to incompatibleGroups
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "groups")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3817,10 +4012,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     }
 }
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{id}`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3828,6 +4025,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{id}/$ref`
+    #[cfg(feature = "identity_governance")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsItemRef {
@@ -3839,10 +4037,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
 /// `/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{id}/$ref`
 ///
 /// - `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/{id}/$ref`: Remove group from incompatibleGroups
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3858,6 +4058,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete-incompatiblegroup?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3890,10 +4091,12 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
 ///
 /// - `GET /identityGovernance/entitlementManagement/connectedOrganizations`: List connectedOrganizations
 /// - `POST /identityGovernance/entitlementManagement/connectedOrganizations`: Create connectedOrganization
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3983,6 +4186,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
             )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn item(
         &self,
         connected_organization_id: &str,
@@ -3997,10 +4201,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
 /// - `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}`: Get connectedOrganization
 /// - `PATCH /identityGovernance/entitlementManagement/connectedOrganizations/{id}`: Update connectedOrganization
 /// - `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}`: Delete connectedOrganization
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4098,6 +4304,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4126,6 +4333,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
             )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn external_sponsors(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsors {
@@ -4134,6 +4342,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
         )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn internal_sponsors(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsors {
@@ -4145,10 +4354,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`
 ///
 /// - `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors`: List externalSponsors
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsors(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4199,6 +4410,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
             )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -4208,6 +4420,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
         )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`
+    #[cfg(feature = "users")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsRef {
@@ -4217,10 +4430,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     }
 }
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4228,6 +4443,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsItemRef {
@@ -4239,10 +4455,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}/$ref`
 ///
 /// - `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{id}/$ref`: Remove connected organization external sponsor
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4258,6 +4476,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete-externalsponsors?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4289,10 +4508,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`
 ///
 /// - `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors`: List internalSponsors
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsors(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4343,6 +4564,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
             )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -4352,6 +4574,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
         )
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`
+    #[cfg(feature = "users")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsRef {
@@ -4361,10 +4584,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     }
 }
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4372,6 +4597,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
         &self.0
     }
     /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(
         &self,
     ) -> IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsItemRef {
@@ -4383,10 +4609,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}/$ref`
 ///
 /// - `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}/$ref`: Remove connected organization internal sponsor
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4402,6 +4630,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     /// - Application: `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete-internalsponsors?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4433,10 +4662,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`
 ///
 /// - `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref`: Add connected organization external sponsor
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSponsorsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4486,10 +4717,12 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
 /// `/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`
 ///
 /// - `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref`: Add connected organization internal sponsor
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSponsorsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4540,8 +4773,10 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
 ///
 /// - `GET /identityGovernance/entitlementManagement/settings`: Get entitlementManagementSettings
 /// - `PATCH /identityGovernance/entitlementManagement/settings`: Update entitlementManagementSettings
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceEntitlementManagementSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceEntitlementManagementSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4632,8 +4867,10 @@ impl IdentityGovernanceEntitlementManagementSettings {
     }
 }
 /// `/identityGovernance/termsOfUse`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceTermsOfUse(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceTermsOfUse {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4641,6 +4878,7 @@ impl IdentityGovernanceTermsOfUse {
         &self.0
     }
     /// `/identityGovernance/termsOfUse/agreements`
+    #[cfg(feature = "identity_governance")]
     pub fn agreements(&self) -> IdentityGovernanceTermsOfUseAgreements {
         IdentityGovernanceTermsOfUseAgreements(self.0.clone().literal("agreements"))
     }
@@ -4649,8 +4887,10 @@ impl IdentityGovernanceTermsOfUse {
 ///
 /// - `GET /identityGovernance/termsOfUse/agreements`: List agreements
 /// - `POST /identityGovernance/termsOfUse/agreements`: Create agreement
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceTermsOfUseAgreements(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceTermsOfUseAgreements {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4724,6 +4964,7 @@ impl IdentityGovernanceTermsOfUseAgreements {
             )
     }
     /// `/identityGovernance/termsOfUse/agreements/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> IdentityGovernanceTermsOfUseAgreementsItem {
         IdentityGovernanceTermsOfUseAgreementsItem(self.0.clone().key(id))
     }
@@ -4733,8 +4974,10 @@ impl IdentityGovernanceTermsOfUseAgreements {
 /// - `GET /identityGovernance/termsOfUse/agreements/{id}`: Get agreement
 /// - `PATCH /identityGovernance/termsOfUse/agreements/{id}`: Update agreement
 /// - `DELETE /identityGovernance/termsOfUse/agreements/{id}`: Delete agreement
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceTermsOfUseAgreementsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceTermsOfUseAgreementsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4815,6 +5058,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/identityProtection`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtection(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +15,12 @@ impl IdentityProtection {
         &self.0
     }
     /// `/identityProtection/riskDetections`
+    #[cfg(feature = "identity")]
     pub fn risk_detections(&self) -> IdentityProtectionRiskDetections {
         IdentityProtectionRiskDetections(self.0.clone().literal("riskDetections"))
     }
     /// `/identityProtection/riskyUsers`
+    #[cfg(feature = "identity")]
     pub fn risky_users(&self) -> IdentityProtectionRiskyUsers {
         IdentityProtectionRiskyUsers(self.0.clone().literal("riskyUsers"))
     }
@@ -24,8 +28,10 @@ impl IdentityProtection {
 /// `/identityProtection/riskDetections`
 ///
 /// - `GET /identityProtection/riskDetections`: List riskDetection
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskDetections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskDetections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -70,6 +76,7 @@ impl IdentityProtectionRiskDetections {
             )
     }
     /// `/identityProtection/riskDetections/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityProtectionRiskDetectionsItem {
         IdentityProtectionRiskDetectionsItem(self.0.clone().key(id))
     }
@@ -77,8 +84,10 @@ impl IdentityProtectionRiskDetections {
 /// `/identityProtection/riskDetections/{id}`
 ///
 /// - `GET /identityProtection/riskDetections/{id}`: Get riskDetection
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskDetectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskDetectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -126,8 +135,10 @@ impl IdentityProtectionRiskDetectionsItem {
 /// `/identityProtection/riskyUsers`
 ///
 /// - `GET /identityProtection/riskyUsers`: List riskyUsers
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -180,6 +191,7 @@ impl IdentityProtectionRiskyUsers {
     /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-confirmcompromised?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn confirm_compromised(
         &self,
         body: &graph_rt::Value,
@@ -218,6 +230,7 @@ impl IdentityProtectionRiskyUsers {
     /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-dismiss?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn dismiss(
         &self,
     ) -> graph_rt::Request<
@@ -246,6 +259,7 @@ impl IdentityProtectionRiskyUsers {
             )
     }
     /// `/identityProtection/riskyUsers/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityProtectionRiskyUsersItem {
         IdentityProtectionRiskyUsersItem(self.0.clone().key(id))
     }
@@ -253,8 +267,10 @@ impl IdentityProtectionRiskyUsers {
 /// `/identityProtection/riskyUsers/{id}`
 ///
 /// - `GET /identityProtection/riskyUsers/{id}`: Get riskyUser
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -299,6 +315,7 @@ impl IdentityProtectionRiskyUsersItem {
             )
     }
     /// `/identityProtection/riskyUsers/{id}/history`
+    #[cfg(feature = "identity")]
     pub fn history(&self) -> IdentityProtectionRiskyUsersItemHistory {
         IdentityProtectionRiskyUsersItemHistory(self.0.clone().literal("history"))
     }
@@ -306,8 +323,10 @@ impl IdentityProtectionRiskyUsersItem {
 /// `/identityProtection/riskyUsers/{id}/history`
 ///
 /// - `GET /identityProtection/riskyUsers/{id}/history`: List history of riskyUser
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItemHistory(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItemHistory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -358,6 +377,7 @@ impl IdentityProtectionRiskyUsersItemHistory {
             )
     }
     /// `/identityProtection/riskyUsers/{id}/history/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityProtectionRiskyUsersItemHistoryItem {
         IdentityProtectionRiskyUsersItemHistoryItem(self.0.clone().key(id))
     }
@@ -365,8 +385,10 @@ impl IdentityProtectionRiskyUsersItemHistory {
 /// `/identityProtection/riskyUsers/{id}/history/{id}`
 ///
 /// - `GET /identityProtection/riskyUsers/{userid}/history/{id}`: Get riskyUserHistoryItem
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItemHistoryItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItemHistoryItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /identityProviders`: List identityProviders (deprecated)
 /// - `POST /identityProviders`: Create identityProvider (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProviders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24,7 +26,7 @@ impl IdentityProviders {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -67,7 +69,7 @@ impl IdentityProviders {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-post-identityproviders?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -98,12 +100,14 @@ impl IdentityProviders {
             )
     }
     /// `/identityProviders/availableProviderTypes`
+    #[cfg(feature = "identity")]
     pub fn available_provider_types(&self) -> IdentityProvidersAvailableProviderTypes {
         IdentityProvidersAvailableProviderTypes(
             self.0.clone().literal("availableProviderTypes"),
         )
     }
     /// `/identityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityProvidersItem {
         IdentityProvidersItem(self.0.clone().key(id))
     }
@@ -111,8 +115,10 @@ impl IdentityProviders {
 /// `/identityProviders/availableProviderTypes`
 ///
 /// - `GET /identityProviders/availableProviderTypes`: List availableProviderTypes (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProvidersAvailableProviderTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProvidersAvailableProviderTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -128,6 +134,7 @@ impl IdentityProvidersAvailableProviderTypes {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-list-availableprovidertypes?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -167,8 +174,10 @@ impl IdentityProvidersAvailableProviderTypes {
 /// - `GET /identityProviders/{id}`: Get identityProvider (deprecated)
 /// - `PATCH /identityProviders/{id}`: Update identityProvider (deprecated)
 /// - `DELETE /identityProviders/{id}`: Delete identityProvider (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProvidersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -184,7 +193,7 @@ impl IdentityProvidersItem {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -227,7 +236,7 @@ impl IdentityProvidersItem {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProvider,
@@ -266,6 +275,7 @@ impl IdentityProvidersItem {
     /// - Application: `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/identityRiskEvents`
 ///
 /// - `GET /identityRiskEvents`: List identityRiskEvents (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23,7 +25,7 @@ impl IdentityRiskEvents {
     /// - Application: `IdentityRiskEvent.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityriskevent-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -52,6 +54,7 @@ impl IdentityRiskEvents {
             )
     }
     /// `/identityRiskEvents/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityRiskEventsItem {
         IdentityRiskEventsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl IdentityRiskEvents {
 /// `/identityRiskEvents/{id}`
 ///
 /// - `GET /identityRiskEvents/{id}`: Get identityRiskEvent (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -76,7 +81,7 @@ impl IdentityRiskEventsItem {
     /// - Application: `IdentityRiskEvent.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityriskevent-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

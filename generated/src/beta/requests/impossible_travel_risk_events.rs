@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/impossibleTravelRiskEvents`
 ///
 /// - `GET /impossibleTravelRiskEvents`: List impossibleTravelRiskEvents (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ImpossibleTravelRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ImpossibleTravelRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl ImpossibleTravelRiskEvents {
             )
     }
     /// `/impossibleTravelRiskEvents/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> ImpossibleTravelRiskEventsItem {
         ImpossibleTravelRiskEventsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl ImpossibleTravelRiskEvents {
 /// `/impossibleTravelRiskEvents/{id}`
 ///
 /// - `GET /impossibleTravelRiskEvents/{id}`: Get impossibleTravelRiskEvent (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ImpossibleTravelRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ImpossibleTravelRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

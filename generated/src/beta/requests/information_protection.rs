@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/informationProtection`
+#[cfg(any(feature = "core", feature = "security"))]
 #[derive(Debug, Clone)]
 pub struct InformationProtection(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "security"))]
 impl InformationProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,14 +15,17 @@ impl InformationProtection {
         &self.0
     }
     /// `/informationProtection/bitlocker`
+    #[cfg(feature = "core")]
     pub fn bitlocker(&self) -> InformationProtectionBitlocker {
         InformationProtectionBitlocker(self.0.clone().literal("bitlocker"))
     }
     /// `/informationProtection/policy`
+    #[cfg(feature = "security")]
     pub fn policy(&self) -> InformationProtectionPolicy {
         InformationProtectionPolicy(self.0.clone().literal("policy"))
     }
     /// `/informationProtection/threatAssessmentRequests`
+    #[cfg(feature = "security")]
     pub fn threat_assessment_requests(
         &self,
     ) -> InformationProtectionThreatAssessmentRequests {
@@ -30,8 +35,10 @@ impl InformationProtection {
     }
 }
 /// `/informationProtection/bitlocker`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionBitlocker(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl InformationProtectionBitlocker {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39,6 +46,7 @@ impl InformationProtectionBitlocker {
         &self.0
     }
     /// `/informationProtection/bitlocker/recoveryKeys`
+    #[cfg(feature = "core")]
     pub fn recovery_keys(&self) -> InformationProtectionBitlockerRecoveryKeys {
         InformationProtectionBitlockerRecoveryKeys(
             self.0.clone().literal("recoveryKeys"),
@@ -48,8 +56,10 @@ impl InformationProtectionBitlocker {
 /// `/informationProtection/bitlocker/recoveryKeys`
 ///
 /// - `GET /informationProtection/bitlocker/recoveryKeys`: List recoveryKeys
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionBitlockerRecoveryKeys(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl InformationProtectionBitlockerRecoveryKeys {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -89,6 +99,7 @@ impl InformationProtectionBitlockerRecoveryKeys {
             )
     }
     /// `/informationProtection/bitlocker/recoveryKeys/{bitlockeryRecoveryKeyId}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         bitlockery_recovery_key_id: &str,
@@ -101,8 +112,10 @@ impl InformationProtectionBitlockerRecoveryKeys {
 /// `/informationProtection/bitlocker/recoveryKeys/{bitlockeryRecoveryKeyId}`
 ///
 /// - `GET /informationProtection/bitlocker/recoveryKeys/'{bitlockeryRecoveryKeyId}'`: Get bitlockerRecoveryKey
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionBitlockerRecoveryKeysItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl InformationProtectionBitlockerRecoveryKeysItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -143,8 +156,10 @@ impl InformationProtectionBitlockerRecoveryKeysItem {
     }
 }
 /// `/informationProtection/policy`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl InformationProtectionPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -152,6 +167,7 @@ impl InformationProtectionPolicy {
         &self.0
     }
     /// `/informationProtection/policy/labels`
+    #[cfg(feature = "security")]
     pub fn labels(&self) -> InformationProtectionPolicyLabels {
         InformationProtectionPolicyLabels(self.0.clone().literal("labels"))
     }
@@ -159,8 +175,10 @@ impl InformationProtectionPolicy {
 /// `/informationProtection/policy/labels`
 ///
 /// - `GET /informationProtection/policy/labels`: informationProtectionLabel: listLabels
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionPolicyLabels(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl InformationProtectionPolicyLabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -213,7 +231,7 @@ impl InformationProtectionPolicyLabels {
     /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateremoval?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn evaluate_removal(
         &self,
         body: &super::super::EvaluateRemovalBody,
@@ -283,6 +301,7 @@ impl InformationProtectionPolicyLabels {
             )
     }
     /// `/informationProtection/policy/labels/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> InformationProtectionPolicyLabelsItem {
         InformationProtectionPolicyLabelsItem(self.0.clone().key(id))
     }
@@ -290,8 +309,10 @@ impl InformationProtectionPolicyLabels {
 /// `/informationProtection/policy/labels/{id}`
 ///
 /// - `GET /informationProtection/policy/labels/{id}`: Get informationProtectionLabel
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionPolicyLabelsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl InformationProtectionPolicyLabelsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -344,7 +365,7 @@ impl InformationProtectionPolicyLabelsItem {
     /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateclassificationresults?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn evaluate_classification_results(
         &self,
         body: &super::super::EvaluateClassificationResultsBody,
@@ -379,8 +400,10 @@ impl InformationProtectionPolicyLabelsItem {
 ///
 /// - `GET /informationProtection/threatAssessmentRequests`: List threatAssessmentRequests
 /// - `POST /informationProtection/threatAssessmentRequests`: Create threatAssessmentRequest
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionThreatAssessmentRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl InformationProtectionThreatAssessmentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -396,7 +419,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// - Application: `ThreatAssessment.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-list-threatassessmentrequests?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -432,7 +455,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-post-threatassessmentrequests?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn create(
         &self,
         body: &super::super::AnyThreatAssessmentRequest,
@@ -459,6 +482,7 @@ impl InformationProtectionThreatAssessmentRequests {
             )
     }
     /// `/informationProtection/threatAssessmentRequests/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> InformationProtectionThreatAssessmentRequestsItem {
         InformationProtectionThreatAssessmentRequestsItem(self.0.clone().key(id))
     }
@@ -466,10 +490,12 @@ impl InformationProtectionThreatAssessmentRequests {
 /// `/informationProtection/threatAssessmentRequests/{id}`
 ///
 /// - `GET /informationProtection/threatAssessmentRequests/{id}`: Get threatAssessmentRequest
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionThreatAssessmentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl InformationProtectionThreatAssessmentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -485,7 +511,7 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     /// - Application: `ThreatAssessment.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/threatassessmentrequest-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

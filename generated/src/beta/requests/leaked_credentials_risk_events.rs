@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/leakedCredentialsRiskEvents`
 ///
 /// - `GET /leakedCredentialsRiskEvents`: List leakedCredentialsRiskEvents (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct LeakedCredentialsRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl LeakedCredentialsRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl LeakedCredentialsRiskEvents {
             )
     }
     /// `/leakedCredentialsRiskEvents/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> LeakedCredentialsRiskEventsItem {
         LeakedCredentialsRiskEventsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl LeakedCredentialsRiskEvents {
 /// `/leakedCredentialsRiskEvents/{id}`
 ///
 /// - `GET /leakedCredentialsRiskEvents/{id}`: Get leakedCredentialsRiskEvent (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct LeakedCredentialsRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl LeakedCredentialsRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

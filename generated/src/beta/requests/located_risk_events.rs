@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/locatedRiskEvents`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct LocatedRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl LocatedRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl LocatedRiskEvents {
         &self.0
     }
     /// `/locatedRiskEvents/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> LocatedRiskEventsItem {
         LocatedRiskEventsItem(self.0.clone().key(id))
     }
@@ -20,8 +23,10 @@ impl LocatedRiskEvents {
 /// `/locatedRiskEvents/{id}`
 ///
 /// - `GET /locatedRiskEvents/{id}`: Get locatedRiskEvent
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct LocatedRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl LocatedRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

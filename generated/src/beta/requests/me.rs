@@ -6,8 +6,42 @@ use super::VERSION;
 /// `/me`
 ///
 /// - `GET /me`: Get a user
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "education",
+        feature = "files",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "security",
+        feature = "teams",
+        feature = "users",
+        feature = "workbook"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Me(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "education",
+        feature = "files",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "security",
+        feature = "teams",
+        feature = "users",
+        feature = "workbook"
+    )
+)]
 impl Me {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -71,30 +105,37 @@ impl Me {
             )
     }
     /// `/me/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> MeActivities {
         MeActivities(self.0.clone().literal("activities"))
     }
     /// `/me/analytics`
+    #[cfg(feature = "users")]
     pub fn analytics(&self) -> MeAnalytics {
         MeAnalytics(self.0.clone().literal("analytics"))
     }
     /// `/me/authentication`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn authentication(&self) -> MeAuthentication {
         MeAuthentication(self.0.clone().literal("authentication"))
     }
     /// `/me/calendar`
+    #[cfg(any(feature = "mail", feature = "teams"))]
     pub fn calendar(&self) -> MeCalendar {
         MeCalendar(self.0.clone().literal("calendar"))
     }
     /// `/me/calendarGroups`
+    #[cfg(feature = "mail")]
     pub fn calendar_groups(&self) -> MeCalendarGroups {
         MeCalendarGroups(self.0.clone().literal("calendarGroups"))
     }
     /// `/me/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> MeCalendars {
         MeCalendars(self.0.clone().literal("calendars"))
     }
     /// `/me/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarView {
         MeCalendarView(self.0.clone().literal("calendarView"))
     }
@@ -106,6 +147,7 @@ impl Me {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-changepassword?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn change_password(
         &self,
         body: &super::super::ChangePasswordBody,
@@ -132,6 +174,7 @@ impl Me {
             )
     }
     /// `/me/chats`
+    #[cfg(feature = "teams")]
     pub fn chats(&self) -> MeChats {
         MeChats(self.0.clone().literal("chats"))
     }
@@ -144,6 +187,7 @@ impl Me {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -186,6 +230,7 @@ impl Me {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -229,30 +274,37 @@ impl Me {
             )
     }
     /// `/me/contactFolders`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contact_folders(&self) -> MeContactFolders {
         MeContactFolders(self.0.clone().literal("contactFolders"))
     }
     /// `/me/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> MeContacts {
         MeContacts(self.0.clone().literal("contacts"))
     }
     /// `/me/createdObjects`
+    #[cfg(feature = "users")]
     pub fn created_objects(&self) -> MeCreatedObjects {
         MeCreatedObjects(self.0.clone().literal("createdObjects"))
     }
     /// `/me/devices`
+    #[cfg(feature = "users")]
     pub fn devices(&self) -> MeDevices {
         MeDevices(self.0.clone().literal("devices"))
     }
     /// `/me/directReports`
+    #[cfg(feature = "users")]
     pub fn direct_reports(&self) -> MeDirectReports {
         MeDirectReports(self.0.clone().literal("directReports"))
     }
     /// `/me/drive`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn drive(&self) -> MeDrive {
         MeDrive(self.0.clone().literal("drive"))
     }
     /// `/me/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeEvents {
         MeEvents(self.0.clone().literal("events"))
     }
@@ -264,7 +316,7 @@ impl Me {
     /// - Delegated (work or school account): `Calendars.Read.Shared`, `Calendars.ReadWrite.Shared`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findmeetingtimes?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_meeting_times(
         &self,
         body: &super::super::FindMeetingTimesBody,
@@ -299,7 +351,7 @@ impl Me {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findroomlists?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_room_lists(
         &self,
     ) -> graph_rt::Request<
@@ -336,7 +388,7 @@ impl Me {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findrooms?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_rooms(
         &self,
     ) -> graph_rt::Request<
@@ -365,6 +417,7 @@ impl Me {
             )
     }
     /// `/me/followedSites`
+    #[cfg(feature = "files")]
     pub fn followed_sites(&self) -> MeFollowedSites {
         MeFollowedSites(self.0.clone().literal("followedSites"))
     }
@@ -421,6 +474,7 @@ impl Me {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -475,6 +529,7 @@ impl Me {
     /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -505,14 +560,17 @@ impl Me {
             )
     }
     /// `/me/inferenceClassification`
+    #[cfg(feature = "mail")]
     pub fn inference_classification(&self) -> MeInferenceClassification {
         MeInferenceClassification(self.0.clone().literal("inferenceClassification"))
     }
     /// `/me/informationProtection`
+    #[cfg(feature = "security")]
     pub fn information_protection(&self) -> MeInformationProtection {
         MeInformationProtection(self.0.clone().literal("informationProtection"))
     }
     /// `/me/insights`
+    #[cfg(feature = "users")]
     pub fn insights(&self) -> MeInsights {
         MeInsights(self.0.clone().literal("insights"))
     }
@@ -521,6 +579,7 @@ impl Me {
     /// `POST /me/invalidateAllRefreshTokens` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-invalidateallrefreshtokens?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn invalidate_all_refresh_tokens(
         &self,
     ) -> graph_rt::Request<
@@ -537,84 +596,104 @@ impl Me {
             .documented_status(204u16)
     }
     /// `/me/joinedTeams`
+    #[cfg(feature = "teams")]
     pub fn joined_teams(&self) -> MeJoinedTeams {
         MeJoinedTeams(self.0.clone().literal("joinedTeams"))
     }
     /// `/me/licenseDetails`
+    #[cfg(feature = "users")]
     pub fn license_details(&self) -> MeLicenseDetails {
         MeLicenseDetails(self.0.clone().literal("licenseDetails"))
     }
     /// `/me/mailboxSettings`
+    #[cfg(feature = "users")]
     pub fn mailbox_settings(&self) -> MeMailboxSettings {
         MeMailboxSettings(self.0.clone().literal("mailboxSettings"))
     }
     /// `/me/mailFolders`
+    #[cfg(feature = "mail")]
     pub fn mail_folders(&self) -> MeMailFolders {
         MeMailFolders(self.0.clone().literal("mailFolders"))
     }
     /// `/me/manager`
+    #[cfg(feature = "users")]
     pub fn manager(&self) -> MeManager {
         MeManager(self.0.clone().literal("manager"))
     }
     /// `/me/memberOf`
+    #[cfg(feature = "users")]
     pub fn member_of(&self) -> MeMemberOf {
         MeMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/me/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> MeMessages {
         MeMessages(self.0.clone().literal("messages"))
     }
     /// `/me/notifications`
+    #[cfg(feature = "users")]
     pub fn notifications(&self) -> MeNotifications {
         MeNotifications(self.0.clone().literal("notifications"))
     }
     /// `/me/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(&self) -> MeOauth2PermissionGrants {
         MeOauth2PermissionGrants(self.0.clone().literal("oauth2PermissionGrants"))
     }
     /// `/me/onenote`
+    #[cfg(any(feature = "onenote", feature = "users"))]
     pub fn onenote(&self) -> MeOnenote {
         MeOnenote(self.0.clone().literal("onenote"))
     }
     /// `/me/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> MeOnlineMeetings {
         MeOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
     /// `/me/outlook`
+    #[cfg(feature = "mail")]
     pub fn outlook(&self) -> MeOutlook {
         MeOutlook(self.0.clone().literal("outlook"))
     }
     /// `/me/pendingAccessReviewInstances`
+    #[cfg(feature = "identity_governance")]
     pub fn pending_access_review_instances(&self) -> MePendingAccessReviewInstances {
         MePendingAccessReviewInstances(
             self.0.clone().literal("pendingAccessReviewInstances"),
         )
     }
     /// `/me/people`
+    #[cfg(feature = "users")]
     pub fn people(&self) -> MePeople {
         MePeople(self.0.clone().literal("people"))
     }
     /// `/me/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> MePhoto {
         MePhoto(self.0.clone().literal("photo"))
     }
     /// `/me/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> MePhotos {
         MePhotos(self.0.clone().literal("photos"))
     }
     /// `/me/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> MePlanner {
         MePlanner(self.0.clone().literal("planner"))
     }
     /// `/me/presence`
+    #[cfg(feature = "communications")]
     pub fn presence(&self) -> MePresence {
         MePresence(self.0.clone().literal("presence"))
     }
     /// `/me/profile`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn profile(&self) -> MeProfile {
         MeProfile(self.0.clone().literal("profile"))
     }
     /// `/me/responsibilities`
+    #[cfg(feature = "users")]
     pub fn responsibilities(&self) -> MeResponsibilities {
         MeResponsibilities(self.0.clone().literal("responsibilities"))
     }
@@ -627,6 +706,7 @@ impl Me {
     /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-revokesigninsessions?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
     ) -> graph_rt::Request<
@@ -659,6 +739,7 @@ impl Me {
             )
     }
     /// `/me/scopedRoleMemberOf`
+    #[cfg(feature = "users")]
     pub fn scoped_role_member_of(&self) -> MeScopedRoleMemberOf {
         MeScopedRoleMemberOf(self.0.clone().literal("scopedRoleMemberOf"))
     }
@@ -672,6 +753,7 @@ impl Me {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
@@ -706,10 +788,12 @@ impl Me {
             )
     }
     /// `/me/settings`
+    #[cfg(feature = "users")]
     pub fn settings(&self) -> MeSettings {
         MeSettings(self.0.clone().literal("settings"))
     }
     /// `/me/todo`
+    #[cfg(feature = "mail")]
     pub fn todo(&self) -> MeTodo {
         MeTodo(self.0.clone().literal("todo"))
     }
@@ -723,7 +807,7 @@ impl Me {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn translate_exchange_ids(
         &self,
         body: &super::super::TranslateExchangeIdsBody,
@@ -765,6 +849,7 @@ impl Me {
             )
     }
     /// `/me/trendingAround`
+    #[cfg(feature = "users")]
     pub fn trending_around(&self) -> MeTrendingAround {
         MeTrendingAround(self.0.clone().literal("trendingAround"))
     }
@@ -777,7 +862,7 @@ impl Me {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findrooms?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_rooms_2(
         &self,
         room_list: &str,
@@ -813,8 +898,10 @@ impl Me {
 /// `/me/activities`
 ///
 /// - `GET /me/activities`: Get user activities
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -830,6 +917,7 @@ impl MeActivities {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-get-activities?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -858,10 +946,12 @@ impl MeActivities {
             )
     }
     /// `/me/activities/recent`
+    #[cfg(feature = "users")]
     pub fn recent(&self) -> MeActivitiesRecent {
         MeActivitiesRecent(self.0.clone().literal("recent"))
     }
     /// `/me/activities/{appActivityId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, app_activity_id: &str) -> MeActivitiesItem {
         MeActivitiesItem(self.0.clone().key(app_activity_id))
     }
@@ -869,8 +959,10 @@ impl MeActivities {
 /// `/me/activities/recent`
 ///
 /// - `GET /me/activities/recent`: Get recent user activities
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesRecent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesRecent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -886,6 +978,7 @@ impl MeActivitiesRecent {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-get-recent-activities?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -918,8 +1011,10 @@ impl MeActivitiesRecent {
 ///
 /// - `PUT /me/activities/{appActivityId}`: Create or replace an activity
 /// - `DELETE /me/activities/{id}`: Delete an activity
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -935,7 +1030,7 @@ impl MeActivitiesItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-put-activity?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::Activity,
@@ -974,6 +1069,7 @@ impl MeActivitiesItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-activity?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1002,13 +1098,16 @@ impl MeActivitiesItem {
             )
     }
     /// `/me/activities/{appActivityId}/historyItems`
+    #[cfg(feature = "users")]
     pub fn history_items(&self) -> MeActivitiesItemHistoryItems {
         MeActivitiesItemHistoryItems(self.0.clone().literal("historyItems"))
     }
 }
 /// `/me/activities/{appActivityId}/historyItems`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesItemHistoryItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesItemHistoryItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1016,6 +1115,7 @@ impl MeActivitiesItemHistoryItems {
         &self.0
     }
     /// `/me/activities/{appActivityId}/historyItems/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeActivitiesItemHistoryItemsItem {
         MeActivitiesItemHistoryItemsItem(self.0.clone().key(id))
     }
@@ -1024,8 +1124,10 @@ impl MeActivitiesItemHistoryItems {
 ///
 /// - `PUT /me/activities/{id}/historyItems/{id}`: Create or replace a historyItem
 /// - `DELETE /me/activities/{id}/historyItems/{id}`: Delete a historyItem
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesItemHistoryItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesItemHistoryItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1041,7 +1143,7 @@ impl MeActivitiesItemHistoryItemsItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-put-historyitem?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::HistoryItem,
@@ -1080,6 +1182,7 @@ impl MeActivitiesItemHistoryItemsItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-historyitem?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1109,8 +1212,10 @@ impl MeActivitiesItemHistoryItemsItem {
     }
 }
 /// `/me/analytics`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1118,10 +1223,12 @@ impl MeAnalytics {
         &self.0
     }
     /// `/me/analytics/activitystatistics`
+    #[cfg(feature = "users")]
     pub fn activitystatistics(&self) -> MeAnalyticsActivitystatistics {
         MeAnalyticsActivitystatistics(self.0.clone().literal("activitystatistics"))
     }
     /// `/me/analytics/settings`
+    #[cfg(feature = "users")]
     pub fn settings(&self) -> MeAnalyticsSettings {
         MeAnalyticsSettings(self.0.clone().literal("settings"))
     }
@@ -1129,8 +1236,10 @@ impl MeAnalytics {
 /// `/me/analytics/activitystatistics`
 ///
 /// - `GET /me/analytics/activitystatistics`: List activityStatistics
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAnalyticsActivitystatistics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAnalyticsActivitystatistics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1145,7 +1254,7 @@ impl MeAnalyticsActivitystatistics {
     /// - Delegated (work or school account): `Analytics.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitystatistics-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1173,8 +1282,10 @@ impl MeAnalyticsActivitystatistics {
 /// `/me/analytics/settings`
 ///
 /// - `GET /me/analytics/settings`: Get settings for user analytics
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAnalyticsSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAnalyticsSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1189,7 +1300,7 @@ impl MeAnalyticsSettings {
     /// - Delegated (work or school account): `User.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useranalytics-get-settings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1215,8 +1326,10 @@ impl MeAnalyticsSettings {
     }
 }
 /// `/me/authentication`
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeAuthentication(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl MeAuthentication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1224,18 +1337,22 @@ impl MeAuthentication {
         &self.0
     }
     /// `/me/authentication/emailMethods`
+    #[cfg(feature = "users")]
     pub fn email_methods(&self) -> MeAuthenticationEmailMethods {
         MeAuthenticationEmailMethods(self.0.clone().literal("emailMethods"))
     }
     /// `/me/authentication/fido2Methods`
+    #[cfg(feature = "users")]
     pub fn fido2_methods(&self) -> MeAuthenticationFido2Methods {
         MeAuthenticationFido2Methods(self.0.clone().literal("fido2Methods"))
     }
     /// `/me/authentication/methods`
+    #[cfg(feature = "identity")]
     pub fn methods(&self) -> MeAuthenticationMethods {
         MeAuthenticationMethods(self.0.clone().literal("methods"))
     }
     /// `/me/authentication/microsoftAuthenticatorMethods`
+    #[cfg(feature = "users")]
     pub fn microsoft_authenticator_methods(
         &self,
     ) -> MeAuthenticationMicrosoftAuthenticatorMethods {
@@ -1244,6 +1361,7 @@ impl MeAuthentication {
         )
     }
     /// `/me/authentication/passwordlessMicrosoftAuthenticatorMethods`
+    #[cfg(feature = "users")]
     pub fn passwordless_microsoft_authenticator_methods(
         &self,
     ) -> MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
@@ -1252,14 +1370,17 @@ impl MeAuthentication {
         )
     }
     /// `/me/authentication/passwordMethods`
+    #[cfg(feature = "identity")]
     pub fn password_methods(&self) -> MeAuthenticationPasswordMethods {
         MeAuthenticationPasswordMethods(self.0.clone().literal("passwordMethods"))
     }
     /// `/me/authentication/phoneMethods`
+    #[cfg(feature = "identity")]
     pub fn phone_methods(&self) -> MeAuthenticationPhoneMethods {
         MeAuthenticationPhoneMethods(self.0.clone().literal("phoneMethods"))
     }
     /// `/me/authentication/temporaryAccessPassMethods`
+    #[cfg(feature = "users")]
     pub fn temporary_access_pass_methods(
         &self,
     ) -> MeAuthenticationTemporaryAccessPassMethods {
@@ -1268,6 +1389,7 @@ impl MeAuthentication {
         )
     }
     /// `/me/authentication/windowsHelloForBusinessMethods`
+    #[cfg(feature = "users")]
     pub fn windows_hello_for_business_methods(
         &self,
     ) -> MeAuthenticationWindowsHelloForBusinessMethods {
@@ -1279,8 +1401,10 @@ impl MeAuthentication {
 /// `/me/authentication/emailMethods`
 ///
 /// - `GET /me/authentication/emailMethods`: List emailAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationEmailMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationEmailMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1296,7 +1420,7 @@ impl MeAuthenticationEmailMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1328,6 +1452,7 @@ impl MeAuthenticationEmailMethods {
             )
     }
     /// `/me/authentication/emailMethods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeAuthenticationEmailMethodsItem {
         MeAuthenticationEmailMethodsItem(self.0.clone().key(id))
     }
@@ -1335,8 +1460,10 @@ impl MeAuthenticationEmailMethods {
 /// `/me/authentication/emailMethods/{id}`
 ///
 /// - `GET /me/authentication/emailMethods/{id}`: Get emailAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationEmailMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationEmailMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1352,7 +1479,7 @@ impl MeAuthenticationEmailMethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1387,8 +1514,10 @@ impl MeAuthenticationEmailMethodsItem {
 /// `/me/authentication/fido2Methods`
 ///
 /// - `GET /me/authentication/fido2Methods`: List fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationFido2Methods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationFido2Methods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1404,7 +1533,7 @@ impl MeAuthenticationFido2Methods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1436,6 +1565,7 @@ impl MeAuthenticationFido2Methods {
             )
     }
     /// `/me/authentication/fido2Methods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeAuthenticationFido2MethodsItem {
         MeAuthenticationFido2MethodsItem(self.0.clone().key(id))
     }
@@ -1443,8 +1573,10 @@ impl MeAuthenticationFido2Methods {
 /// `/me/authentication/fido2Methods/{id}`
 ///
 /// - `GET /me/authentication/fido2Methods/{id}`: Get fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationFido2MethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationFido2MethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1460,7 +1592,7 @@ impl MeAuthenticationFido2MethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1495,8 +1627,10 @@ impl MeAuthenticationFido2MethodsItem {
 /// `/me/authentication/methods`
 ///
 /// - `GET /me/authentication/methods`: List methods
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1513,7 +1647,7 @@ impl MeAuthenticationMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1555,6 +1689,7 @@ impl MeAuthenticationMethods {
             )
     }
     /// `/me/authentication/methods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> MeAuthenticationMethodsItem {
         MeAuthenticationMethodsItem(self.0.clone().key(id))
     }
@@ -1562,8 +1697,10 @@ impl MeAuthenticationMethods {
 /// `/me/authentication/methods/{id}`
 ///
 /// - `GET /me/authentication/methods/{id}`: Get authenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1579,7 +1716,7 @@ impl MeAuthenticationMethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1614,8 +1751,10 @@ impl MeAuthenticationMethodsItem {
 /// `/me/authentication/microsoftAuthenticatorMethods`
 ///
 /// - `GET /me/authentication/microsoftAuthenticatorMethods`: List microsoftAuthenticatorAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMicrosoftAuthenticatorMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationMicrosoftAuthenticatorMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1632,7 +1771,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1674,6 +1813,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
             )
     }
     /// `/me/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         microsoft_authenticator_authentication_method_id: &str,
@@ -1687,10 +1827,12 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
 ///
 /// - `GET /me/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Get microsoftAuthenticatorAuthenticationMethod
 /// - `DELETE /me/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Delete microsoftAuthenticatorAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMicrosoftAuthenticatorMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1707,7 +1849,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1758,6 +1900,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1793,8 +1936,10 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
 /// `/me/authentication/passwordMethods`
 ///
 /// - `GET /me/authentication/passwordMethods`: List passwordMethods
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationPasswordMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationPasswordMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1811,7 +1956,7 @@ impl MeAuthenticationPasswordMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-passwordmethods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1853,6 +1998,7 @@ impl MeAuthenticationPasswordMethods {
             )
     }
     /// `/me/authentication/passwordMethods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> MeAuthenticationPasswordMethodsItem {
         MeAuthenticationPasswordMethodsItem(self.0.clone().key(id))
     }
@@ -1860,8 +2006,10 @@ impl MeAuthenticationPasswordMethods {
 /// `/me/authentication/passwordMethods/{id}`
 ///
 /// - `GET /me/authentication/passwordMethods/{id}`: Get passwordAuthenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationPasswordMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationPasswordMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1878,7 +2026,7 @@ impl MeAuthenticationPasswordMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1923,10 +2071,12 @@ impl MeAuthenticationPasswordMethodsItem {
 /// `/me/authentication/passwordlessMicrosoftAuthenticatorMethods`
 ///
 /// - `GET /me/authentication/passwordlessMicrosoftAuthenticatorMethods`: List passwordlessMicrosoftAuthenticatorAuthenticationMethods (deprecated)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1943,7 +2093,7 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1987,6 +2137,7 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
             )
     }
     /// `/me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -1999,10 +2150,12 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
 /// `/me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
 ///
 /// - `GET /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`: Get passwordlessMicrosoftAuthenticatorAuthenticationMethod (deprecated)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2019,7 +2172,7 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2065,8 +2218,10 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
 ///
 /// - `GET /me/authentication/phoneMethods`: List phoneMethods
 /// - `POST /me/authentication/phoneMethods`: Create phoneAuthenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationPhoneMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationPhoneMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2082,7 +2237,7 @@ impl MeAuthenticationPhoneMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-phonemethods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2122,7 +2277,7 @@ impl MeAuthenticationPhoneMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-post-phonemethods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::PhoneAuthenticationMethod,
@@ -2153,6 +2308,7 @@ impl MeAuthenticationPhoneMethods {
             )
     }
     /// `/me/authentication/phoneMethods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> MeAuthenticationPhoneMethodsItem {
         MeAuthenticationPhoneMethodsItem(self.0.clone().key(id))
     }
@@ -2162,8 +2318,10 @@ impl MeAuthenticationPhoneMethods {
 /// - `GET /me/authentication/phoneMethods/{id}`: Get phoneAuthenticationMethod
 /// - `PUT /me/authentication/phoneMethods/{id}`: Update phoneAuthenticationMethod
 /// - `DELETE /me/authentication/phoneMethods/{id}`: Delete phoneAuthenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationPhoneMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationPhoneMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2180,7 +2338,7 @@ impl MeAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2231,7 +2389,7 @@ impl MeAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn put(
         &self,
         body: &super::super::PhoneAuthenticationMethod,
@@ -2275,6 +2433,7 @@ impl MeAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2316,6 +2475,7 @@ impl MeAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-disablesmssignin?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn disable_sms_sign_in(
         &self,
     ) -> graph_rt::Request<
@@ -2357,6 +2517,7 @@ impl MeAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-enablesmssignin?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn enable_sms_sign_in(
         &self,
     ) -> graph_rt::Request<
@@ -2392,8 +2553,10 @@ impl MeAuthenticationPhoneMethodsItem {
 /// `/me/authentication/temporaryAccessPassMethods`
 ///
 /// - `GET /me/authentication/temporaryAccessPassMethods`: List temporaryAccessPassAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationTemporaryAccessPassMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationTemporaryAccessPassMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2410,7 +2573,7 @@ impl MeAuthenticationTemporaryAccessPassMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2452,6 +2615,7 @@ impl MeAuthenticationTemporaryAccessPassMethods {
             )
     }
     /// `/me/authentication/temporaryAccessPassMethods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeAuthenticationTemporaryAccessPassMethodsItem {
         MeAuthenticationTemporaryAccessPassMethodsItem(self.0.clone().key(id))
     }
@@ -2460,8 +2624,10 @@ impl MeAuthenticationTemporaryAccessPassMethods {
 ///
 /// - `GET /me/authentication/temporaryAccessPassMethods/{temporaryAccessPassAuthenticationMethodId}`: Get temporaryAccessPassAuthenticationMethod
 /// - `DELETE /me/authentication/temporaryAccessPassMethods/{id}`: Delete temporaryAccessPassAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationTemporaryAccessPassMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationTemporaryAccessPassMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2478,7 +2644,7 @@ impl MeAuthenticationTemporaryAccessPassMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2529,6 +2695,7 @@ impl MeAuthenticationTemporaryAccessPassMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2564,8 +2731,10 @@ impl MeAuthenticationTemporaryAccessPassMethodsItem {
 /// `/me/authentication/windowsHelloForBusinessMethods`
 ///
 /// - `GET /me/authentication/windowsHelloForBusinessMethods`: List windowsHelloForBusinessAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationWindowsHelloForBusinessMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationWindowsHelloForBusinessMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2582,7 +2751,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2624,6 +2793,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
             )
     }
     /// `/me/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         windows_hello_for_business_authentication_method_id: &str,
@@ -2637,10 +2807,12 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
 ///
 /// - `GET /me/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Get windowsHelloForBusinessAuthenticationMethod
 /// - `DELETE /me/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Delete windowsHelloForBusinessAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationWindowsHelloForBusinessMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2657,7 +2829,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2708,6 +2880,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2744,8 +2917,10 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
 ///
 /// - `GET /me/calendar`: Get calendar
 /// - `PATCH /me/calendar`: Update calendar
+#[cfg(any(feature = "mail", feature = "teams"))]
 #[derive(Debug, Clone)]
 pub struct MeCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "teams"))]
 impl MeCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2797,10 +2972,12 @@ impl MeCalendar {
             .documented_status(200u16)
     }
     /// `/me/calendar/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarCalendarView {
         MeCalendarCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/me/calendar/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeCalendarEvents {
         MeCalendarEvents(self.0.clone().literal("events"))
     }
@@ -2847,8 +3024,10 @@ impl MeCalendar {
 /// `/me/calendar/calendarView`
 ///
 /// - `GET /me/calendar/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2902,8 +3081,10 @@ impl MeCalendarCalendarView {
 ///
 /// - `GET /me/calendar/events`: List events
 /// - `POST /me/calendar/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2997,6 +3178,7 @@ impl MeCalendarEvents {
             )
     }
     /// `/me/calendar/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarEventsItem {
         MeCalendarEventsItem(self.0.clone().key(id))
     }
@@ -3006,8 +3188,10 @@ impl MeCalendarEvents {
 /// - `GET /me/calendar/events/{id}`: Get event
 /// - `PATCH /me/calendar/events/{id}`: Update event
 /// - `DELETE /me/calendar/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3110,6 +3294,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3151,6 +3336,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -3185,6 +3371,7 @@ impl MeCalendarEventsItem {
             )
     }
     /// `/me/calendar/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeCalendarEventsItemAttachments {
         MeCalendarEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -3198,6 +3385,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -3241,6 +3429,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -3284,6 +3473,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -3325,6 +3515,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -3359,6 +3550,7 @@ impl MeCalendarEventsItem {
             )
     }
     /// `/me/calendar/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeCalendarEventsItemInstances {
         MeCalendarEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -3372,6 +3564,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -3415,6 +3608,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -3450,8 +3644,10 @@ impl MeCalendarEventsItem {
     }
 }
 /// `/me/calendar/events/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3459,6 +3655,7 @@ impl MeCalendarEventsItemAttachments {
         &self.0
     }
     /// `/me/calendar/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarEventsItemAttachmentsItem {
         MeCalendarEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -3466,8 +3663,10 @@ impl MeCalendarEventsItemAttachments {
 /// `/me/calendar/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /me/calendar/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3479,6 +3678,7 @@ impl MeCalendarEventsItemAttachmentsItem {
     /// `DELETE /me/calendar/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3498,8 +3698,10 @@ impl MeCalendarEventsItemAttachmentsItem {
 /// `/me/calendar/events/{id}/instances`
 ///
 /// - `GET /me/calendar/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3553,8 +3755,10 @@ impl MeCalendarEventsItemInstances {
 ///
 /// - `GET /me/calendarGroups`: List calendarGroups
 /// - `POST /me/calendarGroups`: Create CalendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3648,6 +3852,7 @@ impl MeCalendarGroups {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, calendar_group_id: &str) -> MeCalendarGroupsItem {
         MeCalendarGroupsItem(self.0.clone().key(calendar_group_id))
     }
@@ -3657,8 +3862,10 @@ impl MeCalendarGroups {
 /// - `GET /me/calendarGroups/{id}`: Get calendarGroup
 /// - `PATCH /me/calendarGroups/{id}`: Update calendargroup
 /// - `DELETE /me/calendarGroups/{id}`: Delete calendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3761,6 +3968,7 @@ impl MeCalendarGroupsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3793,6 +4001,7 @@ impl MeCalendarGroupsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> MeCalendarGroupsItemCalendars {
         MeCalendarGroupsItemCalendars(self.0.clone().literal("calendars"))
     }
@@ -3801,8 +4010,10 @@ impl MeCalendarGroupsItem {
 ///
 /// - `GET /me/calendarGroups/{calendar_group_id}/calendars`: List calendars
 /// - `POST /me/calendarGroups/{id}/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3908,6 +4119,7 @@ impl MeCalendarGroupsItemCalendars {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarGroupsItemCalendarsItem {
         MeCalendarGroupsItemCalendarsItem(self.0.clone().key(id))
     }
@@ -3917,8 +4129,10 @@ impl MeCalendarGroupsItemCalendars {
 /// - `GET /me/calendarGroups/{id}/calendars/{id}`: Get calendar
 /// - `PATCH /me/calendarGroups/{id}/calendars/{id}`: Update calendar
 /// - `DELETE /me/calendarGroups/{id}/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3979,6 +4193,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4011,12 +4226,14 @@ impl MeCalendarGroupsItemCalendarsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarGroupsItemCalendarsItemCalendarView {
         MeCalendarGroupsItemCalendarsItemCalendarView(
             self.0.clone().literal("calendarView"),
         )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeCalendarGroupsItemCalendarsItemEvents {
         MeCalendarGroupsItemCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -4024,8 +4241,10 @@ impl MeCalendarGroupsItemCalendarsItem {
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
 ///
 /// - `GET /me/calendarGroups/{id}/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4079,8 +4298,10 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
 ///
 /// - `GET /me/calendarGroups/{id}/calendars/{id}/events`: List events
 /// - `POST /me/calendarGroups/{id}/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4174,13 +4395,16 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarGroupsItemCalendarsItemEventsItem {
         MeCalendarGroupsItemCalendarsItemEventsItem(self.0.clone().key(id))
     }
 }
 /// `/me/calendarView`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4235,8 +4459,10 @@ impl MeCalendarView {
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /me/calendargroups/{id}/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /me/calendargroups/{id}/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4339,6 +4565,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4380,6 +4607,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -4414,6 +4642,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
         MeCalendarGroupsItemCalendarsItemEventsItemAttachments(
             self.0.clone().literal("attachments"),
@@ -4429,6 +4658,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -4472,6 +4702,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -4515,6 +4746,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -4556,6 +4788,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -4590,6 +4823,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeCalendarGroupsItemCalendarsItemEventsItemInstances {
         MeCalendarGroupsItemCalendarsItemEventsItemInstances(
             self.0.clone().literal("instances"),
@@ -4605,6 +4839,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -4648,6 +4883,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -4683,10 +4919,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     }
 }
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4694,6 +4932,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
         &self.0
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -4706,10 +4945,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4721,6 +4962,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4740,10 +4982,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4797,8 +5041,10 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
 ///
 /// - `GET /me/calendars`: List calendars
 /// - `POST /me/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4892,6 +5138,7 @@ impl MeCalendars {
             )
     }
     /// `/me/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarsItem {
         MeCalendarsItem(self.0.clone().key(id))
     }
@@ -4901,8 +5148,10 @@ impl MeCalendars {
 /// - `GET /me/calendars/{id}`: Get calendar
 /// - `PATCH /me/calendars/{id}`: Update calendar
 /// - `DELETE /me/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4963,6 +5212,7 @@ impl MeCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4995,10 +5245,12 @@ impl MeCalendarsItem {
             )
     }
     /// `/me/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarsItemCalendarView {
         MeCalendarsItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/me/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeCalendarsItemEvents {
         MeCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -5006,8 +5258,10 @@ impl MeCalendarsItem {
 /// `/me/calendars/{id}/calendarView`
 ///
 /// - `GET /me/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5103,8 +5357,10 @@ impl MeCalendarsItemCalendarView {
 ///
 /// - `GET /me/calendars/{id}/events`: List events
 /// - `POST /me/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5198,6 +5454,7 @@ impl MeCalendarsItemEvents {
             )
     }
     /// `/me/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarsItemEventsItem {
         MeCalendarsItemEventsItem(self.0.clone().key(id))
     }
@@ -5207,8 +5464,10 @@ impl MeCalendarsItemEvents {
 /// - `GET /me/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /me/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /me/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5311,6 +5570,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5352,6 +5612,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -5386,6 +5647,7 @@ impl MeCalendarsItemEventsItem {
             )
     }
     /// `/me/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeCalendarsItemEventsItemAttachments {
         MeCalendarsItemEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -5399,6 +5661,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -5442,6 +5705,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -5485,6 +5749,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -5526,6 +5791,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -5560,6 +5826,7 @@ impl MeCalendarsItemEventsItem {
             )
     }
     /// `/me/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeCalendarsItemEventsItemInstances {
         MeCalendarsItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -5573,6 +5840,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -5616,6 +5884,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -5651,8 +5920,10 @@ impl MeCalendarsItemEventsItem {
     }
 }
 /// `/me/calendars/{id}/events/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5660,6 +5931,7 @@ impl MeCalendarsItemEventsItemAttachments {
         &self.0
     }
     /// `/me/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarsItemEventsItemAttachmentsItem {
         MeCalendarsItemEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -5667,8 +5939,10 @@ impl MeCalendarsItemEventsItemAttachments {
 /// `/me/calendars/{id}/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /me/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5680,6 +5954,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /me/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5699,8 +5974,10 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
 /// `/me/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /me/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5753,8 +6030,10 @@ impl MeCalendarsItemEventsItemInstances {
 /// `/me/chats`
 ///
 /// - `GET /me/chats`: List chats
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChats(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChats {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5794,6 +6073,7 @@ impl MeChats {
             )
     }
     /// `/me/chats/{chat-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, chat_id: &str) -> MeChatsItem {
         MeChatsItem(self.0.clone().key(chat_id))
     }
@@ -5801,8 +6081,10 @@ impl MeChats {
 /// `/me/chats/{chat-id}`
 ///
 /// - `GET /me/chats/{chat-id}`: Get chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChatsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChatsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5854,6 +6136,7 @@ impl MeChatsItem {
             )
     }
     /// `/me/chats/{chat-id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> MeChatsItemMessages {
         MeChatsItemMessages(self.0.clone().literal("messages"))
     }
@@ -5861,8 +6144,10 @@ impl MeChatsItem {
 /// `/me/chats/{chat-id}/messages`
 ///
 /// - `GET /me/chats/{chat-id}/messages`: List messages in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChatsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChatsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5911,6 +6196,7 @@ impl MeChatsItemMessages {
             )
     }
     /// `/me/chats/{chat-id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> MeChatsItemMessagesItem {
         MeChatsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -5918,8 +6204,10 @@ impl MeChatsItemMessages {
 /// `/me/chats/{chat-id}/messages/{message-id}`
 ///
 /// - `GET /me/chats/{chat-id}/messages/{message-id}`: Get chatMessage in a channel or chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChatsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChatsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5991,8 +6279,10 @@ impl MeChatsItemMessagesItem {
 ///
 /// - `GET /me/contactFolders`: List contactFolders
 /// - `POST /me/contactFolders`: Create ContactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFolders(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6128,6 +6418,7 @@ impl MeContactFolders {
             )
     }
     /// `/me/contactFolders/{contactFolderId}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, contact_folder_id: &str) -> MeContactFoldersItem {
         MeContactFoldersItem(self.0.clone().key(contact_folder_id))
     }
@@ -6137,8 +6428,10 @@ impl MeContactFolders {
 /// - `GET /me/contactFolders/{id}`: Get contactFolder
 /// - `PATCH /me/contactFolders/{id}`: Update contactfolder
 /// - `DELETE /me/contactFolders/{id}`: Delete contactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6241,6 +6534,7 @@ impl MeContactFoldersItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6273,10 +6567,12 @@ impl MeContactFoldersItem {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> MeContactFoldersItemChildFolders {
         MeContactFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
     /// `/me/contactFolders/{contactFolderId}/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> MeContactFoldersItemContacts {
         MeContactFoldersItemContacts(self.0.clone().literal("contacts"))
     }
@@ -6285,8 +6581,10 @@ impl MeContactFoldersItem {
 ///
 /// - `GET /me/contactFolders/{id}/contacts`: List contacts
 /// - `POST /me/contactFolders/{contactFolderId}/contacts`: Create Contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFoldersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6422,6 +6720,7 @@ impl MeContactFoldersItemContacts {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/contacts/{id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> MeContactFoldersItemContactsItem {
         MeContactFoldersItemContactsItem(self.0.clone().key(id))
     }
@@ -6430,8 +6729,10 @@ impl MeContactFoldersItemContacts {
 ///
 /// - `GET /me/contactFolders/{id}/childFolders`: List childFolders
 /// - `POST /me/contactFolders/{id}/childFolders`: Create ContactFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6525,13 +6826,16 @@ impl MeContactFoldersItemChildFolders {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeContactFoldersItemChildFoldersItem {
         MeContactFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/me/contactFolders/{contactFolderId}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6539,13 +6843,16 @@ impl MeContactFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/...`
+    #[cfg(feature = "mail")]
     pub fn unnamed(&self) -> MeContactFoldersItemChildFoldersItem2 {
         MeContactFoldersItemChildFoldersItem2(self.0.clone().literal("..."))
     }
 }
 /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/...`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6553,6 +6860,7 @@ impl MeContactFoldersItemChildFoldersItem2 {
         &self.0
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/.../contacts`
+    #[cfg(feature = "mail")]
     pub fn contacts(&self) -> MeContactFoldersItemChildFoldersItem2Contacts {
         MeContactFoldersItemChildFoldersItem2Contacts(self.0.clone().literal("contacts"))
     }
@@ -6560,8 +6868,10 @@ impl MeContactFoldersItemChildFoldersItem2 {
 /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/.../contacts`
 ///
 /// - `GET /me/contactFolders/{id}/childFolders/{id}/.../contacts`: List contacts
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem2Contacts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem2Contacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6611,6 +6921,7 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/.../contacts/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeContactFoldersItemChildFoldersItem2ContactsItem {
         MeContactFoldersItemChildFoldersItem2ContactsItem(self.0.clone().key(id))
     }
@@ -6620,10 +6931,12 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
 /// - `GET /me/contactFolders/{id}/childFolders/{id}/.../contacts/{id}`: Get contact
 /// - `PATCH /me/contactFolders/{id}/childFolders/{id}/.../contacts/{id}`: Update contact
 /// - `DELETE /me/contactFolders/{id}/childFolders/{id}/.../contacts/{id}`: Delete contact
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem2ContactsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6726,6 +7039,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6763,8 +7077,10 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
 /// - `GET /me/contactfolders/{Id}/contacts/{id}`: Get contact
 /// - `PATCH /me/contactFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /me/contactFolders/{id}/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFoldersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6867,6 +7183,7 @@ impl MeContactFoldersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6899,6 +7216,7 @@ impl MeContactFoldersItemContactsItem {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/contacts/{id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> MeContactFoldersItemContactsItemPhoto {
         MeContactFoldersItemContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -6906,8 +7224,10 @@ impl MeContactFoldersItemContactsItem {
 /// `/me/contactFolders/{contactFolderId}/contacts/{id}/photo`
 ///
 /// - `GET /me/contactfolders/{contactFolderId}/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactFoldersItemContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6979,6 +7299,7 @@ impl MeContactFoldersItemContactsItemPhoto {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/contacts/{id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MeContactFoldersItemContactsItemPhotoValue {
         MeContactFoldersItemContactsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -6987,8 +7308,10 @@ impl MeContactFoldersItemContactsItemPhoto {
 ///
 /// - `GET /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Get photo
 /// - `PUT /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContactsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactFoldersItemContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7005,6 +7328,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7067,6 +7391,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -7110,8 +7435,10 @@ impl MeContactFoldersItemContactsItemPhotoValue {
 ///
 /// - `GET /me/contacts`: List contacts
 /// - `POST /me/contacts`: Create Contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7205,6 +7532,7 @@ impl MeContacts {
             )
     }
     /// `/me/contacts/{id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> MeContactsItem {
         MeContactsItem(self.0.clone().key(id))
     }
@@ -7214,8 +7542,10 @@ impl MeContacts {
 /// - `GET /me/contacts/{id}`: Get contact
 /// - `PATCH /me/contacts/{id}`: Update contact
 /// - `DELETE /me/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7318,6 +7648,7 @@ impl MeContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7350,6 +7681,7 @@ impl MeContactsItem {
             )
     }
     /// `/me/contacts/{id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> MeContactsItemPhoto {
         MeContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -7357,8 +7689,10 @@ impl MeContactsItem {
 /// `/me/contacts/{id}/photo`
 ///
 /// - `GET /me/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7430,6 +7764,7 @@ impl MeContactsItemPhoto {
             )
     }
     /// `/me/contacts/{id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MeContactsItemPhotoValue {
         MeContactsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -7438,8 +7773,10 @@ impl MeContactsItemPhoto {
 ///
 /// - `GET /me/contacts/{id}/photo/$value`: Get photo
 /// - `PUT /me/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7456,6 +7793,7 @@ impl MeContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7518,6 +7856,7 @@ impl MeContactsItemPhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -7560,8 +7899,10 @@ impl MeContactsItemPhotoValue {
 /// `/me/createdObjects`
 ///
 /// - `GET /me/createdObjects`: List createdObjects
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeCreatedObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeCreatedObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7578,7 +7919,7 @@ impl MeCreatedObjects {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-createdobjects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7627,8 +7968,10 @@ impl MeCreatedObjects {
 /// `/me/devices`
 ///
 /// - `GET /me/devices`: List user devices
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7643,6 +7986,7 @@ impl MeDevices {
     /// - Delegated (personal Microsoft account): `Device.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-devices?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7667,13 +8011,16 @@ impl MeDevices {
             )
     }
     /// `/me/devices/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeDevicesItem {
         MeDevicesItem(self.0.clone().key(id))
     }
 }
 /// `/me/devices/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDevicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7681,6 +8028,7 @@ impl MeDevicesItem {
         &self.0
     }
     /// `/me/devices/{id}/commands`
+    #[cfg(feature = "users")]
     pub fn commands(&self) -> MeDevicesItemCommands {
         MeDevicesItemCommands(self.0.clone().literal("commands"))
     }
@@ -7688,8 +8036,10 @@ impl MeDevicesItem {
 /// `/me/devices/{id}/commands`
 ///
 /// - `POST /me/devices/{id}/commands`: Send device command
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDevicesItemCommands(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDevicesItemCommands {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7704,6 +8054,7 @@ impl MeDevicesItemCommands {
     /// - Delegated (personal Microsoft account): `Device.Command`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/send-device-command?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn post(
         &self,
     ) -> graph_rt::Request<
@@ -7728,6 +8079,7 @@ impl MeDevicesItemCommands {
             )
     }
     /// `/me/devices/{id}/commands/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeDevicesItemCommandsItem {
         MeDevicesItemCommandsItem(self.0.clone().key(id))
     }
@@ -7735,8 +8087,10 @@ impl MeDevicesItemCommands {
 /// `/me/devices/{id}/commands/{id}`
 ///
 /// - `GET /me/devices/{id}/commands/{id}`: Get device command status
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDevicesItemCommandsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDevicesItemCommandsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7752,6 +8106,7 @@ impl MeDevicesItemCommandsItem {
     /// - Delegated (personal Microsoft account): `Device.Command`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/get-device-command-status?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7779,6 +8134,7 @@ impl MeDevicesItemCommandsItem {
             )
     }
     /// `/me/devices/{id}/commands/{id}/responsePayload`
+    #[cfg(feature = "users")]
     pub fn response_payload(&self) -> MeDevicesItemCommandsItemResponsePayload {
         MeDevicesItemCommandsItemResponsePayload(
             self.0.clone().literal("responsePayload"),
@@ -7788,8 +8144,10 @@ impl MeDevicesItemCommandsItem {
 /// `/me/devices/{id}/commands/{id}/responsePayload`
 ///
 /// - `GET /me/devices/{id}/commands/{id}/responsePayload`: Get device command status
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDevicesItemCommandsItemResponsePayload(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDevicesItemCommandsItemResponsePayload {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7805,6 +8163,7 @@ impl MeDevicesItemCommandsItemResponsePayload {
     /// - Delegated (personal Microsoft account): `Device.Command`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/get-device-command-status?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7835,8 +8194,10 @@ impl MeDevicesItemCommandsItemResponsePayload {
 /// `/me/directReports`
 ///
 /// - `GET /me/directReports`: List directReports
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDirectReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDirectReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7852,7 +8213,7 @@ impl MeDirectReports {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-directreports?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7895,8 +8256,10 @@ impl MeDirectReports {
 /// `/me/drive`
 ///
 /// - `GET /me/drive`: Get Drive
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDrive(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7963,26 +8326,32 @@ impl MeDrive {
             )
     }
     /// `/me/drive/following`
+    #[cfg(feature = "files")]
     pub fn following(&self) -> MeDriveFollowing {
         MeDriveFollowing(self.0.clone().literal("following"))
     }
     /// `/me/drive/items`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn items(&self) -> MeDriveItems {
         MeDriveItems(self.0.clone().literal("items"))
     }
     /// `/me/drive/recent`
+    #[cfg(feature = "files")]
     pub fn recent(&self) -> MeDriveRecent {
         MeDriveRecent(self.0.clone().literal("recent"))
     }
     /// `/me/drive/root`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn root(&self) -> MeDriveRoot {
         MeDriveRoot(self.0.clone().literal("root"))
     }
     /// `/me/drive/sharedWithMe`
+    #[cfg(feature = "files")]
     pub fn shared_with_me(&self) -> MeDriveSharedWithMe {
         MeDriveSharedWithMe(self.0.clone().literal("sharedWithMe"))
     }
     /// `/me/drive/special`
+    #[cfg(feature = "files")]
     pub fn special(&self) -> MeDriveSpecial {
         MeDriveSpecial(self.0.clone().literal("special"))
     }
@@ -7990,8 +8359,10 @@ impl MeDrive {
 /// `/me/drive/following`
 ///
 /// - `GET /me/drive/following`: List followed items
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveFollowing(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveFollowing {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8007,7 +8378,7 @@ impl MeDriveFollowing {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-list-following?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -8048,6 +8419,7 @@ impl MeDriveFollowing {
             )
     }
     /// `/me/drive/following/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> MeDriveFollowingItem {
         MeDriveFollowingItem(self.0.clone().key(item_id))
     }
@@ -8055,8 +8427,10 @@ impl MeDriveFollowing {
 /// `/me/drive/following/{item-id}`
 ///
 /// - `DELETE /me/drive/following/{item-id}`: Unfollow drive item
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveFollowingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveFollowingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8072,6 +8446,7 @@ impl MeDriveFollowingItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8113,8 +8488,10 @@ impl MeDriveFollowingItem {
     }
 }
 /// `/me/drive/items`
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8122,6 +8499,7 @@ impl MeDriveItems {
         &self.0
     }
     /// `/me/drive/items/{id}`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn item(&self, id: &str) -> MeDriveItemsItem {
         MeDriveItemsItem(self.0.clone().key(id))
     }
@@ -8131,8 +8509,10 @@ impl MeDriveItems {
 /// - `GET /me/drive/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /me/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /me/drive/items/{item-id}`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8149,7 +8529,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8212,7 +8592,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -8260,6 +8640,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8305,6 +8686,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -8350,6 +8732,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -8386,10 +8769,12 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveItemsItemChildren {
         MeDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/me/drive/items/{id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemContent {
         MeDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -8403,6 +8788,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
         body: &graph_rt::Value,
@@ -8498,7 +8884,7 @@ impl MeDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -8545,7 +8931,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -8634,6 +9020,7 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> MeDriveItemsItemPermissions {
         MeDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -8646,6 +9033,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -8695,7 +9083,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-restore?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn restore(
         &self,
         body: &super::super::RestoreBody,
@@ -8726,6 +9114,7 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> MeDriveItemsItemThumbnails {
         MeDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -8738,6 +9127,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -8778,21 +9168,26 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> MeDriveItemsItemVersions {
         MeDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/me/drive/items/{id}/workbook`
+    #[cfg(feature = "workbook")]
     pub fn workbook(&self) -> MeDriveItemsItemWorkbook {
         MeDriveItemsItemWorkbook(self.0.clone().literal("workbook"))
     }
     /// `/me/drive/items/{id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> MeDriveItemsItemByPath {
         MeDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
 }
 /// `/me/drive/items/{id}/workbook`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8800,6 +9195,7 @@ impl MeDriveItemsItemWorkbook {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/application`
+    #[cfg(feature = "workbook")]
     pub fn application(&self) -> MeDriveItemsItemWorkbookApplication {
         MeDriveItemsItemWorkbookApplication(self.0.clone().literal("application"))
     }
@@ -8811,6 +9207,7 @@ impl MeDriveItemsItemWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn close_session(
         &self,
         body: &graph_rt::Value,
@@ -8837,18 +9234,22 @@ impl MeDriveItemsItemWorkbook {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments`
+    #[cfg(feature = "workbook")]
     pub fn comments(&self) -> MeDriveItemsItemWorkbookComments {
         MeDriveItemsItemWorkbookComments(self.0.clone().literal("comments"))
     }
     /// `/me/drive/items/{id}/workbook/createSession`
+    #[cfg(feature = "workbook")]
     pub fn create_session(&self) -> MeDriveItemsItemWorkbookCreateSession {
         MeDriveItemsItemWorkbookCreateSession(self.0.clone().literal("createSession"))
     }
     /// `/me/drive/items/{id}/workbook/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveItemsItemWorkbookNames {
         MeDriveItemsItemWorkbookNames(self.0.clone().literal("names"))
     }
     /// `/me/drive/items/{id}/workbook/operations`
+    #[cfg(feature = "workbook")]
     pub fn operations(&self) -> MeDriveItemsItemWorkbookOperations {
         MeDriveItemsItemWorkbookOperations(self.0.clone().literal("operations"))
     }
@@ -8860,6 +9261,7 @@ impl MeDriveItemsItemWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn refresh_session(
         &self,
         body: &graph_rt::Value,
@@ -8886,10 +9288,12 @@ impl MeDriveItemsItemWorkbook {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveItemsItemWorkbookTables {
         MeDriveItemsItemWorkbookTables(self.0.clone().literal("tables"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets`
+    #[cfg(feature = "workbook")]
     pub fn worksheets(&self) -> MeDriveItemsItemWorkbookWorksheets {
         MeDriveItemsItemWorkbookWorksheets(self.0.clone().literal("worksheets"))
     }
@@ -8897,8 +9301,10 @@ impl MeDriveItemsItemWorkbook {
 /// `/me/drive/items/{id}/workbook/application`
 ///
 /// - `GET /me/drive/items/{id}/workbook/application`: Get workbookApplication
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookApplication(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookApplication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8945,6 +9351,7 @@ impl MeDriveItemsItemWorkbookApplication {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
@@ -8974,8 +9381,10 @@ impl MeDriveItemsItemWorkbookApplication {
 /// `/me/drive/items/{id}/workbook/comments`
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments`: List workbookComments
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookComments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookComments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9015,6 +9424,7 @@ impl MeDriveItemsItemWorkbookComments {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookCommentsItem {
         MeDriveItemsItemWorkbookCommentsItem(self.0.clone().key(id))
     }
@@ -9022,8 +9432,10 @@ impl MeDriveItemsItemWorkbookComments {
 /// `/me/drive/items/{id}/workbook/comments/{id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments/{id}`: Get workbookComment
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookCommentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookCommentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9063,6 +9475,7 @@ impl MeDriveItemsItemWorkbookCommentsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments/{id}/replies`
+    #[cfg(feature = "workbook")]
     pub fn replies(&self) -> MeDriveItemsItemWorkbookCommentsItemReplies {
         MeDriveItemsItemWorkbookCommentsItemReplies(self.0.clone().literal("replies"))
     }
@@ -9071,8 +9484,10 @@ impl MeDriveItemsItemWorkbookCommentsItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments/{id}/replies`: List workbookCommentReplies
 /// - `POST /me/drive/items/{id}/workbook/comments/{id}/replies`: Create workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookCommentsItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookCommentsItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9149,8 +9564,10 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
 /// `/me/drive/items/{id}/workbook/createSession`
 ///
 /// - `POST /me/drive/items/{id}/workbook/createSession`: Create session
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookCreateSession(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookCreateSession {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9195,8 +9612,10 @@ impl MeDriveItemsItemWorkbookCreateSession {
 /// `/me/drive/items/{id}/workbook/names`
 ///
 /// - `GET /me/drive/items/{id}/workbook/names`: List NamedItemCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9241,10 +9660,12 @@ impl MeDriveItemsItemWorkbookNames {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookNamesAdd {
         MeDriveItemsItemWorkbookNamesAdd(self.0.clone().literal("add"))
     }
     /// `/me/drive/items/{id}/workbook/names/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveItemsItemWorkbookNamesItem {
         MeDriveItemsItemWorkbookNamesItem(self.0.clone().key(name))
     }
@@ -9252,8 +9673,10 @@ impl MeDriveItemsItemWorkbookNames {
 /// `/me/drive/items/{id}/workbook/names/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9309,8 +9732,10 @@ impl MeDriveItemsItemWorkbookNamesAdd {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}`: Get NamedItem
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}`: Update nameditem
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9394,6 +9819,7 @@ impl MeDriveItemsItemWorkbookNamesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveItemsItemWorkbookNamesItemRange {
         MeDriveItemsItemWorkbookNamesItemRange(self.0.clone().literal("Range"))
     }
@@ -9402,8 +9828,10 @@ impl MeDriveItemsItemWorkbookNamesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/Range`: NamedItem: Range
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9569,6 +9997,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -9644,6 +10073,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -9748,6 +10178,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormat {
         MeDriveItemsItemWorkbookNamesItemRangeFormat(self.0.clone().literal("format"))
     }
@@ -9799,6 +10230,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -9946,6 +10378,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -10052,6 +10485,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookNamesItemRangeSort {
         MeDriveItemsItemWorkbookNamesItemRangeSort(self.0.clone().literal("sort"))
     }
@@ -10064,6 +10498,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -10133,8 +10568,10 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10226,6 +10663,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -10262,6 +10700,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -10290,26 +10729,31 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
         MeDriveItemsItemWorkbookNamesItemRangeFormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
         MeDriveItemsItemWorkbookNamesItemRangeFormatFill(self.0.clone().literal("fill"))
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
         MeDriveItemsItemWorkbookNamesItemRangeFormatFont(self.0.clone().literal("font"))
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
         MeDriveItemsItemWorkbookNamesItemRangeFormatProtection(
             self.0.clone().literal("protection"),
         )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/Range/format/borders(<sideIndex>)`
+    #[cfg(feature = "workbook")]
     pub fn borders_by_key(
         &self,
         side_index: &str,
@@ -10323,10 +10767,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/items/{id}/workbook/names/{name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10453,10 +10899,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/borders(<sideIndex>)`: Get RangeBorder
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/borders(<sideIndex>)`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10544,10 +10992,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10639,6 +11089,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -10671,10 +11122,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10762,10 +11215,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10781,7 +11236,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -10818,7 +11273,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::FormatProtection,
@@ -10850,8 +11305,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     }
 }
 /// `/me/drive/items/{id}/workbook/names/{name}/Range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10867,6 +11324,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -10898,8 +11356,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     }
 }
 /// `/me/drive/items/{id}/workbook/operations`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10907,6 +11367,7 @@ impl MeDriveItemsItemWorkbookOperations {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/operations/{operation-id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, operation_id: &str) -> MeDriveItemsItemWorkbookOperationsItem {
         MeDriveItemsItemWorkbookOperationsItem(self.0.clone().key(operation_id))
     }
@@ -10914,8 +11375,10 @@ impl MeDriveItemsItemWorkbookOperations {
 /// `/me/drive/items/{id}/workbook/operations/{operation-id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/operations/{operation-id}`: Get workbookOperation
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10958,8 +11421,10 @@ impl MeDriveItemsItemWorkbookOperationsItem {
 /// `/me/drive/items/{id}/workbook/tables`
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11004,6 +11469,7 @@ impl MeDriveItemsItemWorkbookTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/$`
+    #[cfg(feature = "workbook")]
     pub fn unnamed(&self) -> MeDriveItemsItemWorkbookTables2 {
         MeDriveItemsItemWorkbookTables2(self.0.clone().literal("$"))
     }
@@ -11047,13 +11513,16 @@ impl MeDriveItemsItemWorkbookTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookTablesItem {
         MeDriveItemsItemWorkbookTablesItem(self.0.clone().key(id))
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/$`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTables2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTables2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11061,6 +11530,7 @@ impl MeDriveItemsItemWorkbookTables2 {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/tables/$/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookTables2Add {
         MeDriveItemsItemWorkbookTables2Add(self.0.clone().literal("add"))
     }
@@ -11068,8 +11538,10 @@ impl MeDriveItemsItemWorkbookTables2 {
 /// `/me/drive/items/{id}/workbook/tables/$/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/tables/$/add`: Create table
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTables2Add(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTables2Add {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11121,8 +11593,10 @@ impl MeDriveItemsItemWorkbookTables2Add {
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/items/{id}/workbook/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11214,6 +11688,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11250,6 +11725,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -11278,6 +11754,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveItemsItemWorkbookTablesItemColumns {
         MeDriveItemsItemWorkbookTablesItemColumns(self.0.clone().literal("columns"))
     }
@@ -11438,6 +11915,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -11466,10 +11944,12 @@ impl MeDriveItemsItemWorkbookTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveItemsItemWorkbookTablesItemRows {
         MeDriveItemsItemWorkbookTablesItemRows(self.0.clone().literal("rows"))
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookTablesItemSort {
         MeDriveItemsItemWorkbookTablesItemSort(self.0.clone().literal("sort"))
     }
@@ -11515,8 +11995,10 @@ impl MeDriveItemsItemWorkbookTablesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/items/{id}/workbook/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11678,6 +12160,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookTablesItemColumnsItem {
         MeDriveItemsItemWorkbookTablesItemColumnsItem(self.0.clone().key(id))
     }
@@ -11687,8 +12170,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11780,6 +12265,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11845,6 +12331,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
         MeDriveItemsItemWorkbookTablesItemColumnsItemFilter(
             self.0.clone().literal("filter"),
@@ -11888,6 +12375,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRange(
             self.0.clone().literal("Range"),
@@ -11935,10 +12423,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range`: TableColumn: Range
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRange(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12104,6 +12594,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -12179,6 +12670,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -12283,6 +12775,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat(
             self.0.clone().literal("format"),
@@ -12336,6 +12829,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -12483,6 +12977,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -12589,6 +13084,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort(
             self.0.clone().literal("sort"),
@@ -12603,6 +13099,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -12669,10 +13166,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12688,6 +13187,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -12726,6 +13226,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -12758,10 +13259,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12853,6 +13356,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -12889,6 +13393,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -12917,6 +13422,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(
         &self,
     ) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
@@ -12925,18 +13431,21 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont(
             self.0.clone().literal("font"),
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
@@ -12945,6 +13454,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/format/borders(<sideIndex>)`
+    #[cfg(feature = "workbook")]
     pub fn borders_by_key(
         &self,
         side_index: &str,
@@ -12958,10 +13468,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13088,10 +13600,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders(<sideIndex>)`: Get RangeBorder
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders(<sideIndex>)`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13179,10 +13693,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13274,6 +13790,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -13306,10 +13823,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13397,10 +13916,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13416,7 +13937,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -13453,7 +13974,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::FormatProtection,
@@ -13485,10 +14006,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/Range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13504,6 +14027,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -13537,8 +14061,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemRows(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13583,6 +14109,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookTablesItemRowsAdd {
         MeDriveItemsItemWorkbookTablesItemRowsAdd(self.0.clone().literal("add"))
     }
@@ -13626,6 +14153,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, index: &str) -> MeDriveItemsItemWorkbookTablesItemRowsItem {
         MeDriveItemsItemWorkbookTablesItemRowsItem(self.0.clone().key(index))
     }
@@ -13633,8 +14161,10 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemRowsAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13681,8 +14211,10 @@ impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemRowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13774,6 +14306,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13842,8 +14375,10 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13896,6 +14431,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -13934,6 +14470,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -13962,6 +14499,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveItemsItemWorkbookTablesItemSortFields {
         MeDriveItemsItemWorkbookTablesItemSortFields(self.0.clone().literal("fields"))
     }
@@ -13974,6 +14512,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -14003,8 +14542,10 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemSortFields(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14012,6 +14553,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(&self) -> MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
         MeDriveItemsItemWorkbookTablesItemSortFieldsIcon(self.0.clone().literal("icon"))
     }
@@ -14020,10 +14562,12 @@ impl MeDriveItemsItemWorkbookTablesItemSortFields {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14111,8 +14655,10 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets`: List worksheets
 /// - `POST /me/drive/items/{id}/workbook/worksheets`: WorksheetCollection: add
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14196,6 +14742,7 @@ impl MeDriveItemsItemWorkbookWorksheets {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookWorksheetsItem {
         MeDriveItemsItemWorkbookWorksheetsItem(self.0.clone().key(id))
     }
@@ -14205,8 +14752,10 @@ impl MeDriveItemsItemWorkbookWorksheets {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}`: Get Worksheet
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}`: Update worksheet
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}`: Worksheet: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14298,6 +14847,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14326,30 +14876,36 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts`
+    #[cfg(feature = "workbook")]
     pub fn charts(&self) -> MeDriveItemsItemWorkbookWorksheetsItemCharts {
         MeDriveItemsItemWorkbookWorksheetsItemCharts(self.0.clone().literal("charts"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveItemsItemWorkbookWorksheetsItemNames {
         MeDriveItemsItemWorkbookWorksheetsItemNames(self.0.clone().literal("names"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables`
+    #[cfg(feature = "workbook")]
     pub fn pivot_tables(&self) -> MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
         MeDriveItemsItemWorkbookWorksheetsItemPivotTables(
             self.0.clone().literal("pivotTables"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveItemsItemWorkbookWorksheetsItemProtection {
         MeDriveItemsItemWorkbookWorksheetsItemProtection(
             self.0.clone().literal("protection"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/Range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange {
         MeDriveItemsItemWorkbookWorksheetsItemRange(self.0.clone().literal("Range"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTables {
         MeDriveItemsItemWorkbookWorksheetsItemTables(self.0.clone().literal("tables"))
     }
@@ -14434,6 +14990,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')`
+    #[cfg(feature = "workbook")]
     pub fn range_2(
         &self,
         address: &str,
@@ -14443,6 +15000,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)`
+    #[cfg(feature = "workbook")]
     pub fn range_by_key(
         &self,
         address: &str,
@@ -14455,8 +15013,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/Range`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/Range`: Worksheet: Range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14714,8 +15274,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts`: List ChartCollection
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/charts`: Create Chart
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemCharts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14877,6 +15439,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItem(self.0.clone().key(name))
     }
@@ -14886,10 +15449,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`: Get workbookchart
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`: Update chart
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`: Chart: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14981,6 +15546,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -15009,12 +15575,14 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes`
+    #[cfg(feature = "workbook")]
     pub fn axes(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes(
             self.0.clone().literal("axes"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/datalabels`
+    #[cfg(feature = "workbook")]
     pub fn datalabels(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
@@ -15023,18 +15591,21 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat(
             self.0.clone().literal("format"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend`
+    #[cfg(feature = "workbook")]
     pub fn legend(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend(
             self.0.clone().literal("legend"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series`
+    #[cfg(feature = "workbook")]
     pub fn series(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries(
             self.0.clone().literal("series"),
@@ -15049,6 +15620,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
@@ -15087,6 +15659,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
@@ -15117,6 +15690,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title`
+    #[cfg(feature = "workbook")]
     pub fn title(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle(
             self.0.clone().literal("title"),
@@ -15131,6 +15705,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn image(
         &self,
         width: &str,
@@ -15173,10 +15748,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15184,6 +15761,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`
+    #[cfg(feature = "workbook")]
     pub fn categoryaxis(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
@@ -15192,6 +15770,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis`
+    #[cfg(feature = "workbook")]
     pub fn seriesaxis(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
@@ -15200,6 +15779,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis`
+    #[cfg(feature = "workbook")]
     pub fn valueaxis(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
@@ -15212,10 +15792,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Get workbookChartAxis
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Update workbookChartAxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15299,6 +15881,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
@@ -15307,6 +15890,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
@@ -15316,10 +15900,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15327,6 +15913,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
@@ -15335,6 +15922,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
@@ -15347,10 +15935,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Get workbookChartFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15438,10 +16028,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15533,6 +16125,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -15565,10 +16158,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Get workbookChartAxisTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Update workbookChartAxisTitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15656,10 +16251,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis`: Get workbookChartAxis
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis`: Update workbookChartAxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15743,6 +16340,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
@@ -15751,6 +16349,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines`
+    #[cfg(feature = "workbook")]
     pub fn majorgridlines(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlines {
@@ -15759,6 +16358,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
@@ -15768,10 +16368,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15779,6 +16381,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
@@ -15787,6 +16390,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
@@ -15799,10 +16403,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/font`: Get workbookChartFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15890,10 +16496,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15985,6 +16593,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -16017,10 +16626,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16104,6 +16715,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormat {
@@ -16113,10 +16725,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16124,6 +16738,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormatLine {
@@ -16136,10 +16751,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16231,6 +16848,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -16263,10 +16881,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/title`: Get workbookChartAxisTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/title`: Update workbookChartAxisTitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16354,10 +16974,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis`: Get workbookChartAxis
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis`: Update workbookChartAxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16441,6 +17063,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
@@ -16449,6 +17072,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/majorgridlines`
+    #[cfg(feature = "workbook")]
     pub fn majorgridlines(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines {
@@ -16457,6 +17081,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/minorgridlines`
+    #[cfg(feature = "workbook")]
     pub fn minorgridlines(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines {
@@ -16465,6 +17090,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
@@ -16474,10 +17100,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16485,6 +17113,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
@@ -16497,10 +17126,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format/font`: Get workbookChartFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16588,10 +17219,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/majorgridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/majorgridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16679,10 +17312,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/minorgridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/minorgridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16770,10 +17405,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/title`: Get workbookChartAxisTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/title`: Update workbookChartAxisTitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16861,10 +17498,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/datalabels`: Get ChartDataLabels
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/datalabels`: Update workbookChartDataLabels
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16949,10 +17588,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16960,6 +17601,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill(
             self.0.clone().literal("fill"),
@@ -16967,10 +17609,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16986,6 +17630,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -17022,6 +17667,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -17056,10 +17702,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend`: Get ChartLegend
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend`: Update chartlegend
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17143,6 +17791,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
@@ -17152,10 +17801,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17163,6 +17814,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
@@ -17172,10 +17824,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17191,6 +17845,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -17227,6 +17882,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -17261,10 +17917,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series`: List series
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series`: Create ChartSeries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17387,6 +18045,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         undefined: &str,
@@ -17400,10 +18059,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}`: Get ChartSeries
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}`: Update chartseries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17487,6 +18148,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points`
+    #[cfg(feature = "workbook")]
     pub fn points(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
@@ -17499,10 +18161,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points`: List ChartPointsCollection
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points`: Create ChartPoint
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17625,6 +18289,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points/{undefined}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         undefined: &str,
@@ -17637,10 +18302,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points/{undefined}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points/{undefined}`: Get ChartPoint
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17689,10 +18356,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title`: Get ChartTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title`: Update charttitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17776,6 +18445,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat(
             self.0.clone().literal("format"),
@@ -17783,10 +18453,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17794,6 +18466,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
@@ -17803,10 +18476,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17822,6 +18497,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -17858,6 +18534,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -17891,8 +18568,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/names`: List names
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17942,6 +18621,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
         MeDriveItemsItemWorkbookWorksheetsItemNamesAdd(self.0.clone().literal("add"))
     }
@@ -17949,8 +18629,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18005,10 +18687,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/protection`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/protection`: Get workbookWorksheetProtection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18061,6 +18745,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
@@ -18099,6 +18784,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unprotect(
         &self,
     ) -> graph_rt::Request<
@@ -18128,8 +18814,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRangeItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRangeItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18137,6 +18825,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItem {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
         MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat(
             self.0.clone().literal("format"),
@@ -18144,10 +18833,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18155,6 +18846,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
@@ -18167,10 +18859,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18186,7 +18880,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -18223,7 +18917,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::FormatProtection,
@@ -18258,8 +18952,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')`: Get Range
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18425,6 +19121,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -18500,6 +19197,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -18604,6 +19302,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
         MeDriveItemsItemWorkbookWorksheetsItemRange2Format(
             self.0.clone().literal("format"),
@@ -18657,6 +19356,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -18804,6 +19504,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -18910,6 +19611,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
         MeDriveItemsItemWorkbookWorksheetsItemRange2Sort(self.0.clone().literal("sort"))
     }
@@ -18922,6 +19624,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -18987,6 +19690,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
+    #[cfg(feature = "workbook")]
     pub fn visible_view(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
@@ -18999,10 +19703,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format`: Get RangeFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2Format(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19094,6 +19800,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -19130,6 +19837,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -19158,24 +19866,28 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
         MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
         MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
         MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont(
             self.0.clone().literal("font"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders(<sideIndex>)`
+    #[cfg(feature = "workbook")]
     pub fn borders_by_key(
         &self,
         side_index: &str,
@@ -19189,10 +19901,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19319,10 +20033,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders(<sideIndex>)`: Get RangeBorder
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders(<sideIndex>)`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19410,10 +20126,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19505,6 +20223,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -19537,10 +20256,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Get RangeFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19625,10 +20346,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2Sort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19644,6 +20367,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -19677,8 +20401,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19762,6 +20488,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItem(self.0.clone().key(id))
     }
@@ -19771,10 +20498,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19866,6 +20595,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19902,6 +20632,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -19930,6 +20661,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns(
             self.0.clone().literal("columns"),
@@ -20092,6 +20824,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -20120,12 +20853,14 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows(
             self.0.clone().literal("rows"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort(
             self.0.clone().literal("sort"),
@@ -20173,10 +20908,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20338,6 +21075,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -20352,10 +21090,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20447,6 +21187,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -20512,6 +21253,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
@@ -20632,10 +21374,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20651,6 +21395,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -20689,6 +21434,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -20720,10 +21466,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20768,6 +21516,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd(
             self.0.clone().literal("add"),
@@ -20813,6 +21562,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         index: &str,
@@ -20825,10 +21575,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20875,10 +21627,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20970,6 +21724,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -21038,10 +21793,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21094,6 +21851,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -21132,6 +21890,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -21160,6 +21919,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields(
             self.0.clone().literal("fields"),
@@ -21174,6 +21934,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -21203,10 +21964,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21214,6 +21977,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
@@ -21226,10 +21990,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21316,10 +22082,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/pivotTables`: List pivotTables
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemPivotTables(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21372,6 +22140,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn refresh_all(
         &self,
     ) -> graph_rt::Request<
@@ -21400,6 +22169,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -21410,10 +22180,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables/{id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/pivotTables/{id}`: Get workbookPivotTable
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21466,6 +22238,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn refresh(
         &self,
     ) -> graph_rt::Request<
@@ -21497,10 +22270,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/range(address={address})/visibleView`: workbookRange: visibleView
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21582,6 +22357,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
         MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows(
             self.0.clone().literal("rows"),
@@ -21613,10 +22389,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/range(address={address})/visibleView/rows`: List rangeView rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21665,8 +22443,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
 ///
 /// - `GET /me/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /me/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21683,7 +22463,7 @@ impl MeDriveItemsItemChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -21742,7 +22522,7 @@ impl MeDriveItemsItemChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -21785,8 +22565,10 @@ impl MeDriveItemsItemChildren {
 ///
 /// - `GET /me/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /me/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21803,6 +22585,7 @@ impl MeDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -21861,7 +22644,7 @@ impl MeDriveItemsItemContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -21903,8 +22686,10 @@ impl MeDriveItemsItemContent {
 /// `/me/drive/items/{id}/permissions`
 ///
 /// - `GET /me/drive/items/{item-id}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21971,6 +22756,7 @@ impl MeDriveItemsItemPermissions {
             )
     }
     /// `/me/drive/items/{id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> MeDriveItemsItemPermissionsItem {
         MeDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -21980,8 +22766,10 @@ impl MeDriveItemsItemPermissions {
 /// - `GET /me/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /me/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /me/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22105,6 +22893,7 @@ impl MeDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -22187,8 +22976,10 @@ impl MeDriveItemsItemPermissionsItem {
 /// `/me/drive/items/{id}/thumbnails`
 ///
 /// - `GET /me/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22205,7 +22996,7 @@ impl MeDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22255,13 +23046,16 @@ impl MeDriveItemsItemThumbnails {
             )
     }
     /// `/me/drive/items/{id}/thumbnails/{thumb-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, thumb_id: &str) -> MeDriveItemsItemThumbnailsItem {
         MeDriveItemsItemThumbnailsItem(self.0.clone().key(thumb_id))
     }
 }
 /// `/me/drive/items/{id}/thumbnails/{thumb-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnailsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnailsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22269,6 +23063,7 @@ impl MeDriveItemsItemThumbnailsItem {
         &self.0
     }
     /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}`
+    #[cfg(feature = "files")]
     pub fn item(&self, size: &str) -> MeDriveItemsItemThumbnailsItemItem {
         MeDriveItemsItemThumbnailsItemItem(self.0.clone().key(size))
     }
@@ -22276,8 +23071,10 @@ impl MeDriveItemsItemThumbnailsItem {
 /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}`
 ///
 /// - `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnailsItemItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnailsItemItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22294,7 +23091,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22344,6 +23141,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
             )
     }
     /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemThumbnailsItemItemContent {
         MeDriveItemsItemThumbnailsItemItemContent(self.0.clone().literal("content"))
     }
@@ -22351,8 +23149,10 @@ impl MeDriveItemsItemThumbnailsItemItem {
 /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}/content`
 ///
 /// - `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}/content`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnailsItemItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnailsItemItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22369,7 +23169,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22422,8 +23222,10 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
 /// `/me/drive/items/{id}/versions`
 ///
 /// - `GET /me/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22490,6 +23292,7 @@ impl MeDriveItemsItemVersions {
             )
     }
     /// `/me/drive/items/{id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> MeDriveItemsItemVersionsItem {
         MeDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -22497,8 +23300,10 @@ impl MeDriveItemsItemVersions {
 /// `/me/drive/items/{id}/versions/{version-id}`
 ///
 /// - `GET /me/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22565,6 +23370,7 @@ impl MeDriveItemsItemVersionsItem {
             )
     }
     /// `/me/drive/items/{id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemVersionsItemContent {
         MeDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -22578,6 +23384,7 @@ impl MeDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -22617,8 +23424,10 @@ impl MeDriveItemsItemVersionsItem {
 /// `/me/drive/items/{id}/versions/{version-id}/content`
 ///
 /// - `GET /me/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22635,6 +23444,7 @@ impl MeDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -22685,8 +23495,10 @@ impl MeDriveItemsItemVersionsItemContent {
     }
 }
 /// `/me/drive/items/{id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22694,6 +23506,7 @@ impl MeDriveItemsItemByPath {
         &self.0
     }
     /// `/me/drive/items/{id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemByPathContent {
         MeDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -22701,8 +23514,10 @@ impl MeDriveItemsItemByPath {
 /// `/me/drive/items/{id}:/{filename}:/content`
 ///
 /// - `PUT /me/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22719,7 +23534,7 @@ impl MeDriveItemsItemByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -22761,8 +23576,10 @@ impl MeDriveItemsItemByPathContent {
 /// `/me/drive/recent`
 ///
 /// - `GET /me/drive/recent`: List recent files
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRecent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRecent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22779,7 +23596,7 @@ impl MeDriveRecent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-recent?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22832,8 +23649,10 @@ impl MeDriveRecent {
 /// `/me/drive/root`
 ///
 /// - `GET /me/drive/root`: Get a DriveItem resource
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22850,7 +23669,7 @@ impl MeDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -22904,14 +23723,17 @@ impl MeDriveRoot {
             )
     }
     /// `/me/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveRootChildren {
         MeDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/me/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> MeDriveRootDelta {
         MeDriveRootDelta(self.0.clone().literal("delta"))
     }
     /// `/me/drive/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> MeDriveRootSubscriptions {
         MeDriveRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
@@ -22925,7 +23747,7 @@ impl MeDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
@@ -22976,6 +23798,7 @@ impl MeDriveRoot {
             )
     }
     /// `/me/drive/root:/{item-path}:`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn at_path(&self, item_path: &str) -> MeDriveRootByPath {
         MeDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -22984,8 +23807,10 @@ impl MeDriveRoot {
 ///
 /// - `GET /me/drive/root/children`: List children of a driveItem
 /// - `POST /me/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23002,7 +23827,7 @@ impl MeDriveRootChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -23061,7 +23886,7 @@ impl MeDriveRootChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -23103,8 +23928,10 @@ impl MeDriveRootChildren {
 /// `/me/drive/root/delta`
 ///
 /// - `GET /me/drive/root/delta`: Track changes for a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23121,7 +23948,7 @@ impl MeDriveRootDelta {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23172,8 +23999,10 @@ impl MeDriveRootDelta {
     }
 }
 /// `/me/drive/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23181,6 +24010,7 @@ impl MeDriveRootSubscriptions {
         &self.0
     }
     /// `/me/drive/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> MeDriveRootSubscriptionsSocketIo {
         MeDriveRootSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -23188,8 +24018,10 @@ impl MeDriveRootSubscriptions {
 /// `/me/drive/root/subscriptions/socketIo`
 ///
 /// - `GET /me/drive/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23205,7 +24037,7 @@ impl MeDriveRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23244,8 +24076,10 @@ impl MeDriveRootSubscriptionsSocketIo {
 /// - `GET /me/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /me/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /me/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23262,7 +24096,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23325,7 +24159,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -23373,6 +24207,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -23418,6 +24253,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -23463,6 +24299,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -23499,10 +24336,12 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveRootByPathChildren {
         MeDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/me/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveRootByPathContent {
         MeDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -23516,6 +24355,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
         body: &graph_rt::Value,
@@ -23611,7 +24451,7 @@ impl MeDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -23658,7 +24498,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -23747,6 +24587,7 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> MeDriveRootByPathPermissions {
         MeDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -23759,6 +24600,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -23808,7 +24650,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-restore?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn restore(
         &self,
         body: &super::super::RestoreBody,
@@ -23839,6 +24681,7 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> MeDriveRootByPathThumbnails {
         MeDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -23851,6 +24694,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -23891,10 +24735,12 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> MeDriveRootByPathVersions {
         MeDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
     /// `/me/drive/root:/{item-path}:/workbook`
+    #[cfg(feature = "workbook")]
     pub fn workbook(&self) -> MeDriveRootByPathWorkbook {
         MeDriveRootByPathWorkbook(self.0.clone().literal("workbook"))
     }
@@ -23903,8 +24749,10 @@ impl MeDriveRootByPath {
 ///
 /// - `GET /me/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /me/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23921,7 +24769,7 @@ impl MeDriveRootByPathChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -23980,7 +24828,7 @@ impl MeDriveRootByPathChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -24023,8 +24871,10 @@ impl MeDriveRootByPathChildren {
 ///
 /// - `GET /me/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /me/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24041,6 +24891,7 @@ impl MeDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -24099,7 +24950,7 @@ impl MeDriveRootByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -24141,8 +24992,10 @@ impl MeDriveRootByPathContent {
 /// `/me/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /me/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24159,7 +25012,7 @@ impl MeDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -24212,8 +25065,10 @@ impl MeDriveRootByPathThumbnails {
 /// `/me/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /me/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24281,8 +25136,10 @@ impl MeDriveRootByPathVersions {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24290,6 +25147,7 @@ impl MeDriveRootByPathWorkbook {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/application`
+    #[cfg(feature = "workbook")]
     pub fn application(&self) -> MeDriveRootByPathWorkbookApplication {
         MeDriveRootByPathWorkbookApplication(self.0.clone().literal("application"))
     }
@@ -24301,6 +25159,7 @@ impl MeDriveRootByPathWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn close_session(
         &self,
     ) -> graph_rt::Request<
@@ -24325,14 +25184,17 @@ impl MeDriveRootByPathWorkbook {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments`
+    #[cfg(feature = "workbook")]
     pub fn comments(&self) -> MeDriveRootByPathWorkbookComments {
         MeDriveRootByPathWorkbookComments(self.0.clone().literal("comments"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/createSession`
+    #[cfg(feature = "workbook")]
     pub fn create_session(&self) -> MeDriveRootByPathWorkbookCreateSession {
         MeDriveRootByPathWorkbookCreateSession(self.0.clone().literal("createSession"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveRootByPathWorkbookNames {
         MeDriveRootByPathWorkbookNames(self.0.clone().literal("names"))
     }
@@ -24344,6 +25206,7 @@ impl MeDriveRootByPathWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn refresh_session(
         &self,
     ) -> graph_rt::Request<
@@ -24368,10 +25231,12 @@ impl MeDriveRootByPathWorkbook {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveRootByPathWorkbookTables {
         MeDriveRootByPathWorkbookTables(self.0.clone().literal("tables"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets`
+    #[cfg(feature = "workbook")]
     pub fn worksheets(&self) -> MeDriveRootByPathWorkbookWorksheets {
         MeDriveRootByPathWorkbookWorksheets(self.0.clone().literal("worksheets"))
     }
@@ -24379,8 +25244,10 @@ impl MeDriveRootByPathWorkbook {
 /// `/me/drive/root:/{item-path}:/workbook/application`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/application`: Get workbookApplication
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookApplication(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookApplication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24427,6 +25294,7 @@ impl MeDriveRootByPathWorkbookApplication {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
@@ -24456,8 +25324,10 @@ impl MeDriveRootByPathWorkbookApplication {
 /// `/me/drive/root:/{item-path}:/workbook/comments`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/comments`: List workbookComments
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookComments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookComments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24497,13 +25367,16 @@ impl MeDriveRootByPathWorkbookComments {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookCommentsItem {
         MeDriveRootByPathWorkbookCommentsItem(self.0.clone().key(id))
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/comments/{id}`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookCommentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookCommentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24511,6 +25384,7 @@ impl MeDriveRootByPathWorkbookCommentsItem {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments/{id}/replies`
+    #[cfg(feature = "workbook")]
     pub fn replies(&self) -> MeDriveRootByPathWorkbookCommentsItemReplies {
         MeDriveRootByPathWorkbookCommentsItemReplies(self.0.clone().literal("replies"))
     }
@@ -24519,8 +25393,10 @@ impl MeDriveRootByPathWorkbookCommentsItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/comments/{id}/replies`: List workbookCommentReplies
 /// - `POST /me/drive/root:/{item-path}:/workbook/comments/{id}/replies`: Create workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookCommentsItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookCommentsItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24597,8 +25473,10 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
 /// `/me/drive/root:/{item-path}:/workbook/createSession`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/createSession`: Create session
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookCreateSession(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookCreateSession {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24643,8 +25521,10 @@ impl MeDriveRootByPathWorkbookCreateSession {
 /// `/me/drive/root:/{item-path}:/workbook/names`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names`: List NamedItemCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24689,10 +25569,12 @@ impl MeDriveRootByPathWorkbookNames {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookNamesAdd {
         MeDriveRootByPathWorkbookNamesAdd(self.0.clone().literal("add"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveRootByPathWorkbookNamesItem {
         MeDriveRootByPathWorkbookNamesItem(self.0.clone().key(name))
     }
@@ -24700,8 +25582,10 @@ impl MeDriveRootByPathWorkbookNames {
 /// `/me/drive/root:/{item-path}:/workbook/names/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24757,8 +25641,10 @@ impl MeDriveRootByPathWorkbookNamesAdd {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}`: Get NamedItem
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}`: Update nameditem
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24842,6 +25728,7 @@ impl MeDriveRootByPathWorkbookNamesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveRootByPathWorkbookNamesItemRange {
         MeDriveRootByPathWorkbookNamesItemRange(self.0.clone().literal("Range"))
     }
@@ -24850,8 +25737,10 @@ impl MeDriveRootByPathWorkbookNamesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/Range`: NamedItem: Range
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25017,6 +25906,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -25092,6 +25982,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -25196,6 +26087,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormat {
         MeDriveRootByPathWorkbookNamesItemRangeFormat(self.0.clone().literal("format"))
     }
@@ -25247,6 +26139,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -25394,6 +26287,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -25500,6 +26394,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookNamesItemRangeSort {
         MeDriveRootByPathWorkbookNamesItemRangeSort(self.0.clone().literal("sort"))
     }
@@ -25512,6 +26407,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -25581,8 +26477,10 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25674,6 +26572,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -25710,6 +26609,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -25738,26 +26638,31 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
         MeDriveRootByPathWorkbookNamesItemRangeFormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
         MeDriveRootByPathWorkbookNamesItemRangeFormatFill(self.0.clone().literal("fill"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
         MeDriveRootByPathWorkbookNamesItemRangeFormatFont(self.0.clone().literal("font"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
         MeDriveRootByPathWorkbookNamesItemRangeFormatProtection(
             self.0.clone().literal("protection"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/format/borders(<sideIndex>)`
+    #[cfg(feature = "workbook")]
     pub fn borders_by_key(
         &self,
         side_index: &str,
@@ -25771,10 +26676,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25901,10 +26808,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders(<sideIndex>)`: Get RangeBorder
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders(<sideIndex>)`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25992,10 +26901,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26087,6 +26998,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -26119,10 +27031,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26210,10 +27124,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26229,7 +27145,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -26266,7 +27182,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::FormatProtection,
@@ -26298,8 +27214,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/names/{name}/Range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26315,6 +27233,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -26348,8 +27267,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
 /// `/me/drive/root:/{item-path}:/workbook/tables`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26394,6 +27315,7 @@ impl MeDriveRootByPathWorkbookTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/$`
+    #[cfg(feature = "workbook")]
     pub fn unnamed(&self) -> MeDriveRootByPathWorkbookTables2 {
         MeDriveRootByPathWorkbookTables2(self.0.clone().literal("$"))
     }
@@ -26437,13 +27359,16 @@ impl MeDriveRootByPathWorkbookTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookTablesItem {
         MeDriveRootByPathWorkbookTablesItem(self.0.clone().key(id))
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/$`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTables2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTables2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26451,6 +27376,7 @@ impl MeDriveRootByPathWorkbookTables2 {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/$/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookTables2Add {
         MeDriveRootByPathWorkbookTables2Add(self.0.clone().literal("add"))
     }
@@ -26458,8 +27384,10 @@ impl MeDriveRootByPathWorkbookTables2 {
 /// `/me/drive/root:/{item-path}:/workbook/tables/$/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/$/add`: Create table
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTables2Add(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTables2Add {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26511,8 +27439,10 @@ impl MeDriveRootByPathWorkbookTables2Add {
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26604,6 +27534,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -26640,6 +27571,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -26668,6 +27600,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveRootByPathWorkbookTablesItemColumns {
         MeDriveRootByPathWorkbookTablesItemColumns(self.0.clone().literal("columns"))
     }
@@ -26828,6 +27761,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -26856,10 +27790,12 @@ impl MeDriveRootByPathWorkbookTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveRootByPathWorkbookTablesItemRows {
         MeDriveRootByPathWorkbookTablesItemRows(self.0.clone().literal("rows"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookTablesItemSort {
         MeDriveRootByPathWorkbookTablesItemSort(self.0.clone().literal("sort"))
     }
@@ -26905,8 +27841,10 @@ impl MeDriveRootByPathWorkbookTablesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27068,6 +28006,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookTablesItemColumnsItem {
         MeDriveRootByPathWorkbookTablesItemColumnsItem(self.0.clone().key(id))
     }
@@ -27077,8 +28016,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27170,6 +28111,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -27235,6 +28177,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
         MeDriveRootByPathWorkbookTablesItemColumnsItemFilter(
             self.0.clone().literal("filter"),
@@ -27278,6 +28221,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRange(
             self.0.clone().literal("Range"),
@@ -27325,10 +28269,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range`: TableColumn: Range
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRange(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27494,6 +28440,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -27569,6 +28516,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -27673,6 +28621,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat(
             self.0.clone().literal("format"),
@@ -27726,6 +28675,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -27873,6 +28823,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -27979,6 +28930,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort(
             self.0.clone().literal("sort"),
@@ -27993,6 +28945,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -28059,10 +29012,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28078,6 +29033,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -28116,6 +29072,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -28148,10 +29105,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28243,6 +29202,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -28279,6 +29239,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -28307,6 +29268,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(
         &self,
     ) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
@@ -28315,18 +29277,21 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont(
             self.0.clone().literal("font"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
@@ -28335,6 +29300,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/format/borders(<sideIndex>)`
+    #[cfg(feature = "workbook")]
     pub fn borders_by_key(
         &self,
         side_index: &str,
@@ -28348,10 +29314,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28478,10 +29446,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders(<sideIndex>)`: Get RangeBorder
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders(<sideIndex>)`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28569,10 +29539,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28664,6 +29636,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -28696,10 +29669,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28787,10 +29762,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28806,7 +29783,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -28843,7 +29820,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::FormatProtection,
@@ -28875,10 +29852,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/Range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28894,6 +29873,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -28927,8 +29907,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemRows(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28973,6 +29955,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookTablesItemRowsAdd {
         MeDriveRootByPathWorkbookTablesItemRowsAdd(self.0.clone().literal("add"))
     }
@@ -29016,6 +29999,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, index: &str) -> MeDriveRootByPathWorkbookTablesItemRowsItem {
         MeDriveRootByPathWorkbookTablesItemRowsItem(self.0.clone().key(index))
     }
@@ -29023,8 +30007,10 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemRowsAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29071,8 +30057,10 @@ impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemRowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29164,6 +30152,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -29232,8 +30221,10 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29286,6 +30277,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -29324,6 +30316,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -29352,6 +30345,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveRootByPathWorkbookTablesItemSortFields {
         MeDriveRootByPathWorkbookTablesItemSortFields(self.0.clone().literal("fields"))
     }
@@ -29364,6 +30358,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -29393,8 +30388,10 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemSortFields(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29402,6 +30399,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(&self) -> MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
         MeDriveRootByPathWorkbookTablesItemSortFieldsIcon(self.0.clone().literal("icon"))
     }
@@ -29410,10 +30408,12 @@ impl MeDriveRootByPathWorkbookTablesItemSortFields {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29501,8 +30501,10 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets`: List worksheets
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets`: WorksheetCollection: add
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29586,6 +30588,7 @@ impl MeDriveRootByPathWorkbookWorksheets {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookWorksheetsItem {
         MeDriveRootByPathWorkbookWorksheetsItem(self.0.clone().key(id))
     }
@@ -29595,8 +30598,10 @@ impl MeDriveRootByPathWorkbookWorksheets {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`: Get Worksheet
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`: Update worksheet
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`: Worksheet: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29688,6 +30693,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -29716,30 +30722,36 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts`
+    #[cfg(feature = "workbook")]
     pub fn charts(&self) -> MeDriveRootByPathWorkbookWorksheetsItemCharts {
         MeDriveRootByPathWorkbookWorksheetsItemCharts(self.0.clone().literal("charts"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveRootByPathWorkbookWorksheetsItemNames {
         MeDriveRootByPathWorkbookWorksheetsItemNames(self.0.clone().literal("names"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables`
+    #[cfg(feature = "workbook")]
     pub fn pivot_tables(&self) -> MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
         MeDriveRootByPathWorkbookWorksheetsItemPivotTables(
             self.0.clone().literal("pivotTables"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveRootByPathWorkbookWorksheetsItemProtection {
         MeDriveRootByPathWorkbookWorksheetsItemProtection(
             self.0.clone().literal("protection"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/Range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange {
         MeDriveRootByPathWorkbookWorksheetsItemRange(self.0.clone().literal("Range"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTables {
         MeDriveRootByPathWorkbookWorksheetsItemTables(self.0.clone().literal("tables"))
     }
@@ -29824,6 +30836,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')`
+    #[cfg(feature = "workbook")]
     pub fn range_2(
         &self,
         address: &str,
@@ -29833,6 +30846,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)`
+    #[cfg(feature = "workbook")]
     pub fn range_by_key(
         &self,
         address: &str,
@@ -29845,8 +30859,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/Range`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/Range`: Worksheet: Range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30104,8 +31120,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts`: List ChartCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts`: Create Chart
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemCharts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30267,6 +31285,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItem(self.0.clone().key(name))
     }
@@ -30276,10 +31295,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`: Get workbookchart
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`: Update chart
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`: Chart: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30371,6 +31392,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -30399,12 +31421,14 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes`
+    #[cfg(feature = "workbook")]
     pub fn axes(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes(
             self.0.clone().literal("axes"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/datalabels`
+    #[cfg(feature = "workbook")]
     pub fn datalabels(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
@@ -30413,18 +31437,21 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat(
             self.0.clone().literal("format"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend`
+    #[cfg(feature = "workbook")]
     pub fn legend(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend(
             self.0.clone().literal("legend"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series`
+    #[cfg(feature = "workbook")]
     pub fn series(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries(
             self.0.clone().literal("series"),
@@ -30439,6 +31466,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
@@ -30477,6 +31505,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
@@ -30507,6 +31536,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title`
+    #[cfg(feature = "workbook")]
     pub fn title(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle(
             self.0.clone().literal("title"),
@@ -30521,6 +31551,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn image(
         &self,
         width: &str,
@@ -30563,10 +31594,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30574,6 +31607,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`
+    #[cfg(feature = "workbook")]
     pub fn categoryaxis(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
@@ -30582,6 +31616,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis`
+    #[cfg(feature = "workbook")]
     pub fn seriesaxis(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
@@ -30590,6 +31625,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis`
+    #[cfg(feature = "workbook")]
     pub fn valueaxis(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
@@ -30602,10 +31638,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Get workbookChartAxis
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Update workbookChartAxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30689,6 +31727,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
@@ -30697,6 +31736,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
@@ -30706,10 +31746,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30717,6 +31759,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
@@ -30725,6 +31768,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
@@ -30737,10 +31781,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Get workbookChartFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30828,10 +31874,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30923,6 +31971,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -30955,10 +32004,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Get workbookChartAxisTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Update workbookChartAxisTitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31046,10 +32097,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis`: Get workbookChartAxis
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis`: Update workbookChartAxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31133,6 +32186,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
@@ -31141,6 +32195,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines`
+    #[cfg(feature = "workbook")]
     pub fn majorgridlines(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlines {
@@ -31149,6 +32204,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
@@ -31158,10 +32214,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31169,6 +32227,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
@@ -31177,6 +32236,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
@@ -31189,10 +32249,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/font`: Get workbookChartFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31280,10 +32342,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31375,6 +32439,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -31407,10 +32472,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31494,6 +32561,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormat {
@@ -31503,10 +32571,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31514,6 +32584,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormatLine {
@@ -31526,10 +32597,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/majorgridlines/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlinesFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31621,6 +32694,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -31653,10 +32727,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/title`: Get workbookChartAxisTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesaxis/title`: Update workbookChartAxisTitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31744,10 +32820,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis`: Get workbookChartAxis
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis`: Update workbookChartAxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31831,6 +32909,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
@@ -31839,6 +32918,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/majorgridlines`
+    #[cfg(feature = "workbook")]
     pub fn majorgridlines(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines {
@@ -31847,6 +32927,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/minorgridlines`
+    #[cfg(feature = "workbook")]
     pub fn minorgridlines(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines {
@@ -31855,6 +32936,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
@@ -31864,10 +32946,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31875,6 +32959,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
@@ -31887,10 +32972,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format/font`: Get workbookChartFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31978,10 +33065,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/majorgridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/majorgridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32069,10 +33158,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridline
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/minorgridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/minorgridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32160,10 +33251,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridline
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/title`: Get workbookChartAxisTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueaxis/title`: Update workbookChartAxisTitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32251,10 +33344,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/datalabels`: Get ChartDataLabels
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/datalabels`: Update workbookChartDataLabels
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32339,10 +33434,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32350,6 +33447,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill(
             self.0.clone().literal("fill"),
@@ -32357,10 +33455,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32376,6 +33476,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -32412,6 +33513,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -32446,10 +33548,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend`: Get ChartLegend
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend`: Update chartlegend
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32533,6 +33637,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
@@ -32542,10 +33647,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32553,6 +33660,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
@@ -32562,10 +33670,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32581,6 +33691,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -32617,6 +33728,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -32651,10 +33763,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series`: List series
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series`: Create ChartSeries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32777,6 +33891,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         undefined: &str,
@@ -32790,10 +33905,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}`: Get ChartSeries
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}`: Update chartseries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32877,6 +33994,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points`
+    #[cfg(feature = "workbook")]
     pub fn points(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
@@ -32889,10 +34007,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points`: List ChartPointsCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points`: Create ChartPoint
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33015,6 +34135,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points/{undefined}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         undefined: &str,
@@ -33027,10 +34148,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points/{undefined}`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{undefined}/points/{undefined}`: Get ChartPoint
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33079,10 +34202,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title`: Get ChartTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title`: Update charttitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33166,6 +34291,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
@@ -33175,10 +34301,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33186,6 +34314,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
@@ -33195,10 +34324,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33214,6 +34345,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -33250,6 +34382,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -33283,8 +34416,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names`: List names
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33334,6 +34469,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
         MeDriveRootByPathWorkbookWorksheetsItemNamesAdd(self.0.clone().literal("add"))
     }
@@ -33341,8 +34477,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33397,10 +34535,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/protection`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/protection`: Get workbookWorksheetProtection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33453,6 +34593,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
@@ -33491,6 +34632,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unprotect(
         &self,
     ) -> graph_rt::Request<
@@ -33520,10 +34662,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRangeItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRangeItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33531,6 +34675,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItem {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
         MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat(
             self.0.clone().literal("format"),
@@ -33538,10 +34683,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33549,6 +34696,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
@@ -33561,10 +34709,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33580,7 +34730,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -33617,7 +34767,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::FormatProtection,
@@ -33652,8 +34802,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')`: Get Range
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33819,6 +34971,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -33894,6 +35047,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -33998,6 +35152,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
         MeDriveRootByPathWorkbookWorksheetsItemRange2Format(
             self.0.clone().literal("format"),
@@ -34051,6 +35206,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -34198,6 +35354,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -34304,6 +35461,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
         MeDriveRootByPathWorkbookWorksheetsItemRange2Sort(self.0.clone().literal("sort"))
     }
@@ -34316,6 +35474,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -34381,6 +35540,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
+    #[cfg(feature = "workbook")]
     pub fn visible_view(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
@@ -34393,10 +35553,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format`: Get RangeFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2Format(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34488,6 +35650,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -34524,6 +35687,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -34552,24 +35716,28 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
         MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
         MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
         MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont(
             self.0.clone().literal("font"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders(<sideIndex>)`
+    #[cfg(feature = "workbook")]
     pub fn borders_by_key(
         &self,
         side_index: &str,
@@ -34583,10 +35751,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34713,10 +35883,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders(<sideIndex>)`: Get RangeBorder
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders(<sideIndex>)`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34804,10 +35976,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34899,6 +36073,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -34931,10 +36106,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Get RangeFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35019,10 +36196,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2Sort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35038,6 +36217,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -35071,8 +36251,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35156,6 +36338,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItem(self.0.clone().key(id))
     }
@@ -35165,10 +36348,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35260,6 +36445,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -35296,6 +36482,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -35324,6 +36511,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns(
             self.0.clone().literal("columns"),
@@ -35486,6 +36674,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -35514,12 +36703,14 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows(
             self.0.clone().literal("rows"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort(
             self.0.clone().literal("sort"),
@@ -35567,10 +36758,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35732,6 +36925,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -35746,10 +36940,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35841,6 +37037,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -35906,6 +37103,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
@@ -36026,10 +37224,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36045,6 +37245,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -36083,6 +37284,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -36114,10 +37316,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36162,6 +37366,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd(
             self.0.clone().literal("add"),
@@ -36207,6 +37412,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         index: &str,
@@ -36219,10 +37425,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36269,10 +37477,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36364,6 +37574,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -36432,10 +37643,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36488,6 +37701,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -36526,6 +37740,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -36554,6 +37769,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields(
             self.0.clone().literal("fields"),
@@ -36568,6 +37784,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -36597,10 +37814,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36608,6 +37827,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
@@ -36620,10 +37840,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36710,10 +37932,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables`: List pivotTables
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemPivotTables(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36766,6 +37990,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn refresh_all(
         &self,
     ) -> graph_rt::Request<
@@ -36794,6 +38019,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -36804,10 +38030,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables/{id}`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/{id}`: Get workbookPivotTable
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36860,6 +38088,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     /// - Delegated (personal Microsoft account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-beta)
+    #[cfg(feature = "workbook")]
     pub fn refresh(
         &self,
     ) -> graph_rt::Request<
@@ -36891,10 +38120,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView`: workbookRange: visibleView
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36976,6 +38207,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
         MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows(
             self.0.clone().literal("rows"),
@@ -37007,10 +38239,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView/rows`: List rangeView rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37058,8 +38292,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
 /// `/me/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /me/drive/root:/{path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37129,8 +38365,10 @@ impl MeDriveRootByPathPermissions {
 /// `/me/drive/sharedWithMe`
 ///
 /// - `GET /me/drive/sharedWithMe`: List items shared with the signed-in user
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSharedWithMe(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSharedWithMe {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37147,7 +38385,7 @@ impl MeDriveSharedWithMe {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-sharedwithme?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -37191,8 +38429,10 @@ impl MeDriveSharedWithMe {
     }
 }
 /// `/me/drive/special`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSpecial(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSpecial {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37200,6 +38440,7 @@ impl MeDriveSpecial {
         &self.0
     }
     /// `/me/drive/special/{name}`
+    #[cfg(feature = "files")]
     pub fn item(&self, name: &str) -> MeDriveSpecialItem {
         MeDriveSpecialItem(self.0.clone().key(name))
     }
@@ -37207,8 +38448,10 @@ impl MeDriveSpecial {
 /// `/me/drive/special/{name}`
 ///
 /// - `GET /me/drive/special/{name}`: Get a special folder by name
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSpecialItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSpecialItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37225,7 +38468,7 @@ impl MeDriveSpecialItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get-specialfolder?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37278,6 +38521,7 @@ impl MeDriveSpecialItem {
             )
     }
     /// `/me/drive/special/{name}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveSpecialItemChildren {
         MeDriveSpecialItemChildren(self.0.clone().literal("children"))
     }
@@ -37285,8 +38529,10 @@ impl MeDriveSpecialItem {
 /// `/me/drive/special/{name}/children`
 ///
 /// - `GET /me/drive/special/{name}/children`: Get a special folder by name
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSpecialItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSpecialItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37303,7 +38549,7 @@ impl MeDriveSpecialItemChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/drive-get-specialfolder?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37360,8 +38606,10 @@ impl MeDriveSpecialItemChildren {
 ///
 /// - `GET /me/events`: List events
 /// - `POST /me/events`: Create Event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37497,6 +38745,7 @@ impl MeEvents {
             )
     }
     /// `/me/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeEventsItem {
         MeEventsItem(self.0.clone().key(id))
     }
@@ -37506,8 +38755,10 @@ impl MeEvents {
 /// - `GET /me/events/{id}`: Get event
 /// - `PATCH /me/events/{id}`: Update event
 /// - `DELETE /me/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37610,6 +38861,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -37651,6 +38903,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -37685,6 +38938,7 @@ impl MeEventsItem {
             )
     }
     /// `/me/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeEventsItemAttachments {
         MeEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -37698,6 +38952,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -37741,6 +38996,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -37784,6 +39040,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -37825,6 +39082,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -37859,6 +39117,7 @@ impl MeEventsItem {
             )
     }
     /// `/me/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeEventsItemInstances {
         MeEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -37872,6 +39131,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -37915,6 +39175,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -37953,8 +39214,10 @@ impl MeEventsItem {
 ///
 /// - `GET /me/events/{id}/attachments`: List attachments
 /// - `POST /me/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38057,7 +39320,7 @@ impl MeEventsItemAttachments {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
@@ -38092,6 +39355,7 @@ impl MeEventsItemAttachments {
             )
     }
     /// `/me/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeEventsItemAttachmentsItem {
         MeEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -38100,8 +39364,10 @@ impl MeEventsItemAttachments {
 ///
 /// - `GET /me/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38134,6 +39400,7 @@ impl MeEventsItemAttachmentsItem {
     /// `DELETE /me/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -38150,6 +39417,7 @@ impl MeEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/events/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeEventsItemAttachmentsItemValue {
         MeEventsItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -38157,8 +39425,10 @@ impl MeEventsItemAttachmentsItem {
 /// `/me/events/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38170,6 +39440,7 @@ impl MeEventsItemAttachmentsItemValue {
     /// `GET /me/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -38189,8 +39460,10 @@ impl MeEventsItemAttachmentsItemValue {
 /// `/me/events/{id}/instances`
 ///
 /// - `GET /me/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38243,8 +39516,10 @@ impl MeEventsItemInstances {
 /// `/me/followedSites`
 ///
 /// - `GET /me/followedSites`: List followed sites
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeFollowedSites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeFollowedSites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38290,8 +39565,10 @@ impl MeFollowedSites {
     }
 }
 /// `/me/inferenceClassification`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeInferenceClassification(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeInferenceClassification {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38299,6 +39576,7 @@ impl MeInferenceClassification {
         &self.0
     }
     /// `/me/inferenceClassification/overrides`
+    #[cfg(feature = "mail")]
     pub fn overrides(&self) -> MeInferenceClassificationOverrides {
         MeInferenceClassificationOverrides(self.0.clone().literal("overrides"))
     }
@@ -38307,8 +39585,10 @@ impl MeInferenceClassification {
 ///
 /// - `GET /me/inferenceClassification/overrides`: List overrides
 /// - `POST /me/inferenceClassification/overrides`: Create inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeInferenceClassificationOverrides(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeInferenceClassificationOverrides {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38402,6 +39682,7 @@ impl MeInferenceClassificationOverrides {
             )
     }
     /// `/me/inferenceClassification/overrides/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeInferenceClassificationOverridesItem {
         MeInferenceClassificationOverridesItem(self.0.clone().key(id))
     }
@@ -38410,8 +39691,10 @@ impl MeInferenceClassificationOverrides {
 ///
 /// - `PATCH /me/inferenceClassification/overrides/{id}`: Update inferenceClassificationOverride
 /// - `DELETE /me/inferenceClassification/overrides/{id}`: Delete inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeInferenceClassificationOverridesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeInferenceClassificationOverridesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38472,6 +39755,7 @@ impl MeInferenceClassificationOverridesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -38505,8 +39789,10 @@ impl MeInferenceClassificationOverridesItem {
     }
 }
 /// `/me/informationProtection`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct MeInformationProtection(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl MeInformationProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38514,13 +39800,16 @@ impl MeInformationProtection {
         &self.0
     }
     /// `/me/informationProtection/policy`
+    #[cfg(feature = "security")]
     pub fn policy(&self) -> MeInformationProtectionPolicy {
         MeInformationProtectionPolicy(self.0.clone().literal("policy"))
     }
 }
 /// `/me/informationProtection/policy`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct MeInformationProtectionPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl MeInformationProtectionPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38528,6 +39817,7 @@ impl MeInformationProtectionPolicy {
         &self.0
     }
     /// `/me/informationProtection/policy/labels`
+    #[cfg(feature = "security")]
     pub fn labels(&self) -> MeInformationProtectionPolicyLabels {
         MeInformationProtectionPolicyLabels(self.0.clone().literal("labels"))
     }
@@ -38535,8 +39825,10 @@ impl MeInformationProtectionPolicy {
 /// `/me/informationProtection/policy/labels`
 ///
 /// - `GET /me/informationProtection/policy/labels`: informationProtectionLabel: listLabels
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct MeInformationProtectionPolicyLabels(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl MeInformationProtectionPolicyLabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38589,7 +39881,7 @@ impl MeInformationProtectionPolicyLabels {
     /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateapplication?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn evaluate_application(
         &self,
         body: &super::super::EvaluateApplicationBody,
@@ -38620,6 +39912,7 @@ impl MeInformationProtectionPolicyLabels {
             )
     }
     /// `/me/informationProtection/policy/labels/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> MeInformationProtectionPolicyLabelsItem {
         MeInformationProtectionPolicyLabelsItem(self.0.clone().key(id))
     }
@@ -38627,8 +39920,10 @@ impl MeInformationProtectionPolicyLabels {
 /// `/me/informationProtection/policy/labels/{id}`
 ///
 /// - `GET /me/informationProtection/policy/labels/{id}`: Get informationProtectionLabel
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct MeInformationProtectionPolicyLabelsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl MeInformationProtectionPolicyLabelsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38674,8 +39969,10 @@ impl MeInformationProtectionPolicyLabelsItem {
     }
 }
 /// `/me/insights`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38683,14 +39980,17 @@ impl MeInsights {
         &self.0
     }
     /// `/me/insights/shared`
+    #[cfg(feature = "users")]
     pub fn shared(&self) -> MeInsightsShared {
         MeInsightsShared(self.0.clone().literal("shared"))
     }
     /// `/me/insights/trending`
+    #[cfg(feature = "users")]
     pub fn trending(&self) -> MeInsightsTrending {
         MeInsightsTrending(self.0.clone().literal("trending"))
     }
     /// `/me/insights/used`
+    #[cfg(feature = "users")]
     pub fn used(&self) -> MeInsightsUsed {
         MeInsightsUsed(self.0.clone().literal("used"))
     }
@@ -38698,8 +39998,10 @@ impl MeInsights {
 /// `/me/insights/shared`
 ///
 /// - `GET /me/insights/shared`: List shared
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsShared(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsShared {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38744,13 +40046,16 @@ impl MeInsightsShared {
             )
     }
     /// `/me/insights/shared/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeInsightsSharedItem {
         MeInsightsSharedItem(self.0.clone().key(id))
     }
 }
 /// `/me/insights/shared/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsSharedItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38758,6 +40063,7 @@ impl MeInsightsSharedItem {
         &self.0
     }
     /// `/me/insights/shared/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> MeInsightsSharedItemResource {
         MeInsightsSharedItemResource(self.0.clone().literal("resource"))
     }
@@ -38765,8 +40071,10 @@ impl MeInsightsSharedItem {
 /// `/me/insights/shared/{id}/resource`
 ///
 /// - `GET /me/insights/shared/{id}/resource`: List shared
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsSharedItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38782,7 +40090,7 @@ impl MeInsightsSharedItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-shared?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -38814,8 +40122,10 @@ impl MeInsightsSharedItemResource {
 /// `/me/insights/trending`
 ///
 /// - `GET /me/insights/trending`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrending(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsTrending {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38860,13 +40170,16 @@ impl MeInsightsTrending {
             )
     }
     /// `/me/insights/trending/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeInsightsTrendingItem {
         MeInsightsTrendingItem(self.0.clone().key(id))
     }
 }
 /// `/me/insights/trending/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsTrendingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38874,6 +40187,7 @@ impl MeInsightsTrendingItem {
         &self.0
     }
     /// `/me/insights/trending/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> MeInsightsTrendingItemResource {
         MeInsightsTrendingItemResource(self.0.clone().literal("resource"))
     }
@@ -38881,8 +40195,10 @@ impl MeInsightsTrendingItem {
 /// `/me/insights/trending/{id}/resource`
 ///
 /// - `GET /me/insights/trending/{id}/resource`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsTrendingItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38898,7 +40214,7 @@ impl MeInsightsTrendingItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -38930,8 +40246,10 @@ impl MeInsightsTrendingItemResource {
 /// `/me/insights/used`
 ///
 /// - `GET /me/insights/used`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsUsed(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsUsed {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38976,13 +40294,16 @@ impl MeInsightsUsed {
             )
     }
     /// `/me/insights/used/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeInsightsUsedItem {
         MeInsightsUsedItem(self.0.clone().key(id))
     }
 }
 /// `/me/insights/used/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsUsedItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsUsedItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38990,6 +40311,7 @@ impl MeInsightsUsedItem {
         &self.0
     }
     /// `/me/insights/used/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> MeInsightsUsedItemResource {
         MeInsightsUsedItemResource(self.0.clone().literal("resource"))
     }
@@ -38997,8 +40319,10 @@ impl MeInsightsUsedItem {
 /// `/me/insights/used/{id}/resource`
 ///
 /// - `GET /me/insights/used/{id}/resource`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsUsedItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsUsedItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39014,7 +40338,7 @@ impl MeInsightsUsedItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -39046,8 +40370,10 @@ impl MeInsightsUsedItemResource {
 /// `/me/joinedTeams`
 ///
 /// - `GET /me/joinedTeams`: List joinedTeams
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeJoinedTeams(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeJoinedTeams {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39111,8 +40437,10 @@ impl MeJoinedTeams {
 /// `/me/licenseDetails`
 ///
 /// - `GET /me/licenseDetails`: List licenseDetails
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeLicenseDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeLicenseDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39129,7 +40457,7 @@ impl MeLicenseDetails {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-licensedetails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -39178,8 +40506,10 @@ impl MeLicenseDetails {
 ///
 /// - `GET /me/mailFolders`: List mailFolders
 /// - `POST /me/mailFolders`: Create MailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39315,17 +40645,21 @@ impl MeMailFolders {
             )
     }
     /// `/me/mailFolders/inbox`
+    #[cfg(feature = "mail")]
     pub fn inbox(&self) -> MeMailFoldersInbox {
         MeMailFoldersInbox(self.0.clone().literal("inbox"))
     }
     /// `/me/mailFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItem {
         MeMailFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/me/mailFolders/inbox`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersInbox(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersInbox {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39333,6 +40667,7 @@ impl MeMailFoldersInbox {
         &self.0
     }
     /// `/me/mailFolders/inbox/messagerules`
+    #[cfg(feature = "mail")]
     pub fn messagerules(&self) -> MeMailFoldersInboxMessagerules {
         MeMailFoldersInboxMessagerules(self.0.clone().literal("messagerules"))
     }
@@ -39341,8 +40676,10 @@ impl MeMailFoldersInbox {
 ///
 /// - `GET /me/mailFolders/inbox/messagerules`: List rules
 /// - `POST /me/mailFolders/inbox/messagerules`: Create rule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersInboxMessagerules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersInboxMessagerules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39436,6 +40773,7 @@ impl MeMailFoldersInboxMessagerules {
             )
     }
     /// `/me/mailFolders/inbox/messagerules/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersInboxMessagerulesItem {
         MeMailFoldersInboxMessagerulesItem(self.0.clone().key(id))
     }
@@ -39445,8 +40783,10 @@ impl MeMailFoldersInboxMessagerules {
 /// - `GET /me/mailFolders/inbox/messagerules/{id}`: Get rule
 /// - `PATCH /me/mailFolders/inbox/messagerules/{id}`: Update rule
 /// - `DELETE /me/mailFolders/inbox/messagerules/{id}`: Delete messageRule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersInboxMessagerulesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersInboxMessagerulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39549,6 +40889,7 @@ impl MeMailFoldersInboxMessagerulesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -39586,8 +40927,10 @@ impl MeMailFoldersInboxMessagerulesItem {
 /// - `GET /me/mailFolders/{id}`: Get mailFolder
 /// - `PATCH /me/mailFolders/{id}`: Update mailFolder
 /// - `DELETE /me/mailFolders/{id}`: Delete mailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39690,6 +41033,7 @@ impl MeMailFoldersItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -39722,6 +41066,7 @@ impl MeMailFoldersItem {
             )
     }
     /// `/me/mailFolders/{id}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> MeMailFoldersItemChildFolders {
         MeMailFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
@@ -39770,6 +41115,7 @@ impl MeMailFoldersItem {
             )
     }
     /// `/me/mailFolders/{id}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> MeMailFoldersItemMessages {
         MeMailFoldersItemMessages(self.0.clone().literal("messages"))
     }
@@ -39822,8 +41168,10 @@ impl MeMailFoldersItem {
 ///
 /// - `GET /me/mailFolders/{id}/childFolders`: List childFolders
 /// - `POST /me/mailFolders/{id}/childFolders`: Create child folder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39917,13 +41265,16 @@ impl MeMailFoldersItemChildFolders {
             )
     }
     /// `/me/mailFolders/{id}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemChildFoldersItem {
         MeMailFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39931,13 +41282,16 @@ impl MeMailFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/...`
+    #[cfg(feature = "mail")]
     pub fn unnamed(&self) -> MeMailFoldersItemChildFoldersItem2 {
         MeMailFoldersItemChildFoldersItem2(self.0.clone().literal("..."))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/...`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39945,13 +41299,16 @@ impl MeMailFoldersItemChildFoldersItem2 {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> MeMailFoldersItemChildFoldersItem2Messages {
         MeMailFoldersItemChildFoldersItem2Messages(self.0.clone().literal("messages"))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2Messages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2Messages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39959,13 +41316,16 @@ impl MeMailFoldersItemChildFoldersItem2Messages {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemChildFoldersItem2MessagesItem {
         MeMailFoldersItemChildFoldersItem2MessagesItem(self.0.clone().key(id))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39973,6 +41333,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItem {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
@@ -39982,10 +41343,12 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItem {
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39993,6 +41356,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -40007,10 +41371,12 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
 /// - `GET /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`: Get attachment
 /// - `POST /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`: Add attachment
 /// - `DELETE /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40087,6 +41453,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     /// `DELETE /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -40103,6 +41470,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
@@ -40114,10 +41482,12 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40129,6 +41499,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     /// `GET /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -40149,8 +41520,10 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
 ///
 /// - `GET /me/mailFolders/{id}/messages`: List messages
 /// - `POST /me/mailFolders/{id}/messages`: Create Message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40286,6 +41659,7 @@ impl MeMailFoldersItemMessages {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemMessagesItem {
         MeMailFoldersItemMessagesItem(self.0.clone().key(id))
     }
@@ -40295,8 +41669,10 @@ impl MeMailFoldersItemMessages {
 /// - `GET /me/mailFolders/{id}/messages/{id}`: Get message
 /// - `PATCH /me/mailFolders/{id}/messages/{id}`: Update message
 /// - `DELETE /me/mailFolders/{id}/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40399,6 +41775,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -40431,6 +41808,7 @@ impl MeMailFoldersItemMessagesItem {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeMailFoldersItemMessagesItemAttachments {
         MeMailFoldersItemMessagesItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -40620,6 +41998,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
@@ -40654,6 +42033,7 @@ impl MeMailFoldersItemMessagesItem {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/mentions`
+    #[cfg(feature = "mail")]
     pub fn mentions(&self) -> MeMailFoldersItemMessagesItemMentions {
         MeMailFoldersItemMessagesItemMentions(self.0.clone().literal("mentions"))
     }
@@ -40711,6 +42091,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -40754,6 +42135,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -40788,6 +42170,7 @@ impl MeMailFoldersItemMessagesItem {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMailFoldersItemMessagesItemValue {
         MeMailFoldersItemMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -40795,8 +42178,10 @@ impl MeMailFoldersItemMessagesItem {
 /// `/me/mailFolders/{id}/messages/{id}/$value`
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40813,6 +42198,7 @@ impl MeMailFoldersItemMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -40849,8 +42235,10 @@ impl MeMailFoldersItemMessagesItemValue {
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/attachments`: List attachments
 /// - `POST /me/mailFolders/{id}/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40944,6 +42332,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemMessagesItemAttachmentsItem {
         MeMailFoldersItemMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -40952,8 +42341,10 @@ impl MeMailFoldersItemMessagesItemAttachments {
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/mailFolders/{id}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40986,6 +42377,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     /// `DELETE /me/mailFolders/{id}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -41002,6 +42394,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMailFoldersItemMessagesItemAttachmentsItemValue {
         MeMailFoldersItemMessagesItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -41011,10 +42404,12 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
 /// `/me/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41026,6 +42421,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     /// `GET /me/mailFolders/{id}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41043,8 +42439,10 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     }
 }
 /// `/me/mailFolders/{id}/messages/{id}/mentions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemMentions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemMentions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41052,6 +42450,7 @@ impl MeMailFoldersItemMessagesItemMentions {
         &self.0
     }
     /// `/me/mailFolders/{id}/messages/{id}/mentions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemMessagesItemMentionsItem {
         MeMailFoldersItemMessagesItemMentionsItem(self.0.clone().key(id))
     }
@@ -41059,8 +42458,10 @@ impl MeMailFoldersItemMessagesItemMentions {
 /// `/me/mailFolders/{id}/messages/{id}/mentions/{id}`
 ///
 /// - `DELETE /me/mailFolders/{id}/messages/{id}/mentions/{id}`: Delete message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemMentionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemMentionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41077,6 +42478,7 @@ impl MeMailFoldersItemMessagesItemMentionsItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -41113,8 +42515,10 @@ impl MeMailFoldersItemMessagesItemMentionsItem {
 ///
 /// - `GET /me/mailboxSettings`: Get user mailbox settings
 /// - `PATCH /me/mailboxSettings`: Update user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41131,7 +42535,7 @@ impl MeMailboxSettings {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41173,7 +42577,7 @@ impl MeMailboxSettings {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -41208,16 +42612,19 @@ impl MeMailboxSettings {
             )
     }
     /// `/me/mailboxSettings/automaticRepliesSetting`
+    #[cfg(feature = "users")]
     pub fn automatic_replies_setting(&self) -> MeMailboxSettingsAutomaticRepliesSetting {
         MeMailboxSettingsAutomaticRepliesSetting(
             self.0.clone().literal("automaticRepliesSetting"),
         )
     }
     /// `/me/mailboxSettings/dateFormat`
+    #[cfg(feature = "users")]
     pub fn date_format(&self) -> MeMailboxSettingsDateFormat {
         MeMailboxSettingsDateFormat(self.0.clone().literal("dateFormat"))
     }
     /// `/me/mailboxSettings/delegateMeetingMessageDeliveryOptions`
+    #[cfg(feature = "users")]
     pub fn delegate_meeting_message_delivery_options(
         &self,
     ) -> MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
@@ -41226,22 +42633,27 @@ impl MeMailboxSettings {
         )
     }
     /// `/me/mailboxSettings/language`
+    #[cfg(feature = "users")]
     pub fn language(&self) -> MeMailboxSettingsLanguage {
         MeMailboxSettingsLanguage(self.0.clone().literal("language"))
     }
     /// `/me/mailboxSettings/timeFormat`
+    #[cfg(feature = "users")]
     pub fn time_format(&self) -> MeMailboxSettingsTimeFormat {
         MeMailboxSettingsTimeFormat(self.0.clone().literal("timeFormat"))
     }
     /// `/me/mailboxSettings/timeZone`
+    #[cfg(feature = "users")]
     pub fn time_zone(&self) -> MeMailboxSettingsTimeZone {
         MeMailboxSettingsTimeZone(self.0.clone().literal("timeZone"))
     }
     /// `/me/mailboxSettings/userPurpose`
+    #[cfg(feature = "users")]
     pub fn user_purpose(&self) -> MeMailboxSettingsUserPurpose {
         MeMailboxSettingsUserPurpose(self.0.clone().literal("userPurpose"))
     }
     /// `/me/mailboxSettings/workingHours`
+    #[cfg(feature = "users")]
     pub fn working_hours(&self) -> MeMailboxSettingsWorkingHours {
         MeMailboxSettingsWorkingHours(self.0.clone().literal("workingHours"))
     }
@@ -41249,8 +42661,10 @@ impl MeMailboxSettings {
 /// `/me/mailboxSettings/automaticRepliesSetting`
 ///
 /// - `GET /me/mailboxSettings/automaticRepliesSetting`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsAutomaticRepliesSetting(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsAutomaticRepliesSetting {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41267,7 +42681,7 @@ impl MeMailboxSettingsAutomaticRepliesSetting {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41303,8 +42717,10 @@ impl MeMailboxSettingsAutomaticRepliesSetting {
 /// `/me/mailboxSettings/dateFormat`
 ///
 /// - `GET /me/mailboxSettings/dateFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsDateFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsDateFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41321,7 +42737,7 @@ impl MeMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41357,10 +42773,12 @@ impl MeMailboxSettingsDateFormat {
 /// `/me/mailboxSettings/delegateMeetingMessageDeliveryOptions`
 ///
 /// - `GET /me/mailboxSettings/delegateMeetingMessageDeliveryOptions`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsDelegateMeetingMessageDeliveryOptions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41377,7 +42795,7 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41413,8 +42831,10 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
 /// `/me/mailboxSettings/language`
 ///
 /// - `GET /me/mailboxSettings/language`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsLanguage(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsLanguage {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41431,7 +42851,7 @@ impl MeMailboxSettingsLanguage {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41467,8 +42887,10 @@ impl MeMailboxSettingsLanguage {
 /// `/me/mailboxSettings/timeFormat`
 ///
 /// - `GET /me/mailboxSettings/timeFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsTimeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsTimeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41485,7 +42907,7 @@ impl MeMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41521,8 +42943,10 @@ impl MeMailboxSettingsTimeFormat {
 /// `/me/mailboxSettings/timeZone`
 ///
 /// - `GET /me/mailboxSettings/timeZone`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsTimeZone(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsTimeZone {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41539,7 +42963,7 @@ impl MeMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41575,8 +42999,10 @@ impl MeMailboxSettingsTimeZone {
 /// `/me/mailboxSettings/userPurpose`
 ///
 /// - `GET /me/mailboxSettings/userPurpose`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsUserPurpose(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsUserPurpose {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41593,7 +43019,7 @@ impl MeMailboxSettingsUserPurpose {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41629,8 +43055,10 @@ impl MeMailboxSettingsUserPurpose {
 /// `/me/mailboxSettings/workingHours`
 ///
 /// - `GET /me/mailboxSettings/workingHours`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsWorkingHours(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsWorkingHours {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41647,7 +43075,7 @@ impl MeMailboxSettingsWorkingHours {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41683,8 +43111,10 @@ impl MeMailboxSettingsWorkingHours {
 /// `/me/manager`
 ///
 /// - `GET /me/manager`: List manager
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeManager(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeManager {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41700,7 +43130,7 @@ impl MeManager {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -41743,8 +43173,10 @@ impl MeManager {
 /// `/me/memberOf`
 ///
 /// - `GET /me/memberOf`: List user memberOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41760,7 +43192,7 @@ impl MeMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -41799,8 +43231,10 @@ impl MeMemberOf {
 ///
 /// - `GET /me/messages`: List messages
 /// - `POST /me/messages`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41873,6 +43307,7 @@ impl MeMessages {
             .documented_status(201u16)
     }
     /// `/me/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMessagesItem {
         MeMessagesItem(self.0.clone().key(id))
     }
@@ -41882,8 +43317,10 @@ impl MeMessages {
 /// - `GET /me/messages/{id}`: Get message
 /// - `PATCH /me/messages/{id}`: Update message
 /// - `DELETE /me/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41986,6 +43423,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -42018,6 +43456,7 @@ impl MeMessagesItem {
             )
     }
     /// `/me/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeMessagesItemAttachments {
         MeMessagesItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -42207,6 +43646,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
@@ -42241,6 +43681,7 @@ impl MeMessagesItem {
             )
     }
     /// `/me/messages/{id}/mentions`
+    #[cfg(feature = "mail")]
     pub fn mentions(&self) -> MeMessagesItemMentions {
         MeMessagesItemMentions(self.0.clone().literal("mentions"))
     }
@@ -42298,6 +43739,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -42341,6 +43783,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-send?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn send(
         &self,
     ) -> graph_rt::Request<
@@ -42373,6 +43816,7 @@ impl MeMessagesItem {
             )
     }
     /// `/me/messages/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMessagesItemValue {
         MeMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -42380,8 +43824,10 @@ impl MeMessagesItem {
 /// `/me/messages/{id}/$value`
 ///
 /// - `GET /me/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42398,6 +43844,7 @@ impl MeMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -42434,8 +43881,10 @@ impl MeMessagesItemValue {
 ///
 /// - `GET /me/messages/{id}/attachments`: List attachments
 /// - `POST /me/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42538,7 +43987,7 @@ impl MeMessagesItemAttachments {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
@@ -42573,6 +44022,7 @@ impl MeMessagesItemAttachments {
             )
     }
     /// `/me/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMessagesItemAttachmentsItem {
         MeMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -42581,8 +44031,10 @@ impl MeMessagesItemAttachments {
 ///
 /// - `GET /me/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42615,6 +44067,7 @@ impl MeMessagesItemAttachmentsItem {
     /// `DELETE /me/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -42631,6 +44084,7 @@ impl MeMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMessagesItemAttachmentsItemValue {
         MeMessagesItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -42638,8 +44092,10 @@ impl MeMessagesItemAttachmentsItem {
 /// `/me/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42651,6 +44107,7 @@ impl MeMessagesItemAttachmentsItemValue {
     /// `GET /me/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -42668,8 +44125,10 @@ impl MeMessagesItemAttachmentsItemValue {
     }
 }
 /// `/me/messages/{id}/mentions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemMentions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemMentions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42677,6 +44136,7 @@ impl MeMessagesItemMentions {
         &self.0
     }
     /// `/me/messages/{id}/mentions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMessagesItemMentionsItem {
         MeMessagesItemMentionsItem(self.0.clone().key(id))
     }
@@ -42684,8 +44144,10 @@ impl MeMessagesItemMentions {
 /// `/me/messages/{id}/mentions/{id}`
 ///
 /// - `DELETE /me/messages/{id}/mentions/{id}`: Delete message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemMentionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemMentionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42702,6 +44164,7 @@ impl MeMessagesItemMentionsItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -42737,8 +44200,10 @@ impl MeMessagesItemMentionsItem {
 /// `/me/notifications`
 ///
 /// - `POST /me/notifications`: Create and send a notification
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeNotifications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeNotifications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42754,7 +44219,7 @@ impl MeNotifications {
     /// - Delegated (personal Microsoft account): `Notifications.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notifications-post?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::Notification,
@@ -42788,8 +44253,10 @@ impl MeNotifications {
 /// `/me/oauth2PermissionGrants`
 ///
 /// - `GET /me/oauth2PermissionGrants`: List oauth2PermissionGrants
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct MeOauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl MeOauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42844,8 +44311,10 @@ impl MeOauth2PermissionGrants {
     }
 }
 /// `/me/onenote`
+#[cfg(any(feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "onenote", feature = "users"))]
 impl MeOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42853,26 +44322,32 @@ impl MeOnenote {
         &self.0
     }
     /// `/me/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> MeOnenoteNotebooks {
         MeOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/me/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> MeOnenoteOperations {
         MeOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/me/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> MeOnenotePages {
         MeOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/me/onenote/resources`
+    #[cfg(feature = "users")]
     pub fn resources(&self) -> MeOnenoteResources {
         MeOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/me/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> MeOnenoteSectionGroups {
         MeOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/me/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> MeOnenoteSections {
         MeOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -42881,8 +44356,10 @@ impl MeOnenote {
 ///
 /// - `GET /me/onenote/notebooks`: List notebooks
 /// - `POST /me/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43091,6 +44568,7 @@ impl MeOnenoteNotebooks {
             )
     }
     /// `/me/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteNotebooksItem {
         MeOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -43098,8 +44576,10 @@ impl MeOnenoteNotebooks {
 /// `/me/onenote/notebooks/{id}`
 ///
 /// - `GET /me/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43164,6 +44644,7 @@ impl MeOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -43202,10 +44683,12 @@ impl MeOnenoteNotebooksItem {
             )
     }
     /// `/me/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> MeOnenoteNotebooksItemSectionGroups {
         MeOnenoteNotebooksItemSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/me/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> MeOnenoteNotebooksItemSections {
         MeOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -43214,8 +44697,10 @@ impl MeOnenoteNotebooksItem {
 ///
 /// - `GET /me/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /me/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43323,8 +44808,10 @@ impl MeOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /me/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /me/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43429,8 +44916,10 @@ impl MeOnenoteNotebooksItemSections {
     }
 }
 /// `/me/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43438,6 +44927,7 @@ impl MeOnenoteOperations {
         &self.0
     }
     /// `/me/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteOperationsItem {
         MeOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -43445,8 +44935,10 @@ impl MeOnenoteOperations {
 /// `/me/onenote/operations/{id}`
 ///
 /// - `GET /me/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43506,8 +44998,10 @@ impl MeOnenoteOperationsItem {
 ///
 /// - `GET /me/onenote/pages`: List pages
 /// - `POST /me/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43610,6 +45104,7 @@ impl MeOnenotePages {
             )
     }
     /// `/me/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenotePagesItem {
         MeOnenotePagesItem(self.0.clone().key(id))
     }
@@ -43618,8 +45113,10 @@ impl MeOnenotePages {
 ///
 /// - `GET /me/onenote/pages/{id}`: Get page
 /// - `DELETE /me/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43683,6 +45180,7 @@ impl MeOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -43715,6 +45213,7 @@ impl MeOnenotePagesItem {
             )
     }
     /// `/me/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> MeOnenotePagesItemContent {
         MeOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -43728,6 +45227,7 @@ impl MeOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -43769,8 +45269,10 @@ impl MeOnenotePagesItem {
 /// `/me/onenote/pages/{id}/content`
 ///
 /// - `PATCH /me/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43787,6 +45289,7 @@ impl MeOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -43822,8 +45325,10 @@ impl MeOnenotePagesItemContent {
     }
 }
 /// `/me/onenote/resources`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43831,13 +45336,16 @@ impl MeOnenoteResources {
         &self.0
     }
     /// `/me/onenote/resources/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeOnenoteResourcesItem {
         MeOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/me/onenote/resources/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43845,6 +45353,7 @@ impl MeOnenoteResourcesItem {
         &self.0
     }
     /// `/me/onenote/resources/{id}/content`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MeOnenoteResourcesItemContent {
         MeOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -43852,8 +45361,10 @@ impl MeOnenoteResourcesItem {
 /// `/me/onenote/resources/{id}/content`
 ///
 /// - `GET /me/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43870,6 +45381,7 @@ impl MeOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -43910,8 +45422,10 @@ impl MeOnenoteResourcesItemContent {
 /// `/me/onenote/sectionGroups`
 ///
 /// - `GET /me/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -43967,6 +45481,7 @@ impl MeOnenoteSectionGroups {
             )
     }
     /// `/me/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteSectionGroupsItem {
         MeOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -43974,8 +45489,10 @@ impl MeOnenoteSectionGroups {
 /// `/me/onenote/sectionGroups/{id}`
 ///
 /// - `GET /me/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44031,10 +45548,12 @@ impl MeOnenoteSectionGroupsItem {
             )
     }
     /// `/me/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> MeOnenoteSectionGroupsItemSectionGroups {
         MeOnenoteSectionGroupsItemSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/me/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> MeOnenoteSectionGroupsItemSections {
         MeOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -44043,8 +45562,10 @@ impl MeOnenoteSectionGroupsItem {
 ///
 /// - `GET /me/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /me/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44152,8 +45673,10 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /me/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /me/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44260,8 +45783,10 @@ impl MeOnenoteSectionGroupsItemSections {
 /// `/me/onenote/sections`
 ///
 /// - `GET /me/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44317,6 +45842,7 @@ impl MeOnenoteSections {
             )
     }
     /// `/me/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteSectionsItem {
         MeOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -44324,8 +45850,10 @@ impl MeOnenoteSections {
 /// `/me/onenote/sections/{id}`
 ///
 /// - `GET /me/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44390,6 +45918,7 @@ impl MeOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -44437,6 +45966,7 @@ impl MeOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -44475,6 +46005,7 @@ impl MeOnenoteSectionsItem {
             )
     }
     /// `/me/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> MeOnenoteSectionsItemPages {
         MeOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -44483,8 +46014,10 @@ impl MeOnenoteSectionsItem {
 ///
 /// - `GET /me/onenote/sections/{id}/pages`: List pages
 /// - `POST /me/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44591,8 +46124,10 @@ impl MeOnenoteSectionsItemPages {
 ///
 /// - `GET /me/onlineMeetings`: Get onlineMeeting
 /// - `POST /me/onlineMeetings`: Create onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44718,6 +46253,7 @@ impl MeOnlineMeetings {
             )
     }
     /// `/me/onlineMeetings/{meetingId}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, meeting_id: &str) -> MeOnlineMeetingsItem {
         MeOnlineMeetingsItem(self.0.clone().key(meeting_id))
     }
@@ -44727,8 +46263,10 @@ impl MeOnlineMeetings {
 /// - `GET /me/onlineMeetings/{meetingId}`: Get onlineMeeting
 /// - `PATCH /me/onlineMeetings/{meetingId}`: Update onlineMeeting
 /// - `DELETE /me/onlineMeetings/{meetingId}`: Delete onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44823,6 +46361,7 @@ impl MeOnlineMeetingsItem {
     /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -44851,16 +46390,19 @@ impl MeOnlineMeetingsItem {
             )
     }
     /// `/me/onlineMeetings/{meetingId}/alternativeRecording`
+    #[cfg(feature = "communications")]
     pub fn alternative_recording(&self) -> MeOnlineMeetingsItemAlternativeRecording {
         MeOnlineMeetingsItemAlternativeRecording(
             self.0.clone().literal("alternativeRecording"),
         )
     }
     /// `/me/onlineMeetings/{meetingId}/attendeeReport`
+    #[cfg(feature = "communications")]
     pub fn attendee_report(&self) -> MeOnlineMeetingsItemAttendeeReport {
         MeOnlineMeetingsItemAttendeeReport(self.0.clone().literal("attendeeReport"))
     }
     /// `/me/onlineMeetings/{meetingId}/meetingAttendanceReport`
+    #[cfg(feature = "communications")]
     pub fn meeting_attendance_report(
         &self,
     ) -> MeOnlineMeetingsItemMeetingAttendanceReport {
@@ -44869,6 +46411,7 @@ impl MeOnlineMeetingsItem {
         )
     }
     /// `/me/onlineMeetings/{meetingId}/recording`
+    #[cfg(feature = "communications")]
     pub fn recording(&self) -> MeOnlineMeetingsItemRecording {
         MeOnlineMeetingsItemRecording(self.0.clone().literal("recording"))
     }
@@ -44876,8 +46419,10 @@ impl MeOnlineMeetingsItem {
 /// `/me/onlineMeetings/{meetingId}/alternativeRecording`
 ///
 /// - `GET /me/onlineMeetings/{meetingId}/alternativeRecording`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetingsItemAlternativeRecording(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetingsItemAlternativeRecording {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44928,8 +46473,10 @@ impl MeOnlineMeetingsItemAlternativeRecording {
 /// `/me/onlineMeetings/{meetingId}/attendeeReport`
 ///
 /// - `GET /me/onlineMeetings/{meetingId}/attendeeReport`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetingsItemAttendeeReport(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetingsItemAttendeeReport {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -44980,8 +46527,10 @@ impl MeOnlineMeetingsItemAttendeeReport {
 /// `/me/onlineMeetings/{meetingId}/meetingAttendanceReport`
 ///
 /// - `GET /me/onlineMeetings/{meetingId}/meetingAttendanceReport`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetingsItemMeetingAttendanceReport(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetingsItemMeetingAttendanceReport {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45032,8 +46581,10 @@ impl MeOnlineMeetingsItemMeetingAttendanceReport {
 /// `/me/onlineMeetings/{meetingId}/recording`
 ///
 /// - `GET /me/onlineMeetings/{meetingId}/recording`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetingsItemRecording(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetingsItemRecording {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45082,8 +46633,10 @@ impl MeOnlineMeetingsItemRecording {
     }
 }
 /// `/me/outlook`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45091,6 +46644,7 @@ impl MeOutlook {
         &self.0
     }
     /// `/me/outlook/masterCategories`
+    #[cfg(feature = "mail")]
     pub fn master_categories(&self) -> MeOutlookMasterCategories {
         MeOutlookMasterCategories(self.0.clone().literal("masterCategories"))
     }
@@ -45104,7 +46658,7 @@ impl MeOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
@@ -45146,7 +46700,7 @@ impl MeOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
@@ -45179,14 +46733,17 @@ impl MeOutlook {
             )
     }
     /// `/me/outlook/taskFolders`
+    #[cfg(feature = "mail")]
     pub fn task_folders(&self) -> MeOutlookTaskFolders {
         MeOutlookTaskFolders(self.0.clone().literal("taskFolders"))
     }
     /// `/me/outlook/taskGroups`
+    #[cfg(feature = "mail")]
     pub fn task_groups(&self) -> MeOutlookTaskGroups {
         MeOutlookTaskGroups(self.0.clone().literal("taskGroups"))
     }
     /// `/me/outlook/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeOutlookTasks {
         MeOutlookTasks(self.0.clone().literal("tasks"))
     }
@@ -45200,7 +46757,7 @@ impl MeOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones_2(
         &self,
         time_zone_standard: &str,
@@ -45244,8 +46801,10 @@ impl MeOutlook {
 ///
 /// - `GET /me/outlook/masterCategories`: List Outlook categories
 /// - `POST /me/outlook/masterCategories`: Create Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookMasterCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookMasterCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45339,6 +46898,7 @@ impl MeOutlookMasterCategories {
             )
     }
     /// `/me/outlook/masterCategories/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookMasterCategoriesItem {
         MeOutlookMasterCategoriesItem(self.0.clone().key(id))
     }
@@ -45348,8 +46908,10 @@ impl MeOutlookMasterCategories {
 /// - `GET /me/outlook/masterCategories/{id}`: Get Outlook category
 /// - `PATCH /me/outlook/masterCategories/{id}`: Update Outlook category
 /// - `DELETE /me/outlook/masterCategories/{id}`: Delete Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookMasterCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookMasterCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45452,6 +47014,7 @@ impl MeOutlookMasterCategoriesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -45488,8 +47051,10 @@ impl MeOutlookMasterCategoriesItem {
 ///
 /// - `GET /me/outlook/taskFolders`: List taskFolders (deprecated)
 /// - `POST /me/outlook/taskFolders`: Create outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45573,6 +47138,7 @@ impl MeOutlookTaskFolders {
             )
     }
     /// `/me/outlook/taskFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTaskFoldersItem {
         MeOutlookTaskFoldersItem(self.0.clone().key(id))
     }
@@ -45582,8 +47148,10 @@ impl MeOutlookTaskFolders {
 /// - `GET /me/outlook/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
 /// - `PATCH /me/outlook/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /me/outlook/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45675,6 +47243,7 @@ impl MeOutlookTaskFoldersItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -45703,6 +47272,7 @@ impl MeOutlookTaskFoldersItem {
             )
     }
     /// `/me/outlook/taskFolders/{id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeOutlookTaskFoldersItemTasks {
         MeOutlookTaskFoldersItemTasks(self.0.clone().literal("tasks"))
     }
@@ -45711,8 +47281,10 @@ impl MeOutlookTaskFoldersItem {
 ///
 /// - `GET /me/outlook/taskFolders/{id}/tasks`: List tasks (deprecated)
 /// - `POST /me/outlook/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFoldersItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskFoldersItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45796,6 +47368,7 @@ impl MeOutlookTaskFoldersItemTasks {
             )
     }
     /// `/me/outlook/taskFolders/{id}/tasks/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTaskFoldersItemTasksItem {
         MeOutlookTaskFoldersItemTasksItem(self.0.clone().key(id))
     }
@@ -45804,8 +47377,10 @@ impl MeOutlookTaskFoldersItemTasks {
 ///
 /// - `GET /me/outlook/taskFolders/{id}/tasks/{id}`: Get multiValueLegacyExtendedProperty
 /// - `PATCH /me/outlook/taskFolders/{id}/tasks/{id}`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskFoldersItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskFoldersItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45861,8 +47436,10 @@ impl MeOutlookTaskFoldersItemTasksItem {
 ///
 /// - `GET /me/outlook/taskGroups`: List taskGroups (deprecated)
 /// - `POST /me/outlook/taskGroups`: Create outlookTaskGroup (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45946,6 +47523,7 @@ impl MeOutlookTaskGroups {
             )
     }
     /// `/me/outlook/taskGroups/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTaskGroupsItem {
         MeOutlookTaskGroupsItem(self.0.clone().key(id))
     }
@@ -45955,8 +47533,10 @@ impl MeOutlookTaskGroups {
 /// - `GET /me/outlook/taskGroups/{id}`: Get outlookTaskGroup (deprecated)
 /// - `PATCH /me/outlook/taskGroups/{id}`: Update outlooktaskgroup (deprecated)
 /// - `DELETE /me/outlook/taskGroups/{id}`: Delete outlookTaskGroup (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46048,6 +47628,7 @@ impl MeOutlookTaskGroupsItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -46076,6 +47657,7 @@ impl MeOutlookTaskGroupsItem {
             )
     }
     /// `/me/outlook/taskGroups/{id}/taskFolders`
+    #[cfg(feature = "mail")]
     pub fn task_folders(&self) -> MeOutlookTaskGroupsItemTaskFolders {
         MeOutlookTaskGroupsItemTaskFolders(self.0.clone().literal("taskFolders"))
     }
@@ -46084,8 +47666,10 @@ impl MeOutlookTaskGroupsItem {
 ///
 /// - `GET /me/outlook/taskGroups/{id}/taskFolders`: List taskFolders (deprecated)
 /// - `POST /me/outlook/taskGroups/{id}/taskFolders`: Create outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskGroupsItemTaskFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46169,6 +47753,7 @@ impl MeOutlookTaskGroupsItemTaskFolders {
             )
     }
     /// `/me/outlook/taskGroups/{id}/taskFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTaskGroupsItemTaskFoldersItem {
         MeOutlookTaskGroupsItemTaskFoldersItem(self.0.clone().key(id))
     }
@@ -46178,8 +47763,10 @@ impl MeOutlookTaskGroupsItemTaskFolders {
 /// - `GET /me/outlook/taskGroups/{id}/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
 /// - `PATCH /me/outlook/taskGroups/{id}/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /me/outlook/taskGroups/{id}/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskGroupsItemTaskFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46271,6 +47858,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -46299,6 +47887,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
             )
     }
     /// `/me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeOutlookTaskGroupsItemTaskFoldersItemTasks {
         MeOutlookTaskGroupsItemTaskFoldersItemTasks(self.0.clone().literal("tasks"))
     }
@@ -46307,8 +47896,10 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
 ///
 /// - `GET /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: List tasks (deprecated)
 /// - `POST /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFoldersItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46392,6 +47983,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
             )
     }
     /// `/me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
         MeOutlookTaskGroupsItemTaskFoldersItemTasksItem(self.0.clone().key(id))
     }
@@ -46400,8 +47992,10 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
 ///
 /// - `GET /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`: Get multiValueLegacyExtendedProperty
 /// - `PATCH /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTaskGroupsItemTaskFoldersItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46457,8 +48051,10 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
 ///
 /// - `GET /me/outlook/tasks`: List tasks (deprecated)
 /// - `POST /me/outlook/tasks`: Create outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46542,6 +48138,7 @@ impl MeOutlookTasks {
             )
     }
     /// `/me/outlook/tasks/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTasksItem {
         MeOutlookTasksItem(self.0.clone().key(id))
     }
@@ -46551,8 +48148,10 @@ impl MeOutlookTasks {
 /// - `GET /me/outlook/tasks/{id}`: Get outlookTask (deprecated)
 /// - `PATCH /me/outlook/tasks/{id}`: Update outlooktask (deprecated)
 /// - `DELETE /me/outlook/tasks/{id}`: Delete outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46644,6 +48243,7 @@ impl MeOutlookTasksItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -46672,6 +48272,7 @@ impl MeOutlookTasksItem {
             )
     }
     /// `/me/outlook/tasks/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeOutlookTasksItemAttachments {
         MeOutlookTasksItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -46717,8 +48318,10 @@ impl MeOutlookTasksItem {
 ///
 /// - `GET /me/outlook/tasks/{id}/attachments`: List attachments (deprecated)
 /// - `POST /me/outlook/tasks/{id}/attachments`: Create attachment (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasksItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTasksItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46802,6 +48405,7 @@ impl MeOutlookTasksItemAttachments {
             )
     }
     /// `/me/outlook/tasks/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookTasksItemAttachmentsItem {
         MeOutlookTasksItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -46810,8 +48414,10 @@ impl MeOutlookTasksItemAttachments {
 ///
 /// - `GET /me/outlook/tasks/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/outlook/tasks/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasksItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTasksItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46844,6 +48450,7 @@ impl MeOutlookTasksItemAttachmentsItem {
     /// `DELETE /me/outlook/tasks/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -46860,6 +48467,7 @@ impl MeOutlookTasksItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/outlook/tasks/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeOutlookTasksItemAttachmentsItemValue {
         MeOutlookTasksItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -46867,8 +48475,10 @@ impl MeOutlookTasksItemAttachmentsItem {
 /// `/me/outlook/tasks/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/outlook/tasks/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookTasksItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookTasksItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46880,6 +48490,7 @@ impl MeOutlookTasksItemAttachmentsItemValue {
     /// `GET /me/outlook/tasks/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -46899,8 +48510,10 @@ impl MeOutlookTasksItemAttachmentsItemValue {
 /// `/me/pendingAccessReviewInstances`
 ///
 /// - `GET /me/pendingAccessReviewInstances`: accessReviewInstance: pendingAccessReviewInstances (deprecated)
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct MePendingAccessReviewInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl MePendingAccessReviewInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46940,6 +48553,7 @@ impl MePendingAccessReviewInstances {
             )
     }
     /// `/me/pendingAccessReviewInstances/{accessReviewInstanceId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_instance_id: &str,
@@ -46948,8 +48562,10 @@ impl MePendingAccessReviewInstances {
     }
 }
 /// `/me/pendingAccessReviewInstances/{accessReviewInstanceId}`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct MePendingAccessReviewInstancesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl MePendingAccessReviewInstancesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -46964,6 +48580,7 @@ impl MePendingAccessReviewInstancesItem {
     /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-acceptrecommendations?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn accept_recommendations(
         &self,
     ) -> graph_rt::Request<
@@ -46996,6 +48613,7 @@ impl MePendingAccessReviewInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-batchrecorddecisions?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn batch_record_decisions(
         &self,
         body: &super::super::BatchRecordDecisionsBody,
@@ -47026,6 +48644,7 @@ impl MePendingAccessReviewInstancesItem {
             )
     }
     /// `/me/pendingAccessReviewInstances/{accessReviewInstanceId}/decisions`
+    #[cfg(feature = "identity_governance")]
     pub fn decisions(&self) -> MePendingAccessReviewInstancesItemDecisions {
         MePendingAccessReviewInstancesItemDecisions(self.0.clone().literal("decisions"))
     }
@@ -47033,8 +48652,10 @@ impl MePendingAccessReviewInstancesItem {
 /// `/me/pendingAccessReviewInstances/{accessReviewInstanceId}/decisions`
 ///
 /// - `GET /me/pendingAccessReviewInstances/{instance-id}/decisions`: List accessReviewInstanceDecisionItems pending approval (deprecated)
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct MePendingAccessReviewInstancesItemDecisions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl MePendingAccessReviewInstancesItemDecisions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47074,6 +48695,7 @@ impl MePendingAccessReviewInstancesItemDecisions {
             )
     }
     /// `/me/pendingAccessReviewInstances/{accessReviewInstanceId}/decisions/{decision-id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         decision_id: &str,
@@ -47084,8 +48706,10 @@ impl MePendingAccessReviewInstancesItemDecisions {
 /// `/me/pendingAccessReviewInstances/{accessReviewInstanceId}/decisions/{decision-id}`
 ///
 /// - `PATCH /me/pendingAccessReviewInstances/{instance-id}/decisions/{decision-id}`: Update accessReviewInstanceDecisionItem
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct MePendingAccessReviewInstancesItemDecisionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl MePendingAccessReviewInstancesItemDecisionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47100,6 +48724,7 @@ impl MePendingAccessReviewInstancesItemDecisionsItem {
     /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstancedecisionitem-update?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
         body: &super::super::UpdateAccessReviewInstanceDecisionItemBody,
@@ -47129,8 +48754,10 @@ impl MePendingAccessReviewInstancesItemDecisionsItem {
 /// `/me/people`
 ///
 /// - `GET /me/people`: List people
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePeople(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePeople {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47178,8 +48805,10 @@ impl MePeople {
 /// `/me/photo`
 ///
 /// - `GET /me/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47251,6 +48880,7 @@ impl MePhoto {
             )
     }
     /// `/me/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MePhotoValue {
         MePhotoValue(self.0.clone().literal("$value"))
     }
@@ -47259,8 +48889,10 @@ impl MePhoto {
 ///
 /// - `GET /me/photo/$value`: Get photo
 /// - `PUT /me/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47277,6 +48909,7 @@ impl MePhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -47339,6 +48972,7 @@ impl MePhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -47379,8 +49013,10 @@ impl MePhotoValue {
     }
 }
 /// `/me/photos`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47388,6 +49024,7 @@ impl MePhotos {
         &self.0
     }
     /// `/me/photos/{size}`
+    #[cfg(feature = "users")]
     pub fn item(&self, size: &str) -> MePhotosItem {
         MePhotosItem(self.0.clone().key(size))
     }
@@ -47395,8 +49032,10 @@ impl MePhotos {
 /// `/me/photos/{size}`
 ///
 /// - `GET /me/photos/{size}`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhotosItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhotosItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47413,7 +49052,7 @@ impl MePhotosItem {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -47472,8 +49111,10 @@ impl MePhotosItem {
 ///
 /// - `GET /me/planner`: Get plannerUser
 /// - `PATCH /me/planner`: Update plannerUser
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47547,29 +49188,36 @@ impl MePlanner {
             )
     }
     /// `/me/planner/all`
+    #[cfg(feature = "planner")]
     pub fn all(&self) -> MePlannerAll {
         MePlannerAll(self.0.clone().literal("all"))
     }
     /// `/me/planner/favoritePlans`
+    #[cfg(feature = "planner")]
     pub fn favorite_plans(&self) -> MePlannerFavoritePlans {
         MePlannerFavoritePlans(self.0.clone().literal("favoritePlans"))
     }
     /// `/me/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> MePlannerPlans {
         MePlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/me/planner/recentPlans`
+    #[cfg(feature = "planner")]
     pub fn recent_plans(&self) -> MePlannerRecentPlans {
         MePlannerRecentPlans(self.0.clone().literal("recentPlans"))
     }
     /// `/me/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> MePlannerTasks {
         MePlannerTasks(self.0.clone().literal("tasks"))
     }
 }
 /// `/me/planner/all`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerAll(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerAll {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47584,7 +49232,7 @@ impl MePlannerAll {
     /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "planner")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
@@ -47617,8 +49265,10 @@ impl MePlannerAll {
 /// `/me/planner/favoritePlans`
 ///
 /// - `GET /me/planner/favoritePlans`: List favoritePlans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerFavoritePlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerFavoritePlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47661,8 +49311,10 @@ impl MePlannerFavoritePlans {
 /// `/me/planner/plans`
 ///
 /// - `GET /me/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47710,8 +49362,10 @@ impl MePlannerPlans {
 /// `/me/planner/recentPlans`
 ///
 /// - `GET /me/planner/recentPlans`: List recentPlans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerRecentPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerRecentPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47754,8 +49408,10 @@ impl MePlannerRecentPlans {
 /// `/me/planner/tasks`
 ///
 /// - `GET /me/planner/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47803,8 +49459,10 @@ impl MePlannerTasks {
 /// `/me/presence`
 ///
 /// - `GET /me/presence`: Get presence
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MePresence(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MePresence {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47848,8 +49506,10 @@ impl MePresence {
 ///
 /// - `GET /me/profile`: Get profile
 /// - `DELETE /me/profile`: Delete profile
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeProfile(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl MeProfile {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47924,6 +49584,7 @@ impl MeProfile {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -47956,78 +49617,97 @@ impl MeProfile {
             )
     }
     /// `/me/profile/account`
+    #[cfg(feature = "users")]
     pub fn account(&self) -> MeProfileAccount {
         MeProfileAccount(self.0.clone().literal("account"))
     }
     /// `/me/profile/addresses`
+    #[cfg(feature = "users")]
     pub fn addresses(&self) -> MeProfileAddresses {
         MeProfileAddresses(self.0.clone().literal("addresses"))
     }
     /// `/me/profile/anniversaries`
+    #[cfg(feature = "users")]
     pub fn anniversaries(&self) -> MeProfileAnniversaries {
         MeProfileAnniversaries(self.0.clone().literal("anniversaries"))
     }
     /// `/me/profile/awards`
+    #[cfg(feature = "users")]
     pub fn awards(&self) -> MeProfileAwards {
         MeProfileAwards(self.0.clone().literal("awards"))
     }
     /// `/me/profile/certifications`
+    #[cfg(feature = "users")]
     pub fn certifications(&self) -> MeProfileCertifications {
         MeProfileCertifications(self.0.clone().literal("certifications"))
     }
     /// `/me/profile/educationalActivities`
+    #[cfg(feature = "education")]
     pub fn educational_activities(&self) -> MeProfileEducationalActivities {
         MeProfileEducationalActivities(self.0.clone().literal("educationalActivities"))
     }
     /// `/me/profile/emails`
+    #[cfg(feature = "users")]
     pub fn emails(&self) -> MeProfileEmails {
         MeProfileEmails(self.0.clone().literal("emails"))
     }
     /// `/me/profile/interests`
+    #[cfg(feature = "users")]
     pub fn interests(&self) -> MeProfileInterests {
         MeProfileInterests(self.0.clone().literal("interests"))
     }
     /// `/me/profile/languages`
+    #[cfg(feature = "users")]
     pub fn languages(&self) -> MeProfileLanguages {
         MeProfileLanguages(self.0.clone().literal("languages"))
     }
     /// `/me/profile/names`
+    #[cfg(feature = "users")]
     pub fn names(&self) -> MeProfileNames {
         MeProfileNames(self.0.clone().literal("names"))
     }
     /// `/me/profile/notes`
+    #[cfg(feature = "users")]
     pub fn notes(&self) -> MeProfileNotes {
         MeProfileNotes(self.0.clone().literal("notes"))
     }
     /// `/me/profile/patents`
+    #[cfg(feature = "users")]
     pub fn patents(&self) -> MeProfilePatents {
         MeProfilePatents(self.0.clone().literal("patents"))
     }
     /// `/me/profile/phones`
+    #[cfg(feature = "users")]
     pub fn phones(&self) -> MeProfilePhones {
         MeProfilePhones(self.0.clone().literal("phones"))
     }
     /// `/me/profile/positions`
+    #[cfg(feature = "users")]
     pub fn positions(&self) -> MeProfilePositions {
         MeProfilePositions(self.0.clone().literal("positions"))
     }
     /// `/me/profile/projects`
+    #[cfg(feature = "users")]
     pub fn projects(&self) -> MeProfileProjects {
         MeProfileProjects(self.0.clone().literal("projects"))
     }
     /// `/me/profile/publications`
+    #[cfg(feature = "users")]
     pub fn publications(&self) -> MeProfilePublications {
         MeProfilePublications(self.0.clone().literal("publications"))
     }
     /// `/me/profile/skills`
+    #[cfg(feature = "users")]
     pub fn skills(&self) -> MeProfileSkills {
         MeProfileSkills(self.0.clone().literal("skills"))
     }
     /// `/me/profile/webAccounts`
+    #[cfg(feature = "users")]
     pub fn web_accounts(&self) -> MeProfileWebAccounts {
         MeProfileWebAccounts(self.0.clone().literal("webAccounts"))
     }
     /// `/me/profile/websites`
+    #[cfg(feature = "users")]
     pub fn websites(&self) -> MeProfileWebsites {
         MeProfileWebsites(self.0.clone().literal("websites"))
     }
@@ -48036,8 +49716,10 @@ impl MeProfile {
 ///
 /// - `GET /me/profile/account`: List accounts
 /// - `POST /me/profile/account`: Create account
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAccount(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAccount {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48147,6 +49829,7 @@ impl MeProfileAccount {
             )
     }
     /// `/me/profile/account/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileAccountItem {
         MeProfileAccountItem(self.0.clone().key(id))
     }
@@ -48156,8 +49839,10 @@ impl MeProfileAccount {
 /// - `GET /me/profile/account/{id}`: Get userAccountInformation
 /// - `PATCH /me/profile/account/{id}`: Update useraccountinformation
 /// - `DELETE /me/profile/account/{id}`: Delete userAccountInformation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAccountItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAccountItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48276,6 +49961,7 @@ impl MeProfileAccountItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -48312,8 +49998,10 @@ impl MeProfileAccountItem {
 ///
 /// - `GET /me/profile/addresses`: List addresses
 /// - `POST /me/profile/addresses`: Create addresses
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAddresses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAddresses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48330,7 +50018,7 @@ impl MeProfileAddresses {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-addresses?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -48388,7 +50076,7 @@ impl MeProfileAddresses {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-addresses?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemAddress,
@@ -48423,6 +50111,7 @@ impl MeProfileAddresses {
             )
     }
     /// `/me/profile/addresses/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileAddressesItem {
         MeProfileAddressesItem(self.0.clone().key(id))
     }
@@ -48432,8 +50121,10 @@ impl MeProfileAddresses {
 /// - `GET /me/profile/addresses/{id}`: Get itemAddress
 /// - `PATCH /me/profile/addresses/{id}`: Update itemAddress
 /// - `DELETE /me/profile/addresses/{id}`: Delete itemAddress
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAddressesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAddressesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48450,7 +50141,7 @@ impl MeProfileAddressesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -48508,7 +50199,7 @@ impl MeProfileAddressesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemAddress,
@@ -48552,6 +50243,7 @@ impl MeProfileAddressesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -48588,8 +50280,10 @@ impl MeProfileAddressesItem {
 ///
 /// - `GET /me/profile/anniversaries`: List anniversaries
 /// - `POST /me/profile/anniversaries`: Create personAnniversary
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAnniversaries(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAnniversaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48699,6 +50393,7 @@ impl MeProfileAnniversaries {
             )
     }
     /// `/me/profile/anniversaries/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileAnniversariesItem {
         MeProfileAnniversariesItem(self.0.clone().key(id))
     }
@@ -48708,8 +50403,10 @@ impl MeProfileAnniversaries {
 /// - `GET /me/profile/anniversaries/{id}`: Get personAnniversary
 /// - `PATCH /me/profile/anniversaries/{id}`: Update personAnniversary
 /// - `DELETE /me/profile/anniversaries/{id}`: Delete personAnniversary
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAnniversariesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAnniversariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48828,6 +50525,7 @@ impl MeProfileAnniversariesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -48864,8 +50562,10 @@ impl MeProfileAnniversariesItem {
 ///
 /// - `GET /me/profile/awards`: List awards
 /// - `POST /me/profile/awards`: Create personAward
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAwards(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAwards {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -48975,6 +50675,7 @@ impl MeProfileAwards {
             )
     }
     /// `/me/profile/awards/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileAwardsItem {
         MeProfileAwardsItem(self.0.clone().key(id))
     }
@@ -48984,8 +50685,10 @@ impl MeProfileAwards {
 /// - `GET /me/profile/awards/{id}`: Get personAward
 /// - `PATCH /me/profile/awards/{id}`: Update personAward
 /// - `DELETE /me/profile/awards/{id}`: Delete personAward
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileAwardsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileAwardsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49104,6 +50807,7 @@ impl MeProfileAwardsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -49140,8 +50844,10 @@ impl MeProfileAwardsItem {
 ///
 /// - `GET /me/profile/certifications`: List certifications
 /// - `POST /me/profile/certifications`: Create personCertification
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileCertifications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileCertifications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49251,6 +50957,7 @@ impl MeProfileCertifications {
             )
     }
     /// `/me/profile/certifications/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileCertificationsItem {
         MeProfileCertificationsItem(self.0.clone().key(id))
     }
@@ -49260,8 +50967,10 @@ impl MeProfileCertifications {
 /// - `GET /me/profile/certifications/{id}`: Get personCertification
 /// - `PATCH /me/profile/certifications/{id}`: Update personCertification
 /// - `DELETE /me/profile/certifications/{id}`: Delete personCertification
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileCertificationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileCertificationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49380,6 +51089,7 @@ impl MeProfileCertificationsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -49416,8 +51126,10 @@ impl MeProfileCertificationsItem {
 ///
 /// - `GET /me/profile/educationalActivities`: List educationalActivities
 /// - `POST /me/profile/educationalActivities`: Create educationalActivity
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct MeProfileEducationalActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl MeProfileEducationalActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49527,6 +51239,7 @@ impl MeProfileEducationalActivities {
             )
     }
     /// `/me/profile/educationalActivities/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> MeProfileEducationalActivitiesItem {
         MeProfileEducationalActivitiesItem(self.0.clone().key(id))
     }
@@ -49536,8 +51249,10 @@ impl MeProfileEducationalActivities {
 /// - `GET /me/profile/educationalActivities/{id}`: Get educationalActivity
 /// - `PATCH /me/profile/educationalActivities/{id}`: Update educationalactivity
 /// - `DELETE /me/profile/educationalActivities/{id}`: Delete educationalActivity
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct MeProfileEducationalActivitiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl MeProfileEducationalActivitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49656,6 +51371,7 @@ impl MeProfileEducationalActivitiesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -49692,8 +51408,10 @@ impl MeProfileEducationalActivitiesItem {
 ///
 /// - `GET /me/profile/emails`: List emails
 /// - `POST /me/profile/emails`: Create itemEmail
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileEmails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileEmails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49710,7 +51428,7 @@ impl MeProfileEmails {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-emails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -49768,7 +51486,7 @@ impl MeProfileEmails {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-emails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemEmail,
@@ -49803,6 +51521,7 @@ impl MeProfileEmails {
             )
     }
     /// `/me/profile/emails/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileEmailsItem {
         MeProfileEmailsItem(self.0.clone().key(id))
     }
@@ -49812,8 +51531,10 @@ impl MeProfileEmails {
 /// - `GET /me/profile/emails/{id}`: Get itemEmail
 /// - `PATCH /me/profile/emails/{id}`: Update itememail
 /// - `DELETE /me/profile/emails/{id}`: Delete itemEmail
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileEmailsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileEmailsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49830,7 +51551,7 @@ impl MeProfileEmailsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -49888,7 +51609,7 @@ impl MeProfileEmailsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemEmail,
@@ -49932,6 +51653,7 @@ impl MeProfileEmailsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -49968,8 +51690,10 @@ impl MeProfileEmailsItem {
 ///
 /// - `GET /me/profile/interests`: List interests
 /// - `POST /me/profile/interests`: Create personInterest
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileInterests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileInterests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50079,6 +51803,7 @@ impl MeProfileInterests {
             )
     }
     /// `/me/profile/interests/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileInterestsItem {
         MeProfileInterestsItem(self.0.clone().key(id))
     }
@@ -50088,8 +51813,10 @@ impl MeProfileInterests {
 /// - `GET /me/profile/interests/{id}`: Get personInterest
 /// - `PATCH /me/profile/interests/{id}`: Update personinterest
 /// - `DELETE /me/profile/interests/{id}`: Delete personInterest
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileInterestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileInterestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50208,6 +51935,7 @@ impl MeProfileInterestsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -50244,8 +51972,10 @@ impl MeProfileInterestsItem {
 ///
 /// - `GET /me/profile/languages`: List languages
 /// - `POST /me/profile/languages`: Create languageProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileLanguages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileLanguages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50262,7 +51992,7 @@ impl MeProfileLanguages {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-languages?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -50320,7 +52050,7 @@ impl MeProfileLanguages {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-languages?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::LanguageProficiency,
@@ -50355,6 +52085,7 @@ impl MeProfileLanguages {
             )
     }
     /// `/me/profile/languages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileLanguagesItem {
         MeProfileLanguagesItem(self.0.clone().key(id))
     }
@@ -50364,8 +52095,10 @@ impl MeProfileLanguages {
 /// - `GET /me/profile/languages/{id}`: Get languageProficiency
 /// - `PATCH /me/profile/languages/{id}`: Update languageProficiency
 /// - `DELETE /me/profile/languages/{id}`: Delete languageProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileLanguagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileLanguagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50382,7 +52115,7 @@ impl MeProfileLanguagesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -50440,7 +52173,7 @@ impl MeProfileLanguagesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::LanguageProficiency,
@@ -50484,6 +52217,7 @@ impl MeProfileLanguagesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -50520,8 +52254,10 @@ impl MeProfileLanguagesItem {
 ///
 /// - `GET /me/profile/names`: List names
 /// - `POST /me/profile/names`: Create personName
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50647,6 +52383,7 @@ impl MeProfileNames {
             )
     }
     /// `/me/profile/names/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileNamesItem {
         MeProfileNamesItem(self.0.clone().key(id))
     }
@@ -50656,8 +52393,10 @@ impl MeProfileNames {
 /// - `GET /me/profile/names/{id}`: Get personName
 /// - `PATCH /me/profile/names/{id}`: Update personname
 /// - `DELETE /me/profile/names/{id}`: Delete personName
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileNamesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileNamesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50776,6 +52515,7 @@ impl MeProfileNamesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -50812,8 +52552,10 @@ impl MeProfileNamesItem {
 ///
 /// - `GET /me/profile/notes`: List notes
 /// - `POST /me/profile/notes`: Create personAnnotation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileNotes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileNotes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -50923,6 +52665,7 @@ impl MeProfileNotes {
             )
     }
     /// `/me/profile/notes/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileNotesItem {
         MeProfileNotesItem(self.0.clone().key(id))
     }
@@ -50932,8 +52675,10 @@ impl MeProfileNotes {
 /// - `GET /me/profile/notes/{id}`: Get personAnnotation
 /// - `PATCH /me/profile/notes/{id}`: Update personAnnotation
 /// - `DELETE /me/profile/notes/{id}`: Delete personAnnotation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileNotesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileNotesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51068,6 +52813,7 @@ impl MeProfileNotesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -51120,8 +52866,10 @@ impl MeProfileNotesItem {
 ///
 /// - `GET /me/profile/patents`: List patents
 /// - `POST /me/profile/patents`: Create itemPatent
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePatents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePatents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51138,7 +52886,7 @@ impl MeProfilePatents {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-patents?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -51196,7 +52944,7 @@ impl MeProfilePatents {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-patents?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemPatent,
@@ -51231,6 +52979,7 @@ impl MeProfilePatents {
             )
     }
     /// `/me/profile/patents/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfilePatentsItem {
         MeProfilePatentsItem(self.0.clone().key(id))
     }
@@ -51240,8 +52989,10 @@ impl MeProfilePatents {
 /// - `GET /me/profile/patents/{id}`: Get itemPatent
 /// - `PATCH /me/profile/patents/{id}`: Update itemPatent
 /// - `DELETE /me/profile/patents/{id}`: Delete itemPatent
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePatentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePatentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51258,7 +53009,7 @@ impl MeProfilePatentsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -51316,7 +53067,7 @@ impl MeProfilePatentsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemPatent,
@@ -51360,6 +53111,7 @@ impl MeProfilePatentsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -51396,8 +53148,10 @@ impl MeProfilePatentsItem {
 ///
 /// - `GET /me/profile/phones`: List phones
 /// - `POST /me/profile/phones`: Create itemPhoneNumber
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePhones(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePhones {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51414,7 +53168,7 @@ impl MeProfilePhones {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-phones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -51472,7 +53226,7 @@ impl MeProfilePhones {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-phones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemPhone,
@@ -51507,6 +53261,7 @@ impl MeProfilePhones {
             )
     }
     /// `/me/profile/phones/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfilePhonesItem {
         MeProfilePhonesItem(self.0.clone().key(id))
     }
@@ -51516,8 +53271,10 @@ impl MeProfilePhones {
 /// - `GET /me/profile/phones/{id}`: Get itemPhoneNumber
 /// - `PATCH /me/profile/phones/{id}`: Update itemphonenumber
 /// - `DELETE /me/profile/phones/{itemPhoneId}`: Delete itemPhoneNumber
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePhonesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePhonesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51534,7 +53291,7 @@ impl MeProfilePhonesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -51592,7 +53349,7 @@ impl MeProfilePhonesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemPhone,
@@ -51636,6 +53393,7 @@ impl MeProfilePhonesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -51672,8 +53430,10 @@ impl MeProfilePhonesItem {
 ///
 /// - `GET /me/profile/positions`: List positions
 /// - `POST /me/profile/positions`: Create workPosition
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePositions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePositions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51690,7 +53450,7 @@ impl MeProfilePositions {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-positions?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -51748,7 +53508,7 @@ impl MeProfilePositions {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-positions?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::WorkPosition,
@@ -51783,6 +53543,7 @@ impl MeProfilePositions {
             )
     }
     /// `/me/profile/positions/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfilePositionsItem {
         MeProfilePositionsItem(self.0.clone().key(id))
     }
@@ -51792,8 +53553,10 @@ impl MeProfilePositions {
 /// - `GET /me/profile/positions/{id}`: Get workPosition
 /// - `PATCH /me/profile/positions/{id}`: Update workPosition
 /// - `DELETE /me/profile/positions/{id}`: Delete workPosition
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePositionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePositionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51810,7 +53573,7 @@ impl MeProfilePositionsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -51868,7 +53631,7 @@ impl MeProfilePositionsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::WorkPosition,
@@ -51912,6 +53675,7 @@ impl MeProfilePositionsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -51948,8 +53712,10 @@ impl MeProfilePositionsItem {
 ///
 /// - `GET /me/profile/projects`: List projects
 /// - `POST /me/profile/projects`: Create projectParticipation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileProjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileProjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -51966,7 +53732,7 @@ impl MeProfileProjects {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-projects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -52024,7 +53790,7 @@ impl MeProfileProjects {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-projects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ProjectParticipation,
@@ -52059,6 +53825,7 @@ impl MeProfileProjects {
             )
     }
     /// `/me/profile/projects/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileProjectsItem {
         MeProfileProjectsItem(self.0.clone().key(id))
     }
@@ -52068,8 +53835,10 @@ impl MeProfileProjects {
 /// - `GET /me/profile/projects/{id}`: Get projectParticipation
 /// - `PATCH /me/profile/projects/{id}`: Update projectparticipation
 /// - `DELETE /me/profile/projects/{id}`: Delete projectParticipation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileProjectsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileProjectsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52086,7 +53855,7 @@ impl MeProfileProjectsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -52144,7 +53913,7 @@ impl MeProfileProjectsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ProjectParticipation,
@@ -52188,6 +53957,7 @@ impl MeProfileProjectsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -52224,8 +53994,10 @@ impl MeProfileProjectsItem {
 ///
 /// - `GET /me/profile/publications`: List publications
 /// - `POST /me/profile/publications`: Create itemPublication
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePublications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePublications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52242,7 +54014,7 @@ impl MeProfilePublications {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-publications?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -52300,7 +54072,7 @@ impl MeProfilePublications {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-publications?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemPublication,
@@ -52335,6 +54107,7 @@ impl MeProfilePublications {
             )
     }
     /// `/me/profile/publications/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfilePublicationsItem {
         MeProfilePublicationsItem(self.0.clone().key(id))
     }
@@ -52344,8 +54117,10 @@ impl MeProfilePublications {
 /// - `GET /me/profile/publications/{id}`: Get itemPublication
 /// - `PATCH /me/profile/publications/{id}`: Update itemPublication
 /// - `DELETE /me/profile/publications/{id}`: Delete itemPublication
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfilePublicationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfilePublicationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52362,7 +54137,7 @@ impl MeProfilePublicationsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -52420,7 +54195,7 @@ impl MeProfilePublicationsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemPublication,
@@ -52464,6 +54239,7 @@ impl MeProfilePublicationsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -52500,8 +54276,10 @@ impl MeProfilePublicationsItem {
 ///
 /// - `GET /me/profile/skills`: List skills
 /// - `POST /me/profile/skills`: Create skillProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileSkills(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileSkills {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52518,7 +54296,7 @@ impl MeProfileSkills {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-skills?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -52576,7 +54354,7 @@ impl MeProfileSkills {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-skills?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::SkillProficiency,
@@ -52611,6 +54389,7 @@ impl MeProfileSkills {
             )
     }
     /// `/me/profile/skills/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileSkillsItem {
         MeProfileSkillsItem(self.0.clone().key(id))
     }
@@ -52620,8 +54399,10 @@ impl MeProfileSkills {
 /// - `GET /me/profile/skills/{id}`: Get skillProficiency
 /// - `PATCH /me/profile/skills/{id}`: Update skillproficiency
 /// - `DELETE /me/profile/skills/{id}`: Delete skillProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileSkillsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileSkillsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52638,7 +54419,7 @@ impl MeProfileSkillsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -52696,7 +54477,7 @@ impl MeProfileSkillsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::SkillProficiency,
@@ -52740,6 +54521,7 @@ impl MeProfileSkillsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -52776,8 +54558,10 @@ impl MeProfileSkillsItem {
 ///
 /// - `GET /me/profile/webAccounts`: List webAccounts
 /// - `POST /me/profile/webAccounts`: Create webAccount
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileWebAccounts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileWebAccounts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52794,7 +54578,7 @@ impl MeProfileWebAccounts {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-webaccounts?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -52852,7 +54636,7 @@ impl MeProfileWebAccounts {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-webaccounts?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::WebAccount,
@@ -52887,6 +54671,7 @@ impl MeProfileWebAccounts {
             )
     }
     /// `/me/profile/webAccounts/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileWebAccountsItem {
         MeProfileWebAccountsItem(self.0.clone().key(id))
     }
@@ -52896,8 +54681,10 @@ impl MeProfileWebAccounts {
 /// - `GET /me/profile/webAccounts/{id}`: Get webAccount
 /// - `PATCH /me/profile/webAccounts/{id}`: Update webAccount
 /// - `DELETE /me/profile/webAccounts/{id}`: Delete webAccount
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileWebAccountsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileWebAccountsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52914,7 +54701,7 @@ impl MeProfileWebAccountsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -52972,7 +54759,7 @@ impl MeProfileWebAccountsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::WebAccount,
@@ -53016,6 +54803,7 @@ impl MeProfileWebAccountsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -53052,8 +54840,10 @@ impl MeProfileWebAccountsItem {
 ///
 /// - `GET /me/profile/websites`: List websites
 /// - `POST /me/profile/websites`: Create personWebsite
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileWebsites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileWebsites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53163,6 +54953,7 @@ impl MeProfileWebsites {
             )
     }
     /// `/me/profile/websites/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeProfileWebsitesItem {
         MeProfileWebsitesItem(self.0.clone().key(id))
     }
@@ -53172,8 +54963,10 @@ impl MeProfileWebsites {
 /// - `GET /me/profile/websites/{id}`: Get personWebsite
 /// - `PATCH /me/profile/websites/{id}`: Update personwebsite
 /// - `DELETE /me/profile/websites/{id}`: Delete personWebsite
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeProfileWebsitesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeProfileWebsitesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53292,6 +55085,7 @@ impl MeProfileWebsitesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -53328,8 +55122,10 @@ impl MeProfileWebsitesItem {
 ///
 /// - `GET /me/responsibilities`: List responsibilities
 /// - `POST /me/responsibilities`: Create personResponsibility
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeResponsibilities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeResponsibilities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53439,6 +55235,7 @@ impl MeResponsibilities {
             )
     }
     /// `/me/responsibilities/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeResponsibilitiesItem {
         MeResponsibilitiesItem(self.0.clone().key(id))
     }
@@ -53448,8 +55245,10 @@ impl MeResponsibilities {
 /// - `GET /me/responsibilities/{id}`: Get personResponsibility
 /// - `PATCH /me/responsibilities/{id}`: Update personResponsibility
 /// - `DELETE /me/responsibilities/{id}`: Delete personResponsibility
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeResponsibilitiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeResponsibilitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53584,6 +55383,7 @@ impl MeResponsibilitiesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -53635,8 +55435,10 @@ impl MeResponsibilitiesItem {
 /// `/me/scopedRoleMemberOf`
 ///
 /// - `GET /me/scopedRoleMemberOf`: List scopedAdministratorOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeScopedRoleMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeScopedRoleMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53652,7 +55454,7 @@ impl MeScopedRoleMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-scopedrolememberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -53689,8 +55491,10 @@ impl MeScopedRoleMemberOf {
 ///
 /// - `GET /me/settings`: Get settings
 /// - `PATCH /me/settings`: Update settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53774,6 +55578,7 @@ impl MeSettings {
             )
     }
     /// `/me/settings/itemInsights`
+    #[cfg(feature = "users")]
     pub fn item_insights(&self) -> MeSettingsItemInsights {
         MeSettingsItemInsights(self.0.clone().literal("itemInsights"))
     }
@@ -53782,8 +55587,10 @@ impl MeSettings {
 ///
 /// - `GET /me/settings/itemInsights`: Get userInsightsSettings
 /// - `PATCH /me/settings/itemInsights`: Update userInsightsSettings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeSettingsItemInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeSettingsItemInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53858,8 +55665,10 @@ impl MeSettingsItemInsights {
     }
 }
 /// `/me/todo`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53867,6 +55676,7 @@ impl MeTodo {
         &self.0
     }
     /// `/me/todo/lists`
+    #[cfg(feature = "mail")]
     pub fn lists(&self) -> MeTodoLists {
         MeTodoLists(self.0.clone().literal("lists"))
     }
@@ -53875,8 +55685,10 @@ impl MeTodo {
 ///
 /// - `GET /me/todo/lists`: List lists
 /// - `POST /me/todo/lists`: Create todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoLists(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -53997,19 +55809,23 @@ impl MeTodoLists {
             )
     }
     /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==`
+    #[cfg(feature = "mail")]
     pub fn g_dbc8_u7_h_gw_add_zoc_jg_aaaa(&self) -> MeTodoListsGDbc8U7HGwAddZocJgAaaa {
         MeTodoListsGDbc8U7HGwAddZocJgAaaa(
             self.0.clone().literal("gDbc8U7HGwADDZocJgAAAA=="),
         )
     }
     /// `/me/todo/lists/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeTodoListsItem {
         MeTodoListsItem(self.0.clone().key(id))
     }
 }
 /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsGDbc8U7HGwAddZocJgAaaa(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsGDbc8U7HGwAddZocJgAaaa {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54017,13 +55833,16 @@ impl MeTodoListsGDbc8U7HGwAddZocJgAaaa {
         &self.0
     }
     /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
         MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks(self.0.clone().literal("tasks"))
     }
 }
 /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==/tasks`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54073,8 +55892,10 @@ impl MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
 /// - `GET /me/todo/lists/{todoTaskListId}`: Get todoTaskList
 /// - `PATCH /me/todo/lists/{todoTaskListId}`: Update todoTaskList
 /// - `DELETE /me/todo/lists/{todoTaskListId}`: Delete todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54166,6 +55987,7 @@ impl MeTodoListsItem {
     /// - Delegated (personal Microsoft account): `Tasks.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -54194,6 +56016,7 @@ impl MeTodoListsItem {
             )
     }
     /// `/me/todo/lists/{id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeTodoListsItemTasks {
         MeTodoListsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -54202,8 +56025,10 @@ impl MeTodoListsItem {
 ///
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks`: List tasks
 /// - `POST /me/todo/lists/{todoTaskListId}/tasks`: Create todoTask
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54324,6 +56149,7 @@ impl MeTodoListsItemTasks {
             )
     }
     /// `/me/todo/lists/{id}/tasks/{taskId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, task_id: &str) -> MeTodoListsItemTasksItem {
         MeTodoListsItemTasksItem(self.0.clone().key(task_id))
     }
@@ -54333,8 +56159,10 @@ impl MeTodoListsItemTasks {
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}`: Get todoTask
 /// - `PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}`: Update todoTask
 /// - `DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}`: Delete todoTask
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54426,6 +56254,7 @@ impl MeTodoListsItemTasksItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -54454,6 +56283,7 @@ impl MeTodoListsItemTasksItem {
             )
     }
     /// `/me/todo/lists/{id}/tasks/{taskId}/linkedResources`
+    #[cfg(feature = "mail")]
     pub fn linked_resources(&self) -> MeTodoListsItemTasksItemLinkedResources {
         MeTodoListsItemTasksItemLinkedResources(
             self.0.clone().literal("linkedResources"),
@@ -54464,8 +56294,10 @@ impl MeTodoListsItemTasksItem {
 ///
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: List linkedResources
 /// - `POST /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: Create linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasksItemLinkedResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasksItemLinkedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54481,7 +56313,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-list-linkedresources?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -54518,7 +56350,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-post-linkedresources?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::LinkedResource,
@@ -54549,6 +56381,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
             )
     }
     /// `/me/todo/lists/{id}/tasks/{taskId}/linkedResources/{linkedResourcesId}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         linked_resources_id: &str,
@@ -54563,8 +56396,10 @@ impl MeTodoListsItemTasksItemLinkedResources {
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Get linkedResource
 /// - `PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Update linkedResource
 /// - `DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Delete linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasksItemLinkedResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54580,7 +56415,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -54617,7 +56452,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::LinkedResource,
@@ -54656,6 +56491,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -54687,8 +56523,10 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
 /// `/me/trendingAround`
 ///
 /// - `GET /me/trendingAround`: List trendingAround
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeTrendingAround(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeTrendingAround {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -54704,7 +56542,7 @@ impl MeTrendingAround {
     /// - Application: `Sites.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /oauth2PermissionGrants`: List oauth2PermissionGrants
 /// - `POST /oauth2PermissionGrants`: Create a delegated permission grant (oAuth2PermissionGrant)
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct Oauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl Oauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -137,6 +139,7 @@ impl Oauth2PermissionGrants {
             )
     }
     /// `/oauth2PermissionGrants/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> Oauth2PermissionGrantsItem {
         Oauth2PermissionGrantsItem(self.0.clone().key(id))
     }
@@ -146,8 +149,10 @@ impl Oauth2PermissionGrants {
 /// - `GET /oauth2PermissionGrants/{id}`: Get a delegated permission grant (oAuth2PermissionGrant)
 /// - `PATCH /oauth2PermissionGrants/{id}`: Update a delegated permission grant (oAuth2PermissionGrant)
 /// - `DELETE /oauth2PermissionGrants/{id}`: Delete a delegated permission grant (oAuth2PermissionGrant)
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct Oauth2PermissionGrantsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl Oauth2PermissionGrantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -248,6 +253,7 @@ impl Oauth2PermissionGrantsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /onPremEncryptedPayloads`: List onPremEncryptedPayloads
 /// - `POST /onPremEncryptedPayloads`: Create onPremEncryptedPayload
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OnPremEncryptedPayloads(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OnPremEncryptedPayloads {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,6 +100,7 @@ impl OnPremEncryptedPayloads {
             )
     }
     /// `/onPremEncryptedPayloads/{onPremEncryptedPayloadsId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         on_prem_encrypted_payloads_id: &str,
@@ -110,8 +113,10 @@ impl OnPremEncryptedPayloads {
 /// - `GET /onPremEncryptedPayloads/{onPremEncryptedPayloadsId}`: Get onPremEncryptedPayload
 /// - `PATCH /onPremEncryptedPayloads/{onPremEncryptedPayloadsId}`: Update onPremEncryptedPayload
 /// - `DELETE /onPremEncryptedPayloads/{onPremEncryptedPayloadsId}`: Delete onPremEncryptedPayload
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OnPremEncryptedPayloadsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OnPremEncryptedPayloadsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -209,6 +214,7 @@ impl OnPremEncryptedPayloadsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/onPremisesPublishingProfiles`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfiles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,19 +15,23 @@ impl OnPremisesPublishingProfiles {
         &self.0
     }
     /// `/onPremisesPublishingProfiles/applicationProxy`
+    #[cfg(feature = "applications")]
     pub fn application_proxy(&self) -> OnPremisesPublishingProfilesApplicationProxy {
         OnPremisesPublishingProfilesApplicationProxy(
             self.0.clone().literal("applicationProxy"),
         )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, publishing_type: &str) -> OnPremisesPublishingProfilesItem {
         OnPremisesPublishingProfilesItem(self.0.clone().key(publishing_type))
     }
 }
 /// `/onPremisesPublishingProfiles/applicationProxy`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33,6 +39,7 @@ impl OnPremisesPublishingProfilesApplicationProxy {
         &self.0
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups`
+    #[cfg(feature = "applications")]
     pub fn connector_groups(
         &self,
     ) -> OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
@@ -41,6 +48,7 @@ impl OnPremisesPublishingProfilesApplicationProxy {
         )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors`
+    #[cfg(feature = "applications")]
     pub fn connectors(&self) -> OnPremisesPublishingProfilesApplicationProxyConnectors {
         OnPremisesPublishingProfilesApplicationProxyConnectors(
             self.0.clone().literal("connectors"),
@@ -51,10 +59,12 @@ impl OnPremisesPublishingProfilesApplicationProxy {
 ///
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups`: List connectorGroups
 /// - `POST /onPremisesPublishingProfiles/applicationProxy/connectorGroups`: Create connectorGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -139,6 +149,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
             )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id: &str,
@@ -153,10 +164,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}`: Get connectorGroup
 /// - `PATCH /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}`: Update connectorGroups
 /// - `DELETE /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}`: Delete connectorGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -243,6 +256,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -270,6 +284,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
             )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/applications`
+    #[cfg(feature = "applications")]
     pub fn applications(
         &self,
     ) -> OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications {
@@ -278,6 +293,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
         )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members`
+    #[cfg(feature = "applications")]
     pub fn members(
         &self,
     ) -> OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
@@ -289,10 +305,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
 /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/applications`
 ///
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/applications`: List applications assigned to a connectorGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -338,10 +356,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications
 /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members`
 ///
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members`: List members
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -384,6 +404,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
             )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(
         &self,
     ) -> OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembersRef {
@@ -395,10 +416,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
 /// `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members/$ref`
 ///
 /// - `POST /onPremisesPublishingProfiles/applicationProxy/connectorGroups/{id}/members/$ref`: Add connector to connectorGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembersRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -432,10 +455,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembersRef {
 /// `/onPremisesPublishingProfiles/applicationProxy/connectors`
 ///
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectors`: List connectors
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectors(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -478,6 +503,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectors {
             )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id: &str,
@@ -490,10 +516,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectors {
 /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}`
 ///
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectors/{id}`: Get connector
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -536,6 +564,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
             )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf`
+    #[cfg(feature = "applications")]
     pub fn member_of(
         &self,
     ) -> OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
@@ -547,10 +576,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
 /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf`
 ///
 /// - `GET /onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf`: List memberOf
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -593,6 +624,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
             )
     }
     /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(
         &self,
     ) -> OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
@@ -604,10 +636,12 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
 /// `/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf/$ref`
 ///
 /// - `POST /onPremisesPublishingProfiles/applicationProxy/connectors/{id}/memberOf/$ref`: Add connector to connectorGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -655,8 +689,10 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
 /// `/onPremisesPublishingProfiles/{publishingType}`
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}`: Get onPremisesPublishingProfile
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -696,16 +732,19 @@ impl OnPremisesPublishingProfilesItem {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups`
+    #[cfg(feature = "applications")]
     pub fn agent_groups(&self) -> OnPremisesPublishingProfilesItemAgentGroups {
         OnPremisesPublishingProfilesItemAgentGroups(
             self.0.clone().literal("agentGroups"),
         )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents`
+    #[cfg(feature = "applications")]
     pub fn agents(&self) -> OnPremisesPublishingProfilesItemAgents {
         OnPremisesPublishingProfilesItemAgents(self.0.clone().literal("agents"))
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/hybridAgentUpdaterConfiguration`
+    #[cfg(feature = "applications")]
     pub fn hybrid_agent_updater_configuration(
         &self,
     ) -> OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
@@ -714,6 +753,7 @@ impl OnPremisesPublishingProfilesItem {
         )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources`
+    #[cfg(feature = "applications")]
     pub fn published_resources(
         &self,
     ) -> OnPremisesPublishingProfilesItemPublishedResources {
@@ -726,8 +766,10 @@ impl OnPremisesPublishingProfilesItem {
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}/agentGroups`: List onPremisesAgentGroups
 /// - `PATCH /onPremisesPublishingProfiles/{publishingType}/agentGroups`: Update onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -742,7 +784,7 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -774,6 +816,7 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-update?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         body: &super::super::UpdateOnPremisesAgentGroupBody,
@@ -800,6 +843,7 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id1: &str) -> OnPremisesPublishingProfilesItemAgentGroupsItem {
         OnPremisesPublishingProfilesItemAgentGroupsItem(self.0.clone().key(id1))
     }
@@ -808,8 +852,10 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}/agentGroups/{id}`: Get onPremisesAgentGroup
 /// - `DELETE /onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}`: Delete onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -824,7 +870,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -856,6 +902,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -880,6 +927,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}/agents`
+    #[cfg(feature = "applications")]
     pub fn agents(&self) -> OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
         OnPremisesPublishingProfilesItemAgentGroupsItemAgents(
             self.0.clone().literal("agents"),
@@ -889,10 +937,12 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
 /// `/onPremisesPublishingProfiles/{publishingType}/agentGroups/{id1}/agents`
 ///
 /// - `POST /onPremisesPublishingProfiles/{publishingType}/agentGroups/{id}/agents`: Create onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentGroupsItemAgents(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -907,7 +957,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-post?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::OnPremisesAgent,
@@ -937,8 +987,10 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
 /// `/onPremisesPublishingProfiles/{publishingType}/agents`
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}/agents`: List onPremisesAgents
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -953,7 +1005,7 @@ impl OnPremisesPublishingProfilesItemAgents {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -978,6 +1030,7 @@ impl OnPremisesPublishingProfilesItemAgents {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id1: &str) -> OnPremisesPublishingProfilesItemAgentsItem {
         OnPremisesPublishingProfilesItemAgentsItem(self.0.clone().key(id1))
     }
@@ -985,8 +1038,10 @@ impl OnPremisesPublishingProfilesItemAgents {
 /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}`
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}/agents/{id1}`: Get onPremisesAgent
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1001,7 +1056,7 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1026,6 +1081,7 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups`
+    #[cfg(feature = "applications")]
     pub fn agent_groups(&self) -> OnPremisesPublishingProfilesItemAgentsItemAgentGroups {
         OnPremisesPublishingProfilesItemAgentsItemAgentGroups(
             self.0.clone().literal("agentGroups"),
@@ -1033,10 +1089,12 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentsItemAgentGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentsItemAgentGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1044,6 +1102,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroups {
         &self.0
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id2: &str,
@@ -1053,6 +1112,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroups {
         )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
         OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef(
             self.0.clone().literal("$ref"),
@@ -1062,10 +1122,12 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroups {
 /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/$ref`
 ///
 /// - `POST /onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/$ref`: Assign onPremisesAgent to onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1080,7 +1142,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-post-agentgroups?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::OnPremisesAgentGroup,
@@ -1108,10 +1170,12 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1119,6 +1183,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItem {
         &self.0
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(
         &self,
     ) -> OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
@@ -1130,10 +1195,12 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItem {
 /// `/onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}/$ref`
 ///
 /// - `DELETE /onPremisesPublishingProfiles/{publishingType}/agents/{id1}/agentGroups/{id2}/$ref`: Remove onPremisesAgent from an onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1148,6 +1215,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-delete-agentgroups?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1175,10 +1243,12 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
 /// `/onPremisesPublishingProfiles/{publishingType}/hybridAgentUpdaterConfiguration`
 ///
 /// - `PATCH /onPremisesPublishingProfiles/{publishingType}/hybridAgentUpdaterConfiguration`: Update onPremisesPublishingProfile
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1193,7 +1263,7 @@ impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisespublishingprofile-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         body: &super::super::HybridAgentUpdaterConfiguration,
@@ -1224,10 +1294,12 @@ impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}/publishedResources`: List publishedResources
 /// - `POST /onPremisesPublishingProfiles/{publishingType}/publishedResources`: Create publishedResource
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemPublishedResources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemPublishedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1242,7 +1314,7 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1274,7 +1346,7 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-post?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::PublishedResource,
@@ -1301,6 +1373,7 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id1: &str,
@@ -1312,10 +1385,12 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
 ///
 /// - `GET /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}`: Get publishedResource
 /// - `PATCH /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}`: Update publishedResource
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemPublishedResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1330,7 +1405,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1362,7 +1437,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         body: &super::super::PublishedResource,
@@ -1389,6 +1464,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
             )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups`
+    #[cfg(feature = "applications")]
     pub fn agent_groups(
         &self,
     ) -> OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroups {
@@ -1398,10 +1474,12 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1409,6 +1487,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroups {
         &self.0
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id2: &str,
@@ -1418,6 +1497,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroups {
         )
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(
         &self,
     ) -> OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
@@ -1429,10 +1509,12 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroups {
 /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/$ref`
 ///
 /// - `POST /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/$ref`: Assign publishedResource to onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1447,7 +1529,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
     /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-post-agentgroups?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::OnPremisesAgentGroup,
@@ -1475,10 +1557,12 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
     }
 }
 /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1486,6 +1570,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItem {
         &self.0
     }
     /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(
         &self,
     ) -> OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef {
@@ -1497,10 +1582,12 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItem {
 /// `/onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}/$ref`
 ///
 /// - `DELETE /onPremisesPublishingProfiles/{publishingType}/publishedResources/{id1}/agentGroups/{id2}/$ref`: Remove publishedResource from an onPremisesAgentGroup
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1515,6 +1602,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef {
     /// - Delegated (work or school account): `OnPremisesPublishingProfiles.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-delete-agentgroups?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

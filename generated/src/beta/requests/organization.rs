@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/organization`
 ///
 /// - `GET /organization`: List organization
+#[cfg(any(feature = "core", feature = "device_management", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Organization(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "device_management", feature = "users"))]
 impl Organization {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36,10 +38,12 @@ impl Organization {
             .documented_status(200u16)
     }
     /// `/organization/settings`
+    #[cfg(feature = "core")]
     pub fn settings(&self) -> OrganizationSettings {
         OrganizationSettings(self.0.clone().literal("settings"))
     }
     /// `/organization/{Id}`
+    #[cfg(any(feature = "device_management", feature = "users"))]
     pub fn item(&self, id: &str) -> OrganizationItem {
         OrganizationItem(self.0.clone().key(id))
     }
@@ -47,8 +51,10 @@ impl Organization {
 /// `/organization/settings`
 ///
 /// - `GET /organization/settings`: Get organizationSettings
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct OrganizationSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl OrganizationSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -92,8 +98,10 @@ impl OrganizationSettings {
 ///
 /// - `GET /organization/{organizationId}`: Get organization
 /// - `PATCH /organization/{id}`: Update organization
+#[cfg(any(feature = "device_management", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct OrganizationItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "device_management", feature = "users"))]
 impl OrganizationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -109,7 +117,7 @@ impl OrganizationItem {
     /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -152,7 +160,7 @@ impl OrganizationItem {
     /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::Organization,
@@ -194,7 +202,7 @@ impl OrganizationItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-activateservice?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn activate_service(
         &self,
         body: &super::super::ActivateService,
@@ -225,10 +233,12 @@ impl OrganizationItem {
             )
     }
     /// `/organization/{Id}/branding`
+    #[cfg(feature = "device_management")]
     pub fn branding(&self) -> OrganizationItemBranding {
         OrganizationItemBranding(self.0.clone().literal("branding"))
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration`
+    #[cfg(feature = "device_management")]
     pub fn certificate_based_auth_configuration(
         &self,
     ) -> OrganizationItemCertificateBasedAuthConfiguration {
@@ -237,6 +247,7 @@ impl OrganizationItem {
         )
     }
     /// `/organization/{Id}/extensions`
+    #[cfg(feature = "device_management")]
     pub fn extensions(&self) -> OrganizationItemExtensions {
         OrganizationItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -249,6 +260,7 @@ impl OrganizationItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-setmobiledevicemanagementauthority?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn set_mobile_device_management_authority(
         &self,
     ) -> graph_rt::Request<
@@ -277,6 +289,7 @@ impl OrganizationItem {
             )
     }
     /// `/organization/{Id}/settings`
+    #[cfg(any(feature = "device_management", feature = "users"))]
     pub fn settings(&self) -> OrganizationItemSettings {
         OrganizationItemSettings(self.0.clone().literal("settings"))
     }
@@ -284,8 +297,10 @@ impl OrganizationItem {
 /// `/organization/{Id}/extensions`
 ///
 /// - `POST /organization/{id}/extensions`: Create open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -300,7 +315,7 @@ impl OrganizationItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -327,6 +342,7 @@ impl OrganizationItemExtensions {
             )
     }
     /// `/organization/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, extension_id: &str) -> OrganizationItemExtensionsItem {
         OrganizationItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -336,8 +352,10 @@ impl OrganizationItemExtensions {
 /// - `GET /organization/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /organization/{Id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /organization/{Id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -352,7 +370,7 @@ impl OrganizationItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -384,7 +402,7 @@ impl OrganizationItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -418,6 +436,7 @@ impl OrganizationItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -446,10 +465,12 @@ impl OrganizationItemExtensionsItem {
 ///
 /// - `GET /organization/{id}/certificateBasedAuthConfiguration`: List certificateBasedAuthConfigurations
 /// - `POST /organization/{id}/certificateBasedAuthConfiguration`: Create certificateBasedAuthConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemCertificateBasedAuthConfiguration(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OrganizationItemCertificateBasedAuthConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -465,7 +486,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -502,7 +523,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-post-certificatebasedauthconfiguration?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::CertificateBasedAuthConfiguration,
@@ -533,6 +554,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
             )
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration/{id}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         id: &str,
@@ -544,10 +566,12 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
 ///
 /// - `GET /organization/{id}/certificateBasedAuthConfiguration/{id}`: Get certificateBasedAuthConfiguration
 /// - `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}`: Delete certificateBasedAuthConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemCertificateBasedAuthConfigurationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OrganizationItemCertificateBasedAuthConfigurationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -563,7 +587,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -600,6 +624,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -629,8 +654,10 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     }
 }
 /// `/organization/{Id}/settings`
+#[cfg(any(feature = "device_management", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "device_management", feature = "users"))]
 impl OrganizationItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -638,10 +665,12 @@ impl OrganizationItemSettings {
         &self.0
     }
     /// `/organization/{Id}/settings/itemInsights`
+    #[cfg(feature = "device_management")]
     pub fn item_insights(&self) -> OrganizationItemSettingsItemInsights {
         OrganizationItemSettingsItemInsights(self.0.clone().literal("itemInsights"))
     }
     /// `/organization/{Id}/settings/profileCardProperties`
+    #[cfg(feature = "users")]
     pub fn profile_card_properties(
         &self,
     ) -> OrganizationItemSettingsProfileCardProperties {
@@ -654,8 +683,10 @@ impl OrganizationItemSettings {
 ///
 /// - `GET /organization/{organizationId}/settings/itemInsights`: Get itemInsightsSettings
 /// - `PATCH /organization/{organizationId}/settings/itemInsights`: Update itemInsightsSettings
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemSettingsItemInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemSettingsItemInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -670,7 +701,7 @@ impl OrganizationItemSettingsItemInsights {
     /// - Delegated (work or school account): `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/iteminsightssettings-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -702,7 +733,7 @@ impl OrganizationItemSettingsItemInsights {
     /// - Delegated (work or school account): `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/iteminsightssettings-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::ItemInsightsSettings,
@@ -733,8 +764,10 @@ impl OrganizationItemSettingsItemInsights {
 ///
 /// - `GET /organization/{organizationId}/settings/profileCardProperties`: List profileCardProperties
 /// - `POST /organization/{organizationId}/settings/profileCardProperties`: Create profileCardProperty
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemSettingsProfileCardProperties(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl OrganizationItemSettingsProfileCardProperties {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -808,6 +841,7 @@ impl OrganizationItemSettingsProfileCardProperties {
             )
     }
     /// `/organization/{Id}/settings/profileCardProperties/{directoryPropertyName-Value}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         directory_property_name_value: &str,
@@ -822,10 +856,12 @@ impl OrganizationItemSettingsProfileCardProperties {
 /// - `GET /organization/{organizationId}/settings/profileCardProperties/{id}`: Get profileCardProperty
 /// - `PATCH /organization/{organizationId}/settings/profileCardProperties/{id}`: Update profileCardProperty
 /// - `DELETE /organization/{organizationId}/settings/profileCardProperties/{directoryPropertyName-Value}`: Delete profileCardProperty
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemSettingsProfileCardPropertiesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl OrganizationItemSettingsProfileCardPropertiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -906,6 +942,7 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     /// - Delegated (work or school account): `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilecardproperty-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -936,8 +973,10 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
 /// - `PATCH /organization/{tenant id}/branding`: Create organizationalBrandingProperties
 /// - `PUT /organization/{tenant id}/branding`: Create organizationalBrandingProperties
 /// - `DELETE /organization/{tenant id}/branding`: Delete organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBranding(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBranding {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -952,7 +991,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -989,7 +1028,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
@@ -1023,7 +1062,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn put(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
@@ -1057,6 +1096,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1081,6 +1121,7 @@ impl OrganizationItemBranding {
             )
     }
     /// `/organization/{Id}/branding/localizations`
+    #[cfg(feature = "device_management")]
     pub fn localizations(&self) -> OrganizationItemBrandingLocalizations {
         OrganizationItemBrandingLocalizations(self.0.clone().literal("localizations"))
     }
@@ -1088,8 +1129,10 @@ impl OrganizationItemBranding {
 /// `/organization/{Id}/branding/localizations`
 ///
 /// - `POST /organization/{tenant id}/branding/localizations`: Create localized organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBrandingLocalizations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBrandingLocalizations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1104,7 +1147,7 @@ impl OrganizationItemBrandingLocalizations {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-create?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
@@ -1131,6 +1174,7 @@ impl OrganizationItemBrandingLocalizations {
             )
     }
     /// `/organization/{Id}/branding/localizations/{locale}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, locale: &str) -> OrganizationItemBrandingLocalizationsItem {
         OrganizationItemBrandingLocalizationsItem(self.0.clone().key(locale))
     }
@@ -1141,8 +1185,10 @@ impl OrganizationItemBrandingLocalizations {
 /// - `PATCH /organization/{tenant id}/branding/localizations/{locale}`: Update Localized organizationalbrandingproperties
 /// - `PUT /organization/{tenant id}/branding/localizations/{locale}`: Update Localized organizationalbrandingproperties
 /// - `DELETE /organization/{tenant id}/branding/localizations/{locale}`: Delete Localized organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBrandingLocalizationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBrandingLocalizationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1157,7 +1203,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1194,6 +1240,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
@@ -1227,6 +1274,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn put(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
@@ -1260,6 +1308,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /pfxRecryptionRequests`: List pfxRecryptionRequests
 /// - `POST /pfxRecryptionRequests`: Create pfxRecryptionRequest
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct PfxRecryptionRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl PfxRecryptionRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,6 +100,7 @@ impl PfxRecryptionRequests {
             )
     }
     /// `/pfxRecryptionRequests/{pfxRecryptionRequestsId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, pfx_recryption_requests_id: &str) -> PfxRecryptionRequestsItem {
         PfxRecryptionRequestsItem(self.0.clone().key(pfx_recryption_requests_id))
     }
@@ -107,8 +110,10 @@ impl PfxRecryptionRequests {
 /// - `GET /pfxRecryptionRequests/{pfxRecryptionRequestsId}`: Get pfxRecryptionRequest
 /// - `PATCH /pfxRecryptionRequests/{pfxRecryptionRequestsId}`: Update pfxRecryptionRequest
 /// - `DELETE /pfxRecryptionRequests/{pfxRecryptionRequestsId}`: Delete pfxRecryptionRequest
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct PfxRecryptionRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl PfxRecryptionRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -206,6 +211,7 @@ impl PfxRecryptionRequestsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /pfxUserCertificates`: List pfxUserCertificates
 /// - `POST /pfxUserCertificates`: Create pfxUserCertificate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct PfxUserCertificates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl PfxUserCertificates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,6 +100,7 @@ impl PfxUserCertificates {
             )
     }
     /// `/pfxUserCertificates/{pfxUserCertificatesId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, pfx_user_certificates_id: &str) -> PfxUserCertificatesItem {
         PfxUserCertificatesItem(self.0.clone().key(pfx_user_certificates_id))
     }
@@ -107,8 +110,10 @@ impl PfxUserCertificates {
 /// - `GET /pfxUserCertificates/{pfxUserCertificatesId}`: Get pfxUserCertificate
 /// - `PATCH /pfxUserCertificates/{pfxUserCertificatesId}`: Update pfxUserCertificate
 /// - `DELETE /pfxUserCertificates/{pfxUserCertificatesId}`: Delete pfxUserCertificate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct PfxUserCertificatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl PfxUserCertificatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -206,6 +211,7 @@ impl PfxUserCertificatesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxusercertificate-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

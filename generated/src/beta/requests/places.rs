@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/places`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct Places(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl Places {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,14 +15,17 @@ impl Places {
         &self.0
     }
     /// `/places/microsoft.graph.room`
+    #[cfg(feature = "mail")]
     pub fn room(&self) -> PlacesRoom {
         PlacesRoom(self.0.clone().literal("microsoft.graph.room"))
     }
     /// `/places/microsoft.graph.roomlist`
+    #[cfg(feature = "mail")]
     pub fn roomlist(&self) -> PlacesRoomlist {
         PlacesRoomlist(self.0.clone().literal("microsoft.graph.roomlist"))
     }
     /// `/places/{id | emailAddress}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> PlacesItem {
         PlacesItem(self.0.clone().key(id))
     }
@@ -28,8 +33,10 @@ impl Places {
 /// `/places/microsoft.graph.room`
 ///
 /// - `GET /places/microsoft.graph.room`: List places
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct PlacesRoom(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl PlacesRoom {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -77,8 +84,10 @@ impl PlacesRoom {
 /// `/places/microsoft.graph.roomlist`
 ///
 /// - `GET /places/microsoft.graph.roomlist`: List places
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct PlacesRoomlist(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl PlacesRoomlist {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -127,8 +136,10 @@ impl PlacesRoomlist {
 ///
 /// - `GET /places/{id}`: Get place
 /// - `PATCH /places/{id | emailAddress}`: Update place
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct PlacesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl PlacesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -207,13 +218,16 @@ impl PlacesItem {
             )
     }
     /// `/places/{id | emailAddress}/microsoft.graph.roomlist`
+    #[cfg(feature = "mail")]
     pub fn roomlist(&self) -> PlacesItemRoomlist {
         PlacesItemRoomlist(self.0.clone().literal("microsoft.graph.roomlist"))
     }
 }
 /// `/places/{id | emailAddress}/microsoft.graph.roomlist`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct PlacesItemRoomlist(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl PlacesItemRoomlist {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -221,6 +235,7 @@ impl PlacesItemRoomlist {
         &self.0
     }
     /// `/places/{id | emailAddress}/microsoft.graph.roomlist/rooms`
+    #[cfg(feature = "mail")]
     pub fn rooms(&self) -> PlacesItemRoomlistRooms {
         PlacesItemRoomlistRooms(self.0.clone().literal("rooms"))
     }
@@ -228,8 +243,10 @@ impl PlacesItemRoomlist {
 /// `/places/{id | emailAddress}/microsoft.graph.roomlist/rooms`
 ///
 /// - `GET /places/{room-list-emailaddress}/microsoft.graph.roomlist/rooms`: List places
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct PlacesItemRoomlistRooms(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl PlacesItemRoomlistRooms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

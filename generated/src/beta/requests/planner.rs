@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct Planner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl Planner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,18 +15,22 @@ impl Planner {
         &self.0
     }
     /// `/planner/buckets`
+    #[cfg(feature = "planner")]
     pub fn buckets(&self) -> PlannerBuckets {
         PlannerBuckets(self.0.clone().literal("buckets"))
     }
     /// `/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> PlannerPlans {
         PlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/planner/rosters`
+    #[cfg(feature = "planner")]
     pub fn rosters(&self) -> PlannerRosters {
         PlannerRosters(self.0.clone().literal("rosters"))
     }
     /// `/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> PlannerTasks {
         PlannerTasks(self.0.clone().literal("tasks"))
     }
@@ -33,8 +39,10 @@ impl Planner {
 ///
 /// - `GET /planner/buckets`: List buckets
 /// - `POST /planner/buckets`: Create plannerBucket
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerBuckets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerBuckets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -113,6 +121,7 @@ impl PlannerBuckets {
             )
     }
     /// `/planner/buckets/{id}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, id: &str) -> PlannerBucketsItem {
         PlannerBucketsItem(self.0.clone().key(id))
     }
@@ -122,8 +131,10 @@ impl PlannerBuckets {
 /// - `GET /planner/buckets/{id}`: Get plannerBucket
 /// - `PATCH /planner/buckets/{id}`: Update plannerbucket
 /// - `DELETE /planner/buckets/{id}`: Delete plannerBucket
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerBucketsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerBucketsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -209,6 +220,7 @@ impl PlannerBucketsItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-delete?view=graph-rest-beta)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -233,6 +245,7 @@ impl PlannerBucketsItem {
             )
     }
     /// `/planner/buckets/{id}/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> PlannerBucketsItemTasks {
         PlannerBucketsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -240,8 +253,10 @@ impl PlannerBucketsItem {
 /// `/planner/buckets/{id}/tasks`
 ///
 /// - `GET /planner/buckets/{id}/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerBucketsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerBucketsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -290,8 +305,10 @@ impl PlannerBucketsItemTasks {
 ///
 /// - `GET /planner/plans`: List plans
 /// - `POST /planner/plans`: Create plannerPlan
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -370,6 +387,7 @@ impl PlannerPlans {
             )
     }
     /// `/planner/plans/{id}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, id: &str) -> PlannerPlansItem {
         PlannerPlansItem(self.0.clone().key(id))
     }
@@ -379,8 +397,10 @@ impl PlannerPlans {
 /// - `GET /planner/plans/{plan-id}`: Get plannerPlan
 /// - `PATCH /planner/plans/{plan-id}`: Update plannerPlan
 /// - `DELETE /planner/plans/{id}`: Delete plannerPlan
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -466,6 +486,7 @@ impl PlannerPlansItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-delete?view=graph-rest-beta)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -490,14 +511,17 @@ impl PlannerPlansItem {
             )
     }
     /// `/planner/plans/{id}/buckets`
+    #[cfg(feature = "planner")]
     pub fn buckets(&self) -> PlannerPlansItemBuckets {
         PlannerPlansItemBuckets(self.0.clone().literal("buckets"))
     }
     /// `/planner/plans/{id}/details`
+    #[cfg(feature = "planner")]
     pub fn details(&self) -> PlannerPlansItemDetails {
         PlannerPlansItemDetails(self.0.clone().literal("details"))
     }
     /// `/planner/plans/{id}/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> PlannerPlansItemTasks {
         PlannerPlansItemTasks(self.0.clone().literal("tasks"))
     }
@@ -506,8 +530,10 @@ impl PlannerPlansItem {
 ///
 /// - `GET /planner/plans/{id}/details`: Get plannerPlanDetails
 /// - `PATCH /planner/plans/{id}/details`: Update plannerplandetails
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItemDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItemDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -589,8 +615,10 @@ impl PlannerPlansItemDetails {
 /// `/planner/plans/{id}/buckets`
 ///
 /// - `GET /planner/plans/{plan-id}/buckets`: List buckets
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItemBuckets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItemBuckets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -638,8 +666,10 @@ impl PlannerPlansItemBuckets {
 /// `/planner/plans/{id}/tasks`
 ///
 /// - `GET /planner/plans/{plan-id}/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -687,8 +717,10 @@ impl PlannerPlansItemTasks {
 /// `/planner/rosters`
 ///
 /// - `POST /planner/rosters`: Create plannerRoster
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerRosters(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerRosters {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -730,6 +762,7 @@ impl PlannerRosters {
             )
     }
     /// `/planner/rosters/{plannerRosterId}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, planner_roster_id: &str) -> PlannerRostersItem {
         PlannerRostersItem(self.0.clone().key(planner_roster_id))
     }
@@ -738,8 +771,10 @@ impl PlannerRosters {
 ///
 /// - `GET /planner/rosters/{plannerRosterId}`: Get plannerRoster
 /// - `DELETE /planner/rosters/{plannerRosterId}`: Delete plannerRoster
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerRostersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerRostersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -786,6 +821,7 @@ impl PlannerRostersItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-delete?view=graph-rest-beta)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -810,10 +846,12 @@ impl PlannerRostersItem {
             )
     }
     /// `/planner/rosters/{plannerRosterId}/members`
+    #[cfg(feature = "planner")]
     pub fn members(&self) -> PlannerRostersItemMembers {
         PlannerRostersItemMembers(self.0.clone().literal("members"))
     }
     /// `/planner/rosters/{plannerRosterId}/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> PlannerRostersItemPlans {
         PlannerRostersItemPlans(self.0.clone().literal("plans"))
     }
@@ -822,8 +860,10 @@ impl PlannerRostersItem {
 ///
 /// - `GET /planner/rosters/{plannerRosterId}/members`: List members of a roster
 /// - `POST /planner/rosters/{plannerRosterId}/members`: Create plannerRosterMember
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerRostersItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerRostersItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -897,6 +937,7 @@ impl PlannerRostersItemMembers {
             )
     }
     /// `/planner/rosters/{plannerRosterId}/members/{plannerRosterMemberId}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, planner_roster_member_id: &str) -> PlannerRostersItemMembersItem {
         PlannerRostersItemMembersItem(self.0.clone().key(planner_roster_member_id))
     }
@@ -905,8 +946,10 @@ impl PlannerRostersItemMembers {
 ///
 /// - `GET /planner/rosters/{plannerRosterId}/members/{plannerRosterMemberId}`: Get plannerRosterMember
 /// - `DELETE /planner/rosters/{plannerRosterId}/members/{plannerRosterMemberId}`: Delete plannerRosterMember
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerRostersItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerRostersItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -953,6 +996,7 @@ impl PlannerRostersItemMembersItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerrostermember-delete?view=graph-rest-beta)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -980,8 +1024,10 @@ impl PlannerRostersItemMembersItem {
 /// `/planner/rosters/{plannerRosterId}/plans`
 ///
 /// - `GET /planner/rosters/{plannerRosterId}/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerRostersItemPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerRostersItemPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1025,8 +1071,10 @@ impl PlannerRostersItemPlans {
 ///
 /// - `GET /planner/tasks`: List tasks
 /// - `POST /planner/tasks`: Create plannerTask
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1105,6 +1153,7 @@ impl PlannerTasks {
             )
     }
     /// `/planner/tasks/{id}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, id: &str) -> PlannerTasksItem {
         PlannerTasksItem(self.0.clone().key(id))
     }
@@ -1114,8 +1163,10 @@ impl PlannerTasks {
 /// - `GET /planner/tasks/{id}`: Get plannerTask
 /// - `PATCH /planner/tasks/{id}`: Update plannertask
 /// - `DELETE /planner/tasks/{id}`: Delete plannerTask
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1201,6 +1252,7 @@ impl PlannerTasksItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-delete?view=graph-rest-beta)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1225,6 +1277,7 @@ impl PlannerTasksItem {
             )
     }
     /// `/planner/tasks/{id}/assignedToTaskBoardFormat`
+    #[cfg(feature = "planner")]
     pub fn assigned_to_task_board_format(
         &self,
     ) -> PlannerTasksItemAssignedToTaskBoardFormat {
@@ -1233,16 +1286,19 @@ impl PlannerTasksItem {
         )
     }
     /// `/planner/tasks/{id}/bucketTaskBoardFormat`
+    #[cfg(feature = "planner")]
     pub fn bucket_task_board_format(&self) -> PlannerTasksItemBucketTaskBoardFormat {
         PlannerTasksItemBucketTaskBoardFormat(
             self.0.clone().literal("bucketTaskBoardFormat"),
         )
     }
     /// `/planner/tasks/{id}/details`
+    #[cfg(feature = "planner")]
     pub fn details(&self) -> PlannerTasksItemDetails {
         PlannerTasksItemDetails(self.0.clone().literal("details"))
     }
     /// `/planner/tasks/{id}/progressTaskBoardFormat`
+    #[cfg(feature = "planner")]
     pub fn progress_task_board_format(&self) -> PlannerTasksItemProgressTaskBoardFormat {
         PlannerTasksItemProgressTaskBoardFormat(
             self.0.clone().literal("progressTaskBoardFormat"),
@@ -1253,8 +1309,10 @@ impl PlannerTasksItem {
 ///
 /// - `GET /planner/tasks/{id}/assignedToTaskBoardFormat`: Get plannerAssignedToTaskBoardTaskFormat
 /// - `PATCH /planner/tasks/{id}/assignedToTaskBoardFormat`: Update plannerAssignedToTaskBoardTaskFormat
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemAssignedToTaskBoardFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemAssignedToTaskBoardFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1337,8 +1395,10 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
 ///
 /// - `GET /planner/tasks/{id}/bucketTaskBoardFormat`: Get plannerBucketTaskBoardTaskFormat
 /// - `PATCH /planner/tasks/{id}/bucketTaskBoardFormat`: Update plannerBucketTaskBoardTaskFormat
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemBucketTaskBoardFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemBucketTaskBoardFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1421,8 +1481,10 @@ impl PlannerTasksItemBucketTaskBoardFormat {
 ///
 /// - `GET /planner/tasks/{id}/details`: Get plannerTaskDetails
 /// - `PATCH /planner/tasks/{id}/details`: Update plannertaskdetails
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1505,8 +1567,10 @@ impl PlannerTasksItemDetails {
 ///
 /// - `GET /planner/tasks/{id}/progressTaskBoardFormat`: Get plannerProgressTaskBoardTaskFormat
 /// - `PATCH /planner/tasks/{id}/progressTaskBoardFormat`: Update plannerProgressTaskBoardTaskFormat
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemProgressTaskBoardFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemProgressTaskBoardFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

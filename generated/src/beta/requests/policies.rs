@@ -4,8 +4,24 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/policies`
+#[cfg(
+    any(
+        feature = "core",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Policies(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "core",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance"
+    )
+)]
 impl Policies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +29,12 @@ impl Policies {
         &self.0
     }
     /// `/policies/accessReviewPolicy`
+    #[cfg(feature = "identity_governance")]
     pub fn access_review_policy(&self) -> PoliciesAccessReviewPolicy {
         PoliciesAccessReviewPolicy(self.0.clone().literal("accessReviewPolicy"))
     }
     /// `/policies/activityBasedTimeoutPolicies`
+    #[cfg(feature = "core")]
     pub fn activity_based_timeout_policies(
         &self,
     ) -> PoliciesActivityBasedTimeoutPolicies {
@@ -25,28 +43,33 @@ impl Policies {
         )
     }
     /// `/policies/adminConsentRequestPolicy`
+    #[cfg(feature = "core")]
     pub fn admin_consent_request_policy(&self) -> PoliciesAdminConsentRequestPolicy {
         PoliciesAdminConsentRequestPolicy(
             self.0.clone().literal("adminConsentRequestPolicy"),
         )
     }
     /// `/policies/authenticationFlowsPolicy`
+    #[cfg(feature = "identity")]
     pub fn authentication_flows_policy(&self) -> PoliciesAuthenticationFlowsPolicy {
         PoliciesAuthenticationFlowsPolicy(
             self.0.clone().literal("authenticationFlowsPolicy"),
         )
     }
     /// `/policies/authenticationMethodsPolicy`
+    #[cfg(feature = "identity")]
     pub fn authentication_methods_policy(&self) -> PoliciesAuthenticationMethodsPolicy {
         PoliciesAuthenticationMethodsPolicy(
             self.0.clone().literal("authenticationMethodsPolicy"),
         )
     }
     /// `/policies/authorizationPolicy`
+    #[cfg(feature = "identity")]
     pub fn authorization_policy(&self) -> PoliciesAuthorizationPolicy {
         PoliciesAuthorizationPolicy(self.0.clone().literal("authorizationPolicy"))
     }
     /// `/policies/b2cAuthenticationMethodsPolicy`
+    #[cfg(feature = "core")]
     pub fn b2c_authentication_methods_policy(
         &self,
     ) -> PoliciesB2cAuthenticationMethodsPolicy {
@@ -55,20 +78,24 @@ impl Policies {
         )
     }
     /// `/policies/claimsMappingPolicies`
+    #[cfg(feature = "identity")]
     pub fn claims_mapping_policies(&self) -> PoliciesClaimsMappingPolicies {
         PoliciesClaimsMappingPolicies(self.0.clone().literal("claimsMappingPolicies"))
     }
     /// `/policies/featureRolloutPolicies`
+    #[cfg(feature = "identity")]
     pub fn feature_rollout_policies(&self) -> PoliciesFeatureRolloutPolicies {
         PoliciesFeatureRolloutPolicies(self.0.clone().literal("featureRolloutPolicies"))
     }
     /// `/policies/homeRealmDiscoveryPolicies`
+    #[cfg(feature = "identity")]
     pub fn home_realm_discovery_policies(&self) -> PoliciesHomeRealmDiscoveryPolicies {
         PoliciesHomeRealmDiscoveryPolicies(
             self.0.clone().literal("homeRealmDiscoveryPolicies"),
         )
     }
     /// `/policies/identitySecurityDefaultsEnforcementPolicy`
+    #[cfg(feature = "identity")]
     pub fn identity_security_defaults_enforcement_policy(
         &self,
     ) -> PoliciesIdentitySecurityDefaultsEnforcementPolicy {
@@ -77,12 +104,14 @@ impl Policies {
         )
     }
     /// `/policies/mobileAppManagementPolicies`
+    #[cfg(any(feature = "core", feature = "groups"))]
     pub fn mobile_app_management_policies(&self) -> PoliciesMobileAppManagementPolicies {
         PoliciesMobileAppManagementPolicies(
             self.0.clone().literal("mobileAppManagementPolicies"),
         )
     }
     /// `/policies/mobileDeviceManagementPolicies`
+    #[cfg(any(feature = "core", feature = "groups"))]
     pub fn mobile_device_management_policies(
         &self,
     ) -> PoliciesMobileDeviceManagementPolicies {
@@ -91,16 +120,19 @@ impl Policies {
         )
     }
     /// `/policies/permissionGrantPolicies`
+    #[cfg(feature = "identity")]
     pub fn permission_grant_policies(&self) -> PoliciesPermissionGrantPolicies {
         PoliciesPermissionGrantPolicies(
             self.0.clone().literal("permissionGrantPolicies"),
         )
     }
     /// `/policies/roleManagementPolicies`
+    #[cfg(feature = "identity_governance")]
     pub fn role_management_policies(&self) -> PoliciesRoleManagementPolicies {
         PoliciesRoleManagementPolicies(self.0.clone().literal("roleManagementPolicies"))
     }
     /// `/policies/roleManagementPolicyAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_management_policy_assignments(
         &self,
     ) -> PoliciesRoleManagementPolicyAssignments {
@@ -109,10 +141,12 @@ impl Policies {
         )
     }
     /// `/policies/tokenIssuancePolicies`
+    #[cfg(feature = "identity")]
     pub fn token_issuance_policies(&self) -> PoliciesTokenIssuancePolicies {
         PoliciesTokenIssuancePolicies(self.0.clone().literal("tokenIssuancePolicies"))
     }
     /// `/policies/tokenLifetimePolicies`
+    #[cfg(feature = "identity")]
     pub fn token_lifetime_policies(&self) -> PoliciesTokenLifetimePolicies {
         PoliciesTokenLifetimePolicies(self.0.clone().literal("tokenLifetimePolicies"))
     }
@@ -121,8 +155,10 @@ impl Policies {
 ///
 /// - `GET /policies/accessReviewPolicy`: Get accessReviewPolicy
 /// - `PATCH /policies/accessReviewPolicy`: Update accessReviewPolicy
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAccessReviewPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesAccessReviewPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -210,8 +246,10 @@ impl PoliciesAccessReviewPolicy {
 ///
 /// - `GET /policies/activityBasedTimeoutPolicies`: List activityBasedTimeoutPolicies
 /// - `POST /policies/activityBasedTimeoutPolicies`: Create activityBasedTimeoutPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesActivityBasedTimeoutPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesActivityBasedTimeoutPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -301,6 +339,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
             )
     }
     /// `/policies/activityBasedTimeoutPolicies/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> PoliciesActivityBasedTimeoutPoliciesItem {
         PoliciesActivityBasedTimeoutPoliciesItem(self.0.clone().key(id))
     }
@@ -310,8 +349,10 @@ impl PoliciesActivityBasedTimeoutPolicies {
 /// - `GET /policies/activityBasedTimeoutPolicies/{id}`: Get activityBasedTimeoutPolicy
 /// - `PATCH /policies/activityBasedTimeoutPolicies/{id}`: Update activitybasedtimeoutpolicy
 /// - `DELETE /policies/activityBasedTimeoutPolicies/{id}`: Delete activityBasedTimeoutPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesActivityBasedTimeoutPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -370,6 +411,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::UpdateActivitybasedtimeoutpolicyBody,
@@ -408,6 +450,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -440,8 +483,10 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
 ///
 /// - `GET /policies/adminConsentRequestPolicy`: Get adminConsentRequestPolicy
 /// - `PUT /policies/adminConsentRequestPolicy`: Update adminConsentRequestPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAdminConsentRequestPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesAdminConsentRequestPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -545,8 +590,10 @@ impl PoliciesAdminConsentRequestPolicy {
 ///
 /// - `GET /policies/authenticationFlowsPolicy`: Get authenticationFlowsPolicy
 /// - `PATCH /policies/authenticationFlowsPolicy`: Update authenticationFlowsPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationFlowsPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationFlowsPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -640,8 +687,10 @@ impl PoliciesAuthenticationFlowsPolicy {
 ///
 /// - `GET /policies/authenticationMethodsPolicy`: Get authenticationMethodsPolicy
 /// - `PATCH /policies/authenticationMethodsPolicy`: Update authenticationMethodsPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -694,7 +743,7 @@ impl PoliciesAuthenticationMethodsPolicy {
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethodspolicy-update?view=graph-rest-beta)
-    #[cfg(all(feature = "core", feature = "identity"))]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::RegistrationEnforcement,
@@ -725,6 +774,7 @@ impl PoliciesAuthenticationMethodsPolicy {
             )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations`
+    #[cfg(feature = "identity")]
     pub fn authentication_method_configurations(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
@@ -734,10 +784,12 @@ impl PoliciesAuthenticationMethodsPolicy {
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -745,6 +797,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         &self.0
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`
+    #[cfg(feature = "identity")]
     pub fn email(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail {
@@ -753,6 +806,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`
+    #[cfg(feature = "identity")]
     pub fn fido2(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 {
@@ -761,6 +815,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`
+    #[cfg(feature = "identity")]
     pub fn microsoft_authenticator(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicrosoftAuthenticator {
@@ -769,6 +824,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator`
+    #[cfg(feature = "identity")]
     pub fn passwordless_microsoft_authenticator(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswordlessMicrosoftAuthenticator {
@@ -777,6 +833,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`
+    #[cfg(feature = "identity")]
     pub fn sms(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
@@ -785,6 +842,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`
+    #[cfg(feature = "identity")]
     pub fn temporary_access_pass(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTemporaryAccessPass {
@@ -798,10 +856,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`: Get temporaryAccessPassAuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`: Update temporaryAccessPassAuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`: Delete temporaryAccessPassAuthenticationMethodConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTemporaryAccessPass(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTemporaryAccessPass {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -817,7 +877,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -854,6 +914,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -892,6 +953,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -925,10 +987,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`: Get emailAuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`: Update emailAuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`: Delete emailAuthenticationMethodConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -943,7 +1007,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -975,7 +1039,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::EmailAuthenticationMethodConfiguration,
@@ -1009,6 +1073,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1038,10 +1103,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`: Get fido2AuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`: Update fido2AuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`: Delete fido2AuthenticationMethodConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1056,7 +1123,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1088,7 +1155,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::Fido2AuthenticationMethodConfiguration,
@@ -1122,6 +1189,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1151,10 +1219,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`: Get microsoftAuthenticatorAuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`: Update microsoftAuthenticatorAuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`: Delete microsoftAuthenticatorAuthenticationMethodConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicrosoftAuthenticator(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicrosoftAuthenticator {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1170,7 +1240,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1207,7 +1277,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -1246,6 +1316,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1279,10 +1350,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator`: Get passwordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration (deprecated)
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator`: Update passwordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration (deprecated)
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/passwordlessMicrosoftAuthenticator`: Delete passwordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration (deprecated)
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswordlessMicrosoftAuthenticator(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswordlessMicrosoftAuthenticator {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1297,7 +1370,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1329,7 +1402,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -1363,6 +1436,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     /// - Delegated (work or school account): `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1392,10 +1466,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`: Get smsAuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`: Update smsAuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms`: Delete smsAuthenticationMethodConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1411,7 +1487,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1448,7 +1524,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::SmsAuthenticationMethodConfiguration,
@@ -1487,6 +1563,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1516,8 +1593,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     }
 }
 /// `/policies/authorizationPolicy`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthorizationPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesAuthorizationPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1525,6 +1604,7 @@ impl PoliciesAuthorizationPolicy {
         &self.0
     }
     /// `/policies/authorizationPolicy/authorizationPolicy`
+    #[cfg(feature = "identity")]
     pub fn authorization_policy(
         &self,
     ) -> PoliciesAuthorizationPolicyAuthorizationPolicy {
@@ -1537,8 +1617,10 @@ impl PoliciesAuthorizationPolicy {
 ///
 /// - `GET /policies/authorizationPolicy/authorizationPolicy`: Get authorizationPolicy
 /// - `PATCH /policies/authorizationPolicy/authorizationPolicy`: Update authorizationPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthorizationPolicyAuthorizationPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1591,6 +1673,7 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     /// - Application: `Policy.ReadWrite.Authorization`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateAuthorizationPolicyBody,
@@ -1625,8 +1708,10 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
 ///
 /// - `GET /policies/b2cAuthenticationMethodsPolicy`: Get b2cAuthenticationMethodsPolicy
 /// - `PATCH /policies/b2cAuthenticationMethodsPolicy`: Update b2cAuthenticationMethodsPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesB2cAuthenticationMethodsPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesB2cAuthenticationMethodsPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1724,8 +1809,10 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
 ///
 /// - `GET /policies/claimsMappingPolicies`: List claimsMappingPolicies
 /// - `POST /policies/claimsMappingPolicies`: Create claimsMappingPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesClaimsMappingPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesClaimsMappingPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1815,6 +1902,7 @@ impl PoliciesClaimsMappingPolicies {
             )
     }
     /// `/policies/claimsMappingPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesClaimsMappingPoliciesItem {
         PoliciesClaimsMappingPoliciesItem(self.0.clone().key(id))
     }
@@ -1824,8 +1912,10 @@ impl PoliciesClaimsMappingPolicies {
 /// - `GET /policies/claimsMappingPolicies/{id}`: Get claimsMappingPolicy
 /// - `PATCH /policies/claimsMappingPolicies/{id}`: Update claimsmappingpolicy
 /// - `DELETE /policies/claimsMappingPolicies/{id}`: Delete claimsMappingPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesClaimsMappingPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesClaimsMappingPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1884,6 +1974,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateClaimsmappingpolicyBody,
@@ -1922,6 +2013,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1950,6 +2042,7 @@ impl PoliciesClaimsMappingPoliciesItem {
             )
     }
     /// `/policies/claimsMappingPolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesClaimsMappingPoliciesItemAppliesTo {
         PoliciesClaimsMappingPoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
@@ -1957,8 +2050,10 @@ impl PoliciesClaimsMappingPoliciesItem {
 /// `/policies/claimsMappingPolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/claimsMappingPolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesClaimsMappingPoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1974,7 +2069,7 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-list-appliesto?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2019,8 +2114,10 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
 ///
 /// - `GET /policies/featureRolloutPolicies`: List featureRolloutPolicies
 /// - `POST /policies/featureRolloutPolicies`: Create featureRolloutPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2094,6 +2191,7 @@ impl PoliciesFeatureRolloutPolicies {
             )
     }
     /// `/policies/featureRolloutPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesFeatureRolloutPoliciesItem {
         PoliciesFeatureRolloutPoliciesItem(self.0.clone().key(id))
     }
@@ -2103,8 +2201,10 @@ impl PoliciesFeatureRolloutPolicies {
 /// - `GET /policies/featureRolloutPolicies/{id}`: Get featureRolloutPolicy
 /// - `PATCH /policies/featureRolloutPolicies/{id}`: Update featurerolloutpolicy
 /// - `DELETE /policies/featureRolloutPolicies/{id}`: Delete featureRolloutPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2151,6 +2251,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateFeaturerolloutpolicyBody,
@@ -2184,6 +2285,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2208,13 +2310,16 @@ impl PoliciesFeatureRolloutPoliciesItem {
             )
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesTo {
         PoliciesFeatureRolloutPoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
 }
 /// `/policies/featureRolloutPolicies/{id}/appliesTo`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2222,6 +2327,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
         &self.0
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         directory_object_id: &str,
@@ -2231,6 +2337,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
         )
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesToRef {
         PoliciesFeatureRolloutPoliciesItemAppliesToRef(self.0.clone().literal("$ref"))
     }
@@ -2238,8 +2345,10 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/$ref`
 ///
 /// - `POST /policies/featureRolloutPolicies/{id}/appliesTo/$ref`: Assign appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesToRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2254,7 +2363,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-post-appliesto?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -2282,8 +2391,10 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     }
 }
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesToItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesToItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2291,6 +2402,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItem {
         &self.0
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
         PoliciesFeatureRolloutPoliciesItemAppliesToItemRef(
             self.0.clone().literal("$ref"),
@@ -2300,10 +2412,12 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItem {
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}/$ref`
 ///
 /// - `DELETE /policies/featureRolloutPolicies/{policyId}/appliesTo/{directoryObjectId}/$ref`: Remove appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesToItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2318,6 +2432,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete-appliesto?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2346,8 +2461,10 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
 ///
 /// - `GET /policies/homeRealmDiscoveryPolicies`: List homeRealmDiscoveryPolicies
 /// - `POST /policies/homeRealmDiscoveryPolicies`: Create homeRealmDiscoveryPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesHomeRealmDiscoveryPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesHomeRealmDiscoveryPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2437,6 +2554,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
             )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesHomeRealmDiscoveryPoliciesItem {
         PoliciesHomeRealmDiscoveryPoliciesItem(self.0.clone().key(id))
     }
@@ -2446,8 +2564,10 @@ impl PoliciesHomeRealmDiscoveryPolicies {
 /// - `GET /policies/homeRealmDiscoveryPolicies/{id}`: Get homeRealmDiscoveryPolicy
 /// - `PATCH /policies/homeRealmDiscoveryPolicies/{id}`: Update homerealmdiscoverypolicy
 /// - `DELETE /policies/homeRealmDiscoveryPolicies/{id}`: Delete homeRealmDiscoveryPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesHomeRealmDiscoveryPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2506,6 +2626,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateHomerealmdiscoverypolicyBody,
@@ -2544,6 +2665,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2572,6 +2694,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
             )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
         PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo(
             self.0.clone().literal("appliesTo"),
@@ -2581,8 +2704,10 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
 /// `/policies/homeRealmDiscoveryPolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/homeRealmDiscoveryPolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2598,7 +2723,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-list-appliesto?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2643,10 +2768,12 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
 ///
 /// - `GET /policies/identitySecurityDefaultsEnforcementPolicy`: Get identitySecurityDefaultsEnforcementPolicy
 /// - `PATCH /policies/identitySecurityDefaultsEnforcementPolicy`: Update identitySecurityDefaultsEnforcementPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesIdentitySecurityDefaultsEnforcementPolicy(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2699,6 +2826,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
@@ -2738,8 +2866,10 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
 /// `/policies/mobileAppManagementPolicies`
 ///
 /// - `GET /policies/mobileAppManagementPolicies`: List mobileAppManagementPolicies
+#[cfg(any(feature = "core", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileAppManagementPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "groups"))]
 impl PoliciesMobileAppManagementPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2782,6 +2912,7 @@ impl PoliciesMobileAppManagementPolicies {
             )
     }
     /// `/policies/mobileAppManagementPolicies/{id}`
+    #[cfg(any(feature = "core", feature = "groups"))]
     pub fn item(&self, id: &str) -> PoliciesMobileAppManagementPoliciesItem {
         PoliciesMobileAppManagementPoliciesItem(self.0.clone().key(id))
     }
@@ -2791,8 +2922,10 @@ impl PoliciesMobileAppManagementPolicies {
 /// - `GET /policies/mobileAppManagementPolicies/{id}`: Get mobileAppManagementPolicy
 /// - `PATCH /policies/mobileAppManagementPolicies/{id}`: Update mobileAppManagementPolicy
 /// - `DELETE /policies/mobileAppManagementPolicies/{id}`: Delete mobileAppManagementPolicy
+#[cfg(any(feature = "core", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileAppManagementPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "groups"))]
 impl PoliciesMobileAppManagementPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2879,6 +3012,7 @@ impl PoliciesMobileAppManagementPoliciesItem {
     /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2903,6 +3037,7 @@ impl PoliciesMobileAppManagementPoliciesItem {
             )
     }
     /// `/policies/mobileAppManagementPolicies/{id}/includedGroups`
+    #[cfg(any(feature = "core", feature = "groups"))]
     pub fn included_groups(
         &self,
     ) -> PoliciesMobileAppManagementPoliciesItemIncludedGroups {
@@ -2914,10 +3049,12 @@ impl PoliciesMobileAppManagementPoliciesItem {
 /// `/policies/mobileAppManagementPolicies/{id}/includedGroups`
 ///
 /// - `GET /policies/mobileAppManagementPolicies/{id}/includedGroups`: List includedGroups
+#[cfg(any(feature = "core", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileAppManagementPoliciesItemIncludedGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "groups"))]
 impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2960,6 +3097,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
             )
     }
     /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -2967,6 +3105,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
         PoliciesMobileAppManagementPoliciesItemIncludedGroupsItem(self.0.clone().key(id))
     }
     /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
         PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef(
             self.0.clone().literal("$ref"),
@@ -2976,10 +3115,12 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
 /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/$ref`
 ///
 /// - `POST /policies/mobileAppManagementPolicies/{id}/includedGroups/$ref`: Add includedGroups
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "groups")]
 impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3025,10 +3166,12 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
     }
 }
 /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileAppManagementPoliciesItemIncludedGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3036,6 +3179,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItem {
         &self.0
     }
     /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(
         &self,
     ) -> PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
@@ -3047,10 +3191,12 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItem {
 /// `/policies/mobileAppManagementPolicies/{id}/includedGroups/{id}/$ref`
 ///
 /// - `DELETE /policies/mobileAppManagementPolicies/{id}/includedGroups/{id}/$ref`: Delete includedGroup
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3065,6 +3211,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
     /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-delete-includedgroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3092,8 +3239,10 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
 /// `/policies/mobileDeviceManagementPolicies`
 ///
 /// - `GET /policies/mobileDeviceManagementPolicies`: List mobileDeviceManagementPolicies
+#[cfg(any(feature = "core", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileDeviceManagementPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "groups"))]
 impl PoliciesMobileDeviceManagementPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3136,6 +3285,7 @@ impl PoliciesMobileDeviceManagementPolicies {
             )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}`
+    #[cfg(any(feature = "core", feature = "groups"))]
     pub fn item(&self, id: &str) -> PoliciesMobileDeviceManagementPoliciesItem {
         PoliciesMobileDeviceManagementPoliciesItem(self.0.clone().key(id))
     }
@@ -3145,8 +3295,10 @@ impl PoliciesMobileDeviceManagementPolicies {
 /// - `GET /policies/mobileDeviceManagementPolicies/{id}`: Get mobileDeviceManagementPolicy
 /// - `PATCH /policies/mobileDeviceManagementPolicies/{id}`: Update mobileDeviceManagementPolicy
 /// - `DELETE /policies/mobileDeviceManagementPolicies/{id}`: Delete mobileDeviceManagementPolicy
+#[cfg(any(feature = "core", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileDeviceManagementPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "groups"))]
 impl PoliciesMobileDeviceManagementPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3233,6 +3385,7 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3257,6 +3410,7 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
             )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups`
+    #[cfg(any(feature = "core", feature = "groups"))]
     pub fn included_groups(
         &self,
     ) -> PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
@@ -3268,10 +3422,12 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
 /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups`
 ///
 /// - `GET /policies/mobileDeviceManagementPolicies/{id}/includedGroups`: List includedGroups
+#[cfg(any(feature = "core", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileDeviceManagementPoliciesItemIncludedGroups(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "groups"))]
 impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3314,6 +3470,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
             )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -3323,6 +3480,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
         )
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(
         &self,
     ) -> PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
@@ -3334,10 +3492,12 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
 /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/$ref`
 ///
 /// - `POST /policies/mobileDeviceManagementPolicies/{id}/includedGroups/$ref`: Add includedGroups
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "groups")]
 impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3383,10 +3543,12 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
     }
 }
 /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3394,6 +3556,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItem {
         &self.0
     }
     /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(
         &self,
     ) -> PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
@@ -3405,10 +3568,12 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItem {
 /// `/policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}/$ref`
 ///
 /// - `DELETE /policies/mobileDeviceManagementPolicies/{id}/includedGroups/{id}/$ref`: Delete includedGroup
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3423,6 +3588,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
     /// - Delegated (work or school account): `Policy.ReadWrite.MobilityManagement`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-delete-includedgroups?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3451,8 +3617,10 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
 ///
 /// - `GET /policies/permissionGrantPolicies`: List permissionGrantPolicies
 /// - `POST /policies/permissionGrantPolicies`: Create permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3542,6 +3710,7 @@ impl PoliciesPermissionGrantPolicies {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesPermissionGrantPoliciesItem {
         PoliciesPermissionGrantPoliciesItem(self.0.clone().key(id))
     }
@@ -3551,8 +3720,10 @@ impl PoliciesPermissionGrantPolicies {
 /// - `GET /policies/permissionGrantPolicies/{id}`: Get permissionGrantPolicy
 /// - `PATCH /policies/permissionGrantPolicies/{id}`: Update permissionGrantPolicy
 /// - `DELETE /policies/permissionGrantPolicies/{id}`: Delete permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3611,6 +3782,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdatePermissionGrantPolicyBody,
@@ -3649,6 +3821,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3677,10 +3850,12 @@ impl PoliciesPermissionGrantPoliciesItem {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes`
+    #[cfg(feature = "identity")]
     pub fn excludes(&self) -> PoliciesPermissionGrantPoliciesItemExcludes {
         PoliciesPermissionGrantPoliciesItemExcludes(self.0.clone().literal("excludes"))
     }
     /// `/policies/permissionGrantPolicies/{id}/includes`
+    #[cfg(feature = "identity")]
     pub fn includes(&self) -> PoliciesPermissionGrantPoliciesItemIncludes {
         PoliciesPermissionGrantPoliciesItemIncludes(self.0.clone().literal("includes"))
     }
@@ -3689,8 +3864,10 @@ impl PoliciesPermissionGrantPoliciesItem {
 ///
 /// - `GET /policies/permissionGrantPolicies/{id}/excludes`: List excludes collection of permissionGrantPolicy
 /// - `POST /policies/permissionGrantPolicies/{id}/excludes`: Create permissionGrantConditionSet in excludes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemExcludes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3706,7 +3883,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-excludes?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3743,7 +3920,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-excludes?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,
@@ -3774,6 +3951,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes/{exclude-id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         exclude_id: &str,
@@ -3785,8 +3963,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
 ///
 /// - `GET /policies/permissionGrantPolicies/{id}/includes`: List includes collection of permissionGrantPolicy
 /// - `POST /policies/permissionGrantPolicies/{id}/includes`: Create permissionGrantConditionSet in includes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemIncludes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3802,7 +3982,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-includes?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3839,7 +4019,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-includes?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,
@@ -3870,6 +4050,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         include_id: &str,
@@ -3880,8 +4061,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
 /// `/policies/permissionGrantPolicies/{id}/excludes/{exclude-id}`
 ///
 /// - `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/excludes/{exclude-id}`: Delete permissionGrantConditionSet from excludes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemExcludesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3897,6 +4080,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-excludes?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3928,8 +4112,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
 /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
 ///
 /// - `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/includes/{include-id}`: Delete permissionGrantConditionSet from includes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemIncludesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3945,6 +4131,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-includes?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3976,8 +4163,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
 /// `/policies/roleManagementPolicies`
 ///
 /// - `GET /policies/roleManagementPolicies`: List roleManagementPolicies
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4022,6 +4211,7 @@ impl PoliciesRoleManagementPolicies {
             )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_management_policy_id: &str,
@@ -4034,8 +4224,10 @@ impl PoliciesRoleManagementPolicies {
 /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}`
 ///
 /// - `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}`: Get unifiedRoleManagementPolicy
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4090,12 +4282,14 @@ impl PoliciesRoleManagementPoliciesItem {
             )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules`
+    #[cfg(feature = "identity_governance")]
     pub fn effective_rules(&self) -> PoliciesRoleManagementPoliciesItemEffectiveRules {
         PoliciesRoleManagementPoliciesItemEffectiveRules(
             self.0.clone().literal("effectiveRules"),
         )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules`
+    #[cfg(feature = "identity_governance")]
     pub fn rules(&self) -> PoliciesRoleManagementPoliciesItemRules {
         PoliciesRoleManagementPoliciesItemRules(self.0.clone().literal("rules"))
     }
@@ -4103,10 +4297,12 @@ impl PoliciesRoleManagementPoliciesItem {
 /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules`
 ///
 /// - `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules`: List effectiveRules
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPoliciesItemEffectiveRules(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPoliciesItemEffectiveRules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4161,6 +4357,7 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRules {
             )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules/{unifiedRoleManagementPolicyRuleId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_management_policy_rule_id: &str,
@@ -4174,10 +4371,12 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRules {
 ///
 /// - `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules/{unifiedRoleManagementPolicyRuleId}`: Get unifiedRoleManagementPolicyRule
 /// - `PATCH /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/effectiveRules/{unifiedRoleManagementPolicyRuleId}`: Update unifiedRoleManagementPolicyRule
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPoliciesItemEffectiveRulesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4272,8 +4471,10 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
 /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules`
 ///
 /// - `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules`: List rules
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPoliciesItemRules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPoliciesItemRules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4328,6 +4529,7 @@ impl PoliciesRoleManagementPoliciesItemRules {
             )
     }
     /// `/policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules/{unifiedRoleManagementPolicyRuleId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_management_policy_rule_id: &str,
@@ -4341,8 +4543,10 @@ impl PoliciesRoleManagementPoliciesItemRules {
 ///
 /// - `GET /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules/{unifiedRoleManagementPolicyRuleId}`: Get unifiedRoleManagementPolicyRule
 /// - `PATCH /policies/roleManagementPolicies/{unifiedRoleManagementPolicyId}/rules/{unifiedRoleManagementPolicyRuleId}`: Update unifiedRoleManagementPolicyRule
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPoliciesItemRulesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPoliciesItemRulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4437,8 +4641,10 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
 /// `/policies/roleManagementPolicyAssignments`
 ///
 /// - `GET /policies/roleManagementPolicyAssignments`: List roleManagementPolicyAssignments
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPolicyAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPolicyAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4483,6 +4689,7 @@ impl PoliciesRoleManagementPolicyAssignments {
             )
     }
     /// `/policies/roleManagementPolicyAssignments/{unifiedRoleManagementPolicyAssignmentId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_management_policy_assignment_id: &str,
@@ -4495,8 +4702,10 @@ impl PoliciesRoleManagementPolicyAssignments {
 /// `/policies/roleManagementPolicyAssignments/{unifiedRoleManagementPolicyAssignmentId}`
 ///
 /// - `GET /policies/roleManagementPolicyAssignments/{unifiedRoleManagementPolicyAssignmentId}`: Get unifiedRoleManagementPolicyAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PoliciesRoleManagementPolicyAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PoliciesRoleManagementPolicyAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4555,8 +4764,10 @@ impl PoliciesRoleManagementPolicyAssignmentsItem {
 ///
 /// - `GET /policies/tokenIssuancePolicies`: List tokenIssuancePolicy
 /// - `POST /policies/tokenIssuancePolicies`: Create tokenIssuancePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenIssuancePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenIssuancePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4646,6 +4857,7 @@ impl PoliciesTokenIssuancePolicies {
             )
     }
     /// `/policies/tokenIssuancePolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesTokenIssuancePoliciesItem {
         PoliciesTokenIssuancePoliciesItem(self.0.clone().key(id))
     }
@@ -4655,8 +4867,10 @@ impl PoliciesTokenIssuancePolicies {
 /// - `GET /policies/tokenIssuancePolicies/{id}`: Get tokenIssuancePolicy
 /// - `PATCH /policies/tokenIssuancePolicies/{id}`: Update tokenIssuancePolicy
 /// - `DELETE /policies/tokenIssuancePolicies/{id}`: Delete tokenIssuancePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenIssuancePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenIssuancePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4715,6 +4929,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateTokenIssuancePolicyBody,
@@ -4753,6 +4968,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4781,6 +4997,7 @@ impl PoliciesTokenIssuancePoliciesItem {
             )
     }
     /// `/policies/tokenIssuancePolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesTokenIssuancePoliciesItemAppliesTo {
         PoliciesTokenIssuancePoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
@@ -4788,8 +5005,10 @@ impl PoliciesTokenIssuancePoliciesItem {
 /// `/policies/tokenIssuancePolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/tokenIssuancePolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenIssuancePoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4805,7 +5024,7 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-list-appliesto?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4850,8 +5069,10 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
 ///
 /// - `GET /policies/tokenLifetimePolicies`: List tokenLifetimePolicies
 /// - `POST /policies/tokenLifetimePolicies`: Create tokenLifetimePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenLifetimePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenLifetimePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4941,6 +5162,7 @@ impl PoliciesTokenLifetimePolicies {
             )
     }
     /// `/policies/tokenLifetimePolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesTokenLifetimePoliciesItem {
         PoliciesTokenLifetimePoliciesItem(self.0.clone().key(id))
     }
@@ -4950,8 +5172,10 @@ impl PoliciesTokenLifetimePolicies {
 /// - `GET /policies/tokenLifetimePolicies/{id}`: Get tokenLifetimePolicy
 /// - `PATCH /policies/tokenLifetimePolicies/{id}`: Update tokenlifetimepolicy
 /// - `DELETE /policies/tokenLifetimePolicies/{id}`: Delete tokenLifetimePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenLifetimePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenLifetimePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5010,6 +5234,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-update?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateTokenlifetimepolicyBody,
@@ -5048,6 +5273,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5076,6 +5302,7 @@ impl PoliciesTokenLifetimePoliciesItem {
             )
     }
     /// `/policies/tokenLifetimePolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesTokenLifetimePoliciesItemAppliesTo {
         PoliciesTokenLifetimePoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
@@ -5083,8 +5310,10 @@ impl PoliciesTokenLifetimePoliciesItem {
 /// `/policies/tokenLifetimePolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/tokenLifetimePolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenLifetimePoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5100,7 +5329,7 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-list-appliesto?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

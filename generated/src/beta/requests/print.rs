@@ -4,8 +4,14 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/print`
+#[cfg(
+    any(feature = "groups", feature = "print", feature = "reports", feature = "users")
+)]
 #[derive(Debug, Clone)]
 pub struct Print(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(feature = "groups", feature = "print", feature = "reports", feature = "users")
+)]
 impl Print {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,38 +19,47 @@ impl Print {
         &self.0
     }
     /// `/print/connectors`
+    #[cfg(feature = "print")]
     pub fn connectors(&self) -> PrintConnectors {
         PrintConnectors(self.0.clone().literal("connectors"))
     }
     /// `/print/operations`
+    #[cfg(feature = "print")]
     pub fn operations(&self) -> PrintOperations {
         PrintOperations(self.0.clone().literal("operations"))
     }
     /// `/print/printers`
+    #[cfg(feature = "print")]
     pub fn printers(&self) -> PrintPrinters {
         PrintPrinters(self.0.clone().literal("printers"))
     }
     /// `/print/printerShares`
+    #[cfg(feature = "print")]
     pub fn printer_shares(&self) -> PrintPrinterShares {
         PrintPrinterShares(self.0.clone().literal("printerShares"))
     }
     /// `/print/reports`
+    #[cfg(any(feature = "print", feature = "reports"))]
     pub fn reports(&self) -> PrintReports {
         PrintReports(self.0.clone().literal("reports"))
     }
     /// `/print/services`
+    #[cfg(feature = "print")]
     pub fn services(&self) -> PrintServices {
         PrintServices(self.0.clone().literal("services"))
     }
     /// `/print/settings`
+    #[cfg(feature = "print")]
     pub fn settings(&self) -> PrintSettings {
         PrintSettings(self.0.clone().literal("settings"))
     }
     /// `/print/shares`
+    #[cfg(any(feature = "groups", feature = "print", feature = "users"))]
     pub fn shares(&self) -> PrintShares {
         PrintShares(self.0.clone().literal("shares"))
     }
     /// `/print/taskDefinitions`
+    #[cfg(feature = "print")]
     pub fn task_definitions(&self) -> PrintTaskDefinitions {
         PrintTaskDefinitions(self.0.clone().literal("taskDefinitions"))
     }
@@ -52,8 +67,10 @@ impl Print {
 /// `/print/connectors`
 ///
 /// - `GET /print/connectors`: List printConnectors
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -96,6 +113,7 @@ impl PrintConnectors {
             )
     }
     /// `/print/connectors/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintConnectorsItem {
         PrintConnectorsItem(self.0.clone().key(id))
     }
@@ -105,8 +123,10 @@ impl PrintConnectors {
 /// - `GET /print/connectors/{id}`: Get printConnector
 /// - `PATCH /print/connectors/{id}`: Update printConnector
 /// - `DELETE /print/connectors/{id}`: Delete connector
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintConnectorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -190,6 +210,7 @@ impl PrintConnectorsItem {
     /// - Delegated (work or school account): `PrintConnector.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-delete?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -215,8 +236,10 @@ impl PrintConnectorsItem {
     }
 }
 /// `/print/operations`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -224,6 +247,7 @@ impl PrintOperations {
         &self.0
     }
     /// `/print/operations/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintOperationsItem {
         PrintOperationsItem(self.0.clone().key(id))
     }
@@ -231,8 +255,10 @@ impl PrintOperations {
 /// `/print/operations/{id}`
 ///
 /// - `GET /print/operations/{id}`: Get printOperation
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -277,8 +303,10 @@ impl PrintOperationsItem {
     }
 }
 /// `/print/printerShares`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinterShares(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinterShares {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -286,13 +314,16 @@ impl PrintPrinterShares {
         &self.0
     }
     /// `/print/printerShares/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrinterSharesItem {
         PrintPrinterSharesItem(self.0.clone().key(id))
     }
 }
 /// `/print/printerShares/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinterSharesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinterSharesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -300,13 +331,16 @@ impl PrintPrinterSharesItem {
         &self.0
     }
     /// `/print/printerShares/{id}/allowedUsers`
+    #[cfg(feature = "print")]
     pub fn allowed_users(&self) -> PrintPrinterSharesItemAllowedUsers {
         PrintPrinterSharesItemAllowedUsers(self.0.clone().literal("allowedUsers"))
     }
 }
 /// `/print/printerShares/{id}/allowedUsers`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinterSharesItemAllowedUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinterSharesItemAllowedUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -314,13 +348,16 @@ impl PrintPrinterSharesItemAllowedUsers {
         &self.0
     }
     /// `/print/printerShares/{id}/allowedUsers/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrinterSharesItemAllowedUsersItem {
         PrintPrinterSharesItemAllowedUsersItem(self.0.clone().key(id))
     }
 }
 /// `/print/printerShares/{id}/allowedUsers/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinterSharesItemAllowedUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinterSharesItemAllowedUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -328,6 +365,7 @@ impl PrintPrinterSharesItemAllowedUsersItem {
         &self.0
     }
     /// `/print/printerShares/{id}/allowedUsers/{id}/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintPrinterSharesItemAllowedUsersItemRef {
         PrintPrinterSharesItemAllowedUsersItemRef(self.0.clone().literal("$ref"))
     }
@@ -335,8 +373,10 @@ impl PrintPrinterSharesItemAllowedUsersItem {
 /// `/print/printerShares/{id}/allowedUsers/{id}/$ref`
 ///
 /// - `DELETE /print/printerShares/{id}/allowedUsers/{id}/$ref`: Delete allowedUser from printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinterSharesItemAllowedUsersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinterSharesItemAllowedUsersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -351,6 +391,7 @@ impl PrintPrinterSharesItemAllowedUsersItemRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-alloweduser?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -378,8 +419,10 @@ impl PrintPrinterSharesItemAllowedUsersItemRef {
 /// `/print/printers`
 ///
 /// - `GET /print/printers`: List printers
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinters(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinters {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -423,10 +466,12 @@ impl PrintPrinters {
             )
     }
     /// `/print/printers/create`
+    #[cfg(feature = "print")]
     pub fn create(&self) -> PrintPrintersCreate {
         PrintPrintersCreate(self.0.clone().literal("create"))
     }
     /// `/print/printers/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItem {
         PrintPrintersItem(self.0.clone().key(id))
     }
@@ -434,8 +479,10 @@ impl PrintPrinters {
 /// `/print/printers/create`
 ///
 /// - `POST /print/printers/create`: printer: create
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersCreate(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersCreate {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -486,8 +533,10 @@ impl PrintPrintersCreate {
 /// - `GET /print/printers/{id}`: Get printer
 /// - `PATCH /print/printers/{id}`: Update printer
 /// - `DELETE /print/printers/{id}`: Delete printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -582,6 +631,7 @@ impl PrintPrintersItem {
     /// - Delegated (work or school account): `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -606,6 +656,7 @@ impl PrintPrintersItem {
             )
     }
     /// `/print/printers/{id}/connectors`
+    #[cfg(feature = "print")]
     pub fn connectors(&self) -> PrintPrintersItemConnectors {
         PrintPrintersItemConnectors(self.0.clone().literal("connectors"))
     }
@@ -646,6 +697,7 @@ impl PrintPrintersItem {
             )
     }
     /// `/print/printers/{id}/jobs`
+    #[cfg(feature = "print")]
     pub fn jobs(&self) -> PrintPrintersItemJobs {
         PrintPrintersItemJobs(self.0.clone().literal("jobs"))
     }
@@ -657,6 +709,7 @@ impl PrintPrintersItem {
     /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-restorefactorydefaults?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn restore_factory_defaults(
         &self,
     ) -> graph_rt::Request<
@@ -681,14 +734,17 @@ impl PrintPrintersItem {
             )
     }
     /// `/print/printers/{id}/share`
+    #[cfg(feature = "print")]
     pub fn share(&self) -> PrintPrintersItemShare {
         PrintPrintersItemShare(self.0.clone().literal("share"))
     }
     /// `/print/printers/{id}/shares`
+    #[cfg(feature = "print")]
     pub fn shares(&self) -> PrintPrintersItemShares {
         PrintPrintersItemShares(self.0.clone().literal("shares"))
     }
     /// `/print/printers/{id}/taskTriggers`
+    #[cfg(feature = "print")]
     pub fn task_triggers(&self) -> PrintPrintersItemTaskTriggers {
         PrintPrintersItemTaskTriggers(self.0.clone().literal("taskTriggers"))
     }
@@ -696,8 +752,10 @@ impl PrintPrintersItem {
 /// `/print/printers/{id}/connectors`
 ///
 /// - `GET /print/printers/{id}/connectors`: List printConnectors for printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -744,8 +802,10 @@ impl PrintPrintersItemConnectors {
 ///
 /// - `GET /print/printers/{id}/jobs`: List printJobs for a printer
 /// - `POST /print/printers/{id}/jobs`: Create printJob for a printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -844,6 +904,7 @@ impl PrintPrintersItemJobs {
             )
     }
     /// `/print/printers/{id}/jobs/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItemJobsItem {
         PrintPrintersItemJobsItem(self.0.clone().key(id))
     }
@@ -852,8 +913,10 @@ impl PrintPrintersItemJobs {
 ///
 /// - `GET /print/printers/{id}/jobs/{id}`: Get printJob
 /// - `PATCH /print/printers/{id}/jobs/{id}`: Update printJob
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -957,6 +1020,7 @@ impl PrintPrintersItemJobsItem {
     /// - Application: `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`, `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-abort?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn abort(
         &self,
         body: &super::super::AbortBody,
@@ -994,6 +1058,7 @@ impl PrintPrintersItemJobsItem {
     /// - Delegated (work or school account): `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-cancel?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn cancel(
         &self,
     ) -> graph_rt::Request<
@@ -1023,6 +1088,7 @@ impl PrintPrintersItemJobsItem {
             )
     }
     /// `/print/printers/{id}/jobs/{id}/documents`
+    #[cfg(feature = "print")]
     pub fn documents(&self) -> PrintPrintersItemJobsItemDocuments {
         PrintPrintersItemJobsItemDocuments(self.0.clone().literal("documents"))
     }
@@ -1062,8 +1128,10 @@ impl PrintPrintersItemJobsItem {
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItemDocuments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItemDocuments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1071,13 +1139,16 @@ impl PrintPrintersItemJobsItemDocuments {
         &self.0
     }
     /// `/print/printers/{id}/jobs/{id}/documents/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItemJobsItemDocumentsItem {
         PrintPrintersItemJobsItemDocumentsItem(self.0.clone().key(id))
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItemDocumentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItemDocumentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1093,7 +1164,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     /// - Application: `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "print")]
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
@@ -1135,6 +1206,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     /// - Delegated (work or school account): `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-uploaddata?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn upload_data(
         &self,
     ) -> graph_rt::Request<
@@ -1159,6 +1231,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
             )
     }
     /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
+    #[cfg(feature = "print")]
     pub fn content(&self) -> PrintPrintersItemJobsItemDocumentsItemValue {
         PrintPrintersItemJobsItemDocumentsItemValue(self.0.clone().literal("$value"))
     }
@@ -1166,8 +1239,10 @@ impl PrintPrintersItemJobsItemDocumentsItem {
 /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
 ///
 /// - `GET /print/printers/{id}/jobs/{id}/documents/{id}/$value`: Download printDocument binary file
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItemDocumentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItemDocumentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1183,6 +1258,7 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
     /// - Application: `PrintJob.Read.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-get-file?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1219,8 +1295,10 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
 /// `/print/printers/{id}/share`
 ///
 /// - `DELETE /print/printers/{id}/share`: Delete printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemShare(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemShare {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1235,6 +1313,7 @@ impl PrintPrintersItemShare {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1263,8 +1342,10 @@ impl PrintPrintersItemShare {
 ///
 /// - `GET /print/printers/{id}/taskTriggers`: List taskTriggers
 /// - `POST /print/printers/{id}/taskTriggers`: Create taskTrigger
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemTaskTriggers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemTaskTriggers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1342,6 +1423,7 @@ impl PrintPrintersItemTaskTriggers {
             )
     }
     /// `/print/printers/{id}/taskTriggers/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItemTaskTriggersItem {
         PrintPrintersItemTaskTriggersItem(self.0.clone().key(id))
     }
@@ -1350,8 +1432,10 @@ impl PrintPrintersItemTaskTriggers {
 ///
 /// - `GET /print/printers/{id}/taskTriggers/{id}`: Get taskTrigger
 /// - `DELETE /print/printers/{id}/taskTriggers/{id}`: Delete taskTrigger
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemTaskTriggersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemTaskTriggersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1402,6 +1486,7 @@ impl PrintPrintersItemTaskTriggersItem {
     /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete-tasktrigger?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1427,8 +1512,10 @@ impl PrintPrintersItemTaskTriggersItem {
     }
 }
 /// `/print/printers/{id}/shares`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemShares(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemShares {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1436,6 +1523,7 @@ impl PrintPrintersItemShares {
         &self.0
     }
     /// `/print/printers/{id}/shares/{printerShareId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, printer_share_id: &str) -> PrintPrintersItemSharesItem {
         PrintPrintersItemSharesItem(self.0.clone().key(printer_share_id))
     }
@@ -1443,8 +1531,10 @@ impl PrintPrintersItemShares {
 /// `/print/printers/{id}/shares/{printerShareId}`
 ///
 /// - `GET /print/printers/{printerId}/shares/{printerShareId}`: Get printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemSharesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemSharesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1489,8 +1579,10 @@ impl PrintPrintersItemSharesItem {
     }
 }
 /// `/print/reports`
+#[cfg(any(feature = "print", feature = "reports"))]
 #[derive(Debug, Clone)]
 pub struct PrintReports(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "print", feature = "reports"))]
 impl PrintReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1498,18 +1590,21 @@ impl PrintReports {
         &self.0
     }
     /// `/print/reports/dailyPrintUsageByPrinter`
+    #[cfg(feature = "print")]
     pub fn daily_print_usage_by_printer(&self) -> PrintReportsDailyPrintUsageByPrinter {
         PrintReportsDailyPrintUsageByPrinter(
             self.0.clone().literal("dailyPrintUsageByPrinter"),
         )
     }
     /// `/print/reports/dailyPrintUsageByUser`
+    #[cfg(feature = "print")]
     pub fn daily_print_usage_by_user(&self) -> PrintReportsDailyPrintUsageByUser {
         PrintReportsDailyPrintUsageByUser(
             self.0.clone().literal("dailyPrintUsageByUser"),
         )
     }
     /// `/print/reports/monthlyPrintUsageByPrinter`
+    #[cfg(feature = "print")]
     pub fn monthly_print_usage_by_printer(
         &self,
     ) -> PrintReportsMonthlyPrintUsageByPrinter {
@@ -1518,6 +1613,7 @@ impl PrintReports {
         )
     }
     /// `/print/reports/monthlyPrintUsageByUser`
+    #[cfg(feature = "print")]
     pub fn monthly_print_usage_by_user(&self) -> PrintReportsMonthlyPrintUsageByUser {
         PrintReportsMonthlyPrintUsageByUser(
             self.0.clone().literal("monthlyPrintUsageByUser"),
@@ -1531,7 +1627,7 @@ impl PrintReports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getgrouparchivedprintjobs?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_group_archived_print_jobs(
         &self,
         group_id: &str,
@@ -1576,7 +1672,7 @@ impl PrintReports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getprinterarchivedprintjobs?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_printer_archived_print_jobs(
         &self,
         printer_id: &str,
@@ -1621,7 +1717,7 @@ impl PrintReports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getuserarchivedprintjobs?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_user_archived_print_jobs(
         &self,
         user_id: &str,
@@ -1662,8 +1758,10 @@ impl PrintReports {
 /// `/print/reports/dailyPrintUsageByPrinter`
 ///
 /// - `GET /print/reports/dailyPrintUsageByPrinter`: List dailyPrintUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsDailyPrintUsageByPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsDailyPrintUsageByPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1703,6 +1801,7 @@ impl PrintReportsDailyPrintUsageByPrinter {
             )
     }
     /// `/print/reports/dailyPrintUsageByPrinter/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintReportsDailyPrintUsageByPrinterItem {
         PrintReportsDailyPrintUsageByPrinterItem(self.0.clone().key(id))
     }
@@ -1710,8 +1809,10 @@ impl PrintReportsDailyPrintUsageByPrinter {
 /// `/print/reports/dailyPrintUsageByPrinter/{id}`
 ///
 /// - `GET /print/reports/dailyPrintUsageByPrinter/{id}`: Get printUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsDailyPrintUsageByPrinterItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsDailyPrintUsageByPrinterItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1754,8 +1855,10 @@ impl PrintReportsDailyPrintUsageByPrinterItem {
 /// `/print/reports/dailyPrintUsageByUser`
 ///
 /// - `GET /print/reports/dailyPrintUsageByUser`: List dailyPrintUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsDailyPrintUsageByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsDailyPrintUsageByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1795,6 +1898,7 @@ impl PrintReportsDailyPrintUsageByUser {
             )
     }
     /// `/print/reports/dailyPrintUsageByUser/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintReportsDailyPrintUsageByUserItem {
         PrintReportsDailyPrintUsageByUserItem(self.0.clone().key(id))
     }
@@ -1802,8 +1906,10 @@ impl PrintReportsDailyPrintUsageByUser {
 /// `/print/reports/dailyPrintUsageByUser/{id}`
 ///
 /// - `GET /print/reports/dailyPrintUsageByUser/{id}`: Get printUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsDailyPrintUsageByUserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsDailyPrintUsageByUserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1846,8 +1952,10 @@ impl PrintReportsDailyPrintUsageByUserItem {
 /// `/print/reports/monthlyPrintUsageByPrinter`
 ///
 /// - `GET /print/reports/monthlyPrintUsageByPrinter`: List monthlyPrintUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsMonthlyPrintUsageByPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsMonthlyPrintUsageByPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1887,6 +1995,7 @@ impl PrintReportsMonthlyPrintUsageByPrinter {
             )
     }
     /// `/print/reports/monthlyPrintUsageByPrinter/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintReportsMonthlyPrintUsageByPrinterItem {
         PrintReportsMonthlyPrintUsageByPrinterItem(self.0.clone().key(id))
     }
@@ -1894,8 +2003,10 @@ impl PrintReportsMonthlyPrintUsageByPrinter {
 /// `/print/reports/monthlyPrintUsageByPrinter/{id}`
 ///
 /// - `GET /print/reports/monthlyPrintUsageByPrinter/{id}`: Get printUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsMonthlyPrintUsageByPrinterItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsMonthlyPrintUsageByPrinterItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1938,8 +2049,10 @@ impl PrintReportsMonthlyPrintUsageByPrinterItem {
 /// `/print/reports/monthlyPrintUsageByUser`
 ///
 /// - `GET /print/reports/monthlyPrintUsageByUser`: List monthlyPrintUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsMonthlyPrintUsageByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsMonthlyPrintUsageByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1979,6 +2092,7 @@ impl PrintReportsMonthlyPrintUsageByUser {
             )
     }
     /// `/print/reports/monthlyPrintUsageByUser/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintReportsMonthlyPrintUsageByUserItem {
         PrintReportsMonthlyPrintUsageByUserItem(self.0.clone().key(id))
     }
@@ -1986,8 +2100,10 @@ impl PrintReportsMonthlyPrintUsageByUser {
 /// `/print/reports/monthlyPrintUsageByUser/{id}`
 ///
 /// - `GET /print/reports/monthlyPrintUsageByUser/{id}`: Get printUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintReportsMonthlyPrintUsageByUserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintReportsMonthlyPrintUsageByUserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2030,8 +2146,10 @@ impl PrintReportsMonthlyPrintUsageByUserItem {
 /// `/print/services`
 ///
 /// - `GET /print/services`: List printServices
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2081,6 +2199,7 @@ impl PrintServices {
             )
     }
     /// `/print/services/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintServicesItem {
         PrintServicesItem(self.0.clone().key(id))
     }
@@ -2088,8 +2207,10 @@ impl PrintServices {
 /// `/print/services/{id}`
 ///
 /// - `GET /print/services/{id}`: Get printService
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2139,6 +2260,7 @@ impl PrintServicesItem {
             )
     }
     /// `/print/services/{id}/endpoints`
+    #[cfg(feature = "print")]
     pub fn endpoints(&self) -> PrintServicesItemEndpoints {
         PrintServicesItemEndpoints(self.0.clone().literal("endpoints"))
     }
@@ -2146,8 +2268,10 @@ impl PrintServicesItem {
 /// `/print/services/{id}/endpoints`
 ///
 /// - `GET /print/services/{id}/endpoints`: List printServiceEndpoints
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServicesItemEndpoints(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServicesItemEndpoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2197,6 +2321,7 @@ impl PrintServicesItemEndpoints {
             )
     }
     /// `/print/services/{id}/endpoints/{name}`
+    #[cfg(feature = "print")]
     pub fn item(&self, name: &str) -> PrintServicesItemEndpointsItem {
         PrintServicesItemEndpointsItem(self.0.clone().key(name))
     }
@@ -2204,8 +2329,10 @@ impl PrintServicesItemEndpoints {
 /// `/print/services/{id}/endpoints/{name}`
 ///
 /// - `GET /print/services/{id}/endpoints/{name}`: Get printServiceEndpoint
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServicesItemEndpointsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServicesItemEndpointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2259,8 +2386,10 @@ impl PrintServicesItemEndpointsItem {
 ///
 /// - `GET /print/settings`: Get printSettings
 /// - `PATCH /print/settings`: Update printSettings
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2341,8 +2470,10 @@ impl PrintSettings {
 ///
 /// - `GET /print/shares`: List shares
 /// - `POST /print/shares`: Create printerShare
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct PrintShares(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 impl PrintShares {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2420,6 +2551,7 @@ impl PrintShares {
             )
     }
     /// `/print/shares/{id}`
+    #[cfg(any(feature = "groups", feature = "print", feature = "users"))]
     pub fn item(&self, id: &str) -> PrintSharesItem {
         PrintSharesItem(self.0.clone().key(id))
     }
@@ -2429,8 +2561,10 @@ impl PrintShares {
 /// - `GET /print/shares/{printerShareId}`: Get printerShare
 /// - `PATCH /print/shares/{id}`: Update printershare
 /// - `DELETE /print/shares/{id}`: Delete printerShare
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 impl PrintSharesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2515,6 +2649,7 @@ impl PrintSharesItem {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2539,18 +2674,22 @@ impl PrintSharesItem {
             )
     }
     /// `/print/shares/{id}/allowedGroups`
+    #[cfg(any(feature = "groups", feature = "print"))]
     pub fn allowed_groups(&self) -> PrintSharesItemAllowedGroups {
         PrintSharesItemAllowedGroups(self.0.clone().literal("allowedGroups"))
     }
     /// `/print/shares/{id}/allowedUsers`
+    #[cfg(any(feature = "print", feature = "users"))]
     pub fn allowed_users(&self) -> PrintSharesItemAllowedUsers {
         PrintSharesItemAllowedUsers(self.0.clone().literal("allowedUsers"))
     }
     /// `/print/shares/{id}/jobs`
+    #[cfg(feature = "print")]
     pub fn jobs(&self) -> PrintSharesItemJobs {
         PrintSharesItemJobs(self.0.clone().literal("jobs"))
     }
     /// `/print/shares/{id}/printer`
+    #[cfg(feature = "print")]
     pub fn printer(&self) -> PrintSharesItemPrinter {
         PrintSharesItemPrinter(self.0.clone().literal("printer"))
     }
@@ -2558,8 +2697,10 @@ impl PrintSharesItem {
 /// `/print/shares/{id}/allowedGroups`
 ///
 /// - `GET /print/shares/{id}/allowedGroups`: List allowedGroups for printerShare
+#[cfg(any(feature = "groups", feature = "print"))]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroups(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print"))]
 impl PrintSharesItemAllowedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2599,10 +2740,12 @@ impl PrintSharesItemAllowedGroups {
             )
     }
     /// `/print/shares/{id}/allowedGroups/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintSharesItemAllowedGroupsItem {
         PrintSharesItemAllowedGroupsItem(self.0.clone().key(id))
     }
     /// `/print/shares/{id}/allowedGroups/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintSharesItemAllowedGroupsRef {
         PrintSharesItemAllowedGroupsRef(self.0.clone().literal("$ref"))
     }
@@ -2610,8 +2753,10 @@ impl PrintSharesItemAllowedGroups {
 /// `/print/shares/{id}/allowedGroups/$ref`
 ///
 /// - `POST /print/shares/{id}/allowedGroups/$ref`: Create allowedGroup for printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroupsRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2626,6 +2771,7 @@ impl PrintSharesItemAllowedGroupsRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedgroups?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2653,8 +2799,10 @@ impl PrintSharesItemAllowedGroupsRef {
     }
 }
 /// `/print/shares/{id}/allowedGroups/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2662,6 +2810,7 @@ impl PrintSharesItemAllowedGroupsItem {
         &self.0
     }
     /// `/print/shares/{id}/allowedGroups/{id}/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintSharesItemAllowedGroupsItemRef {
         PrintSharesItemAllowedGroupsItemRef(self.0.clone().literal("$ref"))
     }
@@ -2669,8 +2818,10 @@ impl PrintSharesItemAllowedGroupsItem {
 /// `/print/shares/{id}/allowedGroups/{id}/$ref`
 ///
 /// - `DELETE /print/shares/{id}/allowedGroups/{id}/$ref`: Delete allowedGroup from printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroupsItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2685,6 +2836,7 @@ impl PrintSharesItemAllowedGroupsItemRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-allowedgroup?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2712,8 +2864,10 @@ impl PrintSharesItemAllowedGroupsItemRef {
 /// `/print/shares/{id}/allowedUsers`
 ///
 /// - `GET /print/shares/{id}/allowedUsers`: List allowedUsers for printerShare
+#[cfg(any(feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedUsers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "print", feature = "users"))]
 impl PrintSharesItemAllowedUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2753,6 +2907,7 @@ impl PrintSharesItemAllowedUsers {
             )
     }
     /// `/print/shares/{id}/allowedUsers/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintSharesItemAllowedUsersRef {
         PrintSharesItemAllowedUsersRef(self.0.clone().literal("$ref"))
     }
@@ -2760,8 +2915,10 @@ impl PrintSharesItemAllowedUsers {
 /// `/print/shares/{id}/allowedUsers/$ref`
 ///
 /// - `POST /print/shares/{id}/allowedUsers/$ref`: Create allowedUser for printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedUsersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedUsersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2776,6 +2933,7 @@ impl PrintSharesItemAllowedUsersRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedusers?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2806,8 +2964,10 @@ impl PrintSharesItemAllowedUsersRef {
 ///
 /// - `GET /print/shares/{id}/jobs`: List printJobs for a printerShare
 /// - `POST /print/shares/{id}/jobs`: Create printJob for a printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2905,6 +3065,7 @@ impl PrintSharesItemJobs {
             )
     }
     /// `/print/shares/{id}/jobs/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintSharesItemJobsItem {
         PrintSharesItemJobsItem(self.0.clone().key(id))
     }
@@ -2912,8 +3073,10 @@ impl PrintSharesItemJobs {
 /// `/print/shares/{id}/jobs/{id}`
 ///
 /// - `GET /print/shares/{id}/jobs/{id}`: Get printJob
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2972,6 +3135,7 @@ impl PrintSharesItemJobsItem {
             )
     }
     /// `/print/shares/{id}/jobs/{id}/documents`
+    #[cfg(feature = "print")]
     pub fn documents(&self) -> PrintSharesItemJobsItemDocuments {
         PrintSharesItemJobsItemDocuments(self.0.clone().literal("documents"))
     }
@@ -3015,8 +3179,10 @@ impl PrintSharesItemJobsItem {
     }
 }
 /// `/print/shares/{id}/jobs/{id}/documents`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobsItemDocuments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobsItemDocuments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3024,13 +3190,16 @@ impl PrintSharesItemJobsItemDocuments {
         &self.0
     }
     /// `/print/shares/{id}/jobs/{id}/documents/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintSharesItemJobsItemDocumentsItem {
         PrintSharesItemJobsItemDocumentsItem(self.0.clone().key(id))
     }
 }
 /// `/print/shares/{id}/jobs/{id}/documents/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobsItemDocumentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobsItemDocumentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3046,7 +3215,7 @@ impl PrintSharesItemJobsItemDocumentsItem {
     /// - Application: `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "print")]
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
@@ -3084,8 +3253,10 @@ impl PrintSharesItemJobsItemDocumentsItem {
 /// `/print/shares/{id}/printer`
 ///
 /// - `GET /print/shares/{id}/printer`: Get printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3138,8 +3309,10 @@ impl PrintSharesItemPrinter {
 ///
 /// - `GET /print/taskDefinitions`: List taskDefinitions
 /// - `POST /print/taskDefinitions`: Create taskDefinition
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3213,6 +3386,7 @@ impl PrintTaskDefinitions {
             )
     }
     /// `/print/taskDefinitions/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintTaskDefinitionsItem {
         PrintTaskDefinitionsItem(self.0.clone().key(id))
     }
@@ -3222,8 +3396,10 @@ impl PrintTaskDefinitions {
 /// - `GET /print/taskDefinitions/{id}`: Get taskDefinition
 /// - `PATCH /print/taskDefinitions/{id}`: Update taskDefinition
 /// - `DELETE /print/taskDefinitions/{id}`: Delete taskDefinition
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3304,6 +3480,7 @@ impl PrintTaskDefinitionsItem {
     /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-delete-taskdefinition?view=graph-rest-beta)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3328,6 +3505,7 @@ impl PrintTaskDefinitionsItem {
             )
     }
     /// `/print/taskDefinitions/{id}/tasks`
+    #[cfg(feature = "print")]
     pub fn tasks(&self) -> PrintTaskDefinitionsItemTasks {
         PrintTaskDefinitionsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -3335,8 +3513,10 @@ impl PrintTaskDefinitionsItem {
 /// `/print/taskDefinitions/{id}/tasks`
 ///
 /// - `GET /print/taskDefinitions/{id}/tasks`: List tasks
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitionsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitionsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3376,6 +3556,7 @@ impl PrintTaskDefinitionsItemTasks {
             )
     }
     /// `/print/taskDefinitions/{id}/tasks/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintTaskDefinitionsItemTasksItem {
         PrintTaskDefinitionsItemTasksItem(self.0.clone().key(id))
     }
@@ -3384,8 +3565,10 @@ impl PrintTaskDefinitionsItemTasks {
 ///
 /// - `GET /print/taskDefinitions/{id}/tasks/{id}`: Get task
 /// - `PATCH /print/taskDefinitions/{id}/tasks/{id}`: Update task
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitionsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitionsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

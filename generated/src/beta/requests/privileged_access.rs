@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/privilegedAccess`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccess(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccess {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,13 +15,16 @@ impl PrivilegedAccess {
         &self.0
     }
     /// `/privilegedAccess/azureResources`
+    #[cfg(feature = "identity_governance")]
     pub fn azure_resources(&self) -> PrivilegedAccessAzureResources {
         PrivilegedAccessAzureResources(self.0.clone().literal("azureResources"))
     }
 }
 /// `/privilegedAccess/azureResources`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27,10 +32,12 @@ impl PrivilegedAccessAzureResources {
         &self.0
     }
     /// `/privilegedAccess/azureResources/resources`
+    #[cfg(feature = "identity_governance")]
     pub fn resources(&self) -> PrivilegedAccessAzureResourcesResources {
         PrivilegedAccessAzureResourcesResources(self.0.clone().literal("resources"))
     }
     /// `/privilegedAccess/azureResources/roleAssignmentRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignment_requests(
         &self,
     ) -> PrivilegedAccessAzureResourcesRoleAssignmentRequests {
@@ -39,18 +46,21 @@ impl PrivilegedAccessAzureResources {
         )
     }
     /// `/privilegedAccess/azureResources/roleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignments(&self) -> PrivilegedAccessAzureResourcesRoleAssignments {
         PrivilegedAccessAzureResourcesRoleAssignments(
             self.0.clone().literal("roleAssignments"),
         )
     }
     /// `/privilegedAccess/azureResources/roleDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn role_definitions(&self) -> PrivilegedAccessAzureResourcesRoleDefinitions {
         PrivilegedAccessAzureResourcesRoleDefinitions(
             self.0.clone().literal("roleDefinitions"),
         )
     }
     /// `/privilegedAccess/azureResources/roleSettings`
+    #[cfg(feature = "identity_governance")]
     pub fn role_settings(&self) -> PrivilegedAccessAzureResourcesRoleSettings {
         PrivilegedAccessAzureResourcesRoleSettings(
             self.0.clone().literal("roleSettings"),
@@ -60,8 +70,10 @@ impl PrivilegedAccessAzureResources {
 /// `/privilegedAccess/azureResources/resources`
 ///
 /// - `GET /privilegedAccess/azureResources/resources`: List governanceResources
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -170,6 +182,7 @@ impl PrivilegedAccessAzureResourcesResources {
             )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         resource_id: &str,
@@ -180,8 +193,10 @@ impl PrivilegedAccessAzureResourcesResources {
 /// `/privilegedAccess/azureResources/resources/{resourceId}`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/{id}`: Get governanceResource
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -246,6 +261,7 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
             )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignmentRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignment_requests(
         &self,
     ) -> PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
@@ -254,6 +270,7 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
         )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignments(
         &self,
     ) -> PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
@@ -262,6 +279,7 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
         )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn role_definitions(
         &self,
     ) -> PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
@@ -270,6 +288,7 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
         )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleSettings`
+    #[cfg(feature = "identity_governance")]
     pub fn role_settings(
         &self,
     ) -> PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
@@ -281,10 +300,12 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleSettings`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/<resourceId>/roleSettings`: List governanceRoleSettings
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItemRoleSettings(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -352,10 +373,12 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignmentRequests`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/{resourceId}/roleAssignmentRequests`: List governanceRoleAssignmentRequests
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -423,10 +446,12 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignments`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/{resourceId}/roleAssignments`: List governanceRoleAssignments
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItemRoleAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -491,6 +516,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
             )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -503,10 +529,12 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleAssignments/{id}`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/{resourceId}/roleAssignments/{id}`: Get governanceRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -574,10 +602,12 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentsItem {
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions`: List governanceRoleDefinitions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -642,6 +672,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
             )
     }
     /// `/privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -654,10 +685,12 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
 /// `/privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions/{id}`
 ///
 /// - `GET /privilegedAccess/azureResources/resources/{resourceId}/roleDefinitions/{id}`: Get governanceRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -726,10 +759,12 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem {
 ///
 /// - `GET /privilegedAccess/azureResources/roleAssignmentRequests`: List governanceRoleAssignmentRequests
 /// - `POST /privilegedAccess/azureResources/roleAssignmentRequests`: Create governanceRoleAssignmentRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleAssignmentRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -838,6 +873,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
             )
     }
     /// `/privilegedAccess/azureResources/roleAssignmentRequests/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -848,10 +884,12 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
 /// `/privilegedAccess/azureResources/roleAssignmentRequests/{id}`
 ///
 /// - `GET /privilegedAccess/azureResources/roleAssignmentRequests/{id}`: Get governanceRoleAssignmentRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -925,6 +963,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-cancel?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn cancel(
         &self,
     ) -> graph_rt::Request<
@@ -966,6 +1005,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-update?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn update_request(
         &self,
         body: &super::super::UpdateRequestBody,
@@ -1003,8 +1043,10 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
 /// `/privilegedAccess/azureResources/roleAssignments`
 ///
 /// - `GET /privilegedAccess/azureResources/roleAssignments`: List governanceRoleAssignments
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1069,12 +1111,14 @@ impl PrivilegedAccessAzureResourcesRoleAssignments {
             )
     }
     /// `/privilegedAccess/azureResources/roleAssignments/export`
+    #[cfg(feature = "identity_governance")]
     pub fn export(&self) -> PrivilegedAccessAzureResourcesRoleAssignmentsExport {
         PrivilegedAccessAzureResourcesRoleAssignmentsExport(
             self.0.clone().literal("export"),
         )
     }
     /// `/privilegedAccess/azureResources/roleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> PrivilegedAccessAzureResourcesRoleAssignmentsItem {
         PrivilegedAccessAzureResourcesRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -1082,10 +1126,12 @@ impl PrivilegedAccessAzureResourcesRoleAssignments {
 /// `/privilegedAccess/azureResources/roleAssignments/export`
 ///
 /// - `GET /privilegedAccess/azureResources/roleAssignments/export`: Export governanceRoleAssignmentRequests
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleAssignmentsExport(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleAssignmentsExport {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1105,6 +1151,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsExport {
     /// - Application: `PrivilegedAccess.Read.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-export?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1152,10 +1199,12 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsExport {
 /// `/privilegedAccess/azureResources/roleAssignments/{id}`
 ///
 /// - `GET /privilegedAccess/azureResources/roleAssignments/{id}`: Get governanceRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1223,8 +1272,10 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsItem {
 /// `/privilegedAccess/azureResources/roleDefinitions`
 ///
 /// - `GET /privilegedAccess/azureResources/roleDefinitions`: List governanceRoleDefinitions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1289,6 +1340,7 @@ impl PrivilegedAccessAzureResourcesRoleDefinitions {
             )
     }
     /// `/privilegedAccess/azureResources/roleDefinitions/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> PrivilegedAccessAzureResourcesRoleDefinitionsItem {
         PrivilegedAccessAzureResourcesRoleDefinitionsItem(self.0.clone().key(id))
     }
@@ -1296,10 +1348,12 @@ impl PrivilegedAccessAzureResourcesRoleDefinitions {
 /// `/privilegedAccess/azureResources/roleDefinitions/{id}`
 ///
 /// - `GET /privilegedAccess/azureResources/roleDefinitions/{id}`: Get governanceRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleDefinitionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1367,8 +1421,10 @@ impl PrivilegedAccessAzureResourcesRoleDefinitionsItem {
 /// `/privilegedAccess/azureResources/roleSettings`
 ///
 /// - `GET /privilegedAccess/azureResources/roleSettings`: List governanceRoleSettings
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1433,6 +1489,7 @@ impl PrivilegedAccessAzureResourcesRoleSettings {
             )
     }
     /// `/privilegedAccess/azureResources/roleSettings/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> PrivilegedAccessAzureResourcesRoleSettingsItem {
         PrivilegedAccessAzureResourcesRoleSettingsItem(self.0.clone().key(id))
     }
@@ -1441,8 +1498,10 @@ impl PrivilegedAccessAzureResourcesRoleSettings {
 ///
 /// - `GET /privilegedAccess/azureResources/roleSettings/{id}`: Get governanceRoleSetting
 /// - `PATCH /privilegedAccess/azureResources/roleSettings/{id}`: Update governanceRoleSetting
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedAccessAzureResourcesRoleSettingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1517,6 +1576,7 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     /// - Delegated (work or school account): `PrivilegedAccess.ReadWrite.AzureADGroup`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governancerolesetting-update?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn update(
         &self,
         body: &super::super::UpdateGovernanceRoleSettingBody,

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /privilegedApproval`: List privilegedApproval
 /// - `POST /privilegedApproval`: Create privilegedApproval
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedApproval(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PrivilegedApproval {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -117,6 +119,7 @@ impl PrivilegedApproval {
             )
     }
     /// `/privilegedApproval/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> PrivilegedApprovalItem {
         PrivilegedApprovalItem(self.0.clone().key(id))
     }
@@ -125,8 +128,10 @@ impl PrivilegedApproval {
 ///
 /// - `GET /privilegedApproval/{id}`: Get privilegedApproval
 /// - `PATCH /privilegedApproval/{id}`: Update privilegedapproval
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedApprovalItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PrivilegedApprovalItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

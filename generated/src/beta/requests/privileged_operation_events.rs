@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/privilegedOperationEvents`
 ///
 /// - `GET /privilegedOperationEvents`: List privilegedOperationEvents
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedOperationEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PrivilegedOperationEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

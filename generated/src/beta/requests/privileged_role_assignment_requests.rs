@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /privilegedRoleAssignmentRequests`: List privilegedRoleAssignmentRequests
 /// - `POST /privilegedRoleAssignmentRequests`: Create privilegedRoleAssignmentRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRoleAssignmentRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRoleAssignmentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -125,13 +127,16 @@ impl PrivilegedRoleAssignmentRequests {
             )
     }
     /// `/privilegedRoleAssignmentRequests/{requestid}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, requestid: &str) -> PrivilegedRoleAssignmentRequestsItem {
         PrivilegedRoleAssignmentRequestsItem(self.0.clone().key(requestid))
     }
 }
 /// `/privilegedRoleAssignmentRequests/{requestid}`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRoleAssignmentRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRoleAssignmentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /privilegedRoleAssignments`: List privilegedRoleAssignments
 /// - `POST /privilegedRoleAssignments`: Create privilegedRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -114,6 +116,7 @@ impl PrivilegedRoleAssignments {
             )
     }
     /// `/privilegedRoleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> PrivilegedRoleAssignmentsItem {
         PrivilegedRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -122,8 +125,10 @@ impl PrivilegedRoleAssignments {
 ///
 /// - `GET /privilegedRoleAssignments/{id}`: Get privilegedRoleAssignment
 /// - `DELETE /privilegedRoleAssignments/{id}`: Delete privilegedRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -170,6 +175,7 @@ impl PrivilegedRoleAssignmentsItem {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -260,6 +266,7 @@ impl PrivilegedRoleAssignmentsItem {
             )
     }
     /// `/privilegedRoleAssignments/{id}/roleInfo`
+    #[cfg(feature = "identity_governance")]
     pub fn role_info(&self) -> PrivilegedRoleAssignmentsItemRoleInfo {
         PrivilegedRoleAssignmentsItemRoleInfo(self.0.clone().literal("roleInfo"))
     }
@@ -267,8 +274,10 @@ impl PrivilegedRoleAssignmentsItem {
 /// `/privilegedRoleAssignments/{id}/roleInfo`
 ///
 /// - `GET /privilegedRoleAssignments/{id}/roleInfo`: Get privilegedRole
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRoleAssignmentsItemRoleInfo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRoleAssignmentsItemRoleInfo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/privilegedRoles`
 ///
 /// - `GET /privilegedRoles`: List privilegedRoles
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRoles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRoles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47,6 +49,7 @@ impl PrivilegedRoles {
             )
     }
     /// `/privilegedRoles/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> PrivilegedRolesItem {
         PrivilegedRolesItem(self.0.clone().key(id))
     }
@@ -54,8 +57,10 @@ impl PrivilegedRoles {
 /// `/privilegedRoles/{id}`
 ///
 /// - `GET /privilegedRoles/{id}`: Get privilegedRole
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRolesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRolesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -95,6 +100,7 @@ impl PrivilegedRolesItem {
             )
     }
     /// `/privilegedRoles/{id}/assignments`
+    #[cfg(feature = "identity_governance")]
     pub fn assignments(&self) -> PrivilegedRolesItemAssignments {
         PrivilegedRolesItemAssignments(self.0.clone().literal("assignments"))
     }
@@ -165,6 +171,7 @@ impl PrivilegedRolesItem {
             )
     }
     /// `/privilegedRoles/{id}/settings`
+    #[cfg(feature = "identity_governance")]
     pub fn settings(&self) -> PrivilegedRolesItemSettings {
         PrivilegedRolesItemSettings(self.0.clone().literal("settings"))
     }
@@ -172,8 +179,10 @@ impl PrivilegedRolesItem {
 /// `/privilegedRoles/{id}/assignments`
 ///
 /// - `GET /privilegedRoles/{id}/assignments`: List assignments
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRolesItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRolesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -217,8 +226,10 @@ impl PrivilegedRolesItemAssignments {
 ///
 /// - `GET /privilegedRoles/{id}/settings`: Get privilegedRoleSettings
 /// - `PUT /privilegedRoles/{id}/settings`: Update privilegedRoleSettings
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct PrivilegedRolesItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl PrivilegedRolesItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

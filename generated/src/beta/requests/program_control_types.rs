@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/programControlTypes`
 ///
 /// - `GET /programControlTypes`: List programControlTypes
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ProgramControlTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ProgramControlTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /programControls`: List programControls
 /// - `POST /programControls`: Create programControl
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ProgramControls(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ProgramControls {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,6 +100,7 @@ impl ProgramControls {
             )
     }
     /// `/programControls/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> ProgramControlsItem {
         ProgramControlsItem(self.0.clone().key(id))
     }
@@ -105,8 +108,10 @@ impl ProgramControls {
 /// `/programControls/{id}`
 ///
 /// - `DELETE /programControls/{id}`: Delete programControl
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ProgramControlsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ProgramControlsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -122,6 +127,7 @@ impl ProgramControlsItem {
     /// - Application: `ProgramControl.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/programcontrol-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /programs`: List programs
 /// - `POST /programs`: Create program
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Programs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Programs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -93,6 +95,7 @@ impl Programs {
             )
     }
     /// `/programs/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> ProgramsItem {
         ProgramsItem(self.0.clone().key(id))
     }
@@ -101,8 +104,10 @@ impl Programs {
 ///
 /// - `PATCH /programs/{programId}`: Update program
 /// - `DELETE /programs/{id}`: Delete program
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ProgramsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ProgramsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -151,6 +156,7 @@ impl ProgramsItem {
     /// - Delegated (work or school account): `ProgramControl.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -175,6 +181,7 @@ impl ProgramsItem {
             )
     }
     /// `/programs/{id}/controls`
+    #[cfg(feature = "core")]
     pub fn controls(&self) -> ProgramsItemControls {
         ProgramsItemControls(self.0.clone().literal("controls"))
     }
@@ -182,8 +189,10 @@ impl ProgramsItem {
 /// `/programs/{id}/controls`
 ///
 /// - `GET /programs/{programId}/controls`: List programControls of a program
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ProgramsItemControls(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ProgramsItemControls {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

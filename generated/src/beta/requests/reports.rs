@@ -7,8 +7,26 @@ use super::VERSION;
 ///
 /// - `GET /reports`: Get reportRoot
 /// - `PATCH /reports`: Update reportRoot
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "device_management",
+        feature = "print",
+        feature = "reports",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Reports(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "device_management",
+        feature = "print",
+        feature = "reports",
+        feature = "users"
+    )
+)]
 impl Reports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -60,6 +78,7 @@ impl Reports {
             .documented_status(200u16)
     }
     /// `/reports/applicationSignInDetailedSummary`
+    #[cfg(feature = "applications")]
     pub fn application_sign_in_detailed_summary(
         &self,
     ) -> ReportsApplicationSignInDetailedSummary {
@@ -68,10 +87,12 @@ impl Reports {
         )
     }
     /// `/reports/authenticationMethods`
+    #[cfg(feature = "users")]
     pub fn authentication_methods(&self) -> ReportsAuthenticationMethods {
         ReportsAuthenticationMethods(self.0.clone().literal("authenticationMethods"))
     }
     /// `/reports/credentialUserRegistrationDetails`
+    #[cfg(feature = "reports")]
     pub fn credential_user_registration_details(
         &self,
     ) -> ReportsCredentialUserRegistrationDetails {
@@ -80,12 +101,14 @@ impl Reports {
         )
     }
     /// `/reports/dailyPrintUsageByPrinter`
+    #[cfg(feature = "print")]
     pub fn daily_print_usage_by_printer(&self) -> ReportsDailyPrintUsageByPrinter {
         ReportsDailyPrintUsageByPrinter(
             self.0.clone().literal("dailyPrintUsageByPrinter"),
         )
     }
     /// `/reports/dailyPrintUsageByUser`
+    #[cfg(feature = "print")]
     pub fn daily_print_usage_by_user(&self) -> ReportsDailyPrintUsageByUser {
         ReportsDailyPrintUsageByUser(self.0.clone().literal("dailyPrintUsageByUser"))
     }
@@ -140,7 +163,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getcredentialusagesummary?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_credential_usage_summary(
         &self,
     ) -> graph_rt::Request<
@@ -177,7 +200,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getcredentialuserregistrationcount?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_credential_user_registration_count(
         &self,
     ) -> graph_rt::Request<
@@ -214,6 +237,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_activation_counts(
         &self,
     ) -> graph_rt::Request<
@@ -250,6 +274,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_activations_user_counts(
         &self,
     ) -> graph_rt::Request<
@@ -286,6 +311,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_activations_user_detail(
         &self,
     ) -> graph_rt::Request<
@@ -314,6 +340,7 @@ impl Reports {
             )
     }
     /// `/reports/getRelyingPartyDetailedSummary`
+    #[cfg(feature = "device_management")]
     pub fn get_relying_party_detailed_summary(
         &self,
     ) -> ReportsGetRelyingPartyDetailedSummary {
@@ -427,16 +454,19 @@ impl Reports {
             .documented_status(200u16)
     }
     /// `/reports/monthlyPrintUsageByPrinter`
+    #[cfg(feature = "print")]
     pub fn monthly_print_usage_by_printer(&self) -> ReportsMonthlyPrintUsageByPrinter {
         ReportsMonthlyPrintUsageByPrinter(
             self.0.clone().literal("monthlyPrintUsageByPrinter"),
         )
     }
     /// `/reports/monthlyPrintUsageByUser`
+    #[cfg(feature = "print")]
     pub fn monthly_print_usage_by_user(&self) -> ReportsMonthlyPrintUsageByUser {
         ReportsMonthlyPrintUsageByUser(self.0.clone().literal("monthlyPrintUsageByUser"))
     }
     /// `/reports/userCredentialUsageDetails`
+    #[cfg(feature = "users")]
     pub fn user_credential_usage_details(&self) -> ReportsUserCredentialUsageDetails {
         ReportsUserCredentialUsageDetails(
             self.0.clone().literal("userCredentialUsageDetails"),
@@ -495,6 +525,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_counts(
         &self,
         period: &str,
@@ -538,6 +569,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_user_counts(
         &self,
         period: &str,
@@ -581,6 +613,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_user_detail(
         &self,
         date: &str,
@@ -624,6 +657,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_user_detail_2(
         &self,
         period: &str,
@@ -667,6 +701,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageappsusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_apps_user_counts(
         &self,
         period: &str,
@@ -710,6 +745,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_user_counts(
         &self,
         period: &str,
@@ -753,6 +789,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_user_detail(
         &self,
         date: &str,
@@ -796,6 +833,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_user_detail_2(
         &self,
         period: &str,
@@ -839,6 +877,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageversionsusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_versions_user_counts(
         &self,
         period: &str,
@@ -881,7 +920,7 @@ impl Reports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getgrouparchivedprintjobs?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_group_archived_print_jobs(
         &self,
         group_id: &str,
@@ -1100,6 +1139,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagedetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_detail(
         &self,
         period: &str,
@@ -1143,6 +1183,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagemailboxcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_mailbox_counts(
         &self,
         period: &str,
@@ -1186,6 +1227,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagequotastatusmailboxcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
         &self,
         period: &str,
@@ -1229,6 +1271,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagestorage?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_storage(
         &self,
         period: &str,
@@ -1272,6 +1315,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_active_user_counts(
         &self,
         period: &str,
@@ -1315,6 +1359,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_active_user_detail(
         &self,
         date: &str,
@@ -1358,6 +1403,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_active_user_detail_2(
         &self,
         period: &str,
@@ -1401,6 +1447,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_counts(
         &self,
         period: &str,
@@ -1444,6 +1491,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_detail(
         &self,
         date: &str,
@@ -1487,6 +1535,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_detail_2(
         &self,
         period: &str,
@@ -1530,6 +1579,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivityfilecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_file_counts(
         &self,
         period: &str,
@@ -1573,6 +1623,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitygroupcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_group_counts(
         &self,
         period: &str,
@@ -1616,6 +1667,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitystorage?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_storage(
         &self,
         period: &str,
@@ -1659,6 +1711,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365servicesusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_office365_services_user_counts(
         &self,
         period: &str,
@@ -1702,6 +1755,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityfilecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_file_counts(
         &self,
         period: &str,
@@ -1745,6 +1799,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_user_counts(
         &self,
         period: &str,
@@ -1788,6 +1843,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_user_detail(
         &self,
         date: &str,
@@ -1831,6 +1887,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_user_detail_2(
         &self,
         period: &str,
@@ -1874,6 +1931,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_account_counts(
         &self,
         period: &str,
@@ -1917,6 +1975,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_account_detail(
         &self,
         date: &str,
@@ -1960,6 +2019,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_account_detail_2(
         &self,
         period: &str,
@@ -2003,6 +2063,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagefilecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_file_counts(
         &self,
         period: &str,
@@ -2046,6 +2107,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagestorage?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_storage(
         &self,
         period: &str,
@@ -2088,7 +2150,7 @@ impl Reports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getprinterarchivedprintjobs?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_printer_archived_print_jobs(
         &self,
         printer_id: &str,
@@ -2134,6 +2196,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityfilecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_file_counts(
         &self,
         period: &str,
@@ -2177,6 +2240,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivitypages?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_pages(
         &self,
         period: &str,
@@ -2220,6 +2284,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_user_counts(
         &self,
         period: &str,
@@ -2263,6 +2328,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_user_detail(
         &self,
         date: &str,
@@ -2306,6 +2372,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_user_detail_2(
         &self,
         period: &str,
@@ -2349,6 +2416,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_detail(
         &self,
         date: &str,
@@ -2392,6 +2460,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_detail_2(
         &self,
         period: &str,
@@ -2435,6 +2504,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagefilecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_file_counts(
         &self,
         period: &str,
@@ -2478,6 +2548,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagepages?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_pages(
         &self,
         period: &str,
@@ -2521,6 +2592,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagesitecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_site_counts(
         &self,
         period: &str,
@@ -2564,6 +2636,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagestorage?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_storage(
         &self,
         period: &str,
@@ -2607,6 +2680,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_counts(
         &self,
         period: &str,
@@ -2650,6 +2724,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_user_counts(
         &self,
         period: &str,
@@ -2693,6 +2768,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_user_detail(
         &self,
         date: &str,
@@ -2736,6 +2812,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_user_detail_2(
         &self,
         period: &str,
@@ -2779,6 +2856,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusagedistributionusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -2822,6 +2900,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_user_counts(
         &self,
         period: &str,
@@ -2865,6 +2944,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_user_detail(
         &self,
         date: &str,
@@ -2908,6 +2988,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -2951,6 +3032,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_organizer_activity_counts(
         &self,
         period: &str,
@@ -2994,6 +3076,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityminutecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_organizer_activity_minute_counts(
         &self,
         period: &str,
@@ -3037,6 +3120,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_organizer_activity_user_counts(
         &self,
         period: &str,
@@ -3080,6 +3164,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_participant_activity_counts(
         &self,
         period: &str,
@@ -3123,6 +3208,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityminutecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_participant_activity_minute_counts(
         &self,
         period: &str,
@@ -3166,6 +3252,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_participant_activity_user_counts(
         &self,
         period: &str,
@@ -3209,6 +3296,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_peer_to_peer_activity_counts(
         &self,
         period: &str,
@@ -3252,6 +3340,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityminutecounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_peer_to_peer_activity_minute_counts(
         &self,
         period: &str,
@@ -3295,6 +3384,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_peer_to_peer_activity_user_counts(
         &self,
         period: &str,
@@ -3338,6 +3428,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagedistributiontotalusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_distribution_total_user_counts(
         &self,
         period: &str,
@@ -3381,6 +3472,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagedistributionusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -3424,6 +3516,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagetotalusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_total_user_counts(
         &self,
         period: &str,
@@ -3467,6 +3560,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_user_counts(
         &self,
         period: &str,
@@ -3510,6 +3604,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_user_detail(
         &self,
         date: &str,
@@ -3553,6 +3648,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -3596,6 +3692,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_counts(
         &self,
         period: &str,
@@ -3639,6 +3736,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitydistributiontotalusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_distribution_total_user_counts(
         &self,
         period: &str,
@@ -3682,6 +3780,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitydistributionusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_distribution_user_counts(
         &self,
         period: &str,
@@ -3725,6 +3824,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitytotalcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_total_counts(
         &self,
         period: &str,
@@ -3768,6 +3868,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitytotalusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_total_user_counts(
         &self,
         period: &str,
@@ -3811,6 +3912,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_user_counts(
         &self,
         period: &str,
@@ -3854,6 +3956,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_user_detail(
         &self,
         date: &str,
@@ -3897,6 +4000,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_user_detail_2(
         &self,
         period: &str,
@@ -3939,7 +4043,7 @@ impl Reports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getuserarchivedprintjobs?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_user_archived_print_jobs(
         &self,
         user_id: &str,
@@ -3985,6 +4089,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_counts(
         &self,
         period: &str,
@@ -4028,6 +4133,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_user_counts(
         &self,
         period: &str,
@@ -4071,6 +4177,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_user_detail(
         &self,
         date: &str,
@@ -4114,6 +4221,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_user_detail_2(
         &self,
         period: &str,
@@ -4157,6 +4265,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusagedistributionusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -4200,6 +4309,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageusercounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_user_counts(
         &self,
         period: &str,
@@ -4243,6 +4353,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_user_detail(
         &self,
         date: &str,
@@ -4286,6 +4397,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -4329,6 +4441,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitycounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_counts(
         &self,
         period: &str,
@@ -4372,6 +4485,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_detail(
         &self,
         date: &str,
@@ -4415,6 +4529,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_detail_2(
         &self,
         period: &str,
@@ -4458,6 +4573,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitygroupcounts?view=graph-rest-beta)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_group_counts(
         &self,
         period: &str,
@@ -4494,8 +4610,10 @@ impl Reports {
     }
 }
 /// `/reports/applicationSignInDetailedSummary`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ReportsApplicationSignInDetailedSummary(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ReportsApplicationSignInDetailedSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4503,6 +4621,7 @@ impl ReportsApplicationSignInDetailedSummary {
         &self.0
     }
     /// `/reports/applicationSignInDetailedSummary/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ReportsApplicationSignInDetailedSummaryItem {
         ReportsApplicationSignInDetailedSummaryItem(self.0.clone().key(id))
     }
@@ -4510,8 +4629,10 @@ impl ReportsApplicationSignInDetailedSummary {
 /// `/reports/applicationSignInDetailedSummary/{id}`
 ///
 /// - `GET /reports/applicationSignInDetailedSummary/{id}`: Get applicationSignInDetailedSummary
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ReportsApplicationSignInDetailedSummaryItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ReportsApplicationSignInDetailedSummaryItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4552,8 +4673,10 @@ impl ReportsApplicationSignInDetailedSummaryItem {
     }
 }
 /// `/reports/authenticationMethods`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct ReportsAuthenticationMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl ReportsAuthenticationMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4628,8 +4751,10 @@ impl ReportsAuthenticationMethods {
 /// `/reports/credentialUserRegistrationDetails`
 ///
 /// - `GET /reports/credentialUserRegistrationDetails`: List credentialUserRegistrationDetails
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 pub struct ReportsCredentialUserRegistrationDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "reports")]
 impl ReportsCredentialUserRegistrationDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4645,7 +4770,7 @@ impl ReportsCredentialUserRegistrationDetails {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-list-credentialuserregistrationdetails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4677,8 +4802,10 @@ impl ReportsCredentialUserRegistrationDetails {
 /// `/reports/dailyPrintUsageByPrinter`
 ///
 /// - `GET /reports/dailyPrintUsageByPrinter`: List dailyPrintUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4718,6 +4845,7 @@ impl ReportsDailyPrintUsageByPrinter {
             )
     }
     /// `/reports/dailyPrintUsageByPrinter/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByPrinterItem {
         ReportsDailyPrintUsageByPrinterItem(self.0.clone().key(id))
     }
@@ -4725,8 +4853,10 @@ impl ReportsDailyPrintUsageByPrinter {
 /// `/reports/dailyPrintUsageByPrinter/{id}`
 ///
 /// - `GET /reports/dailyPrintUsageByPrinter/{id}`: Get printUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByPrinterItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByPrinterItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4769,8 +4899,10 @@ impl ReportsDailyPrintUsageByPrinterItem {
 /// `/reports/dailyPrintUsageByUser`
 ///
 /// - `GET /reports/dailyPrintUsageByUser`: List dailyPrintUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4810,6 +4942,7 @@ impl ReportsDailyPrintUsageByUser {
             )
     }
     /// `/reports/dailyPrintUsageByUser/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByUserItem {
         ReportsDailyPrintUsageByUserItem(self.0.clone().key(id))
     }
@@ -4817,8 +4950,10 @@ impl ReportsDailyPrintUsageByUser {
 /// `/reports/dailyPrintUsageByUser/{id}`
 ///
 /// - `GET /reports/dailyPrintUsageByUser/{id}`: Get printUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByUserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByUserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4861,8 +4996,10 @@ impl ReportsDailyPrintUsageByUserItem {
 /// `/reports/getRelyingPartyDetailedSummary`
 ///
 /// - `GET /reports/getRelyingPartyDetailedSummary`: List relyingPartyDetailedSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct ReportsGetRelyingPartyDetailedSummary(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl ReportsGetRelyingPartyDetailedSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4878,7 +5015,7 @@ impl ReportsGetRelyingPartyDetailedSummary {
     /// - Application: `Report.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/relyingpartydetailedsummary-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4910,8 +5047,10 @@ impl ReportsGetRelyingPartyDetailedSummary {
 /// `/reports/monthlyPrintUsageByPrinter`
 ///
 /// - `GET /reports/monthlyPrintUsageByPrinter`: List monthlyPrintUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4951,6 +5090,7 @@ impl ReportsMonthlyPrintUsageByPrinter {
             )
     }
     /// `/reports/monthlyPrintUsageByPrinter/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByPrinterItem {
         ReportsMonthlyPrintUsageByPrinterItem(self.0.clone().key(id))
     }
@@ -4958,8 +5098,10 @@ impl ReportsMonthlyPrintUsageByPrinter {
 /// `/reports/monthlyPrintUsageByPrinter/{id}`
 ///
 /// - `GET /reports/monthlyPrintUsageByPrinter/{id}`: Get printUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByPrinterItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByPrinterItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5002,8 +5144,10 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
 /// `/reports/monthlyPrintUsageByUser`
 ///
 /// - `GET /reports/monthlyPrintUsageByUser`: List monthlyPrintUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5043,6 +5187,7 @@ impl ReportsMonthlyPrintUsageByUser {
             )
     }
     /// `/reports/monthlyPrintUsageByUser/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByUserItem {
         ReportsMonthlyPrintUsageByUserItem(self.0.clone().key(id))
     }
@@ -5050,8 +5195,10 @@ impl ReportsMonthlyPrintUsageByUser {
 /// `/reports/monthlyPrintUsageByUser/{id}`
 ///
 /// - `GET /reports/monthlyPrintUsageByUser/{id}`: Get printUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByUserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByUserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5094,8 +5241,10 @@ impl ReportsMonthlyPrintUsageByUserItem {
 /// `/reports/userCredentialUsageDetails`
 ///
 /// - `GET /reports/userCredentialUsageDetails`: List userCredentialUsageDetails
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct ReportsUserCredentialUsageDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl ReportsUserCredentialUsageDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

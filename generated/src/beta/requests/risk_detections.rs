@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/riskDetections`
 ///
 /// - `GET /riskDetections`: List riskDetection
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct RiskDetections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl RiskDetections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl RiskDetections {
             )
     }
     /// `/riskDetections/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> RiskDetectionsItem {
         RiskDetectionsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl RiskDetections {
 /// `/riskDetections/{id}`
 ///
 /// - `GET /riskDetections/{id}`: Get riskDetection
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct RiskDetectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl RiskDetectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

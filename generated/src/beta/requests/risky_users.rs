@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/riskyUsers`
 ///
 /// - `GET /riskyUsers`: List riskyUsers
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct RiskyUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl RiskyUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -60,6 +62,7 @@ impl RiskyUsers {
     /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-confirmcompromised?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn confirm_compromised(
         &self,
         body: &graph_rt::Value,
@@ -98,6 +101,7 @@ impl RiskyUsers {
     /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-dismiss?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn dismiss(
         &self,
         body: &graph_rt::Value,
@@ -128,6 +132,7 @@ impl RiskyUsers {
             )
     }
     /// `/riskyUsers/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> RiskyUsersItem {
         RiskyUsersItem(self.0.clone().key(id))
     }
@@ -135,8 +140,10 @@ impl RiskyUsers {
 /// `/riskyUsers/{id}`
 ///
 /// - `GET /riskyUsers/{id}`: Get riskyUser
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct RiskyUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl RiskyUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -181,6 +188,7 @@ impl RiskyUsersItem {
             )
     }
     /// `/riskyUsers/{id}/history`
+    #[cfg(feature = "identity")]
     pub fn history(&self) -> RiskyUsersItemHistory {
         RiskyUsersItemHistory(self.0.clone().literal("history"))
     }
@@ -188,8 +196,10 @@ impl RiskyUsersItem {
 /// `/riskyUsers/{id}/history`
 ///
 /// - `GET /riskyUsers/{id}/history`: List history of riskyUser
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct RiskyUsersItemHistory(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl RiskyUsersItemHistory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -240,6 +250,7 @@ impl RiskyUsersItemHistory {
             )
     }
     /// `/riskyUsers/{id}/history/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> RiskyUsersItemHistoryItem {
         RiskyUsersItemHistoryItem(self.0.clone().key(id))
     }
@@ -247,8 +258,10 @@ impl RiskyUsersItemHistory {
 /// `/riskyUsers/{id}/history/{id}`
 ///
 /// - `GET /riskyUsers/{userid}/history/{id}`: Get riskyUserHistoryItem
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct RiskyUsersItemHistoryItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl RiskyUsersItemHistoryItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

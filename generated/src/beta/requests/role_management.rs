@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /roleManagement`: Get roleManagement
 /// - `PATCH /roleManagement`: Update roleManagement
+#[cfg(any(feature = "device_management", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct RoleManagement(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "device_management", feature = "identity_governance"))]
 impl RoleManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,18 +100,22 @@ impl RoleManagement {
             )
     }
     /// `/roleManagement/cloudPC`
+    #[cfg(feature = "identity_governance")]
     pub fn cloud_pc(&self) -> RoleManagementCloudPc {
         RoleManagementCloudPc(self.0.clone().literal("cloudPC"))
     }
     /// `/roleManagement/deviceManagement`
+    #[cfg(any(feature = "device_management", feature = "identity_governance"))]
     pub fn device_management(&self) -> RoleManagementDeviceManagement {
         RoleManagementDeviceManagement(self.0.clone().literal("deviceManagement"))
     }
     /// `/roleManagement/directory`
+    #[cfg(feature = "identity_governance")]
     pub fn directory(&self) -> RoleManagementDirectory {
         RoleManagementDirectory(self.0.clone().literal("directory"))
     }
     /// `/roleManagement/entitlementManagement`
+    #[cfg(feature = "identity_governance")]
     pub fn entitlement_management(&self) -> RoleManagementEntitlementManagement {
         RoleManagementEntitlementManagement(
             self.0.clone().literal("entitlementManagement"),
@@ -117,8 +123,10 @@ impl RoleManagement {
     }
 }
 /// `/roleManagement/cloudPC`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementCloudPc(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementCloudPc {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -126,10 +134,12 @@ impl RoleManagementCloudPc {
         &self.0
     }
     /// `/roleManagement/cloudPC/roleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignments(&self) -> RoleManagementCloudPcRoleAssignments {
         RoleManagementCloudPcRoleAssignments(self.0.clone().literal("roleAssignments"))
     }
     /// `/roleManagement/cloudPC/roleDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn role_definitions(&self) -> RoleManagementCloudPcRoleDefinitions {
         RoleManagementCloudPcRoleDefinitions(self.0.clone().literal("roleDefinitions"))
     }
@@ -139,8 +149,10 @@ impl RoleManagementCloudPc {
 /// - `GET /roleManagement/cloudPc/roleAssignments`: List unifiedRoleAssignmentMultiple
 /// - `POST /roleManagement/cloudPC/roleAssignments`: Create unifiedRoleAssignmentMultiple
 /// - `PATCH /roleManagement/cloudPC/roleAssignments`: Update unifiedRoleAssignmentMultiple
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementCloudPcRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementCloudPcRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -299,6 +311,7 @@ impl RoleManagementCloudPcRoleAssignments {
             )
     }
     /// `/roleManagement/cloudPC/roleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> RoleManagementCloudPcRoleAssignmentsItem {
         RoleManagementCloudPcRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -307,8 +320,10 @@ impl RoleManagementCloudPcRoleAssignments {
 ///
 /// - `GET /roleManagement/cloudPC/roleAssignments/{id}`: Get unifiedRoleAssignmentMultiple
 /// - `DELETE /roleManagement/cloudPC/roleAssignments/{id}`: Delete unifiedRoleAssignmentMultiple
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementCloudPcRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementCloudPcRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -379,6 +394,7 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -418,8 +434,10 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
 /// `/roleManagement/cloudPC/roleDefinitions`
 ///
 /// - `GET /roleManagement/cloudPC/roleDefinitions`: List unifiedRoleDefinitions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementCloudPcRoleDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementCloudPcRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -509,6 +527,7 @@ impl RoleManagementCloudPcRoleDefinitions {
             )
     }
     /// `/roleManagement/cloudPC/roleDefinitions/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> RoleManagementCloudPcRoleDefinitionsItem {
         RoleManagementCloudPcRoleDefinitionsItem(self.0.clone().key(id))
     }
@@ -516,8 +535,10 @@ impl RoleManagementCloudPcRoleDefinitions {
 /// `/roleManagement/cloudPC/roleDefinitions/{id}`
 ///
 /// - `GET /roleManagement/cloudPC/roleDefinitions/{id}`: Get unifiedRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementCloudPcRoleDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementCloudPcRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -611,8 +632,10 @@ impl RoleManagementCloudPcRoleDefinitionsItem {
 ///
 /// - `GET /roleManagement/deviceManagement`: Get rbacApplicationMultiple
 /// - `PATCH /roleManagement/deviceManagement`: Update rbacApplicationMultiple
+#[cfg(any(feature = "device_management", feature = "identity_governance"))]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDeviceManagement(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "device_management", feature = "identity_governance"))]
 impl RoleManagementDeviceManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -702,12 +725,14 @@ impl RoleManagementDeviceManagement {
             )
     }
     /// `/roleManagement/deviceManagement/roleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignments(&self) -> RoleManagementDeviceManagementRoleAssignments {
         RoleManagementDeviceManagementRoleAssignments(
             self.0.clone().literal("roleAssignments"),
         )
     }
     /// `/roleManagement/deviceManagement/roleDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn role_definitions(&self) -> RoleManagementDeviceManagementRoleDefinitions {
         RoleManagementDeviceManagementRoleDefinitions(
             self.0.clone().literal("roleDefinitions"),
@@ -719,8 +744,10 @@ impl RoleManagementDeviceManagement {
 /// - `GET /roleManagement/deviceManagement/roleAssignments`: List unifiedRoleAssignmentMultiple
 /// - `POST /roleManagement/deviceManagement/roleAssignments`: Create unifiedRoleAssignmentMultiple
 /// - `PATCH /roleManagement/deviceManagement/roleAssignments`: Update unifiedRoleAssignmentMultiple
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDeviceManagementRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDeviceManagementRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -879,6 +906,7 @@ impl RoleManagementDeviceManagementRoleAssignments {
             )
     }
     /// `/roleManagement/deviceManagement/roleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> RoleManagementDeviceManagementRoleAssignmentsItem {
         RoleManagementDeviceManagementRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -887,10 +915,12 @@ impl RoleManagementDeviceManagementRoleAssignments {
 ///
 /// - `GET /roleManagement/deviceManagement/roleAssignments/{id}`: Get unifiedRoleAssignmentMultiple
 /// - `DELETE /roleManagement/deviceManagement/roleAssignments/{id}`: Delete unifiedRoleAssignmentMultiple
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDeviceManagementRoleAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDeviceManagementRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -961,6 +991,7 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1001,8 +1032,10 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
 ///
 /// - `GET /roleManagement/deviceManagement/roleDefinitions`: List unifiedRoleDefinitions
 /// - `POST /roleManagement/deviceManagement/roleDefinitions`: Create unifiedRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDeviceManagementRoleDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDeviceManagementRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1148,6 +1181,7 @@ impl RoleManagementDeviceManagementRoleDefinitions {
             )
     }
     /// `/roleManagement/deviceManagement/roleDefinitions/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> RoleManagementDeviceManagementRoleDefinitionsItem {
         RoleManagementDeviceManagementRoleDefinitionsItem(self.0.clone().key(id))
     }
@@ -1157,10 +1191,12 @@ impl RoleManagementDeviceManagementRoleDefinitions {
 /// - `GET /roleManagement/deviceManagement/roleDefinitions/{id}`: Get unifiedRoleDefinition
 /// - `PATCH /roleManagement/deviceManagement/roleDefinitions/{id}`: Update unifiedRoleDefinition
 /// - `DELETE /roleManagement/deviceManagement/roleDefinitions/{id}`: Delete unifiedRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDeviceManagementRoleDefinitionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDeviceManagementRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1316,6 +1352,7 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1360,8 +1397,10 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     }
 }
 /// `/roleManagement/directory`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectory(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1369,10 +1408,12 @@ impl RoleManagementDirectory {
         &self.0
     }
     /// `/roleManagement/directory/roleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignments(&self) -> RoleManagementDirectoryRoleAssignments {
         RoleManagementDirectoryRoleAssignments(self.0.clone().literal("roleAssignments"))
     }
     /// `/roleManagement/directory/roleAssignmentScheduleInstances`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignment_schedule_instances(
         &self,
     ) -> RoleManagementDirectoryRoleAssignmentScheduleInstances {
@@ -1381,6 +1422,7 @@ impl RoleManagementDirectory {
         )
     }
     /// `/roleManagement/directory/roleAssignmentScheduleRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignment_schedule_requests(
         &self,
     ) -> RoleManagementDirectoryRoleAssignmentScheduleRequests {
@@ -1389,6 +1431,7 @@ impl RoleManagementDirectory {
         )
     }
     /// `/roleManagement/directory/roleAssignmentSchedules`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignment_schedules(
         &self,
     ) -> RoleManagementDirectoryRoleAssignmentSchedules {
@@ -1397,10 +1440,12 @@ impl RoleManagementDirectory {
         )
     }
     /// `/roleManagement/directory/roleDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn role_definitions(&self) -> RoleManagementDirectoryRoleDefinitions {
         RoleManagementDirectoryRoleDefinitions(self.0.clone().literal("roleDefinitions"))
     }
     /// `/roleManagement/directory/roleEligibilityScheduleInstances`
+    #[cfg(feature = "identity_governance")]
     pub fn role_eligibility_schedule_instances(
         &self,
     ) -> RoleManagementDirectoryRoleEligibilityScheduleInstances {
@@ -1409,6 +1454,7 @@ impl RoleManagementDirectory {
         )
     }
     /// `/roleManagement/directory/RoleEligibilityScheduleRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn role_eligibility_schedule_requests(
         &self,
     ) -> RoleManagementDirectoryRoleEligibilityScheduleRequests {
@@ -1417,6 +1463,7 @@ impl RoleManagementDirectory {
         )
     }
     /// `/roleManagement/directory/roleEligibilitySchedules`
+    #[cfg(feature = "identity_governance")]
     pub fn role_eligibility_schedules(
         &self,
     ) -> RoleManagementDirectoryRoleEligibilitySchedules {
@@ -1503,10 +1550,12 @@ impl RoleManagementDirectory {
 ///
 /// - `GET /roleManagement/directory/roleEligibilityScheduleRequests`: List unifiedRoleEligibilityScheduleRequests
 /// - `POST /roleManagement/directory/roleEligibilityScheduleRequests`: Create unifiedRoleEligibilityScheduleRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleEligibilityScheduleRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1645,6 +1694,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
             )
     }
     /// `/roleManagement/directory/RoleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_eligibility_schedule_requests_id: &str,
@@ -1657,10 +1707,12 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
 /// `/roleManagement/directory/roleAssignmentScheduleInstances`
 ///
 /// - `GET /roleManagement/directory/roleAssignmentScheduleInstances`: List unifiedRoleAssignmentScheduleInstances
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentScheduleInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1762,6 +1814,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
             )
     }
     /// `/roleManagement/directory/roleAssignmentScheduleInstances/{unifiedRoleAssignmentScheduleInstancesId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_assignment_schedule_instances_id: &str,
@@ -1774,10 +1827,12 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
 /// `/roleManagement/directory/roleAssignmentScheduleInstances/{unifiedRoleAssignmentScheduleInstancesId}`
 ///
 /// - `GET /roleManagement/directory/roleAssignmentScheduleInstances/{unifiedRoleAssignmentScheduleInstancesId}`: Get unifiedRoleAssignmentScheduleInstance
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentScheduleInstancesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentScheduleInstancesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1836,10 +1891,12 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstancesItem {
 ///
 /// - `GET /roleManagement/directory/roleAssignmentScheduleRequests`: List unifiedRoleAssignmentScheduleRequests
 /// - `POST /roleManagement/directory/roleAssignmentScheduleRequests`: Create unifiedRoleAssignmentScheduleRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentScheduleRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1978,6 +2035,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
             )
     }
     /// `/roleManagement/directory/roleAssignmentScheduleRequests/{unifiedRoleAssignmentScheduleRequestsId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_assignment_schedule_requests_id: &str,
@@ -1990,10 +2048,12 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
 /// `/roleManagement/directory/roleAssignmentScheduleRequests/{unifiedRoleAssignmentScheduleRequestsId}`
 ///
 /// - `GET /roleManagement/directory/roleAssignmentScheduleRequests/{unifiedRoleAssignmentScheduleRequestsId}`: Get unifiedRoleAssignmentScheduleRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentScheduleRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2055,6 +2115,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
     /// - Delegated (work or school account): `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-cancel?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn cancel(
         &self,
     ) -> graph_rt::Request<
@@ -2085,8 +2146,10 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
 /// `/roleManagement/directory/roleAssignmentSchedules`
 ///
 /// - `GET /roleManagement/directory/roleAssignmentSchedules`: List unifiedRoleAssignmentSchedules
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentSchedules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentSchedules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2186,6 +2249,7 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
             )
     }
     /// `/roleManagement/directory/roleAssignmentSchedules/{unifiedRoleAssignmentSchedulesId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_assignment_schedules_id: &str,
@@ -2198,10 +2262,12 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
 /// `/roleManagement/directory/roleAssignmentSchedules/{unifiedRoleAssignmentSchedulesId}`
 ///
 /// - `GET /roleManagement/directory/roleAssignmentSchedules/{unifiedRoleAssignmentSchedulesId}`: Get unifiedRoleAssignmentSchedule
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentSchedulesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentSchedulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2259,8 +2325,10 @@ impl RoleManagementDirectoryRoleAssignmentSchedulesItem {
 ///
 /// - `GET /roleManagement/directory/roleAssignments`: List unifiedRoleAssignments
 /// - `POST /roleManagement/directory/roleAssignments`: Create unifiedRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2368,6 +2436,7 @@ impl RoleManagementDirectoryRoleAssignments {
             )
     }
     /// `/roleManagement/directory/roleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> RoleManagementDirectoryRoleAssignmentsItem {
         RoleManagementDirectoryRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -2376,8 +2445,10 @@ impl RoleManagementDirectoryRoleAssignments {
 ///
 /// - `GET /roleManagement/directory/roleAssignments/{id}`: Get unifiedRoleAssignment
 /// - `DELETE /roleManagement/directory/roleAssignments/{id}`: Delete unifiedRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2450,6 +2521,7 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
     /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2486,8 +2558,10 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
 ///
 /// - `GET /roleManagement/directory/roleDefinitions`: List unifiedRoleDefinitions
 /// - `POST /roleManagement/directory/roleDefinitions`: Create unifiedRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2633,6 +2707,7 @@ impl RoleManagementDirectoryRoleDefinitions {
             )
     }
     /// `/roleManagement/directory/roleDefinitions/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> RoleManagementDirectoryRoleDefinitionsItem {
         RoleManagementDirectoryRoleDefinitionsItem(self.0.clone().key(id))
     }
@@ -2642,8 +2717,10 @@ impl RoleManagementDirectoryRoleDefinitions {
 /// - `GET /roleManagement/directory/roleDefinitions/{id}`: Get unifiedRoleDefinition
 /// - `PATCH /roleManagement/directory/roleDefinitions/{id}`: Update unifiedRoleDefinition
 /// - `DELETE /roleManagement/directory/roleDefinitions/{id}`: Delete unifiedRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2799,6 +2876,7 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     /// - Application: `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2845,10 +2923,12 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
 /// `/roleManagement/directory/roleEligibilityScheduleInstances`
 ///
 /// - `GET /roleManagement/directory/roleEligibilityScheduleInstances`: List unifiedRoleEligibilityScheduleInstances
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleEligibilityScheduleInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2950,6 +3030,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
             )
     }
     /// `/roleManagement/directory/roleEligibilityScheduleInstances/{unifiedRoleEligibilityScheduleInstancesId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_eligibility_schedule_instances_id: &str,
@@ -2962,10 +3043,12 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
 /// `/roleManagement/directory/roleEligibilityScheduleInstances/{unifiedRoleEligibilityScheduleInstancesId}`
 ///
 /// - `GET /roleManagement/directory/roleEligibilityScheduleInstances/{unifiedRoleEligibilityScheduleInstancesId}`: Get unifiedRoleEligibilityScheduleInstance
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleEligibilityScheduleInstancesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleEligibilityScheduleInstancesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3023,10 +3106,12 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstancesItem {
 /// `/roleManagement/directory/RoleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}`
 ///
 /// - `GET /roleManagement/directory/roleEligibilityScheduleRequests/{unifiedRoleEligibilityScheduleRequestsId}`: Get unifiedRoleEligibilityScheduleRequest
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleEligibilityScheduleRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3089,6 +3174,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
     /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-cancel?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn cancel(
         &self,
     ) -> graph_rt::Request<
@@ -3123,8 +3209,10 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
 /// `/roleManagement/directory/roleEligibilitySchedules`
 ///
 /// - `GET /roleManagement/directory/roleEligibilitySchedules`: List unifiedRoleEligibilitySchedules
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleEligibilitySchedules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleEligibilitySchedules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3226,6 +3314,7 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
             )
     }
     /// `/roleManagement/directory/roleEligibilitySchedules/{unifiedRoleEligibilitySchedulesId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         unified_role_eligibility_schedules_id: &str,
@@ -3238,10 +3327,12 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
 /// `/roleManagement/directory/roleEligibilitySchedules/{unifiedRoleEligibilitySchedulesId}`
 ///
 /// - `GET /roleManagement/directory/roleEligibilitySchedules/{unifiedRoleEligibilitySchedulesId}`: Get unifiedRoleEligibilitySchedule
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementDirectoryRoleEligibilitySchedulesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementDirectoryRoleEligibilitySchedulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3297,8 +3388,10 @@ impl RoleManagementDirectoryRoleEligibilitySchedulesItem {
     }
 }
 /// `/roleManagement/entitlementManagement`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementEntitlementManagement(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl RoleManagementEntitlementManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3306,6 +3399,7 @@ impl RoleManagementEntitlementManagement {
         &self.0
     }
     /// `/roleManagement/entitlementManagement/roleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn role_assignments(
         &self,
     ) -> RoleManagementEntitlementManagementRoleAssignments {
@@ -3314,6 +3408,7 @@ impl RoleManagementEntitlementManagement {
         )
     }
     /// `/roleManagement/entitlementManagement/roleDefinitions`
+    #[cfg(feature = "identity_governance")]
     pub fn role_definitions(
         &self,
     ) -> RoleManagementEntitlementManagementRoleDefinitions {
@@ -3326,10 +3421,12 @@ impl RoleManagementEntitlementManagement {
 ///
 /// - `GET /roleManagement/entitlementManagement/roleAssignments`: List unifiedRoleAssignments
 /// - `POST /roleManagement/entitlementManagement/roleAssignments`: Create unifiedRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementEntitlementManagementRoleAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementEntitlementManagementRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3437,6 +3534,7 @@ impl RoleManagementEntitlementManagementRoleAssignments {
             )
     }
     /// `/roleManagement/entitlementManagement/roleAssignments/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -3448,10 +3546,12 @@ impl RoleManagementEntitlementManagementRoleAssignments {
 ///
 /// - `GET /roleManagement/entitlementManagement/roleAssignments/{id}`: Get unifiedRoleAssignment
 /// - `DELETE /roleManagement/entitlementManagement/roleAssignments/{id}`: Delete unifiedRoleAssignment
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementEntitlementManagementRoleAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementEntitlementManagementRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3524,6 +3624,7 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
     /// - Delegated (work or school account): `EntitlementManagement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3559,10 +3660,12 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
 /// `/roleManagement/entitlementManagement/roleDefinitions`
 ///
 /// - `GET /roleManagement/entitlementManagement/roleDefinitions`: List unifiedRoleDefinitions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementEntitlementManagementRoleDefinitions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementEntitlementManagementRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3652,6 +3755,7 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
             )
     }
     /// `/roleManagement/entitlementManagement/roleDefinitions/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         id: &str,
@@ -3662,10 +3766,12 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
 /// `/roleManagement/entitlementManagement/roleDefinitions/{id}`
 ///
 /// - `GET /roleManagement/entitlementManagement/roleDefinitions/{id}`: Get unifiedRoleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct RoleManagementEntitlementManagementRoleDefinitionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl RoleManagementEntitlementManagementRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

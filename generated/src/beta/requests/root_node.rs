@@ -13,250 +13,373 @@ impl Root {
         &self.0
     }
     /// `/accessReviews`
+    #[cfg(feature = "identity_governance")]
     pub fn access_reviews(&self) -> AccessReviews {
         AccessReviews(self.0.clone().literal("accessReviews"))
     }
     /// `/admin`
+    #[cfg(any(feature = "core", feature = "device_management"))]
     pub fn admin(&self) -> Admin {
         Admin(self.0.clone().literal("admin"))
     }
     /// `/administrativeUnits`
+    #[cfg(feature = "core")]
     pub fn administrative_units(&self) -> AdministrativeUnits {
         AdministrativeUnits(self.0.clone().literal("administrativeUnits"))
     }
     /// `/anonymousIpRiskEvents`
+    #[cfg(feature = "core")]
     pub fn anonymous_ip_risk_events(&self) -> AnonymousIpRiskEvents {
         AnonymousIpRiskEvents(self.0.clone().literal("anonymousIpRiskEvents"))
     }
     /// `/app`
+    #[cfg(feature = "communications")]
     pub fn app(&self) -> App {
         App(self.0.clone().literal("app"))
     }
     /// `/appCatalogs`
+    #[cfg(feature = "teams")]
     pub fn app_catalogs(&self) -> AppCatalogs {
         AppCatalogs(self.0.clone().literal("appCatalogs"))
     }
     /// `/applications`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn applications(&self) -> Applications {
         Applications(self.0.clone().literal("applications"))
     }
     /// `/applicationTemplates`
+    #[cfg(feature = "applications")]
     pub fn application_templates(&self) -> ApplicationTemplates {
         ApplicationTemplates(self.0.clone().literal("applicationTemplates"))
     }
     /// `/auditLogs`
+    #[cfg(any(feature = "core", feature = "identity"))]
     pub fn audit_logs(&self) -> AuditLogs {
         AuditLogs(self.0.clone().literal("auditLogs"))
     }
     /// `/bookingBusinesses`
+    #[cfg(feature = "core")]
     pub fn booking_businesses(&self) -> BookingBusinesses {
         BookingBusinesses(self.0.clone().literal("bookingBusinesses"))
     }
     /// `/bookingCurrencies`
+    #[cfg(feature = "core")]
     pub fn booking_currencies(&self) -> BookingCurrencies {
         BookingCurrencies(self.0.clone().literal("bookingCurrencies"))
     }
     /// `/businessFlowTemplates`
+    #[cfg(feature = "core")]
     pub fn business_flow_templates(&self) -> BusinessFlowTemplates {
         BusinessFlowTemplates(self.0.clone().literal("businessFlowTemplates"))
     }
     /// `/chats`
+    #[cfg(feature = "teams")]
     pub fn chats(&self) -> Chats {
         Chats(self.0.clone().literal("chats"))
     }
     /// `/communications`
+    #[cfg(feature = "communications")]
     pub fn communications(&self) -> Communications {
         Communications(self.0.clone().literal("communications"))
     }
     /// `/compliance`
+    #[cfg(feature = "security")]
     pub fn compliance(&self) -> Compliance {
         Compliance(self.0.clone().literal("compliance"))
     }
     /// `/contacts`
+    #[cfg(feature = "core")]
     pub fn contacts(&self) -> Contacts {
         Contacts(self.0.clone().literal("contacts"))
     }
     /// `/contracts`
+    #[cfg(feature = "core")]
     pub fn contracts(&self) -> Contracts {
         Contracts(self.0.clone().literal("contracts"))
     }
     /// `/dataPolicyOperations`
+    #[cfg(feature = "core")]
     pub fn data_policy_operations(&self) -> DataPolicyOperations {
         DataPolicyOperations(self.0.clone().literal("dataPolicyOperations"))
     }
     /// `/deviceAppManagement`
+    #[cfg(feature = "device_management")]
     pub fn device_app_management(&self) -> DeviceAppManagement {
         DeviceAppManagement(self.0.clone().literal("deviceAppManagement"))
     }
     /// `/deviceManagement`
+    #[cfg(feature = "device_management")]
     pub fn device_management(&self) -> DeviceManagement {
         DeviceManagement(self.0.clone().literal("deviceManagement"))
     }
     /// `/devices`
+    #[cfg(feature = "device_management")]
     pub fn devices(&self) -> Devices {
         Devices(self.0.clone().literal("devices"))
     }
     /// `/directory`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "core",
+            feature = "groups",
+            feature = "users"
+        )
+    )]
     pub fn directory(&self) -> Directory {
         Directory(self.0.clone().literal("directory"))
     }
     /// `/directoryObjects`
+    #[cfg(feature = "core")]
     pub fn directory_objects(&self) -> DirectoryObjects {
         DirectoryObjects(self.0.clone().literal("directoryObjects"))
     }
     /// `/directoryRoles`
+    #[cfg(feature = "core")]
     pub fn directory_roles(&self) -> DirectoryRoles {
         DirectoryRoles(self.0.clone().literal("directoryRoles"))
     }
     /// `/directoryRoleTemplates`
+    #[cfg(feature = "core")]
     pub fn directory_role_templates(&self) -> DirectoryRoleTemplates {
         DirectoryRoleTemplates(self.0.clone().literal("directoryRoleTemplates"))
     }
     /// `/directorySettingTemplates`
+    #[cfg(feature = "core")]
     pub fn directory_setting_templates(&self) -> DirectorySettingTemplates {
         DirectorySettingTemplates(self.0.clone().literal("directorySettingTemplates"))
     }
     /// `/domains`
+    #[cfg(feature = "core")]
     pub fn domains(&self) -> Domains {
         Domains(self.0.clone().literal("domains"))
     }
     /// `/drive`
+    #[cfg(
+        any(
+            feature = "files",
+            feature = "planner",
+            feature = "users",
+            feature = "workbook"
+        )
+    )]
     pub fn drive(&self) -> Drive {
         Drive(self.0.clone().literal("drive"))
     }
     /// `/drives`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn drives(&self) -> Drives {
         Drives(self.0.clone().literal("drives"))
     }
     /// `/education`
+    #[cfg(any(feature = "education", feature = "groups", feature = "users"))]
     pub fn education(&self) -> Education {
         Education(self.0.clone().literal("education"))
     }
     /// `/external`
+    #[cfg(feature = "search")]
     pub fn external(&self) -> External {
         External(self.0.clone().literal("external"))
     }
     /// `/financials`
+    #[cfg(feature = "core")]
     pub fn financials(&self) -> Financials {
         Financials(self.0.clone().literal("financials"))
     }
     /// `/groupLifecyclePolicies`
+    #[cfg(feature = "groups")]
     pub fn group_lifecycle_policies(&self) -> GroupLifecyclePolicies {
         GroupLifecyclePolicies(self.0.clone().literal("groupLifecyclePolicies"))
     }
     /// `/groups`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "files",
+            feature = "groups",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn groups(&self) -> Groups {
         Groups(self.0.clone().literal("groups"))
     }
     /// `/identity`
+    #[cfg(any(feature = "core", feature = "identity", feature = "users"))]
     pub fn identity(&self) -> Identity {
         Identity(self.0.clone().literal("identity"))
     }
     /// `/identityGovernance`
+    #[cfg(
+        any(
+            feature = "core",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "users"
+        )
+    )]
     pub fn identity_governance(&self) -> IdentityGovernance {
         IdentityGovernance(self.0.clone().literal("identityGovernance"))
     }
     /// `/identityProtection`
+    #[cfg(feature = "identity")]
     pub fn identity_protection(&self) -> IdentityProtection {
         IdentityProtection(self.0.clone().literal("identityProtection"))
     }
     /// `/identityProviders`
+    #[cfg(feature = "identity")]
     pub fn identity_providers(&self) -> IdentityProviders {
         IdentityProviders(self.0.clone().literal("identityProviders"))
     }
     /// `/identityRiskEvents`
+    #[cfg(feature = "identity")]
     pub fn identity_risk_events(&self) -> IdentityRiskEvents {
         IdentityRiskEvents(self.0.clone().literal("identityRiskEvents"))
     }
     /// `/impossibleTravelRiskEvents`
+    #[cfg(feature = "core")]
     pub fn impossible_travel_risk_events(&self) -> ImpossibleTravelRiskEvents {
         ImpossibleTravelRiskEvents(self.0.clone().literal("impossibleTravelRiskEvents"))
     }
     /// `/informationProtection`
+    #[cfg(any(feature = "core", feature = "security"))]
     pub fn information_protection(&self) -> InformationProtection {
         InformationProtection(self.0.clone().literal("informationProtection"))
     }
     /// `/invitations`
+    #[cfg(feature = "core")]
     pub fn invitations(&self) -> Invitations {
         Invitations(self.0.clone().literal("invitations"))
     }
     /// `/leakedCredentialsRiskEvents`
+    #[cfg(feature = "core")]
     pub fn leaked_credentials_risk_events(&self) -> LeakedCredentialsRiskEvents {
         LeakedCredentialsRiskEvents(
             self.0.clone().literal("leakedCredentialsRiskEvents"),
         )
     }
     /// `/locatedRiskEvents`
+    #[cfg(feature = "core")]
     pub fn located_risk_events(&self) -> LocatedRiskEvents {
         LocatedRiskEvents(self.0.clone().literal("locatedRiskEvents"))
     }
     /// `/malwareRiskEvents`
+    #[cfg(feature = "core")]
     pub fn malware_risk_events(&self) -> MalwareRiskEvents {
         MalwareRiskEvents(self.0.clone().literal("malwareRiskEvents"))
     }
     /// `/me`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "communications",
+            feature = "education",
+            feature = "files",
+            feature = "identity",
+            feature = "identity_governance",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "security",
+            feature = "teams",
+            feature = "users",
+            feature = "workbook"
+        )
+    )]
     pub fn me(&self) -> Me {
         Me(self.0.clone().literal("me"))
     }
     /// `/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(&self) -> Oauth2PermissionGrants {
         Oauth2PermissionGrants(self.0.clone().literal("oauth2PermissionGrants"))
     }
     /// `/officeConfiguration`
+    #[cfg(feature = "device_management")]
     pub fn office_configuration(&self) -> OfficeConfiguration {
         OfficeConfiguration(self.0.clone().literal("officeConfiguration"))
     }
     /// `/onPremEncryptedPayloads`
+    #[cfg(feature = "device_management")]
     pub fn on_prem_encrypted_payloads(&self) -> OnPremEncryptedPayloads {
         OnPremEncryptedPayloads(self.0.clone().literal("onPremEncryptedPayloads"))
     }
     /// `/onPremisesPublishingProfiles`
+    #[cfg(feature = "applications")]
     pub fn on_premises_publishing_profiles(&self) -> OnPremisesPublishingProfiles {
         OnPremisesPublishingProfiles(
             self.0.clone().literal("onPremisesPublishingProfiles"),
         )
     }
     /// `/organization`
+    #[cfg(any(feature = "core", feature = "device_management", feature = "users"))]
     pub fn organization(&self) -> Organization {
         Organization(self.0.clone().literal("organization"))
     }
     /// `/pfxRecryptionRequests`
+    #[cfg(feature = "device_management")]
     pub fn pfx_recryption_requests(&self) -> PfxRecryptionRequests {
         PfxRecryptionRequests(self.0.clone().literal("pfxRecryptionRequests"))
     }
     /// `/pfxUserCertificates`
+    #[cfg(feature = "device_management")]
     pub fn pfx_user_certificates(&self) -> PfxUserCertificates {
         PfxUserCertificates(self.0.clone().literal("pfxUserCertificates"))
     }
     /// `/places`
+    #[cfg(feature = "mail")]
     pub fn places(&self) -> Places {
         Places(self.0.clone().literal("places"))
     }
     /// `/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> Planner {
         Planner(self.0.clone().literal("planner"))
     }
     /// `/policies`
+    #[cfg(
+        any(
+            feature = "core",
+            feature = "groups",
+            feature = "identity",
+            feature = "identity_governance"
+        )
+    )]
     pub fn policies(&self) -> Policies {
         Policies(self.0.clone().literal("policies"))
     }
     /// `/print`
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "print",
+            feature = "reports",
+            feature = "users"
+        )
+    )]
     pub fn print(&self) -> Print {
         Print(self.0.clone().literal("print"))
     }
     /// `/privilegedAccess`
+    #[cfg(feature = "identity_governance")]
     pub fn privileged_access(&self) -> PrivilegedAccess {
         PrivilegedAccess(self.0.clone().literal("privilegedAccess"))
     }
     /// `/privilegedApproval`
+    #[cfg(feature = "core")]
     pub fn privileged_approval(&self) -> PrivilegedApproval {
         PrivilegedApproval(self.0.clone().literal("privilegedApproval"))
     }
     /// `/privilegedOperationEvents`
+    #[cfg(feature = "core")]
     pub fn privileged_operation_events(&self) -> PrivilegedOperationEvents {
         PrivilegedOperationEvents(self.0.clone().literal("privilegedOperationEvents"))
     }
     /// `/privilegedRoleAssignmentRequests`
+    #[cfg(feature = "identity_governance")]
     pub fn privileged_role_assignment_requests(
         &self,
     ) -> PrivilegedRoleAssignmentRequests {
@@ -265,112 +388,163 @@ impl Root {
         )
     }
     /// `/privilegedRoleAssignments`
+    #[cfg(feature = "identity_governance")]
     pub fn privileged_role_assignments(&self) -> PrivilegedRoleAssignments {
         PrivilegedRoleAssignments(self.0.clone().literal("privilegedRoleAssignments"))
     }
     /// `/privilegedRoles`
+    #[cfg(feature = "identity_governance")]
     pub fn privileged_roles(&self) -> PrivilegedRoles {
         PrivilegedRoles(self.0.clone().literal("privilegedRoles"))
     }
     /// `/programControls`
+    #[cfg(feature = "core")]
     pub fn program_controls(&self) -> ProgramControls {
         ProgramControls(self.0.clone().literal("programControls"))
     }
     /// `/programControlTypes`
+    #[cfg(feature = "core")]
     pub fn program_control_types(&self) -> ProgramControlTypes {
         ProgramControlTypes(self.0.clone().literal("programControlTypes"))
     }
     /// `/programs`
+    #[cfg(feature = "core")]
     pub fn programs(&self) -> Programs {
         Programs(self.0.clone().literal("programs"))
     }
     /// `/reports`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "device_management",
+            feature = "print",
+            feature = "reports",
+            feature = "users"
+        )
+    )]
     pub fn reports(&self) -> Reports {
         Reports(self.0.clone().literal("reports"))
     }
     /// `/riskDetections`
+    #[cfg(feature = "identity")]
     pub fn risk_detections(&self) -> RiskDetections {
         RiskDetections(self.0.clone().literal("riskDetections"))
     }
     /// `/riskyUsers`
+    #[cfg(feature = "identity")]
     pub fn risky_users(&self) -> RiskyUsers {
         RiskyUsers(self.0.clone().literal("riskyUsers"))
     }
     /// `/roleManagement`
+    #[cfg(any(feature = "device_management", feature = "identity_governance"))]
     pub fn role_management(&self) -> RoleManagement {
         RoleManagement(self.0.clone().literal("roleManagement"))
     }
     /// `/schemaExtensions`
+    #[cfg(feature = "core")]
     pub fn schema_extensions(&self) -> SchemaExtensions {
         SchemaExtensions(self.0.clone().literal("schemaExtensions"))
     }
     /// `/search`
+    #[cfg(feature = "search")]
     pub fn search(&self) -> Search {
         Search(self.0.clone().literal("search"))
     }
     /// `/security`
+    #[cfg(feature = "security")]
     pub fn security(&self) -> Security {
         Security(self.0.clone().literal("security"))
     }
     /// `/servicePrincipals`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn service_principals(&self) -> ServicePrincipals {
         ServicePrincipals(self.0.clone().literal("servicePrincipals"))
     }
     /// `/settings`
+    #[cfg(feature = "core")]
     pub fn settings(&self) -> Settings {
         Settings(self.0.clone().literal("settings"))
     }
     /// `/shares`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn shares(&self) -> Shares {
         Shares(self.0.clone().literal("shares"))
     }
     /// `/sites`
+    #[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
     pub fn sites(&self) -> Sites {
         Sites(self.0.clone().literal("sites"))
     }
     /// `/subscribedSkus`
+    #[cfg(feature = "core")]
     pub fn subscribed_skus(&self) -> SubscribedSkus {
         SubscribedSkus(self.0.clone().literal("subscribedSkus"))
     }
     /// `/subscriptions`
+    #[cfg(feature = "core")]
     pub fn subscriptions(&self) -> Subscriptions {
         Subscriptions(self.0.clone().literal("subscriptions"))
     }
     /// `/suspiciousIpRiskEvents`
+    #[cfg(feature = "core")]
     pub fn suspicious_ip_risk_events(&self) -> SuspiciousIpRiskEvents {
         SuspiciousIpRiskEvents(self.0.clone().literal("suspiciousIpRiskEvents"))
     }
     /// `/teams`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn teams(&self) -> Teams {
         Teams(self.0.clone().literal("teams"))
     }
     /// `/teamwork`
+    #[cfg(feature = "teams")]
     pub fn teamwork(&self) -> Teamwork {
         Teamwork(self.0.clone().literal("teamwork"))
     }
     /// `/tenantRelationships`
+    #[cfg(feature = "device_management")]
     pub fn tenant_relationships(&self) -> TenantRelationships {
         TenantRelationships(self.0.clone().literal("tenantRelationships"))
     }
     /// `/termStore`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn term_store(&self) -> TermStore {
         TermStore(self.0.clone().literal("termStore"))
     }
     /// `/trustFramework`
+    #[cfg(feature = "identity")]
     pub fn trust_framework(&self) -> TrustFramework {
         TrustFramework(self.0.clone().literal("trustFramework"))
     }
     /// `/unfamiliarLocationRiskEvents`
+    #[cfg(feature = "core")]
     pub fn unfamiliar_location_risk_events(&self) -> UnfamiliarLocationRiskEvents {
         UnfamiliarLocationRiskEvents(
             self.0.clone().literal("unfamiliarLocationRiskEvents"),
         )
     }
     /// `/user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> User {
         User(self.0.clone().literal("user"))
     }
     /// `/users`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "communications",
+            feature = "device_management",
+            feature = "education",
+            feature = "files",
+            feature = "identity",
+            feature = "identity_governance",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "security",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn users(&self) -> Users {
         Users(self.0.clone().literal("users"))
     }

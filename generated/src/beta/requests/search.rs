@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/search`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct Search(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl Search {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/security`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct Security(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl Security {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,24 +15,29 @@ impl Security {
         &self.0
     }
     /// `/security/alerts`
+    #[cfg(feature = "security")]
     pub fn alerts(&self) -> SecurityAlerts {
         SecurityAlerts(self.0.clone().literal("alerts"))
     }
     /// `/security/secureScoreControlProfiles`
+    #[cfg(feature = "security")]
     pub fn secure_score_control_profiles(&self) -> SecuritySecureScoreControlProfiles {
         SecuritySecureScoreControlProfiles(
             self.0.clone().literal("secureScoreControlProfiles"),
         )
     }
     /// `/security/secureScores`
+    #[cfg(feature = "security")]
     pub fn secure_scores(&self) -> SecuritySecureScores {
         SecuritySecureScores(self.0.clone().literal("secureScores"))
     }
     /// `/security/securityActions`
+    #[cfg(feature = "security")]
     pub fn security_actions(&self) -> SecuritySecurityActions {
         SecuritySecurityActions(self.0.clone().literal("securityActions"))
     }
     /// `/security/tiIndicators`
+    #[cfg(feature = "security")]
     pub fn ti_indicators(&self) -> SecurityTiIndicators {
         SecurityTiIndicators(self.0.clone().literal("tiIndicators"))
     }
@@ -38,8 +45,10 @@ impl Security {
 /// `/security/alerts`
 ///
 /// - `GET /security/alerts`: List alerts
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecurityAlerts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecurityAlerts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -129,6 +138,7 @@ impl SecurityAlerts {
             )
     }
     /// `/security/alerts/{alert_id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, alert_id: &str) -> SecurityAlertsItem {
         SecurityAlertsItem(self.0.clone().key(alert_id))
     }
@@ -137,8 +147,10 @@ impl SecurityAlerts {
 ///
 /// - `GET /security/alerts/{id}`: Get alert
 /// - `PATCH /security/alerts/{alert_id}`: Update alert
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecurityAlertsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecurityAlertsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -231,8 +243,10 @@ impl SecurityAlertsItem {
 /// `/security/secureScoreControlProfiles`
 ///
 /// - `GET /security/secureScoreControlProfiles`: List secureScoreControlProfiles
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScoreControlProfiles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScoreControlProfiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -283,6 +297,7 @@ impl SecuritySecureScoreControlProfiles {
             )
     }
     /// `/security/secureScoreControlProfiles/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> SecuritySecureScoreControlProfilesItem {
         SecuritySecureScoreControlProfilesItem(self.0.clone().key(id))
     }
@@ -290,8 +305,10 @@ impl SecuritySecureScoreControlProfiles {
 /// `/security/secureScoreControlProfiles/{id}`
 ///
 /// - `PATCH /security/secureScoreControlProfiles/{id}`: Update secureScoreControlProfiles
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScoreControlProfilesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScoreControlProfilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -341,8 +358,10 @@ impl SecuritySecureScoreControlProfilesItem {
 /// `/security/secureScores`
 ///
 /// - `GET /security/secureScores`: List secureScores
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScores(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScores {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -397,8 +416,10 @@ impl SecuritySecureScores {
 ///
 /// - `GET /security/securityActions`: List securityActions
 /// - `POST /security/securityActions`: Create securityAction
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecurityActions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecurityActions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -475,6 +496,7 @@ impl SecuritySecurityActions {
             )
     }
     /// `/security/securityActions/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> SecuritySecurityActionsItem {
         SecuritySecurityActionsItem(self.0.clone().key(id))
     }
@@ -482,8 +504,10 @@ impl SecuritySecurityActions {
 /// `/security/securityActions/{id}`
 ///
 /// - `GET /security/securityActions/{id}`: Get securityAction
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecurityActionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecurityActionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -533,6 +557,7 @@ impl SecuritySecurityActionsItem {
     /// - Application: `SecurityActions.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/securityaction-cancelsecurityaction?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn cancel_security_action(
         &self,
     ) -> graph_rt::Request<
@@ -561,8 +586,10 @@ impl SecuritySecurityActionsItem {
 ///
 /// - `GET /security/tiIndicators`: List threat intelligence indicators
 /// - `POST /security/tiIndicators`: Create threat intelligence indicator
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecurityTiIndicators(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecurityTiIndicators {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -654,7 +681,7 @@ impl SecurityTiIndicators {
     /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-deletetiindicators?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn delete_ti_indicators(
         &self,
         body: &super::super::DeleteTiIndicatorsBody,
@@ -693,7 +720,7 @@ impl SecurityTiIndicators {
     /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-deletetiindicatorsbyexternalid?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn delete_ti_indicators_by_external_id(
         &self,
         body: &super::super::DeleteTiIndicatorsByExternalIdBody,
@@ -802,6 +829,7 @@ impl SecurityTiIndicators {
             )
     }
     /// `/security/tiIndicators/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> SecurityTiIndicatorsItem {
         SecurityTiIndicatorsItem(self.0.clone().key(id))
     }
@@ -811,8 +839,10 @@ impl SecurityTiIndicators {
 /// - `GET /security/tiIndicators/{id}`: Get threat intelligence indicator
 /// - `PATCH /security/tiIndicators/{id}`: Update tiIndicator
 /// - `DELETE /security/tiIndicators/{id}`: Delete threat intelligence indicator
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecurityTiIndicatorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecurityTiIndicatorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -904,6 +934,7 @@ impl SecurityTiIndicatorsItem {
     /// - Application: `ThreatIndicators.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

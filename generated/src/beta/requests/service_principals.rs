@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /servicePrincipals`: List servicePrincipals
 /// - `POST /servicePrincipals`: Create servicePrincipal
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipals(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipals {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24,7 +26,7 @@ impl ServicePrincipals {
     /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -67,7 +69,7 @@ impl ServicePrincipals {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::ServicePrincipal,
@@ -114,7 +116,7 @@ impl ServicePrincipals {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
@@ -155,6 +157,7 @@ impl ServicePrincipals {
             )
     }
     /// `/servicePrincipals/{id}`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn item(&self, id: &str) -> ServicePrincipalsItem {
         ServicePrincipalsItem(self.0.clone().key(id))
     }
@@ -164,8 +167,10 @@ impl ServicePrincipals {
 /// - `GET /servicePrincipals/{id}`: Get servicePrincipal
 /// - `PATCH /servicePrincipals/{id}`: Update servicePrincipal
 /// - `DELETE /servicePrincipals/{id}`: Delete servicePrincipal
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -181,7 +186,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -230,7 +235,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         body: &super::super::ServicePrincipal,
@@ -277,6 +282,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -322,7 +328,7 @@ impl ServicePrincipalsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addkey?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
@@ -365,7 +371,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addpassword?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
@@ -413,7 +419,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addtokensigningcertificate?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_token_signing_certificate(
         &self,
         body: &super::super::AddTokenSigningCertificateBody,
@@ -452,12 +458,14 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo`
+    #[cfg(feature = "applications")]
     pub fn app_role_assigned_to(&self) -> ServicePrincipalsItemAppRoleAssignedTo {
         ServicePrincipalsItemAppRoleAssignedTo(
             self.0.clone().literal("appRoleAssignedTo"),
         )
     }
     /// `/servicePrincipals/{id}/appRoleAssignments`
+    #[cfg(feature = "applications")]
     pub fn app_role_assignments(&self) -> ServicePrincipalsItemAppRoleAssignments {
         ServicePrincipalsItemAppRoleAssignments(
             self.0.clone().literal("appRoleAssignments"),
@@ -472,6 +480,7 @@ impl ServicePrincipalsItem {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -514,6 +523,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -555,6 +565,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn claims_mapping_policies(&self) -> ServicePrincipalsItemClaimsMappingPolicies {
         ServicePrincipalsItemClaimsMappingPolicies(
             self.0.clone().literal("claimsMappingPolicies"),
@@ -569,7 +580,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-createdobjects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn created_objects(
         &self,
     ) -> graph_rt::Request<
@@ -618,7 +629,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-createpasswordsinglesignoncredentials?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create_password_single_sign_on_credentials(
         &self,
         body: &super::super::CreatePasswordSingleSignOnCredentialsBody,
@@ -658,6 +669,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications`
+    #[cfg(feature = "applications")]
     pub fn delegated_permission_classifications(
         &self,
     ) -> ServicePrincipalsItemDelegatedPermissionClassifications {
@@ -674,6 +686,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-deletepasswordsinglesignoncredentials?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete_password_single_sign_on_credentials(
         &self,
         body: &super::super::DeletePasswordSingleSignOnCredentialsBody,
@@ -721,6 +734,7 @@ impl ServicePrincipalsItem {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -775,6 +789,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -813,7 +828,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getpasswordsinglesignoncredentials?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get_password_single_sign_on_credentials(
         &self,
         body: &super::super::GetPasswordSingleSignOnCredentialsBody,
@@ -855,6 +870,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> ServicePrincipalsItemHomeRealmDiscoveryPolicies {
@@ -863,10 +879,12 @@ impl ServicePrincipalsItem {
         )
     }
     /// `/servicePrincipals/{id}/memberOf`
+    #[cfg(feature = "applications")]
     pub fn member_of(&self) -> ServicePrincipalsItemMemberOf {
         ServicePrincipalsItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/servicePrincipals/{id}/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(
         &self,
     ) -> ServicePrincipalsItemOauth2PermissionGrants {
@@ -883,7 +901,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-ownedobjects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn owned_objects(
         &self,
     ) -> graph_rt::Request<
@@ -923,6 +941,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/owners`
+    #[cfg(feature = "applications")]
     pub fn owners(&self) -> ServicePrincipalsItemOwners {
         ServicePrincipalsItemOwners(self.0.clone().literal("owners"))
     }
@@ -936,6 +955,7 @@ impl ServicePrincipalsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
@@ -978,6 +998,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removepassword?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
@@ -1016,16 +1037,19 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/synchronization`
+    #[cfg(feature = "applications")]
     pub fn synchronization(&self) -> ServicePrincipalsItemSynchronization {
         ServicePrincipalsItemSynchronization(self.0.clone().literal("synchronization"))
     }
     /// `/servicePrincipals/{id}/tokenLifetimePolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn token_lifetime_policies(&self) -> ServicePrincipalsItemTokenLifetimePolicies {
         ServicePrincipalsItemTokenLifetimePolicies(
             self.0.clone().literal("tokenLifetimePolicies"),
         )
     }
     /// `/servicePrincipals/{id}/transitiveMemberOf`
+    #[cfg(feature = "applications")]
     pub fn transitive_member_of(&self) -> ServicePrincipalsItemTransitiveMemberOf {
         ServicePrincipalsItemTransitiveMemberOf(
             self.0.clone().literal("transitiveMemberOf"),
@@ -1040,6 +1064,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-updatepasswordsinglesignoncredentials?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn update_password_single_sign_on_credentials(
         &self,
         body: &super::super::UpdatePasswordSingleSignOnCredentialsBody,
@@ -1083,8 +1108,10 @@ impl ServicePrincipalsItem {
 ///
 /// - `GET /servicePrincipals/{id}/appRoleAssignedTo`: List appRoleAssignments granted for a service principal
 /// - `POST /servicePrincipals/{id}/appRoleAssignedTo`: Grant an appRoleAssignment for a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignedTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignedTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1192,6 +1219,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
             )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         app_role_assignment_id: &str,
@@ -1205,8 +1233,10 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
 ///
 /// - `GET /servicePrincipals/{id}/appRoleAssignments`: List appRoleAssignments granted to a service principal
 /// - `POST /servicePrincipals/{id}/appRoleAssignments`: Grant an appRoleAssignment to a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1308,6 +1338,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
             )
     }
     /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         app_role_assignment_id: &str,
@@ -1320,8 +1351,10 @@ impl ServicePrincipalsItemAppRoleAssignments {
 /// `/servicePrincipals/{id}/claimsMappingPolicies`
 ///
 /// - `GET /servicePrincipals/{id}/claimsMappingPolicies`: List assigned claimsMappingPolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItemClaimsMappingPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1380,10 +1413,12 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
             )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemClaimsMappingPoliciesItem {
         ServicePrincipalsItemClaimsMappingPoliciesItem(self.0.clone().key(id))
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemClaimsMappingPoliciesRef {
         ServicePrincipalsItemClaimsMappingPoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -1391,8 +1426,10 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
 /// `/servicePrincipals/{id}/claimsMappingPolicies/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref`: Assign claimsMappingPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1408,6 +1445,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-claimsmappingpolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1453,8 +1491,10 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     }
 }
 /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemClaimsMappingPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1462,6 +1502,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemClaimsMappingPoliciesItemRef {
         ServicePrincipalsItemClaimsMappingPoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -1469,10 +1510,12 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItem {
 /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`: Remove claimsMappingPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPoliciesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1488,6 +1531,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-claimsmappingpolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1534,10 +1578,12 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
 ///
 /// - `GET /servicePrincipals/{id}/delegatedPermissionClassifications`: List delegatedPermissionClassifications collection of servicePrincipal
 /// - `POST /servicePrincipals/{id}/delegatedPermissionClassifications`: Create delegatedPermissionClassification
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemDelegatedPermissionClassifications(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemDelegatedPermissionClassifications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1625,6 +1671,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
             )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id: &str,
@@ -1637,10 +1684,12 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
 /// `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
 ///
 /// - `DELETE /servicePrincipals/{id}/delegatedPermissionClassifications/{id}`: Delete delegatedPermissionClassification
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemDelegatedPermissionClassificationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1656,6 +1705,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-delegatedpermissionclassifications?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1687,8 +1737,10 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
 ///
 /// - `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies`: List assigned homeRealmDiscoveryPolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1747,6 +1799,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
             )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{policyId}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         policy_id: &str,
@@ -1756,6 +1809,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
         )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
         ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef(
             self.0.clone().literal("$ref"),
@@ -1765,10 +1819,12 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`: Assign homeRealmDiscoveryPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1784,6 +1840,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-homerealmdiscoverypolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1831,8 +1888,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
 /// `/servicePrincipals/{id}/memberOf`
 ///
 /// - `GET /servicePrincipals/{id}/memberOf`: List servicePrincipal memberOf
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1848,7 +1907,7 @@ impl ServicePrincipalsItemMemberOf {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-memberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1892,8 +1951,10 @@ impl ServicePrincipalsItemMemberOf {
 /// `/servicePrincipals/{id}/oauth2PermissionGrants`
 ///
 /// - `GET /servicePrincipals/{id}/oauth2PermissionGrants`: List oauth2PermissionGrants
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1950,8 +2011,10 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
 /// `/servicePrincipals/{id}/owners`
 ///
 /// - `GET /servicePrincipals/{id}/owners`: servicePrincipals: List owners
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1967,7 +2030,7 @@ impl ServicePrincipalsItemOwners {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-owners?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2007,10 +2070,12 @@ impl ServicePrincipalsItemOwners {
             )
     }
     /// `/servicePrincipals/{id}/owners/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemOwnersItem {
         ServicePrincipalsItemOwnersItem(self.0.clone().key(id))
     }
     /// `/servicePrincipals/{id}/owners/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemOwnersRef {
         ServicePrincipalsItemOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -2018,8 +2083,10 @@ impl ServicePrincipalsItemOwners {
 /// `/servicePrincipals/{id}/owners/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/owners/$ref`: servicePrincipal: Add owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2035,7 +2102,7 @@ impl ServicePrincipalsItemOwnersRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-owners?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -2082,8 +2149,10 @@ impl ServicePrincipalsItemOwnersRef {
     }
 }
 /// `/servicePrincipals/{id}/owners/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2091,6 +2160,7 @@ impl ServicePrincipalsItemOwnersItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/owners/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemOwnersItemRef {
         ServicePrincipalsItemOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2098,8 +2168,10 @@ impl ServicePrincipalsItemOwnersItem {
 /// `/servicePrincipals/{id}/owners/{id}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{id}/owners/{id}/$ref`: Remove owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2115,6 +2187,7 @@ impl ServicePrincipalsItemOwnersItemRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-owners?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2152,8 +2225,10 @@ impl ServicePrincipalsItemOwnersItemRef {
     }
 }
 /// `/servicePrincipals/{id}/synchronization`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronization(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronization {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2169,6 +2244,7 @@ impl ServicePrincipalsItemSynchronization {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronization-acquireaccesstoken?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn acquire_access_token(
         &self,
         body: &super::super::AcquireAccessTokenBody,
@@ -2202,10 +2278,12 @@ impl ServicePrincipalsItemSynchronization {
             )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs`
+    #[cfg(feature = "applications")]
     pub fn jobs(&self) -> ServicePrincipalsItemSynchronizationJobs {
         ServicePrincipalsItemSynchronizationJobs(self.0.clone().literal("jobs"))
     }
     /// `/servicePrincipals/{id}/synchronization/templates`
+    #[cfg(feature = "applications")]
     pub fn templates(&self) -> ServicePrincipalsItemSynchronizationTemplates {
         ServicePrincipalsItemSynchronizationTemplates(
             self.0.clone().literal("templates"),
@@ -2216,8 +2294,10 @@ impl ServicePrincipalsItemSynchronization {
 ///
 /// - `GET /servicePrincipals/{id}/synchronization/jobs`: List synchronization jobs
 /// - `POST /servicePrincipals/{id}/synchronization/jobs`: Create synchronizationJob
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationJobs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationJobs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2307,6 +2387,7 @@ impl ServicePrincipalsItemSynchronizationJobs {
             )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemSynchronizationJobsItem {
         ServicePrincipalsItemSynchronizationJobsItem(self.0.clone().key(id))
     }
@@ -2315,8 +2396,10 @@ impl ServicePrincipalsItemSynchronizationJobs {
 ///
 /// - `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}`: Get synchronizationJob
 /// - `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}`: Delete synchronizationJob
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationJobsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationJobsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2372,6 +2455,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2411,6 +2495,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-pause?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn pause(
         &self,
     ) -> graph_rt::Request<
@@ -2492,6 +2577,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-restart?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn restart(
         &self,
         body: &super::super::RestartBody,
@@ -2525,6 +2611,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
             )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[cfg(feature = "applications")]
     pub fn schema(&self) -> ServicePrincipalsItemSynchronizationJobsItemSchema {
         ServicePrincipalsItemSynchronizationJobsItemSchema(
             self.0.clone().literal("schema"),
@@ -2539,6 +2626,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-start?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn start(
         &self,
     ) -> graph_rt::Request<
@@ -2578,6 +2666,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn validate_credentials(
         &self,
         body: &super::super::ValidateCredentialsBody,
@@ -2616,10 +2705,12 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
 /// - `GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`: Get synchronizationSchema
 /// - `PUT /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`: Update synchronizationSchema
 /// - `DELETE /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema`: Delete synchronizationSchema
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationJobsItemSchema(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2675,6 +2766,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-update?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn put(
         &self,
         body: &graph_rt::Value,
@@ -2716,6 +2808,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-delete?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2747,6 +2840,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
             )
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    #[cfg(feature = "applications")]
     pub fn directories(
         &self,
     ) -> ServicePrincipalsItemSynchronizationJobsItemSchemaDirectories {
@@ -2878,10 +2972,12 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     }
 }
 /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationJobsItemSchemaDirectories(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2889,6 +2985,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectories {
         &self.0
     }
     /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{directoryId}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         directory_id: &str,
@@ -2899,10 +2996,12 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectories {
     }
 }
 /// `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{directoryId}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2953,8 +3052,10 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem {
 /// `/servicePrincipals/{id}/synchronization/templates`
 ///
 /// - `GET /servicePrincipals/{id}/synchronization/templates`: List existing synchronization templates
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3002,6 +3103,7 @@ impl ServicePrincipalsItemSynchronizationTemplates {
             )
     }
     /// `/servicePrincipals/{id}/synchronization/templates/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemSynchronizationTemplatesItem {
         ServicePrincipalsItemSynchronizationTemplatesItem(self.0.clone().key(id))
     }
@@ -3009,10 +3111,12 @@ impl ServicePrincipalsItemSynchronizationTemplates {
 /// `/servicePrincipals/{id}/synchronization/templates/{id}`
 ///
 /// - `GET /servicePrincipals/{id}/synchronization/templates/{templateId}`: Get synchronizationTemplate
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationTemplatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3028,6 +3132,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-get?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3059,6 +3164,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItem {
             )
     }
     /// `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    #[cfg(feature = "applications")]
     pub fn schema(&self) -> ServicePrincipalsItemSynchronizationTemplatesItemSchema {
         ServicePrincipalsItemSynchronizationTemplatesItemSchema(
             self.0.clone().literal("schema"),
@@ -3068,10 +3174,12 @@ impl ServicePrincipalsItemSynchronizationTemplatesItem {
 /// `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
 ///
 /// - `GET /servicePrincipals/{id}/synchronization/templates/{templateId}/schema`: Get synchronizationSchema
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemSynchronizationTemplatesItemSchema(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3244,8 +3352,10 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
 /// `/servicePrincipals/{id}/tokenLifetimePolicies`
 ///
 /// - `GET /servicePrincipals/{id}/tokenLifetimePolicies`: List assigned tokenLifetimePolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemTokenLifetimePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItemTokenLifetimePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3304,10 +3414,12 @@ impl ServicePrincipalsItemTokenLifetimePolicies {
             )
     }
     /// `/servicePrincipals/{id}/tokenLifetimePolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemTokenLifetimePoliciesItem {
         ServicePrincipalsItemTokenLifetimePoliciesItem(self.0.clone().key(id))
     }
     /// `/servicePrincipals/{id}/tokenLifetimePolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemTokenLifetimePoliciesRef {
         ServicePrincipalsItemTokenLifetimePoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -3315,8 +3427,10 @@ impl ServicePrincipalsItemTokenLifetimePolicies {
 /// `/servicePrincipals/{id}/tokenLifetimePolicies/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref`: Assign tokenLifetimePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemTokenLifetimePoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemTokenLifetimePoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3332,6 +3446,7 @@ impl ServicePrincipalsItemTokenLifetimePoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenlifetimepolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -3377,8 +3492,10 @@ impl ServicePrincipalsItemTokenLifetimePoliciesRef {
     }
 }
 /// `/servicePrincipals/{id}/tokenLifetimePolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemTokenLifetimePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemTokenLifetimePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3386,6 +3503,7 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemTokenLifetimePoliciesItemRef {
         ServicePrincipalsItemTokenLifetimePoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -3393,10 +3511,12 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItem {
 /// `/servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`: Remove tokenLifetimePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemTokenLifetimePoliciesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemTokenLifetimePoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3412,6 +3532,7 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3457,8 +3578,10 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItemRef {
 /// `/servicePrincipals/{id}/transitiveMemberOf`
 ///
 /// - `GET /servicePrincipals/{id}/transitiveMemberOf`: List servicePrincipal transitive memberOf
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3474,7 +3597,7 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-transitivememberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3517,8 +3640,10 @@ impl ServicePrincipalsItemTransitiveMemberOf {
 /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
 ///
 /// - `DELETE /servicePrincipals/{resource-SP-id}/appRoleAssignedTo/{appRoleAssignment-id}`: Delete an appRoleAssignment granted for a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignedToItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignedToItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3534,6 +3659,7 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3568,8 +3694,10 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
 /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
 ///
 /// - `DELETE /servicePrincipals/{servicePrincipal-id}/appRoleAssignments/{appRoleAssignment-id}`: Delete an appRoleAssignment granted to a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3585,6 +3713,7 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignments?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3617,10 +3746,12 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     }
 }
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{policyId}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3628,6 +3759,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{policyId}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
         ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef(
             self.0.clone().literal("$ref"),
@@ -3637,10 +3769,12 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{policyId}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{servicePrincipalId}/homeRealmDiscoveryPolicies/{policyId}/$ref`: Remove homeRealmDiscoveryPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3656,6 +3790,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-homerealmdiscoverypolicies?view=graph-rest-beta)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

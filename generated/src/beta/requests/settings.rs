@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /settings`: List directory settings
 /// - `POST /settings`: Create a directory setting
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Settings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Settings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -99,12 +101,14 @@ impl Settings {
             )
     }
     /// `/settings/regionalAndLanguageSettings`
+    #[cfg(feature = "core")]
     pub fn regional_and_language_settings(&self) -> SettingsRegionalAndLanguageSettings {
         SettingsRegionalAndLanguageSettings(
             self.0.clone().literal("regionalAndLanguageSettings"),
         )
     }
     /// `/settings/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> SettingsItem {
         SettingsItem(self.0.clone().key(id))
     }
@@ -114,8 +118,10 @@ impl Settings {
 /// - `GET /settings/regionalAndLanguageSettings`: Get regionalAndLanguageSettings
 /// - `PATCH /settings/regionalAndLanguageSettings`: Update regionalAndLanguageSettings
 /// - `PUT /settings/regionalAndLanguageSettings`: Update regionalAndLanguageSettings
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SettingsRegionalAndLanguageSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SettingsRegionalAndLanguageSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -174,6 +180,7 @@ impl SettingsRegionalAndLanguageSettings {
     /// - Application: `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -217,6 +224,7 @@ impl SettingsRegionalAndLanguageSettings {
     /// - Application: `User.ReadWrite`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/regionalandlanguagesettings-update?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn put(
         &self,
         body: &graph_rt::Value,
@@ -256,8 +264,10 @@ impl SettingsRegionalAndLanguageSettings {
 /// - `GET /settings/{id}`: Get a directory setting
 /// - `PATCH /settings/{id}`: Update a directory setting
 /// - `DELETE /settings/{id}`: Delete a directory setting
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SettingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SettingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -356,6 +366,7 @@ impl SettingsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/shares`
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct Shares(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl Shares {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl Shares {
         &self.0
     }
     /// `/shares/{encoded-sharing-url}`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn item(&self, encoded_sharing_url: &str) -> SharesItem {
         SharesItem(self.0.clone().key(encoded_sharing_url))
     }
@@ -20,8 +23,10 @@ impl Shares {
 /// `/shares/{encoded-sharing-url}`
 ///
 /// - `GET /shares/{shareIdOrEncodedSharingUrl}`: Accessing shared DriveItems
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct SharesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl SharesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -75,17 +80,21 @@ impl SharesItem {
             )
     }
     /// `/shares/{encoded-sharing-url}/driveItem`
+    #[cfg(feature = "files")]
     pub fn drive_item(&self) -> SharesItemDriveItem {
         SharesItemDriveItem(self.0.clone().literal("driveItem"))
     }
     /// `/shares/{encoded-sharing-url}/permission`
+    #[cfg(feature = "files")]
     pub fn permission(&self) -> SharesItemPermission {
         SharesItemPermission(self.0.clone().literal("permission"))
     }
 }
 /// `/shares/{encoded-sharing-url}/permission`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SharesItemPermission(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SharesItemPermission {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -137,8 +146,10 @@ impl SharesItemPermission {
     }
 }
 /// `/shares/{encoded-sharing-url}/driveItem`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SharesItemDriveItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SharesItemDriveItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -154,6 +165,7 @@ impl SharesItemDriveItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,

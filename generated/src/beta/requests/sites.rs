@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/sites`
 ///
 /// - `GET /sites`: Enumerate sites
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Sites(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 impl Sites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,17 +54,21 @@ impl Sites {
             )
     }
     /// `/sites/id`
+    #[cfg(feature = "files")]
     pub fn id(&self) -> SitesId {
         SitesId(self.0.clone().literal("id"))
     }
     /// `/sites/{hostname}`
+    #[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
     pub fn item(&self, hostname: &str) -> SitesItem {
         SitesItem(self.0.clone().key(hostname))
     }
 }
 /// `/sites/id`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesId(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesId {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -70,13 +76,16 @@ impl SitesId {
         &self.0
     }
     /// `/sites/id/contentTypes`
+    #[cfg(feature = "files")]
     pub fn content_types(&self) -> SitesIdContentTypes {
         SitesIdContentTypes(self.0.clone().literal("contentTypes"))
     }
 }
 /// `/sites/id/contentTypes`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesIdContentTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesIdContentTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -84,13 +93,16 @@ impl SitesIdContentTypes {
         &self.0
     }
     /// `/sites/id/contentTypes/id`
+    #[cfg(feature = "files")]
     pub fn id(&self) -> SitesIdContentTypesId {
         SitesIdContentTypesId(self.0.clone().literal("id"))
     }
 }
 /// `/sites/id/contentTypes/id`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesIdContentTypesId(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesIdContentTypesId {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -106,6 +118,7 @@ impl SitesIdContentTypesId {
     /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-copytodefaultcontentlocation?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy_to_default_content_location(
         &self,
         body: &super::super::CopyToDefaultContentLocationBody,
@@ -145,8 +158,10 @@ impl SitesIdContentTypesId {
     }
 }
 /// `/sites/{hostname}`
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 impl SitesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -154,18 +169,22 @@ impl SitesItem {
         &self.0
     }
     /// `/sites/{hostname}/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> SitesItemAnalytics {
         SitesItemAnalytics(self.0.clone().literal("analytics"))
     }
     /// `/sites/{hostname}/columns`
+    #[cfg(feature = "files")]
     pub fn columns(&self) -> SitesItemColumns {
         SitesItemColumns(self.0.clone().literal("columns"))
     }
     /// `/sites/{hostname}/contentTypes`
+    #[cfg(feature = "files")]
     pub fn content_types(&self) -> SitesItemContentTypes {
         SitesItemContentTypes(self.0.clone().literal("contentTypes"))
     }
     /// `/sites/{hostname}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> SitesItemDrive {
         SitesItemDrive(self.0.clone().literal("drive"))
     }
@@ -217,30 +236,37 @@ impl SitesItem {
             )
     }
     /// `/sites/{hostname}/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> SitesItemItems {
         SitesItemItems(self.0.clone().literal("items"))
     }
     /// `/sites/{hostname}/lists`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn lists(&self) -> SitesItemLists {
         SitesItemLists(self.0.clone().literal("lists"))
     }
     /// `/sites/{hostname}/onenote`
+    #[cfg(any(feature = "files", feature = "onenote"))]
     pub fn onenote(&self) -> SitesItemOnenote {
         SitesItemOnenote(self.0.clone().literal("onenote"))
     }
     /// `/sites/{hostname}/pages`
+    #[cfg(feature = "files")]
     pub fn pages(&self) -> SitesItemPages {
         SitesItemPages(self.0.clone().literal("pages"))
     }
     /// `/sites/{hostname}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemPermissions {
         SitesItemPermissions(self.0.clone().literal("permissions"))
     }
     /// `/sites/{hostname}/sites`
+    #[cfg(feature = "files")]
     pub fn sites(&self) -> SitesItemSites {
         SitesItemSites(self.0.clone().literal("sites"))
     }
     /// `/sites/{hostname}/termStore`
+    #[cfg(feature = "files")]
     pub fn term_store(&self) -> SitesItemTermStore {
         SitesItemTermStore(self.0.clone().literal("termStore"))
     }
@@ -253,7 +279,7 @@ impl SitesItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -307,6 +333,7 @@ impl SitesItem {
             )
     }
     /// `/sites/{hostname}:/{relative-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> SitesItemByPath {
         SitesItemByPath(self.0.clone().path_address(item_path))
     }
@@ -314,8 +341,10 @@ impl SitesItem {
 /// `/sites/{hostname}:/{relative-path}:`
 ///
 /// - `GET /sites/{hostname}:/{relative-path}`: Get a site resource by path
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -361,8 +390,10 @@ impl SitesItemByPath {
     }
 }
 /// `/sites/{hostname}/onenote`
+#[cfg(any(feature = "files", feature = "onenote"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "onenote"))]
 impl SitesItemOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -370,26 +401,32 @@ impl SitesItemOnenote {
         &self.0
     }
     /// `/sites/{hostname}/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> SitesItemOnenoteNotebooks {
         SitesItemOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/sites/{hostname}/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> SitesItemOnenoteOperations {
         SitesItemOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/sites/{hostname}/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> SitesItemOnenotePages {
         SitesItemOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/sites/{hostname}/onenote/resources`
+    #[cfg(feature = "files")]
     pub fn resources(&self) -> SitesItemOnenoteResources {
         SitesItemOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/sites/{hostname}/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> SitesItemOnenoteSectionGroups {
         SitesItemOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/sites/{hostname}/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> SitesItemOnenoteSections {
         SitesItemOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -398,8 +435,10 @@ impl SitesItemOnenote {
 ///
 /// - `GET /sites/{id}/onenote/notebooks`: List notebooks
 /// - `POST /sites/{id}/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -548,6 +587,7 @@ impl SitesItemOnenoteNotebooks {
             )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteNotebooksItem {
         SitesItemOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -555,8 +595,10 @@ impl SitesItemOnenoteNotebooks {
 /// `/sites/{hostname}/onenote/notebooks/{id}`
 ///
 /// - `GET /sites/{id}/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -621,6 +663,7 @@ impl SitesItemOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -659,12 +702,14 @@ impl SitesItemOnenoteNotebooksItem {
             )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> SitesItemOnenoteNotebooksItemSectionGroups {
         SitesItemOnenoteNotebooksItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> SitesItemOnenoteNotebooksItemSections {
         SitesItemOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -673,8 +718,10 @@ impl SitesItemOnenoteNotebooksItem {
 ///
 /// - `GET /sites/{id}/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /sites/{id}/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -782,8 +829,10 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /sites/{id}/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /sites/{id}/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -888,8 +937,10 @@ impl SitesItemOnenoteNotebooksItemSections {
     }
 }
 /// `/sites/{hostname}/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -897,6 +948,7 @@ impl SitesItemOnenoteOperations {
         &self.0
     }
     /// `/sites/{hostname}/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteOperationsItem {
         SitesItemOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -904,8 +956,10 @@ impl SitesItemOnenoteOperations {
 /// `/sites/{hostname}/onenote/operations/{id}`
 ///
 /// - `GET /sites/{id}/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -965,8 +1019,10 @@ impl SitesItemOnenoteOperationsItem {
 ///
 /// - `GET /sites/{id}/onenote/pages`: List pages
 /// - `POST /sites/{id}/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1069,6 +1125,7 @@ impl SitesItemOnenotePages {
             )
     }
     /// `/sites/{hostname}/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenotePagesItem {
         SitesItemOnenotePagesItem(self.0.clone().key(id))
     }
@@ -1077,8 +1134,10 @@ impl SitesItemOnenotePages {
 ///
 /// - `GET /sites/{id}/onenote/pages/{id}`: Get page
 /// - `DELETE /sites/{id}/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1142,6 +1201,7 @@ impl SitesItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1174,6 +1234,7 @@ impl SitesItemOnenotePagesItem {
             )
     }
     /// `/sites/{hostname}/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> SitesItemOnenotePagesItemContent {
         SitesItemOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -1187,6 +1248,7 @@ impl SitesItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -1228,8 +1290,10 @@ impl SitesItemOnenotePagesItem {
 /// `/sites/{hostname}/onenote/pages/{id}/content`
 ///
 /// - `PATCH /sites/{id}/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1246,6 +1310,7 @@ impl SitesItemOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1281,8 +1346,10 @@ impl SitesItemOnenotePagesItemContent {
     }
 }
 /// `/sites/{hostname}/onenote/resources`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1290,13 +1357,16 @@ impl SitesItemOnenoteResources {
         &self.0
     }
     /// `/sites/{hostname}/onenote/resources/{id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteResourcesItem {
         SitesItemOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/sites/{hostname}/onenote/resources/{id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1304,6 +1374,7 @@ impl SitesItemOnenoteResourcesItem {
         &self.0
     }
     /// `/sites/{hostname}/onenote/resources/{id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemOnenoteResourcesItemContent {
         SitesItemOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -1311,8 +1382,10 @@ impl SitesItemOnenoteResourcesItem {
 /// `/sites/{hostname}/onenote/resources/{id}/content`
 ///
 /// - `GET /sites/{id}/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1329,6 +1402,7 @@ impl SitesItemOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1369,8 +1443,10 @@ impl SitesItemOnenoteResourcesItemContent {
 /// `/sites/{hostname}/onenote/sectionGroups`
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1426,6 +1502,7 @@ impl SitesItemOnenoteSectionGroups {
             )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteSectionGroupsItem {
         SitesItemOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -1433,8 +1510,10 @@ impl SitesItemOnenoteSectionGroups {
 /// `/sites/{hostname}/onenote/sectionGroups/{id}`
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1490,12 +1569,14 @@ impl SitesItemOnenoteSectionGroupsItem {
             )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> SitesItemOnenoteSectionGroupsItemSectionGroups {
         SitesItemOnenoteSectionGroupsItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> SitesItemOnenoteSectionGroupsItemSections {
         SitesItemOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -1504,8 +1585,10 @@ impl SitesItemOnenoteSectionGroupsItem {
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /sites/{id}/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1613,8 +1696,10 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /sites/{id}/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1721,8 +1806,10 @@ impl SitesItemOnenoteSectionGroupsItemSections {
 /// `/sites/{hostname}/onenote/sections`
 ///
 /// - `GET /sites/{id}/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1778,6 +1865,7 @@ impl SitesItemOnenoteSections {
             )
     }
     /// `/sites/{hostname}/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteSectionsItem {
         SitesItemOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -1785,8 +1873,10 @@ impl SitesItemOnenoteSections {
 /// `/sites/{hostname}/onenote/sections/{id}`
 ///
 /// - `GET /sites/{id}/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1851,6 +1941,7 @@ impl SitesItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -1898,6 +1989,7 @@ impl SitesItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -1936,6 +2028,7 @@ impl SitesItemOnenoteSectionsItem {
             )
     }
     /// `/sites/{hostname}/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> SitesItemOnenoteSectionsItemPages {
         SitesItemOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -1944,8 +2037,10 @@ impl SitesItemOnenoteSectionsItem {
 ///
 /// - `GET /sites/{id}/onenote/sections/{id}/pages`: List pages
 /// - `POST /sites/{id}/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2051,8 +2146,10 @@ impl SitesItemOnenoteSectionsItemPages {
 /// `/sites/{hostname}/analytics`
 ///
 /// - `GET /sites/{site-id}/analytics`: Get analytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2113,8 +2210,10 @@ impl SitesItemAnalytics {
 ///
 /// - `GET /sites/{site-id}/columns`: List columns in a site
 /// - `POST /sites/{site-id}/columns`: Create columnDefinition for a site
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2130,7 +2229,7 @@ impl SitesItemColumns {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2177,7 +2276,7 @@ impl SitesItemColumns {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -2208,6 +2307,7 @@ impl SitesItemColumns {
             )
     }
     /// `/sites/{hostname}/columns/{column-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, column_id: &str) -> SitesItemColumnsItem {
         SitesItemColumnsItem(self.0.clone().key(column_id))
     }
@@ -2217,8 +2317,10 @@ impl SitesItemColumns {
 /// - `GET /sites/{site-id}/columns/{column-id}`: Get columnDefinition
 /// - `PATCH /sites/{site-id}/columns/{column-id}`: Update columnDefinition
 /// - `DELETE /sites/{site-id}/columns/{column-id}`: Delete columnDefinition
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2234,7 +2336,7 @@ impl SitesItemColumnsItem {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2281,7 +2383,7 @@ impl SitesItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -2320,6 +2422,7 @@ impl SitesItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2352,8 +2455,10 @@ impl SitesItemColumnsItem {
 ///
 /// - `GET /sites/{site-id}/contentTypes`: List contentTypes in a site
 /// - `POST /sites/{site-id}/contentTypes`: Create contentType
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemContentTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemContentTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2447,6 +2552,7 @@ impl SitesItemContentTypes {
             )
     }
     /// `/sites/{hostname}/contentTypes/{contentType-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, content_type_id: &str) -> SitesItemContentTypesItem {
         SitesItemContentTypesItem(self.0.clone().key(content_type_id))
     }
@@ -2456,8 +2562,10 @@ impl SitesItemContentTypes {
 /// - `GET /sites/{site-id}/contentTypes/{contentType-id}`: Get contentType
 /// - `PATCH /sites/{site-id}/contentTypes/{contentType-id}`: Update contentType
 /// - `DELETE /sites/{site-id}/contentTypes/{contentType-id}`: Delete contentType
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemContentTypesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemContentTypesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2559,6 +2667,7 @@ impl SitesItemContentTypesItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2595,6 +2704,7 @@ impl SitesItemContentTypesItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-associatewithhubsites?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn associate_with_hub_sites(
         &self,
         body: &super::super::AssociateWithHubSitesBody,
@@ -2625,6 +2735,7 @@ impl SitesItemContentTypesItem {
             )
     }
     /// `/sites/{hostname}/contentTypes/{contentType-id}/columns`
+    #[cfg(feature = "files")]
     pub fn columns(&self) -> SitesItemContentTypesItemColumns {
         SitesItemContentTypesItemColumns(self.0.clone().literal("columns"))
     }
@@ -2637,6 +2748,7 @@ impl SitesItemContentTypesItem {
     /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-ispublished?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn is_published(
         &self,
     ) -> graph_rt::Request<
@@ -2674,6 +2786,7 @@ impl SitesItemContentTypesItem {
     /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-publish?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn publish(
         &self,
     ) -> graph_rt::Request<
@@ -2715,6 +2828,7 @@ impl SitesItemContentTypesItem {
     /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-unpublish?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn unpublish(
         &self,
     ) -> graph_rt::Request<
@@ -2751,8 +2865,10 @@ impl SitesItemContentTypesItem {
 ///
 /// - `GET /sites/{site-id}/contentTypes/{contentType-id}/columns`: List columns in a content type
 /// - `POST /sites/{site-id}/contentTypes/{contentType-id}/columns`: Create columnDefinition for a content type
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemContentTypesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemContentTypesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2768,7 +2884,7 @@ impl SitesItemContentTypesItemColumns {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2815,7 +2931,7 @@ impl SitesItemContentTypesItemColumns {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -2846,6 +2962,7 @@ impl SitesItemContentTypesItemColumns {
             )
     }
     /// `/sites/{hostname}/contentTypes/{contentType-id}/columns/{column-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, column_id: &str) -> SitesItemContentTypesItemColumnsItem {
         SitesItemContentTypesItemColumnsItem(self.0.clone().key(column_id))
     }
@@ -2855,8 +2972,10 @@ impl SitesItemContentTypesItemColumns {
 /// - `GET /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}`: Get columnDefinition
 /// - `PATCH /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}`: Update columnDefinition
 /// - `DELETE /sites/{site-id}/contentTypes/{contentType-id}/columns/{column-id}`: Delete columnDefinition
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemContentTypesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemContentTypesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2872,7 +2991,7 @@ impl SitesItemContentTypesItemColumnsItem {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2919,7 +3038,7 @@ impl SitesItemContentTypesItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -2958,6 +3077,7 @@ impl SitesItemContentTypesItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2989,8 +3109,10 @@ impl SitesItemContentTypesItemColumnsItem {
 /// `/sites/{hostname}/drive`
 ///
 /// - `GET /sites/{siteId}/drive`: Get Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3057,17 +3179,21 @@ impl SitesItemDrive {
             )
     }
     /// `/sites/{hostname}/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> SitesItemDriveItems {
         SitesItemDriveItems(self.0.clone().literal("items"))
     }
     /// `/sites/{hostname}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> SitesItemDriveRoot {
         SitesItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/sites/{hostname}/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3075,6 +3201,7 @@ impl SitesItemDriveItems {
         &self.0
     }
     /// `/sites/{hostname}/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> SitesItemDriveItemsItem {
         SitesItemDriveItemsItem(self.0.clone().key(item_id))
     }
@@ -3084,8 +3211,10 @@ impl SitesItemDriveItems {
 /// - `GET /sites/{siteId}/drive/items/{itemId}`: Get a DriveItem resource
 /// - `PATCH /sites/{site-id}/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /sites/{siteId}/drive/items/{itemId}`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3102,7 +3231,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3165,7 +3294,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -3213,6 +3342,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3258,6 +3388,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -3303,6 +3434,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -3339,10 +3471,12 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> SitesItemDriveItemsItemChildren {
         SitesItemDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveItemsItemContent {
         SitesItemDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -3356,6 +3490,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -3449,7 +3584,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -3496,7 +3631,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -3585,6 +3720,7 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemDriveItemsItemPermissions {
         SitesItemDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -3597,6 +3733,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -3638,14 +3775,17 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> SitesItemDriveItemsItemThumbnails {
         SitesItemDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemDriveItemsItemVersions {
         SitesItemDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> SitesItemDriveItemsItemByPath {
         SitesItemDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -3654,8 +3794,10 @@ impl SitesItemDriveItemsItem {
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /sites/{site-id}/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3672,7 +3814,7 @@ impl SitesItemDriveItemsItemChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3731,7 +3873,7 @@ impl SitesItemDriveItemsItemChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -3774,8 +3916,10 @@ impl SitesItemDriveItemsItemChildren {
 ///
 /// - `GET /sites/{siteId}/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /sites/{site-id}/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3792,6 +3936,7 @@ impl SitesItemDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3850,7 +3995,7 @@ impl SitesItemDriveItemsItemContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -3892,8 +4037,10 @@ impl SitesItemDriveItemsItemContent {
 /// `/sites/{hostname}/drive/items/{item-id}/permissions`
 ///
 /// - `GET /sites/{siteId}/drive/items/{itemId}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3960,6 +4107,7 @@ impl SitesItemDriveItemsItemPermissions {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> SitesItemDriveItemsItemPermissionsItem {
         SitesItemDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -3969,8 +4117,10 @@ impl SitesItemDriveItemsItemPermissions {
 /// - `GET /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4094,6 +4244,7 @@ impl SitesItemDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4176,8 +4327,10 @@ impl SitesItemDriveItemsItemPermissionsItem {
 /// `/sites/{hostname}/drive/items/{item-id}/thumbnails`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4194,7 +4347,7 @@ impl SitesItemDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4247,8 +4400,10 @@ impl SitesItemDriveItemsItemThumbnails {
 /// `/sites/{hostname}/drive/items/{item-id}/versions`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4315,6 +4470,7 @@ impl SitesItemDriveItemsItemVersions {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> SitesItemDriveItemsItemVersionsItem {
         SitesItemDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -4322,8 +4478,10 @@ impl SitesItemDriveItemsItemVersions {
 /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4390,6 +4548,7 @@ impl SitesItemDriveItemsItemVersionsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveItemsItemVersionsItemContent {
         SitesItemDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -4403,6 +4562,7 @@ impl SitesItemDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -4442,8 +4602,10 @@ impl SitesItemDriveItemsItemVersionsItem {
 /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4460,6 +4622,7 @@ impl SitesItemDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4510,8 +4673,10 @@ impl SitesItemDriveItemsItemVersionsItemContent {
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4519,6 +4684,7 @@ impl SitesItemDriveItemsItemByPath {
         &self.0
     }
     /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveItemsItemByPathContent {
         SitesItemDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -4526,8 +4692,10 @@ impl SitesItemDriveItemsItemByPath {
 /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4544,7 +4712,7 @@ impl SitesItemDriveItemsItemByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -4586,8 +4754,10 @@ impl SitesItemDriveItemsItemByPathContent {
 /// `/sites/{hostname}/drive/root`
 ///
 /// - `GET /sites/{siteId}/drive/root`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4604,7 +4774,7 @@ impl SitesItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4658,10 +4828,12 @@ impl SitesItemDriveRoot {
             )
     }
     /// `/sites/{hostname}/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> SitesItemDriveRootChildren {
         SitesItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> SitesItemDriveRootDelta {
         SitesItemDriveRootDelta(self.0.clone().literal("delta"))
     }
@@ -4675,7 +4847,7 @@ impl SitesItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
@@ -4726,6 +4898,7 @@ impl SitesItemDriveRoot {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> SitesItemDriveRootByPath {
         SitesItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -4734,8 +4907,10 @@ impl SitesItemDriveRoot {
 ///
 /// - `GET /sites/{site-id}/drive/root/children`: List children of a driveItem
 /// - `POST /sites/{site-id}/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4752,7 +4927,7 @@ impl SitesItemDriveRootChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4811,7 +4986,7 @@ impl SitesItemDriveRootChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -4855,8 +5030,10 @@ impl SitesItemDriveRootChildren {
 /// - `GET /sites/{siteId}/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /sites/{site-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /sites/{siteId}/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4873,7 +5050,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4936,7 +5113,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -4984,6 +5161,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5029,6 +5207,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -5074,6 +5253,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -5110,10 +5290,12 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> SitesItemDriveRootByPathChildren {
         SitesItemDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveRootByPathContent {
         SitesItemDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -5127,6 +5309,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -5220,7 +5403,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -5267,7 +5450,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -5356,6 +5539,7 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemDriveRootByPathPermissions {
         SitesItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -5368,6 +5552,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -5409,10 +5594,12 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> SitesItemDriveRootByPathThumbnails {
         SitesItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemDriveRootByPathVersions {
         SitesItemDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -5421,8 +5608,10 @@ impl SitesItemDriveRootByPath {
 ///
 /// - `GET /sites/{site-id}/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /sites/{site-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5439,7 +5628,7 @@ impl SitesItemDriveRootByPathChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5498,7 +5687,7 @@ impl SitesItemDriveRootByPathChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -5541,8 +5730,10 @@ impl SitesItemDriveRootByPathChildren {
 ///
 /// - `GET /sites/{siteId}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /sites/{site-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5559,6 +5750,7 @@ impl SitesItemDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5617,7 +5809,7 @@ impl SitesItemDriveRootByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -5659,8 +5851,10 @@ impl SitesItemDriveRootByPathContent {
 /// `/sites/{hostname}/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /sites/{site-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5677,7 +5871,7 @@ impl SitesItemDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5730,8 +5924,10 @@ impl SitesItemDriveRootByPathThumbnails {
 /// `/sites/{hostname}/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /sites/{site-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5799,8 +5995,10 @@ impl SitesItemDriveRootByPathVersions {
     }
 }
 /// `/sites/{hostname}/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5808,13 +6006,16 @@ impl SitesItemItems {
         &self.0
     }
     /// `/sites/{hostname}/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> SitesItemItemsItem {
         SitesItemItemsItem(self.0.clone().key(item_id))
     }
 }
 /// `/sites/{hostname}/items/{item-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5822,6 +6023,7 @@ impl SitesItemItemsItem {
         &self.0
     }
     /// `/sites/{hostname}/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemItemsItemVersions {
         SitesItemItemsItemVersions(self.0.clone().literal("versions"))
     }
@@ -5829,8 +6031,10 @@ impl SitesItemItemsItem {
 /// `/sites/{hostname}/items/{item-id}/versions`
 ///
 /// - `GET /sites/{site-id}/items/{item-id}/versions`: List versions of a listItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5875,6 +6079,7 @@ impl SitesItemItemsItemVersions {
             )
     }
     /// `/sites/{hostname}/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> SitesItemItemsItemVersionsItem {
         SitesItemItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -5882,8 +6087,10 @@ impl SitesItemItemsItemVersions {
 /// `/sites/{hostname}/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /sites/{site-id}/items/{item-id}/versions/{version-id}`: Get a ListItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5936,6 +6143,7 @@ impl SitesItemItemsItemVersionsItem {
     /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -5976,8 +6184,10 @@ impl SitesItemItemsItemVersionsItem {
 ///
 /// - `GET /sites/{site-id}/lists`: Enumerate lists in a site
 /// - `POST /sites/{site-id}/lists`: Create a new list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemLists(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6061,6 +6271,7 @@ impl SitesItemLists {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, list_id: &str) -> SitesItemListsItem {
         SitesItemListsItem(self.0.clone().key(list_id))
     }
@@ -6068,8 +6279,10 @@ impl SitesItemLists {
 /// `/sites/{hostname}/lists/{list-id}`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}`: Get metadata for a list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6114,22 +6327,27 @@ impl SitesItemListsItem {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> SitesItemListsItemActivities {
         SitesItemListsItemActivities(self.0.clone().literal("activities"))
     }
     /// `/sites/{hostname}/lists/{list-id}/columns`
+    #[cfg(feature = "files")]
     pub fn columns(&self) -> SitesItemListsItemColumns {
         SitesItemListsItemColumns(self.0.clone().literal("columns"))
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes`
+    #[cfg(feature = "files")]
     pub fn content_types(&self) -> SitesItemListsItemContentTypes {
         SitesItemListsItemContentTypes(self.0.clone().literal("contentTypes"))
     }
     /// `/sites/{hostname}/lists/{list-id}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> SitesItemListsItemDrive {
         SitesItemListsItemDrive(self.0.clone().literal("drive"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn items(&self) -> SitesItemListsItemItems {
         SitesItemListsItemItems(self.0.clone().literal("items"))
     }
@@ -6137,8 +6355,10 @@ impl SitesItemListsItem {
 /// `/sites/{hostname}/lists/{list-id}/activities`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/activities`: Enumerate activities (preview)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl SitesItemListsItemActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6199,8 +6419,10 @@ impl SitesItemListsItemActivities {
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/columns`: List columns in a list
 /// - `POST /sites/{site-id}/lists/{list-id}/columns`: Create columnDefinition for a list
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6216,7 +6438,7 @@ impl SitesItemListsItemColumns {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6263,7 +6485,7 @@ impl SitesItemListsItemColumns {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/list-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -6294,6 +6516,7 @@ impl SitesItemListsItemColumns {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/columns/{column-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, column_id: &str) -> SitesItemListsItemColumnsItem {
         SitesItemListsItemColumnsItem(self.0.clone().key(column_id))
     }
@@ -6303,8 +6526,10 @@ impl SitesItemListsItemColumns {
 /// - `GET /sites/{site-id}/lists/{list-id}/columns/{column-id}`: Get columnDefinition
 /// - `PATCH /sites/{site-id}/lists/{list-id}/columns/{column-id}`: Update columnDefinition
 /// - `DELETE /sites/{site-id}/lists/{list-id}/columns/{column-id}`: Delete columnDefinition
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6320,7 +6545,7 @@ impl SitesItemListsItemColumnsItem {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6367,7 +6592,7 @@ impl SitesItemListsItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -6406,6 +6631,7 @@ impl SitesItemListsItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6437,8 +6663,10 @@ impl SitesItemListsItemColumnsItem {
 /// `/sites/{hostname}/lists/{list-id}/contentTypes`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/contentTypes`: List contentTypes in a list
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemContentTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemContentTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6532,6 +6760,7 @@ impl SitesItemListsItemContentTypes {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes/{contentType-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, content_type_id: &str) -> SitesItemListsItemContentTypesItem {
         SitesItemListsItemContentTypesItem(self.0.clone().key(content_type_id))
     }
@@ -6541,8 +6770,10 @@ impl SitesItemListsItemContentTypes {
 /// - `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}`: Get contentType
 /// - `PATCH /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}`: Update contentType
 /// - `DELETE /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}`: Delete contentType
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemContentTypesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemContentTypesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6644,6 +6875,7 @@ impl SitesItemListsItemContentTypesItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6672,6 +6904,7 @@ impl SitesItemListsItemContentTypesItem {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes/{contentType-id}/columns`
+    #[cfg(feature = "files")]
     pub fn columns(&self) -> SitesItemListsItemContentTypesItemColumns {
         SitesItemListsItemContentTypesItemColumns(self.0.clone().literal("columns"))
     }
@@ -6680,8 +6913,10 @@ impl SitesItemListsItemContentTypesItem {
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns`: List columns in a content type
 /// - `POST /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns`: Create columnDefinition for a content type
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemContentTypesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemContentTypesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6697,7 +6932,7 @@ impl SitesItemListsItemContentTypesItemColumns {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-list-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6744,7 +6979,7 @@ impl SitesItemListsItemContentTypesItemColumns {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contenttype-post-columns?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::ColumnDefinition,
@@ -6775,6 +7010,7 @@ impl SitesItemListsItemContentTypesItemColumns {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`
+    #[cfg(feature = "files")]
     pub fn item(
         &self,
         column_id: &str,
@@ -6787,8 +7023,10 @@ impl SitesItemListsItemContentTypesItemColumns {
 /// - `GET /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`: Get columnDefinition
 /// - `PATCH /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`: Update columnDefinition
 /// - `DELETE /sites/{site-id}/lists/{list-id}/contentTypes/{contentType-id}/columns/{column-id}`: Delete columnDefinition
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemContentTypesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemContentTypesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6804,7 +7042,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6851,7 +7089,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::ColumnDefinition,
@@ -6890,6 +7128,7 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
     /// - Application: `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/columndefinition-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6922,8 +7161,10 @@ impl SitesItemListsItemContentTypesItemColumnsItem {
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items`: Enumerate items in a list
 /// - `POST /sites/{site-id}/lists/{list-id}/items`: Create a new item in a list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemListsItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7007,6 +7248,7 @@ impl SitesItemListsItemItems {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, item_id: &str) -> SitesItemListsItemItemsItem {
         SitesItemListsItemItemsItem(self.0.clone().key(item_id))
     }
@@ -7015,8 +7257,10 @@ impl SitesItemListsItemItems {
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}`: Get an item in a list
 /// - `DELETE /sites/{site-id}/lists/{list-id}/items/{item-id}`: Delete an item from a list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemListsItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7073,6 +7317,7 @@ impl SitesItemListsItemItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7101,10 +7346,12 @@ impl SitesItemListsItemItemsItem {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> SitesItemListsItemItemsItemActivities {
         SitesItemListsItemItemsItemActivities(self.0.clone().literal("activities"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> SitesItemListsItemItemsItemAnalytics {
         SitesItemListsItemItemsItemAnalytics(self.0.clone().literal("analytics"))
     }
@@ -7157,14 +7404,17 @@ impl SitesItemListsItemItemsItem {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem`
+    #[cfg(feature = "files")]
     pub fn drive_item(&self) -> SitesItemListsItemItemsItemDriveItem {
         SitesItemListsItemItemsItemDriveItem(self.0.clone().literal("driveItem"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/fields`
+    #[cfg(feature = "files")]
     pub fn fields(&self) -> SitesItemListsItemItemsItemFields {
         SitesItemListsItemItemsItemFields(self.0.clone().literal("fields"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemListsItemItemsItemVersions {
         SitesItemListsItemItemsItemVersions(self.0.clone().literal("versions"))
     }
@@ -7177,7 +7427,7 @@ impl SitesItemListsItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivity-getbyinterval?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -7234,8 +7484,10 @@ impl SitesItemListsItemItemsItem {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/activities`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/activities`: Enumerate activities (preview)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl SitesItemListsItemItemsItemActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7295,8 +7547,10 @@ impl SitesItemListsItemItemsItemActivities {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/analytics`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/analytics`: Get analytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7356,8 +7610,10 @@ impl SitesItemListsItemItemsItemAnalytics {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/fields`
 ///
 /// - `PATCH /sites/{site-id}/lists/{list-id}/items/{item-id}/fields`: Update an item in a list
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemFields(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7407,8 +7663,10 @@ impl SitesItemListsItemItemsItemFields {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/versions`: List versions of a listItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7453,6 +7711,7 @@ impl SitesItemListsItemItemsItemVersions {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> SitesItemListsItemItemsItemVersionsItem {
         SitesItemListsItemItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -7460,8 +7719,10 @@ impl SitesItemListsItemItemsItemVersions {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/versions/{version-id}`: Get a ListItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7514,6 +7775,7 @@ impl SitesItemListsItemItemsItemVersionsItem {
     /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -7551,8 +7813,10 @@ impl SitesItemListsItemItemsItemVersionsItem {
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemDriveItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemDriveItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7560,6 +7824,7 @@ impl SitesItemListsItemItemsItemDriveItem {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemListsItemItemsItemDriveItemPermissions {
         SitesItemListsItemItemsItemDriveItemPermissions(
             self.0.clone().literal("permissions"),
@@ -7567,8 +7832,10 @@ impl SitesItemListsItemItemsItemDriveItem {
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem/permissions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemDriveItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemDriveItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7576,6 +7843,7 @@ impl SitesItemListsItemItemsItemDriveItemPermissions {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(
         &self,
         perm_id: &str,
@@ -7584,10 +7852,12 @@ impl SitesItemListsItemItemsItemDriveItemPermissions {
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem/permissions/{perm-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemDriveItemPermissionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemDriveItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7642,8 +7912,10 @@ impl SitesItemListsItemItemsItemDriveItemPermissionsItem {
 ///
 /// - `GET /sites/{site-id}/pages`: List the pages in the site pages list of a site
 /// - `POST /sites/{site-id}/pages`: Create a page in the site pages list of a site
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7727,6 +7999,7 @@ impl SitesItemPages {
             )
     }
     /// `/sites/{hostname}/pages/{page-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, page_id: &str) -> SitesItemPagesItem {
         SitesItemPagesItem(self.0.clone().key(page_id))
     }
@@ -7735,8 +8008,10 @@ impl SitesItemPages {
 ///
 /// - `GET /sites/{site-id}/pages/{page-id}`: Get a page in the site pages list of a site
 /// - `DELETE /sites/{site-id}/pages/{page-id}`: Delete page from the site pages list of a site
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemPagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7789,6 +8064,7 @@ impl SitesItemPagesItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7826,6 +8102,7 @@ impl SitesItemPagesItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/sitepage-publish?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn publish(
         &self,
     ) -> graph_rt::Request<
@@ -7865,8 +8142,10 @@ impl SitesItemPagesItem {
 /// `/sites/{hostname}/sites`
 ///
 /// - `GET /sites/{site-id}/sites`: Enumerate subsites
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemSites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemSites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7914,8 +8193,10 @@ impl SitesItemSites {
 /// `/sites/{hostname}/termStore`
 ///
 /// - `GET /sites/{site-id}/termStore`: Get store
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStore(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStore {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7955,17 +8236,21 @@ impl SitesItemTermStore {
             )
     }
     /// `/sites/{hostname}/termStore/groups`
+    #[cfg(feature = "files")]
     pub fn groups(&self) -> SitesItemTermStoreGroups {
         SitesItemTermStoreGroups(self.0.clone().literal("groups"))
     }
     /// `/sites/{hostname}/termStore/sets`
+    #[cfg(feature = "files")]
     pub fn sets(&self) -> SitesItemTermStoreSets {
         SitesItemTermStoreSets(self.0.clone().literal("sets"))
     }
 }
 /// `/sites/{hostname}/termStore/groups`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7973,6 +8258,7 @@ impl SitesItemTermStoreGroups {
         &self.0
     }
     /// `/sites/{hostname}/termStore/groups/{group-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, group_id: &str) -> SitesItemTermStoreGroupsItem {
         SitesItemTermStoreGroupsItem(self.0.clone().key(group_id))
     }
@@ -7980,8 +8266,10 @@ impl SitesItemTermStoreGroups {
 /// `/sites/{hostname}/termStore/groups/{group-id}`
 ///
 /// - `GET /sites/{site-id}/termStore/groups/{group-id}`: Get termStore group
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8021,13 +8309,16 @@ impl SitesItemTermStoreGroupsItem {
             )
     }
     /// `/sites/{hostname}/termStore/groups/{group-id}/sets`
+    #[cfg(feature = "files")]
     pub fn sets(&self) -> SitesItemTermStoreGroupsItemSets {
         SitesItemTermStoreGroupsItemSets(self.0.clone().literal("sets"))
     }
 }
 /// `/sites/{hostname}/termStore/groups/{group-id}/sets`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreGroupsItemSets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreGroupsItemSets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8035,13 +8326,16 @@ impl SitesItemTermStoreGroupsItemSets {
         &self.0
     }
     /// `/sites/{hostname}/termStore/groups/{group-id}/sets/{set-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, set_id: &str) -> SitesItemTermStoreGroupsItemSetsItem {
         SitesItemTermStoreGroupsItemSetsItem(self.0.clone().key(set_id))
     }
 }
 /// `/sites/{hostname}/termStore/groups/{group-id}/sets/{set-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreGroupsItemSetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreGroupsItemSetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8049,13 +8343,16 @@ impl SitesItemTermStoreGroupsItemSetsItem {
         &self.0
     }
     /// `/sites/{hostname}/termStore/groups/{group-id}/sets/{set-id}/terms`
+    #[cfg(feature = "files")]
     pub fn terms(&self) -> SitesItemTermStoreGroupsItemSetsItemTerms {
         SitesItemTermStoreGroupsItemSetsItemTerms(self.0.clone().literal("terms"))
     }
 }
 /// `/sites/{hostname}/termStore/groups/{group-id}/sets/{set-id}/terms`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreGroupsItemSetsItemTerms(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreGroupsItemSetsItemTerms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8063,6 +8360,7 @@ impl SitesItemTermStoreGroupsItemSetsItemTerms {
         &self.0
     }
     /// `/sites/{hostname}/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, term_id: &str) -> SitesItemTermStoreGroupsItemSetsItemTermsItem {
         SitesItemTermStoreGroupsItemSetsItemTermsItem(self.0.clone().key(term_id))
     }
@@ -8070,8 +8368,10 @@ impl SitesItemTermStoreGroupsItemSetsItemTerms {
 /// `/sites/{hostname}/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}`
 ///
 /// - `GET /sites/{site-id}/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}`: Get term
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreGroupsItemSetsItemTermsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8086,7 +8386,7 @@ impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
     /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8112,8 +8412,10 @@ impl SitesItemTermStoreGroupsItemSetsItemTermsItem {
     }
 }
 /// `/sites/{hostname}/termStore/sets`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreSets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreSets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8121,6 +8423,7 @@ impl SitesItemTermStoreSets {
         &self.0
     }
     /// `/sites/{hostname}/termStore/sets/{set-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, set_id: &str) -> SitesItemTermStoreSetsItem {
         SitesItemTermStoreSetsItem(self.0.clone().key(set_id))
     }
@@ -8128,8 +8431,10 @@ impl SitesItemTermStoreSets {
 /// `/sites/{hostname}/termStore/sets/{set-id}`
 ///
 /// - `GET /sites/{site-id}/termStore/sets/{set-id}`: Get set
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreSetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreSetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8144,7 +8449,7 @@ impl SitesItemTermStoreSetsItem {
     /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8169,13 +8474,16 @@ impl SitesItemTermStoreSetsItem {
             )
     }
     /// `/sites/{hostname}/termStore/sets/{set-id}/terms`
+    #[cfg(feature = "files")]
     pub fn terms(&self) -> SitesItemTermStoreSetsItemTerms {
         SitesItemTermStoreSetsItemTerms(self.0.clone().literal("terms"))
     }
 }
 /// `/sites/{hostname}/termStore/sets/{set-id}/terms`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreSetsItemTerms(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreSetsItemTerms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8183,6 +8491,7 @@ impl SitesItemTermStoreSetsItemTerms {
         &self.0
     }
     /// `/sites/{hostname}/termStore/sets/{set-id}/terms/{term-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, term_id: &str) -> SitesItemTermStoreSetsItemTermsItem {
         SitesItemTermStoreSetsItemTermsItem(self.0.clone().key(term_id))
     }
@@ -8190,8 +8499,10 @@ impl SitesItemTermStoreSetsItemTerms {
 /// `/sites/{hostname}/termStore/sets/{set-id}/terms/{term-id}`
 ///
 /// - `GET /sites/{site-id}/termStore/sets/{set-id}/terms/{term-id}`: Get term
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemTermStoreSetsItemTermsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemTermStoreSetsItemTermsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8206,7 +8517,7 @@ impl SitesItemTermStoreSetsItemTermsItem {
     /// - Delegated (work or school account): `TermStore.Read.All`, `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8234,8 +8545,10 @@ impl SitesItemTermStoreSetsItemTermsItem {
 /// `/sites/{hostname}/drive/root/delta`
 ///
 /// - `GET /sites/{siteId}/drive/root/delta`: Track changes for a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8252,7 +8565,7 @@ impl SitesItemDriveRootDelta {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8305,8 +8618,10 @@ impl SitesItemDriveRootDelta {
 /// `/sites/{hostname}/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /sites/{siteId}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8374,8 +8689,10 @@ impl SitesItemDriveRootByPathPermissions {
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8383,13 +8700,16 @@ impl SitesItemListsItemDrive {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> SitesItemListsItemDriveRoot {
         SitesItemListsItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive/root`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8397,13 +8717,16 @@ impl SitesItemListsItemDriveRoot {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> SitesItemListsItemDriveRootSubscriptions {
         SitesItemListsItemDriveRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDriveRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemDriveRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8411,6 +8734,7 @@ impl SitesItemListsItemDriveRootSubscriptions {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> SitesItemListsItemDriveRootSubscriptionsSocketIo {
         SitesItemListsItemDriveRootSubscriptionsSocketIo(
             self.0.clone().literal("socketIo"),
@@ -8420,10 +8744,12 @@ impl SitesItemListsItemDriveRootSubscriptions {
 /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions/socketIo`
 ///
 /// - `GET /sites/{siteId}/lists/{listId}/drive/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDriveRootSubscriptionsSocketIo(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "files")]
 impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8439,7 +8765,7 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8477,8 +8803,10 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
 ///
 /// - `GET /sites/{sitesId}/permissions`: List permissions
 /// - `POST /sites/{sitesId}/permissions`: Create permission
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8552,6 +8880,7 @@ impl SitesItemPermissions {
             )
     }
     /// `/sites/{hostname}/permissions/{permissionId}`
+    #[cfg(feature = "files")]
     pub fn item(&self, permission_id: &str) -> SitesItemPermissionsItem {
         SitesItemPermissionsItem(self.0.clone().key(permission_id))
     }
@@ -8561,8 +8890,10 @@ impl SitesItemPermissions {
 /// - `GET /sites/{sitesId}/permissions/{permissionId}`: Get permission
 /// - `PATCH /sites/{sitesId}/permissions/{permissionId}`: Update permission
 /// - `DELETE /sites/{sitesId}/permissions/{permissionId}`: Delete permission
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8643,6 +8974,7 @@ impl SitesItemPermissionsItem {
     /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-delete-permission?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /subscriptions`: List subscriptions
 /// - `POST /subscriptions`: Create subscription
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Subscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Subscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -101,6 +103,7 @@ impl Subscriptions {
             .documented_status(201u16)
     }
     /// `/subscriptions/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> SubscriptionsItem {
         SubscriptionsItem(self.0.clone().key(id))
     }
@@ -110,8 +113,10 @@ impl Subscriptions {
 /// - `GET /subscriptions/{id}`: Get subscription
 /// - `PATCH /subscriptions/{id}`: Update subscription
 /// - `DELETE /subscriptions/{subscription-id}`: Delete subscription
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SubscriptionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SubscriptionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -167,6 +172,7 @@ impl SubscriptionsItem {
     /// `DELETE /subscriptions/{subscription-id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscription-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/suspiciousIpRiskEvents`
 ///
 /// - `GET /suspiciousIpRiskEvents`: List suspiciousIpRiskEvents (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SuspiciousIpRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SuspiciousIpRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl SuspiciousIpRiskEvents {
             )
     }
     /// `/suspiciousIpRiskEvents/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> SuspiciousIpRiskEventsItem {
         SuspiciousIpRiskEventsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl SuspiciousIpRiskEvents {
 /// `/suspiciousIpRiskEvents/{id}`
 ///
 /// - `GET /suspiciousIpRiskEvents/{id}`: Get suspiciousIpRiskEvent (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SuspiciousIpRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SuspiciousIpRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

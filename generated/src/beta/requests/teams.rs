@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/teams`
 ///
 /// - `POST /teams`: Create team
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Teams(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl Teams {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -63,6 +65,7 @@ impl Teams {
             )
     }
     /// `/teams/{id}`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn item(&self, id: &str) -> TeamsItem {
         TeamsItem(self.0.clone().key(id))
     }
@@ -71,8 +74,10 @@ impl Teams {
 ///
 /// - `GET /teams/{team-id}`: Get team
 /// - `PATCH /teams/{team-id}`: Update team
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl TeamsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -191,6 +196,7 @@ impl TeamsItem {
     /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-archive?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
@@ -228,6 +234,7 @@ impl TeamsItem {
             )
     }
     /// `/teams/{id}/channels`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn channels(&self) -> TeamsItemChannels {
         TeamsItemChannels(self.0.clone().literal("channels"))
     }
@@ -240,6 +247,7 @@ impl TeamsItem {
     /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-clone?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn clone_(
         &self,
         body: &super::super::CloneBody,
@@ -277,6 +285,7 @@ impl TeamsItem {
     /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-completemigration?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn complete_migration(
         &self,
     ) -> graph_rt::Request<
@@ -301,26 +310,32 @@ impl TeamsItem {
             )
     }
     /// `/teams/{id}/installedApps`
+    #[cfg(feature = "teams")]
     pub fn installed_apps(&self) -> TeamsItemInstalledApps {
         TeamsItemInstalledApps(self.0.clone().literal("installedApps"))
     }
     /// `/teams/{id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> TeamsItemMembers {
         TeamsItemMembers(self.0.clone().literal("members"))
     }
     /// `/teams/{id}/permissionGrants`
+    #[cfg(feature = "teams")]
     pub fn permission_grants(&self) -> TeamsItemPermissionGrants {
         TeamsItemPermissionGrants(self.0.clone().literal("permissionGrants"))
     }
     /// `/teams/{id}/photo`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn photo(&self) -> TeamsItemPhoto {
         TeamsItemPhoto(self.0.clone().literal("photo"))
     }
     /// `/teams/{id}/primaryChannel`
+    #[cfg(feature = "teams")]
     pub fn primary_channel(&self) -> TeamsItemPrimaryChannel {
         TeamsItemPrimaryChannel(self.0.clone().literal("primaryChannel"))
     }
     /// `/teams/{id}/schedule`
+    #[cfg(feature = "teams")]
     pub fn schedule(&self) -> TeamsItemSchedule {
         TeamsItemSchedule(self.0.clone().literal("schedule"))
     }
@@ -333,6 +348,7 @@ impl TeamsItem {
     /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-sendactivitynotification?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
@@ -363,6 +379,7 @@ impl TeamsItem {
             )
     }
     /// `/teams/{id}/tags`
+    #[cfg(feature = "teams")]
     pub fn tags(&self) -> TeamsItemTags {
         TeamsItemTags(self.0.clone().literal("tags"))
     }
@@ -375,6 +392,7 @@ impl TeamsItem {
     /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-unarchive?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
@@ -416,8 +434,10 @@ impl TeamsItem {
 ///
 /// - `GET /teams/{team-id}/channels`: List channels
 /// - `POST /teams/{team-id}/channels`: Create channel
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannels(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl TeamsItemChannels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -561,6 +581,7 @@ impl TeamsItemChannels {
             )
     }
     /// `/teams/{id}/channels/{id}`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn item(&self, id: &str) -> TeamsItemChannelsItem {
         TeamsItemChannelsItem(self.0.clone().key(id))
     }
@@ -570,8 +591,10 @@ impl TeamsItemChannels {
 /// - `GET /teams/{team-id}/channels/{channel-id}`: Get channel
 /// - `PATCH /teams/{team-id}/channels/{channel-id}`: Update channel
 /// - `DELETE /teams/{team-id}/channels/{channel-id}`: Delete channel
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl TeamsItemChannelsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -690,6 +713,7 @@ impl TeamsItemChannelsItem {
     /// - Application: `Channel.Delete.Group*`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -734,6 +758,7 @@ impl TeamsItemChannelsItem {
     /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-completemigration?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn complete_migration(
         &self,
     ) -> graph_rt::Request<
@@ -758,14 +783,17 @@ impl TeamsItemChannelsItem {
             )
     }
     /// `/teams/{id}/channels/{id}/filesFolder`
+    #[cfg(feature = "teams")]
     pub fn files_folder(&self) -> TeamsItemChannelsItemFilesFolder {
         TeamsItemChannelsItemFilesFolder(self.0.clone().literal("filesFolder"))
     }
     /// `/teams/{id}/channels/{id}/members`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn members(&self) -> TeamsItemChannelsItemMembers {
         TeamsItemChannelsItemMembers(self.0.clone().literal("members"))
     }
     /// `/teams/{id}/channels/{id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> TeamsItemChannelsItemMessages {
         TeamsItemChannelsItemMessages(self.0.clone().literal("messages"))
     }
@@ -777,7 +805,7 @@ impl TeamsItemChannelsItem {
     /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-provisionemail?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn provision_email(
         &self,
     ) -> graph_rt::Request<
@@ -809,6 +837,7 @@ impl TeamsItemChannelsItem {
     /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-removeemail?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn remove_email(
         &self,
     ) -> graph_rt::Request<
@@ -833,6 +862,7 @@ impl TeamsItemChannelsItem {
             )
     }
     /// `/teams/{id}/channels/{id}/tabs`
+    #[cfg(feature = "teams")]
     pub fn tabs(&self) -> TeamsItemChannelsItemTabs {
         TeamsItemChannelsItemTabs(self.0.clone().literal("tabs"))
     }
@@ -840,8 +870,10 @@ impl TeamsItemChannelsItem {
 /// `/teams/{id}/channels/{id}/filesFolder`
 ///
 /// - `GET /teams/{id}/channels/{id}/filesFolder`: Get filesFolder
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemFilesFolder(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemFilesFolder {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -857,7 +889,7 @@ impl TeamsItemChannelsItemFilesFolder {
     /// - Application: `File.Read.Group*`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-filesfolder?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -901,8 +933,10 @@ impl TeamsItemChannelsItemFilesFolder {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/members`: List members of channel
 /// - `POST /teams/{team-id}/channels/{channel-id}/members`: Add member to channel
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl TeamsItemChannelsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -918,7 +952,7 @@ impl TeamsItemChannelsItemMembers {
     /// - Application: `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -961,7 +995,7 @@ impl TeamsItemChannelsItemMembers {
     /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -992,6 +1026,7 @@ impl TeamsItemChannelsItemMembers {
             )
     }
     /// `/teams/{id}/channels/{id}/members/{id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, id: &str) -> TeamsItemChannelsItemMembersItem {
         TeamsItemChannelsItemMembersItem(self.0.clone().key(id))
     }
@@ -1001,8 +1036,10 @@ impl TeamsItemChannelsItemMembers {
 /// - `GET /teams/{team-id}/channels/{channel-id}/members/{membership-id}`: Get member of channel
 /// - `PATCH /teams/{id}/channels/{id}/members/{id}`: Update conversationMember
 /// - `DELETE /teams/{team-id}/channels/{channel-id}/members/{membership-id}`: Remove member from channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1018,7 +1055,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// - Application: `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1061,7 +1098,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// - Application: `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,
@@ -1110,6 +1147,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-members?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1142,8 +1180,10 @@ impl TeamsItemChannelsItemMembersItem {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/tabs`: List tabs in channel
 /// - `POST /teams/{id}/channels/{id}/tabs`: Add tab to channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemTabs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemTabs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1258,6 +1298,7 @@ impl TeamsItemChannelsItemTabs {
             )
     }
     /// `/teams/{id}/channels/{id}/tabs/{tab-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, tab_id: &str) -> TeamsItemChannelsItemTabsItem {
         TeamsItemChannelsItemTabsItem(self.0.clone().key(tab_id))
     }
@@ -1266,8 +1307,10 @@ impl TeamsItemChannelsItemTabs {
 ///
 /// - `GET /teams/{team-id}/installedApps`: List apps in team
 /// - `POST /teams/{team-id}/installedApps`: Add app to team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemInstalledApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemInstalledApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1374,6 +1417,7 @@ impl TeamsItemInstalledApps {
             )
     }
     /// `/teams/{id}/installedApps/{id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, id: &str) -> TeamsItemInstalledAppsItem {
         TeamsItemInstalledAppsItem(self.0.clone().key(id))
     }
@@ -1382,8 +1426,10 @@ impl TeamsItemInstalledApps {
 ///
 /// - `GET /teams/{id}/installedApps/{id}`: Get installed app in team
 /// - `DELETE /teams/{team-id}/installedApps/{app-installation-id}`: Remove app from team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemInstalledAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemInstalledAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1454,6 +1500,7 @@ impl TeamsItemInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-installedapps?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1498,6 +1545,7 @@ impl TeamsItemInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-teamsappinstallation-upgrade?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn upgrade(
         &self,
     ) -> graph_rt::Request<
@@ -1538,8 +1586,10 @@ impl TeamsItemInstalledAppsItem {
 ///
 /// - `GET /teams/{team-id}/members`: List members of team
 /// - `POST /teams/{team-id}/members`: Add member to team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1555,7 +1605,7 @@ impl TeamsItemMembers {
     /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1596,7 +1646,7 @@ impl TeamsItemMembers {
     /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -1635,7 +1685,7 @@ impl TeamsItemMembers {
     /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmembers-add?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn add(
         &self,
         body: &super::super::MembersAddBody,
@@ -1666,6 +1716,7 @@ impl TeamsItemMembers {
             )
     }
     /// `/teams/{id}/members/{id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, id: &str) -> TeamsItemMembersItem {
         TeamsItemMembersItem(self.0.clone().key(id))
     }
@@ -1675,8 +1726,10 @@ impl TeamsItemMembers {
 /// - `GET /teams/{team-id}/members/{membership-id}`: Get member of team
 /// - `PATCH /teams/{id}/members/{id}`: Update conversationMember
 /// - `DELETE /teams/{team-id}/members/{membership-id}`: Remove member from team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1692,7 +1745,7 @@ impl TeamsItemMembersItem {
     /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1733,7 +1786,7 @@ impl TeamsItemMembersItem {
     /// - Application: `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,
@@ -1782,6 +1835,7 @@ impl TeamsItemMembersItem {
     /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-members?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1813,8 +1867,10 @@ impl TeamsItemMembersItem {
 /// `/teams/{id}/photo`
 ///
 /// - `GET /teams/{id}/photo`: Get team photo
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl TeamsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1877,10 +1933,12 @@ impl TeamsItemPhoto {
             )
     }
     /// `/teams/{id}/photo/{size}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, size: &str) -> TeamsItemPhotoItem {
         TeamsItemPhotoItem(self.0.clone().key(size))
     }
     /// `/teams/{id}/photo/$value`
+    #[cfg(feature = "teams")]
     pub fn content(&self) -> TeamsItemPhotoValue {
         TeamsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -1888,8 +1946,10 @@ impl TeamsItemPhoto {
 /// `/teams/{id}/photo/$value`
 ///
 /// - `GET /teams/{id}/photo/$value`: Get team photo
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1905,6 +1965,7 @@ impl TeamsItemPhotoValue {
     /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1954,8 +2015,10 @@ impl TeamsItemPhotoValue {
 /// `/teams/{id}/photo/{size}`
 ///
 /// - `GET /teams/{id}/photo/{size}`: Get team photo
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPhotoItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemPhotoItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1971,6 +2034,7 @@ impl TeamsItemPhotoItem {
     /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2017,6 +2081,7 @@ impl TeamsItemPhotoItem {
             )
     }
     /// `/teams/{id}/photo/{size}/$value`
+    #[cfg(feature = "teams")]
     pub fn content(&self) -> TeamsItemPhotoItemValue {
         TeamsItemPhotoItemValue(self.0.clone().literal("$value"))
     }
@@ -2024,8 +2089,10 @@ impl TeamsItemPhotoItem {
 /// `/teams/{id}/photo/{size}/$value`
 ///
 /// - `GET /teams/{id}/photo/{size}/$value`: Get team photo
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPhotoItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemPhotoItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2041,6 +2108,7 @@ impl TeamsItemPhotoItemValue {
     /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2090,8 +2158,10 @@ impl TeamsItemPhotoItemValue {
 /// `/teams/{id}/primaryChannel`
 ///
 /// - `GET /teams/{id}/primaryChannel`: Get primaryChannel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPrimaryChannel(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemPrimaryChannel {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2150,8 +2220,10 @@ impl TeamsItemPrimaryChannel {
 ///
 /// - `GET /teams/{teamId}/schedule`: Get schedule
 /// - `PUT /teams/{teamId}/schedule`: Create or replace schedule
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemSchedule(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemSchedule {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2240,10 +2312,12 @@ impl TeamsItemSchedule {
             )
     }
     /// `/teams/{id}/schedule/offerShiftRequests`
+    #[cfg(feature = "teams")]
     pub fn offer_shift_requests(&self) -> TeamsItemScheduleOfferShiftRequests {
         TeamsItemScheduleOfferShiftRequests(self.0.clone().literal("offerShiftRequests"))
     }
     /// `/teams/{id}/schedule/openShiftChangeRequests`
+    #[cfg(feature = "teams")]
     pub fn open_shift_change_requests(
         &self,
     ) -> TeamsItemScheduleOpenShiftChangeRequests {
@@ -2252,10 +2326,12 @@ impl TeamsItemSchedule {
         )
     }
     /// `/teams/{id}/schedule/openShifts`
+    #[cfg(feature = "teams")]
     pub fn open_shifts(&self) -> TeamsItemScheduleOpenShifts {
         TeamsItemScheduleOpenShifts(self.0.clone().literal("openShifts"))
     }
     /// `/teams/{id}/schedule/schedulingGroups`
+    #[cfg(feature = "teams")]
     pub fn scheduling_groups(&self) -> TeamsItemScheduleSchedulingGroups {
         TeamsItemScheduleSchedulingGroups(self.0.clone().literal("schedulingGroups"))
     }
@@ -2268,6 +2344,7 @@ impl TeamsItemSchedule {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-share?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn share(
         &self,
         body: &super::super::ShareBody,
@@ -2298,10 +2375,12 @@ impl TeamsItemSchedule {
             )
     }
     /// `/teams/{id}/schedule/shifts`
+    #[cfg(feature = "teams")]
     pub fn shifts(&self) -> TeamsItemScheduleShifts {
         TeamsItemScheduleShifts(self.0.clone().literal("shifts"))
     }
     /// `/teams/{id}/schedule/swapShiftsChangeRequests`
+    #[cfg(feature = "teams")]
     pub fn swap_shifts_change_requests(
         &self,
     ) -> TeamsItemScheduleSwapShiftsChangeRequests {
@@ -2310,18 +2389,22 @@ impl TeamsItemSchedule {
         )
     }
     /// `/teams/{id}/schedule/timecards`
+    #[cfg(feature = "teams")]
     pub fn timecards(&self) -> TeamsItemScheduleTimecards {
         TeamsItemScheduleTimecards(self.0.clone().literal("timecards"))
     }
     /// `/teams/{id}/schedule/timeOffReasons`
+    #[cfg(feature = "teams")]
     pub fn time_off_reasons(&self) -> TeamsItemScheduleTimeOffReasons {
         TeamsItemScheduleTimeOffReasons(self.0.clone().literal("timeOffReasons"))
     }
     /// `/teams/{id}/schedule/timeOffRequests`
+    #[cfg(feature = "teams")]
     pub fn time_off_requests(&self) -> TeamsItemScheduleTimeOffRequests {
         TeamsItemScheduleTimeOffRequests(self.0.clone().literal("timeOffRequests"))
     }
     /// `/teams/{id}/schedule/timesOff`
+    #[cfg(feature = "teams")]
     pub fn times_off(&self) -> TeamsItemScheduleTimesOff {
         TeamsItemScheduleTimesOff(self.0.clone().literal("timesOff"))
     }
@@ -2330,8 +2413,10 @@ impl TeamsItemSchedule {
 ///
 /// - `GET /teams/{id}/schedule/openShiftChangeRequests`: List openShiftChangeRequests
 /// - `POST /teams/{id}/schedule/openShiftChangeRequests`: Create openShiftChangeRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShiftChangeRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShiftChangeRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2410,6 +2495,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
             )
     }
     /// `/teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         open_shift_change_request_id: &str,
@@ -2422,8 +2508,10 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
 /// `/teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}`
 ///
 /// - `GET /teams/{id}/schedule/openShiftChangeRequests/{openShiftsChangeRequestId}`: Get openShiftChangeRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShiftChangeRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2470,6 +2558,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-approve?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -2503,6 +2592,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-decline?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -2533,8 +2623,10 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
 ///
 /// - `GET /teams/{id}/schedule/openShifts`: List openShift
 /// - `POST /teams/{id}/schedule/openShifts`: Create openShift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShifts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShifts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2608,6 +2700,7 @@ impl TeamsItemScheduleOpenShifts {
             )
     }
     /// `/teams/{id}/schedule/openShifts/{openShiftId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, open_shift_id: &str) -> TeamsItemScheduleOpenShiftsItem {
         TeamsItemScheduleOpenShiftsItem(self.0.clone().key(open_shift_id))
     }
@@ -2617,8 +2710,10 @@ impl TeamsItemScheduleOpenShifts {
 /// - `GET /teams/{id}/schedule/openShifts/{openShiftId}`: Get openShift
 /// - `PUT /teams/{id}/schedule/openShifts/{openShiftId}`: Update openShift
 /// - `DELETE /teams/{id}/schedule/openShifts/{openShiftId}`: Delete openShift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShiftsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShiftsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2699,6 +2794,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2727,8 +2823,10 @@ impl TeamsItemScheduleOpenShiftsItem {
 ///
 /// - `GET /teams/{team-Id}/tags`: List teamworkTags
 /// - `POST /teams/{team-Id}/tags`: Create teamworkTag
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemTags(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemTags {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2802,6 +2900,7 @@ impl TeamsItemTags {
             )
     }
     /// `/teams/{id}/tags/{teamworkTag-Id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, teamwork_tag_id: &str) -> TeamsItemTagsItem {
         TeamsItemTagsItem(self.0.clone().key(teamwork_tag_id))
     }
@@ -2811,8 +2910,10 @@ impl TeamsItemTags {
 /// - `GET /teams/{team-Id}/tags/{teamworkTag-Id}`: Get teamworkTag
 /// - `PATCH /teams/{team-Id}/tags/{teamworkTag-Id}`: Update teamworkTag
 /// - `DELETE /teams/{team-Id}/tags/{teamworkTag-Id}`: Delete teamworkTag
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemTagsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemTagsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2893,6 +2994,7 @@ impl TeamsItemTagsItem {
     /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2917,6 +3019,7 @@ impl TeamsItemTagsItem {
             )
     }
     /// `/teams/{id}/tags/{teamworkTag-Id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> TeamsItemTagsItemMembers {
         TeamsItemTagsItemMembers(self.0.clone().literal("members"))
     }
@@ -2925,8 +3028,10 @@ impl TeamsItemTagsItem {
 ///
 /// - `GET /teams/{team-Id}/tags/{teamworkTag-Id}/members`: List members in a teamworkTag
 /// - `POST /teams/{team-Id}/tags/{teamworkTag-Id}/members`: Create teamworkTagMember
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemTagsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemTagsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3000,6 +3105,7 @@ impl TeamsItemTagsItemMembers {
             )
     }
     /// `/teams/{id}/tags/{teamworkTag-Id}/members/{teamworkTagMember-Id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, teamwork_tag_member_id: &str) -> TeamsItemTagsItemMembersItem {
         TeamsItemTagsItemMembersItem(self.0.clone().key(teamwork_tag_member_id))
     }
@@ -3008,8 +3114,10 @@ impl TeamsItemTagsItemMembers {
 ///
 /// - `GET /teams/{team-Id}/tags/{teamworkTag-Id}/members/{teamworkTagMember-Id}`: Get teamworkTagMember
 /// - `DELETE /teams/{team-Id}/tags/{teamworkTag-Id}/members/{teamworkTagMember-Id}`: Delete teamworkTagMember
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemTagsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemTagsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3056,6 +3164,7 @@ impl TeamsItemTagsItemMembersItem {
     /// - Application: `TeamworkTag.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktagmember-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3084,8 +3193,10 @@ impl TeamsItemTagsItemMembersItem {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages`: List channel messages
 /// - `POST /teams/{team-id}/channels/{channel-id}/messages`: Send chatMessage in channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3224,6 +3335,7 @@ impl TeamsItemChannelsItemMessages {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> TeamsItemChannelsItemMessagesItem {
         TeamsItemChannelsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -3232,8 +3344,10 @@ impl TeamsItemChannelsItemMessages {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}`: Get chatMessage in a channel or chat
 /// - `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}`: Update chatMessage
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3340,12 +3454,14 @@ impl TeamsItemChannelsItemMessagesItem {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(&self) -> TeamsItemChannelsItemMessagesItemHostedContents {
         TeamsItemChannelsItemMessagesItemHostedContents(
             self.0.clone().literal("hostedContents"),
         )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies`
+    #[cfg(feature = "teams")]
     pub fn replies(&self) -> TeamsItemChannelsItemMessagesItemReplies {
         TeamsItemChannelsItemMessagesItemReplies(self.0.clone().literal("replies"))
     }
@@ -3353,8 +3469,10 @@ impl TeamsItemChannelsItemMessagesItem {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemHostedContents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3422,6 +3540,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -3434,10 +3553,12 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemHostedContentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3509,8 +3630,10 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies`: List replies
 /// - `POST /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies`: Send replies to a message in a channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3603,6 +3726,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, reply_id: &str) -> TeamsItemChannelsItemMessagesItemRepliesItem {
         TeamsItemChannelsItemMessagesItemRepliesItem(self.0.clone().key(reply_id))
     }
@@ -3611,8 +3735,10 @@ impl TeamsItemChannelsItemMessagesItemReplies {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}`: Get chatMessage in a channel or chat
 /// - `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}`: Update chatMessage
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemRepliesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemRepliesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3719,6 +3845,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(
         &self,
     ) -> TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
@@ -3730,10 +3857,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemRepliesItemHostedContents(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3801,6 +3930,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -3813,10 +3943,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3889,8 +4021,10 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
 /// - `GET /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}`: Get tab in channel
 /// - `PATCH /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}`: Update tab
 /// - `DELETE /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}`: Delete tab from channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemTabsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemTabsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4011,6 +4145,7 @@ impl TeamsItemChannelsItemTabsItem {
     /// - Application: `TeamsTab.Delete.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4054,8 +4189,10 @@ impl TeamsItemChannelsItemTabsItem {
 /// `/teams/{id}/permissionGrants`
 ///
 /// - `GET /teams/{team-id}/permissionGrants`: List permissionGrants of a team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemPermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4071,7 +4208,7 @@ impl TeamsItemPermissionGrants {
     /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteSelfForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `TeamsApp.Read.Group*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-permissiongrants?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4114,8 +4251,10 @@ impl TeamsItemPermissionGrants {
 ///
 /// - `GET /teams/{teamId}/schedule/offerShiftRequests`: List offerShiftRequest
 /// - `POST /teams/{teamId}/schedule/offerShiftRequests`: Create offerShiftRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOfferShiftRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOfferShiftRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4199,6 +4338,7 @@ impl TeamsItemScheduleOfferShiftRequests {
             )
     }
     /// `/teams/{id}/schedule/offerShiftRequests/{offerShiftRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         offer_shift_request_id: &str,
@@ -4211,8 +4351,10 @@ impl TeamsItemScheduleOfferShiftRequests {
 /// `/teams/{id}/schedule/offerShiftRequests/{offerShiftRequestId}`
 ///
 /// - `GET /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}`: Get offerShiftRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOfferShiftRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOfferShiftRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4270,6 +4412,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-approve?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -4308,6 +4451,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-decline?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -4342,8 +4486,10 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/schedulingGroups`: List scheduleGroups
 /// - `POST /teams/{teamId}/schedule/schedulingGroups`: Create schedulingGroup
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSchedulingGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSchedulingGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4432,6 +4578,7 @@ impl TeamsItemScheduleSchedulingGroups {
             )
     }
     /// `/teams/{id}/schedule/schedulingGroups/{schedulingGroupId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         scheduling_group_id: &str,
@@ -4444,8 +4591,10 @@ impl TeamsItemScheduleSchedulingGroups {
 /// - `GET /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}`: Get schedulingGroup
 /// - `PUT /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}`: Replace schedulingGroup
 /// - `DELETE /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}`: Delete schedulingGroup
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSchedulingGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSchedulingGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4542,6 +4691,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4574,8 +4724,10 @@ impl TeamsItemScheduleSchedulingGroupsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/shifts`: List shifts
 /// - `POST /teams/{teamId}/schedule/shifts`: Create shift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleShifts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleShifts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4664,6 +4816,7 @@ impl TeamsItemScheduleShifts {
             )
     }
     /// `/teams/{id}/schedule/shifts/{shiftId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, shift_id: &str) -> TeamsItemScheduleShiftsItem {
         TeamsItemScheduleShiftsItem(self.0.clone().key(shift_id))
     }
@@ -4673,8 +4826,10 @@ impl TeamsItemScheduleShifts {
 /// - `GET /teams/{teamId}/schedule/shifts/{shiftId}`: Get shift
 /// - `PUT /teams/{teamId}/schedule/shifts/{shiftId}`: Replace shift
 /// - `DELETE /teams/{teamId}/schedule/shifts/{shiftId}`: Delete shift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleShiftsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleShiftsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4771,6 +4926,7 @@ impl TeamsItemScheduleShiftsItem {
     /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4803,8 +4959,10 @@ impl TeamsItemScheduleShiftsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/swapShiftsChangeRequests`: Get swapShiftsChangeRequest
 /// - `POST /teams/{teamId}/schedule/swapShiftsChangeRequests`: Create swapShiftsChangeRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSwapShiftsChangeRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSwapShiftsChangeRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4888,6 +5046,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
             )
     }
     /// `/teams/{id}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         swap_shift_change_request_id: &str,
@@ -4898,8 +5057,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     }
 }
 /// `/teams/{id}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSwapShiftsChangeRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4914,6 +5075,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-approve?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -4947,6 +5109,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-decline?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -4977,8 +5140,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/timeOffReasons`: List timeOffReasons
 /// - `POST /teams/{teamId}/schedule/timeOffReasons`: Create timeOffReason
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffReasons(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffReasons {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5062,6 +5227,7 @@ impl TeamsItemScheduleTimeOffReasons {
             )
     }
     /// `/teams/{id}/schedule/timeOffReasons/{timeOffReasonId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, time_off_reason_id: &str) -> TeamsItemScheduleTimeOffReasonsItem {
         TeamsItemScheduleTimeOffReasonsItem(self.0.clone().key(time_off_reason_id))
     }
@@ -5071,8 +5237,10 @@ impl TeamsItemScheduleTimeOffReasons {
 /// - `GET /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}`: Get timeOffReason
 /// - `PUT /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}`: Replace timeOffReason
 /// - `DELETE /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}`: Delete timeOffReason
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffReasonsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffReasonsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5164,6 +5332,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5195,8 +5364,10 @@ impl TeamsItemScheduleTimeOffReasonsItem {
 /// `/teams/{id}/schedule/timeOffRequests`
 ///
 /// - `GET /teams/{teamId}/schedule/timeOffRequests`: List timeOffRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5246,6 +5417,7 @@ impl TeamsItemScheduleTimeOffRequests {
             )
     }
     /// `/teams/{id}/schedule/timeOffRequests/{timeOffRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         time_off_request_id: &str,
@@ -5257,8 +5429,10 @@ impl TeamsItemScheduleTimeOffRequests {
 ///
 /// - `GET /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}`: Get timeOffRequest
 /// - `DELETE /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}`: Delete timeOffRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5311,6 +5485,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5347,6 +5522,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -5385,6 +5561,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -5419,8 +5596,10 @@ impl TeamsItemScheduleTimeOffRequestsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/timecards`: List timeCard
 /// - `POST /teams/{teamId}/schedule/timecards`: Create timeCard
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimecards(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimecards {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5543,6 +5722,7 @@ impl TeamsItemScheduleTimecards {
             )
     }
     /// `/teams/{id}/schedule/timecards/{timeCardID}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, time_card_id: &str) -> TeamsItemScheduleTimecardsItem {
         TeamsItemScheduleTimecardsItem(self.0.clone().key(time_card_id))
     }
@@ -5552,8 +5732,10 @@ impl TeamsItemScheduleTimecards {
 /// - `GET /teams/{teamId}/schedule/timecards/{timecardID}`: Get timeCard
 /// - `PUT /teams/{teamId}/schedule/timecards/{timeCardID}`: Replace timeCard
 /// - `DELETE /teams/{teamId}/schedule/timecards/{timeCardID}`: Delete timeCard
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimecardsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimecardsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5645,6 +5827,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5681,6 +5864,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-clockout?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn clock_out(
         &self,
         body: &super::super::ClockOutBody,
@@ -5719,6 +5903,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-confirm?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn confirm(
         &self,
     ) -> graph_rt::Request<
@@ -5755,6 +5940,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-endbreak?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn end_break(
         &self,
         body: &super::super::EndBreakBody,
@@ -5793,6 +5979,7 @@ impl TeamsItemScheduleTimecardsItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-startbreak?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn start_break(
         &self,
         body: &super::super::StartBreakBody,
@@ -5827,8 +6014,10 @@ impl TeamsItemScheduleTimecardsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/timesOff`: List timesOff
 /// - `POST /teams/{teamId}/schedule/timesOff`: Create timeOff
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimesOff(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimesOff {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5907,6 +6096,7 @@ impl TeamsItemScheduleTimesOff {
             )
     }
     /// `/teams/{id}/schedule/timesOff/{timeOffId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, time_off_id: &str) -> TeamsItemScheduleTimesOffItem {
         TeamsItemScheduleTimesOffItem(self.0.clone().key(time_off_id))
     }
@@ -5916,8 +6106,10 @@ impl TeamsItemScheduleTimesOff {
 /// - `GET /teams/{teamId}/schedule/timesOff/{timeOffId}`: Get timeOff
 /// - `PUT /teams/{teamId}/schedule/timesOff/{timeOffId}`: Replace timeOff
 /// - `DELETE /teams/{teamId}/schedule/timesOff/{timeOffId}`: Delete timeOff
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimesOffItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimesOffItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6009,6 +6201,7 @@ impl TeamsItemScheduleTimesOffItem {
     /// - Application: `Schedule.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

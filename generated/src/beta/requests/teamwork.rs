@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/teamwork`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct Teamwork(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl Teamwork {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl Teamwork {
         &self.0
     }
     /// `/teamwork/workforceIntegrations`
+    #[cfg(feature = "teams")]
     pub fn workforce_integrations(&self) -> TeamworkWorkforceIntegrations {
         TeamworkWorkforceIntegrations(self.0.clone().literal("workforceIntegrations"))
     }
@@ -21,8 +24,10 @@ impl Teamwork {
 ///
 /// - `GET /teamwork/workforceIntegrations`: List workforceIntegrations
 /// - `POST /teamwork/workforceIntegrations`: Create workforceIntegration
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamworkWorkforceIntegrations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamworkWorkforceIntegrations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -99,6 +104,7 @@ impl TeamworkWorkforceIntegrations {
             )
     }
     /// `/teamwork/workforceIntegrations/{workforceIntegrationId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         workforce_integration_id: &str,
@@ -111,8 +117,10 @@ impl TeamworkWorkforceIntegrations {
 /// - `GET /teamwork/workforceIntegrations/{workforceIntegrationId}`: Get workforceIntegration
 /// - `PATCH /teamwork/workforceIntegrations/{workforceIntegrationId}`: Update workforceintegration
 /// - `DELETE /teamwork/workforceIntegrations/{workforceIntegrationId}`: Delete workforceIntegration
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamworkWorkforceIntegrationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamworkWorkforceIntegrationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -196,6 +204,7 @@ impl TeamworkWorkforceIntegrationsItem {
     /// - Delegated (work or school account): `WorkforceIntegration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-delete?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/tenantRelationships`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationships(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationships {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,13 +15,16 @@ impl TenantRelationships {
         &self.0
     }
     /// `/tenantRelationships/managedTenants`
+    #[cfg(feature = "device_management")]
     pub fn managed_tenants(&self) -> TenantRelationshipsManagedTenants {
         TenantRelationshipsManagedTenants(self.0.clone().literal("managedTenants"))
     }
 }
 /// `/tenantRelationships/managedTenants`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27,6 +32,7 @@ impl TenantRelationshipsManagedTenants {
         &self.0
     }
     /// `/tenantRelationships/managedTenants/aggregatedPolicyCompliances`
+    #[cfg(feature = "device_management")]
     pub fn aggregated_policy_compliances(
         &self,
     ) -> TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
@@ -35,6 +41,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/cloudPcConnections`
+    #[cfg(feature = "device_management")]
     pub fn cloud_pc_connections(
         &self,
     ) -> TenantRelationshipsManagedTenantsCloudPcConnections {
@@ -43,12 +50,14 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/cloudPcDevices`
+    #[cfg(feature = "device_management")]
     pub fn cloud_pc_devices(&self) -> TenantRelationshipsManagedTenantsCloudPcDevices {
         TenantRelationshipsManagedTenantsCloudPcDevices(
             self.0.clone().literal("cloudPcDevices"),
         )
     }
     /// `/tenantRelationships/managedTenants/cloudPcsOverview`
+    #[cfg(feature = "device_management")]
     pub fn cloud_pcs_overview(
         &self,
     ) -> TenantRelationshipsManagedTenantsCloudPcsOverview {
@@ -57,6 +66,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/conditionalAccessPolicyCoverages`
+    #[cfg(feature = "device_management")]
     pub fn conditional_access_policy_coverages(
         &self,
     ) -> TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
@@ -65,6 +75,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/credentialUserRegistrationsSummaries`
+    #[cfg(feature = "device_management")]
     pub fn credential_user_registrations_summaries(
         &self,
     ) -> TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
@@ -73,6 +84,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummary`
+    #[cfg(feature = "device_management")]
     pub fn device_compliance_policy_setting_state_summary(
         &self,
     ) -> TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary {
@@ -81,6 +93,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys`
+    #[cfg(feature = "device_management")]
     pub fn device_compliance_policy_setting_state_summarys(
         &self,
     ) -> TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys {
@@ -89,6 +102,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/managedDeviceCompliances`
+    #[cfg(feature = "device_management")]
     pub fn managed_device_compliances(
         &self,
     ) -> TenantRelationshipsManagedTenantsManagedDeviceCompliances {
@@ -97,6 +111,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/managedDeviceComplianceTrends`
+    #[cfg(feature = "device_management")]
     pub fn managed_device_compliance_trends(
         &self,
     ) -> TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
@@ -105,6 +120,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/managementActions`
+    #[cfg(feature = "device_management")]
     pub fn management_actions(
         &self,
     ) -> TenantRelationshipsManagedTenantsManagementActions {
@@ -113,6 +129,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses`
+    #[cfg(feature = "device_management")]
     pub fn management_action_tenant_deployment_statuses(
         &self,
     ) -> TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
@@ -121,6 +138,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/managementIntents`
+    #[cfg(feature = "device_management")]
     pub fn management_intents(
         &self,
     ) -> TenantRelationshipsManagedTenantsManagementIntents {
@@ -129,6 +147,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/managementTemplates`
+    #[cfg(feature = "device_management")]
     pub fn management_templates(
         &self,
     ) -> TenantRelationshipsManagedTenantsManagementTemplates {
@@ -137,20 +156,24 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/riskyUsers`
+    #[cfg(feature = "device_management")]
     pub fn risky_users(&self) -> TenantRelationshipsManagedTenantsRiskyUsers {
         TenantRelationshipsManagedTenantsRiskyUsers(self.0.clone().literal("riskyUsers"))
     }
     /// `/tenantRelationships/managedTenants/tenantGroups`
+    #[cfg(feature = "device_management")]
     pub fn tenant_groups(&self) -> TenantRelationshipsManagedTenantsTenantGroups {
         TenantRelationshipsManagedTenantsTenantGroups(
             self.0.clone().literal("tenantGroups"),
         )
     }
     /// `/tenantRelationships/managedTenants/tenants`
+    #[cfg(feature = "device_management")]
     pub fn tenants(&self) -> TenantRelationshipsManagedTenantsTenants {
         TenantRelationshipsManagedTenantsTenants(self.0.clone().literal("tenants"))
     }
     /// `/tenantRelationships/managedTenants/tenantsCustomizedInformation`
+    #[cfg(feature = "device_management")]
     pub fn tenants_customized_information(
         &self,
     ) -> TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
@@ -159,6 +182,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/tenantsDetailedInformation`
+    #[cfg(feature = "device_management")]
     pub fn tenants_detailed_information(
         &self,
     ) -> TenantRelationshipsManagedTenantsTenantsDetailedInformation {
@@ -167,10 +191,12 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/tenantTags`
+    #[cfg(feature = "device_management")]
     pub fn tenant_tags(&self) -> TenantRelationshipsManagedTenantsTenantTags {
         TenantRelationshipsManagedTenantsTenantTags(self.0.clone().literal("tenantTags"))
     }
     /// `/tenantRelationships/managedTenants/windowsDeviceMalwareStates`
+    #[cfg(feature = "device_management")]
     pub fn windows_device_malware_states(
         &self,
     ) -> TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
@@ -179,6 +205,7 @@ impl TenantRelationshipsManagedTenants {
         )
     }
     /// `/tenantRelationships/managedTenants/windowsProtectionStates`
+    #[cfg(feature = "device_management")]
     pub fn windows_protection_states(
         &self,
     ) -> TenantRelationshipsManagedTenantsWindowsProtectionStates {
@@ -190,10 +217,12 @@ impl TenantRelationshipsManagedTenants {
 /// `/tenantRelationships/managedTenants/aggregatedPolicyCompliances`
 ///
 /// - `GET /tenantRelationships/managedTenants/aggregatedPolicyCompliances`: List aggregatedPolicyCompliances
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsAggregatedPolicyCompliances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -239,10 +268,12 @@ impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
 /// `/tenantRelationships/managedTenants/cloudPcConnections`
 ///
 /// - `GET /tenantRelationships/managedTenants/cloudPcConnections`: List cloudPcConnections
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCloudPcConnections(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCloudPcConnections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -282,6 +313,7 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
             )
     }
     /// `/tenantRelationships/managedTenants/cloudPcConnections/{cloudPcConnectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         cloud_pc_connection_id: &str,
@@ -294,10 +326,12 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
 /// `/tenantRelationships/managedTenants/cloudPcConnections/{cloudPcConnectionId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/cloudPcConnections/{cloudPcConnectionId}`: Get cloudPcConnection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCloudPcConnectionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCloudPcConnectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -340,8 +374,10 @@ impl TenantRelationshipsManagedTenantsCloudPcConnectionsItem {
 /// `/tenantRelationships/managedTenants/cloudPcDevices`
 ///
 /// - `GET /tenantRelationships/managedTenants/cloudPcDevices`: List cloudPcDevices
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCloudPcDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCloudPcDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -381,6 +417,7 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
             )
     }
     /// `/tenantRelationships/managedTenants/cloudPcDevices/{cloudPcDeviceId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         cloud_pc_device_id: &str,
@@ -393,10 +430,12 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
 /// `/tenantRelationships/managedTenants/cloudPcDevices/{cloudPcDeviceId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/cloudPcDevices/{cloudPcDeviceId}`: Get cloudPcDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCloudPcDevicesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCloudPcDevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -439,10 +478,12 @@ impl TenantRelationshipsManagedTenantsCloudPcDevicesItem {
 /// `/tenantRelationships/managedTenants/cloudPcsOverview`
 ///
 /// - `GET /tenantRelationships/managedTenants/cloudPcsOverview`: List cloudPcOverviews
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCloudPcsOverview(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCloudPcsOverview {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -482,6 +523,7 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
             )
     }
     /// `/tenantRelationships/managedTenants/cloudPcsOverview/{cloudPcOverviewId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         cloud_pc_overview_id: &str,
@@ -494,10 +536,12 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
 /// `/tenantRelationships/managedTenants/cloudPcsOverview/{cloudPcOverviewId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/cloudPcsOverview/{cloudPcOverviewId}`: Get cloudPcOverview
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCloudPcsOverviewItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCloudPcsOverviewItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -540,10 +584,12 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverviewItem {
 /// `/tenantRelationships/managedTenants/conditionalAccessPolicyCoverages`
 ///
 /// - `GET /tenantRelationships/managedTenants/conditionalAccessPolicyCoverages`: List conditionalAccessPolicyCoverages
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -587,6 +633,7 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
             )
     }
     /// `/tenantRelationships/managedTenants/conditionalAccessPolicyCoverages/{conditionalAccessPolicyCoverageId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         conditional_access_policy_coverage_id: &str,
@@ -599,10 +646,12 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
 /// `/tenantRelationships/managedTenants/conditionalAccessPolicyCoverages/{conditionalAccessPolicyCoverageId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/conditionalAccessPolicyCoverages/{conditionalAccessPolicyCoverageId}`: Get conditionalAccessPolicyCoverage
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -649,10 +698,12 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoveragesItem {
 /// `/tenantRelationships/managedTenants/credentialUserRegistrationsSummaries`
 ///
 /// - `GET /tenantRelationships/managedTenants/credentialUserRegistrationsSummaries`: List credentialUserRegistrationsSummaries
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -692,6 +743,7 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
             )
     }
     /// `/tenantRelationships/managedTenants/credentialUserRegistrationsSummaries/{credentialUserRegistrationsSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         credential_user_registrations_summary_id: &str,
@@ -704,10 +756,12 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
 /// `/tenantRelationships/managedTenants/credentialUserRegistrationsSummaries/{credentialUserRegistrationsSummaryId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/credentialUserRegistrationsSummaries/{credentialUserRegistrationsSummaryId}`: Get credentialUserRegistrationsSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -750,10 +804,12 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummariesItem {
 /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummary`
 ///
 /// - `GET /tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummary`: List deviceCompliancePolicySettingStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -799,10 +855,12 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary 
     }
 }
 /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -810,6 +868,7 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
         &self.0
     }
     /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys/{deviceCompliancePolicySettingStateSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_policy_setting_state_summary_id: &str,
@@ -822,10 +881,12 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
 /// `/tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys/{deviceCompliancePolicySettingStateSummaryId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/deviceCompliancePolicySettingStateSummarys/{deviceCompliancePolicySettingStateSummaryId}`: Get deviceCompliancePolicySettingStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarysItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarysItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -871,10 +932,12 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummarys
 /// `/tenantRelationships/managedTenants/managedDeviceComplianceTrends`
 ///
 /// - `GET /tenantRelationships/managedTenants/managedDeviceComplianceTrends`: List managedDeviceComplianceTrends
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -917,6 +980,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
             )
     }
     /// `/tenantRelationships/managedTenants/managedDeviceComplianceTrends/{managedDeviceComplianceTrendId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_compliance_trend_id: &str,
@@ -929,10 +993,12 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
 /// `/tenantRelationships/managedTenants/managedDeviceComplianceTrends/{managedDeviceComplianceTrendId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/managedDeviceComplianceTrends/{managedDeviceComplianceTrendId}`: Get managedDeviceComplianceTrend
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -978,10 +1044,12 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrendsItem {
 /// `/tenantRelationships/managedTenants/managedDeviceCompliances`
 ///
 /// - `GET /tenantRelationships/managedTenants/managedDeviceCompliances`: List managedDeviceCompliances
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagedDeviceCompliances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1024,6 +1092,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
             )
     }
     /// `/tenantRelationships/managedTenants/managedDeviceCompliances/{managedDeviceComplianceId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_compliance_id: &str,
@@ -1036,10 +1105,12 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
 /// `/tenantRelationships/managedTenants/managedDeviceCompliances/{managedDeviceComplianceId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/managedDeviceCompliances/{managedDeviceComplianceId}`: Get managedDeviceCompliance
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1085,10 +1156,12 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliancesItem {
 /// `/tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses`: List managementActionTenantDeploymentStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1165,6 +1238,7 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
             )
     }
     /// `/tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses/{managementActionTenantDeploymentStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         management_action_tenant_deployment_status_id: &str,
@@ -1177,10 +1251,12 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
 /// `/tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses/{managementActionTenantDeploymentStatusId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementActionTenantDeploymentStatuses/{managementActionTenantDeploymentStatusId}`: Get managementActionTenantDeploymentStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1226,10 +1302,12 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatusesIt
 /// `/tenantRelationships/managedTenants/managementActions`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementActions`: List managementActions
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementActions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementActions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1272,6 +1350,7 @@ impl TenantRelationshipsManagedTenantsManagementActions {
             )
     }
     /// `/tenantRelationships/managedTenants/managementActions/{managementActionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         management_action_id: &str,
@@ -1284,10 +1363,12 @@ impl TenantRelationshipsManagedTenantsManagementActions {
 /// `/tenantRelationships/managedTenants/managementActions/{managementActionId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementActions/{managementActionId}`: Get managementAction
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementActionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementActionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1367,10 +1448,12 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
 /// `/tenantRelationships/managedTenants/managementIntents`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementIntents`: List managementIntents
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementIntents(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementIntents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1413,6 +1496,7 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
             )
     }
     /// `/tenantRelationships/managedTenants/managementIntents/{managementIntentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         management_intent_id: &str,
@@ -1425,10 +1509,12 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
 /// `/tenantRelationships/managedTenants/managementIntents/{managementIntentId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementIntents/{managementIntentId}`: Get managementIntent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementIntentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementIntentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1474,10 +1560,12 @@ impl TenantRelationshipsManagedTenantsManagementIntentsItem {
 /// `/tenantRelationships/managedTenants/managementTemplates`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementTemplates`: List managementTemplates
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementTemplates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1520,6 +1608,7 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
             )
     }
     /// `/tenantRelationships/managedTenants/managementTemplates/{managementTemplateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         management_template_id: &str,
@@ -1532,10 +1621,12 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
 /// `/tenantRelationships/managedTenants/managementTemplates/{managementTemplateId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/managementTemplates/{managementTemplateId}`: Get managementTemplate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsManagementTemplatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsManagementTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1581,8 +1672,10 @@ impl TenantRelationshipsManagedTenantsManagementTemplatesItem {
 /// `/tenantRelationships/managedTenants/riskyUsers`
 ///
 /// - `GET /tenantRelationships/managedTenants/riskyUsers`: List riskyUsers
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsRiskyUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsRiskyUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1625,6 +1718,7 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
             )
     }
     /// `/tenantRelationships/managedTenants/riskyUsers/{riskyUserId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         risky_user_id: &str,
@@ -1637,8 +1731,10 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
 /// `/tenantRelationships/managedTenants/riskyUsers/{riskyUserId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/riskyUsers/{riskyUserId}`: Get riskyUser
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsRiskyUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsRiskyUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1684,8 +1780,10 @@ impl TenantRelationshipsManagedTenantsRiskyUsersItem {
 /// `/tenantRelationships/managedTenants/tenantGroups`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantGroups`: List tenantGroups
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1765,6 +1863,7 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
             )
     }
     /// `/tenantRelationships/managedTenants/tenantGroups/{tenantGroupId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         tenant_group_id: &str,
@@ -1777,10 +1876,12 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
 /// `/tenantRelationships/managedTenants/tenantGroups/{tenantGroupId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantGroups/{tenantGroupId}`: Get tenantGroup
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantGroupsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1827,8 +1928,10 @@ impl TenantRelationshipsManagedTenantsTenantGroupsItem {
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantTags`: List tenantTags
 /// - `POST /tenantRelationships/managedTenants/tenantTags`: Create tenantTag
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantTags(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantTags {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1905,6 +2008,7 @@ impl TenantRelationshipsManagedTenantsTenantTags {
             )
     }
     /// `/tenantRelationships/managedTenants/tenantTags/{tenantTagId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         tenant_tag_id: &str,
@@ -1919,8 +2023,10 @@ impl TenantRelationshipsManagedTenantsTenantTags {
 /// - `GET /tenantRelationships/managedTenants/tenantTags/{tenantTagId}`: Get tenantTag
 /// - `PATCH /tenantRelationships/managedTenants/tenantTags/{tenantTagId}`: Update tenantTag
 /// - `DELETE /tenantRelationships/managedTenants/tenantTags/{tenantTagId}`: Delete tenantTag
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantTagsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantTagsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2004,6 +2110,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     /// - Delegated (work or school account): `ManagedTenants.WriteRead.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2099,8 +2206,10 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
 /// `/tenantRelationships/managedTenants/tenants`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenants`: List tenants
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2143,6 +2252,7 @@ impl TenantRelationshipsManagedTenantsTenants {
             )
     }
     /// `/tenantRelationships/managedTenants/tenants/{tenantId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, tenant_id: &str) -> TenantRelationshipsManagedTenantsTenantsItem {
         TenantRelationshipsManagedTenantsTenantsItem(self.0.clone().key(tenant_id))
     }
@@ -2150,8 +2260,10 @@ impl TenantRelationshipsManagedTenantsTenants {
 /// `/tenantRelationships/managedTenants/tenants/{tenantId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenants/{tenantId}`: Get tenant
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2261,10 +2373,12 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
 /// `/tenantRelationships/managedTenants/tenantsCustomizedInformation`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantsCustomizedInformation`: List tenantCustomizedInformation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantsCustomizedInformation(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2307,6 +2421,7 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
             )
     }
     /// `/tenantRelationships/managedTenants/tenantsCustomizedInformation/{tenantCustomizedInformationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         tenant_customized_information_id: &str,
@@ -2320,10 +2435,12 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantsCustomizedInformation/{tenantCustomizedInformationId}`: Get tenantCustomizedInformation
 /// - `PATCH /tenantRelationships/managedTenants/tenantsCustomizedInformation/{tenantCustomizedInformationId}`: Update tenantCustomizedInformation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2403,10 +2520,12 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
 /// `/tenantRelationships/managedTenants/tenantsDetailedInformation`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantsDetailedInformation`: List tenantDetailedInformation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantsDetailedInformation(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2449,6 +2568,7 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
             )
     }
     /// `/tenantRelationships/managedTenants/tenantsDetailedInformation/{tenantDetailedInformationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         tenant_detailed_information_id: &str,
@@ -2461,10 +2581,12 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
 /// `/tenantRelationships/managedTenants/tenantsDetailedInformation/{tenantDetailedInformationId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/tenantsDetailedInformation/{tenantDetailedInformationId}`: Get tenantDetailedInformation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsTenantsDetailedInformationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsTenantsDetailedInformationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2510,10 +2632,12 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformationItem {
 /// `/tenantRelationships/managedTenants/windowsDeviceMalwareStates`
 ///
 /// - `GET /tenantRelationships/managedTenants/windowsDeviceMalwareStates`: List windowsDeviceMalwareStates
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2556,6 +2680,7 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
             )
     }
     /// `/tenantRelationships/managedTenants/windowsDeviceMalwareStates/{windowsDeviceMalwareStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_device_malware_state_id: &str,
@@ -2568,10 +2693,12 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
 /// `/tenantRelationships/managedTenants/windowsDeviceMalwareStates/{windowsDeviceMalwareStateId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/windowsDeviceMalwareStates/{windowsDeviceMalwareStateId}`: Get windowsDeviceMalwareState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2617,10 +2744,12 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStatesItem {
 /// `/tenantRelationships/managedTenants/windowsProtectionStates`
 ///
 /// - `GET /tenantRelationships/managedTenants/windowsProtectionStates`: List windowsProtectionStates
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsWindowsProtectionStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2663,6 +2792,7 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
             )
     }
     /// `/tenantRelationships/managedTenants/windowsProtectionStates/{windowsProtectionStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_protection_state_id: &str,
@@ -2675,10 +2805,12 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
 /// `/tenantRelationships/managedTenants/windowsProtectionStates/{windowsProtectionStateId}`
 ///
 /// - `GET /tenantRelationships/managedTenants/windowsProtectionStates/{windowsProtectionStateId}`: Get windowsProtectionState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct TenantRelationshipsManagedTenantsWindowsProtectionStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl TenantRelationshipsManagedTenantsWindowsProtectionStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /termStore`: Get store
 /// - `PATCH /termStore`: Update store
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStore(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStore {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -82,10 +84,12 @@ impl TermStore {
             )
     }
     /// `/termStore/groups`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn groups(&self) -> TermStoreGroups {
         TermStoreGroups(self.0.clone().literal("groups"))
     }
     /// `/termStore/sets`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn sets(&self) -> TermStoreSets {
         TermStoreSets(self.0.clone().literal("sets"))
     }
@@ -94,8 +98,10 @@ impl TermStore {
 ///
 /// - `GET /termStore/groups`: List groups
 /// - `POST /termStore/groups`: Create group
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStoreGroups(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStoreGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -169,6 +175,7 @@ impl TermStoreGroups {
             )
     }
     /// `/termStore/groups/{group-id}`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn item(&self, group_id: &str) -> TermStoreGroupsItem {
         TermStoreGroupsItem(self.0.clone().key(group_id))
     }
@@ -177,8 +184,10 @@ impl TermStoreGroups {
 ///
 /// - `GET /termStore/groups/{group-id}`: Get termStore group
 /// - `DELETE /termStore/groups/{groupId}`: Delete groups
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStoreGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStoreGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -225,6 +234,7 @@ impl TermStoreGroupsItem {
     /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -249,6 +259,7 @@ impl TermStoreGroupsItem {
             )
     }
     /// `/termStore/groups/{group-id}/sets`
+    #[cfg(feature = "core")]
     pub fn sets(&self) -> TermStoreGroupsItemSets {
         TermStoreGroupsItemSets(self.0.clone().literal("sets"))
     }
@@ -256,8 +267,10 @@ impl TermStoreGroupsItem {
 /// `/termStore/groups/{group-id}/sets`
 ///
 /// - `GET /termStore/groups/{groupId}/sets`: List sets
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct TermStoreGroupsItemSets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl TermStoreGroupsItemSets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -297,13 +310,16 @@ impl TermStoreGroupsItemSets {
             )
     }
     /// `/termStore/groups/{group-id}/sets/{set-id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, set_id: &str) -> TermStoreGroupsItemSetsItem {
         TermStoreGroupsItemSetsItem(self.0.clone().key(set_id))
     }
 }
 /// `/termStore/groups/{group-id}/sets/{set-id}`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct TermStoreGroupsItemSetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl TermStoreGroupsItemSetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -311,13 +327,16 @@ impl TermStoreGroupsItemSetsItem {
         &self.0
     }
     /// `/termStore/groups/{group-id}/sets/{set-id}/terms`
+    #[cfg(feature = "core")]
     pub fn terms(&self) -> TermStoreGroupsItemSetsItemTerms {
         TermStoreGroupsItemSetsItemTerms(self.0.clone().literal("terms"))
     }
 }
 /// `/termStore/groups/{group-id}/sets/{set-id}/terms`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct TermStoreGroupsItemSetsItemTerms(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl TermStoreGroupsItemSetsItemTerms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -325,6 +344,7 @@ impl TermStoreGroupsItemSetsItemTerms {
         &self.0
     }
     /// `/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, term_id: &str) -> TermStoreGroupsItemSetsItemTermsItem {
         TermStoreGroupsItemSetsItemTermsItem(self.0.clone().key(term_id))
     }
@@ -332,8 +352,10 @@ impl TermStoreGroupsItemSetsItemTerms {
 /// `/termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}`
 ///
 /// - `GET /termStore/groups/{group-id}/sets/{set-id}/terms/{term-id}`: Get term
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct TermStoreGroupsItemSetsItemTermsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl TermStoreGroupsItemSetsItemTermsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -376,8 +398,10 @@ impl TermStoreGroupsItemSetsItemTermsItem {
 /// `/termStore/sets`
 ///
 /// - `POST /termStore/sets`: Create set
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStoreSets(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStoreSets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -392,7 +416,7 @@ impl TermStoreSets {
     /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-post?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::Set,
@@ -419,6 +443,7 @@ impl TermStoreSets {
             )
     }
     /// `/termStore/sets/{set-id}`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn item(&self, set_id: &str) -> TermStoreSetsItem {
         TermStoreSetsItem(self.0.clone().key(set_id))
     }
@@ -428,8 +453,10 @@ impl TermStoreSets {
 /// - `GET /termStore/sets/{set-id}`: Get set
 /// - `PATCH /termStore/sets/{setId}`: Update set
 /// - `DELETE /termStore/sets/{setId}`: Delete set
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStoreSetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -510,6 +537,7 @@ impl TermStoreSetsItem {
     /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -534,21 +562,26 @@ impl TermStoreSetsItem {
             )
     }
     /// `/termStore/sets/{set-id}/children`
+    #[cfg(feature = "core")]
     pub fn children(&self) -> TermStoreSetsItemChildren {
         TermStoreSetsItemChildren(self.0.clone().literal("children"))
     }
     /// `/termStore/sets/{set-id}/relations`
+    #[cfg(feature = "files")]
     pub fn relations(&self) -> TermStoreSetsItemRelations {
         TermStoreSetsItemRelations(self.0.clone().literal("relations"))
     }
     /// `/termStore/sets/{set-id}/terms`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn terms(&self) -> TermStoreSetsItemTerms {
         TermStoreSetsItemTerms(self.0.clone().literal("terms"))
     }
 }
 /// `/termStore/sets/{set-id}/terms`
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItemTerms(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStoreSetsItemTerms {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -556,6 +589,7 @@ impl TermStoreSetsItemTerms {
         &self.0
     }
     /// `/termStore/sets/{set-id}/terms/{term-id}`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn item(&self, term_id: &str) -> TermStoreSetsItemTermsItem {
         TermStoreSetsItemTermsItem(self.0.clone().key(term_id))
     }
@@ -565,8 +599,10 @@ impl TermStoreSetsItemTerms {
 /// - `GET /termStore/sets/{set-id}/terms/{term-id}`: Get term
 /// - `PATCH /termStore/sets/{setId}/terms/{termId}`: Update term
 /// - `DELETE /termStore/sets/{setId}/terms/{termId}`: Delete term
+#[cfg(any(feature = "core", feature = "files"))]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItemTermsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "files"))]
 impl TermStoreSetsItemTermsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -647,6 +683,7 @@ impl TermStoreSetsItemTermsItem {
     /// - Delegated (work or school account): `TermStore.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-delete?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -671,10 +708,12 @@ impl TermStoreSetsItemTermsItem {
             )
     }
     /// `/termStore/sets/{set-id}/terms/{term-id}/children`
+    #[cfg(feature = "core")]
     pub fn children(&self) -> TermStoreSetsItemTermsItemChildren {
         TermStoreSetsItemTermsItemChildren(self.0.clone().literal("children"))
     }
     /// `/termStore/sets/{set-id}/terms/{term-id}/relations`
+    #[cfg(feature = "files")]
     pub fn relations(&self) -> TermStoreSetsItemTermsItemRelations {
         TermStoreSetsItemTermsItemRelations(self.0.clone().literal("relations"))
     }
@@ -683,8 +722,10 @@ impl TermStoreSetsItemTermsItem {
 ///
 /// - `GET /termStore/sets/{setId}/children`: List children
 /// - `POST /termStore/sets/{setId}/children`: Create term
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl TermStoreSetsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -761,8 +802,10 @@ impl TermStoreSetsItemChildren {
 /// `/termStore/sets/{set-id}/relations`
 ///
 /// - `GET /termStore/sets/{setId}/relations`: List relations
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItemRelations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl TermStoreSetsItemRelations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -806,8 +849,10 @@ impl TermStoreSetsItemRelations {
 ///
 /// - `GET /termStore/sets/{setId}/terms/{termId}/children`: List children
 /// - `POST /termStore/sets/{setId}/terms/{termId}/children`: Create term
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItemTermsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl TermStoreSetsItemTermsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -885,8 +930,10 @@ impl TermStoreSetsItemTermsItemChildren {
 ///
 /// - `GET /termStore/sets/{setId}/terms/{termId}/relations`: List relations
 /// - `POST /termStore/sets/{setId}/terms/{termId}/relations`: Create relation
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct TermStoreSetsItemTermsItemRelations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl TermStoreSetsItemTermsItemRelations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/trustFramework`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct TrustFramework(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl TrustFramework {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +15,12 @@ impl TrustFramework {
         &self.0
     }
     /// `/trustFramework/keySets`
+    #[cfg(feature = "identity")]
     pub fn key_sets(&self) -> TrustFrameworkKeySets {
         TrustFrameworkKeySets(self.0.clone().literal("keySets"))
     }
     /// `/trustFramework/policies`
+    #[cfg(feature = "identity")]
     pub fn policies(&self) -> TrustFrameworkPolicies {
         TrustFrameworkPolicies(self.0.clone().literal("policies"))
     }
@@ -25,8 +29,10 @@ impl TrustFramework {
 ///
 /// - `GET /trustFramework/keySets`: List keySets
 /// - `POST /trustFramework/keySets`: Create trustFrameworkKeySet
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct TrustFrameworkKeySets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl TrustFrameworkKeySets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -116,6 +122,7 @@ impl TrustFrameworkKeySets {
             )
     }
     /// `/trustFramework/keySets/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> TrustFrameworkKeySetsItem {
         TrustFrameworkKeySetsItem(self.0.clone().key(id))
     }
@@ -125,8 +132,10 @@ impl TrustFrameworkKeySets {
 /// - `GET /trustFramework/keySets/{id}`: Get trustFrameworkKeySet
 /// - `PUT /trustFramework/keySets/{id}`: Update trustFrameworkKeySet
 /// - `DELETE /trustFramework/keySets/{id}`: Delete trustFrameworkKeySet
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct TrustFrameworkKeySetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl TrustFrameworkKeySetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -224,6 +233,7 @@ impl TrustFrameworkKeySetsItem {
     /// - Application: `TrustFrameworkKeySet.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -455,8 +465,10 @@ impl TrustFrameworkKeySetsItem {
 ///
 /// - `GET /trustFramework/policies`: List trustFrameworkPolicies
 /// - `POST /trustFramework/policies`: Create trustFrameworkPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct TrustFrameworkPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl TrustFrameworkPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -540,6 +552,7 @@ impl TrustFrameworkPolicies {
             )
     }
     /// `/trustFramework/policies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> TrustFrameworkPoliciesItem {
         TrustFrameworkPoliciesItem(self.0.clone().key(id))
     }
@@ -547,8 +560,10 @@ impl TrustFrameworkPolicies {
 /// `/trustFramework/policies/{id}`
 ///
 /// - `DELETE /trustFramework/policies/{id}`: Delete trustFrameworkPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct TrustFrameworkPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl TrustFrameworkPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -564,6 +579,7 @@ impl TrustFrameworkPoliciesItem {
     /// - Application: `Policy.ReadWrite.TrustFramework`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkpolicy-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -592,6 +608,7 @@ impl TrustFrameworkPoliciesItem {
             )
     }
     /// `/trustFramework/policies/{id}/$value`
+    #[cfg(feature = "identity")]
     pub fn content(&self) -> TrustFrameworkPoliciesItemValue {
         TrustFrameworkPoliciesItemValue(self.0.clone().literal("$value"))
     }
@@ -600,8 +617,10 @@ impl TrustFrameworkPoliciesItem {
 ///
 /// - `GET /trustFramework/policies/{id}/$value`: Get trustFrameworkPolicy
 /// - `PUT /trustFramework/policies/{id}/$value`: Update or create trustFrameworkPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct TrustFrameworkPoliciesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl TrustFrameworkPoliciesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -617,6 +636,7 @@ impl TrustFrameworkPoliciesItemValue {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.TrustFramework`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkpolicy-get?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/unfamiliarLocationRiskEvents`
 ///
 /// - `GET /unfamiliarLocationRiskEvents`: List unfamiliarLocationRiskEvents (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct UnfamiliarLocationRiskEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl UnfamiliarLocationRiskEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl UnfamiliarLocationRiskEvents {
             )
     }
     /// `/unfamiliarLocationRiskEvents/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> UnfamiliarLocationRiskEventsItem {
         UnfamiliarLocationRiskEventsItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl UnfamiliarLocationRiskEvents {
 /// `/unfamiliarLocationRiskEvents/{id}`
 ///
 /// - `GET /unfamiliarLocationRiskEvents/{id}`: Get unfamiliarLocationRiskEvent (deprecated)
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct UnfamiliarLocationRiskEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl UnfamiliarLocationRiskEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

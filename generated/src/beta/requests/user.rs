@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/user`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct User(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl User {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,13 +15,16 @@ impl User {
         &self.0
     }
     /// `/user/{userId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, user_id: &str) -> UserItem {
         UserItem(self.0.clone().key(user_id))
     }
 }
 /// `/user/{userId}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27,13 +32,16 @@ impl UserItem {
         &self.0
     }
     /// `/user/{userId}/settings`
+    #[cfg(feature = "users")]
     pub fn settings(&self) -> UserItemSettings {
         UserItemSettings(self.0.clone().literal("settings"))
     }
 }
 /// `/user/{userId}/settings`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UserItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UserItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41,6 +49,7 @@ impl UserItemSettings {
         &self.0
     }
     /// `/user/{userId}/settings/itemInsights`
+    #[cfg(feature = "users")]
     pub fn item_insights(&self) -> UserItemSettingsItemInsights {
         UserItemSettingsItemInsights(self.0.clone().literal("itemInsights"))
     }
@@ -48,8 +57,10 @@ impl UserItemSettings {
 /// `/user/{userId}/settings/itemInsights`
 ///
 /// - `GET /user/{userId}/settings/itemInsights`: Get userInsightsSettings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UserItemSettingsItemInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UserItemSettingsItemInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,42 @@ use super::VERSION;
 ///
 /// - `GET /users`: List users
 /// - `POST /users`: Create user
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "education",
+        feature = "files",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "security",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Users(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "education",
+        feature = "files",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "security",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl Users {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -167,6 +201,7 @@ impl Users {
     /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-getmanagedappblockedusers?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn get_managed_app_blocked_users(
         &self,
     ) -> graph_rt::Request<
@@ -201,17 +236,37 @@ impl Users {
             )
     }
     /// `/users/me`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn me(&self) -> UsersMe {
         UsersMe(self.0.clone().literal("me"))
     }
     /// `/users/{Id|userPrincipalName}`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "communications",
+            feature = "device_management",
+            feature = "education",
+            feature = "files",
+            feature = "identity",
+            feature = "identity_governance",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "security",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn item(&self, id: &str) -> UsersItem {
         UsersItem(self.0.clone().key(id))
     }
 }
 /// `/users/me`
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersMe(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersMe {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -219,17 +274,21 @@ impl UsersMe {
         &self.0
     }
     /// `/users/me/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersMeMessages {
         UsersMeMessages(self.0.clone().literal("messages"))
     }
     /// `/users/me/todo`
+    #[cfg(feature = "users")]
     pub fn todo(&self) -> UsersMeTodo {
         UsersMeTodo(self.0.clone().literal("todo"))
     }
 }
 /// `/users/me/messages`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersMeMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersMeMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -237,13 +296,16 @@ impl UsersMeMessages {
         &self.0
     }
     /// `/users/me/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersMeMessagesItem {
         UsersMeMessagesItem(self.0.clone().key(id))
     }
 }
 /// `/users/me/messages/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersMeMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersMeMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -260,6 +322,7 @@ impl UsersMeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -295,8 +358,10 @@ impl UsersMeMessagesItem {
     }
 }
 /// `/users/me/todo`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -304,13 +369,16 @@ impl UsersMeTodo {
         &self.0
     }
     /// `/users/me/todo/lists`
+    #[cfg(feature = "users")]
     pub fn lists(&self) -> UsersMeTodoLists {
         UsersMeTodoLists(self.0.clone().literal("lists"))
     }
 }
 /// `/users/me/todo/lists`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoLists(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -318,13 +386,16 @@ impl UsersMeTodoLists {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, todo_task_list_id: &str) -> UsersMeTodoListsItem {
         UsersMeTodoListsItem(self.0.clone().key(todo_task_list_id))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -332,17 +403,21 @@ impl UsersMeTodoListsItem {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/extensions`
+    #[cfg(feature = "users")]
     pub fn extensions(&self) -> UsersMeTodoListsItemExtensions {
         UsersMeTodoListsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks`
+    #[cfg(feature = "users")]
     pub fn tasks(&self) -> UsersMeTodoListsItemTasks {
         UsersMeTodoListsItemTasks(self.0.clone().literal("tasks"))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/extensions`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -350,6 +425,7 @@ impl UsersMeTodoListsItemExtensions {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, extension_id: &str) -> UsersMeTodoListsItemExtensionsItem {
         UsersMeTodoListsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -358,8 +434,10 @@ impl UsersMeTodoListsItemExtensions {
 ///
 /// - `PATCH /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -374,7 +452,7 @@ impl UsersMeTodoListsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
@@ -408,6 +486,7 @@ impl UsersMeTodoListsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -433,8 +512,10 @@ impl UsersMeTodoListsItemExtensionsItem {
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -442,13 +523,16 @@ impl UsersMeTodoListsItemTasks {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, task_id: &str) -> UsersMeTodoListsItemTasksItem {
         UsersMeTodoListsItemTasksItem(self.0.clone().key(task_id))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -456,13 +540,16 @@ impl UsersMeTodoListsItemTasksItem {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions`
+    #[cfg(feature = "users")]
     pub fn extensions(&self) -> UsersMeTodoListsItemTasksItemExtensions {
         UsersMeTodoListsItemTasksItemExtensions(self.0.clone().literal("extensions"))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasksItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasksItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -470,6 +557,7 @@ impl UsersMeTodoListsItemTasksItemExtensions {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         extension_id: &str,
@@ -481,8 +569,10 @@ impl UsersMeTodoListsItemTasksItemExtensions {
 ///
 /// - `PATCH /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasksItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasksItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -497,7 +587,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
@@ -531,6 +621,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -560,8 +651,42 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
 /// - `GET /users/{id | userPrincipalName}`: Get a user
 /// - `PATCH /users/{id | userPrincipalName}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "education",
+        feature = "files",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "security",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "education",
+        feature = "files",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "security",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl UsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -686,6 +811,7 @@ impl UsersItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -722,6 +848,7 @@ impl UsersItem {
     /// - Application: `Directory.ReadWrite.All`, `Directory.ReadWriteAdvanced.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-activateserviceplan?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn activate_service_plan(
         &self,
         body: &super::super::ActivateServicePlanBody,
@@ -758,14 +885,17 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/agreementAcceptances`
+    #[cfg(feature = "identity_governance")]
     pub fn agreement_acceptances(&self) -> UsersItemAgreementAcceptances {
         UsersItemAgreementAcceptances(self.0.clone().literal("agreementAcceptances"))
     }
     /// `/users/{Id|userPrincipalName}/analytics`
+    #[cfg(feature = "users")]
     pub fn analytics(&self) -> UsersItemAnalytics {
         UsersItemAnalytics(self.0.clone().literal("analytics"))
     }
     /// `/users/{Id|userPrincipalName}/appRoleAssignments`
+    #[cfg(any(feature = "applications", feature = "users"))]
     pub fn app_role_assignments(&self) -> UsersItemAppRoleAssignments {
         UsersItemAppRoleAssignments(self.0.clone().literal("appRoleAssignments"))
     }
@@ -809,26 +939,32 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn authentication(&self) -> UsersItemAuthentication {
         UsersItemAuthentication(self.0.clone().literal("authentication"))
     }
     /// `/users/{Id|userPrincipalName}/calendar`
+    #[cfg(any(feature = "mail", feature = "teams"))]
     pub fn calendar(&self) -> UsersItemCalendar {
         UsersItemCalendar(self.0.clone().literal("calendar"))
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups`
+    #[cfg(feature = "mail")]
     pub fn calendar_groups(&self) -> UsersItemCalendarGroups {
         UsersItemCalendarGroups(self.0.clone().literal("calendarGroups"))
     }
     /// `/users/{Id|userPrincipalName}/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> UsersItemCalendars {
         UsersItemCalendars(self.0.clone().literal("calendars"))
     }
     /// `/users/{Id|userPrincipalName}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarView {
         UsersItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/users/{Id|userPrincipalName}/chats`
+    #[cfg(feature = "teams")]
     pub fn chats(&self) -> UsersItemChats {
         UsersItemChats(self.0.clone().literal("chats"))
     }
@@ -841,6 +977,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -883,6 +1020,7 @@ impl UsersItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -926,26 +1064,32 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contact_folders(&self) -> UsersItemContactFolders {
         UsersItemContactFolders(self.0.clone().literal("contactFolders"))
     }
     /// `/users/{Id|userPrincipalName}/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> UsersItemContacts {
         UsersItemContacts(self.0.clone().literal("contacts"))
     }
     /// `/users/{Id|userPrincipalName}/createdObjects`
+    #[cfg(feature = "users")]
     pub fn created_objects(&self) -> UsersItemCreatedObjects {
         UsersItemCreatedObjects(self.0.clone().literal("createdObjects"))
     }
     /// `/users/{Id|userPrincipalName}/directReports`
+    #[cfg(feature = "users")]
     pub fn direct_reports(&self) -> UsersItemDirectReports {
         UsersItemDirectReports(self.0.clone().literal("directReports"))
     }
     /// `/users/{Id|userPrincipalName}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> UsersItemDrive {
         UsersItemDrive(self.0.clone().literal("drive"))
     }
     /// `/users/{Id|userPrincipalName}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemEvents {
         UsersItemEvents(self.0.clone().literal("events"))
     }
@@ -979,6 +1123,7 @@ impl UsersItem {
     /// - Application: `User.Export.All`, `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-exportpersonaldata?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn export_personal_data(
         &self,
         body: &super::super::ExportPersonalDataBody,
@@ -1009,6 +1154,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/extensions`
+    #[cfg(feature = "users")]
     pub fn extensions(&self) -> UsersItemExtensions {
         UsersItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -1020,7 +1166,7 @@ impl UsersItem {
     /// - Delegated (work or school account): `Calendars.Read.Shared`, `Calendars.ReadWrite.Shared`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findmeetingtimes?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_meeting_times(
         &self,
         body: &super::super::FindMeetingTimesBody,
@@ -1055,7 +1201,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findroomlists?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_room_lists(
         &self,
     ) -> graph_rt::Request<
@@ -1092,7 +1238,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findrooms?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_rooms(
         &self,
     ) -> graph_rt::Request<
@@ -1121,6 +1267,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/followedSites`
+    #[cfg(feature = "files")]
     pub fn followed_sites(&self) -> UsersItemFollowedSites {
         UsersItemFollowedSites(self.0.clone().literal("followedSites"))
     }
@@ -1257,6 +1404,7 @@ impl UsersItem {
     /// `GET /users/{usersId}/getManagedDevicesWithAppFailures` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-getmanageddeviceswithappfailures?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn get_managed_devices_with_app_failures(
         &self,
     ) -> graph_rt::Request<
@@ -1324,6 +1472,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -1378,6 +1527,7 @@ impl UsersItem {
     /// - Application: `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -1408,16 +1558,19 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification`
+    #[cfg(feature = "mail")]
     pub fn inference_classification(&self) -> UsersItemInferenceClassification {
         UsersItemInferenceClassification(
             self.0.clone().literal("inferenceClassification"),
         )
     }
     /// `/users/{Id|userPrincipalName}/informationProtection`
+    #[cfg(feature = "security")]
     pub fn information_protection(&self) -> UsersItemInformationProtection {
         UsersItemInformationProtection(self.0.clone().literal("informationProtection"))
     }
     /// `/users/{Id|userPrincipalName}/insights`
+    #[cfg(feature = "users")]
     pub fn insights(&self) -> UsersItemInsights {
         UsersItemInsights(self.0.clone().literal("insights"))
     }
@@ -1426,6 +1579,7 @@ impl UsersItem {
     /// `POST /users/{id | userPrincipalName}/invalidateAllRefreshTokens` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-invalidateallrefreshtokens?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn invalidate_all_refresh_tokens(
         &self,
     ) -> graph_rt::Request<
@@ -1450,6 +1604,7 @@ impl UsersItem {
     /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-ismanagedappuserblocked?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn is_managed_app_user_blocked(
         &self,
     ) -> graph_rt::Request<
@@ -1484,44 +1639,54 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups`
+    #[cfg(feature = "users")]
     pub fn joined_groups(&self) -> UsersItemJoinedGroups {
         UsersItemJoinedGroups(self.0.clone().literal("joinedGroups"))
     }
     /// `/users/{Id|userPrincipalName}/joinedTeams`
+    #[cfg(feature = "teams")]
     pub fn joined_teams(&self) -> UsersItemJoinedTeams {
         UsersItemJoinedTeams(self.0.clone().literal("joinedTeams"))
     }
     /// `/users/{Id|userPrincipalName}/licenseDetails`
+    #[cfg(feature = "users")]
     pub fn license_details(&self) -> UsersItemLicenseDetails {
         UsersItemLicenseDetails(self.0.clone().literal("licenseDetails"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings`
+    #[cfg(feature = "users")]
     pub fn mailbox_settings(&self) -> UsersItemMailboxSettings {
         UsersItemMailboxSettings(self.0.clone().literal("mailboxSettings"))
     }
     /// `/users/{Id|userPrincipalName}/mailFolders`
+    #[cfg(feature = "mail")]
     pub fn mail_folders(&self) -> UsersItemMailFolders {
         UsersItemMailFolders(self.0.clone().literal("mailFolders"))
     }
     /// `/users/{Id|userPrincipalName}/manager`
+    #[cfg(feature = "users")]
     pub fn manager(&self) -> UsersItemManager {
         UsersItemManager(self.0.clone().literal("manager"))
     }
     /// `/users/{Id|userPrincipalName}/memberOf`
+    #[cfg(feature = "users")]
     pub fn member_of(&self) -> UsersItemMemberOf {
         UsersItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/users/{Id|userPrincipalName}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersItemMessages {
         UsersItemMessages(self.0.clone().literal("messages"))
     }
     /// `/users/{Id|userPrincipalName}/mobileAppIntentAndStates`
+    #[cfg(feature = "device_management")]
     pub fn mobile_app_intent_and_states(&self) -> UsersItemMobileAppIntentAndStates {
         UsersItemMobileAppIntentAndStates(
             self.0.clone().literal("mobileAppIntentAndStates"),
         )
     }
     /// `/users/{Id|userPrincipalName}/mobileAppTroubleshootingEvents`
+    #[cfg(feature = "device_management")]
     pub fn mobile_app_troubleshooting_events(
         &self,
     ) -> UsersItemMobileAppTroubleshootingEvents {
@@ -1530,54 +1695,67 @@ impl UsersItem {
         )
     }
     /// `/users/{Id|userPrincipalName}/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(&self) -> UsersItemOauth2PermissionGrants {
         UsersItemOauth2PermissionGrants(self.0.clone().literal("oauth2PermissionGrants"))
     }
     /// `/users/{Id|userPrincipalName}/onenote`
+    #[cfg(any(feature = "onenote", feature = "users"))]
     pub fn onenote(&self) -> UsersItemOnenote {
         UsersItemOnenote(self.0.clone().literal("onenote"))
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> UsersItemOnlineMeetings {
         UsersItemOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
     /// `/users/{Id|userPrincipalName}/outlook`
+    #[cfg(feature = "mail")]
     pub fn outlook(&self) -> UsersItemOutlook {
         UsersItemOutlook(self.0.clone().literal("outlook"))
     }
     /// `/users/{Id|userPrincipalName}/ownedDevices`
+    #[cfg(feature = "users")]
     pub fn owned_devices(&self) -> UsersItemOwnedDevices {
         UsersItemOwnedDevices(self.0.clone().literal("ownedDevices"))
     }
     /// `/users/{Id|userPrincipalName}/ownedObjects`
+    #[cfg(feature = "users")]
     pub fn owned_objects(&self) -> UsersItemOwnedObjects {
         UsersItemOwnedObjects(self.0.clone().literal("ownedObjects"))
     }
     /// `/users/{Id|userPrincipalName}/people`
+    #[cfg(feature = "users")]
     pub fn people(&self) -> UsersItemPeople {
         UsersItemPeople(self.0.clone().literal("people"))
     }
     /// `/users/{Id|userPrincipalName}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> UsersItemPhoto {
         UsersItemPhoto(self.0.clone().literal("photo"))
     }
     /// `/users/{Id|userPrincipalName}/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> UsersItemPhotos {
         UsersItemPhotos(self.0.clone().literal("photos"))
     }
     /// `/users/{Id|userPrincipalName}/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> UsersItemPlanner {
         UsersItemPlanner(self.0.clone().literal("planner"))
     }
     /// `/users/{Id|userPrincipalName}/presence`
+    #[cfg(feature = "communications")]
     pub fn presence(&self) -> UsersItemPresence {
         UsersItemPresence(self.0.clone().literal("presence"))
     }
     /// `/users/{Id|userPrincipalName}/profile`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn profile(&self) -> UsersItemProfile {
         UsersItemProfile(self.0.clone().literal("profile"))
     }
     /// `/users/{Id|userPrincipalName}/registeredDevices`
+    #[cfg(feature = "users")]
     pub fn registered_devices(&self) -> UsersItemRegisteredDevices {
         UsersItemRegisteredDevices(self.0.clone().literal("registeredDevices"))
     }
@@ -1586,6 +1764,7 @@ impl UsersItem {
     /// `POST /users/{usersId}/removeAllDevicesFromManagement` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-removealldevicesfrommanagement?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn remove_all_devices_from_management(
         &self,
     ) -> graph_rt::Request<
@@ -1639,6 +1818,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/responsibilities`
+    #[cfg(feature = "users")]
     pub fn responsibilities(&self) -> UsersItemResponsibilities {
         UsersItemResponsibilities(self.0.clone().literal("responsibilities"))
     }
@@ -1651,6 +1831,7 @@ impl UsersItem {
     /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-revokesigninsessions?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
     ) -> graph_rt::Request<
@@ -1683,6 +1864,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/scopedRoleMemberOf`
+    #[cfg(feature = "users")]
     pub fn scoped_role_member_of(&self) -> UsersItemScopedRoleMemberOf {
         UsersItemScopedRoleMemberOf(self.0.clone().literal("scopedRoleMemberOf"))
     }
@@ -1696,6 +1878,7 @@ impl UsersItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
@@ -1730,22 +1913,27 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/settings`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn settings(&self) -> UsersItemSettings {
         UsersItemSettings(self.0.clone().literal("settings"))
     }
     /// `/users/{Id|userPrincipalName}/teamwork`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn teamwork(&self) -> UsersItemTeamwork {
         UsersItemTeamwork(self.0.clone().literal("teamwork"))
     }
     /// `/users/{Id|userPrincipalName}/todo`
+    #[cfg(feature = "mail")]
     pub fn todo(&self) -> UsersItemTodo {
         UsersItemTodo(self.0.clone().literal("todo"))
     }
     /// `/users/{Id|userPrincipalName}/transitiveMemberOf`
+    #[cfg(feature = "users")]
     pub fn transitive_member_of(&self) -> UsersItemTransitiveMemberOf {
         UsersItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
     /// `/users/{Id|userPrincipalName}/transitiveReports`
+    #[cfg(feature = "users")]
     pub fn transitive_reports(&self) -> UsersItemTransitiveReports {
         UsersItemTransitiveReports(self.0.clone().literal("transitiveReports"))
     }
@@ -1759,7 +1947,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn translate_exchange_ids(
         &self,
         body: &super::super::TranslateExchangeIdsBody,
@@ -1801,6 +1989,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/trendingAround`
+    #[cfg(feature = "users")]
     pub fn trending_around(&self) -> UsersItemTrendingAround {
         UsersItemTrendingAround(self.0.clone().literal("trendingAround"))
     }
@@ -1813,6 +2002,7 @@ impl UsersItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-unblockmanagedapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn unblock_managed_apps(
         &self,
     ) -> graph_rt::Request<
@@ -1841,6 +2031,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/usageRights`
+    #[cfg(feature = "users")]
     pub fn usage_rights(&self) -> UsersItemUsageRights {
         UsersItemUsageRights(self.0.clone().literal("usageRights"))
     }
@@ -1853,6 +2044,7 @@ impl UsersItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-wipeandblockmanagedapps?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn wipe_and_block_managed_apps(
         &self,
     ) -> graph_rt::Request<
@@ -1885,6 +2077,7 @@ impl UsersItem {
     /// `POST /users/{usersId}/wipeManagedAppRegistrationByDeviceTag` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-wipemanagedappregistrationbydevicetag?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn wipe_managed_app_registration_by_device_tag(
         &self,
         body: &super::super::WipeManagedAppRegistrationByDeviceTagBody,
@@ -1907,6 +2100,7 @@ impl UsersItem {
     /// `POST /users/{usersId}/wipeManagedAppRegistrationsByDeviceTag` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-wipemanagedappregistrationsbydevicetag?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         body: &super::super::WipeManagedAppRegistrationsByDeviceTagBody,
@@ -1933,7 +2127,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findrooms?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_rooms_2(
         &self,
         room_list: &str,
@@ -1975,7 +2169,7 @@ impl UsersItem {
     /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reminderview?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -2023,8 +2217,10 @@ impl UsersItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/contacts`: List contacts
 /// - `POST /users/{id | userPrincipalName}/contacts`: Create Contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2118,6 +2314,7 @@ impl UsersItemContacts {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> UsersItemContactsItem {
         UsersItemContactsItem(self.0.clone().key(id))
     }
@@ -2127,8 +2324,10 @@ impl UsersItemContacts {
 /// - `GET /users/{id | userPrincipalName}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2231,6 +2430,7 @@ impl UsersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2263,10 +2463,12 @@ impl UsersItemContactsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemContactsItemExtensions {
         UsersItemContactsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> UsersItemContactsItemPhoto {
         UsersItemContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -2274,8 +2476,10 @@ impl UsersItemContactsItem {
 /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/contacts/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2290,7 +2494,7 @@ impl UsersItemContactsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -2317,6 +2521,7 @@ impl UsersItemContactsItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemContactsItemExtensionsItem {
         UsersItemContactsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -2326,8 +2531,10 @@ impl UsersItemContactsItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2342,7 +2549,7 @@ impl UsersItemContactsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2374,7 +2581,7 @@ impl UsersItemContactsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -2408,6 +2615,7 @@ impl UsersItemContactsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2436,8 +2644,10 @@ impl UsersItemContactsItemExtensionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/events`: Create Event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2573,6 +2783,7 @@ impl UsersItemEvents {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemEventsItem {
         UsersItemEventsItem(self.0.clone().key(id))
     }
@@ -2582,8 +2793,10 @@ impl UsersItemEvents {
 /// - `GET /users/{id | userPrincipalName}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2686,6 +2899,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2727,6 +2941,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -2761,10 +2976,12 @@ impl UsersItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemEventsItemAttachments {
         UsersItemEventsItemAttachments(self.0.clone().literal("attachments"))
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/calendar`
+    #[cfg(feature = "mail")]
     pub fn calendar(&self) -> UsersItemEventsItemCalendar {
         UsersItemEventsItemCalendar(self.0.clone().literal("calendar"))
     }
@@ -2778,6 +2995,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -2821,6 +3039,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -2864,6 +3083,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -2896,6 +3116,7 @@ impl UsersItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemEventsItemExtensions {
         UsersItemEventsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -2909,6 +3130,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -2943,6 +3165,7 @@ impl UsersItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> UsersItemEventsItemInstances {
         UsersItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -2956,6 +3179,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -2999,6 +3223,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -3036,8 +3261,10 @@ impl UsersItemEventsItem {
 /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/events/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3052,7 +3279,7 @@ impl UsersItemEventsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -3079,6 +3306,7 @@ impl UsersItemEventsItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemEventsItemExtensionsItem {
         UsersItemEventsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -3088,8 +3316,10 @@ impl UsersItemEventsItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3104,7 +3334,7 @@ impl UsersItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3136,7 +3366,7 @@ impl UsersItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -3170,6 +3400,7 @@ impl UsersItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3197,8 +3428,10 @@ impl UsersItemEventsItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/extensions`: Create open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3213,7 +3446,7 @@ impl UsersItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -3240,6 +3473,7 @@ impl UsersItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/extensions/{extensionId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, extension_id: &str) -> UsersItemExtensionsItem {
         UsersItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -3249,8 +3483,10 @@ impl UsersItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3265,7 +3501,7 @@ impl UsersItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3297,7 +3533,7 @@ impl UsersItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -3331,6 +3567,7 @@ impl UsersItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3359,8 +3596,10 @@ impl UsersItemExtensionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/messages`: List messages
 /// - `POST /users/{id|userPrincipalName}/messages`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3433,6 +3672,7 @@ impl UsersItemMessages {
             .documented_status(201u16)
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMessagesItem {
         UsersItemMessagesItem(self.0.clone().key(id))
     }
@@ -3442,8 +3682,10 @@ impl UsersItemMessages {
 /// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get message
 /// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3546,6 +3788,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3578,6 +3821,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemMessagesItemAttachments {
         UsersItemMessagesItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -3758,6 +4002,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemMessagesItemExtensions {
         UsersItemMessagesItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -3771,6 +4016,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
@@ -3805,6 +4051,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/mentions`
+    #[cfg(feature = "mail")]
     pub fn mentions(&self) -> UsersItemMessagesItemMentions {
         UsersItemMessagesItemMentions(self.0.clone().literal("mentions"))
     }
@@ -3862,6 +4109,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -3905,6 +4153,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -3948,6 +4197,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-send?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn send(
         &self,
     ) -> graph_rt::Request<
@@ -3989,6 +4239,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-unsubscribe?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn unsubscribe(
         &self,
     ) -> graph_rt::Request<
@@ -4021,6 +4272,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMessagesItemValue {
         UsersItemMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -4028,8 +4280,10 @@ impl UsersItemMessagesItem {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/messages/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4044,7 +4298,7 @@ impl UsersItemMessagesItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -4071,6 +4325,7 @@ impl UsersItemMessagesItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemMessagesItemExtensionsItem {
         UsersItemMessagesItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -4080,8 +4335,10 @@ impl UsersItemMessagesItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4096,7 +4353,7 @@ impl UsersItemMessagesItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4128,7 +4385,7 @@ impl UsersItemMessagesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -4162,6 +4419,7 @@ impl UsersItemMessagesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4187,8 +4445,10 @@ impl UsersItemMessagesItemExtensionsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/todo`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4196,6 +4456,7 @@ impl UsersItemTodo {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/todo/lists`
+    #[cfg(feature = "mail")]
     pub fn lists(&self) -> UsersItemTodoLists {
         UsersItemTodoLists(self.0.clone().literal("lists"))
     }
@@ -4204,8 +4465,10 @@ impl UsersItemTodo {
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists`: List lists
 /// - `POST /users/{id|userPrincipalName}/todo/lists`: Create todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoLists(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4326,6 +4589,7 @@ impl UsersItemTodoLists {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemTodoListsItem {
         UsersItemTodoListsItem(self.0.clone().key(id))
     }
@@ -4334,8 +4598,10 @@ impl UsersItemTodoLists {
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Get todoTaskList
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Delete todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4388,6 +4654,7 @@ impl UsersItemTodoListsItem {
     /// - Delegated (personal Microsoft account): `Tasks.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4416,10 +4683,12 @@ impl UsersItemTodoListsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemTodoListsItemExtensions {
         UsersItemTodoListsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> UsersItemTodoListsItemTasks {
         UsersItemTodoListsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -4427,8 +4696,10 @@ impl UsersItemTodoListsItem {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4443,7 +4714,7 @@ impl UsersItemTodoListsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -4470,6 +4741,7 @@ impl UsersItemTodoListsItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemTodoListsItemExtensionsItem {
         UsersItemTodoListsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -4477,8 +4749,10 @@ impl UsersItemTodoListsItemExtensions {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions/{extensionId}`
 ///
 /// - `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/extensions/{extensionId}`: Get open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4493,7 +4767,7 @@ impl UsersItemTodoListsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4523,8 +4797,10 @@ impl UsersItemTodoListsItemExtensionsItem {
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: List tasks
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Create todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Update todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4684,6 +4960,7 @@ impl UsersItemTodoListsItemTasks {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemTodoListsItemTasksItem {
         UsersItemTodoListsItemTasksItem(self.0.clone().key(id))
     }
@@ -4693,8 +4970,10 @@ impl UsersItemTodoListsItemTasks {
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Get todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Update todoTask
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Delete todoTask
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4786,6 +5065,7 @@ impl UsersItemTodoListsItemTasksItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4814,10 +5094,12 @@ impl UsersItemTodoListsItemTasksItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemTodoListsItemTasksItemExtensions {
         UsersItemTodoListsItemTasksItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources`
+    #[cfg(feature = "mail")]
     pub fn linked_resources(&self) -> UsersItemTodoListsItemTasksItemLinkedResources {
         UsersItemTodoListsItemTasksItemLinkedResources(
             self.0.clone().literal("linkedResources"),
@@ -4827,8 +5109,10 @@ impl UsersItemTodoListsItemTasksItem {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4843,7 +5127,7 @@ impl UsersItemTodoListsItemTasksItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -4870,6 +5154,7 @@ impl UsersItemTodoListsItemTasksItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         extension_id: &str,
@@ -4880,8 +5165,10 @@ impl UsersItemTodoListsItemTasksItemExtensions {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions/{extensionId}`
 ///
 /// - `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`: Get open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4896,7 +5183,7 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4924,8 +5211,10 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/chats`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats`: List chats
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChats(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChats {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4997,13 +5286,16 @@ impl UsersItemChats {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, chat_id: &str) -> UsersItemChatsItem {
         UsersItemChatsItem(self.0.clone().key(chat_id))
     }
 }
 /// `/users/{Id|userPrincipalName}/informationProtection`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInformationProtection(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl UsersItemInformationProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5011,13 +5303,16 @@ impl UsersItemInformationProtection {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/informationProtection/policy`
+    #[cfg(feature = "security")]
     pub fn policy(&self) -> UsersItemInformationProtectionPolicy {
         UsersItemInformationProtectionPolicy(self.0.clone().literal("policy"))
     }
 }
 /// `/users/{Id|userPrincipalName}/informationProtection/policy`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInformationProtectionPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl UsersItemInformationProtectionPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5025,6 +5320,7 @@ impl UsersItemInformationProtectionPolicy {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/informationProtection/policy/labels`
+    #[cfg(feature = "security")]
     pub fn labels(&self) -> UsersItemInformationProtectionPolicyLabels {
         UsersItemInformationProtectionPolicyLabels(self.0.clone().literal("labels"))
     }
@@ -5032,8 +5328,10 @@ impl UsersItemInformationProtectionPolicy {
 /// `/users/{Id|userPrincipalName}/informationProtection/policy/labels`
 ///
 /// - `GET /users/{id | user-principal-name}/informationProtection/policy/labels`: informationProtectionLabel: listLabels
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInformationProtectionPolicyLabels(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl UsersItemInformationProtectionPolicyLabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5086,7 +5384,7 @@ impl UsersItemInformationProtectionPolicyLabels {
     /// - Application: `InformationProtectionPolicy.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotectionlabel-evaluateapplication?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn evaluate_application(
         &self,
         body: &super::super::EvaluateApplicationBody,
@@ -5117,6 +5415,7 @@ impl UsersItemInformationProtectionPolicyLabels {
             )
     }
     /// `/users/{Id|userPrincipalName}/informationProtection/policy/labels/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> UsersItemInformationProtectionPolicyLabelsItem {
         UsersItemInformationProtectionPolicyLabelsItem(self.0.clone().key(id))
     }
@@ -5124,8 +5423,10 @@ impl UsersItemInformationProtectionPolicyLabels {
 /// `/users/{Id|userPrincipalName}/informationProtection/policy/labels/{id}`
 ///
 /// - `GET /users/{id | user-principal-name}/informationProtection/policy/labels/{id}`: Get informationProtectionLabel
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInformationProtectionPolicyLabelsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl UsersItemInformationProtectionPolicyLabelsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5173,8 +5474,10 @@ impl UsersItemInformationProtectionPolicyLabelsItem {
 /// `/users/{Id|userPrincipalName}/joinedTeams`
 ///
 /// - `GET /users/{id | user-principal-name}/joinedTeams`: List joinedTeams
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedTeams(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemJoinedTeams {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5238,8 +5541,10 @@ impl UsersItemJoinedTeams {
 /// `/users/{Id|userPrincipalName}/agreementAcceptances`
 ///
 /// - `GET /users/{id | userPrincipalName}/agreementAcceptances`: List agreementAcceptances
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAgreementAcceptances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl UsersItemAgreementAcceptances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5286,8 +5591,10 @@ impl UsersItemAgreementAcceptances {
 ///
 /// - `GET /users/{id | userPrincipalName}/appRoleAssignments`: List appRoleAssignments granted to a user
 /// - `POST /users/{id | userPrincipalName}/appRoleAssignments`: Grant an appRoleAssignment to a user
+#[cfg(any(feature = "applications", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemAppRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "users"))]
 impl UsersItemAppRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5383,13 +5690,16 @@ impl UsersItemAppRoleAssignments {
             )
     }
     /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemAppRoleAssignmentsItem {
         UsersItemAppRoleAssignmentsItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication`
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthentication(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl UsersItemAuthentication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5397,18 +5707,22 @@ impl UsersItemAuthentication {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/authentication/emailMethods`
+    #[cfg(feature = "users")]
     pub fn email_methods(&self) -> UsersItemAuthenticationEmailMethods {
         UsersItemAuthenticationEmailMethods(self.0.clone().literal("emailMethods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/fido2Methods`
+    #[cfg(feature = "users")]
     pub fn fido2_methods(&self) -> UsersItemAuthenticationFido2Methods {
         UsersItemAuthenticationFido2Methods(self.0.clone().literal("fido2Methods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/methods`
+    #[cfg(feature = "identity")]
     pub fn methods(&self) -> UsersItemAuthenticationMethods {
         UsersItemAuthenticationMethods(self.0.clone().literal("methods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods`
+    #[cfg(feature = "users")]
     pub fn microsoft_authenticator_methods(
         &self,
     ) -> UsersItemAuthenticationMicrosoftAuthenticatorMethods {
@@ -5417,10 +5731,12 @@ impl UsersItemAuthentication {
         )
     }
     /// `/users/{Id|userPrincipalName}/authentication/operations`
+    #[cfg(feature = "identity")]
     pub fn operations(&self) -> UsersItemAuthenticationOperations {
         UsersItemAuthenticationOperations(self.0.clone().literal("operations"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods`
+    #[cfg(feature = "users")]
     pub fn passwordless_microsoft_authenticator_methods(
         &self,
     ) -> UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
@@ -5429,14 +5745,17 @@ impl UsersItemAuthentication {
         )
     }
     /// `/users/{Id|userPrincipalName}/authentication/passwordMethods`
+    #[cfg(feature = "identity")]
     pub fn password_methods(&self) -> UsersItemAuthenticationPasswordMethods {
         UsersItemAuthenticationPasswordMethods(self.0.clone().literal("passwordMethods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/phoneMethods`
+    #[cfg(feature = "identity")]
     pub fn phone_methods(&self) -> UsersItemAuthenticationPhoneMethods {
         UsersItemAuthenticationPhoneMethods(self.0.clone().literal("phoneMethods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/temporaryAccessPassMethods`
+    #[cfg(feature = "users")]
     pub fn temporary_access_pass_methods(
         &self,
     ) -> UsersItemAuthenticationTemporaryAccessPassMethods {
@@ -5445,6 +5764,7 @@ impl UsersItemAuthentication {
         )
     }
     /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods`
+    #[cfg(feature = "users")]
     pub fn windows_hello_for_business_methods(
         &self,
     ) -> UsersItemAuthenticationWindowsHelloForBusinessMethods {
@@ -5457,8 +5777,10 @@ impl UsersItemAuthentication {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/emailMethods`: List emailAuthenticationMethods
 /// - `POST /users/{id | userPrincipalName}/authentication/emailMethods`: Create emailAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationEmailMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationEmailMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5474,7 +5796,7 @@ impl UsersItemAuthenticationEmailMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5514,7 +5836,7 @@ impl UsersItemAuthenticationEmailMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-post?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::EmailAuthenticationMethod,
@@ -5545,6 +5867,7 @@ impl UsersItemAuthenticationEmailMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/emailMethods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationEmailMethodsItem {
         UsersItemAuthenticationEmailMethodsItem(self.0.clone().key(id))
     }
@@ -5554,8 +5877,10 @@ impl UsersItemAuthenticationEmailMethods {
 /// - `GET /users/{id | userPrincipalName}/authentication/emailMethods/{id}`: Get emailAuthenticationMethod
 /// - `PUT /users/{id | userPrincipalName}/authentication/emailMethods/{id}`: Update emailAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/emailMethods/{id}`: Delete emailAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationEmailMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationEmailMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5571,7 +5896,7 @@ impl UsersItemAuthenticationEmailMethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5611,7 +5936,7 @@ impl UsersItemAuthenticationEmailMethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::EmailAuthenticationMethod,
@@ -5650,6 +5975,7 @@ impl UsersItemAuthenticationEmailMethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5681,8 +6007,10 @@ impl UsersItemAuthenticationEmailMethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/fido2Methods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/fido2Methods`: List fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationFido2Methods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationFido2Methods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5698,7 +6026,7 @@ impl UsersItemAuthenticationFido2Methods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5730,6 +6058,7 @@ impl UsersItemAuthenticationFido2Methods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/fido2Methods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationFido2MethodsItem {
         UsersItemAuthenticationFido2MethodsItem(self.0.clone().key(id))
     }
@@ -5738,8 +6067,10 @@ impl UsersItemAuthenticationFido2Methods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/fido2Methods/{id}`: Get fido2AuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/fido2Methods/{id}`: Delete fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationFido2MethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationFido2MethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5755,7 +6086,7 @@ impl UsersItemAuthenticationFido2MethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5795,6 +6126,7 @@ impl UsersItemAuthenticationFido2MethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5826,8 +6158,10 @@ impl UsersItemAuthenticationFido2MethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/methods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/methods`: List methods
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5844,7 +6178,7 @@ impl UsersItemAuthenticationMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5886,6 +6220,7 @@ impl UsersItemAuthenticationMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/methods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationMethodsItem {
         UsersItemAuthenticationMethodsItem(self.0.clone().key(id))
     }
@@ -5893,8 +6228,10 @@ impl UsersItemAuthenticationMethods {
 /// `/users/{Id|userPrincipalName}/authentication/methods/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/methods/{id}`: Get authenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5910,7 +6247,7 @@ impl UsersItemAuthenticationMethodsItem {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5945,10 +6282,12 @@ impl UsersItemAuthenticationMethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods`: List microsoftAuthenticatorAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMicrosoftAuthenticatorMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5965,7 +6304,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6007,6 +6346,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         microsoft_authenticator_authentication_method_id: &str,
@@ -6020,10 +6360,12 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Get microsoftAuthenticatorAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Delete microsoftAuthenticatorAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6040,7 +6382,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6091,6 +6433,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6124,8 +6467,10 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication/operations`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6133,6 +6478,7 @@ impl UsersItemAuthenticationOperations {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/authentication/operations/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationOperationsItem {
         UsersItemAuthenticationOperationsItem(self.0.clone().key(id))
     }
@@ -6140,8 +6486,10 @@ impl UsersItemAuthenticationOperations {
 /// `/users/{Id|userPrincipalName}/authentication/operations/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/operations/{id}`: Get authentication operation
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6156,7 +6504,7 @@ impl UsersItemAuthenticationOperationsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationoperation-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6189,8 +6537,10 @@ impl UsersItemAuthenticationOperationsItem {
 /// `/users/{Id|userPrincipalName}/authentication/passwordMethods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/passwordMethods`: List passwordMethods
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationPasswordMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationPasswordMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6207,7 +6557,7 @@ impl UsersItemAuthenticationPasswordMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-passwordmethods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6249,6 +6599,7 @@ impl UsersItemAuthenticationPasswordMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/passwordMethods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationPasswordMethodsItem {
         UsersItemAuthenticationPasswordMethodsItem(self.0.clone().key(id))
     }
@@ -6256,8 +6607,10 @@ impl UsersItemAuthenticationPasswordMethods {
 /// `/users/{Id|userPrincipalName}/authentication/passwordMethods/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/passwordMethods/{id}`: Get passwordAuthenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationPasswordMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationPasswordMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6274,7 +6627,7 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6320,6 +6673,7 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     /// `POST /users/{id | userPrincipalName}/authentication/passwordMethods/{id}/resetPassword` → `202`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordauthenticationmethod-resetpassword?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn reset_password(
         &self,
         body: &super::super::ResetPasswordBody,
@@ -6341,10 +6695,12 @@ impl UsersItemAuthenticationPasswordMethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods`: List passwordlessMicrosoftAuthenticatorAuthenticationMethods (deprecated)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6361,7 +6717,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6405,6 +6761,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -6418,10 +6775,12 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`: Get passwordlessMicrosoftAuthenticatorAuthenticationMethod (deprecated)
 /// - `DELETE /users/{id | userPrincipalName}/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`: Delete passwordlessMicrosoftAuthenticatorAuthenticationMethod (deprecated)
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6438,7 +6797,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6489,6 +6848,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6525,8 +6885,10 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/phoneMethods`: List phoneMethods
 /// - `POST /users/{id | userPrincipalName}/authentication/phoneMethods`: Create phoneAuthenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationPhoneMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationPhoneMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6542,7 +6904,7 @@ impl UsersItemAuthenticationPhoneMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-phonemethods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6582,7 +6944,7 @@ impl UsersItemAuthenticationPhoneMethods {
     /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-post-phonemethods?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::PhoneAuthenticationMethod,
@@ -6613,6 +6975,7 @@ impl UsersItemAuthenticationPhoneMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/phoneMethods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationPhoneMethodsItem {
         UsersItemAuthenticationPhoneMethodsItem(self.0.clone().key(id))
     }
@@ -6622,8 +6985,10 @@ impl UsersItemAuthenticationPhoneMethods {
 /// - `GET /users/{id | userPrincipalName}/authentication/phoneMethods/{id}`: Get phoneAuthenticationMethod
 /// - `PUT /users/{id | userPrincipalName}/authentication/phoneMethods/{id}`: Update phoneAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/phoneMethods/{id}`: Delete phoneAuthenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationPhoneMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationPhoneMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6640,7 +7005,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6691,7 +7056,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn put(
         &self,
         body: &super::super::PhoneAuthenticationMethod,
@@ -6735,6 +7100,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6776,6 +7142,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-disablesmssignin?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn disable_sms_sign_in(
         &self,
     ) -> graph_rt::Request<
@@ -6817,6 +7184,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-enablesmssignin?view=graph-rest-beta)
+    #[cfg(feature = "identity")]
     pub fn enable_sms_sign_in(
         &self,
     ) -> graph_rt::Request<
@@ -6853,10 +7221,12 @@ impl UsersItemAuthenticationPhoneMethodsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods`: List temporaryAccessPassAuthenticationMethods
 /// - `POST /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods`: Create temporaryAccessPassAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationTemporaryAccessPassMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationTemporaryAccessPassMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6873,7 +7243,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6924,7 +7294,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-post?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::TemporaryAccessPassAuthenticationMethod,
@@ -6959,6 +7329,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/temporaryAccessPassMethods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -6970,10 +7341,12 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods/{temporaryAccessPassAuthenticationMethodId}`: Get temporaryAccessPassAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/temporaryAccessPassMethods/{id}`: Delete temporaryAccessPassAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationTemporaryAccessPassMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6990,7 +7363,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7041,6 +7414,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7076,10 +7450,12 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods`: List windowsHelloForBusinessAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationWindowsHelloForBusinessMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7096,7 +7472,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7138,6 +7514,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         windows_hello_for_business_authentication_method_id: &str,
@@ -7151,10 +7528,12 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Get windowsHelloForBusinessAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Delete windowsHelloForBusinessAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationWindowsHelloForBusinessMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7171,7 +7550,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Application: `UserAuthenticationMethod.Read.All`, `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7222,6 +7601,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Application: `UserAuthenticationMethod.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7258,8 +7638,10 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar`: Get calendar
 /// - `PATCH /users/{id | userPrincipalName}/calendar`: Update calendar
+#[cfg(any(feature = "mail", feature = "teams"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "teams"))]
 impl UsersItemCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7311,16 +7693,19 @@ impl UsersItemCalendar {
             .documented_status(200u16)
     }
     /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions`
+    #[cfg(feature = "mail")]
     pub fn calendar_permissions(&self) -> UsersItemCalendarCalendarPermissions {
         UsersItemCalendarCalendarPermissions(
             self.0.clone().literal("calendarPermissions"),
         )
     }
     /// `/users/{Id|userPrincipalName}/calendar/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarCalendarView {
         UsersItemCalendarCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/users/{Id|userPrincipalName}/calendar/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemCalendarEvents {
         UsersItemCalendarEvents(self.0.clone().literal("events"))
     }
@@ -7367,8 +7752,10 @@ impl UsersItemCalendar {
 /// `/users/{Id|userPrincipalName}/calendar/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7422,8 +7809,10 @@ impl UsersItemCalendarCalendarView {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/events`: List events
 /// - `POST /users/{id | userPrincipalName}/calendar/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7517,6 +7906,7 @@ impl UsersItemCalendarEvents {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarEventsItem {
         UsersItemCalendarEventsItem(self.0.clone().key(id))
     }
@@ -7526,8 +7916,10 @@ impl UsersItemCalendarEvents {
 /// - `GET /users/{id | userPrincipalName}/calendar/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/calendar/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/calendar/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7630,6 +8022,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7671,6 +8064,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -7705,6 +8099,7 @@ impl UsersItemCalendarEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemCalendarEventsItemAttachments {
         UsersItemCalendarEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -7718,6 +8113,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -7761,6 +8157,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -7804,6 +8201,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -7845,6 +8243,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -7879,6 +8278,7 @@ impl UsersItemCalendarEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> UsersItemCalendarEventsItemInstances {
         UsersItemCalendarEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -7892,6 +8292,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -7935,6 +8336,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -7970,8 +8372,10 @@ impl UsersItemCalendarEventsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7979,6 +8383,7 @@ impl UsersItemCalendarEventsItemAttachments {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarEventsItemAttachmentsItem {
         UsersItemCalendarEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -7986,8 +8391,10 @@ impl UsersItemCalendarEventsItemAttachments {
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /users/{id | userPrincipalName}/calendar/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7999,6 +8406,7 @@ impl UsersItemCalendarEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/calendar/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8018,8 +8426,10 @@ impl UsersItemCalendarEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8073,8 +8483,10 @@ impl UsersItemCalendarEventsItemInstances {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups`: List calendarGroups
 /// - `POST /users/{id | userPrincipalName}/calendarGroups`: Create CalendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8168,6 +8580,7 @@ impl UsersItemCalendarGroups {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, calendar_group_id: &str) -> UsersItemCalendarGroupsItem {
         UsersItemCalendarGroupsItem(self.0.clone().key(calendar_group_id))
     }
@@ -8177,8 +8590,10 @@ impl UsersItemCalendarGroups {
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}`: Get calendarGroup
 /// - `PATCH /users/{id | userPrincipalName}/calendarGroups/{id}`: Update calendargroup
 /// - `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}`: Delete calendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8281,6 +8696,7 @@ impl UsersItemCalendarGroupsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8313,6 +8729,7 @@ impl UsersItemCalendarGroupsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> UsersItemCalendarGroupsItemCalendars {
         UsersItemCalendarGroupsItemCalendars(self.0.clone().literal("calendars"))
     }
@@ -8321,8 +8738,10 @@ impl UsersItemCalendarGroupsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{calendar_group_id}/calendars`: List calendars
 /// - `POST /users/{id | userPrincipalName}/calendarGroups/{id}/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8428,6 +8847,7 @@ impl UsersItemCalendarGroupsItemCalendars {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItem {
         UsersItemCalendarGroupsItemCalendarsItem(self.0.clone().key(id))
     }
@@ -8437,8 +8857,10 @@ impl UsersItemCalendarGroupsItemCalendars {
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}`: Get calendar
 /// - `PATCH /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}`: Update calendar
 /// - `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8499,6 +8921,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8531,12 +8954,14 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarGroupsItemCalendarsItemCalendarView {
         UsersItemCalendarGroupsItemCalendarsItemCalendarView(
             self.0.clone().literal("calendarView"),
         )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemCalendarGroupsItemCalendarsItemEvents {
         UsersItemCalendarGroupsItemCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -8544,10 +8969,12 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemCalendarView(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8601,8 +9028,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8696,6 +9125,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         UsersItemCalendarGroupsItemCalendarsItemEventsItem(self.0.clone().key(id))
     }
@@ -8703,8 +9133,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
 /// `/users/{Id|userPrincipalName}/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8801,10 +9233,12 @@ impl UsersItemCalendarView {
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8907,6 +9341,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8948,6 +9383,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -8982,6 +9418,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
@@ -8999,6 +9436,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -9042,6 +9480,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -9085,6 +9524,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -9126,6 +9566,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -9160,6 +9601,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(
         &self,
     ) -> UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
@@ -9177,6 +9619,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -9220,6 +9663,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -9255,10 +9699,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9266,6 +9712,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -9278,10 +9725,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9293,6 +9742,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9312,10 +9762,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9369,8 +9821,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars`: List calendars
 /// - `POST /users/{id | userPrincipalName}/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9464,6 +9918,7 @@ impl UsersItemCalendars {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarsItem {
         UsersItemCalendarsItem(self.0.clone().key(id))
     }
@@ -9473,8 +9928,10 @@ impl UsersItemCalendars {
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}`: Get calendar
 /// - `PATCH /users/{id | userPrincipalName}/calendars/{id}`: Update calendar
 /// - `DELETE /users/{id | userPrincipalName}/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9535,6 +9992,7 @@ impl UsersItemCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9567,10 +10025,12 @@ impl UsersItemCalendarsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarsItemCalendarView {
         UsersItemCalendarsItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemCalendarsItemEvents {
         UsersItemCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -9578,8 +10038,10 @@ impl UsersItemCalendarsItem {
 /// `/users/{Id|userPrincipalName}/calendars/{id}/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9675,8 +10137,10 @@ impl UsersItemCalendarsItemCalendarView {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9770,6 +10234,7 @@ impl UsersItemCalendarsItemEvents {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarsItemEventsItem {
         UsersItemCalendarsItemEventsItem(self.0.clone().key(id))
     }
@@ -9779,8 +10244,10 @@ impl UsersItemCalendarsItemEvents {
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9883,6 +10350,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9924,6 +10392,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -9958,6 +10427,7 @@ impl UsersItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemCalendarsItemEventsItemAttachments {
         UsersItemCalendarsItemEventsItemAttachments(
             self.0.clone().literal("attachments"),
@@ -9973,6 +10443,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
@@ -10016,6 +10487,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -10059,6 +10531,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -10100,6 +10573,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -10134,6 +10608,7 @@ impl UsersItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> UsersItemCalendarsItemEventsItemInstances {
         UsersItemCalendarsItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -10147,6 +10622,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -10190,6 +10666,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -10225,8 +10702,10 @@ impl UsersItemCalendarsItemEventsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10234,6 +10713,7 @@ impl UsersItemCalendarsItemEventsItemAttachments {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarsItemEventsItemAttachmentsItem {
         UsersItemCalendarsItemEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -10241,8 +10721,10 @@ impl UsersItemCalendarsItemEventsItemAttachments {
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10254,6 +10736,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10273,8 +10756,10 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10328,8 +10813,10 @@ impl UsersItemCalendarsItemEventsItemInstances {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders`: List contactFolders
 /// - `POST /users/{id | userPrincipalName}/contactFolders`: Create ContactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFolders(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10465,6 +10952,7 @@ impl UsersItemContactFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, contact_folder_id: &str) -> UsersItemContactFoldersItem {
         UsersItemContactFoldersItem(self.0.clone().key(contact_folder_id))
     }
@@ -10474,8 +10962,10 @@ impl UsersItemContactFolders {
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}`: Get contactFolder
 /// - `PATCH /users/{id | userPrincipalName}/contactFolders/{id}`: Update contactfolder
 /// - `DELETE /users/{id | userPrincipalName}/contactFolders/{id}`: Delete contactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10578,6 +11068,7 @@ impl UsersItemContactFoldersItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10610,10 +11101,12 @@ impl UsersItemContactFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> UsersItemContactFoldersItemChildFolders {
         UsersItemContactFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> UsersItemContactFoldersItemContacts {
         UsersItemContactFoldersItemContacts(self.0.clone().literal("contacts"))
     }
@@ -10622,8 +11115,10 @@ impl UsersItemContactFoldersItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/contacts`: List contacts
 /// - `POST /users/{id | userPrincipalName}/contactFolders/{contactFolderId}/contacts`: Create Contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFoldersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10759,6 +11254,7 @@ impl UsersItemContactFoldersItemContacts {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemContactsItem {
         UsersItemContactFoldersItemContactsItem(self.0.clone().key(id))
     }
@@ -10767,8 +11263,10 @@ impl UsersItemContactFoldersItemContacts {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders`: List childFolders
 /// - `POST /users/{id | userPrincipalName}/contactFolders/{id}/childFolders`: Create ContactFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10862,13 +11360,16 @@ impl UsersItemContactFoldersItemChildFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemChildFoldersItem {
         UsersItemContactFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10876,6 +11377,7 @@ impl UsersItemContactFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts`
+    #[cfg(feature = "mail")]
     pub fn contacts(&self) -> UsersItemContactFoldersItemChildFoldersItemContacts {
         UsersItemContactFoldersItemChildFoldersItemContacts(
             self.0.clone().literal("contacts"),
@@ -10885,10 +11387,12 @@ impl UsersItemContactFoldersItemChildFoldersItem {
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts`
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts`: List contacts
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFoldersItemContacts(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFoldersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10938,6 +11442,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -10950,10 +11455,12 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}`: Delete contact
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFoldersItemContactsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11056,6 +11563,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11093,8 +11601,10 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
 /// - `GET /users/{id | userPrincipalName}/contactfolders/{id}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFoldersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11197,6 +11707,7 @@ impl UsersItemContactFoldersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11229,6 +11740,7 @@ impl UsersItemContactFoldersItemContactsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> UsersItemContactFoldersItemContactsItemPhoto {
         UsersItemContactFoldersItemContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -11236,8 +11748,10 @@ impl UsersItemContactFoldersItemContactsItem {
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo`
 ///
 /// - `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemContactFoldersItemContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11309,6 +11823,7 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemContactFoldersItemContactsItemPhotoValue {
         UsersItemContactFoldersItemContactsItemPhotoValue(
             self.0.clone().literal("$value"),
@@ -11319,10 +11834,12 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Get photo
 /// - `PUT /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContactsItemPhotoValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11339,6 +11856,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -11401,6 +11919,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -11443,8 +11962,10 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
 /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo`
 ///
 /// - `GET /users/{id | userPrincipalName}/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11516,6 +12037,7 @@ impl UsersItemContactsItemPhoto {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemContactsItemPhotoValue {
         UsersItemContactsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -11524,8 +12046,10 @@ impl UsersItemContactsItemPhoto {
 ///
 /// - `GET /users/{id | userPrincipalName}/contacts/{id}/photo/$value`: Get photo
 /// - `PUT /users/{id | userPrincipalName}/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11542,6 +12066,7 @@ impl UsersItemContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -11604,6 +12129,7 @@ impl UsersItemContactsItemPhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -11646,8 +12172,10 @@ impl UsersItemContactsItemPhotoValue {
 /// `/users/{Id|userPrincipalName}/createdObjects`
 ///
 /// - `GET /users/{id | userPrincipalName}/createdObjects`: List createdObjects
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCreatedObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemCreatedObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11664,7 +12192,7 @@ impl UsersItemCreatedObjects {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-createdobjects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -11713,8 +12241,10 @@ impl UsersItemCreatedObjects {
 /// `/users/{Id|userPrincipalName}/directReports`
 ///
 /// - `GET /users/{id | userPrincipalName}/directReports`: List directReports
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDirectReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemDirectReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11730,7 +12260,7 @@ impl UsersItemDirectReports {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-directreports?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -11774,8 +12304,10 @@ impl UsersItemDirectReports {
 ///
 /// - `GET /users/{id|userPrincipalName}/events/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11869,6 +12401,7 @@ impl UsersItemEventsItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemEventsItemAttachmentsItem {
         UsersItemEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -11877,8 +12410,10 @@ impl UsersItemEventsItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11911,6 +12446,7 @@ impl UsersItemEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11927,6 +12463,7 @@ impl UsersItemEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemEventsItemAttachmentsItemValue {
         UsersItemEventsItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -11934,8 +12471,10 @@ impl UsersItemEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11947,6 +12486,7 @@ impl UsersItemEventsItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -11966,8 +12506,10 @@ impl UsersItemEventsItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/events/{Id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12018,8 +12560,10 @@ impl UsersItemEventsItemInstances {
     }
 }
 /// `/users/{Id|userPrincipalName}/insights`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12027,14 +12571,17 @@ impl UsersItemInsights {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/insights/shared`
+    #[cfg(feature = "users")]
     pub fn shared(&self) -> UsersItemInsightsShared {
         UsersItemInsightsShared(self.0.clone().literal("shared"))
     }
     /// `/users/{Id|userPrincipalName}/insights/trending`
+    #[cfg(feature = "users")]
     pub fn trending(&self) -> UsersItemInsightsTrending {
         UsersItemInsightsTrending(self.0.clone().literal("trending"))
     }
     /// `/users/{Id|userPrincipalName}/insights/used`
+    #[cfg(feature = "users")]
     pub fn used(&self) -> UsersItemInsightsUsed {
         UsersItemInsightsUsed(self.0.clone().literal("used"))
     }
@@ -12042,8 +12589,10 @@ impl UsersItemInsights {
 /// `/users/{Id|userPrincipalName}/insights/shared`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/shared`: List shared
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsShared(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsShared {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12091,8 +12640,10 @@ impl UsersItemInsightsShared {
 /// `/users/{Id|userPrincipalName}/insights/trending`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/trending`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrending(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsTrending {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12137,13 +12688,16 @@ impl UsersItemInsightsTrending {
             )
     }
     /// `/users/{Id|userPrincipalName}/insights/trending/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemInsightsTrendingItem {
         UsersItemInsightsTrendingItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/trending/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsTrendingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12151,6 +12705,7 @@ impl UsersItemInsightsTrendingItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/insights/trending/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> UsersItemInsightsTrendingItemResource {
         UsersItemInsightsTrendingItemResource(self.0.clone().literal("resource"))
     }
@@ -12158,8 +12713,10 @@ impl UsersItemInsightsTrendingItem {
 /// `/users/{Id|userPrincipalName}/insights/trending/{id}/resource`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/trending/{id}/resource`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsTrendingItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12175,7 +12732,7 @@ impl UsersItemInsightsTrendingItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -12207,8 +12764,10 @@ impl UsersItemInsightsTrendingItemResource {
 /// `/users/{Id|userPrincipalName}/insights/used`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/used`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsUsed(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsUsed {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12253,13 +12812,16 @@ impl UsersItemInsightsUsed {
             )
     }
     /// `/users/{Id|userPrincipalName}/insights/used/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemInsightsUsedItem {
         UsersItemInsightsUsedItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/used/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsUsedItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsUsedItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12267,6 +12829,7 @@ impl UsersItemInsightsUsedItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/insights/used/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> UsersItemInsightsUsedItemResource {
         UsersItemInsightsUsedItemResource(self.0.clone().literal("resource"))
     }
@@ -12274,8 +12837,10 @@ impl UsersItemInsightsUsedItem {
 /// `/users/{Id|userPrincipalName}/insights/used/{id}/resource`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/used/{id}/resource`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsUsedItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsUsedItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12291,7 +12856,7 @@ impl UsersItemInsightsUsedItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -12321,8 +12886,10 @@ impl UsersItemInsightsUsedItemResource {
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedGroups`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemJoinedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12330,13 +12897,16 @@ impl UsersItemJoinedGroups {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemJoinedGroupsItem {
         UsersItemJoinedGroupsItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedGroups/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemJoinedGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12344,6 +12914,7 @@ impl UsersItemJoinedGroupsItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups/{id}/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> UsersItemJoinedGroupsItemPhotos {
         UsersItemJoinedGroupsItemPhotos(self.0.clone().literal("photos"))
     }
@@ -12351,8 +12922,10 @@ impl UsersItemJoinedGroupsItem {
 /// `/users/{Id|userPrincipalName}/joinedGroups/{id}/photos`
 ///
 /// - `GET /users/{id | userPrincipalName}/joinedGroups/{id}/photos`: List photos
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedGroupsItemPhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemJoinedGroupsItemPhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12409,8 +12982,10 @@ impl UsersItemJoinedGroupsItemPhotos {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders`: List mailFolders
 /// - `POST /users/{id | userPrincipalName}/mailFolders`: Create MailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12546,17 +13121,21 @@ impl UsersItemMailFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox`
+    #[cfg(feature = "mail")]
     pub fn inbox(&self) -> UsersItemMailFoldersInbox {
         UsersItemMailFoldersInbox(self.0.clone().literal("inbox"))
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItem {
         UsersItemMailFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/inbox`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersInbox(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersInbox {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12564,6 +13143,7 @@ impl UsersItemMailFoldersInbox {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox/messagerules`
+    #[cfg(feature = "mail")]
     pub fn messagerules(&self) -> UsersItemMailFoldersInboxMessagerules {
         UsersItemMailFoldersInboxMessagerules(self.0.clone().literal("messagerules"))
     }
@@ -12572,8 +13152,10 @@ impl UsersItemMailFoldersInbox {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/inbox/messagerules`: List rules
 /// - `POST /users/{id | userPrincipalName}/mailFolders/inbox/messagerules`: Create rule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersInboxMessagerules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersInboxMessagerules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12667,6 +13249,7 @@ impl UsersItemMailFoldersInboxMessagerules {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox/messagerules/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersInboxMessagerulesItem {
         UsersItemMailFoldersInboxMessagerulesItem(self.0.clone().key(id))
     }
@@ -12676,8 +13259,10 @@ impl UsersItemMailFoldersInboxMessagerules {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/inbox/messagerules/{id}`: Get rule
 /// - `PATCH /users/{id | userPrincipalName}/mailFolders/inbox/messagerules/{id}`: Update rule
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/inbox/messagerules/{id}`: Delete messageRule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersInboxMessagerulesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersInboxMessagerulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12780,6 +13365,7 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12817,8 +13403,10 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}`: Get mailFolder
 /// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}`: Update mailFolder
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}`: Delete mailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12921,6 +13509,7 @@ impl UsersItemMailFoldersItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12953,6 +13542,7 @@ impl UsersItemMailFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> UsersItemMailFoldersItemChildFolders {
         UsersItemMailFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
@@ -13001,6 +13591,7 @@ impl UsersItemMailFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersItemMailFoldersItemMessages {
         UsersItemMailFoldersItemMessages(self.0.clone().literal("messages"))
     }
@@ -13053,8 +13644,10 @@ impl UsersItemMailFoldersItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders`: List childFolders
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders`: Create child folder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13148,13 +13741,16 @@ impl UsersItemMailFoldersItemChildFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemChildFoldersItem {
         UsersItemMailFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13162,6 +13758,7 @@ impl UsersItemMailFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersItemMailFoldersItemChildFoldersItemMessages {
         UsersItemMailFoldersItemChildFoldersItemMessages(
             self.0.clone().literal("messages"),
@@ -13169,10 +13766,12 @@ impl UsersItemMailFoldersItemChildFoldersItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13180,6 +13779,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessages {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -13188,10 +13788,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessages {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13199,6 +13801,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
@@ -13208,10 +13811,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13219,6 +13824,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -13233,10 +13839,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`: Get attachment
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`: Add attachment
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13313,6 +13921,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13329,6 +13938,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
@@ -13340,10 +13950,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13355,6 +13967,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -13375,8 +13988,10 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages`: List messages
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages`: Create Message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13512,6 +14127,7 @@ impl UsersItemMailFoldersItemMessages {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItem {
         UsersItemMailFoldersItemMessagesItem(self.0.clone().key(id))
     }
@@ -13521,8 +14137,10 @@ impl UsersItemMailFoldersItemMessages {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Get message
 /// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13625,6 +14243,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13657,6 +14276,7 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemMailFoldersItemMessagesItemAttachments {
         UsersItemMailFoldersItemMessagesItemAttachments(
             self.0.clone().literal("attachments"),
@@ -13848,6 +14468,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
@@ -13882,6 +14503,7 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/mentions`
+    #[cfg(feature = "mail")]
     pub fn mentions(&self) -> UsersItemMailFoldersItemMessagesItemMentions {
         UsersItemMailFoldersItemMessagesItemMentions(self.0.clone().literal("mentions"))
     }
@@ -13939,6 +14561,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -13982,6 +14605,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -14016,6 +14640,7 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMailFoldersItemMessagesItemValue {
         UsersItemMailFoldersItemMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -14023,8 +14648,10 @@ impl UsersItemMailFoldersItemMessagesItem {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14041,6 +14668,7 @@ impl UsersItemMailFoldersItemMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -14077,8 +14705,10 @@ impl UsersItemMailFoldersItemMessagesItemValue {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14172,6 +14802,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItemAttachmentsItem {
         UsersItemMailFoldersItemMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -14180,10 +14811,12 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14216,6 +14849,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14232,6 +14866,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
         UsersItemMailFoldersItemMessagesItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -14241,10 +14876,12 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14256,6 +14893,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -14273,8 +14911,10 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/mentions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemMentions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemMentions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14282,6 +14922,7 @@ impl UsersItemMailFoldersItemMessagesItemMentions {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/mentions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItemMentionsItem {
         UsersItemMailFoldersItemMessagesItemMentionsItem(self.0.clone().key(id))
     }
@@ -14289,10 +14930,12 @@ impl UsersItemMailFoldersItemMessagesItemMentions {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/mentions/{id}`
 ///
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/mentions/{id}`: Delete message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemMentionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemMentionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14309,6 +14952,7 @@ impl UsersItemMailFoldersItemMessagesItemMentionsItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14344,8 +14988,10 @@ impl UsersItemMailFoldersItemMessagesItemMentionsItem {
 /// `/users/{Id|userPrincipalName}/manager`
 ///
 /// - `GET /users/{id | userPrincipalName}/manager`: List manager
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemManager(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemManager {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14361,7 +15007,7 @@ impl UsersItemManager {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14401,6 +15047,7 @@ impl UsersItemManager {
             )
     }
     /// `/users/{Id|userPrincipalName}/manager/$ref`
+    #[cfg(feature = "users")]
     pub fn reference(&self) -> UsersItemManagerRef {
         UsersItemManagerRef(self.0.clone().literal("$ref"))
     }
@@ -14408,8 +15055,10 @@ impl UsersItemManager {
 /// `/users/{Id|userPrincipalName}/memberOf`
 ///
 /// - `GET /users/{id | userPrincipalName}/memberOf`: List user memberOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14425,7 +15074,7 @@ impl UsersItemMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14463,8 +15112,10 @@ impl UsersItemMemberOf {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14481,6 +15132,7 @@ impl UsersItemMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -14517,8 +15169,10 @@ impl UsersItemMessagesItemValue {
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14612,6 +15266,7 @@ impl UsersItemMessagesItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMessagesItemAttachmentsItem {
         UsersItemMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -14620,8 +15275,10 @@ impl UsersItemMessagesItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14654,6 +15311,7 @@ impl UsersItemMessagesItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14670,6 +15328,7 @@ impl UsersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMessagesItemAttachmentsItemValue {
         UsersItemMessagesItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -14677,8 +15336,10 @@ impl UsersItemMessagesItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14690,6 +15351,7 @@ impl UsersItemMessagesItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -14707,8 +15369,10 @@ impl UsersItemMessagesItemAttachmentsItemValue {
     }
 }
 /// `/users/{Id|userPrincipalName}/messages/{Id}/mentions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemMentions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemMentions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14716,6 +15380,7 @@ impl UsersItemMessagesItemMentions {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/mentions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMessagesItemMentionsItem {
         UsersItemMessagesItemMentionsItem(self.0.clone().key(id))
     }
@@ -14723,8 +15388,10 @@ impl UsersItemMessagesItemMentions {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/mentions/{id}`
 ///
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}/mentions/{id}`: Delete message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemMentionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemMentionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14741,6 +15408,7 @@ impl UsersItemMessagesItemMentionsItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14776,8 +15444,10 @@ impl UsersItemMessagesItemMentionsItem {
 /// `/users/{Id|userPrincipalName}/oauth2PermissionGrants`
 ///
 /// - `GET /users/{id | userPrincipalName}/oauth2PermissionGrants`: List oauth2PermissionGrants
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl UsersItemOauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14832,8 +15502,10 @@ impl UsersItemOauth2PermissionGrants {
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote`
+#[cfg(any(feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "onenote", feature = "users"))]
 impl UsersItemOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14841,26 +15513,32 @@ impl UsersItemOnenote {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> UsersItemOnenoteNotebooks {
         UsersItemOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> UsersItemOnenoteOperations {
         UsersItemOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> UsersItemOnenotePages {
         UsersItemOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/resources`
+    #[cfg(feature = "users")]
     pub fn resources(&self) -> UsersItemOnenoteResources {
         UsersItemOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> UsersItemOnenoteSectionGroups {
         UsersItemOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> UsersItemOnenoteSections {
         UsersItemOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -14869,8 +15547,10 @@ impl UsersItemOnenote {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks`: List notebooks
 /// - `POST /users/{id | userPrincipalName}/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15079,6 +15759,7 @@ impl UsersItemOnenoteNotebooks {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteNotebooksItem {
         UsersItemOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -15086,8 +15767,10 @@ impl UsersItemOnenoteNotebooks {
 /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15152,6 +15835,7 @@ impl UsersItemOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -15190,12 +15874,14 @@ impl UsersItemOnenoteNotebooksItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> UsersItemOnenoteNotebooksItemSectionGroups {
         UsersItemOnenoteNotebooksItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> UsersItemOnenoteNotebooksItemSections {
         UsersItemOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -15204,8 +15890,10 @@ impl UsersItemOnenoteNotebooksItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15313,8 +16001,10 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15419,8 +16109,10 @@ impl UsersItemOnenoteNotebooksItemSections {
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15428,6 +16120,7 @@ impl UsersItemOnenoteOperations {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteOperationsItem {
         UsersItemOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -15435,8 +16128,10 @@ impl UsersItemOnenoteOperations {
 /// `/users/{Id|userPrincipalName}/onenote/operations/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15496,8 +16191,10 @@ impl UsersItemOnenoteOperationsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/pages`: List pages
 /// - `POST /users/{id | userPrincipalName}/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15600,6 +16297,7 @@ impl UsersItemOnenotePages {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenotePagesItem {
         UsersItemOnenotePagesItem(self.0.clone().key(id))
     }
@@ -15608,8 +16306,10 @@ impl UsersItemOnenotePages {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/pages/{id}`: Get page
 /// - `DELETE /users/{id | userPrincipalName}/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15673,6 +16373,7 @@ impl UsersItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -15705,6 +16406,7 @@ impl UsersItemOnenotePagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> UsersItemOnenotePagesItemContent {
         UsersItemOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -15718,6 +16420,7 @@ impl UsersItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -15759,8 +16462,10 @@ impl UsersItemOnenotePagesItem {
 /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
 ///
 /// - `PATCH /users/{id | userPrincipalName}/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15777,6 +16482,7 @@ impl UsersItemOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -15812,8 +16518,10 @@ impl UsersItemOnenotePagesItemContent {
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/resources`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15821,13 +16529,16 @@ impl UsersItemOnenoteResources {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/resources/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteResourcesItem {
         UsersItemOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/resources/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15835,6 +16546,7 @@ impl UsersItemOnenoteResourcesItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/resources/{id}/content`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemOnenoteResourcesItemContent {
         UsersItemOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -15842,8 +16554,10 @@ impl UsersItemOnenoteResourcesItem {
 /// `/users/{Id|userPrincipalName}/onenote/resources/{id}/content`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15860,6 +16574,7 @@ impl UsersItemOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15900,8 +16615,10 @@ impl UsersItemOnenoteResourcesItemContent {
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15957,6 +16674,7 @@ impl UsersItemOnenoteSectionGroups {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionGroupsItem {
         UsersItemOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -15964,8 +16682,10 @@ impl UsersItemOnenoteSectionGroups {
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16021,12 +16741,14 @@ impl UsersItemOnenoteSectionGroupsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> UsersItemOnenoteSectionGroupsItemSectionGroups {
         UsersItemOnenoteSectionGroupsItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> UsersItemOnenoteSectionGroupsItemSections {
         UsersItemOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -16035,8 +16757,10 @@ impl UsersItemOnenoteSectionGroupsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16144,8 +16868,10 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16252,8 +16978,10 @@ impl UsersItemOnenoteSectionGroupsItemSections {
 /// `/users/{Id|userPrincipalName}/onenote/sections`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16309,6 +17037,7 @@ impl UsersItemOnenoteSections {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionsItem {
         UsersItemOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -16316,8 +17045,10 @@ impl UsersItemOnenoteSections {
 /// `/users/{Id|userPrincipalName}/onenote/sections/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16382,6 +17113,7 @@ impl UsersItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -16429,6 +17161,7 @@ impl UsersItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-beta)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -16467,6 +17200,7 @@ impl UsersItemOnenoteSectionsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> UsersItemOnenoteSectionsItemPages {
         UsersItemOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -16475,8 +17209,10 @@ impl UsersItemOnenoteSectionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sections/{id}/pages`: List pages
 /// - `POST /users/{id | userPrincipalName}/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16582,8 +17318,10 @@ impl UsersItemOnenoteSectionsItemPages {
 /// `/users/{Id|userPrincipalName}/ownedDevices`
 ///
 /// - `GET /users/{id | userPrincipalName}/ownedDevices`: List ownedDevices
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOwnedDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOwnedDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16599,7 +17337,7 @@ impl UsersItemOwnedDevices {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-owneddevices?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -16642,8 +17380,10 @@ impl UsersItemOwnedDevices {
 /// `/users/{Id|userPrincipalName}/ownedObjects`
 ///
 /// - `GET /users/{id | userPrincipalName}/ownedObjects`: List ownedObjects
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOwnedObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOwnedObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16659,7 +17399,7 @@ impl UsersItemOwnedObjects {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-ownedobjects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -16703,8 +17443,10 @@ impl UsersItemOwnedObjects {
 /// `/users/{Id|userPrincipalName}/people`
 ///
 /// - `GET /users/{id | userPrincipalName}/people`: List people
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPeople(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPeople {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16752,8 +17494,10 @@ impl UsersItemPeople {
 /// `/users/{Id|userPrincipalName}/photo`
 ///
 /// - `GET /users/{id | userPrincipalName}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16825,6 +17569,7 @@ impl UsersItemPhoto {
             )
     }
     /// `/users/{Id|userPrincipalName}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemPhotoValue {
         UsersItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -16833,8 +17578,10 @@ impl UsersItemPhoto {
 ///
 /// - `GET /users/{id | userPrincipalName}/photo/$value`: Get photo
 /// - `PUT /users/{id | userPrincipalName}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16851,6 +17598,7 @@ impl UsersItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -16913,6 +17661,7 @@ impl UsersItemPhotoValue {
     /// - Application: `User.ReadWrite.All`, `Group.ReadWrite.All`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -16953,8 +17702,10 @@ impl UsersItemPhotoValue {
     }
 }
 /// `/users/{Id|userPrincipalName}/photos`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16962,6 +17713,7 @@ impl UsersItemPhotos {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/photos/{size}`
+    #[cfg(feature = "users")]
     pub fn item(&self, size: &str) -> UsersItemPhotosItem {
         UsersItemPhotosItem(self.0.clone().key(size))
     }
@@ -16969,8 +17721,10 @@ impl UsersItemPhotos {
 /// `/users/{Id|userPrincipalName}/photos/{size}`
 ///
 /// - `GET /users/{id | userPrincipalName}/photos/{size}`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhotosItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhotosItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16987,7 +17741,7 @@ impl UsersItemPhotosItem {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -17046,8 +17800,10 @@ impl UsersItemPhotosItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile`: Get profile
 /// - `DELETE /users/{id | userPrincipalName}/profile`: Delete profile
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfile(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl UsersItemProfile {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17122,6 +17878,7 @@ impl UsersItemProfile {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17154,80 +17911,99 @@ impl UsersItemProfile {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/account`
+    #[cfg(feature = "users")]
     pub fn account(&self) -> UsersItemProfileAccount {
         UsersItemProfileAccount(self.0.clone().literal("account"))
     }
     /// `/users/{Id|userPrincipalName}/profile/addresses`
+    #[cfg(feature = "users")]
     pub fn addresses(&self) -> UsersItemProfileAddresses {
         UsersItemProfileAddresses(self.0.clone().literal("addresses"))
     }
     /// `/users/{Id|userPrincipalName}/profile/anniversaries`
+    #[cfg(feature = "users")]
     pub fn anniversaries(&self) -> UsersItemProfileAnniversaries {
         UsersItemProfileAnniversaries(self.0.clone().literal("anniversaries"))
     }
     /// `/users/{Id|userPrincipalName}/profile/awards`
+    #[cfg(feature = "users")]
     pub fn awards(&self) -> UsersItemProfileAwards {
         UsersItemProfileAwards(self.0.clone().literal("awards"))
     }
     /// `/users/{Id|userPrincipalName}/profile/certifications`
+    #[cfg(feature = "users")]
     pub fn certifications(&self) -> UsersItemProfileCertifications {
         UsersItemProfileCertifications(self.0.clone().literal("certifications"))
     }
     /// `/users/{Id|userPrincipalName}/profile/educationalActivities`
+    #[cfg(feature = "education")]
     pub fn educational_activities(&self) -> UsersItemProfileEducationalActivities {
         UsersItemProfileEducationalActivities(
             self.0.clone().literal("educationalActivities"),
         )
     }
     /// `/users/{Id|userPrincipalName}/profile/emails`
+    #[cfg(feature = "users")]
     pub fn emails(&self) -> UsersItemProfileEmails {
         UsersItemProfileEmails(self.0.clone().literal("emails"))
     }
     /// `/users/{Id|userPrincipalName}/profile/interests`
+    #[cfg(feature = "users")]
     pub fn interests(&self) -> UsersItemProfileInterests {
         UsersItemProfileInterests(self.0.clone().literal("interests"))
     }
     /// `/users/{Id|userPrincipalName}/profile/languages`
+    #[cfg(feature = "users")]
     pub fn languages(&self) -> UsersItemProfileLanguages {
         UsersItemProfileLanguages(self.0.clone().literal("languages"))
     }
     /// `/users/{Id|userPrincipalName}/profile/names`
+    #[cfg(feature = "users")]
     pub fn names(&self) -> UsersItemProfileNames {
         UsersItemProfileNames(self.0.clone().literal("names"))
     }
     /// `/users/{Id|userPrincipalName}/profile/notes`
+    #[cfg(feature = "users")]
     pub fn notes(&self) -> UsersItemProfileNotes {
         UsersItemProfileNotes(self.0.clone().literal("notes"))
     }
     /// `/users/{Id|userPrincipalName}/profile/patents`
+    #[cfg(feature = "users")]
     pub fn patents(&self) -> UsersItemProfilePatents {
         UsersItemProfilePatents(self.0.clone().literal("patents"))
     }
     /// `/users/{Id|userPrincipalName}/profile/phones`
+    #[cfg(feature = "users")]
     pub fn phones(&self) -> UsersItemProfilePhones {
         UsersItemProfilePhones(self.0.clone().literal("phones"))
     }
     /// `/users/{Id|userPrincipalName}/profile/positions`
+    #[cfg(feature = "users")]
     pub fn positions(&self) -> UsersItemProfilePositions {
         UsersItemProfilePositions(self.0.clone().literal("positions"))
     }
     /// `/users/{Id|userPrincipalName}/profile/projects`
+    #[cfg(feature = "users")]
     pub fn projects(&self) -> UsersItemProfileProjects {
         UsersItemProfileProjects(self.0.clone().literal("projects"))
     }
     /// `/users/{Id|userPrincipalName}/profile/publications`
+    #[cfg(feature = "users")]
     pub fn publications(&self) -> UsersItemProfilePublications {
         UsersItemProfilePublications(self.0.clone().literal("publications"))
     }
     /// `/users/{Id|userPrincipalName}/profile/skills`
+    #[cfg(feature = "users")]
     pub fn skills(&self) -> UsersItemProfileSkills {
         UsersItemProfileSkills(self.0.clone().literal("skills"))
     }
     /// `/users/{Id|userPrincipalName}/profile/webAccounts`
+    #[cfg(feature = "users")]
     pub fn web_accounts(&self) -> UsersItemProfileWebAccounts {
         UsersItemProfileWebAccounts(self.0.clone().literal("webAccounts"))
     }
     /// `/users/{Id|userPrincipalName}/profile/websites`
+    #[cfg(feature = "users")]
     pub fn websites(&self) -> UsersItemProfileWebsites {
         UsersItemProfileWebsites(self.0.clone().literal("websites"))
     }
@@ -17236,8 +18012,10 @@ impl UsersItemProfile {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/account`: List accounts
 /// - `POST /users/{id | userPrincipalName}/profile/account`: Create account
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAccount(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAccount {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17347,6 +18125,7 @@ impl UsersItemProfileAccount {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/account/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileAccountItem {
         UsersItemProfileAccountItem(self.0.clone().key(id))
     }
@@ -17356,8 +18135,10 @@ impl UsersItemProfileAccount {
 /// - `GET /users/{id | userPrincipalName}/profile/account/{id}`: Get userAccountInformation
 /// - `PATCH /users/{id | userPrincipalName}/profile/account/{id}`: Update useraccountinformation
 /// - `DELETE /users/{id | userPrincipalName}/profile/account/{id}`: Delete userAccountInformation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAccountItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAccountItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17476,6 +18257,7 @@ impl UsersItemProfileAccountItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17512,8 +18294,10 @@ impl UsersItemProfileAccountItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/addresses`: List addresses
 /// - `POST /users/{id | userPrincipalName}/profile/addresses`: Create addresses
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAddresses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAddresses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17530,7 +18314,7 @@ impl UsersItemProfileAddresses {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-addresses?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -17588,7 +18372,7 @@ impl UsersItemProfileAddresses {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-addresses?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemAddress,
@@ -17623,6 +18407,7 @@ impl UsersItemProfileAddresses {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/addresses/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileAddressesItem {
         UsersItemProfileAddressesItem(self.0.clone().key(id))
     }
@@ -17632,8 +18417,10 @@ impl UsersItemProfileAddresses {
 /// - `GET /users/{id | userPrincipalName}/profile/addresses/{id}`: Get itemAddress
 /// - `PATCH /users/{id | userPrincipalName}/profile/addresses/{id}`: Update itemAddress
 /// - `DELETE /users/{id | userPrincipalName}/profile/addresses/{id}`: Delete itemAddress
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAddressesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAddressesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17650,7 +18437,7 @@ impl UsersItemProfileAddressesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -17708,7 +18495,7 @@ impl UsersItemProfileAddressesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemAddress,
@@ -17752,6 +18539,7 @@ impl UsersItemProfileAddressesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17788,8 +18576,10 @@ impl UsersItemProfileAddressesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/anniversaries`: List anniversaries
 /// - `POST /users/{id | userPrincipalName}/profile/anniversaries`: Create personAnniversary
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAnniversaries(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAnniversaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17899,6 +18689,7 @@ impl UsersItemProfileAnniversaries {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/anniversaries/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileAnniversariesItem {
         UsersItemProfileAnniversariesItem(self.0.clone().key(id))
     }
@@ -17908,8 +18699,10 @@ impl UsersItemProfileAnniversaries {
 /// - `GET /users/{id | userPrincipalName}/profile/anniversaries/{id}`: Get personAnniversary
 /// - `PATCH /users/{id | userPrincipalName}/profile/anniversaries/{id}`: Update personAnniversary
 /// - `DELETE /users/{id | userPrincipalName}/profile/anniversaries/{id}`: Delete personAnniversary
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAnniversariesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAnniversariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18028,6 +18821,7 @@ impl UsersItemProfileAnniversariesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18064,8 +18858,10 @@ impl UsersItemProfileAnniversariesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/awards`: List awards
 /// - `POST /users/{id | userPrincipalName}/profile/awards`: Create personAward
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAwards(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAwards {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18175,6 +18971,7 @@ impl UsersItemProfileAwards {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/awards/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileAwardsItem {
         UsersItemProfileAwardsItem(self.0.clone().key(id))
     }
@@ -18184,8 +18981,10 @@ impl UsersItemProfileAwards {
 /// - `GET /users/{id | userPrincipalName}/profile/awards/{id}`: Get personAward
 /// - `PATCH /users/{id | userPrincipalName}/profile/awards/{id}`: Update personAward
 /// - `DELETE /users/{id | userPrincipalName}/profile/awards/{id}`: Delete personAward
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileAwardsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileAwardsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18304,6 +19103,7 @@ impl UsersItemProfileAwardsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18340,8 +19140,10 @@ impl UsersItemProfileAwardsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/certifications`: List certifications
 /// - `POST /users/{id | userPrincipalName}/profile/certifications`: Create personCertification
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileCertifications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileCertifications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18451,6 +19253,7 @@ impl UsersItemProfileCertifications {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/certifications/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileCertificationsItem {
         UsersItemProfileCertificationsItem(self.0.clone().key(id))
     }
@@ -18460,8 +19263,10 @@ impl UsersItemProfileCertifications {
 /// - `GET /users/{id | userPrincipalName}/profile/certifications/{id}`: Get personCertification
 /// - `PATCH /users/{id | userPrincipalName}/profile/certifications/{id}`: Update personCertification
 /// - `DELETE /users/{id | userPrincipalName}/profile/certifications/{id}`: Delete personCertification
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileCertificationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileCertificationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18580,6 +19385,7 @@ impl UsersItemProfileCertificationsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18616,8 +19422,10 @@ impl UsersItemProfileCertificationsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/educationalActivities`: List educationalActivities
 /// - `POST /users/{id | userPrincipalName}/profile/educationalActivities`: Create educationalActivity
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileEducationalActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl UsersItemProfileEducationalActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18727,6 +19535,7 @@ impl UsersItemProfileEducationalActivities {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/educationalActivities/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> UsersItemProfileEducationalActivitiesItem {
         UsersItemProfileEducationalActivitiesItem(self.0.clone().key(id))
     }
@@ -18736,8 +19545,10 @@ impl UsersItemProfileEducationalActivities {
 /// - `GET /users/{id | userPrincipalName}/profile/educationalActivities/{id}`: Get educationalActivity
 /// - `PATCH /users/{id | userPrincipalName}/profile/educationalActivities/{id}`: Update educationalactivity
 /// - `DELETE /users/{id | userPrincipalName}/profile/educationalActivities/{id}`: Delete educationalActivity
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileEducationalActivitiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl UsersItemProfileEducationalActivitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18856,6 +19667,7 @@ impl UsersItemProfileEducationalActivitiesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-delete?view=graph-rest-beta)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18892,8 +19704,10 @@ impl UsersItemProfileEducationalActivitiesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/emails`: List emails
 /// - `POST /users/{id | userPrincipalName}/profile/emails`: Create itemEmail
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileEmails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileEmails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18910,7 +19724,7 @@ impl UsersItemProfileEmails {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-emails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -18968,7 +19782,7 @@ impl UsersItemProfileEmails {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-emails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemEmail,
@@ -19003,6 +19817,7 @@ impl UsersItemProfileEmails {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/emails/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileEmailsItem {
         UsersItemProfileEmailsItem(self.0.clone().key(id))
     }
@@ -19012,8 +19827,10 @@ impl UsersItemProfileEmails {
 /// - `GET /users/{id | userPrincipalName}/profile/emails/{id}`: Get itemEmail
 /// - `PATCH /users/{id | userPrincipalName}/profile/emails/{id}`: Update itememail
 /// - `DELETE /users/{id | userPrincipalName}/profile/emails/{id}`: Delete itemEmail
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileEmailsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileEmailsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19030,7 +19847,7 @@ impl UsersItemProfileEmailsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -19088,7 +19905,7 @@ impl UsersItemProfileEmailsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemEmail,
@@ -19132,6 +19949,7 @@ impl UsersItemProfileEmailsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19168,8 +19986,10 @@ impl UsersItemProfileEmailsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/interests`: List interests
 /// - `POST /users/{id | userPrincipalName}/profile/interests`: Create personInterest
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileInterests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileInterests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19279,6 +20099,7 @@ impl UsersItemProfileInterests {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/interests/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileInterestsItem {
         UsersItemProfileInterestsItem(self.0.clone().key(id))
     }
@@ -19288,8 +20109,10 @@ impl UsersItemProfileInterests {
 /// - `GET /users/{id | userPrincipalName}/profile/interests/{id}`: Get personInterest
 /// - `PATCH /users/{id | userPrincipalName}/profile/interests/{id}`: Update personinterest
 /// - `DELETE /users/{id | userPrincipalName}/profile/interests/{id}`: Delete personInterest
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileInterestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileInterestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19408,6 +20231,7 @@ impl UsersItemProfileInterestsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19444,8 +20268,10 @@ impl UsersItemProfileInterestsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/languages`: List languages
 /// - `POST /users/{id | userPrincipalName}/profile/languages`: Create languageProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileLanguages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileLanguages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19462,7 +20288,7 @@ impl UsersItemProfileLanguages {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-languages?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -19520,7 +20346,7 @@ impl UsersItemProfileLanguages {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-languages?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::LanguageProficiency,
@@ -19555,6 +20381,7 @@ impl UsersItemProfileLanguages {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/languages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileLanguagesItem {
         UsersItemProfileLanguagesItem(self.0.clone().key(id))
     }
@@ -19564,8 +20391,10 @@ impl UsersItemProfileLanguages {
 /// - `GET /users/{id | userPrincipalName}/profile/languages/{id}`: Get languageProficiency
 /// - `PATCH /users/{id | userPrincipalName}/profile/languages/{id}`: Update languageProficiency
 /// - `DELETE /users/{id | userPrincipalName}/profile/languages/{id}`: Delete languageProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileLanguagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileLanguagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19582,7 +20411,7 @@ impl UsersItemProfileLanguagesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -19640,7 +20469,7 @@ impl UsersItemProfileLanguagesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::LanguageProficiency,
@@ -19684,6 +20513,7 @@ impl UsersItemProfileLanguagesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19720,8 +20550,10 @@ impl UsersItemProfileLanguagesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/names`: List names
 /// - `POST /users/{id | userPrincipalName}/profile/names`: Create personName
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19847,6 +20679,7 @@ impl UsersItemProfileNames {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/names/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileNamesItem {
         UsersItemProfileNamesItem(self.0.clone().key(id))
     }
@@ -19856,8 +20689,10 @@ impl UsersItemProfileNames {
 /// - `GET /users/{id | userPrincipalName}/profile/names/{id}`: Get personName
 /// - `PATCH /users/{id | userPrincipalName}/profile/names/{id}`: Update personname
 /// - `DELETE /users/{id | userPrincipalName}/profile/names/{id}`: Delete personName
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileNamesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileNamesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19976,6 +20811,7 @@ impl UsersItemProfileNamesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -20012,8 +20848,10 @@ impl UsersItemProfileNamesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/notes`: List notes
 /// - `POST /users/{id | userPrincipalName}/profile/notes`: Create personAnnotation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileNotes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileNotes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20123,6 +20961,7 @@ impl UsersItemProfileNotes {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/notes/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileNotesItem {
         UsersItemProfileNotesItem(self.0.clone().key(id))
     }
@@ -20132,8 +20971,10 @@ impl UsersItemProfileNotes {
 /// - `GET /users/{id | userPrincipalName}/profile/notes/{id}`: Get personAnnotation
 /// - `PATCH /users/{id | userPrincipalName}/profile/notes/{id}`: Update personAnnotation
 /// - `DELETE /users/{id | userPrincipalName}/profile/notes/{id}`: Delete personAnnotation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileNotesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileNotesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20268,6 +21109,7 @@ impl UsersItemProfileNotesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -20320,8 +21162,10 @@ impl UsersItemProfileNotesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/patents`: List patents
 /// - `POST /users/{id | userPrincipalName}/profile/patents`: Create itemPatent
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePatents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePatents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20338,7 +21182,7 @@ impl UsersItemProfilePatents {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-patents?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -20396,7 +21240,7 @@ impl UsersItemProfilePatents {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-patents?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemPatent,
@@ -20431,6 +21275,7 @@ impl UsersItemProfilePatents {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/patents/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfilePatentsItem {
         UsersItemProfilePatentsItem(self.0.clone().key(id))
     }
@@ -20440,8 +21285,10 @@ impl UsersItemProfilePatents {
 /// - `GET /users/{id | userPrincipalName}/profile/patents/{id}`: Get itemPatent
 /// - `PATCH /users/{id | userPrincipalName}/profile/patents/{id}`: Update itemPatent
 /// - `DELETE /users/{id | userPrincipalName}/profile/patents/{id}`: Delete itemPatent
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePatentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePatentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20458,7 +21305,7 @@ impl UsersItemProfilePatentsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -20516,7 +21363,7 @@ impl UsersItemProfilePatentsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemPatent,
@@ -20560,6 +21407,7 @@ impl UsersItemProfilePatentsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -20596,8 +21444,10 @@ impl UsersItemProfilePatentsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/phones`: List phones
 /// - `POST /users/{userId}/profile/phones`: Create itemPhoneNumber
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePhones(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePhones {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20614,7 +21464,7 @@ impl UsersItemProfilePhones {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-phones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -20672,7 +21522,7 @@ impl UsersItemProfilePhones {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-phones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemPhone,
@@ -20707,6 +21557,7 @@ impl UsersItemProfilePhones {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/phones/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfilePhonesItem {
         UsersItemProfilePhonesItem(self.0.clone().key(id))
     }
@@ -20715,8 +21566,10 @@ impl UsersItemProfilePhones {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/positions`: List positions
 /// - `POST /users/{id | userPrincipalName}/profile/positions`: Create workPosition
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePositions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePositions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20733,7 +21586,7 @@ impl UsersItemProfilePositions {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-positions?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -20791,7 +21644,7 @@ impl UsersItemProfilePositions {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-positions?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::WorkPosition,
@@ -20826,6 +21679,7 @@ impl UsersItemProfilePositions {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/positions/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfilePositionsItem {
         UsersItemProfilePositionsItem(self.0.clone().key(id))
     }
@@ -20835,8 +21689,10 @@ impl UsersItemProfilePositions {
 /// - `GET /users/{id | userPrincipalName}/profile/positions/{id}`: Get workPosition
 /// - `PATCH /users/{id | userPrincipalName}/profile/positions/{id}`: Update workPosition
 /// - `DELETE /users/{id | userPrincipalName}/profile/positions/{id}`: Delete workPosition
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePositionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePositionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20853,7 +21709,7 @@ impl UsersItemProfilePositionsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -20911,7 +21767,7 @@ impl UsersItemProfilePositionsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::WorkPosition,
@@ -20955,6 +21811,7 @@ impl UsersItemProfilePositionsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -20991,8 +21848,10 @@ impl UsersItemProfilePositionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/projects`: List projects
 /// - `POST /users/{id | userPrincipalName}/profile/projects`: Create projectParticipation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileProjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileProjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21009,7 +21868,7 @@ impl UsersItemProfileProjects {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-projects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -21067,7 +21926,7 @@ impl UsersItemProfileProjects {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-projects?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ProjectParticipation,
@@ -21102,6 +21961,7 @@ impl UsersItemProfileProjects {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/projects/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileProjectsItem {
         UsersItemProfileProjectsItem(self.0.clone().key(id))
     }
@@ -21111,8 +21971,10 @@ impl UsersItemProfileProjects {
 /// - `GET /users/{id | userPrincipalName}/profile/projects/{id}`: Get projectParticipation
 /// - `PATCH /users/{id | userPrincipalName}/profile/projects/{id}`: Update projectparticipation
 /// - `DELETE /users/{id | userPrincipalName}/profile/projects/{id}`: Delete projectParticipation
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileProjectsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileProjectsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21129,7 +21991,7 @@ impl UsersItemProfileProjectsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -21187,7 +22049,7 @@ impl UsersItemProfileProjectsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ProjectParticipation,
@@ -21231,6 +22093,7 @@ impl UsersItemProfileProjectsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -21267,8 +22130,10 @@ impl UsersItemProfileProjectsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/publications`: List publications
 /// - `POST /users/{id | userPrincipalName}/profile/publications`: Create itemPublication
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePublications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePublications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21285,7 +22150,7 @@ impl UsersItemProfilePublications {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-publications?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -21343,7 +22208,7 @@ impl UsersItemProfilePublications {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-publications?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::ItemPublication,
@@ -21378,6 +22243,7 @@ impl UsersItemProfilePublications {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/publications/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfilePublicationsItem {
         UsersItemProfilePublicationsItem(self.0.clone().key(id))
     }
@@ -21387,8 +22253,10 @@ impl UsersItemProfilePublications {
 /// - `GET /users/{id | userPrincipalName}/profile/publications/{id}`: Get itemPublication
 /// - `PATCH /users/{id | userPrincipalName}/profile/publications/{id}`: Update itemPublication
 /// - `DELETE /users/{id | userPrincipalName}/profile/publications/{id}`: Delete itemPublication
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePublicationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePublicationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21405,7 +22273,7 @@ impl UsersItemProfilePublicationsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -21463,7 +22331,7 @@ impl UsersItemProfilePublicationsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemPublication,
@@ -21507,6 +22375,7 @@ impl UsersItemProfilePublicationsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -21543,8 +22412,10 @@ impl UsersItemProfilePublicationsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/skills`: List skills
 /// - `POST /users/{id | userPrincipalName}/profile/skills`: Create skillProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileSkills(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileSkills {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21561,7 +22432,7 @@ impl UsersItemProfileSkills {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-skills?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -21619,7 +22490,7 @@ impl UsersItemProfileSkills {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-skills?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::SkillProficiency,
@@ -21654,6 +22525,7 @@ impl UsersItemProfileSkills {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/skills/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileSkillsItem {
         UsersItemProfileSkillsItem(self.0.clone().key(id))
     }
@@ -21663,8 +22535,10 @@ impl UsersItemProfileSkills {
 /// - `GET /users/{id | userPrincipalName}/profile/skills/{id}`: Get skillProficiency
 /// - `PATCH /users/{id | userPrincipalName}/profile/skills/{id}`: Update skillproficiency
 /// - `DELETE /users/{id | userPrincipalName}/profile/skills/{id}`: Delete skillProficiency
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileSkillsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileSkillsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21681,7 +22555,7 @@ impl UsersItemProfileSkillsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -21739,7 +22613,7 @@ impl UsersItemProfileSkillsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::SkillProficiency,
@@ -21783,6 +22657,7 @@ impl UsersItemProfileSkillsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -21819,8 +22694,10 @@ impl UsersItemProfileSkillsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/webAccounts`: List webAccounts
 /// - `POST /users/{id | userPrincipalName}/profile/webAccounts`: Create webAccount
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileWebAccounts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileWebAccounts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21837,7 +22714,7 @@ impl UsersItemProfileWebAccounts {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-list-webaccounts?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -21895,7 +22772,7 @@ impl UsersItemProfileWebAccounts {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-post-webaccounts?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::WebAccount,
@@ -21930,6 +22807,7 @@ impl UsersItemProfileWebAccounts {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/webAccounts/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileWebAccountsItem {
         UsersItemProfileWebAccountsItem(self.0.clone().key(id))
     }
@@ -21939,8 +22817,10 @@ impl UsersItemProfileWebAccounts {
 /// - `GET /users/{id | userPrincipalName}/profile/webAccounts/{id}`: Get webAccount
 /// - `PATCH /users/{id | userPrincipalName}/profile/webAccounts/{id}`: Update webAccount
 /// - `DELETE /users/{id | userPrincipalName}/profile/webAccounts/{id}`: Delete webAccount
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileWebAccountsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileWebAccountsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21957,7 +22837,7 @@ impl UsersItemProfileWebAccountsItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -22015,7 +22895,7 @@ impl UsersItemProfileWebAccountsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::WebAccount,
@@ -22059,6 +22939,7 @@ impl UsersItemProfileWebAccountsItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -22095,8 +22976,10 @@ impl UsersItemProfileWebAccountsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/profile/websites`: List websites
 /// - `POST /users/{id | userPrincipalName}/profile/websites`: Create personWebsite
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileWebsites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileWebsites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22206,6 +23089,7 @@ impl UsersItemProfileWebsites {
             )
     }
     /// `/users/{Id|userPrincipalName}/profile/websites/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemProfileWebsitesItem {
         UsersItemProfileWebsitesItem(self.0.clone().key(id))
     }
@@ -22215,8 +23099,10 @@ impl UsersItemProfileWebsites {
 /// - `GET /users/{id | userPrincipalName}/profile/websites/{id}`: Get personWebsite
 /// - `PATCH /users/{id | userPrincipalName}/profile/websites/{id}`: Update personwebsite
 /// - `DELETE /users/{id | userPrincipalName}/profile/websites/{id}`: Delete personWebsite
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfileWebsitesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfileWebsitesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22335,6 +23221,7 @@ impl UsersItemProfileWebsitesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -22370,8 +23257,10 @@ impl UsersItemProfileWebsitesItem {
 /// `/users/{Id|userPrincipalName}/registeredDevices`
 ///
 /// - `GET /users/{id | userPrincipalName}/registeredDevices`: List registeredDevices
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemRegisteredDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemRegisteredDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22387,7 +23276,7 @@ impl UsersItemRegisteredDevices {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-registereddevices?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22431,8 +23320,10 @@ impl UsersItemRegisteredDevices {
 ///
 /// - `GET /users/{id | userPrincipalName}/responsibilities`: List responsibilities
 /// - `POST /users/{id | userPrincipalName}/responsibilities`: Create personResponsibility
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemResponsibilities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemResponsibilities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22542,6 +23433,7 @@ impl UsersItemResponsibilities {
             )
     }
     /// `/users/{Id|userPrincipalName}/responsibilities/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemResponsibilitiesItem {
         UsersItemResponsibilitiesItem(self.0.clone().key(id))
     }
@@ -22551,8 +23443,10 @@ impl UsersItemResponsibilities {
 /// - `GET /users/{id | userPrincipalName}/responsibilities/{id}`: Get personResponsibility
 /// - `PATCH /users/{id | userPrincipalName}/responsibilities/{id}`: Update personResponsibility
 /// - `DELETE /users/{id | userPrincipalName}/responsibilities/{id}`: Delete personResponsibility
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemResponsibilitiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemResponsibilitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22687,6 +23581,7 @@ impl UsersItemResponsibilitiesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -22739,8 +23634,10 @@ impl UsersItemResponsibilitiesItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/settings`: Get settings
 /// - `PATCH /users/{id | userPrincipalName}/settings`: Update settings
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22824,10 +23721,12 @@ impl UsersItemSettings {
             )
     }
     /// `/users/{Id|userPrincipalName}/settings/itemInsights`
+    #[cfg(feature = "users")]
     pub fn item_insights(&self) -> UsersItemSettingsItemInsights {
         UsersItemSettingsItemInsights(self.0.clone().literal("itemInsights"))
     }
     /// `/users/{Id|userPrincipalName}/settings/shiftPreferences`
+    #[cfg(feature = "teams")]
     pub fn shift_preferences(&self) -> UsersItemSettingsShiftPreferences {
         UsersItemSettingsShiftPreferences(self.0.clone().literal("shiftPreferences"))
     }
@@ -22835,8 +23734,10 @@ impl UsersItemSettings {
 /// `/users/{Id|userPrincipalName}/transitiveMemberOf`
 ///
 /// - `GET /users/{id | userPrincipalName}/transitiveMemberOf`: List user transitive memberOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22852,7 +23753,7 @@ impl UsersItemTransitiveMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-transitivememberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22888,8 +23789,10 @@ impl UsersItemTransitiveMemberOf {
 /// `/users/{Id|userPrincipalName}/trendingAround`
 ///
 /// - `GET /users/{id | userPrincipalName}/trendingAround`: List trendingAround
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTrendingAround(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemTrendingAround {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22905,7 +23808,7 @@ impl UsersItemTrendingAround {
     /// - Application: `Sites.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-trendingaround?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -22937,8 +23840,10 @@ impl UsersItemTrendingAround {
 /// `/users/{Id|userPrincipalName}/drive`
 ///
 /// - `GET /users/{idOrUserPrincipalName}/drive`: Get Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23005,21 +23910,26 @@ impl UsersItemDrive {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/following`
+    #[cfg(feature = "files")]
     pub fn following(&self) -> UsersItemDriveFollowing {
         UsersItemDriveFollowing(self.0.clone().literal("following"))
     }
     /// `/users/{Id|userPrincipalName}/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> UsersItemDriveItems {
         UsersItemDriveItems(self.0.clone().literal("items"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> UsersItemDriveRoot {
         UsersItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/users/{Id|userPrincipalName}/analytics`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23027,6 +23937,7 @@ impl UsersItemAnalytics {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/analytics/activitystatistics`
+    #[cfg(feature = "users")]
     pub fn activitystatistics(&self) -> UsersItemAnalyticsActivitystatistics {
         UsersItemAnalyticsActivitystatistics(
             self.0.clone().literal("activitystatistics"),
@@ -23036,8 +23947,10 @@ impl UsersItemAnalytics {
 /// `/users/{Id|userPrincipalName}/analytics/activitystatistics`
 ///
 /// - `GET /users/{id|userPrincipalName}/analytics/activitystatistics`: List activityStatistics
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAnalyticsActivitystatistics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAnalyticsActivitystatistics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23052,7 +23965,7 @@ impl UsersItemAnalyticsActivitystatistics {
     /// - Delegated (work or school account): `Analytics.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitystatistics-list?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -23081,8 +23994,10 @@ impl UsersItemAnalyticsActivitystatistics {
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings`: Get user mailbox settings
 /// - `PATCH /users/{id|userPrincipalName}/mailboxSettings`: Update user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23099,7 +24014,7 @@ impl UsersItemMailboxSettings {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23141,7 +24056,7 @@ impl UsersItemMailboxSettings {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -23176,6 +24091,7 @@ impl UsersItemMailboxSettings {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`
+    #[cfg(feature = "users")]
     pub fn automatic_replies_setting(
         &self,
     ) -> UsersItemMailboxSettingsAutomaticRepliesSetting {
@@ -23184,10 +24100,12 @@ impl UsersItemMailboxSettings {
         )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/dateFormat`
+    #[cfg(feature = "users")]
     pub fn date_format(&self) -> UsersItemMailboxSettingsDateFormat {
         UsersItemMailboxSettingsDateFormat(self.0.clone().literal("dateFormat"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`
+    #[cfg(feature = "users")]
     pub fn delegate_meeting_message_delivery_options(
         &self,
     ) -> UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
@@ -23196,22 +24114,27 @@ impl UsersItemMailboxSettings {
         )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/language`
+    #[cfg(feature = "users")]
     pub fn language(&self) -> UsersItemMailboxSettingsLanguage {
         UsersItemMailboxSettingsLanguage(self.0.clone().literal("language"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/timeFormat`
+    #[cfg(feature = "users")]
     pub fn time_format(&self) -> UsersItemMailboxSettingsTimeFormat {
         UsersItemMailboxSettingsTimeFormat(self.0.clone().literal("timeFormat"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/timeZone`
+    #[cfg(feature = "users")]
     pub fn time_zone(&self) -> UsersItemMailboxSettingsTimeZone {
         UsersItemMailboxSettingsTimeZone(self.0.clone().literal("timeZone"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/userPurpose`
+    #[cfg(feature = "users")]
     pub fn user_purpose(&self) -> UsersItemMailboxSettingsUserPurpose {
         UsersItemMailboxSettingsUserPurpose(self.0.clone().literal("userPurpose"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/workingHours`
+    #[cfg(feature = "users")]
     pub fn working_hours(&self) -> UsersItemMailboxSettingsWorkingHours {
         UsersItemMailboxSettingsWorkingHours(self.0.clone().literal("workingHours"))
     }
@@ -23219,8 +24142,10 @@ impl UsersItemMailboxSettings {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsAutomaticRepliesSetting(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23237,7 +24162,7 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23273,8 +24198,10 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/dateFormat`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/dateFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsDateFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsDateFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23291,7 +24218,7 @@ impl UsersItemMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23327,10 +24254,12 @@ impl UsersItemMailboxSettingsDateFormat {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23347,7 +24276,7 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23383,8 +24312,10 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/language`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/language`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsLanguage(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsLanguage {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23401,7 +24332,7 @@ impl UsersItemMailboxSettingsLanguage {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23437,8 +24368,10 @@ impl UsersItemMailboxSettingsLanguage {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeFormat`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/timeFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsTimeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsTimeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23455,7 +24388,7 @@ impl UsersItemMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23491,8 +24424,10 @@ impl UsersItemMailboxSettingsTimeFormat {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeZone`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/timeZone`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsTimeZone(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsTimeZone {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23509,7 +24444,7 @@ impl UsersItemMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23545,8 +24480,10 @@ impl UsersItemMailboxSettingsTimeZone {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/userPurpose`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/userPurpose`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsUserPurpose(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsUserPurpose {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23563,7 +24500,7 @@ impl UsersItemMailboxSettingsUserPurpose {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23599,8 +24536,10 @@ impl UsersItemMailboxSettingsUserPurpose {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/workingHours`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/workingHours`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsWorkingHours(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsWorkingHours {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23617,7 +24556,7 @@ impl UsersItemMailboxSettingsWorkingHours {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23651,8 +24590,10 @@ impl UsersItemMailboxSettingsWorkingHours {
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23660,6 +24601,7 @@ impl UsersItemOutlook {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/outlook/masterCategories`
+    #[cfg(feature = "mail")]
     pub fn master_categories(&self) -> UsersItemOutlookMasterCategories {
         UsersItemOutlookMasterCategories(self.0.clone().literal("masterCategories"))
     }
@@ -23673,7 +24615,7 @@ impl UsersItemOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
@@ -23715,7 +24657,7 @@ impl UsersItemOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
@@ -23748,14 +24690,17 @@ impl UsersItemOutlook {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders`
+    #[cfg(feature = "mail")]
     pub fn task_folders(&self) -> UsersItemOutlookTaskFolders {
         UsersItemOutlookTaskFolders(self.0.clone().literal("taskFolders"))
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups`
+    #[cfg(feature = "mail")]
     pub fn task_groups(&self) -> UsersItemOutlookTaskGroups {
         UsersItemOutlookTaskGroups(self.0.clone().literal("taskGroups"))
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> UsersItemOutlookTasks {
         UsersItemOutlookTasks(self.0.clone().literal("tasks"))
     }
@@ -23769,7 +24714,7 @@ impl UsersItemOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones_2(
         &self,
         time_zone_standard: &str,
@@ -23813,8 +24758,10 @@ impl UsersItemOutlook {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/masterCategories`: List Outlook categories
 /// - `POST /users/{id|userPrincipalName}/outlook/masterCategories`: Create Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookMasterCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookMasterCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23908,6 +24855,7 @@ impl UsersItemOutlookMasterCategories {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/masterCategories/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookMasterCategoriesItem {
         UsersItemOutlookMasterCategoriesItem(self.0.clone().key(id))
     }
@@ -23917,8 +24865,10 @@ impl UsersItemOutlookMasterCategories {
 /// - `GET /users/{id|userPrincipalName}/outlook/masterCategories/{id}`: Get Outlook category
 /// - `PATCH /users/{id|userPrincipalName}/outlook/masterCategories/{id}`: Update Outlook category
 /// - `DELETE /users/{id|userPrincipalName}/outlook/masterCategories/{id}`: Delete Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookMasterCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookMasterCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24021,6 +24971,7 @@ impl UsersItemOutlookMasterCategoriesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -24057,8 +25008,10 @@ impl UsersItemOutlookMasterCategoriesItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskFolders`: List taskFolders (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/taskFolders`: Create outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24142,6 +25095,7 @@ impl UsersItemOutlookTaskFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskFoldersItem {
         UsersItemOutlookTaskFoldersItem(self.0.clone().key(id))
     }
@@ -24151,8 +25105,10 @@ impl UsersItemOutlookTaskFolders {
 /// - `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
 /// - `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24244,6 +25200,7 @@ impl UsersItemOutlookTaskFoldersItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -24272,6 +25229,7 @@ impl UsersItemOutlookTaskFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> UsersItemOutlookTaskFoldersItemTasks {
         UsersItemOutlookTaskFoldersItemTasks(self.0.clone().literal("tasks"))
     }
@@ -24280,8 +25238,10 @@ impl UsersItemOutlookTaskFoldersItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks`: List tasks (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFoldersItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskFoldersItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24365,6 +25325,7 @@ impl UsersItemOutlookTaskFoldersItemTasks {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskFolders/{id}/tasks/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskFoldersItemTasksItem {
         UsersItemOutlookTaskFoldersItemTasksItem(self.0.clone().key(id))
     }
@@ -24373,8 +25334,10 @@ impl UsersItemOutlookTaskFoldersItemTasks {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks/{id}`: Get multiValueLegacyExtendedProperty
 /// - `PATCH /users/{id|userPrincipalName}/outlook/taskFolders/{id}/tasks/{id}`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskFoldersItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskFoldersItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24430,8 +25393,10 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups`: List taskGroups (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/taskGroups`: Create outlookTaskGroup (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24515,6 +25480,7 @@ impl UsersItemOutlookTaskGroups {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskGroupsItem {
         UsersItemOutlookTaskGroupsItem(self.0.clone().key(id))
     }
@@ -24524,8 +25490,10 @@ impl UsersItemOutlookTaskGroups {
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}`: Get outlookTaskGroup (deprecated)
 /// - `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}`: Update outlooktaskgroup (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/taskGroups/{id}`: Delete outlookTaskGroup (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24617,6 +25585,7 @@ impl UsersItemOutlookTaskGroupsItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -24645,6 +25614,7 @@ impl UsersItemOutlookTaskGroupsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`
+    #[cfg(feature = "mail")]
     pub fn task_folders(&self) -> UsersItemOutlookTaskGroupsItemTaskFolders {
         UsersItemOutlookTaskGroupsItemTaskFolders(self.0.clone().literal("taskFolders"))
     }
@@ -24653,8 +25623,10 @@ impl UsersItemOutlookTaskGroupsItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`: List taskFolders (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders`: Create outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskGroupsItemTaskFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24738,6 +25710,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookTaskGroupsItemTaskFoldersItem {
         UsersItemOutlookTaskGroupsItemTaskFoldersItem(self.0.clone().key(id))
     }
@@ -24747,8 +25720,10 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Get outlookTaskFolder (deprecated)
 /// - `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Update outlooktaskfolder (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}`: Delete outlookTaskFolder (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24840,6 +25815,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -24868,6 +25844,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
         UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks(
             self.0.clone().literal("tasks"),
@@ -24878,10 +25855,12 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: List tasks (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks`: Create outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24965,6 +25944,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -24976,10 +25956,12 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`: Get multiValueLegacyExtendedProperty
 /// - `PATCH /users/{id|userPrincipalName}/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25035,8 +26017,10 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/tasks`: List tasks (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/tasks`: Create outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25120,6 +26104,7 @@ impl UsersItemOutlookTasks {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookTasksItem {
         UsersItemOutlookTasksItem(self.0.clone().key(id))
     }
@@ -25129,8 +26114,10 @@ impl UsersItemOutlookTasks {
 /// - `GET /users/{id|userPrincipalName}/outlook/tasks/{id}`: Get outlookTask (deprecated)
 /// - `PATCH /users/{id|userPrincipalName}/outlook/tasks/{id}`: Update outlooktask (deprecated)
 /// - `DELETE /users/{id|userPrincipalName}/outlook/tasks/{id}`: Delete outlookTask (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25222,6 +26209,7 @@ impl UsersItemOutlookTasksItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -25250,6 +26238,7 @@ impl UsersItemOutlookTasksItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemOutlookTasksItemAttachments {
         UsersItemOutlookTasksItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -25295,8 +26284,10 @@ impl UsersItemOutlookTasksItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/tasks/{id}/attachments`: List attachments (deprecated)
 /// - `POST /users/{id|userPrincipalName}/outlook/tasks/{id}/attachments`: Create attachment (deprecated)
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasksItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTasksItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25380,6 +26371,7 @@ impl UsersItemOutlookTasksItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookTasksItemAttachmentsItem {
         UsersItemOutlookTasksItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -25388,8 +26380,10 @@ impl UsersItemOutlookTasksItemAttachments {
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: List linkedResources
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: Create linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemLinkedResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemLinkedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25405,7 +26399,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-list-linkedresources?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -25442,7 +26436,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-post-linkedresources?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::LinkedResource,
@@ -25473,6 +26467,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources/{linkedResourcesId}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         linked_resources_id: &str,
@@ -25487,10 +26482,12 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Get linkedResource
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Update linkedResource
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Delete linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemLinkedResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25506,7 +26503,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -25543,7 +26540,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::LinkedResource,
@@ -25582,6 +26579,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -25613,8 +26611,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
 /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
 ///
 /// - `DELETE /users/{id}/appRoleAssignments/{id}`: Delete an appRoleAssignment granted to a user
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAppRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAppRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25630,6 +26630,7 @@ impl UsersItemAppRoleAssignmentsItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete-approleassignments?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -25662,8 +26663,10 @@ impl UsersItemAppRoleAssignmentsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarCalendarPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarCalendarPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25671,6 +26674,7 @@ impl UsersItemCalendarCalendarPermissions {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarCalendarPermissionsItem {
         UsersItemCalendarCalendarPermissionsItem(self.0.clone().key(id))
     }
@@ -25680,8 +26684,10 @@ impl UsersItemCalendarCalendarPermissions {
 /// - `GET /users/{id}/calendar/calendarPermissions/{id}`: Get calendarPermission
 /// - `PATCH /users/{id}/calendar/calendarPermissions/{id}`: Update calendarPermission
 /// - `DELETE /users/{id}/calendar/calendarPermissions/{id}`: Delete calendarPermission
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarCalendarPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarCalendarPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25742,6 +26748,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -25775,8 +26782,10 @@ impl UsersItemCalendarCalendarPermissionsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/calendar`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25784,6 +26793,7 @@ impl UsersItemEventsItemCalendar {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/calendar/calendarPermissions`
+    #[cfg(feature = "mail")]
     pub fn calendar_permissions(
         &self,
     ) -> UsersItemEventsItemCalendarCalendarPermissions {
@@ -25793,8 +26803,10 @@ impl UsersItemEventsItemCalendar {
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/calendar/calendarPermissions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemCalendarCalendarPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemCalendarCalendarPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25802,6 +26814,7 @@ impl UsersItemEventsItemCalendarCalendarPermissions {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/calendar/calendarPermissions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemEventsItemCalendarCalendarPermissionsItem {
         UsersItemEventsItemCalendarCalendarPermissionsItem(self.0.clone().key(id))
     }
@@ -25811,10 +26824,12 @@ impl UsersItemEventsItemCalendarCalendarPermissions {
 /// - `GET /users/{id}/events/{id}/calendar/calendarPermissions/{id}`: Get calendarPermission
 /// - `PATCH /users/{id}/events/{id}/calendar/calendarPermissions/{id}`: Update calendarPermission
 /// - `DELETE /users/{id}/events/{id}/calendar/calendarPermissions/{id}`: Delete calendarPermission
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemCalendarCalendarPermissionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25875,6 +26890,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -25908,8 +26924,10 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/inferenceClassification`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInferenceClassification(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemInferenceClassification {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25917,6 +26935,7 @@ impl UsersItemInferenceClassification {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification/overrides`
+    #[cfg(feature = "mail")]
     pub fn overrides(&self) -> UsersItemInferenceClassificationOverrides {
         UsersItemInferenceClassificationOverrides(self.0.clone().literal("overrides"))
     }
@@ -25925,8 +26944,10 @@ impl UsersItemInferenceClassification {
 ///
 /// - `GET /users/{id}/inferenceClassification/overrides`: List overrides
 /// - `POST /users/{id}/inferenceClassification/overrides`: Create inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInferenceClassificationOverrides(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemInferenceClassificationOverrides {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26020,6 +27041,7 @@ impl UsersItemInferenceClassificationOverrides {
             )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification/overrides/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemInferenceClassificationOverridesItem {
         UsersItemInferenceClassificationOverridesItem(self.0.clone().key(id))
     }
@@ -26028,8 +27050,10 @@ impl UsersItemInferenceClassificationOverrides {
 ///
 /// - `PATCH /users/{id}/inferenceClassification/overrides/{id}`: Update inferenceClassificationOverride
 /// - `DELETE /users/{id}/inferenceClassification/overrides/{id}`: Delete inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInferenceClassificationOverridesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemInferenceClassificationOverridesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26090,6 +27114,7 @@ impl UsersItemInferenceClassificationOverridesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -26125,8 +27150,10 @@ impl UsersItemInferenceClassificationOverridesItem {
 /// `/users/{Id|userPrincipalName}/licenseDetails`
 ///
 /// - `GET /users/{id}/licenseDetails`: List licenseDetails
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemLicenseDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemLicenseDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26143,7 +27170,7 @@ impl UsersItemLicenseDetails {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-licensedetails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -26191,8 +27218,10 @@ impl UsersItemLicenseDetails {
 /// `/users/{Id|userPrincipalName}/manager/$ref`
 ///
 /// - `PUT /users/{id}/manager/$ref`: Assign a manager
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemManagerRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemManagerRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26208,7 +27237,7 @@ impl UsersItemManagerRef {
     /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-manager?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -26247,8 +27276,10 @@ impl UsersItemManagerRef {
 ///
 /// - `GET /users/{id}/outlook/tasks/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id}/outlook/tasks/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasksItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTasksItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26281,6 +27312,7 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
     /// `DELETE /users/{id}/outlook/tasks/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -26297,6 +27329,7 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemOutlookTasksItemAttachmentsItemValue {
         UsersItemOutlookTasksItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -26304,8 +27337,10 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/outlook/tasks/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id}/outlook/tasks/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookTasksItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookTasksItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26317,6 +27352,7 @@ impl UsersItemOutlookTasksItemAttachmentsItemValue {
     /// `GET /users/{id}/outlook/tasks/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -26336,8 +27372,10 @@ impl UsersItemOutlookTasksItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/planner`
 ///
 /// - `GET /users/{id}/planner`: Get plannerUser
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26377,33 +27415,41 @@ impl UsersItemPlanner {
             )
     }
     /// `/users/{Id|userPrincipalName}/planner/all`
+    #[cfg(feature = "planner")]
     pub fn all(&self) -> UsersItemPlannerAll {
         UsersItemPlannerAll(self.0.clone().literal("all"))
     }
     /// `/users/{Id|userPrincipalName}/planner/favoritePlans`
+    #[cfg(feature = "planner")]
     pub fn favorite_plans(&self) -> UsersItemPlannerFavoritePlans {
         UsersItemPlannerFavoritePlans(self.0.clone().literal("favoritePlans"))
     }
     /// `/users/{Id|userPrincipalName}/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> UsersItemPlannerPlans {
         UsersItemPlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/users/{Id|userPrincipalName}/planner/recentPlans`
+    #[cfg(feature = "planner")]
     pub fn recent_plans(&self) -> UsersItemPlannerRecentPlans {
         UsersItemPlannerRecentPlans(self.0.clone().literal("recentPlans"))
     }
     /// `/users/{Id|userPrincipalName}/planner/rosterPlans`
+    #[cfg(feature = "planner")]
     pub fn roster_plans(&self) -> UsersItemPlannerRosterPlans {
         UsersItemPlannerRosterPlans(self.0.clone().literal("rosterPlans"))
     }
     /// `/users/{Id|userPrincipalName}/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> UsersItemPlannerTasks {
         UsersItemPlannerTasks(self.0.clone().literal("tasks"))
     }
 }
 /// `/users/{Id|userPrincipalName}/planner/all`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerAll(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerAll {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26418,7 +27464,7 @@ impl UsersItemPlannerAll {
     /// - Delegated (work or school account): `Tasks.Read`, `Tasks.ReadWrite`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/planneruser-list-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "planner")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
@@ -26451,8 +27497,10 @@ impl UsersItemPlannerAll {
 /// `/users/{Id|userPrincipalName}/planner/favoritePlans`
 ///
 /// - `GET /users/{id}/planner/favoritePlans`: List favoritePlans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerFavoritePlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerFavoritePlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26495,8 +27543,10 @@ impl UsersItemPlannerFavoritePlans {
 /// `/users/{Id|userPrincipalName}/planner/plans`
 ///
 /// - `GET /users/{id}/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26544,8 +27594,10 @@ impl UsersItemPlannerPlans {
 /// `/users/{Id|userPrincipalName}/planner/recentPlans`
 ///
 /// - `GET /users/{id}/planner/recentPlans`: List recentPlans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerRecentPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerRecentPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26588,8 +27640,10 @@ impl UsersItemPlannerRecentPlans {
 /// `/users/{Id|userPrincipalName}/planner/tasks`
 ///
 /// - `GET /users/{id}/planner/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26637,8 +27691,10 @@ impl UsersItemPlannerTasks {
 /// `/users/{Id|userPrincipalName}/presence`
 ///
 /// - `GET /users/{id}/presence`: Get presence
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPresence(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemPresence {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26685,6 +27741,7 @@ impl UsersItemPresence {
     /// - Application: `Presence.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-clearpresence?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn clear_presence(
         &self,
         body: &super::super::ClearPresenceBody,
@@ -26718,6 +27775,7 @@ impl UsersItemPresence {
     /// - Application: `Presence.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/presence-setpresence?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn set_presence(
         &self,
         body: &super::super::SetPresenceBody,
@@ -26747,8 +27805,10 @@ impl UsersItemPresence {
 /// `/users/{Id|userPrincipalName}/scopedRoleMemberOf`
 ///
 /// - `GET /users/{id}/scopedRoleMemberOf`: List scopedAdministratorOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemScopedRoleMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemScopedRoleMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26764,7 +27824,7 @@ impl UsersItemScopedRoleMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-scopedrolememberof?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -26798,8 +27858,10 @@ impl UsersItemScopedRoleMemberOf {
     }
 }
 /// `/users/{Id|userPrincipalName}/transitiveReports`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTransitiveReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemTransitiveReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26807,6 +27869,7 @@ impl UsersItemTransitiveReports {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/transitiveReports/$count`
+    #[cfg(feature = "users")]
     pub fn count(&self) -> UsersItemTransitiveReportsCount {
         UsersItemTransitiveReportsCount(self.0.clone().literal("$count"))
     }
@@ -26814,8 +27877,10 @@ impl UsersItemTransitiveReports {
 /// `/users/{Id|userPrincipalName}/transitiveReports/$count`
 ///
 /// - `GET /users/{id}/transitiveReports/$count`: Get transitiveReports for a user
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTransitiveReportsCount(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemTransitiveReportsCount {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26831,6 +27896,7 @@ impl UsersItemTransitiveReportsCount {
     /// - Application: `User.Read`, `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-transitivereports?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -26862,8 +27928,10 @@ impl UsersItemTransitiveReportsCount {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}`: Get chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26915,10 +27983,12 @@ impl UsersItemChatsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> UsersItemChatsItemMembers {
         UsersItemChatsItemMembers(self.0.clone().literal("members"))
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> UsersItemChatsItemMessages {
         UsersItemChatsItemMessages(self.0.clone().literal("messages"))
     }
@@ -26926,8 +27996,10 @@ impl UsersItemChatsItem {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members`: List members of a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26943,7 +28015,7 @@ impl UsersItemChatsItemMembers {
     /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -26986,6 +28058,7 @@ impl UsersItemChatsItemMembers {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members/{membership-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, membership_id: &str) -> UsersItemChatsItemMembersItem {
         UsersItemChatsItemMembersItem(self.0.clone().key(membership_id))
     }
@@ -26993,8 +28066,10 @@ impl UsersItemChatsItemMembers {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members/{membership-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members/{membership-id}`: Get conversationMember in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27010,7 +28085,7 @@ impl UsersItemChatsItemMembersItem {
     /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -27056,8 +28131,10 @@ impl UsersItemChatsItemMembersItem {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages`: List messages in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27106,6 +28183,7 @@ impl UsersItemChatsItemMessages {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> UsersItemChatsItemMessagesItem {
         UsersItemChatsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -27113,8 +28191,10 @@ impl UsersItemChatsItemMessages {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}`: Get chatMessage in a channel or chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27182,6 +28262,7 @@ impl UsersItemChatsItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(&self) -> UsersItemChatsItemMessagesItemHostedContents {
         UsersItemChatsItemMessagesItemHostedContents(
             self.0.clone().literal("hostedContents"),
@@ -27191,8 +28272,10 @@ impl UsersItemChatsItemMessagesItem {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessagesItemHostedContents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessagesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27260,6 +28343,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -27272,10 +28356,12 @@ impl UsersItemChatsItemMessagesItemHostedContents {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessagesItemHostedContentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessagesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27344,8 +28430,10 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork`
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamwork(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemTeamwork {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27353,6 +28441,7 @@ impl UsersItemTeamwork {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn installed_apps(&self) -> UsersItemTeamworkInstalledApps {
         UsersItemTeamworkInstalledApps(self.0.clone().literal("installedApps"))
     }
@@ -27365,6 +28454,7 @@ impl UsersItemTeamwork {
     /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification?view=graph-rest-beta)
+    #[cfg(feature = "teams")]
     pub fn send_activity_notification(
         &self,
         body: &super::super::TeamworkSendActivityNotificationBody,
@@ -27399,8 +28489,10 @@ impl UsersItemTeamwork {
 ///
 /// - `GET /users/{user-id | user-principal-name}/teamwork/installedApps`: List apps installed for user
 /// - `POST /users/{user-id | user-principal-name}/teamwork/installedApps`: Install app for user
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamworkInstalledApps(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemTeamworkInstalledApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27498,6 +28590,7 @@ impl UsersItemTeamworkInstalledApps {
             )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn item(&self, app_installation_id: &str) -> UsersItemTeamworkInstalledAppsItem {
         UsersItemTeamworkInstalledAppsItem(self.0.clone().key(app_installation_id))
     }
@@ -27506,8 +28599,10 @@ impl UsersItemTeamworkInstalledApps {
 ///
 /// - `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}`: Get installed app for user
 /// - `DELETE /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}`: Uninstall app for user
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamworkInstalledAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemTeamworkInstalledAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27568,6 +28663,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-delete-installedapps?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -27602,6 +28698,7 @@ impl UsersItemTeamworkInstalledAppsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
+    #[cfg(feature = "teams")]
     pub fn chat(&self) -> UsersItemTeamworkInstalledAppsItemChat {
         UsersItemTeamworkInstalledAppsItemChat(self.0.clone().literal("chat"))
     }
@@ -27614,6 +28711,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-teamsappinstallation-upgrade?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn upgrade(
         &self,
     ) -> graph_rt::Request<
@@ -27651,8 +28749,10 @@ impl UsersItemTeamworkInstalledAppsItem {
 /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
 ///
 /// - `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}/chat`: Get chat between user and teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamworkInstalledAppsItemChat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemTeamworkInstalledAppsItemChat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27706,8 +28806,10 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/following`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveFollowing(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveFollowing {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27715,6 +28817,7 @@ impl UsersItemDriveFollowing {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/drive/following/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> UsersItemDriveFollowingItem {
         UsersItemDriveFollowingItem(self.0.clone().key(item_id))
     }
@@ -27722,8 +28825,10 @@ impl UsersItemDriveFollowing {
 /// `/users/{Id|userPrincipalName}/drive/following/{item-id}`
 ///
 /// - `DELETE /users/{user-id}/drive/following/{item-id}`: Unfollow drive item
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveFollowingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveFollowingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27739,6 +28844,7 @@ impl UsersItemDriveFollowingItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -27780,8 +28886,10 @@ impl UsersItemDriveFollowingItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27789,6 +28897,7 @@ impl UsersItemDriveItems {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> UsersItemDriveItemsItem {
         UsersItemDriveItemsItem(self.0.clone().key(item_id))
     }
@@ -27798,8 +28907,10 @@ impl UsersItemDriveItems {
 /// - `GET /users/{userId}/drive/items/{itemId}`: Get a DriveItem resource
 /// - `PATCH /users/{user-id}/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /users/{userId}/drive/items/{itemId}`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27816,7 +28927,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -27879,7 +28990,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -27927,6 +29038,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -27972,6 +29084,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -28017,6 +29130,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -28053,10 +29167,12 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> UsersItemDriveItemsItemChildren {
         UsersItemDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveItemsItemContent {
         UsersItemDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -28070,6 +29186,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -28163,7 +29280,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -28210,7 +29327,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -28299,6 +29416,7 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> UsersItemDriveItemsItemPermissions {
         UsersItemDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -28311,6 +29429,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -28352,6 +29471,7 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> UsersItemDriveItemsItemThumbnails {
         UsersItemDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -28364,6 +29484,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -28404,10 +29525,12 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> UsersItemDriveItemsItemVersions {
         UsersItemDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> UsersItemDriveItemsItemByPath {
         UsersItemDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -28416,8 +29539,10 @@ impl UsersItemDriveItemsItem {
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /users/{user-id}/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28434,7 +29559,7 @@ impl UsersItemDriveItemsItemChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -28493,7 +29618,7 @@ impl UsersItemDriveItemsItemChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -28536,8 +29661,10 @@ impl UsersItemDriveItemsItemChildren {
 ///
 /// - `GET /users/{userId}/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /users/{user-id}/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28554,6 +29681,7 @@ impl UsersItemDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -28612,7 +29740,7 @@ impl UsersItemDriveItemsItemContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -28654,8 +29782,10 @@ impl UsersItemDriveItemsItemContent {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
 ///
 /// - `GET /users/{userId}/drive/items/{itemId}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28722,6 +29852,7 @@ impl UsersItemDriveItemsItemPermissions {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> UsersItemDriveItemsItemPermissionsItem {
         UsersItemDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -28731,8 +29862,10 @@ impl UsersItemDriveItemsItemPermissions {
 /// - `GET /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28856,6 +29989,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -28938,8 +30072,10 @@ impl UsersItemDriveItemsItemPermissionsItem {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28956,7 +30092,7 @@ impl UsersItemDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -29009,8 +30145,10 @@ impl UsersItemDriveItemsItemThumbnails {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29077,6 +30215,7 @@ impl UsersItemDriveItemsItemVersions {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> UsersItemDriveItemsItemVersionsItem {
         UsersItemDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -29084,8 +30223,10 @@ impl UsersItemDriveItemsItemVersions {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29152,6 +30293,7 @@ impl UsersItemDriveItemsItemVersionsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveItemsItemVersionsItemContent {
         UsersItemDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -29165,6 +30307,7 @@ impl UsersItemDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -29204,8 +30347,10 @@ impl UsersItemDriveItemsItemVersionsItem {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource (preview)
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29222,6 +30367,7 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -29272,8 +30418,10 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29281,6 +30429,7 @@ impl UsersItemDriveItemsItemByPath {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveItemsItemByPathContent {
         UsersItemDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -29288,8 +30437,10 @@ impl UsersItemDriveItemsItemByPath {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29306,7 +30457,7 @@ impl UsersItemDriveItemsItemByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -29348,8 +30499,10 @@ impl UsersItemDriveItemsItemByPathContent {
 /// `/users/{Id|userPrincipalName}/drive/root`
 ///
 /// - `GET /users/{userId}/drive/root`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29366,7 +30519,7 @@ impl UsersItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -29420,10 +30573,12 @@ impl UsersItemDriveRoot {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> UsersItemDriveRootChildren {
         UsersItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> UsersItemDriveRootDelta {
         UsersItemDriveRootDelta(self.0.clone().literal("delta"))
     }
@@ -29437,7 +30592,7 @@ impl UsersItemDriveRoot {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-search?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn search(
         &self,
         q: &str,
@@ -29488,6 +30643,7 @@ impl UsersItemDriveRoot {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> UsersItemDriveRootByPath {
         UsersItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -29496,8 +30652,10 @@ impl UsersItemDriveRoot {
 ///
 /// - `GET /users/{user-id}/drive/root/children`: List children of a driveItem
 /// - `POST /users/{user-id}/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29514,7 +30672,7 @@ impl UsersItemDriveRootChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -29573,7 +30731,7 @@ impl UsersItemDriveRootChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -29617,8 +30775,10 @@ impl UsersItemDriveRootChildren {
 /// - `GET /users/{userId}/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /users/{user-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /users/{userId}/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29635,7 +30795,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -29698,7 +30858,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-move?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn update(
         &self,
         body: &super::super::DriveItem,
@@ -29746,6 +30906,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -29791,6 +30952,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -29836,6 +30998,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -29872,10 +31035,12 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> UsersItemDriveRootByPathChildren {
         UsersItemDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveRootByPathContent {
         UsersItemDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -29889,6 +31054,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -29982,7 +31148,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -30029,7 +31195,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-follow?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn follow(
         &self,
     ) -> graph_rt::Request<
@@ -30118,6 +31284,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> UsersItemDriveRootByPathPermissions {
         UsersItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -30130,6 +31297,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -30171,6 +31339,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> UsersItemDriveRootByPathThumbnails {
         UsersItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -30183,6 +31352,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -30223,6 +31393,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> UsersItemDriveRootByPathVersions {
         UsersItemDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -30231,8 +31402,10 @@ impl UsersItemDriveRootByPath {
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /users/{user-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30249,7 +31422,7 @@ impl UsersItemDriveRootByPathChildren {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -30308,7 +31481,7 @@ impl UsersItemDriveRootByPathChildren {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-post-children?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create(
         &self,
         body: &super::super::DriveItem,
@@ -30351,8 +31524,10 @@ impl UsersItemDriveRootByPathChildren {
 ///
 /// - `GET /users/{userId}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /users/{user-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30369,6 +31544,7 @@ impl UsersItemDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -30427,7 +31603,7 @@ impl UsersItemDriveRootByPathContent {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-put-content?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn put(
         &self,
         body: &[u8],
@@ -30469,8 +31645,10 @@ impl UsersItemDriveRootByPathContent {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30487,7 +31665,7 @@ impl UsersItemDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -30540,8 +31718,10 @@ impl UsersItemDriveRootByPathThumbnails {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30611,8 +31791,10 @@ impl UsersItemDriveRootByPathVersions {
 /// `/users/{Id|userPrincipalName}/followedSites`
 ///
 /// - `GET /users/{user-id}/followedSites`: List followed sites
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemFollowedSites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemFollowedSites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30704,6 +31886,7 @@ impl UsersItemFollowedSites {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-unfollow?view=graph-rest-beta)
+    #[cfg(feature = "files")]
     pub fn remove(
         &self,
         body: &graph_rt::Value,
@@ -30737,8 +31920,10 @@ impl UsersItemFollowedSites {
 /// `/users/{Id|userPrincipalName}/drive/root/delta`
 ///
 /// - `GET /users/{userId}/drive/root/delta`: Track changes for a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30755,7 +31940,7 @@ impl UsersItemDriveRootDelta {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delta?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -30808,8 +31993,10 @@ impl UsersItemDriveRootDelta {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /users/{userId}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30880,8 +32067,10 @@ impl UsersItemDriveRootByPathPermissions {
 ///
 /// - `GET /users/{userId}/onlineMeetings`: Get onlineMeeting
 /// - `POST /users/{userId}/onlineMeetings`: Create onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31007,6 +32196,7 @@ impl UsersItemOnlineMeetings {
             )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, meeting_id: &str) -> UsersItemOnlineMeetingsItem {
         UsersItemOnlineMeetingsItem(self.0.clone().key(meeting_id))
     }
@@ -31016,8 +32206,10 @@ impl UsersItemOnlineMeetings {
 /// - `GET /users/{userId}/onlineMeetings/{meetingId}`: Get onlineMeeting
 /// - `PATCH /users/{userId}/onlineMeetings/{meetingId}`: Update onlineMeeting
 /// - `DELETE /users/{userId}/onlineMeetings/{meetingId}`: Delete onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31112,6 +32304,7 @@ impl UsersItemOnlineMeetingsItem {
     /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -31140,6 +32333,7 @@ impl UsersItemOnlineMeetingsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/alternativeRecording`
+    #[cfg(feature = "communications")]
     pub fn alternative_recording(
         &self,
     ) -> UsersItemOnlineMeetingsItemAlternativeRecording {
@@ -31148,12 +32342,14 @@ impl UsersItemOnlineMeetingsItem {
         )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/attendeeReport`
+    #[cfg(feature = "communications")]
     pub fn attendee_report(&self) -> UsersItemOnlineMeetingsItemAttendeeReport {
         UsersItemOnlineMeetingsItemAttendeeReport(
             self.0.clone().literal("attendeeReport"),
         )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/recording`
+    #[cfg(feature = "communications")]
     pub fn recording(&self) -> UsersItemOnlineMeetingsItemRecording {
         UsersItemOnlineMeetingsItemRecording(self.0.clone().literal("recording"))
     }
@@ -31161,8 +32357,10 @@ impl UsersItemOnlineMeetingsItem {
 /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/alternativeRecording`
 ///
 /// - `GET /users/{userId}/onlineMeetings/{meetingId}/alternativeRecording`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetingsItemAlternativeRecording(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetingsItemAlternativeRecording {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31213,8 +32411,10 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
 /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/attendeeReport`
 ///
 /// - `GET /users/{userId}/onlineMeetings/{meetingId}/attendeeReport`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetingsItemAttendeeReport(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetingsItemAttendeeReport {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31265,8 +32465,10 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
 /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}/recording`
 ///
 /// - `GET /users/{userId}/onlineMeetings/{meetingId}/recording`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetingsItemRecording(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetingsItemRecording {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31319,8 +32521,10 @@ impl UsersItemOnlineMeetingsItemRecording {
 /// - `GET /users/{userId}/profile/phones/{id}`: Get itemPhoneNumber
 /// - `PATCH /users/{userId}/profile/phones/{id}`: Update itemphonenumber
 /// - `DELETE /users/{userId}/profile/phones/{itemPhoneId}`: Delete itemPhoneNumber
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemProfilePhonesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemProfilePhonesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31337,7 +32541,7 @@ impl UsersItemProfilePhonesItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-get?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -31395,7 +32599,7 @@ impl UsersItemProfilePhonesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-update?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::ItemPhone,
@@ -31439,6 +32643,7 @@ impl UsersItemProfilePhonesItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-delete?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -31474,8 +32679,10 @@ impl UsersItemProfilePhonesItem {
 /// `/users/{Id|userPrincipalName}/settings/itemInsights`
 ///
 /// - `PATCH /users/{userId}/settings/itemInsights`: Update userInsightsSettings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemSettingsItemInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemSettingsItemInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31521,8 +32728,10 @@ impl UsersItemSettingsItemInsights {
 ///
 /// - `GET /users/{userId}/settings/shiftPreferences`: Get shiftPreferences
 /// - `PUT /users/{userId}/settings/shiftPreferences`: Update shiftPreferences
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemSettingsShiftPreferences(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemSettingsShiftPreferences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31599,8 +32808,10 @@ impl UsersItemSettingsShiftPreferences {
 /// `/users/{Id|userPrincipalName}/usageRights`
 ///
 /// - `GET /users/{userId}/usageRights`: List user usageRights
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemUsageRights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemUsageRights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31616,7 +32827,7 @@ impl UsersItemUsageRights {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-usagerights?view=graph-rest-beta)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -31661,8 +32872,10 @@ impl UsersItemUsageRights {
 ///
 /// - `GET /users/{usersId}/mobileAppIntentAndStates`: List mobileAppIntentAndStates
 /// - `POST /users/{usersId}/mobileAppIntentAndStates`: Create mobileAppIntentAndState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMobileAppIntentAndStates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl UsersItemMobileAppIntentAndStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31752,6 +32965,7 @@ impl UsersItemMobileAppIntentAndStates {
             )
     }
     /// `/users/{Id|userPrincipalName}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_intent_and_state_id: &str,
@@ -31766,8 +32980,10 @@ impl UsersItemMobileAppIntentAndStates {
 /// - `GET /users/{usersId}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}`: Get mobileAppIntentAndState
 /// - `PATCH /users/{usersId}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}`: Update mobileAppIntentAndState
 /// - `DELETE /users/{usersId}/mobileAppIntentAndStates/{mobileAppIntentAndStateId}`: Delete mobileAppIntentAndState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMobileAppIntentAndStatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl UsersItemMobileAppIntentAndStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31865,6 +33081,7 @@ impl UsersItemMobileAppIntentAndStatesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -31897,8 +33114,10 @@ impl UsersItemMobileAppIntentAndStatesItem {
 ///
 /// - `GET /users/{usersId}/mobileAppTroubleshootingEvents`: List mobileAppTroubleshootingEvents
 /// - `POST /users/{usersId}/mobileAppTroubleshootingEvents`: Create mobileAppTroubleshootingEvent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMobileAppTroubleshootingEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl UsersItemMobileAppTroubleshootingEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31950,6 +33169,7 @@ impl UsersItemMobileAppTroubleshootingEvents {
             .documented_status(201u16)
     }
     /// `/users/{Id|userPrincipalName}/mobileAppTroubleshootingEvents/{mobileAppTroubleshootingEventId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_troubleshooting_event_id: &str,
@@ -31964,8 +33184,10 @@ impl UsersItemMobileAppTroubleshootingEvents {
 /// - `GET /users/{usersId}/mobileAppTroubleshootingEvents/{mobileAppTroubleshootingEventId}`: Get mobileAppTroubleshootingEvent
 /// - `PATCH /users/{usersId}/mobileAppTroubleshootingEvents/{mobileAppTroubleshootingEventId}`: Update mobileAppTroubleshootingEvent
 /// - `DELETE /users/{usersId}/mobileAppTroubleshootingEvents/{mobileAppTroubleshootingEventId}`: Delete mobileAppTroubleshootingEvent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMobileAppTroubleshootingEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl UsersItemMobileAppTroubleshootingEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32021,6 +33243,7 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
     /// `DELETE /users/{usersId}/mobileAppTroubleshootingEvents/{mobileAppTroubleshootingEventId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapptroubleshootingevent-delete?view=graph-rest-beta)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -32040,8 +33263,10 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
 /// `/users/{Id|userPrincipalName}/planner/rosterPlans`
 ///
 /// - `GET /users/{usersId}/planner/rosterPlans`: List rosterPlans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerRosterPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerRosterPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/appCatalogs`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl AppCatalogs {
         &self.0
     }
     /// `/appCatalogs/teamsApps`
+    #[cfg(feature = "teams")]
     pub fn teams_apps(&self) -> AppCatalogsTeamsApps {
         AppCatalogsTeamsApps(self.0.clone().literal("teamsApps"))
     }
@@ -21,8 +24,10 @@ impl AppCatalogs {
 ///
 /// - `GET /appCatalogs/teamsApps`: List teamsApp
 /// - `POST /appCatalogs/teamsApps`: Publish teamsapp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -106,6 +111,7 @@ impl AppCatalogsTeamsApps {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, app_id: &str) -> AppCatalogsTeamsAppsItem {
         AppCatalogsTeamsAppsItem(self.0.clone().key(app_id))
     }
@@ -113,8 +119,10 @@ impl AppCatalogsTeamsApps {
 /// `/appCatalogs/teamsApps/{app-id}`
 ///
 /// - `DELETE /appCatalogs/teamsApps/{id}`: Delete teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -129,6 +137,7 @@ impl AppCatalogsTeamsAppsItem {
     /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -157,6 +166,7 @@ impl AppCatalogsTeamsAppsItem {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions`
+    #[cfg(feature = "teams")]
     pub fn app_definitions(&self) -> AppCatalogsTeamsAppsItemAppDefinitions {
         AppCatalogsTeamsAppsItemAppDefinitions(self.0.clone().literal("appDefinitions"))
     }
@@ -164,8 +174,10 @@ impl AppCatalogsTeamsAppsItem {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions`
 ///
 /// - `POST /appCatalogs/teamsApps/{id}/appDefinitions`: Update teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -180,6 +192,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-update?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn post(
         &self,
         body: &super::super::AppDefinitionsBody,
@@ -210,6 +223,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         app_definition_id: &str,
@@ -220,8 +234,10 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}`
 ///
 /// - `DELETE /appCatalogs/teamsApps/{appId}/appDefinitions/{appDefinitionId}`: Delete teamsApp
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -236,6 +252,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     /// - Delegated (work or school account): `AppCatalog.Submit`, `AppCatalog.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -264,6 +281,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
             )
     }
     /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`
+    #[cfg(feature = "teams")]
     pub fn bot(&self) -> AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
         AppCatalogsTeamsAppsItemAppDefinitionsItemBot(self.0.clone().literal("bot"))
     }
@@ -271,8 +289,10 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
 /// `/appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`
 ///
 /// - `GET /appCatalogs/teamsApps/{app-id}/appDefinitions/{app-definition-id}/bot`: Get teamworkBot
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct AppCatalogsTeamsAppsItemAppDefinitionsItemBot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

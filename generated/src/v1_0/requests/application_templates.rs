@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/applicationTemplates`
 ///
 /// - `GET /applicationTemplates`: List applicationTemplates
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,6 +54,7 @@ impl ApplicationTemplates {
             )
     }
     /// `/applicationTemplates/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationTemplatesItem {
         ApplicationTemplatesItem(self.0.clone().key(id))
     }
@@ -59,8 +62,10 @@ impl ApplicationTemplates {
 /// `/applicationTemplates/{id}`
 ///
 /// - `GET /applicationTemplates/{id}`: Get applicationTemplate
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationTemplatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /applications`: List applications
 /// - `POST /applications`: Create application
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct Applications(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl Applications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -163,6 +165,7 @@ impl Applications {
             )
     }
     /// `/applications/{id}`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn item(&self, id: &str) -> ApplicationsItem {
         ApplicationsItem(self.0.clone().key(id))
     }
@@ -172,8 +175,10 @@ impl Applications {
 /// - `GET /applications/{id}`: Get application
 /// - `PATCH /applications/{id}`: Update application
 /// - `DELETE /applications/{id}`: Delete application
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ApplicationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -292,6 +297,7 @@ impl ApplicationsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -339,7 +345,7 @@ impl ApplicationsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addkey?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
@@ -383,7 +389,7 @@ impl ApplicationsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addpassword?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
@@ -424,12 +430,14 @@ impl ApplicationsItem {
             )
     }
     /// `/applications/{id}/extensionProperties`
+    #[cfg(feature = "applications")]
     pub fn extension_properties(&self) -> ApplicationsItemExtensionProperties {
         ApplicationsItemExtensionProperties(
             self.0.clone().literal("extensionProperties"),
         )
     }
     /// `/applications/{id}/owners`
+    #[cfg(feature = "applications")]
     pub fn owners(&self) -> ApplicationsItemOwners {
         ApplicationsItemOwners(self.0.clone().literal("owners"))
     }
@@ -443,6 +451,7 @@ impl ApplicationsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
@@ -486,6 +495,7 @@ impl ApplicationsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removepassword?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
@@ -533,6 +543,7 @@ impl ApplicationsItem {
     /// - Delegated (work or school account): `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-setverifiedpublisher?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn set_verified_publisher(
         &self,
         body: &super::super::SetVerifiedPublisherBody,
@@ -559,12 +570,14 @@ impl ApplicationsItem {
             )
     }
     /// `/applications/{id}/tokenIssuancePolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn token_issuance_policies(&self) -> ApplicationsItemTokenIssuancePolicies {
         ApplicationsItemTokenIssuancePolicies(
             self.0.clone().literal("tokenIssuancePolicies"),
         )
     }
     /// `/applications/{id}/tokenLifetimePolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn token_lifetime_policies(&self) -> ApplicationsItemTokenLifetimePolicies {
         ApplicationsItemTokenLifetimePolicies(
             self.0.clone().literal("tokenLifetimePolicies"),
@@ -578,6 +591,7 @@ impl ApplicationsItem {
     /// - Delegated (work or school account): `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-unsetverifiedpublisher?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn unset_verified_publisher(
         &self,
     ) -> graph_rt::Request<
@@ -606,8 +620,10 @@ impl ApplicationsItem {
 ///
 /// - `GET /applications/{id}/extensionProperties`: List extensionProperties
 /// - `POST /applications/{id}/extensionProperties`: Create extensionProperty
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemExtensionProperties(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemExtensionProperties {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -624,7 +640,7 @@ impl ApplicationsItemExtensionProperties {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-extensionproperty?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -674,7 +690,7 @@ impl ApplicationsItemExtensionProperties {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-extensionproperty?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::ExtensionProperty,
@@ -715,6 +731,7 @@ impl ApplicationsItemExtensionProperties {
             )
     }
     /// `/applications/{id}/extensionProperties/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemExtensionPropertiesItem {
         ApplicationsItemExtensionPropertiesItem(self.0.clone().key(id))
     }
@@ -722,8 +739,10 @@ impl ApplicationsItemExtensionProperties {
 /// `/applications/{id}/extensionProperties/{id}`
 ///
 /// - `DELETE /applications/{id}/extensionProperties/{id}`: Delete extensionProperty
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemExtensionPropertiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemExtensionPropertiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -740,6 +759,7 @@ impl ApplicationsItemExtensionPropertiesItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-extensionproperty?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -781,8 +801,10 @@ impl ApplicationsItemExtensionPropertiesItem {
 /// `/applications/{id}/owners`
 ///
 /// - `GET /applications/{id}/owners`: List owners
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -798,7 +820,7 @@ impl ApplicationsItemOwners {
     /// - Application: `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-list-owners?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -836,10 +858,12 @@ impl ApplicationsItemOwners {
             )
     }
     /// `/applications/{id}/owners/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemOwnersItem {
         ApplicationsItemOwnersItem(self.0.clone().key(id))
     }
     /// `/applications/{id}/owners/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemOwnersRef {
         ApplicationsItemOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -847,8 +871,10 @@ impl ApplicationsItemOwners {
 /// `/applications/{id}/owners/$ref`
 ///
 /// - `POST /applications/{id}/owners/$ref`: Add owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -864,6 +890,7 @@ impl ApplicationsItemOwnersRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-owners?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -904,8 +931,10 @@ impl ApplicationsItemOwnersRef {
     }
 }
 /// `/applications/{id}/owners/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -913,6 +942,7 @@ impl ApplicationsItemOwnersItem {
         &self.0
     }
     /// `/applications/{id}/owners/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemOwnersItemRef {
         ApplicationsItemOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -920,8 +950,10 @@ impl ApplicationsItemOwnersItem {
 /// `/applications/{id}/owners/{id}/$ref`
 ///
 /// - `DELETE /applications/{id}/owners/{id}/$ref`: Remove owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -937,6 +969,7 @@ impl ApplicationsItemOwnersItemRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-owners?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -975,8 +1008,10 @@ impl ApplicationsItemOwnersItemRef {
 /// `/applications/{id}/tokenIssuancePolicies`
 ///
 /// - `GET /applications/{id}/tokenIssuancePolicies`: List assigned tokenIssuancePolicies
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ApplicationsItemTokenIssuancePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1035,10 +1070,12 @@ impl ApplicationsItemTokenIssuancePolicies {
             )
     }
     /// `/applications/{id}/tokenIssuancePolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemTokenIssuancePoliciesItem {
         ApplicationsItemTokenIssuancePoliciesItem(self.0.clone().key(id))
     }
     /// `/applications/{id}/tokenIssuancePolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenIssuancePoliciesRef {
         ApplicationsItemTokenIssuancePoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -1046,8 +1083,10 @@ impl ApplicationsItemTokenIssuancePolicies {
 /// `/applications/{id}/tokenIssuancePolicies/$ref`
 ///
 /// - `POST /applications/{id}/tokenIssuancePolicies/$ref`: Assign tokenIssuancePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenIssuancePoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1063,6 +1102,7 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenissuancepolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1108,8 +1148,10 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     }
 }
 /// `/applications/{id}/tokenIssuancePolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenIssuancePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1117,6 +1159,7 @@ impl ApplicationsItemTokenIssuancePoliciesItem {
         &self.0
     }
     /// `/applications/{id}/tokenIssuancePolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenIssuancePoliciesItemRef {
         ApplicationsItemTokenIssuancePoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -1124,8 +1167,10 @@ impl ApplicationsItemTokenIssuancePoliciesItem {
 /// `/applications/{id}/tokenIssuancePolicies/{id}/$ref`
 ///
 /// - `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref`: Remove tokenIssuancePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenIssuancePoliciesItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenIssuancePoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1141,6 +1186,7 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenissuancepolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1186,8 +1232,10 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
 /// `/applications/{id}/tokenLifetimePolicies`
 ///
 /// - `GET /applications/{id}/tokenLifetimePolicies`: List assigned tokenLifetimePolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ApplicationsItemTokenLifetimePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1246,10 +1294,12 @@ impl ApplicationsItemTokenLifetimePolicies {
             )
     }
     /// `/applications/{id}/tokenLifetimePolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ApplicationsItemTokenLifetimePoliciesItem {
         ApplicationsItemTokenLifetimePoliciesItem(self.0.clone().key(id))
     }
     /// `/applications/{id}/tokenLifetimePolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenLifetimePoliciesRef {
         ApplicationsItemTokenLifetimePoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -1257,8 +1307,10 @@ impl ApplicationsItemTokenLifetimePolicies {
 /// `/applications/{id}/tokenLifetimePolicies/$ref`
 ///
 /// - `POST /applications/{id}/tokenLifetimePolicies/$ref`: Assign tokenLifetimePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenLifetimePoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1274,6 +1326,7 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-tokenlifetimepolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1319,8 +1372,10 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     }
 }
 /// `/applications/{id}/tokenLifetimePolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenLifetimePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1328,6 +1383,7 @@ impl ApplicationsItemTokenLifetimePoliciesItem {
         &self.0
     }
     /// `/applications/{id}/tokenLifetimePolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ApplicationsItemTokenLifetimePoliciesItemRef {
         ApplicationsItemTokenLifetimePoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -1335,8 +1391,10 @@ impl ApplicationsItemTokenLifetimePoliciesItem {
 /// `/applications/{id}/tokenLifetimePolicies/{id}/$ref`
 ///
 /// - `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref`: Remove tokenLifetimePolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ApplicationsItemTokenLifetimePoliciesItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ApplicationsItemTokenLifetimePoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1352,6 +1410,7 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

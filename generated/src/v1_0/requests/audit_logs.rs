@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/auditLogs`
+#[cfg(any(feature = "core", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct AuditLogs(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "identity"))]
 impl AuditLogs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,14 +15,17 @@ impl AuditLogs {
         &self.0
     }
     /// `/auditLogs/directoryAudits`
+    #[cfg(feature = "identity")]
     pub fn directory_audits(&self) -> AuditLogsDirectoryAudits {
         AuditLogsDirectoryAudits(self.0.clone().literal("directoryAudits"))
     }
     /// `/auditLogs/provisioning`
+    #[cfg(feature = "core")]
     pub fn provisioning(&self) -> AuditLogsProvisioning {
         AuditLogsProvisioning(self.0.clone().literal("provisioning"))
     }
     /// `/auditLogs/signIns`
+    #[cfg(feature = "identity")]
     pub fn sign_ins(&self) -> AuditLogsSignIns {
         AuditLogsSignIns(self.0.clone().literal("signIns"))
     }
@@ -28,8 +33,10 @@ impl AuditLogs {
 /// `/auditLogs/directoryAudits`
 ///
 /// - `GET /auditLogs/directoryaudits`: List directoryAudits
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct AuditLogsDirectoryAudits(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl AuditLogsDirectoryAudits {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -74,6 +81,7 @@ impl AuditLogsDirectoryAudits {
             )
     }
     /// `/auditLogs/directoryAudits/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> AuditLogsDirectoryAuditsItem {
         AuditLogsDirectoryAuditsItem(self.0.clone().key(id))
     }
@@ -81,8 +89,10 @@ impl AuditLogsDirectoryAudits {
 /// `/auditLogs/directoryAudits/{id}`
 ///
 /// - `GET /auditLogs/directoryAudits/{id}`: Get directoryAudit
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct AuditLogsDirectoryAuditsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl AuditLogsDirectoryAuditsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -130,8 +140,10 @@ impl AuditLogsDirectoryAuditsItem {
 /// `/auditLogs/provisioning`
 ///
 /// - `GET /auditLogs/provisioning`: List provisioningObjectSummary
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct AuditLogsProvisioning(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl AuditLogsProvisioning {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -179,8 +191,10 @@ impl AuditLogsProvisioning {
 /// `/auditLogs/signIns`
 ///
 /// - `GET /auditLogs/signIns`: List signIns
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct AuditLogsSignIns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl AuditLogsSignIns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -225,6 +239,7 @@ impl AuditLogsSignIns {
             )
     }
     /// `/auditLogs/signIns/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> AuditLogsSignInsItem {
         AuditLogsSignInsItem(self.0.clone().key(id))
     }
@@ -232,8 +247,10 @@ impl AuditLogsSignIns {
 /// `/auditLogs/signIns/{id}`
 ///
 /// - `GET /auditLogs/signIns/{id}`: Get signIn
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct AuditLogsSignInsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl AuditLogsSignInsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

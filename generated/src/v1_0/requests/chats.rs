@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/chats`
 ///
 /// - `POST /chats`: Create chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct Chats(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl Chats {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -49,6 +51,7 @@ impl Chats {
             )
     }
     /// `/chats/{chat-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, chat_id: &str) -> ChatsItem {
         ChatsItem(self.0.clone().key(chat_id))
     }
@@ -57,8 +60,10 @@ impl Chats {
 ///
 /// - `GET /chats/{chat-id}`: Get chat
 /// - `PATCH /chats/{chat-id}`: Update chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -141,14 +146,17 @@ impl ChatsItem {
             )
     }
     /// `/chats/{chat-id}/installedApps`
+    #[cfg(feature = "teams")]
     pub fn installed_apps(&self) -> ChatsItemInstalledApps {
         ChatsItemInstalledApps(self.0.clone().literal("installedApps"))
     }
     /// `/chats/{chat-id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> ChatsItemMembers {
         ChatsItemMembers(self.0.clone().literal("members"))
     }
     /// `/chats/{chat-id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> ChatsItemMessages {
         ChatsItemMessages(self.0.clone().literal("messages"))
     }
@@ -161,6 +169,7 @@ impl ChatsItem {
     /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-sendactivitynotification?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
@@ -191,6 +200,7 @@ impl ChatsItem {
             )
     }
     /// `/chats/{chat-id}/tabs`
+    #[cfg(feature = "teams")]
     pub fn tabs(&self) -> ChatsItemTabs {
         ChatsItemTabs(self.0.clone().literal("tabs"))
     }
@@ -199,8 +209,10 @@ impl ChatsItem {
 ///
 /// - `GET /chats/{chat-id}/installedApps`: List apps in chat
 /// - `POST /chats/{chat-id}/installedApps`: Add app to chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemInstalledApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemInstalledApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -298,6 +310,7 @@ impl ChatsItemInstalledApps {
             )
     }
     /// `/chats/{chat-id}/installedApps/{app-installation-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, app_installation_id: &str) -> ChatsItemInstalledAppsItem {
         ChatsItemInstalledAppsItem(self.0.clone().key(app_installation_id))
     }
@@ -306,8 +319,10 @@ impl ChatsItemInstalledApps {
 ///
 /// - `GET /chats/{chat-id}/installedApps/{app-installation-id}`: Get installed app in chat
 /// - `DELETE /chats/{chat-id}/installedApps/{app-installation-id}`: Uninstall app in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemInstalledAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemInstalledAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -368,6 +383,7 @@ impl ChatsItemInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -410,6 +426,7 @@ impl ChatsItemInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn upgrade(
         &self,
     ) -> graph_rt::Request<
@@ -447,8 +464,10 @@ impl ChatsItemInstalledAppsItem {
 /// `/chats/{chat-id}/members`
 ///
 /// - `GET /chats/{chat-id}/members`: List members of a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -464,7 +483,7 @@ impl ChatsItemMembers {
     /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -505,6 +524,7 @@ impl ChatsItemMembers {
             )
     }
     /// `/chats/{chat-id}/members/{membership-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, membership_id: &str) -> ChatsItemMembersItem {
         ChatsItemMembersItem(self.0.clone().key(membership_id))
     }
@@ -513,8 +533,10 @@ impl ChatsItemMembers {
 ///
 /// - `GET /chats/{chat-id}/members/{membership-id}`: Get conversationMember in a chat
 /// - `DELETE /chats/{chat-id}/members/{membership-id}`: Remove member from chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -530,7 +552,7 @@ impl ChatsItemMembersItem {
     /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -579,6 +601,7 @@ impl ChatsItemMembersItem {
     /// - Application: `ChatMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -611,8 +634,10 @@ impl ChatsItemMembersItem {
 ///
 /// - `GET /chats/{chat-id}/messages`: List messages in a chat
 /// - `POST /chats/{chat-id}/messages`: Send message in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -691,6 +716,7 @@ impl ChatsItemMessages {
             )
     }
     /// `/chats/{chat-id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> ChatsItemMessagesItem {
         ChatsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -699,8 +725,10 @@ impl ChatsItemMessages {
 ///
 /// - `GET /chats/{chat-id}/messages/{message-id}`: Get chatMessage in a channel or chat
 /// - `PATCH /chats/{chatThread-id}/messages/{message-id}`: Update chatMessage
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -803,6 +831,7 @@ impl ChatsItemMessagesItem {
             )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(&self) -> ChatsItemMessagesItemHostedContents {
         ChatsItemMessagesItemHostedContents(self.0.clone().literal("hostedContents"))
     }
@@ -810,8 +839,10 @@ impl ChatsItemMessagesItem {
 /// `/chats/{chat-id}/messages/{message-id}/hostedContents`
 ///
 /// - `GET /chats/{chat-id}/messages/{message-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessagesItemHostedContents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessagesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -869,6 +900,7 @@ impl ChatsItemMessagesItemHostedContents {
             )
     }
     /// `/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -879,8 +911,10 @@ impl ChatsItemMessagesItemHostedContents {
 /// `/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemMessagesItemHostedContentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemMessagesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -942,8 +976,10 @@ impl ChatsItemMessagesItemHostedContentsItem {
 ///
 /// - `GET /chats/{chat-id}/tabs`: List tabs in chat
 /// - `POST /chats/{chat-id}/tabs`: Add tab to chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemTabs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemTabs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1043,6 +1079,7 @@ impl ChatsItemTabs {
             )
     }
     /// `/chats/{chat-id}/tabs/{tab-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, tab_id: &str) -> ChatsItemTabsItem {
         ChatsItemTabsItem(self.0.clone().key(tab_id))
     }
@@ -1052,8 +1089,10 @@ impl ChatsItemTabs {
 /// - `GET /chats/{chat-id}/tabs/{tab-id}`: Get tab in chat
 /// - `PATCH /chats/{chat-id}/tabs/{tab-id}`: Update tab in chat
 /// - `DELETE /chats/{chat-id}/tabs/{tab-id}`: Delete tab from chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct ChatsItemTabsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl ChatsItemTabsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1153,6 +1192,7 @@ impl ChatsItemTabsItem {
     /// - Application: `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/communications`
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct Communications(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl Communications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +15,12 @@ impl Communications {
         &self.0
     }
     /// `/communications/callRecords`
+    #[cfg(feature = "communications")]
     pub fn call_records(&self) -> CommunicationsCallRecords {
         CommunicationsCallRecords(self.0.clone().literal("callRecords"))
     }
     /// `/communications/calls`
+    #[cfg(feature = "communications")]
     pub fn calls(&self) -> CommunicationsCalls {
         CommunicationsCalls(self.0.clone().literal("calls"))
     }
@@ -55,17 +59,21 @@ impl Communications {
             )
     }
     /// `/communications/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> CommunicationsOnlineMeetings {
         CommunicationsOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
     /// `/communications/presences`
+    #[cfg(feature = "communications")]
     pub fn presences(&self) -> CommunicationsPresences {
         CommunicationsPresences(self.0.clone().literal("presences"))
     }
 }
 /// `/communications/callRecords`
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallRecords(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallRecords {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -73,6 +81,7 @@ impl CommunicationsCallRecords {
         &self.0
     }
     /// `/communications/callRecords/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallRecordsItem {
         CommunicationsCallRecordsItem(self.0.clone().key(id))
     }
@@ -80,8 +89,10 @@ impl CommunicationsCallRecords {
 /// `/communications/callRecords/{id}`
 ///
 /// - `GET /communications/callRecords/{id}`: Get callRecord
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallRecordsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallRecordsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -121,6 +132,7 @@ impl CommunicationsCallRecordsItem {
             )
     }
     /// `/communications/callRecords/{id}/sessions`
+    #[cfg(feature = "communications")]
     pub fn sessions(&self) -> CommunicationsCallRecordsItemSessions {
         CommunicationsCallRecordsItemSessions(self.0.clone().literal("sessions"))
     }
@@ -128,8 +140,10 @@ impl CommunicationsCallRecordsItem {
 /// `/communications/callRecords/{id}/sessions`
 ///
 /// - `GET /communications/callRecords/{id}/sessions`: List callRecord sessions
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallRecordsItemSessions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallRecordsItemSessions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -172,8 +186,10 @@ impl CommunicationsCallRecordsItemSessions {
 /// `/communications/calls`
 ///
 /// - `POST /communications/calls`: Create call
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCalls(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCalls {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -227,6 +243,7 @@ impl CommunicationsCalls {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-logteleconferencedevicequality?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn log_teleconference_device_quality(
         &self,
         body: &super::super::LogTeleconferenceDeviceQualityBody,
@@ -253,6 +270,7 @@ impl CommunicationsCalls {
             )
     }
     /// `/communications/calls/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallsItem {
         CommunicationsCallsItem(self.0.clone().key(id))
     }
@@ -261,8 +279,10 @@ impl CommunicationsCalls {
 ///
 /// - `GET /communications/calls/{id}`: Get call
 /// - `DELETE /communications/calls/{id}`: Delete call
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -309,6 +329,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -340,6 +361,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.JoinGroupCallsasGuest.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-answer?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn answer(
         &self,
         body: &super::super::AnswerBody,
@@ -376,7 +398,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn cancel_media_processing(
         &self,
         body: &super::super::CancelMediaProcessingBody,
@@ -410,6 +432,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-changescreensharingrole?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn change_screen_sharing_role(
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
@@ -440,6 +463,7 @@ impl CommunicationsCallsItem {
     /// `POST /communications/calls/{id}/keepAlive` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-keepalive?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn keep_alive(
         &self,
     ) -> graph_rt::Request<
@@ -463,7 +487,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute(
         &self,
         body: &super::super::MuteBody,
@@ -490,6 +514,7 @@ impl CommunicationsCallsItem {
             )
     }
     /// `/communications/calls/{id}/participants`
+    #[cfg(feature = "communications")]
     pub fn participants(&self) -> CommunicationsCallsItemParticipants {
         CommunicationsCallsItemParticipants(self.0.clone().literal("participants"))
     }
@@ -501,7 +526,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn play_prompt(
         &self,
         body: &super::super::PlayPromptBody,
@@ -535,7 +560,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-record?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn record_response(
         &self,
         body: &super::super::RecordResponseBody,
@@ -569,6 +594,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-redirect?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn redirect(
         &self,
         body: &super::super::RedirectBody,
@@ -599,6 +625,7 @@ impl CommunicationsCallsItem {
     /// `POST /communications/calls/{id}/reject` → `202`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-reject?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn reject(
         &self,
         body: &super::super::RejectBody,
@@ -624,7 +651,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-subscribetotone?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn subscribe_to_tone(
         &self,
         body: &super::super::SubscribeToToneBody,
@@ -658,6 +685,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.Initiate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-transfer?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn transfer(
         &self,
         body: &super::super::TransferBody,
@@ -691,7 +719,7 @@ impl CommunicationsCallsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn unmute(
         &self,
         body: &super::super::UnmuteBody,
@@ -725,7 +753,7 @@ impl CommunicationsCallsItem {
     /// - Application: `Calls.JoinGroupCalls.All`, `Calls.AccessMedia.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-updaterecordingstatus?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn update_recording_status(
         &self,
         body: &super::super::UpdateRecordingStatusBody,
@@ -755,8 +783,10 @@ impl CommunicationsCallsItem {
 /// `/communications/calls/{id}/participants`
 ///
 /// - `GET /communications/calls/{id}/participants`: List participants
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItemParticipants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItemParticipants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -792,7 +822,7 @@ impl CommunicationsCallsItemParticipants {
     /// - Application: `Calls.InitiateGroupCalls.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-invite?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn invite(
         &self,
         body: &super::super::InviteBody,
@@ -819,6 +849,7 @@ impl CommunicationsCallsItemParticipants {
             )
     }
     /// `/communications/calls/{id}/participants/{id}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, id: &str) -> CommunicationsCallsItemParticipantsItem {
         CommunicationsCallsItemParticipantsItem(self.0.clone().key(id))
     }
@@ -827,8 +858,10 @@ impl CommunicationsCallsItemParticipants {
 ///
 /// - `GET /communications/calls/{id}/participants/{id}`: Get participant
 /// - `DELETE /communications/calls/{id}/participants/{id}`: Delete participant
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsCallsItemParticipantsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsCallsItemParticipantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -861,6 +894,7 @@ impl CommunicationsCallsItemParticipantsItem {
     /// `DELETE /communications/calls/{id}/participants/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-delete?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -881,7 +915,7 @@ impl CommunicationsCallsItemParticipantsItem {
     /// `POST /communications/calls/{id}/participants/{id}/mute` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-mute?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "communications")]
     pub fn mute(
         &self,
         body: &super::super::MuteBody,
@@ -903,8 +937,10 @@ impl CommunicationsCallsItemParticipantsItem {
 /// `/communications/onlineMeetings`
 ///
 /// - `GET /communications/onlineMeetings`: Get onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -955,8 +991,10 @@ impl CommunicationsOnlineMeetings {
 /// `/communications/presences`
 ///
 /// - `GET /communications/presences`: Get presence
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct CommunicationsPresences(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl CommunicationsPresences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/connections`
 ///
 /// - `GET /connections`: List externalConnections
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct Connections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl Connections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -47,6 +49,7 @@ impl Connections {
             )
     }
     /// `/connections/{connectionsId}`
+    #[cfg(feature = "search")]
     pub fn item(&self, connections_id: &str) -> ConnectionsItem {
         ConnectionsItem(self.0.clone().key(connections_id))
     }
@@ -56,8 +59,10 @@ impl Connections {
 /// - `GET /connections/{connectionsId}`: Get externalConnection
 /// - `PATCH /connections/{connectionsId}`: Update externalConnection
 /// - `DELETE /connections/{connectionsId}`: Delete externalConnection
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ConnectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ConnectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -138,6 +143,7 @@ impl ConnectionsItem {
     /// - Application: `ExternalConnection.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-delete?view=graph-rest-1.0)
+    #[cfg(feature = "search")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -162,14 +168,17 @@ impl ConnectionsItem {
             )
     }
     /// `/connections/{connectionsId}/items`
+    #[cfg(feature = "search")]
     pub fn items(&self) -> ConnectionsItemItems {
         ConnectionsItemItems(self.0.clone().literal("items"))
     }
     /// `/connections/{connectionsId}/operations`
+    #[cfg(feature = "search")]
     pub fn operations(&self) -> ConnectionsItemOperations {
         ConnectionsItemOperations(self.0.clone().literal("operations"))
     }
     /// `/connections/{connectionsId}/schema`
+    #[cfg(feature = "search")]
     pub fn schema(&self) -> ConnectionsItemSchema {
         ConnectionsItemSchema(self.0.clone().literal("schema"))
     }
@@ -177,8 +186,10 @@ impl ConnectionsItem {
 /// `/connections/{connectionsId}/items`
 ///
 /// - `POST /connections/{connectionsId}/items`: Create externalItem
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ConnectionsItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ConnectionsItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -223,6 +234,7 @@ impl ConnectionsItemItems {
             )
     }
     /// `/connections/{connectionsId}/items/{externalItemId}`
+    #[cfg(feature = "search")]
     pub fn item(&self, external_item_id: &str) -> ConnectionsItemItemsItem {
         ConnectionsItemItemsItem(self.0.clone().key(external_item_id))
     }
@@ -231,8 +243,10 @@ impl ConnectionsItemItems {
 ///
 /// - `GET /connections/{connectionsId}/items/{externalItemId}`: Get externalItem
 /// - `DELETE /connections/{connectionsId}/items/{externalItemId}`: Delete externalItem
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ConnectionsItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ConnectionsItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -282,6 +296,7 @@ impl ConnectionsItemItemsItem {
     /// - Application: `ExternalItem.ReadWrite.OwnedBy`, `ExternalItem.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "search")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -310,8 +325,10 @@ impl ConnectionsItemItemsItem {
     }
 }
 /// `/connections/{connectionsId}/operations`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ConnectionsItemOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ConnectionsItemOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -319,6 +336,7 @@ impl ConnectionsItemOperations {
         &self.0
     }
     /// `/connections/{connectionsId}/operations/{connectionOperationId}`
+    #[cfg(feature = "search")]
     pub fn item(&self, connection_operation_id: &str) -> ConnectionsItemOperationsItem {
         ConnectionsItemOperationsItem(self.0.clone().key(connection_operation_id))
     }
@@ -326,8 +344,10 @@ impl ConnectionsItemOperations {
 /// `/connections/{connectionsId}/operations/{connectionOperationId}`
 ///
 /// - `GET /connections/{connectionsId}/operations/{connectionOperationId}`: Get connectionOperation
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ConnectionsItemOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ConnectionsItemOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -370,8 +390,10 @@ impl ConnectionsItemOperationsItem {
 /// `/connections/{connectionsId}/schema`
 ///
 /// - `GET /connections/{connectionsId}/schema`: Get schema
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ConnectionsItemSchema(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ConnectionsItemSchema {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/contacts`
 ///
 /// - `GET /contacts`: List orgContacts
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Contacts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Contacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -107,6 +109,7 @@ impl Contacts {
             )
     }
     /// `/contacts/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> ContactsItem {
         ContactsItem(self.0.clone().key(id))
     }
@@ -114,8 +117,10 @@ impl Contacts {
 /// `/contacts/{id}`
 ///
 /// - `GET /contacts/{id}`: Get orgContact
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -177,6 +182,7 @@ impl ContactsItem {
     /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-checkmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -215,6 +221,7 @@ impl ContactsItem {
             )
     }
     /// `/contacts/{id}/directReports`
+    #[cfg(feature = "core")]
     pub fn direct_reports(&self) -> ContactsItemDirectReports {
         ContactsItemDirectReports(self.0.clone().literal("directReports"))
     }
@@ -227,6 +234,7 @@ impl ContactsItem {
     /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -273,6 +281,7 @@ impl ContactsItem {
     /// - Application: `OrgContact.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-getmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -311,14 +320,17 @@ impl ContactsItem {
             )
     }
     /// `/contacts/{id}/manager`
+    #[cfg(feature = "core")]
     pub fn manager(&self) -> ContactsItemManager {
         ContactsItemManager(self.0.clone().literal("manager"))
     }
     /// `/contacts/{id}/memberOf`
+    #[cfg(feature = "core")]
     pub fn member_of(&self) -> ContactsItemMemberOf {
         ContactsItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/contacts/{id}/transitiveMemberOf`
+    #[cfg(feature = "core")]
     pub fn transitive_member_of(&self) -> ContactsItemTransitiveMemberOf {
         ContactsItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
@@ -326,8 +338,10 @@ impl ContactsItem {
 /// `/contacts/{id}/directReports`
 ///
 /// - `GET /contacts/{id}/directReports`: List directReports
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemDirectReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemDirectReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -383,8 +397,10 @@ impl ContactsItemDirectReports {
 /// `/contacts/{id}/manager`
 ///
 /// - `GET /contacts/{id}/manager`: Get manager
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemManager(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemManager {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -440,8 +456,10 @@ impl ContactsItemManager {
 /// `/contacts/{id}/memberOf`
 ///
 /// - `GET /contacts/{id}/memberOf`: List memberOf
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -497,8 +515,10 @@ impl ContactsItemMemberOf {
 /// `/contacts/{id}/transitiveMemberOf`
 ///
 /// - `GET /contacts/{id}/transitiveMemberOf`: List transitiveMemberOf
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct ContactsItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl ContactsItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /deviceAppManagement`: Get deviceAppManagement
 /// - `PATCH /deviceAppManagement`: Update deviceAppManagement
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagement(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,6 +100,7 @@ impl DeviceAppManagement {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections`
+    #[cfg(feature = "device_management")]
     pub fn android_managed_app_protections(
         &self,
     ) -> DeviceAppManagementAndroidManagedAppProtections {
@@ -106,6 +109,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections`
+    #[cfg(feature = "device_management")]
     pub fn default_managed_app_protections(
         &self,
     ) -> DeviceAppManagementDefaultManagedAppProtections {
@@ -114,6 +118,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/iosManagedAppProtections`
+    #[cfg(feature = "device_management")]
     pub fn ios_managed_app_protections(
         &self,
     ) -> DeviceAppManagementIosManagedAppProtections {
@@ -122,12 +127,14 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/managedAppPolicies`
+    #[cfg(feature = "device_management")]
     pub fn managed_app_policies(&self) -> DeviceAppManagementManagedAppPolicies {
         DeviceAppManagementManagedAppPolicies(
             self.0.clone().literal("managedAppPolicies"),
         )
     }
     /// `/deviceAppManagement/managedAppRegistrations`
+    #[cfg(feature = "device_management")]
     pub fn managed_app_registrations(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrations {
@@ -136,16 +143,19 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/managedAppStatuses`
+    #[cfg(feature = "device_management")]
     pub fn managed_app_statuses(&self) -> DeviceAppManagementManagedAppStatuses {
         DeviceAppManagementManagedAppStatuses(
             self.0.clone().literal("managedAppStatuses"),
         )
     }
     /// `/deviceAppManagement/managedEBooks`
+    #[cfg(feature = "device_management")]
     pub fn managed_e_books(&self) -> DeviceAppManagementManagedEBooks {
         DeviceAppManagementManagedEBooks(self.0.clone().literal("managedEBooks"))
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies`
+    #[cfg(feature = "device_management")]
     pub fn mdm_windows_information_protection_policies(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPolicies {
@@ -154,12 +164,14 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/mobileAppCategories`
+    #[cfg(feature = "device_management")]
     pub fn mobile_app_categories(&self) -> DeviceAppManagementMobileAppCategories {
         DeviceAppManagementMobileAppCategories(
             self.0.clone().literal("mobileAppCategories"),
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn mobile_app_configurations(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurations {
@@ -168,6 +180,7 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/mobileApps`
+    #[cfg(feature = "device_management")]
     pub fn mobile_apps(&self) -> DeviceAppManagementMobileApps {
         DeviceAppManagementMobileApps(self.0.clone().literal("mobileApps"))
     }
@@ -180,6 +193,7 @@ impl DeviceAppManagement {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceappmanagement-syncmicrosoftstoreforbusinessapps?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn sync_microsoft_store_for_business_apps(
         &self,
     ) -> graph_rt::Request<
@@ -208,6 +222,7 @@ impl DeviceAppManagement {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn targeted_managed_app_configurations(
         &self,
     ) -> DeviceAppManagementTargetedManagedAppConfigurations {
@@ -216,10 +231,12 @@ impl DeviceAppManagement {
         )
     }
     /// `/deviceAppManagement/vppTokens`
+    #[cfg(feature = "device_management")]
     pub fn vpp_tokens(&self) -> DeviceAppManagementVppTokens {
         DeviceAppManagementVppTokens(self.0.clone().literal("vppTokens"))
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies`
+    #[cfg(feature = "device_management")]
     pub fn windows_information_protection_policies(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPolicies {
@@ -232,8 +249,10 @@ impl DeviceAppManagement {
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections`: List androidManagedAppProtections
 /// - `POST /deviceAppManagement/androidManagedAppProtections`: Create androidManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -323,6 +342,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         android_managed_app_protection_id: &str,
@@ -337,10 +357,12 @@ impl DeviceAppManagementAndroidManagedAppProtections {
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`: Get androidManagedAppProtection
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`: Update androidManagedAppProtection
 /// - `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}`: Delete androidManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -438,6 +460,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -466,12 +489,14 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementAndroidManagedAppProtectionsItemApps {
         DeviceAppManagementAndroidManagedAppProtectionsItemApps(
             self.0.clone().literal("apps"),
         )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
@@ -480,6 +505,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
         )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
@@ -492,10 +518,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -585,6 +613,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -599,10 +628,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -700,6 +731,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -731,10 +763,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
 /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -785,6 +819,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
             )
     }
     /// `/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -799,10 +834,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -900,6 +937,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -932,10 +970,12 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1029,8 +1069,10 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
 ///
 /// - `GET /deviceAppManagement/defaultManagedAppProtections`: List defaultManagedAppProtections
 /// - `POST /deviceAppManagement/defaultManagedAppProtections`: Create defaultManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1120,6 +1162,7 @@ impl DeviceAppManagementDefaultManagedAppProtections {
             )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         default_managed_app_protection_id: &str,
@@ -1134,10 +1177,12 @@ impl DeviceAppManagementDefaultManagedAppProtections {
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`: Get defaultManagedAppProtection
 /// - `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`: Update defaultManagedAppProtection
 /// - `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}`: Delete defaultManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1235,6 +1280,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1263,12 +1309,14 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
             )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementDefaultManagedAppProtectionsItemApps {
         DeviceAppManagementDefaultManagedAppProtectionsItemApps(
             self.0.clone().literal("apps"),
         )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
@@ -1281,10 +1329,12 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
 ///
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1374,6 +1424,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
             )
     }
     /// `/deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -1388,10 +1439,12 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1489,6 +1542,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1521,10 +1575,12 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
 ///
 /// - `GET /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/defaultManagedAppProtections/{defaultManagedAppProtectionId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1618,8 +1674,10 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections`: List iosManagedAppProtections
 /// - `POST /deviceAppManagement/iosManagedAppProtections`: Create iosManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1709,6 +1767,7 @@ impl DeviceAppManagementIosManagedAppProtections {
             )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         ios_managed_app_protection_id: &str,
@@ -1723,8 +1782,10 @@ impl DeviceAppManagementIosManagedAppProtections {
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`: Get iosManagedAppProtection
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`: Update iosManagedAppProtection
 /// - `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}`: Delete iosManagedAppProtection
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1822,6 +1883,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1850,12 +1912,14 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
             )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementIosManagedAppProtectionsItemApps {
         DeviceAppManagementIosManagedAppProtectionsItemApps(
             self.0.clone().literal("apps"),
         )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementIosManagedAppProtectionsItemAssignments {
@@ -1864,6 +1928,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
         )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
@@ -1876,10 +1941,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1969,6 +2036,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
             )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -1983,10 +2051,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2084,6 +2154,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2115,10 +2186,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
 /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2169,6 +2242,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
             )
     }
     /// `/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -2183,10 +2257,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2284,6 +2360,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2316,10 +2393,12 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2412,8 +2491,10 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
 /// `/deviceAppManagement/managedAppPolicies`
 ///
 /// - `GET /deviceAppManagement/managedAppPolicies`: List managedAppPolicies
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2464,6 +2545,7 @@ impl DeviceAppManagementManagedAppPolicies {
             )
     }
     /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_policy_id: &str,
@@ -2476,8 +2558,10 @@ impl DeviceAppManagementManagedAppPolicies {
 /// `/deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`
 ///
 /// - `GET /deviceAppManagement/managedAppPolicies/{managedAppPolicyId}`: Get managedAppPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2536,6 +2620,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
@@ -2574,6 +2659,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -2608,8 +2694,10 @@ impl DeviceAppManagementManagedAppPoliciesItem {
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations`: List managedAppRegistrations
 /// - `POST /deviceAppManagement/managedAppRegistrations`: Create androidManagedAppRegistration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2707,6 +2795,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappregistration-getuseridswithflaggedappregistration?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_user_ids_with_flagged_app_registration(
         &self,
     ) -> graph_rt::Request<
@@ -2741,6 +2830,7 @@ impl DeviceAppManagementManagedAppRegistrations {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_registration_id: &str,
@@ -2753,8 +2843,10 @@ impl DeviceAppManagementManagedAppRegistrations {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}`: Get managedAppRegistration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2805,6 +2897,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
+    #[cfg(feature = "device_management")]
     pub fn applied_policies(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
@@ -2813,6 +2906,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
         )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`
+    #[cfg(feature = "device_management")]
     pub fn intended_policies(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
@@ -2821,6 +2915,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
         )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`
+    #[cfg(feature = "device_management")]
     pub fn operations(
         &self,
     ) -> DeviceAppManagementManagedAppRegistrationsItemOperations {
@@ -2832,10 +2927,12 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies`: List managedAppPolicies
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2886,6 +2983,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_policy_id: &str,
@@ -2898,10 +2996,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/appliedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2960,6 +3060,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
@@ -2998,6 +3099,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -3031,10 +3133,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies`: List managedAppPolicies
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3085,6 +3189,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_policy_id: &str,
@@ -3097,10 +3202,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
 /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/intendedPolicies/{managedAppPolicyId}`: Get managedAppPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3159,6 +3266,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappprotection-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
@@ -3197,6 +3305,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedapppolicy-targetapps?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -3231,10 +3340,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
 ///
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`: List managedAppOperations
 /// - `POST /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations`: Create managedAppOperation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemOperations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3324,6 +3435,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
             )
     }
     /// `/deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_operation_id: &str,
@@ -3338,10 +3450,12 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
 /// - `GET /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`: Get managedAppOperation
 /// - `PATCH /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`: Update managedAppOperation
 /// - `DELETE /deviceAppManagement/managedAppRegistrations/{managedAppRegistrationId}/operations/{managedAppOperationId}`: Delete managedAppOperation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppRegistrationsItemOperationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3439,6 +3553,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3470,8 +3585,10 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
 /// `/deviceAppManagement/managedAppStatuses`
 ///
 /// - `GET /deviceAppManagement/managedAppStatuses`: List managedAppStatuses
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppStatuses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3522,6 +3639,7 @@ impl DeviceAppManagementManagedAppStatuses {
             )
     }
     /// `/deviceAppManagement/managedAppStatuses/{managedAppStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_app_status_id: &str,
@@ -3534,8 +3652,10 @@ impl DeviceAppManagementManagedAppStatuses {
 /// `/deviceAppManagement/managedAppStatuses/{managedAppStatusId}`
 ///
 /// - `GET /deviceAppManagement/managedAppStatuses/{managedAppStatusId}`: Get managedAppStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedAppStatusesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedAppStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3590,8 +3710,10 @@ impl DeviceAppManagementManagedAppStatusesItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks`: List managedEBooks
 /// - `POST /deviceAppManagement/managedEBooks`: Create iosVppEBook
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3681,6 +3803,7 @@ impl DeviceAppManagementManagedEBooks {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, managed_e_book_id: &str) -> DeviceAppManagementManagedEBooksItem {
         DeviceAppManagementManagedEBooksItem(self.0.clone().key(managed_e_book_id))
     }
@@ -3690,8 +3813,10 @@ impl DeviceAppManagementManagedEBooks {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}`: Get managedEBook
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}`: Update iosVppEBook
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}`: Delete iosVppEBook
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3789,6 +3914,7 @@ impl DeviceAppManagementManagedEBooksItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3825,6 +3951,7 @@ impl DeviceAppManagementManagedEBooksItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebook-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::ManagedEBooksAssignBody,
@@ -3855,24 +3982,28 @@ impl DeviceAppManagementManagedEBooksItem {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceAppManagementManagedEBooksItemAssignments {
         DeviceAppManagementManagedEBooksItemAssignments(
             self.0.clone().literal("assignments"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`
+    #[cfg(feature = "device_management")]
     pub fn device_states(&self) -> DeviceAppManagementManagedEBooksItemDeviceStates {
         DeviceAppManagementManagedEBooksItemDeviceStates(
             self.0.clone().literal("deviceStates"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`
+    #[cfg(feature = "device_management")]
     pub fn install_summary(&self) -> DeviceAppManagementManagedEBooksItemInstallSummary {
         DeviceAppManagementManagedEBooksItemInstallSummary(
             self.0.clone().literal("installSummary"),
         )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`
+    #[cfg(feature = "device_management")]
     pub fn user_state_summary(
         &self,
     ) -> DeviceAppManagementManagedEBooksItemUserStateSummary {
@@ -3885,8 +4016,10 @@ impl DeviceAppManagementManagedEBooksItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: List managedEBookAssignments
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/assignments`: Create managedEBookAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3976,6 +4109,7 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_e_book_assignment_id: &str,
@@ -3990,10 +4124,12 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Get managedEBookAssignment
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Update managedEBookAssignment
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/assignments/{managedEBookAssignmentId}`: Delete iosVppEBookAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4091,6 +4227,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4123,10 +4260,12 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`: List deviceInstallStates
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates`: Create deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemDeviceStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemDeviceStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4216,6 +4355,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_install_state_id: &str,
@@ -4230,10 +4370,12 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`: Get deviceInstallState
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`: Update deviceInstallState
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/deviceStates/{deviceInstallStateId}`: Delete deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemDeviceStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4331,6 +4473,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4363,10 +4506,12 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`: Get eBookInstallSummary
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/installSummary`: Update eBookInstallSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemInstallSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemInstallSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4460,10 +4605,12 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`: List userInstallStateSummaries
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary`: Create userInstallStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4553,6 +4700,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         user_install_state_summary_id: &str,
@@ -4567,10 +4715,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`: Get userInstallStateSummary
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`: Update userInstallStateSummary
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}`: Delete userInstallStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummaryItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4668,6 +4818,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4696,6 +4847,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`
+    #[cfg(feature = "device_management")]
     pub fn device_states(
         &self,
     ) -> DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
@@ -4708,10 +4860,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
 ///
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`: List deviceInstallStates
 /// - `POST /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates`: Create deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4801,6 +4955,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
             )
     }
     /// `/deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_install_state_id: &str,
@@ -4815,10 +4970,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
 /// - `GET /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`: Get deviceInstallState
 /// - `PATCH /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`: Update deviceInstallState
 /// - `DELETE /deviceAppManagement/managedEBooks/{managedEBookId}/userStateSummary/{userInstallStateSummaryId}/deviceStates/{deviceInstallStateId}`: Delete deviceInstallState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4916,6 +5073,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4948,10 +5106,12 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies`: List mdmWindowsInformationProtectionPolicies
 /// - `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies`: Create mdmWindowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5041,6 +5201,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mdm_windows_information_protection_policy_id: &str,
@@ -5055,10 +5216,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`: Get mdmWindowsInformationProtectionPolicy
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`: Update mdmWindowsInformationProtectionPolicy
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}`: Delete mdmWindowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5156,6 +5319,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5184,6 +5348,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
@@ -5192,6 +5357,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn exempt_app_locker_files(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
@@ -5200,6 +5366,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn protected_app_locker_files(
         &self,
     ) -> DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
@@ -5211,10 +5378,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
 /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5265,6 +5434,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -5279,10 +5449,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5380,6 +5552,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5412,10 +5585,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5505,6 +5680,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -5519,10 +5695,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5620,6 +5798,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5652,10 +5831,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
 ///
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5745,6 +5926,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
             )
     }
     /// `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -5759,10 +5941,12 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
 /// - `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{mdmWindowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5860,6 +6044,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5892,8 +6077,10 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
 ///
 /// - `GET /deviceAppManagement/mobileAppCategories`: List mobileAppCategories
 /// - `POST /deviceAppManagement/mobileAppCategories`: Create mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5983,6 +6170,7 @@ impl DeviceAppManagementMobileAppCategories {
             )
     }
     /// `/deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_category_id: &str,
@@ -5997,8 +6185,10 @@ impl DeviceAppManagementMobileAppCategories {
 /// - `GET /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`: Get mobileAppCategory
 /// - `PATCH /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`: Update mobileAppCategory
 /// - `DELETE /deviceAppManagement/mobileAppCategories/{mobileAppCategoryId}`: Delete mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6096,6 +6286,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6128,8 +6319,10 @@ impl DeviceAppManagementMobileAppCategoriesItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations`: List managedDeviceMobileAppConfigurations
 /// - `POST /deviceAppManagement/mobileAppConfigurations`: Create iosMobileAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6219,6 +6412,7 @@ impl DeviceAppManagementMobileAppConfigurations {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_id: &str,
@@ -6233,8 +6427,10 @@ impl DeviceAppManagementMobileAppConfigurations {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Get managedDeviceMobileAppConfiguration
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Update iosMobileAppConfiguration
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}`: Delete iosMobileAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6332,6 +6528,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6368,6 +6565,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfiguration-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::MobileAppConfigurationsAssignBody,
@@ -6398,6 +6596,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemAssignments {
@@ -6406,6 +6605,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
@@ -6414,6 +6614,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`
+    #[cfg(feature = "device_management")]
     pub fn device_status_summary(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
@@ -6422,6 +6623,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`
+    #[cfg(feature = "device_management")]
     pub fn user_statuses(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
@@ -6430,6 +6632,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`
+    #[cfg(feature = "device_management")]
     pub fn user_status_summary(
         &self,
     ) -> DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
@@ -6442,10 +6645,12 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`: List managedDeviceMobileAppConfigurationAssignments
 /// - `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments`: Create managedDeviceMobileAppConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6535,6 +6740,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_assignment_id: &str,
@@ -6549,10 +6755,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`: Get managedDeviceMobileAppConfigurationAssignment
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`: Update managedDeviceMobileAppConfigurationAssignment
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/assignments/{managedDeviceMobileAppConfigurationAssignmentId}`: Delete managedDeviceMobileAppConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6650,6 +6858,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6682,10 +6891,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`: Get managedDeviceMobileAppConfigurationDeviceSummary
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatusSummary`: Update managedDeviceMobileAppConfigurationDeviceSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6779,10 +6990,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`: List managedDeviceMobileAppConfigurationDeviceStatuses
 /// - `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses`: Create managedDeviceMobileAppConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6872,6 +7085,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_device_status_id: &str,
@@ -6886,10 +7100,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Get managedDeviceMobileAppConfigurationDeviceStatus
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Update managedDeviceMobileAppConfigurationDeviceStatus
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/deviceStatuses/{managedDeviceMobileAppConfigurationDeviceStatusId}`: Delete managedDeviceMobileAppConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6987,6 +7203,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7019,10 +7236,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`: Get managedDeviceMobileAppConfigurationUserSummary
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatusSummary`: Update managedDeviceMobileAppConfigurationUserSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7116,10 +7335,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
 ///
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`: List managedDeviceMobileAppConfigurationUserStatuses
 /// - `POST /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses`: Create managedDeviceMobileAppConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemUserStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7209,6 +7430,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
             )
     }
     /// `/deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_mobile_app_configuration_user_status_id: &str,
@@ -7223,10 +7445,12 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
 /// - `GET /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Get managedDeviceMobileAppConfigurationUserStatus
 /// - `PATCH /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Update managedDeviceMobileAppConfigurationUserStatus
 /// - `DELETE /deviceAppManagement/mobileAppConfigurations/{managedDeviceMobileAppConfigurationId}/userStatuses/{managedDeviceMobileAppConfigurationUserStatusId}`: Delete managedDeviceMobileAppConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7324,6 +7548,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7356,8 +7581,10 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps`: List mobileApps
 /// - `POST /deviceAppManagement/mobileApps`: Create androidLobApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7447,6 +7674,7 @@ impl DeviceAppManagementMobileApps {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, mobile_app_id: &str) -> DeviceAppManagementMobileAppsItem {
         DeviceAppManagementMobileAppsItem(self.0.clone().key(mobile_app_id))
     }
@@ -7456,8 +7684,10 @@ impl DeviceAppManagementMobileApps {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}`: Get mobileApp
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}`: Update androidLobApp
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}`: Delete androidLobApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7555,6 +7785,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7591,6 +7822,7 @@ impl DeviceAppManagementMobileAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileapp-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
@@ -7621,22 +7853,26 @@ impl DeviceAppManagementMobileAppsItem {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceAppManagementMobileAppsItemAssignments {
         DeviceAppManagementMobileAppsItemAssignments(
             self.0.clone().literal("assignments"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories`
+    #[cfg(feature = "device_management")]
     pub fn categories(&self) -> DeviceAppManagementMobileAppsItemCategories {
         DeviceAppManagementMobileAppsItemCategories(self.0.clone().literal("categories"))
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`
+    #[cfg(feature = "device_management")]
     pub fn content_versions(&self) -> DeviceAppManagementMobileAppsItemContentVersions {
         DeviceAppManagementMobileAppsItemContentVersions(
             self.0.clone().literal("contentVersions"),
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp`
+    #[cfg(feature = "device_management")]
     pub fn managed_mobile_lob_app(
         &self,
     ) -> DeviceAppManagementMobileAppsItemManagedMobileLobApp {
@@ -7645,6 +7881,7 @@ impl DeviceAppManagementMobileAppsItem {
         )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp`
+    #[cfg(feature = "device_management")]
     pub fn mobile_lob_app(&self) -> DeviceAppManagementMobileAppsItemMobileLobApp {
         DeviceAppManagementMobileAppsItemMobileLobApp(
             self.0.clone().literal("microsoft.graph.mobileLobApp"),
@@ -7655,8 +7892,10 @@ impl DeviceAppManagementMobileAppsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments`: List mobileAppAssignments
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/assignments`: Create mobileAppAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7746,6 +7985,7 @@ impl DeviceAppManagementMobileAppsItemAssignments {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_assignment_id: &str,
@@ -7760,10 +8000,12 @@ impl DeviceAppManagementMobileAppsItemAssignments {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`: Get mobileAppAssignment
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`: Update mobileAppAssignment
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}`: Delete mobileAppAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7861,6 +8103,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7893,8 +8136,10 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories`: List mobileAppCategories
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/categories`: Create mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7984,6 +8229,7 @@ impl DeviceAppManagementMobileAppsItemCategories {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_category_id: &str,
@@ -7998,8 +8244,10 @@ impl DeviceAppManagementMobileAppsItemCategories {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`: Get mobileAppCategory
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`: Update mobileAppCategory
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/categories/{mobileAppCategoryId}`: Delete mobileAppCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8097,6 +8345,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8129,10 +8378,12 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`: List mobileAppContents
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions`: Create mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8222,6 +8473,7 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_id: &str,
@@ -8236,10 +8488,12 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`: Get mobileAppContent
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`: Update mobileAppContent
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}`: Delete mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8337,6 +8591,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8365,6 +8620,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`
+    #[cfg(feature = "device_management")]
     pub fn files(&self) -> DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
         DeviceAppManagementMobileAppsItemContentVersionsItemFiles(
             self.0.clone().literal("files"),
@@ -8375,10 +8631,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`: List mobileAppContentFiles
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files`: Create mobileAppContentFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItemFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8468,6 +8726,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_file_id: &str,
@@ -8482,10 +8741,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`: Get mobileAppContentFile
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`: Update mobileAppContentFile
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/contentVersions/{mobileAppContentId}/files/{mobileAppContentFileId}`: Delete mobileAppContentFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8583,6 +8844,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8619,6 +8881,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-commit?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn commit(
         &self,
         body: &super::super::CommitBody,
@@ -8657,6 +8920,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-renewupload?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn renew_upload(
         &self,
     ) -> graph_rt::Request<
@@ -8686,10 +8950,12 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemManagedMobileLobApp(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemManagedMobileLobApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8697,6 +8963,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions`
+    #[cfg(feature = "device_management")]
     pub fn content_versions(
         &self,
     ) -> DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
@@ -8709,10 +8976,12 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions`: List mobileAppContents
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions`: Create mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8802,6 +9071,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_id: &str,
@@ -8816,10 +9086,12 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`: Get mobileAppContent
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`: Update mobileAppContent
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.managedMobileLobApp/contentVersions/{mobileAppContentId}`: Delete mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8917,6 +9189,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8946,8 +9219,10 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     }
 }
 /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMobileLobApp(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMobileLobApp {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8955,6 +9230,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobApp {
         &self.0
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions`
+    #[cfg(feature = "device_management")]
     pub fn content_versions(
         &self,
     ) -> DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
@@ -8967,10 +9243,12 @@ impl DeviceAppManagementMobileAppsItemMobileLobApp {
 ///
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions`: List mobileAppContents
 /// - `POST /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions`: Create mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMobileLobAppContentVersions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9060,6 +9338,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
             )
     }
     /// `/deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_app_content_id: &str,
@@ -9074,10 +9353,12 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
 /// - `GET /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`: Get mobileAppContent
 /// - `PATCH /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`: Update mobileAppContent
 /// - `DELETE /deviceAppManagement/mobileApps/{mobileAppId}/microsoft.graph.mobileLobApp/contentVersions/{mobileAppContentId}`: Delete mobileAppContent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9175,6 +9456,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9207,10 +9489,12 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations`: List targetedManagedAppConfigurations
 /// - `POST /deviceAppManagement/targetedManagedAppConfigurations`: Create targetedManagedAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9300,6 +9584,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_configuration_id: &str,
@@ -9314,10 +9599,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`: Get targetedManagedAppConfiguration
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`: Update targetedManagedAppConfiguration
 /// - `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}`: Delete targetedManagedAppConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9415,6 +9702,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9443,6 +9731,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`
+    #[cfg(feature = "device_management")]
     pub fn apps(&self) -> DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
         DeviceAppManagementTargetedManagedAppConfigurationsItemApps(
             self.0.clone().literal("apps"),
@@ -9457,6 +9746,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
@@ -9487,6 +9777,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
@@ -9495,6 +9786,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
         )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`
+    #[cfg(feature = "device_management")]
     pub fn deployment_summary(
         &self,
     ) -> DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
@@ -9511,6 +9803,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-targetapps?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
@@ -9545,10 +9838,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`: List managedMobileApps
 /// - `POST /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps`: Create managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemApps(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9638,6 +9933,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_mobile_app_id: &str,
@@ -9652,10 +9948,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`: Get managedMobileApp
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`: Update managedMobileApp
 /// - `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/apps/{managedMobileAppId}`: Delete managedMobileApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9753,6 +10051,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9784,10 +10083,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
 /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9838,6 +10139,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
             )
     }
     /// `/deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -9852,10 +10154,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9953,6 +10257,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9985,10 +10290,12 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`: Get managedAppPolicyDeploymentSummary
 /// - `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{targetedManagedAppConfigurationId}/deploymentSummary`: Update managedAppPolicyDeploymentSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10082,8 +10389,10 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
 ///
 /// - `GET /deviceAppManagement/vppTokens`: List vppTokens
 /// - `POST /deviceAppManagement/vppTokens`: Create vppToken
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementVppTokens(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementVppTokens {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10173,6 +10482,7 @@ impl DeviceAppManagementVppTokens {
             )
     }
     /// `/deviceAppManagement/vppTokens/{vppTokenId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, vpp_token_id: &str) -> DeviceAppManagementVppTokensItem {
         DeviceAppManagementVppTokensItem(self.0.clone().key(vpp_token_id))
     }
@@ -10182,8 +10492,10 @@ impl DeviceAppManagementVppTokens {
 /// - `GET /deviceAppManagement/vppTokens/{vppTokenId}`: Get vppToken
 /// - `PATCH /deviceAppManagement/vppTokens/{vppTokenId}`: Update vppToken
 /// - `DELETE /deviceAppManagement/vppTokens/{vppTokenId}`: Delete vppToken
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementVppTokensItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementVppTokensItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10281,6 +10593,7 @@ impl DeviceAppManagementVppTokensItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10350,10 +10663,12 @@ impl DeviceAppManagementVppTokensItem {
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies`: List windowsInformationProtectionPolicies
 /// - `POST /deviceAppManagement/windowsInformationProtectionPolicies`: Create windowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPolicies(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10443,6 +10758,7 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_policy_id: &str,
@@ -10457,10 +10773,12 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`: Get windowsInformationProtectionPolicy
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`: Update windowsInformationProtectionPolicy
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}`: Delete windowsInformationProtectionPolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10558,6 +10876,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10586,6 +10905,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
@@ -10594,6 +10914,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn exempt_app_locker_files(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
@@ -10602,6 +10923,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
         )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`
+    #[cfg(feature = "device_management")]
     pub fn protected_app_locker_files(
         &self,
     ) -> DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
@@ -10613,10 +10935,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
 /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments`: List targetedManagedAppPolicyAssignments
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10667,6 +10991,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         targeted_managed_app_policy_assignment_id: &str,
@@ -10681,10 +11006,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Get targetedManagedAppPolicyAssignment
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Update targetedManagedAppPolicyAssignment
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/assignments/{targetedManagedAppPolicyAssignmentId}`: Delete targetedManagedAppPolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10782,6 +11109,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10814,10 +11142,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10907,6 +11237,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -10921,10 +11252,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/exemptAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11022,6 +11355,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11054,10 +11388,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
 ///
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`: List windowsInformationProtectionAppLockerFiles
 /// - `POST /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles`: Create windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11147,6 +11483,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
             )
     }
     /// `/deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_locker_file_id: &str,
@@ -11161,10 +11498,12 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
 /// - `GET /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Get windowsInformationProtectionAppLockerFile
 /// - `PATCH /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Update windowsInformationProtectionAppLockerFile
 /// - `DELETE /deviceAppManagement/windowsInformationProtectionPolicies/{windowsInformationProtectionPolicyId}/protectedAppLockerFiles/{windowsInformationProtectionAppLockerFileId}`: Delete windowsInformationProtectionAppLockerFile
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLockerFilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11262,6 +11601,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /deviceManagement`: Get deviceManagement
 /// - `PATCH /deviceManagement`: Update deviceManagement
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagement(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagement {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,6 +100,7 @@ impl DeviceManagement {
             )
     }
     /// `/deviceManagement/applePushNotificationCertificate`
+    #[cfg(feature = "device_management")]
     pub fn apple_push_notification_certificate(
         &self,
     ) -> DeviceManagementApplePushNotificationCertificate {
@@ -106,10 +109,12 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/auditEvents`
+    #[cfg(feature = "device_management")]
     pub fn audit_events(&self) -> DeviceManagementAuditEvents {
         DeviceManagementAuditEvents(self.0.clone().literal("auditEvents"))
     }
     /// `/deviceManagement/complianceManagementPartners`
+    #[cfg(feature = "device_management")]
     pub fn compliance_management_partners(
         &self,
     ) -> DeviceManagementComplianceManagementPartners {
@@ -118,6 +123,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/conditionalAccessSettings`
+    #[cfg(feature = "device_management")]
     pub fn conditional_access_settings(
         &self,
     ) -> DeviceManagementConditionalAccessSettings {
@@ -126,14 +132,17 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/detectedApps`
+    #[cfg(feature = "device_management")]
     pub fn detected_apps(&self) -> DeviceManagementDetectedApps {
         DeviceManagementDetectedApps(self.0.clone().literal("detectedApps"))
     }
     /// `/deviceManagement/deviceCategories`
+    #[cfg(feature = "device_management")]
     pub fn device_categories(&self) -> DeviceManagementDeviceCategories {
         DeviceManagementDeviceCategories(self.0.clone().literal("deviceCategories"))
     }
     /// `/deviceManagement/deviceCompliancePolicies`
+    #[cfg(feature = "device_management")]
     pub fn device_compliance_policies(
         &self,
     ) -> DeviceManagementDeviceCompliancePolicies {
@@ -142,6 +151,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicyDeviceStateSummary`
+    #[cfg(feature = "device_management")]
     pub fn device_compliance_policy_device_state_summary(
         &self,
     ) -> DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
@@ -150,6 +160,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries`
+    #[cfg(feature = "device_management")]
     pub fn device_compliance_policy_setting_state_summaries(
         &self,
     ) -> DeviceManagementDeviceCompliancePolicySettingStateSummaries {
@@ -158,6 +169,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/deviceConfigurationDeviceStateSummaries`
+    #[cfg(feature = "device_management")]
     pub fn device_configuration_device_state_summaries(
         &self,
     ) -> DeviceManagementDeviceConfigurationDeviceStateSummaries {
@@ -166,12 +178,14 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/deviceConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn device_configurations(&self) -> DeviceManagementDeviceConfigurations {
         DeviceManagementDeviceConfigurations(
             self.0.clone().literal("deviceConfigurations"),
         )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn device_enrollment_configurations(
         &self,
     ) -> DeviceManagementDeviceEnrollmentConfigurations {
@@ -180,6 +194,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/deviceManagementPartners`
+    #[cfg(feature = "device_management")]
     pub fn device_management_partners(
         &self,
     ) -> DeviceManagementDeviceManagementPartners {
@@ -188,6 +203,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/exchangeConnectors`
+    #[cfg(feature = "device_management")]
     pub fn exchange_connectors(&self) -> DeviceManagementExchangeConnectors {
         DeviceManagementExchangeConnectors(self.0.clone().literal("exchangeConnectors"))
     }
@@ -235,6 +251,7 @@ impl DeviceManagement {
             )
     }
     /// `/deviceManagement/importedWindowsAutopilotDeviceIdentities`
+    #[cfg(feature = "device_management")]
     pub fn imported_windows_autopilot_device_identities(
         &self,
     ) -> DeviceManagementImportedWindowsAutopilotDeviceIdentities {
@@ -243,20 +260,24 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/iosUpdateStatuses`
+    #[cfg(feature = "device_management")]
     pub fn ios_update_statuses(&self) -> DeviceManagementIosUpdateStatuses {
         DeviceManagementIosUpdateStatuses(self.0.clone().literal("iosUpdateStatuses"))
     }
     /// `/deviceManagement/managedDeviceOverview`
+    #[cfg(feature = "device_management")]
     pub fn managed_device_overview(&self) -> DeviceManagementManagedDeviceOverview {
         DeviceManagementManagedDeviceOverview(
             self.0.clone().literal("managedDeviceOverview"),
         )
     }
     /// `/deviceManagement/managedDevices`
+    #[cfg(feature = "device_management")]
     pub fn managed_devices(&self) -> DeviceManagementManagedDevices {
         DeviceManagementManagedDevices(self.0.clone().literal("managedDevices"))
     }
     /// `/deviceManagement/mobileThreatDefenseConnectors`
+    #[cfg(feature = "device_management")]
     pub fn mobile_threat_defense_connectors(
         &self,
     ) -> DeviceManagementMobileThreatDefenseConnectors {
@@ -265,6 +286,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/notificationMessageTemplates`
+    #[cfg(feature = "device_management")]
     pub fn notification_message_templates(
         &self,
     ) -> DeviceManagementNotificationMessageTemplates {
@@ -273,6 +295,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/remoteAssistancePartners`
+    #[cfg(feature = "device_management")]
     pub fn remote_assistance_partners(
         &self,
     ) -> DeviceManagementRemoteAssistancePartners {
@@ -281,22 +304,27 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/reports`
+    #[cfg(feature = "device_management")]
     pub fn reports(&self) -> DeviceManagementReports {
         DeviceManagementReports(self.0.clone().literal("reports"))
     }
     /// `/deviceManagement/resourceOperations`
+    #[cfg(feature = "device_management")]
     pub fn resource_operations(&self) -> DeviceManagementResourceOperations {
         DeviceManagementResourceOperations(self.0.clone().literal("resourceOperations"))
     }
     /// `/deviceManagement/roleAssignments`
+    #[cfg(feature = "device_management")]
     pub fn role_assignments(&self) -> DeviceManagementRoleAssignments {
         DeviceManagementRoleAssignments(self.0.clone().literal("roleAssignments"))
     }
     /// `/deviceManagement/roleDefinitions`
+    #[cfg(feature = "device_management")]
     pub fn role_definitions(&self) -> DeviceManagementRoleDefinitions {
         DeviceManagementRoleDefinitions(self.0.clone().literal("roleDefinitions"))
     }
     /// `/deviceManagement/softwareUpdateStatusSummary`
+    #[cfg(feature = "device_management")]
     pub fn software_update_status_summary(
         &self,
     ) -> DeviceManagementSoftwareUpdateStatusSummary {
@@ -305,6 +333,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/telecomExpenseManagementPartners`
+    #[cfg(feature = "device_management")]
     pub fn telecom_expense_management_partners(
         &self,
     ) -> DeviceManagementTelecomExpenseManagementPartners {
@@ -313,6 +342,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/termsAndConditions`
+    #[cfg(feature = "device_management")]
     pub fn terms_and_conditions(&self) -> DeviceManagementTermsAndConditions {
         DeviceManagementTermsAndConditions(self.0.clone().literal("termsAndConditions"))
     }
@@ -325,6 +355,7 @@ impl DeviceManagement {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagement-verifywindowsenrollmentautodiscovery?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn verify_windows_enrollment_auto_discovery(
         &self,
     ) -> graph_rt::Request<
@@ -353,6 +384,7 @@ impl DeviceManagement {
             )
     }
     /// `/deviceManagement/windowsAutopilotDeviceIdentities`
+    #[cfg(feature = "device_management")]
     pub fn windows_autopilot_device_identities(
         &self,
     ) -> DeviceManagementWindowsAutopilotDeviceIdentities {
@@ -361,6 +393,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/windowsInformationProtectionAppLearningSummaries`
+    #[cfg(feature = "device_management")]
     pub fn windows_information_protection_app_learning_summaries(
         &self,
     ) -> DeviceManagementWindowsInformationProtectionAppLearningSummaries {
@@ -369,6 +402,7 @@ impl DeviceManagement {
         )
     }
     /// `/deviceManagement/windowsInformationProtectionNetworkLearningSummaries`
+    #[cfg(feature = "device_management")]
     pub fn windows_information_protection_network_learning_summaries(
         &self,
     ) -> DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
@@ -384,10 +418,12 @@ impl DeviceManagement {
 ///
 /// - `GET /deviceManagement/applePushNotificationCertificate`: Get applePushNotificationCertificate
 /// - `PATCH /deviceManagement/applePushNotificationCertificate`: Update applePushNotificationCertificate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementApplePushNotificationCertificate(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementApplePushNotificationCertificate {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -485,6 +521,7 @@ impl DeviceManagementApplePushNotificationCertificate {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-applepushnotificationcertificate-downloadapplepushnotificationcertificatesigningrequest?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn download_apple_push_notification_certificate_signing_request(
         &self,
     ) -> graph_rt::Request<
@@ -520,8 +557,10 @@ impl DeviceManagementApplePushNotificationCertificate {
 ///
 /// - `GET /deviceManagement/auditEvents`: List auditEvents
 /// - `POST /deviceManagement/auditEvents`: Create auditEvent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementAuditEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementAuditEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -619,6 +658,7 @@ impl DeviceManagementAuditEvents {
     /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-getauditactivitytypes?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_audit_activity_types(
         &self,
     ) -> graph_rt::Request<
@@ -661,6 +701,7 @@ impl DeviceManagementAuditEvents {
     /// - Application: `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-getauditcategories?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_audit_categories(
         &self,
     ) -> graph_rt::Request<
@@ -695,6 +736,7 @@ impl DeviceManagementAuditEvents {
             )
     }
     /// `/deviceManagement/auditEvents/{auditEventId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, audit_event_id: &str) -> DeviceManagementAuditEventsItem {
         DeviceManagementAuditEventsItem(self.0.clone().key(audit_event_id))
     }
@@ -704,8 +746,10 @@ impl DeviceManagementAuditEvents {
 /// - `GET /deviceManagement/auditEvents/{auditEventId}`: Get auditEvent
 /// - `PATCH /deviceManagement/auditEvents/{auditEventId}`: Update auditEvent
 /// - `DELETE /deviceManagement/auditEvents/{auditEventId}`: Delete auditEvent
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementAuditEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementAuditEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -803,6 +847,7 @@ impl DeviceManagementAuditEventsItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -835,8 +880,10 @@ impl DeviceManagementAuditEventsItem {
 ///
 /// - `GET /deviceManagement/complianceManagementPartners`: List complianceManagementPartners
 /// - `POST /deviceManagement/complianceManagementPartners`: Create complianceManagementPartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementComplianceManagementPartners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementComplianceManagementPartners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -926,6 +973,7 @@ impl DeviceManagementComplianceManagementPartners {
             )
     }
     /// `/deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         compliance_management_partner_id: &str,
@@ -940,10 +988,12 @@ impl DeviceManagementComplianceManagementPartners {
 /// - `GET /deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}`: Get complianceManagementPartner
 /// - `PATCH /deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}`: Update complianceManagementPartner
 /// - `DELETE /deviceManagement/complianceManagementPartners/{complianceManagementPartnerId}`: Delete complianceManagementPartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementComplianceManagementPartnersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementComplianceManagementPartnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1041,6 +1091,7 @@ impl DeviceManagementComplianceManagementPartnersItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1073,8 +1124,10 @@ impl DeviceManagementComplianceManagementPartnersItem {
 ///
 /// - `GET /deviceManagement/conditionalAccessSettings`: Get onPremisesConditionalAccessSettings
 /// - `PATCH /deviceManagement/conditionalAccessSettings`: Update onPremisesConditionalAccessSettings
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementConditionalAccessSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementConditionalAccessSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1168,8 +1221,10 @@ impl DeviceManagementConditionalAccessSettings {
 ///
 /// - `GET /deviceManagement/detectedApps`: List detectedApps
 /// - `POST /deviceManagement/detectedApps`: Create detectedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDetectedApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDetectedApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1259,6 +1314,7 @@ impl DeviceManagementDetectedApps {
             )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, detected_app_id: &str) -> DeviceManagementDetectedAppsItem {
         DeviceManagementDetectedAppsItem(self.0.clone().key(detected_app_id))
     }
@@ -1268,8 +1324,10 @@ impl DeviceManagementDetectedApps {
 /// - `GET /deviceManagement/detectedApps/{detectedAppId}`: Get detectedApp
 /// - `PATCH /deviceManagement/detectedApps/{detectedAppId}`: Update detectedApp
 /// - `DELETE /deviceManagement/detectedApps/{detectedAppId}`: Delete detectedApp
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDetectedAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDetectedAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1367,6 +1425,7 @@ impl DeviceManagementDetectedAppsItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1395,6 +1454,7 @@ impl DeviceManagementDetectedAppsItem {
             )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices`
+    #[cfg(feature = "device_management")]
     pub fn managed_devices(&self) -> DeviceManagementDetectedAppsItemManagedDevices {
         DeviceManagementDetectedAppsItemManagedDevices(
             self.0.clone().literal("managedDevices"),
@@ -1405,8 +1465,10 @@ impl DeviceManagementDetectedAppsItem {
 ///
 /// - `GET /deviceManagement/detectedApps/{detectedAppId}/managedDevices`: List managedDevices
 /// - `POST /deviceManagement/detectedApps/{detectedAppId}/managedDevices`: Create managedDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDetectedAppsItemManagedDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDetectedAppsItemManagedDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1496,6 +1558,7 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
             )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         managed_device_id: &str,
@@ -1510,10 +1573,12 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
 /// - `GET /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}`: Get managedDevice
 /// - `PATCH /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}`: Update managedDevice
 /// - `DELETE /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}`: Delete managedDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDetectedAppsItemManagedDevicesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1611,6 +1676,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1647,6 +1713,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-bypassactivationlock?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn bypass_activation_lock(
         &self,
     ) -> graph_rt::Request<
@@ -1687,6 +1754,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn clean_windows_device(
         &self,
         body: &super::super::CleanWindowsDeviceBody,
@@ -1729,6 +1797,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete_user_from_shared_apple_device(
         &self,
         body: &super::super::DeleteUserFromSharedAppleDeviceBody,
@@ -1763,6 +1832,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
             )
     }
     /// `/deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory`
+    #[cfg(feature = "device_management")]
     pub fn device_category(
         &self,
     ) -> DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
@@ -1779,6 +1849,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn disable_lost_mode(
         &self,
     ) -> graph_rt::Request<
@@ -1819,6 +1890,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn locate_device(
         &self,
     ) -> graph_rt::Request<
@@ -1859,6 +1931,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-logoutsharedappledeviceactiveuser?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn logout_shared_apple_device_active_user(
         &self,
     ) -> graph_rt::Request<
@@ -1899,6 +1972,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn reboot_now(
         &self,
     ) -> graph_rt::Request<
@@ -1939,6 +2013,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn recover_passcode(
         &self,
     ) -> graph_rt::Request<
@@ -1979,6 +2054,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn remote_lock(
         &self,
     ) -> graph_rt::Request<
@@ -2019,6 +2095,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-requestremoteassistance?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn request_remote_assistance(
         &self,
     ) -> graph_rt::Request<
@@ -2055,6 +2132,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn reset_passcode(
         &self,
     ) -> graph_rt::Request<
@@ -2095,6 +2173,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn retire(
         &self,
     ) -> graph_rt::Request<
@@ -2135,6 +2214,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn shut_down(
         &self,
     ) -> graph_rt::Request<
@@ -2175,6 +2255,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn sync_device(
         &self,
     ) -> graph_rt::Request<
@@ -2215,6 +2296,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update_windows_device_account(
         &self,
         body: &super::super::UpdateWindowsDeviceAccountBody,
@@ -2257,6 +2339,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn windows_defender_scan(
         &self,
         body: &super::super::WindowsDefenderScanBody,
@@ -2299,6 +2382,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderupdatesignatures?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn windows_defender_update_signatures(
         &self,
     ) -> graph_rt::Request<
@@ -2339,6 +2423,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn wipe(
         &self,
         body: &super::super::WipeBody,
@@ -2379,10 +2464,12 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
 ///
 /// - `GET /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory`: Get deviceCategory
 /// - `PATCH /deviceManagement/detectedApps/{detectedAppId}/managedDevices/{managedDeviceId}/deviceCategory`: Update deviceCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2476,8 +2563,10 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
 ///
 /// - `GET /deviceManagement/deviceCategories`: List deviceCategories
 /// - `POST /deviceManagement/deviceCategories`: Create deviceCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2567,6 +2656,7 @@ impl DeviceManagementDeviceCategories {
             )
     }
     /// `/deviceManagement/deviceCategories/{deviceCategoryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_category_id: &str,
@@ -2579,8 +2669,10 @@ impl DeviceManagementDeviceCategories {
 /// - `GET /deviceManagement/deviceCategories/{deviceCategoryId}`: Get deviceCategory
 /// - `PATCH /deviceManagement/deviceCategories/{deviceCategoryId}`: Update deviceCategory
 /// - `DELETE /deviceManagement/deviceCategories/{deviceCategoryId}`: Delete deviceCategory
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2678,6 +2770,7 @@ impl DeviceManagementDeviceCategoriesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2710,8 +2803,10 @@ impl DeviceManagementDeviceCategoriesItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies`: List deviceCompliancePolicies
 /// - `POST /deviceManagement/deviceCompliancePolicies`: Create androidCompliancePolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2801,6 +2896,7 @@ impl DeviceManagementDeviceCompliancePolicies {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_policy_id: &str,
@@ -2815,8 +2911,10 @@ impl DeviceManagementDeviceCompliancePolicies {
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Get deviceCompliancePolicy
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Update androidCompliancePolicy
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}`: Delete androidCompliancePolicy
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2914,6 +3012,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2981,6 +3080,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemAssignments {
@@ -2989,6 +3089,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries`
+    #[cfg(feature = "device_management")]
     pub fn device_setting_state_summaries(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
@@ -2997,6 +3098,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
@@ -3005,6 +3107,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatusOverview`
+    #[cfg(feature = "device_management")]
     pub fn device_status_overview(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
@@ -3021,6 +3124,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-scheduleactionsforrules?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn schedule_actions_for_rules(
         &self,
         body: &super::super::ScheduleActionsForRulesBody,
@@ -3051,6 +3155,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule`
+    #[cfg(feature = "device_management")]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
@@ -3059,6 +3164,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses`
+    #[cfg(feature = "device_management")]
     pub fn user_statuses(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
@@ -3067,6 +3173,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
         )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatusOverview`
+    #[cfg(feature = "device_management")]
     pub fn user_status_overview(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
@@ -3079,10 +3186,12 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments`: List deviceCompliancePolicyAssignments
 /// - `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments`: Create deviceCompliancePolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3172,6 +3281,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_policy_assignment_id: &str,
@@ -3186,10 +3296,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}`: Get deviceCompliancePolicyAssignment
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}`: Update deviceCompliancePolicyAssignment
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}`: Delete deviceCompliancePolicyAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3287,6 +3399,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3319,10 +3432,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries`: List settingStateDeviceSummaries
 /// - `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries`: Create settingStateDeviceSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3412,6 +3527,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         setting_state_device_summary_id: &str,
@@ -3426,10 +3542,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`: Get settingStateDeviceSummary
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`: Update settingStateDeviceSummary
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`: Delete settingStateDeviceSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3527,6 +3645,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3559,10 +3678,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatusOverview`: Get deviceComplianceDeviceOverview
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatusOverview`: Update deviceComplianceDeviceOverview
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3656,10 +3777,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses`: List deviceComplianceDeviceStatuses
 /// - `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses`: Create deviceComplianceDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3749,6 +3872,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_device_status_id: &str,
@@ -3763,10 +3887,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}`: Get deviceComplianceDeviceStatus
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}`: Update deviceComplianceDeviceStatus
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/deviceStatuses/{deviceComplianceDeviceStatusId}`: Delete deviceComplianceDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3864,6 +3990,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3896,10 +4023,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule`: List deviceComplianceScheduledActionForRules
 /// - `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule`: Create deviceComplianceScheduledActionForRule
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3989,6 +4118,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_scheduled_action_for_rule_id: &str,
@@ -4003,10 +4133,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}`: Get deviceComplianceScheduledActionForRule
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}`: Update deviceComplianceScheduledActionForRule
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}`: Delete deviceComplianceScheduledActionForRule
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4104,6 +4236,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4132,6 +4265,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn scheduled_action_configurations(
         &self,
     ) -> DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemScheduledActionConfigurations {
@@ -4144,10 +4278,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations`: List deviceComplianceActionItems
 /// - `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations`: Create deviceComplianceActionItem
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemScheduledActionConfigurations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemScheduledActionConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4237,6 +4373,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_action_item_id: &str,
@@ -4251,10 +4388,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}`: Get deviceComplianceActionItem
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}`: Update deviceComplianceActionItem
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/scheduledActionsForRule/{deviceComplianceScheduledActionForRuleId}/scheduledActionConfigurations/{deviceComplianceActionItemId}`: Delete deviceComplianceActionItem
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemScheduledActionConfigurationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemScheduledActionConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4352,6 +4491,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4384,10 +4524,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatusOverview`: Get deviceComplianceUserOverview
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatusOverview`: Update deviceComplianceUserOverview
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4481,10 +4623,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses`: List deviceComplianceUserStatuses
 /// - `POST /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses`: Create deviceComplianceUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemUserStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4574,6 +4718,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_user_status_id: &str,
@@ -4588,10 +4733,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
 /// - `GET /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}`: Get deviceComplianceUserStatus
 /// - `PATCH /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}`: Update deviceComplianceUserStatus
 /// - `DELETE /deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/userStatuses/{deviceComplianceUserStatusId}`: Delete deviceComplianceUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4689,6 +4836,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4721,10 +4869,12 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicyDeviceStateSummary`: Get deviceCompliancePolicyDeviceStateSummary
 /// - `PATCH /deviceManagement/deviceCompliancePolicyDeviceStateSummary`: Update deviceCompliancePolicyDeviceStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicyDeviceStateSummary(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4818,10 +4968,12 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries`: List deviceCompliancePolicySettingStateSummaries
 /// - `POST /deviceManagement/deviceCompliancePolicySettingStateSummaries`: Create deviceCompliancePolicySettingStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicySettingStateSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4911,6 +5063,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_policy_setting_state_summary_id: &str,
@@ -4925,10 +5078,12 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
 /// - `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}`: Get deviceCompliancePolicySettingStateSummary
 /// - `PATCH /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}`: Update deviceCompliancePolicySettingStateSummary
 /// - `DELETE /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}`: Delete deviceCompliancePolicySettingStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicySettingStateSummariesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5026,6 +5181,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5054,6 +5210,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
             )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates`
+    #[cfg(feature = "device_management")]
     pub fn device_compliance_setting_states(
         &self,
     ) -> DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceComplianceSettingStates {
@@ -5066,10 +5223,12 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
 ///
 /// - `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates`: List deviceComplianceSettingStates
 /// - `POST /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates`: Create deviceComplianceSettingState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceComplianceSettingStates(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceComplianceSettingStates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5159,6 +5318,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
             )
     }
     /// `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_compliance_setting_state_id: &str,
@@ -5173,10 +5333,12 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
 /// - `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}`: Get deviceComplianceSettingState
 /// - `PATCH /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}`: Update deviceComplianceSettingState
 /// - `DELETE /deviceManagement/deviceCompliancePolicySettingStateSummaries/{deviceCompliancePolicySettingStateSummaryId}/deviceComplianceSettingStates/{deviceComplianceSettingStateId}`: Delete deviceComplianceSettingState
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceComplianceSettingStatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceComplianceSettingStatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5274,6 +5436,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5306,10 +5469,12 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
 ///
 /// - `GET /deviceManagement/deviceConfigurationDeviceStateSummaries`: Get deviceConfigurationDeviceStateSummary
 /// - `PATCH /deviceManagement/deviceConfigurationDeviceStateSummaries`: Update deviceConfigurationDeviceStateSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationDeviceStateSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5403,8 +5568,10 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
 ///
 /// - `GET /deviceManagement/deviceConfigurations`: List deviceConfigurations
 /// - `POST /deviceManagement/deviceConfigurations`: Create androidCustomConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5494,6 +5661,7 @@ impl DeviceManagementDeviceConfigurations {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_configuration_id: &str,
@@ -5508,8 +5676,10 @@ impl DeviceManagementDeviceConfigurations {
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Get deviceConfiguration
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Update androidCustomConfiguration
 /// - `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}`: Delete androidCustomConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5607,6 +5777,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5674,12 +5845,14 @@ impl DeviceManagementDeviceConfigurationsItem {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceManagementDeviceConfigurationsItemAssignments {
         DeviceManagementDeviceConfigurationsItemAssignments(
             self.0.clone().literal("assignments"),
         )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries`
+    #[cfg(feature = "device_management")]
     pub fn device_setting_state_summaries(
         &self,
     ) -> DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
@@ -5688,6 +5861,7 @@ impl DeviceManagementDeviceConfigurationsItem {
         )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn device_statuses(
         &self,
     ) -> DeviceManagementDeviceConfigurationsItemDeviceStatuses {
@@ -5696,6 +5870,7 @@ impl DeviceManagementDeviceConfigurationsItem {
         )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview`
+    #[cfg(feature = "device_management")]
     pub fn device_status_overview(
         &self,
     ) -> DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
@@ -5712,6 +5887,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-getomasettingplaintextvalue?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_oma_setting_plain_text_value(
         &self,
     ) -> graph_rt::Request<
@@ -5746,12 +5922,14 @@ impl DeviceManagementDeviceConfigurationsItem {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses`
+    #[cfg(feature = "device_management")]
     pub fn user_statuses(&self) -> DeviceManagementDeviceConfigurationsItemUserStatuses {
         DeviceManagementDeviceConfigurationsItemUserStatuses(
             self.0.clone().literal("userStatuses"),
         )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatusOverview`
+    #[cfg(feature = "device_management")]
     pub fn user_status_overview(
         &self,
     ) -> DeviceManagementDeviceConfigurationsItemUserStatusOverview {
@@ -5764,10 +5942,12 @@ impl DeviceManagementDeviceConfigurationsItem {
 ///
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments`: List deviceConfigurationAssignments
 /// - `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments`: Create deviceConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5857,6 +6037,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_configuration_assignment_id: &str,
@@ -5871,10 +6052,12 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}`: Get deviceConfigurationAssignment
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}`: Update deviceConfigurationAssignment
 /// - `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/assignments/{deviceConfigurationAssignmentId}`: Delete deviceConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5972,6 +6155,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6004,10 +6188,12 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries`: List settingStateDeviceSummaries
 /// - `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries`: Create settingStateDeviceSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6097,6 +6283,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         setting_state_device_summary_id: &str,
@@ -6111,10 +6298,12 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`: Get settingStateDeviceSummary
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`: Update settingStateDeviceSummary
 /// - `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceSettingStateSummaries/{settingStateDeviceSummaryId}`: Delete settingStateDeviceSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6212,6 +6401,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6244,10 +6434,12 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
 ///
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview`: Get deviceConfigurationDeviceOverview
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatusOverview`: Update deviceConfigurationDeviceOverview
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemDeviceStatusOverview(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6341,10 +6533,12 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
 ///
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses`: List deviceConfigurationDeviceStatuses
 /// - `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses`: Create deviceConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemDeviceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6434,6 +6628,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_configuration_device_status_id: &str,
@@ -6448,10 +6643,12 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}`: Get deviceConfigurationDeviceStatus
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}`: Update deviceConfigurationDeviceStatus
 /// - `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/deviceStatuses/{deviceConfigurationDeviceStatusId}`: Delete deviceConfigurationDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemDeviceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6549,6 +6746,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6581,10 +6779,12 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
 ///
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatusOverview`: Get deviceConfigurationUserOverview
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatusOverview`: Update deviceConfigurationUserOverview
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemUserStatusOverview(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6678,10 +6878,12 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
 ///
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses`: List deviceConfigurationUserStatuses
 /// - `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses`: Create deviceConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemUserStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6771,6 +6973,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
             )
     }
     /// `/deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_configuration_user_status_id: &str,
@@ -6785,10 +6988,12 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
 /// - `GET /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}`: Get deviceConfigurationUserStatus
 /// - `PATCH /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}`: Update deviceConfigurationUserStatus
 /// - `DELETE /deviceManagement/deviceConfigurations/{deviceConfigurationId}/userStatuses/{deviceConfigurationUserStatusId}`: Delete deviceConfigurationUserStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceConfigurationsItemUserStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6886,6 +7091,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6918,8 +7124,10 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
 ///
 /// - `GET /deviceManagement/deviceEnrollmentConfigurations`: List deviceEnrollmentConfigurations
 /// - `POST /deviceManagement/deviceEnrollmentConfigurations`: Create deviceEnrollmentLimitConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceEnrollmentConfigurations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceEnrollmentConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7009,6 +7217,7 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
             )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_enrollment_configuration_id: &str,
@@ -7023,10 +7232,12 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
 /// - `GET /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}`: Get deviceEnrollmentConfiguration
 /// - `PATCH /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}`: Update deviceEnrollmentLimitConfiguration
 /// - `DELETE /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}`: Delete deviceEnrollmentLimitConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceEnrollmentConfigurationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7124,6 +7335,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentlimitconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7160,6 +7372,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-assign?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign(
         &self,
         body: &super::super::DeviceEnrollmentConfigurationsAssignBody,
@@ -7190,6 +7403,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
             )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(
         &self,
     ) -> DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
@@ -7206,6 +7420,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentconfiguration-setpriority?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn set_priority(
         &self,
         body: &super::super::SetPriorityBody,
@@ -7240,10 +7455,12 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
 ///
 /// - `GET /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments`: List enrollmentConfigurationAssignments
 /// - `POST /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments`: Create enrollmentConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceEnrollmentConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7333,6 +7550,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
             )
     }
     /// `/deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         enrollment_configuration_assignment_id: &str,
@@ -7347,10 +7565,12 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
 /// - `GET /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}`: Get enrollmentConfigurationAssignment
 /// - `PATCH /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}`: Update enrollmentConfigurationAssignment
 /// - `DELETE /deviceManagement/deviceEnrollmentConfigurations/{deviceEnrollmentConfigurationId}/assignments/{enrollmentConfigurationAssignmentId}`: Delete enrollmentConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7448,6 +7668,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7480,8 +7701,10 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
 ///
 /// - `GET /deviceManagement/deviceManagementPartners`: List deviceManagementPartners
 /// - `POST /deviceManagement/deviceManagementPartners`: Create deviceManagementPartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceManagementPartners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceManagementPartners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7571,6 +7794,7 @@ impl DeviceManagementDeviceManagementPartners {
             )
     }
     /// `/deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_management_partner_id: &str,
@@ -7585,8 +7809,10 @@ impl DeviceManagementDeviceManagementPartners {
 /// - `GET /deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}`: Get deviceManagementPartner
 /// - `PATCH /deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}`: Update deviceManagementPartner
 /// - `DELETE /deviceManagement/deviceManagementPartners/{deviceManagementPartnerId}`: Delete deviceManagementPartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementDeviceManagementPartnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementDeviceManagementPartnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7684,6 +7910,7 @@ impl DeviceManagementDeviceManagementPartnersItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7716,8 +7943,10 @@ impl DeviceManagementDeviceManagementPartnersItem {
 ///
 /// - `GET /deviceManagement/exchangeConnectors`: List deviceManagementExchangeConnectors
 /// - `POST /deviceManagement/exchangeConnectors`: Create deviceManagementExchangeConnector
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementExchangeConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementExchangeConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7807,6 +8036,7 @@ impl DeviceManagementExchangeConnectors {
             )
     }
     /// `/deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_management_exchange_connector_id: &str,
@@ -7821,8 +8051,10 @@ impl DeviceManagementExchangeConnectors {
 /// - `GET /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}`: Get deviceManagementExchangeConnector
 /// - `PATCH /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}`: Update deviceManagementExchangeConnector
 /// - `DELETE /deviceManagement/exchangeConnectors/{deviceManagementExchangeConnectorId}`: Delete deviceManagementExchangeConnector
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementExchangeConnectorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementExchangeConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7920,6 +8152,7 @@ impl DeviceManagementExchangeConnectorsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7956,6 +8189,7 @@ impl DeviceManagementExchangeConnectorsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-sync?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn sync(
         &self,
         body: &super::super::SyncBody,
@@ -7990,10 +8224,12 @@ impl DeviceManagementExchangeConnectorsItem {
 ///
 /// - `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities`: List importedWindowsAutopilotDeviceIdentities
 /// - `POST /deviceManagement/importedWindowsAutopilotDeviceIdentities`: Create importedWindowsAutopilotDeviceIdentity
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementImportedWindowsAutopilotDeviceIdentities(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8122,6 +8358,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
             )
     }
     /// `/deviceManagement/importedWindowsAutopilotDeviceIdentities/{importedWindowsAutopilotDeviceIdentityId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         imported_windows_autopilot_device_identity_id: &str,
@@ -8135,10 +8372,12 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
 ///
 /// - `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities/{importedWindowsAutopilotDeviceIdentityId}`: Get importedWindowsAutopilotDeviceIdentity
 /// - `DELETE /deviceManagement/importedWindowsAutopilotDeviceIdentities/{importedWindowsAutopilotDeviceIdentityId}`: Delete importedWindowsAutopilotDeviceIdentity
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8197,6 +8436,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8229,8 +8469,10 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
 ///
 /// - `GET /deviceManagement/iosUpdateStatuses`: List iosUpdateDeviceStatuses
 /// - `POST /deviceManagement/iosUpdateStatuses`: Create iosUpdateDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementIosUpdateStatuses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementIosUpdateStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8320,6 +8562,7 @@ impl DeviceManagementIosUpdateStatuses {
             )
     }
     /// `/deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         ios_update_device_status_id: &str,
@@ -8334,8 +8577,10 @@ impl DeviceManagementIosUpdateStatuses {
 /// - `GET /deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}`: Get iosUpdateDeviceStatus
 /// - `PATCH /deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}`: Update iosUpdateDeviceStatus
 /// - `DELETE /deviceManagement/iosUpdateStatuses/{iosUpdateDeviceStatusId}`: Delete iosUpdateDeviceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementIosUpdateStatusesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementIosUpdateStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8433,6 +8678,7 @@ impl DeviceManagementIosUpdateStatusesItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8465,8 +8711,10 @@ impl DeviceManagementIosUpdateStatusesItem {
 ///
 /// - `GET /deviceManagement/managedDeviceOverview`: Get managedDeviceOverview
 /// - `PATCH /deviceManagement/managedDeviceOverview`: Update managedDeviceOverview
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementManagedDeviceOverview(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementManagedDeviceOverview {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8560,8 +8808,10 @@ impl DeviceManagementManagedDeviceOverview {
 ///
 /// - `GET /deviceManagement/managedDevices`: List managedDevices
 /// - `POST /deviceManagement/managedDevices`: Create managedDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementManagedDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementManagedDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8651,6 +8901,7 @@ impl DeviceManagementManagedDevices {
             )
     }
     /// `/deviceManagement/managedDevices/{managedDeviceId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, managed_device_id: &str) -> DeviceManagementManagedDevicesItem {
         DeviceManagementManagedDevicesItem(self.0.clone().key(managed_device_id))
     }
@@ -8660,8 +8911,10 @@ impl DeviceManagementManagedDevices {
 /// - `GET /deviceManagement/managedDevices/{managedDeviceId}`: Get managedDevice
 /// - `PATCH /deviceManagement/managedDevices/{managedDeviceId}`: Update managedDevice
 /// - `DELETE /deviceManagement/managedDevices/{managedDeviceId}`: Delete managedDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementManagedDevicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementManagedDevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8759,6 +9012,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8795,6 +9049,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-bypassactivationlock?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn bypass_activation_lock(
         &self,
     ) -> graph_rt::Request<
@@ -8835,6 +9090,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn clean_windows_device(
         &self,
         body: &super::super::CleanWindowsDeviceBody,
@@ -8877,6 +9133,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete_user_from_shared_apple_device(
         &self,
         body: &super::super::DeleteUserFromSharedAppleDeviceBody,
@@ -8919,6 +9176,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn disable_lost_mode(
         &self,
     ) -> graph_rt::Request<
@@ -8959,6 +9217,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn locate_device(
         &self,
     ) -> graph_rt::Request<
@@ -8999,6 +9258,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-logoutsharedappledeviceactiveuser?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn logout_shared_apple_device_active_user(
         &self,
     ) -> graph_rt::Request<
@@ -9039,6 +9299,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn reboot_now(
         &self,
     ) -> graph_rt::Request<
@@ -9079,6 +9340,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn recover_passcode(
         &self,
     ) -> graph_rt::Request<
@@ -9119,6 +9381,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn remote_lock(
         &self,
     ) -> graph_rt::Request<
@@ -9159,6 +9422,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-requestremoteassistance?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn request_remote_assistance(
         &self,
     ) -> graph_rt::Request<
@@ -9195,6 +9459,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn reset_passcode(
         &self,
     ) -> graph_rt::Request<
@@ -9235,6 +9500,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn retire(
         &self,
     ) -> graph_rt::Request<
@@ -9275,6 +9541,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn shut_down(
         &self,
     ) -> graph_rt::Request<
@@ -9315,6 +9582,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn sync_device(
         &self,
     ) -> graph_rt::Request<
@@ -9355,6 +9623,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update_windows_device_account(
         &self,
         body: &super::super::UpdateWindowsDeviceAccountBody,
@@ -9397,6 +9666,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn windows_defender_scan(
         &self,
         body: &super::super::WindowsDefenderScanBody,
@@ -9439,6 +9709,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderupdatesignatures?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn windows_defender_update_signatures(
         &self,
     ) -> graph_rt::Request<
@@ -9479,6 +9750,7 @@ impl DeviceManagementManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn wipe(
         &self,
         body: &super::super::WipeBody,
@@ -9519,8 +9791,10 @@ impl DeviceManagementManagedDevicesItem {
 ///
 /// - `GET /deviceManagement/mobileThreatDefenseConnectors`: List mobileThreatDefenseConnectors
 /// - `POST /deviceManagement/mobileThreatDefenseConnectors`: Create mobileThreatDefenseConnector
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementMobileThreatDefenseConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementMobileThreatDefenseConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9610,6 +9884,7 @@ impl DeviceManagementMobileThreatDefenseConnectors {
             )
     }
     /// `/deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         mobile_threat_defense_connector_id: &str,
@@ -9624,10 +9899,12 @@ impl DeviceManagementMobileThreatDefenseConnectors {
 /// - `GET /deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}`: Get mobileThreatDefenseConnector
 /// - `PATCH /deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}`: Update mobileThreatDefenseConnector
 /// - `DELETE /deviceManagement/mobileThreatDefenseConnectors/{mobileThreatDefenseConnectorId}`: Delete mobileThreatDefenseConnector
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementMobileThreatDefenseConnectorsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementMobileThreatDefenseConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9725,6 +10002,7 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9757,8 +10035,10 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
 ///
 /// - `GET /deviceManagement/notificationMessageTemplates`: List notificationMessageTemplates
 /// - `POST /deviceManagement/notificationMessageTemplates`: Create notificationMessageTemplate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementNotificationMessageTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementNotificationMessageTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9848,6 +10128,7 @@ impl DeviceManagementNotificationMessageTemplates {
             )
     }
     /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         notification_message_template_id: &str,
@@ -9862,10 +10143,12 @@ impl DeviceManagementNotificationMessageTemplates {
 /// - `GET /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}`: Get notificationMessageTemplate
 /// - `PATCH /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}`: Update notificationMessageTemplate
 /// - `DELETE /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}`: Delete notificationMessageTemplate
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementNotificationMessageTemplatesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementNotificationMessageTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9963,6 +10246,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9991,6 +10275,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
             )
     }
     /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages`
+    #[cfg(feature = "device_management")]
     pub fn localized_notification_messages(
         &self,
     ) -> DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessages {
@@ -10007,6 +10292,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-sendtestmessage?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn send_test_message(
         &self,
     ) -> graph_rt::Request<
@@ -10039,10 +10325,12 @@ impl DeviceManagementNotificationMessageTemplatesItem {
 ///
 /// - `GET /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages`: List localizedNotificationMessages
 /// - `POST /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages`: Create localizedNotificationMessage
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10132,6 +10420,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
             )
     }
     /// `/deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         localized_notification_message_id: &str,
@@ -10146,10 +10435,12 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
 /// - `GET /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}`: Get localizedNotificationMessage
 /// - `PATCH /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}`: Update localizedNotificationMessage
 /// - `DELETE /deviceManagement/notificationMessageTemplates/{notificationMessageTemplateId}/localizedNotificationMessages/{localizedNotificationMessageId}`: Delete localizedNotificationMessage
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10247,6 +10538,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10279,8 +10571,10 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
 ///
 /// - `GET /deviceManagement/remoteAssistancePartners`: List remoteAssistancePartners
 /// - `POST /deviceManagement/remoteAssistancePartners`: Create remoteAssistancePartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRemoteAssistancePartners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementRemoteAssistancePartners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10370,6 +10664,7 @@ impl DeviceManagementRemoteAssistancePartners {
             )
     }
     /// `/deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         remote_assistance_partner_id: &str,
@@ -10384,8 +10679,10 @@ impl DeviceManagementRemoteAssistancePartners {
 /// - `GET /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}`: Get remoteAssistancePartner
 /// - `PATCH /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}`: Update remoteAssistancePartner
 /// - `DELETE /deviceManagement/remoteAssistancePartners/{remoteAssistancePartnerId}`: Delete remoteAssistancePartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRemoteAssistancePartnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementRemoteAssistancePartnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10483,6 +10780,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10519,6 +10817,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-beginonboarding?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn begin_onboarding(
         &self,
     ) -> graph_rt::Request<
@@ -10555,6 +10854,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-disconnect?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn disconnect(
         &self,
     ) -> graph_rt::Request<
@@ -10587,8 +10887,10 @@ impl DeviceManagementRemoteAssistancePartnersItem {
 ///
 /// - `GET /deviceManagement/reports`: Get deviceManagementReports
 /// - `PATCH /deviceManagement/reports`: Update deviceManagementReports
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10694,6 +10996,7 @@ impl DeviceManagementReports {
             )
     }
     /// `/deviceManagement/reports/exportJobs`
+    #[cfg(feature = "device_management")]
     pub fn export_jobs(&self) -> DeviceManagementReportsExportJobs {
         DeviceManagementReportsExportJobs(self.0.clone().literal("exportJobs"))
     }
@@ -10706,6 +11009,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcachedreport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_cached_report(
         &self,
         body: &super::super::GetCachedReportBody,
@@ -10758,6 +11062,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_compliance_policy_non_compliance_report(
         &self,
         body: &super::super::GetCompliancePolicyNonComplianceReportBody,
@@ -10810,6 +11115,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancepolicynoncompliancesummaryreport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
         body: &super::super::GetCompliancePolicyNonComplianceSummaryReportBody,
@@ -10862,6 +11168,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getcompliancesettingnoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_compliance_setting_non_compliance_report(
         &self,
         body: &super::super::GetComplianceSettingNonComplianceReportBody,
@@ -10914,6 +11221,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_configuration_policy_non_compliance_report(
         &self,
         body: &super::super::GetConfigurationPolicyNonComplianceReportBody,
@@ -10966,6 +11274,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationpolicynoncompliancesummaryreport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
         body: &super::super::GetConfigurationPolicyNonComplianceSummaryReportBody,
@@ -11021,6 +11330,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getconfigurationsettingnoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_configuration_setting_non_compliance_report(
         &self,
         body: &super::super::GetConfigurationSettingNonComplianceReportBody,
@@ -11073,6 +11383,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicemanagementintentsettingsreport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_device_management_intent_settings_report(
         &self,
         body: &super::super::GetDeviceManagementIntentSettingsReportBody,
@@ -11125,6 +11436,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicenoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_device_non_compliance_report(
         &self,
         body: &super::super::GetDeviceNonComplianceReportBody,
@@ -11177,6 +11489,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-gethistoricalreport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_historical_report(
         &self,
         body: &super::super::GetHistoricalReportBody,
@@ -11229,6 +11542,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancemetadata?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_policy_non_compliance_metadata(
         &self,
         body: &super::super::GetPolicyNonComplianceMetadataBody,
@@ -11281,6 +11595,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_policy_non_compliance_report(
         &self,
         body: &super::super::GetPolicyNonComplianceReportBody,
@@ -11333,6 +11648,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getpolicynoncompliancesummaryreport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_policy_non_compliance_summary_report(
         &self,
         body: &super::super::GetPolicyNonComplianceSummaryReportBody,
@@ -11385,6 +11701,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getreportfilters?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_report_filters(
         &self,
         body: &super::super::GetReportFiltersBody,
@@ -11437,6 +11754,7 @@ impl DeviceManagementReports {
     /// - Application: `DeviceManagementConfiguration.Read.All`, `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getsettingnoncompliancereport?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn get_setting_non_compliance_report(
         &self,
         body: &super::super::GetSettingNonComplianceReportBody,
@@ -11485,8 +11803,10 @@ impl DeviceManagementReports {
 ///
 /// - `GET /deviceManagement/reports/exportJobs`: List deviceManagementExportJobs
 /// - `POST /deviceManagement/reports/exportJobs`: Create deviceManagementExportJob
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementReportsExportJobs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementReportsExportJobs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11592,6 +11912,7 @@ impl DeviceManagementReportsExportJobs {
             )
     }
     /// `/deviceManagement/reports/exportJobs/{deviceManagementExportJobId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_management_export_job_id: &str,
@@ -11606,8 +11927,10 @@ impl DeviceManagementReportsExportJobs {
 /// - `GET /deviceManagement/reports/exportJobs/{deviceManagementExportJobId}`: Get deviceManagementExportJob
 /// - `PATCH /deviceManagement/reports/exportJobs/{deviceManagementExportJobId}`: Update deviceManagementExportJob
 /// - `DELETE /deviceManagement/reports/exportJobs/{deviceManagementExportJobId}`: Delete deviceManagementExportJob
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementReportsExportJobsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementReportsExportJobsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11721,6 +12044,7 @@ impl DeviceManagementReportsExportJobsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11761,8 +12085,10 @@ impl DeviceManagementReportsExportJobsItem {
 ///
 /// - `GET /deviceManagement/resourceOperations`: List resourceOperations
 /// - `POST /deviceManagement/resourceOperations`: Create resourceOperation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementResourceOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementResourceOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11852,6 +12178,7 @@ impl DeviceManagementResourceOperations {
             )
     }
     /// `/deviceManagement/resourceOperations/{resourceOperationId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         resource_operation_id: &str,
@@ -11864,8 +12191,10 @@ impl DeviceManagementResourceOperations {
 /// - `GET /deviceManagement/resourceOperations/{resourceOperationId}`: Get resourceOperation
 /// - `PATCH /deviceManagement/resourceOperations/{resourceOperationId}`: Update resourceOperation
 /// - `DELETE /deviceManagement/resourceOperations/{resourceOperationId}`: Delete resourceOperation
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementResourceOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementResourceOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11963,6 +12292,7 @@ impl DeviceManagementResourceOperationsItem {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11995,8 +12325,10 @@ impl DeviceManagementResourceOperationsItem {
 ///
 /// - `GET /deviceManagement/roleAssignments`: List deviceAndAppManagementRoleAssignments
 /// - `POST /deviceManagement/roleAssignments`: Create deviceAndAppManagementRoleAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12086,6 +12418,7 @@ impl DeviceManagementRoleAssignments {
             )
     }
     /// `/deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         device_and_app_management_role_assignment_id: &str,
@@ -12100,8 +12433,10 @@ impl DeviceManagementRoleAssignments {
 /// - `GET /deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}`: Get deviceAndAppManagementRoleAssignment
 /// - `PATCH /deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}`: Update deviceAndAppManagementRoleAssignment
 /// - `DELETE /deviceManagement/roleAssignments/{deviceAndAppManagementRoleAssignmentId}`: Delete deviceAndAppManagementRoleAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12199,6 +12534,7 @@ impl DeviceManagementRoleAssignmentsItem {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12231,8 +12567,10 @@ impl DeviceManagementRoleAssignmentsItem {
 ///
 /// - `GET /deviceManagement/roleDefinitions`: List roleDefinitions
 /// - `POST /deviceManagement/roleDefinitions`: Create roleDefinition
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12322,6 +12660,7 @@ impl DeviceManagementRoleDefinitions {
             )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, role_definition_id: &str) -> DeviceManagementRoleDefinitionsItem {
         DeviceManagementRoleDefinitionsItem(self.0.clone().key(role_definition_id))
     }
@@ -12331,8 +12670,10 @@ impl DeviceManagementRoleDefinitions {
 /// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}`: Get roleDefinition
 /// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}`: Update roleDefinition
 /// - `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}`: Delete deviceAndAppManagementRoleDefinition
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12430,6 +12771,7 @@ impl DeviceManagementRoleDefinitionsItem {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12458,6 +12800,7 @@ impl DeviceManagementRoleDefinitionsItem {
             )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments`
+    #[cfg(feature = "device_management")]
     pub fn role_assignments(
         &self,
     ) -> DeviceManagementRoleDefinitionsItemRoleAssignments {
@@ -12470,10 +12813,12 @@ impl DeviceManagementRoleDefinitionsItem {
 ///
 /// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments`: List roleAssignments
 /// - `POST /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments`: Create roleAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitionsItemRoleAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12563,6 +12908,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
             )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         role_assignment_id: &str,
@@ -12577,10 +12923,12 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
 /// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}`: Get roleAssignment
 /// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}`: Update roleAssignment
 /// - `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}`: Delete roleAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitionsItemRoleAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12678,6 +13026,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12706,6 +13055,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
             )
     }
     /// `/deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`
+    #[cfg(feature = "device_management")]
     pub fn role_definition(
         &self,
     ) -> DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
@@ -12719,10 +13069,12 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
 /// - `GET /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Get roleDefinition
 /// - `PATCH /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Update roleDefinition
 /// - `DELETE /deviceManagement/roleDefinitions/{roleDefinitionId}/roleAssignments/{roleAssignmentId}/roleDefinition`: Delete deviceAndAppManagementRoleDefinition
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12820,6 +13172,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     /// - Application: `DeviceManagementRBAC.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12852,8 +13205,10 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
 ///
 /// - `GET /deviceManagement/softwareUpdateStatusSummary`: Get softwareUpdateStatusSummary
 /// - `PATCH /deviceManagement/softwareUpdateStatusSummary`: Update softwareUpdateStatusSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementSoftwareUpdateStatusSummary(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementSoftwareUpdateStatusSummary {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12947,10 +13302,12 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
 ///
 /// - `GET /deviceManagement/telecomExpenseManagementPartners`: List telecomExpenseManagementPartners
 /// - `POST /deviceManagement/telecomExpenseManagementPartners`: Create telecomExpenseManagementPartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTelecomExpenseManagementPartners(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTelecomExpenseManagementPartners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13040,6 +13397,7 @@ impl DeviceManagementTelecomExpenseManagementPartners {
             )
     }
     /// `/deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         telecom_expense_management_partner_id: &str,
@@ -13054,10 +13412,12 @@ impl DeviceManagementTelecomExpenseManagementPartners {
 /// - `GET /deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}`: Get telecomExpenseManagementPartner
 /// - `PATCH /deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}`: Update telecomExpenseManagementPartner
 /// - `DELETE /deviceManagement/telecomExpenseManagementPartners/{telecomExpenseManagementPartnerId}`: Delete telecomExpenseManagementPartner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTelecomExpenseManagementPartnersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTelecomExpenseManagementPartnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13155,6 +13515,7 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13187,8 +13548,10 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
 ///
 /// - `GET /deviceManagement/termsAndConditions`: List termsAndConditionses
 /// - `POST /deviceManagement/termsAndConditions`: Create termsAndConditions
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13278,6 +13641,7 @@ impl DeviceManagementTermsAndConditions {
             )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         terms_and_conditions_id: &str,
@@ -13292,8 +13656,10 @@ impl DeviceManagementTermsAndConditions {
 /// - `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}`: Get termsAndConditions
 /// - `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}`: Update termsAndConditions
 /// - `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}`: Delete termsAndConditions
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13391,6 +13757,7 @@ impl DeviceManagementTermsAndConditionsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13419,6 +13786,7 @@ impl DeviceManagementTermsAndConditionsItem {
             )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses`
+    #[cfg(feature = "device_management")]
     pub fn acceptance_statuses(
         &self,
     ) -> DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
@@ -13427,6 +13795,7 @@ impl DeviceManagementTermsAndConditionsItem {
         )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> DeviceManagementTermsAndConditionsItemAssignments {
         DeviceManagementTermsAndConditionsItemAssignments(
             self.0.clone().literal("assignments"),
@@ -13437,10 +13806,12 @@ impl DeviceManagementTermsAndConditionsItem {
 ///
 /// - `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses`: List termsAndConditionsAcceptanceStatuses
 /// - `POST /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses`: Create termsAndConditionsAcceptanceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditionsItemAcceptanceStatuses(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13530,6 +13901,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
             )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         terms_and_conditions_acceptance_status_id: &str,
@@ -13544,10 +13916,12 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
 /// - `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}`: Get termsAndConditionsAcceptanceStatus
 /// - `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}`: Update termsAndConditionsAcceptanceStatus
 /// - `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}`: Delete termsAndConditionsAcceptanceStatus
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13645,6 +14019,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13673,6 +14048,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
             )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions`
+    #[cfg(feature = "device_management")]
     pub fn terms_and_conditions(
         &self,
     ) -> DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditions {
@@ -13686,10 +14062,12 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
 /// - `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions`: Get termsAndConditions
 /// - `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions`: Update termsAndConditions
 /// - `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}/acceptanceStatuses/{termsAndConditionsAcceptanceStatusId}/termsAndConditions`: Delete termsAndConditions
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13787,6 +14165,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13819,10 +14198,12 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
 ///
 /// - `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments`: List termsAndConditionsAssignments
 /// - `POST /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments`: Create termsAndConditionsAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditionsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditionsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13912,6 +14293,7 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
             )
     }
     /// `/deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         terms_and_conditions_assignment_id: &str,
@@ -13926,10 +14308,12 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
 /// - `GET /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}`: Get termsAndConditionsAssignment
 /// - `PATCH /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}`: Update termsAndConditionsAssignment
 /// - `DELETE /deviceManagement/termsAndConditions/{termsAndConditionsId}/assignments/{termsAndConditionsAssignmentId}`: Delete termsAndConditionsAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementTermsAndConditionsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14027,6 +14411,7 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14059,10 +14444,12 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
 ///
 /// - `GET /deviceManagement/windowsAutopilotDeviceIdentities`: List windowsAutopilotDeviceIdentities
 /// - `POST /deviceManagement/windowsAutopilotDeviceIdentities`: Create windowsAutopilotDeviceIdentity
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementWindowsAutopilotDeviceIdentities(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementWindowsAutopilotDeviceIdentities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14152,6 +14539,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
             )
     }
     /// `/deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_autopilot_device_identity_id: &str,
@@ -14165,10 +14553,12 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
 ///
 /// - `GET /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}`: Get windowsAutopilotDeviceIdentity
 /// - `DELETE /deviceManagement/windowsAutopilotDeviceIdentities/{windowsAutopilotDeviceIdentityId}`: Delete windowsAutopilotDeviceIdentity
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementWindowsAutopilotDeviceIdentitiesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14227,6 +14617,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14263,6 +14654,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-assignusertodevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn assign_user_to_device(
         &self,
         body: &super::super::AssignUserToDeviceBody,
@@ -14301,6 +14693,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-unassignuserfromdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn unassign_user_from_device(
         &self,
     ) -> graph_rt::Request<
@@ -14343,6 +14736,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-updatedeviceproperties?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update_device_properties(
         &self,
         body: &super::super::UpdateDevicePropertiesBody,
@@ -14377,10 +14771,12 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
 ///
 /// - `GET /deviceManagement/windowsInformationProtectionAppLearningSummaries`: List windowsInformationProtectionAppLearningSummaries
 /// - `POST /deviceManagement/windowsInformationProtectionAppLearningSummaries`: Create windowsInformationProtectionAppLearningSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementWindowsInformationProtectionAppLearningSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14470,6 +14866,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
             )
     }
     /// `/deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_app_learning_summary_id: &str,
@@ -14484,10 +14881,12 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
 /// - `GET /deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}`: Get windowsInformationProtectionAppLearningSummary
 /// - `PATCH /deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}`: Update windowsInformationProtectionAppLearningSummary
 /// - `DELETE /deviceManagement/windowsInformationProtectionAppLearningSummaries/{windowsInformationProtectionAppLearningSummaryId}`: Delete windowsInformationProtectionAppLearningSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementWindowsInformationProtectionAppLearningSummariesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14585,6 +14984,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -14617,10 +15017,12 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
 ///
 /// - `GET /deviceManagement/windowsInformationProtectionNetworkLearningSummaries`: List windowsInformationProtectionNetworkLearningSummaries
 /// - `POST /deviceManagement/windowsInformationProtectionNetworkLearningSummaries`: Create windowsInformationProtectionNetworkLearningSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementWindowsInformationProtectionNetworkLearningSummaries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14710,6 +15112,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
             )
     }
     /// `/deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         windows_information_protection_network_learning_summary_id: &str,
@@ -14727,10 +15130,12 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
 /// - `GET /deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}`: Get windowsInformationProtectionNetworkLearningSummary
 /// - `PATCH /deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}`: Update windowsInformationProtectionNetworkLearningSummary
 /// - `DELETE /deviceManagement/windowsInformationProtectionNetworkLearningSummaries/{windowsInformationProtectionNetworkLearningSummaryId}`: Delete windowsInformationProtectionNetworkLearningSummary
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14828,6 +15233,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

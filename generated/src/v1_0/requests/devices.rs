@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /devices`: List devices
 /// - `POST /devices`: Create device
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct Devices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl Devices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -100,6 +102,7 @@ impl Devices {
             )
     }
     /// `/devices/{Id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> DevicesItem {
         DevicesItem(self.0.clone().key(id))
     }
@@ -109,8 +112,10 @@ impl Devices {
 /// - `GET /devices/{id}`: Get device
 /// - `PATCH /devices/{id}`: Update device
 /// - `DELETE /devices/{id}`: Delete device
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -207,6 +212,7 @@ impl DevicesItem {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -239,6 +245,7 @@ impl DevicesItem {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-checkmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -273,22 +280,27 @@ impl DevicesItem {
             )
     }
     /// `/devices/{Id}/extensions`
+    #[cfg(feature = "device_management")]
     pub fn extensions(&self) -> DevicesItemExtensions {
         DevicesItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/devices/{Id}/memberOf`
+    #[cfg(feature = "device_management")]
     pub fn member_of(&self) -> DevicesItemMemberOf {
         DevicesItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/devices/{Id}/registeredOwners`
+    #[cfg(feature = "device_management")]
     pub fn registered_owners(&self) -> DevicesItemRegisteredOwners {
         DevicesItemRegisteredOwners(self.0.clone().literal("registeredOwners"))
     }
     /// `/devices/{Id}/registeredUsers`
+    #[cfg(feature = "device_management")]
     pub fn registered_users(&self) -> DevicesItemRegisteredUsers {
         DevicesItemRegisteredUsers(self.0.clone().literal("registeredUsers"))
     }
     /// `/devices/{Id}/transitiveMemberOf`
+    #[cfg(feature = "device_management")]
     pub fn transitive_member_of(&self) -> DevicesItemTransitiveMemberOf {
         DevicesItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
@@ -296,8 +308,10 @@ impl DevicesItem {
 /// `/devices/{Id}/extensions`
 ///
 /// - `POST /devices/{id}/extensions`: Create open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -312,7 +326,7 @@ impl DevicesItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -339,6 +353,7 @@ impl DevicesItemExtensions {
             )
     }
     /// `/devices/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, extension_id: &str) -> DevicesItemExtensionsItem {
         DevicesItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -348,8 +363,10 @@ impl DevicesItemExtensions {
 /// - `GET /devices/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /devices/{Id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /devices/{Id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -364,7 +381,7 @@ impl DevicesItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -396,7 +413,7 @@ impl DevicesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -430,6 +447,7 @@ impl DevicesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -457,8 +475,10 @@ impl DevicesItemExtensionsItem {
 /// `/devices/{Id}/transitiveMemberOf`
 ///
 /// - `GET /devices/{id | userPrincipalName}/transitiveMemberOf`: List device transitive groups
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -474,7 +494,7 @@ impl DevicesItemTransitiveMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-transitivememberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -510,8 +530,10 @@ impl DevicesItemTransitiveMemberOf {
 /// `/devices/{Id}/memberOf`
 ///
 /// - `GET /devices/{id}/memberOf`: List device groups
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -527,7 +549,7 @@ impl DevicesItemMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-memberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -563,8 +585,10 @@ impl DevicesItemMemberOf {
 /// `/devices/{Id}/registeredOwners`
 ///
 /// - `GET /devices/{id}/registeredOwners`: List registeredOwners
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -580,7 +604,7 @@ impl DevicesItemRegisteredOwners {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredowners?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -613,10 +637,12 @@ impl DevicesItemRegisteredOwners {
             )
     }
     /// `/devices/{Id}/registeredOwners/{id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> DevicesItemRegisteredOwnersItem {
         DevicesItemRegisteredOwnersItem(self.0.clone().key(id))
     }
     /// `/devices/{Id}/registeredOwners/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredOwnersRef {
         DevicesItemRegisteredOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -624,8 +650,10 @@ impl DevicesItemRegisteredOwners {
 /// `/devices/{Id}/registeredOwners/$ref`
 ///
 /// - `POST /devices/{id}/registeredOwners/$ref`: Create registeredOwner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -641,7 +669,7 @@ impl DevicesItemRegisteredOwnersRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredowners?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -676,8 +704,10 @@ impl DevicesItemRegisteredOwnersRef {
     }
 }
 /// `/devices/{Id}/registeredOwners/{id}`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -685,6 +715,7 @@ impl DevicesItemRegisteredOwnersItem {
         &self.0
     }
     /// `/devices/{Id}/registeredOwners/{id}/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredOwnersItemRef {
         DevicesItemRegisteredOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -692,8 +723,10 @@ impl DevicesItemRegisteredOwnersItem {
 /// `/devices/{Id}/registeredOwners/{id}/$ref`
 ///
 /// - `DELETE /devices/{id}/registeredOwners/{id}/$ref`: Delete registeredOwner
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -709,6 +742,7 @@ impl DevicesItemRegisteredOwnersItemRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredowners?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -743,8 +777,10 @@ impl DevicesItemRegisteredOwnersItemRef {
 /// `/devices/{Id}/registeredUsers`
 ///
 /// - `GET /devices/{id}/registeredUsers`: List registeredUsers
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -760,7 +796,7 @@ impl DevicesItemRegisteredUsers {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-list-registeredusers?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -793,10 +829,12 @@ impl DevicesItemRegisteredUsers {
             )
     }
     /// `/devices/{Id}/registeredUsers/{id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> DevicesItemRegisteredUsersItem {
         DevicesItemRegisteredUsersItem(self.0.clone().key(id))
     }
     /// `/devices/{Id}/registeredUsers/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredUsersRef {
         DevicesItemRegisteredUsersRef(self.0.clone().literal("$ref"))
     }
@@ -804,8 +842,10 @@ impl DevicesItemRegisteredUsers {
 /// `/devices/{Id}/registeredUsers/$ref`
 ///
 /// - `POST /devices/{id}/registeredUsers/$ref`: Create registeredUser
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -821,7 +861,7 @@ impl DevicesItemRegisteredUsersRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-post-registeredusers?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -856,8 +896,10 @@ impl DevicesItemRegisteredUsersRef {
     }
 }
 /// `/devices/{Id}/registeredUsers/{id}`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -865,6 +907,7 @@ impl DevicesItemRegisteredUsersItem {
         &self.0
     }
     /// `/devices/{Id}/registeredUsers/{id}/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> DevicesItemRegisteredUsersItemRef {
         DevicesItemRegisteredUsersItemRef(self.0.clone().literal("$ref"))
     }
@@ -872,8 +915,10 @@ impl DevicesItemRegisteredUsersItem {
 /// `/devices/{Id}/registeredUsers/{id}/$ref`
 ///
 /// - `DELETE /devices/{id}/registeredUsers/{id}/$ref`: Delete registeredUser
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DevicesItemRegisteredUsersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DevicesItemRegisteredUsersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -889,6 +934,7 @@ impl DevicesItemRegisteredUsersItemRef {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/device-delete-registeredusers?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,26 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/directory`
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "device_management",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Directory(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "device_management",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 impl Directory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +31,20 @@ impl Directory {
         &self.0
     }
     /// `/directory/administrativeUnits`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn administrative_units(&self) -> DirectoryAdministrativeUnits {
         DirectoryAdministrativeUnits(self.0.clone().literal("administrativeUnits"))
     }
     /// `/directory/deletedItems`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "core",
+            feature = "device_management",
+            feature = "groups",
+            feature = "users"
+        )
+    )]
     pub fn deleted_items(&self) -> DirectoryDeletedItems {
         DirectoryDeletedItems(self.0.clone().literal("deletedItems"))
     }
@@ -25,8 +53,10 @@ impl Directory {
 ///
 /// - `GET /directory/administrativeUnits`: List administrativeUnits
 /// - `POST /directory/administrativeUnits`: Create administrativeUnit
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnits(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl DirectoryAdministrativeUnits {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -124,6 +154,7 @@ impl DirectoryAdministrativeUnits {
             )
     }
     /// `/directory/administrativeUnits/{id}`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn item(&self, id: &str) -> DirectoryAdministrativeUnitsItem {
         DirectoryAdministrativeUnitsItem(self.0.clone().key(id))
     }
@@ -133,8 +164,10 @@ impl DirectoryAdministrativeUnits {
 /// - `GET /directory/administrativeUnits/{id}`: Get administrativeUnit
 /// - `PATCH /directory/administrativeUnits/{id}`: Update administrativeunit
 /// - `DELETE /directory/administrativeUnits/{id}`: Delete administrativeUnit
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl DirectoryAdministrativeUnitsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -198,6 +231,7 @@ impl DirectoryAdministrativeUnitsItem {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-update?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::UpdateAdministrativeunitBody,
@@ -239,6 +273,7 @@ impl DirectoryAdministrativeUnitsItem {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -270,10 +305,12 @@ impl DirectoryAdministrativeUnitsItem {
             )
     }
     /// `/directory/administrativeUnits/{id}/members`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn members(&self) -> DirectoryAdministrativeUnitsItemMembers {
         DirectoryAdministrativeUnitsItemMembers(self.0.clone().literal("members"))
     }
     /// `/directory/administrativeUnits/{id}/scopedRoleMembers`
+    #[cfg(feature = "core")]
     pub fn scoped_role_members(
         &self,
     ) -> DirectoryAdministrativeUnitsItemScopedRoleMembers {
@@ -285,8 +322,10 @@ impl DirectoryAdministrativeUnitsItem {
 /// `/directory/administrativeUnits/{id}/members`
 ///
 /// - `GET /directory/administrativeUnits/{id}/members`: List members
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl DirectoryAdministrativeUnitsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -342,10 +381,12 @@ impl DirectoryAdministrativeUnitsItemMembers {
             )
     }
     /// `/directory/administrativeUnits/{id}/members/{id}`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn item(&self, id: &str) -> DirectoryAdministrativeUnitsItemMembersItem {
         DirectoryAdministrativeUnitsItemMembersItem(self.0.clone().key(id))
     }
     /// `/directory/administrativeUnits/{id}/members/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> DirectoryAdministrativeUnitsItemMembersRef {
         DirectoryAdministrativeUnitsItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -354,8 +395,10 @@ impl DirectoryAdministrativeUnitsItemMembers {
 ///
 /// - `GET /directory/administrativeUnits/{id}/members/$ref`: List members
 /// - `POST /directory/administrativeUnits/{id}/members/$ref`: Add a member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryAdministrativeUnitsItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -371,6 +414,7 @@ impl DirectoryAdministrativeUnitsItemMembersRef {
     /// - Application: `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-members?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
         body: &graph_rt::Value,
@@ -420,6 +464,7 @@ impl DirectoryAdministrativeUnitsItemMembersRef {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-post-members?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -456,8 +501,10 @@ impl DirectoryAdministrativeUnitsItemMembersRef {
 /// `/directory/administrativeUnits/{id}/members/{id}`
 ///
 /// - `GET /directory/administrativeUnits/{id}/members/{id}`: Get a member
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl DirectoryAdministrativeUnitsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -513,6 +560,7 @@ impl DirectoryAdministrativeUnitsItemMembersItem {
             )
     }
     /// `/directory/administrativeUnits/{id}/members/{id}/$ref`
+    #[cfg(feature = "core")]
     pub fn reference(&self) -> DirectoryAdministrativeUnitsItemMembersItemRef {
         DirectoryAdministrativeUnitsItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -520,8 +568,10 @@ impl DirectoryAdministrativeUnitsItemMembersItem {
 /// `/directory/administrativeUnits/{id}/members/{id}/$ref`
 ///
 /// - `DELETE /directory/administrativeUnits/{id}/members/{id}/$ref`: Remove a member
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryAdministrativeUnitsItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -537,6 +587,7 @@ impl DirectoryAdministrativeUnitsItemMembersItemRef {
     /// - Application: `AdministrativeUnit.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-members?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -572,10 +623,12 @@ impl DirectoryAdministrativeUnitsItemMembersItemRef {
 ///
 /// - `GET /directory/administrativeUnits/{id}/scopedRoleMembers`: List scopedRoleMembers
 /// - `POST /directory/administrativeUnits/{id}/scopedRoleMembers`: Add a scopedRoleMember
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItemScopedRoleMembers(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -673,6 +726,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
             )
     }
     /// `/directory/administrativeUnits/{id}/scopedRoleMembers/{id}`
+    #[cfg(feature = "core")]
     pub fn item(
         &self,
         id: &str,
@@ -684,10 +738,12 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
 ///
 /// - `GET /directory/administrativeUnits/{id}/scopedRoleMembers/{id}`: Get a scopedRoleMember
 /// - `DELETE /directory/administrativeUnits/{id}/scopedRoleMembers/{id}`: Remove a scopedRoleMember
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryAdministrativeUnitsItemScopedRoleMembersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl DirectoryAdministrativeUnitsItemScopedRoleMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -751,6 +807,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembersItem {
     /// - Application: `RoleManagement.ReadWrite.Directory`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-scopedrolemembers?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -783,8 +840,26 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembersItem {
     }
 }
 /// `/directory/deletedItems`
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "device_management",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItems(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "core",
+        feature = "device_management",
+        feature = "groups",
+        feature = "users"
+    )
+)]
 impl DirectoryDeletedItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -800,6 +875,7 @@ impl DirectoryDeletedItems {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-user-owned?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn get_user_owned_objects(
         &self,
         body: &super::super::GetUserOwnedObjectsBody,
@@ -830,24 +906,29 @@ impl DirectoryDeletedItems {
             )
     }
     /// `/directory/deletedItems/microsoft.graph.application`
+    #[cfg(feature = "applications")]
     pub fn application(&self) -> DirectoryDeletedItemsApplication {
         DirectoryDeletedItemsApplication(
             self.0.clone().literal("microsoft.graph.application"),
         )
     }
     /// `/directory/deletedItems/microsoft.graph.device`
+    #[cfg(feature = "device_management")]
     pub fn device(&self) -> DirectoryDeletedItemsDevice {
         DirectoryDeletedItemsDevice(self.0.clone().literal("microsoft.graph.device"))
     }
     /// `/directory/deletedItems/microsoft.graph.group`
+    #[cfg(feature = "groups")]
     pub fn group(&self) -> DirectoryDeletedItemsGroup {
         DirectoryDeletedItemsGroup(self.0.clone().literal("microsoft.graph.group"))
     }
     /// `/directory/deletedItems/microsoft.graph.user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> DirectoryDeletedItemsUser {
         DirectoryDeletedItemsUser(self.0.clone().literal("microsoft.graph.user"))
     }
     /// `/directory/deletedItems/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DirectoryDeletedItemsItem {
         DirectoryDeletedItemsItem(self.0.clone().key(id))
     }
@@ -855,8 +936,10 @@ impl DirectoryDeletedItems {
 /// `/directory/deletedItems/microsoft.graph.device`
 ///
 /// - `GET /directory/deletedItems/microsoft.graph.device`: List deleted items
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsDevice(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl DirectoryDeletedItemsDevice {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -954,8 +1037,10 @@ impl DirectoryDeletedItemsDevice {
 /// `/directory/deletedItems/microsoft.graph.group`
 ///
 /// - `GET /directory/deletedItems/microsoft.graph.group`: List deleted items
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsGroup(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl DirectoryDeletedItemsGroup {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1053,8 +1138,10 @@ impl DirectoryDeletedItemsGroup {
 /// `/directory/deletedItems/microsoft.graph.user`
 ///
 /// - `GET /directory/deletedItems/microsoft.graph.user`: List deleted items
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl DirectoryDeletedItemsUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1153,8 +1240,10 @@ impl DirectoryDeletedItemsUser {
 ///
 /// - `GET /directory/deletedItems/{id}`: Get deleted item
 /// - `DELETE /directory/deletedItems/{id}`: Permanently delete item
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryDeletedItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1261,6 +1350,7 @@ impl DirectoryDeletedItemsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1367,8 +1457,10 @@ impl DirectoryDeletedItemsItem {
 /// `/directory/deletedItems/microsoft.graph.application`
 ///
 /// - `GET /directory/deleteditems/microsoft.graph.application`: List deleted items
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct DirectoryDeletedItemsApplication(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl DirectoryDeletedItemsApplication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

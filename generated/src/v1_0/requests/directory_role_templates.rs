@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/directoryRoleTemplates`
 ///
 /// - `GET /directoryRoleTemplates`: List directoryRoleTemplates
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRoleTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRoleTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -63,6 +65,7 @@ impl DirectoryRoleTemplates {
             )
     }
     /// `/directoryRoleTemplates/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DirectoryRoleTemplatesItem {
         DirectoryRoleTemplatesItem(self.0.clone().key(id))
     }
@@ -70,8 +73,10 @@ impl DirectoryRoleTemplates {
 /// `/directoryRoleTemplates/{id}`
 ///
 /// - `GET /directoryRoleTemplates/{id}`: Get directoryRoleTemplate
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DirectoryRoleTemplatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DirectoryRoleTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /domains`: List domains
 /// - `POST /domains`: Create domain
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Domains(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Domains {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -96,17 +98,21 @@ impl Domains {
             )
     }
     /// `/domains/contoso.com`
+    #[cfg(feature = "core")]
     pub fn contoso_com(&self) -> DomainsContosoCom {
         DomainsContosoCom(self.0.clone().literal("contoso.com"))
     }
     /// `/domains/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> DomainsItem {
         DomainsItem(self.0.clone().key(id))
     }
 }
 /// `/domains/contoso.com`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsContosoCom(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsContosoCom {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -114,6 +120,7 @@ impl DomainsContosoCom {
         &self.0
     }
     /// `/domains/contoso.com/serviceConfigurationRecords`
+    #[cfg(feature = "core")]
     pub fn service_configuration_records(
         &self,
     ) -> DomainsContosoComServiceConfigurationRecords {
@@ -125,8 +132,10 @@ impl DomainsContosoCom {
 /// `/domains/contoso.com/serviceConfigurationRecords`
 ///
 /// - `GET /domains/contoso.com/serviceConfigurationRecords`: List serviceConfigurationRecords
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsContosoComServiceConfigurationRecords(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsContosoComServiceConfigurationRecords {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -176,8 +185,10 @@ impl DomainsContosoComServiceConfigurationRecords {
 /// - `GET /domains/{id}`: Get domain
 /// - `PATCH /domains/{id}`: Update domain
 /// - `DELETE /domains/{id}`: Delete domain
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -273,6 +284,7 @@ impl DomainsItem {
     /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -301,6 +313,7 @@ impl DomainsItem {
             )
     }
     /// `/domains/{id}/domainNameReferences`
+    #[cfg(feature = "core")]
     pub fn domain_name_references(&self) -> DomainsItemDomainNameReferences {
         DomainsItemDomainNameReferences(self.0.clone().literal("domainNameReferences"))
     }
@@ -313,6 +326,7 @@ impl DomainsItem {
     /// - Application: `Domain.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-forcedelete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn force_delete(
         &self,
         body: &super::super::ForceDeleteBody,
@@ -343,6 +357,7 @@ impl DomainsItem {
             )
     }
     /// `/domains/{id}/verificationDnsRecords`
+    #[cfg(feature = "core")]
     pub fn verification_dns_records(&self) -> DomainsItemVerificationDnsRecords {
         DomainsItemVerificationDnsRecords(
             self.0.clone().literal("verificationDnsRecords"),
@@ -389,8 +404,10 @@ impl DomainsItem {
 /// `/domains/{id}/domainNameReferences`
 ///
 /// - `GET /domains/{id}/domainNameReferences`: List domainNameReferences
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItemDomainNameReferences(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItemDomainNameReferences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -433,8 +450,10 @@ impl DomainsItemDomainNameReferences {
 /// `/domains/{id}/verificationDnsRecords`
 ///
 /// - `GET /domains/{id}/verificationDnsRecords`: List verificationDnsRecords
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct DomainsItemVerificationDnsRecords(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl DomainsItemVerificationDnsRecords {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

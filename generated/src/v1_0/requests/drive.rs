@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/drive`
+#[cfg(any(feature = "files", feature = "planner"))]
 #[derive(Debug, Clone)]
 pub struct Drive(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "planner"))]
 impl Drive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,17 +15,21 @@ impl Drive {
         &self.0
     }
     /// `/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> DriveItems {
         DriveItems(self.0.clone().literal("items"))
     }
     /// `/drive/root`
+    #[cfg(any(feature = "files", feature = "planner"))]
     pub fn root(&self) -> DriveRoot {
         DriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31,13 +37,16 @@ impl DriveItems {
         &self.0
     }
     /// `/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> DriveItemsItem {
         DriveItemsItem(self.0.clone().key(item_id))
     }
 }
 /// `/drive/items/{item-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -45,6 +54,7 @@ impl DriveItemsItem {
         &self.0
     }
     /// `/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DriveItemsItemContent {
         DriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -52,8 +62,10 @@ impl DriveItemsItem {
 /// `/drive/items/{item-id}/content`
 ///
 /// - `GET /drive/items/{item-id}/content`: Download a file in another format
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -65,6 +77,7 @@ impl DriveItemsItemContent {
     /// `GET /drive/items/{item-id}/content` → `302`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content-format?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -82,8 +95,10 @@ impl DriveItemsItemContent {
     }
 }
 /// `/drive/root`
+#[cfg(any(feature = "files", feature = "planner"))]
 #[derive(Debug, Clone)]
 pub struct DriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "planner"))]
 impl DriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -91,17 +106,21 @@ impl DriveRoot {
         &self.0
     }
     /// `/drive/root/createdByUser`
+    #[cfg(feature = "planner")]
     pub fn created_by_user(&self) -> DriveRootCreatedByUser {
         DriveRootCreatedByUser(self.0.clone().literal("createdByUser"))
     }
     /// `/drive/root:/{path and filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> DriveRootByPath {
         DriveRootByPath(self.0.clone().path_address(item_path))
     }
 }
 /// `/drive/root/createdByUser`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl DriveRootCreatedByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -109,13 +128,16 @@ impl DriveRootCreatedByUser {
         &self.0
     }
     /// `/drive/root/createdByUser/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> DriveRootCreatedByUserPlanner {
         DriveRootCreatedByUserPlanner(self.0.clone().literal("planner"))
     }
 }
 /// `/drive/root/createdByUser/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUserPlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl DriveRootCreatedByUserPlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -123,10 +145,12 @@ impl DriveRootCreatedByUserPlanner {
         &self.0
     }
     /// `/drive/root/createdByUser/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> DriveRootCreatedByUserPlannerPlans {
         DriveRootCreatedByUserPlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/drive/root/createdByUser/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> DriveRootCreatedByUserPlannerTasks {
         DriveRootCreatedByUserPlannerTasks(self.0.clone().literal("tasks"))
     }
@@ -134,8 +158,10 @@ impl DriveRootCreatedByUserPlanner {
 /// `/drive/root/createdByUser/planner/plans`
 ///
 /// - `GET /drive/root/createdByUser/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUserPlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl DriveRootCreatedByUserPlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -183,8 +209,10 @@ impl DriveRootCreatedByUserPlannerPlans {
 /// `/drive/root/createdByUser/planner/tasks`
 ///
 /// - `GET /drive/root/createdByUser/planner/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct DriveRootCreatedByUserPlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl DriveRootCreatedByUserPlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -230,8 +258,10 @@ impl DriveRootCreatedByUserPlannerTasks {
     }
 }
 /// `/drive/root:/{path and filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -239,6 +269,7 @@ impl DriveRootByPath {
         &self.0
     }
     /// `/drive/root:/{path and filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DriveRootByPathContent {
         DriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -246,8 +277,10 @@ impl DriveRootByPath {
 /// `/drive/root:/{path and filename}:/content`
 ///
 /// - `GET /drive/root:/{path and filename}:/content`: Download a file in another format
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -259,6 +292,7 @@ impl DriveRootByPathContent {
     /// `GET /drive/root:/{path and filename}:/content` → `302`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content-format?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/drives`
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Drives(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl Drives {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl Drives {
         &self.0
     }
     /// `/drives/{drive-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, drive_id: &str) -> DrivesItem {
         DrivesItem(self.0.clone().key(drive_id))
     }
@@ -20,8 +23,10 @@ impl Drives {
 /// `/drives/{drive-id}`
 ///
 /// - `GET /drives/{drive-id}`: Get Drive
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -88,21 +93,26 @@ impl DrivesItem {
             )
     }
     /// `/drives/{drive-id}/items`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn items(&self) -> DrivesItemItems {
         DrivesItemItems(self.0.clone().literal("items"))
     }
     /// `/drives/{drive-id}/list`
+    #[cfg(feature = "files")]
     pub fn list(&self) -> DrivesItemList {
         DrivesItemList(self.0.clone().literal("list"))
     }
     /// `/drives/{drive-id}/root`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn root(&self) -> DrivesItemRoot {
         DrivesItemRoot(self.0.clone().literal("root"))
     }
 }
 /// `/drives/{drive-id}/items`
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -110,6 +120,7 @@ impl DrivesItemItems {
         &self.0
     }
     /// `/drives/{drive-id}/items/{item-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, item_id: &str) -> DrivesItemItemsItem {
         DrivesItemItemsItem(self.0.clone().key(item_id))
     }
@@ -119,8 +130,10 @@ impl DrivesItemItems {
 /// - `GET /drives/{drive-id}/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /drives/{drive-id}/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /drives/{drive-id}/items/{item-id}`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -244,6 +257,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -280,6 +294,7 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> DrivesItemItemsItemAnalytics {
         DrivesItemItemsItemAnalytics(self.0.clone().literal("analytics"))
     }
@@ -293,6 +308,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
         body: &graph_rt::Value,
@@ -340,6 +356,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -376,10 +393,12 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DrivesItemItemsItemChildren {
         DrivesItemItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemItemsItemContent {
         DrivesItemItemsItemContent(self.0.clone().literal("content"))
     }
@@ -393,6 +412,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -429,6 +449,7 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> DrivesItemItemsItemCreateLink {
         DrivesItemItemsItemCreateLink(self.0.clone().literal("createLink"))
     }
@@ -442,7 +463,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -578,6 +599,7 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> DrivesItemItemsItemPermissions {
         DrivesItemItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -590,6 +612,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -631,10 +654,12 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> DrivesItemItemsItemThumbnails {
         DrivesItemItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/drives/{drive-id}/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> DrivesItemItemsItemVersions {
         DrivesItemItemsItemVersions(self.0.clone().literal("versions"))
     }
@@ -647,7 +672,7 @@ impl DrivesItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -701,6 +726,7 @@ impl DrivesItemItemsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> DrivesItemItemsItemByPath {
         DrivesItemItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -708,8 +734,10 @@ impl DrivesItemItemsItem {
 /// `/drives/{drive-id}/items/{item-id}/analytics`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/analytics`: Get itemAnalytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -770,8 +798,10 @@ impl DrivesItemItemsItemAnalytics {
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/children`: List children of a driveItem
 /// - `POST /drives/{drive-id}/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -890,8 +920,10 @@ impl DrivesItemItemsItemChildren {
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /drives/{drive-id}/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -908,6 +940,7 @@ impl DrivesItemItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1008,8 +1041,10 @@ impl DrivesItemItemsItemContent {
 /// `/drives/{drive-id}/items/{item-id}/permissions`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1076,6 +1111,7 @@ impl DrivesItemItemsItemPermissions {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> DrivesItemItemsItemPermissionsItem {
         DrivesItemItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -1085,8 +1121,10 @@ impl DrivesItemItemsItemPermissions {
 /// - `GET /drives/{drive-id}/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /drives/{drive-id}/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /drives/{drive-id}/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1210,6 +1248,7 @@ impl DrivesItemItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1249,8 +1288,10 @@ impl DrivesItemItemsItemPermissionsItem {
 /// `/drives/{drive-id}/items/{item-id}/thumbnails`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1267,7 +1308,7 @@ impl DrivesItemItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1320,8 +1361,10 @@ impl DrivesItemItemsItemThumbnails {
 /// `/drives/{drive-id}/items/{item-id}/versions`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1388,6 +1431,7 @@ impl DrivesItemItemsItemVersions {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> DrivesItemItemsItemVersionsItem {
         DrivesItemItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -1395,8 +1439,10 @@ impl DrivesItemItemsItemVersions {
 /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1463,6 +1509,7 @@ impl DrivesItemItemsItemVersionsItem {
             )
     }
     /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemItemsItemVersionsItemContent {
         DrivesItemItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -1476,6 +1523,7 @@ impl DrivesItemItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -1515,8 +1563,10 @@ impl DrivesItemItemsItemVersionsItem {
 /// `/drives/{drive-id}/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /drives/{drive-id}/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1533,6 +1583,7 @@ impl DrivesItemItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1583,8 +1634,10 @@ impl DrivesItemItemsItemVersionsItemContent {
     }
 }
 /// `/drives/{drive-id}/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1592,6 +1645,7 @@ impl DrivesItemItemsItemByPath {
         &self.0
     }
     /// `/drives/{drive-id}/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemItemsItemByPathContent {
         DrivesItemItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -1599,8 +1653,10 @@ impl DrivesItemItemsItemByPath {
 /// `/drives/{drive-id}/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1659,8 +1715,10 @@ impl DrivesItemItemsItemByPathContent {
 /// `/drives/{drive-id}/root`
 ///
 /// - `GET /drives/{drive-id}/root`: Get a DriveItem resource
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRoot(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1727,14 +1785,17 @@ impl DrivesItemRoot {
             )
     }
     /// `/drives/{drive-id}/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DrivesItemRootChildren {
         DrivesItemRootChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> DrivesItemRootDelta {
         DrivesItemRootDelta(self.0.clone().literal("delta"))
     }
     /// `/drives/{drive-id}/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> DrivesItemRootSubscriptions {
         DrivesItemRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
@@ -1799,6 +1860,7 @@ impl DrivesItemRoot {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn at_path(&self, item_path: &str) -> DrivesItemRootByPath {
         DrivesItemRootByPath(self.0.clone().path_address(item_path))
     }
@@ -1807,8 +1869,10 @@ impl DrivesItemRoot {
 ///
 /// - `GET /drives/{drive-id}/root/children`: List children of a driveItem
 /// - `POST /drives/{drive-id}/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1926,8 +1990,10 @@ impl DrivesItemRootChildren {
 /// `/drives/{drive-id}/root/delta`
 ///
 /// - `GET /drives/{drive-id}/root/delta`: Track changes for a Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1999,8 +2065,10 @@ impl DrivesItemRootDelta {
 /// - `GET /drives/{drive-id}/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /drives/{drive-id}/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /drives/{drive-id}/root:/{item-path}:`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl DrivesItemRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2124,6 +2192,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2160,6 +2229,7 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> DrivesItemRootByPathAnalytics {
         DrivesItemRootByPathAnalytics(self.0.clone().literal("analytics"))
     }
@@ -2173,6 +2243,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
         body: &graph_rt::Value,
@@ -2220,6 +2291,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -2256,10 +2328,12 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> DrivesItemRootByPathChildren {
         DrivesItemRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/drives/{drive-id}/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> DrivesItemRootByPathContent {
         DrivesItemRootByPathContent(self.0.clone().literal("content"))
     }
@@ -2273,6 +2347,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -2309,6 +2384,7 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> DrivesItemRootByPathCreateLink {
         DrivesItemRootByPathCreateLink(self.0.clone().literal("createLink"))
     }
@@ -2322,7 +2398,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -2458,6 +2534,7 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> DrivesItemRootByPathPermissions {
         DrivesItemRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -2470,6 +2547,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -2511,10 +2589,12 @@ impl DrivesItemRootByPath {
             )
     }
     /// `/drives/{drive-id}/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> DrivesItemRootByPathThumbnails {
         DrivesItemRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/drives/{drive-id}/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> DrivesItemRootByPathVersions {
         DrivesItemRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -2527,7 +2607,7 @@ impl DrivesItemRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -2584,8 +2664,10 @@ impl DrivesItemRootByPath {
 /// `/drives/{drive-id}/root:/{item-path}:/analytics`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/analytics`: Get itemAnalytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2646,8 +2728,10 @@ impl DrivesItemRootByPathAnalytics {
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /drives/{drive-id}/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2766,8 +2850,10 @@ impl DrivesItemRootByPathChildren {
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /drives/{drive-id}/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2784,6 +2870,7 @@ impl DrivesItemRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2884,8 +2971,10 @@ impl DrivesItemRootByPathContent {
 /// `/drives/{drive-id}/root:/{item-path}:/permissions`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2955,8 +3044,10 @@ impl DrivesItemRootByPathPermissions {
 /// `/drives/{drive-id}/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2973,7 +3064,7 @@ impl DrivesItemRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3026,8 +3117,10 @@ impl DrivesItemRootByPathThumbnails {
 /// `/drives/{drive-id}/root:/{item-path}:/versions`
 ///
 /// - `GET /drives/{drive-id}/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3097,8 +3190,10 @@ impl DrivesItemRootByPathVersions {
 /// `/drives/{drive-id}/items/{item-id}/createLink`
 ///
 /// - `POST /drives/{driveId}/items/{itemId}/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemItemsItemCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemItemsItemCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3155,8 +3250,10 @@ impl DrivesItemItemsItemCreateLink {
     }
 }
 /// `/drives/{drive-id}/list`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemList(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemList {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3164,13 +3261,16 @@ impl DrivesItemList {
         &self.0
     }
     /// `/drives/{drive-id}/list/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> DrivesItemListSubscriptions {
         DrivesItemListSubscriptions(self.0.clone().literal("subscriptions"))
     }
 }
 /// `/drives/{drive-id}/list/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemListSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemListSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3178,6 +3278,7 @@ impl DrivesItemListSubscriptions {
         &self.0
     }
     /// `/drives/{drive-id}/list/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> DrivesItemListSubscriptionsSocketIo {
         DrivesItemListSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -3185,8 +3286,10 @@ impl DrivesItemListSubscriptions {
 /// `/drives/{drive-id}/list/subscriptions/socketIo`
 ///
 /// - `GET /drives/{driveId}/list/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemListSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemListSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3202,7 +3305,7 @@ impl DrivesItemListSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3237,8 +3340,10 @@ impl DrivesItemListSubscriptionsSocketIo {
     }
 }
 /// `/drives/{drive-id}/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3246,6 +3351,7 @@ impl DrivesItemRootSubscriptions {
         &self.0
     }
     /// `/drives/{drive-id}/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> DrivesItemRootSubscriptionsSocketIo {
         DrivesItemRootSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -3253,8 +3359,10 @@ impl DrivesItemRootSubscriptions {
 /// `/drives/{drive-id}/root/subscriptions/socketIo`
 ///
 /// - `GET /drives/{driveId}/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3270,7 +3378,7 @@ impl DrivesItemRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3307,8 +3415,10 @@ impl DrivesItemRootSubscriptionsSocketIo {
 /// `/drives/{drive-id}/root:/{item-path}:/createLink`
 ///
 /// - `POST /drives/{driveId}/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct DrivesItemRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl DrivesItemRootByPathCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

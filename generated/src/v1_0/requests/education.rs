@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/education`
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Education(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl Education {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,18 +15,22 @@ impl Education {
         &self.0
     }
     /// `/education/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationClasses {
         EducationClasses(self.0.clone().literal("classes"))
     }
     /// `/education/me`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn me(&self) -> EducationMe {
         EducationMe(self.0.clone().literal("me"))
     }
     /// `/education/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationSchools {
         EducationSchools(self.0.clone().literal("schools"))
     }
     /// `/education/users`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn users(&self) -> EducationUsers {
         EducationUsers(self.0.clone().literal("users"))
     }
@@ -33,8 +39,10 @@ impl Education {
 ///
 /// - `GET /education/classes`: List educationClasses
 /// - `POST /education/classes`: Create educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -113,6 +121,7 @@ impl EducationClasses {
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`
+    #[cfg(feature = "education")]
     pub fn acdefc6b_2dc6_4e71_b1e9_6d9810ab1793(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
@@ -166,15 +175,18 @@ impl EducationClasses {
             )
     }
     /// `/education/classes/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItem {
         EducationClassesItem(self.0.clone().key(id))
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -182,6 +194,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
         &self.0
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories`
+    #[cfg(feature = "education")]
     pub fn assignment_categories(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories {
@@ -190,6 +203,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
         )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`
+    #[cfg(feature = "education")]
     pub fn assignment_defaults(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
@@ -198,6 +212,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
         )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments`
+    #[cfg(feature = "education")]
     pub fn assignments(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments {
@@ -206,6 +221,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
         )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`
+    #[cfg(feature = "education")]
     pub fn assignment_settings(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
@@ -215,10 +231,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -226,6 +244,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories {
         &self.0
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}`
+    #[cfg(feature = "education")]
     pub fn item(
         &self,
         id: &str,
@@ -238,10 +257,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories {
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}`
 ///
 /// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}`: Delete educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -256,6 +277,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -287,10 +309,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`: Get educationAssignmentDefaults
 /// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`: Update educationAssignmentDefaults
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -386,10 +410,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`: Get educationAssignmentSettings
 /// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`: Update educationAssignmentSettings
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -482,10 +508,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -493,6 +521,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments {
         &self.0
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`
+    #[cfg(feature = "education")]
     pub fn cf6005fc_9e13_44a2_a6ac_a53322006454(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454 {
@@ -506,10 +535,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments {
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`: Get educationAssignment
 /// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`: Update educationassignment
 /// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`: Delete educationAssignment
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -608,6 +639,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -635,6 +667,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`
+    #[cfg(feature = "education")]
     pub fn resources(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources {
@@ -643,6 +676,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
         )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`
+    #[cfg(feature = "education")]
     pub fn rubric(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric {
@@ -685,6 +719,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
+    #[cfg(feature = "education")]
     pub fn submissions(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions {
@@ -696,10 +731,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`: List assignment resources
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -754,6 +791,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
+    #[cfg(feature = "education")]
     pub fn _8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
@@ -766,10 +804,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Get educationAssignmentResource
 /// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Delete educationAssignmentResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -831,6 +871,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -862,10 +903,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`: Get educationRubric attached to educationAssignment
 /// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`: Update educationRubric
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -957,6 +1000,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef {
@@ -969,10 +1013,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 ///
 /// - `PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`: Attach educationRubric to an assignment
 /// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`: Delete educationRubric from educationAssignment
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -987,6 +1033,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-put-rubric?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn put(
         &self,
         body: &graph_rt::Value,
@@ -1023,6 +1070,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1051,10 +1099,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     }
 }
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1062,6 +1112,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
         &self.0
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7`
+    #[cfg(feature = "education")]
     pub fn d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7 {
@@ -1073,10 +1124,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7`
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7`: Get educationSubmission
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1131,6 +1184,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`
+    #[cfg(feature = "education")]
     pub fn outcomes(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes {
@@ -1139,6 +1193,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
         )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`
+    #[cfg(feature = "education")]
     pub fn resources(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources {
@@ -1154,6 +1209,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn return_(
         &self,
     ) -> graph_rt::Request<
@@ -1222,6 +1278,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn submit(
         &self,
     ) -> graph_rt::Request<
@@ -1256,6 +1313,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn unsubmit(
         &self,
     ) -> graph_rt::Request<
@@ -1286,10 +1344,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`: List outcomes
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1344,6 +1404,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`
+    #[cfg(feature = "education")]
     pub fn _9c0f2850_ff8f_4fd6_b3ac_e23077b59141(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141 {
@@ -1355,10 +1416,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`
 ///
 /// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`: Update educationoutcome
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1406,10 +1469,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`: List submission resources
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1464,6 +1529,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
             )
     }
     /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
+    #[cfg(feature = "education")]
     pub fn _8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c(
         &self,
     ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
@@ -1476,10 +1542,12 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 ///
 /// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Get educationSubmissionResource
 /// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Delete educationSubmissionResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1541,6 +1609,7 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1573,8 +1642,10 @@ impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2
 /// - `GET /education/classes/{id}`: Get educationClass
 /// - `PATCH /education/classes/{id}`: Update educationClass
 /// - `DELETE /education/classes/{id}`: Delete educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1660,6 +1731,7 @@ impl EducationClassesItem {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1684,24 +1756,29 @@ impl EducationClassesItem {
             )
     }
     /// `/education/classes/{id}/assignmentCategories`
+    #[cfg(feature = "education")]
     pub fn assignment_categories(&self) -> EducationClassesItemAssignmentCategories {
         EducationClassesItemAssignmentCategories(
             self.0.clone().literal("assignmentCategories"),
         )
     }
     /// `/education/classes/{id}/assignments`
+    #[cfg(feature = "education")]
     pub fn assignments(&self) -> EducationClassesItemAssignments {
         EducationClassesItemAssignments(self.0.clone().literal("assignments"))
     }
     /// `/education/classes/{id}/members`
+    #[cfg(feature = "education")]
     pub fn members(&self) -> EducationClassesItemMembers {
         EducationClassesItemMembers(self.0.clone().literal("members"))
     }
     /// `/education/classes/{id}/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationClassesItemSchools {
         EducationClassesItemSchools(self.0.clone().literal("schools"))
     }
     /// `/education/classes/{id}/teachers`
+    #[cfg(feature = "education")]
     pub fn teachers(&self) -> EducationClassesItemTeachers {
         EducationClassesItemTeachers(self.0.clone().literal("teachers"))
     }
@@ -1709,8 +1786,10 @@ impl EducationClassesItem {
 /// `/education/classes/{id}/assignmentCategories`
 ///
 /// - `GET /education/classes/{id}/assignmentCategories`: List assignmentCategories
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1765,10 +1844,12 @@ impl EducationClassesItemAssignmentCategories {
             )
     }
     /// `/education/classes/{id}/assignmentCategories/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentCategoriesItem {
         EducationClassesItemAssignmentCategoriesItem(self.0.clone().key(id))
     }
     /// `/education/classes/{id}/assignmentCategories/$entity`
+    #[cfg(feature = "education")]
     pub fn entity(&self) -> EducationClassesItemAssignmentCategoriesEntity {
         EducationClassesItemAssignmentCategoriesEntity(self.0.clone().literal("$entity"))
     }
@@ -1776,8 +1857,10 @@ impl EducationClassesItemAssignmentCategories {
 /// `/education/classes/{id}/assignmentCategories/$entity`
 ///
 /// - `POST /education/classes/{id}/assignmentCategories/$entity`: Create educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentCategoriesEntity(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentCategoriesEntity {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1825,8 +1908,10 @@ impl EducationClassesItemAssignmentCategoriesEntity {
 /// `/education/classes/{id}/assignmentCategories/{id}`
 ///
 /// - `GET /education/classes/{id}/assignmentCategories/{id}`: Get educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1885,8 +1970,10 @@ impl EducationClassesItemAssignmentCategoriesItem {
 ///
 /// - `GET /education/classes/{id}/assignments`: List class assignments
 /// - `POST /education/classes/{id}/assignments`: Create educationAssignment
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1978,13 +2065,16 @@ impl EducationClassesItemAssignments {
             )
     }
     /// `/education/classes/{id}/assignments/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItem {
         EducationClassesItemAssignmentsItem(self.0.clone().key(id))
     }
 }
 /// `/education/classes/{id}/assignments/{id}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1992,6 +2082,7 @@ impl EducationClassesItemAssignmentsItem {
         &self.0
     }
     /// `/education/classes/{id}/assignments/{id}/categories`
+    #[cfg(feature = "education")]
     pub fn categories(&self) -> EducationClassesItemAssignmentsItemCategories {
         EducationClassesItemAssignmentsItemCategories(
             self.0.clone().literal("categories"),
@@ -2005,6 +2096,7 @@ impl EducationClassesItemAssignmentsItem {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-publish?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn publish(
         &self,
     ) -> graph_rt::Request<
@@ -2032,10 +2124,12 @@ impl EducationClassesItemAssignmentsItem {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/resources`
+    #[cfg(feature = "education")]
     pub fn resources(&self) -> EducationClassesItemAssignmentsItemResources {
         EducationClassesItemAssignmentsItemResources(self.0.clone().literal("resources"))
     }
     /// `/education/classes/{id}/assignments/{id}/submissions`
+    #[cfg(feature = "education")]
     pub fn submissions(&self) -> EducationClassesItemAssignmentsItemSubmissions {
         EducationClassesItemAssignmentsItemSubmissions(
             self.0.clone().literal("submissions"),
@@ -2045,8 +2139,10 @@ impl EducationClassesItemAssignmentsItem {
 /// `/education/classes/{id}/assignments/{id}/categories`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/categories`: List categories
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2101,10 +2197,12 @@ impl EducationClassesItemAssignmentsItemCategories {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/categories/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemCategoriesItem {
         EducationClassesItemAssignmentsItemCategoriesItem(self.0.clone().key(id))
     }
     /// `/education/classes/{id}/assignments/{id}/categories/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemAssignmentsItemCategoriesRef {
         EducationClassesItemAssignmentsItemCategoriesRef(self.0.clone().literal("$ref"))
     }
@@ -2112,10 +2210,12 @@ impl EducationClassesItemAssignmentsItemCategories {
 /// `/education/classes/{id}/assignments/{id}/categories/$ref`
 ///
 /// - `POST /education/classes/{id}/assignments/{id}/categories/$ref`: Create educationCategories
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategoriesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategoriesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2130,6 +2230,7 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-post-categories?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2160,10 +2261,12 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     }
 }
 /// `/education/classes/{id}/assignments/{id}/categories/{id}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategoriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2171,6 +2274,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItem {
         &self.0
     }
     /// `/education/classes/{id}/assignments/{id}/categories/{id}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemAssignmentsItemCategoriesItemRef {
         EducationClassesItemAssignmentsItemCategoriesItemRef(
             self.0.clone().literal("$ref"),
@@ -2180,10 +2284,12 @@ impl EducationClassesItemAssignmentsItemCategoriesItem {
 /// `/education/classes/{id}/assignments/{id}/categories/{id}/$ref`
 ///
 /// - `DELETE /education/classes/{id}/assignments/{id}/categories/{id}/$ref`: Remove educationCategory
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemCategoriesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2198,6 +2304,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-remove-category?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2228,8 +2335,10 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
 /// `/education/classes/{id}/assignments/{id}/resources`
 ///
 /// - `POST /education/classes/{id}/assignments/{id}/resources`: Create educationAssignmentResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2277,8 +2386,10 @@ impl EducationClassesItemAssignmentsItemResources {
 /// `/education/classes/{id}/assignments/{id}/submissions`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions`: List submissions
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2333,15 +2444,18 @@ impl EducationClassesItemAssignmentsItemSubmissions {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
+    #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemSubmissionsItem {
         EducationClassesItemAssignmentsItemSubmissionsItem(self.0.clone().key(id))
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2349,6 +2463,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
         &self.0
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources`
+    #[cfg(feature = "education")]
     pub fn resources(
         &self,
     ) -> EducationClassesItemAssignmentsItemSubmissionsItemResources {
@@ -2357,6 +2472,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
         )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
+    #[cfg(feature = "education")]
     pub fn submitted_resources(
         &self,
     ) -> EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
@@ -2368,10 +2484,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources`
 ///
 /// - `POST /education/classes/{id}/assignments/{id}/submissions/{id}/resources`: Create educationSubmissionResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemResources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2419,10 +2537,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`: List submittedResources
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2477,6 +2597,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
             )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`
+    #[cfg(feature = "education")]
     pub fn item(
         &self,
         id: &str,
@@ -2489,10 +2610,12 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`
 ///
 /// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources/{id}`: Get educationSubmittedSubmissionResource
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2550,8 +2673,10 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
 /// `/education/classes/{id}/members`
 ///
 /// - `GET /education/classes/{id}/members`: List members of an educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2600,10 +2725,12 @@ impl EducationClassesItemMembers {
             )
     }
     /// `/education/classes/{id}/members/{userId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, user_id: &str) -> EducationClassesItemMembersItem {
         EducationClassesItemMembersItem(self.0.clone().key(user_id))
     }
     /// `/education/classes/{id}/members/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemMembersRef {
         EducationClassesItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -2611,8 +2738,10 @@ impl EducationClassesItemMembers {
 /// `/education/classes/{id}/members/$ref`
 ///
 /// - `POST /education/classes/{id}/members/$ref`: Add a student
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2655,8 +2784,10 @@ impl EducationClassesItemMembersRef {
     }
 }
 /// `/education/classes/{id}/members/{userId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2664,6 +2795,7 @@ impl EducationClassesItemMembersItem {
         &self.0
     }
     /// `/education/classes/{id}/members/{userId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemMembersItemRef {
         EducationClassesItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2671,8 +2803,10 @@ impl EducationClassesItemMembersItem {
 /// `/education/classes/{id}/members/{userId}/$ref`
 ///
 /// - `DELETE /education/classes/{id}/members/{userId}/$ref`: Remove member from educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2687,6 +2821,7 @@ impl EducationClassesItemMembersItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-members?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2714,8 +2849,10 @@ impl EducationClassesItemMembersItemRef {
 /// `/education/classes/{id}/schools`
 ///
 /// - `GET /education/classes/{id}/schools`: List schools
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2763,8 +2900,10 @@ impl EducationClassesItemSchools {
 /// `/education/classes/{id}/teachers`
 ///
 /// - `GET /education/classes/{id}/teachers`: List teachers
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2809,10 +2948,12 @@ impl EducationClassesItemTeachers {
             )
     }
     /// `/education/classes/{id}/teachers/{userId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, user_id: &str) -> EducationClassesItemTeachersItem {
         EducationClassesItemTeachersItem(self.0.clone().key(user_id))
     }
     /// `/education/classes/{id}/teachers/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemTeachersRef {
         EducationClassesItemTeachersRef(self.0.clone().literal("$ref"))
     }
@@ -2820,8 +2961,10 @@ impl EducationClassesItemTeachers {
 /// `/education/classes/{id}/teachers/$ref`
 ///
 /// - `POST /education/classes/{id}/teachers/$ref`: Add teacher
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2864,8 +3007,10 @@ impl EducationClassesItemTeachersRef {
     }
 }
 /// `/education/classes/{id}/teachers/{userId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2873,6 +3018,7 @@ impl EducationClassesItemTeachersItem {
         &self.0
     }
     /// `/education/classes/{id}/teachers/{userId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationClassesItemTeachersItemRef {
         EducationClassesItemTeachersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2880,8 +3026,10 @@ impl EducationClassesItemTeachersItem {
 /// `/education/classes/{id}/teachers/{userId}/$ref`
 ///
 /// - `DELETE /education/classes/{id}/teachers/{userId}/$ref`: Remove teacher from educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemTeachersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationClassesItemTeachersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2896,6 +3044,7 @@ impl EducationClassesItemTeachersItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-teachers?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2924,8 +3073,10 @@ impl EducationClassesItemTeachersItemRef {
 ///
 /// - `GET /education/me`: Get educationUser
 /// - `PATCH /education/me`: Update educationUser
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct EducationMe(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl EducationMe {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3004,22 +3155,27 @@ impl EducationMe {
             )
     }
     /// `/education/me/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationMeClasses {
         EducationMeClasses(self.0.clone().literal("classes"))
     }
     /// `/education/me/rubrics`
+    #[cfg(feature = "education")]
     pub fn rubrics(&self) -> EducationMeRubrics {
         EducationMeRubrics(self.0.clone().literal("rubrics"))
     }
     /// `/education/me/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationMeSchools {
         EducationMeSchools(self.0.clone().literal("schools"))
     }
     /// `/education/me/taughtClasses`
+    #[cfg(feature = "education")]
     pub fn taught_classes(&self) -> EducationMeTaughtClasses {
         EducationMeTaughtClasses(self.0.clone().literal("taughtClasses"))
     }
     /// `/education/me/user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> EducationMeUser {
         EducationMeUser(self.0.clone().literal("user"))
     }
@@ -3027,8 +3183,10 @@ impl EducationMe {
 /// `/education/me/classes`
 ///
 /// - `GET /education/me/classes`: List classes of an educationUser
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3077,8 +3235,10 @@ impl EducationMeClasses {
 ///
 /// - `GET /education/me/rubrics`: List rubrics
 /// - `POST /education/me/rubrics`: Create educationRubric
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeRubrics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeRubrics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3160,6 +3320,7 @@ impl EducationMeRubrics {
             )
     }
     /// `/education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`
+    #[cfg(feature = "education")]
     pub fn ceb3863e_6912_4ea9_ac41_3c2bb7b6672d(
         &self,
     ) -> EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
@@ -3173,10 +3334,12 @@ impl EducationMeRubrics {
 /// - `GET /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`: Get educationRubric
 /// - `PATCH /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`: Update educationRubric
 /// - `DELETE /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`: Delete educationRubric
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "education")]
 impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3275,6 +3438,7 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3305,8 +3469,10 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
 /// `/education/me/schools`
 ///
 /// - `GET /education/me/schools`: List schools of an educationUser
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3354,8 +3520,10 @@ impl EducationMeSchools {
 /// `/education/me/taughtClasses`
 ///
 /// - `GET /education/me/taughtClasses`: List taughtClasses
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationMeTaughtClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationMeTaughtClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3403,8 +3571,10 @@ impl EducationMeTaughtClasses {
 /// `/education/me/user`
 ///
 /// - `GET /education/me/user`: Get educationUser
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct EducationMeUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl EducationMeUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3463,8 +3633,10 @@ impl EducationMeUser {
 ///
 /// - `GET /education/schools`: List educationSchools
 /// - `POST /education/schools`: Create educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3580,6 +3752,7 @@ impl EducationSchools {
             )
     }
     /// `/education/schools/{educationSchoolId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, education_school_id: &str) -> EducationSchoolsItem {
         EducationSchoolsItem(self.0.clone().key(education_school_id))
     }
@@ -3589,8 +3762,10 @@ impl EducationSchools {
 /// - `GET /education/schools/{educationSchoolId}`: Get educationSchool
 /// - `PATCH /education/schools/{id}`: Update educationSchool
 /// - `DELETE /education/schools/{id}`: Delete educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3676,6 +3851,7 @@ impl EducationSchoolsItem {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3700,16 +3876,19 @@ impl EducationSchoolsItem {
             )
     }
     /// `/education/schools/{educationSchoolId}/administrativeUnit`
+    #[cfg(feature = "education")]
     pub fn administrative_unit(&self) -> EducationSchoolsItemAdministrativeUnit {
         EducationSchoolsItemAdministrativeUnit(
             self.0.clone().literal("administrativeUnit"),
         )
     }
     /// `/education/schools/{educationSchoolId}/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationSchoolsItemClasses {
         EducationSchoolsItemClasses(self.0.clone().literal("classes"))
     }
     /// `/education/schools/{educationSchoolId}/users`
+    #[cfg(feature = "education")]
     pub fn users(&self) -> EducationSchoolsItemUsers {
         EducationSchoolsItemUsers(self.0.clone().literal("users"))
     }
@@ -3717,8 +3896,10 @@ impl EducationSchoolsItem {
 /// `/education/schools/{educationSchoolId}/administrativeUnit`
 ///
 /// - `GET /education/schools/{educationSchoolId}/administrativeUnit`: List administrativeUnit an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemAdministrativeUnit(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemAdministrativeUnit {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3734,7 +3915,7 @@ impl EducationSchoolsItemAdministrativeUnit {
     /// - Application: `EduRoster.Read.All`, `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-list-administrativeunit?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "education")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3766,8 +3947,10 @@ impl EducationSchoolsItemAdministrativeUnit {
 /// `/education/schools/{educationSchoolId}/classes`
 ///
 /// - `GET /education/schools/{educationSchoolId}/classes`: List classes of an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3812,10 +3995,12 @@ impl EducationSchoolsItemClasses {
             )
     }
     /// `/education/schools/{educationSchoolId}/classes/{classId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, class_id: &str) -> EducationSchoolsItemClassesItem {
         EducationSchoolsItemClassesItem(self.0.clone().key(class_id))
     }
     /// `/education/schools/{educationSchoolId}/classes/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemClassesRef {
         EducationSchoolsItemClassesRef(self.0.clone().literal("$ref"))
     }
@@ -3823,8 +4008,10 @@ impl EducationSchoolsItemClasses {
 /// `/education/schools/{educationSchoolId}/users`
 ///
 /// - `GET /education/schools/{educationSchoolId}/users`: List users of an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3864,10 +4051,12 @@ impl EducationSchoolsItemUsers {
             )
     }
     /// `/education/schools/{educationSchoolId}/users/{userId}`
+    #[cfg(feature = "education")]
     pub fn item(&self, user_id: &str) -> EducationSchoolsItemUsersItem {
         EducationSchoolsItemUsersItem(self.0.clone().key(user_id))
     }
     /// `/education/schools/{educationSchoolId}/users/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemUsersRef {
         EducationSchoolsItemUsersRef(self.0.clone().literal("$ref"))
     }
@@ -3875,8 +4064,10 @@ impl EducationSchoolsItemUsers {
 /// `/education/schools/{educationSchoolId}/classes/$ref`
 ///
 /// - `POST /education/schools/{id}/classes/$ref`: Add educationClass to educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClassesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClassesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3919,8 +4110,10 @@ impl EducationSchoolsItemClassesRef {
     }
 }
 /// `/education/schools/{educationSchoolId}/classes/{classId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClassesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClassesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3928,6 +4121,7 @@ impl EducationSchoolsItemClassesItem {
         &self.0
     }
     /// `/education/schools/{educationSchoolId}/classes/{classId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemClassesItemRef {
         EducationSchoolsItemClassesItemRef(self.0.clone().literal("$ref"))
     }
@@ -3935,8 +4129,10 @@ impl EducationSchoolsItemClassesItem {
 /// `/education/schools/{educationSchoolId}/classes/{classId}/$ref`
 ///
 /// - `DELETE /education/schools/{id}/classes/{classId}/$ref`: Remove educationClass
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemClassesItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemClassesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3951,6 +4147,7 @@ impl EducationSchoolsItemClassesItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-classes?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3978,8 +4175,10 @@ impl EducationSchoolsItemClassesItemRef {
 /// `/education/schools/{educationSchoolId}/users/$ref`
 ///
 /// - `POST /education/schools/{id}/users/$ref`: Add educationUser to an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4022,8 +4221,10 @@ impl EducationSchoolsItemUsersRef {
     }
 }
 /// `/education/schools/{educationSchoolId}/users/{userId}`
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4031,6 +4232,7 @@ impl EducationSchoolsItemUsersItem {
         &self.0
     }
     /// `/education/schools/{educationSchoolId}/users/{userId}/$ref`
+    #[cfg(feature = "education")]
     pub fn reference(&self) -> EducationSchoolsItemUsersItemRef {
         EducationSchoolsItemUsersItemRef(self.0.clone().literal("$ref"))
     }
@@ -4038,8 +4240,10 @@ impl EducationSchoolsItemUsersItem {
 /// `/education/schools/{educationSchoolId}/users/{userId}/$ref`
 ///
 /// - `DELETE /education/schools/{id}/users/{userId}/$ref`: Remove educationUser from an educationSchool
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationSchoolsItemUsersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationSchoolsItemUsersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4054,6 +4258,7 @@ impl EducationSchoolsItemUsersItemRef {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-users?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4082,8 +4287,10 @@ impl EducationSchoolsItemUsersItemRef {
 ///
 /// - `GET /education/users`: List educationUsers
 /// - `POST /education/users`: Create educationUser
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct EducationUsers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl EducationUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4194,6 +4401,7 @@ impl EducationUsers {
             )
     }
     /// `/education/users/{educationUserId}`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn item(&self, education_user_id: &str) -> EducationUsersItem {
         EducationUsersItem(self.0.clone().key(education_user_id))
     }
@@ -4203,8 +4411,10 @@ impl EducationUsers {
 /// - `GET /education/users/{id}`: Get educationUser
 /// - `PATCH /education/users/{id}`: Update educationUser
 /// - `DELETE /education/users/{id}`: Delete educationUser
+#[cfg(any(feature = "education", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "education", feature = "users"))]
 impl EducationUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4290,6 +4500,7 @@ impl EducationUsersItem {
     /// - Application: `EduRoster.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4314,22 +4525,27 @@ impl EducationUsersItem {
             )
     }
     /// `/education/users/{educationUserId}/assignments`
+    #[cfg(feature = "education")]
     pub fn assignments(&self) -> EducationUsersItemAssignments {
         EducationUsersItemAssignments(self.0.clone().literal("assignments"))
     }
     /// `/education/users/{educationUserId}/classes`
+    #[cfg(feature = "education")]
     pub fn classes(&self) -> EducationUsersItemClasses {
         EducationUsersItemClasses(self.0.clone().literal("classes"))
     }
     /// `/education/users/{educationUserId}/schools`
+    #[cfg(feature = "education")]
     pub fn schools(&self) -> EducationUsersItemSchools {
         EducationUsersItemSchools(self.0.clone().literal("schools"))
     }
     /// `/education/users/{educationUserId}/taughtClasses`
+    #[cfg(feature = "education")]
     pub fn taught_classes(&self) -> EducationUsersItemTaughtClasses {
         EducationUsersItemTaughtClasses(self.0.clone().literal("taughtClasses"))
     }
     /// `/education/users/{educationUserId}/user`
+    #[cfg(feature = "users")]
     pub fn user(&self) -> EducationUsersItemUser {
         EducationUsersItemUser(self.0.clone().literal("user"))
     }
@@ -4337,8 +4553,10 @@ impl EducationUsersItem {
 /// `/education/users/{educationUserId}/schools`
 ///
 /// - `GET /education/users/{educationUserId}/schools`: List schools of an educationUser
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemSchools(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemSchools {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4386,8 +4604,10 @@ impl EducationUsersItemSchools {
 /// `/education/users/{educationUserId}/taughtClasses`
 ///
 /// - `GET /education/users/{educationUserId}/taughtClasses`: List taughtClasses
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemTaughtClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemTaughtClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4435,8 +4655,10 @@ impl EducationUsersItemTaughtClasses {
 /// `/education/users/{educationUserId}/assignments`
 ///
 /// - `GET /education/users/{id}/assignments`: List assignments of a user
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4484,8 +4706,10 @@ impl EducationUsersItemAssignments {
 /// `/education/users/{educationUserId}/classes`
 ///
 /// - `GET /education/users/{id}/classes`: List classes of an educationUser
+#[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemClasses(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
 impl EducationUsersItemClasses {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4533,8 +4757,10 @@ impl EducationUsersItemClasses {
 /// `/education/users/{educationUserId}/user`
 ///
 /// - `GET /education/users/{id}/user`: Get educationUser
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct EducationUsersItemUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl EducationUsersItemUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

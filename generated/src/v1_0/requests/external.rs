@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/external`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct External(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl External {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl External {
         &self.0
     }
     /// `/external/connections`
+    #[cfg(feature = "search")]
     pub fn connections(&self) -> ExternalConnections {
         ExternalConnections(self.0.clone().literal("connections"))
     }
@@ -20,8 +23,10 @@ impl External {
 /// `/external/connections`
 ///
 /// - `POST /external/connections`: Create externalConnection
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -63,13 +68,16 @@ impl ExternalConnections {
             )
     }
     /// `/external/connections/{connection-id}`
+    #[cfg(feature = "search")]
     pub fn item(&self, connection_id: &str) -> ExternalConnectionsItem {
         ExternalConnectionsItem(self.0.clone().key(connection_id))
     }
 }
 /// `/external/connections/{connection-id}`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -77,17 +85,21 @@ impl ExternalConnectionsItem {
         &self.0
     }
     /// `/external/connections/{connection-id}/items`
+    #[cfg(feature = "search")]
     pub fn items(&self) -> ExternalConnectionsItemItems {
         ExternalConnectionsItemItems(self.0.clone().literal("items"))
     }
     /// `/external/connections/{connection-id}/schema`
+    #[cfg(feature = "search")]
     pub fn schema(&self) -> ExternalConnectionsItemSchema {
         ExternalConnectionsItemSchema(self.0.clone().literal("schema"))
     }
 }
 /// `/external/connections/{connection-id}/items`
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -95,6 +107,7 @@ impl ExternalConnectionsItemItems {
         &self.0
     }
     /// `/external/connections/{connection-id}/items/{item-id}`
+    #[cfg(feature = "search")]
     pub fn item(&self, item_id: &str) -> ExternalConnectionsItemItemsItem {
         ExternalConnectionsItemItemsItem(self.0.clone().key(item_id))
     }
@@ -102,8 +115,10 @@ impl ExternalConnectionsItemItems {
 /// `/external/connections/{connection-id}/items/{item-id}`
 ///
 /// - `PATCH /external/connections/{connection-id}/items/{item-id}`: Update externalItem
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -151,8 +166,10 @@ impl ExternalConnectionsItemItemsItem {
 /// `/external/connections/{connection-id}/schema`
 ///
 /// - `POST /external/connections/{id}/schema`: Create schema
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 pub struct ExternalConnectionsItemSchema(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "search")]
 impl ExternalConnectionsItemSchema {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

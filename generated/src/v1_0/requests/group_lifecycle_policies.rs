@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /groupLifecyclePolicies`: List groupLifecyclePolicies
 /// - `POST /groupLifecyclePolicies`: Create groupLifecyclePolicy
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupLifecyclePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupLifecyclePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -92,6 +94,7 @@ impl GroupLifecyclePolicies {
             )
     }
     /// `/groupLifecyclePolicies/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupLifecyclePoliciesItem {
         GroupLifecyclePoliciesItem(self.0.clone().key(id))
     }
@@ -101,8 +104,10 @@ impl GroupLifecyclePolicies {
 /// - `GET /groupLifecyclePolicies/{id}`: Get groupLifecyclePolicy
 /// - `PATCH /groupLifecyclePolicies/{id}`: Update groupLifecyclePolicy
 /// - `DELETE /groupLifecyclePolicies/{id}`: Delete groupLifecyclePolicy
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupLifecyclePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupLifecyclePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -194,6 +199,7 @@ impl GroupLifecyclePoliciesItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -230,6 +236,7 @@ impl GroupLifecyclePoliciesItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-addgroup?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn add_group(
         &self,
         body: &super::super::AddGroupBody,
@@ -268,6 +275,7 @@ impl GroupLifecyclePoliciesItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-removegroup?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn remove_group(
         &self,
         body: &super::super::RemoveGroupBody,

@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/groupSettingTemplates`
 ///
 /// - `GET /groupSettingTemplates`: List groupSettingTemplates
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupSettingTemplates(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupSettingTemplates {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -56,6 +58,7 @@ impl GroupSettingTemplates {
             )
     }
     /// `/groupSettingTemplates/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupSettingTemplatesItem {
         GroupSettingTemplatesItem(self.0.clone().key(id))
     }
@@ -63,8 +66,10 @@ impl GroupSettingTemplates {
 /// `/groupSettingTemplates/{id}`
 ///
 /// - `GET /groupSettingTemplates/{id}`: Get a group setting template
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupSettingTemplatesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupSettingTemplatesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

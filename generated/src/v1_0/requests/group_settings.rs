@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /groupSettings`: List group settings
 /// - `POST /groupSettings`: Create a group setting
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -99,6 +101,7 @@ impl GroupSettings {
             )
     }
     /// `/groupSettings/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupSettingsItem {
         GroupSettingsItem(self.0.clone().key(id))
     }
@@ -108,8 +111,10 @@ impl GroupSettings {
 /// - `GET /groupSettings/{id}`: Get a group setting
 /// - `PATCH /groupSettings/{id}`: Update a group setting
 /// - `DELETE /groupSettings/{id}`: Delete a group setting
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupSettingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupSettingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -208,6 +213,7 @@ impl GroupSettingsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,32 @@ use super::VERSION;
 ///
 /// - `GET /groups`: List groups
 /// - `POST /groups`: Create group
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Groups(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl Groups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -163,6 +187,18 @@ impl Groups {
             )
     }
     /// `/groups/{Id}`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "files",
+            feature = "groups",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn item(&self, id: &str) -> GroupsItem {
         GroupsItem(self.0.clone().key(id))
     }
@@ -172,8 +208,32 @@ impl Groups {
 /// - `GET /groups/{id}`: Get group
 /// - `PATCH /groups/{id}`: Update group
 /// - `DELETE /groups/{id}`: Delete group
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct GroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "files",
+        feature = "groups",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl GroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -282,6 +342,7 @@ impl GroupsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -310,6 +371,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/acceptedSenders`
+    #[cfg(feature = "groups")]
     pub fn accepted_senders(&self) -> GroupsItemAcceptedSenders {
         GroupsItemAcceptedSenders(self.0.clone().literal("acceptedSenders"))
     }
@@ -321,6 +383,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-addfavorite?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn add_favorite(
         &self,
     ) -> graph_rt::Request<
@@ -345,6 +408,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/appRoleAssignments`
+    #[cfg(any(feature = "applications", feature = "groups"))]
     pub fn app_role_assignments(&self) -> GroupsItemAppRoleAssignments {
         GroupsItemAppRoleAssignments(self.0.clone().literal("appRoleAssignments"))
     }
@@ -388,10 +452,12 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/calendar`
+    #[cfg(feature = "mail")]
     pub fn calendar(&self) -> GroupsItemCalendar {
         GroupsItemCalendar(self.0.clone().literal("calendar"))
     }
     /// `/groups/{Id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> GroupsItemCalendarView {
         GroupsItemCalendarView(self.0.clone().literal("calendarView"))
     }
@@ -404,6 +470,7 @@ impl GroupsItem {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -446,6 +513,7 @@ impl GroupsItem {
     /// - Application: `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-checkmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -487,22 +555,27 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/conversations`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn conversations(&self) -> GroupsItemConversations {
         GroupsItemConversations(self.0.clone().literal("conversations"))
     }
     /// `/groups/{Id}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> GroupsItemDrive {
         GroupsItemDrive(self.0.clone().literal("drive"))
     }
     /// `/groups/{Id}/drives`
+    #[cfg(feature = "files")]
     pub fn drives(&self) -> GroupsItemDrives {
         GroupsItemDrives(self.0.clone().literal("drives"))
     }
     /// `/groups/{Id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> GroupsItemEvents {
         GroupsItemEvents(self.0.clone().literal("events"))
     }
     /// `/groups/{Id}/extensions`
+    #[cfg(feature = "groups")]
     pub fn extensions(&self) -> GroupsItemExtensions {
         GroupsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -515,6 +588,7 @@ impl GroupsItem {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -569,6 +643,7 @@ impl GroupsItem {
     /// - Application: `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-getmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -610,44 +685,54 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/groupLifecyclePolicies`
+    #[cfg(feature = "groups")]
     pub fn group_lifecycle_policies(&self) -> GroupsItemGroupLifecyclePolicies {
         GroupsItemGroupLifecyclePolicies(
             self.0.clone().literal("groupLifecyclePolicies"),
         )
     }
     /// `/groups/{Id}/memberOf`
+    #[cfg(feature = "groups")]
     pub fn member_of(&self) -> GroupsItemMemberOf {
         GroupsItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/groups/{Id}/members`
+    #[cfg(feature = "groups")]
     pub fn members(&self) -> GroupsItemMembers {
         GroupsItemMembers(self.0.clone().literal("members"))
     }
     /// `/groups/{Id}/onenote`
+    #[cfg(any(feature = "groups", feature = "onenote"))]
     pub fn onenote(&self) -> GroupsItemOnenote {
         GroupsItemOnenote(self.0.clone().literal("onenote"))
     }
     /// `/groups/{Id}/owners`
+    #[cfg(any(feature = "groups", feature = "users"))]
     pub fn owners(&self) -> GroupsItemOwners {
         GroupsItemOwners(self.0.clone().literal("owners"))
     }
     /// `/groups/{Id}/permissionGrants`
+    #[cfg(feature = "groups")]
     pub fn permission_grants(&self) -> GroupsItemPermissionGrants {
         GroupsItemPermissionGrants(self.0.clone().literal("permissionGrants"))
     }
     /// `/groups/{Id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> GroupsItemPhoto {
         GroupsItemPhoto(self.0.clone().literal("photo"))
     }
     /// `/groups/{Id}/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> GroupsItemPhotos {
         GroupsItemPhotos(self.0.clone().literal("photos"))
     }
     /// `/groups/{Id}/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> GroupsItemPlanner {
         GroupsItemPlanner(self.0.clone().literal("planner"))
     }
     /// `/groups/{Id}/rejectedSenders`
+    #[cfg(feature = "groups")]
     pub fn rejected_senders(&self) -> GroupsItemRejectedSenders {
         GroupsItemRejectedSenders(self.0.clone().literal("rejectedSenders"))
     }
@@ -659,6 +744,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-removefavorite?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn remove_favorite(
         &self,
     ) -> graph_rt::Request<
@@ -691,6 +777,7 @@ impl GroupsItem {
     /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-renew?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn renew(
         &self,
     ) -> graph_rt::Request<
@@ -726,6 +813,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-resetunseencount?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn reset_unseen_count(
         &self,
     ) -> graph_rt::Request<
@@ -750,6 +838,7 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/settings`
+    #[cfg(feature = "groups")]
     pub fn settings(&self) -> GroupsItemSettings {
         GroupsItemSettings(self.0.clone().literal("settings"))
     }
@@ -761,6 +850,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-subscribebymail?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn subscribe_by_mail(
         &self,
     ) -> graph_rt::Request<
@@ -785,18 +875,22 @@ impl GroupsItem {
             )
     }
     /// `/groups/{Id}/team`
+    #[cfg(feature = "teams")]
     pub fn team(&self) -> GroupsItemTeam {
         GroupsItemTeam(self.0.clone().literal("team"))
     }
     /// `/groups/{Id}/threads`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn threads(&self) -> GroupsItemThreads {
         GroupsItemThreads(self.0.clone().literal("threads"))
     }
     /// `/groups/{Id}/transitiveMemberOf`
+    #[cfg(feature = "groups")]
     pub fn transitive_member_of(&self) -> GroupsItemTransitiveMemberOf {
         GroupsItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
     /// `/groups/{Id}/transitiveMembers`
+    #[cfg(feature = "groups")]
     pub fn transitive_members(&self) -> GroupsItemTransitiveMembers {
         GroupsItemTransitiveMembers(self.0.clone().literal("transitiveMembers"))
     }
@@ -808,6 +902,7 @@ impl GroupsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-unsubscribebymail?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn unsubscribe_by_mail(
         &self,
     ) -> graph_rt::Request<
@@ -840,6 +935,7 @@ impl GroupsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-validateproperties?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn validate_properties(
         &self,
         body: &super::super::GroupsValidatePropertiesBody,
@@ -874,8 +970,10 @@ impl GroupsItem {
 ///
 /// - `GET /groups/{id}/events`: List events
 /// - `POST /groups/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -949,6 +1047,7 @@ impl GroupsItemEvents {
             )
     }
     /// `/groups/{Id}/events/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemEventsItem {
         GroupsItemEventsItem(self.0.clone().key(id))
     }
@@ -958,8 +1057,10 @@ impl GroupsItemEvents {
 /// - `GET /groups/{id}/events/{id}`: Get event
 /// - `PATCH /groups/{id}/events/{id}`: Update event
 /// - `DELETE /groups/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1062,6 +1163,7 @@ impl GroupsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1103,6 +1205,7 @@ impl GroupsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -1137,6 +1240,7 @@ impl GroupsItemEventsItem {
             )
     }
     /// `/groups/{Id}/events/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> GroupsItemEventsItemExtensions {
         GroupsItemEventsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -1150,6 +1254,7 @@ impl GroupsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -1184,6 +1289,7 @@ impl GroupsItemEventsItem {
             )
     }
     /// `/groups/{Id}/events/{Id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> GroupsItemEventsItemInstances {
         GroupsItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -1191,8 +1297,10 @@ impl GroupsItemEventsItem {
 /// `/groups/{Id}/events/{Id}/extensions`
 ///
 /// - `POST /groups/{id}/events/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1207,7 +1315,7 @@ impl GroupsItemEventsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -1234,6 +1342,7 @@ impl GroupsItemEventsItemExtensions {
             )
     }
     /// `/groups/{Id}/events/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> GroupsItemEventsItemExtensionsItem {
         GroupsItemEventsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -1243,8 +1352,10 @@ impl GroupsItemEventsItemExtensions {
 /// - `GET /groups/{Id}/events/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /groups/{id}/events/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /groups/{id}/events/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1259,7 +1370,7 @@ impl GroupsItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1291,7 +1402,7 @@ impl GroupsItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -1325,6 +1436,7 @@ impl GroupsItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1352,8 +1464,10 @@ impl GroupsItemEventsItemExtensionsItem {
 /// `/groups/{Id}/extensions`
 ///
 /// - `POST /groups/{id}/extensions`: Create open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1368,7 +1482,7 @@ impl GroupsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -1395,6 +1509,7 @@ impl GroupsItemExtensions {
             )
     }
     /// `/groups/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, extension_id: &str) -> GroupsItemExtensionsItem {
         GroupsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -1404,8 +1519,10 @@ impl GroupsItemExtensions {
 /// - `GET /groups/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /groups/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /groups/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1420,7 +1537,7 @@ impl GroupsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1452,7 +1569,7 @@ impl GroupsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -1486,6 +1603,7 @@ impl GroupsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1514,8 +1632,10 @@ impl GroupsItemExtensionsItem {
 ///
 /// - `GET /groups/{id}/threads`: List threads
 /// - `POST /groups/{id}/threads`: Create conversation thread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreads(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreads {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1594,6 +1714,7 @@ impl GroupsItemThreads {
             )
     }
     /// `/groups/{Id}/threads/{Id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemThreadsItem {
         GroupsItemThreadsItem(self.0.clone().key(id))
     }
@@ -1603,8 +1724,10 @@ impl GroupsItemThreads {
 /// - `GET /groups/{id}/threads/{id}`: Get conversationThread
 /// - `PATCH /groups/{id}/threads/{id}`: Update conversationthread
 /// - `DELETE /groups/{id}/threads/{id}`: Delete conversationThread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreadsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1696,6 +1819,7 @@ impl GroupsItemThreadsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1724,6 +1848,7 @@ impl GroupsItemThreadsItem {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn posts(&self) -> GroupsItemThreadsItemPosts {
         GroupsItemThreadsItemPosts(self.0.clone().literal("posts"))
     }
@@ -1735,6 +1860,7 @@ impl GroupsItemThreadsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
@@ -1764,8 +1890,10 @@ impl GroupsItemThreadsItem {
 /// `/groups/{Id}/threads/{Id}/posts`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts`: List posts
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPosts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreadsItemPosts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1781,7 +1909,7 @@ impl GroupsItemThreadsItemPosts {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1810,6 +1938,7 @@ impl GroupsItemThreadsItemPosts {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItem {
         GroupsItemThreadsItemPostsItem(self.0.clone().key(id))
     }
@@ -1817,8 +1946,10 @@ impl GroupsItemThreadsItemPosts {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}`: Get post
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemThreadsItemPostsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1834,7 +1965,7 @@ impl GroupsItemThreadsItemPostsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1863,10 +1994,12 @@ impl GroupsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> GroupsItemThreadsItemPostsItemAttachments {
         GroupsItemThreadsItemPostsItemAttachments(self.0.clone().literal("attachments"))
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions`
+    #[cfg(feature = "groups")]
     pub fn extensions(&self) -> GroupsItemThreadsItemPostsItemExtensions {
         GroupsItemThreadsItemPostsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -1879,6 +2012,7 @@ impl GroupsItemThreadsItemPostsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -1909,6 +2043,7 @@ impl GroupsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/reply`
+    #[cfg(feature = "mail")]
     pub fn reply(&self) -> GroupsItemThreadsItemPostsItemReply {
         GroupsItemThreadsItemPostsItemReply(self.0.clone().literal("reply"))
     }
@@ -1916,8 +2051,10 @@ impl GroupsItemThreadsItemPostsItem {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions`
 ///
 /// - `POST /groups/{id}/threads/{id}/posts/{id}/extensions`: Create open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemThreadsItemPostsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1932,7 +2069,7 @@ impl GroupsItemThreadsItemPostsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -1959,6 +2096,7 @@ impl GroupsItemThreadsItemPostsItemExtensions {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "groups")]
     pub fn item(
         &self,
         extension_id: &str,
@@ -1971,8 +2109,10 @@ impl GroupsItemThreadsItemPostsItemExtensions {
 /// - `GET /groups/{Id}/threads/{Id}/posts/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /groups/{id}/threads/{id}/posts/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1987,7 +2127,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2019,7 +2159,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -2053,6 +2193,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2080,8 +2221,10 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
 /// `/groups/{Id}/drive`
 ///
 /// - `GET /groups/{groupId}/drive`: Get Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2148,17 +2291,21 @@ impl GroupsItemDrive {
             )
     }
     /// `/groups/{Id}/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> GroupsItemDriveItems {
         GroupsItemDriveItems(self.0.clone().literal("items"))
     }
     /// `/groups/{Id}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> GroupsItemDriveRoot {
         GroupsItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/groups/{Id}/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2166,6 +2313,7 @@ impl GroupsItemDriveItems {
         &self.0
     }
     /// `/groups/{Id}/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> GroupsItemDriveItemsItem {
         GroupsItemDriveItemsItem(self.0.clone().key(item_id))
     }
@@ -2175,8 +2323,10 @@ impl GroupsItemDriveItems {
 /// - `GET /groups/{group-id}/drive/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /groups/{group-id}/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /groups/{group-id}/drive/items/{item-id}`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2300,6 +2450,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2345,6 +2496,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -2390,6 +2542,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -2426,10 +2579,12 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> GroupsItemDriveItemsItemChildren {
         GroupsItemDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/groups/{Id}/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveItemsItemContent {
         GroupsItemDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -2443,6 +2598,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -2479,6 +2635,7 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> GroupsItemDriveItemsItemCreateLink {
         GroupsItemDriveItemsItemCreateLink(self.0.clone().literal("createLink"))
     }
@@ -2492,7 +2649,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -2628,6 +2785,7 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> GroupsItemDriveItemsItemPermissions {
         GroupsItemDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -2640,6 +2798,7 @@ impl GroupsItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -2681,14 +2840,17 @@ impl GroupsItemDriveItemsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> GroupsItemDriveItemsItemThumbnails {
         GroupsItemDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> GroupsItemDriveItemsItemVersions {
         GroupsItemDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/groups/{Id}/drive/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> GroupsItemDriveItemsItemByPath {
         GroupsItemDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -2697,8 +2859,10 @@ impl GroupsItemDriveItemsItem {
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /groups/{group-id}/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2817,8 +2981,10 @@ impl GroupsItemDriveItemsItemChildren {
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /groups/{group-id}/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2835,6 +3001,7 @@ impl GroupsItemDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2935,8 +3102,10 @@ impl GroupsItemDriveItemsItemContent {
 /// `/groups/{Id}/drive/items/{item-id}/permissions`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3003,6 +3172,7 @@ impl GroupsItemDriveItemsItemPermissions {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> GroupsItemDriveItemsItemPermissionsItem {
         GroupsItemDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -3012,8 +3182,10 @@ impl GroupsItemDriveItemsItemPermissions {
 /// - `GET /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3137,6 +3309,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3176,8 +3349,10 @@ impl GroupsItemDriveItemsItemPermissionsItem {
 /// `/groups/{Id}/drive/items/{item-id}/thumbnails`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3194,7 +3369,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3247,8 +3422,10 @@ impl GroupsItemDriveItemsItemThumbnails {
 /// `/groups/{Id}/drive/items/{item-id}/versions`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3315,6 +3492,7 @@ impl GroupsItemDriveItemsItemVersions {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> GroupsItemDriveItemsItemVersionsItem {
         GroupsItemDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -3322,8 +3500,10 @@ impl GroupsItemDriveItemsItemVersions {
 /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3390,6 +3570,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
             )
     }
     /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveItemsItemVersionsItemContent {
         GroupsItemDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -3403,6 +3584,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -3442,8 +3624,10 @@ impl GroupsItemDriveItemsItemVersionsItem {
 /// `/groups/{Id}/drive/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /groups/{group-id}/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3460,6 +3644,7 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3510,8 +3695,10 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     }
 }
 /// `/groups/{Id}/drive/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3519,6 +3706,7 @@ impl GroupsItemDriveItemsItemByPath {
         &self.0
     }
     /// `/groups/{Id}/drive/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveItemsItemByPathContent {
         GroupsItemDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -3526,8 +3714,10 @@ impl GroupsItemDriveItemsItemByPath {
 /// `/groups/{Id}/drive/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /groups/{group-id}/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3586,8 +3776,10 @@ impl GroupsItemDriveItemsItemByPathContent {
 /// `/groups/{Id}/drive/root`
 ///
 /// - `GET /groups/{group-id}/drive/root`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3654,14 +3846,17 @@ impl GroupsItemDriveRoot {
             )
     }
     /// `/groups/{Id}/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> GroupsItemDriveRootChildren {
         GroupsItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/groups/{Id}/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> GroupsItemDriveRootDelta {
         GroupsItemDriveRootDelta(self.0.clone().literal("delta"))
     }
     /// `/groups/{Id}/drive/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> GroupsItemDriveRootSubscriptions {
         GroupsItemDriveRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
@@ -3726,6 +3921,7 @@ impl GroupsItemDriveRoot {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> GroupsItemDriveRootByPath {
         GroupsItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -3734,8 +3930,10 @@ impl GroupsItemDriveRoot {
 ///
 /// - `GET /groups/{group-id}/drive/root/children`: List children of a driveItem
 /// - `POST /groups/{group-id}/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3855,8 +4053,10 @@ impl GroupsItemDriveRootChildren {
 /// - `GET /groups/{group-id}/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /groups/{group-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /groups/{group-id}/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3980,6 +4180,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4025,6 +4226,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -4070,6 +4272,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -4106,10 +4309,12 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> GroupsItemDriveRootByPathChildren {
         GroupsItemDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> GroupsItemDriveRootByPathContent {
         GroupsItemDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -4123,6 +4328,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -4159,6 +4365,7 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> GroupsItemDriveRootByPathCreateLink {
         GroupsItemDriveRootByPathCreateLink(self.0.clone().literal("createLink"))
     }
@@ -4172,7 +4379,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -4308,6 +4515,7 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> GroupsItemDriveRootByPathPermissions {
         GroupsItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -4320,6 +4528,7 @@ impl GroupsItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -4361,10 +4570,12 @@ impl GroupsItemDriveRootByPath {
             )
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> GroupsItemDriveRootByPathThumbnails {
         GroupsItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/groups/{Id}/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> GroupsItemDriveRootByPathVersions {
         GroupsItemDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -4373,8 +4584,10 @@ impl GroupsItemDriveRootByPath {
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /groups/{group-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4493,8 +4706,10 @@ impl GroupsItemDriveRootByPathChildren {
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /groups/{group-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4511,6 +4726,7 @@ impl GroupsItemDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4611,8 +4827,10 @@ impl GroupsItemDriveRootByPathContent {
 /// `/groups/{Id}/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4682,8 +4900,10 @@ impl GroupsItemDriveRootByPathPermissions {
 /// `/groups/{Id}/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4700,7 +4920,7 @@ impl GroupsItemDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4753,8 +4973,10 @@ impl GroupsItemDriveRootByPathThumbnails {
 /// `/groups/{Id}/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /groups/{group-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4824,8 +5046,10 @@ impl GroupsItemDriveRootByPathVersions {
 /// `/groups/{Id}/members`
 ///
 /// - `GET /groups/{id}/members`: List members
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4841,7 +5065,7 @@ impl GroupsItemMembers {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4882,10 +5106,12 @@ impl GroupsItemMembers {
             )
     }
     /// `/groups/{Id}/members/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemMembersItem {
         GroupsItemMembersItem(self.0.clone().key(id))
     }
     /// `/groups/{Id}/members/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemMembersRef {
         GroupsItemMembersRef(self.0.clone().literal("$ref"))
     }
@@ -4893,8 +5119,10 @@ impl GroupsItemMembers {
 /// `/groups/{Id}/members/$ref`
 ///
 /// - `POST /groups/{group-id}/members/$ref`: Add member
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4910,7 +5138,7 @@ impl GroupsItemMembersRef {
     /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -4953,8 +5181,10 @@ impl GroupsItemMembersRef {
 /// `/groups/{Id}/permissionGrants`
 ///
 /// - `GET /groups/{group-id}/permissionGrants`: List permissionGrants of a group
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemPermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4970,7 +5200,7 @@ impl GroupsItemPermissionGrants {
     /// - Application: `GroupMember.Read.All`, `GroupMember.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-permissiongrants?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5010,8 +5240,10 @@ impl GroupsItemPermissionGrants {
     }
 }
 /// `/groups/{Id}/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl GroupsItemPlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5019,6 +5251,7 @@ impl GroupsItemPlanner {
         &self.0
     }
     /// `/groups/{Id}/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> GroupsItemPlannerPlans {
         GroupsItemPlannerPlans(self.0.clone().literal("plans"))
     }
@@ -5026,8 +5259,10 @@ impl GroupsItemPlanner {
 /// `/groups/{Id}/planner/plans`
 ///
 /// - `GET /groups/{group-id}/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl GroupsItemPlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5075,8 +5310,10 @@ impl GroupsItemPlannerPlans {
 /// `/groups/{Id}/drive/items/{item-id}/createLink`
 ///
 /// - `POST /groups/{groupId}/drive/items/{itemId}/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveItemsItemCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveItemsItemCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5135,8 +5372,10 @@ impl GroupsItemDriveItemsItemCreateLink {
 /// `/groups/{Id}/drive/root/delta`
 ///
 /// - `GET /groups/{groupId}/drive/root/delta`: Track changes for a Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5204,8 +5443,10 @@ impl GroupsItemDriveRootDelta {
     }
 }
 /// `/groups/{Id}/drive/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5213,6 +5454,7 @@ impl GroupsItemDriveRootSubscriptions {
         &self.0
     }
     /// `/groups/{Id}/drive/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> GroupsItemDriveRootSubscriptionsSocketIo {
         GroupsItemDriveRootSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -5220,8 +5462,10 @@ impl GroupsItemDriveRootSubscriptions {
 /// `/groups/{Id}/drive/root/subscriptions/socketIo`
 ///
 /// - `GET /groups/{groupId}/drive/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5237,7 +5481,7 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5274,8 +5518,10 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
 /// `/groups/{Id}/drive/root:/{item-path}:/createLink`
 ///
 /// - `POST /groups/{groupId}/drive/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDriveRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDriveRootByPathCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5334,8 +5580,10 @@ impl GroupsItemDriveRootByPathCreateLink {
 /// `/groups/{Id}/drives`
 ///
 /// - `GET /groups/{groupId}/drives`: List available drives
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemDrives(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl GroupsItemDrives {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5405,8 +5653,10 @@ impl GroupsItemDrives {
 /// `/groups/{Id}/acceptedSenders`
 ///
 /// - `GET /groups/{id}/acceptedSenders`: List acceptedSenders
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAcceptedSenders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemAcceptedSenders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5421,7 +5671,7 @@ impl GroupsItemAcceptedSenders {
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-acceptedsenders?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5446,6 +5696,7 @@ impl GroupsItemAcceptedSenders {
             )
     }
     /// `/groups/{Id}/acceptedSenders/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemAcceptedSendersRef {
         GroupsItemAcceptedSendersRef(self.0.clone().literal("$ref"))
     }
@@ -5454,8 +5705,10 @@ impl GroupsItemAcceptedSenders {
 ///
 /// - `POST /groups/{id}/acceptedSenders/$ref`: Create acceptedSender
 /// - `DELETE /groups/{id}/acceptedSenders/$ref`: Remove acceptedSender
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAcceptedSendersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemAcceptedSendersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5470,6 +5723,7 @@ impl GroupsItemAcceptedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-acceptedsenders?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -5503,6 +5757,7 @@ impl GroupsItemAcceptedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-acceptedsenders?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5531,8 +5786,10 @@ impl GroupsItemAcceptedSendersRef {
 ///
 /// - `GET /groups/{id}/appRoleAssignments`: List appRoleAssignments granted to a group
 /// - `POST /groups/{id}/appRoleAssignments`: Grant an appRoleAssignment to a group
+#[cfg(any(feature = "applications", feature = "groups"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAppRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "groups"))]
 impl GroupsItemAppRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5628,6 +5885,7 @@ impl GroupsItemAppRoleAssignments {
             )
     }
     /// `/groups/{Id}/appRoleAssignments/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemAppRoleAssignmentsItem {
         GroupsItemAppRoleAssignmentsItem(self.0.clone().key(id))
     }
@@ -5635,8 +5893,10 @@ impl GroupsItemAppRoleAssignments {
 /// `/groups/{Id}/appRoleAssignments/{id}`
 ///
 /// - `DELETE /groups/{id}/appRoleAssignments/{id}`: Delete an appRoleAssignment granted to a group
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemAppRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemAppRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5652,6 +5912,7 @@ impl GroupsItemAppRoleAssignmentsItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-approleassignments?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5687,8 +5948,10 @@ impl GroupsItemAppRoleAssignmentsItem {
 ///
 /// - `GET /groups/{id}/calendar`: Get calendar
 /// - `PATCH /groups/{id}/calendar`: Update calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5740,19 +6003,23 @@ impl GroupsItemCalendar {
             .documented_status(200u16)
     }
     /// `/groups/{Id}/calendar/calendarPermissions`
+    #[cfg(feature = "mail")]
     pub fn calendar_permissions(&self) -> GroupsItemCalendarCalendarPermissions {
         GroupsItemCalendarCalendarPermissions(
             self.0.clone().literal("calendarPermissions"),
         )
     }
     /// `/groups/{Id}/calendar/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> GroupsItemCalendarEvents {
         GroupsItemCalendarEvents(self.0.clone().literal("events"))
     }
 }
 /// `/groups/{Id}/calendar/calendarPermissions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarCalendarPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarCalendarPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5760,6 +6027,7 @@ impl GroupsItemCalendarCalendarPermissions {
         &self.0
     }
     /// `/groups/{Id}/calendar/calendarPermissions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemCalendarCalendarPermissionsItem {
         GroupsItemCalendarCalendarPermissionsItem(self.0.clone().key(id))
     }
@@ -5769,8 +6037,10 @@ impl GroupsItemCalendarCalendarPermissions {
 /// - `GET /groups/{id}/calendar/calendarPermissions/{id}`: Get calendarPermission
 /// - `PATCH /groups/{id}/calendar/calendarPermissions/{id}`: Update calendarPermission
 /// - `DELETE /groups/{id}/calendar/calendarPermissions/{id}`: Delete calendarPermission
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarCalendarPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarCalendarPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5831,6 +6101,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5867,8 +6138,10 @@ impl GroupsItemCalendarCalendarPermissionsItem {
 ///
 /// - `GET /groups/{id}/calendar/events`: List events
 /// - `POST /groups/{id}/calendar/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5920,6 +6193,7 @@ impl GroupsItemCalendarEvents {
             .documented_status(201u16)
     }
     /// `/groups/{Id}/calendar/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemCalendarEventsItem {
         GroupsItemCalendarEventsItem(self.0.clone().key(id))
     }
@@ -5929,8 +6203,10 @@ impl GroupsItemCalendarEvents {
 /// - `GET /groups/{id}/calendar/events/{id}`: Get event
 /// - `PATCH /groups/{id}/calendar/events/{id}`: Update event
 /// - `DELETE /groups/{id}/calendar/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6033,6 +6309,7 @@ impl GroupsItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6074,6 +6351,7 @@ impl GroupsItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -6117,6 +6395,7 @@ impl GroupsItemCalendarEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -6151,6 +6430,7 @@ impl GroupsItemCalendarEventsItem {
             )
     }
     /// `/groups/{Id}/calendar/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> GroupsItemCalendarEventsItemInstances {
         GroupsItemCalendarEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -6158,8 +6438,10 @@ impl GroupsItemCalendarEventsItem {
 /// `/groups/{Id}/calendar/events/{id}/instances`
 ///
 /// - `GET /groups/{id}/calendar/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6212,8 +6494,10 @@ impl GroupsItemCalendarEventsItemInstances {
 /// `/groups/{Id}/calendarView`
 ///
 /// - `GET /groups/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6257,8 +6541,10 @@ impl GroupsItemCalendarView {
 ///
 /// - `GET /groups/{id}/conversations`: List conversations
 /// - `POST /groups/{id}/conversations`: Create conversation
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversations(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6337,6 +6623,7 @@ impl GroupsItemConversations {
             )
     }
     /// `/groups/{Id}/conversations/{id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemConversationsItem {
         GroupsItemConversationsItem(self.0.clone().key(id))
     }
@@ -6345,8 +6632,10 @@ impl GroupsItemConversations {
 ///
 /// - `GET /groups/{id}/conversations/{id}`: Get conversation
 /// - `DELETE /groups/{id}/conversations/{id}`: Delete conversation
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6399,6 +6688,7 @@ impl GroupsItemConversationsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6427,6 +6717,7 @@ impl GroupsItemConversationsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn threads(&self) -> GroupsItemConversationsItemThreads {
         GroupsItemConversationsItemThreads(self.0.clone().literal("threads"))
     }
@@ -6435,8 +6726,10 @@ impl GroupsItemConversationsItem {
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads`: List threads
 /// - `POST /groups/{id}/conversations/{id}/threads`: Create thread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreads(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreads {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6515,6 +6808,7 @@ impl GroupsItemConversationsItemThreads {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItem {
         GroupsItemConversationsItemThreadsItem(self.0.clone().key(id))
     }
@@ -6524,8 +6818,10 @@ impl GroupsItemConversationsItemThreads {
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}`: Get conversationThread
 /// - `PATCH /groups/{id}/conversations/{id}/threads/{id}`: Update conversationthread
 /// - `DELETE /groups/{id}/conversations/{id}/threads/{id}`: Delete conversationThread
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreadsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6617,6 +6913,7 @@ impl GroupsItemConversationsItemThreadsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6645,6 +6942,7 @@ impl GroupsItemConversationsItemThreadsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn posts(&self) -> GroupsItemConversationsItemThreadsItemPosts {
         GroupsItemConversationsItemThreadsItemPosts(self.0.clone().literal("posts"))
     }
@@ -6656,6 +6954,7 @@ impl GroupsItemConversationsItemThreadsItem {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-reply?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
@@ -6685,8 +6984,10 @@ impl GroupsItemConversationsItemThreadsItem {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts`: List posts
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPosts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreadsItemPosts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6702,7 +7003,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-list-posts?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6731,6 +7032,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
+    #[cfg(any(feature = "groups", feature = "mail"))]
     pub fn item(&self, id: &str) -> GroupsItemConversationsItemThreadsItemPostsItem {
         GroupsItemConversationsItemThreadsItemPostsItem(self.0.clone().key(id))
     }
@@ -6738,8 +7040,10 @@ impl GroupsItemConversationsItemThreadsItemPosts {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}`: Get post
+#[cfg(any(feature = "groups", feature = "mail"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "mail"))]
 impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6755,7 +7059,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// - Application: `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6784,6 +7088,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> GroupsItemConversationsItemThreadsItemPostsItemAttachments {
@@ -6800,6 +7105,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     /// - Application: `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/post-forward?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -6830,6 +7136,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/reply`
+    #[cfg(feature = "mail")]
     pub fn reply(&self) -> GroupsItemConversationsItemThreadsItemPostsItemReply {
         GroupsItemConversationsItemThreadsItemPostsItemReply(
             self.0.clone().literal("reply"),
@@ -6839,10 +7146,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments`: List attachments
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6887,6 +7196,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
             )
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -6900,10 +7210,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6936,6 +7248,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     /// `DELETE /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6952,6 +7265,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
@@ -6963,10 +7277,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`
 ///
 /// - `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6978,6 +7294,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     /// `GET /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6997,10 +7314,12 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
 /// `/groups/{Id}/conversations/{id}/threads/{id}/posts/{id}/reply`
 ///
 /// - `POST /groups/{id}/conversations/{id}/threads/{id}/posts/{id}/reply`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemConversationsItemThreadsItemPostsItemReply(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemConversationsItemThreadsItemPostsItemReply {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7034,8 +7353,10 @@ impl GroupsItemConversationsItemThreadsItemPostsItemReply {
 /// `/groups/{Id}/events/{Id}/instances`
 ///
 /// - `GET /groups/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7088,8 +7409,10 @@ impl GroupsItemEventsItemInstances {
 /// `/groups/{Id}/groupLifecyclePolicies`
 ///
 /// - `GET /groups/{id}/groupLifecyclePolicies`: List groupLifecyclePolicies
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemGroupLifecyclePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemGroupLifecyclePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7137,8 +7460,10 @@ impl GroupsItemGroupLifecyclePolicies {
 /// `/groups/{Id}/memberOf`
 ///
 /// - `GET /groups/{id}/memberOf`: List memberOf
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7154,7 +7479,7 @@ impl GroupsItemMemberOf {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-memberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -7188,8 +7513,10 @@ impl GroupsItemMemberOf {
     }
 }
 /// `/groups/{Id}/members/{id}`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7197,6 +7524,7 @@ impl GroupsItemMembersItem {
         &self.0
     }
     /// `/groups/{Id}/members/{id}/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemMembersItemRef {
         GroupsItemMembersItemRef(self.0.clone().literal("$ref"))
     }
@@ -7204,8 +7532,10 @@ impl GroupsItemMembersItem {
 /// `/groups/{Id}/members/{id}/$ref`
 ///
 /// - `DELETE /groups/{id}/members/{id}/$ref`: Remove member
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemMembersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemMembersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7221,6 +7551,7 @@ impl GroupsItemMembersItemRef {
     /// - Application: `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-members?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7259,8 +7590,10 @@ impl GroupsItemMembersItemRef {
     }
 }
 /// `/groups/{Id}/onenote`
+#[cfg(any(feature = "groups", feature = "onenote"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "onenote"))]
 impl GroupsItemOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7268,26 +7601,32 @@ impl GroupsItemOnenote {
         &self.0
     }
     /// `/groups/{Id}/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> GroupsItemOnenoteNotebooks {
         GroupsItemOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/groups/{Id}/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> GroupsItemOnenoteOperations {
         GroupsItemOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/groups/{Id}/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> GroupsItemOnenotePages {
         GroupsItemOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/groups/{Id}/onenote/resources`
+    #[cfg(feature = "groups")]
     pub fn resources(&self) -> GroupsItemOnenoteResources {
         GroupsItemOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/groups/{Id}/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> GroupsItemOnenoteSectionGroups {
         GroupsItemOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/groups/{Id}/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> GroupsItemOnenoteSections {
         GroupsItemOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -7296,8 +7635,10 @@ impl GroupsItemOnenote {
 ///
 /// - `GET /groups/{id}/onenote/notebooks`: List notebooks
 /// - `POST /groups/{id}/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7446,6 +7787,7 @@ impl GroupsItemOnenoteNotebooks {
             )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteNotebooksItem {
         GroupsItemOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -7453,8 +7795,10 @@ impl GroupsItemOnenoteNotebooks {
 /// `/groups/{Id}/onenote/notebooks/{id}`
 ///
 /// - `GET /groups/{id}/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7519,6 +7863,7 @@ impl GroupsItemOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -7557,12 +7902,14 @@ impl GroupsItemOnenoteNotebooksItem {
             )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> GroupsItemOnenoteNotebooksItemSectionGroups {
         GroupsItemOnenoteNotebooksItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/groups/{Id}/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> GroupsItemOnenoteNotebooksItemSections {
         GroupsItemOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -7571,8 +7918,10 @@ impl GroupsItemOnenoteNotebooksItem {
 ///
 /// - `GET /groups/{id}/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /groups/{id}/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7680,8 +8029,10 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /groups/{id}/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /groups/{id}/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7786,8 +8137,10 @@ impl GroupsItemOnenoteNotebooksItemSections {
     }
 }
 /// `/groups/{Id}/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7795,6 +8148,7 @@ impl GroupsItemOnenoteOperations {
         &self.0
     }
     /// `/groups/{Id}/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteOperationsItem {
         GroupsItemOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -7802,8 +8156,10 @@ impl GroupsItemOnenoteOperations {
 /// `/groups/{Id}/onenote/operations/{id}`
 ///
 /// - `GET /groups/{id}/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7863,8 +8219,10 @@ impl GroupsItemOnenoteOperationsItem {
 ///
 /// - `GET /groups/{id}/onenote/pages`: List pages
 /// - `POST /groups/{id}/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7967,6 +8325,7 @@ impl GroupsItemOnenotePages {
             )
     }
     /// `/groups/{Id}/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenotePagesItem {
         GroupsItemOnenotePagesItem(self.0.clone().key(id))
     }
@@ -7975,8 +8334,10 @@ impl GroupsItemOnenotePages {
 ///
 /// - `GET /groups/{id}/onenote/pages/{id}`: Get page
 /// - `DELETE /groups/{id}/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8040,6 +8401,7 @@ impl GroupsItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8072,6 +8434,7 @@ impl GroupsItemOnenotePagesItem {
             )
     }
     /// `/groups/{Id}/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> GroupsItemOnenotePagesItemContent {
         GroupsItemOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -8085,6 +8448,7 @@ impl GroupsItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -8126,8 +8490,10 @@ impl GroupsItemOnenotePagesItem {
 /// `/groups/{Id}/onenote/pages/{id}/content`
 ///
 /// - `PATCH /groups/{id}/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8144,6 +8510,7 @@ impl GroupsItemOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -8179,8 +8546,10 @@ impl GroupsItemOnenotePagesItemContent {
     }
 }
 /// `/groups/{Id}/onenote/resources`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8188,13 +8557,16 @@ impl GroupsItemOnenoteResources {
         &self.0
     }
     /// `/groups/{Id}/onenote/resources/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteResourcesItem {
         GroupsItemOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/groups/{Id}/onenote/resources/{id}`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8202,6 +8574,7 @@ impl GroupsItemOnenoteResourcesItem {
         &self.0
     }
     /// `/groups/{Id}/onenote/resources/{id}/content`
+    #[cfg(feature = "groups")]
     pub fn content(&self) -> GroupsItemOnenoteResourcesItemContent {
         GroupsItemOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -8209,8 +8582,10 @@ impl GroupsItemOnenoteResourcesItem {
 /// `/groups/{Id}/onenote/resources/{id}/content`
 ///
 /// - `GET /groups/{id}/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8227,6 +8602,7 @@ impl GroupsItemOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8267,8 +8643,10 @@ impl GroupsItemOnenoteResourcesItemContent {
 /// `/groups/{Id}/onenote/sectionGroups`
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8324,6 +8702,7 @@ impl GroupsItemOnenoteSectionGroups {
             )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionGroupsItem {
         GroupsItemOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -8331,8 +8710,10 @@ impl GroupsItemOnenoteSectionGroups {
 /// `/groups/{Id}/onenote/sectionGroups/{id}`
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8388,12 +8769,14 @@ impl GroupsItemOnenoteSectionGroupsItem {
             )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> GroupsItemOnenoteSectionGroupsItemSectionGroups {
         GroupsItemOnenoteSectionGroupsItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/groups/{Id}/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> GroupsItemOnenoteSectionGroupsItemSections {
         GroupsItemOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -8402,8 +8785,10 @@ impl GroupsItemOnenoteSectionGroupsItem {
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /groups/{id}/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8511,8 +8896,10 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /groups/{id}/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /groups/{id}/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8619,8 +9006,10 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
 /// `/groups/{Id}/onenote/sections`
 ///
 /// - `GET /groups/{id}/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8676,6 +9065,7 @@ impl GroupsItemOnenoteSections {
             )
     }
     /// `/groups/{Id}/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> GroupsItemOnenoteSectionsItem {
         GroupsItemOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -8683,8 +9073,10 @@ impl GroupsItemOnenoteSections {
 /// `/groups/{Id}/onenote/sections/{id}`
 ///
 /// - `GET /groups/{id}/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8749,6 +9141,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -8796,6 +9189,7 @@ impl GroupsItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -8834,6 +9228,7 @@ impl GroupsItemOnenoteSectionsItem {
             )
     }
     /// `/groups/{Id}/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> GroupsItemOnenoteSectionsItemPages {
         GroupsItemOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -8842,8 +9237,10 @@ impl GroupsItemOnenoteSectionsItem {
 ///
 /// - `GET /groups/{id}/onenote/sections/{id}/pages`: List pages
 /// - `POST /groups/{id}/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl GroupsItemOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8949,8 +9346,10 @@ impl GroupsItemOnenoteSectionsItemPages {
 /// `/groups/{Id}/owners`
 ///
 /// - `GET /groups/{id}/owners`: List owners
+#[cfg(any(feature = "groups", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwners(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "users"))]
 impl GroupsItemOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8966,7 +9365,7 @@ impl GroupsItemOwners {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-owners?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9009,10 +9408,12 @@ impl GroupsItemOwners {
             )
     }
     /// `/groups/{Id}/owners/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemOwnersItem {
         GroupsItemOwnersItem(self.0.clone().key(id))
     }
     /// `/groups/{Id}/owners/$ref`
+    #[cfg(feature = "users")]
     pub fn reference(&self) -> GroupsItemOwnersRef {
         GroupsItemOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -9020,8 +9421,10 @@ impl GroupsItemOwners {
 /// `/groups/{Id}/owners/$ref`
 ///
 /// - `POST /groups/{id}/owners/$ref`: Add group owner
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9073,8 +9476,10 @@ impl GroupsItemOwnersRef {
     }
 }
 /// `/groups/{Id}/owners/{id}`
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9082,6 +9487,7 @@ impl GroupsItemOwnersItem {
         &self.0
     }
     /// `/groups/{Id}/owners/{id}/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemOwnersItemRef {
         GroupsItemOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -9089,8 +9495,10 @@ impl GroupsItemOwnersItem {
 /// `/groups/{Id}/owners/{id}/$ref`
 ///
 /// - `DELETE /groups/{id}/owners/{id}/$ref`: Remove owner
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9106,6 +9514,7 @@ impl GroupsItemOwnersItemRef {
     /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-owners?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9141,8 +9550,10 @@ impl GroupsItemOwnersItemRef {
 /// `/groups/{Id}/photo`
 ///
 /// - `GET /groups/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9204,6 +9615,7 @@ impl GroupsItemPhoto {
             )
     }
     /// `/groups/{Id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> GroupsItemPhotoValue {
         GroupsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -9213,8 +9625,10 @@ impl GroupsItemPhoto {
 /// - `GET /groups/{id}/photo/$value`: Get photo
 /// - `PATCH /groups/{id}/photo/$value`: Update profilephoto
 /// - `PUT /groups/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9230,6 +9644,7 @@ impl GroupsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9279,6 +9694,7 @@ impl GroupsItemPhotoValue {
     /// `PATCH /groups/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -9301,6 +9717,7 @@ impl GroupsItemPhotoValue {
     /// `PUT /groups/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -9322,8 +9739,10 @@ impl GroupsItemPhotoValue {
 /// `/groups/{Id}/photos`
 ///
 /// - `GET /groups/{id}/photos`: List photos
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9376,6 +9795,7 @@ impl GroupsItemPhotos {
             )
     }
     /// `/groups/{Id}/photos/{size}`
+    #[cfg(feature = "users")]
     pub fn item(&self, size: &str) -> GroupsItemPhotosItem {
         GroupsItemPhotosItem(self.0.clone().key(size))
     }
@@ -9383,8 +9803,10 @@ impl GroupsItemPhotos {
 /// `/groups/{Id}/photos/{size}`
 ///
 /// - `GET /groups/{id}/photos/{size}`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemPhotosItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl GroupsItemPhotosItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9449,8 +9871,10 @@ impl GroupsItemPhotosItem {
 /// `/groups/{Id}/rejectedSenders`
 ///
 /// - `GET /groups/{id}/rejectedSenders`: List rejectedSenders
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemRejectedSenders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemRejectedSenders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9465,7 +9889,7 @@ impl GroupsItemRejectedSenders {
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-rejectedsenders?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9490,6 +9914,7 @@ impl GroupsItemRejectedSenders {
             )
     }
     /// `/groups/{Id}/rejectedSenders/$ref`
+    #[cfg(feature = "groups")]
     pub fn reference(&self) -> GroupsItemRejectedSendersRef {
         GroupsItemRejectedSendersRef(self.0.clone().literal("$ref"))
     }
@@ -9498,8 +9923,10 @@ impl GroupsItemRejectedSenders {
 ///
 /// - `POST /groups/{id}/rejectedSenders/$ref`: Create rejectedSender
 /// - `DELETE /groups/{id}/rejectedSenders/$ref`: Remove rejectedSender
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemRejectedSendersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemRejectedSendersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9514,6 +9941,7 @@ impl GroupsItemRejectedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-rejectedsenders?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -9547,6 +9975,7 @@ impl GroupsItemRejectedSendersRef {
     /// - Delegated (work or school account): `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-rejectedsenders?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9575,8 +10004,10 @@ impl GroupsItemRejectedSendersRef {
 ///
 /// - `GET /groups/{id}/settings`: List group settings
 /// - `POST /groups/{id}/settings`: Create a group setting
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9667,6 +10098,7 @@ impl GroupsItemSettings {
             )
     }
     /// `/groups/{Id}/settings/{id}`
+    #[cfg(feature = "groups")]
     pub fn item(&self, id: &str) -> GroupsItemSettingsItem {
         GroupsItemSettingsItem(self.0.clone().key(id))
     }
@@ -9676,8 +10108,10 @@ impl GroupsItemSettings {
 /// - `GET /groups/{id}/settings/{id}`: Get a group setting
 /// - `PATCH /groups/{id}/settings/{id}`: Update a group setting
 /// - `DELETE /groups/{id}/settings/{id}`: Delete a group setting
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemSettingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemSettingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9776,6 +10210,7 @@ impl GroupsItemSettingsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-delete?view=graph-rest-1.0)
+    #[cfg(feature = "groups")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9810,8 +10245,10 @@ impl GroupsItemSettingsItem {
 /// `/groups/{Id}/team`
 ///
 /// - `PUT /groups/{id}/team`: Create team from group
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemTeam(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl GroupsItemTeam {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9861,8 +10298,10 @@ impl GroupsItemTeam {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}/attachments`: List attachments
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9907,6 +10346,7 @@ impl GroupsItemThreadsItemPostsItemAttachments {
             )
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> GroupsItemThreadsItemPostsItemAttachmentsItem {
         GroupsItemThreadsItemPostsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -9915,8 +10355,10 @@ impl GroupsItemThreadsItemPostsItemAttachments {
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /groups/{id}/threads/{id}/posts/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9949,6 +10391,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     /// `DELETE /groups/{id}/threads/{id}/posts/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9965,6 +10408,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> GroupsItemThreadsItemPostsItemAttachmentsItemValue {
         GroupsItemThreadsItemPostsItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -9974,10 +10418,12 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/attachments/{id}/$value`
 ///
 /// - `GET /groups/{id}/threads/{id}/posts/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9989,6 +10435,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     /// `GET /groups/{id}/threads/{id}/posts/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -10008,8 +10455,10 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
 /// `/groups/{Id}/threads/{Id}/posts/{Id}/reply`
 ///
 /// - `POST /groups/{id}/threads/{id}/posts/{id}/reply`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemThreadsItemPostsItemReply(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl GroupsItemThreadsItemPostsItemReply {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10043,8 +10492,10 @@ impl GroupsItemThreadsItemPostsItemReply {
 /// `/groups/{Id}/transitiveMemberOf`
 ///
 /// - `GET /groups/{id}/transitiveMemberOf`: List group transitive memberOf
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10060,7 +10511,7 @@ impl GroupsItemTransitiveMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivememberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -10096,8 +10547,10 @@ impl GroupsItemTransitiveMemberOf {
 /// `/groups/{Id}/transitiveMembers`
 ///
 /// - `GET /groups/{id}/transitiveMembers`: List group transitive members
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct GroupsItemTransitiveMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl GroupsItemTransitiveMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10113,7 +10566,7 @@ impl GroupsItemTransitiveMembers {
     /// - Application: `GroupMember.Read.All`, `Group.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-transitivemembers?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "groups")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

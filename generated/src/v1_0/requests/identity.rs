@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/identity`
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Identity(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl Identity {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,18 +15,22 @@ impl Identity {
         &self.0
     }
     /// `/identity/apiConnectors`
+    #[cfg(feature = "identity")]
     pub fn api_connectors(&self) -> IdentityApiConnectors {
         IdentityApiConnectors(self.0.clone().literal("apiConnectors"))
     }
     /// `/identity/b2xUserFlows`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn b2x_user_flows(&self) -> IdentityB2xUserFlows {
         IdentityB2xUserFlows(self.0.clone().literal("b2xUserFlows"))
     }
     /// `/identity/conditionalAccess`
+    #[cfg(feature = "identity")]
     pub fn conditional_access(&self) -> IdentityConditionalAccess {
         IdentityConditionalAccess(self.0.clone().literal("conditionalAccess"))
     }
     /// `/identity/userFlowAttributes`
+    #[cfg(feature = "identity")]
     pub fn user_flow_attributes(&self) -> IdentityUserFlowAttributes {
         IdentityUserFlowAttributes(self.0.clone().literal("userFlowAttributes"))
     }
@@ -33,8 +39,10 @@ impl Identity {
 ///
 /// - `GET /identity/apiConnectors`: List identityApiConnectors
 /// - `POST /identity/apiConnectors`: Create identityApiConnector
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityApiConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityApiConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -118,6 +126,7 @@ impl IdentityApiConnectors {
             )
     }
     /// `/identity/apiConnectors/{identityApiConnectorId}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, identity_api_connector_id: &str) -> IdentityApiConnectorsItem {
         IdentityApiConnectorsItem(self.0.clone().key(identity_api_connector_id))
     }
@@ -127,8 +136,10 @@ impl IdentityApiConnectors {
 /// - `GET /identity/apiConnectors/{identityApiConnectorId}`: Get identityApiConnector
 /// - `PATCH /identity/apiConnectors/{identityApiConnectorId}`: Update identityApiConnector
 /// - `DELETE /identity/apiConnectors/{identityApiConnectorId}`: Delete identityApiConnector
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityApiConnectorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityApiConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -220,6 +231,7 @@ impl IdentityApiConnectorsItem {
     /// - Application: `APIConnectors.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -291,8 +303,10 @@ impl IdentityApiConnectorsItem {
 ///
 /// - `GET /identity/b2xUserFlows`: List b2xIdentityUserFlows
 /// - `POST /identity/b2xUserFlows`: Create b2xIdentityUserFlow
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlows(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl IdentityB2xUserFlows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -382,6 +396,7 @@ impl IdentityB2xUserFlows {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn item(&self, b2x_identity_user_flow_id: &str) -> IdentityB2xUserFlowsItem {
         IdentityB2xUserFlowsItem(self.0.clone().key(b2x_identity_user_flow_id))
     }
@@ -390,8 +405,10 @@ impl IdentityB2xUserFlows {
 ///
 /// - `GET /identity/b2xUserFlows/{id}`: Get b2xIdentityUserFlow
 /// - `DELETE /identity/b2xUserFlows/{id}`: Delete b2xIdentityUserFlow
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl IdentityB2xUserFlowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -450,6 +467,7 @@ impl IdentityB2xUserFlowsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -478,6 +496,7 @@ impl IdentityB2xUserFlowsItem {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration`
+    #[cfg(feature = "identity")]
     pub fn api_connector_configuration(
         &self,
     ) -> IdentityB2xUserFlowsItemApiConnectorConfiguration {
@@ -486,16 +505,19 @@ impl IdentityB2xUserFlowsItem {
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders`
+    #[cfg(feature = "identity")]
     pub fn identity_providers(&self) -> IdentityB2xUserFlowsItemIdentityProviders {
         IdentityB2xUserFlowsItemIdentityProviders(
             self.0.clone().literal("identityProviders"),
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages`
+    #[cfg(feature = "users")]
     pub fn languages(&self) -> IdentityB2xUserFlowsItemLanguages {
         IdentityB2xUserFlowsItemLanguages(self.0.clone().literal("languages"))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments`
+    #[cfg(feature = "identity")]
     pub fn user_attribute_assignments(
         &self,
     ) -> IdentityB2xUserFlowsItemUserAttributeAssignments {
@@ -508,10 +530,12 @@ impl IdentityB2xUserFlowsItem {
 ///
 /// - `GET /identity/b2xUserFlows/{id}/userAttributeAssignments`: List userAttributeAssignments
 /// - `POST /identity/b2xUserFlows/{id}/userAttributeAssignments`: Create userAttributeAssignments
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserAttributeAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -609,7 +633,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-getorder?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get_order(
         &self,
     ) -> graph_rt::Request<
@@ -652,6 +676,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-setorder?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn set_order(
         &self,
         body: &super::super::SetOrderBody,
@@ -682,6 +707,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/userAttributeAssignments/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         id: &str,
@@ -692,10 +718,12 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/apiConnectorConfiguration`: Get userFlowApiConnectorConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemApiConnectorConfiguration(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -711,7 +739,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-get-apiconnectorconfiguration?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -740,6 +768,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         step: &str,
@@ -748,10 +777,12 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemApiConnectorConfigurationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemApiConnectorConfigurationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -759,6 +790,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
         IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef(
             self.0.clone().literal("$ref"),
@@ -768,10 +800,12 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/apiConnectorConfiguration/{step}/$ref`
 ///
 /// - `PUT /identity/b2xUserFlows/{b2xUserFlowId}/apiConnectorConfiguration/{step}/$ref`: Update apiConnectorConfiguration
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -821,8 +855,10 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/identityProviders`: List identityProviders
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProviders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -867,10 +903,12 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemIdentityProvidersItem {
         IdentityB2xUserFlowsItemIdentityProvidersItem(self.0.clone().key(id))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemIdentityProvidersRef {
         IdentityB2xUserFlowsItemIdentityProvidersRef(self.0.clone().literal("$ref"))
     }
@@ -878,8 +916,10 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/$ref`
 ///
 /// - `POST /identity/b2xUserFlows/{id}/identityProviders/$ref`: Add identityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProvidersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -927,8 +967,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProvidersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -936,6 +978,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> IdentityB2xUserFlowsItemIdentityProvidersItemRef {
         IdentityB2xUserFlowsItemIdentityProvidersItemRef(self.0.clone().literal("$ref"))
     }
@@ -943,10 +986,12 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/identityProviders/{id}/$ref`
 ///
 /// - `DELETE /identity/b2xUserFlows/{id}/identityProviders/{id}/$ref`: Delete identityProvider from b2xIdentityUserFlow
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemIdentityProvidersItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -962,6 +1007,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-identityproviders?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -993,8 +1039,10 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages`: List languages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1045,6 +1093,7 @@ impl IdentityB2xUserFlowsItemLanguages {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> IdentityB2xUserFlowsItemLanguagesItem {
         IdentityB2xUserFlowsItemLanguagesItem(self.0.clone().key(id))
     }
@@ -1052,8 +1101,10 @@ impl IdentityB2xUserFlowsItemLanguages {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}`: Get userFlowLanguageConfiguration
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1104,12 +1155,14 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages`
+    #[cfg(feature = "users")]
     pub fn default_pages(&self) -> IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
         IdentityB2xUserFlowsItemLanguagesItemDefaultPages(
             self.0.clone().literal("defaultPages"),
         )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages`
+    #[cfg(feature = "users")]
     pub fn overrides_pages(
         &self,
     ) -> IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
@@ -1121,10 +1174,12 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages`: List defaultPages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemDefaultPages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1175,6 +1230,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -1183,10 +1239,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1194,6 +1252,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
         IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue(
             self.0.clone().literal("$value"),
@@ -1203,10 +1262,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItem {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/defaultPages/{id}/$value`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: Get userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1222,6 +1283,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1259,10 +1321,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages`
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages`: List overridesPages
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1313,6 +1377,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
             )
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         id: &str,
@@ -1320,6 +1385,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
         IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem(self.0.clone().key(id))
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
         IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue(
             self.0.clone().literal("$value"),
@@ -1329,10 +1395,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/$value`
 ///
 /// - `DELETE /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/$value`: Delete userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1348,6 +1416,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1377,10 +1446,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     }
 }
 /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1388,6 +1459,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem {
         &self.0
     }
     /// `/identity/b2xUserFlows/{b2xIdentityUserFlowId}/languages/{id}/overridesPages/{id}/$value`
+    #[cfg(feature = "users")]
     pub fn content(
         &self,
     ) -> IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
@@ -1400,10 +1472,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItem {
 ///
 /// - `GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value`: Get userFlowLanguagePage
 /// - `PUT /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value`: Update userFlowLanguagePage
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1419,6 +1493,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     /// - Application: `IdentityUserFlow.Read.All`, `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1497,10 +1572,12 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
 /// - `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`: Get identityUserFlowAttributeAssignment
 /// - `PATCH /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`: Update identityUserFlowAttributeAssignment
 /// - `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`: Delete userAttributeAssignment
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityB2xUserFlowsItemUserAttributeAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1598,6 +1675,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1627,8 +1705,10 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     }
 }
 /// `/identity/conditionalAccess`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccess(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccess {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1636,10 +1716,12 @@ impl IdentityConditionalAccess {
         &self.0
     }
     /// `/identity/conditionalAccess/namedLocations`
+    #[cfg(feature = "identity")]
     pub fn named_locations(&self) -> IdentityConditionalAccessNamedLocations {
         IdentityConditionalAccessNamedLocations(self.0.clone().literal("namedLocations"))
     }
     /// `/identity/conditionalAccess/policies`
+    #[cfg(feature = "identity")]
     pub fn policies(&self) -> IdentityConditionalAccessPolicies {
         IdentityConditionalAccessPolicies(self.0.clone().literal("policies"))
     }
@@ -1648,8 +1730,10 @@ impl IdentityConditionalAccess {
 ///
 /// - `GET /identity/conditionalAccess/namedLocations`: List namedLocations
 /// - `POST /identity/conditionalAccess/namedLocations`: Create namedLocation
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessNamedLocations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessNamedLocations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1739,6 +1823,7 @@ impl IdentityConditionalAccessNamedLocations {
             )
     }
     /// `/identity/conditionalAccess/namedLocations/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityConditionalAccessNamedLocationsItem {
         IdentityConditionalAccessNamedLocationsItem(self.0.clone().key(id))
     }
@@ -1748,8 +1833,10 @@ impl IdentityConditionalAccessNamedLocations {
 /// - `GET /identity/conditionalAccess/namedLocations/{id}`: Get countryNamedLocation
 /// - `PATCH /identity/conditionalAccess/namedLocations/{id}`: Update countryNamedLocation
 /// - `DELETE /identity/conditionalAccess/namedLocations/{id}`: Delete countryNamedLocation
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessNamedLocationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessNamedLocationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1802,6 +1889,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateCountryNamedLocationBody,
@@ -1846,6 +1934,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1884,8 +1973,10 @@ impl IdentityConditionalAccessNamedLocationsItem {
 ///
 /// - `GET /identity/conditionalAccess/policies`: List policies
 /// - `POST /identity/conditionalAccess/policies`: Create conditionalAccessPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1977,6 +2068,7 @@ impl IdentityConditionalAccessPolicies {
             )
     }
     /// `/identity/conditionalAccess/policies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityConditionalAccessPoliciesItem {
         IdentityConditionalAccessPoliciesItem(self.0.clone().key(id))
     }
@@ -1986,8 +2078,10 @@ impl IdentityConditionalAccessPolicies {
 /// - `GET /identity/conditionalAccess/policies/{id}`: Get conditionalAccessPolicy
 /// - `PATCH /identity/conditionalAccess/policies/{id}`: Update conditionalaccesspolicy
 /// - `DELETE /identity/conditionalAccess/policies/{id}`: Delete conditionalAccessPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityConditionalAccessPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityConditionalAccessPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2040,6 +2134,7 @@ impl IdentityConditionalAccessPoliciesItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`, `Application.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -2086,6 +2181,7 @@ impl IdentityConditionalAccessPoliciesItem {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2124,8 +2220,10 @@ impl IdentityConditionalAccessPoliciesItem {
 ///
 /// - `GET /identity/userFlowAttributes`: List identityUserFlowAttributes
 /// - `POST /identity/userFlowAttributes`: Create identityUserFlowAttribute
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityUserFlowAttributes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityUserFlowAttributes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2215,6 +2313,7 @@ impl IdentityUserFlowAttributes {
             )
     }
     /// `/identity/userFlowAttributes/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityUserFlowAttributesItem {
         IdentityUserFlowAttributesItem(self.0.clone().key(id))
     }
@@ -2224,8 +2323,10 @@ impl IdentityUserFlowAttributes {
 /// - `GET /identity/userFlowAttributes/{id}`: Get identityUserFlowAttribute
 /// - `PATCH /identity/userFlowAttributes/{id}`: Update identityUserFlowAttribute
 /// - `DELETE /identity/userFlowAttributes/{id}`: Delete identityUserFlowAttribute
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityUserFlowAttributesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityUserFlowAttributesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2284,6 +2385,7 @@ impl IdentityUserFlowAttributesItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateIdentityUserFlowAttributeBody,
@@ -2322,6 +2424,7 @@ impl IdentityUserFlowAttributesItem {
     /// - Application: `IdentityUserFlow.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

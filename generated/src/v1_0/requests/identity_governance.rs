@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/identityGovernance`
+#[cfg(any(feature = "core", feature = "identity_governance", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernance(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "identity_governance", feature = "users"))]
 impl IdentityGovernance {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,21 +15,26 @@ impl IdentityGovernance {
         &self.0
     }
     /// `/identityGovernance/accessReviews`
+    #[cfg(feature = "identity_governance")]
     pub fn access_reviews(&self) -> IdentityGovernanceAccessReviews {
         IdentityGovernanceAccessReviews(self.0.clone().literal("accessReviews"))
     }
     /// `/identityGovernance/appConsent`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn app_consent(&self) -> IdentityGovernanceAppConsent {
         IdentityGovernanceAppConsent(self.0.clone().literal("appConsent"))
     }
     /// `/identityGovernance/termsOfUse`
+    #[cfg(feature = "identity_governance")]
     pub fn terms_of_use(&self) -> IdentityGovernanceTermsOfUse {
         IdentityGovernanceTermsOfUse(self.0.clone().literal("termsOfUse"))
     }
 }
 /// `/identityGovernance/accessReviews`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviews(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviews {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35,6 +42,7 @@ impl IdentityGovernanceAccessReviews {
         &self.0
     }
     /// `/identityGovernance/accessReviews/definitions`
+    #[cfg(feature = "identity_governance")]
     pub fn definitions(&self) -> IdentityGovernanceAccessReviewsDefinitions {
         IdentityGovernanceAccessReviewsDefinitions(self.0.clone().literal("definitions"))
     }
@@ -43,8 +51,10 @@ impl IdentityGovernanceAccessReviews {
 ///
 /// - `GET /identityGovernance/accessReviews/definitions`: List accessReviewScheduleDefinitions
 /// - `POST /identityGovernance/accessReviews/definitions`: Create accessReviewScheduleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -169,6 +179,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_schedule_definition_id: &str,
@@ -183,8 +194,10 @@ impl IdentityGovernanceAccessReviewsDefinitions {
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`: Get accessReviewScheduleDefinition
 /// - `PUT /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`: Update accessReviewScheduleDefinition
 /// - `DELETE /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}`: Delete accessReviewScheduleDefinition
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -276,6 +289,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -304,6 +318,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`
+    #[cfg(feature = "identity_governance")]
     pub fn instances(&self) -> IdentityGovernanceAccessReviewsDefinitionsItemInstances {
         IdentityGovernanceAccessReviewsDefinitionsItemInstances(
             self.0.clone().literal("instances"),
@@ -313,10 +328,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances`: List accessReviewInstances
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -402,6 +419,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_instance_id: &str,
@@ -414,10 +432,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}`: Get accessReviewInstance
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -469,6 +489,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Delegated (work or school account): `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-acceptrecommendations?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn accept_recommendations(
         &self,
     ) -> graph_rt::Request<
@@ -501,6 +522,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-applydecisions?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn apply_decisions(
         &self,
     ) -> graph_rt::Request<
@@ -568,6 +590,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
+    #[cfg(feature = "identity_governance")]
     pub fn decisions(
         &self,
     ) -> IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
@@ -584,6 +607,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-resetdecisions?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn reset_decisions(
         &self,
     ) -> graph_rt::Request<
@@ -620,6 +644,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-sendreminder?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn send_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -656,6 +681,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     /// - Application: `AccessReview.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-stop?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn stop(
         &self,
     ) -> graph_rt::Request<
@@ -687,10 +713,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
 /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions`: List decisions
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -776,6 +804,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
             )
     }
     /// `/identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(
         &self,
         access_review_instance_decision_item_id: &str,
@@ -789,10 +818,12 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
 ///
 /// - `GET /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`: Get accessReviewInstanceDecisionItem
 /// - `PATCH /identityGovernance/accessReviews/definitions/{accessReviewScheduleDefinitionId}/instances/{accessReviewInstanceId}/decisions/{accessReviewInstanceDecisionItemId}`: Update accessReviewInstanceDecisionItem
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -877,8 +908,10 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     }
 }
 /// `/identityGovernance/appConsent`
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsent(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceAppConsent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -886,6 +919,7 @@ impl IdentityGovernanceAppConsent {
         &self.0
     }
     /// `/identityGovernance/appConsent/appConsentRequests`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn app_consent_requests(
         &self,
     ) -> IdentityGovernanceAppConsentAppConsentRequests {
@@ -897,8 +931,10 @@ impl IdentityGovernanceAppConsent {
 /// `/identityGovernance/appConsent/appConsentRequests`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests`: List appConsentRequests
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequests(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceAppConsentAppConsentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -996,6 +1032,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
             )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}`
+    #[cfg(any(feature = "core", feature = "users"))]
     pub fn item(
         &self,
         appconsentrequest_id: &str,
@@ -1008,10 +1045,12 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
 /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests/{id}`: Get appConsentRequest
+#[cfg(any(feature = "core", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(any(feature = "core", feature = "users"))]
 impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1062,6 +1101,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
             )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests`
+    #[cfg(feature = "users")]
     pub fn user_consent_requests(
         &self,
     ) -> IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
@@ -1073,10 +1113,12 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
 /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests`: List userConsentRequests
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1174,6 +1216,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
             )
     }
     /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         userconsentrequest_id: &str,
@@ -1186,10 +1229,12 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
 /// `/identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`
 ///
 /// - `GET /identityGovernance/appConsent/appConsentRequests/{appconsentrequest-id}/userConsentRequests/{userconsentrequest-id}`: Get userConsentRequest
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1241,8 +1286,10 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     }
 }
 /// `/identityGovernance/termsOfUse`
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceTermsOfUse(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceTermsOfUse {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1250,6 +1297,7 @@ impl IdentityGovernanceTermsOfUse {
         &self.0
     }
     /// `/identityGovernance/termsOfUse/agreements`
+    #[cfg(feature = "identity_governance")]
     pub fn agreements(&self) -> IdentityGovernanceTermsOfUseAgreements {
         IdentityGovernanceTermsOfUseAgreements(self.0.clone().literal("agreements"))
     }
@@ -1258,8 +1306,10 @@ impl IdentityGovernanceTermsOfUse {
 ///
 /// - `GET /identityGovernance/termsOfUse/agreements`: List agreements
 /// - `POST /identityGovernance/termsOfUse/agreements`: Create agreement
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceTermsOfUseAgreements(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceTermsOfUseAgreements {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1333,6 +1383,7 @@ impl IdentityGovernanceTermsOfUseAgreements {
             )
     }
     /// `/identityGovernance/termsOfUse/agreements/{id}`
+    #[cfg(feature = "identity_governance")]
     pub fn item(&self, id: &str) -> IdentityGovernanceTermsOfUseAgreementsItem {
         IdentityGovernanceTermsOfUseAgreementsItem(self.0.clone().key(id))
     }
@@ -1342,8 +1393,10 @@ impl IdentityGovernanceTermsOfUseAgreements {
 /// - `GET /identityGovernance/termsOfUse/agreements/{id}`: Get agreement
 /// - `PATCH /identityGovernance/termsOfUse/agreements/{id}`: Update agreement
 /// - `DELETE /identityGovernance/termsOfUse/agreements/{id}`: Delete agreement
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct IdentityGovernanceTermsOfUseAgreementsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl IdentityGovernanceTermsOfUseAgreementsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1424,6 +1477,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     /// - Delegated (work or school account): `Agreement.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity_governance")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

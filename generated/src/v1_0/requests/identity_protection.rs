@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/identityProtection`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtection(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,10 +15,12 @@ impl IdentityProtection {
         &self.0
     }
     /// `/identityProtection/riskDetections`
+    #[cfg(feature = "identity")]
     pub fn risk_detections(&self) -> IdentityProtectionRiskDetections {
         IdentityProtectionRiskDetections(self.0.clone().literal("riskDetections"))
     }
     /// `/identityProtection/riskyUsers`
+    #[cfg(feature = "identity")]
     pub fn risky_users(&self) -> IdentityProtectionRiskyUsers {
         IdentityProtectionRiskyUsers(self.0.clone().literal("riskyUsers"))
     }
@@ -24,8 +28,10 @@ impl IdentityProtection {
 /// `/identityProtection/riskDetections`
 ///
 /// - `GET /identityProtection/riskDetections`: List riskDetections
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskDetections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskDetections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -70,6 +76,7 @@ impl IdentityProtectionRiskDetections {
             )
     }
     /// `/identityProtection/riskDetections/{riskDetectionId}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, risk_detection_id: &str) -> IdentityProtectionRiskDetectionsItem {
         IdentityProtectionRiskDetectionsItem(self.0.clone().key(risk_detection_id))
     }
@@ -77,8 +84,10 @@ impl IdentityProtectionRiskDetections {
 /// `/identityProtection/riskDetections/{riskDetectionId}`
 ///
 /// - `GET /identityProtection/riskDetections/{riskDetectionId}`: Get riskDetection
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskDetectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskDetectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -126,8 +135,10 @@ impl IdentityProtectionRiskDetectionsItem {
 /// `/identityProtection/riskyUsers`
 ///
 /// - `GET /identityProtection/riskyUsers`: List riskyUsers
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -180,6 +191,7 @@ impl IdentityProtectionRiskyUsers {
     /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-confirmcompromised?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn confirm_compromised(
         &self,
         body: &super::super::ConfirmCompromisedBody,
@@ -218,6 +230,7 @@ impl IdentityProtectionRiskyUsers {
     /// - Application: `IdentityRiskyUser.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyuser-dismiss?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn dismiss(
         &self,
         body: &super::super::DismissBody,
@@ -248,6 +261,7 @@ impl IdentityProtectionRiskyUsers {
             )
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, risky_user_id: &str) -> IdentityProtectionRiskyUsersItem {
         IdentityProtectionRiskyUsersItem(self.0.clone().key(risky_user_id))
     }
@@ -255,8 +269,10 @@ impl IdentityProtectionRiskyUsers {
 /// `/identityProtection/riskyUsers/{riskyUserId}`
 ///
 /// - `GET /identityProtection/riskyUsers/{riskyUserId}`: Get riskyUser
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -301,6 +317,7 @@ impl IdentityProtectionRiskyUsersItem {
             )
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}/history`
+    #[cfg(feature = "identity")]
     pub fn history(&self) -> IdentityProtectionRiskyUsersItemHistory {
         IdentityProtectionRiskyUsersItemHistory(self.0.clone().literal("history"))
     }
@@ -308,8 +325,10 @@ impl IdentityProtectionRiskyUsersItem {
 /// `/identityProtection/riskyUsers/{riskyUserId}/history`
 ///
 /// - `GET /identityProtection/riskyUsers/{riskyUserId}/history`: List history
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItemHistory(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItemHistory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -354,6 +373,7 @@ impl IdentityProtectionRiskyUsersItemHistory {
             )
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         risky_user_history_item_id: &str,
@@ -364,8 +384,10 @@ impl IdentityProtectionRiskyUsersItemHistory {
     }
 }
 /// `/identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItemHistoryItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItemHistoryItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -373,6 +395,7 @@ impl IdentityProtectionRiskyUsersItemHistoryItem {
         &self.0
     }
     /// `/identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}/history`
+    #[cfg(feature = "identity")]
     pub fn history(&self) -> IdentityProtectionRiskyUsersItemHistoryItemHistory {
         IdentityProtectionRiskyUsersItemHistoryItemHistory(
             self.0.clone().literal("history"),
@@ -382,10 +405,12 @@ impl IdentityProtectionRiskyUsersItemHistoryItem {
 /// `/identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}/history`
 ///
 /// - `GET /identityProtection/riskyUsers/{riskyUserId}/history/{riskyUserHistoryItemId}/history`: List history
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProtectionRiskyUsersItemHistoryItemHistory(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl IdentityProtectionRiskyUsersItemHistoryItemHistory {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

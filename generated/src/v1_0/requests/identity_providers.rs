@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /identityProviders`: List identityProviders
 /// - `POST /identityProviders`: Create identityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProviders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProviders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -85,12 +87,14 @@ impl IdentityProviders {
             )
     }
     /// `/identityProviders/availableProviderTypes`
+    #[cfg(feature = "identity")]
     pub fn available_provider_types(&self) -> IdentityProvidersAvailableProviderTypes {
         IdentityProvidersAvailableProviderTypes(
             self.0.clone().literal("availableProviderTypes"),
         )
     }
     /// `/identityProviders/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> IdentityProvidersItem {
         IdentityProvidersItem(self.0.clone().key(id))
     }
@@ -98,8 +102,10 @@ impl IdentityProviders {
 /// `/identityProviders/availableProviderTypes`
 ///
 /// - `GET /identityProviders/availableProviderTypes`: List availableProviderTypes
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProvidersAvailableProviderTypes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProvidersAvailableProviderTypes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -115,6 +121,7 @@ impl IdentityProvidersAvailableProviderTypes {
     /// - Application: `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-list-availableprovidertypes?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -154,8 +161,10 @@ impl IdentityProvidersAvailableProviderTypes {
 /// - `GET /identityProviders/{id}`: Get identityProvider
 /// - `PATCH /identityProviders/{id}`: Update identityProvider
 /// - `DELETE /identityProviders/{id}`: Delete identityProvider
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct IdentityProvidersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl IdentityProvidersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -239,6 +248,7 @@ impl IdentityProvidersItem {
     /// - Delegated (work or school account): `IdentityProvider.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/informationProtection`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtection(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl InformationProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl InformationProtection {
         &self.0
     }
     /// `/informationProtection/threatAssessmentRequests`
+    #[cfg(feature = "security")]
     pub fn threat_assessment_requests(
         &self,
     ) -> InformationProtectionThreatAssessmentRequests {
@@ -25,8 +28,10 @@ impl InformationProtection {
 ///
 /// - `GET /informationProtection/threatAssessmentRequests`: List threatAssessmentRequests
 /// - `POST /informationProtection/threatAssessmentRequests`: Create threatAssessmentRequest
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionThreatAssessmentRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl InformationProtectionThreatAssessmentRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42,7 +47,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// - Application: `ThreatAssessment.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-list-threatassessmentrequests?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -78,7 +83,7 @@ impl InformationProtectionThreatAssessmentRequests {
     /// - Delegated (work or school account): `ThreatAssessment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/informationprotection-post-threatassessmentrequests?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn create(
         &self,
         body: &super::super::AnyThreatAssessmentRequest,
@@ -105,6 +110,7 @@ impl InformationProtectionThreatAssessmentRequests {
             )
     }
     /// `/informationProtection/threatAssessmentRequests/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> InformationProtectionThreatAssessmentRequestsItem {
         InformationProtectionThreatAssessmentRequestsItem(self.0.clone().key(id))
     }
@@ -112,10 +118,12 @@ impl InformationProtectionThreatAssessmentRequests {
 /// `/informationProtection/threatAssessmentRequests/{id}`
 ///
 /// - `GET /informationProtection/threatAssessmentRequests/{id}`: Get threatAssessmentRequest
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct InformationProtectionThreatAssessmentRequestsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "security")]
 impl InformationProtectionThreatAssessmentRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -131,7 +139,7 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     /// - Application: `ThreatAssessment.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/threatassessmentrequest-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "security")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

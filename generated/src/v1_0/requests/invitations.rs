@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/invitations`
 ///
 /// - `POST /invitations`: Create invitation
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct Invitations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl Invitations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

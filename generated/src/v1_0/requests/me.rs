@@ -6,8 +6,40 @@ use super::VERSION;
 /// `/me`
 ///
 /// - `GET /me`: Get a user
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "files",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users",
+        feature = "workbook"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Me(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "files",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users",
+        feature = "workbook"
+    )
+)]
 impl Me {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -71,30 +103,37 @@ impl Me {
             )
     }
     /// `/me/activities`
+    #[cfg(feature = "users")]
     pub fn activities(&self) -> MeActivities {
         MeActivities(self.0.clone().literal("activities"))
     }
     /// `/me/agreementAcceptances`
+    #[cfg(feature = "identity_governance")]
     pub fn agreement_acceptances(&self) -> MeAgreementAcceptances {
         MeAgreementAcceptances(self.0.clone().literal("agreementAcceptances"))
     }
     /// `/me/authentication`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn authentication(&self) -> MeAuthentication {
         MeAuthentication(self.0.clone().literal("authentication"))
     }
     /// `/me/calendar`
+    #[cfg(any(feature = "mail", feature = "teams"))]
     pub fn calendar(&self) -> MeCalendar {
         MeCalendar(self.0.clone().literal("calendar"))
     }
     /// `/me/calendarGroups`
+    #[cfg(feature = "mail")]
     pub fn calendar_groups(&self) -> MeCalendarGroups {
         MeCalendarGroups(self.0.clone().literal("calendarGroups"))
     }
     /// `/me/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> MeCalendars {
         MeCalendars(self.0.clone().literal("calendars"))
     }
     /// `/me/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarView {
         MeCalendarView(self.0.clone().literal("calendarView"))
     }
@@ -106,6 +145,7 @@ impl Me {
     /// - Delegated (work or school account): `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-changepassword?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn change_password(
         &self,
         body: &super::super::ChangePasswordBody,
@@ -132,6 +172,7 @@ impl Me {
             )
     }
     /// `/me/chats`
+    #[cfg(feature = "teams")]
     pub fn chats(&self) -> MeChats {
         MeChats(self.0.clone().literal("chats"))
     }
@@ -144,6 +185,7 @@ impl Me {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -186,6 +228,7 @@ impl Me {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -229,26 +272,32 @@ impl Me {
             )
     }
     /// `/me/contactFolders`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contact_folders(&self) -> MeContactFolders {
         MeContactFolders(self.0.clone().literal("contactFolders"))
     }
     /// `/me/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> MeContacts {
         MeContacts(self.0.clone().literal("contacts"))
     }
     /// `/me/createdObjects`
+    #[cfg(feature = "users")]
     pub fn created_objects(&self) -> MeCreatedObjects {
         MeCreatedObjects(self.0.clone().literal("createdObjects"))
     }
     /// `/me/directReports`
+    #[cfg(feature = "users")]
     pub fn direct_reports(&self) -> MeDirectReports {
         MeDirectReports(self.0.clone().literal("directReports"))
     }
     /// `/me/drive`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn drive(&self) -> MeDrive {
         MeDrive(self.0.clone().literal("drive"))
     }
     /// `/me/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeEvents {
         MeEvents(self.0.clone().literal("events"))
     }
@@ -260,7 +309,7 @@ impl Me {
     /// - Delegated (work or school account): `Calendars.Read.Shared`, `Calendars.ReadWrite.Shared`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findmeetingtimes?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_meeting_times(
         &self,
         body: &super::super::FindMeetingTimesBody,
@@ -287,6 +336,7 @@ impl Me {
             )
     }
     /// `/me/followedSites`
+    #[cfg(feature = "files")]
     pub fn followed_sites(&self) -> MeFollowedSites {
         MeFollowedSites(self.0.clone().literal("followedSites"))
     }
@@ -343,6 +393,7 @@ impl Me {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -397,6 +448,7 @@ impl Me {
     /// - Application: `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -435,74 +487,92 @@ impl Me {
             )
     }
     /// `/me/inferenceClassification`
+    #[cfg(feature = "mail")]
     pub fn inference_classification(&self) -> MeInferenceClassification {
         MeInferenceClassification(self.0.clone().literal("inferenceClassification"))
     }
     /// `/me/insights`
+    #[cfg(feature = "users")]
     pub fn insights(&self) -> MeInsights {
         MeInsights(self.0.clone().literal("insights"))
     }
     /// `/me/joinedTeams`
+    #[cfg(feature = "groups")]
     pub fn joined_teams(&self) -> MeJoinedTeams {
         MeJoinedTeams(self.0.clone().literal("joinedTeams"))
     }
     /// `/me/licenseDetails`
+    #[cfg(feature = "users")]
     pub fn license_details(&self) -> MeLicenseDetails {
         MeLicenseDetails(self.0.clone().literal("licenseDetails"))
     }
     /// `/me/mailboxSettings`
+    #[cfg(feature = "users")]
     pub fn mailbox_settings(&self) -> MeMailboxSettings {
         MeMailboxSettings(self.0.clone().literal("mailboxSettings"))
     }
     /// `/me/mailFolders`
+    #[cfg(feature = "mail")]
     pub fn mail_folders(&self) -> MeMailFolders {
         MeMailFolders(self.0.clone().literal("mailFolders"))
     }
     /// `/me/manager`
+    #[cfg(feature = "users")]
     pub fn manager(&self) -> MeManager {
         MeManager(self.0.clone().literal("manager"))
     }
     /// `/me/memberOf`
+    #[cfg(feature = "users")]
     pub fn member_of(&self) -> MeMemberOf {
         MeMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/me/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> MeMessages {
         MeMessages(self.0.clone().literal("messages"))
     }
     /// `/me/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(&self) -> MeOauth2PermissionGrants {
         MeOauth2PermissionGrants(self.0.clone().literal("oauth2PermissionGrants"))
     }
     /// `/me/onenote`
+    #[cfg(any(feature = "onenote", feature = "users"))]
     pub fn onenote(&self) -> MeOnenote {
         MeOnenote(self.0.clone().literal("onenote"))
     }
     /// `/me/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> MeOnlineMeetings {
         MeOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
     /// `/me/outlook`
+    #[cfg(feature = "mail")]
     pub fn outlook(&self) -> MeOutlook {
         MeOutlook(self.0.clone().literal("outlook"))
     }
     /// `/me/people`
+    #[cfg(feature = "users")]
     pub fn people(&self) -> MePeople {
         MePeople(self.0.clone().literal("people"))
     }
     /// `/me/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> MePhoto {
         MePhoto(self.0.clone().literal("photo"))
     }
     /// `/me/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> MePhotos {
         MePhotos(self.0.clone().literal("photos"))
     }
     /// `/me/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> MePlanner {
         MePlanner(self.0.clone().literal("planner"))
     }
     /// `/me/presence`
+    #[cfg(feature = "communications")]
     pub fn presence(&self) -> MePresence {
         MePresence(self.0.clone().literal("presence"))
     }
@@ -515,6 +585,7 @@ impl Me {
     /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-revokesigninsessions?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
     ) -> graph_rt::Request<
@@ -556,6 +627,7 @@ impl Me {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
@@ -590,10 +662,12 @@ impl Me {
             )
     }
     /// `/me/settings`
+    #[cfg(feature = "users")]
     pub fn settings(&self) -> MeSettings {
         MeSettings(self.0.clone().literal("settings"))
     }
     /// `/me/todo`
+    #[cfg(feature = "mail")]
     pub fn todo(&self) -> MeTodo {
         MeTodo(self.0.clone().literal("todo"))
     }
@@ -607,7 +681,7 @@ impl Me {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn translate_exchange_ids(
         &self,
         body: &super::super::TranslateExchangeIdsBody,
@@ -652,8 +726,10 @@ impl Me {
 /// `/me/activities`
 ///
 /// - `GET /me/activities`: Get user activities
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivities(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -669,7 +745,7 @@ impl MeActivities {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-get-activities?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -698,10 +774,12 @@ impl MeActivities {
             )
     }
     /// `/me/activities/recent`
+    #[cfg(feature = "users")]
     pub fn recent(&self) -> MeActivitiesRecent {
         MeActivitiesRecent(self.0.clone().literal("recent"))
     }
     /// `/me/activities/{appActivityId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, app_activity_id: &str) -> MeActivitiesItem {
         MeActivitiesItem(self.0.clone().key(app_activity_id))
     }
@@ -709,8 +787,10 @@ impl MeActivities {
 /// `/me/activities/recent`
 ///
 /// - `GET /me/activities/recent`: Get recent user activities
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesRecent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesRecent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -726,7 +806,7 @@ impl MeActivitiesRecent {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-get-recent-activities?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -759,8 +839,10 @@ impl MeActivitiesRecent {
 ///
 /// - `PUT /me/activities/{appActivityId}`: Create or replace an activity
 /// - `DELETE /me/activities/{id}`: Delete an activity
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -776,7 +858,7 @@ impl MeActivitiesItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-put-activity?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::UserActivity,
@@ -815,6 +897,7 @@ impl MeActivitiesItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-activity?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -843,13 +926,16 @@ impl MeActivitiesItem {
             )
     }
     /// `/me/activities/{appActivityId}/historyItems`
+    #[cfg(feature = "users")]
     pub fn history_items(&self) -> MeActivitiesItemHistoryItems {
         MeActivitiesItemHistoryItems(self.0.clone().literal("historyItems"))
     }
 }
 /// `/me/activities/{appActivityId}/historyItems`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesItemHistoryItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesItemHistoryItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -857,6 +943,7 @@ impl MeActivitiesItemHistoryItems {
         &self.0
     }
     /// `/me/activities/{appActivityId}/historyItems/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeActivitiesItemHistoryItemsItem {
         MeActivitiesItemHistoryItemsItem(self.0.clone().key(id))
     }
@@ -865,8 +952,10 @@ impl MeActivitiesItemHistoryItems {
 ///
 /// - `PUT /me/activities/{id}/historyItems/{id}`: Create or replace a historyItem
 /// - `DELETE /me/activities/{id}/historyItems/{id}`: Delete a historyItem
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeActivitiesItemHistoryItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeActivitiesItemHistoryItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -882,7 +971,7 @@ impl MeActivitiesItemHistoryItemsItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-put-historyitem?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::ActivityHistoryItem,
@@ -921,6 +1010,7 @@ impl MeActivitiesItemHistoryItemsItem {
     /// - Delegated (personal Microsoft account): `UserActivity.ReadWrite.CreatedByApp`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-historyitem?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -952,8 +1042,10 @@ impl MeActivitiesItemHistoryItemsItem {
 /// `/me/agreementAcceptances`
 ///
 /// - `GET /me/agreementAcceptances`: List agreementAcceptances
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct MeAgreementAcceptances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl MeAgreementAcceptances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -994,8 +1086,10 @@ impl MeAgreementAcceptances {
     }
 }
 /// `/me/authentication`
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeAuthentication(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl MeAuthentication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1003,14 +1097,17 @@ impl MeAuthentication {
         &self.0
     }
     /// `/me/authentication/fido2Methods`
+    #[cfg(feature = "users")]
     pub fn fido2_methods(&self) -> MeAuthenticationFido2Methods {
         MeAuthenticationFido2Methods(self.0.clone().literal("fido2Methods"))
     }
     /// `/me/authentication/methods`
+    #[cfg(feature = "identity")]
     pub fn methods(&self) -> MeAuthenticationMethods {
         MeAuthenticationMethods(self.0.clone().literal("methods"))
     }
     /// `/me/authentication/microsoftAuthenticatorMethods`
+    #[cfg(feature = "users")]
     pub fn microsoft_authenticator_methods(
         &self,
     ) -> MeAuthenticationMicrosoftAuthenticatorMethods {
@@ -1019,6 +1116,7 @@ impl MeAuthentication {
         )
     }
     /// `/me/authentication/windowsHelloForBusinessMethods`
+    #[cfg(feature = "users")]
     pub fn windows_hello_for_business_methods(
         &self,
     ) -> MeAuthenticationWindowsHelloForBusinessMethods {
@@ -1030,8 +1128,10 @@ impl MeAuthentication {
 /// `/me/authentication/fido2Methods`
 ///
 /// - `GET /me/authentication/fido2Methods`: List fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationFido2Methods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationFido2Methods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1046,7 +1146,7 @@ impl MeAuthenticationFido2Methods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1074,6 +1174,7 @@ impl MeAuthenticationFido2Methods {
             )
     }
     /// `/me/authentication/fido2Methods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeAuthenticationFido2MethodsItem {
         MeAuthenticationFido2MethodsItem(self.0.clone().key(id))
     }
@@ -1081,8 +1182,10 @@ impl MeAuthenticationFido2Methods {
 /// `/me/authentication/fido2Methods/{id}`
 ///
 /// - `GET /me/authentication/fido2Methods/{id}`: Get fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationFido2MethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationFido2MethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1097,7 +1200,7 @@ impl MeAuthenticationFido2MethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1128,8 +1231,10 @@ impl MeAuthenticationFido2MethodsItem {
 /// `/me/authentication/methods`
 ///
 /// - `GET /me/authentication/methods`: List methods
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1144,7 +1249,7 @@ impl MeAuthenticationMethods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1172,6 +1277,7 @@ impl MeAuthenticationMethods {
             )
     }
     /// `/me/authentication/methods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> MeAuthenticationMethodsItem {
         MeAuthenticationMethodsItem(self.0.clone().key(id))
     }
@@ -1179,8 +1285,10 @@ impl MeAuthenticationMethods {
 /// `/me/authentication/methods/{id}`
 ///
 /// - `GET /me/authentication/methods/{id}`: Get authenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl MeAuthenticationMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1195,7 +1303,7 @@ impl MeAuthenticationMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1226,8 +1334,10 @@ impl MeAuthenticationMethodsItem {
 /// `/me/authentication/microsoftAuthenticatorMethods`
 ///
 /// - `GET /me/authentication/microsoftAuthenticatorMethods`: List microsoftAuthenticatorAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMicrosoftAuthenticatorMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationMicrosoftAuthenticatorMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1242,7 +1352,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1270,6 +1380,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
             )
     }
     /// `/me/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         microsoft_authenticator_authentication_method_id: &str,
@@ -1283,10 +1394,12 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
 ///
 /// - `GET /me/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Get microsoftAuthenticatorAuthenticationMethod
 /// - `DELETE /me/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Delete microsoftAuthenticatorAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationMicrosoftAuthenticatorMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1301,7 +1414,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1336,6 +1449,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1363,8 +1477,10 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
 /// `/me/authentication/windowsHelloForBusinessMethods`
 ///
 /// - `GET /me/authentication/windowsHelloForBusinessMethods`: List windowsHelloForBusinessAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationWindowsHelloForBusinessMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeAuthenticationWindowsHelloForBusinessMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1379,7 +1495,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1407,6 +1523,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
             )
     }
     /// `/me/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         windows_hello_for_business_authentication_method_id: &str,
@@ -1420,10 +1537,12 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
 ///
 /// - `GET /me/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Get windowsHelloForBusinessAuthenticationMethod
 /// - `DELETE /me/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Delete windowsHelloForBusinessAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeAuthenticationWindowsHelloForBusinessMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1438,7 +1557,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1473,6 +1592,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1501,8 +1621,10 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
 ///
 /// - `GET /me/calendar`: Get calendar
 /// - `PATCH /me/calendar`: Update calendar
+#[cfg(any(feature = "mail", feature = "teams"))]
 #[derive(Debug, Clone)]
 pub struct MeCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "teams"))]
 impl MeCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1554,10 +1676,12 @@ impl MeCalendar {
             .documented_status(200u16)
     }
     /// `/me/calendar/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarCalendarView {
         MeCalendarCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/me/calendar/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeCalendarEvents {
         MeCalendarEvents(self.0.clone().literal("events"))
     }
@@ -1604,8 +1728,10 @@ impl MeCalendar {
 /// `/me/calendar/calendarView`
 ///
 /// - `GET /me/calendar/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1659,8 +1785,10 @@ impl MeCalendarCalendarView {
 ///
 /// - `GET /me/calendar/events`: List events
 /// - `POST /me/calendar/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1712,6 +1840,7 @@ impl MeCalendarEvents {
             .documented_status(201u16)
     }
     /// `/me/calendar/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarEventsItem {
         MeCalendarEventsItem(self.0.clone().key(id))
     }
@@ -1721,8 +1850,10 @@ impl MeCalendarEvents {
 /// - `GET /me/calendar/events/{id}`: Get event
 /// - `PATCH /me/calendar/events/{id}`: Update event
 /// - `DELETE /me/calendar/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1825,6 +1956,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1866,6 +1998,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -1900,6 +2033,7 @@ impl MeCalendarEventsItem {
             )
     }
     /// `/me/calendar/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeCalendarEventsItemAttachments {
         MeCalendarEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -1913,6 +2047,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -1956,6 +2091,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -1999,6 +2135,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -2040,6 +2177,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -2074,6 +2212,7 @@ impl MeCalendarEventsItem {
             )
     }
     /// `/me/calendar/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeCalendarEventsItemInstances {
         MeCalendarEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -2087,6 +2226,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -2130,6 +2270,7 @@ impl MeCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -2168,8 +2309,10 @@ impl MeCalendarEventsItem {
 ///
 /// - `GET /me/calendar/events/{id}/attachments`: List attachments
 /// - `POST /me/calendar/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2263,6 +2406,7 @@ impl MeCalendarEventsItemAttachments {
             )
     }
     /// `/me/calendar/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarEventsItemAttachmentsItem {
         MeCalendarEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -2270,8 +2414,10 @@ impl MeCalendarEventsItemAttachments {
 /// `/me/calendar/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /me/calendar/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2283,6 +2429,7 @@ impl MeCalendarEventsItemAttachmentsItem {
     /// `DELETE /me/calendar/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2302,8 +2449,10 @@ impl MeCalendarEventsItemAttachmentsItem {
 /// `/me/calendar/events/{id}/instances`
 ///
 /// - `GET /me/calendar/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2357,8 +2506,10 @@ impl MeCalendarEventsItemInstances {
 ///
 /// - `GET /me/calendarGroups`: List calendarGroups
 /// - `POST /me/calendarGroups`: Create CalendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2452,6 +2603,7 @@ impl MeCalendarGroups {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, calendar_group_id: &str) -> MeCalendarGroupsItem {
         MeCalendarGroupsItem(self.0.clone().key(calendar_group_id))
     }
@@ -2461,8 +2613,10 @@ impl MeCalendarGroups {
 /// - `GET /me/calendarGroups/{id}`: Get calendarGroup
 /// - `PATCH /me/calendarGroups/{id}`: Update calendargroup
 /// - `DELETE /me/calendarGroups/{id}`: Delete calendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2565,6 +2719,7 @@ impl MeCalendarGroupsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2597,6 +2752,7 @@ impl MeCalendarGroupsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> MeCalendarGroupsItemCalendars {
         MeCalendarGroupsItemCalendars(self.0.clone().literal("calendars"))
     }
@@ -2605,8 +2761,10 @@ impl MeCalendarGroupsItem {
 ///
 /// - `GET /me/calendarGroups/{calendar_group_id}/calendars`: List calendars
 /// - `POST /me/calendarGroups/{id}/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2712,6 +2870,7 @@ impl MeCalendarGroupsItemCalendars {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarGroupsItemCalendarsItem {
         MeCalendarGroupsItemCalendarsItem(self.0.clone().key(id))
     }
@@ -2721,8 +2880,10 @@ impl MeCalendarGroupsItemCalendars {
 /// - `GET /me/calendarGroups/{id}/calendars/{id}`: Get calendar
 /// - `PATCH /me/calendarGroups/{id}/calendars/{id}`: Update calendar
 /// - `DELETE /me/calendarGroups/{id}/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2783,6 +2944,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2815,12 +2977,14 @@ impl MeCalendarGroupsItemCalendarsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarGroupsItemCalendarsItemCalendarView {
         MeCalendarGroupsItemCalendarsItemCalendarView(
             self.0.clone().literal("calendarView"),
         )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeCalendarGroupsItemCalendarsItemEvents {
         MeCalendarGroupsItemCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -2828,8 +2992,10 @@ impl MeCalendarGroupsItemCalendarsItem {
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
 ///
 /// - `GET /me/calendarGroups/{id}/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2883,8 +3049,10 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
 ///
 /// - `GET /me/calendarGroups/{id}/calendars/{id}/events`: List events
 /// - `POST /me/calendarGroups/{id}/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2936,13 +3104,16 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
             .documented_status(201u16)
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarGroupsItemCalendarsItemEventsItem {
         MeCalendarGroupsItemCalendarsItemEventsItem(self.0.clone().key(id))
     }
 }
 /// `/me/calendarView`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2997,8 +3168,10 @@ impl MeCalendarView {
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /me/calendargroups/{id}/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /me/calendargroups/{id}/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3101,6 +3274,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3142,6 +3316,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -3176,6 +3351,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
         MeCalendarGroupsItemCalendarsItemEventsItemAttachments(
             self.0.clone().literal("attachments"),
@@ -3191,6 +3367,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -3234,6 +3411,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -3277,6 +3455,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -3318,6 +3497,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -3352,6 +3532,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeCalendarGroupsItemCalendarsItemEventsItemInstances {
         MeCalendarGroupsItemCalendarsItemEventsItemInstances(
             self.0.clone().literal("instances"),
@@ -3367,6 +3548,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -3410,6 +3592,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -3448,10 +3631,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
 ///
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments`: List attachments
 /// - `POST /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3545,6 +3730,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
             )
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -3558,10 +3744,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
 ///
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3594,6 +3782,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3610,6 +3799,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
@@ -3621,10 +3811,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3636,6 +3828,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     /// `GET /me/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3655,10 +3848,12 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
 /// `/me/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /me/calendargroups/{id}/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarGroupsItemCalendarsItemEventsItemInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3712,8 +3907,10 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
 ///
 /// - `GET /me/calendars`: List calendars
 /// - `POST /me/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3807,6 +4004,7 @@ impl MeCalendars {
             )
     }
     /// `/me/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarsItem {
         MeCalendarsItem(self.0.clone().key(id))
     }
@@ -3816,8 +4014,10 @@ impl MeCalendars {
 /// - `GET /me/calendars/{id}`: Get calendar
 /// - `PATCH /me/calendars/{id}`: Update calendar
 /// - `DELETE /me/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3878,6 +4078,7 @@ impl MeCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3910,10 +4111,12 @@ impl MeCalendarsItem {
             )
     }
     /// `/me/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> MeCalendarsItemCalendarView {
         MeCalendarsItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/me/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> MeCalendarsItemEvents {
         MeCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -3921,8 +4124,10 @@ impl MeCalendarsItem {
 /// `/me/calendars/{id}/calendarView`
 ///
 /// - `GET /me/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3976,8 +4181,10 @@ impl MeCalendarsItemCalendarView {
 ///
 /// - `GET /me/calendars/{id}/events`: List events
 /// - `POST /me/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4029,6 +4236,7 @@ impl MeCalendarsItemEvents {
             .documented_status(201u16)
     }
     /// `/me/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarsItemEventsItem {
         MeCalendarsItemEventsItem(self.0.clone().key(id))
     }
@@ -4038,8 +4246,10 @@ impl MeCalendarsItemEvents {
 /// - `GET /me/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /me/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /me/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4142,6 +4352,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4183,6 +4394,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -4217,6 +4429,7 @@ impl MeCalendarsItemEventsItem {
             )
     }
     /// `/me/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeCalendarsItemEventsItemAttachments {
         MeCalendarsItemEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -4230,6 +4443,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -4273,6 +4487,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -4316,6 +4531,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -4357,6 +4573,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -4391,6 +4608,7 @@ impl MeCalendarsItemEventsItem {
             )
     }
     /// `/me/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeCalendarsItemEventsItemInstances {
         MeCalendarsItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -4404,6 +4622,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -4447,6 +4666,7 @@ impl MeCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -4485,8 +4705,10 @@ impl MeCalendarsItemEventsItem {
 ///
 /// - `GET /me/calendars/{id}/events/{id}/attachments`: List attachments
 /// - `POST /me/calendars/{id}/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4580,6 +4802,7 @@ impl MeCalendarsItemEventsItemAttachments {
             )
     }
     /// `/me/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeCalendarsItemEventsItemAttachmentsItem {
         MeCalendarsItemEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -4588,8 +4811,10 @@ impl MeCalendarsItemEventsItemAttachments {
 ///
 /// - `GET /me/calendars/{id}/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4622,6 +4847,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /me/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4638,6 +4864,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/calendars/{id}/events/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeCalendarsItemEventsItemAttachmentsItemValue {
         MeCalendarsItemEventsItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -4645,8 +4872,10 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
 /// `/me/calendars/{id}/events/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/calendars/{id}/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4658,6 +4887,7 @@ impl MeCalendarsItemEventsItemAttachmentsItemValue {
     /// `GET /me/calendars/{id}/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4677,8 +4907,10 @@ impl MeCalendarsItemEventsItemAttachmentsItemValue {
 /// `/me/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /me/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeCalendarsItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4729,8 +4961,10 @@ impl MeCalendarsItemEventsItemInstances {
     }
 }
 /// `/me/chats`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChats(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChats {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4738,6 +4972,7 @@ impl MeChats {
         &self.0
     }
     /// `/me/chats/{chat-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, chat_id: &str) -> MeChatsItem {
         MeChatsItem(self.0.clone().key(chat_id))
     }
@@ -4745,8 +4980,10 @@ impl MeChats {
 /// `/me/chats/{chat-id}`
 ///
 /// - `GET /me/chats/{chat-id}`: Get chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChatsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChatsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4795,6 +5032,7 @@ impl MeChatsItem {
             )
     }
     /// `/me/chats/{chat-id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> MeChatsItemMessages {
         MeChatsItemMessages(self.0.clone().literal("messages"))
     }
@@ -4802,8 +5040,10 @@ impl MeChatsItem {
 /// `/me/chats/{chat-id}/messages`
 ///
 /// - `GET /me/chats/{chat-id}/messages`: List messages in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChatsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChatsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4848,6 +5088,7 @@ impl MeChatsItemMessages {
             )
     }
     /// `/me/chats/{chat-id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> MeChatsItemMessagesItem {
         MeChatsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -4855,8 +5096,10 @@ impl MeChatsItemMessages {
 /// `/me/chats/{chat-id}/messages/{message-id}`
 ///
 /// - `GET /me/chats/{chat-id}/messages/{message-id}`: Get chatMessage in a channel or chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct MeChatsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl MeChatsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4924,8 +5167,10 @@ impl MeChatsItemMessagesItem {
 ///
 /// - `GET /me/contactFolders`: List contactFolders
 /// - `POST /me/contactFolders`: Create ContactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFolders(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5061,6 +5306,7 @@ impl MeContactFolders {
             )
     }
     /// `/me/contactFolders/{contactFolderId}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, contact_folder_id: &str) -> MeContactFoldersItem {
         MeContactFoldersItem(self.0.clone().key(contact_folder_id))
     }
@@ -5070,8 +5316,10 @@ impl MeContactFolders {
 /// - `GET /me/contactFolders/{id}`: Get contactFolder
 /// - `PATCH /me/contactFolders/{id}`: Update contactfolder
 /// - `DELETE /me/contactFolders/{id}`: Delete contactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5174,6 +5422,7 @@ impl MeContactFoldersItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5206,10 +5455,12 @@ impl MeContactFoldersItem {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> MeContactFoldersItemChildFolders {
         MeContactFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
     /// `/me/contactFolders/{contactFolderId}/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> MeContactFoldersItemContacts {
         MeContactFoldersItemContacts(self.0.clone().literal("contacts"))
     }
@@ -5218,8 +5469,10 @@ impl MeContactFoldersItem {
 ///
 /// - `GET /me/contactFolders/{id}/contacts`: List contacts
 /// - `POST /me/contactFolders/{contactFolderId}/contacts`: Create Contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFoldersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5355,6 +5608,7 @@ impl MeContactFoldersItemContacts {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/contacts/{id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> MeContactFoldersItemContactsItem {
         MeContactFoldersItemContactsItem(self.0.clone().key(id))
     }
@@ -5363,8 +5617,10 @@ impl MeContactFoldersItemContacts {
 ///
 /// - `GET /me/contactFolders/{id}/childFolders`: List childFolders
 /// - `POST /me/contactFolders/{id}/childFolders`: Create ContactFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5458,13 +5714,16 @@ impl MeContactFoldersItemChildFolders {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeContactFoldersItemChildFoldersItem {
         MeContactFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/me/contactFolders/{contactFolderId}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5472,13 +5731,16 @@ impl MeContactFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/...`
+    #[cfg(feature = "mail")]
     pub fn unnamed(&self) -> MeContactFoldersItemChildFoldersItem2 {
         MeContactFoldersItemChildFoldersItem2(self.0.clone().literal("..."))
     }
 }
 /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/...`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5486,6 +5748,7 @@ impl MeContactFoldersItemChildFoldersItem2 {
         &self.0
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/.../contacts`
+    #[cfg(feature = "mail")]
     pub fn contacts(&self) -> MeContactFoldersItemChildFoldersItem2Contacts {
         MeContactFoldersItemChildFoldersItem2Contacts(self.0.clone().literal("contacts"))
     }
@@ -5493,8 +5756,10 @@ impl MeContactFoldersItemChildFoldersItem2 {
 /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/.../contacts`
 ///
 /// - `GET /me/contactFolders/{id}/childFolders/{id}/.../contacts`: List contacts
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem2Contacts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem2Contacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5544,6 +5809,7 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/childFolders/{id}/.../contacts/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeContactFoldersItemChildFoldersItem2ContactsItem {
         MeContactFoldersItemChildFoldersItem2ContactsItem(self.0.clone().key(id))
     }
@@ -5553,10 +5819,12 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
 /// - `GET /me/contactFolders/{id}/childFolders/{id}/.../contacts/{id}`: Get contact
 /// - `PATCH /me/contactFolders/{id}/childFolders/{id}/.../contacts/{id}`: Update contact
 /// - `DELETE /me/contactFolders/{id}/childFolders/{id}/.../contacts/{id}`: Delete contact
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemChildFoldersItem2ContactsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5659,6 +5927,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5696,8 +5965,10 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
 /// - `GET /me/contactfolders/{Id}/contacts/{id}`: Get contact
 /// - `PATCH /me/contactFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /me/contactFolders/{id}/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactFoldersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5800,6 +6071,7 @@ impl MeContactFoldersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5832,6 +6104,7 @@ impl MeContactFoldersItemContactsItem {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/contacts/{id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> MeContactFoldersItemContactsItemPhoto {
         MeContactFoldersItemContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -5839,8 +6112,10 @@ impl MeContactFoldersItemContactsItem {
 /// `/me/contactFolders/{contactFolderId}/contacts/{id}/photo`
 ///
 /// - `GET /me/contactfolders/{contactFolderId}/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactFoldersItemContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5902,6 +6177,7 @@ impl MeContactFoldersItemContactsItemPhoto {
             )
     }
     /// `/me/contactFolders/{contactFolderId}/contacts/{id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MeContactFoldersItemContactsItemPhotoValue {
         MeContactFoldersItemContactsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -5911,8 +6187,10 @@ impl MeContactFoldersItemContactsItemPhoto {
 /// - `GET /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Get photo
 /// - `PATCH /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Update profilephoto
 /// - `PUT /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactFoldersItemContactsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactFoldersItemContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5928,6 +6206,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5977,6 +6256,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// `PATCH /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -5999,6 +6279,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     /// `PUT /me/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -6021,8 +6302,10 @@ impl MeContactFoldersItemContactsItemPhotoValue {
 ///
 /// - `GET /me/contacts`: List contacts
 /// - `POST /me/contacts`: Create contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6116,6 +6399,7 @@ impl MeContacts {
             )
     }
     /// `/me/contacts/{id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> MeContactsItem {
         MeContactsItem(self.0.clone().key(id))
     }
@@ -6125,8 +6409,10 @@ impl MeContacts {
 /// - `GET /me/contacts/{id}`: Get contact
 /// - `PATCH /me/contacts/{id}`: Update contact
 /// - `DELETE /me/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl MeContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6229,6 +6515,7 @@ impl MeContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6261,6 +6548,7 @@ impl MeContactsItem {
             )
     }
     /// `/me/contacts/{id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> MeContactsItemPhoto {
         MeContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -6268,8 +6556,10 @@ impl MeContactsItem {
 /// `/me/contacts/{id}/photo`
 ///
 /// - `GET /me/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6331,6 +6621,7 @@ impl MeContactsItemPhoto {
             )
     }
     /// `/me/contacts/{id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MeContactsItemPhotoValue {
         MeContactsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -6340,8 +6631,10 @@ impl MeContactsItemPhoto {
 /// - `GET /me/contacts/{id}/photo/$value`: Get photo
 /// - `PATCH /me/contacts/{id}/photo/$value`: Update profilephoto
 /// - `PUT /me/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeContactsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6357,6 +6650,7 @@ impl MeContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -6406,6 +6700,7 @@ impl MeContactsItemPhotoValue {
     /// `PATCH /me/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -6428,6 +6723,7 @@ impl MeContactsItemPhotoValue {
     /// `PUT /me/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -6449,8 +6745,10 @@ impl MeContactsItemPhotoValue {
 /// `/me/createdObjects`
 ///
 /// - `GET /me/createdObjects`: List createdObjects
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeCreatedObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeCreatedObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6467,7 +6765,7 @@ impl MeCreatedObjects {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-createdobjects?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6516,8 +6814,10 @@ impl MeCreatedObjects {
 /// `/me/directReports`
 ///
 /// - `GET /me/directReports`: List directReports
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeDirectReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeDirectReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6533,7 +6833,7 @@ impl MeDirectReports {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-directreports?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -6576,8 +6876,10 @@ impl MeDirectReports {
 /// `/me/drive`
 ///
 /// - `GET /me/drive`: Get Drive
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDrive(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6644,26 +6946,32 @@ impl MeDrive {
             )
     }
     /// `/me/drive/following`
+    #[cfg(feature = "files")]
     pub fn following(&self) -> MeDriveFollowing {
         MeDriveFollowing(self.0.clone().literal("following"))
     }
     /// `/me/drive/items`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn items(&self) -> MeDriveItems {
         MeDriveItems(self.0.clone().literal("items"))
     }
     /// `/me/drive/recent`
+    #[cfg(feature = "files")]
     pub fn recent(&self) -> MeDriveRecent {
         MeDriveRecent(self.0.clone().literal("recent"))
     }
     /// `/me/drive/root`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn root(&self) -> MeDriveRoot {
         MeDriveRoot(self.0.clone().literal("root"))
     }
     /// `/me/drive/sharedWithMe`
+    #[cfg(feature = "files")]
     pub fn shared_with_me(&self) -> MeDriveSharedWithMe {
         MeDriveSharedWithMe(self.0.clone().literal("sharedWithMe"))
     }
     /// `/me/drive/special`
+    #[cfg(feature = "files")]
     pub fn special(&self) -> MeDriveSpecial {
         MeDriveSpecial(self.0.clone().literal("special"))
     }
@@ -6671,8 +6979,10 @@ impl MeDrive {
 /// `/me/drive/following`
 ///
 /// - `GET /me/drive/following`: List followed items
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveFollowing(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveFollowing {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6729,6 +7039,7 @@ impl MeDriveFollowing {
             )
     }
     /// `/me/drive/following/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> MeDriveFollowingItem {
         MeDriveFollowingItem(self.0.clone().key(item_id))
     }
@@ -6736,8 +7047,10 @@ impl MeDriveFollowing {
 /// `/me/drive/following/{item-id}`
 ///
 /// - `DELETE /me/drive/following/{item-id}`: Unfollow drive item
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveFollowingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveFollowingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6753,6 +7066,7 @@ impl MeDriveFollowingItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6794,8 +7108,10 @@ impl MeDriveFollowingItem {
     }
 }
 /// `/me/drive/items`
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6803,6 +7119,7 @@ impl MeDriveItems {
         &self.0
     }
     /// `/me/drive/items/{id}`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn item(&self, id: &str) -> MeDriveItemsItem {
         MeDriveItemsItem(self.0.clone().key(id))
     }
@@ -6812,8 +7129,10 @@ impl MeDriveItems {
 /// - `GET /me/drive/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /me/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /me/drive/items/{item-id}`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6937,6 +7256,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6982,6 +7302,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -7027,6 +7348,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -7063,10 +7385,12 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveItemsItemChildren {
         MeDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/me/drive/items/{id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemContent {
         MeDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -7080,6 +7404,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
         body: &graph_rt::Value,
@@ -7118,6 +7443,7 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> MeDriveItemsItemCreateLink {
         MeDriveItemsItemCreateLink(self.0.clone().literal("createLink"))
     }
@@ -7131,7 +7457,7 @@ impl MeDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -7267,6 +7593,7 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> MeDriveItemsItemPermissions {
         MeDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -7279,6 +7606,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -7359,6 +7687,7 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> MeDriveItemsItemThumbnails {
         MeDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -7371,6 +7700,7 @@ impl MeDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -7411,21 +7741,26 @@ impl MeDriveItemsItem {
             )
     }
     /// `/me/drive/items/{id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> MeDriveItemsItemVersions {
         MeDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/me/drive/items/{id}/workbook`
+    #[cfg(feature = "workbook")]
     pub fn workbook(&self) -> MeDriveItemsItemWorkbook {
         MeDriveItemsItemWorkbook(self.0.clone().literal("workbook"))
     }
     /// `/me/drive/items/{id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> MeDriveItemsItemByPath {
         MeDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
 }
 /// `/me/drive/items/{id}/workbook`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7433,6 +7768,7 @@ impl MeDriveItemsItemWorkbook {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/application`
+    #[cfg(feature = "workbook")]
     pub fn application(&self) -> MeDriveItemsItemWorkbookApplication {
         MeDriveItemsItemWorkbookApplication(self.0.clone().literal("application"))
     }
@@ -7444,6 +7780,7 @@ impl MeDriveItemsItemWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn close_session(
         &self,
         body: &graph_rt::Value,
@@ -7470,6 +7807,7 @@ impl MeDriveItemsItemWorkbook {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments`
+    #[cfg(feature = "workbook")]
     pub fn comments(&self) -> MeDriveItemsItemWorkbookComments {
         MeDriveItemsItemWorkbookComments(self.0.clone().literal("comments"))
     }
@@ -7508,10 +7846,12 @@ impl MeDriveItemsItemWorkbook {
             )
     }
     /// `/me/drive/items/{id}/workbook/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveItemsItemWorkbookNames {
         MeDriveItemsItemWorkbookNames(self.0.clone().literal("names"))
     }
     /// `/me/drive/items/{id}/workbook/operations`
+    #[cfg(feature = "workbook")]
     pub fn operations(&self) -> MeDriveItemsItemWorkbookOperations {
         MeDriveItemsItemWorkbookOperations(self.0.clone().literal("operations"))
     }
@@ -7523,6 +7863,7 @@ impl MeDriveItemsItemWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn refresh_session(
         &self,
         body: &graph_rt::Value,
@@ -7549,10 +7890,12 @@ impl MeDriveItemsItemWorkbook {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveItemsItemWorkbookTables {
         MeDriveItemsItemWorkbookTables(self.0.clone().literal("tables"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets`
+    #[cfg(feature = "workbook")]
     pub fn worksheets(&self) -> MeDriveItemsItemWorkbookWorksheets {
         MeDriveItemsItemWorkbookWorksheets(self.0.clone().literal("worksheets"))
     }
@@ -7560,8 +7903,10 @@ impl MeDriveItemsItemWorkbook {
 /// `/me/drive/items/{id}/workbook/application`
 ///
 /// - `GET /me/drive/items/{id}/workbook/application`: Get workbookApplication
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookApplication(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookApplication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7608,6 +7953,7 @@ impl MeDriveItemsItemWorkbookApplication {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
@@ -7637,8 +7983,10 @@ impl MeDriveItemsItemWorkbookApplication {
 /// `/me/drive/items/{id}/workbook/comments`
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments`: List workbookComments
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookComments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookComments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7678,6 +8026,7 @@ impl MeDriveItemsItemWorkbookComments {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookCommentsItem {
         MeDriveItemsItemWorkbookCommentsItem(self.0.clone().key(id))
     }
@@ -7685,8 +8034,10 @@ impl MeDriveItemsItemWorkbookComments {
 /// `/me/drive/items/{id}/workbook/comments/{id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments/{id}`: Get workbookComment
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookCommentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookCommentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7726,6 +8077,7 @@ impl MeDriveItemsItemWorkbookCommentsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments/{id}/replies`
+    #[cfg(feature = "workbook")]
     pub fn replies(&self) -> MeDriveItemsItemWorkbookCommentsItemReplies {
         MeDriveItemsItemWorkbookCommentsItemReplies(self.0.clone().literal("replies"))
     }
@@ -7734,8 +8086,10 @@ impl MeDriveItemsItemWorkbookCommentsItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments/{id}/replies`: List workbookCommentReplies
 /// - `POST /me/drive/items/{id}/workbook/comments/{id}/replies`: Create workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookCommentsItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookCommentsItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7809,6 +8163,7 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
             )
     }
     /// `/me/drive/items/{id}/workbook/comments/{id}/replies/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookCommentsItemRepliesItem {
         MeDriveItemsItemWorkbookCommentsItemRepliesItem(self.0.clone().key(id))
     }
@@ -7816,8 +8171,10 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
 /// `/me/drive/items/{id}/workbook/comments/{id}/replies/{id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/comments/{id}/replies/{id}`: Get workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookCommentsItemRepliesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookCommentsItemRepliesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7860,8 +8217,10 @@ impl MeDriveItemsItemWorkbookCommentsItemRepliesItem {
 /// `/me/drive/items/{id}/workbook/names`
 ///
 /// - `GET /me/drive/items/{id}/workbook/names`: List NamedItemCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7901,10 +8260,12 @@ impl MeDriveItemsItemWorkbookNames {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookNamesAdd {
         MeDriveItemsItemWorkbookNamesAdd(self.0.clone().literal("add"))
     }
     /// `/me/drive/items/{id}/workbook/names/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveItemsItemWorkbookNamesItem {
         MeDriveItemsItemWorkbookNamesItem(self.0.clone().key(name))
     }
@@ -7912,8 +8273,10 @@ impl MeDriveItemsItemWorkbookNames {
 /// `/me/drive/items/{id}/workbook/names/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7964,8 +8327,10 @@ impl MeDriveItemsItemWorkbookNamesAdd {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}`: Get NamedItem
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}`: Update nameditem
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8039,6 +8404,7 @@ impl MeDriveItemsItemWorkbookNamesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveItemsItemWorkbookNamesItemRange {
         MeDriveItemsItemWorkbookNamesItemRange(self.0.clone().literal("range"))
     }
@@ -8047,8 +8413,10 @@ impl MeDriveItemsItemWorkbookNamesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range`: NamedItem: Range
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8063,6 +8431,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/nameditem-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8094,6 +8463,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-update?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &String,
@@ -8127,6 +8497,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
@@ -8158,6 +8529,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
@@ -8189,6 +8561,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -8222,6 +8595,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn column(
         &self,
     ) -> graph_rt::Request<
@@ -8253,6 +8627,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -8286,6 +8661,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
@@ -8317,6 +8693,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
@@ -8341,6 +8718,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormat {
         MeDriveItemsItemWorkbookNamesItemRangeFormat(self.0.clone().literal("format"))
     }
@@ -8352,6 +8730,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
@@ -8385,6 +8764,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -8416,6 +8796,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
@@ -8447,6 +8828,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
@@ -8478,6 +8860,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
@@ -8509,6 +8892,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -8542,6 +8926,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
@@ -8573,6 +8958,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn row(
         &self,
         body: &super::super::RowBody,
@@ -8599,6 +8985,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookNamesItemRangeSort {
         MeDriveItemsItemWorkbookNamesItemRangeSort(self.0.clone().literal("sort"))
     }
@@ -8610,6 +8997,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -8641,6 +9029,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -8669,8 +9058,10 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8751,6 +9142,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -8782,6 +9174,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -8806,20 +9199,24 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
         MeDriveItemsItemWorkbookNamesItemRangeFormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
         MeDriveItemsItemWorkbookNamesItemRangeFormatFill(self.0.clone().literal("fill"))
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
         MeDriveItemsItemWorkbookNamesItemRangeFormatFont(self.0.clone().literal("font"))
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
         MeDriveItemsItemWorkbookNamesItemRangeFormatProtection(
             self.0.clone().literal("protection"),
@@ -8830,10 +9227,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/items/{id}/workbook/names/{name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8941,6 +9340,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
             )
     }
     /// `/me/drive/items/{id}/workbook/names/{name}/range/format/borders/{sideIndex}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         side_index: &str,
@@ -8954,10 +9354,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/borders/{sideIndex}`: Get RangeBorder
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/borders/{sideIndex}`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9035,10 +9437,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9119,6 +9523,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -9147,10 +9552,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9228,10 +9635,12 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/names/{name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/items/{id}/workbook/names/{name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9246,7 +9655,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9278,7 +9687,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookFormatProtection,
@@ -9306,8 +9715,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     }
 }
 /// `/me/drive/items/{id}/workbook/names/{name}/range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookNamesItemRangeSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9322,6 +9733,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -9349,8 +9761,10 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     }
 }
 /// `/me/drive/items/{id}/workbook/operations`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9358,6 +9772,7 @@ impl MeDriveItemsItemWorkbookOperations {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/operations/{operation-id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, operation_id: &str) -> MeDriveItemsItemWorkbookOperationsItem {
         MeDriveItemsItemWorkbookOperationsItem(self.0.clone().key(operation_id))
     }
@@ -9365,8 +9780,10 @@ impl MeDriveItemsItemWorkbookOperations {
 /// `/me/drive/items/{id}/workbook/operations/{operation-id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/operations/{operation-id}`: Get workbookOperation
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9409,8 +9826,10 @@ impl MeDriveItemsItemWorkbookOperationsItem {
 /// `/me/drive/items/{id}/workbook/tables`
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9484,6 +9903,7 @@ impl MeDriveItemsItemWorkbookTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookTablesItem {
         MeDriveItemsItemWorkbookTablesItem(self.0.clone().key(id))
     }
@@ -9493,8 +9913,10 @@ impl MeDriveItemsItemWorkbookTables {
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/items/{id}/workbook/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9575,6 +9997,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9599,6 +10022,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookTablesItemAdd {
         MeDriveItemsItemWorkbookTablesItemAdd(self.0.clone().literal("add"))
     }
@@ -9610,6 +10034,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -9634,6 +10059,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveItemsItemWorkbookTablesItemColumns {
         MeDriveItemsItemWorkbookTablesItemColumns(self.0.clone().literal("columns"))
     }
@@ -9645,6 +10071,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-converttorange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
@@ -9676,6 +10103,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -9707,6 +10135,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -9770,6 +10199,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -9794,10 +10224,12 @@ impl MeDriveItemsItemWorkbookTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveItemsItemWorkbookTablesItemRows {
         MeDriveItemsItemWorkbookTablesItemRows(self.0.clone().literal("rows"))
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookTablesItemSort {
         MeDriveItemsItemWorkbookTablesItemSort(self.0.clone().literal("sort"))
     }
@@ -9809,6 +10241,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -9837,8 +10270,10 @@ impl MeDriveItemsItemWorkbookTablesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/items/{id}/workbook/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9980,6 +10415,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookTablesItemColumnsItem {
         MeDriveItemsItemWorkbookTablesItemColumnsItem(self.0.clone().key(id))
     }
@@ -9989,8 +10425,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10071,6 +10509,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10102,6 +10541,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -10126,6 +10566,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
         MeDriveItemsItemWorkbookTablesItemColumnsItemFilter(
             self.0.clone().literal("filter"),
@@ -10139,6 +10580,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -10163,6 +10605,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRange(
             self.0.clone().literal("range"),
@@ -10176,6 +10619,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -10201,10 +10645,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10219,6 +10665,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -10252,6 +10699,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -10280,10 +10728,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range`: Get Range
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRange(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10298,6 +10748,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -10329,6 +10780,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-update?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &String,
@@ -10362,6 +10814,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
@@ -10393,6 +10846,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
@@ -10424,6 +10878,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -10457,6 +10912,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn column(
         &self,
     ) -> graph_rt::Request<
@@ -10488,6 +10944,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -10521,6 +10978,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
@@ -10552,6 +11010,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
@@ -10576,6 +11035,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat(
             self.0.clone().literal("format"),
@@ -10589,6 +11049,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
@@ -10622,6 +11083,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -10653,6 +11115,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
@@ -10684,6 +11147,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
@@ -10715,6 +11179,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
@@ -10746,6 +11211,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -10779,6 +11245,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
@@ -10810,6 +11277,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn row(
         &self,
         body: &super::super::RowBody,
@@ -10836,6 +11304,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort(
             self.0.clone().literal("sort"),
@@ -10849,6 +11318,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -10880,6 +11350,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -10908,10 +11379,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10992,6 +11465,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -11023,6 +11497,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -11047,6 +11522,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(
         &self,
     ) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
@@ -11055,18 +11531,21 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
         MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont(
             self.0.clone().literal("font"),
         )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
@@ -11079,10 +11558,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11190,6 +11671,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders/{sideIndex}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         side_index: &str,
@@ -11203,10 +11685,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders/{sideIndex}`: Get RangeBorder
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/borders/{sideIndex}`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11284,10 +11768,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11368,6 +11854,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -11396,10 +11883,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11477,10 +11966,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11495,7 +11986,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -11527,7 +12018,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookFormatProtection,
@@ -11555,10 +12046,12 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/columns/{id|name}/range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11573,6 +12066,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -11602,8 +12096,10 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemRows(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11643,6 +12139,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookTablesItemRowsAdd {
         MeDriveItemsItemWorkbookTablesItemRowsAdd(self.0.clone().literal("add"))
     }
@@ -11681,6 +12178,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, index: &str) -> MeDriveItemsItemWorkbookTablesItemRowsItem {
         MeDriveItemsItemWorkbookTablesItemRowsItem(self.0.clone().key(index))
     }
@@ -11688,8 +12186,10 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemRowsAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11736,8 +12236,10 @@ impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/items/{id}/workbook/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemRowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11818,6 +12320,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11849,6 +12352,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
@@ -11876,8 +12380,10 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11924,6 +12430,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -11957,6 +12464,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -11981,6 +12489,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
             )
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveItemsItemWorkbookTablesItemSortFields {
         MeDriveItemsItemWorkbookTablesItemSortFields(self.0.clone().literal("fields"))
     }
@@ -11992,6 +12501,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -12017,8 +12527,10 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     }
 }
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemSortFields(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12026,6 +12538,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(&self) -> MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
         MeDriveItemsItemWorkbookTablesItemSortFieldsIcon(self.0.clone().literal("icon"))
     }
@@ -12034,10 +12547,12 @@ impl MeDriveItemsItemWorkbookTablesItemSortFields {
 ///
 /// - `GET /me/drive/items/{id}/workbook/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/items/{id}/workbook/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12052,7 +12567,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -12084,7 +12599,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
@@ -12114,8 +12629,10 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
 /// `/me/drive/items/{id}/workbook/tables/{id|name}/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/tables/{table-id}/add`: Create table
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookTablesItemAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookTablesItemAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12161,8 +12678,10 @@ impl MeDriveItemsItemWorkbookTablesItemAdd {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets`: List worksheets
 /// - `POST /me/drive/items/{id}/workbook/worksheets`: WorksheetCollection: add
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12236,6 +12755,7 @@ impl MeDriveItemsItemWorkbookWorksheets {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookWorksheetsItem {
         MeDriveItemsItemWorkbookWorksheetsItem(self.0.clone().key(id))
     }
@@ -12245,8 +12765,10 @@ impl MeDriveItemsItemWorkbookWorksheets {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}`: Get Worksheet
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}`: Update worksheet
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}`: Worksheet: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12327,6 +12849,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12351,26 +12874,31 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts`
+    #[cfg(feature = "workbook")]
     pub fn charts(&self) -> MeDriveItemsItemWorkbookWorksheetsItemCharts {
         MeDriveItemsItemWorkbookWorksheetsItemCharts(self.0.clone().literal("charts"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveItemsItemWorkbookWorksheetsItemNames {
         MeDriveItemsItemWorkbookWorksheetsItemNames(self.0.clone().literal("names"))
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables`
+    #[cfg(feature = "workbook")]
     pub fn pivot_tables(&self) -> MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
         MeDriveItemsItemWorkbookWorksheetsItemPivotTables(
             self.0.clone().literal("pivotTables"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveItemsItemWorkbookWorksheetsItemProtection {
         MeDriveItemsItemWorkbookWorksheetsItemProtection(
             self.0.clone().literal("protection"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange {
         MeDriveItemsItemWorkbookWorksheetsItemRange(self.0.clone().literal("range"))
     }
@@ -12382,6 +12910,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range_address_address_entire_row(
         &self,
     ) -> graph_rt::Request<
@@ -12406,6 +12935,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTables {
         MeDriveItemsItemWorkbookWorksheetsItemTables(self.0.clone().literal("tables"))
     }
@@ -12417,6 +12947,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -12448,6 +12979,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
         row: &str,
@@ -12483,6 +13015,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')`
+    #[cfg(feature = "workbook")]
     pub fn range_2(
         &self,
         address: &str,
@@ -12492,6 +13025,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)`
+    #[cfg(feature = "workbook")]
     pub fn range_by_key(
         &self,
         address: &str,
@@ -12505,8 +13039,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts`: List ChartCollection
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/charts`: Create Chart
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemCharts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12648,6 +13184,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItem(self.0.clone().key(name))
     }
@@ -12657,10 +13194,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`: Get Chart
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`: Update chart
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}`: Chart: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12741,6 +13280,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12765,12 +13305,14 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes`
+    #[cfg(feature = "workbook")]
     pub fn axes(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes(
             self.0.clone().literal("axes"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/dataLabels`
+    #[cfg(feature = "workbook")]
     pub fn data_labels(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
@@ -12779,6 +13321,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat(
             self.0.clone().literal("format"),
@@ -12792,6 +13335,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image(
         &self,
     ) -> graph_rt::Request<
@@ -12816,12 +13360,14 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend`
+    #[cfg(feature = "workbook")]
     pub fn legend(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend(
             self.0.clone().literal("legend"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series`
+    #[cfg(feature = "workbook")]
     pub fn series(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries(
             self.0.clone().literal("series"),
@@ -12835,6 +13381,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
@@ -12868,6 +13415,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
@@ -12894,6 +13442,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title`
+    #[cfg(feature = "workbook")]
     pub fn title(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle(
             self.0.clone().literal("title"),
@@ -12907,6 +13456,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image_2(
         &self,
         width: &str,
@@ -12939,6 +13489,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image_3(
         &self,
         width: &str,
@@ -12981,6 +13532,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image_4(
         &self,
         width: &str,
@@ -13019,10 +13571,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13030,6 +13584,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`
+    #[cfg(feature = "workbook")]
     pub fn categoryaxis(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
@@ -13038,6 +13593,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis`
+    #[cfg(feature = "workbook")]
     pub fn series_axis(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
@@ -13046,6 +13602,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis`
+    #[cfg(feature = "workbook")]
     pub fn value_axis(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
@@ -13058,10 +13615,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxes {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Get ChartAxis
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Update chartaxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13135,6 +13694,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
@@ -13143,6 +13703,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
@@ -13152,10 +13713,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13163,6 +13726,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
@@ -13171,6 +13735,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
@@ -13183,10 +13748,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Get ChartFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13264,10 +13831,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13348,6 +13917,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -13376,10 +13946,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Get ChartAxisTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Update chartaxistitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13457,10 +14029,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis`: Get ChartAxis
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis`: Update chartaxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13534,6 +14108,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
@@ -13542,6 +14117,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines`
+    #[cfg(feature = "workbook")]
     pub fn major_gridlines(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlines {
@@ -13550,6 +14126,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
@@ -13559,10 +14136,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13570,6 +14149,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
@@ -13578,6 +14158,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
@@ -13590,10 +14171,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/font`: Get ChartFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13671,10 +14254,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13755,6 +14340,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -13783,10 +14369,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13860,6 +14448,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormat {
@@ -13869,10 +14458,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13880,6 +14471,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormatLine {
@@ -13892,10 +14484,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorgridlines/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorgridlines/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13976,6 +14570,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -14004,10 +14599,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/title`: Get ChartAxisTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/title`: Update chartaxistitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14085,10 +14682,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis`: Get ChartAxis
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis`: Update chartaxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14162,6 +14761,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
@@ -14170,6 +14770,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/majorGridlines`
+    #[cfg(feature = "workbook")]
     pub fn major_gridlines(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines {
@@ -14178,6 +14779,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/minorGridlines`
+    #[cfg(feature = "workbook")]
     pub fn minor_gridlines(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines {
@@ -14186,6 +14788,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
@@ -14195,10 +14798,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14206,6 +14811,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
@@ -14218,10 +14824,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format/font`: Get ChartFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14299,10 +14907,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/majorGridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/majorGridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14380,10 +14990,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/minorGridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/minorGridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14461,10 +15073,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/title`: Get ChartAxisTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/title`: Update chartaxistitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14542,10 +15156,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/dataLabels`: Get ChartDataLabels
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/dataLabels`: Update chartdatalabels
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14620,10 +15236,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14631,6 +15249,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill(
             self.0.clone().literal("fill"),
@@ -14638,10 +15257,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormat {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14656,6 +15277,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -14687,6 +15309,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -14717,10 +15340,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend`: Get ChartLegend
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend`: Update chartlegend
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14794,6 +15419,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
@@ -14803,10 +15429,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14814,6 +15442,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
@@ -14823,10 +15452,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormat {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14841,6 +15472,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -14872,6 +15504,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -14902,10 +15535,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series`: List series
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series`: Create ChartSeries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15013,6 +15648,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         series_id: &str,
@@ -15026,10 +15662,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}`: Get ChartSeries
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}`: Update chartseries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15103,6 +15741,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points`
+    #[cfg(feature = "workbook")]
     pub fn points(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
@@ -15115,10 +15754,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points`: List ChartPointsCollection
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points`: Create ChartPoints
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15226,6 +15867,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points/{point-id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         point_id: &str,
@@ -15238,10 +15880,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points/{point-id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points/{point-id}`: Get ChartPoint
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15285,10 +15929,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title`: Get ChartTitle
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title`: Update charttitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15362,6 +16008,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
         MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat(
             self.0.clone().literal("format"),
@@ -15369,10 +16016,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15380,6 +16029,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
@@ -15389,10 +16039,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormat {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15407,6 +16059,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -15438,6 +16091,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -15467,8 +16121,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/names`: List names
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15513,6 +16169,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
         MeDriveItemsItemWorkbookWorksheetsItemNamesAdd(self.0.clone().literal("add"))
     }
@@ -15520,8 +16177,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/names/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15571,10 +16230,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/protection`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/protection`: Get WorksheetProtection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15621,6 +16282,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
@@ -15654,6 +16316,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unprotect(
         &self,
     ) -> graph_rt::Request<
@@ -15681,8 +16344,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range`: Worksheet: Range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15697,6 +16362,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15911,8 +16577,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRangeItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRangeItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15920,6 +16588,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItem {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
         MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat(
             self.0.clone().literal("format"),
@@ -15927,10 +16596,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15938,6 +16609,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
@@ -15950,10 +16622,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormat {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15968,7 +16642,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -16000,7 +16674,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookFormatProtection,
@@ -16031,8 +16705,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')`: Get Range
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16047,6 +16723,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -16078,6 +16755,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-update?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &String,
@@ -16111,6 +16789,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
@@ -16142,6 +16821,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
@@ -16173,6 +16853,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -16206,6 +16887,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn column(
         &self,
     ) -> graph_rt::Request<
@@ -16237,6 +16919,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -16270,6 +16953,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
@@ -16294,6 +16978,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
         MeDriveItemsItemWorkbookWorksheetsItemRange2Format(
             self.0.clone().literal("format"),
@@ -16307,6 +16992,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
@@ -16340,6 +17026,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -16371,6 +17058,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
@@ -16402,6 +17090,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
@@ -16433,6 +17122,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
@@ -16464,6 +17154,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -16497,6 +17188,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
@@ -16528,6 +17220,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn row(
         &self,
         body: &super::super::RowBody,
@@ -16554,6 +17247,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
         MeDriveItemsItemWorkbookWorksheetsItemRange2Sort(self.0.clone().literal("sort"))
     }
@@ -16565,6 +17259,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -16596,6 +17291,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -16620,6 +17316,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
+    #[cfg(feature = "workbook")]
     pub fn visible_view(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
@@ -16632,10 +17329,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format`: Get RangeFormat
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2Format(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16716,6 +17415,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -16747,6 +17447,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -16771,18 +17472,21 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
         MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
         MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
         MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont(
             self.0.clone().literal("font"),
@@ -16793,10 +17497,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16904,6 +17610,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders/{sideIndex}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         side_index: &str,
@@ -16917,10 +17624,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders/{sideIndex}`: Get RangeBorder
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/borders/{sideIndex}`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16998,10 +17707,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17082,6 +17793,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -17110,10 +17822,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Get RangeFont
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17188,10 +17902,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2Sort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17206,6 +17922,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -17235,8 +17952,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17310,6 +18029,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItem(self.0.clone().key(id))
     }
@@ -17319,10 +18039,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17403,6 +18125,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17434,6 +18157,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -17458,6 +18182,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns(
             self.0.clone().literal("columns"),
@@ -17471,6 +18196,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-converttorange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
@@ -17502,6 +18228,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -17533,6 +18260,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -17596,6 +18324,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -17620,12 +18349,14 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows(
             self.0.clone().literal("rows"),
         )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort(
             self.0.clone().literal("sort"),
@@ -17639,6 +18370,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -17667,10 +18399,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17812,6 +18546,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -17826,10 +18561,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17910,6 +18647,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17941,6 +18679,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -17965,6 +18704,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
@@ -17980,6 +18720,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -18011,6 +18752,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
@@ -18042,6 +18784,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -18067,10 +18810,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18085,6 +18830,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -18118,6 +18864,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -18145,10 +18892,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18188,6 +18937,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd(
             self.0.clone().literal("add"),
@@ -18228,6 +18978,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         index: &str,
@@ -18240,10 +18991,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18290,10 +19043,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18374,6 +19129,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18405,6 +19161,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
@@ -18432,10 +19189,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18482,6 +19241,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -18515,6 +19275,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -18539,6 +19300,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
         MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields(
             self.0.clone().literal("fields"),
@@ -18552,6 +19314,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -18577,10 +19340,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     }
 }
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18588,6 +19353,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(
         &self,
     ) -> MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
@@ -18600,10 +19366,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFields {
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/items/{id}/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18618,7 +19386,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -18650,7 +19418,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
@@ -18680,10 +19448,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/pivotTables`: List pivotTables
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemPivotTables(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18730,6 +19500,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn refresh_all(
         &self,
     ) -> graph_rt::Request<
@@ -18754,6 +19525,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -18764,10 +19536,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/pivotTables/{id}`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/pivotTables/{id}`: Get workbookPivotTable
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18814,6 +19588,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn refresh(
         &self,
     ) -> graph_rt::Request<
@@ -18841,10 +19616,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/range(address={address})/visibleView`: workbookRange: visibleView
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18916,6 +19693,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
             )
     }
     /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
         MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows(
             self.0.clone().literal("rows"),
@@ -18958,10 +19736,12 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
 /// `/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
 ///
 /// - `GET /me/drive/items/{id}/workbook/worksheets/{id}/range(address={address})/visibleView/rows`: List rangeView rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19005,8 +19785,10 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
 ///
 /// - `GET /me/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /me/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19125,8 +19907,10 @@ impl MeDriveItemsItemChildren {
 ///
 /// - `GET /me/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /me/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19143,6 +19927,7 @@ impl MeDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -19243,8 +20028,10 @@ impl MeDriveItemsItemContent {
 /// `/me/drive/items/{id}/permissions`
 ///
 /// - `GET /me/drive/items/{item-id}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19311,6 +20098,7 @@ impl MeDriveItemsItemPermissions {
             )
     }
     /// `/me/drive/items/{id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> MeDriveItemsItemPermissionsItem {
         MeDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -19320,8 +20108,10 @@ impl MeDriveItemsItemPermissions {
 /// - `GET /me/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /me/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /me/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19445,6 +20235,7 @@ impl MeDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19484,8 +20275,10 @@ impl MeDriveItemsItemPermissionsItem {
 /// `/me/drive/items/{id}/thumbnails`
 ///
 /// - `GET /me/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19502,7 +20295,7 @@ impl MeDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -19552,13 +20345,16 @@ impl MeDriveItemsItemThumbnails {
             )
     }
     /// `/me/drive/items/{id}/thumbnails/{thumb-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, thumb_id: &str) -> MeDriveItemsItemThumbnailsItem {
         MeDriveItemsItemThumbnailsItem(self.0.clone().key(thumb_id))
     }
 }
 /// `/me/drive/items/{id}/thumbnails/{thumb-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnailsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnailsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19566,6 +20362,7 @@ impl MeDriveItemsItemThumbnailsItem {
         &self.0
     }
     /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}`
+    #[cfg(feature = "files")]
     pub fn item(&self, size: &str) -> MeDriveItemsItemThumbnailsItemItem {
         MeDriveItemsItemThumbnailsItemItem(self.0.clone().key(size))
     }
@@ -19573,8 +20370,10 @@ impl MeDriveItemsItemThumbnailsItem {
 /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}`
 ///
 /// - `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnailsItemItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnailsItemItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19591,7 +20390,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -19641,6 +20440,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
             )
     }
     /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemThumbnailsItemItemContent {
         MeDriveItemsItemThumbnailsItemItemContent(self.0.clone().literal("content"))
     }
@@ -19648,8 +20448,10 @@ impl MeDriveItemsItemThumbnailsItemItem {
 /// `/me/drive/items/{id}/thumbnails/{thumb-id}/{size}/content`
 ///
 /// - `GET /me/drive/items/{item-id}/thumbnails/{thumb-id}/{size}/content`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemThumbnailsItemItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemThumbnailsItemItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19666,7 +20468,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -19719,8 +20521,10 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
 /// `/me/drive/items/{id}/versions`
 ///
 /// - `GET /me/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19787,6 +20591,7 @@ impl MeDriveItemsItemVersions {
             )
     }
     /// `/me/drive/items/{id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> MeDriveItemsItemVersionsItem {
         MeDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -19794,8 +20599,10 @@ impl MeDriveItemsItemVersions {
 /// `/me/drive/items/{id}/versions/{version-id}`
 ///
 /// - `GET /me/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19862,6 +20669,7 @@ impl MeDriveItemsItemVersionsItem {
             )
     }
     /// `/me/drive/items/{id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemVersionsItemContent {
         MeDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -19875,6 +20683,7 @@ impl MeDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -19914,8 +20723,10 @@ impl MeDriveItemsItemVersionsItem {
 /// `/me/drive/items/{id}/versions/{version-id}/content`
 ///
 /// - `GET /me/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19932,6 +20743,7 @@ impl MeDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -19984,8 +20796,10 @@ impl MeDriveItemsItemVersionsItemContent {
 /// `/me/drive/items/{id}/createLink`
 ///
 /// - `POST /me/drive/items/{itemId}/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20042,8 +20856,10 @@ impl MeDriveItemsItemCreateLink {
     }
 }
 /// `/me/drive/items/{id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20051,6 +20867,7 @@ impl MeDriveItemsItemByPath {
         &self.0
     }
     /// `/me/drive/items/{id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveItemsItemByPathContent {
         MeDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -20058,8 +20875,10 @@ impl MeDriveItemsItemByPath {
 /// `/me/drive/items/{id}:/{filename}:/content`
 ///
 /// - `PUT /me/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20118,8 +20937,10 @@ impl MeDriveItemsItemByPathContent {
 /// `/me/drive/recent`
 ///
 /// - `GET /me/drive/recent`: List recent files
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRecent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRecent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20189,8 +21010,10 @@ impl MeDriveRecent {
 /// `/me/drive/root`
 ///
 /// - `GET /me/drive/root`: Get a DriveItem resource
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20257,14 +21080,17 @@ impl MeDriveRoot {
             )
     }
     /// `/me/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveRootChildren {
         MeDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/me/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> MeDriveRootDelta {
         MeDriveRootDelta(self.0.clone().literal("delta"))
     }
     /// `/me/drive/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> MeDriveRootSubscriptions {
         MeDriveRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
@@ -20329,6 +21155,7 @@ impl MeDriveRoot {
             )
     }
     /// `/me/drive/root:/{item-path}:`
+    #[cfg(any(feature = "files", feature = "workbook"))]
     pub fn at_path(&self, item_path: &str) -> MeDriveRootByPath {
         MeDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -20337,8 +21164,10 @@ impl MeDriveRoot {
 ///
 /// - `GET /me/drive/root/children`: List children of a driveItem
 /// - `POST /me/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20456,8 +21285,10 @@ impl MeDriveRootChildren {
 /// `/me/drive/root/delta`
 ///
 /// - `GET /me/drive/root/delta`: Track changes for a Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20525,8 +21356,10 @@ impl MeDriveRootDelta {
     }
 }
 /// `/me/drive/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20534,6 +21367,7 @@ impl MeDriveRootSubscriptions {
         &self.0
     }
     /// `/me/drive/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> MeDriveRootSubscriptionsSocketIo {
         MeDriveRootSubscriptionsSocketIo(self.0.clone().literal("socketIo"))
     }
@@ -20541,8 +21375,10 @@ impl MeDriveRootSubscriptions {
 /// `/me/drive/root/subscriptions/socketIo`
 ///
 /// - `GET /me/drive/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootSubscriptionsSocketIo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20558,7 +21394,7 @@ impl MeDriveRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -20597,8 +21433,10 @@ impl MeDriveRootSubscriptionsSocketIo {
 /// - `GET /me/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /me/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /me/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(any(feature = "files", feature = "workbook"))]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "workbook"))]
 impl MeDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20722,6 +21560,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -20767,6 +21606,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -20812,6 +21652,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -20848,10 +21689,12 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveRootByPathChildren {
         MeDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/me/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> MeDriveRootByPathContent {
         MeDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -20865,6 +21708,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
         body: &graph_rt::Value,
@@ -20903,6 +21747,7 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> MeDriveRootByPathCreateLink {
         MeDriveRootByPathCreateLink(self.0.clone().literal("createLink"))
     }
@@ -20916,7 +21761,7 @@ impl MeDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -21052,6 +21897,7 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> MeDriveRootByPathPermissions {
         MeDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -21064,6 +21910,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -21144,6 +21991,7 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> MeDriveRootByPathThumbnails {
         MeDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -21156,6 +22004,7 @@ impl MeDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -21196,10 +22045,12 @@ impl MeDriveRootByPath {
             )
     }
     /// `/me/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> MeDriveRootByPathVersions {
         MeDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
     /// `/me/drive/root:/{item-path}:/workbook`
+    #[cfg(feature = "workbook")]
     pub fn workbook(&self) -> MeDriveRootByPathWorkbook {
         MeDriveRootByPathWorkbook(self.0.clone().literal("workbook"))
     }
@@ -21208,8 +22059,10 @@ impl MeDriveRootByPath {
 ///
 /// - `GET /me/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /me/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21328,8 +22181,10 @@ impl MeDriveRootByPathChildren {
 ///
 /// - `GET /me/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /me/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21346,6 +22201,7 @@ impl MeDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -21446,8 +22302,10 @@ impl MeDriveRootByPathContent {
 /// `/me/drive/root:/{item-path}:/createLink`
 ///
 /// - `POST /me/drive/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21506,8 +22364,10 @@ impl MeDriveRootByPathCreateLink {
 /// `/me/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /me/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21524,7 +22384,7 @@ impl MeDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -21577,8 +22437,10 @@ impl MeDriveRootByPathThumbnails {
 /// `/me/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /me/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21646,8 +22508,10 @@ impl MeDriveRootByPathVersions {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21655,6 +22519,7 @@ impl MeDriveRootByPathWorkbook {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/application`
+    #[cfg(feature = "workbook")]
     pub fn application(&self) -> MeDriveRootByPathWorkbookApplication {
         MeDriveRootByPathWorkbookApplication(self.0.clone().literal("application"))
     }
@@ -21666,6 +22531,7 @@ impl MeDriveRootByPathWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn close_session(
         &self,
     ) -> graph_rt::Request<
@@ -21690,6 +22556,7 @@ impl MeDriveRootByPathWorkbook {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments`
+    #[cfg(feature = "workbook")]
     pub fn comments(&self) -> MeDriveRootByPathWorkbookComments {
         MeDriveRootByPathWorkbookComments(self.0.clone().literal("comments"))
     }
@@ -21728,6 +22595,7 @@ impl MeDriveRootByPathWorkbook {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveRootByPathWorkbookNames {
         MeDriveRootByPathWorkbookNames(self.0.clone().literal("names"))
     }
@@ -21739,6 +22607,7 @@ impl MeDriveRootByPathWorkbook {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn refresh_session(
         &self,
     ) -> graph_rt::Request<
@@ -21763,10 +22632,12 @@ impl MeDriveRootByPathWorkbook {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveRootByPathWorkbookTables {
         MeDriveRootByPathWorkbookTables(self.0.clone().literal("tables"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets`
+    #[cfg(feature = "workbook")]
     pub fn worksheets(&self) -> MeDriveRootByPathWorkbookWorksheets {
         MeDriveRootByPathWorkbookWorksheets(self.0.clone().literal("worksheets"))
     }
@@ -21774,8 +22645,10 @@ impl MeDriveRootByPathWorkbook {
 /// `/me/drive/root:/{item-path}:/workbook/application`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/application`: Get workbookApplication
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookApplication(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookApplication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21822,6 +22695,7 @@ impl MeDriveRootByPathWorkbookApplication {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookapplication-calculate?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
@@ -21849,8 +22723,10 @@ impl MeDriveRootByPathWorkbookApplication {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/comments`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookComments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookComments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21858,13 +22734,16 @@ impl MeDriveRootByPathWorkbookComments {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookCommentsItem {
         MeDriveRootByPathWorkbookCommentsItem(self.0.clone().key(id))
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/comments/{id}`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookCommentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookCommentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21872,6 +22751,7 @@ impl MeDriveRootByPathWorkbookCommentsItem {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments/{id}/replies`
+    #[cfg(feature = "workbook")]
     pub fn replies(&self) -> MeDriveRootByPathWorkbookCommentsItemReplies {
         MeDriveRootByPathWorkbookCommentsItemReplies(self.0.clone().literal("replies"))
     }
@@ -21880,8 +22760,10 @@ impl MeDriveRootByPathWorkbookCommentsItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/comments/{id}/replies`: List workbookCommentReplies
 /// - `POST /me/drive/root:/{item-path}:/workbook/comments/{id}/replies`: Create workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookCommentsItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookCommentsItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21955,6 +22837,7 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/comments/{id}/replies/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookCommentsItemRepliesItem {
         MeDriveRootByPathWorkbookCommentsItemRepliesItem(self.0.clone().key(id))
     }
@@ -21962,10 +22845,12 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
 /// `/me/drive/root:/{item-path}:/workbook/comments/{id}/replies/{id}`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/comments/{id}/replies/{id}`: Get workbookCommentReply
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookCommentsItemRepliesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookCommentsItemRepliesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22008,8 +22893,10 @@ impl MeDriveRootByPathWorkbookCommentsItemRepliesItem {
 /// `/me/drive/root:/{item-path}:/workbook/names`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names`: List NamedItemCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22049,10 +22936,12 @@ impl MeDriveRootByPathWorkbookNames {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookNamesAdd {
         MeDriveRootByPathWorkbookNamesAdd(self.0.clone().literal("add"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveRootByPathWorkbookNamesItem {
         MeDriveRootByPathWorkbookNamesItem(self.0.clone().key(name))
     }
@@ -22060,8 +22949,10 @@ impl MeDriveRootByPathWorkbookNames {
 /// `/me/drive/root:/{item-path}:/workbook/names/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22112,8 +23003,10 @@ impl MeDriveRootByPathWorkbookNamesAdd {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}`: Get NamedItem
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}`: Update nameditem
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22187,6 +23080,7 @@ impl MeDriveRootByPathWorkbookNamesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveRootByPathWorkbookNamesItemRange {
         MeDriveRootByPathWorkbookNamesItemRange(self.0.clone().literal("range"))
     }
@@ -22195,8 +23089,10 @@ impl MeDriveRootByPathWorkbookNamesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range`: NamedItem: Range
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22211,6 +23107,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/nameditem-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -22242,6 +23139,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-update?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &String,
@@ -22275,6 +23173,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
@@ -22306,6 +23205,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
@@ -22337,6 +23237,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -22370,6 +23271,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn column(
         &self,
     ) -> graph_rt::Request<
@@ -22401,6 +23303,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -22434,6 +23337,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
@@ -22465,6 +23369,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
@@ -22489,6 +23394,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormat {
         MeDriveRootByPathWorkbookNamesItemRangeFormat(self.0.clone().literal("format"))
     }
@@ -22500,6 +23406,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
@@ -22533,6 +23440,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -22564,6 +23472,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
@@ -22595,6 +23504,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
@@ -22626,6 +23536,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
@@ -22657,6 +23568,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -22690,6 +23602,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
@@ -22721,6 +23634,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn row(
         &self,
         body: &super::super::RowBody,
@@ -22747,6 +23661,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookNamesItemRangeSort {
         MeDriveRootByPathWorkbookNamesItemRangeSort(self.0.clone().literal("sort"))
     }
@@ -22758,6 +23673,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -22789,6 +23705,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -22817,8 +23734,10 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -22899,6 +23818,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -22930,6 +23850,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -22954,20 +23875,24 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
         MeDriveRootByPathWorkbookNamesItemRangeFormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
         MeDriveRootByPathWorkbookNamesItemRangeFormatFill(self.0.clone().literal("fill"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
         MeDriveRootByPathWorkbookNamesItemRangeFormatFont(self.0.clone().literal("font"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
         MeDriveRootByPathWorkbookNamesItemRangeFormatProtection(
             self.0.clone().literal("protection"),
@@ -22978,10 +23903,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23089,6 +24016,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders/{sideIndex}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         side_index: &str,
@@ -23102,10 +24030,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders/{sideIndex}`: Get RangeBorder
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/borders/{sideIndex}`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23183,10 +24113,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23267,6 +24199,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -23295,10 +24228,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23376,10 +24311,12 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/names/{name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23394,7 +24331,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -23426,7 +24363,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookFormatProtection,
@@ -23454,8 +24391,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/names/{name}/range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookNamesItemRangeSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23470,6 +24409,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -23499,8 +24439,10 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
 /// `/me/drive/root:/{item-path}:/workbook/tables`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23574,6 +24516,7 @@ impl MeDriveRootByPathWorkbookTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookTablesItem {
         MeDriveRootByPathWorkbookTablesItem(self.0.clone().key(id))
     }
@@ -23583,8 +24526,10 @@ impl MeDriveRootByPathWorkbookTables {
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -23665,6 +24610,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -23689,6 +24635,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookTablesItemAdd {
         MeDriveRootByPathWorkbookTablesItemAdd(self.0.clone().literal("add"))
     }
@@ -23700,6 +24647,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -23724,6 +24672,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveRootByPathWorkbookTablesItemColumns {
         MeDriveRootByPathWorkbookTablesItemColumns(self.0.clone().literal("columns"))
     }
@@ -23735,6 +24684,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-converttorange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
@@ -23766,6 +24716,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -23797,6 +24748,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -23860,6 +24812,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -23884,10 +24837,12 @@ impl MeDriveRootByPathWorkbookTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveRootByPathWorkbookTablesItemRows {
         MeDriveRootByPathWorkbookTablesItemRows(self.0.clone().literal("rows"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookTablesItemSort {
         MeDriveRootByPathWorkbookTablesItemSort(self.0.clone().literal("sort"))
     }
@@ -23899,6 +24854,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -23927,8 +24883,10 @@ impl MeDriveRootByPathWorkbookTablesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumns(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24070,6 +25028,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookTablesItemColumnsItem {
         MeDriveRootByPathWorkbookTablesItemColumnsItem(self.0.clone().key(id))
     }
@@ -24079,8 +25038,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24161,6 +25122,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -24192,6 +25154,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -24216,6 +25179,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
         MeDriveRootByPathWorkbookTablesItemColumnsItemFilter(
             self.0.clone().literal("filter"),
@@ -24229,6 +25193,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -24253,6 +25218,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRange(
             self.0.clone().literal("range"),
@@ -24266,6 +25232,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -24291,10 +25258,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24309,6 +25278,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -24342,6 +25312,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -24370,10 +25341,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range`: Get Range
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRange(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -24388,6 +25361,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -24419,6 +25393,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-update?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &String,
@@ -24452,6 +25427,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
@@ -24483,6 +25459,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
@@ -24514,6 +25491,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -24547,6 +25525,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn column(
         &self,
     ) -> graph_rt::Request<
@@ -24578,6 +25557,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -24611,6 +25591,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
@@ -24642,6 +25623,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_row(
         &self,
     ) -> graph_rt::Request<
@@ -24666,6 +25648,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat(
             self.0.clone().literal("format"),
@@ -24679,6 +25662,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
@@ -24712,6 +25696,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -24743,6 +25728,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
@@ -24774,6 +25760,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
@@ -24805,6 +25792,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
@@ -24836,6 +25824,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -24869,6 +25858,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
@@ -24900,6 +25890,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn row(
         &self,
         body: &super::super::RowBody,
@@ -24926,6 +25917,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort(
             self.0.clone().literal("sort"),
@@ -24939,6 +25931,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -24970,6 +25963,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -24998,10 +25992,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format`: Get RangeFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25082,6 +26078,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -25113,6 +26110,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -25137,6 +26135,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(
         &self,
     ) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
@@ -25145,18 +26144,21 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
         MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont(
             self.0.clone().literal("font"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
@@ -25169,10 +26171,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25280,6 +26284,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders/{sideIndex}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         side_index: &str,
@@ -25293,10 +26298,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders/{sideIndex}`: Get RangeBorder
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/borders/{sideIndex}`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25374,10 +26381,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25458,6 +26467,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -25486,10 +26496,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Get RangeFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25567,10 +26579,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25585,7 +26599,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -25617,7 +26631,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookFormatProtection,
@@ -25645,10 +26659,12 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/columns/{id|name}/range/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25663,6 +26679,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -25692,8 +26709,10 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemRows(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25733,6 +26752,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookTablesItemRowsAdd {
         MeDriveRootByPathWorkbookTablesItemRowsAdd(self.0.clone().literal("add"))
     }
@@ -25771,6 +26791,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, index: &str) -> MeDriveRootByPathWorkbookTablesItemRowsItem {
         MeDriveRootByPathWorkbookTablesItemRowsItem(self.0.clone().key(index))
     }
@@ -25778,8 +26799,10 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemRowsAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25826,8 +26849,10 @@ impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemRowsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -25908,6 +26933,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -25939,6 +26965,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
@@ -25966,8 +26993,10 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemSort(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26014,6 +27043,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -26047,6 +27077,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -26071,6 +27102,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveRootByPathWorkbookTablesItemSortFields {
         MeDriveRootByPathWorkbookTablesItemSortFields(self.0.clone().literal("fields"))
     }
@@ -26082,6 +27114,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -26107,8 +27140,10 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemSortFields(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26116,6 +27151,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(&self) -> MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
         MeDriveRootByPathWorkbookTablesItemSortFieldsIcon(self.0.clone().literal("icon"))
     }
@@ -26124,10 +27160,12 @@ impl MeDriveRootByPathWorkbookTablesItemSortFields {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26142,7 +27180,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -26174,7 +27212,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
@@ -26204,8 +27242,10 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
 /// `/me/drive/root:/{item-path}:/workbook/tables/{id|name}/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/tables/{table-id}/add`: Create table
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookTablesItemAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookTablesItemAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26251,8 +27291,10 @@ impl MeDriveRootByPathWorkbookTablesItemAdd {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets`: List worksheets
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets`: WorksheetCollection: add
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26326,6 +27368,7 @@ impl MeDriveRootByPathWorkbookWorksheets {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookWorksheetsItem {
         MeDriveRootByPathWorkbookWorksheetsItem(self.0.clone().key(id))
     }
@@ -26335,8 +27378,10 @@ impl MeDriveRootByPathWorkbookWorksheets {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`: Get Worksheet
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`: Update worksheet
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}`: Worksheet: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26417,6 +27462,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -26441,26 +27487,31 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts`
+    #[cfg(feature = "workbook")]
     pub fn charts(&self) -> MeDriveRootByPathWorkbookWorksheetsItemCharts {
         MeDriveRootByPathWorkbookWorksheetsItemCharts(self.0.clone().literal("charts"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names`
+    #[cfg(feature = "workbook")]
     pub fn names(&self) -> MeDriveRootByPathWorkbookWorksheetsItemNames {
         MeDriveRootByPathWorkbookWorksheetsItemNames(self.0.clone().literal("names"))
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables`
+    #[cfg(feature = "workbook")]
     pub fn pivot_tables(&self) -> MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
         MeDriveRootByPathWorkbookWorksheetsItemPivotTables(
             self.0.clone().literal("pivotTables"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(&self) -> MeDriveRootByPathWorkbookWorksheetsItemProtection {
         MeDriveRootByPathWorkbookWorksheetsItemProtection(
             self.0.clone().literal("protection"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range`
+    #[cfg(feature = "workbook")]
     pub fn range(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange {
         MeDriveRootByPathWorkbookWorksheetsItemRange(self.0.clone().literal("range"))
     }
@@ -26472,6 +27523,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range_address_address_entire_row(
         &self,
     ) -> graph_rt::Request<
@@ -26496,6 +27548,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables`
+    #[cfg(feature = "workbook")]
     pub fn tables(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTables {
         MeDriveRootByPathWorkbookWorksheetsItemTables(self.0.clone().literal("tables"))
     }
@@ -26507,6 +27560,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -26538,6 +27592,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
         row: &str,
@@ -26573,6 +27628,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')`
+    #[cfg(feature = "workbook")]
     pub fn range_2(
         &self,
         address: &str,
@@ -26582,6 +27638,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)`
+    #[cfg(feature = "workbook")]
     pub fn range_by_key(
         &self,
         address: &str,
@@ -26595,8 +27652,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts`: List ChartCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts`: Create Chart
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemCharts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26738,6 +27797,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, name: &str) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItem(self.0.clone().key(name))
     }
@@ -26747,10 +27807,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`: Get Chart
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`: Update chart
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}`: Chart: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -26831,6 +27893,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -26855,12 +27918,14 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes`
+    #[cfg(feature = "workbook")]
     pub fn axes(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes(
             self.0.clone().literal("axes"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/dataLabels`
+    #[cfg(feature = "workbook")]
     pub fn data_labels(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
@@ -26869,6 +27934,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat(
             self.0.clone().literal("format"),
@@ -26882,6 +27948,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image(
         &self,
     ) -> graph_rt::Request<
@@ -26906,12 +27973,14 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend`
+    #[cfg(feature = "workbook")]
     pub fn legend(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend(
             self.0.clone().literal("legend"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series`
+    #[cfg(feature = "workbook")]
     pub fn series(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries(
             self.0.clone().literal("series"),
@@ -26925,6 +27994,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setdata?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
@@ -26958,6 +28028,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-setposition?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
@@ -26984,6 +28055,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title`
+    #[cfg(feature = "workbook")]
     pub fn title(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle(
             self.0.clone().literal("title"),
@@ -26997,6 +28069,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image_2(
         &self,
         width: &str,
@@ -27029,6 +28102,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image_3(
         &self,
         width: &str,
@@ -27071,6 +28145,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn image_4(
         &self,
         width: &str,
@@ -27109,10 +28184,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27120,6 +28197,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`
+    #[cfg(feature = "workbook")]
     pub fn categoryaxis(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
@@ -27128,6 +28206,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis`
+    #[cfg(feature = "workbook")]
     pub fn series_axis(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
@@ -27136,6 +28215,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis`
+    #[cfg(feature = "workbook")]
     pub fn value_axis(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
@@ -27148,10 +28228,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxes {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Get ChartAxis
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis`: Update chartaxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27225,6 +28307,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
@@ -27233,6 +28316,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
@@ -27242,10 +28326,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27253,6 +28339,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
@@ -27261,6 +28348,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
@@ -27273,10 +28361,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Get ChartFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27354,10 +28444,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27438,6 +28530,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -27466,10 +28559,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Get ChartAxisTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/categoryaxis/title`: Update chartaxistitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27547,10 +28642,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis`: Get ChartAxis
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis`: Update chartaxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27624,6 +28721,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
@@ -27632,6 +28730,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines`
+    #[cfg(feature = "workbook")]
     pub fn major_gridlines(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlines {
@@ -27640,6 +28739,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
@@ -27649,10 +28749,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27660,6 +28762,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
@@ -27668,6 +28771,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
@@ -27680,10 +28784,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/font`: Get ChartFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27761,10 +28867,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27845,6 +28953,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -27873,10 +28982,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27950,6 +29061,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormat {
@@ -27959,10 +29071,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -27970,6 +29084,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorGridlines/format/line`
+    #[cfg(feature = "workbook")]
     pub fn line(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormatLine {
@@ -27982,10 +29097,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorgridlines/format/line`: Get ChartLineFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/majorgridlines/format/line`: Update chartlineformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormatLine(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlinesFormatLine {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28066,6 +29183,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -28094,10 +29212,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/title`: Get ChartAxisTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/seriesAxis/title`: Update chartaxistitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28175,10 +29295,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis`: Get ChartAxis
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis`: Update chartaxis
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28252,6 +29374,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
@@ -28260,6 +29383,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/majorGridlines`
+    #[cfg(feature = "workbook")]
     pub fn major_gridlines(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines {
@@ -28268,6 +29392,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/minorGridlines`
+    #[cfg(feature = "workbook")]
     pub fn minor_gridlines(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines {
@@ -28276,6 +29401,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/title`
+    #[cfg(feature = "workbook")]
     pub fn title(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
@@ -28285,10 +29411,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28296,6 +29424,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
@@ -28308,10 +29437,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format/font`: Get ChartFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/format/font`: Update chartfont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28389,10 +29520,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/majorGridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/majorGridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28470,10 +29603,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridline
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/minorGridlines`: Get ChartGridlines
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/minorGridlines`: Update chartgridlines
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28551,10 +29686,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridline
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/title`: Get ChartAxisTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/axes/valueAxis/title`: Update chartaxistitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28632,10 +29769,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/dataLabels`: Get ChartDataLabels
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/dataLabels`: Update chartdatalabels
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28710,10 +29849,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28721,6 +29862,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
         MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill(
             self.0.clone().literal("fill"),
@@ -28728,10 +29870,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormat {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28746,6 +29890,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -28777,6 +29922,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -28807,10 +29953,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend`: Get ChartLegend
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend`: Update chartlegend
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28884,6 +30032,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
@@ -28893,10 +30042,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28904,6 +30055,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
@@ -28913,10 +30065,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormat {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/legend/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -28931,6 +30085,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -28962,6 +30117,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -28992,10 +30148,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series`: List series
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series`: Create ChartSeries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29103,6 +30261,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         series_id: &str,
@@ -29116,10 +30275,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}`: Get ChartSeries
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}`: Update chartseries
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29193,6 +30354,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points`
+    #[cfg(feature = "workbook")]
     pub fn points(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
@@ -29205,10 +30367,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points`: List ChartPointsCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points`: Create ChartPoints
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29316,6 +30480,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points/{point-id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         point_id: &str,
@@ -29328,10 +30493,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points/{point-id}`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/series/{series-id}/points/{point-id}`: Get ChartPoint
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29375,10 +30542,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title`: Get ChartTitle
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title`: Update charttitle
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29452,6 +30621,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format`
+    #[cfg(feature = "workbook")]
     pub fn format(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
@@ -29461,10 +30631,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29472,6 +30644,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
@@ -29481,10 +30654,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormat {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/charts/{name}/title/format/fill`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29499,6 +30674,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -29530,6 +30706,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-setsolidcolor?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
@@ -29559,8 +30736,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names`: List names
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemNames(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemNames {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29605,6 +30784,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
         MeDriveRootByPathWorkbookWorksheetsItemNamesAdd(self.0.clone().literal("add"))
     }
@@ -29612,8 +30792,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/names/add`: Add Named Item
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemNamesAdd(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29663,10 +30845,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/protection`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/protection`: Get WorksheetProtection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29713,6 +30897,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-protect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
@@ -29746,6 +30931,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unprotect(
         &self,
     ) -> graph_rt::Request<
@@ -29773,8 +30959,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range`: Worksheet: Range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -29789,6 +30977,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -30003,10 +31192,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRangeItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRangeItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30014,6 +31205,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItem {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
         MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat(
             self.0.clone().literal("format"),
@@ -30021,10 +31213,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30032,6 +31226,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format/protection`
+    #[cfg(feature = "workbook")]
     pub fn protection(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
@@ -30044,10 +31239,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormat {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Get FormatProtection
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(<address>)/format/protection`: Update formatprotection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30062,7 +31259,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -30094,7 +31291,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/formatprotection-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookFormatProtection,
@@ -30125,8 +31322,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')`: Get Range
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')`: Update range
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30141,6 +31340,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -30172,6 +31372,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-update?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &String,
@@ -30205,6 +31406,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn bounding_rect(
         &self,
     ) -> graph_rt::Request<
@@ -30236,6 +31438,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn cell(
         &self,
     ) -> graph_rt::Request<
@@ -30267,6 +31470,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
@@ -30300,6 +31504,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn column(
         &self,
     ) -> graph_rt::Request<
@@ -30331,6 +31536,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
@@ -30364,6 +31570,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn entire_column(
         &self,
     ) -> graph_rt::Request<
@@ -30388,6 +31595,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format`
+    #[cfg(feature = "workbook")]
     pub fn format(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
         MeDriveRootByPathWorkbookWorksheetsItemRange2Format(
             self.0.clone().literal("format"),
@@ -30401,6 +31609,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-insert?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
@@ -30434,6 +31643,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn intersection(
         &self,
     ) -> graph_rt::Request<
@@ -30465,6 +31675,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_cell(
         &self,
     ) -> graph_rt::Request<
@@ -30496,6 +31707,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_column(
         &self,
     ) -> graph_rt::Request<
@@ -30527,6 +31739,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn last_row(
         &self,
     ) -> graph_rt::Request<
@@ -30558,6 +31771,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-merge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
@@ -30591,6 +31805,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn offset_range(
         &self,
     ) -> graph_rt::Request<
@@ -30622,6 +31837,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-row?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn row(
         &self,
         body: &super::super::RowBody,
@@ -30648,6 +31864,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
         MeDriveRootByPathWorkbookWorksheetsItemRange2Sort(self.0.clone().literal("sort"))
     }
@@ -30659,6 +31876,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn unmerge(
         &self,
     ) -> graph_rt::Request<
@@ -30690,6 +31908,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn used_range(
         &self,
     ) -> graph_rt::Request<
@@ -30714,6 +31933,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
+    #[cfg(feature = "workbook")]
     pub fn visible_view(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
@@ -30726,10 +31946,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format`: Get RangeFormat
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format`: Update rangeformat
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2Format(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30810,6 +32032,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_columns(
         &self,
     ) -> graph_rt::Request<
@@ -30841,6 +32064,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn autofit_rows(
         &self,
     ) -> graph_rt::Request<
@@ -30865,18 +32089,21 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`
+    #[cfg(feature = "workbook")]
     pub fn borders(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
         MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders(
             self.0.clone().literal("borders"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`
+    #[cfg(feature = "workbook")]
     pub fn fill(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
         MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill(
             self.0.clone().literal("fill"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/font`
+    #[cfg(feature = "workbook")]
     pub fn font(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
         MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont(
             self.0.clone().literal("font"),
@@ -30887,10 +32114,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: List RangeBorderCollection
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders`: Create RangeBorder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -30998,6 +32227,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders/{sideIndex}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         side_index: &str,
@@ -31011,10 +32241,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders/{sideIndex}`: Get RangeBorder
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/borders/{sideIndex}`: Update rangeborder
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31092,10 +32324,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Get RangeFill
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/fill`: Update rangefill
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31176,6 +32410,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -31204,10 +32439,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Get RangeFont
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/format/font`: Update rangefont
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31282,10 +32519,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/sort`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2Sort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31300,6 +32539,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
@@ -31329,8 +32569,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables`: List TableCollection
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTables(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31404,6 +32646,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(&self, id: &str) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItem(self.0.clone().key(id))
     }
@@ -31413,10 +32656,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`: Get Table
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`: Update table
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}`: Table: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31497,6 +32742,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -31528,6 +32774,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear_filters(
         &self,
     ) -> graph_rt::Request<
@@ -31552,6 +32799,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns`
+    #[cfg(feature = "workbook")]
     pub fn columns(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns(
             self.0.clone().literal("columns"),
@@ -31565,6 +32813,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-converttorange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
     ) -> graph_rt::Request<
@@ -31596,6 +32845,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -31627,6 +32877,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -31690,6 +32941,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply_filters(
         &self,
     ) -> graph_rt::Request<
@@ -31714,12 +32966,14 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows(
             self.0.clone().literal("rows"),
         )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort`
+    #[cfg(feature = "workbook")]
     pub fn sort(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort(
             self.0.clone().literal("sort"),
@@ -31733,6 +32987,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -31761,10 +33016,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns`: List columns
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns`: Create TableColumn
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -31906,6 +33163,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -31920,10 +33178,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Get TableColumn
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: Update tablecolumn
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}`: TableColumn: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32004,6 +33264,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -32035,6 +33296,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn data_body_range(
         &self,
     ) -> graph_rt::Request<
@@ -32059,6 +33321,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+    #[cfg(feature = "workbook")]
     pub fn filter(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
@@ -32074,6 +33337,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-headerrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -32105,6 +33369,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
@@ -32136,6 +33401,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn total_row_range(
         &self,
     ) -> graph_rt::Request<
@@ -32161,10 +33427,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/columns/{id|name}/filter`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32179,6 +33447,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
@@ -32212,6 +33481,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -32239,10 +33509,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows`: List rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32282,6 +33554,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
+    #[cfg(feature = "workbook")]
     pub fn add(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd(
             self.0.clone().literal("add"),
@@ -32322,6 +33595,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         index: &str,
@@ -32334,10 +33608,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`
 ///
 /// - `POST /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/add`: Create TableRow
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32384,10 +33660,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Get TableRow
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: Update tablerow
 /// - `DELETE /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/rows/{index}`: TableRow: delete
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32468,6 +33746,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -32499,6 +33778,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn range(
         &self,
     ) -> graph_rt::Request<
@@ -32526,10 +33806,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort`: Get TableSort
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32576,6 +33858,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-apply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
@@ -32609,6 +33892,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn clear(
         &self,
     ) -> graph_rt::Request<
@@ -32633,6 +33917,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+    #[cfg(feature = "workbook")]
     pub fn fields(&self) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
         MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields(
             self.0.clone().literal("fields"),
@@ -32646,6 +33931,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn reapply(
         &self,
     ) -> graph_rt::Request<
@@ -32671,10 +33957,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     }
 }
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields`
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32682,6 +33970,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
         &self.0
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`
+    #[cfg(feature = "workbook")]
     pub fn icon(
         &self,
     ) -> MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
@@ -32694,10 +33983,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFields {
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Get Icon
 /// - `PATCH /me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/tables/{id|name}/sort/fields/icon`: Update icon
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32712,7 +34003,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -32744,7 +34035,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/icon-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "workbook")]
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
@@ -32774,10 +34065,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables`: List pivotTables
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemPivotTables(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32824,6 +34117,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn refresh_all(
         &self,
     ) -> graph_rt::Request<
@@ -32848,6 +34142,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables/{id}`
+    #[cfg(feature = "workbook")]
     pub fn item(
         &self,
         id: &str,
@@ -32858,10 +34153,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/pivotTables/{id}`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/pivotTables/{id}`: Get workbookPivotTable
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -32908,6 +34205,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-1.0)
+    #[cfg(feature = "workbook")]
     pub fn refresh(
         &self,
     ) -> graph_rt::Request<
@@ -32935,10 +34233,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView`: workbookRange: visibleView
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33010,6 +34310,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
             )
     }
     /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
+    #[cfg(feature = "workbook")]
     pub fn rows(&self) -> MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
         MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows(
             self.0.clone().literal("rows"),
@@ -33052,10 +34353,12 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
 /// `/me/drive/root:/{item-path}:/workbook/worksheets/{id|name}/range(address='<address>')/visibleView/rows`
 ///
 /// - `GET /me/drive/root:/{item-path}:/workbook/worksheets/{id}/range(address={address})/visibleView/rows`: List rangeView rows
+#[cfg(feature = "workbook")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "workbook")]
 impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33098,8 +34401,10 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
 /// `/me/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /me/drive/root:/{path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33169,8 +34474,10 @@ impl MeDriveRootByPathPermissions {
 /// `/me/drive/sharedWithMe`
 ///
 /// - `GET /me/drive/sharedWithMe`: List items shared with the signed-in user
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSharedWithMe(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSharedWithMe {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33231,8 +34538,10 @@ impl MeDriveSharedWithMe {
     }
 }
 /// `/me/drive/special`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSpecial(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSpecial {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33240,6 +34549,7 @@ impl MeDriveSpecial {
         &self.0
     }
     /// `/me/drive/special/{name}`
+    #[cfg(feature = "files")]
     pub fn item(&self, name: &str) -> MeDriveSpecialItem {
         MeDriveSpecialItem(self.0.clone().key(name))
     }
@@ -33247,8 +34557,10 @@ impl MeDriveSpecial {
 /// `/me/drive/special/{name}`
 ///
 /// - `GET /me/drive/special/{name}`: Get a special folder by name
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSpecialItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSpecialItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33318,6 +34630,7 @@ impl MeDriveSpecialItem {
             )
     }
     /// `/me/drive/special/{name}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> MeDriveSpecialItemChildren {
         MeDriveSpecialItemChildren(self.0.clone().literal("children"))
     }
@@ -33325,8 +34638,10 @@ impl MeDriveSpecialItem {
 /// `/me/drive/special/{name}/children`
 ///
 /// - `GET /me/drive/special/{special-folder-name}/children`: Get a special folder by name
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeDriveSpecialItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeDriveSpecialItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33400,8 +34715,10 @@ impl MeDriveSpecialItemChildren {
 ///
 /// - `GET /me/events`: List events
 /// - `POST /me/events`: Create Event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33495,6 +34812,7 @@ impl MeEvents {
             )
     }
     /// `/me/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeEventsItem {
         MeEventsItem(self.0.clone().key(id))
     }
@@ -33504,8 +34822,10 @@ impl MeEvents {
 /// - `GET /me/events/{id}`: Get event
 /// - `PATCH /me/events/{id}`: Update event
 /// - `DELETE /me/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -33608,6 +34928,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -33649,6 +34970,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -33683,6 +35005,7 @@ impl MeEventsItem {
             )
     }
     /// `/me/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeEventsItemAttachments {
         MeEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -33696,6 +35019,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -33739,6 +35063,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -33782,6 +35107,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -33823,6 +35149,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -33857,6 +35184,7 @@ impl MeEventsItem {
             )
     }
     /// `/me/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> MeEventsItemInstances {
         MeEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -33870,6 +35198,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -33913,6 +35242,7 @@ impl MeEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -33951,8 +35281,10 @@ impl MeEventsItem {
 ///
 /// - `GET /me/events/{id}/attachments`: List attachments
 /// - `POST /me/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34055,7 +35387,7 @@ impl MeEventsItemAttachments {
     /// - Application: `Calendars.ReadWrite`, `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
@@ -34090,6 +35422,7 @@ impl MeEventsItemAttachments {
             )
     }
     /// `/me/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeEventsItemAttachmentsItem {
         MeEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -34098,8 +35431,10 @@ impl MeEventsItemAttachments {
 ///
 /// - `GET /me/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34132,6 +35467,7 @@ impl MeEventsItemAttachmentsItem {
     /// `DELETE /me/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -34148,6 +35484,7 @@ impl MeEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/events/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeEventsItemAttachmentsItemValue {
         MeEventsItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -34155,8 +35492,10 @@ impl MeEventsItemAttachmentsItem {
 /// `/me/events/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34168,6 +35507,7 @@ impl MeEventsItemAttachmentsItemValue {
     /// `GET /me/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -34187,8 +35527,10 @@ impl MeEventsItemAttachmentsItemValue {
 /// `/me/events/{id}/instances`
 ///
 /// - `GET /me/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34241,8 +35583,10 @@ impl MeEventsItemInstances {
 /// `/me/followedSites`
 ///
 /// - `GET /me/followedSites`: List followed sites
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct MeFollowedSites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl MeFollowedSites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34288,8 +35632,10 @@ impl MeFollowedSites {
     }
 }
 /// `/me/inferenceClassification`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeInferenceClassification(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeInferenceClassification {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34297,6 +35643,7 @@ impl MeInferenceClassification {
         &self.0
     }
     /// `/me/inferenceClassification/overrides`
+    #[cfg(feature = "mail")]
     pub fn overrides(&self) -> MeInferenceClassificationOverrides {
         MeInferenceClassificationOverrides(self.0.clone().literal("overrides"))
     }
@@ -34305,8 +35652,10 @@ impl MeInferenceClassification {
 ///
 /// - `GET /me/inferenceClassification/overrides`: List overrides
 /// - `POST /me/inferenceClassification/overrides`: Create inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeInferenceClassificationOverrides(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeInferenceClassificationOverrides {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34400,6 +35749,7 @@ impl MeInferenceClassificationOverrides {
             )
     }
     /// `/me/inferenceClassification/overrides/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeInferenceClassificationOverridesItem {
         MeInferenceClassificationOverridesItem(self.0.clone().key(id))
     }
@@ -34408,8 +35758,10 @@ impl MeInferenceClassificationOverrides {
 ///
 /// - `PATCH /me/inferenceClassification/overrides/{id}`: Update inferenceclassificationoverride
 /// - `DELETE /me/inferenceClassification/overrides/{id}`: Delete inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeInferenceClassificationOverridesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeInferenceClassificationOverridesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34470,6 +35822,7 @@ impl MeInferenceClassificationOverridesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -34503,8 +35856,10 @@ impl MeInferenceClassificationOverridesItem {
     }
 }
 /// `/me/insights`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34512,14 +35867,17 @@ impl MeInsights {
         &self.0
     }
     /// `/me/insights/shared`
+    #[cfg(feature = "users")]
     pub fn shared(&self) -> MeInsightsShared {
         MeInsightsShared(self.0.clone().literal("shared"))
     }
     /// `/me/insights/trending`
+    #[cfg(feature = "users")]
     pub fn trending(&self) -> MeInsightsTrending {
         MeInsightsTrending(self.0.clone().literal("trending"))
     }
     /// `/me/insights/used`
+    #[cfg(feature = "users")]
     pub fn used(&self) -> MeInsightsUsed {
         MeInsightsUsed(self.0.clone().literal("used"))
     }
@@ -34527,8 +35885,10 @@ impl MeInsights {
 /// `/me/insights/shared`
 ///
 /// - `GET /me/insights/shared`: List shared
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsShared(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsShared {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34573,13 +35933,16 @@ impl MeInsightsShared {
             )
     }
     /// `/me/insights/shared/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeInsightsSharedItem {
         MeInsightsSharedItem(self.0.clone().key(id))
     }
 }
 /// `/me/insights/shared/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsSharedItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34587,6 +35950,7 @@ impl MeInsightsSharedItem {
         &self.0
     }
     /// `/me/insights/shared/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> MeInsightsSharedItemResource {
         MeInsightsSharedItemResource(self.0.clone().literal("resource"))
     }
@@ -34594,8 +35958,10 @@ impl MeInsightsSharedItem {
 /// `/me/insights/shared/{id}/resource`
 ///
 /// - `GET /me/insights/shared/{id}/resource`: List shared
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsSharedItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34611,7 +35977,7 @@ impl MeInsightsSharedItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-shared?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -34643,8 +36009,10 @@ impl MeInsightsSharedItemResource {
 /// `/me/insights/trending`
 ///
 /// - `GET /me/insights/trending`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrending(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsTrending {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34689,13 +36057,16 @@ impl MeInsightsTrending {
             )
     }
     /// `/me/insights/trending/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeInsightsTrendingItem {
         MeInsightsTrendingItem(self.0.clone().key(id))
     }
 }
 /// `/me/insights/trending/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsTrendingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34703,6 +36074,7 @@ impl MeInsightsTrendingItem {
         &self.0
     }
     /// `/me/insights/trending/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> MeInsightsTrendingItemResource {
         MeInsightsTrendingItemResource(self.0.clone().literal("resource"))
     }
@@ -34710,8 +36082,10 @@ impl MeInsightsTrendingItem {
 /// `/me/insights/trending/{id}/resource`
 ///
 /// - `GET /me/insights/trending/{id}/resource`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsTrendingItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34727,7 +36101,7 @@ impl MeInsightsTrendingItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -34759,8 +36133,10 @@ impl MeInsightsTrendingItemResource {
 /// `/me/insights/used`
 ///
 /// - `GET /me/insights/used`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsUsed(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsUsed {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34805,13 +36181,16 @@ impl MeInsightsUsed {
             )
     }
     /// `/me/insights/used/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeInsightsUsedItem {
         MeInsightsUsedItem(self.0.clone().key(id))
     }
 }
 /// `/me/insights/used/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsUsedItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsUsedItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34819,6 +36198,7 @@ impl MeInsightsUsedItem {
         &self.0
     }
     /// `/me/insights/used/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> MeInsightsUsedItemResource {
         MeInsightsUsedItemResource(self.0.clone().literal("resource"))
     }
@@ -34826,8 +36206,10 @@ impl MeInsightsUsedItem {
 /// `/me/insights/used/{id}/resource`
 ///
 /// - `GET /me/insights/used/{id}/resource`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsUsedItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeInsightsUsedItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34843,7 +36225,7 @@ impl MeInsightsUsedItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -34875,8 +36257,10 @@ impl MeInsightsUsedItemResource {
 /// `/me/joinedTeams`
 ///
 /// - `GET /me/joinedTeams`: List joinedTeams
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct MeJoinedTeams(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl MeJoinedTeams {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34940,8 +36324,10 @@ impl MeJoinedTeams {
 /// `/me/licenseDetails`
 ///
 /// - `GET /me/licenseDetails`: List licenseDetails
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeLicenseDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeLicenseDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -34958,7 +36344,7 @@ impl MeLicenseDetails {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-licensedetails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -35007,8 +36393,10 @@ impl MeLicenseDetails {
 ///
 /// - `GET /me/mailFolders`: List mailFolders
 /// - `POST /me/mailFolders`: Create MailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35144,17 +36532,21 @@ impl MeMailFolders {
             )
     }
     /// `/me/mailFolders/inbox`
+    #[cfg(feature = "mail")]
     pub fn inbox(&self) -> MeMailFoldersInbox {
         MeMailFoldersInbox(self.0.clone().literal("inbox"))
     }
     /// `/me/mailFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItem {
         MeMailFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/me/mailFolders/inbox`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersInbox(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersInbox {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35162,6 +36554,7 @@ impl MeMailFoldersInbox {
         &self.0
     }
     /// `/me/mailFolders/inbox/messageRules`
+    #[cfg(feature = "mail")]
     pub fn message_rules(&self) -> MeMailFoldersInboxMessageRules {
         MeMailFoldersInboxMessageRules(self.0.clone().literal("messageRules"))
     }
@@ -35170,8 +36563,10 @@ impl MeMailFoldersInbox {
 ///
 /// - `GET /me/mailFolders/inbox/messageRules`: List rules
 /// - `POST /me/mailFolders/inbox/messageRules`: Create rule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersInboxMessageRules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersInboxMessageRules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35265,6 +36660,7 @@ impl MeMailFoldersInboxMessageRules {
             )
     }
     /// `/me/mailFolders/inbox/messageRules/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersInboxMessageRulesItem {
         MeMailFoldersInboxMessageRulesItem(self.0.clone().key(id))
     }
@@ -35274,8 +36670,10 @@ impl MeMailFoldersInboxMessageRules {
 /// - `GET /me/mailFolders/inbox/messageRules/{id}`: Get rule
 /// - `PATCH /me/mailFolders/inbox/messageRules/{id}`: Update rule
 /// - `DELETE /me/mailFolders/inbox/messageRules/{id}`: Delete messageRule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersInboxMessageRulesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersInboxMessageRulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35378,6 +36776,7 @@ impl MeMailFoldersInboxMessageRulesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -35415,8 +36814,10 @@ impl MeMailFoldersInboxMessageRulesItem {
 /// - `GET /me/mailFolders/{id}`: Get mailFolder
 /// - `PATCH /me/mailFolders/{id}`: Update mailfolder
 /// - `DELETE /me/mailFolders/{id}`: Delete mailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35519,6 +36920,7 @@ impl MeMailFoldersItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -35551,6 +36953,7 @@ impl MeMailFoldersItem {
             )
     }
     /// `/me/mailFolders/{id}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> MeMailFoldersItemChildFolders {
         MeMailFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
@@ -35599,6 +37002,7 @@ impl MeMailFoldersItem {
             )
     }
     /// `/me/mailFolders/{id}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> MeMailFoldersItemMessages {
         MeMailFoldersItemMessages(self.0.clone().literal("messages"))
     }
@@ -35651,8 +37055,10 @@ impl MeMailFoldersItem {
 ///
 /// - `GET /me/mailFolders/{id}/childFolders`: List childFolders
 /// - `POST /me/mailFolders/{id}/childFolders`: Create child folder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35746,13 +37152,16 @@ impl MeMailFoldersItemChildFolders {
             )
     }
     /// `/me/mailFolders/{id}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemChildFoldersItem {
         MeMailFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35760,13 +37169,16 @@ impl MeMailFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/...`
+    #[cfg(feature = "mail")]
     pub fn unnamed(&self) -> MeMailFoldersItemChildFoldersItem2 {
         MeMailFoldersItemChildFoldersItem2(self.0.clone().literal("..."))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/...`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35774,13 +37186,16 @@ impl MeMailFoldersItemChildFoldersItem2 {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> MeMailFoldersItemChildFoldersItem2Messages {
         MeMailFoldersItemChildFoldersItem2Messages(self.0.clone().literal("messages"))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2Messages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2Messages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35788,13 +37203,16 @@ impl MeMailFoldersItemChildFoldersItem2Messages {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemChildFoldersItem2MessagesItem {
         MeMailFoldersItemChildFoldersItem2MessagesItem(self.0.clone().key(id))
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35802,6 +37220,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItem {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
@@ -35811,10 +37230,12 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItem {
     }
 }
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35822,6 +37243,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
         &self.0
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -35836,10 +37258,12 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachments {
 /// - `GET /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`: Get attachment
 /// - `POST /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`: Add attachment
 /// - `DELETE /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35916,6 +37340,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     /// `DELETE /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -35932,6 +37357,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
@@ -35943,10 +37369,12 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
 /// `/me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -35958,6 +37386,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     /// `GET /me/mailFolders/{id}/childFolders/{id}/.../messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -35978,8 +37407,10 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
 ///
 /// - `GET /me/mailFolders/{id}/messages`: List messages
 /// - `POST /me/mailFolders/{id}/messages`: Create message in a mailfolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36115,6 +37546,7 @@ impl MeMailFoldersItemMessages {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemMessagesItem {
         MeMailFoldersItemMessagesItem(self.0.clone().key(id))
     }
@@ -36124,8 +37556,10 @@ impl MeMailFoldersItemMessages {
 /// - `GET /me/mailFolders/{id}/messages/{id}`: Get message
 /// - `PATCH /me/mailFolders/{id}/messages/{id}`: Update message
 /// - `DELETE /me/mailFolders/{id}/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36228,6 +37662,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -36260,6 +37695,7 @@ impl MeMailFoldersItemMessagesItem {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeMailFoldersItemMessagesItemAttachments {
         MeMailFoldersItemMessagesItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -36443,6 +37879,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -36530,6 +37967,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -36573,6 +38011,7 @@ impl MeMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -36607,6 +38046,7 @@ impl MeMailFoldersItemMessagesItem {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMailFoldersItemMessagesItemValue {
         MeMailFoldersItemMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -36614,8 +38054,10 @@ impl MeMailFoldersItemMessagesItem {
 /// `/me/mailFolders/{id}/messages/{id}/$value`
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36632,6 +38074,7 @@ impl MeMailFoldersItemMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -36668,8 +38111,10 @@ impl MeMailFoldersItemMessagesItemValue {
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/attachments`: List attachments
 /// - `POST /me/mailFolders/{id}/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36763,6 +38208,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
             )
     }
     /// `/me/mailFolders/{id}/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMailFoldersItemMessagesItemAttachmentsItem {
         MeMailFoldersItemMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -36771,8 +38217,10 @@ impl MeMailFoldersItemMessagesItemAttachments {
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/mailFolders/{id}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36805,6 +38253,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     /// `DELETE /me/mailFolders/{id}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -36821,6 +38270,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMailFoldersItemMessagesItemAttachmentsItemValue {
         MeMailFoldersItemMessagesItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -36830,10 +38280,12 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
 /// `/me/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/mailFolders/{id}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMailFoldersItemMessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36845,6 +38297,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     /// `GET /me/mailFolders/{id}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -36865,8 +38318,10 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
 ///
 /// - `GET /me/mailboxSettings`: Get user mailbox settings
 /// - `PATCH /me/mailboxSettings`: Update user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -36883,7 +38338,7 @@ impl MeMailboxSettings {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -36925,7 +38380,7 @@ impl MeMailboxSettings {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -36960,16 +38415,19 @@ impl MeMailboxSettings {
             )
     }
     /// `/me/mailboxSettings/automaticRepliesSetting`
+    #[cfg(feature = "users")]
     pub fn automatic_replies_setting(&self) -> MeMailboxSettingsAutomaticRepliesSetting {
         MeMailboxSettingsAutomaticRepliesSetting(
             self.0.clone().literal("automaticRepliesSetting"),
         )
     }
     /// `/me/mailboxSettings/dateFormat`
+    #[cfg(feature = "users")]
     pub fn date_format(&self) -> MeMailboxSettingsDateFormat {
         MeMailboxSettingsDateFormat(self.0.clone().literal("dateFormat"))
     }
     /// `/me/mailboxSettings/delegateMeetingMessageDeliveryOptions`
+    #[cfg(feature = "users")]
     pub fn delegate_meeting_message_delivery_options(
         &self,
     ) -> MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
@@ -36978,18 +38436,22 @@ impl MeMailboxSettings {
         )
     }
     /// `/me/mailboxSettings/language`
+    #[cfg(feature = "users")]
     pub fn language(&self) -> MeMailboxSettingsLanguage {
         MeMailboxSettingsLanguage(self.0.clone().literal("language"))
     }
     /// `/me/mailboxSettings/timeFormat`
+    #[cfg(feature = "users")]
     pub fn time_format(&self) -> MeMailboxSettingsTimeFormat {
         MeMailboxSettingsTimeFormat(self.0.clone().literal("timeFormat"))
     }
     /// `/me/mailboxSettings/timeZone`
+    #[cfg(feature = "users")]
     pub fn time_zone(&self) -> MeMailboxSettingsTimeZone {
         MeMailboxSettingsTimeZone(self.0.clone().literal("timeZone"))
     }
     /// `/me/mailboxSettings/workingHours`
+    #[cfg(feature = "users")]
     pub fn working_hours(&self) -> MeMailboxSettingsWorkingHours {
         MeMailboxSettingsWorkingHours(self.0.clone().literal("workingHours"))
     }
@@ -36997,8 +38459,10 @@ impl MeMailboxSettings {
 /// `/me/mailboxSettings/automaticRepliesSetting`
 ///
 /// - `GET /me/mailboxSettings/automaticRepliesSetting`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsAutomaticRepliesSetting(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsAutomaticRepliesSetting {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37015,7 +38479,7 @@ impl MeMailboxSettingsAutomaticRepliesSetting {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37051,8 +38515,10 @@ impl MeMailboxSettingsAutomaticRepliesSetting {
 /// `/me/mailboxSettings/dateFormat`
 ///
 /// - `GET /me/mailboxSettings/dateFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsDateFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsDateFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37069,7 +38535,7 @@ impl MeMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37105,10 +38571,12 @@ impl MeMailboxSettingsDateFormat {
 /// `/me/mailboxSettings/delegateMeetingMessageDeliveryOptions`
 ///
 /// - `GET /me/mailboxSettings/delegateMeetingMessageDeliveryOptions`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsDelegateMeetingMessageDeliveryOptions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37125,7 +38593,7 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37161,8 +38629,10 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
 /// `/me/mailboxSettings/language`
 ///
 /// - `GET /me/mailboxSettings/language`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsLanguage(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsLanguage {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37179,7 +38649,7 @@ impl MeMailboxSettingsLanguage {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37215,8 +38685,10 @@ impl MeMailboxSettingsLanguage {
 /// `/me/mailboxSettings/timeFormat`
 ///
 /// - `GET /me/mailboxSettings/timeFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsTimeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsTimeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37233,7 +38705,7 @@ impl MeMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37269,8 +38741,10 @@ impl MeMailboxSettingsTimeFormat {
 /// `/me/mailboxSettings/timeZone`
 ///
 /// - `GET /me/mailboxSettings/timeZone`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsTimeZone(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsTimeZone {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37287,7 +38761,7 @@ impl MeMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37323,8 +38797,10 @@ impl MeMailboxSettingsTimeZone {
 /// `/me/mailboxSettings/workingHours`
 ///
 /// - `GET /me/mailboxSettings/workingHours`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMailboxSettingsWorkingHours(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMailboxSettingsWorkingHours {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37341,7 +38817,7 @@ impl MeMailboxSettingsWorkingHours {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -37377,8 +38853,10 @@ impl MeMailboxSettingsWorkingHours {
 /// `/me/manager`
 ///
 /// - `GET /me/manager`: List manager
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeManager(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeManager {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37394,7 +38872,7 @@ impl MeManager {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -37437,8 +38915,10 @@ impl MeManager {
 /// `/me/memberOf`
 ///
 /// - `GET /me/memberOf`: List memberOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37454,7 +38934,7 @@ impl MeMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -37493,8 +38973,10 @@ impl MeMemberOf {
 ///
 /// - `GET /me/messages`: List messages
 /// - `POST /me/messages`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37567,6 +39049,7 @@ impl MeMessages {
             .documented_status(201u16)
     }
     /// `/me/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMessagesItem {
         MeMessagesItem(self.0.clone().key(id))
     }
@@ -37576,8 +39059,10 @@ impl MeMessages {
 /// - `GET /me/messages/{id}`: Get message
 /// - `PATCH /me/messages/{id}`: Update message
 /// - `DELETE /me/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -37680,6 +39165,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -37712,6 +39198,7 @@ impl MeMessagesItem {
             )
     }
     /// `/me/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> MeMessagesItemAttachments {
         MeMessagesItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -37895,6 +39382,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -37982,6 +39470,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -38025,6 +39514,7 @@ impl MeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn send(
         &self,
     ) -> graph_rt::Request<
@@ -38057,6 +39547,7 @@ impl MeMessagesItem {
             )
     }
     /// `/me/messages/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMessagesItemValue {
         MeMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -38064,8 +39555,10 @@ impl MeMessagesItem {
 /// `/me/messages/{id}/$value`
 ///
 /// - `GET /me/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38082,6 +39575,7 @@ impl MeMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -38118,8 +39612,10 @@ impl MeMessagesItemValue {
 ///
 /// - `GET /me/messages/{id}/attachments`: List attachments
 /// - `POST /me/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38222,7 +39718,7 @@ impl MeMessagesItemAttachments {
     /// - Application: `Calendars.ReadWrite`, `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
@@ -38257,6 +39753,7 @@ impl MeMessagesItemAttachments {
             )
     }
     /// `/me/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeMessagesItemAttachmentsItem {
         MeMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -38265,8 +39762,10 @@ impl MeMessagesItemAttachments {
 ///
 /// - `GET /me/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /me/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38299,6 +39798,7 @@ impl MeMessagesItemAttachmentsItem {
     /// `DELETE /me/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -38315,6 +39815,7 @@ impl MeMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/me/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> MeMessagesItemAttachmentsItemValue {
         MeMessagesItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -38322,8 +39823,10 @@ impl MeMessagesItemAttachmentsItem {
 /// `/me/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /me/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeMessagesItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38335,6 +39838,7 @@ impl MeMessagesItemAttachmentsItemValue {
     /// `GET /me/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -38354,8 +39858,10 @@ impl MeMessagesItemAttachmentsItemValue {
 /// `/me/oauth2PermissionGrants`
 ///
 /// - `GET /me/oauth2PermissionGrants`: List oauth2PermissionGrants
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct MeOauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl MeOauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38410,8 +39916,10 @@ impl MeOauth2PermissionGrants {
     }
 }
 /// `/me/onenote`
+#[cfg(any(feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct MeOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "onenote", feature = "users"))]
 impl MeOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38419,26 +39927,32 @@ impl MeOnenote {
         &self.0
     }
     /// `/me/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> MeOnenoteNotebooks {
         MeOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/me/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> MeOnenoteOperations {
         MeOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/me/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> MeOnenotePages {
         MeOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/me/onenote/resources`
+    #[cfg(feature = "users")]
     pub fn resources(&self) -> MeOnenoteResources {
         MeOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/me/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> MeOnenoteSectionGroups {
         MeOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/me/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> MeOnenoteSections {
         MeOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -38447,8 +39961,10 @@ impl MeOnenote {
 ///
 /// - `GET /me/onenote/notebooks`: List notebooks
 /// - `POST /me/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38606,7 +40122,7 @@ impl MeOnenoteNotebooks {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getrecentnotebooks?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "onenote")]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: &str,
@@ -38657,6 +40173,7 @@ impl MeOnenoteNotebooks {
             )
     }
     /// `/me/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteNotebooksItem {
         MeOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -38664,8 +40181,10 @@ impl MeOnenoteNotebooks {
 /// `/me/onenote/notebooks/{id}`
 ///
 /// - `GET /me/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38730,6 +40249,7 @@ impl MeOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -38768,10 +40288,12 @@ impl MeOnenoteNotebooksItem {
             )
     }
     /// `/me/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> MeOnenoteNotebooksItemSectionGroups {
         MeOnenoteNotebooksItemSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/me/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> MeOnenoteNotebooksItemSections {
         MeOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -38780,8 +40302,10 @@ impl MeOnenoteNotebooksItem {
 ///
 /// - `GET /me/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /me/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38889,8 +40413,10 @@ impl MeOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /me/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /me/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -38995,8 +40521,10 @@ impl MeOnenoteNotebooksItemSections {
     }
 }
 /// `/me/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39004,6 +40532,7 @@ impl MeOnenoteOperations {
         &self.0
     }
     /// `/me/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteOperationsItem {
         MeOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -39011,8 +40540,10 @@ impl MeOnenoteOperations {
 /// `/me/onenote/operations/{id}`
 ///
 /// - `GET /me/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39072,8 +40603,10 @@ impl MeOnenoteOperationsItem {
 ///
 /// - `GET /me/onenote/pages`: List pages
 /// - `POST /me/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39176,6 +40709,7 @@ impl MeOnenotePages {
             )
     }
     /// `/me/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenotePagesItem {
         MeOnenotePagesItem(self.0.clone().key(id))
     }
@@ -39184,8 +40718,10 @@ impl MeOnenotePages {
 ///
 /// - `GET /me/onenote/pages/{id}`: Get page
 /// - `DELETE /me/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39249,6 +40785,7 @@ impl MeOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -39281,6 +40818,7 @@ impl MeOnenotePagesItem {
             )
     }
     /// `/me/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> MeOnenotePagesItemContent {
         MeOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -39294,6 +40832,7 @@ impl MeOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -39335,8 +40874,10 @@ impl MeOnenotePagesItem {
 /// `/me/onenote/pages/{id}/content`
 ///
 /// - `PATCH /me/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39353,6 +40894,7 @@ impl MeOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -39388,8 +40930,10 @@ impl MeOnenotePagesItemContent {
     }
 }
 /// `/me/onenote/resources`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39397,13 +40941,16 @@ impl MeOnenoteResources {
         &self.0
     }
     /// `/me/onenote/resources/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> MeOnenoteResourcesItem {
         MeOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/me/onenote/resources/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39411,6 +40958,7 @@ impl MeOnenoteResourcesItem {
         &self.0
     }
     /// `/me/onenote/resources/{id}/content`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MeOnenoteResourcesItemContent {
         MeOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -39418,8 +40966,10 @@ impl MeOnenoteResourcesItem {
 /// `/me/onenote/resources/{id}/content`
 ///
 /// - `GET /me/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39436,6 +40986,7 @@ impl MeOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -39476,8 +41027,10 @@ impl MeOnenoteResourcesItemContent {
 /// `/me/onenote/sectionGroups`
 ///
 /// - `GET /me/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39533,6 +41086,7 @@ impl MeOnenoteSectionGroups {
             )
     }
     /// `/me/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteSectionGroupsItem {
         MeOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -39540,8 +41094,10 @@ impl MeOnenoteSectionGroups {
 /// `/me/onenote/sectionGroups/{id}`
 ///
 /// - `GET /me/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39597,10 +41153,12 @@ impl MeOnenoteSectionGroupsItem {
             )
     }
     /// `/me/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> MeOnenoteSectionGroupsItemSectionGroups {
         MeOnenoteSectionGroupsItemSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/me/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> MeOnenoteSectionGroupsItemSections {
         MeOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -39609,8 +41167,10 @@ impl MeOnenoteSectionGroupsItem {
 ///
 /// - `GET /me/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /me/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39718,8 +41278,10 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /me/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /me/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39826,8 +41388,10 @@ impl MeOnenoteSectionGroupsItemSections {
 /// `/me/onenote/sections`
 ///
 /// - `GET /me/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39883,6 +41447,7 @@ impl MeOnenoteSections {
             )
     }
     /// `/me/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> MeOnenoteSectionsItem {
         MeOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -39890,8 +41455,10 @@ impl MeOnenoteSections {
 /// `/me/onenote/sections/{id}`
 ///
 /// - `GET /me/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -39956,6 +41523,7 @@ impl MeOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -40003,6 +41571,7 @@ impl MeOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -40041,6 +41610,7 @@ impl MeOnenoteSectionsItem {
             )
     }
     /// `/me/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> MeOnenoteSectionsItemPages {
         MeOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -40049,8 +41619,10 @@ impl MeOnenoteSectionsItem {
 ///
 /// - `GET /me/onenote/sections/{id}/pages`: List pages
 /// - `POST /me/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct MeOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl MeOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40157,8 +41729,10 @@ impl MeOnenoteSectionsItemPages {
 ///
 /// - `GET /me/onlineMeetings`: Get onlineMeeting
 /// - `POST /me/onlineMeetings`: Create onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40284,6 +41858,7 @@ impl MeOnlineMeetings {
             )
     }
     /// `/me/onlineMeetings/{meetingId}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, meeting_id: &str) -> MeOnlineMeetingsItem {
         MeOnlineMeetingsItem(self.0.clone().key(meeting_id))
     }
@@ -40293,8 +41868,10 @@ impl MeOnlineMeetings {
 /// - `GET /me/onlineMeetings/{meetingId}`: Get onlineMeeting
 /// - `PATCH /me/onlineMeetings/{meetingId}`: Update onlineMeeting
 /// - `DELETE /me/onlineMeetings/{meetingId}`: Delete onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MeOnlineMeetingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MeOnlineMeetingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40389,6 +41966,7 @@ impl MeOnlineMeetingsItem {
     /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -40418,8 +41996,10 @@ impl MeOnlineMeetingsItem {
     }
 }
 /// `/me/outlook`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40427,6 +42007,7 @@ impl MeOutlook {
         &self.0
     }
     /// `/me/outlook/masterCategories`
+    #[cfg(feature = "mail")]
     pub fn master_categories(&self) -> MeOutlookMasterCategories {
         MeOutlookMasterCategories(self.0.clone().literal("masterCategories"))
     }
@@ -40440,7 +42021,7 @@ impl MeOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
@@ -40482,7 +42063,7 @@ impl MeOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
@@ -40524,7 +42105,7 @@ impl MeOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones_2(
         &self,
         time_zone_standard: &str,
@@ -40568,8 +42149,10 @@ impl MeOutlook {
 ///
 /// - `GET /me/outlook/masterCategories`: List Outlook categories
 /// - `POST /me/outlook/masterCategories`: Create Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookMasterCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookMasterCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40663,6 +42246,7 @@ impl MeOutlookMasterCategories {
             )
     }
     /// `/me/outlook/masterCategories/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeOutlookMasterCategoriesItem {
         MeOutlookMasterCategoriesItem(self.0.clone().key(id))
     }
@@ -40672,8 +42256,10 @@ impl MeOutlookMasterCategories {
 /// - `GET /me/outlook/masterCategories/{id}`: Get Outlook category
 /// - `PATCH /me/outlook/masterCategories/{id}`: Update Outlook category
 /// - `DELETE /me/outlook/masterCategories/{id}`: Delete Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeOutlookMasterCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeOutlookMasterCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40776,6 +42362,7 @@ impl MeOutlookMasterCategoriesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -40811,8 +42398,10 @@ impl MeOutlookMasterCategoriesItem {
 /// `/me/people`
 ///
 /// - `GET /me/people`: List people
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePeople(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePeople {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40865,8 +42454,10 @@ impl MePeople {
 /// `/me/photo`
 ///
 /// - `GET /me/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40928,6 +42519,7 @@ impl MePhoto {
             )
     }
     /// `/me/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> MePhotoValue {
         MePhotoValue(self.0.clone().literal("$value"))
     }
@@ -40937,8 +42529,10 @@ impl MePhoto {
 /// - `GET /me/photo/$value`: Get photo
 /// - `PATCH /me/photo/$value`: Update profilephoto
 /// - `PUT /me/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -40954,6 +42548,7 @@ impl MePhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41003,6 +42598,7 @@ impl MePhotoValue {
     /// `PATCH /me/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -41025,6 +42621,7 @@ impl MePhotoValue {
     /// `PUT /me/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -41046,8 +42643,10 @@ impl MePhotoValue {
 /// `/me/photos`
 ///
 /// - `GET /me/photos`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41109,6 +42708,7 @@ impl MePhotos {
             )
     }
     /// `/me/photos/{size}`
+    #[cfg(feature = "users")]
     pub fn item(&self, size: &str) -> MePhotosItem {
         MePhotosItem(self.0.clone().key(size))
     }
@@ -41116,8 +42716,10 @@ impl MePhotos {
 /// `/me/photos/{size}`
 ///
 /// - `GET /me/photos/{size}`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MePhotosItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MePhotosItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41180,8 +42782,10 @@ impl MePhotosItem {
     }
 }
 /// `/me/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41189,10 +42793,12 @@ impl MePlanner {
         &self.0
     }
     /// `/me/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> MePlannerPlans {
         MePlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/me/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> MePlannerTasks {
         MePlannerTasks(self.0.clone().literal("tasks"))
     }
@@ -41200,8 +42806,10 @@ impl MePlanner {
 /// `/me/planner/plans`
 ///
 /// - `GET /me/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41249,8 +42857,10 @@ impl MePlannerPlans {
 /// `/me/planner/tasks`
 ///
 /// - `GET /me/planner/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct MePlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl MePlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41298,8 +42908,10 @@ impl MePlannerTasks {
 /// `/me/presence`
 ///
 /// - `GET /me/presence`: Get presence
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct MePresence(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl MePresence {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41343,8 +42955,10 @@ impl MePresence {
 ///
 /// - `GET /me/settings`: Get settings
 /// - `PATCH /me/settings`: Update settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct MeSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl MeSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41360,6 +42974,7 @@ impl MeSettings {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -41396,6 +43011,7 @@ impl MeSettings {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::UpdateSettingsBody,
@@ -41427,8 +43043,10 @@ impl MeSettings {
     }
 }
 /// `/me/todo`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41436,6 +43054,7 @@ impl MeTodo {
         &self.0
     }
     /// `/me/todo/lists`
+    #[cfg(feature = "mail")]
     pub fn lists(&self) -> MeTodoLists {
         MeTodoLists(self.0.clone().literal("lists"))
     }
@@ -41444,8 +43063,10 @@ impl MeTodo {
 ///
 /// - `GET /me/todo/lists`: List lists
 /// - `POST /me/todo/lists`: Create todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoLists(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41566,19 +43187,23 @@ impl MeTodoLists {
             )
     }
     /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==`
+    #[cfg(feature = "mail")]
     pub fn g_dbc8_u7_h_gw_add_zoc_jg_aaaa(&self) -> MeTodoListsGDbc8U7HGwAddZocJgAaaa {
         MeTodoListsGDbc8U7HGwAddZocJgAaaa(
             self.0.clone().literal("gDbc8U7HGwADDZocJgAAAA=="),
         )
     }
     /// `/me/todo/lists/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> MeTodoListsItem {
         MeTodoListsItem(self.0.clone().key(id))
     }
 }
 /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsGDbc8U7HGwAddZocJgAaaa(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsGDbc8U7HGwAddZocJgAaaa {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41586,13 +43211,16 @@ impl MeTodoListsGDbc8U7HGwAddZocJgAaaa {
         &self.0
     }
     /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
         MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks(self.0.clone().literal("tasks"))
     }
 }
 /// `/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==/tasks`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41642,8 +43270,10 @@ impl MeTodoListsGDbc8U7HGwAddZocJgAaaaTasks {
 /// - `GET /me/todo/lists/{todoTaskListId}`: Get todoTaskList
 /// - `PATCH /me/todo/lists/{todoTaskListId}`: Update todoTaskList
 /// - `DELETE /me/todo/lists/{todoTaskListId}`: Delete todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41735,6 +43365,7 @@ impl MeTodoListsItem {
     /// - Delegated (personal Microsoft account): `Tasks.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -41763,6 +43394,7 @@ impl MeTodoListsItem {
             )
     }
     /// `/me/todo/lists/{id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> MeTodoListsItemTasks {
         MeTodoListsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -41771,8 +43403,10 @@ impl MeTodoListsItem {
 ///
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks`: List tasks
 /// - `POST /me/todo/lists/{todoTaskListId}/tasks`: Create todoTask
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41893,6 +43527,7 @@ impl MeTodoListsItemTasks {
             )
     }
     /// `/me/todo/lists/{id}/tasks/{taskId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, task_id: &str) -> MeTodoListsItemTasksItem {
         MeTodoListsItemTasksItem(self.0.clone().key(task_id))
     }
@@ -41902,8 +43537,10 @@ impl MeTodoListsItemTasks {
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}`: Get todoTask
 /// - `PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}`: Update todoTask
 /// - `DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}`: Delete todoTask
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -41995,6 +43632,7 @@ impl MeTodoListsItemTasksItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -42023,6 +43661,7 @@ impl MeTodoListsItemTasksItem {
             )
     }
     /// `/me/todo/lists/{id}/tasks/{taskId}/linkedResources`
+    #[cfg(feature = "mail")]
     pub fn linked_resources(&self) -> MeTodoListsItemTasksItemLinkedResources {
         MeTodoListsItemTasksItemLinkedResources(
             self.0.clone().literal("linkedResources"),
@@ -42033,8 +43672,10 @@ impl MeTodoListsItemTasksItem {
 ///
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: List linkedResources
 /// - `POST /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: Create linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasksItemLinkedResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasksItemLinkedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42050,7 +43691,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-list-linkedresources?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -42087,7 +43728,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-post-linkedresources?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::LinkedResource,
@@ -42118,6 +43759,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
             )
     }
     /// `/me/todo/lists/{id}/tasks/{taskId}/linkedResources/{linkedResourcesId}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         linked_resources_id: &str,
@@ -42132,8 +43774,10 @@ impl MeTodoListsItemTasksItemLinkedResources {
 /// - `GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Get linkedResource
 /// - `PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Update linkedResource
 /// - `DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Delete linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct MeTodoListsItemTasksItemLinkedResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -42149,7 +43793,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -42186,7 +43830,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::LinkedResource,
@@ -42225,6 +43869,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

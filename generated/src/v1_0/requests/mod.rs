@@ -12,108 +12,161 @@ pub fn root() -> Root {
     Root(graph_rt::UrlPath::root())
 }
 mod app_catalogs;
+#[allow(unused_imports)]
 pub use app_catalogs::*;
 mod application_templates;
+#[allow(unused_imports)]
 pub use application_templates::*;
 mod applications;
+#[allow(unused_imports)]
 pub use applications::*;
 mod audit_logs;
+#[allow(unused_imports)]
 pub use audit_logs::*;
 mod chats;
+#[allow(unused_imports)]
 pub use chats::*;
 mod communications;
+#[allow(unused_imports)]
 pub use communications::*;
 mod connections;
+#[allow(unused_imports)]
 pub use connections::*;
 mod contacts;
+#[allow(unused_imports)]
 pub use contacts::*;
 mod contracts;
+#[allow(unused_imports)]
 pub use contracts::*;
 mod data_policy_operations;
+#[allow(unused_imports)]
 pub use data_policy_operations::*;
 mod device_app_management;
+#[allow(unused_imports)]
 pub use device_app_management::*;
 mod device_management;
+#[allow(unused_imports)]
 pub use device_management::*;
 mod devices;
+#[allow(unused_imports)]
 pub use devices::*;
 mod directory;
+#[allow(unused_imports)]
 pub use directory::*;
 mod directory_objects;
+#[allow(unused_imports)]
 pub use directory_objects::*;
 mod directory_role_templates;
+#[allow(unused_imports)]
 pub use directory_role_templates::*;
 mod directory_roles;
+#[allow(unused_imports)]
 pub use directory_roles::*;
 mod domains;
+#[allow(unused_imports)]
 pub use domains::*;
 mod drive;
+#[allow(unused_imports)]
 pub use drive::*;
 mod drives;
+#[allow(unused_imports)]
 pub use drives::*;
 mod education;
+#[allow(unused_imports)]
 pub use education::*;
 mod external;
+#[allow(unused_imports)]
 pub use external::*;
 mod group_lifecycle_policies;
+#[allow(unused_imports)]
 pub use group_lifecycle_policies::*;
 mod group_setting_templates;
+#[allow(unused_imports)]
 pub use group_setting_templates::*;
 mod group_settings;
+#[allow(unused_imports)]
 pub use group_settings::*;
 mod groups;
+#[allow(unused_imports)]
 pub use groups::*;
 mod identity;
+#[allow(unused_imports)]
 pub use identity::*;
 mod identity_governance;
+#[allow(unused_imports)]
 pub use identity_governance::*;
 mod identity_protection;
+#[allow(unused_imports)]
 pub use identity_protection::*;
 mod identity_providers;
+#[allow(unused_imports)]
 pub use identity_providers::*;
 mod information_protection;
+#[allow(unused_imports)]
 pub use information_protection::*;
 mod invitations;
+#[allow(unused_imports)]
 pub use invitations::*;
 mod me;
+#[allow(unused_imports)]
 pub use me::*;
 mod o_auth2_permissiongrants;
+#[allow(unused_imports)]
 pub use o_auth2_permissiongrants::*;
 mod office_configuration;
+#[allow(unused_imports)]
 pub use office_configuration::*;
 mod organization;
+#[allow(unused_imports)]
 pub use organization::*;
 mod places;
+#[allow(unused_imports)]
 pub use places::*;
 mod planner;
+#[allow(unused_imports)]
 pub use planner::*;
 mod policies;
+#[allow(unused_imports)]
 pub use policies::*;
 mod print;
+#[allow(unused_imports)]
 pub use print::*;
 mod reports;
+#[allow(unused_imports)]
 pub use reports::*;
 mod root_node;
+#[allow(unused_imports)]
 pub use root_node::*;
 mod schema_extensions;
+#[allow(unused_imports)]
 pub use schema_extensions::*;
 mod search;
+#[allow(unused_imports)]
 pub use search::*;
 mod security;
+#[allow(unused_imports)]
 pub use security::*;
 mod service_principals;
+#[allow(unused_imports)]
 pub use service_principals::*;
 mod shares;
+#[allow(unused_imports)]
 pub use shares::*;
 mod sites;
+#[allow(unused_imports)]
 pub use sites::*;
 mod subscribed_skus;
+#[allow(unused_imports)]
 pub use subscribed_skus::*;
 mod subscriptions;
+#[allow(unused_imports)]
 pub use subscriptions::*;
 mod teams;
+#[allow(unused_imports)]
 pub use teams::*;
 mod teamwork;
+#[allow(unused_imports)]
 pub use teamwork::*;
 mod users;
+#[allow(unused_imports)]
 pub use users::*;

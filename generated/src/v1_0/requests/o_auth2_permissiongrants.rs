@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /oauth2PermissionGrants`: List oauth2PermissionGrants
 /// - `POST /oauth2PermissionGrants`: Create a delegated permission grant (oAuth2PermissionGrant)
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OAuth2Permissiongrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OAuth2Permissiongrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -137,6 +139,7 @@ impl OAuth2Permissiongrants {
             )
     }
     /// `/oAuth2Permissiongrants/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> OAuth2PermissiongrantsItem {
         OAuth2PermissiongrantsItem(self.0.clone().key(id))
     }
@@ -146,8 +149,10 @@ impl OAuth2Permissiongrants {
 /// - `GET /oauth2PermissionGrants/{id}`: Get a delegated permission grant (oAuth2PermissionGrant)
 /// - `PATCH /oauth2PermissionGrants/{id}`: Update a delegated permission grant (oAuth2PermissionGrant)
 /// - `DELETE /oAuth2Permissiongrants/{id}`: Delete a delegated permission grant (oAuth2PermissionGrant)
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct OAuth2PermissiongrantsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl OAuth2PermissiongrantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -248,6 +253,7 @@ impl OAuth2PermissiongrantsItem {
     /// - Application: `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-delete?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

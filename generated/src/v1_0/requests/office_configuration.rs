@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/officeConfiguration`
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OfficeConfiguration(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OfficeConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl OfficeConfiguration {
         &self.0
     }
     /// `/officeConfiguration/clientConfigurations`
+    #[cfg(feature = "device_management")]
     pub fn client_configurations(&self) -> OfficeConfigurationClientConfigurations {
         OfficeConfigurationClientConfigurations(
             self.0.clone().literal("clientConfigurations"),
@@ -23,8 +26,10 @@ impl OfficeConfiguration {
 ///
 /// - `GET /officeConfiguration/clientConfigurations`: List officeClientConfigurations
 /// - `POST /officeConfiguration/clientConfigurations`: Create windowsOfficeClientConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OfficeConfigurationClientConfigurations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OfficeConfigurationClientConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -114,6 +119,7 @@ impl OfficeConfigurationClientConfigurations {
             )
     }
     /// `/officeConfiguration/clientConfigurations/microsoft.management.services.api.updatePriorities`
+    #[cfg(feature = "device_management")]
     pub fn update_priorities(
         &self,
     ) -> OfficeConfigurationClientConfigurationsUpdatePriorities {
@@ -122,6 +128,7 @@ impl OfficeConfigurationClientConfigurations {
         )
     }
     /// `/officeConfiguration/clientConfigurations/{key}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, key: &str) -> OfficeConfigurationClientConfigurationsItem {
         OfficeConfigurationClientConfigurationsItem(self.0.clone().key(key))
     }
@@ -129,10 +136,12 @@ impl OfficeConfigurationClientConfigurations {
 /// `/officeConfiguration/clientConfigurations/microsoft.management.services.api.updatePriorities`
 ///
 /// - `POST /officeConfiguration/clientConfigurations/microsoft.management.services.api.updatePriorities`: updatePriorities action
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OfficeConfigurationClientConfigurationsUpdatePriorities(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OfficeConfigurationClientConfigurationsUpdatePriorities {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -148,6 +157,7 @@ impl OfficeConfigurationClientConfigurationsUpdatePriorities {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfiguration-updatepriorities?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn post(
         &self,
         body: &super::super::UpdatePrioritiesActionBody,
@@ -183,8 +193,10 @@ impl OfficeConfigurationClientConfigurationsUpdatePriorities {
 /// - `GET /officeConfiguration/clientConfigurations/{key}`: Get officeClientConfiguration
 /// - `PATCH /officeConfiguration/clientConfigurations/{key}`: Update windowsOfficeClientConfiguration
 /// - `DELETE /officeConfiguration/clientConfigurations/{key}`: Delete windowsOfficeClientConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OfficeConfigurationClientConfigurationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OfficeConfigurationClientConfigurationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -282,6 +294,7 @@ impl OfficeConfigurationClientConfigurationsItem {
     /// - Application: `DeviceManagementConfiguration.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-windowsofficeclientconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -349,6 +362,7 @@ impl OfficeConfigurationClientConfigurationsItem {
             )
     }
     /// `/officeConfiguration/clientConfigurations/{key}/assignments`
+    #[cfg(feature = "device_management")]
     pub fn assignments(&self) -> OfficeConfigurationClientConfigurationsItemAssignments {
         OfficeConfigurationClientConfigurationsItemAssignments(
             self.0.clone().literal("assignments"),
@@ -359,10 +373,12 @@ impl OfficeConfigurationClientConfigurationsItem {
 ///
 /// - `GET /officeConfiguration/clientConfigurations/{officeClientConfigurationId}/assignments`: List officeClientConfigurationAssignments
 /// - `POST /officeConfiguration/clientConfigurations/{key}/assignments`: Create officeClientConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OfficeConfigurationClientConfigurationsItemAssignments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OfficeConfigurationClientConfigurationsItemAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -430,6 +446,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
             )
     }
     /// `/officeConfiguration/clientConfigurations/{key}/assignments/{officeClientConfigurationAssignmentId}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         office_client_configuration_assignment_id: &str,
@@ -444,10 +461,12 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
 /// - `GET /officeConfiguration/clientConfigurations/{officeClientConfigurationId}/assignments/{officeClientConfigurationAssignmentId}`: Get officeClientConfigurationAssignment
 /// - `PATCH /officeConfiguration/clientConfigurations/{officeClientConfigurationId}/assignments/{officeClientConfigurationAssignmentId}`: Update officeClientConfigurationAssignment
 /// - `DELETE /officeConfiguration/clientConfigurations/{officeClientConfigurationId}/assignments/{officeClientConfigurationAssignmentId}`: Delete officeClientConfigurationAssignment
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OfficeConfigurationClientConfigurationsItemAssignmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -503,6 +522,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     /// `DELETE /officeConfiguration/clientConfigurations/{officeClientConfigurationId}/assignments/{officeClientConfigurationAssignmentId}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfigurationassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

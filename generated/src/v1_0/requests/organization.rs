@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/organization`
 ///
 /// - `GET /organization`: List organization
+#[cfg(any(feature = "core", feature = "device_management"))]
 #[derive(Debug, Clone)]
 pub struct Organization(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "device_management"))]
 impl Organization {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -56,6 +58,7 @@ impl Organization {
             )
     }
     /// `/organization/{Id}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, id: &str) -> OrganizationItem {
         OrganizationItem(self.0.clone().key(id))
     }
@@ -64,8 +67,10 @@ impl Organization {
 ///
 /// - `GET /organization/{organizationId}`: Get organization
 /// - `PATCH /organization/{id}`: Update organization
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -81,7 +86,7 @@ impl OrganizationItem {
     /// - Application: `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -124,7 +129,7 @@ impl OrganizationItem {
     /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::Organization,
@@ -158,10 +163,12 @@ impl OrganizationItem {
             )
     }
     /// `/organization/{Id}/branding`
+    #[cfg(feature = "device_management")]
     pub fn branding(&self) -> OrganizationItemBranding {
         OrganizationItemBranding(self.0.clone().literal("branding"))
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration`
+    #[cfg(feature = "device_management")]
     pub fn certificate_based_auth_configuration(
         &self,
     ) -> OrganizationItemCertificateBasedAuthConfiguration {
@@ -170,6 +177,7 @@ impl OrganizationItem {
         )
     }
     /// `/organization/{Id}/extensions`
+    #[cfg(feature = "device_management")]
     pub fn extensions(&self) -> OrganizationItemExtensions {
         OrganizationItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -182,6 +190,7 @@ impl OrganizationItem {
     /// - Application: `DeviceManagementServiceConfig.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-setmobiledevicemanagementauthority?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn set_mobile_device_management_authority(
         &self,
     ) -> graph_rt::Request<
@@ -213,8 +222,10 @@ impl OrganizationItem {
 /// `/organization/{Id}/extensions`
 ///
 /// - `POST /organization/{id}/extensions`: Create open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -229,7 +240,7 @@ impl OrganizationItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -256,6 +267,7 @@ impl OrganizationItemExtensions {
             )
     }
     /// `/organization/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, extension_id: &str) -> OrganizationItemExtensionsItem {
         OrganizationItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -265,8 +277,10 @@ impl OrganizationItemExtensions {
 /// - `GET /organization/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /organization/{Id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /organization/{Id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -281,7 +295,7 @@ impl OrganizationItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -313,7 +327,7 @@ impl OrganizationItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -347,6 +361,7 @@ impl OrganizationItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -374,10 +389,12 @@ impl OrganizationItemExtensionsItem {
 /// `/organization/{Id}/certificateBasedAuthConfiguration`
 ///
 /// - `GET /organization/{id}/certificateBasedAuthConfiguration`: List certificateBasedAuthConfigurations
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemCertificateBasedAuthConfiguration(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OrganizationItemCertificateBasedAuthConfiguration {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -393,7 +410,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -422,6 +439,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
             )
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration/{id}`
+    #[cfg(feature = "device_management")]
     pub fn item(
         &self,
         id: &str,
@@ -429,6 +447,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
         OrganizationItemCertificateBasedAuthConfigurationItem(self.0.clone().key(id))
     }
     /// `/organization/{Id}/certificateBasedAuthConfiguration/$ref`
+    #[cfg(feature = "device_management")]
     pub fn reference(&self) -> OrganizationItemCertificateBasedAuthConfigurationRef {
         OrganizationItemCertificateBasedAuthConfigurationRef(
             self.0.clone().literal("$ref"),
@@ -438,10 +457,12 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
 /// `/organization/{Id}/certificateBasedAuthConfiguration/$ref`
 ///
 /// - `POST /organization/{id}/certificateBasedAuthConfiguration/$ref`: Create certificateBasedAuthConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemCertificateBasedAuthConfigurationRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OrganizationItemCertificateBasedAuthConfigurationRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -457,7 +478,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationRef {
     /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-post-certificatebasedauthconfiguration?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::CertificateBasedAuthConfiguration,
@@ -492,10 +513,12 @@ impl OrganizationItemCertificateBasedAuthConfigurationRef {
 ///
 /// - `GET /organization/{id}/certificateBasedAuthConfiguration/{id}`: Get certificateBasedAuthConfiguration
 /// - `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}`: Delete certificateBasedAuthConfiguration
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemCertificateBasedAuthConfigurationItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "device_management")]
 impl OrganizationItemCertificateBasedAuthConfigurationItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -511,7 +534,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     /// - Application: `Organization.Read.All`, `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -548,6 +571,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     /// - Application: `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -581,8 +605,10 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
 /// - `PATCH /organization/{tenant id}/branding`: Create organizationalBrandingProperties
 /// - `PUT /organization/{tenant id}/branding`: Create organizationalBrandingProperties
 /// - `DELETE /organization/{tenant id}/branding`: Delete organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBranding(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBranding {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -597,7 +623,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
@@ -631,7 +657,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-create?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn put(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
@@ -665,6 +691,7 @@ impl OrganizationItemBranding {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -689,10 +716,12 @@ impl OrganizationItemBranding {
             )
     }
     /// `/organization/{Id}/branding/localizations`
+    #[cfg(feature = "device_management")]
     pub fn localizations(&self) -> OrganizationItemBrandingLocalizations {
         OrganizationItemBrandingLocalizations(self.0.clone().literal("localizations"))
     }
     /// `/organization/{Id}/branding/{property name}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, property_name: &str) -> OrganizationItemBrandingItem {
         OrganizationItemBrandingItem(self.0.clone().key(property_name))
     }
@@ -700,8 +729,10 @@ impl OrganizationItemBranding {
 /// `/organization/{Id}/branding/localizations`
 ///
 /// - `POST /organization/{tenant id}/branding/localizations`: Create localized organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBrandingLocalizations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBrandingLocalizations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -716,7 +747,7 @@ impl OrganizationItemBrandingLocalizations {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-create?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn create(
         &self,
         body: &super::super::OrganizationalBrandingProperties,
@@ -743,6 +774,7 @@ impl OrganizationItemBrandingLocalizations {
             )
     }
     /// `/organization/{Id}/branding/localizations/{locale}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, locale: &str) -> OrganizationItemBrandingLocalizationsItem {
         OrganizationItemBrandingLocalizationsItem(self.0.clone().key(locale))
     }
@@ -753,8 +785,10 @@ impl OrganizationItemBrandingLocalizations {
 /// - `PATCH /organization/{tenant id}/branding/localizations/{locale}`: Update localized organizationalbrandingproperties
 /// - `PUT /organization/{tenant id}/branding/localizations/{locale}`: Update localized organizationalbrandingproperties
 /// - `DELETE /organization/{tenant id}/branding/localizations/{locale}`: Delete Localized organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBrandingLocalizationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBrandingLocalizationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -769,7 +803,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -806,6 +840,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
@@ -839,6 +874,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-update?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn put(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
@@ -872,6 +908,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -901,8 +938,10 @@ impl OrganizationItemBrandingLocalizationsItem {
 /// - `GET /organization/{tenant id}/branding/{property name}`: Get organizationalBrandingProperties
 /// - `PATCH /organization/{tenant id}/branding/{property name}`: Update organizationalBrandingProperties
 /// - `PUT /organization/{tenant id}/branding/{property name}`: Update organizationalBrandingProperties
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct OrganizationItemBrandingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl OrganizationItemBrandingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -917,7 +956,7 @@ impl OrganizationItemBrandingItem {
     /// - Delegated (work or school account): `Organization.Read.All`, `User.Read`, `User.Read.All`, `User.ReadBasic.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "device_management")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -954,6 +993,7 @@ impl OrganizationItemBrandingItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-update?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update(
         &self,
         body: &super::super::UpdateOrganizationalBrandingPropertiesBody,
@@ -987,6 +1027,7 @@ impl OrganizationItemBrandingItem {
     /// - Delegated (work or school account): `Organization.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-update?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn put(
         &self,
         body: &super::super::UpdateOrganizationalBrandingPropertiesBody,

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct Planner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl Planner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,14 +15,17 @@ impl Planner {
         &self.0
     }
     /// `/planner/buckets`
+    #[cfg(feature = "planner")]
     pub fn buckets(&self) -> PlannerBuckets {
         PlannerBuckets(self.0.clone().literal("buckets"))
     }
     /// `/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> PlannerPlans {
         PlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> PlannerTasks {
         PlannerTasks(self.0.clone().literal("tasks"))
     }
@@ -29,8 +34,10 @@ impl Planner {
 ///
 /// - `GET /planner/buckets`: List buckets
 /// - `POST /planner/buckets`: Create plannerBucket
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerBuckets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerBuckets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -109,6 +116,7 @@ impl PlannerBuckets {
             )
     }
     /// `/planner/buckets/{id}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, id: &str) -> PlannerBucketsItem {
         PlannerBucketsItem(self.0.clone().key(id))
     }
@@ -118,8 +126,10 @@ impl PlannerBuckets {
 /// - `GET /planner/buckets/{id}`: Get plannerBucket
 /// - `PATCH /planner/buckets/{id}`: Update plannerbucket
 /// - `DELETE /planner/buckets/{id}`: Delete plannerBucket
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerBucketsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerBucketsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -205,6 +215,7 @@ impl PlannerBucketsItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-delete?view=graph-rest-1.0)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -229,6 +240,7 @@ impl PlannerBucketsItem {
             )
     }
     /// `/planner/buckets/{id}/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> PlannerBucketsItemTasks {
         PlannerBucketsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -236,8 +248,10 @@ impl PlannerBucketsItem {
 /// `/planner/buckets/{id}/tasks`
 ///
 /// - `GET /planner/buckets/{id}/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerBucketsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerBucketsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -286,8 +300,10 @@ impl PlannerBucketsItemTasks {
 ///
 /// - `GET /planner/plans`: List plans
 /// - `POST /planner/plans`: Create plannerPlan
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -366,6 +382,7 @@ impl PlannerPlans {
             )
     }
     /// `/planner/plans/{id}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, id: &str) -> PlannerPlansItem {
         PlannerPlansItem(self.0.clone().key(id))
     }
@@ -375,8 +392,10 @@ impl PlannerPlans {
 /// - `GET /planner/plans/{plan-id}`: Get plannerPlan
 /// - `PATCH /planner/plans/{plan-id}`: Update plannerPlan
 /// - `DELETE /planner/plans/{id}`: Delete plannerPlan
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -462,6 +481,7 @@ impl PlannerPlansItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-delete?view=graph-rest-1.0)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -486,14 +506,17 @@ impl PlannerPlansItem {
             )
     }
     /// `/planner/plans/{id}/buckets`
+    #[cfg(feature = "planner")]
     pub fn buckets(&self) -> PlannerPlansItemBuckets {
         PlannerPlansItemBuckets(self.0.clone().literal("buckets"))
     }
     /// `/planner/plans/{id}/details`
+    #[cfg(feature = "planner")]
     pub fn details(&self) -> PlannerPlansItemDetails {
         PlannerPlansItemDetails(self.0.clone().literal("details"))
     }
     /// `/planner/plans/{id}/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> PlannerPlansItemTasks {
         PlannerPlansItemTasks(self.0.clone().literal("tasks"))
     }
@@ -502,8 +525,10 @@ impl PlannerPlansItem {
 ///
 /// - `GET /planner/plans/{id}/details`: Get plannerPlanDetails
 /// - `PATCH /planner/plans/{id}/details`: Update plannerplandetails
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItemDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItemDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -585,8 +610,10 @@ impl PlannerPlansItemDetails {
 /// `/planner/plans/{id}/buckets`
 ///
 /// - `GET /planner/plans/{plan-id}/buckets`: List buckets
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItemBuckets(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItemBuckets {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -634,8 +661,10 @@ impl PlannerPlansItemBuckets {
 /// `/planner/plans/{id}/tasks`
 ///
 /// - `GET /planner/plans/{plan-id}/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerPlansItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerPlansItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -684,8 +713,10 @@ impl PlannerPlansItemTasks {
 ///
 /// - `GET /planner/tasks`: List tasks
 /// - `POST /planner/tasks`: Create plannerTask
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -764,6 +795,7 @@ impl PlannerTasks {
             )
     }
     /// `/planner/tasks/{id}`
+    #[cfg(feature = "planner")]
     pub fn item(&self, id: &str) -> PlannerTasksItem {
         PlannerTasksItem(self.0.clone().key(id))
     }
@@ -773,8 +805,10 @@ impl PlannerTasks {
 /// - `GET /planner/tasks/{id}`: Get plannerTask
 /// - `PATCH /planner/tasks/{id}`: Update plannertask
 /// - `DELETE /planner/tasks/{id}`: Delete plannerTask
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -860,6 +894,7 @@ impl PlannerTasksItem {
     /// - Delegated (work or school account): `Tasks.ReadWrite`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-delete?view=graph-rest-1.0)
+    #[cfg(feature = "planner")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -884,6 +919,7 @@ impl PlannerTasksItem {
             )
     }
     /// `/planner/tasks/{id}/assignedToTaskBoardFormat`
+    #[cfg(feature = "planner")]
     pub fn assigned_to_task_board_format(
         &self,
     ) -> PlannerTasksItemAssignedToTaskBoardFormat {
@@ -892,16 +928,19 @@ impl PlannerTasksItem {
         )
     }
     /// `/planner/tasks/{id}/bucketTaskBoardFormat`
+    #[cfg(feature = "planner")]
     pub fn bucket_task_board_format(&self) -> PlannerTasksItemBucketTaskBoardFormat {
         PlannerTasksItemBucketTaskBoardFormat(
             self.0.clone().literal("bucketTaskBoardFormat"),
         )
     }
     /// `/planner/tasks/{id}/details`
+    #[cfg(feature = "planner")]
     pub fn details(&self) -> PlannerTasksItemDetails {
         PlannerTasksItemDetails(self.0.clone().literal("details"))
     }
     /// `/planner/tasks/{id}/progressTaskBoardFormat`
+    #[cfg(feature = "planner")]
     pub fn progress_task_board_format(&self) -> PlannerTasksItemProgressTaskBoardFormat {
         PlannerTasksItemProgressTaskBoardFormat(
             self.0.clone().literal("progressTaskBoardFormat"),
@@ -912,8 +951,10 @@ impl PlannerTasksItem {
 ///
 /// - `GET /planner/tasks/{id}/assignedToTaskBoardFormat`: Get plannerAssignedToTaskBoardTaskFormat
 /// - `PATCH /planner/tasks/{id}/assignedToTaskBoardFormat`: Update plannerAssignedToTaskBoardTaskFormat
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemAssignedToTaskBoardFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemAssignedToTaskBoardFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -996,8 +1037,10 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
 ///
 /// - `GET /planner/tasks/{id}/bucketTaskBoardFormat`: Get plannerBucketTaskBoardTaskFormat
 /// - `PATCH /planner/tasks/{id}/bucketTaskBoardFormat`: Update plannerBucketTaskBoardTaskFormat
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemBucketTaskBoardFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemBucketTaskBoardFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1080,8 +1123,10 @@ impl PlannerTasksItemBucketTaskBoardFormat {
 ///
 /// - `GET /planner/tasks/{id}/details`: Get plannerTaskDetails
 /// - `PATCH /planner/tasks/{id}/details`: Update plannertaskdetails
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1164,8 +1209,10 @@ impl PlannerTasksItemDetails {
 ///
 /// - `GET /planner/tasks/{id}/progressTaskBoardFormat`: Get plannerProgressTaskBoardTaskFormat
 /// - `PATCH /planner/tasks/{id}/progressTaskBoardFormat`: Update plannerProgressTaskBoardTaskFormat
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct PlannerTasksItemProgressTaskBoardFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl PlannerTasksItemProgressTaskBoardFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

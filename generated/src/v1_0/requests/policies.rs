@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/policies`
+#[cfg(any(feature = "core", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct Policies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "core", feature = "identity"))]
 impl Policies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,6 +15,7 @@ impl Policies {
         &self.0
     }
     /// `/policies/activityBasedTimeoutPolicies`
+    #[cfg(feature = "core")]
     pub fn activity_based_timeout_policies(
         &self,
     ) -> PoliciesActivityBasedTimeoutPolicies {
@@ -21,42 +24,50 @@ impl Policies {
         )
     }
     /// `/policies/adminConsentRequestPolicy`
+    #[cfg(feature = "core")]
     pub fn admin_consent_request_policy(&self) -> PoliciesAdminConsentRequestPolicy {
         PoliciesAdminConsentRequestPolicy(
             self.0.clone().literal("adminConsentRequestPolicy"),
         )
     }
     /// `/policies/authenticationFlowsPolicy`
+    #[cfg(feature = "identity")]
     pub fn authentication_flows_policy(&self) -> PoliciesAuthenticationFlowsPolicy {
         PoliciesAuthenticationFlowsPolicy(
             self.0.clone().literal("authenticationFlowsPolicy"),
         )
     }
     /// `/policies/authenticationMethodsPolicy`
+    #[cfg(feature = "core")]
     pub fn authentication_methods_policy(&self) -> PoliciesAuthenticationMethodsPolicy {
         PoliciesAuthenticationMethodsPolicy(
             self.0.clone().literal("authenticationMethodsPolicy"),
         )
     }
     /// `/policies/authorizationPolicy`
+    #[cfg(feature = "identity")]
     pub fn authorization_policy(&self) -> PoliciesAuthorizationPolicy {
         PoliciesAuthorizationPolicy(self.0.clone().literal("authorizationPolicy"))
     }
     /// `/policies/claimsMappingPolicies`
+    #[cfg(feature = "identity")]
     pub fn claims_mapping_policies(&self) -> PoliciesClaimsMappingPolicies {
         PoliciesClaimsMappingPolicies(self.0.clone().literal("claimsMappingPolicies"))
     }
     /// `/policies/featureRolloutPolicies`
+    #[cfg(feature = "identity")]
     pub fn feature_rollout_policies(&self) -> PoliciesFeatureRolloutPolicies {
         PoliciesFeatureRolloutPolicies(self.0.clone().literal("featureRolloutPolicies"))
     }
     /// `/policies/homeRealmDiscoveryPolicies`
+    #[cfg(feature = "identity")]
     pub fn home_realm_discovery_policies(&self) -> PoliciesHomeRealmDiscoveryPolicies {
         PoliciesHomeRealmDiscoveryPolicies(
             self.0.clone().literal("homeRealmDiscoveryPolicies"),
         )
     }
     /// `/policies/identitySecurityDefaultsEnforcementPolicy`
+    #[cfg(feature = "identity")]
     pub fn identity_security_defaults_enforcement_policy(
         &self,
     ) -> PoliciesIdentitySecurityDefaultsEnforcementPolicy {
@@ -65,16 +76,19 @@ impl Policies {
         )
     }
     /// `/policies/permissionGrantPolicies`
+    #[cfg(feature = "identity")]
     pub fn permission_grant_policies(&self) -> PoliciesPermissionGrantPolicies {
         PoliciesPermissionGrantPolicies(
             self.0.clone().literal("permissionGrantPolicies"),
         )
     }
     /// `/policies/tokenIssuancePolicies`
+    #[cfg(feature = "identity")]
     pub fn token_issuance_policies(&self) -> PoliciesTokenIssuancePolicies {
         PoliciesTokenIssuancePolicies(self.0.clone().literal("tokenIssuancePolicies"))
     }
     /// `/policies/tokenLifetimePolicies`
+    #[cfg(feature = "identity")]
     pub fn token_lifetime_policies(&self) -> PoliciesTokenLifetimePolicies {
         PoliciesTokenLifetimePolicies(self.0.clone().literal("tokenLifetimePolicies"))
     }
@@ -83,8 +97,10 @@ impl Policies {
 ///
 /// - `GET /policies/activityBasedTimeoutPolicies`: List activityBasedTimeoutPolicies
 /// - `POST /policies/activityBasedTimeoutPolicies`: Create activityBasedTimeoutPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesActivityBasedTimeoutPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesActivityBasedTimeoutPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -174,6 +190,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
             )
     }
     /// `/policies/activityBasedTimeoutPolicies/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> PoliciesActivityBasedTimeoutPoliciesItem {
         PoliciesActivityBasedTimeoutPoliciesItem(self.0.clone().key(id))
     }
@@ -183,8 +200,10 @@ impl PoliciesActivityBasedTimeoutPolicies {
 /// - `GET /policies/activityBasedTimeoutPolicies/{id}`: Get activityBasedTimeoutPolicy
 /// - `PATCH /policies/activityBasedTimeoutPolicies/{id}`: Update activitybasedtimeoutpolicy
 /// - `DELETE /policies/activityBasedTimeoutPolicies/{id}`: Delete activityBasedTimeoutPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesActivityBasedTimeoutPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -243,6 +262,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn update(
         &self,
         body: &super::super::UpdateActivitybasedtimeoutpolicyBody,
@@ -281,6 +301,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -313,8 +334,10 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
 ///
 /// - `GET /policies/adminConsentRequestPolicy`: Get adminConsentRequestPolicy
 /// - `PUT /policies/adminConsentRequestPolicy`: Update adminConsentRequestPolicy
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAdminConsentRequestPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesAdminConsentRequestPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -418,8 +441,10 @@ impl PoliciesAdminConsentRequestPolicy {
 ///
 /// - `GET /policies/authenticationFlowsPolicy`: Get authenticationFlowsPolicy
 /// - `PATCH /policies/authenticationFlowsPolicy`: Update authenticationFlowsPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationFlowsPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesAuthenticationFlowsPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -510,8 +535,10 @@ impl PoliciesAuthenticationFlowsPolicy {
     }
 }
 /// `/policies/authenticationMethodsPolicy`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl PoliciesAuthenticationMethodsPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -519,6 +546,7 @@ impl PoliciesAuthenticationMethodsPolicy {
         &self.0
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations`
+    #[cfg(feature = "core")]
     pub fn authentication_method_configurations(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
@@ -528,10 +556,12 @@ impl PoliciesAuthenticationMethodsPolicy {
     }
 }
 /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations`
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -539,6 +569,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         &self.0
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`
+    #[cfg(feature = "core")]
     pub fn email(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail {
@@ -547,6 +578,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`
+    #[cfg(feature = "core")]
     pub fn fido2(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 {
@@ -555,6 +587,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
         )
     }
     /// `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`
+    #[cfg(feature = "core")]
     pub fn microsoft_authenticator(
         &self,
     ) -> PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicrosoftAuthenticator {
@@ -568,10 +601,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurations {
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`: Get emailAuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`: Update emailAuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email`: Delete emailAuthenticationMethodConfiguration
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -663,6 +698,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -696,10 +732,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`: Get fido2AuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`: Update fido2AuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`: Delete fido2AuthenticationMethodConfiguration
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -791,6 +829,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -824,10 +863,12 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
 /// - `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`: Get microsoftAuthenticatorAuthenticationMethodConfiguration
 /// - `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`: Update microsoftAuthenticatorAuthenticationMethodConfiguration
 /// - `DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/microsoftAuthenticator`: Delete microsoftAuthenticatorAuthenticationMethodConfiguration
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicrosoftAuthenticator(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "core")]
 impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicrosoftAuthenticator {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -919,6 +960,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     /// - Application: `Policy.ReadWrite.AuthenticationMethod`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -951,8 +993,10 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
 ///
 /// - `GET /policies/authorizationPolicy`: Get authorizationPolicy
 /// - `PATCH /policies/authorizationPolicy`: Update authorizationPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesAuthorizationPolicy(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesAuthorizationPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1005,6 +1049,7 @@ impl PoliciesAuthorizationPolicy {
     /// - Application: `Policy.ReadWrite.Authorization`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authorizationpolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateAuthorizationPolicyBody,
@@ -1039,8 +1084,10 @@ impl PoliciesAuthorizationPolicy {
 ///
 /// - `GET /policies/claimsMappingPolicies`: List claimsMappingPolicies
 /// - `POST /policies/claimsMappingPolicies`: Create claimsMappingPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesClaimsMappingPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesClaimsMappingPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1130,6 +1177,7 @@ impl PoliciesClaimsMappingPolicies {
             )
     }
     /// `/policies/claimsMappingPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesClaimsMappingPoliciesItem {
         PoliciesClaimsMappingPoliciesItem(self.0.clone().key(id))
     }
@@ -1139,8 +1187,10 @@ impl PoliciesClaimsMappingPolicies {
 /// - `GET /policies/claimsMappingPolicies/{id}`: Get claimsMappingPolicy
 /// - `PATCH /policies/claimsMappingPolicies/{id}`: Update claimsmappingpolicy
 /// - `DELETE /policies/claimsMappingPolicies/{id}`: Delete claimsMappingPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesClaimsMappingPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesClaimsMappingPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1199,6 +1249,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateClaimsmappingpolicyBody,
@@ -1237,6 +1288,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1265,6 +1317,7 @@ impl PoliciesClaimsMappingPoliciesItem {
             )
     }
     /// `/policies/claimsMappingPolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesClaimsMappingPoliciesItemAppliesTo {
         PoliciesClaimsMappingPoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
@@ -1272,8 +1325,10 @@ impl PoliciesClaimsMappingPoliciesItem {
 /// `/policies/claimsMappingPolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/claimsMappingPolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesClaimsMappingPoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1289,7 +1344,7 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-list-appliesto?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1334,8 +1389,10 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
 ///
 /// - `GET /policies/featureRolloutPolicies`: List featureRolloutPolicies
 /// - `POST /policies/featureRolloutPolicies`: Create featureRolloutPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1409,6 +1466,7 @@ impl PoliciesFeatureRolloutPolicies {
             )
     }
     /// `/policies/featureRolloutPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesFeatureRolloutPoliciesItem {
         PoliciesFeatureRolloutPoliciesItem(self.0.clone().key(id))
     }
@@ -1418,8 +1476,10 @@ impl PoliciesFeatureRolloutPolicies {
 /// - `GET /policies/featureRolloutPolicies/{id}`: Get featureRolloutPolicy
 /// - `PATCH /policies/featureRolloutPolicies/{id}`: Update featurerolloutpolicy
 /// - `DELETE /policies/featureRolloutPolicies/{id}`: Delete featureRolloutPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1466,6 +1526,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateFeaturerolloutpolicyBody,
@@ -1499,6 +1560,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1523,13 +1585,16 @@ impl PoliciesFeatureRolloutPoliciesItem {
             )
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesTo {
         PoliciesFeatureRolloutPoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
 }
 /// `/policies/featureRolloutPolicies/{id}/appliesTo`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1537,6 +1602,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
         &self.0
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         directory_object_id: &str,
@@ -1546,6 +1612,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
         )
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesToRef {
         PoliciesFeatureRolloutPoliciesItemAppliesToRef(self.0.clone().literal("$ref"))
     }
@@ -1553,8 +1620,10 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesTo {
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/$ref`
 ///
 /// - `POST /policies/featureRolloutPolicies/{id}/appliesTo/$ref`: Assign appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesToRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1569,7 +1638,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-post-appliesto?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -1597,8 +1666,10 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     }
 }
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}`
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesToItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesToItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1606,6 +1677,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItem {
         &self.0
     }
     /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}/$ref`
+    #[cfg(feature = "identity")]
     pub fn reference(&self) -> PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
         PoliciesFeatureRolloutPoliciesItemAppliesToItemRef(
             self.0.clone().literal("$ref"),
@@ -1615,10 +1687,12 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItem {
 /// `/policies/featureRolloutPolicies/{id}/appliesTo/{directoryObjectId}/$ref`
 ///
 /// - `DELETE /policies/featureRolloutPolicies/{policyId}/appliesTo/{directoryObjectId}/$ref`: Remove appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesFeatureRolloutPoliciesItemAppliesToItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1633,7 +1707,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     /// - Delegated (work or school account): `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete-appliesto?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -1664,8 +1738,10 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
 ///
 /// - `GET /policies/homeRealmDiscoveryPolicies`: List homeRealmDiscoveryPolicies
 /// - `POST /policies/homeRealmDiscoveryPolicies`: Create homeRealmDiscoveryPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesHomeRealmDiscoveryPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesHomeRealmDiscoveryPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1755,6 +1831,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
             )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesHomeRealmDiscoveryPoliciesItem {
         PoliciesHomeRealmDiscoveryPoliciesItem(self.0.clone().key(id))
     }
@@ -1764,8 +1841,10 @@ impl PoliciesHomeRealmDiscoveryPolicies {
 /// - `GET /policies/homeRealmDiscoveryPolicies/{id}`: Get homeRealmDiscoveryPolicy
 /// - `PATCH /policies/homeRealmDiscoveryPolicies/{id}`: Update homerealmdiscoverypolicy
 /// - `DELETE /policies/homeRealmDiscoveryPolicies/{id}`: Delete homeRealmDiscoveryPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesHomeRealmDiscoveryPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1824,6 +1903,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateHomerealmdiscoverypolicyBody,
@@ -1862,6 +1942,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1890,6 +1971,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
             )
     }
     /// `/policies/homeRealmDiscoveryPolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
         PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo(
             self.0.clone().literal("appliesTo"),
@@ -1899,8 +1981,10 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
 /// `/policies/homeRealmDiscoveryPolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/homeRealmDiscoveryPolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1916,7 +2000,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-list-appliesto?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1961,10 +2045,12 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
 ///
 /// - `GET /policies/identitySecurityDefaultsEnforcementPolicy`: Get identitySecurityDefaultsEnforcementPolicy
 /// - `PATCH /policies/identitySecurityDefaultsEnforcementPolicy`: Update identitySecurityDefaultsEnforcementPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesIdentitySecurityDefaultsEnforcementPolicy(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "identity")]
 impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2017,6 +2103,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     /// - Application: `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
@@ -2057,8 +2144,10 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
 ///
 /// - `GET /policies/permissionGrantPolicies`: List permissionGrantPolicies
 /// - `POST /policies/permissionGrantPolicies`: Create permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2148,6 +2237,7 @@ impl PoliciesPermissionGrantPolicies {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesPermissionGrantPoliciesItem {
         PoliciesPermissionGrantPoliciesItem(self.0.clone().key(id))
     }
@@ -2157,8 +2247,10 @@ impl PoliciesPermissionGrantPolicies {
 /// - `GET /policies/permissionGrantPolicies/{id}`: Get permissionGrantPolicy
 /// - `PATCH /policies/permissionGrantPolicies/{id}`: Update permissionGrantPolicy
 /// - `DELETE /policies/permissionGrantPolicies/{id}`: Delete permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2217,6 +2309,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdatePermissionGrantPolicyBody,
@@ -2255,6 +2348,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2283,10 +2377,12 @@ impl PoliciesPermissionGrantPoliciesItem {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes`
+    #[cfg(feature = "identity")]
     pub fn excludes(&self) -> PoliciesPermissionGrantPoliciesItemExcludes {
         PoliciesPermissionGrantPoliciesItemExcludes(self.0.clone().literal("excludes"))
     }
     /// `/policies/permissionGrantPolicies/{id}/includes`
+    #[cfg(feature = "identity")]
     pub fn includes(&self) -> PoliciesPermissionGrantPoliciesItemIncludes {
         PoliciesPermissionGrantPoliciesItemIncludes(self.0.clone().literal("includes"))
     }
@@ -2295,8 +2391,10 @@ impl PoliciesPermissionGrantPoliciesItem {
 ///
 /// - `GET /policies/permissionGrantPolicies/{id}/excludes`: List excludes collection of permissionGrantPolicy
 /// - `POST /policies/permissionGrantPolicies/{id}/excludes`: Create permissionGrantConditionSet in excludes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemExcludes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2312,7 +2410,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-excludes?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2349,7 +2447,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-excludes?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,
@@ -2380,6 +2478,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}/excludes/{exclude-id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         exclude_id: &str,
@@ -2391,8 +2490,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
 ///
 /// - `GET /policies/permissionGrantPolicies/{id}/includes`: List includes collection of permissionGrantPolicy
 /// - `POST /policies/permissionGrantPolicies/{id}/includes`: Create permissionGrantConditionSet in includes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemIncludes(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2408,7 +2509,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// - Application: `Policy.Read.PermissionGrant`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-list-includes?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2445,7 +2546,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     /// - Application: `Policy.ReadWrite.PermissionGrant`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-post-includes?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn create(
         &self,
         body: &super::super::PermissionGrantConditionSet,
@@ -2476,6 +2577,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
             )
     }
     /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
+    #[cfg(feature = "identity")]
     pub fn item(
         &self,
         include_id: &str,
@@ -2486,8 +2588,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
 /// `/policies/permissionGrantPolicies/{id}/excludes/{exclude-id}`
 ///
 /// - `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/excludes/{exclude-id}`: Delete permissionGrantConditionSet from excludes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemExcludesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2503,6 +2607,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-excludes?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2534,8 +2639,10 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
 /// `/policies/permissionGrantPolicies/{id}/includes/{include-id}`
 ///
 /// - `DELETE /policies/permissionGrantPolicies/{permissiongrantpolicy-id}/includes/{include-id}`: Delete permissionGrantConditionSet from includes collection of permissionGrantPolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesPermissionGrantPoliciesItemIncludesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2551,6 +2658,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-includes?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2583,8 +2691,10 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
 ///
 /// - `GET /policies/tokenIssuancePolicies`: List tokenIssuancePolicy
 /// - `POST /policies/tokenIssuancePolicies`: Create tokenIssuancePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenIssuancePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenIssuancePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2674,6 +2784,7 @@ impl PoliciesTokenIssuancePolicies {
             )
     }
     /// `/policies/tokenIssuancePolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesTokenIssuancePoliciesItem {
         PoliciesTokenIssuancePoliciesItem(self.0.clone().key(id))
     }
@@ -2683,8 +2794,10 @@ impl PoliciesTokenIssuancePolicies {
 /// - `GET /policies/tokenIssuancePolicies/{id}`: Get tokenIssuancePolicy
 /// - `PATCH /policies/tokenIssuancePolicies/{id}`: Update tokenIssuancePolicy
 /// - `DELETE /policies/tokenIssuancePolicies/{id}`: Delete tokenIssuancePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenIssuancePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenIssuancePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2743,6 +2856,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateTokenIssuancePolicyBody,
@@ -2781,6 +2895,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2809,6 +2924,7 @@ impl PoliciesTokenIssuancePoliciesItem {
             )
     }
     /// `/policies/tokenIssuancePolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesTokenIssuancePoliciesItemAppliesTo {
         PoliciesTokenIssuancePoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
@@ -2816,8 +2932,10 @@ impl PoliciesTokenIssuancePoliciesItem {
 /// `/policies/tokenIssuancePolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/tokenIssuancePolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenIssuancePoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2833,7 +2951,7 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-list-appliesto?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2878,8 +2996,10 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
 ///
 /// - `GET /policies/tokenLifetimePolicies`: List tokenLifetimePolicies
 /// - `POST /policies/tokenLifetimePolicies`: Create tokenLifetimePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenLifetimePolicies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenLifetimePolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2969,6 +3089,7 @@ impl PoliciesTokenLifetimePolicies {
             )
     }
     /// `/policies/tokenLifetimePolicies/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> PoliciesTokenLifetimePoliciesItem {
         PoliciesTokenLifetimePoliciesItem(self.0.clone().key(id))
     }
@@ -2978,8 +3099,10 @@ impl PoliciesTokenLifetimePolicies {
 /// - `GET /policies/tokenLifetimePolicies/{id}`: Get tokenLifetimePolicy
 /// - `PATCH /policies/tokenLifetimePolicies/{id}`: Update tokenlifetimepolicy
 /// - `DELETE /policies/tokenLifetimePolicies/{id}`: Delete tokenLifetimePolicy
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenLifetimePoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenLifetimePoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3038,6 +3161,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-update?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn update(
         &self,
         body: &super::super::UpdateTokenlifetimepolicyBody,
@@ -3076,6 +3200,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     /// - Application: `Policy.ReadWrite.ApplicationConfiguration`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-delete?view=graph-rest-1.0)
+    #[cfg(feature = "identity")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3104,6 +3229,7 @@ impl PoliciesTokenLifetimePoliciesItem {
             )
     }
     /// `/policies/tokenLifetimePolicies/{id}/appliesTo`
+    #[cfg(feature = "identity")]
     pub fn applies_to(&self) -> PoliciesTokenLifetimePoliciesItemAppliesTo {
         PoliciesTokenLifetimePoliciesItemAppliesTo(self.0.clone().literal("appliesTo"))
     }
@@ -3111,8 +3237,10 @@ impl PoliciesTokenLifetimePoliciesItem {
 /// `/policies/tokenLifetimePolicies/{id}/appliesTo`
 ///
 /// - `GET /policies/tokenLifetimePolicies/{id}/appliesTo`: List appliesTo
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct PoliciesTokenLifetimePoliciesItemAppliesTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3128,7 +3256,7 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     /// - Application: `Policy.Read.All`, `Application.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-list-appliesto?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/print`
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Print(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 impl Print {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,30 +15,37 @@ impl Print {
         &self.0
     }
     /// `/print/connectors`
+    #[cfg(feature = "print")]
     pub fn connectors(&self) -> PrintConnectors {
         PrintConnectors(self.0.clone().literal("connectors"))
     }
     /// `/print/operations`
+    #[cfg(feature = "print")]
     pub fn operations(&self) -> PrintOperations {
         PrintOperations(self.0.clone().literal("operations"))
     }
     /// `/print/printers`
+    #[cfg(feature = "print")]
     pub fn printers(&self) -> PrintPrinters {
         PrintPrinters(self.0.clone().literal("printers"))
     }
     /// `/print/services`
+    #[cfg(feature = "print")]
     pub fn services(&self) -> PrintServices {
         PrintServices(self.0.clone().literal("services"))
     }
     /// `/print/settings`
+    #[cfg(feature = "print")]
     pub fn settings(&self) -> PrintSettings {
         PrintSettings(self.0.clone().literal("settings"))
     }
     /// `/print/shares`
+    #[cfg(any(feature = "groups", feature = "print", feature = "users"))]
     pub fn shares(&self) -> PrintShares {
         PrintShares(self.0.clone().literal("shares"))
     }
     /// `/print/taskDefinitions`
+    #[cfg(feature = "print")]
     pub fn task_definitions(&self) -> PrintTaskDefinitions {
         PrintTaskDefinitions(self.0.clone().literal("taskDefinitions"))
     }
@@ -44,8 +53,10 @@ impl Print {
 /// `/print/connectors`
 ///
 /// - `GET /print/connectors`: List printConnectors
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -88,6 +99,7 @@ impl PrintConnectors {
             )
     }
     /// `/print/connectors/{printConnectorId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, print_connector_id: &str) -> PrintConnectorsItem {
         PrintConnectorsItem(self.0.clone().key(print_connector_id))
     }
@@ -97,8 +109,10 @@ impl PrintConnectors {
 /// - `GET /print/connectors/{printConnectorId}`: Get printConnector
 /// - `PATCH /print/connectors/{printConnectorId}`: Update printConnector
 /// - `DELETE /print/connectors/{printConnectorId}`: Delete printConnector
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintConnectorsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintConnectorsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -182,6 +196,7 @@ impl PrintConnectorsItem {
     /// - Delegated (work or school account): `PrintConnector.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-delete?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -207,8 +222,10 @@ impl PrintConnectorsItem {
     }
 }
 /// `/print/operations`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -216,6 +233,7 @@ impl PrintOperations {
         &self.0
     }
     /// `/print/operations/{printOperationId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, print_operation_id: &str) -> PrintOperationsItem {
         PrintOperationsItem(self.0.clone().key(print_operation_id))
     }
@@ -223,8 +241,10 @@ impl PrintOperations {
 /// `/print/operations/{printOperationId}`
 ///
 /// - `GET /print/operations/{printOperationId}`: Get printOperation
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -271,8 +291,10 @@ impl PrintOperationsItem {
 /// `/print/printers`
 ///
 /// - `GET /print/printers`: List printers
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrinters(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrinters {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -316,10 +338,12 @@ impl PrintPrinters {
             )
     }
     /// `/print/printers/create`
+    #[cfg(feature = "print")]
     pub fn create(&self) -> PrintPrintersCreate {
         PrintPrintersCreate(self.0.clone().literal("create"))
     }
     /// `/print/printers/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItem {
         PrintPrintersItem(self.0.clone().key(id))
     }
@@ -327,8 +351,10 @@ impl PrintPrinters {
 /// `/print/printers/create`
 ///
 /// - `POST /print/printers/create`: printer: create
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersCreate(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersCreate {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -379,8 +405,10 @@ impl PrintPrintersCreate {
 /// - `GET /print/printers/{id}`: Get printer
 /// - `PATCH /print/printers/{printerId}`: Update printer
 /// - `DELETE /print/printers/{printerId}`: Delete printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -475,6 +503,7 @@ impl PrintPrintersItem {
     /// - Delegated (work or school account): `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -499,10 +528,12 @@ impl PrintPrintersItem {
             )
     }
     /// `/print/printers/{id}/connectors`
+    #[cfg(feature = "print")]
     pub fn connectors(&self) -> PrintPrintersItemConnectors {
         PrintPrintersItemConnectors(self.0.clone().literal("connectors"))
     }
     /// `/print/printers/{id}/jobs`
+    #[cfg(feature = "print")]
     pub fn jobs(&self) -> PrintPrintersItemJobs {
         PrintPrintersItemJobs(self.0.clone().literal("jobs"))
     }
@@ -514,6 +545,7 @@ impl PrintPrintersItem {
     /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-restorefactorydefaults?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn restore_factory_defaults(
         &self,
     ) -> graph_rt::Request<
@@ -538,10 +570,12 @@ impl PrintPrintersItem {
             )
     }
     /// `/print/printers/{id}/shares`
+    #[cfg(feature = "print")]
     pub fn shares(&self) -> PrintPrintersItemShares {
         PrintPrintersItemShares(self.0.clone().literal("shares"))
     }
     /// `/print/printers/{id}/taskTriggers`
+    #[cfg(feature = "print")]
     pub fn task_triggers(&self) -> PrintPrintersItemTaskTriggers {
         PrintPrintersItemTaskTriggers(self.0.clone().literal("taskTriggers"))
     }
@@ -550,8 +584,10 @@ impl PrintPrintersItem {
 ///
 /// - `GET /print/printers/{printerId}/jobs`: List printJobs for a printer
 /// - `POST /print/printers/{printerId}/jobs`: Create printJob
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -650,6 +686,7 @@ impl PrintPrintersItemJobs {
             )
     }
     /// `/print/printers/{id}/jobs/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItemJobsItem {
         PrintPrintersItemJobsItem(self.0.clone().key(id))
     }
@@ -658,8 +695,10 @@ impl PrintPrintersItemJobs {
 ///
 /// - `GET /print/printers/{id}/jobs/{id}`: Get printJob
 /// - `PATCH /print/printers/{printerId}/jobs/{printJobId}`: Update printJob
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -763,6 +802,7 @@ impl PrintPrintersItemJobsItem {
     /// - Application: `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`, `PrintJob.Manage.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-abort?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn abort(
         &self,
         body: &super::super::AbortBody,
@@ -800,6 +840,7 @@ impl PrintPrintersItemJobsItem {
     /// - Delegated (work or school account): `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn cancel(
         &self,
     ) -> graph_rt::Request<
@@ -829,6 +870,7 @@ impl PrintPrintersItemJobsItem {
             )
     }
     /// `/print/printers/{id}/jobs/{id}/documents`
+    #[cfg(feature = "print")]
     pub fn documents(&self) -> PrintPrintersItemJobsItemDocuments {
         PrintPrintersItemJobsItemDocuments(self.0.clone().literal("documents"))
     }
@@ -868,8 +910,10 @@ impl PrintPrintersItemJobsItem {
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItemDocuments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItemDocuments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -877,13 +921,16 @@ impl PrintPrintersItemJobsItemDocuments {
         &self.0
     }
     /// `/print/printers/{id}/jobs/{id}/documents/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintPrintersItemJobsItemDocumentsItem {
         PrintPrintersItemJobsItemDocumentsItem(self.0.clone().key(id))
     }
 }
 /// `/print/printers/{id}/jobs/{id}/documents/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItemDocumentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItemDocumentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -899,7 +946,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     /// - Application: `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "print")]
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
@@ -934,6 +981,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
             )
     }
     /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
+    #[cfg(feature = "print")]
     pub fn content(&self) -> PrintPrintersItemJobsItemDocumentsItemValue {
         PrintPrintersItemJobsItemDocumentsItemValue(self.0.clone().literal("$value"))
     }
@@ -941,8 +989,10 @@ impl PrintPrintersItemJobsItemDocumentsItem {
 /// `/print/printers/{id}/connectors`
 ///
 /// - `GET /print/printers/{printerId}/connectors`: List printConnectors for a printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemConnectors(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemConnectors {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -988,8 +1038,10 @@ impl PrintPrintersItemConnectors {
 /// `/print/printers/{id}/jobs/{id}/documents/{id}/$value`
 ///
 /// - `GET /print/printers/{printerId}/jobs/{printJobId}/documents/{printDocumentId}/$value`: Download printDocument binary file
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemJobsItemDocumentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemJobsItemDocumentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1005,6 +1057,7 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
     /// - Application: `PrintJob.Read.All`, `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-get-file?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1041,8 +1094,10 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
 /// `/print/printers/{id}/shares`
 ///
 /// - `GET /print/printers/{printerId}/shares`: List printerShares for a printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemShares(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemShares {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1086,6 +1141,7 @@ impl PrintPrintersItemShares {
             )
     }
     /// `/print/printers/{id}/shares/{printerShareId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, printer_share_id: &str) -> PrintPrintersItemSharesItem {
         PrintPrintersItemSharesItem(self.0.clone().key(printer_share_id))
     }
@@ -1093,8 +1149,10 @@ impl PrintPrintersItemShares {
 /// `/print/printers/{id}/shares/{printerShareId}`
 ///
 /// - `GET /print/printers/{printerId}/shares/{printerShareId}`: Get printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemSharesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemSharesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1138,13 +1196,16 @@ impl PrintPrintersItemSharesItem {
             )
     }
     /// `/print/printers/{id}/shares/{printerShareId}/allowedGroups`
+    #[cfg(feature = "print")]
     pub fn allowed_groups(&self) -> PrintPrintersItemSharesItemAllowedGroups {
         PrintPrintersItemSharesItemAllowedGroups(self.0.clone().literal("allowedGroups"))
     }
 }
 /// `/print/printers/{id}/shares/{printerShareId}/allowedGroups`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemSharesItemAllowedGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemSharesItemAllowedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1152,6 +1213,7 @@ impl PrintPrintersItemSharesItemAllowedGroups {
         &self.0
     }
     /// `/print/printers/{id}/shares/{printerShareId}/allowedGroups/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintPrintersItemSharesItemAllowedGroupsRef {
         PrintPrintersItemSharesItemAllowedGroupsRef(self.0.clone().literal("$ref"))
     }
@@ -1159,8 +1221,10 @@ impl PrintPrintersItemSharesItemAllowedGroups {
 /// `/print/printers/{id}/shares/{printerShareId}/allowedGroups/$ref`
 ///
 /// - `POST /print/printers/{printerId}/shares/{printerShareId}/allowedGroups/$ref`: Create allowedGroup for printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemSharesItemAllowedGroupsRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemSharesItemAllowedGroupsRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1175,6 +1239,7 @@ impl PrintPrintersItemSharesItemAllowedGroupsRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedgroups?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1205,8 +1270,10 @@ impl PrintPrintersItemSharesItemAllowedGroupsRef {
 ///
 /// - `GET /print/printers/{printerId}/taskTriggers`: List taskTriggers
 /// - `POST /print/printers/{printerId}/taskTriggers`: Create printTaskTrigger
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemTaskTriggers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemTaskTriggers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1284,6 +1351,7 @@ impl PrintPrintersItemTaskTriggers {
             )
     }
     /// `/print/printers/{id}/taskTriggers/{printTaskTriggerId}`
+    #[cfg(feature = "print")]
     pub fn item(
         &self,
         print_task_trigger_id: &str,
@@ -1295,8 +1363,10 @@ impl PrintPrintersItemTaskTriggers {
 ///
 /// - `GET /print/printers/{printerId}/taskTriggers/{printTaskTriggerId}`: Get printTaskTrigger
 /// - `DELETE /print/printers/{printerId}/taskTriggers/{printTaskTriggerId}`: Delete printTaskTrigger
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintPrintersItemTaskTriggersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintPrintersItemTaskTriggersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1347,6 +1417,7 @@ impl PrintPrintersItemTaskTriggersItem {
     /// - Delegated (work or school account): `Printer.ReadWrite.All`, `Printer.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete-tasktrigger?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1374,8 +1445,10 @@ impl PrintPrintersItemTaskTriggersItem {
 /// `/print/services`
 ///
 /// - `GET /print/services`: List printServices
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1404,6 +1477,7 @@ impl PrintServices {
             .documented_status(200u16)
     }
     /// `/print/services/{printServiceId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, print_service_id: &str) -> PrintServicesItem {
         PrintServicesItem(self.0.clone().key(print_service_id))
     }
@@ -1411,8 +1485,10 @@ impl PrintServices {
 /// `/print/services/{printServiceId}`
 ///
 /// - `GET /print/services/{printServiceId}`: Get printService
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1441,6 +1517,7 @@ impl PrintServicesItem {
             .documented_status(200u16)
     }
     /// `/print/services/{printServiceId}/endpoints`
+    #[cfg(feature = "print")]
     pub fn endpoints(&self) -> PrintServicesItemEndpoints {
         PrintServicesItemEndpoints(self.0.clone().literal("endpoints"))
     }
@@ -1448,8 +1525,10 @@ impl PrintServicesItem {
 /// `/print/services/{printServiceId}/endpoints`
 ///
 /// - `GET /print/services/{printServiceId}/endpoints`: List endpoints
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServicesItemEndpoints(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServicesItemEndpoints {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1478,6 +1557,7 @@ impl PrintServicesItemEndpoints {
             .documented_status(200u16)
     }
     /// `/print/services/{printServiceId}/endpoints/{printServiceEndpointId}`
+    #[cfg(feature = "print")]
     pub fn item(
         &self,
         print_service_endpoint_id: &str,
@@ -1488,8 +1568,10 @@ impl PrintServicesItemEndpoints {
 /// `/print/services/{printServiceId}/endpoints/{printServiceEndpointId}`
 ///
 /// - `GET /print/services/{printServiceId}/endpoints/{printServiceEndpointId}`: Get printServiceEndpoint
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintServicesItemEndpointsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintServicesItemEndpointsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1522,8 +1604,10 @@ impl PrintServicesItemEndpointsItem {
 ///
 /// - `GET /print/settings`: Get printSettings
 /// - `PATCH /print/settings`: Update printSettings
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1604,8 +1688,10 @@ impl PrintSettings {
 ///
 /// - `GET /print/shares`: List shares
 /// - `POST /print/shares`: Create printerShare
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct PrintShares(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 impl PrintShares {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1683,6 +1769,7 @@ impl PrintShares {
             )
     }
     /// `/print/shares/{id}`
+    #[cfg(any(feature = "groups", feature = "print", feature = "users"))]
     pub fn item(&self, id: &str) -> PrintSharesItem {
         PrintSharesItem(self.0.clone().key(id))
     }
@@ -1692,8 +1779,10 @@ impl PrintShares {
 /// - `GET /print/shares/{printerShareId}`: Get printerShare
 /// - `PATCH /print/shares/{printerShareId}`: Update printerShare
 /// - `DELETE /print/shares/{printerShareId}`: Delete printerShare
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print", feature = "users"))]
 impl PrintSharesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1778,6 +1867,7 @@ impl PrintSharesItem {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1802,18 +1892,22 @@ impl PrintSharesItem {
             )
     }
     /// `/print/shares/{id}/allowedGroups`
+    #[cfg(any(feature = "groups", feature = "print"))]
     pub fn allowed_groups(&self) -> PrintSharesItemAllowedGroups {
         PrintSharesItemAllowedGroups(self.0.clone().literal("allowedGroups"))
     }
     /// `/print/shares/{id}/allowedUsers`
+    #[cfg(any(feature = "print", feature = "users"))]
     pub fn allowed_users(&self) -> PrintSharesItemAllowedUsers {
         PrintSharesItemAllowedUsers(self.0.clone().literal("allowedUsers"))
     }
     /// `/print/shares/{id}/jobs`
+    #[cfg(feature = "print")]
     pub fn jobs(&self) -> PrintSharesItemJobs {
         PrintSharesItemJobs(self.0.clone().literal("jobs"))
     }
     /// `/print/shares/{id}/printer`
+    #[cfg(feature = "print")]
     pub fn printer(&self) -> PrintSharesItemPrinter {
         PrintSharesItemPrinter(self.0.clone().literal("printer"))
     }
@@ -1822,8 +1916,10 @@ impl PrintSharesItem {
 ///
 /// - `GET /print/shares/{printerShareId}/jobs`: List printJobs for a printerShare
 /// - `POST /print/shares/{printerShareId}/jobs`: Create printJob for a printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1921,6 +2017,7 @@ impl PrintSharesItemJobs {
             )
     }
     /// `/print/shares/{id}/jobs/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintSharesItemJobsItem {
         PrintSharesItemJobsItem(self.0.clone().key(id))
     }
@@ -1928,8 +2025,10 @@ impl PrintSharesItemJobs {
 /// `/print/shares/{id}/jobs/{id}`
 ///
 /// - `GET /print/shares/{id}/jobs/{id}`: Get printJob
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1988,6 +2087,7 @@ impl PrintSharesItemJobsItem {
             )
     }
     /// `/print/shares/{id}/jobs/{id}/documents`
+    #[cfg(feature = "print")]
     pub fn documents(&self) -> PrintSharesItemJobsItemDocuments {
         PrintSharesItemJobsItemDocuments(self.0.clone().literal("documents"))
     }
@@ -2031,8 +2131,10 @@ impl PrintSharesItemJobsItem {
     }
 }
 /// `/print/shares/{id}/jobs/{id}/documents`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobsItemDocuments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobsItemDocuments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2040,13 +2142,16 @@ impl PrintSharesItemJobsItemDocuments {
         &self.0
     }
     /// `/print/shares/{id}/jobs/{id}/documents/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> PrintSharesItemJobsItemDocumentsItem {
         PrintSharesItemJobsItemDocumentsItem(self.0.clone().key(id))
     }
 }
 /// `/print/shares/{id}/jobs/{id}/documents/{id}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemJobsItemDocumentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemJobsItemDocumentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2062,7 +2167,7 @@ impl PrintSharesItemJobsItemDocumentsItem {
     /// - Application: `PrintJob.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "print")]
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
@@ -2100,8 +2205,10 @@ impl PrintSharesItemJobsItemDocumentsItem {
 /// `/print/shares/{id}/printer`
 ///
 /// - `GET /print/shares/{id}/printer`: Get printer
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2153,8 +2260,10 @@ impl PrintSharesItemPrinter {
 /// `/print/shares/{id}/allowedGroups`
 ///
 /// - `GET /print/shares/{printerShareId}/allowedGroups`: List allowedGroups
+#[cfg(any(feature = "groups", feature = "print"))]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroups(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "groups", feature = "print"))]
 impl PrintSharesItemAllowedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2194,13 +2303,16 @@ impl PrintSharesItemAllowedGroups {
             )
     }
     /// `/print/shares/{id}/allowedGroups/{groupId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, group_id: &str) -> PrintSharesItemAllowedGroupsItem {
         PrintSharesItemAllowedGroupsItem(self.0.clone().key(group_id))
     }
 }
 /// `/print/shares/{id}/allowedGroups/{groupId}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2208,6 +2320,7 @@ impl PrintSharesItemAllowedGroupsItem {
         &self.0
     }
     /// `/print/shares/{id}/allowedGroups/{groupId}/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintSharesItemAllowedGroupsItemRef {
         PrintSharesItemAllowedGroupsItemRef(self.0.clone().literal("$ref"))
     }
@@ -2215,8 +2328,10 @@ impl PrintSharesItemAllowedGroupsItem {
 /// `/print/shares/{id}/allowedGroups/{groupId}/$ref`
 ///
 /// - `DELETE /print/shares/{printerShareId}/allowedGroups/{groupId}/$ref`: Delete allowedGroup from printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedGroupsItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedGroupsItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2231,6 +2346,7 @@ impl PrintSharesItemAllowedGroupsItemRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-allowedgroup?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2258,8 +2374,10 @@ impl PrintSharesItemAllowedGroupsItemRef {
 /// `/print/shares/{id}/allowedUsers`
 ///
 /// - `GET /print/shares/{printerShareId}/allowedUsers`: List allowedUsers
+#[cfg(any(feature = "print", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedUsers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "print", feature = "users"))]
 impl PrintSharesItemAllowedUsers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2299,10 +2417,12 @@ impl PrintSharesItemAllowedUsers {
             )
     }
     /// `/print/shares/{id}/allowedUsers/{userId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, user_id: &str) -> PrintSharesItemAllowedUsersItem {
         PrintSharesItemAllowedUsersItem(self.0.clone().key(user_id))
     }
     /// `/print/shares/{id}/allowedUsers/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintSharesItemAllowedUsersRef {
         PrintSharesItemAllowedUsersRef(self.0.clone().literal("$ref"))
     }
@@ -2310,8 +2430,10 @@ impl PrintSharesItemAllowedUsers {
 /// `/print/shares/{id}/allowedUsers/$ref`
 ///
 /// - `POST /print/shares/{printerShareId}/allowedUsers/$ref`: Create allowedUser for printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedUsersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedUsersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2326,6 +2448,7 @@ impl PrintSharesItemAllowedUsersRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-post-allowedusers?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -2353,8 +2476,10 @@ impl PrintSharesItemAllowedUsersRef {
     }
 }
 /// `/print/shares/{id}/allowedUsers/{userId}`
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedUsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedUsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2362,6 +2487,7 @@ impl PrintSharesItemAllowedUsersItem {
         &self.0
     }
     /// `/print/shares/{id}/allowedUsers/{userId}/$ref`
+    #[cfg(feature = "print")]
     pub fn reference(&self) -> PrintSharesItemAllowedUsersItemRef {
         PrintSharesItemAllowedUsersItemRef(self.0.clone().literal("$ref"))
     }
@@ -2369,8 +2495,10 @@ impl PrintSharesItemAllowedUsersItem {
 /// `/print/shares/{id}/allowedUsers/{userId}/$ref`
 ///
 /// - `DELETE /print/shares/{printerShareId}/allowedUsers/{userId}/$ref`: Delete allowedUser from printerShare
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintSharesItemAllowedUsersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintSharesItemAllowedUsersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2385,6 +2513,7 @@ impl PrintSharesItemAllowedUsersItemRef {
     /// - Delegated (work or school account): `PrinterShare.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-alloweduser?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2413,8 +2542,10 @@ impl PrintSharesItemAllowedUsersItemRef {
 ///
 /// - `GET /print/taskDefinitions`: List taskDefinitions
 /// - `POST /print/taskDefinitions`: Create printTaskDefinition
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2488,6 +2619,7 @@ impl PrintTaskDefinitions {
             )
     }
     /// `/print/taskDefinitions/{printTaskDefinitionId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, print_task_definition_id: &str) -> PrintTaskDefinitionsItem {
         PrintTaskDefinitionsItem(self.0.clone().key(print_task_definition_id))
     }
@@ -2497,8 +2629,10 @@ impl PrintTaskDefinitions {
 /// - `GET /print/taskDefinitions/{printTaskDefinitionId}`: Get printTaskDefinition
 /// - `PATCH /print/taskDefinitions/{printTaskDefinitionId}`: Update printTaskDefinition
 /// - `DELETE /print/taskDefinitions/{printTaskDefinitionId}`: Delete printTaskDefinition
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2579,6 +2713,7 @@ impl PrintTaskDefinitionsItem {
     /// - Application: `PrintTaskDefinition.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-delete-taskdefinition?view=graph-rest-1.0)
+    #[cfg(feature = "print")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2603,6 +2738,7 @@ impl PrintTaskDefinitionsItem {
             )
     }
     /// `/print/taskDefinitions/{printTaskDefinitionId}/tasks`
+    #[cfg(feature = "print")]
     pub fn tasks(&self) -> PrintTaskDefinitionsItemTasks {
         PrintTaskDefinitionsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -2610,8 +2746,10 @@ impl PrintTaskDefinitionsItem {
 /// `/print/taskDefinitions/{printTaskDefinitionId}/tasks`
 ///
 /// - `GET /print/taskDefinitions/{taskDefinitionId}/tasks`: List tasks
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitionsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitionsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2651,6 +2789,7 @@ impl PrintTaskDefinitionsItemTasks {
             )
     }
     /// `/print/taskDefinitions/{printTaskDefinitionId}/tasks/{taskId}`
+    #[cfg(feature = "print")]
     pub fn item(&self, task_id: &str) -> PrintTaskDefinitionsItemTasksItem {
         PrintTaskDefinitionsItemTasksItem(self.0.clone().key(task_id))
     }
@@ -2659,8 +2798,10 @@ impl PrintTaskDefinitionsItemTasks {
 ///
 /// - `GET /print/taskDefinitions/{taskDefinitionId}/tasks/{taskId}`: Get printTask
 /// - `PATCH /print/taskDefinitions/{taskDefinitionId}/tasks/{taskId}`: Update printTask
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct PrintTaskDefinitionsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl PrintTaskDefinitionsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /reports`: Get reportRoot
 /// - `PATCH /reports`: Update reportRoot
+#[cfg(any(feature = "device_management", feature = "print", feature = "reports"))]
 #[derive(Debug, Clone)]
 pub struct Reports(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "device_management", feature = "print", feature = "reports"))]
 impl Reports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -98,12 +100,14 @@ impl Reports {
             )
     }
     /// `/reports/dailyPrintUsageByPrinter`
+    #[cfg(feature = "print")]
     pub fn daily_print_usage_by_printer(&self) -> ReportsDailyPrintUsageByPrinter {
         ReportsDailyPrintUsageByPrinter(
             self.0.clone().literal("dailyPrintUsageByPrinter"),
         )
     }
     /// `/reports/dailyPrintUsageByUser`
+    #[cfg(feature = "print")]
     pub fn daily_print_usage_by_user(&self) -> ReportsDailyPrintUsageByUser {
         ReportsDailyPrintUsageByUser(self.0.clone().literal("dailyPrintUsageByUser"))
     }
@@ -189,7 +193,7 @@ impl Reports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getgrouparchivedprintjobs?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_group_archived_print_jobs(
         &self,
     ) -> graph_rt::Request<
@@ -222,6 +226,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationcounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_activation_counts(
         &self,
     ) -> graph_rt::Request<
@@ -258,6 +263,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_activations_user_counts(
         &self,
     ) -> graph_rt::Request<
@@ -294,6 +300,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activationsuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_activations_user_detail(
         &self,
     ) -> graph_rt::Request<
@@ -329,7 +336,7 @@ impl Reports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getprinterarchivedprintjobs?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_printer_archived_print_jobs(
         &self,
     ) -> graph_rt::Request<
@@ -361,7 +368,7 @@ impl Reports {
     /// - Delegated (work or school account): `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reports-getuserarchivedprintjobs?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "reports")]
     pub fn get_user_archived_print_jobs(
         &self,
     ) -> graph_rt::Request<
@@ -386,12 +393,14 @@ impl Reports {
             )
     }
     /// `/reports/monthlyPrintUsageByPrinter`
+    #[cfg(feature = "print")]
     pub fn monthly_print_usage_by_printer(&self) -> ReportsMonthlyPrintUsageByPrinter {
         ReportsMonthlyPrintUsageByPrinter(
             self.0.clone().literal("monthlyPrintUsageByPrinter"),
         )
     }
     /// `/reports/monthlyPrintUsageByUser`
+    #[cfg(feature = "print")]
     pub fn monthly_print_usage_by_user(&self) -> ReportsMonthlyPrintUsageByUser {
         ReportsMonthlyPrintUsageByUser(self.0.clone().literal("monthlyPrintUsageByUser"))
     }
@@ -404,6 +413,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_counts(
         &self,
         period: &str,
@@ -447,6 +457,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_user_counts(
         &self,
         period: &str,
@@ -490,6 +501,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_user_detail(
         &self,
         date: &str,
@@ -533,6 +545,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_activity_user_detail_2(
         &self,
         period: &str,
@@ -576,6 +589,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageappsusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_apps_user_counts(
         &self,
         period: &str,
@@ -619,6 +633,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_user_counts(
         &self,
         period: &str,
@@ -662,6 +677,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_user_detail(
         &self,
         date: &str,
@@ -705,6 +721,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_user_detail_2(
         &self,
         period: &str,
@@ -748,6 +765,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getemailappusageversionsusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_email_app_usage_versions_user_counts(
         &self,
         period: &str,
@@ -791,6 +809,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagedetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_detail(
         &self,
         period: &str,
@@ -834,6 +853,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagemailboxcounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_mailbox_counts(
         &self,
         period: &str,
@@ -877,6 +897,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagequotastatusmailboxcounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
         &self,
         period: &str,
@@ -920,6 +941,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getmailboxusagestorage?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_mailbox_usage_storage(
         &self,
         period: &str,
@@ -963,6 +985,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_active_user_counts(
         &self,
         period: &str,
@@ -1006,6 +1029,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_active_user_detail(
         &self,
         date: &str,
@@ -1049,6 +1073,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365activeuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_active_user_detail_2(
         &self,
         period: &str,
@@ -1092,6 +1117,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_counts(
         &self,
         period: &str,
@@ -1135,6 +1161,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_detail(
         &self,
         date: &str,
@@ -1178,6 +1205,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitydetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_detail_2(
         &self,
         period: &str,
@@ -1221,6 +1249,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivityfilecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_file_counts(
         &self,
         period: &str,
@@ -1264,6 +1293,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitygroupcounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_group_counts(
         &self,
         period: &str,
@@ -1307,6 +1337,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365groupsactivitystorage?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_groups_activity_storage(
         &self,
         period: &str,
@@ -1350,6 +1381,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getoffice365servicesusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_office365_services_user_counts(
         &self,
         period: &str,
@@ -1393,6 +1425,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityfilecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_file_counts(
         &self,
         period: &str,
@@ -1436,6 +1469,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_user_counts(
         &self,
         period: &str,
@@ -1479,6 +1513,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_user_detail(
         &self,
         date: &str,
@@ -1522,6 +1557,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_activity_user_detail_2(
         &self,
         period: &str,
@@ -1565,6 +1601,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountcounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_account_counts(
         &self,
         period: &str,
@@ -1608,6 +1645,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_account_detail(
         &self,
         date: &str,
@@ -1651,6 +1689,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusageaccountdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_account_detail_2(
         &self,
         period: &str,
@@ -1694,6 +1733,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagefilecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_file_counts(
         &self,
         period: &str,
@@ -1737,6 +1777,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getonedriveusagestorage?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_one_drive_usage_storage(
         &self,
         period: &str,
@@ -1780,6 +1821,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityfilecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_file_counts(
         &self,
         period: &str,
@@ -1823,6 +1865,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivitypages?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_pages(
         &self,
         period: &str,
@@ -1866,6 +1909,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_user_counts(
         &self,
         period: &str,
@@ -1909,6 +1953,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_user_detail(
         &self,
         date: &str,
@@ -1952,6 +1997,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_activity_user_detail_2(
         &self,
         period: &str,
@@ -1995,6 +2041,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_detail(
         &self,
         date: &str,
@@ -2038,6 +2085,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagedetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_detail_2(
         &self,
         period: &str,
@@ -2081,6 +2129,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagefilecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_file_counts(
         &self,
         period: &str,
@@ -2124,6 +2173,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagepages?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_pages(
         &self,
         period: &str,
@@ -2167,6 +2217,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagesitecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_site_counts(
         &self,
         period: &str,
@@ -2210,6 +2261,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getsharepointsiteusagestorage?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_share_point_site_usage_storage(
         &self,
         period: &str,
@@ -2253,6 +2305,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_counts(
         &self,
         period: &str,
@@ -2296,6 +2349,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_user_counts(
         &self,
         period: &str,
@@ -2339,6 +2393,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_user_detail(
         &self,
         date: &str,
@@ -2382,6 +2437,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessactivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_activity_user_detail_2(
         &self,
         period: &str,
@@ -2425,6 +2481,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusagedistributionusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -2468,6 +2525,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_user_counts(
         &self,
         period: &str,
@@ -2511,6 +2569,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_user_detail(
         &self,
         date: &str,
@@ -2554,6 +2613,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessdeviceusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -2597,6 +2657,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_organizer_activity_counts(
         &self,
         period: &str,
@@ -2640,6 +2701,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityminutecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_organizer_activity_minute_counts(
         &self,
         period: &str,
@@ -2683,6 +2745,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessorganizeractivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_organizer_activity_user_counts(
         &self,
         period: &str,
@@ -2726,6 +2789,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_participant_activity_counts(
         &self,
         period: &str,
@@ -2769,6 +2833,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityminutecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_participant_activity_minute_counts(
         &self,
         period: &str,
@@ -2812,6 +2877,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinessparticipantactivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_participant_activity_user_counts(
         &self,
         period: &str,
@@ -2855,6 +2921,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_peer_to_peer_activity_counts(
         &self,
         period: &str,
@@ -2898,6 +2965,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityminutecounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_peer_to_peer_activity_minute_counts(
         &self,
         period: &str,
@@ -2941,6 +3009,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getskypeforbusinesspeertopeeractivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_skype_for_business_peer_to_peer_activity_user_counts(
         &self,
         period: &str,
@@ -2984,6 +3053,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusagedistributionusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -3027,6 +3097,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_user_counts(
         &self,
         period: &str,
@@ -3070,6 +3141,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_user_detail(
         &self,
         date: &str,
@@ -3113,6 +3185,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsdeviceusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -3156,6 +3229,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_counts(
         &self,
         period: &str,
@@ -3199,6 +3273,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_user_counts(
         &self,
         period: &str,
@@ -3242,6 +3317,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_user_detail(
         &self,
         date: &str,
@@ -3285,6 +3361,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getteamsuseractivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_teams_user_activity_user_detail_2(
         &self,
         period: &str,
@@ -3328,6 +3405,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_counts(
         &self,
         period: &str,
@@ -3371,6 +3449,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_user_counts(
         &self,
         period: &str,
@@ -3414,6 +3493,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_user_detail(
         &self,
         date: &str,
@@ -3457,6 +3537,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammeractivityuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_activity_user_detail_2(
         &self,
         period: &str,
@@ -3500,6 +3581,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusagedistributionusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -3543,6 +3625,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageusercounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_user_counts(
         &self,
         period: &str,
@@ -3586,6 +3669,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_user_detail(
         &self,
         date: &str,
@@ -3629,6 +3713,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammerdeviceusageuserdetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -3672,6 +3757,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitycounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_counts(
         &self,
         period: &str,
@@ -3715,6 +3801,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_detail(
         &self,
         date: &str,
@@ -3758,6 +3845,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitydetail?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_detail_2(
         &self,
         period: &str,
@@ -3801,6 +3889,7 @@ impl Reports {
     /// - Application: `Reports.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/reportroot-getyammergroupsactivitygroupcounts?view=graph-rest-1.0)
+    #[cfg(feature = "reports")]
     pub fn get_yammer_groups_activity_group_counts(
         &self,
         period: &str,
@@ -3839,8 +3928,10 @@ impl Reports {
 /// `/reports/dailyPrintUsageByPrinter`
 ///
 /// - `GET /reports/dailyPrintUsageByPrinter`: List dailyPrintUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3880,6 +3971,7 @@ impl ReportsDailyPrintUsageByPrinter {
             )
     }
     /// `/reports/dailyPrintUsageByPrinter/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByPrinterItem {
         ReportsDailyPrintUsageByPrinterItem(self.0.clone().key(id))
     }
@@ -3887,8 +3979,10 @@ impl ReportsDailyPrintUsageByPrinter {
 /// `/reports/dailyPrintUsageByPrinter/{id}`
 ///
 /// - `GET /reports/dailyPrintUsageByPrinter/{id}`: Get printUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByPrinterItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByPrinterItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3931,8 +4025,10 @@ impl ReportsDailyPrintUsageByPrinterItem {
 /// `/reports/dailyPrintUsageByUser`
 ///
 /// - `GET /reports/dailyPrintUsageByUser`: List dailyPrintUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3972,6 +4068,7 @@ impl ReportsDailyPrintUsageByUser {
             )
     }
     /// `/reports/dailyPrintUsageByUser/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsDailyPrintUsageByUserItem {
         ReportsDailyPrintUsageByUserItem(self.0.clone().key(id))
     }
@@ -3979,8 +4076,10 @@ impl ReportsDailyPrintUsageByUser {
 /// `/reports/dailyPrintUsageByUser/{id}`
 ///
 /// - `GET /reports/dailyPrintUsageByUser/{id}`: Get printUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsDailyPrintUsageByUserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsDailyPrintUsageByUserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4023,8 +4122,10 @@ impl ReportsDailyPrintUsageByUserItem {
 /// `/reports/monthlyPrintUsageByPrinter`
 ///
 /// - `GET /reports/monthlyPrintUsageByPrinter`: List monthlyPrintUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByPrinter(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByPrinter {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4064,6 +4165,7 @@ impl ReportsMonthlyPrintUsageByPrinter {
             )
     }
     /// `/reports/monthlyPrintUsageByPrinter/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByPrinterItem {
         ReportsMonthlyPrintUsageByPrinterItem(self.0.clone().key(id))
     }
@@ -4071,8 +4173,10 @@ impl ReportsMonthlyPrintUsageByPrinter {
 /// `/reports/monthlyPrintUsageByPrinter/{id}`
 ///
 /// - `GET /reports/monthlyPrintUsageByPrinter/{id}`: Get printUsageByPrinter
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByPrinterItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByPrinterItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4115,8 +4219,10 @@ impl ReportsMonthlyPrintUsageByPrinterItem {
 /// `/reports/monthlyPrintUsageByUser`
 ///
 /// - `GET /reports/monthlyPrintUsageByUser`: List monthlyPrintUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByUser(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByUser {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4156,6 +4262,7 @@ impl ReportsMonthlyPrintUsageByUser {
             )
     }
     /// `/reports/monthlyPrintUsageByUser/{id}`
+    #[cfg(feature = "print")]
     pub fn item(&self, id: &str) -> ReportsMonthlyPrintUsageByUserItem {
         ReportsMonthlyPrintUsageByUserItem(self.0.clone().key(id))
     }
@@ -4163,8 +4270,10 @@ impl ReportsMonthlyPrintUsageByUser {
 /// `/reports/monthlyPrintUsageByUser/{id}`
 ///
 /// - `GET /reports/monthlyPrintUsageByUser/{id}`: Get printUsageByUser
+#[cfg(feature = "print")]
 #[derive(Debug, Clone)]
 pub struct ReportsMonthlyPrintUsageByUserItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "print")]
 impl ReportsMonthlyPrintUsageByUserItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

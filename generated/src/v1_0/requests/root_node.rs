@@ -13,210 +13,311 @@ impl Root {
         &self.0
     }
     /// `/appCatalogs`
+    #[cfg(feature = "teams")]
     pub fn app_catalogs(&self) -> AppCatalogs {
         AppCatalogs(self.0.clone().literal("appCatalogs"))
     }
     /// `/applications`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn applications(&self) -> Applications {
         Applications(self.0.clone().literal("applications"))
     }
     /// `/applicationTemplates`
+    #[cfg(feature = "applications")]
     pub fn application_templates(&self) -> ApplicationTemplates {
         ApplicationTemplates(self.0.clone().literal("applicationTemplates"))
     }
     /// `/auditLogs`
+    #[cfg(any(feature = "core", feature = "identity"))]
     pub fn audit_logs(&self) -> AuditLogs {
         AuditLogs(self.0.clone().literal("auditLogs"))
     }
     /// `/chats`
+    #[cfg(feature = "teams")]
     pub fn chats(&self) -> Chats {
         Chats(self.0.clone().literal("chats"))
     }
     /// `/communications`
+    #[cfg(feature = "communications")]
     pub fn communications(&self) -> Communications {
         Communications(self.0.clone().literal("communications"))
     }
     /// `/connections`
+    #[cfg(feature = "search")]
     pub fn connections(&self) -> Connections {
         Connections(self.0.clone().literal("connections"))
     }
     /// `/contacts`
+    #[cfg(feature = "core")]
     pub fn contacts(&self) -> Contacts {
         Contacts(self.0.clone().literal("contacts"))
     }
     /// `/contracts`
+    #[cfg(feature = "core")]
     pub fn contracts(&self) -> Contracts {
         Contracts(self.0.clone().literal("contracts"))
     }
     /// `/dataPolicyOperations`
+    #[cfg(feature = "core")]
     pub fn data_policy_operations(&self) -> DataPolicyOperations {
         DataPolicyOperations(self.0.clone().literal("dataPolicyOperations"))
     }
     /// `/deviceAppManagement`
+    #[cfg(feature = "device_management")]
     pub fn device_app_management(&self) -> DeviceAppManagement {
         DeviceAppManagement(self.0.clone().literal("deviceAppManagement"))
     }
     /// `/deviceManagement`
+    #[cfg(feature = "device_management")]
     pub fn device_management(&self) -> DeviceManagement {
         DeviceManagement(self.0.clone().literal("deviceManagement"))
     }
     /// `/devices`
+    #[cfg(feature = "device_management")]
     pub fn devices(&self) -> Devices {
         Devices(self.0.clone().literal("devices"))
     }
     /// `/directory`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "core",
+            feature = "device_management",
+            feature = "groups",
+            feature = "users"
+        )
+    )]
     pub fn directory(&self) -> Directory {
         Directory(self.0.clone().literal("directory"))
     }
     /// `/directoryObjects`
+    #[cfg(feature = "core")]
     pub fn directory_objects(&self) -> DirectoryObjects {
         DirectoryObjects(self.0.clone().literal("directoryObjects"))
     }
     /// `/directoryRoles`
+    #[cfg(feature = "core")]
     pub fn directory_roles(&self) -> DirectoryRoles {
         DirectoryRoles(self.0.clone().literal("directoryRoles"))
     }
     /// `/directoryRoleTemplates`
+    #[cfg(feature = "core")]
     pub fn directory_role_templates(&self) -> DirectoryRoleTemplates {
         DirectoryRoleTemplates(self.0.clone().literal("directoryRoleTemplates"))
     }
     /// `/domains`
+    #[cfg(feature = "core")]
     pub fn domains(&self) -> Domains {
         Domains(self.0.clone().literal("domains"))
     }
     /// `/drive`
+    #[cfg(any(feature = "files", feature = "planner"))]
     pub fn drive(&self) -> Drive {
         Drive(self.0.clone().literal("drive"))
     }
     /// `/drives`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn drives(&self) -> Drives {
         Drives(self.0.clone().literal("drives"))
     }
     /// `/education`
+    #[cfg(any(feature = "education", feature = "users"))]
     pub fn education(&self) -> Education {
         Education(self.0.clone().literal("education"))
     }
     /// `/external`
+    #[cfg(feature = "search")]
     pub fn external(&self) -> External {
         External(self.0.clone().literal("external"))
     }
     /// `/groupLifecyclePolicies`
+    #[cfg(feature = "groups")]
     pub fn group_lifecycle_policies(&self) -> GroupLifecyclePolicies {
         GroupLifecyclePolicies(self.0.clone().literal("groupLifecyclePolicies"))
     }
     /// `/groups`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "files",
+            feature = "groups",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn groups(&self) -> Groups {
         Groups(self.0.clone().literal("groups"))
     }
     /// `/groupSettings`
+    #[cfg(feature = "groups")]
     pub fn group_settings(&self) -> GroupSettings {
         GroupSettings(self.0.clone().literal("groupSettings"))
     }
     /// `/groupSettingTemplates`
+    #[cfg(feature = "groups")]
     pub fn group_setting_templates(&self) -> GroupSettingTemplates {
         GroupSettingTemplates(self.0.clone().literal("groupSettingTemplates"))
     }
     /// `/identity`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn identity(&self) -> Identity {
         Identity(self.0.clone().literal("identity"))
     }
     /// `/identityGovernance`
+    #[cfg(any(feature = "core", feature = "identity_governance", feature = "users"))]
     pub fn identity_governance(&self) -> IdentityGovernance {
         IdentityGovernance(self.0.clone().literal("identityGovernance"))
     }
     /// `/identityProtection`
+    #[cfg(feature = "identity")]
     pub fn identity_protection(&self) -> IdentityProtection {
         IdentityProtection(self.0.clone().literal("identityProtection"))
     }
     /// `/identityProviders`
+    #[cfg(feature = "identity")]
     pub fn identity_providers(&self) -> IdentityProviders {
         IdentityProviders(self.0.clone().literal("identityProviders"))
     }
     /// `/informationProtection`
+    #[cfg(feature = "security")]
     pub fn information_protection(&self) -> InformationProtection {
         InformationProtection(self.0.clone().literal("informationProtection"))
     }
     /// `/invitations`
+    #[cfg(feature = "core")]
     pub fn invitations(&self) -> Invitations {
         Invitations(self.0.clone().literal("invitations"))
     }
     /// `/me`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "communications",
+            feature = "files",
+            feature = "groups",
+            feature = "identity",
+            feature = "identity_governance",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users",
+            feature = "workbook"
+        )
+    )]
     pub fn me(&self) -> Me {
         Me(self.0.clone().literal("me"))
     }
     /// `/oAuth2Permissiongrants`
+    #[cfg(feature = "applications")]
     pub fn o_auth2_permissiongrants(&self) -> OAuth2Permissiongrants {
         OAuth2Permissiongrants(self.0.clone().literal("oAuth2Permissiongrants"))
     }
     /// `/officeConfiguration`
+    #[cfg(feature = "device_management")]
     pub fn office_configuration(&self) -> OfficeConfiguration {
         OfficeConfiguration(self.0.clone().literal("officeConfiguration"))
     }
     /// `/organization`
+    #[cfg(any(feature = "core", feature = "device_management"))]
     pub fn organization(&self) -> Organization {
         Organization(self.0.clone().literal("organization"))
     }
     /// `/places`
+    #[cfg(feature = "mail")]
     pub fn places(&self) -> Places {
         Places(self.0.clone().literal("places"))
     }
     /// `/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> Planner {
         Planner(self.0.clone().literal("planner"))
     }
     /// `/policies`
+    #[cfg(any(feature = "core", feature = "identity"))]
     pub fn policies(&self) -> Policies {
         Policies(self.0.clone().literal("policies"))
     }
     /// `/print`
+    #[cfg(any(feature = "groups", feature = "print", feature = "users"))]
     pub fn print(&self) -> Print {
         Print(self.0.clone().literal("print"))
     }
     /// `/reports`
+    #[cfg(any(feature = "device_management", feature = "print", feature = "reports"))]
     pub fn reports(&self) -> Reports {
         Reports(self.0.clone().literal("reports"))
     }
     /// `/schemaExtensions`
+    #[cfg(feature = "core")]
     pub fn schema_extensions(&self) -> SchemaExtensions {
         SchemaExtensions(self.0.clone().literal("schemaExtensions"))
     }
     /// `/search`
+    #[cfg(feature = "search")]
     pub fn search(&self) -> Search {
         Search(self.0.clone().literal("search"))
     }
     /// `/security`
+    #[cfg(feature = "security")]
     pub fn security(&self) -> Security {
         Security(self.0.clone().literal("security"))
     }
     /// `/servicePrincipals`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn service_principals(&self) -> ServicePrincipals {
         ServicePrincipals(self.0.clone().literal("servicePrincipals"))
     }
     /// `/shares`
+    #[cfg(any(feature = "core", feature = "files"))]
     pub fn shares(&self) -> Shares {
         Shares(self.0.clone().literal("shares"))
     }
     /// `/sites`
+    #[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
     pub fn sites(&self) -> Sites {
         Sites(self.0.clone().literal("sites"))
     }
     /// `/subscribedSkus`
+    #[cfg(feature = "core")]
     pub fn subscribed_skus(&self) -> SubscribedSkus {
         SubscribedSkus(self.0.clone().literal("subscribedSkus"))
     }
     /// `/subscriptions`
+    #[cfg(feature = "core")]
     pub fn subscriptions(&self) -> Subscriptions {
         Subscriptions(self.0.clone().literal("subscriptions"))
     }
     /// `/teams`
+    #[cfg(any(feature = "files", feature = "teams", feature = "users"))]
     pub fn teams(&self) -> Teams {
         Teams(self.0.clone().literal("teams"))
     }
     /// `/teamwork`
+    #[cfg(feature = "teams")]
     pub fn teamwork(&self) -> Teamwork {
         Teamwork(self.0.clone().literal("teamwork"))
     }
     /// `/users`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "communications",
+            feature = "device_management",
+            feature = "files",
+            feature = "groups",
+            feature = "identity",
+            feature = "identity_governance",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn users(&self) -> Users {
         Users(self.0.clone().literal("users"))
     }

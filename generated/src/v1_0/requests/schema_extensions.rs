@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /schemaExtensions`: List schemaExtensions
 /// - `POST /schemaExtensions`: Create schemaExtension
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SchemaExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SchemaExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -90,6 +92,7 @@ impl SchemaExtensions {
             )
     }
     /// `/schemaExtensions/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> SchemaExtensionsItem {
         SchemaExtensionsItem(self.0.clone().key(id))
     }
@@ -99,8 +102,10 @@ impl SchemaExtensions {
 /// - `GET /schemaExtensions/{id}`: Get schemaExtension
 /// - `PATCH /schemaExtensions/{id}`: Update schemaExtension
 /// - `DELETE /schemaExtensions/{id}`: Delete schemaExtension
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SchemaExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SchemaExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -189,6 +194,7 @@ impl SchemaExtensionsItem {
     /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.AccessAsUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

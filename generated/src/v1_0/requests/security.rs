@@ -4,8 +4,10 @@
 #[allow(unused_imports)]
 use super::VERSION;
 /// `/security`
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct Security(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl Security {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13,16 +15,19 @@ impl Security {
         &self.0
     }
     /// `/security/alerts`
+    #[cfg(feature = "security")]
     pub fn alerts(&self) -> SecurityAlerts {
         SecurityAlerts(self.0.clone().literal("alerts"))
     }
     /// `/security/secureScoreControlProfiles`
+    #[cfg(feature = "security")]
     pub fn secure_score_control_profiles(&self) -> SecuritySecureScoreControlProfiles {
         SecuritySecureScoreControlProfiles(
             self.0.clone().literal("secureScoreControlProfiles"),
         )
     }
     /// `/security/secureScores`
+    #[cfg(feature = "security")]
     pub fn secure_scores(&self) -> SecuritySecureScores {
         SecuritySecureScores(self.0.clone().literal("secureScores"))
     }
@@ -30,8 +35,10 @@ impl Security {
 /// `/security/alerts`
 ///
 /// - `GET /security/alerts`: List alerts
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecurityAlerts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecurityAlerts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -82,6 +89,7 @@ impl SecurityAlerts {
             )
     }
     /// `/security/alerts/{alert_id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, alert_id: &str) -> SecurityAlertsItem {
         SecurityAlertsItem(self.0.clone().key(alert_id))
     }
@@ -90,8 +98,10 @@ impl SecurityAlerts {
 ///
 /// - `GET /security/alerts/{alert_id}`: Get alert
 /// - `PATCH /security/alerts/{alert_id}`: Update alert
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecurityAlertsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecurityAlertsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -184,8 +194,10 @@ impl SecurityAlertsItem {
 /// `/security/secureScoreControlProfiles`
 ///
 /// - `GET /security/secureScoreControlProfiles`: List secureScoreControlProfiles
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScoreControlProfiles(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScoreControlProfiles {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -236,6 +248,7 @@ impl SecuritySecureScoreControlProfiles {
             )
     }
     /// `/security/secureScoreControlProfiles/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> SecuritySecureScoreControlProfilesItem {
         SecuritySecureScoreControlProfilesItem(self.0.clone().key(id))
     }
@@ -244,8 +257,10 @@ impl SecuritySecureScoreControlProfiles {
 ///
 /// - `GET /security/securescorecontrolprofiles/{id}`: Get secureScoreControlProfile
 /// - `PATCH /security/secureScoreControlProfiles/{id}`: Update secureScoreControlProfile
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScoreControlProfilesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScoreControlProfilesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -338,8 +353,10 @@ impl SecuritySecureScoreControlProfilesItem {
 /// `/security/secureScores`
 ///
 /// - `GET /security/secureScores`: List secureScores
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScores(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScores {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -390,6 +407,7 @@ impl SecuritySecureScores {
             )
     }
     /// `/security/secureScores/{id}`
+    #[cfg(feature = "security")]
     pub fn item(&self, id: &str) -> SecuritySecureScoresItem {
         SecuritySecureScoresItem(self.0.clone().key(id))
     }
@@ -397,8 +415,10 @@ impl SecuritySecureScores {
 /// `/security/secureScores/{id}`
 ///
 /// - `GET /security/secureScores/{id}`: Get secureScore
+#[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct SecuritySecureScoresItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "security")]
 impl SecuritySecureScoresItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

@@ -7,8 +7,10 @@ use super::VERSION;
 ///
 /// - `GET /servicePrincipals`: List servicePrincipals
 /// - `POST /servicePrincipals`: Create servicePrincipal
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipals(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipals {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -149,6 +151,7 @@ impl ServicePrincipals {
             )
     }
     /// `/servicePrincipals/{id}`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn item(&self, id: &str) -> ServicePrincipalsItem {
         ServicePrincipalsItem(self.0.clone().key(id))
     }
@@ -158,8 +161,10 @@ impl ServicePrincipals {
 /// - `GET /servicePrincipals/{id}`: Get servicePrincipal
 /// - `PATCH /servicePrincipals/{id}`: Update servicePrincipal
 /// - `DELETE /servicePrincipals/{id}`: Delete servicePrincipal
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -268,6 +273,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -311,7 +317,7 @@ impl ServicePrincipalsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addkey?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
@@ -354,7 +360,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addpassword?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
@@ -391,12 +397,14 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo`
+    #[cfg(feature = "applications")]
     pub fn app_role_assigned_to(&self) -> ServicePrincipalsItemAppRoleAssignedTo {
         ServicePrincipalsItemAppRoleAssignedTo(
             self.0.clone().literal("appRoleAssignedTo"),
         )
     }
     /// `/servicePrincipals/{id}/appRoleAssignments`
+    #[cfg(feature = "applications")]
     pub fn app_role_assignments(&self) -> ServicePrincipalsItemAppRoleAssignments {
         ServicePrincipalsItemAppRoleAssignments(
             self.0.clone().literal("appRoleAssignments"),
@@ -411,6 +419,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -460,6 +469,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-checkmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -501,6 +511,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn claims_mapping_policies(&self) -> ServicePrincipalsItemClaimsMappingPolicies {
         ServicePrincipalsItemClaimsMappingPolicies(
             self.0.clone().literal("claimsMappingPolicies"),
@@ -515,7 +526,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-createdobjects?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn created_objects(
         &self,
     ) -> graph_rt::Request<
@@ -555,6 +566,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications`
+    #[cfg(feature = "applications")]
     pub fn delegated_permission_classifications(
         &self,
     ) -> ServicePrincipalsItemDelegatedPermissionClassifications {
@@ -571,6 +583,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -620,6 +633,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-getmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -661,6 +675,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
+    #[cfg(any(feature = "applications", feature = "identity"))]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> ServicePrincipalsItemHomeRealmDiscoveryPolicies {
@@ -669,10 +684,12 @@ impl ServicePrincipalsItem {
         )
     }
     /// `/servicePrincipals/{id}/memberOf`
+    #[cfg(feature = "applications")]
     pub fn member_of(&self) -> ServicePrincipalsItemMemberOf {
         ServicePrincipalsItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/servicePrincipals/{id}/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(
         &self,
     ) -> ServicePrincipalsItemOauth2PermissionGrants {
@@ -689,7 +706,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-ownedobjects?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn owned_objects(
         &self,
     ) -> graph_rt::Request<
@@ -729,6 +746,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/owners`
+    #[cfg(feature = "applications")]
     pub fn owners(&self) -> ServicePrincipalsItemOwners {
         ServicePrincipalsItemOwners(self.0.clone().literal("owners"))
     }
@@ -742,6 +760,7 @@ impl ServicePrincipalsItem {
     /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
@@ -784,6 +803,7 @@ impl ServicePrincipalsItem {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removepassword?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
@@ -820,6 +840,7 @@ impl ServicePrincipalsItem {
             )
     }
     /// `/servicePrincipals/{id}/transitiveMemberOf`
+    #[cfg(feature = "applications")]
     pub fn transitive_member_of(&self) -> ServicePrincipalsItemTransitiveMemberOf {
         ServicePrincipalsItemTransitiveMemberOf(
             self.0.clone().literal("transitiveMemberOf"),
@@ -830,8 +851,10 @@ impl ServicePrincipalsItem {
 ///
 /// - `GET /servicePrincipals/{id}/appRoleAssignedTo`: List appRoleAssignments granted for a service principal
 /// - `POST /servicePrincipals/{id}/appRoleAssignedTo`: Grant an appRoleAssignment for a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignedTo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignedTo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -939,6 +962,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
             )
     }
     /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         app_role_assignment_id: &str,
@@ -952,8 +976,10 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
 ///
 /// - `GET /servicePrincipals/{id}/appRoleAssignments`: List appRoleAssignments granted to a service principal
 /// - `POST /servicePrincipals/{id}/appRoleAssignments`: Grant an appRoleAssignment to a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1055,6 +1081,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
             )
     }
     /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         app_role_assignment_id: &str,
@@ -1067,8 +1094,10 @@ impl ServicePrincipalsItemAppRoleAssignments {
 /// `/servicePrincipals/{id}/claimsMappingPolicies`
 ///
 /// - `GET /servicePrincipals/{id}/claimsMappingPolicies`: List assigned claimsMappingPolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItemClaimsMappingPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1127,10 +1156,12 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
             )
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemClaimsMappingPoliciesItem {
         ServicePrincipalsItemClaimsMappingPoliciesItem(self.0.clone().key(id))
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemClaimsMappingPoliciesRef {
         ServicePrincipalsItemClaimsMappingPoliciesRef(self.0.clone().literal("$ref"))
     }
@@ -1138,8 +1169,10 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
 /// `/servicePrincipals/{id}/claimsMappingPolicies/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref`: Assign claimsMappingPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPoliciesRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1155,6 +1188,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-claimsmappingpolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1200,8 +1234,10 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     }
 }
 /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPoliciesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemClaimsMappingPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1209,6 +1245,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemClaimsMappingPoliciesItemRef {
         ServicePrincipalsItemClaimsMappingPoliciesItemRef(self.0.clone().literal("$ref"))
     }
@@ -1216,10 +1253,12 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItem {
 /// `/servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`: Remove claimsMappingPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemClaimsMappingPoliciesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1235,6 +1274,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-claimsmappingpolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1281,10 +1321,12 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
 ///
 /// - `GET /servicePrincipals/{id}/delegatedPermissionClassifications`: List delegatedPermissionClassifications collection of servicePrincipal
 /// - `POST /servicePrincipals/{id}/delegatedPermissionClassifications`: Create delegatedPermissionClassification
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemDelegatedPermissionClassifications(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemDelegatedPermissionClassifications {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1372,6 +1414,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
             )
     }
     /// `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(
         &self,
         id: &str,
@@ -1384,10 +1427,12 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
 /// `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
 ///
 /// - `DELETE /servicePrincipals/{id}/delegatedPermissionClassifications/{id}`: Delete delegatedPermissionClassification
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemDelegatedPermissionClassificationsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1403,6 +1448,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     /// - Application: `PermissionGrantPolicy.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-delegatedpermissionclassifications?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1434,8 +1480,10 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
 ///
 /// - `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies`: List assigned homeRealmDiscoveryPolicy
+#[cfg(any(feature = "applications", feature = "identity"))]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPolicies(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "identity"))]
 impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1494,10 +1542,12 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
             )
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
         ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem(self.0.clone().key(id))
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
         ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef(
             self.0.clone().literal("$ref"),
@@ -1507,10 +1557,12 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`: Assign homeRealmDiscoveryPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1526,6 +1578,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-homerealmdiscoverypolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &graph_rt::Value,
@@ -1571,10 +1624,12 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     }
 }
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1582,6 +1637,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
         ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef(
             self.0.clone().literal("$ref"),
@@ -1591,10 +1647,12 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItem {
 /// `/servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref`: Remove homeRealmDiscoveryPolicy
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1610,6 +1668,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     /// - Application: `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.Read.All`, `Application.ReadWrite.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-homerealmdiscoverypolicies?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1655,8 +1714,10 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
 /// `/servicePrincipals/{id}/memberOf`
 ///
 /// - `GET /servicePrincipals/{id}/memberOf`: List servicePrincipal memberOf
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1672,7 +1733,7 @@ impl ServicePrincipalsItemMemberOf {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-memberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -1715,8 +1776,10 @@ impl ServicePrincipalsItemMemberOf {
 /// `/servicePrincipals/{id}/oauth2PermissionGrants`
 ///
 /// - `GET /servicePrincipals/{id}/oauth2PermissionGrants`: List oauth2PermissionGrants
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1773,8 +1836,10 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
 /// `/servicePrincipals/{id}/owners`
 ///
 /// - `GET /servicePrincipals/{id}/owners`: servicePrincipals: List owners
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwners(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwners {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1790,7 +1855,7 @@ impl ServicePrincipalsItemOwners {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-owners?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1830,10 +1895,12 @@ impl ServicePrincipalsItemOwners {
             )
     }
     /// `/servicePrincipals/{id}/owners/{id}`
+    #[cfg(feature = "applications")]
     pub fn item(&self, id: &str) -> ServicePrincipalsItemOwnersItem {
         ServicePrincipalsItemOwnersItem(self.0.clone().key(id))
     }
     /// `/servicePrincipals/{id}/owners/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemOwnersRef {
         ServicePrincipalsItemOwnersRef(self.0.clone().literal("$ref"))
     }
@@ -1841,8 +1908,10 @@ impl ServicePrincipalsItemOwners {
 /// `/servicePrincipals/{id}/owners/$ref`
 ///
 /// - `POST /servicePrincipals/{id}/owners/$ref`: servicePrincipal: Add owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwnersRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwnersRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1858,7 +1927,7 @@ impl ServicePrincipalsItemOwnersRef {
     /// - Application: `Application.ReadWrite.OwnedBy`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-post-owners?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -1899,8 +1968,10 @@ impl ServicePrincipalsItemOwnersRef {
     }
 }
 /// `/servicePrincipals/{id}/owners/{id}`
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwnersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwnersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1908,6 +1979,7 @@ impl ServicePrincipalsItemOwnersItem {
         &self.0
     }
     /// `/servicePrincipals/{id}/owners/{id}/$ref`
+    #[cfg(feature = "applications")]
     pub fn reference(&self) -> ServicePrincipalsItemOwnersItemRef {
         ServicePrincipalsItemOwnersItemRef(self.0.clone().literal("$ref"))
     }
@@ -1915,8 +1987,10 @@ impl ServicePrincipalsItemOwnersItem {
 /// `/servicePrincipals/{id}/owners/{id}/$ref`
 ///
 /// - `DELETE /servicePrincipals/{id}/owners/{id}/$ref`: Remove owner
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemOwnersItemRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemOwnersItemRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1932,6 +2006,7 @@ impl ServicePrincipalsItemOwnersItemRef {
     /// - Application: `Application.ReadWrite.All`, `Application.ReadWrite.OwnedBy`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-owners?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1970,8 +2045,10 @@ impl ServicePrincipalsItemOwnersItemRef {
 /// `/servicePrincipals/{id}/transitiveMemberOf`
 ///
 /// - `GET /servicePrincipals/{id}/transitiveMemberOf`: List servicePrincipal transitive memberOf
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1987,7 +2064,7 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     /// - Application: `Application.Read.All`, `Application.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-list-transitivememberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "applications")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2030,8 +2107,10 @@ impl ServicePrincipalsItemTransitiveMemberOf {
 /// `/servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}`
 ///
 /// - `DELETE /servicePrincipals/{resource-SP-id}/appRoleAssignedTo/{appRoleAssignment-id}`: Delete an appRoleAssignment granted for a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignedToItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignedToItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2047,6 +2126,7 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2081,8 +2161,10 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
 /// `/servicePrincipals/{id}/appRoleAssignments/{appRoleAssignment-id}`
 ///
 /// - `DELETE /servicePrincipals/{servicePrincipal-id}/appRoleAssignments/{appRoleAssignment-id}`: Delete an appRoleAssignment granted to a service principal
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct ServicePrincipalsItemAppRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl ServicePrincipalsItemAppRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2098,6 +2180,7 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignments?view=graph-rest-1.0)
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

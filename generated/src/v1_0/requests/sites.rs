@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/sites`
 ///
 /// - `GET /sites`: Search for sites
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Sites(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 impl Sites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -52,13 +54,16 @@ impl Sites {
             )
     }
     /// `/sites/{hostname}`
+    #[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
     pub fn item(&self, hostname: &str) -> SitesItem {
         SitesItem(self.0.clone().key(hostname))
     }
 }
 /// `/sites/{hostname}`
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "onenote", feature = "users"))]
 impl SitesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -66,30 +71,37 @@ impl SitesItem {
         &self.0
     }
     /// `/sites/{hostname}/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> SitesItemAnalytics {
         SitesItemAnalytics(self.0.clone().literal("analytics"))
     }
     /// `/sites/{hostname}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> SitesItemDrive {
         SitesItemDrive(self.0.clone().literal("drive"))
     }
     /// `/sites/{hostname}/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> SitesItemItems {
         SitesItemItems(self.0.clone().literal("items"))
     }
     /// `/sites/{hostname}/lists`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn lists(&self) -> SitesItemLists {
         SitesItemLists(self.0.clone().literal("lists"))
     }
     /// `/sites/{hostname}/onenote`
+    #[cfg(any(feature = "files", feature = "onenote"))]
     pub fn onenote(&self) -> SitesItemOnenote {
         SitesItemOnenote(self.0.clone().literal("onenote"))
     }
     /// `/sites/{hostname}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemPermissions {
         SitesItemPermissions(self.0.clone().literal("permissions"))
     }
     /// `/sites/{hostname}/sites`
+    #[cfg(feature = "files")]
     pub fn sites(&self) -> SitesItemSites {
         SitesItemSites(self.0.clone().literal("sites"))
     }
@@ -102,7 +114,7 @@ impl SitesItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -156,6 +168,7 @@ impl SitesItem {
             )
     }
     /// `/sites/{hostname}:/{relative-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> SitesItemByPath {
         SitesItemByPath(self.0.clone().path_address(item_path))
     }
@@ -163,8 +176,10 @@ impl SitesItem {
 /// `/sites/{hostname}:/{relative-path}:`
 ///
 /// - `GET /sites/{hostname}:/{relative-path}`: Get a site resource by path
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -210,8 +225,10 @@ impl SitesItemByPath {
     }
 }
 /// `/sites/{hostname}/onenote`
+#[cfg(any(feature = "files", feature = "onenote"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "onenote"))]
 impl SitesItemOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -219,26 +236,32 @@ impl SitesItemOnenote {
         &self.0
     }
     /// `/sites/{hostname}/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> SitesItemOnenoteNotebooks {
         SitesItemOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/sites/{hostname}/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> SitesItemOnenoteOperations {
         SitesItemOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/sites/{hostname}/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> SitesItemOnenotePages {
         SitesItemOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/sites/{hostname}/onenote/resources`
+    #[cfg(feature = "files")]
     pub fn resources(&self) -> SitesItemOnenoteResources {
         SitesItemOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/sites/{hostname}/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> SitesItemOnenoteSectionGroups {
         SitesItemOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/sites/{hostname}/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> SitesItemOnenoteSections {
         SitesItemOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -247,8 +270,10 @@ impl SitesItemOnenote {
 ///
 /// - `GET /sites/{id}/onenote/notebooks`: List notebooks
 /// - `POST /sites/{id}/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -397,6 +422,7 @@ impl SitesItemOnenoteNotebooks {
             )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteNotebooksItem {
         SitesItemOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -404,8 +430,10 @@ impl SitesItemOnenoteNotebooks {
 /// `/sites/{hostname}/onenote/notebooks/{id}`
 ///
 /// - `GET /sites/{id}/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -461,12 +489,14 @@ impl SitesItemOnenoteNotebooksItem {
             )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> SitesItemOnenoteNotebooksItemSectionGroups {
         SitesItemOnenoteNotebooksItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/sites/{hostname}/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> SitesItemOnenoteNotebooksItemSections {
         SitesItemOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -475,8 +505,10 @@ impl SitesItemOnenoteNotebooksItem {
 ///
 /// - `GET /sites/{id}/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /sites/{id}/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -584,8 +616,10 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /sites/{id}/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /sites/{id}/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -690,8 +724,10 @@ impl SitesItemOnenoteNotebooksItemSections {
     }
 }
 /// `/sites/{hostname}/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -699,6 +735,7 @@ impl SitesItemOnenoteOperations {
         &self.0
     }
     /// `/sites/{hostname}/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteOperationsItem {
         SitesItemOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -706,8 +743,10 @@ impl SitesItemOnenoteOperations {
 /// `/sites/{hostname}/onenote/operations/{id}`
 ///
 /// - `GET /sites/{id}/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -767,8 +806,10 @@ impl SitesItemOnenoteOperationsItem {
 ///
 /// - `GET /sites/{id}/onenote/pages`: List pages
 /// - `POST /sites/{id}/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -871,6 +912,7 @@ impl SitesItemOnenotePages {
             )
     }
     /// `/sites/{hostname}/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenotePagesItem {
         SitesItemOnenotePagesItem(self.0.clone().key(id))
     }
@@ -879,8 +921,10 @@ impl SitesItemOnenotePages {
 ///
 /// - `GET /sites/{id}/onenote/pages/{id}`: Get page
 /// - `DELETE /sites/{id}/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -944,6 +988,7 @@ impl SitesItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -976,6 +1021,7 @@ impl SitesItemOnenotePagesItem {
             )
     }
     /// `/sites/{hostname}/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> SitesItemOnenotePagesItemContent {
         SitesItemOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -983,8 +1029,10 @@ impl SitesItemOnenotePagesItem {
 /// `/sites/{hostname}/onenote/pages/{id}/content`
 ///
 /// - `PATCH /sites/{id}/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1001,6 +1049,7 @@ impl SitesItemOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -1036,8 +1085,10 @@ impl SitesItemOnenotePagesItemContent {
     }
 }
 /// `/sites/{hostname}/onenote/resources`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1045,13 +1096,16 @@ impl SitesItemOnenoteResources {
         &self.0
     }
     /// `/sites/{hostname}/onenote/resources/{id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteResourcesItem {
         SitesItemOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/sites/{hostname}/onenote/resources/{id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1059,6 +1113,7 @@ impl SitesItemOnenoteResourcesItem {
         &self.0
     }
     /// `/sites/{hostname}/onenote/resources/{id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemOnenoteResourcesItemContent {
         SitesItemOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -1066,8 +1121,10 @@ impl SitesItemOnenoteResourcesItem {
 /// `/sites/{hostname}/onenote/resources/{id}/content`
 ///
 /// - `GET /sites/{id}/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1084,6 +1141,7 @@ impl SitesItemOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1124,8 +1182,10 @@ impl SitesItemOnenoteResourcesItemContent {
 /// `/sites/{hostname}/onenote/sectionGroups`
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1181,6 +1241,7 @@ impl SitesItemOnenoteSectionGroups {
             )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteSectionGroupsItem {
         SitesItemOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -1188,8 +1249,10 @@ impl SitesItemOnenoteSectionGroups {
 /// `/sites/{hostname}/onenote/sectionGroups/{id}`
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1245,12 +1308,14 @@ impl SitesItemOnenoteSectionGroupsItem {
             )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> SitesItemOnenoteSectionGroupsItemSectionGroups {
         SitesItemOnenoteSectionGroupsItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/sites/{hostname}/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> SitesItemOnenoteSectionGroupsItemSections {
         SitesItemOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -1259,8 +1324,10 @@ impl SitesItemOnenoteSectionGroupsItem {
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /sites/{id}/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1368,8 +1435,10 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /sites/{id}/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /sites/{id}/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1476,8 +1545,10 @@ impl SitesItemOnenoteSectionGroupsItemSections {
 /// `/sites/{hostname}/onenote/sections`
 ///
 /// - `GET /sites/{id}/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1533,6 +1604,7 @@ impl SitesItemOnenoteSections {
             )
     }
     /// `/sites/{hostname}/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> SitesItemOnenoteSectionsItem {
         SitesItemOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -1540,8 +1612,10 @@ impl SitesItemOnenoteSections {
 /// `/sites/{hostname}/onenote/sections/{id}`
 ///
 /// - `GET /sites/{id}/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1597,6 +1671,7 @@ impl SitesItemOnenoteSectionsItem {
             )
     }
     /// `/sites/{hostname}/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> SitesItemOnenoteSectionsItemPages {
         SitesItemOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -1605,8 +1680,10 @@ impl SitesItemOnenoteSectionsItem {
 ///
 /// - `GET /sites/{id}/onenote/sections/{id}/pages`: List pages
 /// - `POST /sites/{id}/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct SitesItemOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl SitesItemOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1712,8 +1789,10 @@ impl SitesItemOnenoteSectionsItemPages {
 /// `/sites/{hostname}/analytics`
 ///
 /// - `GET /sites/{site-id}/analytics`: Get itemAnalytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1773,8 +1852,10 @@ impl SitesItemAnalytics {
 /// `/sites/{hostname}/drive`
 ///
 /// - `GET /sites/{siteId}/drive`: Get Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1841,17 +1922,21 @@ impl SitesItemDrive {
             )
     }
     /// `/sites/{hostname}/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> SitesItemDriveItems {
         SitesItemDriveItems(self.0.clone().literal("items"))
     }
     /// `/sites/{hostname}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> SitesItemDriveRoot {
         SitesItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/sites/{hostname}/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1859,6 +1944,7 @@ impl SitesItemDriveItems {
         &self.0
     }
     /// `/sites/{hostname}/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> SitesItemDriveItemsItem {
         SitesItemDriveItemsItem(self.0.clone().key(item_id))
     }
@@ -1868,8 +1954,10 @@ impl SitesItemDriveItems {
 /// - `GET /sites/{site-id}/drive/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /sites/{site-id}/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /sites/{siteId}/drive/items/{itemId}`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1993,6 +2081,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2038,6 +2127,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -2083,6 +2173,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -2119,10 +2210,12 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> SitesItemDriveItemsItemChildren {
         SitesItemDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveItemsItemContent {
         SitesItemDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -2136,6 +2229,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -2172,6 +2266,7 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> SitesItemDriveItemsItemCreateLink {
         SitesItemDriveItemsItemCreateLink(self.0.clone().literal("createLink"))
     }
@@ -2185,7 +2280,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -2321,6 +2416,7 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemDriveItemsItemPermissions {
         SitesItemDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -2333,6 +2429,7 @@ impl SitesItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -2374,14 +2471,17 @@ impl SitesItemDriveItemsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> SitesItemDriveItemsItemThumbnails {
         SitesItemDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemDriveItemsItemVersions {
         SitesItemDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> SitesItemDriveItemsItemByPath {
         SitesItemDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -2390,8 +2490,10 @@ impl SitesItemDriveItemsItem {
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /sites/{site-id}/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2510,8 +2612,10 @@ impl SitesItemDriveItemsItemChildren {
 ///
 /// - `GET /sites/{siteId}/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /sites/{site-id}/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2528,6 +2632,7 @@ impl SitesItemDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2628,8 +2733,10 @@ impl SitesItemDriveItemsItemContent {
 /// `/sites/{hostname}/drive/items/{item-id}/permissions`
 ///
 /// - `GET /sites/{siteId}/drive/items/{itemId}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2696,6 +2803,7 @@ impl SitesItemDriveItemsItemPermissions {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> SitesItemDriveItemsItemPermissionsItem {
         SitesItemDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -2705,8 +2813,10 @@ impl SitesItemDriveItemsItemPermissions {
 /// - `GET /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2830,6 +2940,7 @@ impl SitesItemDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2869,8 +2980,10 @@ impl SitesItemDriveItemsItemPermissionsItem {
 /// `/sites/{hostname}/drive/items/{item-id}/thumbnails`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2887,7 +3000,7 @@ impl SitesItemDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -2940,8 +3053,10 @@ impl SitesItemDriveItemsItemThumbnails {
 /// `/sites/{hostname}/drive/items/{item-id}/versions`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3008,6 +3123,7 @@ impl SitesItemDriveItemsItemVersions {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> SitesItemDriveItemsItemVersionsItem {
         SitesItemDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -3015,8 +3131,10 @@ impl SitesItemDriveItemsItemVersions {
 /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3083,6 +3201,7 @@ impl SitesItemDriveItemsItemVersionsItem {
             )
     }
     /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveItemsItemVersionsItemContent {
         SitesItemDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -3096,6 +3215,7 @@ impl SitesItemDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -3135,8 +3255,10 @@ impl SitesItemDriveItemsItemVersionsItem {
 /// `/sites/{hostname}/drive/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /sites/{site-id}/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3153,6 +3275,7 @@ impl SitesItemDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3203,8 +3326,10 @@ impl SitesItemDriveItemsItemVersionsItemContent {
     }
 }
 /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3212,6 +3337,7 @@ impl SitesItemDriveItemsItemByPath {
         &self.0
     }
     /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveItemsItemByPathContent {
         SitesItemDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -3219,8 +3345,10 @@ impl SitesItemDriveItemsItemByPath {
 /// `/sites/{hostname}/drive/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /sites/{site-id}/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3279,8 +3407,10 @@ impl SitesItemDriveItemsItemByPathContent {
 /// `/sites/{hostname}/drive/root`
 ///
 /// - `GET /sites/{site-id}/drive/root`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3347,10 +3477,12 @@ impl SitesItemDriveRoot {
             )
     }
     /// `/sites/{hostname}/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> SitesItemDriveRootChildren {
         SitesItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> SitesItemDriveRootDelta {
         SitesItemDriveRootDelta(self.0.clone().literal("delta"))
     }
@@ -3415,6 +3547,7 @@ impl SitesItemDriveRoot {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> SitesItemDriveRootByPath {
         SitesItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -3423,8 +3556,10 @@ impl SitesItemDriveRoot {
 ///
 /// - `GET /sites/{site-id}/drive/root/children`: List children of a driveItem
 /// - `POST /sites/{site-id}/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3544,8 +3679,10 @@ impl SitesItemDriveRootChildren {
 /// - `GET /sites/{site-id}/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /sites/{site-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /sites/{siteId}/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3669,6 +3806,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3714,6 +3852,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -3759,6 +3898,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -3795,10 +3935,12 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> SitesItemDriveRootByPathChildren {
         SitesItemDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> SitesItemDriveRootByPathContent {
         SitesItemDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -3812,6 +3954,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -3848,6 +3991,7 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> SitesItemDriveRootByPathCreateLink {
         SitesItemDriveRootByPathCreateLink(self.0.clone().literal("createLink"))
     }
@@ -3861,7 +4005,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -3997,6 +4141,7 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> SitesItemDriveRootByPathPermissions {
         SitesItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -4009,6 +4154,7 @@ impl SitesItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -4050,10 +4196,12 @@ impl SitesItemDriveRootByPath {
             )
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> SitesItemDriveRootByPathThumbnails {
         SitesItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
     /// `/sites/{hostname}/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemDriveRootByPathVersions {
         SitesItemDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -4062,8 +4210,10 @@ impl SitesItemDriveRootByPath {
 ///
 /// - `GET /sites/{site-id}/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /sites/{site-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4182,8 +4332,10 @@ impl SitesItemDriveRootByPathChildren {
 ///
 /// - `GET /sites/{siteId}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /sites/{site-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4200,6 +4352,7 @@ impl SitesItemDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4300,8 +4453,10 @@ impl SitesItemDriveRootByPathContent {
 /// `/sites/{hostname}/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /sites/{site-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4318,7 +4473,7 @@ impl SitesItemDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4371,8 +4526,10 @@ impl SitesItemDriveRootByPathThumbnails {
 /// `/sites/{hostname}/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /sites/{site-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4440,8 +4597,10 @@ impl SitesItemDriveRootByPathVersions {
     }
 }
 /// `/sites/{hostname}/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4449,13 +4608,16 @@ impl SitesItemItems {
         &self.0
     }
     /// `/sites/{hostname}/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> SitesItemItemsItem {
         SitesItemItemsItem(self.0.clone().key(item_id))
     }
 }
 /// `/sites/{hostname}/items/{item-id}`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4463,6 +4625,7 @@ impl SitesItemItemsItem {
         &self.0
     }
     /// `/sites/{hostname}/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemItemsItemVersions {
         SitesItemItemsItemVersions(self.0.clone().literal("versions"))
     }
@@ -4470,8 +4633,10 @@ impl SitesItemItemsItem {
 /// `/sites/{hostname}/items/{item-id}/versions`
 ///
 /// - `GET /sites/{site-id}/items/{item-id}/versions`: Listing versions of a ListItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4516,6 +4681,7 @@ impl SitesItemItemsItemVersions {
             )
     }
     /// `/sites/{hostname}/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> SitesItemItemsItemVersionsItem {
         SitesItemItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -4523,8 +4689,10 @@ impl SitesItemItemsItemVersions {
 /// `/sites/{hostname}/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /sites/{site-id}/items/{item-id}/versions/{version-id}`: Get a ListItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4577,6 +4745,7 @@ impl SitesItemItemsItemVersionsItem {
     /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -4617,8 +4786,10 @@ impl SitesItemItemsItemVersionsItem {
 ///
 /// - `GET /sites/{site-id}/lists`: Enumerate lists in a site
 /// - `POST /sites/{site-id}/lists`: Create a new list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemLists(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4702,6 +4873,7 @@ impl SitesItemLists {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, list_id: &str) -> SitesItemListsItem {
         SitesItemListsItem(self.0.clone().key(list_id))
     }
@@ -4709,8 +4881,10 @@ impl SitesItemLists {
 /// `/sites/{hostname}/lists/{list-id}`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}`: Get metadata for a list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4755,10 +4929,12 @@ impl SitesItemListsItem {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> SitesItemListsItemDrive {
         SitesItemListsItemDrive(self.0.clone().literal("drive"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn items(&self) -> SitesItemListsItemItems {
         SitesItemListsItemItems(self.0.clone().literal("items"))
     }
@@ -4767,8 +4943,10 @@ impl SitesItemListsItem {
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items`: Enumerate items in a list
 /// - `POST /sites/{site-id}/lists/{list-id}/items`: Create a new item in a list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItems(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemListsItemItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4852,6 +5030,7 @@ impl SitesItemListsItemItems {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}`
+    #[cfg(any(feature = "files", feature = "users"))]
     pub fn item(&self, item_id: &str) -> SitesItemListsItemItemsItem {
         SitesItemListsItemItemsItem(self.0.clone().key(item_id))
     }
@@ -4861,8 +5040,10 @@ impl SitesItemListsItemItems {
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}`: Get listItem
 /// - `PATCH /sites/{site-id}/lists/{list-id}/items/{item-id}`: Update listItem
 /// - `DELETE /sites/{site-id}/lists/{list-id}/items/{item-id}`: Delete an item from a list
+#[cfg(any(feature = "files", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "users"))]
 impl SitesItemListsItemItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4958,6 +5139,7 @@ impl SitesItemListsItemItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4986,18 +5168,22 @@ impl SitesItemListsItemItemsItem {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/analytics`
+    #[cfg(feature = "files")]
     pub fn analytics(&self) -> SitesItemListsItemItemsItemAnalytics {
         SitesItemListsItemItemsItemAnalytics(self.0.clone().literal("analytics"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem`
+    #[cfg(feature = "files")]
     pub fn drive_item(&self) -> SitesItemListsItemItemsItemDriveItem {
         SitesItemListsItemItemsItemDriveItem(self.0.clone().literal("driveItem"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/fields`
+    #[cfg(feature = "files")]
     pub fn fields(&self) -> SitesItemListsItemItemsItemFields {
         SitesItemListsItemItemsItemFields(self.0.clone().literal("fields"))
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> SitesItemListsItemItemsItemVersions {
         SitesItemListsItemItemsItemVersions(self.0.clone().literal("versions"))
     }
@@ -5010,7 +5196,7 @@ impl SitesItemListsItemItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemactivitystat-getactivitybyinterval?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: &str,
@@ -5067,8 +5253,10 @@ impl SitesItemListsItemItemsItem {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/analytics`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/analytics`: Get itemAnalytics
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemAnalytics(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemAnalytics {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5128,8 +5316,10 @@ impl SitesItemListsItemItemsItemAnalytics {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/driveItem`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/driveItem`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemDriveItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemDriveItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5199,8 +5389,10 @@ impl SitesItemListsItemItemsItemDriveItem {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/fields`
 ///
 /// - `PATCH /sites/{site-id}/lists/{list-id}/items/{item-id}/fields`: Update listItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemFields(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemFields {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5250,8 +5442,10 @@ impl SitesItemListsItemItemsItemFields {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/versions`: Listing versions of a ListItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5296,6 +5490,7 @@ impl SitesItemListsItemItemsItemVersions {
             )
     }
     /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> SitesItemListsItemItemsItemVersionsItem {
         SitesItemListsItemItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -5303,8 +5498,10 @@ impl SitesItemListsItemItemsItemVersions {
 /// `/sites/{hostname}/lists/{list-id}/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /sites/{site-id}/lists/{list-id}/items/{item-id}/versions/{version-id}`: Get a ListItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5357,6 +5554,7 @@ impl SitesItemListsItemItemsItemVersionsItem {
     /// - Application: `Sites.ReadWrite.All`, `Sites.Manage.All`, `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -5396,8 +5594,10 @@ impl SitesItemListsItemItemsItemVersionsItem {
 /// `/sites/{hostname}/sites`
 ///
 /// - `GET /sites/{site-id}/sites`: Enumerate subsites
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemSites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemSites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5445,8 +5645,10 @@ impl SitesItemSites {
 /// `/sites/{hostname}/drive/items/{item-id}/createLink`
 ///
 /// - `POST /sites/{siteId}/drive/items/{itemId}/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveItemsItemCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveItemsItemCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5505,8 +5707,10 @@ impl SitesItemDriveItemsItemCreateLink {
 /// `/sites/{hostname}/drive/root/delta`
 ///
 /// - `GET /sites/{siteId}/drive/root/delta`: Track changes for a Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5576,8 +5780,10 @@ impl SitesItemDriveRootDelta {
 /// `/sites/{hostname}/drive/root:/{item-path}:/createLink`
 ///
 /// - `POST /sites/{siteId}/drive/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5636,8 +5842,10 @@ impl SitesItemDriveRootByPathCreateLink {
 /// `/sites/{hostname}/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /sites/{siteId}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5705,8 +5913,10 @@ impl SitesItemDriveRootByPathPermissions {
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5714,13 +5924,16 @@ impl SitesItemListsItemDrive {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> SitesItemListsItemDriveRoot {
         SitesItemListsItemDriveRoot(self.0.clone().literal("root"))
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive/root`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5728,13 +5941,16 @@ impl SitesItemListsItemDriveRoot {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions`
+    #[cfg(feature = "files")]
     pub fn subscriptions(&self) -> SitesItemListsItemDriveRootSubscriptions {
         SitesItemListsItemDriveRootSubscriptions(self.0.clone().literal("subscriptions"))
     }
 }
 /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDriveRootSubscriptions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemListsItemDriveRootSubscriptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5742,6 +5958,7 @@ impl SitesItemListsItemDriveRootSubscriptions {
         &self.0
     }
     /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions/socketIo`
+    #[cfg(feature = "files")]
     pub fn socket_io(&self) -> SitesItemListsItemDriveRootSubscriptionsSocketIo {
         SitesItemListsItemDriveRootSubscriptionsSocketIo(
             self.0.clone().literal("socketIo"),
@@ -5751,10 +5968,12 @@ impl SitesItemListsItemDriveRootSubscriptions {
 /// `/sites/{hostname}/lists/{list-id}/drive/root/subscriptions/socketIo`
 ///
 /// - `GET /sites/{siteId}/lists/{listId}/drive/root/subscriptions/socketIo`: Get websocket endpoint
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemListsItemDriveRootSubscriptionsSocketIo(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "files")]
 impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5770,7 +5989,7 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     /// - Delegated (personal Microsoft account): `Files.Read`, `Files.ReadWrite`, `Files.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscriptions-socketio?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5808,8 +6027,10 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
 ///
 /// - `GET /sites/{sitesId}/permissions`: List permissions
 /// - `POST /sites/{sitesId}/permissions`: Create permission
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5883,6 +6104,7 @@ impl SitesItemPermissions {
             )
     }
     /// `/sites/{hostname}/permissions/{permissionId}`
+    #[cfg(feature = "files")]
     pub fn item(&self, permission_id: &str) -> SitesItemPermissionsItem {
         SitesItemPermissionsItem(self.0.clone().key(permission_id))
     }
@@ -5892,8 +6114,10 @@ impl SitesItemPermissions {
 /// - `GET /sites/{sitesId}/permissions/{permissionId}`: Get permission
 /// - `PATCH /sites/{sitesId}/permissions/{permissionId}`: Update permission
 /// - `DELETE /sites/{sitesId}/permissions/{permissionId}`: Delete permission
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct SitesItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl SitesItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5974,6 +6198,7 @@ impl SitesItemPermissionsItem {
     /// - Application: `Sites.FullControl.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-delete-permission?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

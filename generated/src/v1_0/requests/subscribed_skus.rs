@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/subscribedSkus`
 ///
 /// - `GET /subscribedSkus`: List subscribedSkus
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SubscribedSkus(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SubscribedSkus {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -63,6 +65,7 @@ impl SubscribedSkus {
             )
     }
     /// `/subscribedSkus/{id}`
+    #[cfg(feature = "core")]
     pub fn item(&self, id: &str) -> SubscribedSkusItem {
         SubscribedSkusItem(self.0.clone().key(id))
     }
@@ -70,8 +73,10 @@ impl SubscribedSkus {
 /// `/subscribedSkus/{id}`
 ///
 /// - `GET /subscribedSkus/{id}`: Get subscribedSku
+#[cfg(feature = "core")]
 #[derive(Debug, Clone)]
 pub struct SubscribedSkusItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "core")]
 impl SubscribedSkusItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).

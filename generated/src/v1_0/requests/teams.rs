@@ -6,8 +6,10 @@ use super::VERSION;
 /// `/teams`
 ///
 /// - `POST /teams`: Create team
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Teams(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 impl Teams {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -63,6 +65,7 @@ impl Teams {
             )
     }
     /// `/teams/{id}`
+    #[cfg(any(feature = "files", feature = "teams", feature = "users"))]
     pub fn item(&self, id: &str) -> TeamsItem {
         TeamsItem(self.0.clone().key(id))
     }
@@ -71,8 +74,10 @@ impl Teams {
 ///
 /// - `GET /teams/{team-id}`: Get team
 /// - `PATCH /teams/{team-id}`: Update team
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 impl TeamsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -191,6 +196,7 @@ impl TeamsItem {
     /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-archive?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
@@ -228,6 +234,7 @@ impl TeamsItem {
             )
     }
     /// `/teams/{id}/channels`
+    #[cfg(any(feature = "files", feature = "teams", feature = "users"))]
     pub fn channels(&self) -> TeamsItemChannels {
         TeamsItemChannels(self.0.clone().literal("channels"))
     }
@@ -240,6 +247,7 @@ impl TeamsItem {
     /// - Application: `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-clone?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn clone_(
         &self,
         body: &super::super::CloneBody,
@@ -277,6 +285,7 @@ impl TeamsItem {
     /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-completemigration?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn complete_migration(
         &self,
     ) -> graph_rt::Request<
@@ -301,18 +310,22 @@ impl TeamsItem {
             )
     }
     /// `/teams/{id}/installedApps`
+    #[cfg(feature = "teams")]
     pub fn installed_apps(&self) -> TeamsItemInstalledApps {
         TeamsItemInstalledApps(self.0.clone().literal("installedApps"))
     }
     /// `/teams/{id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> TeamsItemMembers {
         TeamsItemMembers(self.0.clone().literal("members"))
     }
     /// `/teams/{id}/primaryChannel`
+    #[cfg(feature = "teams")]
     pub fn primary_channel(&self) -> TeamsItemPrimaryChannel {
         TeamsItemPrimaryChannel(self.0.clone().literal("primaryChannel"))
     }
     /// `/teams/{id}/schedule`
+    #[cfg(feature = "teams")]
     pub fn schedule(&self) -> TeamsItemSchedule {
         TeamsItemSchedule(self.0.clone().literal("schedule"))
     }
@@ -325,6 +338,7 @@ impl TeamsItem {
     /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-sendactivitynotification?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
@@ -363,6 +377,7 @@ impl TeamsItem {
     /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-unarchive?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
@@ -404,8 +419,10 @@ impl TeamsItem {
 ///
 /// - `GET /teams/{team-id}/channels`: List channels
 /// - `POST /teams/{team-id}/channels`: Create channel
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannels(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 impl TeamsItemChannels {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -517,6 +534,7 @@ impl TeamsItemChannels {
             )
     }
     /// `/teams/{id}/channels/{id}`
+    #[cfg(any(feature = "files", feature = "teams", feature = "users"))]
     pub fn item(&self, id: &str) -> TeamsItemChannelsItem {
         TeamsItemChannelsItem(self.0.clone().key(id))
     }
@@ -526,8 +544,10 @@ impl TeamsItemChannels {
 /// - `GET /teams/{team-id}/channels/{channel-id}`: Get channel
 /// - `PATCH /teams/{team-id}/channels/{channel-id}`: Patch channel
 /// - `DELETE /teams/{team-id}/channels/{channel-id}`: Delete channel
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "files", feature = "teams", feature = "users"))]
 impl TeamsItemChannelsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -646,6 +666,7 @@ impl TeamsItemChannelsItem {
     /// - Application: `Channel.Delete.Group*`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -690,6 +711,7 @@ impl TeamsItemChannelsItem {
     /// - Application: `Teamwork.Migrate.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-completemigration?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn complete_migration(
         &self,
     ) -> graph_rt::Request<
@@ -714,18 +736,22 @@ impl TeamsItemChannelsItem {
             )
     }
     /// `/teams/{id}/channels/{id}/filesFolder`
+    #[cfg(feature = "files")]
     pub fn files_folder(&self) -> TeamsItemChannelsItemFilesFolder {
         TeamsItemChannelsItemFilesFolder(self.0.clone().literal("filesFolder"))
     }
     /// `/teams/{id}/channels/{id}/members`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn members(&self) -> TeamsItemChannelsItemMembers {
         TeamsItemChannelsItemMembers(self.0.clone().literal("members"))
     }
     /// `/teams/{id}/channels/{id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> TeamsItemChannelsItemMessages {
         TeamsItemChannelsItemMessages(self.0.clone().literal("messages"))
     }
     /// `/teams/{id}/channels/{id}/tabs`
+    #[cfg(feature = "teams")]
     pub fn tabs(&self) -> TeamsItemChannelsItemTabs {
         TeamsItemChannelsItemTabs(self.0.clone().literal("tabs"))
     }
@@ -733,8 +759,10 @@ impl TeamsItemChannelsItem {
 /// `/teams/{id}/channels/{id}/filesFolder`
 ///
 /// - `GET /teams/{id}/channels/{id}/filesFolder`: Get filesFolder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemFilesFolder(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl TeamsItemChannelsItemFilesFolder {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -793,8 +821,10 @@ impl TeamsItemChannelsItemFilesFolder {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/members`: List members of a channel
 /// - `POST /teams/{id}/channels/{id}/members`: Add conversationMember
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl TeamsItemChannelsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -810,7 +840,7 @@ impl TeamsItemChannelsItemMembers {
     /// - Application: `ChannelMember.Read.All`, `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -853,7 +883,7 @@ impl TeamsItemChannelsItemMembers {
     /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-add?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -884,6 +914,7 @@ impl TeamsItemChannelsItemMembers {
             )
     }
     /// `/teams/{id}/channels/{id}/members/{id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, id: &str) -> TeamsItemChannelsItemMembersItem {
         TeamsItemChannelsItemMembersItem(self.0.clone().key(id))
     }
@@ -893,8 +924,10 @@ impl TeamsItemChannelsItemMembers {
 /// - `GET /teams/{id}/channels/{id}/members/{id}`: Get conversationMember
 /// - `PATCH /teams/{id}/channels/{id}/members/{id}`: Update conversationMember
 /// - `DELETE /teams/{id}/channels/{id}/members/{id}`: Delete conversationMember
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -909,7 +942,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`, `ChannelMember.Read.All`, `ChannelMember.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -948,7 +981,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// - Application: `TeamMember.ReadWrite.All`, `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,
@@ -993,6 +1026,7 @@ impl TeamsItemChannelsItemMembersItem {
     /// - Application: `ChannelMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1025,8 +1059,10 @@ impl TeamsItemChannelsItemMembersItem {
 ///
 /// - `GET /teams/{id}/channels/{id}/tabs`: List tabs in channel
 /// - `POST /teams/{team-id}/channels/{channel-id}/tabs`: Add tab to channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemTabs(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemTabs {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1141,6 +1177,7 @@ impl TeamsItemChannelsItemTabs {
             )
     }
     /// `/teams/{id}/channels/{id}/tabs/{tab-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, tab_id: &str) -> TeamsItemChannelsItemTabsItem {
         TeamsItemChannelsItemTabsItem(self.0.clone().key(tab_id))
     }
@@ -1149,8 +1186,10 @@ impl TeamsItemChannelsItemTabs {
 ///
 /// - `GET /teams/{team-id}/installedApps`: List apps in team
 /// - `POST /teams/{team-id}/installedApps`: Add app to team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemInstalledApps(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemInstalledApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1257,6 +1296,7 @@ impl TeamsItemInstalledApps {
             )
     }
     /// `/teams/{id}/installedApps/{id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, id: &str) -> TeamsItemInstalledAppsItem {
         TeamsItemInstalledAppsItem(self.0.clone().key(id))
     }
@@ -1265,8 +1305,10 @@ impl TeamsItemInstalledApps {
 ///
 /// - `GET /teams/{id}/installedApps/{id}`: Get installed app in team
 /// - `DELETE /teams/{team-id}/installedApps/{app-installation-id}`: Remove app from team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemInstalledAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemInstalledAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1337,6 +1379,7 @@ impl TeamsItemInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-installedapps?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1381,6 +1424,7 @@ impl TeamsItemInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-teamsappinstallation-upgrade?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn upgrade(
         &self,
     ) -> graph_rt::Request<
@@ -1420,8 +1464,10 @@ impl TeamsItemInstalledAppsItem {
 /// `/teams/{id}/primaryChannel`
 ///
 /// - `GET /teams/{id}/primaryChannel`: Get primaryChannel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemPrimaryChannel(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemPrimaryChannel {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1480,8 +1526,10 @@ impl TeamsItemPrimaryChannel {
 ///
 /// - `GET /teams/{teamId}/schedule`: Get schedule
 /// - `PUT /teams/{teamId}/schedule`: Create or replace schedule
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemSchedule(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemSchedule {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1570,10 +1618,12 @@ impl TeamsItemSchedule {
             )
     }
     /// `/teams/{id}/schedule/offerShiftRequests`
+    #[cfg(feature = "teams")]
     pub fn offer_shift_requests(&self) -> TeamsItemScheduleOfferShiftRequests {
         TeamsItemScheduleOfferShiftRequests(self.0.clone().literal("offerShiftRequests"))
     }
     /// `/teams/{id}/schedule/openShiftChangeRequests`
+    #[cfg(feature = "teams")]
     pub fn open_shift_change_requests(
         &self,
     ) -> TeamsItemScheduleOpenShiftChangeRequests {
@@ -1582,10 +1632,12 @@ impl TeamsItemSchedule {
         )
     }
     /// `/teams/{id}/schedule/openShifts`
+    #[cfg(feature = "teams")]
     pub fn open_shifts(&self) -> TeamsItemScheduleOpenShifts {
         TeamsItemScheduleOpenShifts(self.0.clone().literal("openShifts"))
     }
     /// `/teams/{id}/schedule/schedulingGroups`
+    #[cfg(feature = "teams")]
     pub fn scheduling_groups(&self) -> TeamsItemScheduleSchedulingGroups {
         TeamsItemScheduleSchedulingGroups(self.0.clone().literal("schedulingGroups"))
     }
@@ -1598,6 +1650,7 @@ impl TeamsItemSchedule {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-share?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn share(
         &self,
         body: &super::super::ShareBody,
@@ -1628,10 +1681,12 @@ impl TeamsItemSchedule {
             )
     }
     /// `/teams/{id}/schedule/shifts`
+    #[cfg(feature = "teams")]
     pub fn shifts(&self) -> TeamsItemScheduleShifts {
         TeamsItemScheduleShifts(self.0.clone().literal("shifts"))
     }
     /// `/teams/{id}/schedule/swapShiftsChangeRequests`
+    #[cfg(feature = "teams")]
     pub fn swap_shifts_change_requests(
         &self,
     ) -> TeamsItemScheduleSwapShiftsChangeRequests {
@@ -1640,14 +1695,17 @@ impl TeamsItemSchedule {
         )
     }
     /// `/teams/{id}/schedule/timeOffReasons`
+    #[cfg(feature = "teams")]
     pub fn time_off_reasons(&self) -> TeamsItemScheduleTimeOffReasons {
         TeamsItemScheduleTimeOffReasons(self.0.clone().literal("timeOffReasons"))
     }
     /// `/teams/{id}/schedule/timeOffRequests`
+    #[cfg(feature = "teams")]
     pub fn time_off_requests(&self) -> TeamsItemScheduleTimeOffRequests {
         TeamsItemScheduleTimeOffRequests(self.0.clone().literal("timeOffRequests"))
     }
     /// `/teams/{id}/schedule/timesOff`
+    #[cfg(feature = "teams")]
     pub fn times_off(&self) -> TeamsItemScheduleTimesOff {
         TeamsItemScheduleTimesOff(self.0.clone().literal("timesOff"))
     }
@@ -1656,8 +1714,10 @@ impl TeamsItemSchedule {
 ///
 /// - `GET /teams/{id}/schedule/openShiftChangeRequests`: List openShiftChangeRequests
 /// - `POST /teams/{id}/schedule/openShiftChangeRequests`: Create openShiftChangeRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShiftChangeRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShiftChangeRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1746,6 +1806,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
             )
     }
     /// `/teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         open_shift_change_request_id: &str,
@@ -1758,8 +1819,10 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
 /// `/teams/{id}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}`
 ///
 /// - `GET /teams/{id}/schedule/openShiftChangeRequests/{openShiftsChangeRequestId}`: Get openShiftChangeRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShiftChangeRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1817,6 +1880,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-approve?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -1855,6 +1919,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-decline?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -1889,8 +1954,10 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
 ///
 /// - `GET /teams/{id}/schedule/openShifts`: List openShifts
 /// - `POST /teams/{id}/schedule/openShifts`: Create openShift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShifts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShifts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1979,6 +2046,7 @@ impl TeamsItemScheduleOpenShifts {
             )
     }
     /// `/teams/{id}/schedule/openShifts/{openShiftId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, open_shift_id: &str) -> TeamsItemScheduleOpenShiftsItem {
         TeamsItemScheduleOpenShiftsItem(self.0.clone().key(open_shift_id))
     }
@@ -1988,8 +2056,10 @@ impl TeamsItemScheduleOpenShifts {
 /// - `GET /teams/{id}/schedule/openShifts/{openShiftId}`: Get openShift
 /// - `PUT /teams/{id}/schedule/openShifts/{openShiftId}`: Update openShift
 /// - `DELETE /teams/{id}/schedule/openShifts/{openShiftId}`: Delete openShift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOpenShiftsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOpenShiftsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2086,6 +2156,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2118,8 +2189,10 @@ impl TeamsItemScheduleOpenShiftsItem {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages`: List channel messages
 /// - `POST /teams/{team-id}/channels/{channel-id}/messages`: Send chatMessage in channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2246,6 +2319,7 @@ impl TeamsItemChannelsItemMessages {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> TeamsItemChannelsItemMessagesItem {
         TeamsItemChannelsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -2254,8 +2328,10 @@ impl TeamsItemChannelsItemMessages {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}`: Get chatMessage in a channel or chat
 /// - `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}`: Update chatMessage
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2358,12 +2434,14 @@ impl TeamsItemChannelsItemMessagesItem {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(&self) -> TeamsItemChannelsItemMessagesItemHostedContents {
         TeamsItemChannelsItemMessagesItemHostedContents(
             self.0.clone().literal("hostedContents"),
         )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies`
+    #[cfg(feature = "teams")]
     pub fn replies(&self) -> TeamsItemChannelsItemMessagesItemReplies {
         TeamsItemChannelsItemMessagesItemReplies(self.0.clone().literal("replies"))
     }
@@ -2371,8 +2449,10 @@ impl TeamsItemChannelsItemMessagesItem {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemHostedContents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2430,6 +2510,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -2442,10 +2523,12 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemHostedContentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2507,8 +2590,10 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies`: List replies
 /// - `POST /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies`: Reply to a message in a channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemReplies(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemReplies {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2595,6 +2680,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, reply_id: &str) -> TeamsItemChannelsItemMessagesItemRepliesItem {
         TeamsItemChannelsItemMessagesItemRepliesItem(self.0.clone().key(reply_id))
     }
@@ -2603,8 +2689,10 @@ impl TeamsItemChannelsItemMessagesItemReplies {
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}`: Get chatMessage in a channel or chat
 /// - `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}`: Update chatMessage
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemRepliesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemRepliesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2707,6 +2795,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(
         &self,
     ) -> TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
@@ -2718,10 +2807,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemRepliesItemHostedContents(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2779,6 +2870,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
             )
     }
     /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -2791,10 +2883,12 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
 /// `/teams/{id}/channels/{id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2857,8 +2951,10 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
 /// - `GET /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}`: Get tab
 /// - `PATCH /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}`: Update tab
 /// - `DELETE /teams/{team-id}/channels/{channel-id}/tabs/{tab-id}`: Delete tab from channel
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemChannelsItemTabsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemChannelsItemTabsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2979,6 +3075,7 @@ impl TeamsItemChannelsItemTabsItem {
     /// - Application: `TeamsTab.Delete.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3023,8 +3120,10 @@ impl TeamsItemChannelsItemTabsItem {
 ///
 /// - `GET /teams/{team-id}/members`: List members of team
 /// - `POST /teams/{team-id}/members`: Add member to team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3040,7 +3139,7 @@ impl TeamsItemMembers {
     /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -3081,7 +3180,7 @@ impl TeamsItemMembers {
     /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-post-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn create(
         &self,
         body: &super::super::AnyConversationMember,
@@ -3112,6 +3211,7 @@ impl TeamsItemMembers {
             )
     }
     /// `/teams/{id}/members/{membership-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, membership_id: &str) -> TeamsItemMembersItem {
         TeamsItemMembersItem(self.0.clone().key(membership_id))
     }
@@ -3121,8 +3221,10 @@ impl TeamsItemMembers {
 /// - `GET /teams/{team-id}/members/{membership-id}`: Get member of team
 /// - `PATCH /teams/{team-id}/members/{membership-id}`: Update member in team
 /// - `DELETE /teams/{team-id}/members/{membership-id}`: Remove member from team
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3138,7 +3240,7 @@ impl TeamsItemMembersItem {
     /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3179,7 +3281,7 @@ impl TeamsItemMembersItem {
     /// - Application: `TeamMember.ReadWrite.All.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn update(
         &self,
         body: &super::super::AnyConversationMember,
@@ -3218,6 +3320,7 @@ impl TeamsItemMembersItem {
     /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-members?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3250,8 +3353,10 @@ impl TeamsItemMembersItem {
 ///
 /// - `GET /teams/{teamId}/schedule/offerShiftRequests`: List offerShiftRequest
 /// - `POST /teams/{teamId}/schedule/offerShiftRequests`: Create offerShiftRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOfferShiftRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOfferShiftRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3335,6 +3440,7 @@ impl TeamsItemScheduleOfferShiftRequests {
             )
     }
     /// `/teams/{id}/schedule/offerShiftRequests/{offerShiftRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         offer_shift_request_id: &str,
@@ -3347,8 +3453,10 @@ impl TeamsItemScheduleOfferShiftRequests {
 /// `/teams/{id}/schedule/offerShiftRequests/{offerShiftRequestId}`
 ///
 /// - `GET /teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}`: Get offerShiftRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleOfferShiftRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleOfferShiftRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3406,6 +3514,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-approve?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -3444,6 +3553,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/offershiftrequest-decline?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -3478,8 +3588,10 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/schedulingGroups`: List scheduleGroups
 /// - `POST /teams/{teamId}/schedule/schedulingGroups`: Create schedulingGroup
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSchedulingGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSchedulingGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3568,6 +3680,7 @@ impl TeamsItemScheduleSchedulingGroups {
             )
     }
     /// `/teams/{id}/schedule/schedulingGroups/{schedulingGroupId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         scheduling_group_id: &str,
@@ -3580,8 +3693,10 @@ impl TeamsItemScheduleSchedulingGroups {
 /// - `GET /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}`: Get schedulingGroup
 /// - `PUT /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}`: Replace schedulingGroup
 /// - `DELETE /teams/{teamId}/schedule/schedulingGroups/{schedulingGroupId}`: Delete schedulingGroup
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSchedulingGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSchedulingGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3678,6 +3793,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3710,8 +3826,10 @@ impl TeamsItemScheduleSchedulingGroupsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/shifts`: List shifts
 /// - `POST /teams/{teamId}/schedule/shifts`: Create shift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleShifts(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleShifts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3800,6 +3918,7 @@ impl TeamsItemScheduleShifts {
             )
     }
     /// `/teams/{id}/schedule/shifts/{shiftId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, shift_id: &str) -> TeamsItemScheduleShiftsItem {
         TeamsItemScheduleShiftsItem(self.0.clone().key(shift_id))
     }
@@ -3809,8 +3928,10 @@ impl TeamsItemScheduleShifts {
 /// - `GET /teams/{teamId}/schedule/shifts/{shiftId}`: Get shift
 /// - `PATCH /teams/{teamId}/schedule/shifts/{shiftId}`: Replace shift
 /// - `DELETE /teams/{teamId}/schedule/shifts/{shiftId}`: Delete shift
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleShiftsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleShiftsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3907,6 +4028,7 @@ impl TeamsItemScheduleShiftsItem {
     /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3939,8 +4061,10 @@ impl TeamsItemScheduleShiftsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/swapShiftsChangeRequests`: Get swapShiftsChangeRequest
 /// - `POST /teams/{teamId}/schedule/swapShiftsChangeRequests`: Create swapShiftsChangeRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSwapShiftsChangeRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSwapShiftsChangeRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4029,6 +4153,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
             )
     }
     /// `/teams/{id}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         swap_shift_change_request_id: &str,
@@ -4039,8 +4164,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     }
 }
 /// `/teams/{id}/schedule/swapShiftsChangeRequests/{swapShiftChangeRequestId}`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleSwapShiftsChangeRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4056,6 +4183,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-approve?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -4094,6 +4222,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-decline?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -4128,8 +4257,10 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/timeOffReasons`: List timeOffReasons
 /// - `POST /teams/{teamId}/schedule/timeOffReasons`: Create timeOffReason
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffReasons(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffReasons {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4218,6 +4349,7 @@ impl TeamsItemScheduleTimeOffReasons {
             )
     }
     /// `/teams/{id}/schedule/timeOffReasons/{timeOffReasonId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, time_off_reason_id: &str) -> TeamsItemScheduleTimeOffReasonsItem {
         TeamsItemScheduleTimeOffReasonsItem(self.0.clone().key(time_off_reason_id))
     }
@@ -4227,8 +4359,10 @@ impl TeamsItemScheduleTimeOffReasons {
 /// - `GET /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}`: Get timeOffReason
 /// - `PUT /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}`: Replace timeOffReason
 /// - `DELETE /teams/{teamId}/schedule/timeOffReasons/{timeOffReasonId}`: Delete timeOffReason
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffReasonsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffReasonsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4325,6 +4459,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4356,8 +4491,10 @@ impl TeamsItemScheduleTimeOffReasonsItem {
 /// `/teams/{id}/schedule/timeOffRequests`
 ///
 /// - `GET /teams/{teamId}/schedule/timeOffRequests`: List timeOffRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffRequests(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffRequests {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4407,6 +4544,7 @@ impl TeamsItemScheduleTimeOffRequests {
             )
     }
     /// `/teams/{id}/schedule/timeOffRequests/{timeOffRequestId}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         time_off_request_id: &str,
@@ -4418,8 +4556,10 @@ impl TeamsItemScheduleTimeOffRequests {
 ///
 /// - `GET /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}`: Get timeOffRequest
 /// - `DELETE /teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}`: Delete timeOffRequest
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimeOffRequestsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimeOffRequestsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4477,6 +4617,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4513,6 +4654,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
@@ -4551,6 +4693,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
@@ -4585,8 +4728,10 @@ impl TeamsItemScheduleTimeOffRequestsItem {
 ///
 /// - `GET /teams/{teamId}/schedule/timesOff`: List timesOff
 /// - `POST /teams/{teamId}/schedule/timesOff`: Create timeOff
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimesOff(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimesOff {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4675,6 +4820,7 @@ impl TeamsItemScheduleTimesOff {
             )
     }
     /// `/teams/{id}/schedule/timesOff/{timeOffId}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, time_off_id: &str) -> TeamsItemScheduleTimesOffItem {
         TeamsItemScheduleTimesOffItem(self.0.clone().key(time_off_id))
     }
@@ -4684,8 +4830,10 @@ impl TeamsItemScheduleTimesOff {
 /// - `GET /teams/{teamId}/schedule/timesOff/{timeOffId}`: Get timeOff
 /// - `PUT /teams/{teamId}/schedule/timesOff/{timeOffId}`: Replace timeOff
 /// - `DELETE /teams/{teamId}/schedule/timesOff/{timeOffId}`: Delete timeOff
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct TeamsItemScheduleTimesOffItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl TeamsItemScheduleTimesOffItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4782,6 +4930,7 @@ impl TeamsItemScheduleTimesOffItem {
     /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<

@@ -7,8 +7,40 @@ use super::VERSION;
 ///
 /// - `GET /users`: List users
 /// - `POST /users`: Create User
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "files",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct Users(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "files",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl Users {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -159,17 +191,36 @@ impl Users {
             )
     }
     /// `/users/me`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn me(&self) -> UsersMe {
         UsersMe(self.0.clone().literal("me"))
     }
     /// `/users/{Id|userPrincipalName}`
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "communications",
+            feature = "device_management",
+            feature = "files",
+            feature = "groups",
+            feature = "identity",
+            feature = "identity_governance",
+            feature = "mail",
+            feature = "onenote",
+            feature = "planner",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     pub fn item(&self, id: &str) -> UsersItem {
         UsersItem(self.0.clone().key(id))
     }
 }
 /// `/users/me`
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersMe(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersMe {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -177,17 +228,21 @@ impl UsersMe {
         &self.0
     }
     /// `/users/me/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersMeMessages {
         UsersMeMessages(self.0.clone().literal("messages"))
     }
     /// `/users/me/todo`
+    #[cfg(feature = "users")]
     pub fn todo(&self) -> UsersMeTodo {
         UsersMeTodo(self.0.clone().literal("todo"))
     }
 }
 /// `/users/me/messages`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersMeMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersMeMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -195,13 +250,16 @@ impl UsersMeMessages {
         &self.0
     }
     /// `/users/me/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersMeMessagesItem {
         UsersMeMessagesItem(self.0.clone().key(id))
     }
 }
 /// `/users/me/messages/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersMeMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersMeMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -218,6 +276,7 @@ impl UsersMeMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -253,8 +312,10 @@ impl UsersMeMessagesItem {
     }
 }
 /// `/users/me/todo`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -262,13 +323,16 @@ impl UsersMeTodo {
         &self.0
     }
     /// `/users/me/todo/lists`
+    #[cfg(feature = "users")]
     pub fn lists(&self) -> UsersMeTodoLists {
         UsersMeTodoLists(self.0.clone().literal("lists"))
     }
 }
 /// `/users/me/todo/lists`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoLists(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -276,13 +340,16 @@ impl UsersMeTodoLists {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, todo_task_list_id: &str) -> UsersMeTodoListsItem {
         UsersMeTodoListsItem(self.0.clone().key(todo_task_list_id))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -290,17 +357,21 @@ impl UsersMeTodoListsItem {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/extensions`
+    #[cfg(feature = "users")]
     pub fn extensions(&self) -> UsersMeTodoListsItemExtensions {
         UsersMeTodoListsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks`
+    #[cfg(feature = "users")]
     pub fn tasks(&self) -> UsersMeTodoListsItemTasks {
         UsersMeTodoListsItemTasks(self.0.clone().literal("tasks"))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/extensions`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -308,6 +379,7 @@ impl UsersMeTodoListsItemExtensions {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, extension_id: &str) -> UsersMeTodoListsItemExtensionsItem {
         UsersMeTodoListsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -316,8 +388,10 @@ impl UsersMeTodoListsItemExtensions {
 ///
 /// - `PATCH /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/me/todo/lists/{todoTaskListId}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -332,7 +406,7 @@ impl UsersMeTodoListsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
@@ -366,6 +440,7 @@ impl UsersMeTodoListsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -391,8 +466,10 @@ impl UsersMeTodoListsItemExtensionsItem {
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -400,13 +477,16 @@ impl UsersMeTodoListsItemTasks {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, task_id: &str) -> UsersMeTodoListsItemTasksItem {
         UsersMeTodoListsItemTasksItem(self.0.clone().key(task_id))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -414,13 +494,16 @@ impl UsersMeTodoListsItemTasksItem {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions`
+    #[cfg(feature = "users")]
     pub fn extensions(&self) -> UsersMeTodoListsItemTasksItemExtensions {
         UsersMeTodoListsItemTasksItemExtensions(self.0.clone().literal("extensions"))
     }
 }
 /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasksItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasksItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -428,6 +511,7 @@ impl UsersMeTodoListsItemTasksItemExtensions {
         &self.0
     }
     /// `/users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         extension_id: &str,
@@ -439,8 +523,10 @@ impl UsersMeTodoListsItemTasksItemExtensions {
 ///
 /// - `PATCH /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/me/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersMeTodoListsItemTasksItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersMeTodoListsItemTasksItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -455,7 +541,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::OpenTypeExtension,
@@ -489,6 +575,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -518,8 +605,40 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
 /// - `GET /users/{id | userPrincipalName}`: Get a user
 /// - `PATCH /users/{id | userPrincipalName}`: Update user
 /// - `DELETE /users/{id | userPrincipalName}`: Delete a user
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "files",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct UsersItem(pub(super) graph_rt::UrlPath);
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "communications",
+        feature = "device_management",
+        feature = "files",
+        feature = "groups",
+        feature = "identity",
+        feature = "identity_governance",
+        feature = "mail",
+        feature = "onenote",
+        feature = "planner",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl UsersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -645,6 +764,7 @@ impl UsersItem {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -673,10 +793,12 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/agreementAcceptances`
+    #[cfg(feature = "identity_governance")]
     pub fn agreement_acceptances(&self) -> UsersItemAgreementAcceptances {
         UsersItemAgreementAcceptances(self.0.clone().literal("agreementAcceptances"))
     }
     /// `/users/{Id|userPrincipalName}/appRoleAssignments`
+    #[cfg(any(feature = "applications", feature = "users"))]
     pub fn app_role_assignments(&self) -> UsersItemAppRoleAssignments {
         UsersItemAppRoleAssignments(self.0.clone().literal("appRoleAssignments"))
     }
@@ -720,26 +842,32 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication`
+    #[cfg(any(feature = "identity", feature = "users"))]
     pub fn authentication(&self) -> UsersItemAuthentication {
         UsersItemAuthentication(self.0.clone().literal("authentication"))
     }
     /// `/users/{Id|userPrincipalName}/calendar`
+    #[cfg(any(feature = "mail", feature = "teams"))]
     pub fn calendar(&self) -> UsersItemCalendar {
         UsersItemCalendar(self.0.clone().literal("calendar"))
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups`
+    #[cfg(feature = "mail")]
     pub fn calendar_groups(&self) -> UsersItemCalendarGroups {
         UsersItemCalendarGroups(self.0.clone().literal("calendarGroups"))
     }
     /// `/users/{Id|userPrincipalName}/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> UsersItemCalendars {
         UsersItemCalendars(self.0.clone().literal("calendars"))
     }
     /// `/users/{Id|userPrincipalName}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarView {
         UsersItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/users/{Id|userPrincipalName}/chats`
+    #[cfg(feature = "teams")]
     pub fn chats(&self) -> UsersItemChats {
         UsersItemChats(self.0.clone().literal("chats"))
     }
@@ -752,6 +880,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
@@ -794,6 +923,7 @@ impl UsersItem {
     /// - Application: `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-checkmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
@@ -837,26 +967,32 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contact_folders(&self) -> UsersItemContactFolders {
         UsersItemContactFolders(self.0.clone().literal("contactFolders"))
     }
     /// `/users/{Id|userPrincipalName}/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> UsersItemContacts {
         UsersItemContacts(self.0.clone().literal("contacts"))
     }
     /// `/users/{Id|userPrincipalName}/createdObjects`
+    #[cfg(feature = "users")]
     pub fn created_objects(&self) -> UsersItemCreatedObjects {
         UsersItemCreatedObjects(self.0.clone().literal("createdObjects"))
     }
     /// `/users/{Id|userPrincipalName}/directReports`
+    #[cfg(feature = "users")]
     pub fn direct_reports(&self) -> UsersItemDirectReports {
         UsersItemDirectReports(self.0.clone().literal("directReports"))
     }
     /// `/users/{Id|userPrincipalName}/drive`
+    #[cfg(feature = "files")]
     pub fn drive(&self) -> UsersItemDrive {
         UsersItemDrive(self.0.clone().literal("drive"))
     }
     /// `/users/{Id|userPrincipalName}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemEvents {
         UsersItemEvents(self.0.clone().literal("events"))
     }
@@ -869,6 +1005,7 @@ impl UsersItem {
     /// - Application: `User.Export.All`, `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-exportpersonaldata?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn export_personal_data(
         &self,
         body: &super::super::ExportPersonalDataBody,
@@ -899,6 +1036,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/extensions`
+    #[cfg(feature = "users")]
     pub fn extensions(&self) -> UsersItemExtensions {
         UsersItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -910,7 +1048,7 @@ impl UsersItem {
     /// - Delegated (work or school account): `Calendars.Read.Shared`, `Calendars.ReadWrite.Shared`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-findmeetingtimes?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn find_meeting_times(
         &self,
         body: &super::super::FindMeetingTimesBody,
@@ -937,6 +1075,7 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/followedSites`
+    #[cfg(feature = "files")]
     pub fn followed_sites(&self) -> UsersItemFollowedSites {
         UsersItemFollowedSites(self.0.clone().literal("followedSites"))
     }
@@ -1079,6 +1218,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `GroupMember.Read.All`, `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmembergroups?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
@@ -1133,6 +1273,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `Group.Read.All`, `Directory.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryobject-getmemberobjects?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
@@ -1171,96 +1312,119 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification`
+    #[cfg(feature = "mail")]
     pub fn inference_classification(&self) -> UsersItemInferenceClassification {
         UsersItemInferenceClassification(
             self.0.clone().literal("inferenceClassification"),
         )
     }
     /// `/users/{Id|userPrincipalName}/insights`
+    #[cfg(feature = "users")]
     pub fn insights(&self) -> UsersItemInsights {
         UsersItemInsights(self.0.clone().literal("insights"))
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups`
+    #[cfg(feature = "users")]
     pub fn joined_groups(&self) -> UsersItemJoinedGroups {
         UsersItemJoinedGroups(self.0.clone().literal("joinedGroups"))
     }
     /// `/users/{Id|userPrincipalName}/joinedTeams`
+    #[cfg(feature = "groups")]
     pub fn joined_teams(&self) -> UsersItemJoinedTeams {
         UsersItemJoinedTeams(self.0.clone().literal("joinedTeams"))
     }
     /// `/users/{Id|userPrincipalName}/licenseDetails`
+    #[cfg(feature = "users")]
     pub fn license_details(&self) -> UsersItemLicenseDetails {
         UsersItemLicenseDetails(self.0.clone().literal("licenseDetails"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings`
+    #[cfg(feature = "users")]
     pub fn mailbox_settings(&self) -> UsersItemMailboxSettings {
         UsersItemMailboxSettings(self.0.clone().literal("mailboxSettings"))
     }
     /// `/users/{Id|userPrincipalName}/mailFolders`
+    #[cfg(feature = "mail")]
     pub fn mail_folders(&self) -> UsersItemMailFolders {
         UsersItemMailFolders(self.0.clone().literal("mailFolders"))
     }
     /// `/users/{Id|userPrincipalName}/managedDevices`
+    #[cfg(feature = "device_management")]
     pub fn managed_devices(&self) -> UsersItemManagedDevices {
         UsersItemManagedDevices(self.0.clone().literal("managedDevices"))
     }
     /// `/users/{Id|userPrincipalName}/manager`
+    #[cfg(feature = "users")]
     pub fn manager(&self) -> UsersItemManager {
         UsersItemManager(self.0.clone().literal("manager"))
     }
     /// `/users/{Id|userPrincipalName}/memberOf`
+    #[cfg(feature = "users")]
     pub fn member_of(&self) -> UsersItemMemberOf {
         UsersItemMemberOf(self.0.clone().literal("memberOf"))
     }
     /// `/users/{Id|userPrincipalName}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersItemMessages {
         UsersItemMessages(self.0.clone().literal("messages"))
     }
     /// `/users/{Id|userPrincipalName}/oauth2PermissionGrants`
+    #[cfg(feature = "applications")]
     pub fn oauth2_permission_grants(&self) -> UsersItemOauth2PermissionGrants {
         UsersItemOauth2PermissionGrants(self.0.clone().literal("oauth2PermissionGrants"))
     }
     /// `/users/{Id|userPrincipalName}/onenote`
+    #[cfg(any(feature = "onenote", feature = "users"))]
     pub fn onenote(&self) -> UsersItemOnenote {
         UsersItemOnenote(self.0.clone().literal("onenote"))
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings`
+    #[cfg(feature = "communications")]
     pub fn online_meetings(&self) -> UsersItemOnlineMeetings {
         UsersItemOnlineMeetings(self.0.clone().literal("onlineMeetings"))
     }
     /// `/users/{Id|userPrincipalName}/outlook`
+    #[cfg(feature = "mail")]
     pub fn outlook(&self) -> UsersItemOutlook {
         UsersItemOutlook(self.0.clone().literal("outlook"))
     }
     /// `/users/{Id|userPrincipalName}/ownedDevices`
+    #[cfg(feature = "users")]
     pub fn owned_devices(&self) -> UsersItemOwnedDevices {
         UsersItemOwnedDevices(self.0.clone().literal("ownedDevices"))
     }
     /// `/users/{Id|userPrincipalName}/ownedObjects`
+    #[cfg(feature = "users")]
     pub fn owned_objects(&self) -> UsersItemOwnedObjects {
         UsersItemOwnedObjects(self.0.clone().literal("ownedObjects"))
     }
     /// `/users/{Id|userPrincipalName}/people`
+    #[cfg(feature = "users")]
     pub fn people(&self) -> UsersItemPeople {
         UsersItemPeople(self.0.clone().literal("people"))
     }
     /// `/users/{Id|userPrincipalName}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> UsersItemPhoto {
         UsersItemPhoto(self.0.clone().literal("photo"))
     }
     /// `/users/{Id|userPrincipalName}/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> UsersItemPhotos {
         UsersItemPhotos(self.0.clone().literal("photos"))
     }
     /// `/users/{Id|userPrincipalName}/planner`
+    #[cfg(feature = "planner")]
     pub fn planner(&self) -> UsersItemPlanner {
         UsersItemPlanner(self.0.clone().literal("planner"))
     }
     /// `/users/{Id|userPrincipalName}/presence`
+    #[cfg(feature = "communications")]
     pub fn presence(&self) -> UsersItemPresence {
         UsersItemPresence(self.0.clone().literal("presence"))
     }
     /// `/users/{Id|userPrincipalName}/registeredDevices`
+    #[cfg(feature = "users")]
     pub fn registered_devices(&self) -> UsersItemRegisteredDevices {
         UsersItemRegisteredDevices(self.0.clone().literal("registeredDevices"))
     }
@@ -1273,6 +1437,7 @@ impl UsersItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-removealldevicesfrommanagement?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn remove_all_devices_from_management(
         &self,
     ) -> graph_rt::Request<
@@ -1350,6 +1515,7 @@ impl UsersItem {
     /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-revokesigninsessions?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
     ) -> graph_rt::Request<
@@ -1391,6 +1557,7 @@ impl UsersItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
@@ -1425,18 +1592,22 @@ impl UsersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/settings`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn settings(&self) -> UsersItemSettings {
         UsersItemSettings(self.0.clone().literal("settings"))
     }
     /// `/users/{Id|userPrincipalName}/teamwork`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn teamwork(&self) -> UsersItemTeamwork {
         UsersItemTeamwork(self.0.clone().literal("teamwork"))
     }
     /// `/users/{Id|userPrincipalName}/todo`
+    #[cfg(feature = "mail")]
     pub fn todo(&self) -> UsersItemTodo {
         UsersItemTodo(self.0.clone().literal("todo"))
     }
     /// `/users/{Id|userPrincipalName}/transitiveMemberOf`
+    #[cfg(feature = "users")]
     pub fn transitive_member_of(&self) -> UsersItemTransitiveMemberOf {
         UsersItemTransitiveMemberOf(self.0.clone().literal("transitiveMemberOf"))
     }
@@ -1450,7 +1621,7 @@ impl UsersItem {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-translateexchangeids?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn translate_exchange_ids(
         &self,
         body: &super::super::TranslateExchangeIdsBody,
@@ -1500,6 +1671,7 @@ impl UsersItem {
     /// - Application: `DeviceManagementApps.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-user-wipemanagedappregistrationsbydevicetag?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         body: &super::super::WipeManagedAppRegistrationsByDeviceTagBody,
@@ -1539,7 +1711,7 @@ impl UsersItem {
     /// - Application: `Calendars.Read`, `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reminderview?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -1587,8 +1759,10 @@ impl UsersItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/contacts`: List contacts
 /// - `POST /users/{id | userPrincipalName}/contacts`: Create contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1682,6 +1856,7 @@ impl UsersItemContacts {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> UsersItemContactsItem {
         UsersItemContactsItem(self.0.clone().key(id))
     }
@@ -1691,8 +1866,10 @@ impl UsersItemContacts {
 /// - `GET /users/{id | userPrincipalName}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1795,6 +1972,7 @@ impl UsersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -1827,10 +2005,12 @@ impl UsersItemContactsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemContactsItemExtensions {
         UsersItemContactsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> UsersItemContactsItemPhoto {
         UsersItemContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -1838,8 +2018,10 @@ impl UsersItemContactsItem {
 /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/contacts/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1854,7 +2036,7 @@ impl UsersItemContactsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -1881,6 +2063,7 @@ impl UsersItemContactsItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemContactsItemExtensionsItem {
         UsersItemContactsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -1890,8 +2073,10 @@ impl UsersItemContactsItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/contacts/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/contacts/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -1906,7 +2091,7 @@ impl UsersItemContactsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -1938,7 +2123,7 @@ impl UsersItemContactsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -1972,6 +2157,7 @@ impl UsersItemContactsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2000,8 +2186,10 @@ impl UsersItemContactsItemExtensionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/events`: Create Event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2095,6 +2283,7 @@ impl UsersItemEvents {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemEventsItem {
         UsersItemEventsItem(self.0.clone().key(id))
     }
@@ -2104,8 +2293,10 @@ impl UsersItemEvents {
 /// - `GET /users/{id | userPrincipalName}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2208,6 +2399,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2249,6 +2441,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -2283,10 +2476,12 @@ impl UsersItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemEventsItemAttachments {
         UsersItemEventsItemAttachments(self.0.clone().literal("attachments"))
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/calendar`
+    #[cfg(feature = "mail")]
     pub fn calendar(&self) -> UsersItemEventsItemCalendar {
         UsersItemEventsItemCalendar(self.0.clone().literal("calendar"))
     }
@@ -2300,6 +2495,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -2343,6 +2539,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -2386,6 +2583,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -2418,6 +2616,7 @@ impl UsersItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemEventsItemExtensions {
         UsersItemEventsItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -2431,6 +2630,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -2465,6 +2665,7 @@ impl UsersItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> UsersItemEventsItemInstances {
         UsersItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -2478,6 +2679,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -2521,6 +2723,7 @@ impl UsersItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -2558,8 +2761,10 @@ impl UsersItemEventsItem {
 /// `/users/{Id|userPrincipalName}/events/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/events/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2574,7 +2779,7 @@ impl UsersItemEventsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -2601,6 +2806,7 @@ impl UsersItemEventsItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemEventsItemExtensionsItem {
         UsersItemEventsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -2610,8 +2816,10 @@ impl UsersItemEventsItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/events/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/events/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2626,7 +2834,7 @@ impl UsersItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2658,7 +2866,7 @@ impl UsersItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -2692,6 +2900,7 @@ impl UsersItemEventsItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2719,8 +2928,10 @@ impl UsersItemEventsItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/extensions`: Create open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2735,7 +2946,7 @@ impl UsersItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -2762,6 +2973,7 @@ impl UsersItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/extensions/{extensionId}`
+    #[cfg(feature = "users")]
     pub fn item(&self, extension_id: &str) -> UsersItemExtensionsItem {
         UsersItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -2771,8 +2983,10 @@ impl UsersItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2787,7 +3001,7 @@ impl UsersItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -2819,7 +3033,7 @@ impl UsersItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -2853,6 +3067,7 @@ impl UsersItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -2881,8 +3096,10 @@ impl UsersItemExtensionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/messages`: List messages
 /// - `POST /users/{id|userPrincipalName}/messages`: Create multi-value extended property
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -2955,6 +3172,7 @@ impl UsersItemMessages {
             .documented_status(201u16)
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMessagesItem {
         UsersItemMessagesItem(self.0.clone().key(id))
     }
@@ -2964,8 +3182,10 @@ impl UsersItemMessages {
 /// - `GET /users/{id | userPrincipalName}/messages/{id}`: Get message
 /// - `PATCH /users/{id | userPrincipalName}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3068,6 +3288,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3100,6 +3321,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemMessagesItemAttachments {
         UsersItemMessagesItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -3274,6 +3496,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemMessagesItemExtensions {
         UsersItemMessagesItemExtensions(self.0.clone().literal("extensions"))
     }
@@ -3287,6 +3510,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -3374,6 +3598,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -3417,6 +3642,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -3460,6 +3686,7 @@ impl UsersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn send(
         &self,
     ) -> graph_rt::Request<
@@ -3492,6 +3719,7 @@ impl UsersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMessagesItemValue {
         UsersItemMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -3499,8 +3727,10 @@ impl UsersItemMessagesItem {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/messages/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3515,7 +3745,7 @@ impl UsersItemMessagesItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -3542,6 +3772,7 @@ impl UsersItemMessagesItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemMessagesItemExtensionsItem {
         UsersItemMessagesItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -3551,8 +3782,10 @@ impl UsersItemMessagesItemExtensions {
 /// - `GET /users/{Id|userPrincipalName}/messages/{Id}/extensions/{extensionId}`: Get open extension
 /// - `PATCH /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}`: Update open extension
 /// - `DELETE /users/{id|userPrincipalName}/messages/{id}/extensions/{extensionId}`: Delete open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3567,7 +3800,7 @@ impl UsersItemMessagesItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3599,7 +3832,7 @@ impl UsersItemMessagesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
@@ -3633,6 +3866,7 @@ impl UsersItemMessagesItemExtensionsItem {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3658,8 +3892,10 @@ impl UsersItemMessagesItemExtensionsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/todo`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodo(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodo {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3667,6 +3903,7 @@ impl UsersItemTodo {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/todo/lists`
+    #[cfg(feature = "mail")]
     pub fn lists(&self) -> UsersItemTodoLists {
         UsersItemTodoLists(self.0.clone().literal("lists"))
     }
@@ -3675,8 +3912,10 @@ impl UsersItemTodo {
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists`: List lists
 /// - `POST /users/{id|userPrincipalName}/todo/lists`: Create todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoLists(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoLists {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3797,6 +4036,7 @@ impl UsersItemTodoLists {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemTodoListsItem {
         UsersItemTodoListsItem(self.0.clone().key(id))
     }
@@ -3805,8 +4045,10 @@ impl UsersItemTodoLists {
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Get todoTaskList
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}`: Delete todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3859,6 +4101,7 @@ impl UsersItemTodoListsItem {
     /// - Delegated (personal Microsoft account): `Tasks.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -3887,10 +4130,12 @@ impl UsersItemTodoListsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemTodoListsItemExtensions {
         UsersItemTodoListsItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks`
+    #[cfg(feature = "mail")]
     pub fn tasks(&self) -> UsersItemTodoListsItemTasks {
         UsersItemTodoListsItemTasks(self.0.clone().literal("tasks"))
     }
@@ -3898,8 +4143,10 @@ impl UsersItemTodoListsItem {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3914,7 +4161,7 @@ impl UsersItemTodoListsItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -3941,6 +4188,7 @@ impl UsersItemTodoListsItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, extension_id: &str) -> UsersItemTodoListsItemExtensionsItem {
         UsersItemTodoListsItemExtensionsItem(self.0.clone().key(extension_id))
     }
@@ -3948,8 +4196,10 @@ impl UsersItemTodoListsItemExtensions {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/extensions/{extensionId}`
 ///
 /// - `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/extensions/{extensionId}`: Get open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -3964,7 +4214,7 @@ impl UsersItemTodoListsItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3994,8 +4244,10 @@ impl UsersItemTodoListsItemExtensionsItem {
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: List tasks
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Create todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks`: Update todoTaskList
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4155,6 +4407,7 @@ impl UsersItemTodoListsItemTasks {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemTodoListsItemTasksItem {
         UsersItemTodoListsItemTasksItem(self.0.clone().key(id))
     }
@@ -4164,8 +4417,10 @@ impl UsersItemTodoListsItemTasks {
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Get todoTask
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Update todoTask
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}`: Delete todoTask
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4257,6 +4512,7 @@ impl UsersItemTodoListsItemTasksItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4285,10 +4541,12 @@ impl UsersItemTodoListsItemTasksItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions`
+    #[cfg(feature = "mail")]
     pub fn extensions(&self) -> UsersItemTodoListsItemTasksItemExtensions {
         UsersItemTodoListsItemTasksItemExtensions(self.0.clone().literal("extensions"))
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources`
+    #[cfg(feature = "mail")]
     pub fn linked_resources(&self) -> UsersItemTodoListsItemTasksItemLinkedResources {
         UsersItemTodoListsItemTasksItemLinkedResources(
             self.0.clone().literal("linkedResources"),
@@ -4298,8 +4556,10 @@ impl UsersItemTodoListsItemTasksItem {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions`
 ///
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{id}/tasks/{id}/extensions`: Create open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemExtensions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemExtensions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4314,7 +4574,7 @@ impl UsersItemTodoListsItemTasksItemExtensions {
     /// - personal contact: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-post-opentypeextension?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
@@ -4341,6 +4601,7 @@ impl UsersItemTodoListsItemTasksItemExtensions {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions/{extensionId}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         extension_id: &str,
@@ -4351,8 +4612,10 @@ impl UsersItemTodoListsItemTasksItemExtensions {
 /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/extensions/{extensionId}`
 ///
 /// - `GET /users/{Id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/extensions/{extensionId}`: Get open extension
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemExtensionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemExtensionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4367,7 +4630,7 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
     /// - personal contact: `Contacts.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4395,8 +4658,10 @@ impl UsersItemTodoListsItemTasksItemExtensionsItem {
 /// `/users/{Id|userPrincipalName}/joinedTeams`
 ///
 /// - `GET /users/{id | user-principal-name}/joinedTeams`: List joinedTeams
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedTeams(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "groups")]
 impl UsersItemJoinedTeams {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4460,8 +4725,10 @@ impl UsersItemJoinedTeams {
 /// `/users/{Id|userPrincipalName}/agreementAcceptances`
 ///
 /// - `GET /users/{id | userPrincipalName}/agreementAcceptances`: List agreementAcceptances
+#[cfg(feature = "identity_governance")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAgreementAcceptances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity_governance")]
 impl UsersItemAgreementAcceptances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4505,8 +4772,10 @@ impl UsersItemAgreementAcceptances {
 ///
 /// - `GET /users/{id | userPrincipalName}/appRoleAssignments`: List appRoleAssignments granted to a user
 /// - `POST /users/{id | userPrincipalName}/appRoleAssignments`: Grant an appRoleAssignment to a user
+#[cfg(any(feature = "applications", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemAppRoleAssignments(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "applications", feature = "users"))]
 impl UsersItemAppRoleAssignments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4602,13 +4871,16 @@ impl UsersItemAppRoleAssignments {
             )
     }
     /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemAppRoleAssignmentsItem {
         UsersItemAppRoleAssignmentsItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/authentication`
+#[cfg(any(feature = "identity", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthentication(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "identity", feature = "users"))]
 impl UsersItemAuthentication {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4616,14 +4888,17 @@ impl UsersItemAuthentication {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/authentication/fido2Methods`
+    #[cfg(feature = "users")]
     pub fn fido2_methods(&self) -> UsersItemAuthenticationFido2Methods {
         UsersItemAuthenticationFido2Methods(self.0.clone().literal("fido2Methods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/methods`
+    #[cfg(feature = "identity")]
     pub fn methods(&self) -> UsersItemAuthenticationMethods {
         UsersItemAuthenticationMethods(self.0.clone().literal("methods"))
     }
     /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods`
+    #[cfg(feature = "users")]
     pub fn microsoft_authenticator_methods(
         &self,
     ) -> UsersItemAuthenticationMicrosoftAuthenticatorMethods {
@@ -4632,6 +4907,7 @@ impl UsersItemAuthentication {
         )
     }
     /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods`
+    #[cfg(feature = "users")]
     pub fn windows_hello_for_business_methods(
         &self,
     ) -> UsersItemAuthenticationWindowsHelloForBusinessMethods {
@@ -4643,8 +4919,10 @@ impl UsersItemAuthentication {
 /// `/users/{Id|userPrincipalName}/authentication/fido2Methods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/fido2Methods`: List fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationFido2Methods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationFido2Methods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4659,7 +4937,7 @@ impl UsersItemAuthenticationFido2Methods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4687,6 +4965,7 @@ impl UsersItemAuthenticationFido2Methods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/fido2Methods/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationFido2MethodsItem {
         UsersItemAuthenticationFido2MethodsItem(self.0.clone().key(id))
     }
@@ -4695,8 +4974,10 @@ impl UsersItemAuthenticationFido2Methods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/fido2Methods/{id}`: Get fido2AuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/fido2Methods/{id}`: Delete fido2AuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationFido2MethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationFido2MethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4711,7 +4992,7 @@ impl UsersItemAuthenticationFido2MethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4746,6 +5027,7 @@ impl UsersItemAuthenticationFido2MethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -4773,8 +5055,10 @@ impl UsersItemAuthenticationFido2MethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/methods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/methods`: List methods
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMethods(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4789,7 +5073,7 @@ impl UsersItemAuthenticationMethods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-methods?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4817,6 +5101,7 @@ impl UsersItemAuthenticationMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/methods/{id}`
+    #[cfg(feature = "identity")]
     pub fn item(&self, id: &str) -> UsersItemAuthenticationMethodsItem {
         UsersItemAuthenticationMethodsItem(self.0.clone().key(id))
     }
@@ -4824,8 +5109,10 @@ impl UsersItemAuthenticationMethods {
 /// `/users/{Id|userPrincipalName}/authentication/methods/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/methods/{id}`: Get authenticationMethod
+#[cfg(feature = "identity")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMethodsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "identity")]
 impl UsersItemAuthenticationMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4840,7 +5127,7 @@ impl UsersItemAuthenticationMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "identity")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4871,10 +5158,12 @@ impl UsersItemAuthenticationMethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods`: List microsoftAuthenticatorAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMicrosoftAuthenticatorMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4889,7 +5178,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4917,6 +5206,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         microsoft_authenticator_authentication_method_id: &str,
@@ -4930,10 +5220,12 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Get microsoftAuthenticatorAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/microsoftAuthenticatorMethods/{microsoftAuthenticatorAuthenticationMethodId}`: Delete microsoftAuthenticatorAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -4948,7 +5240,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -4983,6 +5275,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5010,10 +5303,12 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
 /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods`
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods`: List windowsHelloForBusinessAuthenticationMethods
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationWindowsHelloForBusinessMethods(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5028,7 +5323,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-list?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -5056,6 +5351,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
             )
     }
     /// `/users/{Id|userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`
+    #[cfg(feature = "users")]
     pub fn item(
         &self,
         windows_hello_for_business_authentication_method_id: &str,
@@ -5069,10 +5365,12 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
 ///
 /// - `GET /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Get windowsHelloForBusinessAuthenticationMethod
 /// - `DELETE /users/{id | userPrincipalName}/authentication/windowsHelloForBusinessMethods/{windowsHelloForBusinessAuthenticationMethodId}`: Delete windowsHelloForBusinessAuthenticationMethod
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAuthenticationWindowsHelloForBusinessMethodsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5087,7 +5385,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -5122,6 +5420,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5150,8 +5449,10 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar`: Get calendar
 /// - `PATCH /users/{id | userPrincipalName}/calendar`: Update calendar
+#[cfg(any(feature = "mail", feature = "teams"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "teams"))]
 impl UsersItemCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5203,16 +5504,19 @@ impl UsersItemCalendar {
             .documented_status(200u16)
     }
     /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions`
+    #[cfg(feature = "mail")]
     pub fn calendar_permissions(&self) -> UsersItemCalendarCalendarPermissions {
         UsersItemCalendarCalendarPermissions(
             self.0.clone().literal("calendarPermissions"),
         )
     }
     /// `/users/{Id|userPrincipalName}/calendar/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarCalendarView {
         UsersItemCalendarCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/users/{Id|userPrincipalName}/calendar/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemCalendarEvents {
         UsersItemCalendarEvents(self.0.clone().literal("events"))
     }
@@ -5259,8 +5563,10 @@ impl UsersItemCalendar {
 /// `/users/{Id|userPrincipalName}/calendar/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5314,8 +5620,10 @@ impl UsersItemCalendarCalendarView {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/events`: List events
 /// - `POST /users/{id | userPrincipalName}/calendar/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5367,6 +5675,7 @@ impl UsersItemCalendarEvents {
             .documented_status(201u16)
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarEventsItem {
         UsersItemCalendarEventsItem(self.0.clone().key(id))
     }
@@ -5376,8 +5685,10 @@ impl UsersItemCalendarEvents {
 /// - `GET /users/{id | userPrincipalName}/calendar/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/calendar/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/calendar/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5480,6 +5791,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5521,6 +5833,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -5555,6 +5868,7 @@ impl UsersItemCalendarEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemCalendarEventsItemAttachments {
         UsersItemCalendarEventsItemAttachments(self.0.clone().literal("attachments"))
     }
@@ -5568,6 +5882,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -5611,6 +5926,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -5654,6 +5970,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -5695,6 +6012,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -5729,6 +6047,7 @@ impl UsersItemCalendarEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> UsersItemCalendarEventsItemInstances {
         UsersItemCalendarEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -5742,6 +6061,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -5785,6 +6105,7 @@ impl UsersItemCalendarEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -5823,8 +6144,10 @@ impl UsersItemCalendarEventsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/events/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/calendar/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5918,6 +6241,7 @@ impl UsersItemCalendarEventsItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarEventsItemAttachmentsItem {
         UsersItemCalendarEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -5925,8 +6249,10 @@ impl UsersItemCalendarEventsItemAttachments {
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/attachments/{id}`
 ///
 /// - `DELETE /users/{id | userPrincipalName}/calendar/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -5938,6 +6264,7 @@ impl UsersItemCalendarEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/calendar/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -5957,8 +6284,10 @@ impl UsersItemCalendarEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/calendar/events/{id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendar/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6012,8 +6341,10 @@ impl UsersItemCalendarEventsItemInstances {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups`: List calendarGroups
 /// - `POST /users/{id | userPrincipalName}/calendarGroups`: Create CalendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6107,6 +6438,7 @@ impl UsersItemCalendarGroups {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, calendar_group_id: &str) -> UsersItemCalendarGroupsItem {
         UsersItemCalendarGroupsItem(self.0.clone().key(calendar_group_id))
     }
@@ -6116,8 +6448,10 @@ impl UsersItemCalendarGroups {
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}`: Get calendarGroup
 /// - `PATCH /users/{id | userPrincipalName}/calendarGroups/{id}`: Update calendargroup
 /// - `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}`: Delete calendarGroup
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6220,6 +6554,7 @@ impl UsersItemCalendarGroupsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6252,6 +6587,7 @@ impl UsersItemCalendarGroupsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars`
+    #[cfg(feature = "mail")]
     pub fn calendars(&self) -> UsersItemCalendarGroupsItemCalendars {
         UsersItemCalendarGroupsItemCalendars(self.0.clone().literal("calendars"))
     }
@@ -6260,8 +6596,10 @@ impl UsersItemCalendarGroupsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{calendar_group_id}/calendars`: List calendars
 /// - `POST /users/{id | userPrincipalName}/calendarGroups/{id}/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6367,6 +6705,7 @@ impl UsersItemCalendarGroupsItemCalendars {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItem {
         UsersItemCalendarGroupsItemCalendarsItem(self.0.clone().key(id))
     }
@@ -6376,8 +6715,10 @@ impl UsersItemCalendarGroupsItemCalendars {
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}`: Get calendar
 /// - `PATCH /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}`: Update calendar
 /// - `DELETE /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6438,6 +6779,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6470,12 +6812,14 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarGroupsItemCalendarsItemCalendarView {
         UsersItemCalendarGroupsItemCalendarsItemCalendarView(
             self.0.clone().literal("calendarView"),
         )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemCalendarGroupsItemCalendarsItemEvents {
         UsersItemCalendarGroupsItemCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -6483,10 +6827,12 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemCalendarView(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6540,8 +6886,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/calendarGroups/{id}/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6593,6 +6941,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
             .documented_status(201u16)
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         UsersItemCalendarGroupsItemCalendarsItemEventsItem(self.0.clone().key(id))
     }
@@ -6600,8 +6949,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
 /// `/users/{Id|userPrincipalName}/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6698,10 +7049,12 @@ impl UsersItemCalendarView {
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -6804,6 +7157,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -6845,6 +7199,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -6879,6 +7234,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
@@ -6896,6 +7252,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -6939,6 +7296,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -6982,6 +7340,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -7023,6 +7382,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -7057,6 +7417,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(
         &self,
     ) -> UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
@@ -7074,6 +7435,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -7117,6 +7479,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -7155,10 +7518,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7252,6 +7617,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -7265,10 +7631,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7301,6 +7669,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7317,6 +7686,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
@@ -7328,10 +7698,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7343,6 +7715,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -7362,10 +7735,12 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/calendarGroups/{calendar_group_id}/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendargroups/{id}/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7419,8 +7794,10 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars`: List calendars
 /// - `POST /users/{id | userPrincipalName}/calendars`: Create Calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendars(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendars {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7514,6 +7891,7 @@ impl UsersItemCalendars {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarsItem {
         UsersItemCalendarsItem(self.0.clone().key(id))
     }
@@ -7523,8 +7901,10 @@ impl UsersItemCalendars {
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}`: Get calendar
 /// - `PATCH /users/{id | userPrincipalName}/calendars/{id}`: Update calendar
 /// - `DELETE /users/{id | userPrincipalName}/calendars/{id}`: Delete calendar
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7585,6 +7965,7 @@ impl UsersItemCalendarsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7617,10 +7998,12 @@ impl UsersItemCalendarsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/calendarView`
+    #[cfg(feature = "mail")]
     pub fn calendar_view(&self) -> UsersItemCalendarsItemCalendarView {
         UsersItemCalendarsItemCalendarView(self.0.clone().literal("calendarView"))
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events`
+    #[cfg(feature = "mail")]
     pub fn events(&self) -> UsersItemCalendarsItemEvents {
         UsersItemCalendarsItemEvents(self.0.clone().literal("events"))
     }
@@ -7628,8 +8011,10 @@ impl UsersItemCalendarsItem {
 /// `/users/{Id|userPrincipalName}/calendars/{id}/calendarView`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/calendarView`: List calendarView
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemCalendarView(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemCalendarView {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7683,8 +8068,10 @@ impl UsersItemCalendarsItemCalendarView {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events`: List events
 /// - `POST /users/{id | userPrincipalName}/calendars/{id}/events`: Create event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEvents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEvents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7736,6 +8123,7 @@ impl UsersItemCalendarsItemEvents {
             .documented_status(201u16)
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarsItemEventsItem {
         UsersItemCalendarsItemEventsItem(self.0.clone().key(id))
     }
@@ -7745,8 +8133,10 @@ impl UsersItemCalendarsItemEvents {
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}`: Get event
 /// - `PATCH /users/{id | userPrincipalName}/calendars/{id}/events/{id}`: Update event
 /// - `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}`: Delete event
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -7849,6 +8239,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -7890,6 +8281,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-accept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
@@ -7924,6 +8316,7 @@ impl UsersItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemCalendarsItemEventsItemAttachments {
         UsersItemCalendarsItemEventsItemAttachments(
             self.0.clone().literal("attachments"),
@@ -7939,6 +8332,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-cancel?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
@@ -7982,6 +8376,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-decline?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
@@ -8025,6 +8420,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn dismiss_reminder(
         &self,
     ) -> graph_rt::Request<
@@ -8066,6 +8462,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
@@ -8100,6 +8497,7 @@ impl UsersItemCalendarsItemEventsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/instances`
+    #[cfg(feature = "mail")]
     pub fn instances(&self) -> UsersItemCalendarsItemEventsItemInstances {
         UsersItemCalendarsItemEventsItemInstances(self.0.clone().literal("instances"))
     }
@@ -8113,6 +8511,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-snoozereminder?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
@@ -8156,6 +8555,7 @@ impl UsersItemCalendarsItemEventsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-tentativelyaccept?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
@@ -8194,8 +8594,10 @@ impl UsersItemCalendarsItemEventsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8289,6 +8691,7 @@ impl UsersItemCalendarsItemEventsItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarsItemEventsItemAttachmentsItem {
         UsersItemCalendarsItemEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -8297,8 +8700,10 @@ impl UsersItemCalendarsItemEventsItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8331,6 +8736,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8347,6 +8753,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemCalendarsItemEventsItemAttachmentsItemValue {
         UsersItemCalendarsItemEventsItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -8356,10 +8763,12 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8371,6 +8780,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -8390,8 +8800,10 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/calendars/{id}/events/{id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/calendars/{id}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarsItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarsItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8445,8 +8857,10 @@ impl UsersItemCalendarsItemEventsItemInstances {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders`: List contactFolders
 /// - `POST /users/{id | userPrincipalName}/contactFolders`: Create ContactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFolders(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8582,6 +8996,7 @@ impl UsersItemContactFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, contact_folder_id: &str) -> UsersItemContactFoldersItem {
         UsersItemContactFoldersItem(self.0.clone().key(contact_folder_id))
     }
@@ -8591,8 +9006,10 @@ impl UsersItemContactFolders {
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}`: Get contactFolder
 /// - `PATCH /users/{id | userPrincipalName}/contactFolders/{id}`: Update contactfolder
 /// - `DELETE /users/{id | userPrincipalName}/contactFolders/{id}`: Delete contactFolder
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8695,6 +9112,7 @@ impl UsersItemContactFoldersItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -8727,10 +9145,12 @@ impl UsersItemContactFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> UsersItemContactFoldersItemChildFolders {
         UsersItemContactFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn contacts(&self) -> UsersItemContactFoldersItemContacts {
         UsersItemContactFoldersItemContacts(self.0.clone().literal("contacts"))
     }
@@ -8739,8 +9159,10 @@ impl UsersItemContactFoldersItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/contacts`: List contacts
 /// - `POST /users/{id | userPrincipalName}/contactFolders/{contactFolderId}/contacts`: Create Contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContacts(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFoldersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8876,6 +9298,7 @@ impl UsersItemContactFoldersItemContacts {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}`
+    #[cfg(any(feature = "mail", feature = "users"))]
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemContactsItem {
         UsersItemContactFoldersItemContactsItem(self.0.clone().key(id))
     }
@@ -8884,8 +9307,10 @@ impl UsersItemContactFoldersItemContacts {
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders`: List childFolders
 /// - `POST /users/{id | userPrincipalName}/contactFolders/{id}/childFolders`: Create ContactFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8979,13 +9404,16 @@ impl UsersItemContactFoldersItemChildFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemContactFoldersItemChildFoldersItem {
         UsersItemContactFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -8993,6 +9421,7 @@ impl UsersItemContactFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts`
+    #[cfg(feature = "mail")]
     pub fn contacts(&self) -> UsersItemContactFoldersItemChildFoldersItemContacts {
         UsersItemContactFoldersItemChildFoldersItemContacts(
             self.0.clone().literal("contacts"),
@@ -9002,10 +9431,12 @@ impl UsersItemContactFoldersItemChildFoldersItem {
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts`
 ///
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts`: List contacts
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFoldersItemContacts(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFoldersItemContacts {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9055,6 +9486,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/childFolders/{id}/contacts/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -9067,10 +9499,12 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
 /// - `GET /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/childFolders/{id}/contacts/{id}`: Delete contact
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemChildFoldersItemContactsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9173,6 +9607,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9210,8 +9645,10 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
 /// - `GET /users/{id | userPrincipalName}/contactfolders/{id}/contacts/{id}`: Get contact
 /// - `PATCH /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}`: Update contact
 /// - `DELETE /users/{id | userPrincipalName}/contactFolders/{id}/contacts/{id}`: Delete contact
+#[cfg(any(feature = "mail", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContactsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "mail", feature = "users"))]
 impl UsersItemContactFoldersItemContactsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9314,6 +9751,7 @@ impl UsersItemContactFoldersItemContactsItem {
     /// - Application: `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -9346,6 +9784,7 @@ impl UsersItemContactFoldersItemContactsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo`
+    #[cfg(feature = "users")]
     pub fn photo(&self) -> UsersItemContactFoldersItemContactsItemPhoto {
         UsersItemContactFoldersItemContactsItemPhoto(self.0.clone().literal("photo"))
     }
@@ -9353,8 +9792,10 @@ impl UsersItemContactFoldersItemContactsItem {
 /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo`
 ///
 /// - `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemContactFoldersItemContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9416,6 +9857,7 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
             )
     }
     /// `/users/{Id|userPrincipalName}/contactFolders/{contactFolderId}/contacts/{id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemContactFoldersItemContactsItemPhotoValue {
         UsersItemContactFoldersItemContactsItemPhotoValue(
             self.0.clone().literal("$value"),
@@ -9427,10 +9869,12 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
 /// - `GET /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Get photo
 /// - `PATCH /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Update profilephoto
 /// - `PUT /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactFoldersItemContactsItemPhotoValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9446,6 +9890,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9495,6 +9940,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// `PATCH /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -9517,6 +9963,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     /// `PUT /users/{id | userPrincipalName}/contactfolders/{contactFolderId}/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -9538,8 +9985,10 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
 /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo`
 ///
 /// - `GET /users/{id | userPrincipalName}/contacts/{id}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemContactsItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9601,6 +10050,7 @@ impl UsersItemContactsItemPhoto {
             )
     }
     /// `/users/{Id|userPrincipalName}/contacts/{Id}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemContactsItemPhotoValue {
         UsersItemContactsItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -9610,8 +10060,10 @@ impl UsersItemContactsItemPhoto {
 /// - `GET /users/{id | userPrincipalName}/contacts/{id}/photo/$value`: Get photo
 /// - `PATCH /users/{id | userPrincipalName}/contacts/{id}/photo/$value`: Update profilephoto
 /// - `PUT /users/{id | userPrincipalName}/contacts/{id}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemContactsItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemContactsItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9627,6 +10079,7 @@ impl UsersItemContactsItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -9676,6 +10129,7 @@ impl UsersItemContactsItemPhotoValue {
     /// `PATCH /users/{id | userPrincipalName}/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -9698,6 +10152,7 @@ impl UsersItemContactsItemPhotoValue {
     /// `PUT /users/{id | userPrincipalName}/contacts/{id}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -9719,8 +10174,10 @@ impl UsersItemContactsItemPhotoValue {
 /// `/users/{Id|userPrincipalName}/createdObjects`
 ///
 /// - `GET /users/{id | userPrincipalName}/createdObjects`: List createdObjects
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCreatedObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemCreatedObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9737,7 +10194,7 @@ impl UsersItemCreatedObjects {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-createdobjects?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9786,8 +10243,10 @@ impl UsersItemCreatedObjects {
 /// `/users/{Id|userPrincipalName}/directReports`
 ///
 /// - `GET /users/{id | userPrincipalName}/directReports`: List directReports
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDirectReports(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemDirectReports {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9803,7 +10262,7 @@ impl UsersItemDirectReports {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-directreports?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -9847,8 +10306,10 @@ impl UsersItemDirectReports {
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/events/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9942,6 +10403,7 @@ impl UsersItemEventsItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemEventsItemAttachmentsItem {
         UsersItemEventsItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -9950,8 +10412,10 @@ impl UsersItemEventsItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/events/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -9984,6 +10448,7 @@ impl UsersItemEventsItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/events/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10000,6 +10465,7 @@ impl UsersItemEventsItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemEventsItemAttachmentsItemValue {
         UsersItemEventsItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -10007,8 +10473,10 @@ impl UsersItemEventsItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/events/{Id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10020,6 +10488,7 @@ impl UsersItemEventsItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/events/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -10039,8 +10508,10 @@ impl UsersItemEventsItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/events/{Id}/instances`
 ///
 /// - `GET /users/{id | userPrincipalName}/events/{id}/instances`: List instances
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemInstances(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemInstances {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10091,8 +10562,10 @@ impl UsersItemEventsItemInstances {
     }
 }
 /// `/users/{Id|userPrincipalName}/insights`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsights(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsights {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10100,14 +10573,17 @@ impl UsersItemInsights {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/insights/shared`
+    #[cfg(feature = "users")]
     pub fn shared(&self) -> UsersItemInsightsShared {
         UsersItemInsightsShared(self.0.clone().literal("shared"))
     }
     /// `/users/{Id|userPrincipalName}/insights/trending`
+    #[cfg(feature = "users")]
     pub fn trending(&self) -> UsersItemInsightsTrending {
         UsersItemInsightsTrending(self.0.clone().literal("trending"))
     }
     /// `/users/{Id|userPrincipalName}/insights/used`
+    #[cfg(feature = "users")]
     pub fn used(&self) -> UsersItemInsightsUsed {
         UsersItemInsightsUsed(self.0.clone().literal("used"))
     }
@@ -10115,8 +10591,10 @@ impl UsersItemInsights {
 /// `/users/{Id|userPrincipalName}/insights/shared`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/shared`: List shared
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsShared(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsShared {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10164,8 +10642,10 @@ impl UsersItemInsightsShared {
 /// `/users/{Id|userPrincipalName}/insights/trending`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/trending`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrending(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsTrending {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10210,13 +10690,16 @@ impl UsersItemInsightsTrending {
             )
     }
     /// `/users/{Id|userPrincipalName}/insights/trending/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemInsightsTrendingItem {
         UsersItemInsightsTrendingItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/trending/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsTrendingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10224,6 +10707,7 @@ impl UsersItemInsightsTrendingItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/insights/trending/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> UsersItemInsightsTrendingItemResource {
         UsersItemInsightsTrendingItemResource(self.0.clone().literal("resource"))
     }
@@ -10231,8 +10715,10 @@ impl UsersItemInsightsTrendingItem {
 /// `/users/{Id|userPrincipalName}/insights/trending/{id}/resource`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/trending/{id}/resource`: List trending
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsTrendingItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10248,7 +10734,7 @@ impl UsersItemInsightsTrendingItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-trending?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -10280,8 +10766,10 @@ impl UsersItemInsightsTrendingItemResource {
 /// `/users/{Id|userPrincipalName}/insights/used`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/used`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsUsed(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsUsed {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10326,13 +10814,16 @@ impl UsersItemInsightsUsed {
             )
     }
     /// `/users/{Id|userPrincipalName}/insights/used/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemInsightsUsedItem {
         UsersItemInsightsUsedItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/insights/used/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsUsedItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsUsedItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10340,6 +10831,7 @@ impl UsersItemInsightsUsedItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/insights/used/{id}/resource`
+    #[cfg(feature = "users")]
     pub fn resource(&self) -> UsersItemInsightsUsedItemResource {
         UsersItemInsightsUsedItemResource(self.0.clone().literal("resource"))
     }
@@ -10347,8 +10839,10 @@ impl UsersItemInsightsUsedItem {
 /// `/users/{Id|userPrincipalName}/insights/used/{id}/resource`
 ///
 /// - `GET /users/{id | userPrincipalName}/insights/used/{id}/resource`: List used
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsUsedItemResource(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemInsightsUsedItemResource {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10364,7 +10858,7 @@ impl UsersItemInsightsUsedItemResource {
     /// - Application: `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/insights-list-used?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -10394,8 +10888,10 @@ impl UsersItemInsightsUsedItemResource {
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedGroups`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemJoinedGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10403,13 +10899,16 @@ impl UsersItemJoinedGroups {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemJoinedGroupsItem {
         UsersItemJoinedGroupsItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/joinedGroups/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemJoinedGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10417,6 +10916,7 @@ impl UsersItemJoinedGroupsItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/joinedGroups/{id}/photos`
+    #[cfg(feature = "users")]
     pub fn photos(&self) -> UsersItemJoinedGroupsItemPhotos {
         UsersItemJoinedGroupsItemPhotos(self.0.clone().literal("photos"))
     }
@@ -10424,8 +10924,10 @@ impl UsersItemJoinedGroupsItem {
 /// `/users/{Id|userPrincipalName}/joinedGroups/{id}/photos`
 ///
 /// - `GET /users/{id | userPrincipalName}/joinedGroups/{id}/photos`: List photos
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemJoinedGroupsItemPhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemJoinedGroupsItemPhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10482,8 +10984,10 @@ impl UsersItemJoinedGroupsItemPhotos {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders`: List mailFolders
 /// - `POST /users/{id | userPrincipalName}/mailFolders`: Create MailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10619,17 +11123,21 @@ impl UsersItemMailFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox`
+    #[cfg(feature = "mail")]
     pub fn inbox(&self) -> UsersItemMailFoldersInbox {
         UsersItemMailFoldersInbox(self.0.clone().literal("inbox"))
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItem {
         UsersItemMailFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/inbox`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersInbox(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersInbox {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10637,6 +11145,7 @@ impl UsersItemMailFoldersInbox {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox/messageRules`
+    #[cfg(feature = "mail")]
     pub fn message_rules(&self) -> UsersItemMailFoldersInboxMessageRules {
         UsersItemMailFoldersInboxMessageRules(self.0.clone().literal("messageRules"))
     }
@@ -10645,8 +11154,10 @@ impl UsersItemMailFoldersInbox {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/inbox/messageRules`: List rules
 /// - `POST /users/{id | userPrincipalName}/mailFolders/inbox/messageRules`: Create rule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersInboxMessageRules(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersInboxMessageRules {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10740,6 +11251,7 @@ impl UsersItemMailFoldersInboxMessageRules {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/inbox/messageRules/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersInboxMessageRulesItem {
         UsersItemMailFoldersInboxMessageRulesItem(self.0.clone().key(id))
     }
@@ -10749,8 +11261,10 @@ impl UsersItemMailFoldersInboxMessageRules {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/inbox/messageRules/{id}`: Get rule
 /// - `PATCH /users/{id | userPrincipalName}/mailFolders/inbox/messageRules/{id}`: Update rule
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/inbox/messageRules/{id}`: Delete messageRule
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersInboxMessageRulesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersInboxMessageRulesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10853,6 +11367,7 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -10890,8 +11405,10 @@ impl UsersItemMailFoldersInboxMessageRulesItem {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}`: Get mailFolder
 /// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}`: Update mailfolder
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}`: Delete mailFolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -10994,6 +11511,7 @@ impl UsersItemMailFoldersItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11026,6 +11544,7 @@ impl UsersItemMailFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders`
+    #[cfg(feature = "mail")]
     pub fn child_folders(&self) -> UsersItemMailFoldersItemChildFolders {
         UsersItemMailFoldersItemChildFolders(self.0.clone().literal("childFolders"))
     }
@@ -11074,6 +11593,7 @@ impl UsersItemMailFoldersItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersItemMailFoldersItemMessages {
         UsersItemMailFoldersItemMessages(self.0.clone().literal("messages"))
     }
@@ -11126,8 +11646,10 @@ impl UsersItemMailFoldersItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders`: List childFolders
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders`: Create child folder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFolders(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFolders {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11221,13 +11743,16 @@ impl UsersItemMailFoldersItemChildFolders {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemChildFoldersItem {
         UsersItemMailFoldersItemChildFoldersItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11235,6 +11760,7 @@ impl UsersItemMailFoldersItemChildFoldersItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages`
+    #[cfg(feature = "mail")]
     pub fn messages(&self) -> UsersItemMailFoldersItemChildFoldersItemMessages {
         UsersItemMailFoldersItemChildFoldersItemMessages(
             self.0.clone().literal("messages"),
@@ -11242,10 +11768,12 @@ impl UsersItemMailFoldersItemChildFoldersItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessages(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11253,6 +11781,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessages {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -11261,10 +11790,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessages {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11272,6 +11803,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(
         &self,
     ) -> UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
@@ -11281,10 +11813,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11292,6 +11826,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         id: &str,
@@ -11306,10 +11841,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachments {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`: Get attachment
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`: Add attachment
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11386,6 +11923,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11402,6 +11940,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(
         &self,
     ) -> UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
@@ -11413,10 +11952,12 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11428,6 +11969,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/childFolders/{id}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -11448,8 +11990,10 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages`: List messages
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages`: Create message in a mailfolder
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11585,6 +12129,7 @@ impl UsersItemMailFoldersItemMessages {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItem {
         UsersItemMailFoldersItemMessagesItem(self.0.clone().key(id))
     }
@@ -11594,8 +12139,10 @@ impl UsersItemMailFoldersItemMessages {
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Get message
 /// - `PATCH /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Update message
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}`: Delete eventMessage
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -11698,6 +12245,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -11730,6 +12278,7 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`
+    #[cfg(feature = "mail")]
     pub fn attachments(&self) -> UsersItemMailFoldersItemMessagesItemAttachments {
         UsersItemMailFoldersItemMessagesItemAttachments(
             self.0.clone().literal("attachments"),
@@ -11915,6 +12464,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
@@ -12002,6 +12552,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
@@ -12045,6 +12596,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     /// - Application: `Mail.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
@@ -12079,6 +12631,7 @@ impl UsersItemMailFoldersItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMailFoldersItemMessagesItemValue {
         UsersItemMailFoldersItemMessagesItemValue(self.0.clone().literal("$value"))
     }
@@ -12086,8 +12639,10 @@ impl UsersItemMailFoldersItemMessagesItem {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12104,6 +12659,7 @@ impl UsersItemMailFoldersItemMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -12140,8 +12696,10 @@ impl UsersItemMailFoldersItemMessagesItemValue {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12235,6 +12793,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMailFoldersItemMessagesItemAttachmentsItem {
         UsersItemMailFoldersItemMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -12243,10 +12802,12 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemAttachmentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12279,6 +12840,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12295,6 +12857,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
         UsersItemMailFoldersItemMessagesItemAttachmentsItemValue(
             self.0.clone().literal("$value"),
@@ -12304,10 +12867,12 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailFoldersItemMessagesItemAttachmentsItemValue(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12319,6 +12884,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/mailFolders/{id}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -12338,8 +12904,10 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/manager`
 ///
 /// - `GET /users/{id | userPrincipalName}/manager`: List manager
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemManager(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemManager {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12355,7 +12923,7 @@ impl UsersItemManager {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -12395,6 +12963,7 @@ impl UsersItemManager {
             )
     }
     /// `/users/{Id|userPrincipalName}/manager/$ref`
+    #[cfg(feature = "users")]
     pub fn reference(&self) -> UsersItemManagerRef {
         UsersItemManagerRef(self.0.clone().literal("$ref"))
     }
@@ -12402,8 +12971,10 @@ impl UsersItemManager {
 /// `/users/{Id|userPrincipalName}/memberOf`
 ///
 /// - `GET /users/{id | userPrincipalName}/memberOf`: List memberOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12419,7 +12990,7 @@ impl UsersItemMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-memberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -12457,8 +13028,10 @@ impl UsersItemMemberOf {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/$value`: Get message
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12475,6 +13048,7 @@ impl UsersItemMessagesItemValue {
     /// - Application: `Mail.ReadBasic.All`, `Mail.Read`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -12511,8 +13085,10 @@ impl UsersItemMessagesItemValue {
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/attachments`: List attachments
 /// - `POST /users/{id | userPrincipalName}/messages/{id}/attachments`: Add attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemAttachments(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemAttachments {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12606,6 +13182,7 @@ impl UsersItemMessagesItemAttachments {
             )
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemMessagesItemAttachmentsItem {
         UsersItemMessagesItemAttachmentsItem(self.0.clone().key(id))
     }
@@ -12614,8 +13191,10 @@ impl UsersItemMessagesItemAttachments {
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/attachments/{id}`: Get attachment
 /// - `DELETE /users/{id | userPrincipalName}/messages/{id}/attachments/{id}`: Delete attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemAttachmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemAttachmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12648,6 +13227,7 @@ impl UsersItemMessagesItemAttachmentsItem {
     /// `DELETE /users/{id | userPrincipalName}/messages/{id}/attachments/{id}` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -12664,6 +13244,7 @@ impl UsersItemMessagesItemAttachmentsItem {
             .documented_status(204u16)
     }
     /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}/$value`
+    #[cfg(feature = "mail")]
     pub fn content(&self) -> UsersItemMessagesItemAttachmentsItemValue {
         UsersItemMessagesItemAttachmentsItemValue(self.0.clone().literal("$value"))
     }
@@ -12671,8 +13252,10 @@ impl UsersItemMessagesItemAttachmentsItem {
 /// `/users/{Id|userPrincipalName}/messages/{Id}/attachments/{id}/$value`
 ///
 /// - `GET /users/{id | userPrincipalName}/messages/{id}/attachments/{id}/$value`: Get attachment
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMessagesItemAttachmentsItemValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemMessagesItemAttachmentsItemValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12684,6 +13267,7 @@ impl UsersItemMessagesItemAttachmentsItemValue {
     /// `GET /users/{id | userPrincipalName}/messages/{id}/attachments/{id}/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -12703,8 +13287,10 @@ impl UsersItemMessagesItemAttachmentsItemValue {
 /// `/users/{Id|userPrincipalName}/oauth2PermissionGrants`
 ///
 /// - `GET /users/{id | userPrincipalName}/oauth2PermissionGrants`: List oauth2PermissionGrants
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOauth2PermissionGrants(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "applications")]
 impl UsersItemOauth2PermissionGrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12759,8 +13345,10 @@ impl UsersItemOauth2PermissionGrants {
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote`
+#[cfg(any(feature = "onenote", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenote(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "onenote", feature = "users"))]
 impl UsersItemOnenote {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12768,26 +13356,32 @@ impl UsersItemOnenote {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks`
+    #[cfg(feature = "onenote")]
     pub fn notebooks(&self) -> UsersItemOnenoteNotebooks {
         UsersItemOnenoteNotebooks(self.0.clone().literal("notebooks"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/operations`
+    #[cfg(feature = "onenote")]
     pub fn operations(&self) -> UsersItemOnenoteOperations {
         UsersItemOnenoteOperations(self.0.clone().literal("operations"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> UsersItemOnenotePages {
         UsersItemOnenotePages(self.0.clone().literal("pages"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/resources`
+    #[cfg(feature = "users")]
     pub fn resources(&self) -> UsersItemOnenoteResources {
         UsersItemOnenoteResources(self.0.clone().literal("resources"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> UsersItemOnenoteSectionGroups {
         UsersItemOnenoteSectionGroups(self.0.clone().literal("sectionGroups"))
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> UsersItemOnenoteSections {
         UsersItemOnenoteSections(self.0.clone().literal("sections"))
     }
@@ -12796,8 +13390,10 @@ impl UsersItemOnenote {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks`: List notebooks
 /// - `POST /users/{id | userPrincipalName}/onenote/notebooks`: Create notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -12955,7 +13551,7 @@ impl UsersItemOnenoteNotebooks {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-getrecentnotebooks?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "onenote")]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: &str,
@@ -13006,6 +13602,7 @@ impl UsersItemOnenoteNotebooks {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteNotebooksItem {
         UsersItemOnenoteNotebooksItem(self.0.clone().key(id))
     }
@@ -13013,8 +13610,10 @@ impl UsersItemOnenoteNotebooks {
 /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}`: Get notebook
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooksItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooksItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13079,6 +13678,7 @@ impl UsersItemOnenoteNotebooksItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/notebook-copynotebook?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
@@ -13117,12 +13717,14 @@ impl UsersItemOnenoteNotebooksItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> UsersItemOnenoteNotebooksItemSectionGroups {
         UsersItemOnenoteNotebooksItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/users/{Id|userPrincipalName}/onenote/notebooks/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> UsersItemOnenoteNotebooksItemSections {
         UsersItemOnenoteNotebooksItemSections(self.0.clone().literal("sections"))
     }
@@ -13131,8 +13733,10 @@ impl UsersItemOnenoteNotebooksItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups`: List sectionGroups
 /// - `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooksItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooksItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13240,8 +13844,10 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections`: List sections
 /// - `POST /users/{id | userPrincipalName}/onenote/notebooks/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteNotebooksItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteNotebooksItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13346,8 +13952,10 @@ impl UsersItemOnenoteNotebooksItemSections {
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/operations`
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteOperations(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteOperations {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13355,6 +13963,7 @@ impl UsersItemOnenoteOperations {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/operations/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteOperationsItem {
         UsersItemOnenoteOperationsItem(self.0.clone().key(id))
     }
@@ -13362,8 +13971,10 @@ impl UsersItemOnenoteOperations {
 /// `/users/{Id|userPrincipalName}/onenote/operations/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/operations/{id}`: Get onenoteOperation
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteOperationsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteOperationsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13423,8 +14034,10 @@ impl UsersItemOnenoteOperationsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/pages`: List pages
 /// - `POST /users/{id | userPrincipalName}/onenote/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenotePages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenotePages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13527,6 +14140,7 @@ impl UsersItemOnenotePages {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenotePagesItem {
         UsersItemOnenotePagesItem(self.0.clone().key(id))
     }
@@ -13535,8 +14149,10 @@ impl UsersItemOnenotePages {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/pages/{id}`: Get page
 /// - `DELETE /users/{id | userPrincipalName}/onenote/pages/{id}`: Delete page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenotePagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenotePagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13600,6 +14216,7 @@ impl UsersItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -13632,6 +14249,7 @@ impl UsersItemOnenotePagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
+    #[cfg(feature = "onenote")]
     pub fn content(&self) -> UsersItemOnenotePagesItemContent {
         UsersItemOnenotePagesItemContent(self.0.clone().literal("content"))
     }
@@ -13645,6 +14263,7 @@ impl UsersItemOnenotePagesItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-copytosection?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
@@ -13686,8 +14305,10 @@ impl UsersItemOnenotePagesItem {
 /// `/users/{Id|userPrincipalName}/onenote/pages/{id}/content`
 ///
 /// - `PATCH /users/{id | userPrincipalName}/onenote/pages/{id}/content`: Update page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenotePagesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenotePagesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13704,6 +14325,7 @@ impl UsersItemOnenotePagesItemContent {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-update?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -13739,8 +14361,10 @@ impl UsersItemOnenotePagesItemContent {
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/resources`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOnenoteResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13748,13 +14372,16 @@ impl UsersItemOnenoteResources {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/resources/{id}`
+    #[cfg(feature = "users")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteResourcesItem {
         UsersItemOnenoteResourcesItem(self.0.clone().key(id))
     }
 }
 /// `/users/{Id|userPrincipalName}/onenote/resources/{id}`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteResourcesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOnenoteResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13762,6 +14389,7 @@ impl UsersItemOnenoteResourcesItem {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/onenote/resources/{id}/content`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemOnenoteResourcesItemContent {
         UsersItemOnenoteResourcesItemContent(self.0.clone().literal("content"))
     }
@@ -13769,8 +14397,10 @@ impl UsersItemOnenoteResourcesItem {
 /// `/users/{Id|userPrincipalName}/onenote/resources/{id}/content`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/resources/{id}/content`: Get resource
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteResourcesItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOnenoteResourcesItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13787,6 +14417,7 @@ impl UsersItemOnenoteResourcesItemContent {
     /// - Application: `Notes.Read.All`, `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -13827,8 +14458,10 @@ impl UsersItemOnenoteResourcesItemContent {
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups`: List sectionGroups
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13884,6 +14517,7 @@ impl UsersItemOnenoteSectionGroups {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionGroupsItem {
         UsersItemOnenoteSectionGroupsItem(self.0.clone().key(id))
     }
@@ -13891,8 +14525,10 @@ impl UsersItemOnenoteSectionGroups {
 /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}`: Get sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroupsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroupsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -13948,12 +14584,14 @@ impl UsersItemOnenoteSectionGroupsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`
+    #[cfg(feature = "onenote")]
     pub fn section_groups(&self) -> UsersItemOnenoteSectionGroupsItemSectionGroups {
         UsersItemOnenoteSectionGroupsItemSectionGroups(
             self.0.clone().literal("sectionGroups"),
         )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sectionGroups/{id}/sections`
+    #[cfg(feature = "onenote")]
     pub fn sections(&self) -> UsersItemOnenoteSectionGroupsItemSections {
         UsersItemOnenoteSectionGroupsItemSections(self.0.clone().literal("sections"))
     }
@@ -13962,8 +14600,10 @@ impl UsersItemOnenoteSectionGroupsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`: List sectionGroups
 /// - `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sectionGroups`: Create sectionGroup
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroupsItemSectionGroups(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14071,8 +14711,10 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections`: List sections
 /// - `POST /users/{id | userPrincipalName}/onenote/sectionGroups/{id}/sections`: Create section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionGroupsItemSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionGroupsItemSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14179,8 +14821,10 @@ impl UsersItemOnenoteSectionGroupsItemSections {
 /// `/users/{Id|userPrincipalName}/onenote/sections`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sections`: List sections
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSections(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSections {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14236,6 +14880,7 @@ impl UsersItemOnenoteSections {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}`
+    #[cfg(feature = "onenote")]
     pub fn item(&self, id: &str) -> UsersItemOnenoteSectionsItem {
         UsersItemOnenoteSectionsItem(self.0.clone().key(id))
     }
@@ -14243,8 +14888,10 @@ impl UsersItemOnenoteSections {
 /// `/users/{Id|userPrincipalName}/onenote/sections/{id}`
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sections/{id}`: Get section
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14309,6 +14956,7 @@ impl UsersItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytonotebook?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
@@ -14356,6 +15004,7 @@ impl UsersItemOnenoteSectionsItem {
     /// - Application: `Notes.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/section-copytosectiongroup?view=graph-rest-1.0)
+    #[cfg(feature = "onenote")]
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
@@ -14394,6 +15043,7 @@ impl UsersItemOnenoteSectionsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/onenote/sections/{id}/pages`
+    #[cfg(feature = "onenote")]
     pub fn pages(&self) -> UsersItemOnenoteSectionsItemPages {
         UsersItemOnenoteSectionsItemPages(self.0.clone().literal("pages"))
     }
@@ -14402,8 +15052,10 @@ impl UsersItemOnenoteSectionsItem {
 ///
 /// - `GET /users/{id | userPrincipalName}/onenote/sections/{id}/pages`: List pages
 /// - `POST /users/{id | userPrincipalName}/onenote/sections/{id}/pages`: Create page
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnenoteSectionsItemPages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "onenote")]
 impl UsersItemOnenoteSectionsItemPages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14509,8 +15161,10 @@ impl UsersItemOnenoteSectionsItemPages {
 /// `/users/{Id|userPrincipalName}/ownedDevices`
 ///
 /// - `GET /users/{id | userPrincipalName}/ownedDevices`: List ownedDevices
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOwnedDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOwnedDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14526,7 +15180,7 @@ impl UsersItemOwnedDevices {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-owneddevices?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14562,8 +15216,10 @@ impl UsersItemOwnedDevices {
 /// `/users/{Id|userPrincipalName}/ownedObjects`
 ///
 /// - `GET /users/{id | userPrincipalName}/ownedObjects`: List ownedObjects
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOwnedObjects(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemOwnedObjects {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14579,7 +15235,7 @@ impl UsersItemOwnedObjects {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-ownedobjects?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14623,8 +15279,10 @@ impl UsersItemOwnedObjects {
 /// `/users/{Id|userPrincipalName}/people`
 ///
 /// - `GET /users/{id | userPrincipalName}/people`: List people
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPeople(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPeople {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14677,8 +15335,10 @@ impl UsersItemPeople {
 /// `/users/{Id|userPrincipalName}/photo`
 ///
 /// - `GET /users/{id | userPrincipalName}/photo`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhoto(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhoto {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14740,6 +15400,7 @@ impl UsersItemPhoto {
             )
     }
     /// `/users/{Id|userPrincipalName}/photo/$value`
+    #[cfg(feature = "users")]
     pub fn content(&self) -> UsersItemPhotoValue {
         UsersItemPhotoValue(self.0.clone().literal("$value"))
     }
@@ -14749,8 +15410,10 @@ impl UsersItemPhoto {
 /// - `GET /users/{id | userPrincipalName}/photo/$value`: Get photo
 /// - `PATCH /users/{id | userPrincipalName}/photo/$value`: Update profilephoto
 /// - `PUT /users/{id | userPrincipalName}/photo/$value`: Update profilephoto
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhotoValue(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhotoValue {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14766,6 +15429,7 @@ impl UsersItemPhotoValue {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Contacts.Read`, `Contacts.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -14815,6 +15479,7 @@ impl UsersItemPhotoValue {
     /// `PATCH /users/{id | userPrincipalName}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &graph_rt::Value,
@@ -14837,6 +15502,7 @@ impl UsersItemPhotoValue {
     /// `PUT /users/{id | userPrincipalName}/photo/$value` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &[u8],
@@ -14856,8 +15522,10 @@ impl UsersItemPhotoValue {
     }
 }
 /// `/users/{Id|userPrincipalName}/photos`
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhotos(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhotos {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14865,6 +15533,7 @@ impl UsersItemPhotos {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/photos/{size}`
+    #[cfg(feature = "users")]
     pub fn item(&self, size: &str) -> UsersItemPhotosItem {
         UsersItemPhotosItem(self.0.clone().key(size))
     }
@@ -14872,8 +15541,10 @@ impl UsersItemPhotos {
 /// `/users/{Id|userPrincipalName}/photos/{size}`
 ///
 /// - `GET /users/{id | userPrincipalName}/photos/{size}`: Get photo
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPhotosItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemPhotosItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14938,8 +15609,10 @@ impl UsersItemPhotosItem {
 /// `/users/{Id|userPrincipalName}/registeredDevices`
 ///
 /// - `GET /users/{id | userPrincipalName}/registeredDevices`: List registeredDevices
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemRegisteredDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemRegisteredDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -14955,7 +15628,7 @@ impl UsersItemRegisteredDevices {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-registereddevices?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -14999,8 +15672,10 @@ impl UsersItemRegisteredDevices {
 ///
 /// - `GET /users/{id | userPrincipalName}/settings`: Get settings
 /// - `PATCH /users/{id | userPrincipalName}/settings`: Update settings
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemSettings(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15016,6 +15691,7 @@ impl UsersItemSettings {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-get?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15052,6 +15728,7 @@ impl UsersItemSettings {
     /// - Application: `User.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-update?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::UpdateSettingsBody,
@@ -15082,6 +15759,7 @@ impl UsersItemSettings {
             )
     }
     /// `/users/{Id|userPrincipalName}/settings/shiftPreferences`
+    #[cfg(feature = "teams")]
     pub fn shift_preferences(&self) -> UsersItemSettingsShiftPreferences {
         UsersItemSettingsShiftPreferences(self.0.clone().literal("shiftPreferences"))
     }
@@ -15089,8 +15767,10 @@ impl UsersItemSettings {
 /// `/users/{Id|userPrincipalName}/transitiveMemberOf`
 ///
 /// - `GET /users/{id | userPrincipalName}/transitiveMemberOf`: List user transitive memberOf
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTransitiveMemberOf(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemTransitiveMemberOf {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15106,7 +15786,7 @@ impl UsersItemTransitiveMemberOf {
     /// - Application: `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-transitivememberof?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -15142,8 +15822,10 @@ impl UsersItemTransitiveMemberOf {
 /// `/users/{Id|userPrincipalName}/drive`
 ///
 /// - `GET /users/{idOrUserPrincipalName}/drive`: Get Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDrive(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDrive {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15210,14 +15892,17 @@ impl UsersItemDrive {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/following`
+    #[cfg(feature = "files")]
     pub fn following(&self) -> UsersItemDriveFollowing {
         UsersItemDriveFollowing(self.0.clone().literal("following"))
     }
     /// `/users/{Id|userPrincipalName}/drive/items`
+    #[cfg(feature = "files")]
     pub fn items(&self) -> UsersItemDriveItems {
         UsersItemDriveItems(self.0.clone().literal("items"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root`
+    #[cfg(feature = "files")]
     pub fn root(&self) -> UsersItemDriveRoot {
         UsersItemDriveRoot(self.0.clone().literal("root"))
     }
@@ -15226,8 +15911,10 @@ impl UsersItemDrive {
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings`: Get user mailbox settings
 /// - `PATCH /users/{id|userPrincipalName}/mailboxSettings`: Update user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15244,7 +15931,7 @@ impl UsersItemMailboxSettings {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15286,7 +15973,7 @@ impl UsersItemMailboxSettings {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn update(
         &self,
         body: &super::super::MailboxSettings,
@@ -15321,6 +16008,7 @@ impl UsersItemMailboxSettings {
             )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`
+    #[cfg(feature = "users")]
     pub fn automatic_replies_setting(
         &self,
     ) -> UsersItemMailboxSettingsAutomaticRepliesSetting {
@@ -15329,10 +16017,12 @@ impl UsersItemMailboxSettings {
         )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/dateFormat`
+    #[cfg(feature = "users")]
     pub fn date_format(&self) -> UsersItemMailboxSettingsDateFormat {
         UsersItemMailboxSettingsDateFormat(self.0.clone().literal("dateFormat"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`
+    #[cfg(feature = "users")]
     pub fn delegate_meeting_message_delivery_options(
         &self,
     ) -> UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
@@ -15341,18 +16031,22 @@ impl UsersItemMailboxSettings {
         )
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/language`
+    #[cfg(feature = "users")]
     pub fn language(&self) -> UsersItemMailboxSettingsLanguage {
         UsersItemMailboxSettingsLanguage(self.0.clone().literal("language"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/timeFormat`
+    #[cfg(feature = "users")]
     pub fn time_format(&self) -> UsersItemMailboxSettingsTimeFormat {
         UsersItemMailboxSettingsTimeFormat(self.0.clone().literal("timeFormat"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/timeZone`
+    #[cfg(feature = "users")]
     pub fn time_zone(&self) -> UsersItemMailboxSettingsTimeZone {
         UsersItemMailboxSettingsTimeZone(self.0.clone().literal("timeZone"))
     }
     /// `/users/{Id|userPrincipalName}/mailboxSettings/workingHours`
+    #[cfg(feature = "users")]
     pub fn working_hours(&self) -> UsersItemMailboxSettingsWorkingHours {
         UsersItemMailboxSettingsWorkingHours(self.0.clone().literal("workingHours"))
     }
@@ -15360,8 +16054,10 @@ impl UsersItemMailboxSettings {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/automaticRepliesSetting`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsAutomaticRepliesSetting(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15378,7 +16074,7 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15414,8 +16110,10 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/dateFormat`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/dateFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsDateFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsDateFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15432,7 +16130,7 @@ impl UsersItemMailboxSettingsDateFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15468,10 +16166,12 @@ impl UsersItemMailboxSettingsDateFormat {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/delegateMeetingMessageDeliveryOptions`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15488,7 +16188,7 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15524,8 +16224,10 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/language`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/language`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsLanguage(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsLanguage {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15542,7 +16244,7 @@ impl UsersItemMailboxSettingsLanguage {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15578,8 +16280,10 @@ impl UsersItemMailboxSettingsLanguage {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeFormat`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/timeFormat`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsTimeFormat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsTimeFormat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15596,7 +16300,7 @@ impl UsersItemMailboxSettingsTimeFormat {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15632,8 +16336,10 @@ impl UsersItemMailboxSettingsTimeFormat {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/timeZone`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/timeZone`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsTimeZone(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsTimeZone {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15650,7 +16356,7 @@ impl UsersItemMailboxSettingsTimeZone {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15686,8 +16392,10 @@ impl UsersItemMailboxSettingsTimeZone {
 /// `/users/{Id|userPrincipalName}/mailboxSettings/workingHours`
 ///
 /// - `GET /users/{id|userPrincipalName}/mailboxSettings/workingHours`: Get user mailbox settings
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemMailboxSettingsWorkingHours(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemMailboxSettingsWorkingHours {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15704,7 +16412,7 @@ impl UsersItemMailboxSettingsWorkingHours {
     /// - Application: `MailboxSettings.Read`, `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -15738,8 +16446,10 @@ impl UsersItemMailboxSettingsWorkingHours {
     }
 }
 /// `/users/{Id|userPrincipalName}/outlook`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlook(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlook {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15747,6 +16457,7 @@ impl UsersItemOutlook {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/outlook/masterCategories`
+    #[cfg(feature = "mail")]
     pub fn master_categories(&self) -> UsersItemOutlookMasterCategories {
         UsersItemOutlookMasterCategories(self.0.clone().literal("masterCategories"))
     }
@@ -15760,7 +16471,7 @@ impl UsersItemOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_languages(
         &self,
     ) -> graph_rt::Request<
@@ -15802,7 +16513,7 @@ impl UsersItemOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones(
         &self,
     ) -> graph_rt::Request<
@@ -15844,7 +16555,7 @@ impl UsersItemOutlook {
     /// - Application: `User.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn supported_time_zones_2(
         &self,
         time_zone_standard: &str,
@@ -15888,8 +16599,10 @@ impl UsersItemOutlook {
 ///
 /// - `GET /users/{id|userPrincipalName}/outlook/masterCategories`: List Outlook categories
 /// - `POST /users/{id|userPrincipalName}/outlook/masterCategories`: Create Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookMasterCategories(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookMasterCategories {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -15983,6 +16696,7 @@ impl UsersItemOutlookMasterCategories {
             )
     }
     /// `/users/{Id|userPrincipalName}/outlook/masterCategories/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemOutlookMasterCategoriesItem {
         UsersItemOutlookMasterCategoriesItem(self.0.clone().key(id))
     }
@@ -15992,8 +16706,10 @@ impl UsersItemOutlookMasterCategories {
 /// - `GET /users/{id|userPrincipalName}/outlook/masterCategories/{id}`: Get Outlook category
 /// - `PATCH /users/{id|userPrincipalName}/outlook/masterCategories/{id}`: Update Outlook category
 /// - `DELETE /users/{id|userPrincipalName}/outlook/masterCategories/{id}`: Delete Outlook category
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOutlookMasterCategoriesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemOutlookMasterCategoriesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16096,6 +16812,7 @@ impl UsersItemOutlookMasterCategoriesItem {
     /// - Application: `MailboxSettings.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16132,8 +16849,10 @@ impl UsersItemOutlookMasterCategoriesItem {
 ///
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: List linkedResources
 /// - `POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources`: Create linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemLinkedResources(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemLinkedResources {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16149,7 +16868,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-list-linkedresources?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -16186,7 +16905,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-post-linkedresources?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn create(
         &self,
         body: &super::super::LinkedResource,
@@ -16217,6 +16936,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
             )
     }
     /// `/users/{Id|userPrincipalName}/todo/lists/{Id}/tasks/{Id}/linkedResources/{linkedResourcesId}`
+    #[cfg(feature = "mail")]
     pub fn item(
         &self,
         linked_resources_id: &str,
@@ -16231,10 +16951,12 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
 /// - `GET /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Get linkedResource
 /// - `PATCH /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Update linkedResource
 /// - `DELETE /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourcesId}`: Delete linkedResource
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTodoListsItemTasksItemLinkedResourcesItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16250,7 +16972,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-get?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -16287,7 +17009,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-update?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "mail")]
     pub fn update(
         &self,
         body: &super::super::LinkedResource,
@@ -16326,6 +17048,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     /// - Delegated (personal Microsoft account): `Tasks.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16357,8 +17080,10 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
 /// `/users/{Id|userPrincipalName}/appRoleAssignments/{id}`
 ///
 /// - `DELETE /users/{id}/appRoleAssignments/{id}`: Delete an appRoleAssignment granted to a user
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemAppRoleAssignmentsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemAppRoleAssignmentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16374,6 +17099,7 @@ impl UsersItemAppRoleAssignmentsItem {
     /// - Application: `AppRoleAssignment.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete-approleassignments?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16406,8 +17132,10 @@ impl UsersItemAppRoleAssignmentsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarCalendarPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarCalendarPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16415,6 +17143,7 @@ impl UsersItemCalendarCalendarPermissions {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/calendar/calendarPermissions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemCalendarCalendarPermissionsItem {
         UsersItemCalendarCalendarPermissionsItem(self.0.clone().key(id))
     }
@@ -16424,8 +17153,10 @@ impl UsersItemCalendarCalendarPermissions {
 /// - `GET /users/{id}/calendar/calendarPermissions/{id}`: Get calendarPermission
 /// - `PATCH /users/{id}/calendar/calendarPermissions/{id}`: Update calendarPermission
 /// - `DELETE /users/{id}/calendar/calendarPermissions/{id}`: Delete calendarPermission
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemCalendarCalendarPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemCalendarCalendarPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16486,6 +17217,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16519,8 +17251,10 @@ impl UsersItemCalendarCalendarPermissionsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/calendar`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemCalendar(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemCalendar {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16528,6 +17262,7 @@ impl UsersItemEventsItemCalendar {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/calendar/calendarPermissions`
+    #[cfg(feature = "mail")]
     pub fn calendar_permissions(
         &self,
     ) -> UsersItemEventsItemCalendarCalendarPermissions {
@@ -16537,8 +17272,10 @@ impl UsersItemEventsItemCalendar {
     }
 }
 /// `/users/{Id|userPrincipalName}/events/{Id}/calendar/calendarPermissions`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemCalendarCalendarPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemCalendarCalendarPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16546,6 +17283,7 @@ impl UsersItemEventsItemCalendarCalendarPermissions {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/events/{Id}/calendar/calendarPermissions/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemEventsItemCalendarCalendarPermissionsItem {
         UsersItemEventsItemCalendarCalendarPermissionsItem(self.0.clone().key(id))
     }
@@ -16555,10 +17293,12 @@ impl UsersItemEventsItemCalendarCalendarPermissions {
 /// - `GET /users/{id}/events/{id}/calendar/calendarPermissions/{id}`: Get calendarPermission
 /// - `PATCH /users/{id}/events/{id}/calendar/calendarPermissions/{id}`: Update calendarPermission
 /// - `DELETE /users/{id}/events/{id}/calendar/calendarPermissions/{id}`: Delete calendarPermission
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemEventsItemCalendarCalendarPermissionsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "mail")]
 impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16619,6 +17359,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     /// - Application: `Calendars.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16652,8 +17393,10 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/inferenceClassification`
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInferenceClassification(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemInferenceClassification {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16661,6 +17404,7 @@ impl UsersItemInferenceClassification {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification/overrides`
+    #[cfg(feature = "mail")]
     pub fn overrides(&self) -> UsersItemInferenceClassificationOverrides {
         UsersItemInferenceClassificationOverrides(self.0.clone().literal("overrides"))
     }
@@ -16669,8 +17413,10 @@ impl UsersItemInferenceClassification {
 ///
 /// - `GET /users/{id}/inferenceClassification/overrides`: List overrides
 /// - `POST /users/{id}/inferenceClassification/overrides`: Create inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInferenceClassificationOverrides(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemInferenceClassificationOverrides {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16764,6 +17510,7 @@ impl UsersItemInferenceClassificationOverrides {
             )
     }
     /// `/users/{Id|userPrincipalName}/inferenceClassification/overrides/{id}`
+    #[cfg(feature = "mail")]
     pub fn item(&self, id: &str) -> UsersItemInferenceClassificationOverridesItem {
         UsersItemInferenceClassificationOverridesItem(self.0.clone().key(id))
     }
@@ -16772,8 +17519,10 @@ impl UsersItemInferenceClassificationOverrides {
 ///
 /// - `PATCH /users/{id}/inferenceClassification/overrides/{id}`: Update inferenceclassificationoverride
 /// - `DELETE /users/{id}/inferenceClassification/overrides/{id}`: Delete inferenceClassificationOverride
+#[cfg(feature = "mail")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInferenceClassificationOverridesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "mail")]
 impl UsersItemInferenceClassificationOverridesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16834,6 +17583,7 @@ impl UsersItemInferenceClassificationOverridesItem {
     /// - Application: `Mail.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0)
+    #[cfg(feature = "mail")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -16869,8 +17619,10 @@ impl UsersItemInferenceClassificationOverridesItem {
 /// `/users/{Id|userPrincipalName}/licenseDetails`
 ///
 /// - `GET /users/{id}/licenseDetails`: List licenseDetails
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemLicenseDetails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemLicenseDetails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16887,7 +17639,7 @@ impl UsersItemLicenseDetails {
     /// - Application: `User.Read.All`, `User.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-licensedetails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -16935,8 +17687,10 @@ impl UsersItemLicenseDetails {
 /// `/users/{Id|userPrincipalName}/manager/$ref`
 ///
 /// - `PUT /users/{id}/manager/$ref`: Assign manager
+#[cfg(feature = "users")]
 #[derive(Debug, Clone)]
 pub struct UsersItemManagerRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "users")]
 impl UsersItemManagerRef {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16952,7 +17706,7 @@ impl UsersItemManagerRef {
     /// - Application: `User.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-manager?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "users")]
     pub fn put(
         &self,
         body: &super::super::AnyDirectoryObject,
@@ -16988,8 +17742,10 @@ impl UsersItemManagerRef {
     }
 }
 /// `/users/{Id|userPrincipalName}/planner`
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlanner(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlanner {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -16997,10 +17753,12 @@ impl UsersItemPlanner {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/planner/plans`
+    #[cfg(feature = "planner")]
     pub fn plans(&self) -> UsersItemPlannerPlans {
         UsersItemPlannerPlans(self.0.clone().literal("plans"))
     }
     /// `/users/{Id|userPrincipalName}/planner/tasks`
+    #[cfg(feature = "planner")]
     pub fn tasks(&self) -> UsersItemPlannerTasks {
         UsersItemPlannerTasks(self.0.clone().literal("tasks"))
     }
@@ -17008,8 +17766,10 @@ impl UsersItemPlanner {
 /// `/users/{Id|userPrincipalName}/planner/plans`
 ///
 /// - `GET /users/{id}/planner/plans`: List plans
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerPlans(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerPlans {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17057,8 +17817,10 @@ impl UsersItemPlannerPlans {
 /// `/users/{Id|userPrincipalName}/planner/tasks`
 ///
 /// - `GET /users/{id}/planner/tasks`: List tasks
+#[cfg(feature = "planner")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPlannerTasks(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "planner")]
 impl UsersItemPlannerTasks {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17106,8 +17868,10 @@ impl UsersItemPlannerTasks {
 /// `/users/{Id|userPrincipalName}/presence`
 ///
 /// - `GET /users/{id}/presence`: Get presence
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemPresence(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemPresence {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17148,8 +17912,10 @@ impl UsersItemPresence {
     }
 }
 /// `/users/{Id|userPrincipalName}/chats`
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChats(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChats {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17157,6 +17923,7 @@ impl UsersItemChats {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, chat_id: &str) -> UsersItemChatsItem {
         UsersItemChatsItem(self.0.clone().key(chat_id))
     }
@@ -17164,8 +17931,10 @@ impl UsersItemChats {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}`: Get chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17214,10 +17983,12 @@ impl UsersItemChatsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members`
+    #[cfg(feature = "teams")]
     pub fn members(&self) -> UsersItemChatsItemMembers {
         UsersItemChatsItemMembers(self.0.clone().literal("members"))
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages`
+    #[cfg(feature = "teams")]
     pub fn messages(&self) -> UsersItemChatsItemMessages {
         UsersItemChatsItemMessages(self.0.clone().literal("messages"))
     }
@@ -17225,8 +17996,10 @@ impl UsersItemChatsItem {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members`: List members of a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMembers(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMembers {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17242,7 +18015,7 @@ impl UsersItemChatsItemMembers {
     /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -17283,6 +18056,7 @@ impl UsersItemChatsItemMembers {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members/{membership-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, membership_id: &str) -> UsersItemChatsItemMembersItem {
         UsersItemChatsItemMembersItem(self.0.clone().key(membership_id))
     }
@@ -17290,8 +18064,10 @@ impl UsersItemChatsItemMembers {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/members/{membership-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/members/{membership-id}`: Get conversationMember in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMembersItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMembersItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17307,7 +18083,7 @@ impl UsersItemChatsItemMembersItem {
     /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "teams")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -17351,8 +18127,10 @@ impl UsersItemChatsItemMembersItem {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages`: List messages in a chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessages(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessages {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17397,6 +18175,7 @@ impl UsersItemChatsItemMessages {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}`
+    #[cfg(feature = "teams")]
     pub fn item(&self, message_id: &str) -> UsersItemChatsItemMessagesItem {
         UsersItemChatsItemMessagesItem(self.0.clone().key(message_id))
     }
@@ -17404,8 +18183,10 @@ impl UsersItemChatsItemMessages {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}`: Get chatMessage in a channel or chat
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessagesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessagesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17469,6 +18250,7 @@ impl UsersItemChatsItemMessagesItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents`
+    #[cfg(feature = "teams")]
     pub fn hosted_contents(&self) -> UsersItemChatsItemMessagesItemHostedContents {
         UsersItemChatsItemMessagesItemHostedContents(
             self.0.clone().literal("hostedContents"),
@@ -17478,8 +18260,10 @@ impl UsersItemChatsItemMessagesItem {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents`: List hostedContents
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessagesItemHostedContents(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessagesItemHostedContents {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17537,6 +18321,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
             )
     }
     /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
+    #[cfg(feature = "teams")]
     pub fn item(
         &self,
         hosted_content_id: &str,
@@ -17549,10 +18334,12 @@ impl UsersItemChatsItemMessagesItemHostedContents {
 /// `/users/{Id|userPrincipalName}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`
 ///
 /// - `GET /users/{user-id | user-principal-name}/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}`: Get chatMessageHostedContent
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemChatsItemMessagesItemHostedContentsItem(
     pub(super) graph_rt::UrlPath,
 );
+#[cfg(feature = "teams")]
 impl UsersItemChatsItemMessagesItemHostedContentsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17611,8 +18398,10 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/teamwork`
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamwork(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemTeamwork {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17620,6 +18409,7 @@ impl UsersItemTeamwork {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn installed_apps(&self) -> UsersItemTeamworkInstalledApps {
         UsersItemTeamworkInstalledApps(self.0.clone().literal("installedApps"))
     }
@@ -17632,6 +18422,7 @@ impl UsersItemTeamwork {
     /// - Application: `TeamsActivity.Send`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification?view=graph-rest-1.0)
+    #[cfg(feature = "teams")]
     pub fn send_activity_notification(
         &self,
         body: &super::super::TeamworkSendActivityNotificationBody,
@@ -17666,8 +18457,10 @@ impl UsersItemTeamwork {
 ///
 /// - `GET /users/{user-id | user-principal-name}/teamwork/installedApps`: List apps installed for user
 /// - `POST /users/{user-id | user-principal-name}/teamwork/installedApps`: Install app for user
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamworkInstalledApps(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemTeamworkInstalledApps {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17728,6 +18521,7 @@ impl UsersItemTeamworkInstalledApps {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-post-installedapps?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &super::super::InstallAppForUserBody,
@@ -17764,6 +18558,7 @@ impl UsersItemTeamworkInstalledApps {
             )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}`
+    #[cfg(any(feature = "teams", feature = "users"))]
     pub fn item(&self, app_installation_id: &str) -> UsersItemTeamworkInstalledAppsItem {
         UsersItemTeamworkInstalledAppsItem(self.0.clone().key(app_installation_id))
     }
@@ -17772,8 +18567,10 @@ impl UsersItemTeamworkInstalledApps {
 ///
 /// - `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}`: Get installed app for user
 /// - `DELETE /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}`: Uninstall app for user
+#[cfg(any(feature = "teams", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamworkInstalledAppsItem(pub(super) graph_rt::UrlPath);
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UsersItemTeamworkInstalledAppsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17834,6 +18631,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-delete-installedapps?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -17868,6 +18666,7 @@ impl UsersItemTeamworkInstalledAppsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
+    #[cfg(feature = "teams")]
     pub fn chat(&self) -> UsersItemTeamworkInstalledAppsItemChat {
         UsersItemTeamworkInstalledAppsItemChat(self.0.clone().literal("chat"))
     }
@@ -17880,6 +18679,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     /// - Application: `TeamsAppInstallation.ReadWriteSelfForUser.All`, `TeamsAppInstallation.ReadWriteForUser.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-teamsappinstallation-upgrade?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn upgrade(
         &self,
     ) -> graph_rt::Request<
@@ -17917,8 +18717,10 @@ impl UsersItemTeamworkInstalledAppsItem {
 /// `/users/{Id|userPrincipalName}/teamwork/installedApps/{app-installation-id}/chat`
 ///
 /// - `GET /users/{user-id | user-principal-name}/teamwork/installedApps/{app-installation-id}/chat`: Get one-on-one chat between the specified user and Teams app
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemTeamworkInstalledAppsItemChat(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemTeamworkInstalledAppsItemChat {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17972,8 +18774,10 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/following`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveFollowing(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveFollowing {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -17981,6 +18785,7 @@ impl UsersItemDriveFollowing {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/drive/following/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> UsersItemDriveFollowingItem {
         UsersItemDriveFollowingItem(self.0.clone().key(item_id))
     }
@@ -17988,8 +18793,10 @@ impl UsersItemDriveFollowing {
 /// `/users/{Id|userPrincipalName}/drive/following/{item-id}`
 ///
 /// - `DELETE /users/{user-id}/drive/following/{item-id}`: Unfollow drive item
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveFollowingItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveFollowingItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18005,6 +18812,7 @@ impl UsersItemDriveFollowingItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18046,8 +18854,10 @@ impl UsersItemDriveFollowingItem {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItems(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItems {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18055,6 +18865,7 @@ impl UsersItemDriveItems {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, item_id: &str) -> UsersItemDriveItemsItem {
         UsersItemDriveItemsItem(self.0.clone().key(item_id))
     }
@@ -18064,8 +18875,10 @@ impl UsersItemDriveItems {
 /// - `GET /users/{user-id}/drive/items/{item-id}`: Get a DriveItem resource
 /// - `PATCH /users/{user-id}/drive/items/{item-id}`: Move a DriveItem to a new folder
 /// - `DELETE /users/{userId}/drive/items/{itemId}`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18189,6 +19002,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -18234,6 +19048,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -18279,6 +19094,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -18315,10 +19131,12 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> UsersItemDriveItemsItemChildren {
         UsersItemDriveItemsItemChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveItemsItemContent {
         UsersItemDriveItemsItemContent(self.0.clone().literal("content"))
     }
@@ -18332,6 +19150,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -18368,6 +19187,7 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> UsersItemDriveItemsItemCreateLink {
         UsersItemDriveItemsItemCreateLink(self.0.clone().literal("createLink"))
     }
@@ -18381,7 +19201,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -18517,6 +19337,7 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> UsersItemDriveItemsItemPermissions {
         UsersItemDriveItemsItemPermissions(self.0.clone().literal("permissions"))
     }
@@ -18529,6 +19350,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -18570,6 +19392,7 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> UsersItemDriveItemsItemThumbnails {
         UsersItemDriveItemsItemThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -18582,6 +19405,7 @@ impl UsersItemDriveItemsItem {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -18622,10 +19446,12 @@ impl UsersItemDriveItemsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> UsersItemDriveItemsItemVersions {
         UsersItemDriveItemsItemVersions(self.0.clone().literal("versions"))
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> UsersItemDriveItemsItemByPath {
         UsersItemDriveItemsItemByPath(self.0.clone().path_address(item_path))
     }
@@ -18634,8 +19460,10 @@ impl UsersItemDriveItemsItem {
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/children`: List children of a driveItem
 /// - `POST /users/{user-id}/drive/items/{parent-item-id}/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18754,8 +19582,10 @@ impl UsersItemDriveItemsItemChildren {
 ///
 /// - `GET /users/{userId}/drive/items/{item-id}/content`: Download the contents of a DriveItem
 /// - `PUT /users/{user-id}/drive/items/{item-id}/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18772,6 +19602,7 @@ impl UsersItemDriveItemsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -18872,8 +19703,10 @@ impl UsersItemDriveItemsItemContent {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions`
 ///
 /// - `GET /users/{userId}/drive/items/{itemId}/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -18940,6 +19773,7 @@ impl UsersItemDriveItemsItemPermissions {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/permissions/{perm-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, perm_id: &str) -> UsersItemDriveItemsItemPermissionsItem {
         UsersItemDriveItemsItemPermissionsItem(self.0.clone().key(perm_id))
     }
@@ -18949,8 +19783,10 @@ impl UsersItemDriveItemsItemPermissions {
 /// - `GET /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}`: Get sharing permission for a file or folder
 /// - `PATCH /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}`: Update sharing permission
 /// - `DELETE /users/{user-id}/drive/items/{item-id}/permissions/{perm-id}`: Delete a sharing permission from a file or folder
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemPermissionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemPermissionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19074,6 +19910,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19113,8 +19950,10 @@ impl UsersItemDriveItemsItemPermissionsItem {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/thumbnails`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19131,7 +19970,7 @@ impl UsersItemDriveItemsItemThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -19184,8 +20023,10 @@ impl UsersItemDriveItemsItemThumbnails {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19252,6 +20093,7 @@ impl UsersItemDriveItemsItemVersions {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}`
+    #[cfg(feature = "files")]
     pub fn item(&self, version_id: &str) -> UsersItemDriveItemsItemVersionsItem {
         UsersItemDriveItemsItemVersionsItem(self.0.clone().key(version_id))
     }
@@ -19259,8 +20101,10 @@ impl UsersItemDriveItemsItemVersions {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}`: Get a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemVersionsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemVersionsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19327,6 +20171,7 @@ impl UsersItemDriveItemsItemVersionsItem {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveItemsItemVersionsItemContent {
         UsersItemDriveItemsItemVersionsItemContent(self.0.clone().literal("content"))
     }
@@ -19340,6 +20185,7 @@ impl UsersItemDriveItemsItemVersionsItem {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn restore_version(
         &self,
     ) -> graph_rt::Request<
@@ -19379,8 +20225,10 @@ impl UsersItemDriveItemsItemVersionsItem {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/versions/{version-id}/content`
 ///
 /// - `GET /users/{user-id}/drive/items/{item-id}/versions/{version-id}/content`: Download contents of a DriveItemVersion resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemVersionsItemContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemVersionsItemContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19397,6 +20245,7 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -19447,8 +20296,10 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     }
 }
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:`
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19456,6 +20307,7 @@ impl UsersItemDriveItemsItemByPath {
         &self.0
     }
     /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveItemsItemByPathContent {
         UsersItemDriveItemsItemByPathContent(self.0.clone().literal("content"))
     }
@@ -19463,8 +20315,10 @@ impl UsersItemDriveItemsItemByPath {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}:/{filename}:/content`
 ///
 /// - `PUT /users/{user-id}/drive/items/{parent-id}:/{filename}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19523,8 +20377,10 @@ impl UsersItemDriveItemsItemByPathContent {
 /// `/users/{Id|userPrincipalName}/drive/root`
 ///
 /// - `GET /users/{user-id}/drive/root`: Get a DriveItem resource
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRoot(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRoot {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19591,10 +20447,12 @@ impl UsersItemDriveRoot {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> UsersItemDriveRootChildren {
         UsersItemDriveRootChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root/delta`
+    #[cfg(feature = "files")]
     pub fn delta(&self) -> UsersItemDriveRootDelta {
         UsersItemDriveRootDelta(self.0.clone().literal("delta"))
     }
@@ -19659,6 +20517,7 @@ impl UsersItemDriveRoot {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:`
+    #[cfg(feature = "files")]
     pub fn at_path(&self, item_path: &str) -> UsersItemDriveRootByPath {
         UsersItemDriveRootByPath(self.0.clone().path_address(item_path))
     }
@@ -19667,8 +20526,10 @@ impl UsersItemDriveRoot {
 ///
 /// - `GET /users/{user-id}/drive/root/children`: List children of a driveItem
 /// - `POST /users/{user-id}/drive/root/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19788,8 +20649,10 @@ impl UsersItemDriveRootChildren {
 /// - `GET /users/{user-id}/drive/root:/{item-path}`: Get a DriveItem resource
 /// - `PATCH /users/{user-id}/drive/root:/{item-path}:`: Move a DriveItem to a new folder
 /// - `DELETE /users/{userId}/drive/root:/{item-path}:`: Delete a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPath(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPath {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -19913,6 +20776,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -19958,6 +20822,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkin(
         &self,
     ) -> graph_rt::Request<
@@ -20003,6 +20868,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn checkout(
         &self,
     ) -> graph_rt::Request<
@@ -20039,10 +20905,12 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/children`
+    #[cfg(feature = "files")]
     pub fn children(&self) -> UsersItemDriveRootByPathChildren {
         UsersItemDriveRootByPathChildren(self.0.clone().literal("children"))
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/content`
+    #[cfg(feature = "files")]
     pub fn content(&self) -> UsersItemDriveRootByPathContent {
         UsersItemDriveRootByPathContent(self.0.clone().literal("content"))
     }
@@ -20056,6 +20924,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.ReadWrite.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-copy?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
@@ -20092,6 +20961,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/createLink`
+    #[cfg(feature = "files")]
     pub fn create_link(&self) -> UsersItemDriveRootByPathCreateLink {
         UsersItemDriveRootByPathCreateLink(self.0.clone().literal("createLink"))
     }
@@ -20105,7 +20975,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
@@ -20241,6 +21111,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/permissions`
+    #[cfg(feature = "files")]
     pub fn permissions(&self) -> UsersItemDriveRootByPathPermissions {
         UsersItemDriveRootByPathPermissions(self.0.clone().literal("permissions"))
     }
@@ -20253,6 +21124,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-preview?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
@@ -20294,6 +21166,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/thumbnails`
+    #[cfg(feature = "files")]
     pub fn thumbnails(&self) -> UsersItemDriveRootByPathThumbnails {
         UsersItemDriveRootByPathThumbnails(self.0.clone().literal("thumbnails"))
     }
@@ -20306,6 +21179,7 @@ impl UsersItemDriveRootByPath {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn unfollow(
         &self,
     ) -> graph_rt::Request<
@@ -20346,6 +21220,7 @@ impl UsersItemDriveRootByPath {
             )
     }
     /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/versions`
+    #[cfg(feature = "files")]
     pub fn versions(&self) -> UsersItemDriveRootByPathVersions {
         UsersItemDriveRootByPathVersions(self.0.clone().literal("versions"))
     }
@@ -20354,8 +21229,10 @@ impl UsersItemDriveRootByPath {
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}:/children`: List children of a driveItem
 /// - `POST /users/{user-id}/drive/root:/{item-path}:/children`: Create a new folder in a drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathChildren(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathChildren {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20474,8 +21351,10 @@ impl UsersItemDriveRootByPathChildren {
 ///
 /// - `GET /users/{userId}/drive/root:/{item-path}:/content`: Download the contents of a DriveItem
 /// - `PUT /users/{user-id}/drive/root:/{item-path}:/content`: Upload or replace the contents of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathContent(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathContent {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20492,6 +21371,7 @@ impl UsersItemDriveRootByPathContent {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -20592,8 +21472,10 @@ impl UsersItemDriveRootByPathContent {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/thumbnails`
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}:/thumbnails`: List thumbnails for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathThumbnails(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathThumbnails {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20610,7 +21492,7 @@ impl UsersItemDriveRootByPathThumbnails {
     /// - Application: `Files.Read.All`, `Files.ReadWrite.All`, `Sites.Read.All`, `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-list-thumbnails?view=graph-rest-1.0)
-    #[cfg(feature = "core")]
+    #[cfg(feature = "files")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -20663,8 +21545,10 @@ impl UsersItemDriveRootByPathThumbnails {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/versions`
 ///
 /// - `GET /users/{user-id}/drive/root:/{item-path}:/versions`: Listing versions of a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathVersions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathVersions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20734,8 +21618,10 @@ impl UsersItemDriveRootByPathVersions {
 /// `/users/{Id|userPrincipalName}/followedSites`
 ///
 /// - `GET /users/{user-id}/followedSites`: List followed sites
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemFollowedSites(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemFollowedSites {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20827,6 +21713,7 @@ impl UsersItemFollowedSites {
     /// - Application: `Sites.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-unfollow?view=graph-rest-1.0)
+    #[cfg(feature = "files")]
     pub fn remove(
         &self,
         body: &graph_rt::Value,
@@ -20860,8 +21747,10 @@ impl UsersItemFollowedSites {
 /// `/users/{Id|userPrincipalName}/drive/items/{item-id}/createLink`
 ///
 /// - `POST /users/{userId}/drive/items/{itemId}/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveItemsItemCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveItemsItemCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20920,8 +21809,10 @@ impl UsersItemDriveItemsItemCreateLink {
 /// `/users/{Id|userPrincipalName}/drive/root/delta`
 ///
 /// - `GET /users/{userId}/drive/root/delta`: Track changes for a Drive
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootDelta(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootDelta {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -20991,8 +21882,10 @@ impl UsersItemDriveRootDelta {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/createLink`
 ///
 /// - `POST /users/{userId}/drive/root:/{item-path}:/createLink`: Create a sharing link for a DriveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathCreateLink(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathCreateLink {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21051,8 +21944,10 @@ impl UsersItemDriveRootByPathCreateLink {
 /// `/users/{Id|userPrincipalName}/drive/root:/{item-path}:/permissions`
 ///
 /// - `GET /users/{userId}/drive/root:/{item-path}:/permissions`: List sharing permissions on a driveItem
+#[cfg(feature = "files")]
 #[derive(Debug, Clone)]
 pub struct UsersItemDriveRootByPathPermissions(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "files")]
 impl UsersItemDriveRootByPathPermissions {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21123,8 +22018,10 @@ impl UsersItemDriveRootByPathPermissions {
 ///
 /// - `GET /users/{userId}/onlineMeetings`: Get onlineMeeting
 /// - `POST /users/{userId}/onlineMeetings`: Create onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetings {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21250,6 +22147,7 @@ impl UsersItemOnlineMeetings {
             )
     }
     /// `/users/{Id|userPrincipalName}/onlineMeetings/{meetingId}`
+    #[cfg(feature = "communications")]
     pub fn item(&self, meeting_id: &str) -> UsersItemOnlineMeetingsItem {
         UsersItemOnlineMeetingsItem(self.0.clone().key(meeting_id))
     }
@@ -21259,8 +22157,10 @@ impl UsersItemOnlineMeetings {
 /// - `GET /users/{userId}/onlineMeetings/{meetingId}`: Get onlineMeeting
 /// - `PATCH /users/{userId}/onlineMeetings/{meetingId}`: Update onlineMeeting
 /// - `DELETE /users/{userId}/onlineMeetings/{meetingId}`: Delete onlineMeeting
+#[cfg(feature = "communications")]
 #[derive(Debug, Clone)]
 pub struct UsersItemOnlineMeetingsItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "communications")]
 impl UsersItemOnlineMeetingsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21355,6 +22255,7 @@ impl UsersItemOnlineMeetingsItem {
     /// - Application: `OnlineMeetings.ReadWrite.All*`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-1.0)
+    #[cfg(feature = "communications")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -21387,8 +22288,10 @@ impl UsersItemOnlineMeetingsItem {
 ///
 /// - `GET /users/{userId}/settings/shiftPreferences`: Get shiftPreferences
 /// - `PATCH /users/{userId}/settings/shiftPreferences`: Update shiftPreferences
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone)]
 pub struct UsersItemSettingsShiftPreferences(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "teams")]
 impl UsersItemSettingsShiftPreferences {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21479,8 +22382,10 @@ impl UsersItemSettingsShiftPreferences {
 ///
 /// - `GET /users/{usersId}/managedDevices`: List managedDevices
 /// - `POST /users/{usersId}/managedDevices`: Create managedDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct UsersItemManagedDevices(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl UsersItemManagedDevices {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21570,6 +22475,7 @@ impl UsersItemManagedDevices {
             )
     }
     /// `/users/{Id|userPrincipalName}/managedDevices/{managedDeviceId}`
+    #[cfg(feature = "device_management")]
     pub fn item(&self, managed_device_id: &str) -> UsersItemManagedDevicesItem {
         UsersItemManagedDevicesItem(self.0.clone().key(managed_device_id))
     }
@@ -21579,8 +22485,10 @@ impl UsersItemManagedDevices {
 /// - `GET /users/{usersId}/managedDevices/{managedDeviceId}`: Get managedDevice
 /// - `PATCH /users/{usersId}/managedDevices/{managedDeviceId}`: Update managedDevice
 /// - `DELETE /users/{usersId}/managedDevices/{managedDeviceId}`: Delete managedDevice
+#[cfg(feature = "device_management")]
 #[derive(Debug, Clone)]
 pub struct UsersItemManagedDevicesItem(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "device_management")]
 impl UsersItemManagedDevicesItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
@@ -21678,6 +22586,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete(
         &self,
     ) -> graph_rt::Request<
@@ -21714,6 +22623,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-bypassactivationlock?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn bypass_activation_lock(
         &self,
     ) -> graph_rt::Request<
@@ -21754,6 +22664,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-cleanwindowsdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn clean_windows_device(
         &self,
         body: &super::super::CleanWindowsDeviceBody,
@@ -21796,6 +22707,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-deleteuserfromsharedappledevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn delete_user_from_shared_apple_device(
         &self,
         body: &super::super::DeleteUserFromSharedAppleDeviceBody,
@@ -21838,6 +22750,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn disable_lost_mode(
         &self,
     ) -> graph_rt::Request<
@@ -21878,6 +22791,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn locate_device(
         &self,
     ) -> graph_rt::Request<
@@ -21918,6 +22832,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-logoutsharedappledeviceactiveuser?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn logout_shared_apple_device_active_user(
         &self,
     ) -> graph_rt::Request<
@@ -21958,6 +22873,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn reboot_now(
         &self,
     ) -> graph_rt::Request<
@@ -21998,6 +22914,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn recover_passcode(
         &self,
     ) -> graph_rt::Request<
@@ -22038,6 +22955,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn remote_lock(
         &self,
     ) -> graph_rt::Request<
@@ -22078,6 +22996,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-requestremoteassistance?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn request_remote_assistance(
         &self,
     ) -> graph_rt::Request<
@@ -22114,6 +23033,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn reset_passcode(
         &self,
     ) -> graph_rt::Request<
@@ -22154,6 +23074,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn retire(
         &self,
     ) -> graph_rt::Request<
@@ -22194,6 +23115,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn shut_down(
         &self,
     ) -> graph_rt::Request<
@@ -22234,6 +23156,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn sync_device(
         &self,
     ) -> graph_rt::Request<
@@ -22274,6 +23197,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-updatewindowsdeviceaccount?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn update_windows_device_account(
         &self,
         body: &super::super::UpdateWindowsDeviceAccountBody,
@@ -22316,6 +23240,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderscan?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn windows_defender_scan(
         &self,
         body: &super::super::WindowsDefenderScanBody,
@@ -22358,6 +23283,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-windowsdefenderupdatesignatures?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn windows_defender_update_signatures(
         &self,
     ) -> graph_rt::Request<
@@ -22398,6 +23324,7 @@ impl UsersItemManagedDevicesItem {
     /// - Application: `DeviceManagementManagedDevices.ReadWrite.All`, `DeviceManagementManagedDevices.PriviligedOperation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe?view=graph-rest-1.0)
+    #[cfg(feature = "device_management")]
     pub fn wipe(
         &self,
         body: &super::super::WipeBody,

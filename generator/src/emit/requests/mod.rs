@@ -10,7 +10,7 @@ pub mod bodies;
 pub mod shape;
 pub mod tree;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -18,6 +18,7 @@ use quote::{format_ident, quote};
 use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::Plan;
+use crate::emit::workloads::{workload_of, SHARED};
 use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment};
 use bodies::Bodies;
 use tree::Tree;
@@ -132,6 +133,7 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
         plan,
         bodies,
         version,
+        gates: gates(plan, tree),
     };
     for i in 0..tree.nodes.len() {
         if i != 0 && tree.is_collapsed(i) {
@@ -156,7 +158,8 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
     let mut mods = Vec::new();
     for (file, items) in per_file {
         let ident = format_ident!("{}", file);
-        mods.push(quote! { mod #ident; pub use #ident::*; });
+        // A build without the file's workloads compiles none of its nodes.
+        mods.push(quote! { mod #ident; #[allow(unused_imports)] pub use #ident::*; });
         // The root's children are in the other files.
         let (doc, uses) = if file == tree::ROOT_FILE {
             (" The root of the path tree.", quote! { use super::*; })
@@ -263,6 +266,101 @@ struct Ctx<'a, 'p> {
     plan: &'a Plan<'p>,
     bodies: &'a Bodies,
     version: &'a str,
+    /// The features of each node and operation ([`gates`]).
+    gates: Gates,
+}
+
+/// The features an operation is compiled with, all of them on: the workloads of the types it
+/// names (its parameters' too: `sendMail` comes with `mail`); when those are only the shared
+/// `core` (or none), also the workload its path belongs to ([`home_workloads`]), so that
+/// `GET /groups/{id}/drive/items/{id}/children` (a `driveItem`, shared) comes with `files`
+/// rather than with every workload. `core` goes when another workload is there (each turns it
+/// on).
+fn operation_gate(shape: &shape::Shape, home: &'static str) -> BTreeSet<&'static str> {
+    let mut gate: BTreeSet<&'static str> = shape
+        .workloads
+        .union(&shape.parameter_workloads)
+        .copied()
+        .collect();
+    if gate.iter().all(|w| *w == SHARED) {
+        gate.insert(home);
+    }
+    if gate.len() > 1 {
+        gate.remove(SHARED);
+    }
+    gate
+}
+
+/// The workload each node's path belongs to: that of the docs pages of its operations (the
+/// first that is not `core`), else its parent's. `…/workbook/tables/{id}/rows` (the pages of
+/// `tableRow` name no workload) is the workbook's because `…/workbook/tables/{id}` is.
+fn home_workloads(tree: &Tree<'_>) -> Vec<&'static str> {
+    let mut homes: Vec<&'static str> = Vec::with_capacity(tree.nodes.len());
+    for node in &tree.nodes {
+        let own = node
+            .ops
+            .values()
+            .map(|op| workload_of("microsoft.graph", &op.source.file))
+            .find(|w| *w != SHARED);
+        // Nodes are created after their parents.
+        let inherited = node.parent.and_then(|p| homes.get(p).copied());
+        homes.push(own.or(inherited).unwrap_or(SHARED));
+    }
+    homes
+}
+
+/// Each operation's gate ([`operation_gate`]), by node and method, and each node's: the
+/// features of the operations at and below it. A node (its struct, and the method that
+/// reaches it) is compiled when one of them is on, so that a build compiles the path tree of
+/// its workloads only; every operation's gate implies its nodes'. The root is always there.
+fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
+    let homes = home_workloads(tree);
+    let mut nodes = vec![BTreeSet::new(); tree.nodes.len()];
+    let mut operations = BTreeMap::new();
+    for (i, node) in tree.nodes.iter().enumerate() {
+        for (method, op) in &node.ops {
+            let gate = operation_gate(&shape::shape(plan, op), homes[i]);
+            let mut at = Some(i);
+            while let Some(n) = at {
+                nodes[n].extend(gate.iter().copied());
+                at = tree.nodes[n].parent;
+            }
+            operations.insert((i, *method), gate);
+        }
+    }
+    Gates { nodes, operations }
+}
+
+struct Gates {
+    nodes: Vec<BTreeSet<&'static str>>,
+    operations: BTreeMap<(usize, HttpMethod), BTreeSet<&'static str>>,
+}
+
+impl Ctx<'_, '_> {
+    /// The gate of operation `op` of node `node`.
+    fn gate(&self, node: usize, op: &Operation) -> BTreeSet<&'static str> {
+        self.gates
+            .operations
+            .get(&(node, op.method))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// `#[cfg(any(feature = …))]` for a node's gate; nothing for the root.
+fn node_cfg(ctx: &Ctx<'_, '_>, i: usize) -> Option<TokenStream> {
+    let gate = ctx.gates.nodes.get(i).filter(|_| i != 0)?;
+    match gate.len() {
+        0 => None,
+        1 => {
+            let w = gate.iter().next()?;
+            Some(quote! { #[cfg(feature = #w)] })
+        }
+        _ => {
+            let ws = gate.iter();
+            Some(quote! { #[cfg(any(#(feature = #ws),*))] })
+        }
+    }
 }
 
 struct BuiltNode<'o> {
@@ -285,8 +383,15 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
     for op in node.ops.values() {
         let wanted = op_method_name(op, &methods);
         let method = methods.claim(&wanted);
-        let (tokens, call, workloads, decode, facts) =
-            operation(ctx, op, &method, quote! { self.0.clone() }, &[], None);
+        let (tokens, call, workloads, decode, facts) = operation(
+            ctx,
+            op,
+            ctx.gate(i, op),
+            &method,
+            quote! { self.0.clone() },
+            &[],
+            None,
+        );
         items.push(tokens);
         routes.push((
             *op,
@@ -302,8 +407,15 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         let (params, arg_kinds, path) = segment_path(segment);
         if tree.is_collapsed(child) {
             if let Some(op) = c.ops.values().next() {
-                let (tokens, call, workloads, decode, facts) =
-                    operation(ctx, op, &method, path, &params, Some(arg_kinds));
+                let (tokens, call, workloads, decode, facts) = operation(
+                    ctx,
+                    op,
+                    ctx.gate(child, op),
+                    &method,
+                    path,
+                    &params,
+                    Some(arg_kinds),
+                );
                 items.push(tokens);
                 routes.push((
                     *op,
@@ -316,8 +428,10 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         let ident = format_ident!("{}", method);
         let doc = format!(" `{}`", template_of(tree, child));
         let param_decls = params.iter().map(|p| quote! { #p: &str });
+        let child_cfg = node_cfg(ctx, child);
         items.push(quote! {
             #[doc = #doc]
+            #child_cfg
             pub fn #ident(&self, #(#param_decls),*) -> #child_name {
                 #child_name(#path)
             }
@@ -341,13 +455,16 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         quote! { #[doc = #line] }
     });
     let ops_heading = (!node.ops.is_empty()).then(|| quote! { #[doc = ""] });
+    let cfg = node_cfg(ctx, i);
     let tokens = quote! {
         #[doc = #doc]
         #ops_heading
         #(#ops_doc)*
+        #cfg
         #[derive(Debug, Clone)]
         pub struct #name(pub(super) graph_rt::UrlPath);
 
+        #cfg
         impl #name {
             /// The path of this node, for requests the docs do not describe
             /// (`graph_rt::Request::new`).
@@ -567,6 +684,7 @@ fn op_method_name(op: &Operation, taken: &Registry) -> String {
 fn operation(
     ctx: &Ctx<'_, '_>,
     op: &Operation,
+    gate: BTreeSet<&'static str>,
     method: &str,
     path: TokenStream,
     params: &[proc_macro2::Ident],
@@ -581,8 +699,8 @@ fn operation(
     let s = shape::shape(ctx.plan, op);
     let facts = route_facts(op, &s, s.decode);
     // A parameters struct is compiled with the version (its fields carry their own cfg): only
-    // the types of the shape need features.
-    let workloads = s.workloads.clone();
+    // the types of the shape need features, and the page's workload (`operation_gate`).
+    let workloads = gate;
     let (body_param, body_set, body_arg) = if s.bytes_body {
         (
             Some(quote! { body: &[u8] }),

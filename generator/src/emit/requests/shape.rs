@@ -72,6 +72,9 @@ pub struct Shape {
     pub bytes_body: bool,
     /// The workloads every type named here needs.
     pub workloads: BTreeSet<&'static str>,
+    /// The workloads of the types of its parameters (an action's body struct, compiled with
+    /// the version, types its fields with them).
+    pub parameter_workloads: BTreeSet<&'static str>,
 }
 
 /// The Rust type of one value of a qualified type, named from a file below the requests module
@@ -217,6 +220,11 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
 
     let flags = options(op);
     let options = quote! { graph_rt::Options<#(#flags),*> };
+    let parameter_workloads = op
+        .parameters
+        .iter()
+        .filter_map(|p| rust_type(plan, &p.r#type).workload)
+        .collect();
     Shape {
         decode,
         output,
@@ -225,6 +233,7 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         body,
         bytes_body,
         workloads,
+        parameter_workloads,
     }
 }
 

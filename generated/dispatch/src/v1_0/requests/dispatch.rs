@@ -11,45 +11,61 @@ pub fn dispatch(
     args: &mut graph_rt::CallArgs,
 ) -> Option<Result<graph_rt::ErasedRequest, graph_rt::Error>> {
     match route {
+        #[cfg(feature = "teams")]
         "DELETE /appcatalogs/teamsapps/{}" => {
             Some(app_catalogs_teams_apps_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /appcatalogs/teamsapps/{}/appdefinitions/{}" => {
             Some(app_catalogs_teams_apps_item_app_definitions_item__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /applications/{}" => Some(applications_item__delete(args)),
+        #[cfg(feature = "applications")]
         "DELETE /applications/{}/extensionproperties/{}" => {
             Some(applications_item_extension_properties_item__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /applications/{}/owners/{}/$ref" => {
             Some(applications_item_owners_item_ref__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /applications/{}/tokenissuancepolicies/{}/$ref" => {
             Some(applications_item_token_issuance_policies_item_ref__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /applications/{}/tokenlifetimepolicies/{}/$ref" => {
             Some(applications_item_token_lifetime_policies_item_ref__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /chats/{}/installedapps/{}" => {
             Some(chats_item_installed_apps_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /chats/{}/members/{}" => Some(chats_item_members_item__delete(args)),
+        #[cfg(feature = "teams")]
         "DELETE /chats/{}/tabs/{}" => Some(chats_item_tabs_item__delete(args)),
+        #[cfg(feature = "communications")]
         "DELETE /communications/calls/{}" => {
             Some(communications_calls_item__delete(args))
         }
+        #[cfg(feature = "communications")]
         "DELETE /communications/calls/{}/participants/{}" => {
             Some(communications_calls_item_participants_item__delete(args))
         }
+        #[cfg(feature = "search")]
         "DELETE /connections/{}" => Some(connections_item__delete(args)),
+        #[cfg(feature = "search")]
         "DELETE /connections/{}/items/{}" => {
             Some(connections_item_items_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/androidmanagedappprotections/{}" => {
             Some(
                 device_app_management_android_managed_app_protections_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/androidmanagedappprotections/{}/apps/{}" => {
             Some(
                 device_app_management_android_managed_app_protections_item_apps_item__delete(
@@ -57,6 +73,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/androidmanagedappprotections/{}/assignments/{}" => {
             Some(
                 device_app_management_android_managed_app_protections_item_assignments_item__delete(
@@ -64,11 +81,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/defaultmanagedappprotections/{}" => {
             Some(
                 device_app_management_default_managed_app_protections_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/defaultmanagedappprotections/{}/apps/{}" => {
             Some(
                 device_app_management_default_managed_app_protections_item_apps_item__delete(
@@ -76,9 +95,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/iosmanagedappprotections/{}" => {
             Some(device_app_management_ios_managed_app_protections_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/iosmanagedappprotections/{}/apps/{}" => {
             Some(
                 device_app_management_ios_managed_app_protections_item_apps_item__delete(
@@ -86,6 +107,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/iosmanagedappprotections/{}/assignments/{}" => {
             Some(
                 device_app_management_ios_managed_app_protections_item_assignments_item__delete(
@@ -93,6 +115,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/managedappregistrations/{}/operations/{}" => {
             Some(
                 device_app_management_managed_app_registrations_item_operations_item__delete(
@@ -100,14 +123,17 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/managedebooks/{}" => {
             Some(device_app_management_managed_e_books_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/managedebooks/{}/assignments/{}" => {
             Some(
                 device_app_management_managed_e_books_item_assignments_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/managedebooks/{}/devicestates/{}" => {
             Some(
                 device_app_management_managed_e_books_item_device_states_item__delete(
@@ -115,6 +141,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/managedebooks/{}/userstatesummary/{}" => {
             Some(
                 device_app_management_managed_e_books_item_user_state_summary_item__delete(
@@ -122,6 +149,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/managedebooks/{}/userstatesummary/{}/devicestates/{}" => {
             Some(
                 device_app_management_managed_e_books_item_user_state_summary_item_device_states_item__delete(
@@ -129,6 +157,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mdmwindowsinformationprotectionpolicies/{}" => {
             Some(
                 device_app_management_mdm_windows_information_protection_policies_item__delete(
@@ -136,6 +165,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mdmwindowsinformationprotectionpolicies/{}/assignments/{}" => {
             Some(
                 device_app_management_mdm_windows_information_protection_policies_item_assignments_item__delete(
@@ -143,6 +173,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mdmwindowsinformationprotectionpolicies/{}/exemptapplockerfiles/{}" => {
             Some(
                 device_app_management_mdm_windows_information_protection_policies_item_exempt_app_locker_files_item__delete(
@@ -150,6 +181,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mdmwindowsinformationprotectionpolicies/{}/protectedapplockerfiles/{}" => {
             Some(
                 device_app_management_mdm_windows_information_protection_policies_item_protected_app_locker_files_item__delete(
@@ -157,12 +189,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileappcategories/{}" => {
             Some(device_app_management_mobile_app_categories_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileappconfigurations/{}" => {
             Some(device_app_management_mobile_app_configurations_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileappconfigurations/{}/assignments/{}" => {
             Some(
                 device_app_management_mobile_app_configurations_item_assignments_item__delete(
@@ -170,6 +205,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileappconfigurations/{}/devicestatuses/{}" => {
             Some(
                 device_app_management_mobile_app_configurations_item_device_statuses_item__delete(
@@ -177,6 +213,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileappconfigurations/{}/userstatuses/{}" => {
             Some(
                 device_app_management_mobile_app_configurations_item_user_statuses_item__delete(
@@ -184,15 +221,19 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}" => {
             Some(device_app_management_mobile_apps_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}/assignments/{}" => {
             Some(device_app_management_mobile_apps_item_assignments_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}/categories/{}" => {
             Some(device_app_management_mobile_apps_item_categories_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}/contentversions/{}" => {
             Some(
                 device_app_management_mobile_apps_item_content_versions_item__delete(
@@ -200,6 +241,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}/contentversions/{}/files/{}" => {
             Some(
                 device_app_management_mobile_apps_item_content_versions_item_files_item__delete(
@@ -207,6 +249,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}/microsoft.graph.managedmobilelobapp/contentversions/{}" => {
             Some(
                 device_app_management_mobile_apps_item_managed_mobile_lob_app_content_versions_item__delete(
@@ -214,6 +257,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/mobileapps/{}/microsoft.graph.mobilelobapp/contentversions/{}" => {
             Some(
                 device_app_management_mobile_apps_item_mobile_lob_app_content_versions_item__delete(
@@ -221,6 +265,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/targetedmanagedappconfigurations/{}" => {
             Some(
                 device_app_management_targeted_managed_app_configurations_item__delete(
@@ -228,6 +273,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/targetedmanagedappconfigurations/{}/apps/{}" => {
             Some(
                 device_app_management_targeted_managed_app_configurations_item_apps_item__delete(
@@ -235,6 +281,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/targetedmanagedappconfigurations/{}/assignments/{}" => {
             Some(
                 device_app_management_targeted_managed_app_configurations_item_assignments_item__delete(
@@ -242,9 +289,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/vpptokens/{}" => {
             Some(device_app_management_vpp_tokens_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/windowsinformationprotectionpolicies/{}" => {
             Some(
                 device_app_management_windows_information_protection_policies_item__delete(
@@ -252,6 +301,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/windowsinformationprotectionpolicies/{}/assignments/{}" => {
             Some(
                 device_app_management_windows_information_protection_policies_item_assignments_item__delete(
@@ -259,6 +309,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/windowsinformationprotectionpolicies/{}/exemptapplockerfiles/{}" => {
             Some(
                 device_app_management_windows_information_protection_policies_item_exempt_app_locker_files_item__delete(
@@ -266,6 +317,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /deviceappmanagement/windowsinformationprotectionpolicies/{}/protectedapplockerfiles/{}" => {
             Some(
                 device_app_management_windows_information_protection_policies_item_protected_app_locker_files_item__delete(
@@ -273,24 +325,31 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/auditevents/{}" => {
             Some(device_management_audit_events_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/compliancemanagementpartners/{}" => {
             Some(device_management_compliance_management_partners_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/detectedapps/{}" => {
             Some(device_management_detected_apps_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/detectedapps/{}/manageddevices/{}" => {
             Some(device_management_detected_apps_item_managed_devices_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecategories/{}" => {
             Some(device_management_device_categories_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}" => {
             Some(device_management_device_compliance_policies_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}/assignments/{}" => {
             Some(
                 device_management_device_compliance_policies_item_assignments_item__delete(
@@ -298,6 +357,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}/devicesettingstatesummaries/{}" => {
             Some(
                 device_management_device_compliance_policies_item_device_setting_state_summaries_item__delete(
@@ -305,6 +365,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}/devicestatuses/{}" => {
             Some(
                 device_management_device_compliance_policies_item_device_statuses_item__delete(
@@ -312,6 +373,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}/scheduledactionsforrule/{}" => {
             Some(
                 device_management_device_compliance_policies_item_scheduled_actions_for_rule_item__delete(
@@ -319,6 +381,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}/scheduledactionsforrule/{}/scheduledactionconfigurations/{}" => {
             Some(
                 device_management_device_compliance_policies_item_scheduled_actions_for_rule_item_scheduled_action_configurations_item__delete(
@@ -326,6 +389,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicies/{}/userstatuses/{}" => {
             Some(
                 device_management_device_compliance_policies_item_user_statuses_item__delete(
@@ -333,6 +397,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicysettingstatesummaries/{}" => {
             Some(
                 device_management_device_compliance_policy_setting_state_summaries_item__delete(
@@ -340,6 +405,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicecompliancepolicysettingstatesummaries/{}/devicecompliancesettingstates/{}" => {
             Some(
                 device_management_device_compliance_policy_setting_state_summaries_item_device_compliance_setting_states_item__delete(
@@ -347,9 +413,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceconfigurations/{}" => {
             Some(device_management_device_configurations_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceconfigurations/{}/assignments/{}" => {
             Some(
                 device_management_device_configurations_item_assignments_item__delete(
@@ -357,6 +425,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceconfigurations/{}/devicesettingstatesummaries/{}" => {
             Some(
                 device_management_device_configurations_item_device_setting_state_summaries_item__delete(
@@ -364,6 +433,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceconfigurations/{}/devicestatuses/{}" => {
             Some(
                 device_management_device_configurations_item_device_statuses_item__delete(
@@ -371,6 +441,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceconfigurations/{}/userstatuses/{}" => {
             Some(
                 device_management_device_configurations_item_user_statuses_item__delete(
@@ -378,9 +449,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceenrollmentconfigurations/{}" => {
             Some(device_management_device_enrollment_configurations_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/deviceenrollmentconfigurations/{}/assignments/{}" => {
             Some(
                 device_management_device_enrollment_configurations_item_assignments_item__delete(
@@ -388,12 +461,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/devicemanagementpartners/{}" => {
             Some(device_management_device_management_partners_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/exchangeconnectors/{}" => {
             Some(device_management_exchange_connectors_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/importedwindowsautopilotdeviceidentities/{}" => {
             Some(
                 device_management_imported_windows_autopilot_device_identities_item__delete(
@@ -401,18 +477,23 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/iosupdatestatuses/{}" => {
             Some(device_management_ios_update_statuses_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/manageddevices/{}" => {
             Some(device_management_managed_devices_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/mobilethreatdefenseconnectors/{}" => {
             Some(device_management_mobile_threat_defense_connectors_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/notificationmessagetemplates/{}" => {
             Some(device_management_notification_message_templates_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/notificationmessagetemplates/{}/localizednotificationmessages/{}" => {
             Some(
                 device_management_notification_message_templates_item_localized_notification_messages_item__delete(
@@ -420,21 +501,27 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/remoteassistancepartners/{}" => {
             Some(device_management_remote_assistance_partners_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/reports/exportjobs/{}" => {
             Some(device_management_reports_export_jobs_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/resourceoperations/{}" => {
             Some(device_management_resource_operations_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/roleassignments/{}" => {
             Some(device_management_role_assignments_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/roledefinitions/{}" => {
             Some(device_management_role_definitions_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/roledefinitions/{}/roleassignments/{}" => {
             Some(
                 device_management_role_definitions_item_role_assignments_item__delete(
@@ -442,6 +529,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/roledefinitions/{}/roleassignments/{}/roledefinition" => {
             Some(
                 device_management_role_definitions_item_role_assignments_item_role_definition__delete(
@@ -449,14 +537,17 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/telecomexpensemanagementpartners/{}" => {
             Some(
                 device_management_telecom_expense_management_partners_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/termsandconditions/{}" => {
             Some(device_management_terms_and_conditions_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/termsandconditions/{}/acceptancestatuses/{}" => {
             Some(
                 device_management_terms_and_conditions_item_acceptance_statuses_item__delete(
@@ -464,6 +555,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/termsandconditions/{}/acceptancestatuses/{}/termsandconditions" => {
             Some(
                 device_management_terms_and_conditions_item_acceptance_statuses_item_terms_and_conditions__delete(
@@ -471,6 +563,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/termsandconditions/{}/assignments/{}" => {
             Some(
                 device_management_terms_and_conditions_item_assignments_item__delete(
@@ -478,11 +571,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/windowsautopilotdeviceidentities/{}" => {
             Some(
                 device_management_windows_autopilot_device_identities_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/windowsinformationprotectionapplearningsummaries/{}" => {
             Some(
                 device_management_windows_information_protection_app_learning_summaries_item__delete(
@@ -490,6 +585,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devicemanagement/windowsinformationprotectionnetworklearningsummaries/{}" => {
             Some(
                 device_management_windows_information_protection_network_learning_summaries_item__delete(
@@ -497,22 +593,29 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devices/{}" => Some(devices_item__delete(args)),
+        #[cfg(feature = "device_management")]
         "DELETE /devices/{}/extensions/{}" => {
             Some(devices_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devices/{}/registeredowners/{}/$ref" => {
             Some(devices_item_registered_owners_item_ref__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /devices/{}/registeredusers/{}/$ref" => {
             Some(devices_item_registered_users_item_ref__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /directory/administrativeunits/{}" => {
             Some(directory_administrative_units_item__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /directory/administrativeunits/{}/members/{}/$ref" => {
             Some(directory_administrative_units_item_members_item_ref__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /directory/administrativeunits/{}/scopedrolemembers/{}" => {
             Some(
                 directory_administrative_units_item_scoped_role_members_item__delete(
@@ -520,10 +623,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "core")]
         "DELETE /directory/deleteditems/{}" => {
             Some(directory_deleted_items_item__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /directoryobjects/{}" => Some(directory_objects_item__delete(args)),
+        #[cfg(feature = "core")]
         "DELETE /directoryroles/roletemplateid={roletemplateid}/members/{}/$ref" => {
             Some(
                 directory_roles_role_template_id_role_template_id_members_item_ref__delete(
@@ -531,15 +637,21 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "core")]
         "DELETE /directoryroles/{}/members/{}/$ref" => {
             Some(directory_roles_item_members_item_ref__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /domains/{}" => Some(domains_item__delete(args)),
+        #[cfg(feature = "files")]
         "DELETE /drives/{}/items/{}" => Some(drives_item_items_item__delete(args)),
+        #[cfg(feature = "files")]
         "DELETE /drives/{}/items/{}/permissions/{}" => {
             Some(drives_item_items_item_permissions_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /drives/{}/root:/{}:" => Some(drives_item_root_by_path__delete(args)),
+        #[cfg(feature = "education")]
         "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentcategories/{}" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_item__delete(
@@ -547,6 +659,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__delete(
@@ -554,6 +667,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
@@ -561,6 +675,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__delete(
@@ -568,6 +683,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
@@ -575,51 +691,69 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/{}" => Some(education_classes_item__delete(args)),
+        #[cfg(feature = "education")]
         "DELETE /education/classes/{}/assignments/{}/categories/{}/$ref" => {
             Some(
                 education_classes_item_assignments_item_categories_item_ref__delete(args),
             )
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/{}/members/{}/$ref" => {
             Some(education_classes_item_members_item_ref__delete(args))
         }
+        #[cfg(feature = "education")]
         "DELETE /education/classes/{}/teachers/{}/$ref" => {
             Some(education_classes_item_teachers_item_ref__delete(args))
         }
+        #[cfg(feature = "education")]
         "DELETE /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d" => {
             Some(education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__delete(args))
         }
+        #[cfg(feature = "education")]
         "DELETE /education/schools/{}" => Some(education_schools_item__delete(args)),
+        #[cfg(feature = "education")]
         "DELETE /education/schools/{}/classes/{}/$ref" => {
             Some(education_schools_item_classes_item_ref__delete(args))
         }
+        #[cfg(feature = "education")]
         "DELETE /education/schools/{}/users/{}/$ref" => {
             Some(education_schools_item_users_item_ref__delete(args))
         }
+        #[cfg(feature = "education")]
         "DELETE /education/users/{}" => Some(education_users_item__delete(args)),
+        #[cfg(feature = "groups")]
         "DELETE /grouplifecyclepolicies/{}" => {
             Some(group_lifecycle_policies_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}" => Some(groups_item__delete(args)),
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/acceptedsenders/$ref" => {
             Some(groups_item_accepted_senders_ref__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/approleassignments/{}" => {
             Some(groups_item_app_role_assignments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /groups/{}/calendar/calendarpermissions/{}" => {
             Some(groups_item_calendar_calendar_permissions_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /groups/{}/calendar/events/{}" => {
             Some(groups_item_calendar_events_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/conversations/{}" => {
             Some(groups_item_conversations_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/conversations/{}/threads/{}" => {
             Some(groups_item_conversations_item_threads_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /groups/{}/conversations/{}/threads/{}/posts/{}/attachments/{}" => {
             Some(
                 groups_item_conversations_item_threads_item_posts_item_attachments_item__delete(
@@ -627,52 +761,71 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "files")]
         "DELETE /groups/{}/drive/items/{}" => {
             Some(groups_item_drive_items_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /groups/{}/drive/items/{}/permissions/{}" => {
             Some(groups_item_drive_items_item_permissions_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /groups/{}/drive/root:/{}:" => {
             Some(groups_item_drive_root_by_path__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /groups/{}/events/{}" => Some(groups_item_events_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /groups/{}/events/{}/extensions/{}" => {
             Some(groups_item_events_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/extensions/{}" => {
             Some(groups_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/members/{}/$ref" => {
             Some(groups_item_members_item_ref__delete(args))
         }
+        #[cfg(feature = "onenote")]
         "DELETE /groups/{}/onenote/pages/{}" => {
             Some(groups_item_onenote_pages_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/owners/{}/$ref" => {
             Some(groups_item_owners_item_ref__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/rejectedsenders/$ref" => {
             Some(groups_item_rejected_senders_ref__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/settings/{}" => Some(groups_item_settings_item__delete(args)),
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/threads/{}" => Some(groups_item_threads_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /groups/{}/threads/{}/posts/{}/attachments/{}" => {
             Some(groups_item_threads_item_posts_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groups/{}/threads/{}/posts/{}/extensions/{}" => {
             Some(groups_item_threads_item_posts_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "groups")]
         "DELETE /groupsettings/{}" => Some(group_settings_item__delete(args)),
+        #[cfg(feature = "identity")]
         "DELETE /identity/apiconnectors/{}" => {
             Some(identity_api_connectors_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /identity/b2xuserflows/{}" => {
             Some(identity_b2x_user_flows_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /identity/b2xuserflows/{}/identityproviders/{}/$ref" => {
             Some(identity_b2x_user_flows_item_identity_providers_item_ref__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /identity/b2xuserflows/{}/languages/{}/overridespages/$value" => {
             Some(
                 identity_b2x_user_flows_item_languages_item_overrides_pages_value__delete(
@@ -680,6 +833,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity")]
         "DELETE /identity/b2xuserflows/{}/userattributeassignments/{}" => {
             Some(
                 identity_b2x_user_flows_item_user_attribute_assignments_item__delete(
@@ -687,43 +841,59 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity")]
         "DELETE /identity/conditionalaccess/namedlocations/{}" => {
             Some(identity_conditional_access_named_locations_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /identity/conditionalaccess/policies/{}" => {
             Some(identity_conditional_access_policies_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /identity/userflowattributes/{}" => {
             Some(identity_user_flow_attributes_item__delete(args))
         }
+        #[cfg(feature = "identity_governance")]
         "DELETE /identitygovernance/accessreviews/definitions/{}" => {
             Some(identity_governance_access_reviews_definitions_item__delete(args))
         }
+        #[cfg(feature = "identity_governance")]
         "DELETE /identitygovernance/termsofuse/agreements/{}" => {
             Some(identity_governance_terms_of_use_agreements_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /identityproviders/{}" => Some(identity_providers_item__delete(args)),
+        #[cfg(feature = "users")]
         "DELETE /me/activities/{}" => Some(me_activities_item__delete(args)),
+        #[cfg(feature = "users")]
         "DELETE /me/activities/{}/historyitems/{}" => {
             Some(me_activities_item_history_items_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /me/authentication/microsoftauthenticatormethods/{}" => {
             Some(me_authentication_microsoft_authenticator_methods_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /me/authentication/windowshelloforbusinessmethods/{}" => {
             Some(me_authentication_windows_hello_for_business_methods_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/calendar/events/{}" => Some(me_calendar_events_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/calendar/events/{}/attachments/{}" => {
             Some(me_calendar_events_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/calendargroups/{}" => Some(me_calendar_groups_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/calendargroups/{}/calendars/{}" => {
             Some(me_calendar_groups_item_calendars_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/calendargroups/{}/calendars/{}/events/{}" => {
             Some(me_calendar_groups_item_calendars_item_events_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/calendargroups/{}/calendars/{}/events/{}/attachments/{}" => {
             Some(
                 me_calendar_groups_item_calendars_item_events_item_attachments_item__delete(
@@ -731,44 +901,61 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/calendars/{}" => Some(me_calendars_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/calendars/{}/events/{}" => {
             Some(me_calendars_item_events_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/calendars/{}/events/{}/attachments/{}" => {
             Some(me_calendars_item_events_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/contactfolders/{}" => Some(me_contact_folders_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/contactfolders/{}/childfolders/{}/.../contacts/{}" => {
             Some(me_contact_folders_item_child_folders_item2_contacts_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/contactfolders/{}/contacts/{}" => {
             Some(me_contact_folders_item_contacts_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/contacts/{}" => Some(me_contacts_item__delete(args)),
+        #[cfg(feature = "files")]
         "DELETE /me/drive/following/{}" => Some(me_drive_following_item__delete(args)),
+        #[cfg(feature = "files")]
         "DELETE /me/drive/items/{}" => Some(me_drive_items_item__delete(args)),
+        #[cfg(feature = "files")]
         "DELETE /me/drive/items/{}/permissions/{}" => {
             Some(me_drive_items_item_permissions_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/tables/{}" => {
             Some(me_drive_items_item_workbook_tables_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/tables/{}/columns/{}" => {
             Some(me_drive_items_item_workbook_tables_item_columns_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/tables/{}/rows/{}" => {
             Some(me_drive_items_item_workbook_tables_item_rows_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/worksheets/{}" => {
             Some(me_drive_items_item_workbook_worksheets_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/worksheets/{}/charts/{}" => {
             Some(me_drive_items_item_workbook_worksheets_item_charts_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/worksheets/{}/tables/{}" => {
             Some(me_drive_items_item_workbook_worksheets_item_tables_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__delete(
@@ -776,6 +963,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/items/{}/workbook/worksheets/{}/tables/{}/rows/{}" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__delete(
@@ -783,29 +971,37 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "files")]
         "DELETE /me/drive/root:/{}:" => Some(me_drive_root_by_path__delete(args)),
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/tables/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/tables/{}/columns/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item_columns_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/tables/{}/rows/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item_rows_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/worksheets/{}" => {
             Some(me_drive_root_by_path_workbook_worksheets_item__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item__delete(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__delete(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__delete(
@@ -813,6 +1009,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "DELETE /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/rows/{}" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__delete(
@@ -820,17 +1017,23 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/events/{}" => Some(me_events_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/events/{}/attachments/{}" => {
             Some(me_events_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/inferenceclassification/overrides/{}" => {
             Some(me_inference_classification_overrides_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/mailfolders/inbox/messagerules/{}" => {
             Some(me_mail_folders_inbox_message_rules_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/mailfolders/{}" => Some(me_mail_folders_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/mailfolders/{}/childfolders/{}/.../messages/{}/attachments/{}" => {
             Some(
                 me_mail_folders_item_child_folders_item2_messages_item_attachments_item__delete(
@@ -838,34 +1041,47 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/mailfolders/{}/messages/{}" => {
             Some(me_mail_folders_item_messages_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/mailfolders/{}/messages/{}/attachments/{}" => {
             Some(me_mail_folders_item_messages_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/messages/{}" => Some(me_messages_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/messages/{}/attachments/{}" => {
             Some(me_messages_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "onenote")]
         "DELETE /me/onenote/pages/{}" => Some(me_onenote_pages_item__delete(args)),
+        #[cfg(feature = "communications")]
         "DELETE /me/onlinemeetings/{}" => Some(me_online_meetings_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/outlook/mastercategories/{}" => {
             Some(me_outlook_master_categories_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/todo/lists/{}" => Some(me_todo_lists_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /me/todo/lists/{}/tasks/{}" => {
             Some(me_todo_lists_item_tasks_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /me/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(me_todo_lists_item_tasks_item_linked_resources_item__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /oauth2permissiongrants/{}" => {
             Some(o_auth2_permissiongrants_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /officeconfiguration/clientconfigurations/{}" => {
             Some(office_configuration_client_configurations_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /officeconfiguration/clientconfigurations/{}/assignments/{}" => {
             Some(
                 office_configuration_client_configurations_item_assignments_item__delete(
@@ -873,26 +1089,35 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /organization/{}/branding" => {
             Some(organization_item_branding__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /organization/{}/branding/localizations/{}" => {
             Some(organization_item_branding_localizations_item__delete(args))
         }
+        #[cfg(feature = "device_management")]
         "DELETE /organization/{}/certificatebasedauthconfiguration/{}" => {
             Some(
                 organization_item_certificate_based_auth_configuration_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /organization/{}/extensions/{}" => {
             Some(organization_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "planner")]
         "DELETE /planner/buckets/{}" => Some(planner_buckets_item__delete(args)),
+        #[cfg(feature = "planner")]
         "DELETE /planner/plans/{}" => Some(planner_plans_item__delete(args)),
+        #[cfg(feature = "planner")]
         "DELETE /planner/tasks/{}" => Some(planner_tasks_item__delete(args)),
+        #[cfg(feature = "core")]
         "DELETE /policies/activitybasedtimeoutpolicies/{}" => {
             Some(policies_activity_based_timeout_policies_item__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /policies/authenticationmethodspolicy/authenticationmethodconfigurations/email" => {
             Some(
                 policies_authentication_methods_policy_authentication_method_configurations_email__delete(
@@ -900,6 +1125,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "core")]
         "DELETE /policies/authenticationmethodspolicy/authenticationmethodconfigurations/fido2" => {
             Some(
                 policies_authentication_methods_policy_authentication_method_configurations_fido2__delete(
@@ -907,6 +1133,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "core")]
         "DELETE /policies/authenticationmethodspolicy/authenticationmethodconfigurations/microsoftauthenticator" => {
             Some(
                 policies_authentication_methods_policy_authentication_method_configurations_microsoft_authenticator__delete(
@@ -914,62 +1141,83 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/claimsmappingpolicies/{}" => {
             Some(policies_claims_mapping_policies_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/featurerolloutpolicies/{}" => {
             Some(policies_feature_rollout_policies_item__delete(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "DELETE /policies/featurerolloutpolicies/{}/appliesto/{}/$ref" => {
             Some(
                 policies_feature_rollout_policies_item_applies_to_item_ref__delete(args),
             )
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/homerealmdiscoverypolicies/{}" => {
             Some(policies_home_realm_discovery_policies_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/permissiongrantpolicies/{}" => {
             Some(policies_permission_grant_policies_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/permissiongrantpolicies/{}/excludes/{}" => {
             Some(policies_permission_grant_policies_item_excludes_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/permissiongrantpolicies/{}/includes/{}" => {
             Some(policies_permission_grant_policies_item_includes_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/tokenissuancepolicies/{}" => {
             Some(policies_token_issuance_policies_item__delete(args))
         }
+        #[cfg(feature = "identity")]
         "DELETE /policies/tokenlifetimepolicies/{}" => {
             Some(policies_token_lifetime_policies_item__delete(args))
         }
+        #[cfg(feature = "print")]
         "DELETE /print/connectors/{}" => Some(print_connectors_item__delete(args)),
+        #[cfg(feature = "print")]
         "DELETE /print/printers/{}" => Some(print_printers_item__delete(args)),
+        #[cfg(feature = "print")]
         "DELETE /print/printers/{}/tasktriggers/{}" => {
             Some(print_printers_item_task_triggers_item__delete(args))
         }
+        #[cfg(feature = "print")]
         "DELETE /print/shares/{}" => Some(print_shares_item__delete(args)),
+        #[cfg(feature = "print")]
         "DELETE /print/shares/{}/allowedgroups/{}/$ref" => {
             Some(print_shares_item_allowed_groups_item_ref__delete(args))
         }
+        #[cfg(feature = "print")]
         "DELETE /print/shares/{}/allowedusers/{}/$ref" => {
             Some(print_shares_item_allowed_users_item_ref__delete(args))
         }
+        #[cfg(feature = "print")]
         "DELETE /print/taskdefinitions/{}" => {
             Some(print_task_definitions_item__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /schemaextensions/{}" => Some(schema_extensions_item__delete(args)),
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}" => Some(service_principals_item__delete(args)),
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}/approleassignedto/{}" => {
             Some(service_principals_item_app_role_assigned_to_item__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}/approleassignments/{}" => {
             Some(service_principals_item_app_role_assignments_item__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}/claimsmappingpolicies/{}/$ref" => {
             Some(service_principals_item_claims_mapping_policies_item_ref__delete(args))
         }
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}/delegatedpermissionclassifications/{}" => {
             Some(
                 service_principals_item_delegated_permission_classifications_item__delete(
@@ -977,6 +1225,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}/homerealmdiscoverypolicies/{}/$ref" => {
             Some(
                 service_principals_item_home_realm_discovery_policies_item_ref__delete(
@@ -984,73 +1233,99 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "applications")]
         "DELETE /serviceprincipals/{}/owners/{}/$ref" => {
             Some(service_principals_item_owners_item_ref__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /sites/{}/drive/items/{}" => {
             Some(sites_item_drive_items_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /sites/{}/drive/items/{}/permissions/{}" => {
             Some(sites_item_drive_items_item_permissions_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /sites/{}/drive/root:/{}:" => {
             Some(sites_item_drive_root_by_path__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /sites/{}/lists/{}/items/{}" => {
             Some(sites_item_lists_item_items_item__delete(args))
         }
+        #[cfg(feature = "onenote")]
         "DELETE /sites/{}/onenote/pages/{}" => {
             Some(sites_item_onenote_pages_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /sites/{}/permissions/{}" => {
             Some(sites_item_permissions_item__delete(args))
         }
+        #[cfg(feature = "core")]
         "DELETE /subscriptions/{}" => Some(subscriptions_item__delete(args)),
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/channels/{}" => Some(teams_item_channels_item__delete(args)),
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/channels/{}/members/{}" => {
             Some(teams_item_channels_item_members_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/channels/{}/tabs/{}" => {
             Some(teams_item_channels_item_tabs_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/installedapps/{}" => {
             Some(teams_item_installed_apps_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/members/{}" => Some(teams_item_members_item__delete(args)),
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/schedule/openshifts/{}" => {
             Some(teams_item_schedule_open_shifts_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/schedule/schedulinggroups/{}" => {
             Some(teams_item_schedule_scheduling_groups_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/schedule/shifts/{}" => {
             Some(teams_item_schedule_shifts_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/schedule/timeoffreasons/{}" => {
             Some(teams_item_schedule_time_off_reasons_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/schedule/timeoffrequests/{}" => {
             Some(teams_item_schedule_time_off_requests_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teams/{}/schedule/timesoff/{}" => {
             Some(teams_item_schedule_times_off_item__delete(args))
         }
+        #[cfg(feature = "teams")]
         "DELETE /teamwork/workforceintegrations/{}" => {
             Some(teamwork_workforce_integrations_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/me/todo/lists/{}/extensions/{}" => {
             Some(users_me_todo_lists_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/me/todo/lists/{}/tasks/{}/extensions/{}" => {
             Some(users_me_todo_lists_item_tasks_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/{}" => Some(users_item__delete(args)),
+        #[cfg(feature = "users")]
         "DELETE /users/{}/approleassignments/{}" => {
             Some(users_item_app_role_assignments_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/{}/authentication/fido2methods/{}" => {
             Some(users_item_authentication_fido2_methods_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/{}/authentication/microsoftauthenticatormethods/{}" => {
             Some(
                 users_item_authentication_microsoft_authenticator_methods_item__delete(
@@ -1058,6 +1333,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "users")]
         "DELETE /users/{}/authentication/windowshelloforbusinessmethods/{}" => {
             Some(
                 users_item_authentication_windows_hello_for_business_methods_item__delete(
@@ -1065,26 +1341,33 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendar/calendarpermissions/{}" => {
             Some(users_item_calendar_calendar_permissions_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendar/events/{}" => {
             Some(users_item_calendar_events_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendar/events/{}/attachments/{}" => {
             Some(users_item_calendar_events_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendargroups/{}" => {
             Some(users_item_calendar_groups_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendargroups/{}/calendars/{}" => {
             Some(users_item_calendar_groups_item_calendars_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendargroups/{}/calendars/{}/events/{}" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__delete(args),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendargroups/{}/calendars/{}/events/{}/attachments/{}" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item_attachments_item__delete(
@@ -1092,16 +1375,21 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendars/{}" => Some(users_item_calendars_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendars/{}/events/{}" => {
             Some(users_item_calendars_item_events_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/calendars/{}/events/{}/attachments/{}" => {
             Some(users_item_calendars_item_events_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/contactfolders/{}" => {
             Some(users_item_contact_folders_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/contactfolders/{}/childfolders/{}/contacts/{}" => {
             Some(
                 users_item_contact_folders_item_child_folders_item_contacts_item__delete(
@@ -1109,47 +1397,63 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/contactfolders/{}/contacts/{}" => {
             Some(users_item_contact_folders_item_contacts_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/contacts/{}" => Some(users_item_contacts_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/contacts/{}/extensions/{}" => {
             Some(users_item_contacts_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /users/{}/drive/following/{}" => {
             Some(users_item_drive_following_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /users/{}/drive/items/{}" => {
             Some(users_item_drive_items_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /users/{}/drive/items/{}/permissions/{}" => {
             Some(users_item_drive_items_item_permissions_item__delete(args))
         }
+        #[cfg(feature = "files")]
         "DELETE /users/{}/drive/root:/{}:" => {
             Some(users_item_drive_root_by_path__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/events/{}" => Some(users_item_events_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/events/{}/attachments/{}" => {
             Some(users_item_events_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/events/{}/calendar/calendarpermissions/{}" => {
             Some(users_item_events_item_calendar_calendar_permissions_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/events/{}/extensions/{}" => {
             Some(users_item_events_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/{}/extensions/{}" => {
             Some(users_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/inferenceclassification/overrides/{}" => {
             Some(users_item_inference_classification_overrides_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/mailfolders/inbox/messagerules/{}" => {
             Some(users_item_mail_folders_inbox_message_rules_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/mailfolders/{}" => {
             Some(users_item_mail_folders_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/mailfolders/{}/childfolders/{}/messages/{}/attachments/{}" => {
             Some(
                 users_item_mail_folders_item_child_folders_item_messages_item_attachments_item__delete(
@@ -1157,42 +1461,55 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/mailfolders/{}/messages/{}" => {
             Some(users_item_mail_folders_item_messages_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/mailfolders/{}/messages/{}/attachments/{}" => {
             Some(
                 users_item_mail_folders_item_messages_item_attachments_item__delete(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "DELETE /users/{}/manageddevices/{}" => {
             Some(users_item_managed_devices_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/messages/{}" => Some(users_item_messages_item__delete(args)),
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/messages/{}/attachments/{}" => {
             Some(users_item_messages_item_attachments_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/messages/{}/extensions/{}" => {
             Some(users_item_messages_item_extensions_item__delete(args))
         }
+        #[cfg(feature = "onenote")]
         "DELETE /users/{}/onenote/pages/{}" => {
             Some(users_item_onenote_pages_item__delete(args))
         }
+        #[cfg(feature = "communications")]
         "DELETE /users/{}/onlinemeetings/{}" => {
             Some(users_item_online_meetings_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/outlook/mastercategories/{}" => {
             Some(users_item_outlook_master_categories_item__delete(args))
         }
+        #[cfg(feature = "users")]
         "DELETE /users/{}/teamwork/installedapps/{}" => {
             Some(users_item_teamwork_installed_apps_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/todo/lists/{}" => {
             Some(users_item_todo_lists_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/todo/lists/{}/tasks/{}" => {
             Some(users_item_todo_lists_item_tasks_item__delete(args))
         }
+        #[cfg(feature = "mail")]
         "DELETE /users/{}/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(
                 users_item_todo_lists_item_tasks_item_linked_resources_item__delete(args),
@@ -1210,11 +1527,11 @@ pub fn dispatch(
         "GET /applications/delta" => Some(applications__delta(args)),
         #[cfg(feature = "applications")]
         "GET /applications/{}" => Some(applications_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /applications/{}/extensionproperties" => {
             Some(applications_item_extension_properties__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /applications/{}/owners" => Some(applications_item_owners__list(args)),
         #[cfg(feature = "identity")]
         "GET /applications/{}/tokenissuancepolicies" => {
@@ -1248,9 +1565,9 @@ pub fn dispatch(
         "GET /chats/{}/installedapps/{}" => {
             Some(chats_item_installed_apps_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /chats/{}/members" => Some(chats_item_members__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /chats/{}/members/{}" => Some(chats_item_members_item__get(args)),
         #[cfg(feature = "teams")]
         "GET /chats/{}/messages" => Some(chats_item_messages__list(args)),
@@ -1466,6 +1783,7 @@ pub fn dispatch(
         "GET /deviceappmanagement/managedappregistrations" => {
             Some(device_app_management_managed_app_registrations__list(args))
         }
+        #[cfg(feature = "device_management")]
         "GET /deviceappmanagement/managedappregistrations/getuseridswithflaggedappregistration" => {
             Some(
                 device_app_management_managed_app_registrations__get_user_ids_with_flagged_app_registration(
@@ -1943,6 +2261,7 @@ pub fn dispatch(
         "GET /devicemanagement/applepushnotificationcertificate" => {
             Some(device_management_apple_push_notification_certificate__get(args))
         }
+        #[cfg(feature = "device_management")]
         "GET /devicemanagement/applepushnotificationcertificate/downloadapplepushnotificationcertificatesigningrequest" => {
             Some(
                 device_management_apple_push_notification_certificate__download_apple_push_notification_certificate_signing_request(
@@ -1954,9 +2273,11 @@ pub fn dispatch(
         "GET /devicemanagement/auditevents" => {
             Some(device_management_audit_events__list(args))
         }
+        #[cfg(feature = "device_management")]
         "GET /devicemanagement/auditevents/getauditactivitytypes" => {
             Some(device_management_audit_events__get_audit_activity_types(args))
         }
+        #[cfg(feature = "device_management")]
         "GET /devicemanagement/auditevents/getauditcategories" => {
             Some(device_management_audit_events__get_audit_categories(args))
         }
@@ -2228,6 +2549,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "GET /devicemanagement/deviceconfigurations/{}/getomasettingplaintextvalue" => {
             Some(
                 device_management_device_configurations_item__get_oma_setting_plain_text_value(
@@ -2479,6 +2801,7 @@ pub fn dispatch(
         "GET /devicemanagement/termsandconditions/{}/assignments/{}" => {
             Some(device_management_terms_and_conditions_item_assignments_item__get(args))
         }
+        #[cfg(feature = "device_management")]
         "GET /devicemanagement/verifywindowsenrollmentautodiscovery" => {
             Some(device_management__verify_windows_enrollment_auto_discovery(args))
         }
@@ -2526,19 +2849,19 @@ pub fn dispatch(
         "GET /devices" => Some(devices__list(args)),
         #[cfg(feature = "device_management")]
         "GET /devices/{}" => Some(devices_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /devices/{}/extensions/{}" => Some(devices_item_extensions_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /devices/{}/memberof" => Some(devices_item_member_of__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /devices/{}/registeredowners" => {
             Some(devices_item_registered_owners__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /devices/{}/registeredusers" => {
             Some(devices_item_registered_users__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /devices/{}/transitivememberof" => {
             Some(devices_item_transitive_member_of__list(args))
         }
@@ -2554,6 +2877,7 @@ pub fn dispatch(
         "GET /directory/administrativeunits/{}/members" => {
             Some(directory_administrative_units_item_members__list(args))
         }
+        #[cfg(feature = "core")]
         "GET /directory/administrativeunits/{}/members/$ref" => {
             Some(directory_administrative_units_item_members_ref__list(args))
         }
@@ -2641,6 +2965,7 @@ pub fn dispatch(
         "GET /domains/{}/verificationdnsrecords" => {
             Some(domains_item_verification_dns_records__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /drive/items/{}/content" => Some(drive_items_item_content__get(args)),
         #[cfg(feature = "planner")]
         "GET /drive/root/createdbyuser/planner/plans" => {
@@ -2650,6 +2975,7 @@ pub fn dispatch(
         "GET /drive/root/createdbyuser/planner/tasks" => {
             Some(drive_root_created_by_user_planner_tasks__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /drive/root:/{}:/content" => Some(drive_root_by_path_content__get(args)),
         #[cfg(feature = "files")]
         "GET /drives/{}" => Some(drives_item__get(args)),
@@ -2663,10 +2989,11 @@ pub fn dispatch(
         "GET /drives/{}/items/{}/children" => {
             Some(drives_item_items_item_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /drives/{}/items/{}/content" => {
             Some(drives_item_items_item_content__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /drives/{}/items/{}/getactivitiesbyinterval(startdatetime,enddatetime,interval)" => {
             Some(drives_item_items_item__get_activities_by_interval(args))
         }
@@ -2678,7 +3005,7 @@ pub fn dispatch(
         "GET /drives/{}/items/{}/permissions/{}" => {
             Some(drives_item_items_item_permissions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /drives/{}/items/{}/thumbnails" => {
             Some(drives_item_items_item_thumbnails__list(args))
         }
@@ -2690,10 +3017,11 @@ pub fn dispatch(
         "GET /drives/{}/items/{}/versions/{}" => {
             Some(drives_item_items_item_versions_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /drives/{}/items/{}/versions/{}/content" => {
             Some(drives_item_items_item_versions_item_content__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /drives/{}/list/subscriptions/socketio" => {
             Some(drives_item_list_subscriptions_socket_io__get(args))
         }
@@ -2705,7 +3033,7 @@ pub fn dispatch(
         "GET /drives/{}/root/delta" => Some(drives_item_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /drives/{}/root/search(q)" => Some(drives_item_root__search(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /drives/{}/root/subscriptions/socketio" => {
             Some(drives_item_root_subscriptions_socket_io__get(args))
         }
@@ -2719,10 +3047,11 @@ pub fn dispatch(
         "GET /drives/{}/root:/{}:/children" => {
             Some(drives_item_root_by_path_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /drives/{}/root:/{}:/content" => {
             Some(drives_item_root_by_path_content__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /drives/{}/root:/{}:/getactivitiesbyinterval(startdatetime,enddatetime,interval)" => {
             Some(drives_item_root_by_path__get_activities_by_interval(args))
         }
@@ -2730,7 +3059,7 @@ pub fn dispatch(
         "GET /drives/{}/root:/{}:/permissions" => {
             Some(drives_item_root_by_path_permissions__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /drives/{}/root:/{}:/thumbnails" => {
             Some(drives_item_root_by_path_thumbnails__list(args))
         }
@@ -2896,7 +3225,7 @@ pub fn dispatch(
         "GET /education/schools/delta" => Some(education_schools__delta(args)),
         #[cfg(feature = "education")]
         "GET /education/schools/{}" => Some(education_schools_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "education")]
         "GET /education/schools/{}/administrativeunit" => {
             Some(education_schools_item_administrative_unit__list(args))
         }
@@ -2944,7 +3273,7 @@ pub fn dispatch(
         "GET /groups/delta" => Some(groups__delta(args)),
         #[cfg(feature = "groups")]
         "GET /groups/{}" => Some(groups_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/acceptedsenders" => {
             Some(groups_item_accepted_senders__list(args))
         }
@@ -2984,11 +3313,11 @@ pub fn dispatch(
         "GET /groups/{}/conversations/{}/threads/{}" => {
             Some(groups_item_conversations_item_threads_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/conversations/{}/threads/{}/posts" => {
             Some(groups_item_conversations_item_threads_item_posts__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/conversations/{}/threads/{}/posts/{}" => {
             Some(groups_item_conversations_item_threads_item_posts_item__get(args))
         }
@@ -3008,6 +3337,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "GET /groups/{}/conversations/{}/threads/{}/posts/{}/attachments/{}/$value" => {
             Some(
                 groups_item_conversations_item_threads_item_posts_item_attachments_item_value__get(
@@ -3023,6 +3353,7 @@ pub fn dispatch(
         "GET /groups/{}/drive/items/{}/children" => {
             Some(groups_item_drive_items_item_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/items/{}/content" => {
             Some(groups_item_drive_items_item_content__get(args))
         }
@@ -3034,7 +3365,7 @@ pub fn dispatch(
         "GET /groups/{}/drive/items/{}/permissions/{}" => {
             Some(groups_item_drive_items_item_permissions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/items/{}/thumbnails" => {
             Some(groups_item_drive_items_item_thumbnails__list(args))
         }
@@ -3046,6 +3377,7 @@ pub fn dispatch(
         "GET /groups/{}/drive/items/{}/versions/{}" => {
             Some(groups_item_drive_items_item_versions_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/items/{}/versions/{}/content" => {
             Some(groups_item_drive_items_item_versions_item_content__get(args))
         }
@@ -3063,7 +3395,7 @@ pub fn dispatch(
         "GET /groups/{}/drive/root/search(q)" => {
             Some(groups_item_drive_root__search(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/root/subscriptions/socketio" => {
             Some(groups_item_drive_root_subscriptions_socket_io__get(args))
         }
@@ -3075,6 +3407,7 @@ pub fn dispatch(
         "GET /groups/{}/drive/root:/{}:/children" => {
             Some(groups_item_drive_root_by_path_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/root:/{}:/content" => {
             Some(groups_item_drive_root_by_path_content__get(args))
         }
@@ -3082,7 +3415,7 @@ pub fn dispatch(
         "GET /groups/{}/drive/root:/{}:/permissions" => {
             Some(groups_item_drive_root_by_path_permissions__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /groups/{}/drive/root:/{}:/thumbnails" => {
             Some(groups_item_drive_root_by_path_thumbnails__list(args))
         }
@@ -3096,7 +3429,7 @@ pub fn dispatch(
         "GET /groups/{}/events" => Some(groups_item_events__list(args)),
         #[cfg(feature = "mail")]
         "GET /groups/{}/events/{}" => Some(groups_item_events_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /groups/{}/events/{}/extensions/{}" => {
             Some(groups_item_events_item_extensions_item__get(args))
         }
@@ -3104,15 +3437,15 @@ pub fn dispatch(
         "GET /groups/{}/events/{}/instances" => {
             Some(groups_item_events_item_instances__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/extensions/{}" => Some(groups_item_extensions_item__get(args)),
         #[cfg(feature = "groups")]
         "GET /groups/{}/grouplifecyclepolicies" => {
             Some(groups_item_group_lifecycle_policies__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/memberof" => Some(groups_item_member_of__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/members" => Some(groups_item_members__list(args)),
         #[cfg(feature = "onenote")]
         "GET /groups/{}/onenote/notebooks" => {
@@ -3140,6 +3473,7 @@ pub fn dispatch(
         "GET /groups/{}/onenote/pages/{}" => {
             Some(groups_item_onenote_pages_item__get(args))
         }
+        #[cfg(feature = "groups")]
         "GET /groups/{}/onenote/resources/{}/content" => {
             Some(groups_item_onenote_resources_item_content__get(args))
         }
@@ -3171,14 +3505,15 @@ pub fn dispatch(
         "GET /groups/{}/onenote/sections/{}/pages" => {
             Some(groups_item_onenote_sections_item_pages__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/owners" => Some(groups_item_owners__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/permissiongrants" => {
             Some(groups_item_permission_grants__list(args))
         }
         #[cfg(feature = "users")]
         "GET /groups/{}/photo" => Some(groups_item_photo__get(args)),
+        #[cfg(feature = "users")]
         "GET /groups/{}/photo/$value" => Some(groups_item_photo_value__get(args)),
         #[cfg(feature = "users")]
         "GET /groups/{}/photos" => Some(groups_item_photos__list(args)),
@@ -3186,7 +3521,7 @@ pub fn dispatch(
         "GET /groups/{}/photos/{}" => Some(groups_item_photos_item__get(args)),
         #[cfg(feature = "planner")]
         "GET /groups/{}/planner/plans" => Some(groups_item_planner_plans__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/rejectedsenders" => {
             Some(groups_item_rejected_senders__list(args))
         }
@@ -3198,11 +3533,11 @@ pub fn dispatch(
         "GET /groups/{}/threads" => Some(groups_item_threads__list(args)),
         #[cfg(feature = "groups")]
         "GET /groups/{}/threads/{}" => Some(groups_item_threads_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/threads/{}/posts" => {
             Some(groups_item_threads_item_posts__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/threads/{}/posts/{}" => {
             Some(groups_item_threads_item_posts_item__get(args))
         }
@@ -3214,18 +3549,19 @@ pub fn dispatch(
         "GET /groups/{}/threads/{}/posts/{}/attachments/{}" => {
             Some(groups_item_threads_item_posts_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /groups/{}/threads/{}/posts/{}/attachments/{}/$value" => {
             Some(groups_item_threads_item_posts_item_attachments_item_value__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/threads/{}/posts/{}/extensions/{}" => {
             Some(groups_item_threads_item_posts_item_extensions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/transitivememberof" => {
             Some(groups_item_transitive_member_of__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "GET /groups/{}/transitivemembers" => {
             Some(groups_item_transitive_members__list(args))
         }
@@ -3245,7 +3581,7 @@ pub fn dispatch(
         "GET /identity/b2xuserflows" => Some(identity_b2x_user_flows__list(args)),
         #[cfg(feature = "identity")]
         "GET /identity/b2xuserflows/{}" => Some(identity_b2x_user_flows_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /identity/b2xuserflows/{}/apiconnectorconfiguration" => {
             Some(identity_b2x_user_flows_item_api_connector_configuration__get(args))
         }
@@ -3265,6 +3601,7 @@ pub fn dispatch(
         "GET /identity/b2xuserflows/{}/languages/{}/defaultpages" => {
             Some(identity_b2x_user_flows_item_languages_item_default_pages__list(args))
         }
+        #[cfg(feature = "users")]
         "GET /identity/b2xuserflows/{}/languages/{}/defaultpages/{}/$value" => {
             Some(
                 identity_b2x_user_flows_item_languages_item_default_pages_item_value__get(
@@ -3276,6 +3613,7 @@ pub fn dispatch(
         "GET /identity/b2xuserflows/{}/languages/{}/overridespages" => {
             Some(identity_b2x_user_flows_item_languages_item_overrides_pages__list(args))
         }
+        #[cfg(feature = "users")]
         "GET /identity/b2xuserflows/{}/languages/{}/overridespages/{}/$value" => {
             Some(
                 identity_b2x_user_flows_item_languages_item_overrides_pages_item_value__get(
@@ -3287,7 +3625,7 @@ pub fn dispatch(
         "GET /identity/b2xuserflows/{}/userattributeassignments" => {
             Some(identity_b2x_user_flows_item_user_attribute_assignments__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /identity/b2xuserflows/{}/userattributeassignments/getorder" => {
             Some(
                 identity_b2x_user_flows_item_user_attribute_assignments__get_order(args),
@@ -3457,54 +3795,55 @@ pub fn dispatch(
         }
         #[cfg(feature = "identity")]
         "GET /identityproviders" => Some(identity_providers__list(args)),
+        #[cfg(feature = "identity")]
         "GET /identityproviders/availableprovidertypes" => {
             Some(identity_providers_available_provider_types__list(args))
         }
         #[cfg(feature = "identity")]
         "GET /identityproviders/{}" => Some(identity_providers_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "security")]
         "GET /informationprotection/threatassessmentrequests" => {
             Some(information_protection_threat_assessment_requests__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "security")]
         "GET /informationprotection/threatassessmentrequests/{}" => {
             Some(information_protection_threat_assessment_requests_item__get(args))
         }
         #[cfg(feature = "users")]
         "GET /me" => Some(me__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/activities" => Some(me_activities__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/activities/recent" => Some(me_activities_recent__get(args)),
         #[cfg(feature = "identity_governance")]
         "GET /me/agreementacceptances" => Some(me_agreement_acceptances__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/authentication/fido2methods" => {
             Some(me_authentication_fido2_methods__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/authentication/fido2methods/{}" => {
             Some(me_authentication_fido2_methods_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /me/authentication/methods" => Some(me_authentication_methods__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /me/authentication/methods/{}" => {
             Some(me_authentication_methods_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/authentication/microsoftauthenticatormethods" => {
             Some(me_authentication_microsoft_authenticator_methods__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/authentication/microsoftauthenticatormethods/{}" => {
             Some(me_authentication_microsoft_authenticator_methods_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/authentication/windowshelloforbusinessmethods" => {
             Some(me_authentication_windows_hello_for_business_methods__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/authentication/windowshelloforbusinessmethods/{}" => {
             Some(me_authentication_windows_hello_for_business_methods_item__get(args))
         }
@@ -3564,6 +3903,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "GET /me/calendargroups/{}/calendars/{}/events/{}/attachments/{}/$value" => {
             Some(
                 me_calendar_groups_item_calendars_item_events_item_attachments_item_value__get(
@@ -3599,6 +3939,7 @@ pub fn dispatch(
         "GET /me/calendars/{}/events/{}/attachments/{}" => {
             Some(me_calendars_item_events_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/calendars/{}/events/{}/attachments/{}/$value" => {
             Some(me_calendars_item_events_item_attachments_item_value__get(args))
         }
@@ -3648,6 +3989,7 @@ pub fn dispatch(
         "GET /me/contactfolders/{}/contacts/{}/photo" => {
             Some(me_contact_folders_item_contacts_item_photo__get(args))
         }
+        #[cfg(feature = "users")]
         "GET /me/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(me_contact_folders_item_contacts_item_photo_value__get(args))
         }
@@ -3657,12 +3999,13 @@ pub fn dispatch(
         "GET /me/contacts/{}" => Some(me_contacts_item__get(args)),
         #[cfg(feature = "users")]
         "GET /me/contacts/{}/photo" => Some(me_contacts_item_photo__get(args)),
+        #[cfg(feature = "users")]
         "GET /me/contacts/{}/photo/$value" => {
             Some(me_contacts_item_photo_value__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/createdobjects" => Some(me_created_objects__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/directreports" => Some(me_direct_reports__list(args)),
         #[cfg(feature = "files")]
         "GET /me/drive" => Some(me_drive__get(args)),
@@ -3674,6 +4017,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/children" => {
             Some(me_drive_items_item_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /me/drive/items/{}/content" => Some(me_drive_items_item_content__get(args)),
         #[cfg(feature = "files")]
         "GET /me/drive/items/{}/permissions" => {
@@ -3683,15 +4027,15 @@ pub fn dispatch(
         "GET /me/drive/items/{}/permissions/{}" => {
             Some(me_drive_items_item_permissions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /me/drive/items/{}/thumbnails" => {
             Some(me_drive_items_item_thumbnails__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /me/drive/items/{}/thumbnails/{}/{}" => {
             Some(me_drive_items_item_thumbnails_item_item__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /me/drive/items/{}/thumbnails/{}/{}/content" => {
             Some(me_drive_items_item_thumbnails_item_item_content__list(args))
         }
@@ -3703,6 +4047,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/versions/{}" => {
             Some(me_drive_items_item_versions_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /me/drive/items/{}/versions/{}/content" => {
             Some(me_drive_items_item_versions_item_content__get(args))
         }
@@ -3734,21 +4079,27 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/names/{}" => {
             Some(me_drive_items_item_workbook_names_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range" => {
             Some(me_drive_items_item_workbook_names_item_range__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/boundingrect" => {
             Some(me_drive_items_item_workbook_names_item_range__bounding_rect(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/cell" => {
             Some(me_drive_items_item_workbook_names_item_range__cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/column" => {
             Some(me_drive_items_item_workbook_names_item_range__column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/entirecolumn" => {
             Some(me_drive_items_item_workbook_names_item_range__entire_column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/entirerow" => {
             Some(me_drive_items_item_workbook_names_item_range__entire_row(args))
         }
@@ -3778,7 +4129,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/names/{}/range/format/font" => {
             Some(me_drive_items_item_workbook_names_item_range_format_font__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/format/protection" => {
             Some(
                 me_drive_items_item_workbook_names_item_range_format_protection__get(
@@ -3786,21 +4137,27 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/intersection" => {
             Some(me_drive_items_item_workbook_names_item_range__intersection(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/lastcell" => {
             Some(me_drive_items_item_workbook_names_item_range__last_cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/lastcolumn" => {
             Some(me_drive_items_item_workbook_names_item_range__last_column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/lastrow" => {
             Some(me_drive_items_item_workbook_names_item_range__last_row(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/offsetrange" => {
             Some(me_drive_items_item_workbook_names_item_range__offset_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/names/{}/range/usedrange" => {
             Some(me_drive_items_item_workbook_names_item_range__used_range(args))
         }
@@ -3824,6 +4181,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}" => {
             Some(me_drive_items_item_workbook_tables_item_columns_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/databodyrange" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item__data_body_range(
@@ -3831,6 +4189,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/headerrowrange" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item__header_row_range(
@@ -3838,9 +4197,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range" => {
             Some(me_drive_items_item_workbook_tables_item_columns_item_range__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/boundingrect" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__bounding_rect(
@@ -3848,14 +4209,17 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/cell" => {
             Some(me_drive_items_item_workbook_tables_item_columns_item_range__cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/column" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__column(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/entirecolumn" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__entire_column(
@@ -3863,6 +4227,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/entirerow" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__entire_row(
@@ -3910,7 +4275,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/format/protection" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range_format_protection__get(
@@ -3918,6 +4283,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/intersection" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__intersection(
@@ -3925,6 +4291,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/lastcell" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__last_cell(
@@ -3932,6 +4299,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/lastcolumn" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__last_column(
@@ -3939,6 +4307,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/lastrow" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__last_row(
@@ -3946,6 +4315,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/offsetrange" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__offset_range(
@@ -3953,6 +4323,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/range/usedrange" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__used_range(
@@ -3960,6 +4331,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/columns/{}/totalrowrange" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item__total_row_range(
@@ -3967,9 +4339,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/databodyrange" => {
             Some(me_drive_items_item_workbook_tables_item__data_body_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/headerrowrange" => {
             Some(me_drive_items_item_workbook_tables_item__header_row_range(args))
         }
@@ -3985,6 +4359,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/tables/{}/rows/{}" => {
             Some(me_drive_items_item_workbook_tables_item_rows_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/rows/{}/range" => {
             Some(me_drive_items_item_workbook_tables_item_rows_item__range(args))
         }
@@ -3992,10 +4367,11 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/tables/{}/sort" => {
             Some(me_drive_items_item_workbook_tables_item_sort__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/sort/fields/icon" => {
             Some(me_drive_items_item_workbook_tables_item_sort_fields_icon__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/tables/{}/totalrowrange" => {
             Some(me_drive_items_item_workbook_tables_item__total_row_range(args))
         }
@@ -4007,6 +4383,7 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/worksheets/{}" => {
             Some(me_drive_items_item_workbook_worksheets_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/cell(row,column)" => {
             Some(me_drive_items_item_workbook_worksheets_item__cell(args))
         }
@@ -4146,15 +4523,19 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/charts/{}/image" => {
             Some(me_drive_items_item_workbook_worksheets_item_charts_item__image(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/charts/{}/image(width)" => {
             Some(me_drive_items_item_workbook_worksheets_item_charts_item__image_2(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/charts/{}/image(width,height)" => {
             Some(me_drive_items_item_workbook_worksheets_item_charts_item__image_3(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/charts/{}/image(width,height,fittingmode)" => {
             Some(me_drive_items_item_workbook_worksheets_item_charts_item__image_4(args))
         }
@@ -4222,23 +4603,29 @@ pub fn dispatch(
         "GET /me/drive/items/{}/workbook/worksheets/{}/protection" => {
             Some(me_drive_items_item_workbook_worksheets_item_protection__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range" => {
             Some(me_drive_items_item_workbook_worksheets_item_range__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/boundingrect" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2__bounding_rect(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/cell" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/column" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/entirecolumn" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2__entire_column(args),
@@ -4280,21 +4667,27 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/intersection" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__intersection(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/lastcell" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__last_cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/lastcolumn" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__last_column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/lastrow" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__last_row(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/offsetrange" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__offset_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/usedrange" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__used_range(args))
         }
@@ -4330,6 +4723,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address='<address>'/entirerow" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item__range_address_address_entire_row(
@@ -4337,7 +4731,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range({})/format/protection" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range_item_format_protection__get(
@@ -4387,6 +4781,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}/databodyrange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__data_body_range(
@@ -4394,6 +4789,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}/headerrowrange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__header_row_range(
@@ -4401,6 +4797,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}/range" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__range(
@@ -4408,6 +4805,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}/totalrowrange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__total_row_range(
@@ -4415,6 +4813,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/databodyrange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item__data_body_range(
@@ -4422,6 +4821,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/headerrowrange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item__header_row_range(
@@ -4447,6 +4847,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/rows/{}/range" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__range(
@@ -4460,7 +4861,7 @@ pub fn dispatch(
                 me_drive_items_item_workbook_worksheets_item_tables_item_sort__get(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/sort/fields/icon" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__get(
@@ -4468,6 +4869,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/tables/{}/totalrowrange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item__total_row_range(
@@ -4475,6 +4877,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/usedrange" => {
             Some(me_drive_items_item_workbook_worksheets_item__used_range(args))
         }
@@ -4488,7 +4891,7 @@ pub fn dispatch(
         "GET /me/drive/root/delta" => Some(me_drive_root_delta__get(args)),
         #[cfg(feature = "files")]
         "GET /me/drive/root/search(q)" => Some(me_drive_root__search(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /me/drive/root/subscriptions/socketio" => {
             Some(me_drive_root_subscriptions_socket_io__get(args))
         }
@@ -4498,6 +4901,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/children" => {
             Some(me_drive_root_by_path_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /me/drive/root:/{}:/content" => {
             Some(me_drive_root_by_path_content__get(args))
         }
@@ -4505,7 +4909,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/permissions" => {
             Some(me_drive_root_by_path_permissions__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /me/drive/root:/{}:/thumbnails" => {
             Some(me_drive_root_by_path_thumbnails__list(args))
         }
@@ -4533,21 +4937,27 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/names/{}" => {
             Some(me_drive_root_by_path_workbook_names_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range" => {
             Some(me_drive_root_by_path_workbook_names_item_range__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/boundingrect" => {
             Some(me_drive_root_by_path_workbook_names_item_range__bounding_rect(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/cell" => {
             Some(me_drive_root_by_path_workbook_names_item_range__cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/column" => {
             Some(me_drive_root_by_path_workbook_names_item_range__column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/entirecolumn" => {
             Some(me_drive_root_by_path_workbook_names_item_range__entire_column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/entirerow" => {
             Some(me_drive_root_by_path_workbook_names_item_range__entire_row(args))
         }
@@ -4579,7 +4989,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/names/{}/range/format/font" => {
             Some(me_drive_root_by_path_workbook_names_item_range_format_font__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/format/protection" => {
             Some(
                 me_drive_root_by_path_workbook_names_item_range_format_protection__get(
@@ -4587,21 +4997,27 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/intersection" => {
             Some(me_drive_root_by_path_workbook_names_item_range__intersection(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/lastcell" => {
             Some(me_drive_root_by_path_workbook_names_item_range__last_cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/lastcolumn" => {
             Some(me_drive_root_by_path_workbook_names_item_range__last_column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/lastrow" => {
             Some(me_drive_root_by_path_workbook_names_item_range__last_row(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/offsetrange" => {
             Some(me_drive_root_by_path_workbook_names_item_range__offset_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/names/{}/range/usedrange" => {
             Some(me_drive_root_by_path_workbook_names_item_range__used_range(args))
         }
@@ -4621,6 +5037,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item_columns_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/databodyrange" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item__data_body_range(
@@ -4628,6 +5045,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/headerrowrange" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item__header_row_range(
@@ -4635,11 +5053,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__get(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/boundingrect" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__bounding_rect(
@@ -4647,11 +5067,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/cell" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__cell(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/column" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__column(
@@ -4659,6 +5081,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/entirecolumn" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__entire_column(
@@ -4666,6 +5089,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/entirerow" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__entire_row(
@@ -4713,7 +5137,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/format/protection" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protection__get(
@@ -4721,6 +5145,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/intersection" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__intersection(
@@ -4728,6 +5153,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/lastcell" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__last_cell(
@@ -4735,6 +5161,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/lastcolumn" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__last_column(
@@ -4742,6 +5169,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/lastrow" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__last_row(
@@ -4749,6 +5177,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/offsetrange" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__offset_range(
@@ -4756,6 +5185,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/usedrange" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__used_range(
@@ -4763,6 +5193,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/columns/{}/totalrowrange" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item__total_row_range(
@@ -4770,9 +5201,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/databodyrange" => {
             Some(me_drive_root_by_path_workbook_tables_item__data_body_range(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/headerrowrange" => {
             Some(me_drive_root_by_path_workbook_tables_item__header_row_range(args))
         }
@@ -4788,6 +5221,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/tables/{}/rows/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item_rows_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/rows/{}/range" => {
             Some(me_drive_root_by_path_workbook_tables_item_rows_item__range(args))
         }
@@ -4795,10 +5229,11 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/tables/{}/sort" => {
             Some(me_drive_root_by_path_workbook_tables_item_sort__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/sort/fields/icon" => {
             Some(me_drive_root_by_path_workbook_tables_item_sort_fields_icon__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/tables/{}/totalrowrange" => {
             Some(me_drive_root_by_path_workbook_tables_item__total_row_range(args))
         }
@@ -4810,6 +5245,7 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/worksheets/{}" => {
             Some(me_drive_root_by_path_workbook_worksheets_item__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/cell(row,column)" => {
             Some(me_drive_root_by_path_workbook_worksheets_item__cell(args))
         }
@@ -4949,19 +5385,23 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/image" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_charts_item__image(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/image(width)" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item__image_2(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/image(width,height)" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item__image_3(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/image(width,height,fittingmode)" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item__image_4(args),
@@ -5035,12 +5475,15 @@ pub fn dispatch(
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/protection" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_protection__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__get(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/boundingrect" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2__bounding_rect(
@@ -5048,12 +5491,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/cell" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/column" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__column(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/entirecolumn" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2__entire_column(
@@ -5097,27 +5543,33 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/intersection" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2__intersection(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/lastcell" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__last_cell(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/lastcolumn" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2__last_column(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/lastrow" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__last_row(args))
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/offsetrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2__offset_range(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/usedrange" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__used_range(args))
         }
@@ -5153,6 +5605,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address='<address>'/entirerow" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item__range_address_address_entire_row(
@@ -5160,7 +5613,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range({})/format/protection" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range_item_format_protection__get(
@@ -5214,6 +5667,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}/databodyrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__data_body_range(
@@ -5221,6 +5675,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}/headerrowrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__header_row_range(
@@ -5228,6 +5683,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}/range" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__range(
@@ -5235,6 +5691,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}/totalrowrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__total_row_range(
@@ -5242,6 +5699,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/databodyrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__data_body_range(
@@ -5249,6 +5707,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/headerrowrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__header_row_range(
@@ -5276,6 +5735,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/rows/{}/range" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__range(
@@ -5291,7 +5751,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/sort/fields/icon" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__get(
@@ -5299,6 +5759,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/totalrowrange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__total_row_range(
@@ -5306,6 +5767,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/usedrange" => {
             Some(me_drive_root_by_path_workbook_worksheets_item__used_range(args))
         }
@@ -5327,6 +5789,7 @@ pub fn dispatch(
         "GET /me/events/{}/attachments/{}" => {
             Some(me_events_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/events/{}/attachments/{}/$value" => {
             Some(me_events_item_attachments_item_value__get(args))
         }
@@ -5340,55 +5803,55 @@ pub fn dispatch(
         }
         #[cfg(feature = "users")]
         "GET /me/insights/shared" => Some(me_insights_shared__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/insights/shared/{}/resource" => {
             Some(me_insights_shared_item_resource__list(args))
         }
         #[cfg(feature = "users")]
         "GET /me/insights/trending" => Some(me_insights_trending__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/insights/trending/{}/resource" => {
             Some(me_insights_trending_item_resource__list(args))
         }
         #[cfg(feature = "users")]
         "GET /me/insights/used" => Some(me_insights_used__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/insights/used/{}/resource" => {
             Some(me_insights_used_item_resource__list(args))
         }
         #[cfg(feature = "groups")]
         "GET /me/joinedteams" => Some(me_joined_teams__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/licensedetails" => Some(me_license_details__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings" => Some(me_mailbox_settings__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/automaticrepliessetting" => {
             Some(me_mailbox_settings_automatic_replies_setting__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/dateformat" => {
             Some(me_mailbox_settings_date_format__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 me_mailbox_settings_delegate_meeting_message_delivery_options__get(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/language" => {
             Some(me_mailbox_settings_language__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/timeformat" => {
             Some(me_mailbox_settings_time_format__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/timezone" => {
             Some(me_mailbox_settings_time_zone__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/mailboxsettings/workinghours" => {
             Some(me_mailbox_settings_working_hours__get(args))
         }
@@ -5418,6 +5881,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailfolders/{}/childfolders/{}/.../messages/{}/attachments/{}/$value" => {
             Some(
                 me_mail_folders_item_child_folders_item2_messages_item_attachments_item_value__get(
@@ -5437,6 +5901,7 @@ pub fn dispatch(
         "GET /me/mailfolders/{}/messages/{}" => {
             Some(me_mail_folders_item_messages_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailfolders/{}/messages/{}/$value" => {
             Some(me_mail_folders_item_messages_item_value__get(args))
         }
@@ -5448,17 +5913,19 @@ pub fn dispatch(
         "GET /me/mailfolders/{}/messages/{}/attachments/{}" => {
             Some(me_mail_folders_item_messages_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/mailfolders/{}/messages/{}/attachments/{}/$value" => {
             Some(me_mail_folders_item_messages_item_attachments_item_value__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/manager" => Some(me_manager__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /me/memberof" => Some(me_member_of__list(args)),
         #[cfg(feature = "mail")]
         "GET /me/messages" => Some(me_messages__list(args)),
         #[cfg(feature = "mail")]
         "GET /me/messages/{}" => Some(me_messages_item__get(args)),
+        #[cfg(feature = "mail")]
         "GET /me/messages/{}/$value" => Some(me_messages_item_value__get(args)),
         #[cfg(feature = "mail")]
         "GET /me/messages/{}/attachments" => {
@@ -5468,6 +5935,7 @@ pub fn dispatch(
         "GET /me/messages/{}/attachments/{}" => {
             Some(me_messages_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /me/messages/{}/attachments/{}/$value" => {
             Some(me_messages_item_attachments_item_value__get(args))
         }
@@ -5475,7 +5943,7 @@ pub fn dispatch(
         "GET /me/oauth2permissiongrants" => Some(me_oauth2_permission_grants__list(args)),
         #[cfg(feature = "onenote")]
         "GET /me/onenote/notebooks" => Some(me_onenote_notebooks__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "onenote")]
         "GET /me/onenote/notebooks/getrecentnotebooks(includepersonalnotebooks)" => {
             Some(me_onenote_notebooks__get_recent_notebooks(args))
         }
@@ -5495,6 +5963,7 @@ pub fn dispatch(
         "GET /me/onenote/pages" => Some(me_onenote_pages__list(args)),
         #[cfg(feature = "onenote")]
         "GET /me/onenote/pages/{}" => Some(me_onenote_pages_item__get(args)),
+        #[cfg(feature = "users")]
         "GET /me/onenote/resources/{}/content" => {
             Some(me_onenote_resources_item_content__get(args))
         }
@@ -5532,15 +6001,15 @@ pub fn dispatch(
         "GET /me/outlook/mastercategories/{}" => {
             Some(me_outlook_master_categories_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /me/outlook/supportedlanguages" => {
             Some(me_outlook__supported_languages(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /me/outlook/supportedtimezones" => {
             Some(me_outlook__supported_time_zones(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /me/outlook/supportedtimezones(timezonestandard)" => {
             Some(me_outlook__supported_time_zones_2(args))
         }
@@ -5548,6 +6017,7 @@ pub fn dispatch(
         "GET /me/people" => Some(me_people__list(args)),
         #[cfg(feature = "users")]
         "GET /me/photo" => Some(me_photo__get(args)),
+        #[cfg(feature = "users")]
         "GET /me/photo/$value" => Some(me_photo_value__get(args)),
         #[cfg(feature = "users")]
         "GET /me/photos" => Some(me_photos__get(args)),
@@ -5559,6 +6029,7 @@ pub fn dispatch(
         "GET /me/planner/tasks" => Some(me_planner_tasks__list(args)),
         #[cfg(feature = "communications")]
         "GET /me/presence" => Some(me_presence__get(args)),
+        #[cfg(feature = "users")]
         "GET /me/settings" => Some(me_settings__get(args)),
         #[cfg(feature = "mail")]
         "GET /me/todo/lists" => Some(me_todo_lists__list(args)),
@@ -5580,11 +6051,11 @@ pub fn dispatch(
         "GET /me/todo/lists/{}/tasks/{}" => {
             Some(me_todo_lists_item_tasks_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /me/todo/lists/{}/tasks/{}/linkedresources" => {
             Some(me_todo_lists_item_tasks_item_linked_resources__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /me/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(me_todo_lists_item_tasks_item_linked_resources_item__get(args))
         }
@@ -5620,25 +6091,25 @@ pub fn dispatch(
         }
         #[cfg(feature = "core")]
         "GET /organization" => Some(organization__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /organization/{}" => Some(organization_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /organization/{}/branding/localizations/{}" => {
             Some(organization_item_branding_localizations_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /organization/{}/branding/{}" => {
             Some(organization_item_branding_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /organization/{}/certificatebasedauthconfiguration" => {
             Some(organization_item_certificate_based_auth_configuration__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /organization/{}/certificatebasedauthconfiguration/{}" => {
             Some(organization_item_certificate_based_auth_configuration_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "GET /organization/{}/extensions/{}" => {
             Some(organization_item_extensions_item__get(args))
         }
@@ -5738,7 +6209,7 @@ pub fn dispatch(
         "GET /policies/claimsmappingpolicies/{}" => {
             Some(policies_claims_mapping_policies_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /policies/claimsmappingpolicies/{}/appliesto" => {
             Some(policies_claims_mapping_policies_item_applies_to__list(args))
         }
@@ -5758,7 +6229,7 @@ pub fn dispatch(
         "GET /policies/homerealmdiscoverypolicies/{}" => {
             Some(policies_home_realm_discovery_policies_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /policies/homerealmdiscoverypolicies/{}/appliesto" => {
             Some(policies_home_realm_discovery_policies_item_applies_to__list(args))
         }
@@ -5774,11 +6245,11 @@ pub fn dispatch(
         "GET /policies/permissiongrantpolicies/{}" => {
             Some(policies_permission_grant_policies_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /policies/permissiongrantpolicies/{}/excludes" => {
             Some(policies_permission_grant_policies_item_excludes__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /policies/permissiongrantpolicies/{}/includes" => {
             Some(policies_permission_grant_policies_item_includes__list(args))
         }
@@ -5790,7 +6261,7 @@ pub fn dispatch(
         "GET /policies/tokenissuancepolicies/{}" => {
             Some(policies_token_issuance_policies_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /policies/tokenissuancepolicies/{}/appliesto" => {
             Some(policies_token_issuance_policies_item_applies_to__list(args))
         }
@@ -5802,7 +6273,7 @@ pub fn dispatch(
         "GET /policies/tokenlifetimepolicies/{}" => {
             Some(policies_token_lifetime_policies_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /policies/tokenlifetimepolicies/{}/appliesto" => {
             Some(policies_token_lifetime_policies_item_applies_to__list(args))
         }
@@ -5826,6 +6297,7 @@ pub fn dispatch(
         "GET /print/printers/{}/jobs/{}" => {
             Some(print_printers_item_jobs_item__get(args))
         }
+        #[cfg(feature = "print")]
         "GET /print/printers/{}/jobs/{}/documents/{}/$value" => {
             Some(print_printers_item_jobs_item_documents_item_value__get(args))
         }
@@ -5913,164 +6385,215 @@ pub fn dispatch(
         "GET /reports/deviceconfigurationuseractivity" => {
             Some(reports__device_configuration_user_activity(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailactivitycounts(period)" => {
             Some(reports__get_email_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailactivityusercounts(period)" => {
             Some(reports__get_email_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailactivityuserdetail(date)" => {
             Some(reports__get_email_activity_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailactivityuserdetail(period)" => {
             Some(reports__get_email_activity_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailappusageappsusercounts(period)" => {
             Some(reports__get_email_app_usage_apps_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailappusageusercounts(period)" => {
             Some(reports__get_email_app_usage_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailappusageuserdetail(date)" => {
             Some(reports__get_email_app_usage_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailappusageuserdetail(period)" => {
             Some(reports__get_email_app_usage_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getemailappusageversionsusercounts(period)" => {
             Some(reports__get_email_app_usage_versions_user_counts(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "reports")]
         "GET /reports/getgrouparchivedprintjobs" => {
             Some(reports__get_group_archived_print_jobs(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getmailboxusagedetail(period)" => {
             Some(reports__get_mailbox_usage_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getmailboxusagemailboxcounts(period)" => {
             Some(reports__get_mailbox_usage_mailbox_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getmailboxusagequotastatusmailboxcounts(period)" => {
             Some(reports__get_mailbox_usage_quota_status_mailbox_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getmailboxusagestorage(period)" => {
             Some(reports__get_mailbox_usage_storage(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365activationcounts" => {
             Some(reports__get_office365_activation_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365activationsusercounts" => {
             Some(reports__get_office365_activations_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365activationsuserdetail" => {
             Some(reports__get_office365_activations_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365activeusercounts(period)" => {
             Some(reports__get_office365_active_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365activeuserdetail(date)" => {
             Some(reports__get_office365_active_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365activeuserdetail(period)" => {
             Some(reports__get_office365_active_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365groupsactivitycounts(period)" => {
             Some(reports__get_office365_groups_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365groupsactivitydetail(date)" => {
             Some(reports__get_office365_groups_activity_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365groupsactivitydetail(period)" => {
             Some(reports__get_office365_groups_activity_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365groupsactivityfilecounts(period)" => {
             Some(reports__get_office365_groups_activity_file_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365groupsactivitygroupcounts(period)" => {
             Some(reports__get_office365_groups_activity_group_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365groupsactivitystorage(period)" => {
             Some(reports__get_office365_groups_activity_storage(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getoffice365servicesusercounts(period)" => {
             Some(reports__get_office365_services_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveactivityfilecounts(period)" => {
             Some(reports__get_one_drive_activity_file_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveactivityusercounts(period)" => {
             Some(reports__get_one_drive_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveactivityuserdetail(date)" => {
             Some(reports__get_one_drive_activity_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveactivityuserdetail(period)" => {
             Some(reports__get_one_drive_activity_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveusageaccountcounts(period)" => {
             Some(reports__get_one_drive_usage_account_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveusageaccountdetail(date)" => {
             Some(reports__get_one_drive_usage_account_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveusageaccountdetail(period)" => {
             Some(reports__get_one_drive_usage_account_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveusagefilecounts(period)" => {
             Some(reports__get_one_drive_usage_file_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getonedriveusagestorage(period)" => {
             Some(reports__get_one_drive_usage_storage(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "reports")]
         "GET /reports/getprinterarchivedprintjobs" => {
             Some(reports__get_printer_archived_print_jobs(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointactivityfilecounts(period)" => {
             Some(reports__get_share_point_activity_file_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointactivitypages(period)" => {
             Some(reports__get_share_point_activity_pages(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointactivityusercounts(period)" => {
             Some(reports__get_share_point_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointactivityuserdetail(date)" => {
             Some(reports__get_share_point_activity_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointactivityuserdetail(period)" => {
             Some(reports__get_share_point_activity_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointsiteusagedetail(date)" => {
             Some(reports__get_share_point_site_usage_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointsiteusagedetail(period)" => {
             Some(reports__get_share_point_site_usage_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointsiteusagefilecounts(period)" => {
             Some(reports__get_share_point_site_usage_file_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointsiteusagepages(period)" => {
             Some(reports__get_share_point_site_usage_pages(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointsiteusagesitecounts(period)" => {
             Some(reports__get_share_point_site_usage_site_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getsharepointsiteusagestorage(period)" => {
             Some(reports__get_share_point_site_usage_storage(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessactivitycounts(period)" => {
             Some(reports__get_skype_for_business_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessactivityusercounts(period)" => {
             Some(reports__get_skype_for_business_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessactivityuserdetail(date)" => {
             Some(reports__get_skype_for_business_activity_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessactivityuserdetail(period)" => {
             Some(reports__get_skype_for_business_activity_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessdeviceusagedistributionusercounts(period)" => {
             Some(
                 reports__get_skype_for_business_device_usage_distribution_user_counts(
@@ -6078,107 +6601,139 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessdeviceusageusercounts(period)" => {
             Some(reports__get_skype_for_business_device_usage_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessdeviceusageuserdetail(date)" => {
             Some(reports__get_skype_for_business_device_usage_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessdeviceusageuserdetail(period)" => {
             Some(reports__get_skype_for_business_device_usage_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessorganizeractivitycounts(period)" => {
             Some(reports__get_skype_for_business_organizer_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessorganizeractivityminutecounts(period)" => {
             Some(reports__get_skype_for_business_organizer_activity_minute_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessorganizeractivityusercounts(period)" => {
             Some(reports__get_skype_for_business_organizer_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessparticipantactivitycounts(period)" => {
             Some(reports__get_skype_for_business_participant_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessparticipantactivityminutecounts(period)" => {
             Some(
                 reports__get_skype_for_business_participant_activity_minute_counts(args),
             )
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinessparticipantactivityusercounts(period)" => {
             Some(reports__get_skype_for_business_participant_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinesspeertopeeractivitycounts(period)" => {
             Some(reports__get_skype_for_business_peer_to_peer_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinesspeertopeeractivityminutecounts(period)" => {
             Some(
                 reports__get_skype_for_business_peer_to_peer_activity_minute_counts(args),
             )
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getskypeforbusinesspeertopeeractivityusercounts(period)" => {
             Some(reports__get_skype_for_business_peer_to_peer_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsdeviceusagedistributionusercounts(period)" => {
             Some(reports__get_teams_device_usage_distribution_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsdeviceusageusercounts(period)" => {
             Some(reports__get_teams_device_usage_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsdeviceusageuserdetail(date)" => {
             Some(reports__get_teams_device_usage_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsdeviceusageuserdetail(period)" => {
             Some(reports__get_teams_device_usage_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsuseractivitycounts(period)" => {
             Some(reports__get_teams_user_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsuseractivityusercounts(period)" => {
             Some(reports__get_teams_user_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsuseractivityuserdetail(date)" => {
             Some(reports__get_teams_user_activity_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getteamsuseractivityuserdetail(period)" => {
             Some(reports__get_teams_user_activity_user_detail_2(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "reports")]
         "GET /reports/getuserarchivedprintjobs" => {
             Some(reports__get_user_archived_print_jobs(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammeractivitycounts(period)" => {
             Some(reports__get_yammer_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammeractivityusercounts(period)" => {
             Some(reports__get_yammer_activity_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammeractivityuserdetail(date)" => {
             Some(reports__get_yammer_activity_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammeractivityuserdetail(period)" => {
             Some(reports__get_yammer_activity_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammerdeviceusagedistributionusercounts(period)" => {
             Some(reports__get_yammer_device_usage_distribution_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammerdeviceusageusercounts(period)" => {
             Some(reports__get_yammer_device_usage_user_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammerdeviceusageuserdetail(date)" => {
             Some(reports__get_yammer_device_usage_user_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammerdeviceusageuserdetail(period)" => {
             Some(reports__get_yammer_device_usage_user_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammergroupsactivitycounts(period)" => {
             Some(reports__get_yammer_groups_activity_counts(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammergroupsactivitydetail(date)" => {
             Some(reports__get_yammer_groups_activity_detail(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammergroupsactivitydetail(period)" => {
             Some(reports__get_yammer_groups_activity_detail_2(args))
         }
+        #[cfg(feature = "reports")]
         "GET /reports/getyammergroupsactivitygroupcounts(period)" => {
             Some(reports__get_yammer_groups_activity_group_counts(args))
         }
@@ -6236,7 +6791,7 @@ pub fn dispatch(
         "GET /serviceprincipals/{}/claimsmappingpolicies" => {
             Some(service_principals_item_claims_mapping_policies__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /serviceprincipals/{}/createdobjects" => {
             Some(service_principals_item__created_objects(args))
         }
@@ -6250,7 +6805,7 @@ pub fn dispatch(
         "GET /serviceprincipals/{}/homerealmdiscoverypolicies" => {
             Some(service_principals_item_home_realm_discovery_policies__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /serviceprincipals/{}/memberof" => {
             Some(service_principals_item_member_of__list(args))
         }
@@ -6258,15 +6813,15 @@ pub fn dispatch(
         "GET /serviceprincipals/{}/oauth2permissiongrants" => {
             Some(service_principals_item_oauth2_permission_grants__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /serviceprincipals/{}/ownedobjects" => {
             Some(service_principals_item__owned_objects(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /serviceprincipals/{}/owners" => {
             Some(service_principals_item_owners__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "GET /serviceprincipals/{}/transitivememberof" => {
             Some(service_principals_item_transitive_member_of__list(args))
         }
@@ -6284,6 +6839,7 @@ pub fn dispatch(
         "GET /sites/{}/drive/items/{}/children" => {
             Some(sites_item_drive_items_item_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/items/{}/content" => {
             Some(sites_item_drive_items_item_content__get(args))
         }
@@ -6295,7 +6851,7 @@ pub fn dispatch(
         "GET /sites/{}/drive/items/{}/permissions/{}" => {
             Some(sites_item_drive_items_item_permissions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/items/{}/thumbnails" => {
             Some(sites_item_drive_items_item_thumbnails__list(args))
         }
@@ -6307,6 +6863,7 @@ pub fn dispatch(
         "GET /sites/{}/drive/items/{}/versions/{}" => {
             Some(sites_item_drive_items_item_versions_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/items/{}/versions/{}/content" => {
             Some(sites_item_drive_items_item_versions_item_content__get(args))
         }
@@ -6326,6 +6883,7 @@ pub fn dispatch(
         "GET /sites/{}/drive/root:/{}:/children" => {
             Some(sites_item_drive_root_by_path_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/root:/{}:/content" => {
             Some(sites_item_drive_root_by_path_content__get(args))
         }
@@ -6333,7 +6891,7 @@ pub fn dispatch(
         "GET /sites/{}/drive/root:/{}:/permissions" => {
             Some(sites_item_drive_root_by_path_permissions__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /sites/{}/drive/root:/{}:/thumbnails" => {
             Some(sites_item_drive_root_by_path_thumbnails__list(args))
         }
@@ -6341,7 +6899,7 @@ pub fn dispatch(
         "GET /sites/{}/drive/root:/{}:/versions" => {
             Some(sites_item_drive_root_by_path_versions__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /sites/{}/getactivitiesbyinterval(startdatetime,enddatetime,interval)" => {
             Some(sites_item__get_activities_by_interval(args))
         }
@@ -6357,7 +6915,7 @@ pub fn dispatch(
         "GET /sites/{}/lists" => Some(sites_item_lists__get(args)),
         #[cfg(feature = "files")]
         "GET /sites/{}/lists/{}" => Some(sites_item_lists_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /sites/{}/lists/{}/drive/root/subscriptions/socketio" => {
             Some(sites_item_lists_item_drive_root_subscriptions_socket_io__get(args))
         }
@@ -6375,7 +6933,7 @@ pub fn dispatch(
         "GET /sites/{}/lists/{}/items/{}/driveitem" => {
             Some(sites_item_lists_item_items_item_drive_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /sites/{}/lists/{}/items/{}/getactivitiesbyinterval(startdatetime,enddatetime,interval)" => {
             Some(sites_item_lists_item_items_item__get_activities_by_interval(args))
         }
@@ -6413,6 +6971,7 @@ pub fn dispatch(
         "GET /sites/{}/onenote/pages/{}" => {
             Some(sites_item_onenote_pages_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /sites/{}/onenote/resources/{}/content" => {
             Some(sites_item_onenote_resources_item_content__get(args))
         }
@@ -6468,11 +7027,11 @@ pub fn dispatch(
         "GET /teams/{}/channels/{}/filesfolder" => {
             Some(teams_item_channels_item_files_folder__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /teams/{}/channels/{}/members" => {
             Some(teams_item_channels_item_members__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /teams/{}/channels/{}/members/{}" => {
             Some(teams_item_channels_item_members_item__get(args))
         }
@@ -6534,9 +7093,9 @@ pub fn dispatch(
         "GET /teams/{}/installedapps/{}" => {
             Some(teams_item_installed_apps_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /teams/{}/members" => Some(teams_item_members__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /teams/{}/members/{}" => Some(teams_item_members_item__get(args)),
         #[cfg(feature = "teams")]
         "GET /teams/{}/primarychannel" => Some(teams_item_primary_channel__get(args)),
@@ -6630,39 +7189,39 @@ pub fn dispatch(
         "GET /users/{}/approleassignments" => {
             Some(users_item_app_role_assignments__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/authentication/fido2methods" => {
             Some(users_item_authentication_fido2_methods__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/authentication/fido2methods/{}" => {
             Some(users_item_authentication_fido2_methods_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /users/{}/authentication/methods" => {
             Some(users_item_authentication_methods__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "GET /users/{}/authentication/methods/{}" => {
             Some(users_item_authentication_methods_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/authentication/microsoftauthenticatormethods" => {
             Some(users_item_authentication_microsoft_authenticator_methods__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/authentication/microsoftauthenticatormethods/{}" => {
             Some(
                 users_item_authentication_microsoft_authenticator_methods_item__get(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/authentication/windowshelloforbusinessmethods" => {
             Some(
                 users_item_authentication_windows_hello_for_business_methods__list(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/authentication/windowshelloforbusinessmethods/{}" => {
             Some(
                 users_item_authentication_windows_hello_for_business_methods_item__get(
@@ -6738,6 +7297,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/calendargroups/{}/calendars/{}/events/{}/attachments/{}/$value" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item_attachments_item_value__get(
@@ -6777,6 +7337,7 @@ pub fn dispatch(
         "GET /users/{}/calendars/{}/events/{}/attachments/{}" => {
             Some(users_item_calendars_item_events_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/calendars/{}/events/{}/attachments/{}/$value" => {
             Some(users_item_calendars_item_events_item_attachments_item_value__get(args))
         }
@@ -6790,11 +7351,11 @@ pub fn dispatch(
         "GET /users/{}/calendarview/delta" => Some(users_item_calendar_view__delta(args)),
         #[cfg(feature = "teams")]
         "GET /users/{}/chats/{}" => Some(users_item_chats_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /users/{}/chats/{}/members" => {
             Some(users_item_chats_item_members__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "GET /users/{}/chats/{}/members/{}" => {
             Some(users_item_chats_item_members_item__get(args))
         }
@@ -6856,6 +7417,7 @@ pub fn dispatch(
         "GET /users/{}/contactfolders/{}/contacts/{}/photo" => {
             Some(users_item_contact_folders_item_contacts_item_photo__get(args))
         }
+        #[cfg(feature = "users")]
         "GET /users/{}/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(users_item_contact_folders_item_contacts_item_photo_value__get(args))
         }
@@ -6863,7 +7425,7 @@ pub fn dispatch(
         "GET /users/{}/contacts" => Some(users_item_contacts__list(args)),
         #[cfg(feature = "mail")]
         "GET /users/{}/contacts/{}" => Some(users_item_contacts_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/contacts/{}/extensions/{}" => {
             Some(users_item_contacts_item_extensions_item__get(args))
         }
@@ -6871,12 +7433,13 @@ pub fn dispatch(
         "GET /users/{}/contacts/{}/photo" => {
             Some(users_item_contacts_item_photo__get(args))
         }
+        #[cfg(feature = "users")]
         "GET /users/{}/contacts/{}/photo/$value" => {
             Some(users_item_contacts_item_photo_value__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/createdobjects" => Some(users_item_created_objects__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/directreports" => Some(users_item_direct_reports__list(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/drive" => Some(users_item_drive__get(args)),
@@ -6886,6 +7449,7 @@ pub fn dispatch(
         "GET /users/{}/drive/items/{}/children" => {
             Some(users_item_drive_items_item_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/items/{}/content" => {
             Some(users_item_drive_items_item_content__get(args))
         }
@@ -6897,7 +7461,7 @@ pub fn dispatch(
         "GET /users/{}/drive/items/{}/permissions/{}" => {
             Some(users_item_drive_items_item_permissions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/items/{}/thumbnails" => {
             Some(users_item_drive_items_item_thumbnails__list(args))
         }
@@ -6909,6 +7473,7 @@ pub fn dispatch(
         "GET /users/{}/drive/items/{}/versions/{}" => {
             Some(users_item_drive_items_item_versions_item__get(args))
         }
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/items/{}/versions/{}/content" => {
             Some(users_item_drive_items_item_versions_item_content__get(args))
         }
@@ -6928,6 +7493,7 @@ pub fn dispatch(
         "GET /users/{}/drive/root:/{}:/children" => {
             Some(users_item_drive_root_by_path_children__list(args))
         }
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/root:/{}:/content" => {
             Some(users_item_drive_root_by_path_content__get(args))
         }
@@ -6935,7 +7501,7 @@ pub fn dispatch(
         "GET /users/{}/drive/root:/{}:/permissions" => {
             Some(users_item_drive_root_by_path_permissions__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "GET /users/{}/drive/root:/{}:/thumbnails" => {
             Some(users_item_drive_root_by_path_thumbnails__list(args))
         }
@@ -6955,6 +7521,7 @@ pub fn dispatch(
         "GET /users/{}/events/{}/attachments/{}" => {
             Some(users_item_events_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/events/{}/attachments/{}/$value" => {
             Some(users_item_events_item_attachments_item_value__get(args))
         }
@@ -6962,7 +7529,7 @@ pub fn dispatch(
         "GET /users/{}/events/{}/calendar/calendarpermissions/{}" => {
             Some(users_item_events_item_calendar_calendar_permissions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/events/{}/extensions/{}" => {
             Some(users_item_events_item_extensions_item__get(args))
         }
@@ -6970,7 +7537,7 @@ pub fn dispatch(
         "GET /users/{}/events/{}/instances" => {
             Some(users_item_events_item_instances__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/extensions/{}" => Some(users_item_extensions_item__get(args)),
         #[cfg(feature = "files")]
         "GET /users/{}/followedsites" => Some(users_item_followed_sites__list(args)),
@@ -6992,13 +7559,13 @@ pub fn dispatch(
         "GET /users/{}/insights/trending" => {
             Some(users_item_insights_trending__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/insights/trending/{}/resource" => {
             Some(users_item_insights_trending_item_resource__list(args))
         }
         #[cfg(feature = "users")]
         "GET /users/{}/insights/used" => Some(users_item_insights_used__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/insights/used/{}/resource" => {
             Some(users_item_insights_used_item_resource__list(args))
         }
@@ -7008,19 +7575,19 @@ pub fn dispatch(
         }
         #[cfg(feature = "groups")]
         "GET /users/{}/joinedteams" => Some(users_item_joined_teams__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/licensedetails" => Some(users_item_license_details__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings" => Some(users_item_mailbox_settings__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/automaticrepliessetting" => {
             Some(users_item_mailbox_settings_automatic_replies_setting__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/dateformat" => {
             Some(users_item_mailbox_settings_date_format__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/delegatemeetingmessagedeliveryoptions" => {
             Some(
                 users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
@@ -7028,19 +7595,19 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/language" => {
             Some(users_item_mailbox_settings_language__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/timeformat" => {
             Some(users_item_mailbox_settings_time_format__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/timezone" => {
             Some(users_item_mailbox_settings_time_zone__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/mailboxsettings/workinghours" => {
             Some(users_item_mailbox_settings_working_hours__get(args))
         }
@@ -7070,6 +7637,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailfolders/{}/childfolders/{}/messages/{}/attachments/{}/$value" => {
             Some(
                 users_item_mail_folders_item_child_folders_item_messages_item_attachments_item_value__get(
@@ -7089,6 +7657,7 @@ pub fn dispatch(
         "GET /users/{}/mailfolders/{}/messages/{}" => {
             Some(users_item_mail_folders_item_messages_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailfolders/{}/messages/{}/$value" => {
             Some(users_item_mail_folders_item_messages_item_value__get(args))
         }
@@ -7100,6 +7669,7 @@ pub fn dispatch(
         "GET /users/{}/mailfolders/{}/messages/{}/attachments/{}" => {
             Some(users_item_mail_folders_item_messages_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/mailfolders/{}/messages/{}/attachments/{}/$value" => {
             Some(
                 users_item_mail_folders_item_messages_item_attachments_item_value__get(
@@ -7113,14 +7683,15 @@ pub fn dispatch(
         "GET /users/{}/manageddevices/{}" => {
             Some(users_item_managed_devices_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/manager" => Some(users_item_manager__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/memberof" => Some(users_item_member_of__list(args)),
         #[cfg(feature = "mail")]
         "GET /users/{}/messages" => Some(users_item_messages__list(args)),
         #[cfg(feature = "mail")]
         "GET /users/{}/messages/{}" => Some(users_item_messages_item__get(args)),
+        #[cfg(feature = "mail")]
         "GET /users/{}/messages/{}/$value" => {
             Some(users_item_messages_item_value__get(args))
         }
@@ -7132,10 +7703,11 @@ pub fn dispatch(
         "GET /users/{}/messages/{}/attachments/{}" => {
             Some(users_item_messages_item_attachments_item__get(args))
         }
+        #[cfg(feature = "mail")]
         "GET /users/{}/messages/{}/attachments/{}/$value" => {
             Some(users_item_messages_item_attachments_item_value__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/messages/{}/extensions/{}" => {
             Some(users_item_messages_item_extensions_item__get(args))
         }
@@ -7147,7 +7719,7 @@ pub fn dispatch(
         "GET /users/{}/onenote/notebooks" => {
             Some(users_item_onenote_notebooks__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "onenote")]
         "GET /users/{}/onenote/notebooks/getrecentnotebooks(includepersonalnotebooks)" => {
             Some(users_item_onenote_notebooks__get_recent_notebooks(args))
         }
@@ -7173,6 +7745,7 @@ pub fn dispatch(
         "GET /users/{}/onenote/pages/{}" => {
             Some(users_item_onenote_pages_item__get(args))
         }
+        #[cfg(feature = "users")]
         "GET /users/{}/onenote/resources/{}/content" => {
             Some(users_item_onenote_resources_item_content__get(args))
         }
@@ -7216,26 +7789,27 @@ pub fn dispatch(
         "GET /users/{}/outlook/mastercategories/{}" => {
             Some(users_item_outlook_master_categories_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/outlook/supportedlanguages" => {
             Some(users_item_outlook__supported_languages(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/outlook/supportedtimezones" => {
             Some(users_item_outlook__supported_time_zones(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/outlook/supportedtimezones(timezonestandard)" => {
             Some(users_item_outlook__supported_time_zones_2(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/owneddevices" => Some(users_item_owned_devices__list(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/ownedobjects" => Some(users_item_owned_objects__list(args)),
         #[cfg(feature = "users")]
         "GET /users/{}/people" => Some(users_item_people__list(args)),
         #[cfg(feature = "users")]
         "GET /users/{}/photo" => Some(users_item_photo__get(args)),
+        #[cfg(feature = "users")]
         "GET /users/{}/photo/$value" => Some(users_item_photo_value__get(args)),
         #[cfg(feature = "users")]
         "GET /users/{}/photos/{}" => Some(users_item_photos_item__get(args)),
@@ -7245,14 +7819,15 @@ pub fn dispatch(
         "GET /users/{}/planner/tasks" => Some(users_item_planner_tasks__list(args)),
         #[cfg(feature = "communications")]
         "GET /users/{}/presence" => Some(users_item_presence__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/registereddevices" => {
             Some(users_item_registered_devices__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/reminderview(startdatetime,enddatetime)" => {
             Some(users_item__reminder_view(args))
         }
+        #[cfg(feature = "users")]
         "GET /users/{}/settings" => Some(users_item_settings__get(args)),
         #[cfg(feature = "teams")]
         "GET /users/{}/settings/shiftpreferences" => {
@@ -7276,7 +7851,7 @@ pub fn dispatch(
         "GET /users/{}/todo/lists/delta" => Some(users_item_todo_lists__delta(args)),
         #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}" => Some(users_item_todo_lists_item__get(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}/extensions/{}" => {
             Some(users_item_todo_lists_item_extensions_item__get(args))
         }
@@ -7292,19 +7867,19 @@ pub fn dispatch(
         "GET /users/{}/todo/lists/{}/tasks/{}" => {
             Some(users_item_todo_lists_item_tasks_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}/tasks/{}/extensions/{}" => {
             Some(users_item_todo_lists_item_tasks_item_extensions_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}/tasks/{}/linkedresources" => {
             Some(users_item_todo_lists_item_tasks_item_linked_resources__list(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "GET /users/{}/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(users_item_todo_lists_item_tasks_item_linked_resources_item__get(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "GET /users/{}/transitivememberof" => {
             Some(users_item_transitive_member_of__list(args))
         }
@@ -7974,10 +8549,11 @@ pub fn dispatch(
         }
         #[cfg(feature = "device_management")]
         "PATCH /devices/{}" => Some(devices_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "PATCH /devices/{}/extensions/{}" => {
             Some(devices_item_extensions_item__update(args))
         }
+        #[cfg(feature = "core")]
         "PATCH /directory/administrativeunits/{}" => {
             Some(directory_administrative_units_item__update(args))
         }
@@ -8081,23 +8657,25 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "PATCH /groups/{}/events/{}" => Some(groups_item_events_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "PATCH /groups/{}/events/{}/extensions/{}" => {
             Some(groups_item_events_item_extensions_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "PATCH /groups/{}/extensions/{}" => {
             Some(groups_item_extensions_item__update(args))
         }
+        #[cfg(feature = "onenote")]
         "PATCH /groups/{}/onenote/pages/{}/content" => {
             Some(groups_item_onenote_pages_item_content__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /groups/{}/photo/$value" => Some(groups_item_photo_value__update(args)),
         #[cfg(feature = "groups")]
         "PATCH /groups/{}/settings/{}" => Some(groups_item_settings_item__update(args)),
         #[cfg(feature = "groups")]
         "PATCH /groups/{}/threads/{}" => Some(groups_item_threads_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "PATCH /groups/{}/threads/{}/posts/{}/extensions/{}" => {
             Some(groups_item_threads_item_posts_item_extensions_item__update(args))
         }
@@ -8115,12 +8693,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity")]
         "PATCH /identity/conditionalaccess/namedlocations/{}" => {
             Some(identity_conditional_access_named_locations_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /identity/conditionalaccess/policies/{}" => {
             Some(identity_conditional_access_policies_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /identity/userflowattributes/{}" => {
             Some(identity_user_flow_attributes_item__update(args))
         }
@@ -8168,11 +8749,13 @@ pub fn dispatch(
         "PATCH /me/contactfolders/{}/contacts/{}" => {
             Some(me_contact_folders_item_contacts_item__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /me/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(me_contact_folders_item_contacts_item_photo_value__update(args))
         }
         #[cfg(feature = "mail")]
         "PATCH /me/contacts/{}" => Some(me_contacts_item__update(args)),
+        #[cfg(feature = "users")]
         "PATCH /me/contacts/{}/photo/$value" => {
             Some(me_contacts_item_photo_value__update(args))
         }
@@ -8186,6 +8769,7 @@ pub fn dispatch(
         "PATCH /me/drive/items/{}/workbook/names/{}" => {
             Some(me_drive_items_item_workbook_names_item__update(args))
         }
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/names/{}/range" => {
             Some(me_drive_items_item_workbook_names_item_range__update(args))
         }
@@ -8209,7 +8793,7 @@ pub fn dispatch(
         "PATCH /me/drive/items/{}/workbook/names/{}/range/format/font" => {
             Some(me_drive_items_item_workbook_names_item_range_format_font__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/names/{}/range/format/protection" => {
             Some(
                 me_drive_items_item_workbook_names_item_range_format_protection__update(
@@ -8225,6 +8809,7 @@ pub fn dispatch(
         "PATCH /me/drive/items/{}/workbook/tables/{}/columns/{}" => {
             Some(me_drive_items_item_workbook_tables_item_columns_item__update(args))
         }
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/tables/{}/columns/{}/range" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__update(args),
@@ -8262,7 +8847,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/tables/{}/columns/{}/range/format/protection" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range_format_protection__update(
@@ -8274,7 +8859,7 @@ pub fn dispatch(
         "PATCH /me/drive/items/{}/workbook/tables/{}/rows/{}" => {
             Some(me_drive_items_item_workbook_tables_item_rows_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/tables/{}/sort/fields/icon" => {
             Some(me_drive_items_item_workbook_tables_item_sort_fields_icon__update(args))
         }
@@ -8438,6 +9023,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range(address)" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__update(args))
         }
@@ -8471,7 +9057,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range({})/format/protection" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range_item_format_protection__update(
@@ -8499,7 +9085,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/tables/{}/sort/fields/icon" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__update(
@@ -8513,6 +9099,7 @@ pub fn dispatch(
         "PATCH /me/drive/root:/{}:/workbook/names/{}" => {
             Some(me_drive_root_by_path_workbook_names_item__update(args))
         }
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/names/{}/range" => {
             Some(me_drive_root_by_path_workbook_names_item_range__update(args))
         }
@@ -8540,7 +9127,7 @@ pub fn dispatch(
                 me_drive_root_by_path_workbook_names_item_range_format_font__update(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/names/{}/range/format/protection" => {
             Some(
                 me_drive_root_by_path_workbook_names_item_range_format_protection__update(
@@ -8556,6 +9143,7 @@ pub fn dispatch(
         "PATCH /me/drive/root:/{}:/workbook/tables/{}/columns/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item_columns_item__update(args))
         }
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__update(
@@ -8595,7 +9183,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/format/protection" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protection__update(
@@ -8607,7 +9195,7 @@ pub fn dispatch(
         "PATCH /me/drive/root:/{}:/workbook/tables/{}/rows/{}" => {
             Some(me_drive_root_by_path_workbook_tables_item_rows_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/tables/{}/sort/fields/icon" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_sort_fields_icon__update(args),
@@ -8775,6 +9363,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range(address)" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__update(args))
         }
@@ -8810,7 +9399,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range({})/format/protection" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range_item_format_protection__update(
@@ -8840,7 +9429,7 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/sort/fields/icon" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__update(
@@ -8854,7 +9443,7 @@ pub fn dispatch(
         "PATCH /me/inferenceclassification/overrides/{}" => {
             Some(me_inference_classification_overrides_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PATCH /me/mailboxsettings" => Some(me_mailbox_settings__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /me/mailfolders/inbox/messagerules/{}" => {
@@ -8868,6 +9457,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "PATCH /me/messages/{}" => Some(me_messages_item__update(args)),
+        #[cfg(feature = "onenote")]
         "PATCH /me/onenote/pages/{}/content" => {
             Some(me_onenote_pages_item_content__update(args))
         }
@@ -8877,7 +9467,9 @@ pub fn dispatch(
         "PATCH /me/outlook/mastercategories/{}" => {
             Some(me_outlook_master_categories_item__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /me/photo/$value" => Some(me_photo_value__update(args)),
+        #[cfg(feature = "users")]
         "PATCH /me/settings" => Some(me_settings__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /me/todo/lists/{}" => Some(me_todo_lists_item__update(args)),
@@ -8885,7 +9477,7 @@ pub fn dispatch(
         "PATCH /me/todo/lists/{}/tasks/{}" => {
             Some(me_todo_lists_item_tasks_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "PATCH /me/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(me_todo_lists_item_tasks_item_linked_resources_item__update(args))
         }
@@ -8905,19 +9497,21 @@ pub fn dispatch(
                 ),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "PATCH /organization/{}" => Some(organization_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "PATCH /organization/{}/branding" => {
             Some(organization_item_branding__update(args))
         }
+        #[cfg(feature = "device_management")]
         "PATCH /organization/{}/branding/localizations/{}" => {
             Some(organization_item_branding_localizations_item__update(args))
         }
+        #[cfg(feature = "device_management")]
         "PATCH /organization/{}/branding/{}" => {
             Some(organization_item_branding_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "PATCH /organization/{}/extensions/{}" => {
             Some(organization_item_extensions_item__update(args))
         }
@@ -8949,6 +9543,7 @@ pub fn dispatch(
         "PATCH /planner/tasks/{}/progresstaskboardformat" => {
             Some(planner_tasks_item_progress_task_board_format__update(args))
         }
+        #[cfg(feature = "core")]
         "PATCH /policies/activitybasedtimeoutpolicies/{}" => {
             Some(policies_activity_based_timeout_policies_item__update(args))
         }
@@ -8980,27 +9575,35 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/authorizationpolicy" => {
             Some(policies_authorization_policy__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/claimsmappingpolicies/{}" => {
             Some(policies_claims_mapping_policies_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/featurerolloutpolicies/{}" => {
             Some(policies_feature_rollout_policies_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/homerealmdiscoverypolicies/{}" => {
             Some(policies_home_realm_discovery_policies_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/identitysecuritydefaultsenforcementpolicy" => {
             Some(policies_identity_security_defaults_enforcement_policy__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/permissiongrantpolicies/{}" => {
             Some(policies_permission_grant_policies_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/tokenissuancepolicies/{}" => {
             Some(policies_token_issuance_policies_item__update(args))
         }
+        #[cfg(feature = "identity")]
         "PATCH /policies/tokenlifetimepolicies/{}" => {
             Some(policies_token_lifetime_policies_item__update(args))
         }
@@ -9056,6 +9659,7 @@ pub fn dispatch(
         "PATCH /sites/{}/lists/{}/items/{}/fields" => {
             Some(sites_item_lists_item_items_item_fields__update(args))
         }
+        #[cfg(feature = "onenote")]
         "PATCH /sites/{}/onenote/pages/{}/content" => {
             Some(sites_item_onenote_pages_item_content__update(args))
         }
@@ -9069,7 +9673,7 @@ pub fn dispatch(
         "PATCH /teams/{}" => Some(teams_item__update(args)),
         #[cfg(feature = "teams")]
         "PATCH /teams/{}/channels/{}" => Some(teams_item_channels_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "PATCH /teams/{}/channels/{}/members/{}" => {
             Some(teams_item_channels_item_members_item__update(args))
         }
@@ -9085,7 +9689,7 @@ pub fn dispatch(
         "PATCH /teams/{}/channels/{}/tabs/{}" => {
             Some(teams_item_channels_item_tabs_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "PATCH /teams/{}/members/{}" => Some(teams_item_members_item__update(args)),
         #[cfg(feature = "teams")]
         "PATCH /teams/{}/schedule/shifts/{}" => {
@@ -9095,11 +9699,11 @@ pub fn dispatch(
         "PATCH /teamwork/workforceintegrations/{}" => {
             Some(teamwork_workforce_integrations_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PATCH /users/me/todo/lists/{}/extensions/{}" => {
             Some(users_me_todo_lists_item_extensions_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PATCH /users/me/todo/lists/{}/tasks/{}/extensions/{}" => {
             Some(users_me_todo_lists_item_tasks_item_extensions_item__update(args))
         }
@@ -9151,15 +9755,17 @@ pub fn dispatch(
         "PATCH /users/{}/contactfolders/{}/contacts/{}" => {
             Some(users_item_contact_folders_item_contacts_item__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /users/{}/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(users_item_contact_folders_item_contacts_item_photo_value__update(args))
         }
         #[cfg(feature = "mail")]
         "PATCH /users/{}/contacts/{}" => Some(users_item_contacts_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "PATCH /users/{}/contacts/{}/extensions/{}" => {
             Some(users_item_contacts_item_extensions_item__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /users/{}/contacts/{}/photo/$value" => {
             Some(users_item_contacts_item_photo_value__update(args))
         }
@@ -9181,17 +9787,17 @@ pub fn dispatch(
         "PATCH /users/{}/events/{}/calendar/calendarpermissions/{}" => {
             Some(users_item_events_item_calendar_calendar_permissions_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "PATCH /users/{}/events/{}/extensions/{}" => {
             Some(users_item_events_item_extensions_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PATCH /users/{}/extensions/{}" => Some(users_item_extensions_item__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /users/{}/inferenceclassification/overrides/{}" => {
             Some(users_item_inference_classification_overrides_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PATCH /users/{}/mailboxsettings" => {
             Some(users_item_mailbox_settings__update(args))
         }
@@ -9213,10 +9819,11 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "PATCH /users/{}/messages/{}" => Some(users_item_messages_item__update(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "PATCH /users/{}/messages/{}/extensions/{}" => {
             Some(users_item_messages_item_extensions_item__update(args))
         }
+        #[cfg(feature = "onenote")]
         "PATCH /users/{}/onenote/pages/{}/content" => {
             Some(users_item_onenote_pages_item_content__update(args))
         }
@@ -9228,7 +9835,9 @@ pub fn dispatch(
         "PATCH /users/{}/outlook/mastercategories/{}" => {
             Some(users_item_outlook_master_categories_item__update(args))
         }
+        #[cfg(feature = "users")]
         "PATCH /users/{}/photo/$value" => Some(users_item_photo_value__update(args)),
+        #[cfg(feature = "users")]
         "PATCH /users/{}/settings" => Some(users_item_settings__update(args)),
         #[cfg(feature = "teams")]
         "PATCH /users/{}/settings/shiftpreferences" => {
@@ -9242,7 +9851,7 @@ pub fn dispatch(
         "PATCH /users/{}/todo/lists/{}/tasks/{}" => {
             Some(users_item_todo_lists_item_tasks_item__update(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "PATCH /users/{}/todo/lists/{}/tasks/{}/linkedresources/{}" => {
             Some(
                 users_item_todo_lists_item_tasks_item_linked_resources_item__update(args),
@@ -9250,37 +9859,45 @@ pub fn dispatch(
         }
         #[cfg(feature = "teams")]
         "POST /appcatalogs/teamsapps" => Some(app_catalogs_teams_apps__post(args)),
+        #[cfg(feature = "teams")]
         "POST /appcatalogs/teamsapps/{}/appdefinitions" => {
             Some(app_catalogs_teams_apps_item_app_definitions__post(args))
         }
         #[cfg(feature = "applications")]
         "POST /applications" => Some(applications__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "POST /applications/{}/addkey" => Some(applications_item__add_key(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "POST /applications/{}/addpassword" => {
             Some(applications_item__add_password(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "POST /applications/{}/extensionproperties" => {
             Some(applications_item_extension_properties__create(args))
         }
+        #[cfg(feature = "applications")]
         "POST /applications/{}/owners/$ref" => {
             Some(applications_item_owners_ref__create(args))
         }
+        #[cfg(feature = "applications")]
         "POST /applications/{}/removekey" => Some(applications_item__remove_key(args)),
+        #[cfg(feature = "applications")]
         "POST /applications/{}/removepassword" => {
             Some(applications_item__remove_password(args))
         }
+        #[cfg(feature = "applications")]
         "POST /applications/{}/setverifiedpublisher" => {
             Some(applications_item__set_verified_publisher(args))
         }
+        #[cfg(feature = "applications")]
         "POST /applications/{}/tokenissuancepolicies/$ref" => {
             Some(applications_item_token_issuance_policies_ref__create(args))
         }
+        #[cfg(feature = "applications")]
         "POST /applications/{}/tokenlifetimepolicies/$ref" => {
             Some(applications_item_token_lifetime_policies_ref__create(args))
         }
+        #[cfg(feature = "applications")]
         "POST /applications/{}/unsetverifiedpublisher" => {
             Some(applications_item__unset_verified_publisher(args))
         }
@@ -9292,11 +9909,13 @@ pub fn dispatch(
         "POST /chats" => Some(chats__create(args)),
         #[cfg(feature = "teams")]
         "POST /chats/{}/installedapps" => Some(chats_item_installed_apps__create(args)),
+        #[cfg(feature = "teams")]
         "POST /chats/{}/installedapps/{}/upgrade" => {
             Some(chats_item_installed_apps_item__upgrade(args))
         }
         #[cfg(feature = "teams")]
         "POST /chats/{}/messages" => Some(chats_item_messages__create(args)),
+        #[cfg(feature = "teams")]
         "POST /chats/{}/sendactivitynotification" => {
             Some(chats_item__send_activity_notification(args))
         }
@@ -9304,60 +9923,67 @@ pub fn dispatch(
         "POST /chats/{}/tabs" => Some(chats_item_tabs__create(args)),
         #[cfg(feature = "communications")]
         "POST /communications/calls" => Some(communications_calls__create(args)),
+        #[cfg(feature = "communications")]
         "POST /communications/calls/logteleconferencedevicequality" => {
             Some(communications_calls__log_teleconference_device_quality(args))
         }
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/answer" => {
             Some(communications_calls_item__answer(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/cancelmediaprocessing" => {
             Some(communications_calls_item__cancel_media_processing(args))
         }
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/changescreensharingrole" => {
             Some(communications_calls_item__change_screen_sharing_role(args))
         }
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/keepalive" => {
             Some(communications_calls_item__keep_alive(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/mute" => {
             Some(communications_calls_item__mute(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/participants/invite" => {
             Some(communications_calls_item_participants__invite(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/participants/{}/mute" => {
             Some(communications_calls_item_participants_item__mute(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/playprompt" => {
             Some(communications_calls_item__play_prompt(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/recordresponse" => {
             Some(communications_calls_item__record_response(args))
         }
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/redirect" => {
             Some(communications_calls_item__redirect(args))
         }
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/reject" => {
             Some(communications_calls_item__reject(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/subscribetotone" => {
             Some(communications_calls_item__subscribe_to_tone(args))
         }
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/transfer" => {
             Some(communications_calls_item__transfer(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/unmute" => {
             Some(communications_calls_item__unmute(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "communications")]
         "POST /communications/calls/{}/updaterecordingstatus" => {
             Some(communications_calls_item__update_recording_status(args))
         }
@@ -9367,12 +9993,15 @@ pub fn dispatch(
         }
         #[cfg(feature = "search")]
         "POST /connections/{}/items" => Some(connections_item_items__create(args)),
+        #[cfg(feature = "core")]
         "POST /contacts/{}/checkmembergroups" => {
             Some(contacts_item__check_member_groups(args))
         }
+        #[cfg(feature = "core")]
         "POST /contacts/{}/getmembergroups" => {
             Some(contacts_item__get_member_groups(args))
         }
+        #[cfg(feature = "core")]
         "POST /contacts/{}/getmemberobjects" => {
             Some(contacts_item__get_member_objects(args))
         }
@@ -9410,9 +10039,11 @@ pub fn dispatch(
                 device_app_management_ios_managed_app_protections_item_apps__create(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedapppolicies/{}/assign" => {
             Some(device_app_management_managed_app_policies_item__assign(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedapppolicies/{}/targetapps" => {
             Some(device_app_management_managed_app_policies_item__target_apps(args))
         }
@@ -9420,6 +10051,7 @@ pub fn dispatch(
         "POST /deviceappmanagement/managedappregistrations" => {
             Some(device_app_management_managed_app_registrations__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedappregistrations/{}/appliedpolicies/{}/assign" => {
             Some(
                 device_app_management_managed_app_registrations_item_applied_policies_item__assign(
@@ -9427,6 +10059,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedappregistrations/{}/appliedpolicies/{}/targetapps" => {
             Some(
                 device_app_management_managed_app_registrations_item_applied_policies_item__target_apps(
@@ -9434,6 +10067,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedappregistrations/{}/intendedpolicies/{}/assign" => {
             Some(
                 device_app_management_managed_app_registrations_item_intended_policies_item__assign(
@@ -9441,6 +10075,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedappregistrations/{}/intendedpolicies/{}/targetapps" => {
             Some(
                 device_app_management_managed_app_registrations_item_intended_policies_item__target_apps(
@@ -9460,6 +10095,7 @@ pub fn dispatch(
         "POST /deviceappmanagement/managedebooks" => {
             Some(device_app_management_managed_e_books__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/managedebooks/{}/assign" => {
             Some(device_app_management_managed_e_books_item__assign(args))
         }
@@ -9519,6 +10155,7 @@ pub fn dispatch(
         "POST /deviceappmanagement/mobileappconfigurations" => {
             Some(device_app_management_mobile_app_configurations__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/mobileappconfigurations/{}/assign" => {
             Some(device_app_management_mobile_app_configurations_item__assign(args))
         }
@@ -9550,6 +10187,7 @@ pub fn dispatch(
         "POST /deviceappmanagement/mobileapps" => {
             Some(device_app_management_mobile_apps__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/mobileapps/{}/assign" => {
             Some(device_app_management_mobile_apps_item__assign(args))
         }
@@ -9573,6 +10211,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/mobileapps/{}/contentversions/{}/files/{}/commit" => {
             Some(
                 device_app_management_mobile_apps_item_content_versions_item_files_item__commit(
@@ -9580,6 +10219,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/mobileapps/{}/contentversions/{}/files/{}/renewupload" => {
             Some(
                 device_app_management_mobile_apps_item_content_versions_item_files_item__renew_upload(
@@ -9603,6 +10243,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/syncmicrosoftstoreforbusinessapps" => {
             Some(device_app_management__sync_microsoft_store_for_business_apps(args))
         }
@@ -9618,6 +10259,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/targetedmanagedappconfigurations/{}/assign" => {
             Some(
                 device_app_management_targeted_managed_app_configurations_item__assign(
@@ -9625,6 +10267,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /deviceappmanagement/targetedmanagedappconfigurations/{}/targetapps" => {
             Some(
                 device_app_management_targeted_managed_app_configurations_item__target_apps(
@@ -9680,6 +10323,7 @@ pub fn dispatch(
         "POST /devicemanagement/detectedapps/{}/manageddevices" => {
             Some(device_management_detected_apps_item_managed_devices__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/bypassactivationlock" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__bypass_activation_lock(
@@ -9687,6 +10331,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/cleanwindowsdevice" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__clean_windows_device(
@@ -9694,6 +10339,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/deleteuserfromsharedappledevice" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__delete_user_from_shared_apple_device(
@@ -9701,6 +10347,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/disablelostmode" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__disable_lost_mode(
@@ -9708,6 +10355,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/locatedevice" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__locate_device(
@@ -9715,6 +10363,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/logoutsharedappledeviceactiveuser" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__logout_shared_apple_device_active_user(
@@ -9722,6 +10371,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/rebootnow" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__reboot_now(
@@ -9729,6 +10379,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/recoverpasscode" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__recover_passcode(
@@ -9736,6 +10387,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/remotelock" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__remote_lock(
@@ -9743,6 +10395,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/requestremoteassistance" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__request_remote_assistance(
@@ -9750,6 +10403,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/resetpasscode" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__reset_passcode(
@@ -9757,9 +10411,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/retire" => {
             Some(device_management_detected_apps_item_managed_devices_item__retire(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/shutdown" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__shut_down(
@@ -9767,6 +10423,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/syncdevice" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__sync_device(
@@ -9774,6 +10431,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/updatewindowsdeviceaccount" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__update_windows_device_account(
@@ -9781,6 +10439,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/windowsdefenderscan" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__windows_defender_scan(
@@ -9788,6 +10447,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/windowsdefenderupdatesignatures" => {
             Some(
                 device_management_detected_apps_item_managed_devices_item__windows_defender_update_signatures(
@@ -9795,6 +10455,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/detectedapps/{}/manageddevices/{}/wipe" => {
             Some(device_management_detected_apps_item_managed_devices_item__wipe(args))
         }
@@ -9834,6 +10495,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/devicecompliancepolicies/{}/scheduleactionsforrules" => {
             Some(
                 device_management_device_compliance_policies_item__schedule_actions_for_rules(
@@ -9919,6 +10581,7 @@ pub fn dispatch(
         "POST /devicemanagement/deviceenrollmentconfigurations" => {
             Some(device_management_device_enrollment_configurations__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/deviceenrollmentconfigurations/{}/assign" => {
             Some(device_management_device_enrollment_configurations_item__assign(args))
         }
@@ -9930,6 +10593,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/deviceenrollmentconfigurations/{}/setpriority" => {
             Some(
                 device_management_device_enrollment_configurations_item__set_priority(
@@ -9945,6 +10609,7 @@ pub fn dispatch(
         "POST /devicemanagement/exchangeconnectors" => {
             Some(device_management_exchange_connectors__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/exchangeconnectors/{}/sync" => {
             Some(device_management_exchange_connectors_item__sync(args))
         }
@@ -9972,12 +10637,15 @@ pub fn dispatch(
         "POST /devicemanagement/manageddevices" => {
             Some(device_management_managed_devices__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/bypassactivationlock" => {
             Some(device_management_managed_devices_item__bypass_activation_lock(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/cleanwindowsdevice" => {
             Some(device_management_managed_devices_item__clean_windows_device(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/deleteuserfromsharedappledevice" => {
             Some(
                 device_management_managed_devices_item__delete_user_from_shared_apple_device(
@@ -9985,12 +10653,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/disablelostmode" => {
             Some(device_management_managed_devices_item__disable_lost_mode(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/locatedevice" => {
             Some(device_management_managed_devices_item__locate_device(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/logoutsharedappledeviceactiveuser" => {
             Some(
                 device_management_managed_devices_item__logout_shared_apple_device_active_user(
@@ -9998,30 +10669,39 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/rebootnow" => {
             Some(device_management_managed_devices_item__reboot_now(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/recoverpasscode" => {
             Some(device_management_managed_devices_item__recover_passcode(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/remotelock" => {
             Some(device_management_managed_devices_item__remote_lock(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/requestremoteassistance" => {
             Some(device_management_managed_devices_item__request_remote_assistance(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/resetpasscode" => {
             Some(device_management_managed_devices_item__reset_passcode(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/retire" => {
             Some(device_management_managed_devices_item__retire(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/shutdown" => {
             Some(device_management_managed_devices_item__shut_down(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/syncdevice" => {
             Some(device_management_managed_devices_item__sync_device(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/updatewindowsdeviceaccount" => {
             Some(
                 device_management_managed_devices_item__update_windows_device_account(
@@ -10029,9 +10709,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/windowsdefenderscan" => {
             Some(device_management_managed_devices_item__windows_defender_scan(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/windowsdefenderupdatesignatures" => {
             Some(
                 device_management_managed_devices_item__windows_defender_update_signatures(
@@ -10039,6 +10721,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/manageddevices/{}/wipe" => {
             Some(device_management_managed_devices_item__wipe(args))
         }
@@ -10058,6 +10741,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/notificationmessagetemplates/{}/sendtestmessage" => {
             Some(
                 device_management_notification_message_templates_item__send_test_message(
@@ -10069,11 +10753,13 @@ pub fn dispatch(
         "POST /devicemanagement/remoteassistancepartners" => {
             Some(device_management_remote_assistance_partners__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/remoteassistancepartners/{}/beginonboarding" => {
             Some(
                 device_management_remote_assistance_partners_item__begin_onboarding(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/remoteassistancepartners/{}/disconnect" => {
             Some(device_management_remote_assistance_partners_item__disconnect(args))
         }
@@ -10081,9 +10767,11 @@ pub fn dispatch(
         "POST /devicemanagement/reports/exportjobs" => {
             Some(device_management_reports_export_jobs__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getcachedreport" => {
             Some(device_management_reports__get_cached_report(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getcompliancepolicynoncompliancereport" => {
             Some(
                 device_management_reports__get_compliance_policy_non_compliance_report(
@@ -10091,6 +10779,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getcompliancepolicynoncompliancesummaryreport" => {
             Some(
                 device_management_reports__get_compliance_policy_non_compliance_summary_report(
@@ -10098,6 +10787,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getcompliancesettingnoncompliancereport" => {
             Some(
                 device_management_reports__get_compliance_setting_non_compliance_report(
@@ -10105,6 +10795,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getconfigurationpolicynoncompliancereport" => {
             Some(
                 device_management_reports__get_configuration_policy_non_compliance_report(
@@ -10112,6 +10803,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getconfigurationpolicynoncompliancesummaryreport" => {
             Some(
                 device_management_reports__get_configuration_policy_non_compliance_summary_report(
@@ -10119,6 +10811,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getconfigurationsettingnoncompliancereport" => {
             Some(
                 device_management_reports__get_configuration_setting_non_compliance_report(
@@ -10126,6 +10819,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getdevicemanagementintentsettingsreport" => {
             Some(
                 device_management_reports__get_device_management_intent_settings_report(
@@ -10133,26 +10827,33 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getdevicenoncompliancereport" => {
             Some(device_management_reports__get_device_non_compliance_report(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/gethistoricalreport" => {
             Some(device_management_reports__get_historical_report(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getpolicynoncompliancemetadata" => {
             Some(device_management_reports__get_policy_non_compliance_metadata(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getpolicynoncompliancereport" => {
             Some(device_management_reports__get_policy_non_compliance_report(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getpolicynoncompliancesummaryreport" => {
             Some(
                 device_management_reports__get_policy_non_compliance_summary_report(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getreportfilters" => {
             Some(device_management_reports__get_report_filters(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/reports/getsettingnoncompliancereport" => {
             Some(device_management_reports__get_setting_non_compliance_report(args))
         }
@@ -10196,6 +10897,7 @@ pub fn dispatch(
         "POST /devicemanagement/windowsautopilotdeviceidentities" => {
             Some(device_management_windows_autopilot_device_identities__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/windowsautopilotdeviceidentities/{}/assignusertodevice" => {
             Some(
                 device_management_windows_autopilot_device_identities_item__assign_user_to_device(
@@ -10203,6 +10905,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/windowsautopilotdeviceidentities/{}/unassignuserfromdevice" => {
             Some(
                 device_management_windows_autopilot_device_identities_item__unassign_user_from_device(
@@ -10210,6 +10913,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /devicemanagement/windowsautopilotdeviceidentities/{}/updatedeviceproperties" => {
             Some(
                 device_management_windows_autopilot_device_identities_item__update_device_properties(
@@ -10235,16 +10939,17 @@ pub fn dispatch(
         }
         #[cfg(feature = "device_management")]
         "POST /devices" => Some(devices__create(args)),
+        #[cfg(feature = "device_management")]
         "POST /devices/{}/checkmemberobjects" => {
             Some(devices_item__check_member_objects(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "POST /devices/{}/extensions" => Some(devices_item_extensions__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "POST /devices/{}/registeredowners/$ref" => {
             Some(devices_item_registered_owners_ref__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "POST /devices/{}/registeredusers/$ref" => {
             Some(devices_item_registered_users_ref__create(args))
         }
@@ -10252,6 +10957,7 @@ pub fn dispatch(
         "POST /directory/administrativeunits" => {
             Some(directory_administrative_units__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /directory/administrativeunits/{}/members/$ref" => {
             Some(directory_administrative_units_item_members_ref__create(args))
         }
@@ -10259,6 +10965,7 @@ pub fn dispatch(
         "POST /directory/administrativeunits/{}/scopedrolemembers" => {
             Some(directory_administrative_units_item_scoped_role_members__create(args))
         }
+        #[cfg(feature = "core")]
         "POST /directory/deleteditems/getuserownedobjects" => {
             Some(directory_deleted_items__get_user_owned_objects(args))
         }
@@ -10272,15 +10979,19 @@ pub fn dispatch(
         }
         #[cfg(feature = "core")]
         "POST /directoryobjects/getbyids" => Some(directory_objects__get_by_ids(args)),
+        #[cfg(feature = "core")]
         "POST /directoryobjects/validateproperties" => {
             Some(directory_objects__validate_properties(args))
         }
+        #[cfg(feature = "core")]
         "POST /directoryobjects/{}/checkmembergroups" => {
             Some(directory_objects_item__check_member_groups(args))
         }
+        #[cfg(feature = "core")]
         "POST /directoryobjects/{}/getmembergroups" => {
             Some(directory_objects_item__get_member_groups(args))
         }
+        #[cfg(feature = "core")]
         "POST /directoryobjects/{}/getmemberobjects" => {
             Some(directory_objects_item__get_member_objects(args))
         }
@@ -10300,10 +11011,13 @@ pub fn dispatch(
         }
         #[cfg(feature = "core")]
         "POST /domains" => Some(domains__create(args)),
+        #[cfg(feature = "core")]
         "POST /domains/{}/forcedelete" => Some(domains_item__force_delete(args)),
         #[cfg(feature = "core")]
         "POST /domains/{}/verify" => Some(domains_item__verify(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/checkin" => Some(drives_item_items_item__checkin(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/checkout" => {
             Some(drives_item_items_item__checkout(args))
         }
@@ -10311,12 +11025,13 @@ pub fn dispatch(
         "POST /drives/{}/items/{}/children" => {
             Some(drives_item_items_item_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/copy" => Some(drives_item_items_item__copy(args)),
         #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/createlink" => {
             Some(drives_item_items_item_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/createuploadsession" => {
             Some(drives_item_items_item__create_upload_session(args))
         }
@@ -10324,15 +11039,19 @@ pub fn dispatch(
         "POST /drives/{}/items/{}/follow" => Some(drives_item_items_item__follow(args)),
         #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/invite" => Some(drives_item_items_item__invite(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/preview" => Some(drives_item_items_item__preview(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/items/{}/versions/{}/restoreversion" => {
             Some(drives_item_items_item_versions_item__restore_version(args))
         }
         #[cfg(feature = "files")]
         "POST /drives/{}/root/children" => Some(drives_item_root_children__create(args)),
+        #[cfg(feature = "files")]
         "POST /drives/{}/root:/{}:/checkin" => {
             Some(drives_item_root_by_path__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /drives/{}/root:/{}:/checkout" => {
             Some(drives_item_root_by_path__checkout(args))
         }
@@ -10340,12 +11059,13 @@ pub fn dispatch(
         "POST /drives/{}/root:/{}:/children" => {
             Some(drives_item_root_by_path_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /drives/{}/root:/{}:/copy" => Some(drives_item_root_by_path__copy(args)),
         #[cfg(feature = "files")]
         "POST /drives/{}/root:/{}:/createlink" => {
             Some(drives_item_root_by_path_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /drives/{}/root:/{}:/createuploadsession" => {
             Some(drives_item_root_by_path__create_upload_session(args))
         }
@@ -10357,6 +11077,7 @@ pub fn dispatch(
         "POST /drives/{}/root:/{}:/invite" => {
             Some(drives_item_root_by_path__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /drives/{}/root:/{}:/preview" => {
             Some(drives_item_root_by_path__preview(args))
         }
@@ -10370,6 +11091,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/return" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__return_(
@@ -10385,6 +11107,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/submit" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__submit(
@@ -10392,6 +11115,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "education")]
         "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/unsubmit" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__unsubmit(
@@ -10407,9 +11131,11 @@ pub fn dispatch(
         "POST /education/classes/{}/assignments" => {
             Some(education_classes_item_assignments__create(args))
         }
+        #[cfg(feature = "education")]
         "POST /education/classes/{}/assignments/{}/categories/$ref" => {
             Some(education_classes_item_assignments_item_categories_ref__create(args))
         }
+        #[cfg(feature = "education")]
         "POST /education/classes/{}/assignments/{}/publish" => {
             Some(education_classes_item_assignments_item__publish(args))
         }
@@ -10455,17 +11181,21 @@ pub fn dispatch(
         }
         #[cfg(feature = "groups")]
         "POST /grouplifecyclepolicies" => Some(group_lifecycle_policies__create(args)),
+        #[cfg(feature = "groups")]
         "POST /grouplifecyclepolicies/{}/addgroup" => {
             Some(group_lifecycle_policies_item__add_group(args))
         }
+        #[cfg(feature = "groups")]
         "POST /grouplifecyclepolicies/{}/removegroup" => {
             Some(group_lifecycle_policies_item__remove_group(args))
         }
         #[cfg(feature = "groups")]
         "POST /groups" => Some(groups__create(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/acceptedsenders/$ref" => {
             Some(groups_item_accepted_senders_ref__create(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/addfavorite" => Some(groups_item__add_favorite(args)),
         #[cfg(feature = "applications")]
         "POST /groups/{}/approleassignments" => {
@@ -10477,15 +11207,19 @@ pub fn dispatch(
         "POST /groups/{}/calendar/events" => {
             Some(groups_item_calendar_events__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /groups/{}/calendar/events/{}/cancel" => {
             Some(groups_item_calendar_events_item__cancel(args))
         }
+        #[cfg(feature = "mail")]
         "POST /groups/{}/calendar/events/{}/forward" => {
             Some(groups_item_calendar_events_item__forward(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/checkmembergroups" => {
             Some(groups_item__check_member_groups(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/checkmemberobjects" => {
             Some(groups_item__check_member_objects(args))
         }
@@ -10495,6 +11229,7 @@ pub fn dispatch(
         "POST /groups/{}/conversations/{}/threads" => {
             Some(groups_item_conversations_item_threads__create(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/conversations/{}/threads/{}/posts/{}/forward" => {
             Some(groups_item_conversations_item_threads_item_posts_item__forward(args))
         }
@@ -10506,12 +11241,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/conversations/{}/threads/{}/reply" => {
             Some(groups_item_conversations_item_threads_item__reply(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/checkin" => {
             Some(groups_item_drive_items_item__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/checkout" => {
             Some(groups_item_drive_items_item__checkout(args))
         }
@@ -10519,6 +11257,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/children" => {
             Some(groups_item_drive_items_item_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/copy" => {
             Some(groups_item_drive_items_item__copy(args))
         }
@@ -10526,7 +11265,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/createlink" => {
             Some(groups_item_drive_items_item_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/createuploadsession" => {
             Some(groups_item_drive_items_item__create_upload_session(args))
         }
@@ -10538,9 +11277,11 @@ pub fn dispatch(
         "POST /groups/{}/drive/items/{}/invite" => {
             Some(groups_item_drive_items_item__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/preview" => {
             Some(groups_item_drive_items_item__preview(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/items/{}/versions/{}/restoreversion" => {
             Some(groups_item_drive_items_item_versions_item__restore_version(args))
         }
@@ -10548,9 +11289,11 @@ pub fn dispatch(
         "POST /groups/{}/drive/root/children" => {
             Some(groups_item_drive_root_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/root:/{}:/checkin" => {
             Some(groups_item_drive_root_by_path__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/root:/{}:/checkout" => {
             Some(groups_item_drive_root_by_path__checkout(args))
         }
@@ -10558,6 +11301,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/root:/{}:/children" => {
             Some(groups_item_drive_root_by_path_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/root:/{}:/copy" => {
             Some(groups_item_drive_root_by_path__copy(args))
         }
@@ -10565,7 +11309,7 @@ pub fn dispatch(
         "POST /groups/{}/drive/root:/{}:/createlink" => {
             Some(groups_item_drive_root_by_path_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/root:/{}:/createuploadsession" => {
             Some(groups_item_drive_root_by_path__create_upload_session(args))
         }
@@ -10577,24 +11321,29 @@ pub fn dispatch(
         "POST /groups/{}/drive/root:/{}:/invite" => {
             Some(groups_item_drive_root_by_path__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /groups/{}/drive/root:/{}:/preview" => {
             Some(groups_item_drive_root_by_path__preview(args))
         }
         #[cfg(feature = "mail")]
         "POST /groups/{}/events" => Some(groups_item_events__create(args)),
+        #[cfg(feature = "mail")]
         "POST /groups/{}/events/{}/cancel" => Some(groups_item_events_item__cancel(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /groups/{}/events/{}/extensions" => {
             Some(groups_item_events_item_extensions__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /groups/{}/events/{}/forward" => {
             Some(groups_item_events_item__forward(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "POST /groups/{}/extensions" => Some(groups_item_extensions__create(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/getmembergroups" => Some(groups_item__get_member_groups(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/getmemberobjects" => Some(groups_item__get_member_objects(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "POST /groups/{}/members/$ref" => Some(groups_item_members_ref__create(args)),
         #[cfg(feature = "onenote")]
         "POST /groups/{}/onenote/notebooks" => {
@@ -10604,6 +11353,7 @@ pub fn dispatch(
         "POST /groups/{}/onenote/notebooks/getnotebookfromweburl" => {
             Some(groups_item_onenote_notebooks__get_notebook_from_web_url(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /groups/{}/onenote/notebooks/{}/copynotebook" => {
             Some(groups_item_onenote_notebooks_item__copy_notebook(args))
         }
@@ -10617,6 +11367,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "onenote")]
         "POST /groups/{}/onenote/pages" => Some(groups_item_onenote_pages__create(args)),
+        #[cfg(feature = "onenote")]
         "POST /groups/{}/onenote/pages/{}/copytosection" => {
             Some(groups_item_onenote_pages_item__copy_to_section(args))
         }
@@ -10628,9 +11379,11 @@ pub fn dispatch(
         "POST /groups/{}/onenote/sectiongroups/{}/sections" => {
             Some(groups_item_onenote_section_groups_item_sections__create(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /groups/{}/onenote/sections/{}/copytonotebook" => {
             Some(groups_item_onenote_sections_item__copy_to_notebook(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /groups/{}/onenote/sections/{}/copytosectiongroup" => {
             Some(groups_item_onenote_sections_item__copy_to_section_group(args))
         }
@@ -10640,21 +11393,27 @@ pub fn dispatch(
         }
         #[cfg(feature = "users")]
         "POST /groups/{}/owners/$ref" => Some(groups_item_owners_ref__create(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/rejectedsenders/$ref" => {
             Some(groups_item_rejected_senders_ref__create(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/removefavorite" => Some(groups_item__remove_favorite(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/renew" => Some(groups_item__renew(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/resetunseencount" => Some(groups_item__reset_unseen_count(args)),
         #[cfg(feature = "groups")]
         "POST /groups/{}/settings" => Some(groups_item_settings__create(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/subscribebymail" => Some(groups_item__subscribe_by_mail(args)),
         #[cfg(feature = "groups")]
         "POST /groups/{}/threads" => Some(groups_item_threads__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "groups")]
         "POST /groups/{}/threads/{}/posts/{}/extensions" => {
             Some(groups_item_threads_item_posts_item_extensions__create(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/threads/{}/posts/{}/forward" => {
             Some(groups_item_threads_item_posts_item__forward(args))
         }
@@ -10662,10 +11421,13 @@ pub fn dispatch(
         "POST /groups/{}/threads/{}/posts/{}/reply" => {
             Some(groups_item_threads_item_posts_item_reply__create(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/threads/{}/reply" => Some(groups_item_threads_item__reply(args)),
+        #[cfg(feature = "groups")]
         "POST /groups/{}/unsubscribebymail" => {
             Some(groups_item__unsubscribe_by_mail(args))
         }
+        #[cfg(feature = "groups")]
         "POST /groups/{}/validateproperties" => {
             Some(groups_item__validate_properties(args))
         }
@@ -10687,6 +11449,7 @@ pub fn dispatch(
         "POST /identity/b2xuserflows/{}/userattributeassignments" => {
             Some(identity_b2x_user_flows_item_user_attribute_assignments__create(args))
         }
+        #[cfg(feature = "identity")]
         "POST /identity/b2xuserflows/{}/userattributeassignments/setorder" => {
             Some(
                 identity_b2x_user_flows_item_user_attribute_assignments__set_order(args),
@@ -10708,6 +11471,7 @@ pub fn dispatch(
         "POST /identitygovernance/accessreviews/definitions" => {
             Some(identity_governance_access_reviews_definitions__create(args))
         }
+        #[cfg(feature = "identity_governance")]
         "POST /identitygovernance/accessreviews/definitions/{}/instances/{}/acceptrecommendations" => {
             Some(
                 identity_governance_access_reviews_definitions_item_instances_item__accept_recommendations(
@@ -10715,6 +11479,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity_governance")]
         "POST /identitygovernance/accessreviews/definitions/{}/instances/{}/applydecisions" => {
             Some(
                 identity_governance_access_reviews_definitions_item_instances_item__apply_decisions(
@@ -10730,6 +11495,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity_governance")]
         "POST /identitygovernance/accessreviews/definitions/{}/instances/{}/resetdecisions" => {
             Some(
                 identity_governance_access_reviews_definitions_item_instances_item__reset_decisions(
@@ -10737,6 +11503,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity_governance")]
         "POST /identitygovernance/accessreviews/definitions/{}/instances/{}/sendreminder" => {
             Some(
                 identity_governance_access_reviews_definitions_item_instances_item__send_reminder(
@@ -10744,6 +11511,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "identity_governance")]
         "POST /identitygovernance/accessreviews/definitions/{}/instances/{}/stop" => {
             Some(
                 identity_governance_access_reviews_definitions_item_instances_item__stop(
@@ -10755,15 +11523,17 @@ pub fn dispatch(
         "POST /identitygovernance/termsofuse/agreements" => {
             Some(identity_governance_terms_of_use_agreements__create(args))
         }
+        #[cfg(feature = "identity")]
         "POST /identityprotection/riskyusers/confirmcompromised" => {
             Some(identity_protection_risky_users__confirm_compromised(args))
         }
+        #[cfg(feature = "identity")]
         "POST /identityprotection/riskyusers/dismiss" => {
             Some(identity_protection_risky_users__dismiss(args))
         }
         #[cfg(feature = "identity")]
         "POST /identityproviders" => Some(identity_providers__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "security")]
         "POST /informationprotection/threatassessmentrequests" => {
             Some(information_protection_threat_assessment_requests__create(args))
         }
@@ -10771,6 +11541,7 @@ pub fn dispatch(
         "POST /invitations" => Some(invitations__create(args)),
         #[cfg(feature = "mail")]
         "POST /me/calendar/events" => Some(me_calendar_events__create(args)),
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/accept" => {
             Some(me_calendar_events_item__accept(args))
         }
@@ -10778,21 +11549,27 @@ pub fn dispatch(
         "POST /me/calendar/events/{}/attachments" => {
             Some(me_calendar_events_item_attachments__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/cancel" => {
             Some(me_calendar_events_item__cancel(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/decline" => {
             Some(me_calendar_events_item__decline(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/dismissreminder" => {
             Some(me_calendar_events_item__dismiss_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/forward" => {
             Some(me_calendar_events_item__forward(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/snoozereminder" => {
             Some(me_calendar_events_item__snooze_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendar/events/{}/tentativelyaccept" => {
             Some(me_calendar_events_item__tentatively_accept(args))
         }
@@ -10808,6 +11585,7 @@ pub fn dispatch(
         "POST /me/calendargroups/{}/calendars/{}/events" => {
             Some(me_calendar_groups_item_calendars_item_events__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/accept" => {
             Some(me_calendar_groups_item_calendars_item_events_item__accept(args))
         }
@@ -10819,12 +11597,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/cancel" => {
             Some(me_calendar_groups_item_calendars_item_events_item__cancel(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/decline" => {
             Some(me_calendar_groups_item_calendars_item_events_item__decline(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/dismissreminder" => {
             Some(
                 me_calendar_groups_item_calendars_item_events_item__dismiss_reminder(
@@ -10832,14 +11613,17 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/forward" => {
             Some(me_calendar_groups_item_calendars_item_events_item__forward(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/snoozereminder" => {
             Some(
                 me_calendar_groups_item_calendars_item_events_item__snooze_reminder(args),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendargroups/{}/calendars/{}/events/{}/tentativelyaccept" => {
             Some(
                 me_calendar_groups_item_calendars_item_events_item__tentatively_accept(
@@ -10851,6 +11635,7 @@ pub fn dispatch(
         "POST /me/calendars" => Some(me_calendars__create(args)),
         #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events" => Some(me_calendars_item_events__create(args)),
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/accept" => {
             Some(me_calendars_item_events_item__accept(args))
         }
@@ -10858,26 +11643,35 @@ pub fn dispatch(
         "POST /me/calendars/{}/events/{}/attachments" => {
             Some(me_calendars_item_events_item_attachments__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/cancel" => {
             Some(me_calendars_item_events_item__cancel(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/decline" => {
             Some(me_calendars_item_events_item__decline(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/dismissreminder" => {
             Some(me_calendars_item_events_item__dismiss_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/forward" => {
             Some(me_calendars_item_events_item__forward(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/snoozereminder" => {
             Some(me_calendars_item_events_item__snooze_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/calendars/{}/events/{}/tentativelyaccept" => {
             Some(me_calendars_item_events_item__tentatively_accept(args))
         }
+        #[cfg(feature = "users")]
         "POST /me/changepassword" => Some(me__change_password(args)),
+        #[cfg(feature = "users")]
         "POST /me/checkmembergroups" => Some(me__check_member_groups(args)),
+        #[cfg(feature = "users")]
         "POST /me/checkmemberobjects" => Some(me__check_member_objects(args)),
         #[cfg(feature = "mail")]
         "POST /me/contactfolders" => Some(me_contact_folders__create(args)),
@@ -10891,18 +11685,21 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /me/contacts" => Some(me_contacts__create(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/checkin" => Some(me_drive_items_item__checkin(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/checkout" => Some(me_drive_items_item__checkout(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/items/{}/children" => {
             Some(me_drive_items_item_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/copy" => Some(me_drive_items_item__copy(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/items/{}/createlink" => {
             Some(me_drive_items_item_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/createuploadsession" => {
             Some(me_drive_items_item__create_upload_session(args))
         }
@@ -10910,16 +11707,21 @@ pub fn dispatch(
         "POST /me/drive/items/{}/follow" => Some(me_drive_items_item__follow(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/items/{}/invite" => Some(me_drive_items_item__invite(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/preview" => Some(me_drive_items_item__preview(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/items/{}/restore" => Some(me_drive_items_item__restore(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/unfollow" => Some(me_drive_items_item__unfollow(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/items/{}/versions/{}/restoreversion" => {
             Some(me_drive_items_item_versions_item__restore_version(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/application/calculate" => {
             Some(me_drive_items_item_workbook_application__calculate(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/closesession" => {
             Some(me_drive_items_item_workbook__close_session(args))
         }
@@ -10935,12 +11737,15 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/names/add" => {
             Some(me_drive_items_item_workbook_names_add__create(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/clear" => {
             Some(me_drive_items_item_workbook_names_item_range__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/delete" => {
             Some(me_drive_items_item_workbook_names_item_range__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/format/autofitcolumns" => {
             Some(
                 me_drive_items_item_workbook_names_item_range_format__autofit_columns(
@@ -10948,6 +11753,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/format/autofitrows" => {
             Some(
                 me_drive_items_item_workbook_names_item_range_format__autofit_rows(args),
@@ -10969,24 +11775,31 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/format/fill/clear" => {
             Some(me_drive_items_item_workbook_names_item_range_format_fill__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/insert" => {
             Some(me_drive_items_item_workbook_names_item_range__insert(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/merge" => {
             Some(me_drive_items_item_workbook_names_item_range__merge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/row" => {
             Some(me_drive_items_item_workbook_names_item_range__row(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/sort/apply" => {
             Some(me_drive_items_item_workbook_names_item_range_sort__apply(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/names/{}/range/unmerge" => {
             Some(me_drive_items_item_workbook_names_item_range__unmerge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/refreshsession" => {
             Some(me_drive_items_item_workbook__refresh_session(args))
         }
@@ -10998,6 +11811,7 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/tables/{}/add" => {
             Some(me_drive_items_item_workbook_tables_item_add__create(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/clearfilters" => {
             Some(me_drive_items_item_workbook_tables_item__clear_filters(args))
         }
@@ -11013,26 +11827,31 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/tables/{}/columns/itemat" => {
             Some(me_drive_items_item_workbook_tables_item_columns__item_at(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/filter/apply" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_filter__apply(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/filter/clear" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_filter__clear(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/clear" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__clear(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/delete" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__delete(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/format/autofitcolumns" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range_format__autofit_columns(
@@ -11040,6 +11859,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/format/autofitrows" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range_format__autofit_rows(
@@ -11063,6 +11883,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/format/fill/clear" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range_format_fill__clear(
@@ -11070,19 +11891,23 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/insert" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__insert(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/merge" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__merge(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/row" => {
             Some(me_drive_items_item_workbook_tables_item_columns_item_range__row(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/sort/apply" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range_sort__apply(
@@ -11090,6 +11915,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/columns/{}/range/unmerge" => {
             Some(
                 me_drive_items_item_workbook_tables_item_columns_item_range__unmerge(
@@ -11097,9 +11923,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/converttorange" => {
             Some(me_drive_items_item_workbook_tables_item__convert_to_range(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/reapplyfilters" => {
             Some(me_drive_items_item_workbook_tables_item__reapply_filters(args))
         }
@@ -11111,12 +11939,15 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/tables/{}/rows/itemat" => {
             Some(me_drive_items_item_workbook_tables_item_rows__item_at(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/sort/apply" => {
             Some(me_drive_items_item_workbook_tables_item_sort__apply(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/sort/clear" => {
             Some(me_drive_items_item_workbook_tables_item_sort__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/tables/{}/sort/reapply" => {
             Some(me_drive_items_item_workbook_tables_item_sort__reapply(args))
         }
@@ -11136,6 +11967,7 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/itemat" => {
             Some(me_drive_items_item_workbook_worksheets_item_charts__item_at(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/axes/categoryaxis/format/line/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_format_line__clear(
@@ -11143,6 +11975,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/axes/seriesaxis/format/line/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_format_line__clear(
@@ -11150,6 +11983,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/axes/seriesaxis/majorgridlines/format/line/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_major_gridlines_format_line__clear(
@@ -11157,6 +11991,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/format/fill/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__clear(
@@ -11164,6 +11999,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/format/fill/setsolidcolor" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__set_solid_color(
@@ -11171,6 +12007,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/legend/format/fill/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_legend_format_fill__clear(
@@ -11178,6 +12015,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/legend/format/fill/setsolidcolor" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_legend_format_fill__set_solid_color(
@@ -11217,11 +12055,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/setdata" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item__set_data(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/setposition" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item__set_position(
@@ -11229,6 +12069,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/title/format/fill/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_title_format_fill__clear(
@@ -11236,6 +12077,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/charts/{}/title/format/fill/setsolidcolor" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_charts_item_title_format_fill__set_solid_color(
@@ -11247,6 +12089,7 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/worksheets/{}/names/add" => {
             Some(me_drive_items_item_workbook_worksheets_item_names_add__create(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/pivottables/refreshall" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_pivot_tables__refresh_all(
@@ -11254,6 +12097,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/pivottables/{}/refresh" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_pivot_tables_item__refresh(
@@ -11261,20 +12105,25 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/protection/protect" => {
             Some(me_drive_items_item_workbook_worksheets_item_protection__protect(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/protection/unprotect" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_protection__unprotect(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/clear" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/delete" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/autofitcolumns" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2_format__autofit_columns(
@@ -11282,6 +12131,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/autofitrows" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2_format__autofit_rows(
@@ -11305,6 +12155,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/fill/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_range2_format_fill__clear(
@@ -11312,18 +12163,23 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/insert" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__insert(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/merge" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__merge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/row" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__row(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/sort/apply" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2_sort__apply(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/unmerge" => {
             Some(me_drive_items_item_workbook_worksheets_item_range2__unmerge(args))
         }
@@ -11335,6 +12191,7 @@ pub fn dispatch(
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/add" => {
             Some(me_drive_items_item_workbook_worksheets_item_tables__add(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/clearfilters" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item__clear_filters(
@@ -11366,6 +12223,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}/filter/apply" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter__apply(
@@ -11373,6 +12231,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/columns/{}/filter/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter__clear(
@@ -11380,6 +12239,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/converttorange" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item__convert_to_range(
@@ -11387,6 +12247,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/reapplyfilters" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item__reapply_filters(
@@ -11410,6 +12271,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/sort/apply" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_sort__apply(
@@ -11417,6 +12279,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/sort/clear" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_sort__clear(
@@ -11424,6 +12287,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/tables/{}/sort/reapply" => {
             Some(
                 me_drive_items_item_workbook_worksheets_item_tables_item_sort__reapply(
@@ -11433,7 +12297,9 @@ pub fn dispatch(
         }
         #[cfg(feature = "files")]
         "POST /me/drive/root/children" => Some(me_drive_root_children__create(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/checkin" => Some(me_drive_root_by_path__checkin(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/checkout" => {
             Some(me_drive_root_by_path__checkout(args))
         }
@@ -11441,12 +12307,13 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/children" => {
             Some(me_drive_root_by_path_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/copy" => Some(me_drive_root_by_path__copy(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/createlink" => {
             Some(me_drive_root_by_path_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/createuploadsession" => {
             Some(me_drive_root_by_path__create_upload_session(args))
         }
@@ -11454,15 +12321,19 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/follow" => Some(me_drive_root_by_path__follow(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/invite" => Some(me_drive_root_by_path__invite(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/preview" => Some(me_drive_root_by_path__preview(args)),
         #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/restore" => Some(me_drive_root_by_path__restore(args)),
+        #[cfg(feature = "files")]
         "POST /me/drive/root:/{}:/unfollow" => {
             Some(me_drive_root_by_path__unfollow(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/application/calculate" => {
             Some(me_drive_root_by_path_workbook_application__calculate(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/closesession" => {
             Some(me_drive_root_by_path_workbook__close_session(args))
         }
@@ -11478,12 +12349,15 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/names/add" => {
             Some(me_drive_root_by_path_workbook_names_add__create(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/clear" => {
             Some(me_drive_root_by_path_workbook_names_item_range__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/delete" => {
             Some(me_drive_root_by_path_workbook_names_item_range__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/format/autofitcolumns" => {
             Some(
                 me_drive_root_by_path_workbook_names_item_range_format__autofit_columns(
@@ -11491,6 +12365,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/format/autofitrows" => {
             Some(
                 me_drive_root_by_path_workbook_names_item_range_format__autofit_rows(
@@ -11514,26 +12389,33 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/format/fill/clear" => {
             Some(
                 me_drive_root_by_path_workbook_names_item_range_format_fill__clear(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/insert" => {
             Some(me_drive_root_by_path_workbook_names_item_range__insert(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/merge" => {
             Some(me_drive_root_by_path_workbook_names_item_range__merge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/row" => {
             Some(me_drive_root_by_path_workbook_names_item_range__row(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/sort/apply" => {
             Some(me_drive_root_by_path_workbook_names_item_range_sort__apply(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/names/{}/range/unmerge" => {
             Some(me_drive_root_by_path_workbook_names_item_range__unmerge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/refreshsession" => {
             Some(me_drive_root_by_path_workbook__refresh_session(args))
         }
@@ -11545,6 +12427,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/tables/{}/add" => {
             Some(me_drive_root_by_path_workbook_tables_item_add__create(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/clearfilters" => {
             Some(me_drive_root_by_path_workbook_tables_item__clear_filters(args))
         }
@@ -11560,6 +12443,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/itemat" => {
             Some(me_drive_root_by_path_workbook_tables_item_columns__item_at(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/filter/apply" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_filter__apply(
@@ -11567,6 +12451,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/filter/clear" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_filter__clear(
@@ -11574,6 +12459,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/clear" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__clear(
@@ -11581,6 +12467,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/delete" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__delete(
@@ -11588,6 +12475,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/format/autofitcolumns" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range_format__autofit_columns(
@@ -11595,6 +12483,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/format/autofitrows" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range_format__autofit_rows(
@@ -11618,6 +12507,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/format/fill/clear" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range_format_fill__clear(
@@ -11625,6 +12515,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/insert" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__insert(
@@ -11632,6 +12523,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/merge" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__merge(
@@ -11639,11 +12531,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/row" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__row(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/sort/apply" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range_sort__apply(
@@ -11651,6 +12545,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/columns/{}/range/unmerge" => {
             Some(
                 me_drive_root_by_path_workbook_tables_item_columns_item_range__unmerge(
@@ -11658,9 +12553,11 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/converttorange" => {
             Some(me_drive_root_by_path_workbook_tables_item__convert_to_range(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/reapplyfilters" => {
             Some(me_drive_root_by_path_workbook_tables_item__reapply_filters(args))
         }
@@ -11672,12 +12569,15 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/tables/{}/rows/itemat" => {
             Some(me_drive_root_by_path_workbook_tables_item_rows__item_at(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/sort/apply" => {
             Some(me_drive_root_by_path_workbook_tables_item_sort__apply(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/sort/clear" => {
             Some(me_drive_root_by_path_workbook_tables_item_sort__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/tables/{}/sort/reapply" => {
             Some(me_drive_root_by_path_workbook_tables_item_sort__reapply(args))
         }
@@ -11697,6 +12597,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/itemat" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_charts__item_at(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/axes/categoryaxis/format/line/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_format_line__clear(
@@ -11704,6 +12605,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/axes/seriesaxis/format/line/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_format_line__clear(
@@ -11711,6 +12613,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/axes/seriesaxis/majorgridlines/format/line/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_major_gridlines_format_line__clear(
@@ -11718,6 +12621,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/format/fill/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__clear(
@@ -11725,6 +12629,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/format/fill/setsolidcolor" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__set_solid_color(
@@ -11732,6 +12637,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/legend/format/fill/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_legend_format_fill__clear(
@@ -11739,6 +12645,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/legend/format/fill/setsolidcolor" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_legend_format_fill__set_solid_color(
@@ -11778,6 +12685,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/setdata" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item__set_data(
@@ -11785,6 +12693,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/setposition" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item__set_position(
@@ -11792,6 +12701,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/title/format/fill/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_title_format_fill__clear(
@@ -11799,6 +12709,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/charts/{}/title/format/fill/setsolidcolor" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_charts_item_title_format_fill__set_solid_color(
@@ -11810,6 +12721,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/names/add" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_names_add__create(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/pivottables/refreshall" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_pivot_tables__refresh_all(
@@ -11817,6 +12729,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/pivottables/{}/refresh" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_pivot_tables_item__refresh(
@@ -11824,11 +12737,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/protection/protect" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_protection__protect(args),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/protection/unprotect" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_protection__unprotect(
@@ -11836,12 +12751,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/clear" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__clear(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/delete" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__delete(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/autofitcolumns" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_columns(
@@ -11849,6 +12767,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/autofitrows" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_rows(
@@ -11872,6 +12791,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/fill/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__clear(
@@ -11879,18 +12799,23 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/insert" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__insert(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/merge" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__merge(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/row" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__row(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/sort/apply" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2_sort__apply(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/unmerge" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(args))
         }
@@ -11904,6 +12829,7 @@ pub fn dispatch(
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/add" => {
             Some(me_drive_root_by_path_workbook_worksheets_item_tables__add(args))
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/clearfilters" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__clear_filters(
@@ -11935,6 +12861,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}/filter/apply" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filter__apply(
@@ -11942,6 +12869,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/columns/{}/filter/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filter__clear(
@@ -11949,6 +12877,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/converttorange" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__convert_to_range(
@@ -11956,6 +12885,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/reapplyfilters" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item__reapply_filters(
@@ -11979,6 +12909,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/sort/apply" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__apply(
@@ -11986,6 +12917,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/sort/clear" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__clear(
@@ -11993,6 +12925,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/tables/{}/sort/reapply" => {
             Some(
                 me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__reapply(
@@ -12002,32 +12935,41 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /me/events" => Some(me_events__create(args)),
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/accept" => Some(me_events_item__accept(args)),
         #[cfg(feature = "mail")]
         "POST /me/events/{}/attachments" => {
             Some(me_events_item_attachments__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/attachments/createuploadsession" => {
             Some(me_events_item_attachments__create_upload_session(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/cancel" => Some(me_events_item__cancel(args)),
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/decline" => Some(me_events_item__decline(args)),
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/dismissreminder" => {
             Some(me_events_item__dismiss_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/forward" => Some(me_events_item__forward(args)),
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/snoozereminder" => {
             Some(me_events_item__snooze_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/events/{}/tentativelyaccept" => {
             Some(me_events_item__tentatively_accept(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "POST /me/findmeetingtimes" => Some(me__find_meeting_times(args)),
         #[cfg(feature = "mail")]
         "POST /me/getmailtips" => Some(me__get_mail_tips(args)),
+        #[cfg(feature = "users")]
         "POST /me/getmembergroups" => Some(me__get_member_groups(args)),
+        #[cfg(feature = "users")]
         "POST /me/getmemberobjects" => Some(me__get_member_objects(args)),
         #[cfg(feature = "mail")]
         "POST /me/inferenceclassification/overrides" => {
@@ -12077,6 +13019,7 @@ pub fn dispatch(
         "POST /me/mailfolders/{}/messages/{}/createreplyall" => {
             Some(me_mail_folders_item_messages_item__create_reply_all(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/mailfolders/{}/messages/{}/forward" => {
             Some(me_mail_folders_item_messages_item__forward(args))
         }
@@ -12084,9 +13027,11 @@ pub fn dispatch(
         "POST /me/mailfolders/{}/messages/{}/move" => {
             Some(me_mail_folders_item_messages_item__move_(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/mailfolders/{}/messages/{}/reply" => {
             Some(me_mail_folders_item_messages_item__reply(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/mailfolders/{}/messages/{}/replyall" => {
             Some(me_mail_folders_item_messages_item__reply_all(args))
         }
@@ -12098,7 +13043,7 @@ pub fn dispatch(
         "POST /me/messages/{}/attachments" => {
             Some(me_messages_item_attachments__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /me/messages/{}/attachments/createuploadsession" => {
             Some(me_messages_item_attachments__create_upload_session(args))
         }
@@ -12114,10 +13059,13 @@ pub fn dispatch(
         "POST /me/messages/{}/createreplyall" => {
             Some(me_messages_item__create_reply_all(args))
         }
+        #[cfg(feature = "mail")]
         "POST /me/messages/{}/forward" => Some(me_messages_item__forward(args)),
         #[cfg(feature = "mail")]
         "POST /me/messages/{}/move" => Some(me_messages_item__move_(args)),
+        #[cfg(feature = "mail")]
         "POST /me/messages/{}/reply" => Some(me_messages_item__reply(args)),
+        #[cfg(feature = "mail")]
         "POST /me/messages/{}/send" => Some(me_messages_item__send(args)),
         #[cfg(feature = "onenote")]
         "POST /me/onenote/notebooks" => Some(me_onenote_notebooks__create(args)),
@@ -12125,6 +13073,7 @@ pub fn dispatch(
         "POST /me/onenote/notebooks/getnotebookfromweburl" => {
             Some(me_onenote_notebooks__get_notebook_from_web_url(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /me/onenote/notebooks/{}/copynotebook" => {
             Some(me_onenote_notebooks_item__copy_notebook(args))
         }
@@ -12138,6 +13087,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "onenote")]
         "POST /me/onenote/pages" => Some(me_onenote_pages__create(args)),
+        #[cfg(feature = "onenote")]
         "POST /me/onenote/pages/{}/copytosection" => {
             Some(me_onenote_pages_item__copy_to_section(args))
         }
@@ -12149,9 +13099,11 @@ pub fn dispatch(
         "POST /me/onenote/sectiongroups/{}/sections" => {
             Some(me_onenote_section_groups_item_sections__create(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /me/onenote/sections/{}/copytonotebook" => {
             Some(me_onenote_sections_item__copy_to_notebook(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /me/onenote/sections/{}/copytosectiongroup" => {
             Some(me_onenote_sections_item__copy_to_section_group(args))
         }
@@ -12169,17 +13121,19 @@ pub fn dispatch(
         "POST /me/outlook/mastercategories" => {
             Some(me_outlook_master_categories__create(args))
         }
+        #[cfg(feature = "users")]
         "POST /me/revokesigninsessions" => Some(me__revoke_sign_in_sessions(args)),
+        #[cfg(feature = "mail")]
         "POST /me/sendmail" => Some(me__send_mail(args)),
         #[cfg(feature = "mail")]
         "POST /me/todo/lists" => Some(me_todo_lists__create(args)),
         #[cfg(feature = "mail")]
         "POST /me/todo/lists/{}/tasks" => Some(me_todo_lists_item_tasks__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /me/todo/lists/{}/tasks/{}/linkedresources" => {
             Some(me_todo_lists_item_tasks_item_linked_resources__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "POST /me/translateexchangeids" => Some(me__translate_exchange_ids(args)),
         #[cfg(feature = "applications")]
         "POST /oauth2permissiongrants" => Some(o_auth2_permissiongrants__create(args)),
@@ -12187,6 +13141,7 @@ pub fn dispatch(
         "POST /officeconfiguration/clientconfigurations" => {
             Some(office_configuration_client_configurations__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /officeconfiguration/clientconfigurations/microsoft.management.services.api.updatepriorities" => {
             Some(
                 office_configuration_client_configurations_update_priorities__post(args),
@@ -12202,20 +13157,21 @@ pub fn dispatch(
                 office_configuration_client_configurations_item_assignments__create(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "POST /organization/{}/branding/localizations" => {
             Some(organization_item_branding_localizations__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "POST /organization/{}/certificatebasedauthconfiguration/$ref" => {
             Some(
                 organization_item_certificate_based_auth_configuration_ref__create(args),
             )
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "POST /organization/{}/extensions" => {
             Some(organization_item_extensions__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /organization/{}/setmobiledevicemanagementauthority" => {
             Some(organization_item__set_mobile_device_management_authority(args))
         }
@@ -12237,7 +13193,7 @@ pub fn dispatch(
         "POST /policies/featurerolloutpolicies" => {
             Some(policies_feature_rollout_policies__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "POST /policies/featurerolloutpolicies/{}/appliesto/$ref" => {
             Some(policies_feature_rollout_policies_item_applies_to_ref__create(args))
         }
@@ -12249,11 +13205,11 @@ pub fn dispatch(
         "POST /policies/permissiongrantpolicies" => {
             Some(policies_permission_grant_policies__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "POST /policies/permissiongrantpolicies/{}/excludes" => {
             Some(policies_permission_grant_policies_item_excludes__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "identity")]
         "POST /policies/permissiongrantpolicies/{}/includes" => {
             Some(policies_permission_grant_policies_item_includes__create(args))
         }
@@ -12269,13 +13225,15 @@ pub fn dispatch(
         "POST /print/printers/create" => Some(print_printers_create__create(args)),
         #[cfg(feature = "print")]
         "POST /print/printers/{}/jobs" => Some(print_printers_item_jobs__create(args)),
+        #[cfg(feature = "print")]
         "POST /print/printers/{}/jobs/{}/abort" => {
             Some(print_printers_item_jobs_item__abort(args))
         }
+        #[cfg(feature = "print")]
         "POST /print/printers/{}/jobs/{}/cancel" => {
             Some(print_printers_item_jobs_item__cancel(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "print")]
         "POST /print/printers/{}/jobs/{}/documents/{}/createuploadsession" => {
             Some(
                 print_printers_item_jobs_item_documents_item__create_upload_session(args),
@@ -12285,9 +13243,11 @@ pub fn dispatch(
         "POST /print/printers/{}/jobs/{}/redirect" => {
             Some(print_printers_item_jobs_item__redirect(args))
         }
+        #[cfg(feature = "print")]
         "POST /print/printers/{}/restorefactorydefaults" => {
             Some(print_printers_item__restore_factory_defaults(args))
         }
+        #[cfg(feature = "print")]
         "POST /print/printers/{}/shares/{}/allowedgroups/$ref" => {
             Some(print_printers_item_shares_item_allowed_groups_ref__create(args))
         }
@@ -12297,12 +13257,13 @@ pub fn dispatch(
         }
         #[cfg(feature = "print")]
         "POST /print/shares" => Some(print_shares__create(args)),
+        #[cfg(feature = "print")]
         "POST /print/shares/{}/allowedusers/$ref" => {
             Some(print_shares_item_allowed_users_ref__create(args))
         }
         #[cfg(feature = "print")]
         "POST /print/shares/{}/jobs" => Some(print_shares_item_jobs__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "print")]
         "POST /print/shares/{}/jobs/{}/documents/{}/createuploadsession" => {
             Some(print_shares_item_jobs_item_documents_item__create_upload_session(args))
         }
@@ -12318,11 +13279,11 @@ pub fn dispatch(
         "POST /search/query" => Some(search__query(args)),
         #[cfg(feature = "applications")]
         "POST /serviceprincipals" => Some(service_principals__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/addkey" => {
             Some(service_principals_item__add_key(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/addpassword" => {
             Some(service_principals_item__add_password(args))
         }
@@ -12334,12 +13295,15 @@ pub fn dispatch(
         "POST /serviceprincipals/{}/approleassignments" => {
             Some(service_principals_item_app_role_assignments__create(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/checkmembergroups" => {
             Some(service_principals_item__check_member_groups(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/checkmemberobjects" => {
             Some(service_principals_item__check_member_objects(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/claimsmappingpolicies/$ref" => {
             Some(service_principals_item_claims_mapping_policies_ref__create(args))
         }
@@ -12351,33 +13315,41 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/getmembergroups" => {
             Some(service_principals_item__get_member_groups(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/getmemberobjects" => {
             Some(service_principals_item__get_member_objects(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/homerealmdiscoverypolicies/$ref" => {
             Some(service_principals_item_home_realm_discovery_policies_ref__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/owners/$ref" => {
             Some(service_principals_item_owners_ref__create(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/removekey" => {
             Some(service_principals_item__remove_key(args))
         }
+        #[cfg(feature = "applications")]
         "POST /serviceprincipals/{}/removepassword" => {
             Some(service_principals_item__remove_password(args))
         }
+        #[cfg(feature = "files")]
         "POST /shares/{}/driveitem/preview" => {
             Some(shares_item_drive_item__preview(args))
         }
         #[cfg(feature = "files")]
         "POST /shares/{}/permission/grant" => Some(shares_item_permission__grant(args)),
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/checkin" => {
             Some(sites_item_drive_items_item__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/checkout" => {
             Some(sites_item_drive_items_item__checkout(args))
         }
@@ -12385,6 +13357,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/children" => {
             Some(sites_item_drive_items_item_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/copy" => {
             Some(sites_item_drive_items_item__copy(args))
         }
@@ -12392,7 +13365,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/createlink" => {
             Some(sites_item_drive_items_item_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/createuploadsession" => {
             Some(sites_item_drive_items_item__create_upload_session(args))
         }
@@ -12404,9 +13377,11 @@ pub fn dispatch(
         "POST /sites/{}/drive/items/{}/invite" => {
             Some(sites_item_drive_items_item__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/preview" => {
             Some(sites_item_drive_items_item__preview(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/items/{}/versions/{}/restoreversion" => {
             Some(sites_item_drive_items_item_versions_item__restore_version(args))
         }
@@ -12414,9 +13389,11 @@ pub fn dispatch(
         "POST /sites/{}/drive/root/children" => {
             Some(sites_item_drive_root_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/root:/{}:/checkin" => {
             Some(sites_item_drive_root_by_path__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/root:/{}:/checkout" => {
             Some(sites_item_drive_root_by_path__checkout(args))
         }
@@ -12424,6 +13401,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/root:/{}:/children" => {
             Some(sites_item_drive_root_by_path_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/root:/{}:/copy" => {
             Some(sites_item_drive_root_by_path__copy(args))
         }
@@ -12431,7 +13409,7 @@ pub fn dispatch(
         "POST /sites/{}/drive/root:/{}:/createlink" => {
             Some(sites_item_drive_root_by_path_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/root:/{}:/createuploadsession" => {
             Some(sites_item_drive_root_by_path__create_upload_session(args))
         }
@@ -12443,9 +13421,11 @@ pub fn dispatch(
         "POST /sites/{}/drive/root:/{}:/invite" => {
             Some(sites_item_drive_root_by_path__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/drive/root:/{}:/preview" => {
             Some(sites_item_drive_root_by_path__preview(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/items/{}/versions/{}/restoreversion" => {
             Some(sites_item_items_item_versions_item__restore_version(args))
         }
@@ -12455,6 +13435,7 @@ pub fn dispatch(
         "POST /sites/{}/lists/{}/items" => {
             Some(sites_item_lists_item_items__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /sites/{}/lists/{}/items/{}/versions/{}/restoreversion" => {
             Some(sites_item_lists_item_items_item_versions_item__restore_version(args))
         }
@@ -12494,13 +13475,15 @@ pub fn dispatch(
         "POST /subscriptions" => Some(subscriptions__create(args)),
         #[cfg(feature = "teams")]
         "POST /teams" => Some(teams__create(args)),
+        #[cfg(feature = "teams")]
         "POST /teams/{}/archive" => Some(teams_item__archive(args)),
         #[cfg(feature = "teams")]
         "POST /teams/{}/channels" => Some(teams_item_channels__create(args)),
+        #[cfg(feature = "teams")]
         "POST /teams/{}/channels/{}/completemigration" => {
             Some(teams_item_channels_item__complete_migration(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "POST /teams/{}/channels/{}/members" => {
             Some(teams_item_channels_item_members__create(args))
         }
@@ -12516,22 +13499,27 @@ pub fn dispatch(
         "POST /teams/{}/channels/{}/tabs" => {
             Some(teams_item_channels_item_tabs__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/clone" => Some(teams_item__clone_(args)),
+        #[cfg(feature = "teams")]
         "POST /teams/{}/completemigration" => Some(teams_item__complete_migration(args)),
         #[cfg(feature = "teams")]
         "POST /teams/{}/installedapps" => Some(teams_item_installed_apps__create(args)),
+        #[cfg(feature = "teams")]
         "POST /teams/{}/installedapps/{}/upgrade" => {
             Some(teams_item_installed_apps_item__upgrade(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "teams")]
         "POST /teams/{}/members" => Some(teams_item_members__create(args)),
         #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/offershiftrequests" => {
             Some(teams_item_schedule_offer_shift_requests__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/offershiftrequests/{}/approve" => {
             Some(teams_item_schedule_offer_shift_requests_item__approve(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/offershiftrequests/{}/decline" => {
             Some(teams_item_schedule_offer_shift_requests_item__decline(args))
         }
@@ -12539,9 +13527,11 @@ pub fn dispatch(
         "POST /teams/{}/schedule/openshiftchangerequests" => {
             Some(teams_item_schedule_open_shift_change_requests__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/openshiftchangerequests/{}/approve" => {
             Some(teams_item_schedule_open_shift_change_requests_item__approve(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/openshiftchangerequests/{}/decline" => {
             Some(teams_item_schedule_open_shift_change_requests_item__decline(args))
         }
@@ -12553,6 +13543,7 @@ pub fn dispatch(
         "POST /teams/{}/schedule/schedulinggroups" => {
             Some(teams_item_schedule_scheduling_groups__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/share" => Some(teams_item_schedule__share(args)),
         #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/shifts" => {
@@ -12562,9 +13553,11 @@ pub fn dispatch(
         "POST /teams/{}/schedule/swapshiftschangerequests" => {
             Some(teams_item_schedule_swap_shifts_change_requests__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/swapshiftschangerequests/{}/approve" => {
             Some(teams_item_schedule_swap_shifts_change_requests_item__approve(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/swapshiftschangerequests/{}/decline" => {
             Some(teams_item_schedule_swap_shifts_change_requests_item__decline(args))
         }
@@ -12572,9 +13565,11 @@ pub fn dispatch(
         "POST /teams/{}/schedule/timeoffreasons" => {
             Some(teams_item_schedule_time_off_reasons__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/timeoffrequests/{}/approve" => {
             Some(teams_item_schedule_time_off_requests_item__approve(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/schedule/timeoffrequests/{}/decline" => {
             Some(teams_item_schedule_time_off_requests_item__decline(args))
         }
@@ -12582,9 +13577,11 @@ pub fn dispatch(
         "POST /teams/{}/schedule/timesoff" => {
             Some(teams_item_schedule_times_off__create(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/sendactivitynotification" => {
             Some(teams_item__send_activity_notification(args))
         }
+        #[cfg(feature = "teams")]
         "POST /teams/{}/unarchive" => Some(teams_item__unarchive(args)),
         #[cfg(feature = "teams")]
         "POST /teamwork/workforceintegrations" => {
@@ -12592,6 +13589,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "users")]
         "POST /users" => Some(users__create(args)),
+        #[cfg(feature = "mail")]
         "POST /users/me/messages/{}/replyall" => {
             Some(users_me_messages_item__reply_all(args))
         }
@@ -12605,6 +13603,7 @@ pub fn dispatch(
         "POST /users/{}/calendar/events" => {
             Some(users_item_calendar_events__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/accept" => {
             Some(users_item_calendar_events_item__accept(args))
         }
@@ -12612,21 +13611,27 @@ pub fn dispatch(
         "POST /users/{}/calendar/events/{}/attachments" => {
             Some(users_item_calendar_events_item_attachments__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/cancel" => {
             Some(users_item_calendar_events_item__cancel(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/decline" => {
             Some(users_item_calendar_events_item__decline(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/dismissreminder" => {
             Some(users_item_calendar_events_item__dismiss_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/forward" => {
             Some(users_item_calendar_events_item__forward(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/snoozereminder" => {
             Some(users_item_calendar_events_item__snooze_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendar/events/{}/tentativelyaccept" => {
             Some(users_item_calendar_events_item__tentatively_accept(args))
         }
@@ -12644,6 +13649,7 @@ pub fn dispatch(
         "POST /users/{}/calendargroups/{}/calendars/{}/events" => {
             Some(users_item_calendar_groups_item_calendars_item_events__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/accept" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__accept(args),
@@ -12657,16 +13663,19 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/cancel" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__cancel(args),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/decline" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__decline(args),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/dismissreminder" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__dismiss_reminder(
@@ -12674,11 +13683,13 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/forward" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__forward(args),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/snoozereminder" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__snooze_reminder(
@@ -12686,6 +13697,7 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendargroups/{}/calendars/{}/events/{}/tentativelyaccept" => {
             Some(
                 users_item_calendar_groups_item_calendars_item_events_item__tentatively_accept(
@@ -12699,6 +13711,7 @@ pub fn dispatch(
         "POST /users/{}/calendars/{}/events" => {
             Some(users_item_calendars_item_events__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/accept" => {
             Some(users_item_calendars_item_events_item__accept(args))
         }
@@ -12706,25 +13719,33 @@ pub fn dispatch(
         "POST /users/{}/calendars/{}/events/{}/attachments" => {
             Some(users_item_calendars_item_events_item_attachments__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/cancel" => {
             Some(users_item_calendars_item_events_item__cancel(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/decline" => {
             Some(users_item_calendars_item_events_item__decline(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/dismissreminder" => {
             Some(users_item_calendars_item_events_item__dismiss_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/forward" => {
             Some(users_item_calendars_item_events_item__forward(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/snoozereminder" => {
             Some(users_item_calendars_item_events_item__snooze_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/calendars/{}/events/{}/tentativelyaccept" => {
             Some(users_item_calendars_item_events_item__tentatively_accept(args))
         }
+        #[cfg(feature = "users")]
         "POST /users/{}/checkmembergroups" => Some(users_item__check_member_groups(args)),
+        #[cfg(feature = "users")]
         "POST /users/{}/checkmemberobjects" => {
             Some(users_item__check_member_objects(args))
         }
@@ -12740,13 +13761,15 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/contacts" => Some(users_item_contacts__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /users/{}/contacts/{}/extensions" => {
             Some(users_item_contacts_item_extensions__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/checkin" => {
             Some(users_item_drive_items_item__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/checkout" => {
             Some(users_item_drive_items_item__checkout(args))
         }
@@ -12754,6 +13777,7 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/children" => {
             Some(users_item_drive_items_item_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/copy" => {
             Some(users_item_drive_items_item__copy(args))
         }
@@ -12761,7 +13785,7 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/createlink" => {
             Some(users_item_drive_items_item_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/createuploadsession" => {
             Some(users_item_drive_items_item__create_upload_session(args))
         }
@@ -12773,12 +13797,15 @@ pub fn dispatch(
         "POST /users/{}/drive/items/{}/invite" => {
             Some(users_item_drive_items_item__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/preview" => {
             Some(users_item_drive_items_item__preview(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/unfollow" => {
             Some(users_item_drive_items_item__unfollow(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/items/{}/versions/{}/restoreversion" => {
             Some(users_item_drive_items_item_versions_item__restore_version(args))
         }
@@ -12786,9 +13813,11 @@ pub fn dispatch(
         "POST /users/{}/drive/root/children" => {
             Some(users_item_drive_root_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/root:/{}:/checkin" => {
             Some(users_item_drive_root_by_path__checkin(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/root:/{}:/checkout" => {
             Some(users_item_drive_root_by_path__checkout(args))
         }
@@ -12796,6 +13825,7 @@ pub fn dispatch(
         "POST /users/{}/drive/root:/{}:/children" => {
             Some(users_item_drive_root_by_path_children__create(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/root:/{}:/copy" => {
             Some(users_item_drive_root_by_path__copy(args))
         }
@@ -12803,7 +13833,7 @@ pub fn dispatch(
         "POST /users/{}/drive/root:/{}:/createlink" => {
             Some(users_item_drive_root_by_path_create_link__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/root:/{}:/createuploadsession" => {
             Some(users_item_drive_root_by_path__create_upload_session(args))
         }
@@ -12815,50 +13845,63 @@ pub fn dispatch(
         "POST /users/{}/drive/root:/{}:/invite" => {
             Some(users_item_drive_root_by_path__invite(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/root:/{}:/preview" => {
             Some(users_item_drive_root_by_path__preview(args))
         }
+        #[cfg(feature = "files")]
         "POST /users/{}/drive/root:/{}:/unfollow" => {
             Some(users_item_drive_root_by_path__unfollow(args))
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/events" => Some(users_item_events__create(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/accept" => Some(users_item_events_item__accept(args)),
         #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/attachments" => {
             Some(users_item_events_item_attachments__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/cancel" => Some(users_item_events_item__cancel(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/decline" => Some(users_item_events_item__decline(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/dismissreminder" => {
             Some(users_item_events_item__dismiss_reminder(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/extensions" => {
             Some(users_item_events_item_extensions__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/forward" => Some(users_item_events_item__forward(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/snoozereminder" => {
             Some(users_item_events_item__snooze_reminder(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/events/{}/tentativelyaccept" => {
             Some(users_item_events_item__tentatively_accept(args))
         }
+        #[cfg(feature = "users")]
         "POST /users/{}/exportpersonaldata" => {
             Some(users_item__export_personal_data(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "POST /users/{}/extensions" => Some(users_item_extensions__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "POST /users/{}/findmeetingtimes" => Some(users_item__find_meeting_times(args)),
         #[cfg(feature = "files")]
         "POST /users/{}/followedsites/add" => Some(users_item_followed_sites__add(args)),
+        #[cfg(feature = "files")]
         "POST /users/{}/followedsites/remove" => {
             Some(users_item_followed_sites__remove(args))
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/getmailtips" => Some(users_item__get_mail_tips(args)),
+        #[cfg(feature = "users")]
         "POST /users/{}/getmembergroups" => Some(users_item__get_member_groups(args)),
+        #[cfg(feature = "users")]
         "POST /users/{}/getmemberobjects" => Some(users_item__get_member_objects(args)),
         #[cfg(feature = "mail")]
         "POST /users/{}/inferenceclassification/overrides" => {
@@ -12910,6 +13953,7 @@ pub fn dispatch(
         "POST /users/{}/mailfolders/{}/messages/{}/createreplyall" => {
             Some(users_item_mail_folders_item_messages_item__create_reply_all(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders/{}/messages/{}/forward" => {
             Some(users_item_mail_folders_item_messages_item__forward(args))
         }
@@ -12917,9 +13961,11 @@ pub fn dispatch(
         "POST /users/{}/mailfolders/{}/messages/{}/move" => {
             Some(users_item_mail_folders_item_messages_item__move_(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders/{}/messages/{}/reply" => {
             Some(users_item_mail_folders_item_messages_item__reply(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/mailfolders/{}/messages/{}/replyall" => {
             Some(users_item_mail_folders_item_messages_item__reply_all(args))
         }
@@ -12929,12 +13975,15 @@ pub fn dispatch(
         }
         #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices" => Some(users_item_managed_devices__create(args)),
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/bypassactivationlock" => {
             Some(users_item_managed_devices_item__bypass_activation_lock(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/cleanwindowsdevice" => {
             Some(users_item_managed_devices_item__clean_windows_device(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/deleteuserfromsharedappledevice" => {
             Some(
                 users_item_managed_devices_item__delete_user_from_shared_apple_device(
@@ -12942,12 +13991,15 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/disablelostmode" => {
             Some(users_item_managed_devices_item__disable_lost_mode(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/locatedevice" => {
             Some(users_item_managed_devices_item__locate_device(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/logoutsharedappledeviceactiveuser" => {
             Some(
                 users_item_managed_devices_item__logout_shared_apple_device_active_user(
@@ -12955,41 +14007,53 @@ pub fn dispatch(
                 ),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/rebootnow" => {
             Some(users_item_managed_devices_item__reboot_now(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/recoverpasscode" => {
             Some(users_item_managed_devices_item__recover_passcode(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/remotelock" => {
             Some(users_item_managed_devices_item__remote_lock(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/requestremoteassistance" => {
             Some(users_item_managed_devices_item__request_remote_assistance(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/resetpasscode" => {
             Some(users_item_managed_devices_item__reset_passcode(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/retire" => {
             Some(users_item_managed_devices_item__retire(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/shutdown" => {
             Some(users_item_managed_devices_item__shut_down(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/syncdevice" => {
             Some(users_item_managed_devices_item__sync_device(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/updatewindowsdeviceaccount" => {
             Some(users_item_managed_devices_item__update_windows_device_account(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/windowsdefenderscan" => {
             Some(users_item_managed_devices_item__windows_defender_scan(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/windowsdefenderupdatesignatures" => {
             Some(
                 users_item_managed_devices_item__windows_defender_update_signatures(args),
             )
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/manageddevices/{}/wipe" => {
             Some(users_item_managed_devices_item__wipe(args))
         }
@@ -13013,19 +14077,23 @@ pub fn dispatch(
         "POST /users/{}/messages/{}/createreplyall" => {
             Some(users_item_messages_item__create_reply_all(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /users/{}/messages/{}/extensions" => {
             Some(users_item_messages_item_extensions__create(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/messages/{}/forward" => {
             Some(users_item_messages_item__forward(args))
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/messages/{}/move" => Some(users_item_messages_item__move_(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/messages/{}/reply" => Some(users_item_messages_item__reply(args)),
+        #[cfg(feature = "mail")]
         "POST /users/{}/messages/{}/replyall" => {
             Some(users_item_messages_item__reply_all(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/messages/{}/send" => Some(users_item_messages_item__send(args)),
         #[cfg(feature = "onenote")]
         "POST /users/{}/onenote/notebooks" => {
@@ -13035,6 +14103,7 @@ pub fn dispatch(
         "POST /users/{}/onenote/notebooks/getnotebookfromweburl" => {
             Some(users_item_onenote_notebooks__get_notebook_from_web_url(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /users/{}/onenote/notebooks/{}/copynotebook" => {
             Some(users_item_onenote_notebooks_item__copy_notebook(args))
         }
@@ -13048,6 +14117,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "onenote")]
         "POST /users/{}/onenote/pages" => Some(users_item_onenote_pages__create(args)),
+        #[cfg(feature = "onenote")]
         "POST /users/{}/onenote/pages/{}/copytosection" => {
             Some(users_item_onenote_pages_item__copy_to_section(args))
         }
@@ -13059,9 +14129,11 @@ pub fn dispatch(
         "POST /users/{}/onenote/sectiongroups/{}/sections" => {
             Some(users_item_onenote_section_groups_item_sections__create(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /users/{}/onenote/sections/{}/copytonotebook" => {
             Some(users_item_onenote_sections_item__copy_to_notebook(args))
         }
+        #[cfg(feature = "onenote")]
         "POST /users/{}/onenote/sections/{}/copytosectiongroup" => {
             Some(users_item_onenote_sections_item__copy_to_section_group(args))
         }
@@ -13079,6 +14151,7 @@ pub fn dispatch(
         "POST /users/{}/outlook/mastercategories" => {
             Some(users_item_outlook_master_categories__create(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/removealldevicesfrommanagement" => {
             Some(users_item__remove_all_devices_from_management(args))
         }
@@ -13086,22 +14159,27 @@ pub fn dispatch(
         "POST /users/{}/reprocesslicenseassignment" => {
             Some(users_item__reprocess_license_assignment(args))
         }
+        #[cfg(feature = "users")]
         "POST /users/{}/revokesigninsessions" => {
             Some(users_item__revoke_sign_in_sessions(args))
         }
+        #[cfg(feature = "mail")]
         "POST /users/{}/sendmail" => Some(users_item__send_mail(args)),
+        #[cfg(feature = "users")]
         "POST /users/{}/teamwork/installedapps" => {
             Some(users_item_teamwork_installed_apps__create(args))
         }
+        #[cfg(feature = "users")]
         "POST /users/{}/teamwork/installedapps/{}/upgrade" => {
             Some(users_item_teamwork_installed_apps_item__upgrade(args))
         }
+        #[cfg(feature = "teams")]
         "POST /users/{}/teamwork/sendactivitynotification" => {
             Some(users_item_teamwork__send_activity_notification(args))
         }
         #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists" => Some(users_item_todo_lists__create(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists/{}/extensions" => {
             Some(users_item_todo_lists_item_extensions__create(args))
         }
@@ -13109,18 +14187,19 @@ pub fn dispatch(
         "POST /users/{}/todo/lists/{}/tasks" => {
             Some(users_item_todo_lists_item_tasks__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists/{}/tasks/{}/extensions" => {
             Some(users_item_todo_lists_item_tasks_item_extensions__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "mail")]
         "POST /users/{}/todo/lists/{}/tasks/{}/linkedresources" => {
             Some(users_item_todo_lists_item_tasks_item_linked_resources__create(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "POST /users/{}/translateexchangeids" => {
             Some(users_item__translate_exchange_ids(args))
         }
+        #[cfg(feature = "device_management")]
         "POST /users/{}/wipemanagedappregistrationsbydevicetag" => {
             Some(users_item__wipe_managed_app_registrations_by_device_tag(args))
         }
@@ -13136,6 +14215,7 @@ pub fn dispatch(
         "PUT /drives/{}/root:/{}:/content" => {
             Some(drives_item_root_by_path_content__put(args))
         }
+        #[cfg(feature = "education")]
         "PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref" => {
             Some(
                 education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__put(
@@ -13155,6 +14235,7 @@ pub fn dispatch(
         "PUT /groups/{}/drive/root:/{}:/content" => {
             Some(groups_item_drive_root_by_path_content__put(args))
         }
+        #[cfg(feature = "users")]
         "PUT /groups/{}/photo/$value" => Some(groups_item_photo_value__put(args)),
         #[cfg(feature = "teams")]
         "PUT /groups/{}/team" => Some(groups_item_team__put(args)),
@@ -13178,15 +14259,17 @@ pub fn dispatch(
         "PUT /identitygovernance/accessreviews/definitions/{}" => {
             Some(identity_governance_access_reviews_definitions_item__put(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PUT /me/activities/{}" => Some(me_activities_item__put(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PUT /me/activities/{}/historyitems/{}" => {
             Some(me_activities_item_history_items_item__put(args))
         }
+        #[cfg(feature = "users")]
         "PUT /me/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(me_contact_folders_item_contacts_item_photo_value__put(args))
         }
+        #[cfg(feature = "users")]
         "PUT /me/contacts/{}/photo/$value" => {
             Some(me_contacts_item_photo_value__put(args))
         }
@@ -13200,12 +14283,15 @@ pub fn dispatch(
         "PUT /me/drive/root:/{}:/content" => {
             Some(me_drive_root_by_path_content__put(args))
         }
+        #[cfg(feature = "users")]
         "PUT /me/photo/$value" => Some(me_photo_value__put(args)),
-        #[cfg(feature = "core")]
+        #[cfg(feature = "device_management")]
         "PUT /organization/{}/branding" => Some(organization_item_branding__put(args)),
+        #[cfg(feature = "device_management")]
         "PUT /organization/{}/branding/localizations/{}" => {
             Some(organization_item_branding_localizations_item__put(args))
         }
+        #[cfg(feature = "device_management")]
         "PUT /organization/{}/branding/{}" => {
             Some(organization_item_branding_item__put(args))
         }
@@ -13243,9 +14329,11 @@ pub fn dispatch(
         "PUT /teams/{}/schedule/timesoff/{}" => {
             Some(teams_item_schedule_times_off_item__put(args))
         }
+        #[cfg(feature = "users")]
         "PUT /users/{}/contactfolders/{}/contacts/{}/photo/$value" => {
             Some(users_item_contact_folders_item_contacts_item_photo_value__put(args))
         }
+        #[cfg(feature = "users")]
         "PUT /users/{}/contacts/{}/photo/$value" => {
             Some(users_item_contacts_item_photo_value__put(args))
         }
@@ -13261,8 +14349,9 @@ pub fn dispatch(
         "PUT /users/{}/drive/root:/{}:/content" => {
             Some(users_item_drive_root_by_path_content__put(args))
         }
-        #[cfg(feature = "core")]
+        #[cfg(feature = "users")]
         "PUT /users/{}/manager/$ref" => Some(users_item_manager_ref__put(args)),
+        #[cfg(feature = "users")]
         "PUT /users/{}/photo/$value" => Some(users_item_photo_value__put(args)),
         _ => {
             let _ = args;
@@ -13270,6 +14359,7 @@ pub fn dispatch(
         }
     }
 }
+#[cfg(feature = "teams")]
 fn app_catalogs_teams_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13280,6 +14370,7 @@ fn app_catalogs_teams_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn app_catalogs_teams_apps_item_app_definitions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13296,6 +14387,7 @@ fn app_catalogs_teams_apps_item_app_definitions_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13306,6 +14398,7 @@ fn applications_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_extension_properties_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13321,6 +14414,7 @@ fn applications_item_extension_properties_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_owners_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13337,6 +14431,7 @@ fn applications_item_owners_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_token_issuance_policies_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13353,6 +14448,7 @@ fn applications_item_token_issuance_policies_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_token_lifetime_policies_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13369,6 +14465,7 @@ fn applications_item_token_lifetime_policies_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn chats_item_installed_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13384,6 +14481,7 @@ fn chats_item_installed_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn chats_item_members_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13399,6 +14497,7 @@ fn chats_item_members_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn chats_item_tabs_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13414,6 +14513,7 @@ fn chats_item_tabs_item__delete(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13424,6 +14524,7 @@ fn communications_calls_item__delete(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item_participants_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13440,6 +14541,7 @@ fn communications_calls_item_participants_item__delete(
         ),
     )
 }
+#[cfg(feature = "search")]
 fn connections_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13450,6 +14552,7 @@ fn connections_item__delete(
         ),
     )
 }
+#[cfg(feature = "search")]
 fn connections_item_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13465,6 +14568,7 @@ fn connections_item_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_android_managed_app_protections_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13479,6 +14583,7 @@ fn device_app_management_android_managed_app_protections_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_android_managed_app_protections_item_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13495,6 +14600,7 @@ fn device_app_management_android_managed_app_protections_item_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_android_managed_app_protections_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13511,6 +14617,7 @@ fn device_app_management_android_managed_app_protections_item_assignments_item__
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_default_managed_app_protections_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13525,6 +14632,7 @@ fn device_app_management_default_managed_app_protections_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_default_managed_app_protections_item_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13541,6 +14649,7 @@ fn device_app_management_default_managed_app_protections_item_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_ios_managed_app_protections_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13555,6 +14664,7 @@ fn device_app_management_ios_managed_app_protections_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_ios_managed_app_protections_item_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13571,6 +14681,7 @@ fn device_app_management_ios_managed_app_protections_item_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_ios_managed_app_protections_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13587,6 +14698,7 @@ fn device_app_management_ios_managed_app_protections_item_assignments_item__dele
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_registrations_item_operations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13603,6 +14715,7 @@ fn device_app_management_managed_app_registrations_item_operations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_e_books_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13617,6 +14730,7 @@ fn device_app_management_managed_e_books_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_e_books_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13633,6 +14747,7 @@ fn device_app_management_managed_e_books_item_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_e_books_item_device_states_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13649,6 +14764,7 @@ fn device_app_management_managed_e_books_item_device_states_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_e_books_item_user_state_summary_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13665,6 +14781,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_e_books_item_user_state_summary_item_device_states_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13683,6 +14800,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item_device_sta
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mdm_windows_information_protection_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13697,6 +14815,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item__delet
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mdm_windows_information_protection_policies_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13713,6 +14832,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_assign
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mdm_windows_information_protection_policies_item_exempt_app_locker_files_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13729,6 +14849,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_exempt
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mdm_windows_information_protection_policies_item_protected_app_locker_files_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13745,6 +14866,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_protec
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_app_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13759,6 +14881,7 @@ fn device_app_management_mobile_app_categories_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_app_configurations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13773,6 +14896,7 @@ fn device_app_management_mobile_app_configurations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_app_configurations_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13789,6 +14913,7 @@ fn device_app_management_mobile_app_configurations_item_assignments_item__delete
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_app_configurations_item_device_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13805,6 +14930,7 @@ fn device_app_management_mobile_app_configurations_item_device_statuses_item__de
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_app_configurations_item_user_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13821,6 +14947,7 @@ fn device_app_management_mobile_app_configurations_item_user_statuses_item__dele
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13835,6 +14962,7 @@ fn device_app_management_mobile_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13851,6 +14979,7 @@ fn device_app_management_mobile_apps_item_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13867,6 +14996,7 @@ fn device_app_management_mobile_apps_item_categories_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_content_versions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13883,6 +15013,7 @@ fn device_app_management_mobile_apps_item_content_versions_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_content_versions_item_files_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13901,6 +15032,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files_item__dele
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_managed_mobile_lob_app_content_versions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13918,6 +15050,7 @@ fn device_app_management_mobile_apps_item_managed_mobile_lob_app_content_version
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_mobile_lob_app_content_versions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13935,6 +15068,7 @@ fn device_app_management_mobile_apps_item_mobile_lob_app_content_versions_item__
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_targeted_managed_app_configurations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13949,6 +15083,7 @@ fn device_app_management_targeted_managed_app_configurations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_targeted_managed_app_configurations_item_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13965,6 +15100,7 @@ fn device_app_management_targeted_managed_app_configurations_item_apps_item__del
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_targeted_managed_app_configurations_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13981,6 +15117,7 @@ fn device_app_management_targeted_managed_app_configurations_item_assignments_it
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_vpp_tokens_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -13995,6 +15132,7 @@ fn device_app_management_vpp_tokens_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_windows_information_protection_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14009,6 +15147,7 @@ fn device_app_management_windows_information_protection_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_windows_information_protection_policies_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14025,6 +15164,7 @@ fn device_app_management_windows_information_protection_policies_item_assignment
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_windows_information_protection_policies_item_exempt_app_locker_files_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14041,6 +15181,7 @@ fn device_app_management_windows_information_protection_policies_item_exempt_app
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_windows_information_protection_policies_item_protected_app_locker_files_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14057,6 +15198,7 @@ fn device_app_management_windows_information_protection_policies_item_protected_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_audit_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14071,6 +15213,7 @@ fn device_management_audit_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_compliance_management_partners_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14085,6 +15228,7 @@ fn device_management_compliance_management_partners_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14099,6 +15243,7 @@ fn device_management_detected_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14115,6 +15260,7 @@ fn device_management_detected_apps_item_managed_devices_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14129,6 +15275,7 @@ fn device_management_device_categories_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14143,6 +15290,7 @@ fn device_management_device_compliance_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14159,6 +15307,7 @@ fn device_management_device_compliance_policies_item_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item_device_setting_state_summaries_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14175,6 +15324,7 @@ fn device_management_device_compliance_policies_item_device_setting_state_summar
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item_device_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14191,6 +15341,7 @@ fn device_management_device_compliance_policies_item_device_statuses_item__delet
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14207,6 +15358,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_item_scheduled_action_configurations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14225,6 +15377,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item_user_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14241,6 +15394,7 @@ fn device_management_device_compliance_policies_item_user_statuses_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policy_setting_state_summaries_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14255,6 +15409,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item__dele
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policy_setting_state_summaries_item_device_compliance_setting_states_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14271,6 +15426,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item_devic
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_configurations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14285,6 +15441,7 @@ fn device_management_device_configurations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_configurations_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14301,6 +15458,7 @@ fn device_management_device_configurations_item_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_configurations_item_device_setting_state_summaries_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14317,6 +15475,7 @@ fn device_management_device_configurations_item_device_setting_state_summaries_i
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_configurations_item_device_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14333,6 +15492,7 @@ fn device_management_device_configurations_item_device_statuses_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_configurations_item_user_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14349,6 +15509,7 @@ fn device_management_device_configurations_item_user_statuses_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_enrollment_configurations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14363,6 +15524,7 @@ fn device_management_device_enrollment_configurations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_enrollment_configurations_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14379,6 +15541,7 @@ fn device_management_device_enrollment_configurations_item_assignments_item__del
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_management_partners_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14393,6 +15556,7 @@ fn device_management_device_management_partners_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_exchange_connectors_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14407,6 +15571,7 @@ fn device_management_exchange_connectors_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_imported_windows_autopilot_device_identities_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14421,6 +15586,7 @@ fn device_management_imported_windows_autopilot_device_identities_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_ios_update_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14435,6 +15601,7 @@ fn device_management_ios_update_statuses_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14449,6 +15616,7 @@ fn device_management_managed_devices_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_mobile_threat_defense_connectors_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14463,6 +15631,7 @@ fn device_management_mobile_threat_defense_connectors_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_notification_message_templates_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14477,6 +15646,7 @@ fn device_management_notification_message_templates_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_notification_message_templates_item_localized_notification_messages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14493,6 +15663,7 @@ fn device_management_notification_message_templates_item_localized_notification_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_remote_assistance_partners_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14507,6 +15678,7 @@ fn device_management_remote_assistance_partners_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports_export_jobs_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14522,6 +15694,7 @@ fn device_management_reports_export_jobs_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_resource_operations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14536,6 +15709,7 @@ fn device_management_resource_operations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_role_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14550,6 +15724,7 @@ fn device_management_role_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_role_definitions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14564,6 +15739,7 @@ fn device_management_role_definitions_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_role_definitions_item_role_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14580,6 +15756,7 @@ fn device_management_role_definitions_item_role_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_role_definitions_item_role_assignments_item_role_definition__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14597,6 +15774,7 @@ fn device_management_role_definitions_item_role_assignments_item_role_definition
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_telecom_expense_management_partners_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14611,6 +15789,7 @@ fn device_management_telecom_expense_management_partners_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_terms_and_conditions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14625,6 +15804,7 @@ fn device_management_terms_and_conditions_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_terms_and_conditions_item_acceptance_statuses_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14641,6 +15821,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_terms_and_conditions_item_acceptance_statuses_item_terms_and_conditions__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14658,6 +15839,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses_item_terms_an
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_terms_and_conditions_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14674,6 +15856,7 @@ fn device_management_terms_and_conditions_item_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_windows_autopilot_device_identities_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14688,6 +15871,7 @@ fn device_management_windows_autopilot_device_identities_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_windows_information_protection_app_learning_summaries_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14702,6 +15886,7 @@ fn device_management_windows_information_protection_app_learning_summaries_item_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_windows_information_protection_network_learning_summaries_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14716,6 +15901,7 @@ fn device_management_windows_information_protection_network_learning_summaries_i
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn devices_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14726,6 +15912,7 @@ fn devices_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn devices_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14741,6 +15928,7 @@ fn devices_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn devices_item_registered_owners_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14757,6 +15945,7 @@ fn devices_item_registered_owners_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn devices_item_registered_users_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14773,6 +15962,7 @@ fn devices_item_registered_users_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_administrative_units_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14787,6 +15977,7 @@ fn directory_administrative_units_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_administrative_units_item_members_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14804,6 +15995,7 @@ fn directory_administrative_units_item_members_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_administrative_units_item_scoped_role_members_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14820,6 +16012,7 @@ fn directory_administrative_units_item_scoped_role_members_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_deleted_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14830,6 +16023,7 @@ fn directory_deleted_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_objects_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14840,6 +16034,7 @@ fn directory_objects_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_roles_role_template_id_role_template_id_members_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14856,6 +16051,7 @@ fn directory_roles_role_template_id_role_template_id_members_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_roles_item_members_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14872,6 +16068,7 @@ fn directory_roles_item_members_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn domains_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14882,6 +16079,7 @@ fn domains_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14897,6 +16095,7 @@ fn drives_item_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14914,6 +16113,7 @@ fn drives_item_items_item_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root_by_path__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14929,6 +16129,7 @@ fn drives_item_root_by_path__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14945,6 +16146,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_ite
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14961,6 +16163,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14979,6 +16182,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -14997,6 +16201,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15017,6 +16222,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15027,6 +16233,7 @@ fn education_classes_item__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_item_assignments_item_categories_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15046,6 +16253,7 @@ fn education_classes_item_assignments_item_categories_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_item_members_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15063,6 +16271,7 @@ fn education_classes_item_members_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_item_teachers_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15080,6 +16289,7 @@ fn education_classes_item_teachers_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15095,6 +16305,7 @@ fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_schools_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15105,6 +16316,7 @@ fn education_schools_item__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_schools_item_classes_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15122,6 +16334,7 @@ fn education_schools_item_classes_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_schools_item_users_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15139,6 +16352,7 @@ fn education_schools_item_users_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_users_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15149,6 +16363,7 @@ fn education_users_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn group_lifecycle_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15159,6 +16374,7 @@ fn group_lifecycle_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15169,6 +16385,7 @@ fn groups_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_accepted_senders_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15184,6 +16401,7 @@ fn groups_item_accepted_senders_ref__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_app_role_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15199,6 +16417,7 @@ fn groups_item_app_role_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_calendar_calendar_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15215,6 +16434,7 @@ fn groups_item_calendar_calendar_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_calendar_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15231,6 +16451,7 @@ fn groups_item_calendar_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_conversations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15246,6 +16467,7 @@ fn groups_item_conversations_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_conversations_item_threads_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15263,6 +16485,7 @@ fn groups_item_conversations_item_threads_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_conversations_item_threads_item_posts_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15284,6 +16507,7 @@ fn groups_item_conversations_item_threads_item_posts_item_attachments_item__dele
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15300,6 +16524,7 @@ fn groups_item_drive_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15318,6 +16543,7 @@ fn groups_item_drive_items_item_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15334,6 +16560,7 @@ fn groups_item_drive_root_by_path__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15349,6 +16576,7 @@ fn groups_item_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_events_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15366,6 +16594,7 @@ fn groups_item_events_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15381,6 +16610,7 @@ fn groups_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_members_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15397,6 +16627,7 @@ fn groups_item_members_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn groups_item_onenote_pages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15413,6 +16644,7 @@ fn groups_item_onenote_pages_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_owners_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15429,6 +16661,7 @@ fn groups_item_owners_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_rejected_senders_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15444,6 +16677,7 @@ fn groups_item_rejected_senders_ref__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_settings_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15459,6 +16693,7 @@ fn groups_item_settings_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_threads_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15474,6 +16709,7 @@ fn groups_item_threads_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_threads_item_posts_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15493,6 +16729,7 @@ fn groups_item_threads_item_posts_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15512,6 +16749,7 @@ fn groups_item_threads_item_posts_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn group_settings_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15522,6 +16760,7 @@ fn group_settings_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_api_connectors_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15532,6 +16771,7 @@ fn identity_api_connectors_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_b2x_user_flows_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15542,6 +16782,7 @@ fn identity_b2x_user_flows_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_b2x_user_flows_item_identity_providers_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15559,6 +16800,7 @@ fn identity_b2x_user_flows_item_identity_providers_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn identity_b2x_user_flows_item_languages_item_overrides_pages_value__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15577,6 +16819,7 @@ fn identity_b2x_user_flows_item_languages_item_overrides_pages_value__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_b2x_user_flows_item_user_attribute_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15593,6 +16836,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_conditional_access_named_locations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15608,6 +16852,7 @@ fn identity_conditional_access_named_locations_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_conditional_access_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15623,6 +16868,7 @@ fn identity_conditional_access_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_user_flow_attributes_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15637,6 +16883,7 @@ fn identity_user_flow_attributes_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_access_reviews_definitions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15652,6 +16899,7 @@ fn identity_governance_access_reviews_definitions_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_terms_of_use_agreements_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15667,6 +16915,7 @@ fn identity_governance_terms_of_use_agreements_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_providers_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15677,6 +16926,7 @@ fn identity_providers_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_activities_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15687,6 +16937,7 @@ fn me_activities_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_activities_item_history_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15703,6 +16954,7 @@ fn me_activities_item_history_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_authentication_microsoft_authenticator_methods_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15718,6 +16970,7 @@ fn me_authentication_microsoft_authenticator_methods_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_authentication_windows_hello_for_business_methods_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15733,6 +16986,7 @@ fn me_authentication_windows_hello_for_business_methods_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15743,6 +16997,7 @@ fn me_calendar_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15760,6 +17015,7 @@ fn me_calendar_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15770,6 +17026,7 @@ fn me_calendar_groups_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15786,6 +17043,7 @@ fn me_calendar_groups_item_calendars_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15804,6 +17062,7 @@ fn me_calendar_groups_item_calendars_item_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15824,6 +17083,7 @@ fn me_calendar_groups_item_calendars_item_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15834,6 +17094,7 @@ fn me_calendars_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15850,6 +17111,7 @@ fn me_calendars_item_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15868,6 +17130,7 @@ fn me_calendars_item_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_contact_folders_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15878,6 +17141,7 @@ fn me_contact_folders_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_contact_folders_item_child_folders_item2_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15897,6 +17161,7 @@ fn me_contact_folders_item_child_folders_item2_contacts_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_contact_folders_item_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15913,6 +17178,7 @@ fn me_contact_folders_item_contacts_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15923,6 +17189,7 @@ fn me_contacts_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_following_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15933,6 +17200,7 @@ fn me_drive_following_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15943,6 +17211,7 @@ fn me_drive_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15960,6 +17229,7 @@ fn me_drive_items_item_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15978,6 +17248,7 @@ fn me_drive_items_item_workbook_tables_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -15998,6 +17269,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_rows_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16018,6 +17290,7 @@ fn me_drive_items_item_workbook_tables_item_rows_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16036,6 +17309,7 @@ fn me_drive_items_item_workbook_worksheets_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16056,6 +17330,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16076,6 +17351,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16098,6 +17374,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__delete
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16120,6 +17397,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16130,6 +17408,7 @@ fn me_drive_root_by_path__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16148,6 +17427,7 @@ fn me_drive_root_by_path_workbook_tables_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16168,6 +17448,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_rows_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16188,6 +17469,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16206,6 +17488,7 @@ fn me_drive_root_by_path_workbook_worksheets_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16226,6 +17509,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16246,6 +17530,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16268,6 +17553,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__dele
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16290,6 +17576,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16300,6 +17587,7 @@ fn me_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16316,6 +17604,7 @@ fn me_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_inference_classification_overrides_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16331,6 +17620,7 @@ fn me_inference_classification_overrides_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_inbox_message_rules_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16347,6 +17637,7 @@ fn me_mail_folders_inbox_message_rules_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16357,6 +17648,7 @@ fn me_mail_folders_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16378,6 +17670,7 @@ fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__dele
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16394,6 +17687,7 @@ fn me_mail_folders_item_messages_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16412,6 +17706,7 @@ fn me_mail_folders_item_messages_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16422,6 +17717,7 @@ fn me_messages_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16438,6 +17734,7 @@ fn me_messages_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn me_onenote_pages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16448,6 +17745,7 @@ fn me_onenote_pages_item__delete(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn me_online_meetings_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16458,6 +17756,7 @@ fn me_online_meetings_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_outlook_master_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16473,6 +17772,7 @@ fn me_outlook_master_categories_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_todo_lists_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16483,6 +17783,7 @@ fn me_todo_lists_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_todo_lists_item_tasks_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16500,6 +17801,7 @@ fn me_todo_lists_item_tasks_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_todo_lists_item_tasks_item_linked_resources_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16519,6 +17821,7 @@ fn me_todo_lists_item_tasks_item_linked_resources_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn o_auth2_permissiongrants_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16529,6 +17832,7 @@ fn o_auth2_permissiongrants_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn office_configuration_client_configurations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16543,6 +17847,7 @@ fn office_configuration_client_configurations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn office_configuration_client_configurations_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16559,6 +17864,7 @@ fn office_configuration_client_configurations_item_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_branding__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16569,6 +17875,7 @@ fn organization_item_branding__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_branding_localizations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16585,6 +17892,7 @@ fn organization_item_branding_localizations_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_certificate_based_auth_configuration_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16600,6 +17908,7 @@ fn organization_item_certificate_based_auth_configuration_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16615,6 +17924,7 @@ fn organization_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "planner")]
 fn planner_buckets_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16625,6 +17935,7 @@ fn planner_buckets_item__delete(
         ),
     )
 }
+#[cfg(feature = "planner")]
 fn planner_plans_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16635,6 +17946,7 @@ fn planner_plans_item__delete(
         ),
     )
 }
+#[cfg(feature = "planner")]
 fn planner_tasks_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16645,6 +17957,7 @@ fn planner_tasks_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn policies_activity_based_timeout_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16659,6 +17972,7 @@ fn policies_activity_based_timeout_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn policies_authentication_methods_policy_authentication_method_configurations_email__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16674,6 +17988,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_e
         ),
     )
 }
+#[cfg(feature = "core")]
 fn policies_authentication_methods_policy_authentication_method_configurations_fido2__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16689,6 +18004,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_f
         ),
     )
 }
+#[cfg(feature = "core")]
 fn policies_authentication_methods_policy_authentication_method_configurations_microsoft_authenticator__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16704,6 +18020,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_m
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_claims_mapping_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16718,6 +18035,7 @@ fn policies_claims_mapping_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_feature_rollout_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16732,7 +18050,7 @@ fn policies_feature_rollout_policies_item__delete(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_feature_rollout_policies_item_applies_to_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16750,6 +18068,7 @@ fn policies_feature_rollout_policies_item_applies_to_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_home_realm_discovery_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16764,6 +18083,7 @@ fn policies_home_realm_discovery_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16778,6 +18098,7 @@ fn policies_permission_grant_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item_excludes_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16794,6 +18115,7 @@ fn policies_permission_grant_policies_item_excludes_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item_includes_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16810,6 +18132,7 @@ fn policies_permission_grant_policies_item_includes_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_token_issuance_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16824,6 +18147,7 @@ fn policies_token_issuance_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_token_lifetime_policies_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16838,6 +18162,7 @@ fn policies_token_lifetime_policies_item__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_connectors_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16848,6 +18173,7 @@ fn print_connectors_item__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16858,6 +18184,7 @@ fn print_printers_item__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item_task_triggers_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16874,6 +18201,7 @@ fn print_printers_item_task_triggers_item__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_shares_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16884,6 +18212,7 @@ fn print_shares_item__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_shares_item_allowed_groups_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16901,6 +18230,7 @@ fn print_shares_item_allowed_groups_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_shares_item_allowed_users_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16918,6 +18248,7 @@ fn print_shares_item_allowed_users_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_task_definitions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16928,6 +18259,7 @@ fn print_task_definitions_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn schema_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16938,6 +18270,7 @@ fn schema_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16948,6 +18281,7 @@ fn service_principals_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_app_role_assigned_to_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16963,6 +18297,7 @@ fn service_principals_item_app_role_assigned_to_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_app_role_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16978,6 +18313,7 @@ fn service_principals_item_app_role_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_claims_mapping_policies_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -16994,6 +18330,7 @@ fn service_principals_item_claims_mapping_policies_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_delegated_permission_classifications_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17009,6 +18346,7 @@ fn service_principals_item_delegated_permission_classifications_item__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_home_realm_discovery_policies_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17025,6 +18363,7 @@ fn service_principals_item_home_realm_discovery_policies_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_owners_item_ref__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17041,6 +18380,7 @@ fn service_principals_item_owners_item_ref__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17057,6 +18397,7 @@ fn sites_item_drive_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17075,6 +18416,7 @@ fn sites_item_drive_items_item_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17091,6 +18433,7 @@ fn sites_item_drive_root_by_path__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_lists_item_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17108,6 +18451,7 @@ fn sites_item_lists_item_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn sites_item_onenote_pages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17124,6 +18468,7 @@ fn sites_item_onenote_pages_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17139,6 +18484,7 @@ fn sites_item_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn subscriptions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17149,6 +18495,7 @@ fn subscriptions_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_channels_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17164,6 +18511,7 @@ fn teams_item_channels_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_channels_item_members_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17181,6 +18529,7 @@ fn teams_item_channels_item_members_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_channels_item_tabs_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17198,6 +18547,7 @@ fn teams_item_channels_item_tabs_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_installed_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17213,6 +18563,7 @@ fn teams_item_installed_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_members_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17228,6 +18579,7 @@ fn teams_item_members_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_open_shifts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17244,6 +18596,7 @@ fn teams_item_schedule_open_shifts_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_scheduling_groups_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17260,6 +18613,7 @@ fn teams_item_schedule_scheduling_groups_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_shifts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17276,6 +18630,7 @@ fn teams_item_schedule_shifts_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_time_off_reasons_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17292,6 +18647,7 @@ fn teams_item_schedule_time_off_reasons_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_time_off_requests_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17308,6 +18664,7 @@ fn teams_item_schedule_time_off_requests_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_times_off_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17324,6 +18681,7 @@ fn teams_item_schedule_times_off_item__delete(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teamwork_workforce_integrations_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17338,6 +18696,7 @@ fn teamwork_workforce_integrations_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_me_todo_lists_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17356,6 +18715,7 @@ fn users_me_todo_lists_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_me_todo_lists_item_tasks_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17376,6 +18736,7 @@ fn users_me_todo_lists_item_tasks_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17386,6 +18747,7 @@ fn users_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_app_role_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17401,6 +18763,7 @@ fn users_item_app_role_assignments_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_authentication_fido2_methods_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17417,6 +18780,7 @@ fn users_item_authentication_fido2_methods_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_authentication_microsoft_authenticator_methods_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17433,6 +18797,7 @@ fn users_item_authentication_microsoft_authenticator_methods_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_authentication_windows_hello_for_business_methods_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17449,6 +18814,7 @@ fn users_item_authentication_windows_hello_for_business_methods_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_calendar_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17465,6 +18831,7 @@ fn users_item_calendar_calendar_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17481,6 +18848,7 @@ fn users_item_calendar_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17499,6 +18867,7 @@ fn users_item_calendar_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17514,6 +18883,7 @@ fn users_item_calendar_groups_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17531,6 +18901,7 @@ fn users_item_calendar_groups_item_calendars_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17550,6 +18921,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17571,6 +18943,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item_attachments_item__
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17586,6 +18959,7 @@ fn users_item_calendars_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17603,6 +18977,7 @@ fn users_item_calendars_item_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17622,6 +18997,7 @@ fn users_item_calendars_item_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_contact_folders_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17637,6 +19013,7 @@ fn users_item_contact_folders_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_contact_folders_item_child_folders_item_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17656,6 +19033,7 @@ fn users_item_contact_folders_item_child_folders_item_contacts_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_contact_folders_item_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17673,6 +19051,7 @@ fn users_item_contact_folders_item_contacts_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17688,6 +19067,7 @@ fn users_item_contacts_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_contacts_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17705,6 +19085,7 @@ fn users_item_contacts_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_following_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17721,6 +19102,7 @@ fn users_item_drive_following_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17737,6 +19119,7 @@ fn users_item_drive_items_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17755,6 +19138,7 @@ fn users_item_drive_items_item_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17771,6 +19155,7 @@ fn users_item_drive_root_by_path__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17786,6 +19171,7 @@ fn users_item_events_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17803,6 +19189,7 @@ fn users_item_events_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item_calendar_calendar_permissions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17821,6 +19208,7 @@ fn users_item_events_item_calendar_calendar_permissions_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17838,6 +19226,7 @@ fn users_item_events_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17853,6 +19242,7 @@ fn users_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_inference_classification_overrides_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17869,6 +19259,7 @@ fn users_item_inference_classification_overrides_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_inbox_message_rules_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17886,6 +19277,7 @@ fn users_item_mail_folders_inbox_message_rules_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17901,6 +19293,7 @@ fn users_item_mail_folders_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_child_folders_item_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17922,6 +19315,7 @@ fn users_item_mail_folders_item_child_folders_item_messages_item_attachments_ite
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17939,6 +19333,7 @@ fn users_item_mail_folders_item_messages_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17958,6 +19353,7 @@ fn users_item_mail_folders_item_messages_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17973,6 +19369,7 @@ fn users_item_managed_devices_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -17988,6 +19385,7 @@ fn users_item_messages_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18005,6 +19403,7 @@ fn users_item_messages_item_attachments_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item_extensions_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18022,6 +19421,7 @@ fn users_item_messages_item_extensions_item__delete(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn users_item_onenote_pages_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18038,6 +19438,7 @@ fn users_item_onenote_pages_item__delete(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn users_item_online_meetings_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18053,6 +19454,7 @@ fn users_item_online_meetings_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_outlook_master_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18069,6 +19471,7 @@ fn users_item_outlook_master_categories_item__delete(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_teamwork_installed_apps_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18085,6 +19488,7 @@ fn users_item_teamwork_installed_apps_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18101,6 +19505,7 @@ fn users_item_todo_lists_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18119,6 +19524,7 @@ fn users_item_todo_lists_item_tasks_item__delete(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_linked_resources_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18191,7 +19597,7 @@ fn applications_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn applications_item_extension_properties__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18206,7 +19612,7 @@ fn applications_item_extension_properties__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn applications_item_owners__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18362,7 +19768,7 @@ fn chats_item_installed_apps_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn chats_item_members__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -18373,7 +19779,7 @@ fn chats_item_members__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn chats_item_members_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -19070,6 +20476,7 @@ fn device_app_management_managed_app_registrations__list(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_registrations__get_user_ids_with_flagged_app_registration(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -20229,6 +21636,7 @@ fn device_management_apple_push_notification_certificate__get(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_apple_push_notification_certificate__download_apple_push_notification_certificate_signing_request(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -20253,6 +21661,7 @@ fn device_management_audit_events__list(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_audit_events__get_audit_activity_types(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -20263,6 +21672,7 @@ fn device_management_audit_events__get_audit_activity_types(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_audit_events__get_audit_categories(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -20919,6 +22329,7 @@ fn device_management_device_configurations_item_device_status_overview__get(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_configurations_item__get_oma_setting_plain_text_value(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21624,6 +23035,7 @@ fn device_management_terms_and_conditions_item_assignments_item__get(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management__verify_windows_enrollment_auto_discovery(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21738,7 +23150,7 @@ fn devices_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21754,7 +23166,7 @@ fn devices_item_extensions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21765,7 +23177,7 @@ fn devices_item_member_of__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_registered_owners__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21776,7 +23188,7 @@ fn devices_item_registered_owners__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_registered_users__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21787,7 +23199,7 @@ fn devices_item_registered_users__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_transitive_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -21844,6 +23256,7 @@ fn directory_administrative_units_item_members__list(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_administrative_units_item_members_ref__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22146,6 +23559,7 @@ fn domains_item_verification_dns_records__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drive_items_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22178,6 +23592,7 @@ fn drive_root_created_by_user_planner_tasks__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drive_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22249,6 +23664,7 @@ fn drives_item_items_item_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22265,7 +23681,7 @@ fn drives_item_items_item_content__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn drives_item_items_item__get_activities_by_interval(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22320,7 +23736,7 @@ fn drives_item_items_item_permissions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn drives_item_items_item_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22372,6 +23788,7 @@ fn drives_item_items_item_versions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item_versions_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22390,7 +23807,7 @@ fn drives_item_items_item_versions_item_content__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn drives_item_list_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22455,7 +23872,7 @@ fn drives_item_root__search(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn drives_item_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22522,6 +23939,7 @@ fn drives_item_root_by_path_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22538,7 +23956,7 @@ fn drives_item_root_by_path_content__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn drives_item_root_by_path__get_activities_by_interval(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -22575,7 +23993,7 @@ fn drives_item_root_by_path_permissions__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn drives_item_root_by_path_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23075,7 +24493,7 @@ fn education_schools_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "education")]
 fn education_schools_item_administrative_unit__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23246,7 +24664,7 @@ fn groups_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_accepted_senders__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23415,7 +24833,7 @@ fn groups_item_conversations_item_threads_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_conversations_item_threads_item_posts__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23434,7 +24852,7 @@ fn groups_item_conversations_item_threads_item_posts__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_conversations_item_threads_item_posts_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23497,6 +24915,7 @@ fn groups_item_conversations_item_threads_item_posts_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_conversations_item_threads_item_posts_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23565,6 +24984,7 @@ fn groups_item_drive_items_item_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23619,7 +25039,7 @@ fn groups_item_drive_items_item_permissions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23674,6 +25094,7 @@ fn groups_item_drive_items_item_versions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item_versions_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23748,7 +25169,7 @@ fn groups_item_drive_root__search(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn groups_item_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23801,6 +25222,7 @@ fn groups_item_drive_root_by_path_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23836,7 +25258,7 @@ fn groups_item_drive_root_by_path_permissions__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23910,7 +25332,7 @@ fn groups_item_events_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn groups_item_events_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23945,7 +25367,7 @@ fn groups_item_events_item_instances__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23976,7 +25398,7 @@ fn groups_item_group_lifecycle_policies__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -23987,7 +25409,7 @@ fn groups_item_member_of__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_members__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24107,6 +25529,7 @@ fn groups_item_onenote_pages_item__get(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_onenote_resources_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24239,7 +25662,7 @@ fn groups_item_onenote_sections_item_pages__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_owners__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24250,7 +25673,7 @@ fn groups_item_owners__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_permission_grants__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24272,6 +25695,7 @@ fn groups_item_photo__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn groups_item_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24320,7 +25744,7 @@ fn groups_item_planner_plans__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_rejected_senders__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24385,7 +25809,7 @@ fn groups_item_threads_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24402,7 +25826,7 @@ fn groups_item_threads_item_posts__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24459,6 +25883,7 @@ fn groups_item_threads_item_posts_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_threads_item_posts_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24479,7 +25904,7 @@ fn groups_item_threads_item_posts_item_attachments_item_value__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24499,7 +25924,7 @@ fn groups_item_threads_item_posts_item_extensions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_transitive_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24510,7 +25935,7 @@ fn groups_item_transitive_member_of__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_transitive_members__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24604,7 +26029,7 @@ fn identity_b2x_user_flows_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn identity_b2x_user_flows_item_api_connector_configuration__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24687,6 +26112,7 @@ fn identity_b2x_user_flows_item_languages_item_default_pages__list(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn identity_b2x_user_flows_item_languages_item_default_pages_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24724,6 +26150,7 @@ fn identity_b2x_user_flows_item_languages_item_overrides_pages__list(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn identity_b2x_user_flows_item_languages_item_overrides_pages_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24759,7 +26186,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn identity_b2x_user_flows_item_user_attribute_assignments__get_order(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25241,6 +26668,7 @@ fn identity_providers__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().identity_providers().list(), "page"))
 }
+#[cfg(feature = "identity")]
 fn identity_providers_available_provider_types__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25262,7 +26690,7 @@ fn identity_providers_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "security")]
 fn information_protection_threat_assessment_requests__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25273,7 +26701,7 @@ fn information_protection_threat_assessment_requests__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "security")]
 fn information_protection_threat_assessment_requests_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25294,13 +26722,13 @@ fn me__get(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().get(), "json"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_activities__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().activities().get(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_activities_recent__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25322,7 +26750,7 @@ fn me_agreement_acceptances__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_authentication_fido2_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25333,7 +26761,7 @@ fn me_authentication_fido2_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_authentication_fido2_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25349,7 +26777,7 @@ fn me_authentication_fido2_methods_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn me_authentication_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25360,7 +26788,7 @@ fn me_authentication_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn me_authentication_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25371,7 +26799,7 @@ fn me_authentication_methods_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_authentication_microsoft_authenticator_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25382,7 +26810,7 @@ fn me_authentication_microsoft_authenticator_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_authentication_microsoft_authenticator_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25398,7 +26826,7 @@ fn me_authentication_microsoft_authenticator_methods_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_authentication_windows_hello_for_business_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25413,7 +26841,7 @@ fn me_authentication_windows_hello_for_business_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_authentication_windows_hello_for_business_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25648,6 +27076,7 @@ fn me_calendar_groups_item_calendars_item_events_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -25787,6 +27216,7 @@ fn me_calendars_item_events_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26019,6 +27449,7 @@ fn me_contact_folders_item_contacts_item_photo__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_contact_folders_item_contacts_item_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26065,6 +27496,7 @@ fn me_contacts_item_photo__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_contacts_item_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26081,13 +27513,13 @@ fn me_contacts_item_photo_value__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_created_objects__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().created_objects().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_direct_reports__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26132,6 +27564,7 @@ fn me_drive_items_item_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26177,7 +27610,7 @@ fn me_drive_items_item_permissions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_items_item_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26194,7 +27627,7 @@ fn me_drive_items_item_thumbnails__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_items_item_thumbnails_item_item__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26213,7 +27646,7 @@ fn me_drive_items_item_thumbnails_item_item__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_items_item_thumbnails_item_item_content__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26262,6 +27695,7 @@ fn me_drive_items_item_versions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item_versions_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26413,6 +27847,7 @@ fn me_drive_items_item_workbook_names_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26432,6 +27867,7 @@ fn me_drive_items_item_workbook_names_item_range__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26451,6 +27887,7 @@ fn me_drive_items_item_workbook_names_item_range__bounding_rect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26470,6 +27907,7 @@ fn me_drive_items_item_workbook_names_item_range__cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26489,6 +27927,7 @@ fn me_drive_items_item_workbook_names_item_range__column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26508,6 +27947,7 @@ fn me_drive_items_item_workbook_names_item_range__entire_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__entire_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26637,7 +28077,7 @@ fn me_drive_items_item_workbook_names_item_range_format_font__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range_format_protection__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26659,6 +28099,7 @@ fn me_drive_items_item_workbook_names_item_range_format_protection__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26678,6 +28119,7 @@ fn me_drive_items_item_workbook_names_item_range__intersection(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26697,6 +28139,7 @@ fn me_drive_items_item_workbook_names_item_range__last_cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26716,6 +28159,7 @@ fn me_drive_items_item_workbook_names_item_range__last_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26735,6 +28179,7 @@ fn me_drive_items_item_workbook_names_item_range__last_row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26754,6 +28199,7 @@ fn me_drive_items_item_workbook_names_item_range__offset_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26870,6 +28316,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26890,6 +28337,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__data_body_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26910,6 +28358,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__header_row_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26931,6 +28380,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26952,6 +28402,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__bounding_rect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26973,6 +28424,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -26994,6 +28446,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27015,6 +28468,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__entire_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__entire_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27156,7 +28610,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_font__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range_format_protection__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27180,6 +28634,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_protection
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27201,6 +28656,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__intersection(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27222,6 +28678,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__last_cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27243,6 +28700,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__last_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27264,6 +28722,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__last_row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27285,6 +28744,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__offset_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27306,6 +28766,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__used_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27326,6 +28787,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__total_row_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27344,6 +28806,7 @@ fn me_drive_items_item_workbook_tables_item__data_body_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27422,6 +28885,7 @@ fn me_drive_items_item_workbook_tables_item_rows_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_rows_item__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27462,7 +28926,7 @@ fn me_drive_items_item_workbook_tables_item_sort__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_sort_fields_icon__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27484,6 +28948,7 @@ fn me_drive_items_item_workbook_tables_item_sort_fields_icon__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27539,6 +29004,7 @@ fn me_drive_items_item_workbook_worksheets_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -27984,6 +29450,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_data_labels__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__image(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28004,6 +29471,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__image_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28024,6 +29492,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_2(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__image_3(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28044,6 +29513,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__image_3(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__image_4(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28283,6 +29753,7 @@ fn me_drive_items_item_workbook_worksheets_item_protection__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28302,6 +29773,7 @@ fn me_drive_items_item_workbook_worksheets_item_range__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28321,6 +29793,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28340,6 +29813,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__bounding_rect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28359,6 +29833,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28378,6 +29853,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28507,6 +29983,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_font__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28526,6 +30003,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__intersection(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28545,6 +30023,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__last_cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28564,6 +30043,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__last_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28583,6 +30063,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__last_row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28602,6 +30083,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__offset_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28706,6 +30188,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view_rows__list(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item__range_address_address_entire_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28724,7 +30207,7 @@ fn me_drive_items_item_workbook_worksheets_item__range_address_address_entire_ro
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range_item_format_protection__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28912,6 +30395,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28934,6 +30418,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__data_b
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28956,6 +30441,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__header
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -28978,6 +30464,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29000,6 +30487,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__total_
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29020,6 +30508,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item__data_body_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29106,6 +30595,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29150,7 +30640,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29174,6 +30664,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__ge
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29194,6 +30685,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item__total_row_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29257,7 +30749,7 @@ fn me_drive_root__search(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29296,6 +30788,7 @@ fn me_drive_root_by_path_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29323,7 +30816,7 @@ fn me_drive_root_by_path_permissions__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_root_by_path_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29453,6 +30946,7 @@ fn me_drive_root_by_path_workbook_names_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29472,6 +30966,7 @@ fn me_drive_root_by_path_workbook_names_item_range__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29491,6 +30986,7 @@ fn me_drive_root_by_path_workbook_names_item_range__bounding_rect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29510,6 +31006,7 @@ fn me_drive_root_by_path_workbook_names_item_range__cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29529,6 +31026,7 @@ fn me_drive_root_by_path_workbook_names_item_range__column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29548,6 +31046,7 @@ fn me_drive_root_by_path_workbook_names_item_range__entire_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__entire_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29677,7 +31176,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_font__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range_format_protection__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29699,6 +31198,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_protection__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29718,6 +31218,7 @@ fn me_drive_root_by_path_workbook_names_item_range__intersection(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29737,6 +31238,7 @@ fn me_drive_root_by_path_workbook_names_item_range__last_cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29756,6 +31258,7 @@ fn me_drive_root_by_path_workbook_names_item_range__last_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29775,6 +31278,7 @@ fn me_drive_root_by_path_workbook_names_item_range__last_row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29794,6 +31298,7 @@ fn me_drive_root_by_path_workbook_names_item_range__offset_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29891,6 +31396,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29911,6 +31417,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__data_body_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29931,6 +31438,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__header_row_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29952,6 +31460,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29973,6 +31482,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__bounding_rect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -29994,6 +31504,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30015,6 +31526,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30036,6 +31548,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__entire_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__entire_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30177,7 +31690,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_font__ge
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protection__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30201,6 +31714,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protecti
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30222,6 +31736,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__intersection(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30243,6 +31758,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__last_cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30264,6 +31780,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__last_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30285,6 +31802,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__last_row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30306,6 +31824,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__offset_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30327,6 +31846,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__used_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30347,6 +31867,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__total_row_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30365,6 +31886,7 @@ fn me_drive_root_by_path_workbook_tables_item__data_body_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30443,6 +31965,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_rows_item__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30483,7 +32006,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_sort_fields_icon__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30505,6 +32028,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort_fields_icon__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -30560,6 +32084,7 @@ fn me_drive_root_by_path_workbook_worksheets_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31005,6 +32530,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_data_labels__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31025,6 +32551,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31045,6 +32572,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_2(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_3(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31065,6 +32593,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_3(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__image_4(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31304,6 +32833,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_protection__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31323,6 +32853,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31342,6 +32873,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31361,6 +32893,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__bounding_rect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31380,6 +32913,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31399,6 +32933,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31528,6 +33063,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31547,6 +33083,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__intersection(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31566,6 +33103,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__last_cell(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31585,6 +33123,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__last_column(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31604,6 +33143,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__last_row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31623,6 +33163,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__offset_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31727,6 +33268,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item__range_address_address_entire_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31745,7 +33287,7 @@ fn me_drive_root_by_path_workbook_worksheets_item__range_address_address_entire_
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range_item_format_protection__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31933,6 +33475,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31955,6 +33498,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__data
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31977,6 +33521,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__head
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -31999,6 +33544,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__rang
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32021,6 +33567,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__tota
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__data_body_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32041,6 +33588,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item__data_body_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__header_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32127,6 +33675,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__get(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32171,7 +33720,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32195,6 +33744,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__total_row_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32215,6 +33765,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item__total_row_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32317,6 +33868,7 @@ fn me_events_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32373,7 +33925,7 @@ fn me_insights_shared__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_insights_shared_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32401,7 +33953,7 @@ fn me_insights_trending__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_insights_trending_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32424,7 +33976,7 @@ fn me_insights_used__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().insights().used().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_insights_used_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32447,19 +33999,19 @@ fn me_joined_teams__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().joined_teams().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_license_details__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().license_details().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().mailbox_settings().get(), "json"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_automatic_replies_setting__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32470,7 +34022,7 @@ fn me_mailbox_settings_automatic_replies_setting__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32481,7 +34033,7 @@ fn me_mailbox_settings_date_format__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32496,7 +34048,7 @@ fn me_mailbox_settings_delegate_meeting_message_delivery_options__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_language__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32507,7 +34059,7 @@ fn me_mailbox_settings_language__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32518,7 +34070,7 @@ fn me_mailbox_settings_time_format__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32529,7 +34081,7 @@ fn me_mailbox_settings_time_zone__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings_working_hours__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32629,6 +34181,7 @@ fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32690,6 +34243,7 @@ fn me_mail_folders_item_messages_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32744,6 +34298,7 @@ fn me_mail_folders_item_messages_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32763,13 +34318,13 @@ fn me_mail_folders_item_messages_item_attachments_item_value__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_manager__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().manager().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32792,6 +34347,7 @@ fn me_messages_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32830,6 +34386,7 @@ fn me_messages_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32869,7 +34426,7 @@ fn me_onenote_notebooks__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "onenote")]
 fn me_onenote_notebooks__get_recent_notebooks(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -32957,6 +34514,7 @@ fn me_onenote_pages_item__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_onenote_resources_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33112,7 +34670,7 @@ fn me_outlook_master_categories_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_outlook__supported_languages(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33123,7 +34681,7 @@ fn me_outlook__supported_languages(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_outlook__supported_time_zones(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33134,7 +34692,7 @@ fn me_outlook__supported_time_zones(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_outlook__supported_time_zones_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33157,6 +34715,7 @@ fn me_photo__get(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().photo().get(), "json"))
 }
+#[cfg(feature = "users")]
 fn me_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33197,6 +34756,7 @@ fn me_presence__get(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().me().presence().get(), "json"))
 }
+#[cfg(feature = "users")]
 fn me_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33282,7 +34842,7 @@ fn me_todo_lists_item_tasks_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_todo_lists_item_tasks_item_linked_resources__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33301,7 +34861,7 @@ fn me_todo_lists_item_tasks_item_linked_resources__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_todo_lists_item_tasks_item_linked_resources_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33419,7 +34979,7 @@ fn organization__list(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(graph_rt::ErasedRequest::new(super::root().organization().list(), "page"))
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33430,7 +34990,7 @@ fn organization_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_branding_localizations_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33447,7 +35007,7 @@ fn organization_item_branding_localizations_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_branding_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33463,7 +35023,7 @@ fn organization_item_branding_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_certificate_based_auth_configuration__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33478,7 +35038,7 @@ fn organization_item_certificate_based_auth_configuration__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_certificate_based_auth_configuration_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33494,7 +35054,7 @@ fn organization_item_certificate_based_auth_configuration_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33831,7 +35391,7 @@ fn policies_claims_mapping_policies_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_claims_mapping_policies_item_applies_to__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33899,7 +35459,7 @@ fn policies_home_realm_discovery_policies_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_home_realm_discovery_policies_item_applies_to__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33955,7 +35515,7 @@ fn policies_permission_grant_policies_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item_excludes__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -33971,7 +35531,7 @@ fn policies_permission_grant_policies_item_excludes__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item_includes__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34013,7 +35573,7 @@ fn policies_token_issuance_policies_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_token_issuance_policies_item_applies_to__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34055,7 +35615,7 @@ fn policies_token_lifetime_policies_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_token_lifetime_policies_item_applies_to__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34155,6 +35715,7 @@ fn print_printers_item_jobs_item__get(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item_jobs_item_documents_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34509,6 +36070,7 @@ fn reports__device_configuration_user_activity(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34519,6 +36081,7 @@ fn reports__get_email_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34529,6 +36092,7 @@ fn reports__get_email_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_activity_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34539,6 +36103,7 @@ fn reports__get_email_activity_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_activity_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34549,6 +36114,7 @@ fn reports__get_email_activity_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_app_usage_apps_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34561,6 +36127,7 @@ fn reports__get_email_app_usage_apps_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_app_usage_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34571,6 +36138,7 @@ fn reports__get_email_app_usage_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_app_usage_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34581,6 +36149,7 @@ fn reports__get_email_app_usage_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_app_usage_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34591,6 +36160,7 @@ fn reports__get_email_app_usage_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_email_app_usage_versions_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34603,7 +36173,7 @@ fn reports__get_email_app_usage_versions_user_counts(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "reports")]
 fn reports__get_group_archived_print_jobs(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34614,6 +36184,7 @@ fn reports__get_group_archived_print_jobs(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_mailbox_usage_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34624,6 +36195,7 @@ fn reports__get_mailbox_usage_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_mailbox_usage_mailbox_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34634,6 +36206,7 @@ fn reports__get_mailbox_usage_mailbox_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_mailbox_usage_quota_status_mailbox_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34646,6 +36219,7 @@ fn reports__get_mailbox_usage_quota_status_mailbox_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_mailbox_usage_storage(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34656,6 +36230,7 @@ fn reports__get_mailbox_usage_storage(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_activation_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34666,6 +36241,7 @@ fn reports__get_office365_activation_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_activations_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34676,6 +36252,7 @@ fn reports__get_office365_activations_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_activations_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34686,6 +36263,7 @@ fn reports__get_office365_activations_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_active_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34696,6 +36274,7 @@ fn reports__get_office365_active_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_active_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34706,6 +36285,7 @@ fn reports__get_office365_active_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_active_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34718,6 +36298,7 @@ fn reports__get_office365_active_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_groups_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34730,6 +36311,7 @@ fn reports__get_office365_groups_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_groups_activity_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34742,6 +36324,7 @@ fn reports__get_office365_groups_activity_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_groups_activity_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34754,6 +36337,7 @@ fn reports__get_office365_groups_activity_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_groups_activity_file_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34766,6 +36350,7 @@ fn reports__get_office365_groups_activity_file_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_groups_activity_group_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34778,6 +36363,7 @@ fn reports__get_office365_groups_activity_group_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_groups_activity_storage(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34790,6 +36376,7 @@ fn reports__get_office365_groups_activity_storage(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_office365_services_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34802,6 +36389,7 @@ fn reports__get_office365_services_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_activity_file_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34814,6 +36402,7 @@ fn reports__get_one_drive_activity_file_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34826,6 +36415,7 @@ fn reports__get_one_drive_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_activity_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34838,6 +36428,7 @@ fn reports__get_one_drive_activity_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_activity_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34850,6 +36441,7 @@ fn reports__get_one_drive_activity_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_usage_account_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34862,6 +36454,7 @@ fn reports__get_one_drive_usage_account_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_usage_account_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34874,6 +36467,7 @@ fn reports__get_one_drive_usage_account_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_usage_account_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34886,6 +36480,7 @@ fn reports__get_one_drive_usage_account_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_usage_file_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34896,6 +36491,7 @@ fn reports__get_one_drive_usage_file_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_one_drive_usage_storage(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34906,7 +36502,7 @@ fn reports__get_one_drive_usage_storage(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "reports")]
 fn reports__get_printer_archived_print_jobs(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34917,6 +36513,7 @@ fn reports__get_printer_archived_print_jobs(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_activity_file_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34929,6 +36526,7 @@ fn reports__get_share_point_activity_file_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_activity_pages(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34939,6 +36537,7 @@ fn reports__get_share_point_activity_pages(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34951,6 +36550,7 @@ fn reports__get_share_point_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_activity_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34963,6 +36563,7 @@ fn reports__get_share_point_activity_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_activity_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34975,6 +36576,7 @@ fn reports__get_share_point_activity_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_site_usage_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34985,6 +36587,7 @@ fn reports__get_share_point_site_usage_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_site_usage_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -34997,6 +36600,7 @@ fn reports__get_share_point_site_usage_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_site_usage_file_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35009,6 +36613,7 @@ fn reports__get_share_point_site_usage_file_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_site_usage_pages(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35019,6 +36624,7 @@ fn reports__get_share_point_site_usage_pages(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_site_usage_site_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35031,6 +36637,7 @@ fn reports__get_share_point_site_usage_site_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_share_point_site_usage_storage(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35043,6 +36650,7 @@ fn reports__get_share_point_site_usage_storage(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35055,6 +36663,7 @@ fn reports__get_skype_for_business_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35067,6 +36676,7 @@ fn reports__get_skype_for_business_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_activity_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35079,6 +36689,7 @@ fn reports__get_skype_for_business_activity_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_activity_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35091,6 +36702,7 @@ fn reports__get_skype_for_business_activity_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_device_usage_distribution_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35105,6 +36717,7 @@ fn reports__get_skype_for_business_device_usage_distribution_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_device_usage_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35117,6 +36730,7 @@ fn reports__get_skype_for_business_device_usage_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_device_usage_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35129,6 +36743,7 @@ fn reports__get_skype_for_business_device_usage_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_device_usage_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35141,6 +36756,7 @@ fn reports__get_skype_for_business_device_usage_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_organizer_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35153,6 +36769,7 @@ fn reports__get_skype_for_business_organizer_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_organizer_activity_minute_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35167,6 +36784,7 @@ fn reports__get_skype_for_business_organizer_activity_minute_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_organizer_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35181,6 +36799,7 @@ fn reports__get_skype_for_business_organizer_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_participant_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35193,6 +36812,7 @@ fn reports__get_skype_for_business_participant_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_participant_activity_minute_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35207,6 +36827,7 @@ fn reports__get_skype_for_business_participant_activity_minute_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_participant_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35221,6 +36842,7 @@ fn reports__get_skype_for_business_participant_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_peer_to_peer_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35233,6 +36855,7 @@ fn reports__get_skype_for_business_peer_to_peer_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_peer_to_peer_activity_minute_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35247,6 +36870,7 @@ fn reports__get_skype_for_business_peer_to_peer_activity_minute_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_skype_for_business_peer_to_peer_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35261,6 +36885,7 @@ fn reports__get_skype_for_business_peer_to_peer_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_device_usage_distribution_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35273,6 +36898,7 @@ fn reports__get_teams_device_usage_distribution_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_device_usage_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35285,6 +36911,7 @@ fn reports__get_teams_device_usage_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_device_usage_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35297,6 +36924,7 @@ fn reports__get_teams_device_usage_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_device_usage_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35309,6 +36937,7 @@ fn reports__get_teams_device_usage_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_user_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35319,6 +36948,7 @@ fn reports__get_teams_user_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_user_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35331,6 +36961,7 @@ fn reports__get_teams_user_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_user_activity_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35343,6 +36974,7 @@ fn reports__get_teams_user_activity_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_teams_user_activity_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35355,7 +36987,7 @@ fn reports__get_teams_user_activity_user_detail_2(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "reports")]
 fn reports__get_user_archived_print_jobs(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35366,6 +36998,7 @@ fn reports__get_user_archived_print_jobs(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35376,6 +37009,7 @@ fn reports__get_yammer_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_activity_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35386,6 +37020,7 @@ fn reports__get_yammer_activity_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_activity_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35396,6 +37031,7 @@ fn reports__get_yammer_activity_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_activity_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35406,6 +37042,7 @@ fn reports__get_yammer_activity_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_device_usage_distribution_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35418,6 +37055,7 @@ fn reports__get_yammer_device_usage_distribution_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_device_usage_user_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35430,6 +37068,7 @@ fn reports__get_yammer_device_usage_user_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_device_usage_user_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35442,6 +37081,7 @@ fn reports__get_yammer_device_usage_user_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_device_usage_user_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35454,6 +37094,7 @@ fn reports__get_yammer_device_usage_user_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_groups_activity_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35464,6 +37105,7 @@ fn reports__get_yammer_groups_activity_counts(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_groups_activity_detail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35474,6 +37116,7 @@ fn reports__get_yammer_groups_activity_detail(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_groups_activity_detail_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35486,6 +37129,7 @@ fn reports__get_yammer_groups_activity_detail_2(
         ),
     )
 }
+#[cfg(feature = "reports")]
 fn reports__get_yammer_groups_activity_group_counts(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35700,7 +37344,7 @@ fn service_principals_item_claims_mapping_policies__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item__created_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35741,7 +37385,7 @@ fn service_principals_item_home_realm_discovery_policies__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35771,7 +37415,7 @@ fn service_principals_item_oauth2_permission_grants__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item__owned_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35782,7 +37426,7 @@ fn service_principals_item__owned_objects(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item_owners__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35793,7 +37437,7 @@ fn service_principals_item_owners__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item_transitive_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35882,6 +37526,7 @@ fn sites_item_drive_items_item_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35936,7 +37581,7 @@ fn sites_item_drive_items_item_permissions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -35991,6 +37636,7 @@ fn sites_item_drive_items_item_versions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item_versions_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36100,6 +37746,7 @@ fn sites_item_drive_root_by_path_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36135,7 +37782,7 @@ fn sites_item_drive_root_by_path_permissions__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36171,7 +37818,7 @@ fn sites_item_drive_root_by_path_versions__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn sites_item__get_activities_by_interval(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36251,7 +37898,7 @@ fn sites_item_lists_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn sites_item_lists_item_drive_root_subscriptions_socket_io__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36344,7 +37991,7 @@ fn sites_item_lists_item_items_item_drive_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn sites_item_lists_item_items_item__get_activities_by_interval(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36514,6 +38161,7 @@ fn sites_item_onenote_pages_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_onenote_resources_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36788,7 +38436,7 @@ fn teams_item_channels_item_files_folder__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_channels_item_members__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -36805,7 +38453,7 @@ fn teams_item_channels_item_members__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_channels_item_members_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37058,7 +38706,7 @@ fn teams_item_installed_apps_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_members__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37069,7 +38717,7 @@ fn teams_item_members__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_members_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37448,7 +39096,7 @@ fn users_item_app_role_assignments__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_authentication_fido2_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37464,7 +39112,7 @@ fn users_item_authentication_fido2_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_authentication_fido2_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37481,7 +39129,7 @@ fn users_item_authentication_fido2_methods_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn users_item_authentication_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37497,7 +39145,7 @@ fn users_item_authentication_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn users_item_authentication_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37514,7 +39162,7 @@ fn users_item_authentication_methods_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_authentication_microsoft_authenticator_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37530,7 +39178,7 @@ fn users_item_authentication_microsoft_authenticator_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_authentication_microsoft_authenticator_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37547,7 +39195,7 @@ fn users_item_authentication_microsoft_authenticator_methods_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_authentication_windows_hello_for_business_methods__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37563,7 +39211,7 @@ fn users_item_authentication_windows_hello_for_business_methods__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_authentication_windows_hello_for_business_methods_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -37851,6 +39499,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item_attachments_item__
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38012,6 +39661,7 @@ fn users_item_calendars_item_events_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38089,7 +39739,7 @@ fn users_item_chats_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn users_item_chats_item_members__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38106,7 +39756,7 @@ fn users_item_chats_item_members__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn users_item_chats_item_members_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38363,6 +40013,7 @@ fn users_item_contact_folders_item_contacts_item_photo__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_contact_folders_item_contacts_item_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38409,7 +40060,7 @@ fn users_item_contacts_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_contacts_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38444,6 +40095,7 @@ fn users_item_contacts_item_photo__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_contacts_item_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38461,7 +40113,7 @@ fn users_item_contacts_item_photo_value__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_created_objects__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38472,7 +40124,7 @@ fn users_item_created_objects__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_direct_reports__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38529,6 +40181,7 @@ fn users_item_drive_items_item_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38583,7 +40236,7 @@ fn users_item_drive_items_item_permissions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn users_item_drive_items_item_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38638,6 +40291,7 @@ fn users_item_drive_items_item_versions_item__get(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item_versions_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38747,6 +40401,7 @@ fn users_item_drive_root_by_path_children__list(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38782,7 +40437,7 @@ fn users_item_drive_root_by_path_permissions__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path_thumbnails__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38880,6 +40535,7 @@ fn users_item_events_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38917,7 +40573,7 @@ fn users_item_events_item_calendar_calendar_permissions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_events_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -38952,7 +40608,7 @@ fn users_item_events_item_instances__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39042,7 +40698,7 @@ fn users_item_insights_trending__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_insights_trending_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39071,7 +40727,7 @@ fn users_item_insights_used__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_insights_used_item_resource__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39117,7 +40773,7 @@ fn users_item_joined_teams__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_license_details__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39128,7 +40784,7 @@ fn users_item_license_details__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39139,7 +40795,7 @@ fn users_item_mailbox_settings__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_automatic_replies_setting__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39155,7 +40811,7 @@ fn users_item_mailbox_settings_automatic_replies_setting__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_date_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39171,7 +40827,7 @@ fn users_item_mailbox_settings_date_format__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39187,7 +40843,7 @@ fn users_item_mailbox_settings_delegate_meeting_message_delivery_options__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_language__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39203,7 +40859,7 @@ fn users_item_mailbox_settings_language__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_time_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39219,7 +40875,7 @@ fn users_item_mailbox_settings_time_format__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_time_zone__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39235,7 +40891,7 @@ fn users_item_mailbox_settings_time_zone__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings_working_hours__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39363,6 +41019,7 @@ fn users_item_mail_folders_item_child_folders_item_messages_item_attachments_ite
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_child_folders_item_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39437,6 +41094,7 @@ fn users_item_mail_folders_item_messages_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39494,6 +41152,7 @@ fn users_item_mail_folders_item_messages_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39541,7 +41200,7 @@ fn users_item_managed_devices_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_manager__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39552,7 +41211,7 @@ fn users_item_manager__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39590,6 +41249,7 @@ fn users_item_messages_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39641,6 +41301,7 @@ fn users_item_messages_item_attachments_item__get(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39659,7 +41320,7 @@ fn users_item_messages_item_attachments_item_value__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_messages_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39703,7 +41364,7 @@ fn users_item_onenote_notebooks__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "onenote")]
 fn users_item_onenote_notebooks__get_recent_notebooks(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -39817,6 +41478,7 @@ fn users_item_onenote_pages_item__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_onenote_resources_item_content__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40009,7 +41671,7 @@ fn users_item_outlook_master_categories_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_outlook__supported_languages(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40024,7 +41686,7 @@ fn users_item_outlook__supported_languages(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_outlook__supported_time_zones(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40039,7 +41701,7 @@ fn users_item_outlook__supported_time_zones(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_outlook__supported_time_zones_2(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40054,7 +41716,7 @@ fn users_item_outlook__supported_time_zones_2(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_owned_devices__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40065,7 +41727,7 @@ fn users_item_owned_devices__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_owned_objects__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40098,6 +41760,7 @@ fn users_item_photo__get(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_photo_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40157,7 +41820,7 @@ fn users_item_presence__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_registered_devices__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40168,7 +41831,7 @@ fn users_item_registered_devices__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item__reminder_view(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40182,6 +41845,7 @@ fn users_item__reminder_view(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_settings__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40298,7 +41962,7 @@ fn users_item_todo_lists_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40372,7 +42036,7 @@ fn users_item_todo_lists_item_tasks_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_extensions_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40393,7 +42057,7 @@ fn users_item_todo_lists_item_tasks_item_extensions_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_linked_resources__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40413,7 +42077,7 @@ fn users_item_todo_lists_item_tasks_item_linked_resources__list(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_linked_resources_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -40434,7 +42098,7 @@ fn users_item_todo_lists_item_tasks_item_linked_resources_item__get(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_transitive_member_of__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42259,7 +43923,7 @@ fn devices_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42275,6 +43939,7 @@ fn devices_item_extensions_item__update(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_administrative_units_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42697,7 +44362,7 @@ fn groups_item_events_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn groups_item_events_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42715,7 +44380,7 @@ fn groups_item_events_item_extensions_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42731,6 +44396,7 @@ fn groups_item_extensions_item__update(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn groups_item_onenote_pages_item_content__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42748,6 +44414,7 @@ fn groups_item_onenote_pages_item_content__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn groups_item_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42795,7 +44462,7 @@ fn groups_item_threads_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42863,6 +44530,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_conditional_access_named_locations_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42878,6 +44546,7 @@ fn identity_conditional_access_named_locations_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_conditional_access_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -42893,6 +44562,7 @@ fn identity_conditional_access_policies_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_user_flow_attributes_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43124,6 +44794,7 @@ fn me_contact_folders_item_contacts_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_contact_folders_item_contacts_item_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43157,6 +44828,7 @@ fn me_contacts_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_contacts_item_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43226,6 +44898,7 @@ fn me_drive_items_item_workbook_names_item__update(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43333,7 +45006,7 @@ fn me_drive_items_item_workbook_names_item_range_format_font__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range_format_protection__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43395,6 +45068,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__update(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43512,7 +45186,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_font__upda
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range_format_protection__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -43557,7 +45231,7 @@ fn me_drive_items_item_workbook_tables_item_rows_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_sort_fields_icon__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44072,6 +45746,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_title__update(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44179,7 +45854,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_font__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range_item_format_protection__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44268,7 +45943,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44327,6 +46002,7 @@ fn me_drive_root_by_path_workbook_names_item__update(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44434,7 +46110,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_font__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range_format_protection__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44496,6 +46172,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__update(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44613,7 +46290,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_font__up
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protection__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44658,7 +46335,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_sort_fields_icon__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45173,6 +46850,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title__update(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45280,7 +46958,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range_item_format_protection__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45369,7 +47047,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45424,7 +47102,7 @@ fn me_inference_classification_overrides_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_mailbox_settings__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45502,6 +47180,7 @@ fn me_messages_item__update(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn me_onenote_pages_item_content__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45549,6 +47228,7 @@ fn me_outlook_master_categories_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45563,6 +47243,7 @@ fn me_photo_value__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_settings__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45610,7 +47291,7 @@ fn me_todo_lists_item_tasks_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_todo_lists_item_tasks_item_linked_resources_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45678,7 +47359,7 @@ fn office_configuration_client_configurations_item_assignments_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45692,7 +47373,7 @@ fn organization_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_branding__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45707,6 +47388,7 @@ fn organization_item_branding__update(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_branding_localizations_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45728,6 +47410,7 @@ fn organization_item_branding_localizations_item__update(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_branding_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45748,7 +47431,7 @@ fn organization_item_branding_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45907,6 +47590,7 @@ fn planner_tasks_item_progress_task_board_format__update(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn policies_activity_based_timeout_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -45994,6 +47678,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_m
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_authorization_policy__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46007,6 +47692,7 @@ fn policies_authorization_policy__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_claims_mapping_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46021,6 +47707,7 @@ fn policies_claims_mapping_policies_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_feature_rollout_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46035,6 +47722,7 @@ fn policies_feature_rollout_policies_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_home_realm_discovery_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46051,6 +47739,7 @@ fn policies_home_realm_discovery_policies_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_identity_security_defaults_enforcement_policy__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46069,6 +47758,7 @@ fn policies_identity_security_defaults_enforcement_policy__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46083,6 +47773,7 @@ fn policies_permission_grant_policies_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_token_issuance_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46097,6 +47788,7 @@ fn policies_token_issuance_policies_item__update(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn policies_token_lifetime_policies_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46378,6 +48070,7 @@ fn sites_item_lists_item_items_item_fields__update(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn sites_item_onenote_pages_item_content__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46455,7 +48148,7 @@ fn teams_item_channels_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_channels_item_members_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46529,7 +48222,7 @@ fn teams_item_channels_item_tabs_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_members_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46577,7 +48270,7 @@ fn teamwork_workforce_integrations_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_me_todo_lists_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46596,7 +48289,7 @@ fn users_me_todo_lists_item_extensions_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_me_todo_lists_item_tasks_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46822,6 +48515,7 @@ fn users_item_contact_folders_item_contacts_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_contact_folders_item_contacts_item_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46857,7 +48551,7 @@ fn users_item_contacts_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_contacts_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46875,6 +48569,7 @@ fn users_item_contacts_item_extensions_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_contacts_item_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46980,7 +48675,7 @@ fn users_item_events_item_calendar_calendar_permissions_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_events_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -46998,7 +48693,7 @@ fn users_item_events_item_extensions_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47031,7 +48726,7 @@ fn users_item_inference_classification_overrides_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_mailbox_settings__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47130,7 +48825,7 @@ fn users_item_messages_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_messages_item_extensions_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47148,6 +48843,7 @@ fn users_item_messages_item_extensions_item__update(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn users_item_onenote_pages_item_content__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47198,6 +48894,7 @@ fn users_item_outlook_master_categories_item__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_photo_value__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47213,6 +48910,7 @@ fn users_item_photo_value__update(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_settings__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47280,7 +48978,7 @@ fn users_item_todo_lists_item_tasks_item__update(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_linked_resources_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47315,6 +49013,7 @@ fn app_catalogs_teams_apps__post(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn app_catalogs_teams_apps_item_app_definitions__post(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47343,7 +49042,7 @@ fn applications__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn applications_item__add_key(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47357,7 +49056,7 @@ fn applications_item__add_key(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn applications_item__add_password(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47371,7 +49070,7 @@ fn applications_item__add_password(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn applications_item_extension_properties__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47386,6 +49085,7 @@ fn applications_item_extension_properties__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_owners_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47401,6 +49101,7 @@ fn applications_item_owners_ref__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item__remove_key(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47414,6 +49115,7 @@ fn applications_item__remove_key(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item__remove_password(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47427,6 +49129,7 @@ fn applications_item__remove_password(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item__set_verified_publisher(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47442,6 +49145,7 @@ fn applications_item__set_verified_publisher(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_token_issuance_policies_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47457,6 +49161,7 @@ fn applications_item_token_issuance_policies_ref__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item_token_lifetime_policies_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47472,6 +49177,7 @@ fn applications_item_token_lifetime_policies_ref__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn applications_item__unset_verified_publisher(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47525,6 +49231,7 @@ fn chats_item_installed_apps__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn chats_item_installed_apps_item__upgrade(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47555,6 +49262,7 @@ fn chats_item_messages__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn chats_item__send_activity_notification(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47599,6 +49307,7 @@ fn communications_calls__create(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls__log_teleconference_device_quality(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47614,6 +49323,7 @@ fn communications_calls__log_teleconference_device_quality(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__answer(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47628,7 +49338,7 @@ fn communications_calls_item__answer(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__cancel_media_processing(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47645,6 +49355,7 @@ fn communications_calls_item__cancel_media_processing(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__change_screen_sharing_role(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47661,6 +49372,7 @@ fn communications_calls_item__change_screen_sharing_role(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__keep_alive(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47671,7 +49383,7 @@ fn communications_calls_item__keep_alive(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__mute(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47686,7 +49398,7 @@ fn communications_calls_item__mute(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item_participants__invite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47702,7 +49414,7 @@ fn communications_calls_item_participants__invite(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item_participants_item__mute(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47719,7 +49431,7 @@ fn communications_calls_item_participants_item__mute(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__play_prompt(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47734,7 +49446,7 @@ fn communications_calls_item__play_prompt(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__record_response(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47749,6 +49461,7 @@ fn communications_calls_item__record_response(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__redirect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47763,6 +49476,7 @@ fn communications_calls_item__redirect(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__reject(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47777,7 +49491,7 @@ fn communications_calls_item__reject(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__subscribe_to_tone(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47792,6 +49506,7 @@ fn communications_calls_item__subscribe_to_tone(
         ),
     )
 }
+#[cfg(feature = "communications")]
 fn communications_calls_item__transfer(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47806,7 +49521,7 @@ fn communications_calls_item__transfer(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__unmute(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47821,7 +49536,7 @@ fn communications_calls_item__unmute(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "communications")]
 fn communications_calls_item__update_recording_status(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47868,6 +49583,7 @@ fn connections_item_items__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn contacts_item__check_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47883,6 +49599,7 @@ fn contacts_item__check_member_groups(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn contacts_item__get_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47896,6 +49613,7 @@ fn contacts_item__get_member_groups(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn contacts_item__get_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -47999,6 +49717,7 @@ fn device_app_management_ios_managed_app_protections_item_apps__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_policies_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48013,6 +49732,7 @@ fn device_app_management_managed_app_policies_item__assign(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_policies_item__target_apps(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48041,6 +49761,7 @@ fn device_app_management_managed_app_registrations__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_registrations_item_applied_policies_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48057,6 +49778,7 @@ fn device_app_management_managed_app_registrations_item_applied_policies_item__a
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_registrations_item_applied_policies_item__target_apps(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48073,6 +49795,7 @@ fn device_app_management_managed_app_registrations_item_applied_policies_item__t
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_registrations_item_intended_policies_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48089,6 +49812,7 @@ fn device_app_management_managed_app_registrations_item_intended_policies_item__
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_app_registrations_item_intended_policies_item__target_apps(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48135,6 +49859,7 @@ fn device_app_management_managed_e_books__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_managed_e_books_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48303,6 +50028,7 @@ fn device_app_management_mobile_app_configurations__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_app_configurations_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48396,6 +50122,7 @@ fn device_app_management_mobile_apps__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48476,6 +50203,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_content_versions_item_files_item__commit(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48494,6 +50222,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files_item__comm
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_mobile_apps_item_content_versions_item_files_item__renew_upload(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48546,6 +50275,7 @@ fn device_app_management_mobile_apps_item_mobile_lob_app_content_versions__creat
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management__sync_microsoft_store_for_business_apps(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48588,6 +50318,7 @@ fn device_app_management_targeted_managed_app_configurations_item_apps__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_targeted_managed_app_configurations_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48602,6 +50333,7 @@ fn device_app_management_targeted_managed_app_configurations_item__assign(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_app_management_targeted_managed_app_configurations_item__target_apps(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48761,6 +50493,7 @@ fn device_management_detected_apps_item_managed_devices__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__bypass_activation_lock(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48777,6 +50510,7 @@ fn device_management_detected_apps_item_managed_devices_item__bypass_activation_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__clean_windows_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48795,6 +50529,7 @@ fn device_management_detected_apps_item_managed_devices_item__clean_windows_devi
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__delete_user_from_shared_apple_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48813,6 +50548,7 @@ fn device_management_detected_apps_item_managed_devices_item__delete_user_from_s
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__disable_lost_mode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48829,6 +50565,7 @@ fn device_management_detected_apps_item_managed_devices_item__disable_lost_mode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__locate_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48845,6 +50582,7 @@ fn device_management_detected_apps_item_managed_devices_item__locate_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__logout_shared_apple_device_active_user(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48861,6 +50599,7 @@ fn device_management_detected_apps_item_managed_devices_item__logout_shared_appl
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__reboot_now(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48877,6 +50616,7 @@ fn device_management_detected_apps_item_managed_devices_item__reboot_now(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__recover_passcode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48893,6 +50633,7 @@ fn device_management_detected_apps_item_managed_devices_item__recover_passcode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__remote_lock(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48909,6 +50650,7 @@ fn device_management_detected_apps_item_managed_devices_item__remote_lock(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__request_remote_assistance(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48925,6 +50667,7 @@ fn device_management_detected_apps_item_managed_devices_item__request_remote_ass
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__reset_passcode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48941,6 +50684,7 @@ fn device_management_detected_apps_item_managed_devices_item__reset_passcode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__retire(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48957,6 +50701,7 @@ fn device_management_detected_apps_item_managed_devices_item__retire(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__shut_down(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48973,6 +50718,7 @@ fn device_management_detected_apps_item_managed_devices_item__shut_down(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__sync_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -48989,6 +50735,7 @@ fn device_management_detected_apps_item_managed_devices_item__sync_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__update_windows_device_account(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49007,6 +50754,7 @@ fn device_management_detected_apps_item_managed_devices_item__update_windows_dev
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__windows_defender_scan(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49025,6 +50773,7 @@ fn device_management_detected_apps_item_managed_devices_item__windows_defender_s
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__windows_defender_update_signatures(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49041,6 +50790,7 @@ fn device_management_detected_apps_item_managed_devices_item__windows_defender_u
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_detected_apps_item_managed_devices_item__wipe(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49150,6 +50900,7 @@ fn device_management_device_compliance_policies_item_device_statuses__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_compliance_policies_item__schedule_actions_for_rules(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49360,6 +51111,7 @@ fn device_management_device_enrollment_configurations__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_enrollment_configurations_item__assign(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49397,6 +51149,7 @@ fn device_management_device_enrollment_configurations_item_assignments__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_device_enrollment_configurations_item__set_priority(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49441,6 +51194,7 @@ fn device_management_exchange_connectors__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_exchange_connectors_item__sync(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49513,6 +51267,7 @@ fn device_management_managed_devices__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__bypass_activation_lock(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49527,6 +51282,7 @@ fn device_management_managed_devices_item__bypass_activation_lock(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__clean_windows_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49543,6 +51299,7 @@ fn device_management_managed_devices_item__clean_windows_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__delete_user_from_shared_apple_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49559,6 +51316,7 @@ fn device_management_managed_devices_item__delete_user_from_shared_apple_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__disable_lost_mode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49573,6 +51331,7 @@ fn device_management_managed_devices_item__disable_lost_mode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__locate_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49587,6 +51346,7 @@ fn device_management_managed_devices_item__locate_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__logout_shared_apple_device_active_user(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49601,6 +51361,7 @@ fn device_management_managed_devices_item__logout_shared_apple_device_active_use
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__reboot_now(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49615,6 +51376,7 @@ fn device_management_managed_devices_item__reboot_now(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__recover_passcode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49629,6 +51391,7 @@ fn device_management_managed_devices_item__recover_passcode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__remote_lock(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49643,6 +51406,7 @@ fn device_management_managed_devices_item__remote_lock(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__request_remote_assistance(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49657,6 +51421,7 @@ fn device_management_managed_devices_item__request_remote_assistance(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__reset_passcode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49671,6 +51436,7 @@ fn device_management_managed_devices_item__reset_passcode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__retire(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49685,6 +51451,7 @@ fn device_management_managed_devices_item__retire(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__shut_down(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49699,6 +51466,7 @@ fn device_management_managed_devices_item__shut_down(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__sync_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49713,6 +51481,7 @@ fn device_management_managed_devices_item__sync_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__update_windows_device_account(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49729,6 +51498,7 @@ fn device_management_managed_devices_item__update_windows_device_account(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__windows_defender_scan(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49745,6 +51515,7 @@ fn device_management_managed_devices_item__windows_defender_scan(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__windows_defender_update_signatures(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49759,6 +51530,7 @@ fn device_management_managed_devices_item__windows_defender_update_signatures(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_managed_devices_item__wipe(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49817,6 +51589,7 @@ fn device_management_notification_message_templates_item_localized_notification_
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_notification_message_templates_item__send_test_message(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49845,6 +51618,7 @@ fn device_management_remote_assistance_partners__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_remote_assistance_partners_item__begin_onboarding(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49859,6 +51633,7 @@ fn device_management_remote_assistance_partners_item__begin_onboarding(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_remote_assistance_partners_item__disconnect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49888,6 +51663,7 @@ fn device_management_reports_export_jobs__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_cached_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49901,6 +51677,7 @@ fn device_management_reports__get_cached_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_compliance_policy_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49919,6 +51696,7 @@ fn device_management_reports__get_compliance_policy_non_compliance_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_compliance_policy_non_compliance_summary_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49937,6 +51715,7 @@ fn device_management_reports__get_compliance_policy_non_compliance_summary_repor
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_compliance_setting_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49955,6 +51734,7 @@ fn device_management_reports__get_compliance_setting_non_compliance_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_configuration_policy_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49973,6 +51753,7 @@ fn device_management_reports__get_configuration_policy_non_compliance_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_configuration_policy_non_compliance_summary_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -49991,6 +51772,7 @@ fn device_management_reports__get_configuration_policy_non_compliance_summary_re
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_configuration_setting_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50009,6 +51791,7 @@ fn device_management_reports__get_configuration_setting_non_compliance_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_device_management_intent_settings_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50027,6 +51810,7 @@ fn device_management_reports__get_device_management_intent_settings_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_device_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50042,6 +51826,7 @@ fn device_management_reports__get_device_non_compliance_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_historical_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50057,6 +51842,7 @@ fn device_management_reports__get_historical_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_policy_non_compliance_metadata(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50072,6 +51858,7 @@ fn device_management_reports__get_policy_non_compliance_metadata(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_policy_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50087,6 +51874,7 @@ fn device_management_reports__get_policy_non_compliance_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_policy_non_compliance_summary_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50103,6 +51891,7 @@ fn device_management_reports__get_policy_non_compliance_summary_report(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_report_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50116,6 +51905,7 @@ fn device_management_reports__get_report_filters(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_reports__get_setting_non_compliance_report(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50267,6 +52057,7 @@ fn device_management_windows_autopilot_device_identities__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_windows_autopilot_device_identities_item__assign_user_to_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50283,6 +52074,7 @@ fn device_management_windows_autopilot_device_identities_item__assign_user_to_de
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_windows_autopilot_device_identities_item__unassign_user_from_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50297,6 +52089,7 @@ fn device_management_windows_autopilot_device_identities_item__unassign_user_fro
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn device_management_windows_autopilot_device_identities_item__update_device_properties(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50362,6 +52155,7 @@ fn devices__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn devices_item__check_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50377,7 +52171,7 @@ fn devices_item__check_member_objects(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50392,7 +52186,7 @@ fn devices_item_extensions__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_registered_owners_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50408,7 +52202,7 @@ fn devices_item_registered_owners_ref__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn devices_item_registered_users_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50438,6 +52232,7 @@ fn directory_administrative_units__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_administrative_units_item_members_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50470,6 +52265,7 @@ fn directory_administrative_units_item_scoped_role_members__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_deleted_items__get_user_owned_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50524,6 +52320,7 @@ fn directory_objects__get_by_ids(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_objects__validate_properties(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50538,6 +52335,7 @@ fn directory_objects__validate_properties(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_objects_item__check_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50553,6 +52351,7 @@ fn directory_objects_item__check_member_groups(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_objects_item__get_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50566,6 +52365,7 @@ fn directory_objects_item__get_member_groups(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn directory_objects_item__get_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50635,6 +52435,7 @@ fn domains__create(
         ),
     )
 }
+#[cfg(feature = "core")]
 fn domains_item__force_delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50659,6 +52460,7 @@ fn domains_item__verify(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50674,6 +52476,7 @@ fn drives_item_items_item__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50706,6 +52509,7 @@ fn drives_item_items_item_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50738,7 +52542,7 @@ fn drives_item_items_item_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn drives_item_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50788,6 +52592,7 @@ fn drives_item_items_item__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50803,6 +52608,7 @@ fn drives_item_items_item__preview(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50836,6 +52642,7 @@ fn drives_item_root_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root_by_path__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50851,6 +52658,7 @@ fn drives_item_root_by_path__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root_by_path__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50883,6 +52691,7 @@ fn drives_item_root_by_path_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root_by_path__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50915,7 +52724,7 @@ fn drives_item_root_by_path_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn drives_item_root_by_path__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -50965,6 +52774,7 @@ fn drives_item_root_by_path__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn drives_item_root_by_path__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51011,6 +52821,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__return_(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51048,6 +52859,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__submit(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51066,6 +52878,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__unsubmit(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51117,6 +52930,7 @@ fn education_classes_item_assignments__create(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_item_assignments_item_categories_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51135,6 +52949,7 @@ fn education_classes_item_assignments_item_categories_ref__create(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_item_assignments_item__publish(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51343,6 +53158,7 @@ fn group_lifecycle_policies__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn group_lifecycle_policies_item__add_group(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51356,6 +53172,7 @@ fn group_lifecycle_policies_item__add_group(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn group_lifecycle_policies_item__remove_group(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51380,6 +53197,7 @@ fn groups__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_accepted_senders_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51395,6 +53213,7 @@ fn groups_item_accepted_senders_ref__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__add_favorite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51450,6 +53269,7 @@ fn groups_item_calendar_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_calendar_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51466,6 +53286,7 @@ fn groups_item_calendar_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_calendar_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51482,6 +53303,7 @@ fn groups_item_calendar_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__check_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51497,6 +53319,7 @@ fn groups_item__check_member_groups(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__check_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51544,6 +53367,7 @@ fn groups_item_conversations_item_threads__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_conversations_item_threads_item_posts_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51584,6 +53408,7 @@ fn groups_item_conversations_item_threads_item_posts_item_reply__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_conversations_item_threads_item__reply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51601,6 +53426,7 @@ fn groups_item_conversations_item_threads_item__reply(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51617,6 +53443,7 @@ fn groups_item_drive_items_item__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51651,6 +53478,7 @@ fn groups_item_drive_items_item_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51685,7 +53513,7 @@ fn groups_item_drive_items_item_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51738,6 +53566,7 @@ fn groups_item_drive_items_item__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51754,6 +53583,7 @@ fn groups_item_drive_items_item__preview(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51789,6 +53619,7 @@ fn groups_item_drive_root_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51805,6 +53636,7 @@ fn groups_item_drive_root_by_path__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51839,6 +53671,7 @@ fn groups_item_drive_root_by_path_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51873,7 +53706,7 @@ fn groups_item_drive_root_by_path_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51926,6 +53759,7 @@ fn groups_item_drive_root_by_path__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn groups_item_drive_root_by_path__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51957,6 +53791,7 @@ fn groups_item_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51972,7 +53807,7 @@ fn groups_item_events_item__cancel(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn groups_item_events_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -51989,6 +53824,7 @@ fn groups_item_events_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn groups_item_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52004,7 +53840,7 @@ fn groups_item_events_item__forward(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52019,6 +53855,7 @@ fn groups_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__get_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52032,6 +53869,7 @@ fn groups_item__get_member_groups(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__get_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52045,7 +53883,7 @@ fn groups_item__get_member_objects(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_members_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52095,6 +53933,7 @@ fn groups_item_onenote_notebooks__get_notebook_from_web_url(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn groups_item_onenote_notebooks_item__copy_notebook(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52163,6 +54002,7 @@ fn groups_item_onenote_pages__create(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn groups_item_onenote_pages_item__copy_to_section(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52215,6 +54055,7 @@ fn groups_item_onenote_section_groups_item_sections__create(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn groups_item_onenote_sections_item__copy_to_notebook(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52231,6 +54072,7 @@ fn groups_item_onenote_sections_item__copy_to_notebook(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn groups_item_onenote_sections_item__copy_to_section_group(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52283,6 +54125,7 @@ fn groups_item_owners_ref__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_rejected_senders_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52298,6 +54141,7 @@ fn groups_item_rejected_senders_ref__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__remove_favorite(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52308,6 +54152,7 @@ fn groups_item__remove_favorite(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__renew(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52318,6 +54163,7 @@ fn groups_item__renew(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__reset_unseen_count(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52343,6 +54189,7 @@ fn groups_item_settings__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__subscribe_by_mail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52368,7 +54215,7 @@ fn groups_item_threads__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52387,6 +54234,7 @@ fn groups_item_threads_item_posts_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_threads_item_posts_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52423,6 +54271,7 @@ fn groups_item_threads_item_posts_item_reply__create(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item_threads_item__reply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52438,6 +54287,7 @@ fn groups_item_threads_item__reply(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__unsubscribe_by_mail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52448,6 +54298,7 @@ fn groups_item__unsubscribe_by_mail(
         ),
     )
 }
+#[cfg(feature = "groups")]
 fn groups_item__validate_properties(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52556,6 +54407,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments__create(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_b2x_user_flows_item_user_attribute_assignments__set_order(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52630,6 +54482,7 @@ fn identity_governance_access_reviews_definitions__create(
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_access_reviews_definitions_item_instances_item__accept_recommendations(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52647,6 +54500,7 @@ fn identity_governance_access_reviews_definitions_item_instances_item__accept_re
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_access_reviews_definitions_item_instances_item__apply_decisions(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52684,6 +54538,7 @@ fn identity_governance_access_reviews_definitions_item_instances_item__batch_rec
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_access_reviews_definitions_item_instances_item__reset_decisions(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52701,6 +54556,7 @@ fn identity_governance_access_reviews_definitions_item_instances_item__reset_dec
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_access_reviews_definitions_item_instances_item__send_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52718,6 +54574,7 @@ fn identity_governance_access_reviews_definitions_item_instances_item__send_remi
         ),
     )
 }
+#[cfg(feature = "identity_governance")]
 fn identity_governance_access_reviews_definitions_item_instances_item__stop(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52750,6 +54607,7 @@ fn identity_governance_terms_of_use_agreements__create(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_protection_risky_users__confirm_compromised(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52765,6 +54623,7 @@ fn identity_protection_risky_users__confirm_compromised(
         ),
     )
 }
+#[cfg(feature = "identity")]
 fn identity_protection_risky_users__dismiss(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52791,7 +54650,7 @@ fn identity_providers__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "security")]
 fn information_protection_threat_assessment_requests__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52833,6 +54692,7 @@ fn me_calendar_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52865,6 +54725,7 @@ fn me_calendar_events_item_attachments__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52880,6 +54741,7 @@ fn me_calendar_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52895,6 +54757,7 @@ fn me_calendar_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52910,6 +54773,7 @@ fn me_calendar_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52925,6 +54789,7 @@ fn me_calendar_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52940,6 +54805,7 @@ fn me_calendar_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53019,6 +54885,7 @@ fn me_calendar_groups_item_calendars_item_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53057,6 +54924,7 @@ fn me_calendar_groups_item_calendars_item_events_item_attachments__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53075,6 +54943,7 @@ fn me_calendar_groups_item_calendars_item_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53093,6 +54962,7 @@ fn me_calendar_groups_item_calendars_item_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53111,6 +54981,7 @@ fn me_calendar_groups_item_calendars_item_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53129,6 +55000,7 @@ fn me_calendar_groups_item_calendars_item_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53147,6 +55019,7 @@ fn me_calendar_groups_item_calendars_item_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendar_groups_item_calendars_item_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53197,6 +55070,7 @@ fn me_calendars_item_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53231,6 +55105,7 @@ fn me_calendars_item_events_item_attachments__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53247,6 +55122,7 @@ fn me_calendars_item_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53263,6 +55139,7 @@ fn me_calendars_item_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53279,6 +55156,7 @@ fn me_calendars_item_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53295,6 +55173,7 @@ fn me_calendars_item_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53311,6 +55190,7 @@ fn me_calendars_item_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_calendars_item_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53329,6 +55209,7 @@ fn me_calendars_item_events_item__tentatively_accept(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me__change_password(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53341,6 +55222,7 @@ fn me__change_password(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me__check_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53355,6 +55237,7 @@ fn me__check_member_groups(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me__check_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53426,6 +55309,7 @@ fn me_contacts__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53436,6 +55320,7 @@ fn me_drive_items_item__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53463,6 +55348,7 @@ fn me_drive_items_item_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53495,7 +55381,7 @@ fn me_drive_items_item_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53540,6 +55426,7 @@ fn me_drive_items_item__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53571,6 +55458,7 @@ fn me_drive_items_item__restore(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item__unfollow(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53581,6 +55469,7 @@ fn me_drive_items_item__unfollow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53598,6 +55487,7 @@ fn me_drive_items_item_versions_item__restore_version(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_application__calculate(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53615,6 +55505,7 @@ fn me_drive_items_item_workbook_application__calculate(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook__close_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53687,6 +55578,7 @@ fn me_drive_items_item_workbook_names_add__create(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53706,6 +55598,7 @@ fn me_drive_items_item_workbook_names_item_range__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53725,6 +55618,7 @@ fn me_drive_items_item_workbook_names_item_range__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53745,6 +55639,7 @@ fn me_drive_items_item_workbook_names_item_range_format__autofit_columns(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53809,6 +55704,7 @@ fn me_drive_items_item_workbook_names_item_range_format_borders__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53830,6 +55726,7 @@ fn me_drive_items_item_workbook_names_item_range_format_fill__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53849,6 +55746,7 @@ fn me_drive_items_item_workbook_names_item_range__insert(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53868,6 +55766,7 @@ fn me_drive_items_item_workbook_names_item_range__merge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53887,6 +55786,7 @@ fn me_drive_items_item_workbook_names_item_range__row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53907,6 +55807,7 @@ fn me_drive_items_item_workbook_names_item_range_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_names_item_range__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53926,6 +55827,7 @@ fn me_drive_items_item_workbook_names_item_range__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook__refresh_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53980,6 +55882,7 @@ fn me_drive_items_item_workbook_tables_item_add__create(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__clear_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54058,6 +55961,7 @@ fn me_drive_items_item_workbook_tables_item_columns__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_filter__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54079,6 +55983,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_filter__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_filter__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54100,6 +56005,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_filter__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54121,6 +56027,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54142,6 +56049,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54164,6 +56072,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format__autofit_c
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54234,6 +56143,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_borders__i
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54257,6 +56167,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_fill__clea
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54278,6 +56189,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__insert(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54299,6 +56211,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__merge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54320,6 +56233,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54342,6 +56256,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_columns_item_range__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54363,6 +56278,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__convert_to_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54381,6 +56297,7 @@ fn me_drive_items_item_workbook_tables_item__convert_to_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item__reapply_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54440,6 +56357,7 @@ fn me_drive_items_item_workbook_tables_item_rows__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54459,6 +56377,7 @@ fn me_drive_items_item_workbook_tables_item_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_sort__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54478,6 +56397,7 @@ fn me_drive_items_item_workbook_tables_item_sort__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_tables_item_sort__reapply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54575,6 +56495,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_format_line__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54599,6 +56520,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_fo
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_format_line__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54623,6 +56545,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_for
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_major_gridlines_format_line__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54648,6 +56571,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_maj
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54670,6 +56594,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__set_solid_color(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54692,6 +56617,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__set_sol
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_legend_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54715,6 +56641,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_legend_format_fill__
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_legend_format_fill__set_solid_color(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54830,6 +56757,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series_item_points__
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__set_data(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54850,6 +56778,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__set_data(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item__set_position(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54870,6 +56799,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__set_position(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_title_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54893,6 +56823,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_title_format_fill__c
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_charts_item_title_format_fill__set_solid_color(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54937,6 +56868,7 @@ fn me_drive_items_item_workbook_worksheets_item_names_add__create(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_pivot_tables__refresh_all(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54956,6 +56888,7 @@ fn me_drive_items_item_workbook_worksheets_item_pivot_tables__refresh_all(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_pivot_tables_item__refresh(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54976,6 +56909,7 @@ fn me_drive_items_item_workbook_worksheets_item_pivot_tables_item__refresh(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_protection__protect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -54995,6 +56929,7 @@ fn me_drive_items_item_workbook_worksheets_item_protection__protect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_protection__unprotect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55014,6 +56949,7 @@ fn me_drive_items_item_workbook_worksheets_item_protection__unprotect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55033,6 +56969,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55052,6 +56989,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55072,6 +57010,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_columns(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55136,6 +57075,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55157,6 +57097,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55176,6 +57117,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__insert(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55195,6 +57137,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__merge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55214,6 +57157,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55234,6 +57178,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_range2__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55297,6 +57242,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables__add(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__clear_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55383,6 +57329,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55406,6 +57353,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter_
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55429,6 +57377,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter_
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__convert_to_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55449,6 +57398,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item__convert_to_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item__reapply_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55514,6 +57464,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55535,6 +57486,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55556,6 +57508,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__reapply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55593,6 +57546,7 @@ fn me_drive_root_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55603,6 +57557,7 @@ fn me_drive_root_by_path__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55630,6 +57585,7 @@ fn me_drive_root_by_path_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55662,7 +57618,7 @@ fn me_drive_root_by_path_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55707,6 +57663,7 @@ fn me_drive_root_by_path__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55738,6 +57695,7 @@ fn me_drive_root_by_path__restore(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn me_drive_root_by_path__unfollow(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55748,6 +57706,7 @@ fn me_drive_root_by_path__unfollow(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_application__calculate(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55765,6 +57724,7 @@ fn me_drive_root_by_path_workbook_application__calculate(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook__close_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55837,6 +57797,7 @@ fn me_drive_root_by_path_workbook_names_add__create(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55856,6 +57817,7 @@ fn me_drive_root_by_path_workbook_names_item_range__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55875,6 +57837,7 @@ fn me_drive_root_by_path_workbook_names_item_range__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55895,6 +57858,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format__autofit_columns(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55959,6 +57923,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_borders__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55980,6 +57945,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_fill__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -55999,6 +57965,7 @@ fn me_drive_root_by_path_workbook_names_item_range__insert(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56018,6 +57985,7 @@ fn me_drive_root_by_path_workbook_names_item_range__merge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56037,6 +58005,7 @@ fn me_drive_root_by_path_workbook_names_item_range__row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56057,6 +58026,7 @@ fn me_drive_root_by_path_workbook_names_item_range_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_names_item_range__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56076,6 +58046,7 @@ fn me_drive_root_by_path_workbook_names_item_range__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook__refresh_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56130,6 +58101,7 @@ fn me_drive_root_by_path_workbook_tables_item_add__create(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__clear_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56208,6 +58180,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_filter__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56229,6 +58202,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_filter__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_filter__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56250,6 +58224,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_filter__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56271,6 +58246,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56292,6 +58268,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56314,6 +58291,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format__autofit
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56384,6 +58362,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_borders_
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56407,6 +58386,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_fill__cl
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56428,6 +58408,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__insert(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56449,6 +58430,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__merge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56470,6 +58452,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56492,6 +58475,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_columns_item_range__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56513,6 +58497,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__unmerge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__convert_to_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56531,6 +58516,7 @@ fn me_drive_root_by_path_workbook_tables_item__convert_to_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item__reapply_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56590,6 +58576,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56609,6 +58596,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_sort__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56628,6 +58616,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_tables_item_sort__reapply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56725,6 +58714,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_format_line__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56749,6 +58739,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_format_line__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56773,6 +58764,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_f
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_major_gridlines_format_line__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56798,6 +58790,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_m
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56820,6 +58813,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__clear
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__set_solid_color(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56842,6 +58836,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__set_s
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_legend_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56865,6 +58860,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_legend_format_fill
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_legend_format_fill__set_solid_color(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -56980,6 +58976,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series_item_points
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__set_data(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57000,6 +58997,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__set_data(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item__set_position(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57020,6 +59018,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__set_position(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57043,6 +59042,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title_format_fill_
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title_format_fill__set_solid_color(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57087,6 +59087,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_names_add__create(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables__refresh_all(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57106,6 +59107,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables__refresh_all(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables_item__refresh(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57126,6 +59128,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_pivot_tables_item__refresh(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_protection__protect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57145,6 +59148,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_protection__protect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_protection__unprotect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57164,6 +59168,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_protection__unprotect(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57183,6 +59188,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57202,6 +59208,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__delete(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57222,6 +59229,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_columns
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57286,6 +59294,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__item_at
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57307,6 +59316,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57326,6 +59336,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__insert(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57345,6 +59356,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__merge(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57364,6 +59376,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__row(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57384,6 +59397,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57447,6 +59461,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables__add(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__clear_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57533,6 +59548,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filter__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57556,6 +59572,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filte
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filter__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57579,6 +59596,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filte
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__convert_to_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57599,6 +59617,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item__convert_to_range(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item__reapply_filters(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57664,6 +59683,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows__item_at(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57685,6 +59705,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__apply(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57706,6 +59727,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__clear(
         ),
     )
 }
+#[cfg(feature = "workbook")]
 fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__reapply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57738,6 +59760,7 @@ fn me_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57768,7 +59791,7 @@ fn me_events_item_attachments__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_events_item_attachments__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57786,6 +59809,7 @@ fn me_events_item_attachments__create_upload_session(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57800,6 +59824,7 @@ fn me_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57814,6 +59839,7 @@ fn me_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57824,6 +59850,7 @@ fn me_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57838,6 +59865,7 @@ fn me_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57852,6 +59880,7 @@ fn me_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57868,7 +59897,7 @@ fn me_events_item__tentatively_accept(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me__find_meeting_times(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57894,6 +59923,7 @@ fn me__get_mail_tips(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me__get_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -57906,6 +59936,7 @@ fn me__get_member_groups(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me__get_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58118,6 +60149,7 @@ fn me_mail_folders_item_messages_item__create_reply_all(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58151,6 +60183,7 @@ fn me_mail_folders_item_messages_item__move_(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item__reply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58167,6 +60200,7 @@ fn me_mail_folders_item_messages_item__reply(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_mail_folders_item_messages_item__reply_all(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58228,7 +60262,7 @@ fn me_messages_item_attachments__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_messages_item_attachments__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58294,6 +60328,7 @@ fn me_messages_item__create_reply_all(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58323,6 +60358,7 @@ fn me_messages_item__move_(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item__reply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58337,6 +60373,7 @@ fn me_messages_item__reply(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me_messages_item__send(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58379,6 +60416,7 @@ fn me_onenote_notebooks__get_notebook_from_web_url(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn me_onenote_notebooks_item__copy_notebook(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58443,6 +60481,7 @@ fn me_onenote_pages__create(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn me_onenote_pages_item__copy_to_section(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58492,6 +60531,7 @@ fn me_onenote_section_groups_item_sections__create(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn me_onenote_sections_item__copy_to_notebook(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58507,6 +60547,7 @@ fn me_onenote_sections_item__copy_to_notebook(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn me_onenote_sections_item__copy_to_section_group(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58584,6 +60625,7 @@ fn me_outlook_master_categories__create(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me__revoke_sign_in_sessions(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58594,6 +60636,7 @@ fn me__revoke_sign_in_sessions(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn me__send_mail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58636,7 +60679,7 @@ fn me_todo_lists_item_tasks__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn me_todo_lists_item_tasks_item_linked_resources__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58655,7 +60698,7 @@ fn me_todo_lists_item_tasks_item_linked_resources__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me__translate_exchange_ids(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58697,6 +60740,7 @@ fn office_configuration_client_configurations__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn office_configuration_client_configurations_update_priorities__post(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58744,7 +60788,7 @@ fn office_configuration_client_configurations_item_assignments__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_branding_localizations__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58760,7 +60804,7 @@ fn organization_item_branding_localizations__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_certificate_based_auth_configuration_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58778,7 +60822,7 @@ fn organization_item_certificate_based_auth_configuration_ref__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58793,6 +60837,7 @@ fn organization_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item__set_mobile_device_management_authority(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58890,7 +60935,7 @@ fn policies_feature_rollout_policies__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_feature_rollout_policies_item_applies_to_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58935,7 +60980,7 @@ fn policies_permission_grant_policies__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item_excludes__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -58951,7 +60996,7 @@ fn policies_permission_grant_policies_item_excludes__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "identity")]
 fn policies_permission_grant_policies_item_includes__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59026,6 +61071,7 @@ fn print_printers_item_jobs__create(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item_jobs_item__abort(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59042,6 +61088,7 @@ fn print_printers_item_jobs_item__abort(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item_jobs_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59058,7 +61105,7 @@ fn print_printers_item_jobs_item__cancel(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "print")]
 fn print_printers_item_jobs_item_documents_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59096,6 +61143,7 @@ fn print_printers_item_jobs_item__redirect(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item__restore_factory_defaults(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59110,6 +61158,7 @@ fn print_printers_item__restore_factory_defaults(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_printers_item_shares_item_allowed_groups_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59158,6 +61207,7 @@ fn print_shares__create(
         ),
     )
 }
+#[cfg(feature = "print")]
 fn print_shares_item_allowed_users_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59190,7 +61240,7 @@ fn print_shares_item_jobs__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "print")]
 fn print_shares_item_jobs_item_documents_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59279,7 +61329,7 @@ fn service_principals__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item__add_key(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59293,7 +61343,7 @@ fn service_principals_item__add_key(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item__add_password(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59337,6 +61387,7 @@ fn service_principals_item_app_role_assignments__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__check_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59352,6 +61403,7 @@ fn service_principals_item__check_member_groups(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__check_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59367,6 +61419,7 @@ fn service_principals_item__check_member_objects(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_claims_mapping_policies_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59399,6 +61452,7 @@ fn service_principals_item_delegated_permission_classifications__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__get_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59412,6 +61466,7 @@ fn service_principals_item__get_member_groups(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__get_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59425,6 +61480,7 @@ fn service_principals_item__get_member_objects(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item_home_realm_discovery_policies_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59440,7 +61496,7 @@ fn service_principals_item_home_realm_discovery_policies_ref__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "applications")]
 fn service_principals_item_owners_ref__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59456,6 +61512,7 @@ fn service_principals_item_owners_ref__create(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__remove_key(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59469,6 +61526,7 @@ fn service_principals_item__remove_key(
         ),
     )
 }
+#[cfg(feature = "applications")]
 fn service_principals_item__remove_password(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59482,6 +61540,7 @@ fn service_principals_item__remove_password(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn shares_item_drive_item__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59511,6 +61570,7 @@ fn shares_item_permission__grant(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59527,6 +61587,7 @@ fn sites_item_drive_items_item__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59561,6 +61622,7 @@ fn sites_item_drive_items_item_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59595,7 +61657,7 @@ fn sites_item_drive_items_item_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59648,6 +61710,7 @@ fn sites_item_drive_items_item__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59664,6 +61727,7 @@ fn sites_item_drive_items_item__preview(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59699,6 +61763,7 @@ fn sites_item_drive_root_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59715,6 +61780,7 @@ fn sites_item_drive_root_by_path__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59749,6 +61815,7 @@ fn sites_item_drive_root_by_path_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59783,7 +61850,7 @@ fn sites_item_drive_root_by_path_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59836,6 +61903,7 @@ fn sites_item_drive_root_by_path__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_drive_root_by_path__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59852,6 +61920,7 @@ fn sites_item_drive_root_by_path__preview(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -59901,6 +61970,7 @@ fn sites_item_lists_item_items__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn sites_item_lists_item_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60099,6 +62169,7 @@ fn teams__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item__archive(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60124,6 +62195,7 @@ fn teams_item_channels__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_channels_item__complete_migration(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60139,7 +62211,7 @@ fn teams_item_channels_item__complete_migration(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn teams_item_channels_item_members__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60209,6 +62281,7 @@ fn teams_item_channels_item_tabs__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item__clone_(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60222,6 +62295,7 @@ fn teams_item__clone_(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item__complete_migration(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60247,6 +62321,7 @@ fn teams_item_installed_apps__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_installed_apps_item__upgrade(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60262,7 +62337,7 @@ fn teams_item_installed_apps_item__upgrade(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "teams")]
 fn teams_item_members__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60293,6 +62368,7 @@ fn teams_item_schedule_offer_shift_requests__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_offer_shift_requests_item__approve(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60309,6 +62385,7 @@ fn teams_item_schedule_offer_shift_requests_item__approve(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_offer_shift_requests_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60343,6 +62420,7 @@ fn teams_item_schedule_open_shift_change_requests__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_open_shift_change_requests_item__approve(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60359,6 +62437,7 @@ fn teams_item_schedule_open_shift_change_requests_item__approve(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_open_shift_change_requests_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60409,6 +62488,7 @@ fn teams_item_schedule_scheduling_groups__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule__share(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60455,6 +62535,7 @@ fn teams_item_schedule_swap_shifts_change_requests__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_swap_shifts_change_requests_item__approve(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60471,6 +62552,7 @@ fn teams_item_schedule_swap_shifts_change_requests_item__approve(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_swap_shifts_change_requests_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60505,6 +62587,7 @@ fn teams_item_schedule_time_off_reasons__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_time_off_requests_item__approve(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60521,6 +62604,7 @@ fn teams_item_schedule_time_off_requests_item__approve(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item_schedule_time_off_requests_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60555,6 +62639,7 @@ fn teams_item_schedule_times_off__create(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item__send_activity_notification(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60570,6 +62655,7 @@ fn teams_item__send_activity_notification(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn teams_item__unarchive(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60605,6 +62691,7 @@ fn users__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_me_messages_item__reply_all(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60665,6 +62752,7 @@ fn users_item_calendar_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60699,6 +62787,7 @@ fn users_item_calendar_events_item_attachments__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60715,6 +62804,7 @@ fn users_item_calendar_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60731,6 +62821,7 @@ fn users_item_calendar_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60747,6 +62838,7 @@ fn users_item_calendar_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60763,6 +62855,7 @@ fn users_item_calendar_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60779,6 +62872,7 @@ fn users_item_calendar_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60863,6 +62957,7 @@ fn users_item_calendar_groups_item_calendars_item_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60903,6 +62998,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item_attachments__creat
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60922,6 +63018,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60941,6 +63038,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60960,6 +63058,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60979,6 +63078,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -60998,6 +63098,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendar_groups_item_calendars_item_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61051,6 +63152,7 @@ fn users_item_calendars_item_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61087,6 +63189,7 @@ fn users_item_calendars_item_events_item_attachments__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61104,6 +63207,7 @@ fn users_item_calendars_item_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61121,6 +63225,7 @@ fn users_item_calendars_item_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61138,6 +63243,7 @@ fn users_item_calendars_item_events_item__dismiss_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61155,6 +63261,7 @@ fn users_item_calendars_item_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61172,6 +63279,7 @@ fn users_item_calendars_item_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_calendars_item_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61191,6 +63299,7 @@ fn users_item_calendars_item_events_item__tentatively_accept(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__check_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61206,6 +63315,7 @@ fn users_item__check_member_groups(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__check_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61285,7 +63395,7 @@ fn users_item_contacts__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_contacts_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61302,6 +63412,7 @@ fn users_item_contacts_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61318,6 +63429,7 @@ fn users_item_drive_items_item__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61352,6 +63464,7 @@ fn users_item_drive_items_item_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61386,7 +63499,7 @@ fn users_item_drive_items_item_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61439,6 +63552,7 @@ fn users_item_drive_items_item__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61455,6 +63569,7 @@ fn users_item_drive_items_item__preview(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item__unfollow(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61471,6 +63586,7 @@ fn users_item_drive_items_item__unfollow(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_items_item_versions_item__restore_version(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61506,6 +63622,7 @@ fn users_item_drive_root_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__checkin(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61522,6 +63639,7 @@ fn users_item_drive_root_by_path__checkin(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__checkout(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61556,6 +63674,7 @@ fn users_item_drive_root_by_path_children__create(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__copy(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61590,7 +63709,7 @@ fn users_item_drive_root_by_path_create_link__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__create_upload_session(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61643,6 +63762,7 @@ fn users_item_drive_root_by_path__invite(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__preview(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61659,6 +63779,7 @@ fn users_item_drive_root_by_path__preview(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_drive_root_by_path__unfollow(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61690,6 +63811,7 @@ fn users_item_events__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61722,6 +63844,7 @@ fn users_item_events_item_attachments__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__cancel(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61737,6 +63860,7 @@ fn users_item_events_item__cancel(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__decline(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61752,6 +63876,7 @@ fn users_item_events_item__decline(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__dismiss_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61767,7 +63892,7 @@ fn users_item_events_item__dismiss_reminder(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_events_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61784,6 +63909,7 @@ fn users_item_events_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61799,6 +63925,7 @@ fn users_item_events_item__forward(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__snooze_reminder(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61814,6 +63941,7 @@ fn users_item_events_item__snooze_reminder(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_events_item__tentatively_accept(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61831,6 +63959,7 @@ fn users_item_events_item__tentatively_accept(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__export_personal_data(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61846,7 +63975,7 @@ fn users_item__export_personal_data(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61861,7 +63990,7 @@ fn users_item_extensions__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item__find_meeting_times(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61890,6 +64019,7 @@ fn users_item_followed_sites__add(
         ),
     )
 }
+#[cfg(feature = "files")]
 fn users_item_followed_sites__remove(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61918,6 +64048,7 @@ fn users_item__get_mail_tips(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__get_member_groups(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -61931,6 +64062,7 @@ fn users_item__get_member_groups(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__get_member_objects(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62155,6 +64287,7 @@ fn users_item_mail_folders_item_messages_item__create_reply_all(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62190,6 +64323,7 @@ fn users_item_mail_folders_item_messages_item__move_(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item__reply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62207,6 +64341,7 @@ fn users_item_mail_folders_item_messages_item__reply(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_mail_folders_item_messages_item__reply_all(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62255,6 +64390,7 @@ fn users_item_managed_devices__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__bypass_activation_lock(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62270,6 +64406,7 @@ fn users_item_managed_devices_item__bypass_activation_lock(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__clean_windows_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62287,6 +64424,7 @@ fn users_item_managed_devices_item__clean_windows_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__delete_user_from_shared_apple_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62304,6 +64442,7 @@ fn users_item_managed_devices_item__delete_user_from_shared_apple_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__disable_lost_mode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62319,6 +64458,7 @@ fn users_item_managed_devices_item__disable_lost_mode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__locate_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62334,6 +64474,7 @@ fn users_item_managed_devices_item__locate_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__logout_shared_apple_device_active_user(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62349,6 +64490,7 @@ fn users_item_managed_devices_item__logout_shared_apple_device_active_user(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__reboot_now(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62364,6 +64506,7 @@ fn users_item_managed_devices_item__reboot_now(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__recover_passcode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62379,6 +64522,7 @@ fn users_item_managed_devices_item__recover_passcode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__remote_lock(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62394,6 +64538,7 @@ fn users_item_managed_devices_item__remote_lock(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__request_remote_assistance(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62409,6 +64554,7 @@ fn users_item_managed_devices_item__request_remote_assistance(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__reset_passcode(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62424,6 +64570,7 @@ fn users_item_managed_devices_item__reset_passcode(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__retire(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62439,6 +64586,7 @@ fn users_item_managed_devices_item__retire(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__shut_down(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62454,6 +64602,7 @@ fn users_item_managed_devices_item__shut_down(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__sync_device(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62469,6 +64618,7 @@ fn users_item_managed_devices_item__sync_device(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__update_windows_device_account(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62486,6 +64636,7 @@ fn users_item_managed_devices_item__update_windows_device_account(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__windows_defender_scan(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62503,6 +64654,7 @@ fn users_item_managed_devices_item__windows_defender_scan(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__windows_defender_update_signatures(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62518,6 +64670,7 @@ fn users_item_managed_devices_item__windows_defender_update_signatures(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item_managed_devices_item__wipe(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62629,7 +64782,7 @@ fn users_item_messages_item__create_reply_all(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_messages_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62646,6 +64799,7 @@ fn users_item_messages_item_extensions__create(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item__forward(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62677,6 +64831,7 @@ fn users_item_messages_item__move_(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item__reply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62692,6 +64847,7 @@ fn users_item_messages_item__reply(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item__reply_all(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62707,6 +64863,7 @@ fn users_item_messages_item__reply_all(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item_messages_item__send(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62756,6 +64913,7 @@ fn users_item_onenote_notebooks__get_notebook_from_web_url(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn users_item_onenote_notebooks_item__copy_notebook(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62824,6 +64982,7 @@ fn users_item_onenote_pages__create(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn users_item_onenote_pages_item__copy_to_section(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62876,6 +65035,7 @@ fn users_item_onenote_section_groups_item_sections__create(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn users_item_onenote_sections_item__copy_to_notebook(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62892,6 +65052,7 @@ fn users_item_onenote_sections_item__copy_to_notebook(
         ),
     )
 }
+#[cfg(feature = "onenote")]
 fn users_item_onenote_sections_item__copy_to_section_group(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62974,6 +65135,7 @@ fn users_item_outlook_master_categories__create(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item__remove_all_devices_from_management(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -62998,6 +65160,7 @@ fn users_item__reprocess_license_assignment(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item__revoke_sign_in_sessions(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63008,6 +65171,7 @@ fn users_item__revoke_sign_in_sessions(
         ),
     )
 }
+#[cfg(feature = "mail")]
 fn users_item__send_mail(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63021,6 +65185,7 @@ fn users_item__send_mail(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_teamwork_installed_apps__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63036,6 +65201,7 @@ fn users_item_teamwork_installed_apps__create(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_teamwork_installed_apps_item__upgrade(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63052,6 +65218,7 @@ fn users_item_teamwork_installed_apps_item__upgrade(
         ),
     )
 }
+#[cfg(feature = "teams")]
 fn users_item_teamwork__send_activity_notification(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63084,7 +65251,7 @@ fn users_item_todo_lists__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63120,7 +65287,7 @@ fn users_item_todo_lists_item_tasks__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_extensions__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63140,7 +65307,7 @@ fn users_item_todo_lists_item_tasks_item_extensions__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "mail")]
 fn users_item_todo_lists_item_tasks_item_linked_resources__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63160,7 +65327,7 @@ fn users_item_todo_lists_item_tasks_item_linked_resources__create(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item__translate_exchange_ids(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63176,6 +65343,7 @@ fn users_item__translate_exchange_ids(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn users_item__wipe_managed_app_registrations_by_device_tag(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63246,6 +65414,7 @@ fn drives_item_root_by_path_content__put(
         ),
     )
 }
+#[cfg(feature = "education")]
 fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63319,6 +65488,7 @@ fn groups_item_drive_root_by_path_content__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn groups_item_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63403,7 +65573,7 @@ fn identity_governance_access_reviews_definitions_item__put(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_activities_item__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63418,7 +65588,7 @@ fn me_activities_item__put(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn me_activities_item_history_items_item__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63435,6 +65605,7 @@ fn me_activities_item_history_items_item__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_contact_folders_item_contacts_item_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63453,6 +65624,7 @@ fn me_contact_folders_item_contacts_item_photo_value__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_contacts_item_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63521,6 +65693,7 @@ fn me_drive_root_by_path_content__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn me_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63531,7 +65704,7 @@ fn me_photo_value__put(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "device_management")]
 fn organization_item_branding__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63546,6 +65719,7 @@ fn organization_item_branding__put(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_branding_localizations_item__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63567,6 +65741,7 @@ fn organization_item_branding_localizations_item__put(
         ),
     )
 }
+#[cfg(feature = "device_management")]
 fn organization_item_branding_item__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63739,6 +65914,7 @@ fn teams_item_schedule_times_off_item__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_contact_folders_item_contacts_item_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63758,6 +65934,7 @@ fn users_item_contact_folders_item_contacts_item_photo_value__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_contacts_item_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63830,7 +66007,7 @@ fn users_item_drive_root_by_path_content__put(
         ),
     )
 }
-#[cfg(feature = "core")]
+#[cfg(feature = "users")]
 fn users_item_manager_ref__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -63846,6 +66023,7 @@ fn users_item_manager_ref__put(
         ),
     )
 }
+#[cfg(feature = "users")]
 fn users_item_photo_value__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
