@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct UrlPath {
     encoded: String,
+    /// The same path with every caller-supplied piece as `{}`.
+    template: String,
     /// Why this path cannot be sent, when a caller gave a key that no encoding makes safe.
     invalid: Option<String>,
 }
@@ -34,6 +36,13 @@ impl UrlPath {
         &self.encoded
     }
 
+    /// The path with every piece a caller supplied (keys, item paths, function arguments) as
+    /// `{}`: `/users/{}/messages`, `/me/drive/root:/{}:/content`. What traces name a call by:
+    /// the same for every user and item, and without their ids or names.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
     /// Why this path cannot be sent, if a key made it unsafe.
     pub fn invalid(&self) -> Option<&str> {
         self.invalid.as_deref()
@@ -44,6 +53,8 @@ impl UrlPath {
     pub fn literal(mut self, segment: &str) -> Self {
         self.encoded.push('/');
         self.encoded.push_str(segment);
+        self.template.push('/');
+        self.template.push_str(segment);
         self
     }
 
@@ -56,6 +67,7 @@ impl UrlPath {
         }
         self.encoded.push('/');
         encode_into(&mut self.encoded, key, SEGMENT);
+        self.template.push_str("/{}");
         self
     }
 
@@ -66,6 +78,7 @@ impl UrlPath {
         self.encoded.push('(');
         push_arg(&mut self.encoded, key);
         self.encoded.push(')');
+        let _ = write!(self.template, "/{name}({{}})");
         self
     }
 
@@ -83,6 +96,8 @@ impl UrlPath {
             push_arg(&mut self.encoded, *value);
         }
         self.encoded.push(')');
+        let names: Vec<String> = args.iter().map(|(arg, _)| format!("{arg}={{}}")).collect();
+        let _ = write!(self.template, "/{name}({})", names.join(","));
         self
     }
 
@@ -103,6 +118,7 @@ impl UrlPath {
             encode_into(&mut self.encoded, part, SEGMENT);
         }
         self.encoded.push(':');
+        self.template.push_str(":/{}:");
         self
     }
 }
@@ -238,10 +254,12 @@ mod tests {
             &[("period", Arg::Str("D'7")), ("top", Arg::Raw("5"))],
         );
         assert_eq!(path.as_str(), "/reports/getThing(period='D''7',top=5)");
+        assert_eq!(path.template(), "/reports/getThing(period={},top={})");
         let path = UrlPath::root()
             .literal("workbook")
             .key_in_parens("worksheets", Arg::Str("Sheet 1"));
         assert_eq!(path.as_str(), "/workbook/worksheets('Sheet%201')");
+        assert_eq!(path.template(), "/workbook/worksheets({})");
     }
 
     #[test]
@@ -250,6 +268,7 @@ mod tests {
             .literal("root")
             .path_address("/docs/a b.txt");
         assert_eq!(path.as_str(), "/root:/docs/a%20b.txt:");
+        assert_eq!(path.template(), "/root:/{}:");
         assert!(UrlPath::root().path_address("a/../b").invalid().is_some());
     }
 

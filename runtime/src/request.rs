@@ -372,6 +372,8 @@ struct Parts {
     method: Method,
     version: &'static str,
     target: Target,
+    /// The path's template ([`UrlPath::template`]), kept when the request moves to a link.
+    template: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Body,
@@ -388,6 +390,7 @@ impl Parts {
         Self {
             method,
             version,
+            template: path.template().to_owned(),
             target: Target::Path(path),
             query: Vec::new(),
             headers: Vec::new(),
@@ -549,6 +552,13 @@ impl<T, S, Q> Request<T, S, Q> {
         self.parts.target = Target::Link(link.to_owned());
         self.parts.query.clear();
         self
+    }
+
+    /// The path below the version with every caller-supplied piece as `{}`
+    /// (`/users/{}/messages`; [`UrlPath::template`]); a request moved to a link keeps its
+    /// path's.
+    pub fn template(&self) -> &str {
+        &self.parts.template
     }
 
     /// The HTTP method.

@@ -82,7 +82,12 @@ async fn calls_and_attempts_have_spans() {
     let request: Request<Value> = Request::new(
         Method::Get,
         "v1.0",
-        UrlPath::root().literal("me"),
+        UrlPath::root()
+            .literal("users")
+            .key("alice@contoso.com")
+            .literal("drive")
+            .literal("root")
+            .path_address("Private/salaries.xlsx"),
         decode::json,
     );
     client.send(request).await.unwrap();
@@ -98,13 +103,20 @@ async fn calls_and_attempts_have_spans() {
     assert_eq!(call.len(), 1, "{spans:#?}");
     for part in [
         "method=GET",
-        "path=/v1.0/me",
+        // The template: no user, no file name.
+        "path=/v1.0/users/{}/drive/root:/{}:",
         &format!("request_id={id}"),
         "attempts=2",
         "status=200",
     ] {
         assert!(call[0].contains(part), "{part} in {}", call[0]);
     }
+    assert!(
+        !spans
+            .iter()
+            .any(|s| s.contains("alice") || s.contains("salaries")),
+        "{spans:#?}"
+    );
     let attempts: Vec<_> = spans
         .iter()
         .filter(|s| s.starts_with("graph.attempt"))

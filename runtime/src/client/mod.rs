@@ -493,6 +493,7 @@ impl Client {
         Ok(send::Call {
             method,
             url,
+            template: format!("/{}{}", request.version(), request.template()),
             headers,
             body,
             idempotent: request.retryable(),

@@ -22,6 +22,9 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 pub(super) struct Call {
     pub(super) method: reqwest::Method,
     pub(super) url: reqwest::Url,
+    /// What the call's span names it by: the version and the path's template
+    /// (`/v1.0/users/{}`), without ids.
+    pub(super) template: String,
     pub(super) headers: HeaderMap,
     pub(super) body: CallBody,
     /// Idempotent, or the caller allowed repeating it: repeated after a timeout or a broken
@@ -157,7 +160,7 @@ async fn execute_reply(inner: &Inner, mut call: Call) -> Result<Reply, ClientErr
     let span = tracing::info_span!(
         "graph.call",
         method = %call.method,
-        path = call.url.path(),
+        path = %call.template,
         request_id = %request_id,
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
