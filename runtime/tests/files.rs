@@ -1344,10 +1344,9 @@ async fn transfers_to_graph_keep_the_clients_deadline_and_retries() {
         decode::bytes,
     );
     let started = std::time::Instant::now();
-    let result = client.download(&stalls).await;
-    let error = result
-        .err()
-        .expect("a download whose head never comes fails");
+    let Err(error) = client.download(&stalls).await else {
+        panic!("a download whose head never comes fails");
+    };
     assert!(
         matches!(
             &error,

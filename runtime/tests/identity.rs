@@ -251,7 +251,7 @@ fn certificate() -> (Vec<u8>, openssl::x509::X509) {
 #[cfg(feature = "azure-certificate")]
 fn base64url(part: &str) -> Vec<u8> {
     let mut standard = part.replace('-', "+").replace('_', "/");
-    while standard.len() % 4 != 0 {
+    while !standard.len().is_multiple_of(4) {
         standard.push('=');
     }
     openssl::base64::decode_block(&standard).unwrap()

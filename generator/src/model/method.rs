@@ -397,10 +397,15 @@ fn permission_rows(table: &Table) -> impl Iterator<Item = Permission> + '_ {
         let scopes = if scopes_text.to_ascii_lowercase().contains("not supported") {
             Vec::new()
         } else {
+            // A scope is dotted words (`User.Read.All`); "None." or "Not applicable." are not.
             scopes_text
                 .split([',', ' ', ';'])
-                .map(|s| s.trim().trim_matches('`'))
-                .filter(|s| !s.is_empty() && s.contains('.'))
+                .map(|s| s.trim().trim_matches('`').trim_end_matches(['.', '*']))
+                .filter(|s| {
+                    s.contains('.')
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                })
                 .map(str::to_string)
                 .collect()
         };
@@ -775,6 +780,39 @@ fn example_target(ops: &[RawOperation], example: &Example) -> usize {
 mod tests {
     use super::*;
     use crate::model::http_path::parse_path;
+
+    #[test]
+    fn permission_rows_keep_scopes_only() {
+        let page = "# Get thing\n\n## Permissions\n\n\
+            |Permission type|Permissions (from least to most privileged)|\n\
+            |:---|:---|\n\
+            |Delegated (work or school account)|Application.Read.All, Directory.Read.All.|\n\
+            |Delegated (personal Microsoft account)|Not supported.|\n\
+            |Application|None.|\n\n\
+            ## HTTP request\n\n```http\nGET /things/{id}\n```\n";
+        let facts = crate::model::lower_page("api/thing-get.md", page);
+        let permissions = &facts.operations[0].page.permissions;
+        let scopes: Vec<(&str, Vec<&str>)> = permissions
+            .iter()
+            .map(|p| {
+                (
+                    p.kind.as_str(),
+                    p.scopes.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                (
+                    "Delegated (work or school account)",
+                    vec!["Application.Read.All", "Directory.Read.All"]
+                ),
+                ("Delegated (personal Microsoft account)", vec![]),
+                ("Application", vec![]),
+            ]
+        );
+    }
 
     fn kind_of(title: &str, file: &str, method: HttpMethod, path: &str) -> OperationKind {
         let (_, _, segments, _) = parse_path(path);

@@ -101,9 +101,6 @@ impl AppCallsItem {
     ///
     /// `GET /app/calls/{id}` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -120,21 +117,10 @@ impl AppCallsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// Delete call
     ///
     /// `DELETE /app/calls/{id}` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -152,14 +138,6 @@ impl AppCallsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: answer
     ///
@@ -207,9 +185,6 @@ impl AppCallsItem {
     ///
     /// `POST /app/calls/{id}/cancelMediaProcessing` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn cancel_media_processing(
@@ -228,14 +203,6 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: changeScreenSharingRole
     ///
@@ -275,9 +242,6 @@ impl AppCallsItem {
     ///
     /// `POST /app/calls/{id}/mute` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn mute(
@@ -296,14 +260,6 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/app/calls/{id}/participants`
     #[cfg(feature = "communications")]
@@ -313,9 +269,6 @@ impl AppCallsItem {
     /// call: playPrompt
     ///
     /// `POST /app/calls/{id}/playPrompt` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -335,14 +288,6 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: recordResponse
     ///
@@ -507,9 +452,6 @@ impl AppCallsItem {
     ///
     /// `POST /app/calls/{id}/unmute` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn unmute(
@@ -528,14 +470,6 @@ impl AppCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: updateRecordingStatus
     ///
@@ -1020,7 +954,7 @@ impl AppOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -1048,7 +982,7 @@ impl AppOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],

@@ -109,7 +109,7 @@ impl ChatsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatSettings.Read.Chat`, `ChatSettings.ReadWrite.Chat`, `Chat.Manage.Chat`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -136,9 +136,9 @@ impl ChatsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatSettings.Read.Chat*",
-                            "ChatSettings.ReadWrite.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatSettings.Read.Chat",
+                            "ChatSettings.ReadWrite.Chat",
+                            "Chat.Manage.Chat",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
@@ -153,7 +153,7 @@ impl ChatsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.ReadWrite`
-    /// - Application: `ChatSettings.ReadWrite.Chat*`, `Chat.ReadWrite.All`
+    /// - Application: `ChatSettings.ReadWrite.Chat`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-patch?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -181,7 +181,7 @@ impl ChatsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["ChatSettings.ReadWrite.Chat*", "Chat.ReadWrite.All"],
+                        scopes: &["ChatSettings.ReadWrite.Chat", "Chat.ReadWrite.All"],
                     },
                 ],
             )
@@ -276,7 +276,7 @@ impl ChatsItemInstalledApps {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
-    /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    /// - Application: `TeamsAppInstallation.Read.Chat`, `Chat.Manage.Chat`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -307,8 +307,8 @@ impl ChatsItemInstalledApps {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.Read.Chat",
+                            "Chat.Manage.Chat",
                             "TeamsAppInstallation.ReadForChat.All",
                             "TeamsAppInstallation.ReadWriteSelfForChat.All",
                             "TeamsAppInstallation.ReadWriteForChat.All",
@@ -323,7 +323,7 @@ impl ChatsItemInstalledApps {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
-    /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    /// - Application: `Chat.Manage.Chat`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -355,7 +355,7 @@ impl ChatsItemInstalledApps {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Chat.Manage.Chat*",
+                            "Chat.Manage.Chat",
                             "TeamsAppInstallation.ReadWriteSelfForChat.All",
                             "TeamsAppInstallation.ReadWriteForChat.All",
                         ],
@@ -389,7 +389,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
-    /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    /// - Application: `TeamsAppInstallation.Read.Chat`, `Chat.Manage.Chat`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -420,8 +420,8 @@ impl ChatsItemInstalledAppsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.Read.Chat",
+                            "Chat.Manage.Chat",
                             "TeamsAppInstallation.ReadForChat.All",
                             "TeamsAppInstallation.ReadWriteSelfForChat.All",
                             "TeamsAppInstallation.ReadWriteForChat.All",
@@ -436,7 +436,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
-    /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    /// - Application: `Chat.Manage.Chat`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -466,7 +466,7 @@ impl ChatsItemInstalledAppsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Chat.Manage.Chat*",
+                            "Chat.Manage.Chat",
                             "TeamsAppInstallation.ReadWriteSelfForChat.All",
                             "TeamsAppInstallation.ReadWriteForChat.All",
                         ],
@@ -480,7 +480,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
-    /// - Application: `Chat.Manage.Chat*`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    /// - Application: `Chat.Manage.Chat`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -510,7 +510,7 @@ impl ChatsItemInstalledAppsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Chat.Manage.Chat*",
+                            "Chat.Manage.Chat",
                             "TeamsAppInstallation.ReadWriteSelfForChat.All",
                             "TeamsAppInstallation.ReadWriteForChat.All",
                         ],
@@ -538,7 +538,7 @@ impl ChatsItemMembers {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMember.Read.Chat`, `Chat.Manage.Chat`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -571,8 +571,8 @@ impl ChatsItemMembers {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMember.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.Chat",
+                            "Chat.Manage.Chat",
                             "ChatMember.Read.All",
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
@@ -609,7 +609,7 @@ impl ChatsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMember.Read.Chat`, `Chat.Manage.Chat`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -642,8 +642,8 @@ impl ChatsItemMembersItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMember.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.Chat",
+                            "Chat.Manage.Chat",
                             "ChatMember.Read.All",
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
@@ -660,7 +660,7 @@ impl ChatsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.ReadWrite.All`
-    /// - Application: `Chat.Manage.Chat*`, `ChatMember.ReadWrite.All`
+    /// - Application: `Chat.Manage.Chat`, `ChatMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -686,7 +686,7 @@ impl ChatsItemMembersItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Chat.Manage.Chat*", "ChatMember.ReadWrite.All"],
+                        scopes: &["Chat.Manage.Chat", "ChatMember.ReadWrite.All"],
                     },
                 ],
             )
@@ -712,7 +712,7 @@ impl ChatsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -739,7 +739,7 @@ impl ChatsItemMessages {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -807,9 +807,9 @@ impl ChatsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -840,7 +840,7 @@ impl ChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -853,7 +853,7 @@ impl ChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -866,7 +866,7 @@ impl ChatsItemMessagesItem {
     /// `PATCH /chats/{chatThread-id}/messages/{message-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `ChannelMessage.UpdatePolicyViolation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -892,9 +892,7 @@ impl ChatsItemMessagesItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "Chat.UpdatePolicyViolation.All",
-                            "message.",
                             "ChannelMessage.UpdatePolicyViolation.All",
-                            "message.",
                         ],
                     },
                 ],
@@ -925,9 +923,9 @@ impl ChatsItemMessagesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -958,7 +956,7 @@ impl ChatsItemMessagesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -971,7 +969,7 @@ impl ChatsItemMessagesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -1007,9 +1005,9 @@ impl ChatsItemMessagesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1040,7 +1038,7 @@ impl ChatsItemMessagesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -1053,7 +1051,7 @@ impl ChatsItemMessagesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -1081,7 +1079,7 @@ impl ChatsItemOperations {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatSettings.Read.Chat`, `ChatSettings.ReadWrite.Chat`, `Chat.Manage.Chat`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-operations?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1108,9 +1106,9 @@ impl ChatsItemOperations {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatSettings.Read.Chat*",
-                            "ChatSettings.ReadWrite.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatSettings.Read.Chat",
+                            "ChatSettings.ReadWrite.Chat",
+                            "Chat.Manage.Chat",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
@@ -1144,7 +1142,7 @@ impl ChatsItemOperationsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatSettings.Read.Chat`, `ChatSettings.ReadWrite.Chat`, `Chat.Manage.Chat`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsasyncoperation-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1171,9 +1169,9 @@ impl ChatsItemOperationsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatSettings.Read.Chat*",
-                            "ChatSettings.ReadWrite.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatSettings.Read.Chat",
+                            "ChatSettings.ReadWrite.Chat",
+                            "Chat.Manage.Chat",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
@@ -1202,7 +1200,7 @@ impl ChatsItemPermissionGrants {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ResourceSpecificPermissionGrant.ReadForChat`, `TeamsAppInstallation.ReadForChat`, `TeamsAppInstallation.ReadWriteSelfForChat`, `TeamsAppInstallation.ReadWriteForChat`
-    /// - Application: `TeamsAppInstallation.Read.Chat*`, `Chat.Manage.Chat*`, `ResourceSpecificPermissionGrant.ReadForChat.All`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
+    /// - Application: `TeamsAppInstallation.Read.Chat`, `Chat.Manage.Chat`, `ResourceSpecificPermissionGrant.ReadForChat.All`, `TeamsAppInstallation.ReadForChat.All`, `TeamsAppInstallation.ReadWriteSelfForChat.All`, `TeamsAppInstallation.ReadWriteForChat.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1234,8 +1232,8 @@ impl ChatsItemPermissionGrants {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "TeamsAppInstallation.Read.Chat",
+                            "Chat.Manage.Chat",
                             "ResourceSpecificPermissionGrant.ReadForChat.All",
                             "TeamsAppInstallation.ReadForChat.All",
                             "TeamsAppInstallation.ReadWriteSelfForChat.All",
@@ -1311,7 +1309,7 @@ impl ChatsItemTabs {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
-    /// - Application: `TeamsTab.Create.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.Create`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Create.Chat`, `TeamsTab.ReadWrite.Chat`, `TeamsTab.Create`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-post-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1344,8 +1342,8 @@ impl ChatsItemTabs {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Create.Chat*",
-                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.Create.Chat",
+                            "TeamsTab.ReadWrite.Chat",
                             "TeamsTab.Create",
                             "TeamsTab.ReadWriteForChat.All",
                             "TeamsTab.ReadWrite.All",
@@ -1381,7 +1379,7 @@ impl ChatsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
-    /// - Application: `TeamsTab.Read.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Chat`, `TeamsTab.ReadWrite.Chat`, `TeamsTab.ReadWriteForChat.All`, `TeamsTab.Read.All`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1412,8 +1410,8 @@ impl ChatsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Read.Chat*",
-                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.Read.Chat",
+                            "TeamsTab.ReadWrite.Chat",
                             "TeamsTab.ReadWriteForChat.All",
                             "TeamsTab.Read.All",
                             "TeamsTab.ReadWrite.All",
@@ -1428,7 +1426,7 @@ impl ChatsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
-    /// - Application: `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWrite.Chat`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-patch-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1457,7 +1455,7 @@ impl ChatsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.ReadWrite.Chat",
                             "TeamsTab.ReadWriteForChat",
                             "TeamsTab.ReadWrite.All",
                         ],
@@ -1471,7 +1469,7 @@ impl ChatsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
-    /// - Application: `TeamsTab.Delete.Chat*`, `TeamsTab.ReadWrite.Chat*`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
+    /// - Application: `TeamsTab.Delete.Chat`, `TeamsTab.ReadWrite.Chat`, `TeamsTab.ReadWriteForChat`, `TeamsTab.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1498,8 +1496,8 @@ impl ChatsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Delete.Chat*",
-                            "TeamsTab.ReadWrite.Chat*",
+                            "TeamsTab.Delete.Chat",
+                            "TeamsTab.ReadWrite.Chat",
                             "TeamsTab.ReadWriteForChat",
                             "TeamsTab.ReadWrite.All",
                         ],

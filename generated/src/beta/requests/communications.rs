@@ -357,9 +357,6 @@ impl CommunicationsCallsItem {
     ///
     /// `GET /communications/calls/{id}` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -376,21 +373,10 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// Delete call
     ///
     /// `DELETE /communications/calls/{id}` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -408,14 +394,6 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: answer
     ///
@@ -465,9 +443,6 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/cancelMediaProcessing` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn cancel_media_processing(
@@ -486,14 +461,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: changeScreenSharingRole
     ///
@@ -554,9 +521,6 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/mute` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn mute(
@@ -575,14 +539,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/communications/calls/{id}/participants`
     #[cfg(feature = "communications")]
@@ -592,9 +548,6 @@ impl CommunicationsCallsItem {
     /// call: playPrompt
     ///
     /// `POST /communications/calls/{id}/playPrompt` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -614,14 +567,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: recordResponse
     ///
@@ -786,9 +731,6 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/unmute` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-beta)
     #[cfg(feature = "communications")]
     pub fn unmute(
@@ -807,14 +749,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: updateRecordingStatus
     ///
@@ -1299,7 +1233,7 @@ impl CommunicationsOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -1327,7 +1261,7 @@ impl CommunicationsOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],

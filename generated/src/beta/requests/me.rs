@@ -1417,7 +1417,6 @@ impl MeAuthenticationEmailMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -1443,10 +1442,6 @@ impl MeAuthenticationEmailMethods {
                             "UserAuthenticationMethod.Read",
                             "UserAuthenticationMethod.ReadWrite",
                         ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -1476,7 +1471,6 @@ impl MeAuthenticationEmailMethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -1503,10 +1497,6 @@ impl MeAuthenticationEmailMethodsItem {
                             "UserAuthenticationMethod.ReadWrite",
                         ],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -1530,7 +1520,6 @@ impl MeAuthenticationFido2Methods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -1556,10 +1545,6 @@ impl MeAuthenticationFido2Methods {
                             "UserAuthenticationMethod.Read",
                             "UserAuthenticationMethod.ReadWrite",
                         ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -1589,7 +1574,6 @@ impl MeAuthenticationFido2MethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -1615,10 +1599,6 @@ impl MeAuthenticationFido2MethodsItem {
                             "UserAuthenticationMethod.Read",
                             "UserAuthenticationMethod.ReadWrite",
                         ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -1713,7 +1693,6 @@ impl MeAuthenticationMethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -1739,10 +1718,6 @@ impl MeAuthenticationMethodsItem {
                             "UserAuthenticationMethod.Read",
                             "UserAuthenticationMethod.ReadWrite",
                         ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -2234,7 +2209,6 @@ impl MeAuthenticationPhoneMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-phonemethods?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2261,10 +2235,6 @@ impl MeAuthenticationPhoneMethods {
                             "UserAuthenticationMethod.ReadWrite",
                         ],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -2274,7 +2244,6 @@ impl MeAuthenticationPhoneMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-post-phonemethods?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -2299,10 +2268,6 @@ impl MeAuthenticationPhoneMethods {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["UserAuthenticationMethod.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -6097,7 +6062,7 @@ impl MeChatsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatSettings.Read.Chat`, `ChatSettings.ReadWrite.Chat`, `Chat.Manage.Chat`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6124,9 +6089,9 @@ impl MeChatsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatSettings.Read.Chat*",
-                            "ChatSettings.ReadWrite.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatSettings.Read.Chat",
+                            "ChatSettings.ReadWrite.Chat",
+                            "Chat.Manage.Chat",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
@@ -6160,7 +6125,7 @@ impl MeChatsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6187,7 +6152,7 @@ impl MeChatsItemMessages {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -6220,9 +6185,9 @@ impl MeChatsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6253,7 +6218,7 @@ impl MeChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -6266,7 +6231,7 @@ impl MeChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -11390,7 +11355,7 @@ impl MeDriveItemsItemWorkbookOperationsItem {
     /// `GET /me/drive/items/{id}/workbook/operations/{operation-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Files.ReadWrite.`
+    /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookoperation-get?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
@@ -11412,7 +11377,7 @@ impl MeDriveItemsItemWorkbookOperationsItem {
                 &[
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Files.ReadWrite."],
+                        scopes: &["Files.ReadWrite"],
                     },
                 ],
             )
@@ -46140,7 +46105,7 @@ impl MeOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46168,7 +46133,7 @@ impl MeOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -46180,7 +46145,7 @@ impl MeOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-onlinemeetings?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46208,7 +46173,7 @@ impl MeOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -46219,7 +46184,7 @@ impl MeOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-createorget?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46247,7 +46212,7 @@ impl MeOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -46279,7 +46244,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46307,7 +46272,7 @@ impl MeOnlineMeetingsItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -46319,7 +46284,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-update?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46347,7 +46312,7 @@ impl MeOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -46358,7 +46323,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46384,7 +46349,7 @@ impl MeOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -46435,7 +46400,7 @@ impl MeOnlineMeetingsItemAlternativeRecording {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46463,7 +46428,7 @@ impl MeOnlineMeetingsItemAlternativeRecording {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -46489,7 +46454,7 @@ impl MeOnlineMeetingsItemAttendeeReport {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46517,7 +46482,7 @@ impl MeOnlineMeetingsItemAttendeeReport {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -46543,7 +46508,7 @@ impl MeOnlineMeetingsItemMeetingAttendanceReport {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46571,7 +46536,7 @@ impl MeOnlineMeetingsItemMeetingAttendanceReport {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -46597,7 +46562,7 @@ impl MeOnlineMeetingsItemRecording {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -46625,7 +46590,7 @@ impl MeOnlineMeetingsItemRecording {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],

@@ -2160,11 +2160,6 @@ impl PrintServices {
     ///
     /// `GET /print/services` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-list-services?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2181,22 +2176,6 @@ impl PrintServices {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/print/services/{id}`
     #[cfg(feature = "print")]
@@ -2221,11 +2200,6 @@ impl PrintServicesItem {
     ///
     /// `GET /print/services/{id}` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printservice-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2242,22 +2216,6 @@ impl PrintServicesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/print/services/{id}/endpoints`
     #[cfg(feature = "print")]
@@ -2282,11 +2240,6 @@ impl PrintServicesItemEndpoints {
     ///
     /// `GET /print/services/{id}/endpoints` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printservice-list-endpoints?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn list(
@@ -2303,22 +2256,6 @@ impl PrintServicesItemEndpoints {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/print/services/{id}/endpoints/{name}`
     #[cfg(feature = "print")]
@@ -2343,11 +2280,6 @@ impl PrintServicesItemEndpointsItem {
     ///
     /// `GET /print/services/{id}/endpoints/{name}` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printserviceendpoint-get?view=graph-rest-beta)
     #[cfg(feature = "print")]
     pub fn get(
@@ -2364,22 +2296,6 @@ impl PrintServicesItemEndpointsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
 }
 /// `/print/settings`

@@ -322,11 +322,6 @@ impl ServicePrincipalsItem {
     ///
     /// `POST /servicePrincipals/{id}/addKey` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addkey?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn add_key(
@@ -345,22 +340,6 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// servicePrincipal: addPassword
     ///
@@ -415,7 +394,6 @@ impl ServicePrincipalsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Application.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Delegated (personal Microsoft account): `None.`
     /// - Application: `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addtokensigningcertificate?view=graph-rest-beta)
@@ -441,10 +419,6 @@ impl ServicePrincipalsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["Application.ReadWrite.All", "Directory.ReadWrite.All"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
@@ -949,11 +923,6 @@ impl ServicePrincipalsItem {
     ///
     /// `POST /serviceprincipals/{id}/removeKey` → `204`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-beta)
     #[cfg(feature = "applications")]
     pub fn remove_key(
@@ -972,22 +941,6 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// servicePrincipal: removePassword
     ///

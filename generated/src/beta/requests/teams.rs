@@ -90,7 +90,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group`, `TeamSettings.ReadWrite.Group`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -125,8 +125,8 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.Read.Group*",
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.Read.Group",
+                            "TeamSettings.ReadWrite.Group",
                             "Team.ReadBasic.All",
                             "TeamSettings.Read.All",
                             "TeamSettings.ReadWrite.All",
@@ -145,7 +145,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -178,7 +178,7 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.Group",
                             "TeamSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -193,7 +193,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-archive?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -224,7 +224,7 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.Group",
                             "TeamSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -389,7 +389,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-unarchive?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -420,7 +420,7 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.Group",
                             "TeamSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -450,7 +450,7 @@ impl TeamsItemChannels {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group`, `ChannelSettings.ReadWrite.Group`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -485,8 +485,8 @@ impl TeamsItemChannels {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.Read.Group*",
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.Read.Group",
+                            "ChannelSettings.ReadWrite.Group",
                             "Channel.ReadBasic.All",
                             "ChannelSettings.Read.All",
                             "ChannelSettings.ReadWrite.All",
@@ -505,7 +505,7 @@ impl TeamsItemChannels {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `Channel.Create.Group*`, `Channel.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Create.Group`, `Channel.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -538,7 +538,7 @@ impl TeamsItemChannels {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Channel.Create.Group*",
+                            "Channel.Create.Group",
                             "Channel.Create",
                             "Teamwork.Migrate.All",
                             "Group.ReadWrite.All",
@@ -607,7 +607,7 @@ impl TeamsItemChannelsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group`, `ChannelSettings.ReadWrite.Group`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -642,8 +642,8 @@ impl TeamsItemChannelsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.Read.Group*",
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.Read.Group",
+                            "ChannelSettings.ReadWrite.Group",
                             "Channel.ReadBasic.All",
                             "ChannelSettings.Read.All",
                             "ChannelSettings.ReadWrite.All",
@@ -662,7 +662,7 @@ impl TeamsItemChannelsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `ChannelSettings.ReadWrite.Group*`, `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.ReadWrite.Group`, `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -695,7 +695,7 @@ impl TeamsItemChannelsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.ReadWrite.Group",
                             "ChannelSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -710,7 +710,7 @@ impl TeamsItemChannelsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `Channel.Delete.Group*`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Delete.Group`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -741,7 +741,7 @@ impl TeamsItemChannelsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Channel.Delete.Group*",
+                            "Channel.Delete.Group",
                             "Channel.Delete.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -886,7 +886,7 @@ impl TeamsItemChannelsItemFilesFolder {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `File.Read.Group*`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `File.Read.Group`, `Files.Read.All`, `Files.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-filesfolder?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -918,7 +918,7 @@ impl TeamsItemChannelsItemFilesFolder {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "File.Read.Group*",
+                            "File.Read.Group",
                             "Files.Read.All",
                             "Files.ReadWrite.All",
                             "Group.Read.All",
@@ -1196,7 +1196,7 @@ impl TeamsItemChannelsItemTabs {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group`, `TeamsTab.ReadWrite.Group`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1231,8 +1231,8 @@ impl TeamsItemChannelsItemTabs {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Read.Group*",
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.Group",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.Read.All",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
@@ -1251,7 +1251,7 @@ impl TeamsItemChannelsItemTabs {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Create.Group*`, `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Create.Group`, `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1286,7 +1286,7 @@ impl TeamsItemChannelsItemTabs {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Create.Group*",
+                            "TeamsTab.Create.Group",
                             "TeamsTab.Create",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
@@ -1323,7 +1323,7 @@ impl TeamsItemInstalledApps {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1357,7 +1357,7 @@ impl TeamsItemInstalledApps {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.Read.Group",
                             "TeamsAppInstallation.ReadForTeam.All",
                             "TeamsAppInstallation.ReadWriteForTeam.All",
                             "Group.Read.All",
@@ -1442,7 +1442,7 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1478,7 +1478,7 @@ impl TeamsItemInstalledAppsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.Read.Group",
                             "TeamsAppInstallation.ReadWriteSelfForTeam",
                             "TeamsAppInstallation.ReadForTeam.All",
                             "TeamsAppInstallation.ReadWriteForTeam.All",
@@ -1602,7 +1602,7 @@ impl TeamsItemMembers {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
-    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1629,7 +1629,7 @@ impl TeamsItemMembers {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.Group",
                             "TeamMember.Read.All",
                             "TeamMember.ReadWrite.All",
                         ],
@@ -1742,7 +1742,7 @@ impl TeamsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
-    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1769,7 +1769,7 @@ impl TeamsItemMembersItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.Group",
                             "TeamMember.Read.All",
                             "TeamMember.ReadWrite.All",
                         ],
@@ -1883,7 +1883,7 @@ impl TeamsItemPhoto {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group`, `TeamSettings.ReadWrite.Group`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -1918,8 +1918,8 @@ impl TeamsItemPhoto {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.Read.Group*",
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.Read.Group",
+                            "TeamSettings.ReadWrite.Group",
                             "Team.ReadBasic.All",
                             "TeamSettings.Read.All",
                             "TeamSettings.ReadWrite.All",
@@ -1962,7 +1962,7 @@ impl TeamsItemPhotoValue {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group`, `TeamSettings.ReadWrite.Group`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -1997,8 +1997,8 @@ impl TeamsItemPhotoValue {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.Read.Group*",
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.Read.Group",
+                            "TeamSettings.ReadWrite.Group",
                             "Team.ReadBasic.All",
                             "TeamSettings.Read.All",
                             "TeamSettings.ReadWrite.All",
@@ -2031,7 +2031,7 @@ impl TeamsItemPhotoItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group`, `TeamSettings.ReadWrite.Group`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2066,8 +2066,8 @@ impl TeamsItemPhotoItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.Read.Group*",
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.Read.Group",
+                            "TeamSettings.ReadWrite.Group",
                             "Team.ReadBasic.All",
                             "TeamSettings.Read.All",
                             "TeamSettings.ReadWrite.All",
@@ -2105,7 +2105,7 @@ impl TeamsItemPhotoItemValue {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group`, `TeamSettings.ReadWrite.Group`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2140,8 +2140,8 @@ impl TeamsItemPhotoItemValue {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.Read.Group*",
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.Read.Group",
+                            "TeamSettings.ReadWrite.Group",
                             "Team.ReadBasic.All",
                             "TeamSettings.Read.All",
                             "TeamSettings.ReadWrite.All",
@@ -2174,7 +2174,7 @@ impl TeamsItemPrimaryChannel {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
-    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group`, `ChannelSettings.ReadWrite.Group`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-primarychannel?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2205,8 +2205,8 @@ impl TeamsItemPrimaryChannel {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.Read.Group*",
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.Read.Group",
+                            "ChannelSettings.ReadWrite.Group",
                             "Channel.ReadBasic.All",
                             "ChannelSettings.Read.All",
                             "ChannelSettings.ReadWrite.All",
@@ -2461,7 +2461,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshiftchangerequest-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -2489,7 +2489,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -3209,7 +3209,7 @@ impl TeamsItemChannelsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3240,7 +3240,7 @@ impl TeamsItemChannelsItemMessages {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3294,7 +3294,7 @@ impl TeamsItemChannelsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-delta?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3325,7 +3325,7 @@ impl TeamsItemChannelsItemMessages {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3360,9 +3360,9 @@ impl TeamsItemChannelsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3393,7 +3393,7 @@ impl TeamsItemChannelsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3406,7 +3406,7 @@ impl TeamsItemChannelsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -3419,7 +3419,7 @@ impl TeamsItemChannelsItemMessagesItem {
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `ChannelMessage.UpdatePolicyViolation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3445,9 +3445,7 @@ impl TeamsItemChannelsItemMessagesItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "Chat.UpdatePolicyViolation.All",
-                            "message.",
                             "ChannelMessage.UpdatePolicyViolation.All",
-                            "message.",
                         ],
                     },
                 ],
@@ -3485,9 +3483,9 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3518,7 +3516,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3531,7 +3529,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -3571,9 +3569,9 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3604,7 +3602,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3617,7 +3615,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -3646,7 +3644,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-replies?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3677,7 +3675,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3751,9 +3749,9 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3784,7 +3782,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3797,7 +3795,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -3810,7 +3808,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `ChannelMessage.UpdatePolicyViolation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3836,9 +3834,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "Chat.UpdatePolicyViolation.All",
-                            "message.",
                             "ChannelMessage.UpdatePolicyViolation.All",
-                            "message.",
                         ],
                     },
                 ],
@@ -3875,9 +3871,9 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3908,7 +3904,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -3921,7 +3917,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -3961,9 +3957,9 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -3994,7 +3990,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -4007,7 +4003,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -4037,7 +4033,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group`, `TeamsTab.ReadWrite.Group`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -4072,8 +4068,8 @@ impl TeamsItemChannelsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Read.Group*",
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.Group",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.Read.All",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
@@ -4092,7 +4088,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWrite.Group`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -4126,7 +4122,7 @@ impl TeamsItemChannelsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
                             "Group.ReadWrite.All",
@@ -4142,7 +4138,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Delete.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Delete.Group`, `TeamsTab.ReadWrite.Group`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -4174,8 +4170,8 @@ impl TeamsItemChannelsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Delete.Group*",
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Delete.Group",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
                             "Group.ReadWrite.All",
@@ -4205,7 +4201,7 @@ impl TeamsItemPermissionGrants {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadWriteForTeam`
-    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteSelfForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `TeamsApp.Read.Group*`
+    /// - Application: `TeamsAppInstallation.Read.Group`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteSelfForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `TeamsApp.Read.Group`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-permissiongrants?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -4236,11 +4232,11 @@ impl TeamsItemPermissionGrants {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.Read.Group",
                             "TeamsAppInstallation.ReadForTeam.All",
                             "TeamsAppInstallation.ReadWriteSelfForTeam.All",
                             "TeamsAppInstallation.ReadWriteForTeam.All",
-                            "TeamsApp.Read.Group*",
+                            "TeamsApp.Read.Group",
                         ],
                     },
                 ],
@@ -4782,7 +4778,7 @@ impl TeamsItemScheduleShifts {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-shifts?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -4810,7 +4806,7 @@ impl TeamsItemScheduleShifts {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -4975,7 +4971,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5001,7 +4997,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5012,7 +5008,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/swapshiftschangerequest-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5040,7 +5036,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5156,7 +5152,7 @@ impl TeamsItemScheduleTimeOffReasons {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-list-timeoffreasons?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5182,7 +5178,7 @@ impl TeamsItemScheduleTimeOffReasons {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5193,7 +5189,7 @@ impl TeamsItemScheduleTimeOffReasons {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-timeoffreasons?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5221,7 +5217,7 @@ impl TeamsItemScheduleTimeOffReasons {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5253,7 +5249,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5279,7 +5275,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5290,7 +5286,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5318,7 +5314,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5329,7 +5325,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5355,7 +5351,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5380,7 +5376,7 @@ impl TeamsItemScheduleTimeOffRequests {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.Read.All`, `Group.Read.All`, `Schedule.ReadWrite.All`, `Group.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5411,7 +5407,7 @@ impl TeamsItemScheduleTimeOffRequests {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5445,7 +5441,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5471,7 +5467,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5482,7 +5478,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5508,7 +5504,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5519,7 +5515,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-approve?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5547,7 +5543,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5558,7 +5554,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-decline?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5586,7 +5582,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5612,7 +5608,7 @@ impl TeamsItemScheduleTimecards {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.Read.All`, `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-list?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5638,7 +5634,7 @@ impl TeamsItemScheduleTimecards {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5649,7 +5645,7 @@ impl TeamsItemScheduleTimecards {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-post?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5677,7 +5673,7 @@ impl TeamsItemScheduleTimecards {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5688,7 +5684,7 @@ impl TeamsItemScheduleTimecards {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-clockin?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5716,7 +5712,7 @@ impl TeamsItemScheduleTimecards {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5748,7 +5744,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.Read.All`, `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5774,7 +5770,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5785,7 +5781,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-replace?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5813,7 +5809,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5824,7 +5820,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5850,7 +5846,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5861,7 +5857,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-clockout?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5889,7 +5885,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5900,7 +5896,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-confirm?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5926,7 +5922,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5937,7 +5933,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-endbreak?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -5965,7 +5961,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -5976,7 +5972,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Schedule.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-startbreak?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6004,7 +6000,7 @@ impl TeamsItemScheduleTimecardsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -6062,7 +6058,7 @@ impl TeamsItemScheduleTimesOff {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedule-post-timesoff?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6090,7 +6086,7 @@ impl TeamsItemScheduleTimesOff {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -6122,7 +6118,7 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `Schedule.Read.All*`, `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.Read.All`, `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6148,7 +6144,7 @@ impl TeamsItemScheduleTimesOffItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.Read.All*", "Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.Read.All", "Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -6159,7 +6155,7 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.Read.All`, `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-put?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6187,7 +6183,7 @@ impl TeamsItemScheduleTimesOffItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )
@@ -6198,7 +6194,7 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Group.ReadWrite.All`
-    /// - Application: `Schedule.ReadWrite.All*`
+    /// - Application: `Schedule.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -6224,7 +6220,7 @@ impl TeamsItemScheduleTimesOffItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["Schedule.ReadWrite.All*"],
+                        scopes: &["Schedule.ReadWrite.All"],
                     },
                 ],
             )

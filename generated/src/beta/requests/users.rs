@@ -5793,7 +5793,6 @@ impl UsersItemAuthenticationEmailMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -5820,10 +5819,6 @@ impl UsersItemAuthenticationEmailMethods {
                             "UserAuthenticationMethod.ReadWrite",
                         ],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -5833,7 +5828,6 @@ impl UsersItemAuthenticationEmailMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-post?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -5858,10 +5852,6 @@ impl UsersItemAuthenticationEmailMethods {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["UserAuthenticationMethod.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -5893,7 +5883,6 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -5920,10 +5909,6 @@ impl UsersItemAuthenticationEmailMethodsItem {
                             "UserAuthenticationMethod.ReadWrite",
                         ],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -5933,7 +5918,6 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-update?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -5959,10 +5943,6 @@ impl UsersItemAuthenticationEmailMethodsItem {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["UserAuthenticationMethod.ReadWrite"],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -5972,7 +5952,6 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -5995,10 +5974,6 @@ impl UsersItemAuthenticationEmailMethodsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["UserAuthenticationMethod.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -6023,7 +5998,6 @@ impl UsersItemAuthenticationFido2Methods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-list?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -6049,10 +6023,6 @@ impl UsersItemAuthenticationFido2Methods {
                             "UserAuthenticationMethod.Read",
                             "UserAuthenticationMethod.ReadWrite",
                         ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -6083,7 +6053,6 @@ impl UsersItemAuthenticationFido2MethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -6110,10 +6079,6 @@ impl UsersItemAuthenticationFido2MethodsItem {
                             "UserAuthenticationMethod.ReadWrite",
                         ],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -6123,7 +6088,6 @@ impl UsersItemAuthenticationFido2MethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
@@ -6146,10 +6110,6 @@ impl UsersItemAuthenticationFido2MethodsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["UserAuthenticationMethod.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -6244,7 +6204,6 @@ impl UsersItemAuthenticationMethodsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationmethod-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -6270,10 +6229,6 @@ impl UsersItemAuthenticationMethodsItem {
                             "UserAuthenticationMethod.Read",
                             "UserAuthenticationMethod.ReadWrite",
                         ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -6901,7 +6856,6 @@ impl UsersItemAuthenticationPhoneMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.Read`, `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-list-phonemethods?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -6928,10 +6882,6 @@ impl UsersItemAuthenticationPhoneMethods {
                             "UserAuthenticationMethod.ReadWrite",
                         ],
                     },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
-                    },
                 ],
             )
     }
@@ -6941,7 +6891,6 @@ impl UsersItemAuthenticationPhoneMethods {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `UserAuthenticationMethod.ReadWrite`
-    /// - Application: `applicable.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authentication-post-phonemethods?view=graph-rest-beta)
     #[cfg(feature = "identity")]
@@ -6966,10 +6915,6 @@ impl UsersItemAuthenticationPhoneMethods {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
                         scopes: &["UserAuthenticationMethod.ReadWrite"],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["applicable."],
                     },
                 ],
             )
@@ -27944,7 +27889,7 @@ impl UsersItemChatsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatSettings.Read.Chat*`, `ChatSettings.ReadWrite.Chat*`, `Chat.Manage.Chat*`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatSettings.Read.Chat`, `ChatSettings.ReadWrite.Chat`, `Chat.Manage.Chat`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -27971,9 +27916,9 @@ impl UsersItemChatsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatSettings.Read.Chat*",
-                            "ChatSettings.ReadWrite.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatSettings.Read.Chat",
+                            "ChatSettings.ReadWrite.Chat",
+                            "Chat.Manage.Chat",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
@@ -28012,7 +27957,7 @@ impl UsersItemChatsItemMembers {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMember.Read.Chat`, `Chat.Manage.Chat`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -28045,8 +27990,8 @@ impl UsersItemChatsItemMembers {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMember.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.Chat",
+                            "Chat.Manage.Chat",
                             "ChatMember.Read.All",
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
@@ -28082,7 +28027,7 @@ impl UsersItemChatsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.Chat*`, `Chat.Manage.Chat*`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMember.Read.Chat`, `Chat.Manage.Chat`, `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -28115,8 +28060,8 @@ impl UsersItemChatsItemMembersItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMember.Read.Chat*",
-                            "Chat.Manage.Chat*",
+                            "ChatMember.Read.Chat",
+                            "Chat.Manage.Chat",
                             "ChatMember.Read.All",
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
@@ -28147,7 +28092,7 @@ impl UsersItemChatsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-messages?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -28174,7 +28119,7 @@ impl UsersItemChatsItemMessages {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -28207,9 +28152,9 @@ impl UsersItemChatsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -28240,7 +28185,7 @@ impl UsersItemChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -28253,7 +28198,7 @@ impl UsersItemChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -28288,9 +28233,9 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-hostedcontents?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -28321,7 +28266,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -28334,7 +28279,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -28374,9 +28319,9 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMessage.Read.Chat*`, `Chat.Read.All`, `Chat.ReadWrite.All`
+    /// - Application: `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessagehostedcontent-get?view=graph-rest-beta)
     #[cfg(feature = "teams")]
@@ -28407,7 +28352,7 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -28420,7 +28365,7 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChatMessage.Read.Chat*",
+                            "ChatMessage.Read.Chat",
                             "Chat.Read.All",
                             "Chat.ReadWrite.All",
                         ],
@@ -32083,7 +32028,7 @@ impl UsersItemOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32111,7 +32056,7 @@ impl UsersItemOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -32123,7 +32068,7 @@ impl UsersItemOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-onlinemeetings?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32151,7 +32096,7 @@ impl UsersItemOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -32162,7 +32107,7 @@ impl UsersItemOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-createorget?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32190,7 +32135,7 @@ impl UsersItemOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -32222,7 +32167,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32250,7 +32195,7 @@ impl UsersItemOnlineMeetingsItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -32262,7 +32207,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-update?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32290,7 +32235,7 @@ impl UsersItemOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -32301,7 +32246,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32327,7 +32272,7 @@ impl UsersItemOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -32373,7 +32318,7 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32401,7 +32346,7 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -32427,7 +32372,7 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32455,7 +32400,7 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -32481,7 +32426,7 @@ impl UsersItemOnlineMeetingsItemRecording {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-beta)
     #[cfg(feature = "communications")]
@@ -32509,7 +32454,7 @@ impl UsersItemOnlineMeetingsItemRecording {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],

@@ -20,10 +20,6 @@ impl ApplicationTemplates {
     ///
     /// `GET /applicationTemplates` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationtemplate-list?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn list(
@@ -40,18 +36,6 @@ impl ApplicationTemplates {
                 graph_rt::decode::page,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/applicationTemplates/{id}`
     #[cfg(feature = "applications")]
@@ -76,10 +60,6 @@ impl ApplicationTemplatesItem {
     ///
     /// `GET /applicationTemplates/{id}` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/applicationtemplate-get?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn get(
@@ -96,18 +76,6 @@ impl ApplicationTemplatesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// applicationTemplate: instantiate
     ///

@@ -339,11 +339,6 @@ impl ApplicationsItem {
     ///
     /// `POST /applications/{id}/addKey` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-addkey?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn add_key(
@@ -362,22 +357,6 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// application: addPassword
     ///
@@ -445,11 +424,6 @@ impl ApplicationsItem {
     ///
     /// `POST /applications/{id}/removeKey` → `204`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-removekey?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn remove_key(
@@ -468,22 +442,6 @@ impl ApplicationsItem {
             )
             .json_body(body)
             .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// application: removePassword
     ///

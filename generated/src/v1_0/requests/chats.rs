@@ -480,7 +480,7 @@ impl ChatsItemMembers {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -517,7 +517,7 @@ impl ChatsItemMembers {
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
-                            "Chat.ReadWrite.All.",
+                            "Chat.ReadWrite.All",
                         ],
                     },
                 ],
@@ -549,7 +549,7 @@ impl ChatsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -586,7 +586,7 @@ impl ChatsItemMembersItem {
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
-                            "Chat.ReadWrite.All.",
+                            "Chat.ReadWrite.All",
                         ],
                     },
                 ],
@@ -741,7 +741,7 @@ impl ChatsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -774,7 +774,7 @@ impl ChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -796,7 +796,7 @@ impl ChatsItemMessagesItem {
     /// `PATCH /chats/{chatThread-id}/messages/{message-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `ChannelMessage.UpdatePolicyViolation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -822,9 +822,7 @@ impl ChatsItemMessagesItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "Chat.UpdatePolicyViolation.All",
-                            "message.",
                             "ChannelMessage.UpdatePolicyViolation.All",
-                            "message.",
                         ],
                     },
                 ],
@@ -855,7 +853,7 @@ impl ChatsItemMessagesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -883,10 +881,7 @@ impl ChatsItemMessagesItemHostedContents {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -927,7 +922,7 @@ impl ChatsItemMessagesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -955,10 +950,7 @@ impl ChatsItemMessagesItemHostedContentsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,

@@ -293,9 +293,6 @@ impl CommunicationsCallsItem {
     ///
     /// `GET /communications/calls/{id}` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn get(
@@ -312,21 +309,10 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// Delete call
     ///
     /// `DELETE /communications/calls/{id}` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -344,14 +330,6 @@ impl CommunicationsCallsItem {
                 graph_rt::decode::empty,
             )
             .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: answer
     ///
@@ -394,9 +372,6 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/cancelMediaProcessing` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-cancelmediaprocessing?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn cancel_media_processing(
@@ -415,14 +390,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: changeScreenSharingRole
     ///
@@ -483,9 +450,6 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/mute` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-mute?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn mute(
@@ -504,14 +468,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// `/communications/calls/{id}/participants`
     #[cfg(feature = "communications")]
@@ -521,9 +477,6 @@ impl CommunicationsCallsItem {
     /// call: playPrompt
     ///
     /// `POST /communications/calls/{id}/playPrompt` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-playprompt?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -543,14 +496,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: recordResponse
     ///
@@ -715,9 +660,6 @@ impl CommunicationsCallsItem {
     ///
     /// `POST /communications/calls/{id}/unmute` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-unmute?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
     pub fn unmute(
@@ -736,14 +678,6 @@ impl CommunicationsCallsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// call: updateRecordingStatus
     ///
@@ -953,7 +887,7 @@ impl CommunicationsOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -981,7 +915,7 @@ impl CommunicationsOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],

@@ -947,7 +947,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
-    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All.`
+    /// - Application: `ConsentRequest.Read.All`, `ConsentRequest.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/appconsentrequest-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -978,7 +978,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "ConsentRequest.Read.All",
-                            "ConsentRequest.ReadWrite.All.",
+                            "ConsentRequest.ReadWrite.All",
                         ],
                     },
                 ],

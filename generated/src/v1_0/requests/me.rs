@@ -5112,7 +5112,7 @@ impl MeChatsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -5145,7 +5145,7 @@ impl MeChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -9795,7 +9795,7 @@ impl MeDriveItemsItemWorkbookOperationsItem {
     /// `GET /me/drive/items/{id}/workbook/operations/{operation-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `Files.ReadWrite.`
+    /// - Delegated (work or school account): `Files.ReadWrite`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookoperation-get?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
@@ -9817,7 +9817,7 @@ impl MeDriveItemsItemWorkbookOperationsItem {
                 &[
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Files.ReadWrite."],
+                        scopes: &["Files.ReadWrite"],
                     },
                 ],
             )
@@ -41745,7 +41745,7 @@ impl MeOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -41773,7 +41773,7 @@ impl MeOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -41785,7 +41785,7 @@ impl MeOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-onlinemeetings?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -41813,7 +41813,7 @@ impl MeOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -41824,7 +41824,7 @@ impl MeOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-createorget?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -41852,7 +41852,7 @@ impl MeOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -41884,7 +41884,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -41912,7 +41912,7 @@ impl MeOnlineMeetingsItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -41924,7 +41924,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-update?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -41952,7 +41952,7 @@ impl MeOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -41963,7 +41963,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -41989,7 +41989,7 @@ impl MeOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )

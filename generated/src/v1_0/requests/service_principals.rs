@@ -311,11 +311,6 @@ impl ServicePrincipalsItem {
     ///
     /// `POST /servicePrincipals/{id}/addKey` → `200`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-addkey?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn add_key(
@@ -334,22 +329,6 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// servicePrincipal: addPassword
     ///
@@ -754,11 +733,6 @@ impl ServicePrincipalsItem {
     ///
     /// `POST /servicePrincipals/{id}/removeKey` → `204`
     ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `None.`
-    /// - Delegated (personal Microsoft account): `None.`
-    /// - Application: `None.`
-    ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-removekey?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
     pub fn remove_key(
@@ -777,22 +751,6 @@ impl ServicePrincipalsItem {
             )
             .json_body(body)
             .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["None."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["None."],
-                    },
-                ],
-            )
     }
     /// servicePrincipal: removePassword
     ///

@@ -22,13 +22,8 @@ impl Subscriptions {
     /// `GET /subscriptions` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated permission (work or school account): `Subscription.Read.All`, `below).`
-    /// - Delegated permission (personal Microsoft account): `Subscription.Read.All`, `below).`
-    /// - Application permission: `subscription.`
-    /// - App is calling on behalf of the signed-in user (delegated permission).  -and- App has the original permission required to create the subscription.  Note: This applies to both personal Microsoft accounts and work/school accounts.: `only.`
-    /// - App is calling on behalf of itself (application permission). -and- App has the original permission required to create the subscription.  Note: This applies to work/school accounts only.: `directory.`
-    /// - App is calling on behalf of the signed-in user (delegated permission). The user is a non-admin.  -and- App has the permission Subscription.Read.All  Note: This applies to both personal Microsoft accounts and work/school accounts.: `only.`
-    /// - App is calling on behalf of the signed-in user (delegated permission). The user is an admin. -and- App has the permission Subscription.Read.All  Note: This applies to work/school accounts only.: `directory.`
+    /// - Delegated permission (work or school account): `Subscription.Read.All`
+    /// - Delegated permission (personal Microsoft account): `Subscription.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/subscription-list?view=graph-rest-1.0)
     #[cfg(feature = "core")]
@@ -50,31 +45,11 @@ impl Subscriptions {
                 &[
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["Subscription.Read.All", "below)."],
+                        scopes: &["Subscription.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["Subscription.Read.All", "below)."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["subscription."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["only."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &["directory."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedPersonal,
-                        scopes: &["only."],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["directory."],
+                        scopes: &["Subscription.Read.All"],
                     },
                 ],
             )

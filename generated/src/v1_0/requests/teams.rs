@@ -90,7 +90,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.Read.Group*`, `TeamSettings.ReadWrite.Group*`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.Read.Group`, `TeamSettings.ReadWrite.Group`, `Team.ReadBasic.All`, `TeamSettings.Read.All`, `TeamSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -125,8 +125,8 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.Read.Group*",
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.Read.Group",
+                            "TeamSettings.ReadWrite.Group",
                             "Team.ReadBasic.All",
                             "TeamSettings.Read.All",
                             "TeamSettings.ReadWrite.All",
@@ -145,7 +145,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -178,7 +178,7 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.Group",
                             "TeamSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -193,7 +193,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-archive?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -224,7 +224,7 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.Group",
                             "TeamSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -374,7 +374,7 @@ impl TeamsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamSettings.ReadWrite.Group*`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamSettings.ReadWrite.Group`, `TeamSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-unarchive?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -405,7 +405,7 @@ impl TeamsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamSettings.ReadWrite.Group*",
+                            "TeamSettings.ReadWrite.Group",
                             "TeamSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -435,7 +435,7 @@ impl TeamsItemChannels {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group`, `ChannelSettings.ReadWrite.Group`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -470,8 +470,8 @@ impl TeamsItemChannels {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.Read.Group*",
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.Read.Group",
+                            "ChannelSettings.ReadWrite.Group",
                             "Channel.ReadBasic.All",
                             "ChannelSettings.Read.All",
                             "ChannelSettings.ReadWrite.All",
@@ -490,7 +490,7 @@ impl TeamsItemChannels {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `Channel.Create.Group*`, `Channel.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Create.Group`, `Channel.Create`, `Teamwork.Migrate.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -523,7 +523,7 @@ impl TeamsItemChannels {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Channel.Create.Group*",
+                            "Channel.Create.Group",
                             "Channel.Create",
                             "Teamwork.Migrate.All",
                             "Group.ReadWrite.All",
@@ -560,7 +560,7 @@ impl TeamsItemChannelsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group`, `ChannelSettings.ReadWrite.Group`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -595,8 +595,8 @@ impl TeamsItemChannelsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.Read.Group*",
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.Read.Group",
+                            "ChannelSettings.ReadWrite.Group",
                             "Channel.ReadBasic.All",
                             "ChannelSettings.Read.All",
                             "ChannelSettings.ReadWrite.All",
@@ -615,7 +615,7 @@ impl TeamsItemChannelsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `ChannelSettings.ReadWrite.Group*`, `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `ChannelSettings.ReadWrite.Group`, `ChannelSettings.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -648,7 +648,7 @@ impl TeamsItemChannelsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.ReadWrite.Group",
                             "ChannelSettings.ReadWrite.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -663,7 +663,7 @@ impl TeamsItemChannelsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `Channel.Delete.Group*`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `Channel.Delete.Group`, `Channel.Delete.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -694,7 +694,7 @@ impl TeamsItemChannelsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "Channel.Delete.Group*",
+                            "Channel.Delete.Group",
                             "Channel.Delete.All",
                             "Group.ReadWrite.All",
                             "Directory.ReadWrite.All",
@@ -1075,7 +1075,7 @@ impl TeamsItemChannelsItemTabs {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group`, `TeamsTab.ReadWrite.Group`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1110,8 +1110,8 @@ impl TeamsItemChannelsItemTabs {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Read.Group*",
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.Group",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.Read.All",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
@@ -1130,7 +1130,7 @@ impl TeamsItemChannelsItemTabs {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Create.Group*`, `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Create.Group`, `TeamsTab.Create`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-post-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1165,7 +1165,7 @@ impl TeamsItemChannelsItemTabs {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Create.Group*",
+                            "TeamsTab.Create.Group",
                             "TeamsTab.Create",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
@@ -1202,7 +1202,7 @@ impl TeamsItemInstalledApps {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1236,7 +1236,7 @@ impl TeamsItemInstalledApps {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.Read.Group",
                             "TeamsAppInstallation.ReadForTeam.All",
                             "TeamsAppInstallation.ReadWriteForTeam.All",
                             "Group.Read.All",
@@ -1321,7 +1321,7 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForUser`, `TeamsAppInstallation.ReadForTeam`, `TeamsAppInstallation.ReadWriteForTeam`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsAppInstallation.Read.Group*`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsAppInstallation.Read.Group`, `TeamsAppInstallation.ReadWriteSelfForTeam`, `TeamsAppInstallation.ReadForTeam.All`, `TeamsAppInstallation.ReadWriteForTeam.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1357,7 +1357,7 @@ impl TeamsItemInstalledAppsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsAppInstallation.Read.Group*",
+                            "TeamsAppInstallation.Read.Group",
                             "TeamsAppInstallation.ReadWriteSelfForTeam",
                             "TeamsAppInstallation.ReadForTeam.All",
                             "TeamsAppInstallation.ReadWriteForTeam.All",
@@ -1480,7 +1480,7 @@ impl TeamsItemPrimaryChannel {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
-    /// - Application: `ChannelSettings.Read.Group*`, `ChannelSettings.ReadWrite.Group*`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
+    /// - Application: `ChannelSettings.Read.Group`, `ChannelSettings.ReadWrite.Group`, `Channel.ReadBasic.All`, `ChannelSettings.Read.All`, `ChannelSettings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-primarychannel?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -1511,8 +1511,8 @@ impl TeamsItemPrimaryChannel {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelSettings.Read.Group*",
-                            "ChannelSettings.ReadWrite.Group*",
+                            "ChannelSettings.Read.Group",
+                            "ChannelSettings.ReadWrite.Group",
                             "Channel.ReadBasic.All",
                             "ChannelSettings.Read.All",
                             "ChannelSettings.ReadWrite.All",
@@ -2205,7 +2205,7 @@ impl TeamsItemChannelsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-list-messages?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2231,10 +2231,7 @@ impl TeamsItemChannelsItemMessages {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                 ],
             )
@@ -2284,7 +2281,7 @@ impl TeamsItemChannelsItemMessages {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-delta?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2310,10 +2307,7 @@ impl TeamsItemChannelsItemMessages {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                 ],
             )
@@ -2344,7 +2338,7 @@ impl TeamsItemChannelsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -2377,7 +2371,7 @@ impl TeamsItemChannelsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -2399,7 +2393,7 @@ impl TeamsItemChannelsItemMessagesItem {
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `ChannelMessage.UpdatePolicyViolation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2425,9 +2419,7 @@ impl TeamsItemChannelsItemMessagesItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "Chat.UpdatePolicyViolation.All",
-                            "message.",
                             "ChannelMessage.UpdatePolicyViolation.All",
-                            "message.",
                         ],
                     },
                 ],
@@ -2465,7 +2457,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -2493,10 +2485,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -2541,7 +2530,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -2569,10 +2558,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -2606,7 +2592,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-list-replies?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2632,10 +2618,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                 ],
             )
@@ -2705,7 +2688,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -2738,7 +2721,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -2760,7 +2743,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     /// `PATCH /teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies/{reply-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Application: `Chat.UpdatePolicyViolation.All`, `message.`, `ChannelMessage.UpdatePolicyViolation.All`, `message.`
+    /// - Application: `Chat.UpdatePolicyViolation.All`, `ChannelMessage.UpdatePolicyViolation.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chatmessage-update?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -2786,9 +2769,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "Chat.UpdatePolicyViolation.All",
-                            "message.",
                             "ChannelMessage.UpdatePolicyViolation.All",
-                            "message.",
                         ],
                     },
                 ],
@@ -2825,7 +2806,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -2853,10 +2834,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -2901,7 +2879,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -2929,10 +2907,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -2967,7 +2942,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Read.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Read.Group`, `TeamsTab.ReadWrite.Group`, `TeamsTab.Read.All`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.Read.All`, `Group.ReadWrite.All`, `Directory.Read.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-get-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -3002,8 +2977,8 @@ impl TeamsItemChannelsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Read.Group*",
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Read.Group",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.Read.All",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
@@ -3022,7 +2997,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.ReadWrite.Group`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-patch-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -3056,7 +3031,7 @@ impl TeamsItemChannelsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
                             "Group.ReadWrite.All",
@@ -3072,7 +3047,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamsTab.ReadWriteForTeam`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
-    /// - Application: `TeamsTab.Delete.Group*`, `TeamsTab.ReadWrite.Group*`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
+    /// - Application: `TeamsTab.Delete.Group`, `TeamsTab.ReadWrite.Group`, `TeamsTab.ReadWriteForTeam.All`, `TeamsTab.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -3104,8 +3079,8 @@ impl TeamsItemChannelsItemTabsItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamsTab.Delete.Group*",
-                            "TeamsTab.ReadWrite.Group*",
+                            "TeamsTab.Delete.Group",
+                            "TeamsTab.ReadWrite.Group",
                             "TeamsTab.ReadWriteForTeam.All",
                             "TeamsTab.ReadWrite.All",
                             "Group.ReadWrite.All",
@@ -3136,7 +3111,7 @@ impl TeamsItemMembers {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
-    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-list-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -3163,7 +3138,7 @@ impl TeamsItemMembers {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.Group",
                             "TeamMember.Read.All",
                             "TeamMember.ReadWrite.All",
                         ],
@@ -3237,7 +3212,7 @@ impl TeamsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
-    /// - Application: `TeamMember.Read.Group*`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.Read.Group`, `TeamMember.Read.All`, `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -3264,7 +3239,7 @@ impl TeamsItemMembersItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "TeamMember.Read.Group*",
+                            "TeamMember.Read.Group",
                             "TeamMember.Read.All",
                             "TeamMember.ReadWrite.All",
                         ],
@@ -3277,8 +3252,8 @@ impl TeamsItemMembersItem {
     /// `PATCH /teams/{team-id}/members/{membership-id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `TeamMember.ReadWrite.All.`
-    /// - Application: `TeamMember.ReadWrite.All.`
+    /// - Delegated (work or school account): `TeamMember.ReadWrite.All`
+    /// - Application: `TeamMember.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-update-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -3302,11 +3277,11 @@ impl TeamsItemMembersItem {
                 &[
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["TeamMember.ReadWrite.All."],
+                        scopes: &["TeamMember.ReadWrite.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["TeamMember.ReadWrite.All."],
+                        scopes: &["TeamMember.ReadWrite.All"],
                     },
                 ],
             )

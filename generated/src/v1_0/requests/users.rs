@@ -18012,7 +18012,7 @@ impl UsersItemChatsItemMembers {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-list-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -18049,7 +18049,7 @@ impl UsersItemChatsItemMembers {
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
-                            "Chat.ReadWrite.All.",
+                            "Chat.ReadWrite.All",
                         ],
                     },
                 ],
@@ -18080,7 +18080,7 @@ impl UsersItemChatsItemMembersItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChatMember.Read`, `ChatMember.ReadWrite`, `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`
-    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All.`
+    /// - Application: `ChatMember.Read.All`, `ChatMember.ReadWrite.All`, `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-get-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
@@ -18117,7 +18117,7 @@ impl UsersItemChatsItemMembersItem {
                             "ChatMember.ReadWrite.All",
                             "Chat.ReadBasic.All",
                             "Chat.Read.All",
-                            "Chat.ReadWrite.All.",
+                            "Chat.ReadWrite.All",
                         ],
                     },
                 ],
@@ -18199,7 +18199,7 @@ impl UsersItemChatsItemMessagesItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`, `Group.Read.All`, `Group.Read.WriteAll`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`, `Group.Read.All`, `Group.ReadWrite.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -18232,7 +18232,7 @@ impl UsersItemChatsItemMessagesItem {
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
-                            "ChannelMessage.Read.Group*",
+                            "ChannelMessage.Read.Group",
                             "ChannelMessage.Read.All",
                             "Group.Read.All",
                             "Group.ReadWrite.All",
@@ -18276,7 +18276,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -18304,10 +18304,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -18352,7 +18349,7 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `ChannelMessage.Read.All`
-    /// - Application: `ChannelMessage.Read.Group*`, `ChannelMessage.Read.All`
+    /// - Application: `ChannelMessage.Read.Group`, `ChannelMessage.Read.All`
     /// - Delegated (work or school account): `Chat.Read`, `Chat.ReadWrite`
     /// - Application: `Chat.Read.All`, `Chat.ReadWrite.All`
     ///
@@ -18380,10 +18377,7 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "ChannelMessage.Read.Group*",
-                            "ChannelMessage.Read.All",
-                        ],
+                        scopes: &["ChannelMessage.Read.Group", "ChannelMessage.Read.All"],
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::DelegatedWork,
@@ -22034,7 +22028,7 @@ impl UsersItemOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -22062,7 +22056,7 @@ impl UsersItemOnlineMeetings {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -22074,7 +22068,7 @@ impl UsersItemOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-post-onlinemeetings?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -22102,7 +22096,7 @@ impl UsersItemOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -22113,7 +22107,7 @@ impl UsersItemOnlineMeetings {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-createorget?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -22141,7 +22135,7 @@ impl UsersItemOnlineMeetings {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -22173,7 +22167,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-get?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -22201,7 +22195,7 @@ impl UsersItemOnlineMeetingsItem {
                         kind: graph_rt::PermissionKind::Application,
                         scopes: &[
                             "OnlineMeetings.Read.All",
-                            "OnlineMeetings.ReadWrite.All*",
+                            "OnlineMeetings.ReadWrite.All",
                         ],
                     },
                 ],
@@ -22213,7 +22207,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-update?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -22241,7 +22235,7 @@ impl UsersItemOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
@@ -22252,7 +22246,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `OnlineMeetings.ReadWrite`
-    /// - Application: `OnlineMeetings.ReadWrite.All*`
+    /// - Application: `OnlineMeetings.ReadWrite.All`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
@@ -22278,7 +22272,7 @@ impl UsersItemOnlineMeetingsItem {
                     },
                     graph_rt::Permission {
                         kind: graph_rt::PermissionKind::Application,
-                        scopes: &["OnlineMeetings.ReadWrite.All*"],
+                        scopes: &["OnlineMeetings.ReadWrite.All"],
                     },
                 ],
             )
