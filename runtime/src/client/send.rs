@@ -322,6 +322,8 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
     let mut method = call.method.clone();
     let mut body = call.body.attempt();
     let mut hops = 0usize;
+    // Whether this hop sends the body (a 303, or a 301/302 after a POST, drops it).
+    let mut has_body = !matches!(call.body, CallBody::Empty);
     let response = loop {
         let mut headers = call.headers.clone();
         // The token goes to the client's root only, never to where a redirect points.
@@ -403,24 +405,21 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
             }
             _ => true,
         };
-        let has_body = !matches!(call.body, CallBody::Empty);
-        match () {
-            _ if resend && has_body && !same_origin(&next, &url) => {
-                return Outcome::Failed(ClientError::Invalid(format!(
-                    "HTTP {status}: a redirect to another origin (`{}`) would send the request \
-                     body there; not followed",
-                    next.origin().ascii_serialization()
-                )))
-            }
-            _ if resend && has_body && !call.body.repeatable() => {
-                return Outcome::Failed(ClientError::Invalid(format!(
-                    "HTTP {status}: a redirect asks for the request body again, and it is a \
-                     stream that cannot go back; not followed"
-                )))
-            }
-            _ => {}
+        has_body = has_body && resend;
+        if has_body && !same_origin(&next, &url) {
+            return Outcome::Failed(ClientError::Invalid(format!(
+                "HTTP {status}: a redirect to another origin (`{}`) would send the request \
+                 body there; not followed",
+                next.origin().ascii_serialization()
+            )));
         }
-        body = if resend { call.body.attempt() } else { None };
+        if has_body && !call.body.repeatable() {
+            return Outcome::Failed(ClientError::Invalid(format!(
+                "HTTP {status}: a redirect asks for the request body again, and it is a stream \
+                 that cannot go back; not followed"
+            )));
+        }
+        body = if has_body { call.body.attempt() } else { None };
         tracing::debug!(status, to = %next.origin().ascii_serialization(), "following a redirect");
         url = next;
     };

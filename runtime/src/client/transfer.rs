@@ -1,7 +1,8 @@
-//! What uploads and downloads share: their error, cancellation, and the two ways of sending
-//! that [`Client::send_raw`] does not cover: a Graph request whose response body is streamed
-//! (or whose request body is), and a request to a pre-authenticated URL (an upload session's
-//! `uploadUrl`, a download URL), which never carries the token.
+//! What uploads and downloads share: their error, cancellation, and their two ways of sending:
+//! a Graph request whose response body is streamed (or whose request body is), through the
+//! client's one call path (`send.rs`: retries, deadlines, budget, tracing), and a request to a
+//! pre-authenticated URL (an upload session's `uploadUrl`, a download URL), which never carries
+//! the token and whose retries the upload and download protocols decide.
 
 use std::time::Duration;
 
