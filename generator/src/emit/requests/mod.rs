@@ -130,7 +130,6 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
     // The calls that reach each node from the root.
     let mut reach: Vec<Vec<Call>> = vec![Vec::new(); tree.nodes.len()];
     let ctx = Ctx {
-        plan,
         bodies,
         version,
         gates: gates(plan, tree),
@@ -262,8 +261,7 @@ fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
     }
 }
 
-struct Ctx<'a, 'p> {
-    plan: &'a Plan<'p>,
+struct Ctx<'a> {
     bodies: &'a Bodies,
     version: &'a str,
     /// The features of each node and operation ([`gates`]).
@@ -309,8 +307,8 @@ fn home_workloads(tree: &Tree<'_>) -> Vec<&'static str> {
     homes
 }
 
-/// Each operation's gate ([`operation_gate`]), by node and method, and each node's: the
-/// features of the operations at and below it. A node (its struct, and the method that
+/// Each operation's shape and gate ([`operation_gate`]), by node and method, and each node's
+/// gate: the features of the operations at and below it. A node (its struct, and the method that
 /// reaches it) is compiled when one of them is on, so that a build compiles the path tree of
 /// its workloads only; every operation's gate implies its nodes'. The root is always there.
 fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
@@ -319,13 +317,14 @@ fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
     let mut operations = BTreeMap::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         for (method, op) in &node.ops {
-            let gate = operation_gate(&shape::shape(plan, op), homes[i]);
+            let shape = shape::shape(plan, op);
+            let gate = operation_gate(&shape, homes[i]);
             let mut at = Some(i);
             while let Some(n) = at {
                 nodes[n].extend(gate.iter().copied());
                 at = tree.nodes[n].parent;
             }
-            operations.insert((i, *method), gate);
+            operations.insert((i, *method), Planned { shape, gate });
         }
     }
     Gates { nodes, operations }
@@ -333,22 +332,25 @@ fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
 
 struct Gates {
     nodes: Vec<BTreeSet<&'static str>>,
-    operations: BTreeMap<(usize, HttpMethod), BTreeSet<&'static str>>,
+    operations: BTreeMap<(usize, HttpMethod), Planned>,
 }
 
-impl Ctx<'_, '_> {
-    /// The gate of operation `op` of node `node`.
-    fn gate(&self, node: usize, op: &Operation) -> BTreeSet<&'static str> {
-        self.gates
-            .operations
-            .get(&(node, op.method))
-            .cloned()
-            .unwrap_or_default()
+/// An operation's shape and the features it is compiled with, computed once.
+struct Planned {
+    shape: shape::Shape,
+    gate: BTreeSet<&'static str>,
+}
+
+impl Ctx<'_> {
+    /// The shape and gate of operation `op` of node `node` (every operation of the tree has
+    /// them: [`gates`] walks the same nodes).
+    fn planned(&self, node: usize, op: &Operation) -> &Planned {
+        &self.gates.operations[&(node, op.method)]
     }
 }
 
 /// `#[cfg(any(feature = …))]` for a node's gate; nothing for the root.
-fn node_cfg(ctx: &Ctx<'_, '_>, i: usize) -> Option<TokenStream> {
+fn node_cfg(ctx: &Ctx<'_>, i: usize) -> Option<TokenStream> {
     let gate = ctx.gates.nodes.get(i).filter(|_| i != 0)?;
     match gate.len() {
         0 => None,
@@ -371,7 +373,7 @@ struct BuiltNode<'o> {
     routes: Vec<(&'o Operation, Route)>,
 }
 
-fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> BuiltNode<'o> {
+fn node_tokens<'o>(ctx: &Ctx<'_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> BuiltNode<'o> {
     let node = &tree.nodes[i];
     let name = format_ident!("{}", node.name);
     let mut methods = Registry::default();
@@ -386,7 +388,7 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         let (tokens, call, workloads, decode, facts) = operation(
             ctx,
             op,
-            ctx.gate(i, op),
+            ctx.planned(i, op),
             &method,
             quote! { self.0.clone() },
             &[],
@@ -410,7 +412,7 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
                 let (tokens, call, workloads, decode, facts) = operation(
                     ctx,
                     op,
-                    ctx.gate(child, op),
+                    ctx.planned(child, op),
                     &method,
                     path,
                     &params,
@@ -682,9 +684,9 @@ fn op_method_name(op: &Operation, taken: &Registry) -> String {
 /// The method that builds `op` at path expression `path`, after the segment parameters
 /// `params`; returns its tokens and the call that reaches it.
 fn operation(
-    ctx: &Ctx<'_, '_>,
+    ctx: &Ctx<'_>,
     op: &Operation,
-    gate: BTreeSet<&'static str>,
+    planned: &Planned,
     method: &str,
     path: TokenStream,
     params: &[proc_macro2::Ident],
@@ -696,11 +698,11 @@ fn operation(
     shape::Decode,
     RouteFacts,
 ) {
-    let s = shape::shape(ctx.plan, op);
-    let facts = route_facts(op, &s, s.decode);
+    let s = &planned.shape;
+    let facts = route_facts(op, s, s.decode);
     // A parameters struct is compiled with the version (its fields carry their own cfg): only
-    // the types of the shape need features, and the page's workload (`operation_gate`).
-    let workloads = gate;
+    // the types of the shape need features, and the path's workload (`operation_gate`).
+    let workloads = planned.gate.clone();
     let (body_param, body_set, body_arg) = if s.bytes_body {
         (
             Some(quote! { body: &[u8] }),
