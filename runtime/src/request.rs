@@ -352,7 +352,12 @@ pub struct Permission {
 #[derive(Debug, Clone)]
 enum Target {
     Path(UrlPath),
-    Link(String),
+    /// A link the service returned, and the template of the path it continues
+    /// ([`UrlPath::template`]).
+    Link {
+        link: String,
+        template: String,
+    },
 }
 
 /// A request built but not sent. `T` is what a successful response reads as, `S` the type whose
@@ -372,8 +377,6 @@ struct Parts {
     method: Method,
     version: &'static str,
     target: Target,
-    /// The path's template ([`UrlPath::template`]), kept when the request moves to a link.
-    template: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Body,
@@ -390,7 +393,6 @@ impl Parts {
         Self {
             method,
             version,
-            template: path.template().to_owned(),
             target: Target::Path(path),
             query: Vec::new(),
             headers: Vec::new(),
@@ -422,7 +424,7 @@ impl Parts {
     fn path_and_query(&self) -> String {
         let mut out = match &self.target {
             Target::Path(path) => path.as_str().to_owned(),
-            Target::Link(link) => return link.clone(),
+            Target::Link { link, .. } => return link.clone(),
         };
         for (i, (name, value)) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
@@ -435,7 +437,7 @@ impl Parts {
 
     fn url(&self, root: &str) -> String {
         match &self.target {
-            Target::Link(link) => link.clone(),
+            Target::Link { link, .. } => link.clone(),
             Target::Path(_) => format!(
                 "{}/{}{}",
                 root.trim_end_matches('/'),
@@ -549,7 +551,14 @@ impl<T, S, Q> Request<T, S, Q> {
     /// The same request sent to a link the service returned (`@odata.nextLink`, or a stored
     /// `@odata.deltaLink` to resume a delta query). The link carries the query.
     pub fn at_link(mut self, link: &str) -> Self {
-        self.parts.target = Target::Link(link.to_owned());
+        let template = match &mut self.parts.target {
+            Target::Path(path) => path.template().to_owned(),
+            Target::Link { template, .. } => std::mem::take(template),
+        };
+        self.parts.target = Target::Link {
+            link: link.to_owned(),
+            template,
+        };
         self.parts.query.clear();
         self
     }
@@ -558,7 +567,10 @@ impl<T, S, Q> Request<T, S, Q> {
     /// (`/users/{}/messages`; [`UrlPath::template`]); a request moved to a link keeps its
     /// path's.
     pub fn template(&self) -> &str {
-        &self.parts.template
+        match &self.parts.target {
+            Target::Path(path) => path.template(),
+            Target::Link { template, .. } => template,
+        }
     }
 
     /// The HTTP method.
@@ -882,6 +894,10 @@ mod tests {
             resumed.url("ignored"),
             "https://graph.microsoft.com/v1.0/users?$skiptoken=x"
         );
+        // A link keeps the template of the path it continues, link after link.
+        assert_eq!(resumed.template(), "/users");
+        let again = resumed.at_link("https://graph.microsoft.com/v1.0/users?$skiptoken=y");
+        assert_eq!(again.template(), "/users");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCAT
 use tracing::Instrument;
 
 use super::retry::{RETRY_COST, TIMEOUT_RETRY_COST};
+use super::transfer::header_pairs;
 use super::{AccessToken, ClientError, GraphError, Inner};
 use crate::RawResponse;
 
@@ -428,16 +429,7 @@ async fn send_once(inner: &Inner, call: &Call, attempt: u32, span: &tracing::Spa
     if call.reply == ReplyMode::Stream && status < 400 {
         return Outcome::Done(Reply::Stream(response));
     }
-    let headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = header_pairs(response.headers());
     if (200..300).contains(&status) {
         return match read_capped(response, inner.limits.max_response_bytes).await {
             Ok(body) => Outcome::Done(Reply::Read(RawResponse {
