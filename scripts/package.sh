@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Package the two publishable crates as `cargo publish` would (graph-sdk verified by building
-# the packaged sources with its default features) and check each against the registry's 10 MB
-# limit on a packaged crate.
+# Package the four publishable crates as `cargo publish` would (each verified by building its
+# packaged sources with its default features, against the others as packaged) and check each
+# against the registry's 10 MB limit on a packaged crate. In publishing order: graph-rt-core
+# (models, requests, JSON; no HTTP), graph-rt (the client), graph-sdk-api (the generated models
+# and builders, on graph-rt-core), graph-sdk (what users depend on: both, re-exported).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo package -p graph-rt -p graph-sdk "$@"
+cargo package -p graph-rt-core -p graph-rt -p graph-sdk-api -p graph-sdk "$@"
 limit=$((10 * 1000 * 1000))
 for crate in target/package/graph-rt-*.crate target/package/graph-sdk-*.crate; do
     size=$(stat -c %s "$crate")

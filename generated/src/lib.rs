@@ -2,7 +2,6 @@
 
 #![doc = include_str!("../README.md")]
 #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
-pub use graph_rt as runtime;
 /// Microsoft Graph v1.0 models.
 #[cfg(feature = "v1_0")]
 #[rustfmt::skip]

@@ -548,7 +548,7 @@ fn a_sample_compiles() {
     }
     let scratch = workspace.join("target/hostile-check");
     let _ = std::fs::remove_dir_all(scratch.join("src"));
-    let mut lib = String::from("pub use graph_rt as runtime;\n");
+    let mut lib = String::new();
     // Code generated from pages must compile without a warning (CI denies them); models built
     // directly may break the resolver's invariants (duplicate members: unreachable patterns).
     let from_pages = cases.len();
@@ -576,15 +576,15 @@ fn a_sample_compiles() {
         let _ = writeln!(lib, "#[{lint}(warnings)]\npub mod case{i};");
     }
     write(&scratch.join("src/lib.rs"), &lib);
-    let runtime = workspace.join("runtime");
+    let runtime = workspace.join("runtime/core");
     // Only the modules are copied: the crate's examples are not.
     let manifest = manifest
         .expect("a Cargo.toml")
         .replace(
-            "path = \"graph-rt\"",
+            "path = \"graph-rt/core\"",
             &format!("path = {:?}", runtime.display().to_string()),
         )
-        .replace("members = [\"dispatch\"]\n", "");
+        .replace("members = [\"dispatch\", \"sdk\"]\n", "");
     write(&scratch.join("Cargo.toml"), &manifest);
     let lock = std::fs::read_to_string(workspace.join("Cargo.lock")).expect("Cargo.lock");
     write(&scratch.join("Cargo.lock"), &lock);

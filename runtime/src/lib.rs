@@ -1,5 +1,9 @@
 //! Runtime of the generated Microsoft Graph SDK.
 //!
+//! Everything here but the client (and `testing`) comes from `graph-rt-core`, re-exported
+//! whole: the generated models and builders depend on that crate alone, which has no HTTP, so
+//! that they compile while reqwest and rustls do.
+//!
 //! The generated crate holds thousands of model structs and enums. To keep its compile time
 //! down it does not use serde derive: every model converts to and from a [`JsonMap`] through
 //! the few functions of this crate ([`take`], [`put`], [`put_additional`]), one line per
@@ -88,50 +92,15 @@
 
 #![warn(missing_docs)]
 
-mod base64;
 #[cfg(feature = "client")]
 mod client;
-mod duration;
-mod enums;
-mod erased;
-mod error;
-mod field;
-mod guid;
-mod json;
-mod path;
-mod request;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod text;
-mod time;
 
-/// The JSON value type of this crate (serde_json's).
-pub use serde_json::Value;
-
-/// A JSON object whose keys keep their order (serde_json's map with `preserve_order`).
-pub type JsonMap = serde_json::Map<String, Value>;
-
-pub use crate::guid::Guid;
-/// The UUID type of `Edm.Guid` properties (the `uuid` crate's). It implements [`FromJson`] and
-/// [`ToJson`]; it is written back in lower-case hyphenated form.
-pub use uuid::Uuid;
-
-pub use crate::base64::Base64Bytes;
-pub use crate::duration::Duration;
-pub use crate::enums::{EnumValue, Flags, UnknownValue};
-pub use crate::erased::{CallArgs, ErasedRequest};
-pub use crate::error::Error;
-pub use crate::field::Field;
-pub use crate::json::{
-    into_object, odata_type, put, put_additional, strict, take, typed_json, FromJson, Model,
-    Reader, ToJson, Writer,
-};
-pub use crate::path::{encode_query_value, odata_string, percent_decode, Arg, UrlPath};
-pub use crate::request::{
-    decode, Body, Decoder, Method, NoOptions, Options, Order, Page, Permission, PermissionKind,
-    Prop, RawResponse, Request,
-};
-pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
+// Models, requests and JSON: the core, which the generated code depends on (it has no HTTP, so
+// the generated crate compiles while the HTTP stack does). All of it is this crate's too.
+#[doc(inline)]
+pub use graph_rt_core::*;
 
 #[cfg(feature = "client")]
 #[cfg(feature = "azure-identity")]
@@ -152,107 +121,3 @@ pub use crate::client::{
 };
 #[cfg(feature = "device-code")]
 pub use crate::client::{DeviceCodeCredential, DeviceCodeHttpError, DeviceCodePrompt};
-
-/// Support for the macros; not a public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use serde;
-
-    use serde::de::{Deserializer, Visitor};
-    use serde::ser::{Error as _, Serialize, Serializer};
-    use std::fmt;
-    use std::marker::PhantomData;
-
-    use crate::{Error, JsonMap, Model, Value};
-
-    /// `Debug` of a model, for `impl_model_json!`: its JSON properties, by wire name. One
-    /// generic function instead of a derive per model (models have hundreds of fields).
-    pub fn debug_model<T: Model>(model: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Json<'a>(&'a Value);
-        impl fmt::Debug for Json<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(self.0, f)
-            }
-        }
-        let mut map = JsonMap::new();
-        let name = T::TYPE_NAME.rsplit('.').next().unwrap_or(T::TYPE_NAME);
-        if let Err(error) = model.write_map(&mut map) {
-            return write!(f, "{name} {{ <{error}> }}");
-        }
-        let mut out = f.debug_struct(name);
-        for (key, value) in &map {
-            out.field(key, &Json(value));
-        }
-        out.finish()
-    }
-
-    /// `PartialEq` of models, for `impl_model_json!`: equal when they write the same JSON
-    /// (properties in any order).
-    pub fn model_eq<T: Model>(a: &T, b: &T) -> bool {
-        let (mut x, mut y) = (JsonMap::new(), JsonMap::new());
-        a.write_map(&mut x).is_ok() && b.write_map(&mut y).is_ok() && x == y
-    }
-
-    /// Serializes the result of a `to_json`: generic over the serializer only, so it is
-    /// instantiated once for all models.
-    pub fn serialize_value<S: Serializer>(
-        value: Result<Value, Error>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Ok(value) => value.serialize(serializer),
-            Err(error) => Err(S::Error::custom(error)),
-        }
-    }
-
-    /// Deserializes any JSON value: generic over the deserializer only.
-    pub fn deserialize_value<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Value, D::Error> {
-        serde::Deserialize::deserialize(deserializer)
-    }
-
-    /// Turns a conversion error into a deserializer's error.
-    pub fn de_error<E: serde::de::Error>(error: Error) -> E {
-        E::custom(error)
-    }
-
-    /// The string of an enum value.
-    pub fn enum_from_json(value: Value) -> Result<String, Error> {
-        match value {
-            Value::String(text) => Ok(text),
-            other => Err(Error::mismatch("a string (enum member)", &other)),
-        }
-    }
-
-    /// Deserializes a string and parses it with `parse`.
-    pub fn deserialize_str<'de, D: Deserializer<'de>, T>(
-        deserializer: D,
-        expecting: &'static str,
-        parse: fn(&str) -> Result<T, Error>,
-    ) -> Result<T, D::Error> {
-        deserializer.deserialize_str(StrVisitor {
-            expecting,
-            parse,
-            marker: PhantomData,
-        })
-    }
-
-    struct StrVisitor<T> {
-        expecting: &'static str,
-        parse: fn(&str) -> Result<T, Error>,
-        marker: PhantomData<fn() -> T>,
-    }
-
-    impl<T> Visitor<'_> for StrVisitor<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.expecting)
-        }
-
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-            (self.parse)(v).map_err(E::custom)
-        }
-    }
-}

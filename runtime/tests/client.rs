@@ -57,6 +57,18 @@ fn graph_error(status: u16, code: &str, message: &str) -> Reply {
     )
 }
 
+/// `request.send(&client)` (the core crate's `Request::send`, through `Sender`) runs in a task
+/// of its own: its future is `Send`.
+#[tokio::test]
+async fn a_request_sent_with_its_own_send_runs_in_a_spawned_task() {
+    let server = Server::start(|hit| Reply::json(200, json!({"id": hit.path}))).await;
+    let client = client(&server);
+    let task = tokio::spawn(async move { get(users().key("u1")).send(&client).await });
+    let user = task.await.unwrap().unwrap();
+    assert_eq!(user["id"], "/v1.0/users/u1");
+    assert_eq!(server.hits().len(), 1);
+}
+
 #[tokio::test]
 async fn path_is_encoded_and_bearer_token_sent() {
     let server = Server::start(|hit| Reply::json(200, json!({"id": hit.path}))).await;

@@ -328,7 +328,7 @@ fn delta_reads_pages_of_the_collection_items_with_a_delta_link() {
 }
 
 #[test]
-fn archiving_a_team_answers_202_without_a_body() {
+fn archiving_a_team_answers_202_and_the_location_of_its_status() {
     let server = Server::start(|_| Reply {
         status: 202,
         headers: vec![("Location".into(), "/teams('t1')/operations('op1')".into())],
@@ -337,7 +337,12 @@ fn archiving_a_team_answers_202_without_a_body() {
     .unwrap();
     let request = root().teams().item("t1").archive();
     assert_eq!(request.expected_status(), Some(202));
-    runtime().block_on(client(&server).send(request)).unwrap();
+    // The long-running action's status is at `Location`: the call returns it.
+    let accepted: graph_rt::Accepted = runtime().block_on(client(&server).send(request)).unwrap();
+    assert_eq!(
+        accepted.location.as_deref(),
+        Some("/teams('t1')/operations('op1')")
+    );
     assert_eq!(server.received()[0].target, "/v1.0/teams/t1/archive");
 }
 

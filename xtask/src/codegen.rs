@@ -400,27 +400,31 @@ pub(crate) fn guess_version(docs: &Path) -> String {
     }
 }
 
-/// The runtime crate's sources, copied beside a crate generated with `--out`, with a manifest
-/// that no longer inherits from this workspace.
+/// The runtime crates' sources (`graph-rt` and, in its `core/` folder, `graph-rt-core`),
+/// copied beside a crate generated with `--out`, with manifests that no longer inherit from
+/// this workspace.
 fn runtime_files(root: &Path) -> Result<Vec<OutputFile>> {
-    let runtime = root.join("runtime");
-    let mut out = vec![OutputFile {
-        path: "graph-rt/Cargo.toml".into(),
-        contents: standalone_manifest(&runtime.join("Cargo.toml"), &root.join("Cargo.toml"))?,
-    }];
-    for rel in list_files(&runtime.join("src"))? {
-        let contents = fs::read_to_string(runtime.join("src").join(&rel))
-            .with_context(|| format!("reading runtime/src/{rel}"))?;
+    let mut out = Vec::new();
+    for (from, to) in [("runtime", "graph-rt"), ("runtime/core", "graph-rt/core")] {
+        let dir = root.join(from);
         out.push(OutputFile {
-            path: format!("graph-rt/src/{rel}"),
-            contents,
+            path: format!("{to}/Cargo.toml"),
+            contents: standalone_manifest(&dir.join("Cargo.toml"), &root.join("Cargo.toml"))?,
         });
-    }
-    if let Ok(readme) = fs::read_to_string(runtime.join("README.md")) {
-        out.push(OutputFile {
-            path: "graph-rt/README.md".into(),
-            contents: readme,
-        });
+        for rel in list_files(&dir.join("src"))? {
+            let contents = fs::read_to_string(dir.join("src").join(&rel))
+                .with_context(|| format!("reading {from}/src/{rel}"))?;
+            out.push(OutputFile {
+                path: format!("{to}/src/{rel}"),
+                contents,
+            });
+        }
+        if let Ok(readme) = fs::read_to_string(dir.join("README.md")) {
+            out.push(OutputFile {
+                path: format!("{to}/README.md"),
+                contents: readme,
+            });
+        }
     }
     Ok(out)
 }

@@ -1,7 +1,8 @@
 //! A crate generated with `codegen --docs DIR --out DIR` builds on its own, and
 //! `cargo xtask examples --docs docs-input/sample` runs end to end through it: the crate
-//! (SDK, dispatch crate and a copy of the runtime) is generated from the sample pages, built
-//! offline, and its runners read every example body and send every example request.
+//! (models and builders, the crate users depend on, the dispatch crate and a copy of the
+//! runtime) is generated from the sample pages, built offline, and its runners read every
+//! example body and send every example request.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -42,4 +43,29 @@ fn examples_run_through_a_crate_generated_from_the_sample() {
             .unwrap();
     assert!(!manifest.contains("workspace = true"), "{manifest}");
     assert!(manifest.contains("optional = true"), "{manifest}");
+    let core =
+        std::fs::read_to_string(root.join("target/tmp/examples-crate/graph-rt/core/Cargo.toml"))
+            .unwrap();
+    assert!(!core.contains("workspace = true"), "{core}");
+
+    // The crate a program depends on (the models re-exported, and the client) builds there too.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let check = Command::new(cargo)
+        .args([
+            "check",
+            "--offline",
+            "--quiet",
+            "-p",
+            "graph-sdk",
+            "--manifest-path",
+        ])
+        .arg(root.join("target/tmp/examples-crate/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/examples-crate"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

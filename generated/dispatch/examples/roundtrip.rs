@@ -16,7 +16,7 @@ fn main() {
 #[rustfmt::skip]
 mod runner {
     use std::io::Write as _;
-    use graph_sdk::runtime::{Error, JsonMap, Value};
+    use graph_rt::{Error, JsonMap, Value};
     pub fn main() {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let strict = args.iter().any(|a| a == "--strict");
@@ -61,7 +61,7 @@ mod runner {
         let type_name = case.get("type").and_then(Value::as_str).unwrap_or("");
         let result = std::panic::catch_unwind(|| {
             let run = || roundtrip(version, type_name, body);
-            if strict { graph_sdk::runtime::strict(run) } else { run() }
+            if strict { graph_rt::strict(run) } else { run() }
         });
         Ok(
             match result {

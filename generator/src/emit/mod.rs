@@ -72,10 +72,22 @@ pub fn emit_crate(
     let mut files = vec![
         OutputFile {
             path: "Cargo.toml".into(),
-            contents: manifest::sdk(versions, options),
+            contents: manifest::api(versions, options),
         },
         OutputFile {
             path: "README.md".into(),
+            contents: format!(
+                "{}\n{}",
+                render::header_html(),
+                include_str!("api_readme.md")
+            ),
+        },
+        OutputFile {
+            path: format!("{}Cargo.toml", manifest::FACADE_DIR),
+            contents: manifest::facade(versions, options),
+        },
+        OutputFile {
+            path: format!("{}README.md", manifest::FACADE_DIR),
             contents: format!(
                 "{}\n{}",
                 render::header_html(),
@@ -83,6 +95,8 @@ pub fn emit_crate(
             ),
         },
     ];
+    let facade_lib = facade_lib_rs(versions, &manifest::api_package(options))?;
+    files.push(facade_lib.file);
     let mut rendered = vec![lib_rs(versions)?];
     // The versions side by side, and the files of each in parallel (see `version_files`).
     let per_version: Vec<Vec<Rendered>> = versions
@@ -128,11 +142,35 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<Rendered, EmitError> {
         #![doc = include_str!("../README.md")]
         #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
 
+        #(#modules)*
+    };
+    render::render_file("src/lib.rs", tokens, &[])
+}
+
+/// `sdk/src/lib.rs`: the crate users depend on re-exports the versions of the API crate and the
+/// runtime with its client.
+fn facade_lib_rs(versions: &[Version<'_>], api_package: &str) -> Result<Rendered, EmitError> {
+    let api = format_ident!("{}", api_package.replace('-', "_"));
+    // In the order `cargo fmt` keeps them.
+    let mut names: Vec<String> = versions.iter().map(Version::module).collect();
+    names.sort();
+    let modules = names.iter().map(|m| {
+        let ident = format_ident!("{}", m);
+        quote! {
+            #[cfg(feature = #m)]
+            #[doc(inline)]
+            pub use #api::#ident;
+        }
+    });
+    let tokens = quote! {
+        #![doc = include_str!("../README.md")]
+
+        /// The runtime: requests, the client, paging, batches, model conversion.
         pub use graph_rt as runtime;
 
         #(#modules)*
     };
-    render::render_file("src/lib.rs", tokens, &[])
+    render::render_file(&format!("{}src/lib.rs", manifest::FACADE_DIR), tokens, &[])
 }
 
 /// How each operation of a version is built: the calls from `root()` (method names and

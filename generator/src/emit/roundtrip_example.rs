@@ -97,7 +97,7 @@ fn tokens(versions: &[Version<'_>], sdk: &Ident) -> TokenStream {
         mod runner {
         use std::io::Write as _;
 
-        use #sdk::runtime::{Error, JsonMap, Value};
+        use graph_rt::{Error, JsonMap, Value};
 
         pub fn main() {
             let args: Vec<String> = std::env::args().skip(1).collect();
@@ -140,7 +140,7 @@ fn tokens(versions: &[Version<'_>], sdk: &Ident) -> TokenStream {
             // A panic is a bug of the SDK: reported for this case, the others still run.
             let result = std::panic::catch_unwind(|| {
                 let run = || roundtrip(version, type_name, body);
-                if strict { #sdk::runtime::strict(run) } else { run() }
+                if strict { graph_rt::strict(run) } else { run() }
             });
             Ok(match result {
                 Ok(Some(Ok(json))) => {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::json;
 
 use super::{Client, ClientError, GraphError, RetryPolicy};
-use crate::path::UrlPath;
+use crate::UrlPath;
 use crate::{decode, Base64Bytes, Body, Decoder, Method, RawResponse, Request, Value};
 
 /// Graph's limit of requests in one `$batch`; larger batches are sent in several calls.

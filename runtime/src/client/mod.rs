@@ -687,9 +687,14 @@ impl PageTrail {
     }
 }
 
-impl<T, S, Q> Request<T, S, Q> {
-    /// Sends the request with `client` ([`Client::send`]).
-    pub async fn send(self, client: &Client) -> Result<T, ClientError> {
-        client.send(self).await
+/// What gives every request its `send(&client)`.
+impl crate::Sender for Client {
+    type Error = ClientError;
+
+    fn send_request<T, S, Q>(
+        &self,
+        request: Request<T, S, Q>,
+    ) -> impl std::future::Future<Output = Result<T, ClientError>> {
+        self.send(request)
     }
 }

@@ -1008,7 +1008,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
         &self,
         body: &super::super::UpdateAudienceBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1016,7 +1016,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("updateAudience"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1047,7 +1047,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
         &self,
         body: &super::super::UpdateAudienceByIdBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1055,7 +1055,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("updateAudienceById"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1283,7 +1283,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
         &self,
         body: &super::super::EnrollAssetsBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1291,7 +1291,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("enrollAssets"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1322,7 +1322,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
         &self,
         body: &super::super::EnrollAssetsByIdBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1330,7 +1330,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("enrollAssetsById"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1361,7 +1361,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
         &self,
         body: &super::super::UnenrollAssetsBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1369,7 +1369,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("unenrollAssets"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1400,7 +1400,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
         &self,
         body: &super::super::UnenrollAssetsByIdBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1408,7 +1408,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("unenrollAssetsById"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1536,7 +1536,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
         &self,
         body: &super::super::AddMembersBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1544,7 +1544,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("addMembers"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1575,7 +1575,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
         &self,
         body: &super::super::AddMembersByIdBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1583,7 +1583,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("addMembersById"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1614,7 +1614,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
         &self,
         body: &super::super::RemoveMembersBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1622,7 +1622,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("removeMembers"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1653,7 +1653,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
         &self,
         body: &super::super::RemoveMembersByIdBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1661,7 +1661,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("removeMembersById"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -152,7 +152,7 @@ impl AppCallsItem {
         &self,
         body: &super::super::AnswerBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -160,7 +160,7 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("answer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -217,7 +217,7 @@ impl AppCallsItem {
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -225,7 +225,7 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("changeScreenSharingRole"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -336,7 +336,7 @@ impl AppCallsItem {
         &self,
         body: &super::super::RedirectBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -344,7 +344,7 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("redirect"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -367,7 +367,7 @@ impl AppCallsItem {
         &self,
         body: &super::super::RejectBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -375,7 +375,7 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reject"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -427,7 +427,7 @@ impl AppCallsItem {
         &self,
         body: &super::super::TransferBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -435,7 +435,7 @@ impl AppCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("transfer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -768,7 +768,7 @@ impl AppCallsItemParticipants {
         &self,
         body: &super::super::ConfigureMixerBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -776,7 +776,7 @@ impl AppCallsItemParticipants {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("configureMixer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -408,7 +408,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::AnswerBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -416,7 +416,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("answer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -475,7 +475,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -483,7 +483,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("changeScreenSharingRole"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -615,7 +615,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::RedirectBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -623,7 +623,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("redirect"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -646,7 +646,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::RejectBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -654,7 +654,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reject"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -706,7 +706,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::TransferBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -714,7 +714,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("transfer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

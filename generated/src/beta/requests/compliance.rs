@@ -1795,7 +1795,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     pub fn release(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1803,7 +1803,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("release"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -2132,7 +2132,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
         &self,
         body: &super::super::AddToReviewSetBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2140,7 +2140,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("addToReviewSet"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2166,7 +2166,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
         &self,
         body: &super::super::ExportBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2174,7 +2174,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("export"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2416,7 +2416,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
         &self,
         body: &super::super::ApplyTagsBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2424,7 +2424,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("applyTags"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2796,7 +2796,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     pub fn estimate_statistics(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2804,7 +2804,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("estimateStatistics"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

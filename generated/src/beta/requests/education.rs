@@ -4126,7 +4126,7 @@ impl EducationSynchronizationProfiles {
         &self,
         body: &super::super::EducationSynchronizationProfile,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4134,7 +4134,7 @@ impl EducationSynchronizationProfiles {
                 graph_rt::Method::Put,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -1311,7 +1311,7 @@ impl GroupsItemEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1319,7 +1319,7 @@ impl GroupsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1360,7 +1360,7 @@ impl GroupsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1368,7 +1368,7 @@ impl GroupsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2707,7 +2707,7 @@ impl GroupsItemDriveItemsItem {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2715,7 +2715,7 @@ impl GroupsItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -4531,7 +4531,7 @@ impl GroupsItemDriveRootByPath {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4539,7 +4539,7 @@ impl GroupsItemDriveRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -6474,7 +6474,7 @@ impl GroupsItemCalendarEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6482,7 +6482,7 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -6518,7 +6518,7 @@ impl GroupsItemCalendarEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6526,7 +6526,7 @@ impl GroupsItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8054,7 +8054,7 @@ impl GroupsItemOnenoteNotebooksItem {
         &self,
         body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8062,7 +8062,7 @@ impl GroupsItemOnenoteNotebooksItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8639,7 +8639,7 @@ impl GroupsItemOnenotePagesItem {
         &self,
         body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8647,7 +8647,7 @@ impl GroupsItemOnenotePagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSection"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9332,7 +9332,7 @@ impl GroupsItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9340,7 +9340,7 @@ impl GroupsItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9380,7 +9380,7 @@ impl GroupsItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9388,7 +9388,7 @@ impl GroupsItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSectionGroup"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -758,7 +758,7 @@ impl Me {
         &self,
         body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -766,7 +766,7 @@ impl Me {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("sendMail"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3306,7 +3306,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3314,7 +3314,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3355,7 +3355,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3363,7 +3363,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3399,7 +3399,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3407,7 +3407,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3485,7 +3485,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3493,7 +3493,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3578,7 +3578,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3586,7 +3586,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4577,7 +4577,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4585,7 +4585,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4628,7 +4628,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4636,7 +4636,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4672,7 +4672,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4680,7 +4680,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4758,7 +4758,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4766,7 +4766,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4853,7 +4853,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4861,7 +4861,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5582,7 +5582,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5590,7 +5590,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5631,7 +5631,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5639,7 +5639,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5675,7 +5675,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5683,7 +5683,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5761,7 +5761,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5769,7 +5769,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5854,7 +5854,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5862,7 +5862,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8758,7 +8758,7 @@ impl MeDriveItemsItem {
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8766,7 +8766,7 @@ impl MeDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -24325,7 +24325,7 @@ impl MeDriveRootByPath {
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -24333,7 +24333,7 @@ impl MeDriveRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -38873,7 +38873,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -38881,7 +38881,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -38922,7 +38922,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -38930,7 +38930,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -38966,7 +38966,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -38974,7 +38974,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -39052,7 +39052,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -39060,7 +39060,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -39145,7 +39145,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -39153,7 +39153,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -41968,7 +41968,7 @@ impl MeMailFoldersItemMessagesItem {
         &self,
         body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -41976,7 +41976,7 @@ impl MeMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -42061,7 +42061,7 @@ impl MeMailFoldersItemMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -42069,7 +42069,7 @@ impl MeMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -42105,7 +42105,7 @@ impl MeMailFoldersItemMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -42113,7 +42113,7 @@ impl MeMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -43616,7 +43616,7 @@ impl MeMessagesItem {
         &self,
         body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -43624,7 +43624,7 @@ impl MeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -43709,7 +43709,7 @@ impl MeMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -43717,7 +43717,7 @@ impl MeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -43752,7 +43752,7 @@ impl MeMessagesItem {
     pub fn send(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -43760,7 +43760,7 @@ impl MeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("send"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -44614,7 +44614,7 @@ impl MeOnenoteNotebooksItem {
         &self,
         body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -44622,7 +44622,7 @@ impl MeOnenoteNotebooksItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -45197,7 +45197,7 @@ impl MeOnenotePagesItem {
         &self,
         body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -45205,7 +45205,7 @@ impl MeOnenotePagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSection"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -45888,7 +45888,7 @@ impl MeOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -45896,7 +45896,7 @@ impl MeOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -45936,7 +45936,7 @@ impl MeOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -45944,7 +45944,7 @@ impl MeOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSectionGroup"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -502,7 +502,7 @@ impl PrintPrintersCreate {
         &self,
         body: &super::super::PrinterCreateOperation,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -510,7 +510,7 @@ impl PrintPrintersCreate {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1210,7 +1210,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     pub fn upload_data(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1218,7 +1218,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("uploadData"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

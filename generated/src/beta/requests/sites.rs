@@ -668,7 +668,7 @@ impl SitesItemOnenoteNotebooksItem {
         &self,
         body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -676,7 +676,7 @@ impl SitesItemOnenoteNotebooksItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1253,7 +1253,7 @@ impl SitesItemOnenotePagesItem {
         &self,
         body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1261,7 +1261,7 @@ impl SitesItemOnenotePagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSection"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1946,7 +1946,7 @@ impl SitesItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1954,7 +1954,7 @@ impl SitesItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1994,7 +1994,7 @@ impl SitesItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2002,7 +2002,7 @@ impl SitesItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSectionGroup"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3494,7 +3494,7 @@ impl SitesItemDriveItemsItem {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3502,7 +3502,7 @@ impl SitesItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -5313,7 +5313,7 @@ impl SitesItemDriveRootByPath {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5321,7 +5321,7 @@ impl SitesItemDriveRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

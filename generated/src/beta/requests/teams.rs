@@ -30,7 +30,7 @@ impl Teams {
         &self,
         body: &super::super::Team,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -38,7 +38,7 @@ impl Teams {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -200,7 +200,7 @@ impl TeamsItem {
     pub fn archive(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -208,7 +208,7 @@ impl TeamsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("archive"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -252,7 +252,7 @@ impl TeamsItem {
         &self,
         body: &super::super::CloneBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -260,7 +260,7 @@ impl TeamsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("clone"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -396,7 +396,7 @@ impl TeamsItem {
     pub fn unarchive(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -404,7 +404,7 @@ impl TeamsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("unarchive"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

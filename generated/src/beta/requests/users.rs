@@ -327,7 +327,7 @@ impl UsersMeMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -335,7 +335,7 @@ impl UsersMeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1128,7 +1128,7 @@ impl UsersItem {
         &self,
         body: &super::super::ExportPersonalDataBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1136,7 +1136,7 @@ impl UsersItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("exportPersonalData"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1883,7 +1883,7 @@ impl UsersItem {
         &self,
         body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1891,7 +1891,7 @@ impl UsersItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("sendMail"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2946,7 +2946,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2954,7 +2954,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3000,7 +3000,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3008,7 +3008,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3044,7 +3044,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3052,7 +3052,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3135,7 +3135,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3143,7 +3143,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3228,7 +3228,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3236,7 +3236,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4021,7 +4021,7 @@ impl UsersItemMessagesItem {
         &self,
         body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4029,7 +4029,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4114,7 +4114,7 @@ impl UsersItemMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4122,7 +4122,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4158,7 +4158,7 @@ impl UsersItemMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4166,7 +4166,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4201,7 +4201,7 @@ impl UsersItemMessagesItem {
     pub fn send(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4209,7 +4209,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("send"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -4243,7 +4243,7 @@ impl UsersItemMessagesItem {
     pub fn unsubscribe(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4251,7 +4251,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("unsubscribe"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -8014,7 +8014,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8022,7 +8022,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8063,7 +8063,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8071,7 +8071,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8107,7 +8107,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8115,7 +8115,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8193,7 +8193,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8201,7 +8201,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8286,7 +8286,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8294,7 +8294,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9333,7 +9333,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9341,7 +9341,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9386,7 +9386,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9394,7 +9394,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9430,7 +9430,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9438,7 +9438,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9516,7 +9516,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9524,7 +9524,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -9613,7 +9613,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -9621,7 +9621,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -10342,7 +10342,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10350,7 +10350,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -10393,7 +10393,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::EventsCancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10401,7 +10401,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -10437,7 +10437,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10445,7 +10445,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -10523,7 +10523,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10531,7 +10531,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -10616,7 +10616,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -10624,7 +10624,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -14418,7 +14418,7 @@ impl UsersItemMailFoldersItemMessagesItem {
         &self,
         body: &super::super::MessagesForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14426,7 +14426,7 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -14511,7 +14511,7 @@ impl UsersItemMailFoldersItemMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14519,7 +14519,7 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -14555,7 +14555,7 @@ impl UsersItemMailFoldersItemMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14563,7 +14563,7 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -15785,7 +15785,7 @@ impl UsersItemOnenoteNotebooksItem {
         &self,
         body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15793,7 +15793,7 @@ impl UsersItemOnenoteNotebooksItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -16370,7 +16370,7 @@ impl UsersItemOnenotePagesItem {
         &self,
         body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -16378,7 +16378,7 @@ impl UsersItemOnenotePagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSection"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -17063,7 +17063,7 @@ impl UsersItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17071,7 +17071,7 @@ impl UsersItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -17111,7 +17111,7 @@ impl UsersItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -17119,7 +17119,7 @@ impl UsersItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSectionGroup"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -29135,7 +29135,7 @@ impl UsersItemDriveItemsItem {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -29143,7 +29143,7 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -31003,7 +31003,7 @@ impl UsersItemDriveRootByPath {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -31011,7 +31011,7 @@ impl UsersItemDriveRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

@@ -344,7 +344,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::AnswerBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -352,7 +352,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("answer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -404,7 +404,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -412,7 +412,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("changeScreenSharingRole"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -544,7 +544,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::RedirectBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -552,7 +552,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("redirect"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -575,7 +575,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::RejectBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -583,7 +583,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reject"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -635,7 +635,7 @@ impl CommunicationsCallsItem {
         &self,
         body: &super::super::TransferBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -643,7 +643,7 @@ impl CommunicationsCallsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("transfer"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -416,7 +416,7 @@ impl DrivesItemItemsItem {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -424,7 +424,7 @@ impl DrivesItemItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -2351,7 +2351,7 @@ impl DrivesItemRootByPath {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2359,7 +2359,7 @@ impl DrivesItemRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

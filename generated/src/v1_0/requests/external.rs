@@ -189,7 +189,7 @@ impl ExternalConnectionsItemSchema {
         &self,
         body: &super::super::Schema,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -197,7 +197,7 @@ impl ExternalConnectionsItemSchema {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

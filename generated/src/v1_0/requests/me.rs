@@ -632,7 +632,7 @@ impl Me {
         &self,
         body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -640,7 +640,7 @@ impl Me {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("sendMail"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2003,7 +2003,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2011,7 +2011,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2052,7 +2052,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2060,7 +2060,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2096,7 +2096,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2104,7 +2104,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2182,7 +2182,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2190,7 +2190,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2275,7 +2275,7 @@ impl MeCalendarEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2283,7 +2283,7 @@ impl MeCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3321,7 +3321,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3329,7 +3329,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3372,7 +3372,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3380,7 +3380,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3416,7 +3416,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3424,7 +3424,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3502,7 +3502,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3510,7 +3510,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3597,7 +3597,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3605,7 +3605,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4399,7 +4399,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4407,7 +4407,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4448,7 +4448,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4456,7 +4456,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4492,7 +4492,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4500,7 +4500,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4578,7 +4578,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4586,7 +4586,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -4671,7 +4671,7 @@ impl MeCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -4679,7 +4679,7 @@ impl MeCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -7409,7 +7409,7 @@ impl MeDriveItemsItem {
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7417,7 +7417,7 @@ impl MeDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -21713,7 +21713,7 @@ impl MeDriveRootByPath {
         &self,
         body: &graph_rt::Value,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -21721,7 +21721,7 @@ impl MeDriveRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -34975,7 +34975,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -34983,7 +34983,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -35024,7 +35024,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -35032,7 +35032,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -35068,7 +35068,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -35076,7 +35076,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -35154,7 +35154,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -35162,7 +35162,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -35247,7 +35247,7 @@ impl MeEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -35255,7 +35255,7 @@ impl MeEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -37884,7 +37884,7 @@ impl MeMailFoldersItemMessagesItem {
         &self,
         body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -37892,7 +37892,7 @@ impl MeMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -37972,7 +37972,7 @@ impl MeMailFoldersItemMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -37980,7 +37980,7 @@ impl MeMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -38016,7 +38016,7 @@ impl MeMailFoldersItemMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -38024,7 +38024,7 @@ impl MeMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -39387,7 +39387,7 @@ impl MeMessagesItem {
         &self,
         body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -39395,7 +39395,7 @@ impl MeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -39475,7 +39475,7 @@ impl MeMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -39483,7 +39483,7 @@ impl MeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -39518,7 +39518,7 @@ impl MeMessagesItem {
     pub fn send(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -39526,7 +39526,7 @@ impl MeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("send"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -40254,7 +40254,7 @@ impl MeOnenoteNotebooksItem {
         &self,
         body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -40262,7 +40262,7 @@ impl MeOnenoteNotebooksItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -40837,7 +40837,7 @@ impl MeOnenotePagesItem {
         &self,
         body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -40845,7 +40845,7 @@ impl MeOnenotePagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSection"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -41528,7 +41528,7 @@ impl MeOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -41536,7 +41536,7 @@ impl MeOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -41576,7 +41576,7 @@ impl MeOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -41584,7 +41584,7 @@ impl MeOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSectionGroup"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -374,7 +374,7 @@ impl PrintPrintersCreate {
         &self,
         body: &super::super::PrinterCreateOperation,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -382,7 +382,7 @@ impl PrintPrintersCreate {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)

@@ -281,7 +281,7 @@ impl UsersMeMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -289,7 +289,7 @@ impl UsersMeMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1010,7 +1010,7 @@ impl UsersItem {
         &self,
         body: &super::super::ExportPersonalDataBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1018,7 +1018,7 @@ impl UsersItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("exportPersonalData"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -1562,7 +1562,7 @@ impl UsersItem {
         &self,
         body: &super::super::SendMailBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -1570,7 +1570,7 @@ impl UsersItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("sendMail"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2446,7 +2446,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2454,7 +2454,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2500,7 +2500,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2508,7 +2508,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2544,7 +2544,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2552,7 +2552,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2635,7 +2635,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2643,7 +2643,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -2728,7 +2728,7 @@ impl UsersItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -2736,7 +2736,7 @@ impl UsersItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3515,7 +3515,7 @@ impl UsersItemMessagesItem {
         &self,
         body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3523,7 +3523,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3603,7 +3603,7 @@ impl UsersItemMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3611,7 +3611,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3647,7 +3647,7 @@ impl UsersItemMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3655,7 +3655,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -3690,7 +3690,7 @@ impl UsersItemMessagesItem {
     pub fn send(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -3698,7 +3698,7 @@ impl UsersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("send"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -5838,7 +5838,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5846,7 +5846,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5887,7 +5887,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5895,7 +5895,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -5931,7 +5931,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -5939,7 +5939,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -6017,7 +6017,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6025,7 +6025,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -6110,7 +6110,7 @@ impl UsersItemCalendarEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -6118,7 +6118,7 @@ impl UsersItemCalendarEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -7204,7 +7204,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7212,7 +7212,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -7257,7 +7257,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7265,7 +7265,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -7301,7 +7301,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7309,7 +7309,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -7387,7 +7387,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7395,7 +7395,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -7484,7 +7484,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -7492,7 +7492,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8286,7 +8286,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::AcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8294,7 +8294,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("accept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8337,7 +8337,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::CancelBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8345,7 +8345,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("cancel"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8381,7 +8381,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::DeclineBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8389,7 +8389,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("decline"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8467,7 +8467,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::ForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8475,7 +8475,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -8560,7 +8560,7 @@ impl UsersItemCalendarsItemEventsItem {
         &self,
         body: &super::super::TentativelyAcceptBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -8568,7 +8568,7 @@ impl UsersItemCalendarsItemEventsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("tentativelyAccept"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -12469,7 +12469,7 @@ impl UsersItemMailFoldersItemMessagesItem {
         &self,
         body: &super::super::PostsForwardBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12477,7 +12477,7 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("forward"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -12557,7 +12557,7 @@ impl UsersItemMailFoldersItemMessagesItem {
         &self,
         body: &super::super::MessagesReplyBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12565,7 +12565,7 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("reply"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -12601,7 +12601,7 @@ impl UsersItemMailFoldersItemMessagesItem {
         &self,
         body: &super::super::ReplyAllBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -12609,7 +12609,7 @@ impl UsersItemMailFoldersItemMessagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("replyAll"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -13683,7 +13683,7 @@ impl UsersItemOnenoteNotebooksItem {
         &self,
         body: &super::super::CopyNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -13691,7 +13691,7 @@ impl UsersItemOnenoteNotebooksItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -14268,7 +14268,7 @@ impl UsersItemOnenotePagesItem {
         &self,
         body: &super::super::CopyToSectionBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14276,7 +14276,7 @@ impl UsersItemOnenotePagesItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSection"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -14961,7 +14961,7 @@ impl UsersItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToNotebookBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -14969,7 +14969,7 @@ impl UsersItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToNotebook"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -15009,7 +15009,7 @@ impl UsersItemOnenoteSectionsItem {
         &self,
         body: &super::super::CopyToSectionGroupBody,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -15017,7 +15017,7 @@ impl UsersItemOnenoteSectionsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copyToSectionGroup"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .json_body(body)
             .documented_status(202u16)
@@ -19148,7 +19148,7 @@ impl UsersItemDriveItemsItem {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -19156,7 +19156,7 @@ impl UsersItemDriveItemsItem {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(
@@ -20922,7 +20922,7 @@ impl UsersItemDriveRootByPath {
     pub fn copy(
         &self,
     ) -> graph_rt::Request<
-        (),
+        graph_rt::Accepted,
         (),
         graph_rt::Options<false, false, false, false, false, false, false, false>,
     > {
@@ -20930,7 +20930,7 @@ impl UsersItemDriveRootByPath {
                 graph_rt::Method::Post,
                 VERSION,
                 self.0.clone().literal("copy"),
-                graph_rt::decode::empty,
+                graph_rt::decode::accepted,
             )
             .documented_status(202u16)
             .with_permissions(

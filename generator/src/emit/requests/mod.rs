@@ -91,7 +91,7 @@ pub struct BodyFacts {
 fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> RouteFacts {
     use shape::Decode;
     let response_type = match decode {
-        Decode::Empty => None,
+        Decode::Empty | Decode::Accepted => None,
         Decode::Bytes => Some("Edm.Stream".to_string()),
         Decode::Count => Some("Edm.Int64".to_string()),
         Decode::Any if op.response_type.is_none() => None,

@@ -24,6 +24,8 @@ pub enum Decode {
     Page,
     /// Nothing expected.
     Empty,
+    /// `202 Accepted` without a body: the `Location` of a long-running action.
+    Accepted,
     /// Raw bytes.
     Bytes,
     /// Untyped JSON.
@@ -40,6 +42,7 @@ impl Decode {
             Self::Value => "value",
             Self::Page => "page",
             Self::Empty => "empty",
+            Self::Accepted => "accepted",
             Self::Bytes => "bytes",
             Self::Any => "any",
             Self::Count => "count",
@@ -168,12 +171,11 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         } else {
             (Decode::Empty, quote! { () })
         }
-    } else if op.status == Some(204)
-        || op.method == HttpMethod::Delete
-        || (op.status == Some(202) && !success_body(op))
-    {
-        // `204 No Content`, or `202 Accepted` with a `Location` header and no body.
+    } else if op.status == Some(204) || op.method == HttpMethod::Delete {
         (Decode::Empty, quote! { () })
+    } else if op.status == Some(202) && !success_body(op) {
+        // `202 Accepted`, no body: a long-running action and the `Location` of its status.
+        (Decode::Accepted, quote! { graph_rt::Accepted })
     } else if let Some(t) = response {
         workloads.extend(t.workload);
         select = t.select.clone();

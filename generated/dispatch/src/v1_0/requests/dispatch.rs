@@ -49334,7 +49334,7 @@ fn communications_calls_item__answer(
                 .calls()
                 .item(&args.next_arg()?)
                 .answer(&args.body::<super::super::AnswerBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -49368,7 +49368,7 @@ fn communications_calls_item__change_screen_sharing_role(
                 .change_screen_sharing_role(
                     &args.body::<super::super::ChangeScreenSharingRoleBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -49472,7 +49472,7 @@ fn communications_calls_item__redirect(
                 .calls()
                 .item(&args.next_arg()?)
                 .redirect(&args.body::<super::super::RedirectBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -49487,7 +49487,7 @@ fn communications_calls_item__reject(
                 .calls()
                 .item(&args.next_arg()?)
                 .reject(&args.body::<super::super::RejectBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -49517,7 +49517,7 @@ fn communications_calls_item__transfer(
                 .calls()
                 .item(&args.next_arg()?)
                 .transfer(&args.body::<super::super::TransferBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -52521,7 +52521,7 @@ fn drives_item_items_item__copy(
                 .items()
                 .item(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -52703,7 +52703,7 @@ fn drives_item_root_by_path__copy(
                 .root()
                 .at_path(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53141,7 +53141,7 @@ fn external_connections_item_schema__create(
                 .item(&args.next_arg()?)
                 .schema()
                 .create(&args.body::<super::super::Schema>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53282,7 +53282,7 @@ fn groups_item_calendar_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53299,7 +53299,7 @@ fn groups_item_calendar_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53491,7 +53491,7 @@ fn groups_item_drive_items_item__copy(
                 .items()
                 .item(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53684,7 +53684,7 @@ fn groups_item_drive_root_by_path__copy(
                 .root()
                 .at_path(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53803,7 +53803,7 @@ fn groups_item_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53836,7 +53836,7 @@ fn groups_item_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -53946,7 +53946,7 @@ fn groups_item_onenote_notebooks_item__copy_notebook(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .copy_notebook(&args.body::<super::super::CopyNotebookBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54015,7 +54015,7 @@ fn groups_item_onenote_pages_item__copy_to_section(
                 .pages()
                 .item(&args.next_arg()?)
                 .copy_to_section(&args.body::<super::super::CopyToSectionBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54068,7 +54068,7 @@ fn groups_item_onenote_sections_item__copy_to_notebook(
                 .sections()
                 .item(&args.next_arg()?)
                 .copy_to_notebook(&args.body::<super::super::CopyToNotebookBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54087,7 +54087,7 @@ fn groups_item_onenote_sections_item__copy_to_section_group(
                 .copy_to_section_group(
                     &args.body::<super::super::CopyToSectionGroupBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54704,7 +54704,7 @@ fn me_calendar_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54737,7 +54737,7 @@ fn me_calendar_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54753,7 +54753,7 @@ fn me_calendar_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54785,7 +54785,7 @@ fn me_calendar_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54819,7 +54819,7 @@ fn me_calendar_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54900,7 +54900,7 @@ fn me_calendar_groups_item_calendars_item_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54939,7 +54939,7 @@ fn me_calendar_groups_item_calendars_item_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54958,7 +54958,7 @@ fn me_calendar_groups_item_calendars_item_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -54996,7 +54996,7 @@ fn me_calendar_groups_item_calendars_item_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55036,7 +55036,7 @@ fn me_calendar_groups_item_calendars_item_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55083,7 +55083,7 @@ fn me_calendars_item_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55118,7 +55118,7 @@ fn me_calendars_item_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55135,7 +55135,7 @@ fn me_calendars_item_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55169,7 +55169,7 @@ fn me_calendars_item_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55205,7 +55205,7 @@ fn me_calendars_item_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -55360,7 +55360,7 @@ fn me_drive_items_item__copy(
                 .items()
                 .item(&args.next_arg()?)
                 .copy(&args.body::<graph_rt::Value>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -57597,7 +57597,7 @@ fn me_drive_root_by_path__copy(
                 .root()
                 .at_path(&args.next_arg()?)
                 .copy(&args.body::<graph_rt::Value>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -59771,7 +59771,7 @@ fn me_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -59820,7 +59820,7 @@ fn me_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -59835,7 +59835,7 @@ fn me_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -59861,7 +59861,7 @@ fn me_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -59893,7 +59893,7 @@ fn me_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60162,7 +60162,7 @@ fn me_mail_folders_item_messages_item__forward(
                 .messages()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::PostsForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60196,7 +60196,7 @@ fn me_mail_folders_item_messages_item__reply(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply(&args.body::<super::super::MessagesReplyBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60213,7 +60213,7 @@ fn me_mail_folders_item_messages_item__reply_all(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply_all(&args.body::<super::super::ReplyAllBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60339,7 +60339,7 @@ fn me_messages_item__forward(
                 .messages()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::PostsForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60369,7 +60369,7 @@ fn me_messages_item__reply(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply(&args.body::<super::super::MessagesReplyBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60380,7 +60380,7 @@ fn me_messages_item__send(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().messages().item(&args.next_arg()?).send(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60428,7 +60428,7 @@ fn me_onenote_notebooks_item__copy_notebook(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .copy_notebook(&args.body::<super::super::CopyNotebookBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60493,7 +60493,7 @@ fn me_onenote_pages_item__copy_to_section(
                 .pages()
                 .item(&args.next_arg()?)
                 .copy_to_section(&args.body::<super::super::CopyToSectionBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60543,7 +60543,7 @@ fn me_onenote_sections_item__copy_to_notebook(
                 .sections()
                 .item(&args.next_arg()?)
                 .copy_to_notebook(&args.body::<super::super::CopyToNotebookBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60561,7 +60561,7 @@ fn me_onenote_sections_item__copy_to_section_group(
                 .copy_to_section_group(
                     &args.body::<super::super::CopyToSectionGroupBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -60643,7 +60643,7 @@ fn me__send_mail(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().me().send_mail(&args.body::<super::super::SendMailBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -61051,7 +61051,7 @@ fn print_printers_create__create(
                 .printers()
                 .create()
                 .create(&args.body::<super::super::PrinterCreateOperation>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -61635,7 +61635,7 @@ fn sites_item_drive_items_item__copy(
                 .items()
                 .item(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -61828,7 +61828,7 @@ fn sites_item_drive_root_by_path__copy(
                 .root()
                 .at_path(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62165,7 +62165,7 @@ fn teams__create(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().teams().create(&args.body::<super::super::Team>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62176,7 +62176,7 @@ fn teams_item__archive(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().teams().item(&args.next_arg()?).archive(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62291,7 +62291,7 @@ fn teams_item__clone_(
                 .teams()
                 .item(&args.next_arg()?)
                 .clone_(&args.body::<super::super::CloneBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62662,7 +62662,7 @@ fn teams_item__unarchive(
     Ok(
         graph_rt::ErasedRequest::new(
             super::root().teams().item(&args.next_arg()?).unarchive(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62703,7 +62703,7 @@ fn users_me_messages_item__reply_all(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply_all(&args.body::<super::super::ReplyAllBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62765,7 +62765,7 @@ fn users_item_calendar_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62800,7 +62800,7 @@ fn users_item_calendar_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62817,7 +62817,7 @@ fn users_item_calendar_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62851,7 +62851,7 @@ fn users_item_calendar_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62887,7 +62887,7 @@ fn users_item_calendar_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -62973,7 +62973,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63014,7 +63014,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63034,7 +63034,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63074,7 +63074,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63116,7 +63116,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__tentatively_accep
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63166,7 +63166,7 @@ fn users_item_calendars_item_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63203,7 +63203,7 @@ fn users_item_calendars_item_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63221,7 +63221,7 @@ fn users_item_calendars_item_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63257,7 +63257,7 @@ fn users_item_calendars_item_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63295,7 +63295,7 @@ fn users_item_calendars_item_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63477,7 +63477,7 @@ fn users_item_drive_items_item__copy(
                 .items()
                 .item(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63687,7 +63687,7 @@ fn users_item_drive_root_by_path__copy(
                 .root()
                 .at_path(&args.next_arg()?)
                 .copy(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63823,7 +63823,7 @@ fn users_item_events_item__accept(
                 .events()
                 .item(&args.next_arg()?)
                 .accept(&args.body::<super::super::AcceptBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63856,7 +63856,7 @@ fn users_item_events_item__cancel(
                 .events()
                 .item(&args.next_arg()?)
                 .cancel(&args.body::<super::super::CancelBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63872,7 +63872,7 @@ fn users_item_events_item__decline(
                 .events()
                 .item(&args.next_arg()?)
                 .decline(&args.body::<super::super::DeclineBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63921,7 +63921,7 @@ fn users_item_events_item__forward(
                 .events()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::ForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63955,7 +63955,7 @@ fn users_item_events_item__tentatively_accept(
                 .tentatively_accept(
                     &args.body::<super::super::TentativelyAcceptBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -63971,7 +63971,7 @@ fn users_item__export_personal_data(
                 .export_personal_data(
                     &args.body::<super::super::ExportPersonalDataBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64301,7 +64301,7 @@ fn users_item_mail_folders_item_messages_item__forward(
                 .messages()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::PostsForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64337,7 +64337,7 @@ fn users_item_mail_folders_item_messages_item__reply(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply(&args.body::<super::super::MessagesReplyBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64355,7 +64355,7 @@ fn users_item_mail_folders_item_messages_item__reply_all(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply_all(&args.body::<super::super::ReplyAllBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64811,7 +64811,7 @@ fn users_item_messages_item__forward(
                 .messages()
                 .item(&args.next_arg()?)
                 .forward(&args.body::<super::super::PostsForwardBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64843,7 +64843,7 @@ fn users_item_messages_item__reply(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply(&args.body::<super::super::MessagesReplyBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64859,7 +64859,7 @@ fn users_item_messages_item__reply_all(
                 .messages()
                 .item(&args.next_arg()?)
                 .reply_all(&args.body::<super::super::ReplyAllBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64875,7 +64875,7 @@ fn users_item_messages_item__send(
                 .messages()
                 .item(&args.next_arg()?)
                 .send(),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64926,7 +64926,7 @@ fn users_item_onenote_notebooks_item__copy_notebook(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .copy_notebook(&args.body::<super::super::CopyNotebookBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -64995,7 +64995,7 @@ fn users_item_onenote_pages_item__copy_to_section(
                 .pages()
                 .item(&args.next_arg()?)
                 .copy_to_section(&args.body::<super::super::CopyToSectionBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -65048,7 +65048,7 @@ fn users_item_onenote_sections_item__copy_to_notebook(
                 .sections()
                 .item(&args.next_arg()?)
                 .copy_to_notebook(&args.body::<super::super::CopyToNotebookBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -65067,7 +65067,7 @@ fn users_item_onenote_sections_item__copy_to_section_group(
                 .copy_to_section_group(
                     &args.body::<super::super::CopyToSectionGroupBody>()?,
                 ),
-            "empty",
+            "accepted",
         ),
     )
 }
@@ -65181,7 +65181,7 @@ fn users_item__send_mail(
                 .users()
                 .item(&args.next_arg()?)
                 .send_mail(&args.body::<super::super::SendMailBody>()?),
-            "empty",
+            "accepted",
         ),
     )
 }

@@ -23,7 +23,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// [`unix_timestamp`](Self::unix_timestamp) for the instant).
 ///
 /// ```
-/// use graph_rt::DateTimeOffset;
+/// use graph_rt_core::DateTimeOffset;
 /// let t = DateTimeOffset::parse("2017-01-01T00:02:14.9489247-08:00")?;
 /// assert_eq!((t.year(), t.month(), t.day()), (2017, 1, 1));
 /// assert_eq!((t.hour(), t.minute(), t.second()), (0, 2, 14));
@@ -31,7 +31,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// assert_eq!(t.offset_minutes(), Some(-480));
 /// assert_eq!(t.to_string(), "2017-01-01T00:02:14.9489247-08:00");
 /// assert_eq!(DateTimeOffset::from_unix_timestamp(0, 0)?.as_str(), "1970-01-01T00:00:00Z");
-/// # Ok::<(), graph_rt::Error>(())
+/// # Ok::<(), graph_rt_core::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DateTimeOffset {
@@ -47,10 +47,10 @@ pub struct DateTimeOffset {
 /// Ordered by date.
 ///
 /// ```
-/// let d: graph_rt::Date = "2016-02-29".parse()?;
+/// let d: graph_rt_core::Date = "2016-02-29".parse()?;
 /// assert_eq!((d.year(), d.month(), d.day()), (2016, 2, 29));
-/// assert!(graph_rt::Date::parse("2017-02-29").is_err());
-/// # Ok::<(), graph_rt::Error>(())
+/// assert!(graph_rt_core::Date::parse("2017-02-29").is_err());
+/// # Ok::<(), graph_rt_core::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {
@@ -64,9 +64,9 @@ pub struct Date {
 /// Ordered by time, then by text (`13:30` before `13:30:00`).
 ///
 /// ```
-/// let t = graph_rt::TimeOfDay::parse("13:30:05.5")?;
+/// let t = graph_rt_core::TimeOfDay::parse("13:30:05.5")?;
 /// assert_eq!((t.hour(), t.minute(), t.second(), t.nanosecond()), (13, 30, 5, 500_000_000));
-/// # Ok::<(), graph_rt::Error>(())
+/// # Ok::<(), graph_rt_core::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TimeOfDay {

@@ -47,7 +47,7 @@ impl fmt::Display for UnknownValue {
 /// Implements [`FromJson`], [`ToJson`], `serde::Serialize`, `serde::Deserialize`,
 /// `Display` and `FromStr` (with `Err = Infallible`) for a type that implements [`EnumValue`].
 ///
-/// The generator emits `graph_rt::impl_enum_json!(DevicePlatformType);` after each enum; the
+/// The generator emits `graph_rt_core::impl_enum_json!(DevicePlatformType);` after each enum; the
 /// [crate documentation](crate) has a complete example.
 #[macro_export]
 macro_rules! impl_enum_json {
@@ -111,7 +111,7 @@ macro_rules! impl_enum_json {
 /// ignore the order.
 ///
 /// ```
-/// # use graph_rt::{EnumValue, Flags, UnknownValue};
+/// # use graph_rt_core::{EnumValue, Flags, UnknownValue};
 /// # #[derive(Debug, Clone, PartialEq)]
 /// # enum KeyUsages { KeyEncipherment, DigitalSignature, Unknown(UnknownValue) }
 /// # impl EnumValue for KeyUsages {

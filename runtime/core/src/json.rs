@@ -223,7 +223,7 @@ pub fn odata_type(map: &JsonMap) -> Option<&str> {
 /// `Deserialize` reads a JSON value and converts it with `from_map`. The per-model code is a
 /// few lines: the generic work is done by functions instantiated once per serializer.
 ///
-/// The generator emits `graph_rt::impl_model_json!(User);` after each struct; the
+/// The generator emits `graph_rt_core::impl_model_json!(User);` after each struct; the
 /// [crate documentation](crate) has a complete example.
 #[macro_export]
 macro_rules! impl_model_json {

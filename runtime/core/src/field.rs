@@ -9,7 +9,7 @@
 /// asks the service to erase a property.
 ///
 /// ```
-/// use graph_rt::Field;
+/// use graph_rt_core::Field;
 /// let mut name: Field<String> = Field::default();
 /// assert!(name.is_absent());              // not sent
 /// name.set("Ada".to_owned());

@@ -9,11 +9,11 @@ const GUID: &str = "a GUID (Edm.Guid)";
 /// `0118A350-…`). Equality and hashing compare the GUID, not its spelling.
 ///
 /// ```
-/// use graph_rt::Guid;
+/// use graph_rt_core::Guid;
 /// let g = Guid::parse("0118A350-71FC-4EC3-8F0C-6A1CB8C1BC6A")?;
 /// assert_eq!(g.as_str(), "0118A350-71FC-4EC3-8F0C-6A1CB8C1BC6A");
 /// assert_eq!(g, Guid::from_uuid(g.uuid()));
-/// # Ok::<(), graph_rt::Error>(())
+/// # Ok::<(), graph_rt_core::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Guid {

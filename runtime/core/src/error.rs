@@ -13,9 +13,9 @@ use crate::Value;
 /// segments as the error goes up.
 ///
 /// ```
-/// use graph_rt::JsonMap;
+/// use graph_rt_core::JsonMap;
 /// let mut map: JsonMap = serde_json::from_str(r#"{"sizes": [1, "big"]}"#).unwrap();
-/// let error = graph_rt::take::<Vec<i64>>(&mut map, "sizes").unwrap_err();
+/// let error = graph_rt_core::take::<Vec<i64>>(&mut map, "sizes").unwrap_err();
 /// assert_eq!(error.path(), "sizes[1]");
 /// assert_eq!(
 ///     error.to_string(),

@@ -62,7 +62,7 @@ impl CallArgs {
 pub struct ErasedRequest {
     /// The request; its own decoder ignores the body.
     pub request: Request<()>,
-    /// The name of the `graph_rt::decode` function that reads the response (`json`, `page`,
+    /// The name of the `graph_rt_core::decode` function that reads the response (`json`, `page`,
     /// `value`, `empty`, `bytes`, `any`, `count`).
     pub decoded_by: &'static str,
     decode: Box<dyn Fn(RawResponse) -> Result<Value, Error> + Send + Sync>,

@@ -19,13 +19,13 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// hashing compare the bytes, not the text.
 ///
 /// ```
-/// use graph_rt::Base64Bytes;
+/// use graph_rt_core::Base64Bytes;
 /// let b = Base64Bytes::parse("aGk_")?;            // URL-safe, no padding
 /// assert_eq!(b.bytes(), b"hi?");
 /// assert_eq!(b.as_str(), "aGk_");
 /// assert_eq!(Base64Bytes::from_bytes(b"hi?".to_vec()).as_str(), "aGk/");
 /// assert_eq!(b, Base64Bytes::from_bytes(b"hi?".to_vec()));
-/// # Ok::<(), graph_rt::Error>(())
+/// # Ok::<(), graph_rt_core::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Base64Bytes {

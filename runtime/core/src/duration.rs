@@ -13,14 +13,14 @@ const DURATION: &str = "a duration (Edm.Duration) such as P1DT2H or PT0.5S";
 /// `PT1M` are different values: compare [`to_std`](Self::to_std) for the length).
 ///
 /// ```
-/// use graph_rt::Duration;
+/// use graph_rt_core::Duration;
 /// let d = Duration::parse("P1DT2H30M0.5S")?;
 /// assert_eq!((d.days(), d.hours(), d.minutes(), d.seconds()), (1, 2, 30, 0));
 /// assert_eq!(d.nanoseconds(), 500_000_000);
 /// assert_eq!(d.to_std(), Some(std::time::Duration::new(95_400, 500_000_000)));
 /// assert!(Duration::parse("-P1D")?.is_negative());
 /// assert_eq!(Duration::from_std(std::time::Duration::from_secs(90)).as_str(), "PT1M30S");
-/// # Ok::<(), graph_rt::Error>(())
+/// # Ok::<(), graph_rt_core::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Duration {

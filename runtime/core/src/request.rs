@@ -1,6 +1,6 @@
 //! A request built but not sent: method, path, query, headers, body, and how to read the
-//! response. The generated request builders make them; a [`Client`](crate::Client) sends them,
-//! alone or in a [`Batch`](crate::Batch); anyone can inspect or log them first.
+//! response. The generated request builders make them; the client of `graph-rt` sends them,
+//! alone or in a batch; anyone can inspect or log them first.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -121,6 +121,11 @@ pub mod decode {
         Ok(())
     }
 
+    /// A long-running action accepted (`202 Accepted`, no body): where to follow it.
+    pub fn accepted(raw: RawResponse) -> Result<super::Accepted, Error> {
+        Ok(super::Accepted::from_response(&raw))
+    }
+
     /// The raw bytes (`$value`, file content, reports in CSV).
     pub fn bytes(raw: RawResponse) -> Result<Vec<u8>, Error> {
         Ok(raw.body)
@@ -137,6 +142,31 @@ pub mod decode {
         let text = text.trim().trim_start_matches('\u{feff}');
         text.parse()
             .map_err(|_| Error::custom(format!("`$count` returned `{text}`, not a number")))
+    }
+}
+
+/// A long-running action Graph accepted (`202 Accepted` without a body): the action goes on
+/// after the call returns, and `Location` says where its progress is reported. That may be a
+/// Graph address (`/teams('…')/operations('…')`, a `teamsAsyncOperation`) or a monitor URL on
+/// another host (a drive item's copy), which is read without the token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accepted {
+    /// The `Location` header: where the action's status is reported, as Graph sent it
+    /// (absolute, or relative to the API version's root).
+    pub location: Option<String>,
+    /// The `Retry-After` header, in seconds: when to look at the status first.
+    pub retry_after: Option<u64>,
+}
+
+impl Accepted {
+    /// The `Location` and `Retry-After` headers of a response.
+    pub fn from_response(raw: &RawResponse) -> Self {
+        Self {
+            location: raw.header("location").map(str::to_owned),
+            retry_after: raw
+                .header("retry-after")
+                .and_then(|v| v.trim().parse().ok()),
+        }
     }
 }
 
@@ -218,12 +248,27 @@ impl ToJson for () {
     }
 }
 
+/// `{"location": …, "retryAfter": …}`, the headers that were there (for logs and the
+/// example runner).
+impl ToJson for Accepted {
+    fn to_json(&self) -> Result<Value, Error> {
+        let mut map = JsonMap::new();
+        if let Some(location) = &self.location {
+            map.insert("location".into(), Value::String(location.clone()));
+        }
+        if let Some(seconds) = self.retry_after {
+            map.insert("retryAfter".into(), Value::from(seconds));
+        }
+        Ok(Value::Object(map))
+    }
+}
+
 /// A property of type `S`, by its wire name: what `$select`, `$expand` and `$orderby` take, so
 /// that a misspelled property does not compile. Generated as associated constants of each model
 /// (`User::DISPLAY_NAME`).
 ///
 /// ```
-/// use graph_rt::{decode, Method, Options, Page, Prop, Request, UrlPath, Value};
+/// use graph_rt_core::{decode, Method, Options, Page, Prop, Request, UrlPath, Value};
 /// struct User;
 /// const DISPLAY_NAME: Prop<User> = Prop::new("displayName");
 /// type List = Options<true, false, true, false, false, false, false, false>;
@@ -236,7 +281,7 @@ impl ToJson for () {
 /// A property of another type is a compile error:
 ///
 /// ```compile_fail
-/// use graph_rt::{decode, Method, Options, Page, Prop, Request, UrlPath, Value};
+/// use graph_rt_core::{decode, Method, Options, Page, Prop, Request, UrlPath, Value};
 /// struct User;
 /// struct Group;
 /// const GROUP_NAME: Prop<Group> = Prop::new("displayName");
@@ -249,7 +294,7 @@ impl ToJson for () {
 /// So is a query option the operation's page does not document:
 ///
 /// ```compile_fail
-/// use graph_rt::{decode, Method, NoOptions, Page, Request, UrlPath, Value};
+/// use graph_rt_core::{decode, Method, NoOptions, Page, Request, UrlPath, Value};
 /// let users: Request<Page<Value>, (), NoOptions> =
 ///     Request::new(Method::Get, "v1.0", UrlPath::root().literal("users"), decode::page);
 /// users.filter("startswith(displayName,'a')");
@@ -445,6 +490,26 @@ impl Parts {
                 self.path_and_query()
             ),
         }
+    }
+}
+
+/// What sends requests: `graph-rt`'s `Client` (this crate has no HTTP). It gives every request
+/// its [`Request::send`].
+pub trait Sender {
+    /// Why a call failed.
+    type Error;
+
+    /// Sends `request` and reads its response into `T`.
+    fn send_request<T, S, Q>(
+        &self,
+        request: Request<T, S, Q>,
+    ) -> impl std::future::Future<Output = Result<T, Self::Error>>;
+}
+
+impl<T, S, Q> Request<T, S, Q> {
+    /// Sends the request with `client` (`graph_rt::Client::send`).
+    pub async fn send<C: Sender + ?Sized>(self, client: &C) -> Result<T, C::Error> {
+        client.send_request(self).await
     }
 }
 
@@ -911,6 +976,32 @@ mod tests {
         assert_eq!(page.next_link.as_deref(), Some("n"));
         assert_eq!(page.count, Some(2));
         assert_eq!(page.to_json().expect("json"), json);
+    }
+
+    #[test]
+    fn an_accepted_action_keeps_its_location_and_retry_after() {
+        let raw = RawResponse {
+            status: 202,
+            headers: vec![
+                ("location".into(), "/teams('t1')/operations('op1')".into()),
+                ("retry-after".into(), " 5".into()),
+            ],
+            body: Vec::new(),
+        };
+        let accepted = decode::accepted(raw).expect("accepted");
+        assert_eq!(
+            accepted.location.as_deref(),
+            Some("/teams('t1')/operations('op1')")
+        );
+        assert_eq!(accepted.retry_after, Some(5));
+        // Without the headers (a call answered, a meeting joined): nothing, not an error.
+        let bare = decode::accepted(RawResponse {
+            status: 202,
+            ..RawResponse::default()
+        })
+        .expect("accepted");
+        assert_eq!(bare, Accepted::default());
+        assert_eq!(bare.to_json().expect("json"), Value::Object(JsonMap::new()));
     }
 
     #[test]
