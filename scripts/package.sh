@@ -6,6 +6,14 @@
 # and builders, on graph-rt-core), graph-sdk (what users depend on: both, re-exported).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# cargo verifies each crate against the others through a registry in target/package, unpacked
+# under $CARGO_HOME/registry/src/<that registry>/<name>-<version>/; a copy unpacked by an earlier
+# run is reused as it is, stale (an older graph-rt, from before a change, failed to build that
+# way). Those copies go first.
+home=${CARGO_HOME:-$HOME/.cargo}
+for name in graph-rt-core graph-rt graph-sdk-api graph-sdk; do
+    rm -rf "$home"/registry/src/*/"$name"-[0-9]*
+done
 cargo package -p graph-rt-core -p graph-rt -p graph-sdk-api -p graph-sdk "$@"
 limit=$((10 * 1000 * 1000))
 for crate in target/package/graph-rt-*.crate target/package/graph-sdk-*.crate; do
