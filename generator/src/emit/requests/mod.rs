@@ -352,17 +352,7 @@ impl Ctx<'_> {
 /// `#[cfg(any(feature = …))]` for a node's gate; nothing for the root.
 fn node_cfg(ctx: &Ctx<'_>, i: usize) -> Option<TokenStream> {
     let gate = ctx.gates.nodes.get(i).filter(|_| i != 0)?;
-    match gate.len() {
-        0 => None,
-        1 => {
-            let w = gate.iter().next()?;
-            Some(quote! { #[cfg(feature = #w)] })
-        }
-        _ => {
-            let ws = gate.iter();
-            Some(quote! { #[cfg(any(#(feature = #ws),*))] })
-        }
-    }
+    shape::cfg_any(gate)
 }
 
 struct BuiltNode<'o> {

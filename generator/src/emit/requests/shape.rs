@@ -271,8 +271,20 @@ pub fn untyped_body(op: &Operation) -> bool {
         })
 }
 
-/// `#[cfg(all(feature = "a", feature = "b"))]` for the workloads, nothing for none.
+/// `#[cfg(all(feature = "a", feature = "b"))]` for the workloads, nothing for none: an
+/// operation needs every workload its types belong to.
 pub fn cfg(workloads: &BTreeSet<&'static str>) -> Option<TokenStream> {
+    feature_cfg(workloads, quote! { all })
+}
+
+/// `#[cfg(any(feature = "a", feature = "b"))]` for the workloads, nothing for none: a node is
+/// there when any operation at or below it is.
+pub fn cfg_any(workloads: &BTreeSet<&'static str>) -> Option<TokenStream> {
+    feature_cfg(workloads, quote! { any })
+}
+
+/// One workload's feature as it is, several joined by `combine` (`all` or `any`).
+fn feature_cfg(workloads: &BTreeSet<&'static str>, combine: TokenStream) -> Option<TokenStream> {
     match workloads.len() {
         0 => None,
         1 => {
@@ -281,7 +293,7 @@ pub fn cfg(workloads: &BTreeSet<&'static str>) -> Option<TokenStream> {
         }
         _ => {
             let ws = workloads.iter();
-            Some(quote! { #[cfg(all(#(feature = #ws),*))] })
+            Some(quote! { #[cfg(#combine(#(feature = #ws),*))] })
         }
     }
 }
