@@ -485,13 +485,16 @@ fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
-enum ReadError {
+pub(crate) enum ReadError {
     TooLarge,
     Transport(reqwest::Error),
 }
 
 /// The body, when it is at most `limit` bytes (after decompression); stops reading beyond.
-async fn read_capped(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> Result<Vec<u8>, ReadError> {
     if response.content_length().is_some_and(|len| len > limit) {
         return Err(ReadError::TooLarge);
     }

@@ -233,17 +233,14 @@ pub(crate) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
 
 /// Reads a response that is not file content, at most [`MAX_JSON_BODY`] bytes.
 pub(crate) async fn read_small(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
 ) -> Result<(Vec<(String, String)>, Vec<u8>), TransferError> {
     let headers = header_pairs(response.headers());
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > MAX_JSON_BODY {
-            return Err(TransferError::Protocol(format!(
-                "a response of more than {MAX_JSON_BODY} bytes where JSON was expected"
-            )));
-        }
-        body.extend_from_slice(&chunk);
+    match send::read_capped(response, MAX_JSON_BODY as u64).await {
+        Ok(body) => Ok((headers, body)),
+        Err(send::ReadError::TooLarge) => Err(TransferError::Protocol(format!(
+            "a response of more than {MAX_JSON_BODY} bytes where JSON was expected"
+        ))),
+        Err(send::ReadError::Transport(error)) => Err(error.into()),
     }
-    Ok((headers, body))
 }
