@@ -647,7 +647,26 @@ fn classify(text: String, repairs: &mut Repairs) -> (String, Vec<Segment>) {
         };
         return (text, vec![segment]);
     }
+    if is_concrete_id(&text) {
+        repairs.add("read a concrete id written in place of a placeholder as a key");
+        return ("{id}".to_string(), vec![key("id")]);
+    }
     literal(text)
+}
+
+/// A concrete id where the docs meant a placeholder: `acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`,
+/// `57DAB8B1894C409AB240BD8BEAE78896`, a base64 key. At least 16 characters of letters, digits,
+/// `-`, `_` and `=`, an eighth of them or more digits (and at least six): names such as
+/// `getOffice365ActivationsUserDetail` or `windowsPhone81SCEPCertificateProfile` stay names.
+fn is_concrete_id(text: &str) -> bool {
+    let len = text.chars().count();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    len >= 16
+        && digits >= 6
+        && digits * 8 >= len
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='))
 }
 
 /// `name(a=b, c='d')` → a call, `name()` → a call without arguments, `name(<key>)` → a key in
@@ -799,6 +818,44 @@ mod tests {
 
     fn has_repair(r: &RequestLine, part: &str) -> bool {
         r.repairs.iter().any(|m| m.contains(part))
+    }
+
+    #[test]
+    fn concrete_ids_written_for_placeholders_become_keys() {
+        // From education, eDiscovery and reports pages of the 2021-07 docs.
+        for id in [
+            "acdefc6b-2dc6-4e71-b1e9-6d9810ab1793",
+            "2192ca408ea2410eba3bec8ae873be6b",
+            "57DAB8B1894C409AB240BD8BEAE78896",
+            "87654321-0abc-zqf0-321456789q",
+            "NWI2NDk4MzQtNzQxMi00Y2NlLTllNjktMTc2ZTk1YTM5NGY1IyNhNmI2MzM2NS0zMWE0LTRmNDMtOTJlYy03MTBiNzE1NTdhZjk",
+        ] {
+            let r = request(&format!("GET /education/classes/{id}/assignments"));
+            assert_eq!(r.path, "/education/classes/{id}/assignments", "{id}");
+            assert_eq!(
+                r.segments,
+                [lit("education"), lit("classes"), k("id"), lit("assignments")],
+                "{id}"
+            );
+            assert!(has_repair(&r, "concrete id"), "{id}: {:?}", r.repairs);
+        }
+        // Names with digits in them stay names.
+        for name in [
+            "getOffice365ActivationsUserDetail",
+            "importOffice365DeviceConfigurationPolicies",
+            "windowsPhone81SCEPCertificateProfile",
+            "fido2Methods",
+            "oauth2PermissionGrants",
+            "b2cAuthenticationMethodsPolicy",
+            "getTeamsUserActivityCounts(period='D7')",
+        ] {
+            let r = request(&format!("GET /reports/{name}"));
+            assert!(
+                !matches!(r.segments.get(1), Some(Segment::Key { .. })),
+                "{name}: {:?}",
+                r.segments
+            );
+        }
     }
 
     #[test]

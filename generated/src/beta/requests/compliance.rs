@@ -117,195 +117,10 @@ impl ComplianceEdiscoveryCases {
                 ],
             )
     }
-    /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1`
-    #[cfg(feature = "security")]
-    pub fn _4c8f8f70_7785_4bd4_b296_c98376a2c5e1(
-        &self,
-    ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1 {
-        ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1(
-            self.0.clone().literal("4c8f8f70-7785-4bd4-b296-c98376a2c5e1"),
-        )
-    }
     /// `/compliance/ediscovery/cases/{CaseId}`
     #[cfg(feature = "security")]
     pub fn item(&self, case_id: &str) -> ComplianceEdiscoveryCasesItem {
         ComplianceEdiscoveryCasesItem(self.0.clone().key(case_id))
-    }
-}
-/// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1`
-#[cfg(feature = "security")]
-#[derive(Debug, Clone)]
-pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "security")]
-impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1 {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians`
-    #[cfg(feature = "security")]
-    pub fn custodians(
-        &self,
-    ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians {
-        ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians(
-            self.0.clone().literal("custodians"),
-        )
-    }
-}
-/// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians`
-#[cfg(feature = "security")]
-#[derive(Debug, Clone)]
-pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "security")]
-impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b`
-    #[cfg(feature = "security")]
-    pub fn _2192ca408ea2410eba3bec8ae873be6b(
-        &self,
-    ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b {
-        ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b(
-            self.0.clone().literal("2192ca408ea2410eba3bec8ae873be6b"),
-        )
-    }
-}
-/// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b`
-#[cfg(feature = "security")]
-#[derive(Debug, Clone)]
-pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "security")]
-impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6b {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources`
-    #[cfg(feature = "security")]
-    pub fn unified_group_sources(
-        &self,
-    ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources {
-        ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources(
-            self.0.clone().literal("unifiedGroupSources"),
-        )
-    }
-}
-/// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources`
-///
-/// - `POST /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources`: Create unifiedGroupSource
-#[cfg(feature = "security")]
-#[derive(Debug, Clone)]
-pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "security")]
-impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Create unifiedGroupSource
-    ///
-    /// `POST /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources` → `201`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-post-unifiedgroupsources?view=graph-rest-beta)
-    #[cfg(feature = "security")]
-    pub fn create(
-        &self,
-        body: &super::super::UnifiedGroupSource,
-    ) -> graph_rt::Request<
-        super::super::UnifiedGroupSource,
-        super::super::UnifiedGroupSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Post,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .json_body(body)
-            .documented_status(201u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
-                    },
-                ],
-            )
-    }
-    /// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`
-    #[cfg(feature = "security")]
-    pub fn _33434233_3030_3739_3043_393039324633(
-        &self,
-    ) -> ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633 {
-        ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633(
-            self.0.clone().literal("33434233-3030-3739-3043-393039324633"),
-        )
-    }
-}
-/// `/compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`
-///
-/// - `DELETE /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633`: Delete unifiedGroupSource
-#[cfg(feature = "security")]
-#[derive(Debug, Clone)]
-pub struct ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "security")]
-impl ComplianceEdiscoveryCases4c8f8f7077854bd4B296C98376a2c5e1Custodians2192ca408ea2410eba3bec8ae873be6bUnifiedGroupSources33434233303037393043393039324633 {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Delete unifiedGroupSource
-    ///
-    /// `DELETE /compliance/ediscovery/cases/4c8f8f70-7785-4bd4-b296-c98376a2c5e1/custodians/2192ca408ea2410eba3bec8ae873be6b/unifiedGroupSources/33434233-3030-3739-3043-393039324633` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-unifiedgroupsource-delete?view=graph-rest-beta)
-    #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Delete,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
-                    },
-                ],
-            )
     }
 }
 /// `/compliance/ediscovery/cases/{CaseId}`
@@ -970,6 +785,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
 /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/unifiedGroupSources`: List unifiedGroupSources
+/// - `POST /compliance/ediscovery/cases/{id}/custodians/{id}/unifiedGroupSources`: Create unifiedGroupSource
 #[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources(
@@ -1014,6 +830,40 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
                 ],
             )
     }
+    /// Create unifiedGroupSource
+    ///
+    /// `POST /compliance/ediscovery/cases/{id}/custodians/{id}/unifiedGroupSources` → `201`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-post-unifiedgroupsources?view=graph-rest-beta)
+    #[cfg(feature = "security")]
+    pub fn create(
+        &self,
+        body: &super::super::UnifiedGroupSource,
+    ) -> graph_rt::Request<
+        super::super::UnifiedGroupSource,
+        super::super::UnifiedGroupSource,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
     /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`
     #[cfg(feature = "security")]
     pub fn item(
@@ -1028,6 +878,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
 /// `/compliance/ediscovery/cases/{CaseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`
 ///
 /// - `GET /compliance/ediscovery/cases/{caseId}/custodians/{custodianId}/unifiedGroupSources/{unifiedGroupSourceId}`: Get unifiedGroupSource
+/// - `DELETE /compliance/ediscovery/cases/{id}/custodians/{id}/unifiedGroupSources/{id}`: Delete unifiedGroupSource
 #[cfg(feature = "security")]
 #[derive(Debug, Clone)]
 pub struct ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem(
@@ -1063,6 +914,38 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
                 graph_rt::decode::json,
             )
             .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["eDiscovery.Read.All", "eDiscovery.ReadWrite.All"],
+                    },
+                ],
+            )
+    }
+    /// Delete unifiedGroupSource
+    ///
+    /// `DELETE /compliance/ediscovery/cases/{id}/custodians/{id}/unifiedGroupSources/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `eDiscovery.Read.All`, `eDiscovery.ReadWrite.All`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-unifiedgroupsource-delete?view=graph-rest-beta)
+    #[cfg(feature = "security")]
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {

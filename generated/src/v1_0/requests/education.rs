@@ -120,15 +120,6 @@ impl EducationClasses {
                 ],
             )
     }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`
-    #[cfg(feature = "education")]
-    pub fn acdefc6b_2dc6_4e71_b1e9_6d9810ab1793(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793(
-            self.0.clone().literal("acdefc6b-2dc6-4e71-b1e9-6d9810ab1793"),
-        )
-    }
     /// educationClass: delta
     ///
     /// `GET /education/classes/delta` → `200`
@@ -178,1463 +169,6 @@ impl EducationClasses {
     #[cfg(feature = "education")]
     pub fn item(&self, id: &str) -> EducationClassesItem {
         EducationClassesItem(self.0.clone().key(id))
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793 {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories`
-    #[cfg(feature = "education")]
-    pub fn assignment_categories(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories(
-            self.0.clone().literal("assignmentCategories"),
-        )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`
-    #[cfg(feature = "education")]
-    pub fn assignment_defaults(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults(
-            self.0.clone().literal("assignmentDefaults"),
-        )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments`
-    #[cfg(feature = "education")]
-    pub fn assignments(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments(
-            self.0.clone().literal("assignments"),
-        )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`
-    #[cfg(feature = "education")]
-    pub fn assignment_settings(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings(
-            self.0.clone().literal("assignmentSettings"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories`
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategories {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}`
-    #[cfg(feature = "education")]
-    pub fn item(
-        &self,
-        id: &str,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem(
-            self.0.clone().key(id),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}`
-///
-/// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}`: Delete educationCategory
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentCategoriesItem {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Delete educationCategory
-    ///
-    /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentCategories/{id}` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Delete,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`: Get educationAssignmentDefaults
-/// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults`: Update educationAssignmentDefaults
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentDefaults {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationAssignmentDefaults
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-get?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationAssignmentDefaults,
-        super::super::EducationAssignmentDefaults,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Update educationAssignmentDefaults
-    ///
-    /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentDefaults` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-update?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn update(
-        &self,
-        body: &super::super::EducationAssignmentDefaults,
-    ) -> graph_rt::Request<
-        Option<super::super::EducationAssignmentDefaults>,
-        super::super::EducationAssignmentDefaults,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Patch,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::optional,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`: Get educationAssignmentSettings
-/// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings`: Update educationAssignmentSettings
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentSettings {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationAssignmentSettings
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-get?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationAssignmentSettings,
-        super::super::EducationAssignmentSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Update educationAssignmentSettings
-    ///
-    /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentSettings` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-update?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn update(
-        &self,
-        body: &super::super::EducationAssignmentSettings,
-    ) -> graph_rt::Request<
-        Option<super::super::EducationAssignmentSettings>,
-        super::super::EducationAssignmentSettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Patch,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::optional,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments`
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793Assignments {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`
-    #[cfg(feature = "education")]
-    pub fn cf6005fc_9e13_44a2_a6ac_a53322006454(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454 {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454(
-            self.0.clone().literal("cf6005fc-9e13-44a2-a6ac-a53322006454"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`: Get educationAssignment
-/// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`: Update educationassignment
-/// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454`: Delete educationAssignment
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454 {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationAssignment
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationAssignment,
-        super::super::EducationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Update educationassignment
-    ///
-    /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-update?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn update(
-        &self,
-        body: &super::super::EducationAssignment,
-    ) -> graph_rt::Request<
-        Option<super::super::EducationAssignment>,
-        super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Patch,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::optional,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Delete educationAssignment
-    ///
-    /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Delete,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`
-    #[cfg(feature = "education")]
-    pub fn resources(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources(
-            self.0.clone().literal("resources"),
-        )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`
-    #[cfg(feature = "education")]
-    pub fn rubric(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric(
-            self.0.clone().literal("rubric"),
-        )
-    }
-    /// educationAssignment: setUpResourcesFolder
-    ///
-    /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/setUpResourcesFolder` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-setupresourcesfolder?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn set_up_resources_folder(
-        &self,
-        body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        super::super::EducationAssignment,
-        super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Post,
-                VERSION,
-                self.0.clone().literal("setUpResourcesFolder"),
-                graph_rt::decode::json,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
-    #[cfg(feature = "education")]
-    pub fn submissions(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions(
-            self.0.clone().literal("submissions"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources`: List assignment resources
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// List assignment resources
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-resources?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn list(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Page<super::super::EducationAssignmentResource>,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::page,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
-    #[cfg(feature = "education")]
-    pub fn _8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c(
-            self.0.clone().literal("8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Get educationAssignmentResource
-/// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Delete educationAssignmentResource
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationAssignmentResource
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-get?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationAssignmentResource,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Delete educationAssignmentResource
-    ///
-    /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Delete,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`: Get educationRubric attached to educationAssignment
-/// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric`: Update educationRubric
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Rubric {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationRubric attached to educationAssignment
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get-rubric?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationRubric,
-        super::super::EducationRubric,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Update educationRubric
-    ///
-    /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-update?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn update(
-        &self,
-        body: &super::super::EducationRubric,
-    ) -> graph_rt::Request<
-        Option<super::super::EducationRubric>,
-        super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Patch,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::optional,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`
-    #[cfg(feature = "education")]
-    pub fn reference(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef(
-            self.0.clone().literal("$ref"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`
-///
-/// - `PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`: Attach educationRubric to an assignment
-/// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref`: Delete educationRubric from educationAssignment
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454RubricRef {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Attach educationRubric to an assignment
-    ///
-    /// `PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-put-rubric?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn put(
-        &self,
-        body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Put,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .json_body(body)
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Delete educationRubric from educationAssignment
-    ///
-    /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Delete,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions`
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454Submissions {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7`
-    #[cfg(feature = "education")]
-    pub fn d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7 {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7(
-            self.0.clone().literal("d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7`: Get educationSubmission
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7 {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationSubmission
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-get?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationSubmission,
-        super::super::EducationSubmission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`
-    #[cfg(feature = "education")]
-    pub fn outcomes(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes(
-            self.0.clone().literal("outcomes"),
-        )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`
-    #[cfg(feature = "education")]
-    pub fn resources(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources(
-            self.0.clone().literal("resources"),
-        )
-    }
-    /// educationSubmission: return
-    ///
-    /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/return` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn return_(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Post,
-                VERSION,
-                self.0.clone().literal("return"),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// educationSubmission: setUpResourcesFolder
-    ///
-    /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/setUpResourcesFolder` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-setupresourcesfolder?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn set_up_resources_folder(
-        &self,
-        body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        super::super::EducationSubmission,
-        super::super::EducationSubmission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Post,
-                VERSION,
-                self.0.clone().literal("setUpResourcesFolder"),
-                graph_rt::decode::json,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
-                    },
-                ],
-            )
-    }
-    /// educationSubmission: submit
-    ///
-    /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/submit` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn submit(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Post,
-                VERSION,
-                self.0.clone().literal("submit"),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// educationSubmission: unsubmit
-    ///
-    /// `POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/unsubmit` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn unsubmit(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Post,
-                VERSION,
-                self.0.clone().literal("unsubmit"),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes`: List outcomes
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// List outcomes
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-outcomes?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn list(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Page<super::super::EducationOutcome>,
-        super::super::EducationOutcome,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::page,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`
-    #[cfg(feature = "education")]
-    pub fn _9c0f2850_ff8f_4fd6_b3ac_e23077b59141(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141 {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141(
-            self.0.clone().literal("9c0f2850-ff8f-4fd6-b3ac-e23077b59141"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`
-///
-/// - `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141`: Update educationoutcome
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Outcomes9c0f2850Ff8f4fd6B3acE23077b59141 {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Update educationoutcome
-    ///
-    /// `PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationoutcome-update?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn update(
-        &self,
-        body: &super::super::EducationOutcome,
-    ) -> graph_rt::Request<
-        Option<super::super::EducationOutcome>,
-        super::super::EducationOutcome,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Patch,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::optional,
-            )
-            .json_body(body)
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources`: List submission resources
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// List submission resources
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-resources?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn list(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Page<super::super::EducationSubmissionResource>,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::page,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
-    #[cfg(feature = "education")]
-    pub fn _8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c(
-        &self,
-    ) -> EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
-        EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c(
-            self.0.clone().literal("8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c"),
-        )
-    }
-}
-/// `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`
-///
-/// - `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Get educationSubmissionResource
-/// - `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c`: Delete educationSubmissionResource
-#[cfg(feature = "education")]
-#[derive(Debug, Clone)]
-pub struct EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c(
-    pub(super) graph_rt::UrlPath,
-);
-#[cfg(feature = "education")]
-impl EducationClassesAcdefc6b2dc64e71B1e96d9810ab1793AssignmentsCf6005fc9e1344a2A6acA53322006454SubmissionsD1bee293D8bb48d4Af3eC8cb0e3c7fe7Resources8b01c1d0Aafc4f8cBd7389faa3df1c1c {
-    /// The path of this node, for requests the docs do not describe
-    /// (`graph_rt::Request::new`).
-    pub fn path(&self) -> &graph_rt::UrlPath {
-        &self.0
-    }
-    /// Get educationSubmissionResource
-    ///
-    /// `GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `200`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-get?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        super::super::EducationSubmissionResource,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Get,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::json,
-            )
-            .documented_status(200u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::Application,
-                        scopes: &[
-                            "EduAssignments.ReadBasic",
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.Read",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
-    }
-    /// Delete educationSubmissionResource
-    ///
-    /// `DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c` → `204`
-    ///
-    /// Permissions (any one; least privileged first):
-    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
-    ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-1.0)
-    #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
-        graph_rt::Request::new(
-                graph_rt::Method::Delete,
-                VERSION,
-                self.0.clone(),
-                graph_rt::decode::empty,
-            )
-            .documented_status(204u16)
-            .with_permissions(
-                &[
-                    graph_rt::Permission {
-                        kind: graph_rt::PermissionKind::DelegatedWork,
-                        scopes: &[
-                            "EduAssignments.ReadWriteBasic",
-                            "EduAssignments.ReadWrite",
-                        ],
-                    },
-                ],
-            )
     }
 }
 /// `/education/classes/{id}`
@@ -1762,10 +296,24 @@ impl EducationClassesItem {
             self.0.clone().literal("assignmentCategories"),
         )
     }
+    /// `/education/classes/{id}/assignmentDefaults`
+    #[cfg(feature = "education")]
+    pub fn assignment_defaults(&self) -> EducationClassesItemAssignmentDefaults {
+        EducationClassesItemAssignmentDefaults(
+            self.0.clone().literal("assignmentDefaults"),
+        )
+    }
     /// `/education/classes/{id}/assignments`
     #[cfg(feature = "education")]
     pub fn assignments(&self) -> EducationClassesItemAssignments {
         EducationClassesItemAssignments(self.0.clone().literal("assignments"))
+    }
+    /// `/education/classes/{id}/assignmentSettings`
+    #[cfg(feature = "education")]
+    pub fn assignment_settings(&self) -> EducationClassesItemAssignmentSettings {
+        EducationClassesItemAssignmentSettings(
+            self.0.clone().literal("assignmentSettings"),
+        )
     }
     /// `/education/classes/{id}/members`
     #[cfg(feature = "education")]
@@ -1908,6 +456,7 @@ impl EducationClassesItemAssignmentCategoriesEntity {
 /// `/education/classes/{id}/assignmentCategories/{id}`
 ///
 /// - `GET /education/classes/{id}/assignmentCategories/{id}`: Get educationCategory
+/// - `DELETE /education/classes/{id}/assignmentCategories/{id}`: Delete educationCategory
 #[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentCategoriesItem(pub(super) graph_rt::UrlPath);
@@ -1959,6 +508,239 @@ impl EducationClassesItemAssignmentCategoriesItem {
                             "EduAssignments.ReadBasic",
                             "EduAssignments.ReadWriteBasic",
                             "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Delete educationCategory
+    ///
+    /// `DELETE /education/classes/{id}/assignmentCategories/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/education/classes/{id}/assignmentDefaults`
+///
+/// - `GET /education/classes/{id}/assignmentDefaults`: Get educationAssignmentDefaults
+/// - `PATCH /education/classes/{id}/assignmentDefaults`: Update educationAssignmentDefaults
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentDefaults(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentDefaults {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get educationAssignmentDefaults
+    ///
+    /// `GET /education/classes/{id}/assignmentDefaults` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-get?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationAssignmentDefaults,
+        super::super::EducationAssignmentDefaults,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Update educationAssignmentDefaults
+    ///
+    /// `PATCH /education/classes/{id}/assignmentDefaults` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentdefaults-update?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn update(
+        &self,
+        body: &super::super::EducationAssignmentDefaults,
+    ) -> graph_rt::Request<
+        Option<super::super::EducationAssignmentDefaults>,
+        super::super::EducationAssignmentDefaults,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/education/classes/{id}/assignmentSettings`
+///
+/// - `GET /education/classes/{id}/assignmentSettings`: Get educationAssignmentSettings
+/// - `PATCH /education/classes/{id}/assignmentSettings`: Update educationAssignmentSettings
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentSettings(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentSettings {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get educationAssignmentSettings
+    ///
+    /// `GET /education/classes/{id}/assignmentSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-get?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationAssignmentSettings,
+        super::super::EducationAssignmentSettings,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Update educationAssignmentSettings
+    ///
+    /// `PATCH /education/classes/{id}/assignmentSettings` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentsettings-update?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn update(
+        &self,
+        body: &super::super::EducationAssignmentSettings,
+    ) -> graph_rt::Request<
+        Option<super::super::EducationAssignmentSettings>,
+        super::super::EducationAssignmentSettings,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
                             "EduAssignments.ReadWrite",
                         ],
                     },
@@ -2071,6 +853,10 @@ impl EducationClassesItemAssignments {
     }
 }
 /// `/education/classes/{id}/assignments/{id}`
+///
+/// - `GET /education/classes/{id}/assignments/{id}`: Get educationAssignment
+/// - `PATCH /education/classes/{id}/assignments/{id}`: Update educationassignment
+/// - `DELETE /education/classes/{id}/assignments/{id}`: Delete educationAssignment
 #[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItem(pub(super) graph_rt::UrlPath);
@@ -2080,6 +866,125 @@ impl EducationClassesItemAssignmentsItem {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// Get educationAssignment
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Update educationassignment
+    ///
+    /// `PATCH /education/classes/{id}/assignments/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-update?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn update(
+        &self,
+        body: &super::super::EducationAssignment,
+    ) -> graph_rt::Request<
+        Option<super::super::EducationAssignment>,
+        super::super::EducationAssignment,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Delete educationAssignment
+    ///
+    /// `DELETE /education/classes/{id}/assignments/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/categories`
     #[cfg(feature = "education")]
@@ -2127,6 +1032,45 @@ impl EducationClassesItemAssignmentsItem {
     #[cfg(feature = "education")]
     pub fn resources(&self) -> EducationClassesItemAssignmentsItemResources {
         EducationClassesItemAssignmentsItemResources(self.0.clone().literal("resources"))
+    }
+    /// `/education/classes/{id}/assignments/{id}/rubric`
+    #[cfg(feature = "education")]
+    pub fn rubric(&self) -> EducationClassesItemAssignmentsItemRubric {
+        EducationClassesItemAssignmentsItemRubric(self.0.clone().literal("rubric"))
+    }
+    /// educationAssignment: setUpResourcesFolder
+    ///
+    /// `POST /education/classes/{id}/assignments/{id}/setUpResourcesFolder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-setupresourcesfolder?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn set_up_resources_folder(
+        &self,
+        body: &graph_rt::Value,
+    ) -> graph_rt::Request<
+        super::super::EducationAssignment,
+        super::super::EducationAssignment,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("setUpResourcesFolder"),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions`
     #[cfg(feature = "education")]
@@ -2334,6 +1278,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
 }
 /// `/education/classes/{id}/assignments/{id}/resources`
 ///
+/// - `GET /education/classes/{id}/assignments/{id}/resources`: List assignment resources
 /// - `POST /education/classes/{id}/assignments/{id}/resources`: Create educationAssignmentResource
 #[cfg(feature = "education")]
 #[derive(Debug, Clone)]
@@ -2344,6 +1289,53 @@ impl EducationClassesItemAssignmentsItemResources {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// List assignment resources
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/resources` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-list-resources?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::EducationAssignmentResource>,
+        (),
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationAssignmentResource
     ///
@@ -2370,6 +1362,301 @@ impl EducationClassesItemAssignmentsItemResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/education/classes/{id}/assignments/{id}/resources/{id}`
+    #[cfg(feature = "education")]
+    pub fn item(&self, id: &str) -> EducationClassesItemAssignmentsItemResourcesItem {
+        EducationClassesItemAssignmentsItemResourcesItem(self.0.clone().key(id))
+    }
+}
+/// `/education/classes/{id}/assignments/{id}/resources/{id}`
+///
+/// - `GET /education/classes/{id}/assignments/{id}/resources/{id}`: Get educationAssignmentResource
+/// - `DELETE /education/classes/{id}/assignments/{id}/resources/{id}`: Delete educationAssignmentResource
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentsItemResourcesItem(
+    pub(super) graph_rt::UrlPath,
+);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentsItemResourcesItem {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get educationAssignmentResource
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/resources/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-get?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationAssignmentResource,
+        (),
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Delete educationAssignmentResource
+    ///
+    /// `DELETE /education/classes/{id}/assignments/{id}/resources/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/education/classes/{id}/assignments/{id}/rubric`
+///
+/// - `GET /education/classes/{id}/assignments/{id}/rubric`: Get educationRubric attached to educationAssignment
+/// - `PATCH /education/classes/{id}/assignments/{id}/rubric`: Update educationRubric
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentsItemRubric(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentsItemRubric {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get educationRubric attached to educationAssignment
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/rubric` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-get-rubric?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationRubric,
+        super::super::EducationRubric,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Update educationRubric
+    ///
+    /// `PATCH /education/classes/{id}/assignments/{id}/rubric` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-update?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn update(
+        &self,
+        body: &super::super::EducationRubric,
+    ) -> graph_rt::Request<
+        Option<super::super::EducationRubric>,
+        super::super::EducationRubric,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/education/classes/{id}/assignments/{id}/rubric/$ref`
+    #[cfg(feature = "education")]
+    pub fn reference(&self) -> EducationClassesItemAssignmentsItemRubricRef {
+        EducationClassesItemAssignmentsItemRubricRef(self.0.clone().literal("$ref"))
+    }
+}
+/// `/education/classes/{id}/assignments/{id}/rubric/$ref`
+///
+/// - `PUT /education/classes/{id}/assignments/{id}/rubric/$ref`: Attach educationRubric to an assignment
+/// - `DELETE /education/classes/{id}/assignments/{id}/rubric/$ref`: Delete educationRubric from educationAssignment
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentsItemRubricRef(pub(super) graph_rt::UrlPath);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentsItemRubricRef {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Attach educationRubric to an assignment
+    ///
+    /// `PUT /education/classes/{id}/assignments/{id}/rubric/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-put-rubric?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn put(
+        &self,
+        body: &graph_rt::Value,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Put,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .json_body(body)
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Delete educationRubric from educationAssignment
+    ///
+    /// `DELETE /education/classes/{id}/assignments/{id}/rubric/$ref` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -2450,6 +1737,8 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}`
+///
+/// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}`: Get educationSubmission
 #[cfg(feature = "education")]
 #[derive(Debug, Clone)]
 pub struct EducationClassesItemAssignmentsItemSubmissionsItem(
@@ -2462,6 +1751,62 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
+    /// Get educationSubmission
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-get?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationSubmission,
+        super::super::EducationSubmission,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`
+    #[cfg(feature = "education")]
+    pub fn outcomes(
+        &self,
+    ) -> EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
+        EducationClassesItemAssignmentsItemSubmissionsItemOutcomes(
+            self.0.clone().literal("outcomes"),
+        )
+    }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources`
     #[cfg(feature = "education")]
     pub fn resources(
@@ -2470,6 +1815,110 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
         EducationClassesItemAssignmentsItemSubmissionsItemResources(
             self.0.clone().literal("resources"),
         )
+    }
+    /// educationSubmission: return
+    ///
+    /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/return` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn return_(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("return"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// educationSubmission: setUpResourcesFolder
+    ///
+    /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/setUpResourcesFolder` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.Read`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-setupresourcesfolder?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn set_up_resources_folder(
+        &self,
+        body: &graph_rt::Value,
+    ) -> graph_rt::Request<
+        super::super::EducationSubmission,
+        super::super::EducationSubmission,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("setUpResourcesFolder"),
+                graph_rt::decode::json,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &["EduAssignments.ReadBasic", "EduAssignments.Read"],
+                    },
+                ],
+            )
+    }
+    /// educationSubmission: submit
+    ///
+    /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/submit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn submit(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("submit"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// `/education/classes/{id}/assignments/{id}/submissions/{id}/submittedResources`
     #[cfg(feature = "education")]
@@ -2480,9 +1929,171 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
             self.0.clone().literal("submittedResources"),
         )
     }
+    /// educationSubmission: unsubmit
+    ///
+    /// `POST /education/classes/{id}/assignments/{id}/submissions/{id}/unsubmit` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn unsubmit(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Post,
+                VERSION,
+                self.0.clone().literal("unsubmit"),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+}
+/// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`
+///
+/// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes`: List outcomes
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentsItemSubmissionsItemOutcomes(
+    pub(super) graph_rt::UrlPath,
+);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// List outcomes
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-outcomes?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::EducationOutcome>,
+        super::super::EducationOutcome,
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`
+    #[cfg(feature = "education")]
+    pub fn item(
+        &self,
+        id: &str,
+    ) -> EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
+        EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem(
+            self.0.clone().key(id),
+        )
+    }
+}
+/// `/education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`
+///
+/// - `PATCH /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}`: Update educationoutcome
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem(
+    pub(super) graph_rt::UrlPath,
+);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Update educationoutcome
+    ///
+    /// `PATCH /education/classes/{id}/assignments/{id}/submissions/{id}/outcomes/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationoutcome-update?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn update(
+        &self,
+        body: &super::super::EducationOutcome,
+    ) -> graph_rt::Request<
+        Option<super::super::EducationOutcome>,
+        super::super::EducationOutcome,
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Patch,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::optional,
+            )
+            .json_body(body)
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
 }
 /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources`
 ///
+/// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources`: List submission resources
 /// - `POST /education/classes/{id}/assignments/{id}/submissions/{id}/resources`: Create educationSubmissionResource
 #[cfg(feature = "education")]
 #[derive(Debug, Clone)]
@@ -2495,6 +2106,53 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
+    }
+    /// List submission resources
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-list-resources?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn list(
+        &self,
+    ) -> graph_rt::Request<
+        graph_rt::Page<super::super::EducationSubmissionResource>,
+        (),
+        graph_rt::Options<true, true, true, true, true, true, true, true>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::page,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
     }
     /// Create educationSubmissionResource
     ///
@@ -2521,6 +2179,115 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
             )
             .json_body(body)
             .documented_status(201u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`
+    #[cfg(feature = "education")]
+    pub fn item(
+        &self,
+        id: &str,
+    ) -> EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
+        EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem(
+            self.0.clone().key(id),
+        )
+    }
+}
+/// `/education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`
+///
+/// - `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`: Get educationSubmissionResource
+/// - `DELETE /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}`: Delete educationSubmissionResource
+#[cfg(feature = "education")]
+#[derive(Debug, Clone)]
+pub struct EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem(
+    pub(super) graph_rt::UrlPath,
+);
+#[cfg(feature = "education")]
+impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
+    /// The path of this node, for requests the docs do not describe
+    /// (`graph_rt::Request::new`).
+    pub fn path(&self) -> &graph_rt::UrlPath {
+        &self.0
+    }
+    /// Get educationSubmissionResource
+    ///
+    /// `GET /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}` → `200`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    /// - Application: `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-get?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn get(
+        &self,
+    ) -> graph_rt::Request<
+        super::super::EducationSubmissionResource,
+        (),
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Get,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::json,
+            )
+            .documented_status(200u16)
+            .with_permissions(
+                &[
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::DelegatedWork,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                    graph_rt::Permission {
+                        kind: graph_rt::PermissionKind::Application,
+                        scopes: &[
+                            "EduAssignments.ReadBasic",
+                            "EduAssignments.ReadWriteBasic",
+                            "EduAssignments.Read",
+                            "EduAssignments.ReadWrite",
+                        ],
+                    },
+                ],
+            )
+    }
+    /// Delete educationSubmissionResource
+    ///
+    /// `DELETE /education/classes/{id}/assignments/{id}/submissions/{id}/resources/{id}` → `204`
+    ///
+    /// Permissions (any one; least privileged first):
+    /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
+    ///
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-1.0)
+    #[cfg(feature = "education")]
+    pub fn delete(
+        &self,
+    ) -> graph_rt::Request<
+        (),
+        (),
+        graph_rt::Options<false, false, false, false, false, false, false, false>,
+    > {
+        graph_rt::Request::new(
+                graph_rt::Method::Delete,
+                VERSION,
+                self.0.clone(),
+                graph_rt::decode::empty,
+            )
+            .documented_status(204u16)
             .with_permissions(
                 &[
                     graph_rt::Permission {
@@ -3319,28 +3086,22 @@ impl EducationMeRubrics {
                 ],
             )
     }
-    /// `/education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`
+    /// `/education/me/rubrics/{id}`
     #[cfg(feature = "education")]
-    pub fn ceb3863e_6912_4ea9_ac41_3c2bb7b6672d(
-        &self,
-    ) -> EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
-        EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d(
-            self.0.clone().literal("ceb3863e-6912-4ea9-ac41-3c2bb7b6672d"),
-        )
+    pub fn item(&self, id: &str) -> EducationMeRubricsItem {
+        EducationMeRubricsItem(self.0.clone().key(id))
     }
 }
-/// `/education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`
+/// `/education/me/rubrics/{id}`
 ///
-/// - `GET /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`: Get educationRubric
-/// - `PATCH /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`: Update educationRubric
-/// - `DELETE /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d`: Delete educationRubric
+/// - `GET /education/me/rubrics/{id}`: Get educationRubric
+/// - `PATCH /education/me/rubrics/{id}`: Update educationRubric
+/// - `DELETE /education/me/rubrics/{id}`: Delete educationRubric
 #[cfg(feature = "education")]
 #[derive(Debug, Clone)]
-pub struct EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d(
-    pub(super) graph_rt::UrlPath,
-);
+pub struct EducationMeRubricsItem(pub(super) graph_rt::UrlPath);
 #[cfg(feature = "education")]
-impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
+impl EducationMeRubricsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
@@ -3348,7 +3109,7 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     }
     /// Get educationRubric
     ///
-    /// `GET /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d` → `200`
+    /// `GET /education/me/rubrics/{id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `EduAssignments.ReadBasic`, `EduAssignments.ReadWriteBasic`, `EduAssignments.Read`, `EduAssignments.ReadWrite`
@@ -3395,7 +3156,7 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     }
     /// Update educationRubric
     ///
-    /// `PATCH /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d` → `200`
+    /// `PATCH /education/me/rubrics/{id}` → `200`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`
@@ -3432,7 +3193,7 @@ impl EducationMeRubricsCeb3863e69124ea9Ac413c2bb7b6672d {
     }
     /// Delete educationRubric
     ///
-    /// `DELETE /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d` → `204`
+    /// `DELETE /education/me/rubrics/{id}` → `204`
     ///
     /// Permissions (any one; least privileged first):
     /// - Delegated (work or school account): `EduAssignments.ReadWriteBasic`, `EduAssignments.ReadWrite`

@@ -652,51 +652,35 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "DELETE /drives/{}/root:/{}:" => Some(drives_item_root_by_path__delete(args)),
         #[cfg(feature = "education")]
-        "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentcategories/{}" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_item__delete(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__delete(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__delete(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "DELETE /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
         "DELETE /education/classes/{}" => Some(education_classes_item__delete(args)),
+        #[cfg(feature = "education")]
+        "DELETE /education/classes/{}/assignmentcategories/{}" => {
+            Some(education_classes_item_assignment_categories_item__delete(args))
+        }
+        #[cfg(feature = "education")]
+        "DELETE /education/classes/{}/assignments/{}" => {
+            Some(education_classes_item_assignments_item__delete(args))
+        }
         #[cfg(feature = "education")]
         "DELETE /education/classes/{}/assignments/{}/categories/{}/$ref" => {
             Some(
                 education_classes_item_assignments_item_categories_item_ref__delete(args),
+            )
+        }
+        #[cfg(feature = "education")]
+        "DELETE /education/classes/{}/assignments/{}/resources/{}" => {
+            Some(education_classes_item_assignments_item_resources_item__delete(args))
+        }
+        #[cfg(feature = "education")]
+        "DELETE /education/classes/{}/assignments/{}/rubric/$ref" => {
+            Some(education_classes_item_assignments_item_rubric_ref__delete(args))
+        }
+        #[cfg(feature = "education")]
+        "DELETE /education/classes/{}/assignments/{}/submissions/{}/resources/{}" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item_resources_item__delete(
+                    args,
+                ),
             )
         }
         #[cfg(feature = "education")]
@@ -708,8 +692,8 @@ pub fn dispatch(
             Some(education_classes_item_teachers_item_ref__delete(args))
         }
         #[cfg(feature = "education")]
-        "DELETE /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d" => {
-            Some(education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__delete(args))
+        "DELETE /education/me/rubrics/{}" => {
+            Some(education_me_rubrics_item__delete(args))
         }
         #[cfg(feature = "education")]
         "DELETE /education/schools/{}" => Some(education_schools_item__delete(args)),
@@ -3070,86 +3054,6 @@ pub fn dispatch(
         #[cfg(feature = "education")]
         "GET /education/classes" => Some(education_classes__list(args)),
         #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentdefaults" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_defaults__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources__list(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_outcomes__list(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources__list(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/resources/8b01c1d0-aafc-4f8c-bd73-89faa3df1c1c" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "GET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentsettings" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_settings__get(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
         "GET /education/classes/delta" => Some(education_classes__delta(args)),
         #[cfg(feature = "education")]
         "GET /education/classes/{}" => Some(education_classes_item__get(args)),
@@ -3162,16 +3066,64 @@ pub fn dispatch(
             Some(education_classes_item_assignment_categories_item__get(args))
         }
         #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignmentdefaults" => {
+            Some(education_classes_item_assignment_defaults__get(args))
+        }
+        #[cfg(feature = "education")]
         "GET /education/classes/{}/assignments" => {
             Some(education_classes_item_assignments__list(args))
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}" => {
+            Some(education_classes_item_assignments_item__get(args))
         }
         #[cfg(feature = "education")]
         "GET /education/classes/{}/assignments/{}/categories" => {
             Some(education_classes_item_assignments_item_categories__list(args))
         }
         #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/resources" => {
+            Some(education_classes_item_assignments_item_resources__list(args))
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/resources/{}" => {
+            Some(education_classes_item_assignments_item_resources_item__get(args))
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/rubric" => {
+            Some(education_classes_item_assignments_item_rubric__get(args))
+        }
+        #[cfg(feature = "education")]
         "GET /education/classes/{}/assignments/{}/submissions" => {
             Some(education_classes_item_assignments_item_submissions__list(args))
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/submissions/{}" => {
+            Some(education_classes_item_assignments_item_submissions_item__get(args))
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/submissions/{}/outcomes" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item_outcomes__list(
+                    args,
+                ),
+            )
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/submissions/{}/resources" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item_resources__list(
+                    args,
+                ),
+            )
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignments/{}/submissions/{}/resources/{}" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item_resources_item__get(
+                    args,
+                ),
+            )
         }
         #[cfg(feature = "education")]
         "GET /education/classes/{}/assignments/{}/submissions/{}/submittedresources" => {
@@ -3188,6 +3140,10 @@ pub fn dispatch(
                     args,
                 ),
             )
+        }
+        #[cfg(feature = "education")]
+        "GET /education/classes/{}/assignmentsettings" => {
+            Some(education_classes_item_assignment_settings__get(args))
         }
         #[cfg(feature = "education")]
         "GET /education/classes/{}/members" => {
@@ -3208,9 +3164,7 @@ pub fn dispatch(
         #[cfg(feature = "education")]
         "GET /education/me/rubrics" => Some(education_me_rubrics__list(args)),
         #[cfg(feature = "education")]
-        "GET /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d" => {
-            Some(education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__get(args))
-        }
+        "GET /education/me/rubrics/{}" => Some(education_me_rubrics_item__get(args)),
         #[cfg(feature = "education")]
         "GET /education/me/schools" => Some(education_me_schools__list(args)),
         #[cfg(feature = "education")]
@@ -8568,53 +8522,35 @@ pub fn dispatch(
         #[cfg(feature = "files")]
         "PATCH /drives/{}/root:/{}:" => Some(drives_item_root_by_path__update(args)),
         #[cfg(feature = "education")]
-        "PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentdefaults" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_defaults__update(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__update(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric__update(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/outcomes/9c0f2850-ff8f-4fd6-b3ac-e23077b59141" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_outcomes9c0f2850_ff8f4fd6_b3ac_e23077b59141__update(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "PATCH /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignmentsettings" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_settings__update(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
         "PATCH /education/classes/{}" => Some(education_classes_item__update(args)),
+        #[cfg(feature = "education")]
+        "PATCH /education/classes/{}/assignmentdefaults" => {
+            Some(education_classes_item_assignment_defaults__update(args))
+        }
+        #[cfg(feature = "education")]
+        "PATCH /education/classes/{}/assignments/{}" => {
+            Some(education_classes_item_assignments_item__update(args))
+        }
+        #[cfg(feature = "education")]
+        "PATCH /education/classes/{}/assignments/{}/rubric" => {
+            Some(education_classes_item_assignments_item_rubric__update(args))
+        }
+        #[cfg(feature = "education")]
+        "PATCH /education/classes/{}/assignments/{}/submissions/{}/outcomes/{}" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item_outcomes_item__update(
+                    args,
+                ),
+            )
+        }
+        #[cfg(feature = "education")]
+        "PATCH /education/classes/{}/assignmentsettings" => {
+            Some(education_classes_item_assignment_settings__update(args))
+        }
         #[cfg(feature = "education")]
         "PATCH /education/me" => Some(education_me__update(args)),
         #[cfg(feature = "education")]
-        "PATCH /education/me/rubrics/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d" => {
-            Some(education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__update(args))
-        }
+        "PATCH /education/me/rubrics/{}" => Some(education_me_rubrics_item__update(args)),
         #[cfg(feature = "education")]
         "PATCH /education/schools/{}" => Some(education_schools_item__update(args)),
         #[cfg(feature = "education")]
@@ -11084,46 +11020,6 @@ pub fn dispatch(
         #[cfg(feature = "education")]
         "POST /education/classes" => Some(education_classes__create(args)),
         #[cfg(feature = "education")]
-        "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/setupresourcesfolder" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__set_up_resources_folder(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/return" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__return_(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/setupresourcesfolder" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__set_up_resources_folder(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/submit" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__submit(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
-        "POST /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/submissions/d1bee293-d8bb-48d4-af3e-c8cb0e3c7fe7/unsubmit" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__unsubmit(
-                    args,
-                ),
-            )
-        }
-        #[cfg(feature = "education")]
         "POST /education/classes/{}/assignmentcategories/$entity" => {
             Some(education_classes_item_assignment_categories_entity__create(args))
         }
@@ -11144,11 +11040,37 @@ pub fn dispatch(
             Some(education_classes_item_assignments_item_resources__create(args))
         }
         #[cfg(feature = "education")]
+        "POST /education/classes/{}/assignments/{}/setupresourcesfolder" => {
+            Some(education_classes_item_assignments_item__set_up_resources_folder(args))
+        }
+        #[cfg(feature = "education")]
         "POST /education/classes/{}/assignments/{}/submissions/{}/resources" => {
             Some(
                 education_classes_item_assignments_item_submissions_item_resources__create(
                     args,
                 ),
+            )
+        }
+        #[cfg(feature = "education")]
+        "POST /education/classes/{}/assignments/{}/submissions/{}/return" => {
+            Some(education_classes_item_assignments_item_submissions_item__return_(args))
+        }
+        #[cfg(feature = "education")]
+        "POST /education/classes/{}/assignments/{}/submissions/{}/setupresourcesfolder" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item__set_up_resources_folder(
+                    args,
+                ),
+            )
+        }
+        #[cfg(feature = "education")]
+        "POST /education/classes/{}/assignments/{}/submissions/{}/submit" => {
+            Some(education_classes_item_assignments_item_submissions_item__submit(args))
+        }
+        #[cfg(feature = "education")]
+        "POST /education/classes/{}/assignments/{}/submissions/{}/unsubmit" => {
+            Some(
+                education_classes_item_assignments_item_submissions_item__unsubmit(args),
             )
         }
         #[cfg(feature = "education")]
@@ -14216,12 +14138,8 @@ pub fn dispatch(
             Some(drives_item_root_by_path_content__put(args))
         }
         #[cfg(feature = "education")]
-        "PUT /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/cf6005fc-9e13-44a2-a6ac-a53322006454/rubric/$ref" => {
-            Some(
-                education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__put(
-                    args,
-                ),
-            )
+        "PUT /education/classes/{}/assignments/{}/rubric/$ref" => {
+            Some(education_classes_item_assignments_item_rubric_ref__put(args))
         }
         #[cfg(feature = "files")]
         "PUT /groups/{}/drive/items/{}/content" => {
@@ -16130,7 +16048,18 @@ fn drives_item_root_by_path__delete(
     )
 }
 #[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_item__delete(
+fn education_classes_item__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root().education().classes().item(&args.next_arg()?).delete(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignment_categories_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -16138,7 +16067,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_ite
             super::root()
                 .education()
                 .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
+                .item(&args.next_arg()?)
                 .assignment_categories()
                 .item(&args.next_arg()?)
                 .delete(),
@@ -16147,7 +16076,7 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_categories_ite
     )
 }
 #[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__delete(
+fn education_classes_item_assignments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -16155,80 +16084,10 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
             super::root()
                 .education()
                 .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
+                .item(&args.next_arg()?)
                 .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
+                .item(&args.next_arg()?)
                 .delete(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .resources()
-                ._8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c()
-                .delete(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__delete(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .rubric()
-                .reference()
-                .delete(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__delete(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .resources()
-                ._8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c()
-                .delete(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_item__delete(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root().education().classes().item(&args.next_arg()?).delete(),
             "empty",
         ),
     )
@@ -16248,6 +16107,65 @@ fn education_classes_item_assignments_item_categories_item_ref__delete(
                 .categories()
                 .item(&args.next_arg()?)
                 .reference()
+                .delete(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_resources_item__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .resources()
+                .item(&args.next_arg()?)
+                .delete(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_rubric_ref__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .rubric()
+                .reference()
+                .delete(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item_resources_item__delete(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .resources()
+                .item(&args.next_arg()?)
                 .delete(),
             "empty",
         ),
@@ -16290,17 +16208,12 @@ fn education_classes_item_teachers_item_ref__delete(
     )
 }
 #[cfg(feature = "education")]
-fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__delete(
+fn education_me_rubrics_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .me()
-                .rubrics()
-                .ceb3863e_6912_4ea9_ac41_3c2bb7b6672d()
-                .delete(),
+            super::root().education().me().rubrics().item(&args.next_arg()?).delete(),
             "empty",
         ),
     )
@@ -24034,190 +23947,6 @@ fn education_classes__list(
     Ok(graph_rt::ErasedRequest::new(super::root().education().classes().list(), "page"))
 }
 #[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_defaults__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignment_defaults()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources__list(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .resources()
-                .list(),
-            "page",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .resources()
-                ._8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .rubric()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_outcomes__list(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .outcomes()
-                .list(),
-            "page",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources__list(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .resources()
-                .list(),
-            "page",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_resources8b01c1d0_aafc4f8c_bd7389faa3df1c1c__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .resources()
-                ._8b01c1d0_aafc_4f8c_bd73_89faa3df1c1c()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_settings__get(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignment_settings()
-                .get(),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
 fn education_classes__delta(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24268,6 +23997,22 @@ fn education_classes_item_assignment_categories_item__get(
     )
 }
 #[cfg(feature = "education")]
+fn education_classes_item_assignment_defaults__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignment_defaults()
+                .get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
 fn education_classes_item_assignments__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24280,6 +24025,23 @@ fn education_classes_item_assignments__list(
                 .assignments()
                 .list(),
             "page",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .get(),
+            "json",
         ),
     )
 }
@@ -24302,6 +24064,61 @@ fn education_classes_item_assignments_item_categories__list(
     )
 }
 #[cfg(feature = "education")]
+fn education_classes_item_assignments_item_resources__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .resources()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_resources_item__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .resources()
+                .item(&args.next_arg()?)
+                .get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_rubric__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .rubric()
+                .get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
 fn education_classes_item_assignments_item_submissions__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -24316,6 +24133,86 @@ fn education_classes_item_assignments_item_submissions__list(
                 .submissions()
                 .list(),
             "page",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item_outcomes__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .outcomes()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item_resources__list(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .resources()
+                .list(),
+            "page",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item_resources_item__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .resources()
+                .item(&args.next_arg()?)
+                .get(),
+            "json",
         ),
     )
 }
@@ -24355,6 +24252,22 @@ fn education_classes_item_assignments_item_submissions_item_submitted_resources_
                 .item(&args.next_arg()?)
                 .submitted_resources()
                 .item(&args.next_arg()?)
+                .get(),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignment_settings__get(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignment_settings()
                 .get(),
             "json",
         ),
@@ -24427,17 +24340,12 @@ fn education_me_rubrics__list(
     )
 }
 #[cfg(feature = "education")]
-fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__get(
+fn education_me_rubrics_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .me()
-                .rubrics()
-                .ceb3863e_6912_4ea9_ac41_3c2bb7b6672d()
-                .get(),
+            super::root().education().me().rubrics().item(&args.next_arg()?).get(),
             "json",
         ),
     )
@@ -44019,94 +43927,6 @@ fn drives_item_root_by_path__update(
     )
 }
 #[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_defaults__update(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignment_defaults()
-                .update(&args.body::<super::super::EducationAssignmentDefaults>()?),
-            "optional",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__update(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .update(&args.body::<super::super::EducationAssignment>()?),
-            "optional",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric__update(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .rubric()
-                .update(&args.body::<super::super::EducationRubric>()?),
-            "optional",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7_outcomes9c0f2850_ff8f4fd6_b3ac_e23077b59141__update(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .outcomes()
-                ._9c0f2850_ff8f_4fd6_b3ac_e23077b59141()
-                .update(&args.body::<super::super::EducationOutcome>()?),
-            "optional",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignment_settings__update(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignment_settings()
-                .update(&args.body::<super::super::EducationAssignmentSettings>()?),
-            "optional",
-        ),
-    )
-}
-#[cfg(feature = "education")]
 fn education_classes_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -44117,6 +43937,94 @@ fn education_classes_item__update(
                 .classes()
                 .item(&args.next_arg()?)
                 .update(&args.body::<super::super::EducationClass>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignment_defaults__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignment_defaults()
+                .update(&args.body::<super::super::EducationAssignmentDefaults>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .update(&args.body::<super::super::EducationAssignment>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_rubric__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .rubric()
+                .update(&args.body::<super::super::EducationRubric>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item_outcomes_item__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .outcomes()
+                .item(&args.next_arg()?)
+                .update(&args.body::<super::super::EducationOutcome>()?),
+            "optional",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignment_settings__update(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignment_settings()
+                .update(&args.body::<super::super::EducationAssignmentSettings>()?),
             "optional",
         ),
     )
@@ -44136,7 +44044,7 @@ fn education_me__update(
     )
 }
 #[cfg(feature = "education")]
-fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__update(
+fn education_me_rubrics_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -44145,7 +44053,7 @@ fn education_me_rubrics_ceb3863e69124ea9_ac413c2bb7b6672d__update(
                 .education()
                 .me()
                 .rubrics()
-                .ceb3863e_6912_4ea9_ac41_3c2bb7b6672d()
+                .item(&args.next_arg()?)
                 .update(&args.body::<super::super::EducationRubric>()?),
             "optional",
         ),
@@ -52805,99 +52713,6 @@ fn education_classes__create(
     )
 }
 #[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454__set_up_resources_folder(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .set_up_resources_folder(&args.body::<graph_rt::Value>()?),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__return_(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .return_(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__set_up_resources_folder(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .set_up_resources_folder(&args.body::<graph_rt::Value>()?),
-            "json",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__submit(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .submit(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_submissions_d1bee293_d8bb48d4_af3e_c8cb0e3c7fe7__unsubmit(
-    args: &mut graph_rt::CallArgs,
-) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
-    Ok(
-        graph_rt::ErasedRequest::new(
-            super::root()
-                .education()
-                .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
-                .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
-                .submissions()
-                .d1bee293_d8bb_48d4_af3e_c8cb0e3c7fe7()
-                .unsubmit(),
-            "empty",
-        ),
-    )
-}
-#[cfg(feature = "education")]
 fn education_classes_item_assignment_categories_entity__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -52985,6 +52800,23 @@ fn education_classes_item_assignments_item_resources__create(
     )
 }
 #[cfg(feature = "education")]
+fn education_classes_item_assignments_item__set_up_resources_folder(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .set_up_resources_folder(&args.body::<graph_rt::Value>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
 fn education_classes_item_assignments_item_submissions_item_resources__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
@@ -53001,6 +52833,82 @@ fn education_classes_item_assignments_item_submissions_item_resources__create(
                 .resources()
                 .create(&args.body::<super::super::EducationSubmissionResource>()?),
             "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item__return_(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .return_(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item__set_up_resources_folder(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .set_up_resources_folder(&args.body::<graph_rt::Value>()?),
+            "json",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item__submit(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .submit(),
+            "empty",
+        ),
+    )
+}
+#[cfg(feature = "education")]
+fn education_classes_item_assignments_item_submissions_item__unsubmit(
+    args: &mut graph_rt::CallArgs,
+) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+    Ok(
+        graph_rt::ErasedRequest::new(
+            super::root()
+                .education()
+                .classes()
+                .item(&args.next_arg()?)
+                .assignments()
+                .item(&args.next_arg()?)
+                .submissions()
+                .item(&args.next_arg()?)
+                .unsubmit(),
+            "empty",
         ),
     )
 }
@@ -65415,7 +65323,7 @@ fn drives_item_root_by_path_content__put(
     )
 }
 #[cfg(feature = "education")]
-fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e1344a2_a6ac_a53322006454_rubric_ref__put(
+fn education_classes_item_assignments_item_rubric_ref__put(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -65423,9 +65331,9 @@ fn education_classes_acdefc6b2dc64e71_b1e96d9810ab1793_assignments_cf6005fc9e134
             super::root()
                 .education()
                 .classes()
-                .acdefc6b_2dc6_4e71_b1e9_6d9810ab1793()
+                .item(&args.next_arg()?)
                 .assignments()
-                .cf6005fc_9e13_44a2_a6ac_a53322006454()
+                .item(&args.next_arg()?)
                 .rubric()
                 .reference()
                 .put(&args.body::<graph_rt::Value>()?),
