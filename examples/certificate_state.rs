@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let state = ManagedDeviceCertificateState {
-        device_platform: DevicePlatformType::IOs.into(),
+        device_platform: DevicePlatformType::Ios.into(),
         certificate_key_usage: KeyUsages::DigitalSignature.into(),
         device_display_name: "Kiosk iPad 7".to_string().into(),
         certificate_key_length: 2048.into(),

@@ -127,7 +127,7 @@ graph_rt::impl_model_json!(CertificateStatus);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DevicePlatformType {
     Android,
-    IOs,
+    Ios,
     UnknownFutureValue,
     /// A value this SDK version does not know.
     Unknown(graph_rt::UnknownValue),
@@ -137,7 +137,7 @@ impl graph_rt::EnumValue for DevicePlatformType {
     fn from_wire(s: &str) -> Self {
         match s {
             "android" => Self::Android,
-            "iOS" => Self::IOs,
+            "iOS" => Self::Ios,
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Unknown(graph_rt::UnknownValue::new(other.to_owned())),
         }
@@ -146,7 +146,7 @@ impl graph_rt::EnumValue for DevicePlatformType {
     fn to_wire(&self) -> &str {
         match self {
             Self::Android => "android",
-            Self::IOs => "iOS",
+            Self::Ios => "iOS",
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::Unknown(value) => value.as_str(),
         }

@@ -13,7 +13,7 @@ pub struct AssignBody {
     >,
     /// Not yet documented
     #[cfg(feature = "device_management")]
-    pub i_os_lob_app_provisioning_config_assignments: graph_rt::Field<
+    pub ios_lob_app_provisioning_config_assignments: graph_rt::Field<
         Vec<super::IosLobAppProvisioningConfigurationAssignment>,
     >,
     /// Properties this SDK version does not know; written back unchanged.
@@ -26,7 +26,7 @@ impl graph_rt::Model for AssignBody {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             #[cfg(feature = "device_management")]
-            i_os_lob_app_provisioning_config_assignments: r
+            ios_lob_app_provisioning_config_assignments: r
                 .take("iOSLobAppProvisioningConfigAssignments"),
             #[cfg(feature = "device_management")]
             app_provisioning_configuration_group_assignments: r
@@ -47,7 +47,7 @@ impl graph_rt::Model for AssignBody {
         #[cfg(feature = "device_management")]
         w.put(
             "iOSLobAppProvisioningConfigAssignments",
-            &self.i_os_lob_app_provisioning_config_assignments,
+            &self.ios_lob_app_provisioning_config_assignments,
         );
         w.finish(&self.additional_properties)
     }

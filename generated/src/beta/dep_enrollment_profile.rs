@@ -39,7 +39,7 @@ pub struct DepEnrollmentProfile {
     /// Support phone number
     pub support_phone_number: graph_rt::Field<String>,
     /// Indicates the iTunes pairing mode. Possible values are: `disallow`, `allow`, `requiresCertificate`.
-    pub i_tunes_pairing_mode: graph_rt::Field<super::ITunesPairingMode>,
+    pub itunes_pairing_mode: graph_rt::Field<super::ItunesPairingMode>,
     /// Indicates if the profile removal option is disabled
     pub profile_removal_disabled: graph_rt::Field<bool>,
     /// Management certificates for Apple Configurator
@@ -71,9 +71,9 @@ pub struct DepEnrollmentProfile {
     /// Indicates if the device will need to wait for configured confirmation
     pub await_device_configured_confirmation: graph_rt::Field<bool>,
     /// This specifies the maximum number of users that can use a shared iPad. Only applicable in shared iPad mode.
-    pub shared_i_pad_maximum_user_count: graph_rt::Field<i32>,
+    pub shared_ipad_maximum_user_count: graph_rt::Field<i32>,
     /// This indicates whether the device is to be enrolled in a mode which enables multi user scenarios. Only applicable in shared iPads.
-    pub enable_shared_i_pad: graph_rt::Field<bool>,
+    pub enable_shared_ipad: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
@@ -83,8 +83,8 @@ impl graph_rt::Model for DepEnrollmentProfile {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            enable_shared_i_pad: r.take("enableSharedIPad"),
-            shared_i_pad_maximum_user_count: r.take("sharedIPadMaximumUserCount"),
+            enable_shared_ipad: r.take("enableSharedIPad"),
+            shared_ipad_maximum_user_count: r.take("sharedIPadMaximumUserCount"),
             await_device_configured_confirmation: r
                 .take("awaitDeviceConfiguredConfirmation"),
             mac_os_file_vault_disabled: r.take("macOSFileVaultDisabled"),
@@ -100,7 +100,7 @@ impl graph_rt::Model for DepEnrollmentProfile {
             restore_blocked: r.take("restoreBlocked"),
             management_certificates: r.take("managementCertificates"),
             profile_removal_disabled: r.take("profileRemovalDisabled"),
-            i_tunes_pairing_mode: r.take("iTunesPairingMode"),
+            itunes_pairing_mode: r.take("iTunesPairingMode"),
             support_phone_number: r.take("supportPhoneNumber"),
             location_disabled: r.take("locationDisabled"),
             is_mandatory: r.take("isMandatory"),
@@ -145,7 +145,7 @@ impl graph_rt::Model for DepEnrollmentProfile {
         w.put("isMandatory", &self.is_mandatory);
         w.put("locationDisabled", &self.location_disabled);
         w.put("supportPhoneNumber", &self.support_phone_number);
-        w.put("iTunesPairingMode", &self.i_tunes_pairing_mode);
+        w.put("iTunesPairingMode", &self.itunes_pairing_mode);
         w.put("profileRemovalDisabled", &self.profile_removal_disabled);
         w.put("managementCertificates", &self.management_certificates);
         w.put("restoreBlocked", &self.restore_blocked);
@@ -163,8 +163,8 @@ impl graph_rt::Model for DepEnrollmentProfile {
             "awaitDeviceConfiguredConfirmation",
             &self.await_device_configured_confirmation,
         );
-        w.put("sharedIPadMaximumUserCount", &self.shared_i_pad_maximum_user_count);
-        w.put("enableSharedIPad", &self.enable_shared_i_pad);
+        w.put("sharedIPadMaximumUserCount", &self.shared_ipad_maximum_user_count);
+        w.put("enableSharedIPad", &self.enable_shared_ipad);
         w.finish(&self.additional_properties)
     }
 }
@@ -218,7 +218,7 @@ impl DepEnrollmentProfile {
         "supportPhoneNumber",
     );
     /// `iTunesPairingMode`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_PAIRING_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_PAIRING_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesPairingMode",
     );
     /// `profileRemovalDisabled`, for `$select`, `$expand` and `$orderby`.
@@ -274,11 +274,11 @@ impl DepEnrollmentProfile {
         "awaitDeviceConfiguredConfirmation",
     );
     /// `sharedIPadMaximumUserCount`, for `$select`, `$expand` and `$orderby`.
-    pub const SHARED_I_PAD_MAXIMUM_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const SHARED_IPAD_MAXIMUM_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "sharedIPadMaximumUserCount",
     );
     /// `enableSharedIPad`, for `$select`, `$expand` and `$orderby`.
-    pub const ENABLE_SHARED_I_PAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ENABLE_SHARED_IPAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "enableSharedIPad",
     );
 }

@@ -63,7 +63,7 @@ pub struct DepIosEnrollmentProfile {
     /// URL for setup assistant login Inherited from `microsoft.graph.depEnrollmentBaseProfile`.
     pub configuration_web_url: graph_rt::Field<bool>,
     /// Indicates the iTunes pairing mode. Possible values are: `disallow`, `allow`, `requiresCertificate`.
-    pub i_tunes_pairing_mode: graph_rt::Field<super::ITunesPairingMode>,
+    pub itunes_pairing_mode: graph_rt::Field<super::ItunesPairingMode>,
     /// Management certificates for Apple Configurator
     pub management_certificates: graph_rt::Field<
         Vec<super::ManagementCertificateWithThumbprint>,
@@ -73,9 +73,9 @@ pub struct DepIosEnrollmentProfile {
     /// Indicates if the device will need to wait for configured confirmation
     pub await_device_configured_confirmation: graph_rt::Field<bool>,
     /// This specifies the maximum number of users that can use a shared iPad. Only applicable in shared iPad mode.
-    pub shared_i_pad_maximum_user_count: graph_rt::Field<i32>,
+    pub shared_ipad_maximum_user_count: graph_rt::Field<i32>,
     /// This indicates whether the device is to be enrolled in a mode which enables multi user scenarios. Only applicable in shared iPads.
-    pub enable_shared_i_pad: graph_rt::Field<bool>,
+    pub enable_shared_ipad: graph_rt::Field<bool>,
     /// If set, indicates which Vpp token should be used to deploy the Company Portal w/ device licensing. 'enableAuthenticationViaCompanyPortal' must be set in order for this property to be set.
     pub company_portal_vpp_token_id: graph_rt::Field<String>,
     /// Tells the device to enable single app mode and apply app-lock during enrollment. Default is false. 'enableAuthenticationViaCompanyPortal' and 'companyPortalVppTokenId' must be set for this property to be set.
@@ -139,13 +139,13 @@ impl graph_rt::Model for DepIosEnrollmentProfile {
             home_button_screen_disabled: r.take("homeButtonScreenDisabled"),
             enable_single_app_enrollment_mode: r.take("enableSingleAppEnrollmentMode"),
             company_portal_vpp_token_id: r.take("companyPortalVppTokenId"),
-            enable_shared_i_pad: r.take("enableSharedIPad"),
-            shared_i_pad_maximum_user_count: r.take("sharedIPadMaximumUserCount"),
+            enable_shared_ipad: r.take("enableSharedIPad"),
+            shared_ipad_maximum_user_count: r.take("sharedIPadMaximumUserCount"),
             await_device_configured_confirmation: r
                 .take("awaitDeviceConfiguredConfirmation"),
             restore_from_android_disabled: r.take("restoreFromAndroidDisabled"),
             management_certificates: r.take("managementCertificates"),
-            i_tunes_pairing_mode: r.take("iTunesPairingMode"),
+            itunes_pairing_mode: r.take("iTunesPairingMode"),
             configuration_web_url: r.take("configurationWebUrl"),
             device_name_template: r.take("deviceNameTemplate"),
             screen_time_screen_disabled: r.take("screenTimeScreenDisabled"),
@@ -214,15 +214,15 @@ impl graph_rt::Model for DepIosEnrollmentProfile {
         w.put("screenTimeScreenDisabled", &self.screen_time_screen_disabled);
         w.put("deviceNameTemplate", &self.device_name_template);
         w.put("configurationWebUrl", &self.configuration_web_url);
-        w.put("iTunesPairingMode", &self.i_tunes_pairing_mode);
+        w.put("iTunesPairingMode", &self.itunes_pairing_mode);
         w.put("managementCertificates", &self.management_certificates);
         w.put("restoreFromAndroidDisabled", &self.restore_from_android_disabled);
         w.put(
             "awaitDeviceConfiguredConfirmation",
             &self.await_device_configured_confirmation,
         );
-        w.put("sharedIPadMaximumUserCount", &self.shared_i_pad_maximum_user_count);
-        w.put("enableSharedIPad", &self.enable_shared_i_pad);
+        w.put("sharedIPadMaximumUserCount", &self.shared_ipad_maximum_user_count);
+        w.put("enableSharedIPad", &self.enable_shared_ipad);
         w.put("companyPortalVppTokenId", &self.company_portal_vpp_token_id);
         w.put("enableSingleAppEnrollmentMode", &self.enable_single_app_enrollment_mode);
         w.put("homeButtonScreenDisabled", &self.home_button_screen_disabled);
@@ -348,7 +348,7 @@ impl DepIosEnrollmentProfile {
         "configurationWebUrl",
     );
     /// `iTunesPairingMode`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_PAIRING_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_PAIRING_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesPairingMode",
     );
     /// `managementCertificates`, for `$select`, `$expand` and `$orderby`.
@@ -364,11 +364,11 @@ impl DepIosEnrollmentProfile {
         "awaitDeviceConfiguredConfirmation",
     );
     /// `sharedIPadMaximumUserCount`, for `$select`, `$expand` and `$orderby`.
-    pub const SHARED_I_PAD_MAXIMUM_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const SHARED_IPAD_MAXIMUM_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "sharedIPadMaximumUserCount",
     );
     /// `enableSharedIPad`, for `$select`, `$expand` and `$orderby`.
-    pub const ENABLE_SHARED_I_PAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ENABLE_SHARED_IPAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "enableSharedIPad",
     );
     /// `companyPortalVppTokenId`, for `$select`, `$expand` and `$orderby`.

@@ -67,13 +67,13 @@ pub struct DepMacOsEnrollmentProfile {
     /// Indicates if file vault is disabled
     pub file_vault_disabled: graph_rt::Field<bool>,
     /// Indicates if iCloud Analytics screen is disabled
-    pub i_cloud_diagnostics_disabled: graph_rt::Field<bool>,
+    pub icloud_diagnostics_disabled: graph_rt::Field<bool>,
     /// Indicates if Passcode setup pane is disabled
     pub pass_code_disabled: graph_rt::Field<bool>,
     /// Indicates if zoom setup pane is disabled
     pub zoom_disabled: graph_rt::Field<bool>,
     /// Indicates if iCloud Documents and Desktop screen is disabled
-    pub i_cloud_storage_disabled: graph_rt::Field<bool>,
+    pub icloud_storage_disabled: graph_rt::Field<bool>,
     /// Indicates if iCloud Documents and Desktop screen is disabled
     pub choose_your_lock_screen_disabled: graph_rt::Field<bool>,
     /// Indicates if Accessibility screen is disabled
@@ -89,10 +89,10 @@ impl graph_rt::Model for DepMacOsEnrollmentProfile {
         let mut value = Self {
             accessibility_screen_disabled: r.take("accessibilityScreenDisabled"),
             choose_your_lock_screen_disabled: r.take("chooseYourLockScreenDisabled"),
-            i_cloud_storage_disabled: r.take("iCloudStorageDisabled"),
+            icloud_storage_disabled: r.take("iCloudStorageDisabled"),
             zoom_disabled: r.take("zoomDisabled"),
             pass_code_disabled: r.take("passCodeDisabled"),
-            i_cloud_diagnostics_disabled: r.take("iCloudDiagnosticsDisabled"),
+            icloud_diagnostics_disabled: r.take("iCloudDiagnosticsDisabled"),
             file_vault_disabled: r.take("fileVaultDisabled"),
             registration_disabled: r.take("registrationDisabled"),
             configuration_web_url: r.take("configurationWebUrl"),
@@ -165,10 +165,10 @@ impl graph_rt::Model for DepMacOsEnrollmentProfile {
         w.put("configurationWebUrl", &self.configuration_web_url);
         w.put("registrationDisabled", &self.registration_disabled);
         w.put("fileVaultDisabled", &self.file_vault_disabled);
-        w.put("iCloudDiagnosticsDisabled", &self.i_cloud_diagnostics_disabled);
+        w.put("iCloudDiagnosticsDisabled", &self.icloud_diagnostics_disabled);
         w.put("passCodeDisabled", &self.pass_code_disabled);
         w.put("zoomDisabled", &self.zoom_disabled);
-        w.put("iCloudStorageDisabled", &self.i_cloud_storage_disabled);
+        w.put("iCloudStorageDisabled", &self.icloud_storage_disabled);
         w.put("chooseYourLockScreenDisabled", &self.choose_your_lock_screen_disabled);
         w.put("accessibilityScreenDisabled", &self.accessibility_screen_disabled);
         w.finish(&self.additional_properties)
@@ -278,7 +278,7 @@ impl DepMacOsEnrollmentProfile {
         "fileVaultDisabled",
     );
     /// `iCloudDiagnosticsDisabled`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_DIAGNOSTICS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_DIAGNOSTICS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudDiagnosticsDisabled",
     );
     /// `passCodeDisabled`, for `$select`, `$expand` and `$orderby`.
@@ -288,7 +288,7 @@ impl DepMacOsEnrollmentProfile {
     /// `zoomDisabled`, for `$select`, `$expand` and `$orderby`.
     pub const ZOOM_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("zoomDisabled");
     /// `iCloudStorageDisabled`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_STORAGE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_STORAGE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudStorageDisabled",
     );
     /// `chooseYourLockScreenDisabled`, for `$select`, `$expand` and `$orderby`.

@@ -24,11 +24,11 @@ pub enum DeviceType {
     /// `winEmbedded`: WinEmbedded. (value 7)
     WinEmbedded,
     /// `iPhone`: iPhone. (value 8)
-    IPhone,
+    Iphone,
     /// `iPad`: iPad. (value 9)
-    IPad,
+    Ipad,
     /// `iPod`: iPodTouch. (value 10)
-    IPod,
+    Ipod,
     /// `android`: Android. (value 11)
     Android,
     /// `iSocConsumer`: iSocConsumer. (value 12)
@@ -75,9 +75,9 @@ impl graph_rt::EnumValue for DeviceType {
             "mac" => Self::Mac,
             "winCE" => Self::WinCe,
             "winEmbedded" => Self::WinEmbedded,
-            "iPhone" => Self::IPhone,
-            "iPad" => Self::IPad,
-            "iPod" => Self::IPod,
+            "iPhone" => Self::Iphone,
+            "iPad" => Self::Ipad,
+            "iPod" => Self::Ipod,
             "android" => Self::Android,
             "iSocConsumer" => Self::ISocConsumer,
             "unix" => Self::Unix,
@@ -107,9 +107,9 @@ impl graph_rt::EnumValue for DeviceType {
             Self::Mac => "mac",
             Self::WinCe => "winCE",
             Self::WinEmbedded => "winEmbedded",
-            Self::IPhone => "iPhone",
-            Self::IPad => "iPad",
-            Self::IPod => "iPod",
+            Self::Iphone => "iPhone",
+            Self::Ipad => "iPad",
+            Self::Ipod => "iPod",
             Self::Android => "android",
             Self::ISocConsumer => "iSocConsumer",
             Self::Unix => "unix",

@@ -7,9 +7,9 @@
 #[derive(Clone, Default)]
 pub struct IosDeviceType {
     /// Whether the app should run on iPads.
-    pub i_pad: graph_rt::Field<bool>,
+    pub ipad: graph_rt::Field<bool>,
     /// Whether the app should run on iPhones and iPods.
-    pub i_phone_and_i_pod: graph_rt::Field<bool>,
+    pub iphone_and_ipod: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
@@ -19,8 +19,8 @@ impl graph_rt::Model for IosDeviceType {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            i_phone_and_i_pod: r.take("iPhoneAndIPod"),
-            i_pad: r.take("iPad"),
+            iphone_and_ipod: r.take("iPhoneAndIPod"),
+            ipad: r.take("iPad"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -29,8 +29,8 @@ impl graph_rt::Model for IosDeviceType {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        w.put("iPad", &self.i_pad);
-        w.put("iPhoneAndIPod", &self.i_phone_and_i_pod);
+        w.put("iPad", &self.ipad);
+        w.put("iPhoneAndIPod", &self.iphone_and_ipod);
         w.finish(&self.additional_properties)
     }
 }

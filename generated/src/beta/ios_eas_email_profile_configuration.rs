@@ -103,7 +103,7 @@ pub struct IosEasEmailProfileConfiguration {
     /// Indicates whether or not to use SSL.
     pub require_ssl: graph_rt::Field<bool>,
     /// Specifies whether the connection should use OAuth for authentication.
-    pub use_o_auth: graph_rt::Field<bool>,
+    pub use_oauth: graph_rt::Field<bool>,
     /// Signing Certificate type for this Email profile. Possible values are: `none`, `certificate`, `derivedCredential`.
     pub signing_certificate_type: graph_rt::Field<super::EmailCertificateType>,
     /// Encryption Certificate type for this Email profile. Possible values are: `none`, `certificate`, `derivedCredential`.
@@ -136,7 +136,7 @@ impl graph_rt::Model for IosEasEmailProfileConfiguration {
             per_app_vpn_profile_id: r.take("perAppVPNProfileId"),
             encryption_certificate_type: r.take("encryptionCertificateType"),
             signing_certificate_type: r.take("signingCertificateType"),
-            use_o_auth: r.take("useOAuth"),
+            use_oauth: r.take("useOAuth"),
             require_ssl: r.take("requireSsl"),
             smime_encryption_certificate_user_override_enabled: r
                 .take("smimeEncryptionCertificateUserOverrideEnabled"),
@@ -270,7 +270,7 @@ impl graph_rt::Model for IosEasEmailProfileConfiguration {
             &self.smime_encryption_certificate_user_override_enabled,
         );
         w.put("requireSsl", &self.require_ssl);
-        w.put("useOAuth", &self.use_o_auth);
+        w.put("useOAuth", &self.use_oauth);
         w.put("signingCertificateType", &self.signing_certificate_type);
         w.put("encryptionCertificateType", &self.encryption_certificate_type);
         w.put("perAppVPNProfileId", &self.per_app_vpn_profile_id);
@@ -427,7 +427,7 @@ impl IosEasEmailProfileConfiguration {
     /// `requireSsl`, for `$select`, `$expand` and `$orderby`.
     pub const REQUIRE_SSL: graph_rt::Prop<Self> = graph_rt::Prop::new("requireSsl");
     /// `useOAuth`, for `$select`, `$expand` and `$orderby`.
-    pub const USE_O_AUTH: graph_rt::Prop<Self> = graph_rt::Prop::new("useOAuth");
+    pub const USE_OAUTH: graph_rt::Prop<Self> = graph_rt::Prop::new("useOAuth");
     /// `signingCertificateType`, for `$select`, `$expand` and `$orderby`.
     pub const SIGNING_CERTIFICATE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "signingCertificateType",

@@ -97,7 +97,7 @@ pub struct MacOsGeneralDeviceConfiguration {
     /// Indicates whether or not to block the user from accessing the camera of the device.
     pub camera_blocked: graph_rt::Field<bool>,
     /// Indicates whether or not to block Music service and revert Music app to classic mode.
-    pub i_tunes_block_music_service: graph_rt::Field<bool>,
+    pub itunes_block_music_service: graph_rt::Field<bool>,
     /// Indicates whether or not to block Spotlight from returning any results from an Internet search.
     pub spotlight_block_internet_results: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from using dictation input.
@@ -107,21 +107,21 @@ pub struct MacOsGeneralDeviceConfiguration {
     /// Indicates whether or to block users from unlocking their Mac with Apple Watch.
     pub apple_watch_block_auto_unlock: graph_rt::Field<bool>,
     /// Indicates whether or not to block files from being transferred using iTunes.
-    pub i_tunes_block_file_sharing: graph_rt::Field<bool>,
+    pub itunes_block_file_sharing: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud document sync.
-    pub i_cloud_block_document_sync: graph_rt::Field<bool>,
+    pub icloud_block_document_sync: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud from syncing mail.
-    pub i_cloud_block_mail: graph_rt::Field<bool>,
+    pub icloud_block_mail: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud from syncing contacts.
-    pub i_cloud_block_address_book: graph_rt::Field<bool>,
+    pub icloud_block_address_book: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud from syncing calendars.
-    pub i_cloud_block_calendar: graph_rt::Field<bool>,
+    pub icloud_block_calendar: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud from syncing reminders.
-    pub i_cloud_block_reminders: graph_rt::Field<bool>,
+    pub icloud_block_reminders: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud from syncing bookmarks.
-    pub i_cloud_block_bookmarks: graph_rt::Field<bool>,
+    pub icloud_block_bookmarks: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud from syncing notes.
-    pub i_cloud_block_notes: graph_rt::Field<bool>,
+    pub icloud_block_notes: graph_rt::Field<bool>,
     /// Indicates whether or not to allow AirDrop.
     pub air_drop_blocked: graph_rt::Field<bool>,
     /// Indicates whether or not to allow passcode modification.
@@ -141,7 +141,7 @@ pub struct MacOsGeneralDeviceConfiguration {
     /// Indicates whether or not to allow content caching.
     pub content_caching_blocked: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud Photo Library.
-    pub i_cloud_block_photo_library: graph_rt::Field<bool>,
+    pub icloud_block_photo_library: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from taking Screenshots.
     pub screen_capture_blocked: graph_rt::Field<bool>,
     /// Indicates whether or not to allow remote screen observation by Classroom app. Requires MDM enrollment via Apple School Manager or Apple Business Manager.
@@ -155,7 +155,7 @@ pub struct MacOsGeneralDeviceConfiguration {
     /// Indicates whether or not to allow the teacher to lock apps or the device without prompting the student. Requires MDM enrollment via Apple School Manager or Apple Business Manager.
     pub classroom_force_unprompted_app_and_device_lock: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from continuing work that they started on a MacOS device on another iOS or MacOS device (MacOS 10.15 or later).
-    pub i_cloud_block_activity_continuation: graph_rt::Field<bool>,
+    pub icloud_block_activity_continuation: graph_rt::Field<bool>,
     /// List of privacy preference policy controls. This collection can contain a maximum of 10000 elements.
     pub privacy_access_controls: graph_rt::Field<
         Vec<super::MacOsPrivacyAccessControlItem>,
@@ -170,7 +170,7 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             privacy_access_controls: r.take("privacyAccessControls"),
-            i_cloud_block_activity_continuation: r
+            icloud_block_activity_continuation: r
                 .take("iCloudBlockActivityContinuation"),
             classroom_force_unprompted_app_and_device_lock: r
                 .take("classroomForceUnpromptedAppAndDeviceLock"),
@@ -183,7 +183,7 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
             classroom_app_block_remote_screen_observation: r
                 .take("classroomAppBlockRemoteScreenObservation"),
             screen_capture_blocked: r.take("screenCaptureBlocked"),
-            i_cloud_block_photo_library: r.take("iCloudBlockPhotoLibrary"),
+            icloud_block_photo_library: r.take("iCloudBlockPhotoLibrary"),
             content_caching_blocked: r.take("contentCachingBlocked"),
             update_delay_policy: r.take("updateDelayPolicy"),
             software_updates_enforced_delay_in_days: r
@@ -194,19 +194,19 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
             password_block_fingerprint_unlock: r.take("passwordBlockFingerprintUnlock"),
             password_block_modification: r.take("passwordBlockModification"),
             air_drop_blocked: r.take("airDropBlocked"),
-            i_cloud_block_notes: r.take("iCloudBlockNotes"),
-            i_cloud_block_bookmarks: r.take("iCloudBlockBookmarks"),
-            i_cloud_block_reminders: r.take("iCloudBlockReminders"),
-            i_cloud_block_calendar: r.take("iCloudBlockCalendar"),
-            i_cloud_block_address_book: r.take("iCloudBlockAddressBook"),
-            i_cloud_block_mail: r.take("iCloudBlockMail"),
-            i_cloud_block_document_sync: r.take("iCloudBlockDocumentSync"),
-            i_tunes_block_file_sharing: r.take("iTunesBlockFileSharing"),
+            icloud_block_notes: r.take("iCloudBlockNotes"),
+            icloud_block_bookmarks: r.take("iCloudBlockBookmarks"),
+            icloud_block_reminders: r.take("iCloudBlockReminders"),
+            icloud_block_calendar: r.take("iCloudBlockCalendar"),
+            icloud_block_address_book: r.take("iCloudBlockAddressBook"),
+            icloud_block_mail: r.take("iCloudBlockMail"),
+            icloud_block_document_sync: r.take("iCloudBlockDocumentSync"),
+            itunes_block_file_sharing: r.take("iTunesBlockFileSharing"),
             apple_watch_block_auto_unlock: r.take("appleWatchBlockAutoUnlock"),
             definition_lookup_blocked: r.take("definitionLookupBlocked"),
             keyboard_block_dictation: r.take("keyboardBlockDictation"),
             spotlight_block_internet_results: r.take("spotlightBlockInternetResults"),
-            i_tunes_block_music_service: r.take("iTunesBlockMusicService"),
+            itunes_block_music_service: r.take("iTunesBlockMusicService"),
             camera_blocked: r.take("cameraBlocked"),
             safari_block_autofill: r.take("safariBlockAutofill"),
             air_print_blocki_beacon_discovery: r.take("airPrintBlockiBeaconDiscovery"),
@@ -323,19 +323,19 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
         w.put("airPrintBlockiBeaconDiscovery", &self.air_print_blocki_beacon_discovery);
         w.put("safariBlockAutofill", &self.safari_block_autofill);
         w.put("cameraBlocked", &self.camera_blocked);
-        w.put("iTunesBlockMusicService", &self.i_tunes_block_music_service);
+        w.put("iTunesBlockMusicService", &self.itunes_block_music_service);
         w.put("spotlightBlockInternetResults", &self.spotlight_block_internet_results);
         w.put("keyboardBlockDictation", &self.keyboard_block_dictation);
         w.put("definitionLookupBlocked", &self.definition_lookup_blocked);
         w.put("appleWatchBlockAutoUnlock", &self.apple_watch_block_auto_unlock);
-        w.put("iTunesBlockFileSharing", &self.i_tunes_block_file_sharing);
-        w.put("iCloudBlockDocumentSync", &self.i_cloud_block_document_sync);
-        w.put("iCloudBlockMail", &self.i_cloud_block_mail);
-        w.put("iCloudBlockAddressBook", &self.i_cloud_block_address_book);
-        w.put("iCloudBlockCalendar", &self.i_cloud_block_calendar);
-        w.put("iCloudBlockReminders", &self.i_cloud_block_reminders);
-        w.put("iCloudBlockBookmarks", &self.i_cloud_block_bookmarks);
-        w.put("iCloudBlockNotes", &self.i_cloud_block_notes);
+        w.put("iTunesBlockFileSharing", &self.itunes_block_file_sharing);
+        w.put("iCloudBlockDocumentSync", &self.icloud_block_document_sync);
+        w.put("iCloudBlockMail", &self.icloud_block_mail);
+        w.put("iCloudBlockAddressBook", &self.icloud_block_address_book);
+        w.put("iCloudBlockCalendar", &self.icloud_block_calendar);
+        w.put("iCloudBlockReminders", &self.icloud_block_reminders);
+        w.put("iCloudBlockBookmarks", &self.icloud_block_bookmarks);
+        w.put("iCloudBlockNotes", &self.icloud_block_notes);
         w.put("airDropBlocked", &self.air_drop_blocked);
         w.put("passwordBlockModification", &self.password_block_modification);
         w.put("passwordBlockFingerprintUnlock", &self.password_block_fingerprint_unlock);
@@ -348,7 +348,7 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
         );
         w.put("updateDelayPolicy", &self.update_delay_policy);
         w.put("contentCachingBlocked", &self.content_caching_blocked);
-        w.put("iCloudBlockPhotoLibrary", &self.i_cloud_block_photo_library);
+        w.put("iCloudBlockPhotoLibrary", &self.icloud_block_photo_library);
         w.put("screenCaptureBlocked", &self.screen_capture_blocked);
         w.put(
             "classroomAppBlockRemoteScreenObservation",
@@ -372,7 +372,7 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
         );
         w.put(
             "iCloudBlockActivityContinuation",
-            &self.i_cloud_block_activity_continuation,
+            &self.icloud_block_activity_continuation,
         );
         w.put("privacyAccessControls", &self.privacy_access_controls);
         w.finish(&self.additional_properties)
@@ -522,7 +522,7 @@ impl MacOsGeneralDeviceConfiguration {
         "cameraBlocked",
     );
     /// `iTunesBlockMusicService`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_BLOCK_MUSIC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_BLOCK_MUSIC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesBlockMusicService",
     );
     /// `spotlightBlockInternetResults`, for `$select`, `$expand` and `$orderby`.
@@ -542,35 +542,35 @@ impl MacOsGeneralDeviceConfiguration {
         "appleWatchBlockAutoUnlock",
     );
     /// `iTunesBlockFileSharing`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_BLOCK_FILE_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_BLOCK_FILE_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesBlockFileSharing",
     );
     /// `iCloudBlockDocumentSync`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_DOCUMENT_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_DOCUMENT_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockDocumentSync",
     );
     /// `iCloudBlockMail`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockMail",
     );
     /// `iCloudBlockAddressBook`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_ADDRESS_BOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_ADDRESS_BOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockAddressBook",
     );
     /// `iCloudBlockCalendar`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockCalendar",
     );
     /// `iCloudBlockReminders`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_REMINDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_REMINDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockReminders",
     );
     /// `iCloudBlockBookmarks`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_BOOKMARKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_BOOKMARKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockBookmarks",
     );
     /// `iCloudBlockNotes`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockNotes",
     );
     /// `airDropBlocked`, for `$select`, `$expand` and `$orderby`.
@@ -610,7 +610,7 @@ impl MacOsGeneralDeviceConfiguration {
         "contentCachingBlocked",
     );
     /// `iCloudBlockPhotoLibrary`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_PHOTO_LIBRARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_PHOTO_LIBRARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockPhotoLibrary",
     );
     /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
@@ -638,7 +638,7 @@ impl MacOsGeneralDeviceConfiguration {
         "classroomForceUnpromptedAppAndDeviceLock",
     );
     /// `iCloudBlockActivityContinuation`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_ACTIVITY_CONTINUATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_ACTIVITY_CONTINUATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockActivityContinuation",
     );
     /// `privacyAccessControls`, for `$select`, `$expand` and `$orderby`.

@@ -4738,13 +4738,13 @@ mod education_synchronization_license_assignment;
 #[cfg(feature = "education")]
 pub use education_synchronization_license_assignment::EducationSynchronizationLicenseAssignment;
 #[cfg(feature = "education")]
-mod education_synchronization_o_auth1_connection_settings;
+mod education_synchronization_oauth1_connection_settings;
 #[cfg(feature = "education")]
-pub use education_synchronization_o_auth1_connection_settings::EducationSynchronizationOAuth1ConnectionSettings;
+pub use education_synchronization_oauth1_connection_settings::EducationSynchronizationOauth1ConnectionSettings;
 #[cfg(feature = "education")]
-mod education_synchronization_o_auth2_client_credentials_connection_settings;
+mod education_synchronization_oauth2_client_credentials_connection_settings;
 #[cfg(feature = "education")]
-pub use education_synchronization_o_auth2_client_credentials_connection_settings::EducationSynchronizationOAuth2ClientCredentialsConnectionSettings;
+pub use education_synchronization_oauth2_client_credentials_connection_settings::EducationSynchronizationOauth2ClientCredentialsConnectionSettings;
 #[cfg(feature = "education")]
 mod education_synchronization_profile;
 #[cfg(feature = "education")]
@@ -5687,10 +5687,6 @@ pub use i_pv6_cidr_range::IPv6CidrRange;
 mod i_pv6_range;
 #[cfg(feature = "device_management")]
 pub use i_pv6_range::IPv6Range;
-#[cfg(feature = "device_management")]
-mod i_tunes_pairing_mode;
-#[cfg(feature = "device_management")]
-pub use i_tunes_pairing_mode::ITunesPairingMode;
 #[cfg(feature = "core")]
 mod identity;
 #[cfg(feature = "core")]
@@ -6347,6 +6343,10 @@ mod item_reference;
 pub use item_reference::ItemReference;
 mod items_invite_body;
 pub use items_invite_body::ItemsInviteBody;
+#[cfg(feature = "device_management")]
+mod itunes_pairing_mode;
+#[cfg(feature = "device_management")]
+pub use itunes_pairing_mode::ItunesPairingMode;
 mod jobs_redirect_body;
 pub use jobs_redirect_body::JobsRedirectBody;
 #[cfg(feature = "device_management")]
@@ -7866,9 +7866,9 @@ mod number_range;
 #[cfg(feature = "device_management")]
 pub use number_range::NumberRange;
 #[cfg(feature = "applications")]
-mod o_auth2_permission_grant;
+mod oauth2_permission_grant;
 #[cfg(feature = "applications")]
-pub use o_auth2_permission_grant::OAuth2PermissionGrant;
+pub use oauth2_permission_grant::Oauth2PermissionGrant;
 #[cfg(feature = "applications")]
 mod object_definition;
 #[cfg(feature = "applications")]

@@ -12,7 +12,7 @@ pub enum PolicyPlatformType {
     /// `androidForWork`: AndroidForWork. (value 1)
     AndroidForWork,
     /// `iOS`: iOS. (value 2)
-    IOs,
+    Ios,
     /// `macOS`: MacOS. (value 3)
     MacOs,
     /// `windowsPhone81`: WindowsPhone 8.1. (value 4)
@@ -37,7 +37,7 @@ impl graph_rt::EnumValue for PolicyPlatformType {
         match s {
             "android" => Self::Android,
             "androidForWork" => Self::AndroidForWork,
-            "iOS" => Self::IOs,
+            "iOS" => Self::Ios,
             "macOS" => Self::MacOs,
             "windowsPhone81" => Self::WindowsPhone81,
             "windows81AndLater" => Self::Windows81AndLater,
@@ -53,7 +53,7 @@ impl graph_rt::EnumValue for PolicyPlatformType {
         match self {
             Self::Android => "android",
             Self::AndroidForWork => "androidForWork",
-            Self::IOs => "iOS",
+            Self::Ios => "iOS",
             Self::MacOs => "macOS",
             Self::WindowsPhone81 => "windowsPhone81",
             Self::Windows81AndLater => "windows81AndLater",

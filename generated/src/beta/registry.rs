@@ -3544,7 +3544,7 @@ pub fn roundtrip(
         "microsoft.graph.educationSynchronizationOAuth1ConnectionSettings" => {
             Some(
                 roundtrip_as::<
-                    super::EducationSynchronizationOAuth1ConnectionSettings,
+                    super::EducationSynchronizationOauth1ConnectionSettings,
                 >(value),
             )
         }
@@ -3552,7 +3552,7 @@ pub fn roundtrip(
         "microsoft.graph.educationSynchronizationOAuth2ClientCredentialsConnectionSettings" => {
             Some(
                 roundtrip_as::<
-                    super::EducationSynchronizationOAuth2ClientCredentialsConnectionSettings,
+                    super::EducationSynchronizationOauth2ClientCredentialsConnectionSettings,
                 >(value),
             )
         }
@@ -5734,7 +5734,7 @@ pub fn roundtrip(
         "microsoft.graph.numberRange" => Some(roundtrip_as::<super::NumberRange>(value)),
         #[cfg(feature = "applications")]
         "microsoft.graph.oAuth2PermissionGrant" => {
-            Some(roundtrip_as::<super::OAuth2PermissionGrant>(value))
+            Some(roundtrip_as::<super::Oauth2PermissionGrant>(value))
         }
         #[cfg(feature = "applications")]
         "microsoft.graph.objectDefinition" => {

@@ -115,7 +115,7 @@ pub struct ServicePrincipal {
     pub member_of: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// Delegated permission grants authorizing this service principal to access an API on behalf of a signed-in user. Read-only. Nullable. (Navigation property.)
     #[cfg(feature = "applications")]
-    pub oauth2_permission_grants: graph_rt::Field<Vec<super::OAuth2PermissionGrant>>,
+    pub oauth2_permission_grants: graph_rt::Field<Vec<super::Oauth2PermissionGrant>>,
     /// Directory objects that are owned by this service principal. Read-only. Nullable. Supports `$expand`. (Navigation property.)
     pub owned_objects: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// Directory objects that are owners of this servicePrincipal. The owners are a set of non-admin users or servicePrincipals who are allowed to modify this object. Read-only. Nullable. Supports `$expand`. (Navigation property.)

@@ -8,8 +8,8 @@ pub struct SkypeForBusinessDeviceUsageDistributionUserCounts {
     pub windows: graph_rt::Field<i64>,
     pub windows_phone: graph_rt::Field<i64>,
     pub android_phone: graph_rt::Field<i64>,
-    pub i_phone: graph_rt::Field<i64>,
-    pub i_pad: graph_rt::Field<i64>,
+    pub iphone: graph_rt::Field<i64>,
+    pub ipad: graph_rt::Field<i64>,
     pub report_period: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -21,8 +21,8 @@ impl graph_rt::Model for SkypeForBusinessDeviceUsageDistributionUserCounts {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             report_period: r.take("reportPeriod"),
-            i_pad: r.take("iPad"),
-            i_phone: r.take("iPhone"),
+            ipad: r.take("iPad"),
+            iphone: r.take("iPhone"),
             android_phone: r.take("androidPhone"),
             windows_phone: r.take("windowsPhone"),
             windows: r.take("windows"),
@@ -39,8 +39,8 @@ impl graph_rt::Model for SkypeForBusinessDeviceUsageDistributionUserCounts {
         w.put("windows", &self.windows);
         w.put("windowsPhone", &self.windows_phone);
         w.put("androidPhone", &self.android_phone);
-        w.put("iPhone", &self.i_phone);
-        w.put("iPad", &self.i_pad);
+        w.put("iPhone", &self.iphone);
+        w.put("iPad", &self.ipad);
         w.put("reportPeriod", &self.report_period);
         w.finish(&self.additional_properties)
     }

@@ -8,8 +8,8 @@ pub struct SkypeForBusinessDeviceUsageUserCounts {
     pub windows: graph_rt::Field<i64>,
     pub windows_phone: graph_rt::Field<i64>,
     pub android_phone: graph_rt::Field<i64>,
-    pub i_phone: graph_rt::Field<i64>,
-    pub i_pad: graph_rt::Field<i64>,
+    pub iphone: graph_rt::Field<i64>,
+    pub ipad: graph_rt::Field<i64>,
     pub report_date: graph_rt::Field<graph_rt::Date>,
     pub report_period: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -23,8 +23,8 @@ impl graph_rt::Model for SkypeForBusinessDeviceUsageUserCounts {
         let mut value = Self {
             report_period: r.take("reportPeriod"),
             report_date: r.take("reportDate"),
-            i_pad: r.take("iPad"),
-            i_phone: r.take("iPhone"),
+            ipad: r.take("iPad"),
+            iphone: r.take("iPhone"),
             android_phone: r.take("androidPhone"),
             windows_phone: r.take("windowsPhone"),
             windows: r.take("windows"),
@@ -41,8 +41,8 @@ impl graph_rt::Model for SkypeForBusinessDeviceUsageUserCounts {
         w.put("windows", &self.windows);
         w.put("windowsPhone", &self.windows_phone);
         w.put("androidPhone", &self.android_phone);
-        w.put("iPhone", &self.i_phone);
-        w.put("iPad", &self.i_pad);
+        w.put("iPhone", &self.iphone);
+        w.put("iPad", &self.ipad);
         w.put("reportDate", &self.report_date);
         w.put("reportPeriod", &self.report_period);
         w.finish(&self.additional_properties)

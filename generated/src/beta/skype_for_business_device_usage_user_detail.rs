@@ -10,8 +10,8 @@ pub struct SkypeForBusinessDeviceUsageUserDetail {
     pub used_windows: graph_rt::Field<bool>,
     pub used_windows_phone: graph_rt::Field<bool>,
     pub used_android_phone: graph_rt::Field<bool>,
-    pub usedi_phone: graph_rt::Field<bool>,
-    pub usedi_pad: graph_rt::Field<bool>,
+    pub used_iphone: graph_rt::Field<bool>,
+    pub used_ipad: graph_rt::Field<bool>,
     pub report_period: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -23,8 +23,8 @@ impl graph_rt::Model for SkypeForBusinessDeviceUsageUserDetail {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             report_period: r.take("reportPeriod"),
-            usedi_pad: r.take("usediPad"),
-            usedi_phone: r.take("usediPhone"),
+            used_ipad: r.take("usediPad"),
+            used_iphone: r.take("usediPhone"),
             used_android_phone: r.take("usedAndroidPhone"),
             used_windows_phone: r.take("usedWindowsPhone"),
             used_windows: r.take("usedWindows"),
@@ -45,8 +45,8 @@ impl graph_rt::Model for SkypeForBusinessDeviceUsageUserDetail {
         w.put("usedWindows", &self.used_windows);
         w.put("usedWindowsPhone", &self.used_windows_phone);
         w.put("usedAndroidPhone", &self.used_android_phone);
-        w.put("usediPhone", &self.usedi_phone);
-        w.put("usediPad", &self.usedi_pad);
+        w.put("usediPhone", &self.used_iphone);
+        w.put("usediPad", &self.used_ipad);
         w.put("reportPeriod", &self.report_period);
         w.finish(&self.additional_properties)
     }

@@ -23,7 +23,7 @@ pub struct TeamsDeviceUsageUserDetail {
     /// Whether the user was active on the Teams mobile client for Windows phone.
     pub used_windows_phone: graph_rt::Field<bool>,
     /// Whether the user was active on the Teams mobile client for iOS.
-    pub usedi_os: graph_rt::Field<bool>,
+    pub used_ios: graph_rt::Field<bool>,
     /// Whether the user was active in the Teams desktop client on a macOS computer.
     pub used_mac: graph_rt::Field<bool>,
     /// Whether the user was active on the Teams mobile client for Android.
@@ -51,7 +51,7 @@ impl graph_rt::Model for TeamsDeviceUsageUserDetail {
             used_windows: r.take("usedWindows"),
             used_android_phone: r.take("usedAndroidPhone"),
             used_mac: r.take("usedMac"),
-            usedi_os: r.take("usediOS"),
+            used_ios: r.take("usediOS"),
             used_windows_phone: r.take("usedWindowsPhone"),
             used_web: r.take("usedWeb"),
             deleted_date: r.take("deletedDate"),
@@ -76,7 +76,7 @@ impl graph_rt::Model for TeamsDeviceUsageUserDetail {
         w.put("deletedDate", &self.deleted_date);
         w.put("usedWeb", &self.used_web);
         w.put("usedWindowsPhone", &self.used_windows_phone);
-        w.put("usediOS", &self.usedi_os);
+        w.put("usediOS", &self.used_ios);
         w.put("usedMac", &self.used_mac);
         w.put("usedAndroidPhone", &self.used_android_phone);
         w.put("usedWindows", &self.used_windows);

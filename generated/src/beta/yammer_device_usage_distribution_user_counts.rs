@@ -8,8 +8,8 @@ pub struct YammerDeviceUsageDistributionUserCounts {
     pub web: graph_rt::Field<i32>,
     pub windows_phone: graph_rt::Field<i32>,
     pub android_phone: graph_rt::Field<i32>,
-    pub i_phone: graph_rt::Field<i32>,
-    pub i_pad: graph_rt::Field<i32>,
+    pub iphone: graph_rt::Field<i32>,
+    pub ipad: graph_rt::Field<i32>,
     pub other: graph_rt::Field<i32>,
     pub report_period: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -23,8 +23,8 @@ impl graph_rt::Model for YammerDeviceUsageDistributionUserCounts {
         let mut value = Self {
             report_period: r.take("reportPeriod"),
             other: r.take("other"),
-            i_pad: r.take("iPad"),
-            i_phone: r.take("iPhone"),
+            ipad: r.take("iPad"),
+            iphone: r.take("iPhone"),
             android_phone: r.take("androidPhone"),
             windows_phone: r.take("windowsPhone"),
             web: r.take("web"),
@@ -41,8 +41,8 @@ impl graph_rt::Model for YammerDeviceUsageDistributionUserCounts {
         w.put("web", &self.web);
         w.put("windowsPhone", &self.windows_phone);
         w.put("androidPhone", &self.android_phone);
-        w.put("iPhone", &self.i_phone);
-        w.put("iPad", &self.i_pad);
+        w.put("iPhone", &self.iphone);
+        w.put("iPad", &self.ipad);
         w.put("other", &self.other);
         w.put("reportPeriod", &self.report_period);
         w.finish(&self.additional_properties)

@@ -8,8 +8,8 @@ pub struct YammerDeviceUsageUserCounts {
     pub web: graph_rt::Field<i32>,
     pub windows_phone: graph_rt::Field<i32>,
     pub android_phone: graph_rt::Field<i32>,
-    pub i_phone: graph_rt::Field<i32>,
-    pub i_pad: graph_rt::Field<i32>,
+    pub iphone: graph_rt::Field<i32>,
+    pub ipad: graph_rt::Field<i32>,
     pub other: graph_rt::Field<i32>,
     pub report_date: graph_rt::Field<graph_rt::Date>,
     pub report_period: graph_rt::Field<String>,
@@ -25,8 +25,8 @@ impl graph_rt::Model for YammerDeviceUsageUserCounts {
             report_period: r.take("reportPeriod"),
             report_date: r.take("reportDate"),
             other: r.take("other"),
-            i_pad: r.take("iPad"),
-            i_phone: r.take("iPhone"),
+            ipad: r.take("iPad"),
+            iphone: r.take("iPhone"),
             android_phone: r.take("androidPhone"),
             windows_phone: r.take("windowsPhone"),
             web: r.take("web"),
@@ -43,8 +43,8 @@ impl graph_rt::Model for YammerDeviceUsageUserCounts {
         w.put("web", &self.web);
         w.put("windowsPhone", &self.windows_phone);
         w.put("androidPhone", &self.android_phone);
-        w.put("iPhone", &self.i_phone);
-        w.put("iPad", &self.i_pad);
+        w.put("iPhone", &self.iphone);
+        w.put("iPad", &self.ipad);
         w.put("other", &self.other);
         w.put("reportDate", &self.report_date);
         w.put("reportPeriod", &self.report_period);

@@ -12,7 +12,7 @@ pub enum ClientPlatform {
     /// `macOS`:
     MacOs,
     /// `iOS`:
-    IOs,
+    Ios,
     /// `android`:
     Android,
     /// `web`:
@@ -36,7 +36,7 @@ impl graph_rt::EnumValue for ClientPlatform {
             "unknown" => Self::Unknown,
             "windows" => Self::Windows,
             "macOS" => Self::MacOs,
-            "iOS" => Self::IOs,
+            "iOS" => Self::Ios,
             "android" => Self::Android,
             "web" => Self::Web,
             "ipPhone" => Self::IpPhone,
@@ -52,7 +52,7 @@ impl graph_rt::EnumValue for ClientPlatform {
             Self::Unknown => "unknown",
             Self::Windows => "windows",
             Self::MacOs => "macOS",
-            Self::IOs => "iOS",
+            Self::Ios => "iOS",
             Self::Android => "android",
             Self::Web => "web",
             Self::IpPhone => "ipPhone",

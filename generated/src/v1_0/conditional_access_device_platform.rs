@@ -8,7 +8,7 @@ pub enum ConditionalAccessDevicePlatform {
     /// `android`:
     Android,
     /// `iOS`:
-    IOs,
+    Ios,
     /// `windows`:
     Windows,
     /// `windowsPhone`:
@@ -26,7 +26,7 @@ impl graph_rt::EnumValue for ConditionalAccessDevicePlatform {
     fn from_wire(s: &str) -> Self {
         match s {
             "android" => Self::Android,
-            "iOS" => Self::IOs,
+            "iOS" => Self::Ios,
             "windows" => Self::Windows,
             "windowsPhone" => Self::WindowsPhone,
             "macOS" => Self::MacOs,
@@ -38,7 +38,7 @@ impl graph_rt::EnumValue for ConditionalAccessDevicePlatform {
     fn to_wire(&self) -> &str {
         match self {
             Self::Android => "android",
-            Self::IOs => "iOS",
+            Self::Ios => "iOS",
             Self::Windows => "windows",
             Self::WindowsPhone => "windowsPhone",
             Self::MacOs => "macOS",

@@ -133,27 +133,27 @@ pub struct IosGeneralDeviceConfiguration {
     /// Indicates whether or not to block the user from downloading media from the iBookstore that has been tagged as erotica.
     pub i_books_store_block_erotica: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from continuing work they started on iOS device to another iOS or macOS device.
-    pub i_cloud_block_activity_continuation: graph_rt::Field<bool>,
+    pub icloud_block_activity_continuation: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud backup. Requires a supervised device for iOS 13 and later.
-    pub i_cloud_block_backup: graph_rt::Field<bool>,
+    pub icloud_block_backup: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud document sync. Requires a supervised device for iOS 13 and later.
-    pub i_cloud_block_document_sync: graph_rt::Field<bool>,
+    pub icloud_block_document_sync: graph_rt::Field<bool>,
     /// Indicates whether or not to block Managed Apps Cloud Sync.
-    pub i_cloud_block_managed_apps_sync: graph_rt::Field<bool>,
+    pub icloud_block_managed_apps_sync: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud Photo Library.
-    pub i_cloud_block_photo_library: graph_rt::Field<bool>,
+    pub icloud_block_photo_library: graph_rt::Field<bool>,
     /// Indicates whether or not to block iCloud Photo Stream Sync.
-    pub i_cloud_block_photo_stream_sync: graph_rt::Field<bool>,
+    pub icloud_block_photo_stream_sync: graph_rt::Field<bool>,
     /// Indicates whether or not to block Shared Photo Stream.
-    pub i_cloud_block_shared_photo_stream: graph_rt::Field<bool>,
+    pub icloud_block_shared_photo_stream: graph_rt::Field<bool>,
     /// Indicates whether or not to require backups to iCloud be encrypted.
-    pub i_cloud_require_encrypted_backup: graph_rt::Field<bool>,
+    pub icloud_require_encrypted_backup: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from accessing explicit content in iTunes and the App Store. Requires a supervised device for iOS 13 and later.
-    pub i_tunes_block_explicit_content: graph_rt::Field<bool>,
+    pub itunes_block_explicit_content: graph_rt::Field<bool>,
     /// Indicates whether or not to block Music service and revert Music app to classic mode when the device is in supervised mode (iOS 9.3 and later and macOS 10.12 and later).
-    pub i_tunes_block_music_service: graph_rt::Field<bool>,
+    pub itunes_block_music_service: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from using iTunes Radio when the device is in supervised mode (iOS 9.3 and later).
-    pub i_tunes_block_radio: graph_rt::Field<bool>,
+    pub itunes_block_radio: graph_rt::Field<bool>,
     /// Indicates whether or not to block keyboard auto-correction when the device is in supervised mode (iOS 8.1.3 and later).
     pub keyboard_block_auto_correct: graph_rt::Field<bool>,
     /// Indicates whether or not to block the user from using dictation input when the device is in supervised mode.
@@ -400,17 +400,17 @@ impl graph_rt::Model for IosGeneralDeviceConfiguration {
             keyboard_block_predictive: r.take("keyboardBlockPredictive"),
             keyboard_block_dictation: r.take("keyboardBlockDictation"),
             keyboard_block_auto_correct: r.take("keyboardBlockAutoCorrect"),
-            i_tunes_block_radio: r.take("iTunesBlockRadio"),
-            i_tunes_block_music_service: r.take("iTunesBlockMusicService"),
-            i_tunes_block_explicit_content: r.take("iTunesBlockExplicitContent"),
-            i_cloud_require_encrypted_backup: r.take("iCloudRequireEncryptedBackup"),
-            i_cloud_block_shared_photo_stream: r.take("iCloudBlockSharedPhotoStream"),
-            i_cloud_block_photo_stream_sync: r.take("iCloudBlockPhotoStreamSync"),
-            i_cloud_block_photo_library: r.take("iCloudBlockPhotoLibrary"),
-            i_cloud_block_managed_apps_sync: r.take("iCloudBlockManagedAppsSync"),
-            i_cloud_block_document_sync: r.take("iCloudBlockDocumentSync"),
-            i_cloud_block_backup: r.take("iCloudBlockBackup"),
-            i_cloud_block_activity_continuation: r
+            itunes_block_radio: r.take("iTunesBlockRadio"),
+            itunes_block_music_service: r.take("iTunesBlockMusicService"),
+            itunes_block_explicit_content: r.take("iTunesBlockExplicitContent"),
+            icloud_require_encrypted_backup: r.take("iCloudRequireEncryptedBackup"),
+            icloud_block_shared_photo_stream: r.take("iCloudBlockSharedPhotoStream"),
+            icloud_block_photo_stream_sync: r.take("iCloudBlockPhotoStreamSync"),
+            icloud_block_photo_library: r.take("iCloudBlockPhotoLibrary"),
+            icloud_block_managed_apps_sync: r.take("iCloudBlockManagedAppsSync"),
+            icloud_block_document_sync: r.take("iCloudBlockDocumentSync"),
+            icloud_block_backup: r.take("iCloudBlockBackup"),
+            icloud_block_activity_continuation: r
                 .take("iCloudBlockActivityContinuation"),
             i_books_store_block_erotica: r.take("iBooksStoreBlockErotica"),
             i_books_store_blocked: r.take("iBooksStoreBlocked"),
@@ -606,18 +606,18 @@ impl graph_rt::Model for IosGeneralDeviceConfiguration {
         w.put("iBooksStoreBlockErotica", &self.i_books_store_block_erotica);
         w.put(
             "iCloudBlockActivityContinuation",
-            &self.i_cloud_block_activity_continuation,
+            &self.icloud_block_activity_continuation,
         );
-        w.put("iCloudBlockBackup", &self.i_cloud_block_backup);
-        w.put("iCloudBlockDocumentSync", &self.i_cloud_block_document_sync);
-        w.put("iCloudBlockManagedAppsSync", &self.i_cloud_block_managed_apps_sync);
-        w.put("iCloudBlockPhotoLibrary", &self.i_cloud_block_photo_library);
-        w.put("iCloudBlockPhotoStreamSync", &self.i_cloud_block_photo_stream_sync);
-        w.put("iCloudBlockSharedPhotoStream", &self.i_cloud_block_shared_photo_stream);
-        w.put("iCloudRequireEncryptedBackup", &self.i_cloud_require_encrypted_backup);
-        w.put("iTunesBlockExplicitContent", &self.i_tunes_block_explicit_content);
-        w.put("iTunesBlockMusicService", &self.i_tunes_block_music_service);
-        w.put("iTunesBlockRadio", &self.i_tunes_block_radio);
+        w.put("iCloudBlockBackup", &self.icloud_block_backup);
+        w.put("iCloudBlockDocumentSync", &self.icloud_block_document_sync);
+        w.put("iCloudBlockManagedAppsSync", &self.icloud_block_managed_apps_sync);
+        w.put("iCloudBlockPhotoLibrary", &self.icloud_block_photo_library);
+        w.put("iCloudBlockPhotoStreamSync", &self.icloud_block_photo_stream_sync);
+        w.put("iCloudBlockSharedPhotoStream", &self.icloud_block_shared_photo_stream);
+        w.put("iCloudRequireEncryptedBackup", &self.icloud_require_encrypted_backup);
+        w.put("iTunesBlockExplicitContent", &self.itunes_block_explicit_content);
+        w.put("iTunesBlockMusicService", &self.itunes_block_music_service);
+        w.put("iTunesBlockRadio", &self.itunes_block_radio);
         w.put("keyboardBlockAutoCorrect", &self.keyboard_block_auto_correct);
         w.put("keyboardBlockDictation", &self.keyboard_block_dictation);
         w.put("keyboardBlockPredictive", &self.keyboard_block_predictive);
@@ -973,47 +973,47 @@ impl IosGeneralDeviceConfiguration {
         "iBooksStoreBlockErotica",
     );
     /// `iCloudBlockActivityContinuation`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_ACTIVITY_CONTINUATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_ACTIVITY_CONTINUATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockActivityContinuation",
     );
     /// `iCloudBlockBackup`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockBackup",
     );
     /// `iCloudBlockDocumentSync`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_DOCUMENT_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_DOCUMENT_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockDocumentSync",
     );
     /// `iCloudBlockManagedAppsSync`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_MANAGED_APPS_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_MANAGED_APPS_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockManagedAppsSync",
     );
     /// `iCloudBlockPhotoLibrary`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_PHOTO_LIBRARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_PHOTO_LIBRARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockPhotoLibrary",
     );
     /// `iCloudBlockPhotoStreamSync`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_PHOTO_STREAM_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_PHOTO_STREAM_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockPhotoStreamSync",
     );
     /// `iCloudBlockSharedPhotoStream`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_BLOCK_SHARED_PHOTO_STREAM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_BLOCK_SHARED_PHOTO_STREAM: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudBlockSharedPhotoStream",
     );
     /// `iCloudRequireEncryptedBackup`, for `$select`, `$expand` and `$orderby`.
-    pub const I_CLOUD_REQUIRE_ENCRYPTED_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ICLOUD_REQUIRE_ENCRYPTED_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iCloudRequireEncryptedBackup",
     );
     /// `iTunesBlockExplicitContent`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_BLOCK_EXPLICIT_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_BLOCK_EXPLICIT_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesBlockExplicitContent",
     );
     /// `iTunesBlockMusicService`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_BLOCK_MUSIC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_BLOCK_MUSIC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesBlockMusicService",
     );
     /// `iTunesBlockRadio`, for `$select`, `$expand` and `$orderby`.
-    pub const I_TUNES_BLOCK_RADIO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ITUNES_BLOCK_RADIO: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "iTunesBlockRadio",
     );
     /// `keyboardBlockAutoCorrect`, for `$select`, `$expand` and `$orderby`.

@@ -2970,9 +2970,9 @@ mod number_column;
 #[cfg(feature = "core")]
 pub use number_column::NumberColumn;
 #[cfg(feature = "applications")]
-mod o_auth2_permission_grant;
+mod oauth2_permission_grant;
 #[cfg(feature = "applications")]
-pub use o_auth2_permission_grant::OAuth2PermissionGrant;
+pub use oauth2_permission_grant::Oauth2PermissionGrant;
 #[cfg(feature = "core")]
 mod object_identity;
 #[cfg(feature = "core")]

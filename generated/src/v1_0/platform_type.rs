@@ -14,7 +14,7 @@ pub enum PlatformType {
     /// `androidForWork`: Not yet documented (value 2)
     AndroidForWork,
     /// `iOS`: Not yet documented (value 3)
-    IOs,
+    Ios,
     /// `macOS`: Not yet documented (value 4)
     MacOs,
     /// `windowsPhone81`: Not yet documented (value 5)
@@ -34,7 +34,7 @@ impl graph_rt::EnumValue for PlatformType {
             "unknown" => Self::Unknown,
             "android" => Self::Android,
             "androidForWork" => Self::AndroidForWork,
-            "iOS" => Self::IOs,
+            "iOS" => Self::Ios,
             "macOS" => Self::MacOs,
             "windowsPhone81" => Self::WindowsPhone81,
             "windows81AndLater" => Self::Windows81AndLater,
@@ -48,7 +48,7 @@ impl graph_rt::EnumValue for PlatformType {
             Self::Unknown => "unknown",
             Self::Android => "android",
             Self::AndroidForWork => "androidForWork",
-            Self::IOs => "iOS",
+            Self::Ios => "iOS",
             Self::MacOs => "macOS",
             Self::WindowsPhone81 => "windowsPhone81",
             Self::Windows81AndLater => "windows81AndLater",

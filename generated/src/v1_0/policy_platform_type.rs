@@ -10,7 +10,7 @@ pub enum PolicyPlatformType {
     /// `android`: Android. (value 0)
     Android,
     /// `iOS`: iOS. (value 2)
-    IOs,
+    Ios,
     /// `macOS`: MacOS. (value 3)
     MacOs,
     /// `windowsPhone81`: WindowsPhone 8.1. (value 4)
@@ -30,7 +30,7 @@ impl graph_rt::EnumValue for PolicyPlatformType {
     fn from_wire(s: &str) -> Self {
         match s {
             "android" => Self::Android,
-            "iOS" => Self::IOs,
+            "iOS" => Self::Ios,
             "macOS" => Self::MacOs,
             "windowsPhone81" => Self::WindowsPhone81,
             "windows81AndLater" => Self::Windows81AndLater,
@@ -43,7 +43,7 @@ impl graph_rt::EnumValue for PolicyPlatformType {
     fn to_wire(&self) -> &str {
         match self {
             Self::Android => "android",
-            Self::IOs => "iOS",
+            Self::Ios => "iOS",
             Self::MacOs => "macOS",
             Self::WindowsPhone81 => "windowsPhone81",
             Self::Windows81AndLater => "windows81AndLater",

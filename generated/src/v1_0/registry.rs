@@ -2036,7 +2036,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "applications")]
         "microsoft.graph.oAuth2PermissionGrant" => {
-            Some(roundtrip_as::<super::OAuth2PermissionGrant>(value))
+            Some(roundtrip_as::<super::Oauth2PermissionGrant>(value))
         }
         #[cfg(feature = "core")]
         "microsoft.graph.objectIdentity" => {

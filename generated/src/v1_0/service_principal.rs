@@ -98,7 +98,7 @@ pub struct ServicePrincipal {
     #[cfg(feature = "core")]
     pub member_of: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// Delegated permission grants authorizing this service principal to access an API on behalf of a signed-in user. Read-only. Nullable. (Navigation property.)
-    pub oauth2_permission_grants: graph_rt::Field<Vec<super::OAuth2PermissionGrant>>,
+    pub oauth2_permission_grants: graph_rt::Field<Vec<super::Oauth2PermissionGrant>>,
     /// Directory objects that are owned by this service principal. Read-only. Nullable. Supports `$expand`. (Navigation property.)
     #[cfg(feature = "core")]
     pub owned_objects: graph_rt::Field<Vec<super::AnyDirectoryObject>>,

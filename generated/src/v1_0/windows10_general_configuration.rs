@@ -39,9 +39,9 @@ pub struct Windows10GeneralConfiguration {
     /// Endpoint for discovering cloud printers.
     pub enterprise_cloud_print_discovery_end_point: graph_rt::Field<String>,
     /// Authentication endpoint for acquiring OAuth tokens.
-    pub enterprise_cloud_print_o_auth_authority: graph_rt::Field<String>,
+    pub enterprise_cloud_print_oauth_authority: graph_rt::Field<String>,
     /// GUID of a client application authorized to retrieve OAuth tokens from the OAuth Authority.
-    pub enterprise_cloud_print_o_auth_client_identifier: graph_rt::Field<String>,
+    pub enterprise_cloud_print_oauth_client_identifier: graph_rt::Field<String>,
     /// OAuth resource URI for print service as configured in the Azure portal.
     pub enterprise_cloud_print_resource_identifier: graph_rt::Field<String>,
     /// Maximum number of printers that should be queried from a discovery endpoint. This is a mobile only setting. Valid values 1 to 65535
@@ -743,9 +743,9 @@ impl graph_rt::Model for Windows10GeneralConfiguration {
                 .take("enterpriseCloudPrintDiscoveryMaxLimit"),
             enterprise_cloud_print_resource_identifier: r
                 .take("enterpriseCloudPrintResourceIdentifier"),
-            enterprise_cloud_print_o_auth_client_identifier: r
+            enterprise_cloud_print_oauth_client_identifier: r
                 .take("enterpriseCloudPrintOAuthClientIdentifier"),
-            enterprise_cloud_print_o_auth_authority: r
+            enterprise_cloud_print_oauth_authority: r
                 .take("enterpriseCloudPrintOAuthAuthority"),
             enterprise_cloud_print_discovery_end_point: r
                 .take("enterpriseCloudPrintDiscoveryEndPoint"),
@@ -787,11 +787,11 @@ impl graph_rt::Model for Windows10GeneralConfiguration {
         );
         w.put(
             "enterpriseCloudPrintOAuthAuthority",
-            &self.enterprise_cloud_print_o_auth_authority,
+            &self.enterprise_cloud_print_oauth_authority,
         );
         w.put(
             "enterpriseCloudPrintOAuthClientIdentifier",
-            &self.enterprise_cloud_print_o_auth_client_identifier,
+            &self.enterprise_cloud_print_oauth_client_identifier,
         );
         w.put(
             "enterpriseCloudPrintResourceIdentifier",
@@ -1278,11 +1278,11 @@ impl Windows10GeneralConfiguration {
         "enterpriseCloudPrintDiscoveryEndPoint",
     );
     /// `enterpriseCloudPrintOAuthAuthority`, for `$select`, `$expand` and `$orderby`.
-    pub const ENTERPRISE_CLOUD_PRINT_O_AUTH_AUTHORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ENTERPRISE_CLOUD_PRINT_OAUTH_AUTHORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "enterpriseCloudPrintOAuthAuthority",
     );
     /// `enterpriseCloudPrintOAuthClientIdentifier`, for `$select`, `$expand` and `$orderby`.
-    pub const ENTERPRISE_CLOUD_PRINT_O_AUTH_CLIENT_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+    pub const ENTERPRISE_CLOUD_PRINT_OAUTH_CLIENT_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "enterpriseCloudPrintOAuthClientIdentifier",
     );
     /// `enterpriseCloudPrintResourceIdentifier`, for `$select`, `$expand` and `$orderby`.

@@ -19,10 +19,26 @@ const RESERVED_TYPES: &[&str] = &[
     "Field", "Value", "Map",
 ];
 
-/// Split a name into lower-case words: `iOSVersion` → [i, os, version]? No: runs of capitals
-/// stay one word until the last capital that starts a new word: `iOSVersion` → [i, os, version],
-/// `HTTPRequest` → [http, request], `windows81SCEP` → [windows81, scep], `@odata.type` →
-/// [odata, type], `JIS B4` → [jis, b4].
+/// Brand names the docs spell with a lone capital or a lone lower-case letter in front
+/// (`iOS`, `iPad`, `oAuth2`) as often as without (`ios`, `ipad`, `oauth2`): each is one word, so
+/// that one API name has one Rust spelling (`IosVppApp` and `IosVersion`, not `IOsVersion`;
+/// `ios_…` fields, not `i_os_…`).
+const ONE_WORD: &[(&str, &str)] = &[
+    ("i", "cloud"),
+    ("i", "os"),
+    ("i", "pad"),
+    ("i", "phone"),
+    ("i", "pod"),
+    ("i", "tunes"),
+    ("o", "auth"),
+    ("o", "auth1"),
+    ("o", "auth2"),
+];
+
+/// Split a name into lower-case words. A run of capitals stays one word up to the capital that
+/// starts the next word: `HTTPRequest` → [http, request], `windows81SCEP` → [windows81, scep];
+/// `@odata.type` → [odata, type], `JIS B4` → [jis, b4]. The brand names of [`ONE_WORD`] are one
+/// word: `iOSVersion` → [ios, version], `oAuth2Grant` → [oauth2, grant].
 pub fn words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
@@ -52,7 +68,28 @@ pub fn words(name: &str) -> Vec<String> {
     if !current.is_empty() {
         words.push(current);
     }
-    words
+    join_brand_names(words)
+}
+
+/// Joins the word pairs of [`ONE_WORD`]: [i, os, version] → [ios, version]. An `i` that ended
+/// the word before (`usediPad` → [usedi, pad]) moves to its brand: [used, ipad].
+fn join_brand_names(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for word in words {
+        if let Some(last) = out.last_mut() {
+            if ONE_WORD.contains(&(last.as_str(), word.as_str())) {
+                last.push_str(&word);
+                continue;
+            }
+            if last.len() > 1 && last.ends_with('i') && ONE_WORD.contains(&("i", word.as_str())) {
+                last.pop();
+                out.push(format!("i{word}"));
+                continue;
+            }
+        }
+        out.push(word);
+    }
+    out
 }
 
 /// `managedDeviceCertificateState` → `ManagedDeviceCertificateState`.
@@ -168,7 +205,24 @@ mod tests {
             pascal("managedDeviceCertificateState"),
             "ManagedDeviceCertificateState"
         );
-        assert_eq!(pascal("iOSVersion"), "IOsVersion");
+        assert_eq!(pascal("iOSVersion"), "IosVersion");
+        assert_eq!(pascal("iosVersion"), "IosVersion");
+        assert_eq!(snake("enableSharediPad"), "enable_shared_ipad");
+        assert_eq!(snake("usediOS"), "used_ios");
+        assert_eq!(snake("wifi"), "wifi");
+        assert_eq!(snake("iPadOS"), "ipad_os");
+        assert_eq!(
+            snake("iOSLobAppProvisioningConfigAssignments")
+                .split('_')
+                .next(),
+            Some("ios")
+        );
+        assert_eq!(pascal("oAuth2PermissionGrant"), "Oauth2PermissionGrant");
+        assert_eq!(pascal("oauth2PermissionGrant"), "Oauth2PermissionGrant");
+        assert_eq!(
+            snake("enterpriseCloudPrintOAuthAuthority"),
+            "enterprise_cloud_print_oauth_authority"
+        );
         assert_eq!(
             pascal("windows81SCEPCertificateProfile"),
             "Windows81ScepCertificateProfile"

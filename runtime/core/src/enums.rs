@@ -326,7 +326,7 @@ mod tests {
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     enum Platform {
         Android,
-        IOs,
+        Ios,
         UnknownFutureValue,
         Unknown(UnknownValue),
     }
@@ -335,7 +335,7 @@ mod tests {
         fn from_wire(s: &str) -> Self {
             match s {
                 "android" => Self::Android,
-                "iOS" => Self::IOs,
+                "iOS" => Self::Ios,
                 "unknownFutureValue" => Self::UnknownFutureValue,
                 other => Self::Unknown(UnknownValue::new(other.to_owned())),
             }
@@ -344,7 +344,7 @@ mod tests {
         fn to_wire(&self) -> &str {
             match self {
                 Self::Android => "android",
-                Self::IOs => "iOS",
+                Self::Ios => "iOS",
                 Self::UnknownFutureValue => "unknownFutureValue",
                 Self::Unknown(value) => value.as_str(),
             }
@@ -355,13 +355,13 @@ mod tests {
 
     #[test]
     fn enum_json_serde_display_fromstr() {
-        assert_eq!(Platform::from_json(json!("iOS")).unwrap(), Platform::IOs);
+        assert_eq!(Platform::from_json(json!("iOS")).unwrap(), Platform::Ios);
         let unknown = Platform::from_json(json!("visionOS")).unwrap();
         assert!(matches!(&unknown, Platform::Unknown(v) if v.as_str() == "visionOS"));
         assert_eq!(unknown.to_json().unwrap(), json!("visionOS"));
         assert_eq!(unknown.to_string(), "visionOS");
         assert_eq!("android".parse::<Platform>(), Ok(Platform::Android));
-        assert_eq!(serde_json::to_string(&Platform::IOs).unwrap(), "\"iOS\"");
+        assert_eq!(serde_json::to_string(&Platform::Ios).unwrap(), "\"iOS\"");
         let read: Vec<Platform> = serde_json::from_str(r#"["android","tvOS"]"#).unwrap();
         assert_eq!(read[0], Platform::Android);
         assert_eq!(read[1].to_wire(), "tvOS");
@@ -395,12 +395,12 @@ mod tests {
 
     #[test]
     fn flags_edit() {
-        let mut flags: Flags<Platform> = [Platform::IOs].into_iter().collect();
+        let mut flags: Flags<Platform> = [Platform::Ios].into_iter().collect();
         assert!(flags.insert(Platform::Android));
-        assert!(!flags.insert(Platform::IOs));
+        assert!(!flags.insert(Platform::Ios));
         assert_eq!(flags.to_string(), "iOS,android");
-        assert!(flags.remove(&Platform::IOs));
-        assert!(!flags.remove(&Platform::IOs));
+        assert!(flags.remove(&Platform::Ios));
+        assert!(!flags.remove(&Platform::Ios));
         assert_eq!(flags.as_slice(), [Platform::Android]);
         flags.extend([Platform::UnknownFutureValue]);
         let collected: Vec<Platform> = flags.clone().into_iter().collect();

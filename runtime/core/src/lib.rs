@@ -127,8 +127,8 @@ pub use crate::json::{
 };
 pub use crate::path::{encode_query_value, odata_string, percent_decode, Arg, UrlPath};
 pub use crate::request::{
-    decode, Accepted, Body, Decoder, Method, NoOptions, Options, Order, Page, Permission,
-    PermissionKind, Prop, RawResponse, Request, Sender,
+    decode, Accepted, Body, Decoder, GetOptions, ListOptions, Method, NoOptions, Options, Order,
+    Page, Permission, PermissionKind, Prop, RawResponse, Request, Sender,
 };
 pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 

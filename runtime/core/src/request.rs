@@ -351,8 +351,15 @@ pub struct Options<
     const SEARCH: bool,
 >;
 
-/// No query options.
+/// No query options: every call but a read.
 pub type NoOptions = Options<false, false, false, false, false, false, false, false>;
+
+/// What reading one entity takes: `$select` and `$expand`.
+pub type GetOptions = Options<true, true, false, false, false, false, false, false>;
+
+/// What listing a collection takes: every option (`$select`, `$expand`, `$filter`, `$orderby`,
+/// `$top`, `$skip`, `$count`, `$search`).
+pub type ListOptions = Options<true, true, true, true, true, true, true, true>;
 
 /// The body of a request.
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ impl AccessReviews {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReview>,
         super::super::AccessReview,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -77,7 +77,7 @@ impl AccessReviews {
     ) -> graph_rt::Request<
         super::super::AccessReview,
         super::super::AccessReview,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -139,7 +139,7 @@ impl AccessReviewsItem {
     ) -> graph_rt::Request<
         super::super::AccessReview,
         super::super::AccessReview,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -181,11 +181,7 @@ impl AccessReviewsItem {
     pub fn update(
         &self,
         body: &super::super::AccessReview,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -220,13 +216,7 @@ impl AccessReviewsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -260,13 +250,7 @@ impl AccessReviewsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-apply?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn apply_decisions(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn apply_decisions(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -310,13 +294,7 @@ impl AccessReviewsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-reset?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn reset_decisions(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_decisions(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -355,13 +333,7 @@ impl AccessReviewsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-sendreminder?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn send_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn send_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -395,13 +367,7 @@ impl AccessReviewsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-stop?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn stop(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn stop(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -454,7 +420,7 @@ impl AccessReviewsItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewDecision>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -511,7 +477,7 @@ impl AccessReviewsItemMyDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewDecision>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -563,7 +529,7 @@ impl AccessReviewsItemReviewers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserIdentity>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -605,11 +571,7 @@ impl AccessReviewsItemReviewers {
     pub fn create(
         &self,
         body: &super::super::UserIdentity,
-    ) -> graph_rt::Request<
-        super::super::UserIdentity,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UserIdentity, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -663,13 +625,7 @@ impl AccessReviewsItemReviewersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreview-removereviewer?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -82,7 +82,7 @@ impl AdminServiceAnnouncementHealthOverviews {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ServiceHealth>,
         super::super::ServiceHealth,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -141,7 +141,7 @@ impl AdminServiceAnnouncementHealthOverviewsItem {
     ) -> graph_rt::Request<
         super::super::ServiceHealth,
         super::super::ServiceHealth,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -192,7 +192,7 @@ impl AdminServiceAnnouncementIssues {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ServiceHealthIssue>,
         super::super::ServiceHealthIssue,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -251,7 +251,7 @@ impl AdminServiceAnnouncementIssuesItem {
     ) -> graph_rt::Request<
         super::super::ServiceHealthIssue,
         super::super::ServiceHealthIssue,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -285,11 +285,7 @@ impl AdminServiceAnnouncementIssuesItem {
     #[cfg(feature = "core")]
     pub fn incident_report(
         &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -339,7 +335,7 @@ impl AdminServiceAnnouncementMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ServiceUpdateMessage>,
         super::super::ServiceUpdateMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -373,11 +369,7 @@ impl AdminServiceAnnouncementMessages {
     pub fn archive(
         &self,
         body: &super::super::ArchiveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -407,11 +399,7 @@ impl AdminServiceAnnouncementMessages {
     pub fn favorite(
         &self,
         body: &super::super::FavoriteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -441,11 +429,7 @@ impl AdminServiceAnnouncementMessages {
     pub fn mark_read(
         &self,
         body: &super::super::MarkReadBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -475,11 +459,7 @@ impl AdminServiceAnnouncementMessages {
     pub fn mark_unread(
         &self,
         body: &super::super::MarkUnreadBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -509,11 +489,7 @@ impl AdminServiceAnnouncementMessages {
     pub fn unarchive(
         &self,
         body: &super::super::UnarchiveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -543,11 +519,7 @@ impl AdminServiceAnnouncementMessages {
     pub fn unfavorite(
         &self,
         body: &super::super::UnfavoriteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -604,7 +576,7 @@ impl AdminServiceAnnouncementMessagesItem {
     ) -> graph_rt::Request<
         super::super::ServiceUpdateMessage,
         super::super::ServiceUpdateMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -716,7 +688,7 @@ impl AdminWindowsUpdatesCatalogEntries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyCatalogEntry>,
         super::super::CatalogEntry,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -768,7 +740,7 @@ impl AdminWindowsUpdatesDeployments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Deployment>,
         super::super::Deployment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -806,7 +778,7 @@ impl AdminWindowsUpdatesDeployments {
     ) -> graph_rt::Request<
         super::super::Deployment,
         super::super::Deployment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -865,7 +837,7 @@ impl AdminWindowsUpdatesDeploymentsItem {
     ) -> graph_rt::Request<
         super::super::Deployment,
         super::super::Deployment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -903,7 +875,7 @@ impl AdminWindowsUpdatesDeploymentsItem {
     ) -> graph_rt::Request<
         Option<super::super::Deployment>,
         super::super::Deployment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -936,13 +908,7 @@ impl AdminWindowsUpdatesDeploymentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-deployment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1007,11 +973,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     pub fn update_audience(
         &self,
         body: &super::super::UpdateAudienceBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1046,11 +1008,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudience {
     pub fn update_audience_by_id(
         &self,
         body: &super::super::UpdateAudienceByIdBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1103,7 +1061,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceExclusions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1156,7 +1114,7 @@ impl AdminWindowsUpdatesDeploymentsItemAudienceMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1208,7 +1166,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1246,7 +1204,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     ) -> graph_rt::Request<
         super::super::UpdatableAssetGroup,
         super::super::UpdatableAssetGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1282,11 +1240,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     pub fn enroll_assets(
         &self,
         body: &super::super::EnrollAssetsBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1321,11 +1275,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     pub fn enroll_assets_by_id(
         &self,
         body: &super::super::EnrollAssetsByIdBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1360,11 +1310,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     pub fn unenroll_assets(
         &self,
         body: &super::super::UnenrollAssetsBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1399,11 +1345,7 @@ impl AdminWindowsUpdatesUpdatableAssets {
     pub fn unenroll_assets_by_id(
         &self,
         body: &super::super::UnenrollAssetsByIdBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1463,7 +1405,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     ) -> graph_rt::Request<
         super::super::AzureAdDevice,
         super::super::AzureAdDevice,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1495,13 +1437,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowsupdates-azureaddevice-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1535,11 +1471,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     pub fn add_members(
         &self,
         body: &super::super::AddMembersBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1574,11 +1506,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     pub fn add_members_by_id(
         &self,
         body: &super::super::AddMembersByIdBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1613,11 +1541,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     pub fn remove_members(
         &self,
         body: &super::super::RemoveMembersBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1652,11 +1576,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItem {
     pub fn remove_members_by_id(
         &self,
         body: &super::super::RemoveMembersByIdBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1741,7 +1661,7 @@ impl AdminWindowsUpdatesUpdatableAssetsItemUpdatableAssetGroupMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUpdatableAsset>,
         super::super::UpdatableAsset,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

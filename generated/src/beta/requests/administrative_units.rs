@@ -32,7 +32,7 @@ impl AdministrativeUnits {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AdministrativeUnit>,
         super::super::AdministrativeUnit,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -81,7 +81,7 @@ impl AdministrativeUnits {
     ) -> graph_rt::Request<
         super::super::AdministrativeUnit,
         super::super::AdministrativeUnit,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -181,7 +181,7 @@ impl AdministrativeUnitsItem {
     ) -> graph_rt::Request<
         super::super::AdministrativeUnit,
         super::super::AdministrativeUnit,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -227,11 +227,7 @@ impl AdministrativeUnitsItem {
     pub fn update(
         &self,
         body: &super::super::AdministrativeUnit,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -266,13 +262,7 @@ impl AdministrativeUnitsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -339,11 +329,7 @@ impl AdministrativeUnitsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -426,11 +412,7 @@ impl AdministrativeUnitsItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -457,13 +439,7 @@ impl AdministrativeUnitsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -509,7 +485,7 @@ impl AdministrativeUnitsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -580,11 +556,7 @@ impl AdministrativeUnitsItemMembersRef {
     pub fn list(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::ListOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -630,11 +602,7 @@ impl AdministrativeUnitsItemMembersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -688,7 +656,7 @@ impl AdministrativeUnitsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -750,13 +718,7 @@ impl AdministrativeUnitsItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-members?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -810,7 +772,7 @@ impl AdministrativeUnitsItemScopedRoleMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -856,11 +818,7 @@ impl AdministrativeUnitsItemScopedRoleMembers {
     pub fn create(
         &self,
         body: &super::super::ScopedRoleMembership,
-    ) -> graph_rt::Request<
-        super::super::ScopedRoleMembership,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ScopedRoleMembership, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -920,7 +878,7 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
     ) -> graph_rt::Request<
         super::super::ScopedRoleMembership,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -963,13 +921,7 @@ impl AdministrativeUnitsItemScopedRoleMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-scopedrolemembers?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -31,7 +31,7 @@ impl AnonymousIpRiskEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnonymousIpRiskEvent>,
         super::super::AnonymousIpRiskEvent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -87,7 +87,7 @@ impl AnonymousIpRiskEventsItem {
     ) -> graph_rt::Request<
         super::super::AnonymousIpRiskEvent,
         super::super::AnonymousIpRiskEvent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

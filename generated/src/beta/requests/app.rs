@@ -50,11 +50,7 @@ impl AppCalls {
     pub fn create(
         &self,
         body: &super::super::Call,
-    ) -> graph_rt::Request<
-        super::super::Call,
-        super::super::Call,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Call, super::super::Call, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -108,7 +104,7 @@ impl AppCallsItem {
     ) -> graph_rt::Request<
         super::super::Call,
         super::super::Call,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -124,13 +120,7 @@ impl AppCallsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -151,11 +141,7 @@ impl AppCallsItem {
     pub fn answer(
         &self,
         body: &super::super::AnswerBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -190,11 +176,7 @@ impl AppCallsItem {
     pub fn cancel_media_processing(
         &self,
         body: &super::super::CancelMediaProcessingBody,
-    ) -> graph_rt::Request<
-        super::super::CommsOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::CommsOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -216,11 +198,7 @@ impl AppCallsItem {
     pub fn change_screen_sharing_role(
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -250,7 +228,7 @@ impl AppCallsItem {
     ) -> graph_rt::Request<
         super::super::MuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -275,11 +253,7 @@ impl AppCallsItem {
     pub fn play_prompt(
         &self,
         body: &super::super::PlayPromptBody,
-    ) -> graph_rt::Request<
-        super::super::PlayPromptOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PlayPromptOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -301,11 +275,7 @@ impl AppCallsItem {
     pub fn record_response(
         &self,
         body: &super::super::RecordResponseBody,
-    ) -> graph_rt::Request<
-        super::super::RecordOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::RecordOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -335,11 +305,7 @@ impl AppCallsItem {
     pub fn redirect(
         &self,
         body: &super::super::RedirectBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -366,11 +332,7 @@ impl AppCallsItem {
     pub fn reject(
         &self,
         body: &super::super::RejectBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -395,7 +357,7 @@ impl AppCallsItem {
     ) -> graph_rt::Request<
         super::super::SubscribeToToneOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -426,11 +388,7 @@ impl AppCallsItem {
     pub fn transfer(
         &self,
         body: &super::super::TransferBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -460,7 +418,7 @@ impl AppCallsItem {
     ) -> graph_rt::Request<
         super::super::UnmuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -486,7 +444,7 @@ impl AppCallsItem {
     ) -> graph_rt::Request<
         super::super::UpdateRecordingStatusOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -534,7 +492,7 @@ impl AppCallsItemAudioRoutingGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AudioRoutingGroup>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -567,11 +525,7 @@ impl AppCallsItemAudioRoutingGroups {
     pub fn create(
         &self,
         body: &super::super::AudioRoutingGroup,
-    ) -> graph_rt::Request<
-        super::super::AudioRoutingGroup,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AudioRoutingGroup, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -624,11 +578,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AudioRoutingGroup,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AudioRoutingGroup, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -663,7 +613,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::AudioRoutingGroup>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -694,13 +644,7 @@ impl AppCallsItemAudioRoutingGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -745,7 +689,7 @@ impl AppCallsItemParticipants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Participant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -767,11 +711,7 @@ impl AppCallsItemParticipants {
     pub fn configure_mixer(
         &self,
         body: &super::super::ConfigureMixerBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -807,7 +747,7 @@ impl AppCallsItemParticipants {
     ) -> graph_rt::Request<
         super::super::InviteParticipantsOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -835,11 +775,7 @@ impl AppCallsItemParticipants {
     pub fn mute_all(
         &self,
         body: &super::super::MuteAllBody,
-    ) -> graph_rt::Request<
-        super::super::CommsOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::CommsOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -877,11 +813,7 @@ impl AppCallsItemParticipantsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Participant,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Participant, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -896,13 +828,7 @@ impl AppCallsItemParticipantsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -923,7 +849,7 @@ impl AppCallsItemParticipantsItem {
     ) -> graph_rt::Request<
         super::super::MuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -960,11 +886,7 @@ impl AppOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

@@ -27,7 +27,7 @@ impl ApplicationTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ApplicationTemplate>,
         super::super::ApplicationTemplate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -67,7 +67,7 @@ impl ApplicationTemplatesItem {
     ) -> graph_rt::Request<
         super::super::ApplicationTemplate,
         super::super::ApplicationTemplate,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -93,7 +93,7 @@ impl ApplicationTemplatesItem {
     ) -> graph_rt::Request<
         super::super::ApplicationServicePrincipal,
         super::super::ApplicationServicePrincipal,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

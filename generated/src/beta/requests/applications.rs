@@ -33,7 +33,7 @@ impl Applications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Application>,
         super::super::Application,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -91,7 +91,7 @@ impl Applications {
     ) -> graph_rt::Request<
         super::super::Application,
         super::super::Application,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -212,7 +212,7 @@ impl ApplicationsItem {
     ) -> graph_rt::Request<
         super::super::Application,
         super::super::Application,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -264,11 +264,7 @@ impl ApplicationsItem {
     pub fn update(
         &self,
         body: &super::super::Application,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -313,13 +309,7 @@ impl ApplicationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -361,11 +351,7 @@ impl ApplicationsItem {
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
-    ) -> graph_rt::Request<
-        super::super::KeyCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::KeyCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -389,11 +375,7 @@ impl ApplicationsItem {
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
-    ) -> graph_rt::Request<
-        super::super::PasswordCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PasswordCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -453,11 +435,7 @@ impl ApplicationsItem {
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -481,11 +459,7 @@ impl ApplicationsItem {
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -531,11 +505,7 @@ impl ApplicationsItem {
     pub fn set_verified_publisher(
         &self,
         body: &super::super::SetVerifiedPublisherBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -583,11 +553,7 @@ impl ApplicationsItem {
     #[cfg(feature = "applications")]
     pub fn unset_verified_publisher(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -629,11 +595,7 @@ impl ApplicationsItemSynchronization {
     pub fn acquire_access_token(
         &self,
         body: &super::super::AcquireAccessTokenBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -706,11 +668,7 @@ impl ApplicationsItemConnectorGroupRef {
     pub fn put(
         &self,
         body: &super::super::ConnectorGroup,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -762,7 +720,7 @@ impl ApplicationsItemExtensionProperties {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ExtensionProperty>,
         super::super::ExtensionProperty,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -817,7 +775,7 @@ impl ApplicationsItemExtensionProperties {
     ) -> graph_rt::Request<
         super::super::ExtensionProperty,
         super::super::ExtensionProperty,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -882,13 +840,7 @@ impl ApplicationsItemExtensionPropertiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-extensionproperty?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -950,7 +902,7 @@ impl ApplicationsItemOwners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1021,11 +973,7 @@ impl ApplicationsItemOwnersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1099,13 +1047,7 @@ impl ApplicationsItemOwnersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-owners?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1164,7 +1106,7 @@ impl ApplicationsItemSynchronizationTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SynchronizationTemplate>,
         super::super::SynchronizationTemplate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1205,7 +1147,7 @@ impl ApplicationsItemSynchronizationTemplates {
     ) -> graph_rt::Request<
         super::super::SynchronizationTemplate,
         super::super::SynchronizationTemplate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1264,13 +1206,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1307,11 +1243,7 @@ impl ApplicationsItemSynchronizationTemplatesItem {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1376,7 +1308,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         super::super::SynchronizationSchema,
         super::super::SynchronizationSchema,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1414,11 +1346,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     pub fn put(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1453,13 +1381,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1498,7 +1420,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FilterOperatorSchema>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1538,7 +1460,7 @@ impl ApplicationsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AttributeMappingFunctionSchema>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1592,7 +1514,7 @@ impl ApplicationsItemTokenIssuancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenIssuancePolicy>,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1665,11 +1587,7 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1746,13 +1664,7 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenissuancepolicies?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1816,7 +1728,7 @@ impl ApplicationsItemTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1889,11 +1801,7 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1970,13 +1878,7 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

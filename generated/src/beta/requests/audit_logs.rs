@@ -58,7 +58,7 @@ impl AuditLogsDirectoryAudits {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectoryAudit>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -111,11 +111,7 @@ impl AuditLogsDirectoryAuditsItem {
     #[cfg(feature = "identity")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::DirectoryAudit,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::DirectoryAudit, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -165,7 +161,7 @@ impl AuditLogsProvisioning {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProvisioningObjectSummary>,
         super::super::ProvisioningObjectSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -216,7 +212,7 @@ impl AuditLogsSignIns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SignIn>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -269,11 +265,7 @@ impl AuditLogsSignInsItem {
     #[cfg(feature = "identity")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::SignIn,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::SignIn, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

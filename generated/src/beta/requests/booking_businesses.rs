@@ -31,7 +31,7 @@ impl BookingBusinesses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingBusiness>,
         super::super::BookingBusiness,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -69,7 +69,7 @@ impl BookingBusinesses {
     ) -> graph_rt::Request<
         super::super::BookingBusiness,
         super::super::BookingBusiness,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -123,7 +123,7 @@ impl BookingBusinessesItem {
     ) -> graph_rt::Request<
         super::super::BookingBusiness,
         super::super::BookingBusiness,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -158,11 +158,7 @@ impl BookingBusinessesItem {
     pub fn update(
         &self,
         body: &super::super::BookingBusiness,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -189,13 +185,7 @@ impl BookingBusinessesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -236,13 +226,7 @@ impl BookingBusinessesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-publish?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn publish(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn publish(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -278,13 +262,7 @@ impl BookingBusinessesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingbusiness-unpublish?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn unpublish(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unpublish(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -330,7 +308,7 @@ impl BookingBusinessesItemAppointments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingAppointment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -365,11 +343,7 @@ impl BookingBusinessesItemAppointments {
     pub fn create(
         &self,
         body: &super::super::BookingAppointment,
-    ) -> graph_rt::Request<
-        super::super::BookingAppointment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingAppointment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -423,11 +397,7 @@ impl BookingBusinessesItemAppointmentsItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::BookingAppointment,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingAppointment, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -461,11 +431,7 @@ impl BookingBusinessesItemAppointmentsItem {
     pub fn update(
         &self,
         body: &super::super::BookingAppointment,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -496,13 +462,7 @@ impl BookingBusinessesItemAppointmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingappointment-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -535,11 +495,7 @@ impl BookingBusinessesItemAppointmentsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -589,7 +545,7 @@ impl BookingBusinessesItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingAppointment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -641,7 +597,7 @@ impl BookingBusinessesItemCustomers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingCustomer>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -676,11 +632,7 @@ impl BookingBusinessesItemCustomers {
     pub fn create(
         &self,
         body: &super::super::BookingCustomer,
-    ) -> graph_rt::Request<
-        super::super::BookingCustomer,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingCustomer, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -734,11 +686,7 @@ impl BookingBusinessesItemCustomersItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::BookingCustomer,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingCustomer, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -775,7 +723,7 @@ impl BookingBusinessesItemCustomersItem {
     ) -> graph_rt::Request<
         Option<super::super::BookingCustomer>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -807,13 +755,7 @@ impl BookingBusinessesItemCustomersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingcustomer-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -863,7 +805,7 @@ impl BookingBusinessesItemServices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingService>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -898,11 +840,7 @@ impl BookingBusinessesItemServices {
     pub fn create(
         &self,
         body: &super::super::BookingService,
-    ) -> graph_rt::Request<
-        super::super::BookingService,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingService, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -952,11 +890,7 @@ impl BookingBusinessesItemServicesItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::BookingService,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingService, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -990,11 +924,7 @@ impl BookingBusinessesItemServicesItem {
     pub fn update(
         &self,
         body: &super::super::BookingService,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1021,13 +951,7 @@ impl BookingBusinessesItemServicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingservice-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1073,7 +997,7 @@ impl BookingBusinessesItemStaffMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingStaffMember>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1108,11 +1032,7 @@ impl BookingBusinessesItemStaffMembers {
     pub fn create(
         &self,
         body: &super::super::BookingStaffMember,
-    ) -> graph_rt::Request<
-        super::super::BookingStaffMember,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingStaffMember, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1162,11 +1082,7 @@ impl BookingBusinessesItemStaffMembersItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::BookingStaffMember,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingStaffMember, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1200,11 +1116,7 @@ impl BookingBusinessesItemStaffMembersItem {
     pub fn update(
         &self,
         body: &super::super::BookingStaffMember,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1231,13 +1143,7 @@ impl BookingBusinessesItemStaffMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/bookingstaffmember-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -30,7 +30,7 @@ impl BookingCurrencies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BookingCurrency>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -83,11 +83,7 @@ impl BookingCurrenciesItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::BookingCurrency,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::BookingCurrency, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

@@ -31,7 +31,7 @@ impl Chats {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -61,11 +61,7 @@ impl Chats {
     pub fn create(
         &self,
         body: &super::super::Chat,
-    ) -> graph_rt::Request<
-        super::super::Chat,
-        super::super::Chat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Chat, super::super::Chat, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -118,7 +114,7 @@ impl ChatsItem {
     ) -> graph_rt::Request<
         super::super::Chat,
         super::super::Chat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -163,7 +159,7 @@ impl ChatsItem {
     ) -> graph_rt::Request<
         Option<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -224,11 +220,7 @@ impl ChatsItem {
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -285,7 +277,7 @@ impl ChatsItemInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -333,7 +325,7 @@ impl ChatsItemInstalledApps {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -398,7 +390,7 @@ impl ChatsItemInstalledAppsItem {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -440,13 +432,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -484,13 +470,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn upgrade(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn upgrade(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -547,7 +527,7 @@ impl ChatsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -618,7 +598,7 @@ impl ChatsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -664,13 +644,7 @@ impl ChatsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -721,7 +695,7 @@ impl ChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -762,7 +736,7 @@ impl ChatsItemMessages {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -818,7 +792,7 @@ impl ChatsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -876,7 +850,7 @@ impl ChatsItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -934,7 +908,7 @@ impl ChatsItemMessagesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1016,7 +990,7 @@ impl ChatsItemMessagesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1088,7 +1062,7 @@ impl ChatsItemOperations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAsyncOperation>,
         super::super::TeamsAsyncOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1151,7 +1125,7 @@ impl ChatsItemOperationsItem {
     ) -> graph_rt::Request<
         super::super::TeamsAsyncOperation,
         super::super::TeamsAsyncOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1209,7 +1183,7 @@ impl ChatsItemPermissionGrants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
         super::super::ResourceSpecificPermissionGrant,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1273,7 +1247,7 @@ impl ChatsItemTabs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1319,7 +1293,7 @@ impl ChatsItemTabs {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1388,7 +1362,7 @@ impl ChatsItemTabsItem {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1436,7 +1410,7 @@ impl ChatsItemTabsItem {
     ) -> graph_rt::Request<
         Option<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1473,13 +1447,7 @@ impl ChatsItemTabsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

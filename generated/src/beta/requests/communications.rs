@@ -39,7 +39,7 @@ impl Communications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Presence>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -91,11 +91,7 @@ impl CommunicationsCallRecords {
     #[cfg(feature = "communications")]
     pub fn get_direct_routing_calls(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -123,11 +119,7 @@ impl CommunicationsCallRecords {
     #[cfg(feature = "communications")]
     pub fn get_pstn_calls(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -177,7 +169,7 @@ impl CommunicationsCallRecordsItem {
     ) -> graph_rt::Request<
         super::super::CallRecord,
         super::super::CallRecord,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -228,7 +220,7 @@ impl CommunicationsCallRecordsItemSessions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Session>,
         super::super::Session,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -272,11 +264,7 @@ impl CommunicationsCalls {
     pub fn create(
         &self,
         body: &super::super::Call,
-    ) -> graph_rt::Request<
-        super::super::Call,
-        super::super::Call,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Call, super::super::Call, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -311,11 +299,7 @@ impl CommunicationsCalls {
     pub fn log_teleconference_device_quality(
         &self,
         body: &super::super::LogTeleconferenceDeviceQualityBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -364,7 +348,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::Call,
         super::super::Call,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -380,13 +364,7 @@ impl CommunicationsCallsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -407,11 +385,7 @@ impl CommunicationsCallsItem {
     pub fn answer(
         &self,
         body: &super::super::AnswerBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -448,11 +422,7 @@ impl CommunicationsCallsItem {
     pub fn cancel_media_processing(
         &self,
         body: &super::super::CancelMediaProcessingBody,
-    ) -> graph_rt::Request<
-        super::super::CommsOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::CommsOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -474,11 +444,7 @@ impl CommunicationsCallsItem {
     pub fn change_screen_sharing_role(
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -502,13 +468,7 @@ impl CommunicationsCallsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-keepalive?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn keep_alive(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn keep_alive(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -529,7 +489,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::MuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -554,11 +514,7 @@ impl CommunicationsCallsItem {
     pub fn play_prompt(
         &self,
         body: &super::super::PlayPromptBody,
-    ) -> graph_rt::Request<
-        super::super::PlayPromptOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PlayPromptOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -580,11 +536,7 @@ impl CommunicationsCallsItem {
     pub fn record_response(
         &self,
         body: &super::super::RecordResponseBody,
-    ) -> graph_rt::Request<
-        super::super::RecordOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::RecordOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -614,11 +566,7 @@ impl CommunicationsCallsItem {
     pub fn redirect(
         &self,
         body: &super::super::RedirectBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -645,11 +593,7 @@ impl CommunicationsCallsItem {
     pub fn reject(
         &self,
         body: &super::super::RejectBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -674,7 +618,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::SubscribeToToneOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -705,11 +649,7 @@ impl CommunicationsCallsItem {
     pub fn transfer(
         &self,
         body: &super::super::TransferBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -739,7 +679,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::UnmuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -765,7 +705,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::UpdateRecordingStatusOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -813,7 +753,7 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AudioRoutingGroup>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -846,11 +786,7 @@ impl CommunicationsCallsItemAudioRoutingGroups {
     pub fn create(
         &self,
         body: &super::super::AudioRoutingGroup,
-    ) -> graph_rt::Request<
-        super::super::AudioRoutingGroup,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AudioRoutingGroup, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -903,11 +839,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AudioRoutingGroup,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AudioRoutingGroup, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -942,7 +874,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::AudioRoutingGroup>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -973,13 +905,7 @@ impl CommunicationsCallsItemAudioRoutingGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/audioroutinggroup-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1024,7 +950,7 @@ impl CommunicationsCallsItemParticipants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Participant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1046,11 +972,7 @@ impl CommunicationsCallsItemParticipants {
     pub fn configure_mixer(
         &self,
         body: &super::super::ConfigureMixerBody,
-    ) -> graph_rt::Request<
-        super::super::CommsOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::CommsOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1086,7 +1008,7 @@ impl CommunicationsCallsItemParticipants {
     ) -> graph_rt::Request<
         super::super::InviteParticipantsOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1114,11 +1036,7 @@ impl CommunicationsCallsItemParticipants {
     pub fn mute_all(
         &self,
         body: &super::super::MuteAllBody,
-    ) -> graph_rt::Request<
-        super::super::CommsOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::CommsOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1156,11 +1074,7 @@ impl CommunicationsCallsItemParticipantsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Participant,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Participant, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1175,13 +1089,7 @@ impl CommunicationsCallsItemParticipantsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1202,7 +1110,7 @@ impl CommunicationsCallsItemParticipantsItem {
     ) -> graph_rt::Request<
         super::super::MuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1239,11 +1147,7 @@ impl CommunicationsOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1292,11 +1196,7 @@ impl CommunicationsPresences {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Presence,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Presence, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

@@ -65,7 +65,7 @@ impl ComplianceEdiscoveryCases {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Case>,
         super::super::Case,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -95,11 +95,7 @@ impl ComplianceEdiscoveryCases {
     pub fn create(
         &self,
         body: &super::super::Case,
-    ) -> graph_rt::Request<
-        super::super::Case,
-        super::super::Case,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Case, super::super::Case, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -152,7 +148,7 @@ impl ComplianceEdiscoveryCasesItem {
     ) -> graph_rt::Request<
         super::super::Case,
         super::super::Case,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -185,7 +181,7 @@ impl ComplianceEdiscoveryCasesItem {
     ) -> graph_rt::Request<
         Option<super::super::Case>,
         super::super::Case,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -213,13 +209,7 @@ impl ComplianceEdiscoveryCasesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -245,13 +235,7 @@ impl ComplianceEdiscoveryCasesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-close?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn close(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn close(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -301,13 +285,7 @@ impl ComplianceEdiscoveryCasesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-case-reopen?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn reopen(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reopen(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -375,7 +353,7 @@ impl ComplianceEdiscoveryCasesItemCustodians {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Custodian>,
         super::super::Custodian,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -408,7 +386,7 @@ impl ComplianceEdiscoveryCasesItemCustodians {
     ) -> graph_rt::Request<
         super::super::Custodian,
         super::super::Custodian,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -464,7 +442,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     ) -> graph_rt::Request<
         super::super::Custodian,
         super::super::Custodian,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -494,11 +472,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     pub fn update(
         &self,
         body: &super::super::UpdateCustodianBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -525,13 +499,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-activate?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn activate(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn activate(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -557,13 +525,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-custodian-release?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn release(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn release(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -638,7 +600,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SiteSource>,
         super::super::SiteSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -671,7 +633,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSources {
     ) -> graph_rt::Request<
         super::super::SiteSource,
         super::super::SiteSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -731,7 +693,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
     ) -> graph_rt::Request<
         super::super::SiteSource,
         super::super::SiteSource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -758,13 +720,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemSiteSourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sitesource-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -812,7 +768,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedGroupSource>,
         super::super::UnifiedGroupSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -845,7 +801,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSources {
     ) -> graph_rt::Request<
         super::super::UnifiedGroupSource,
         super::super::UnifiedGroupSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -905,7 +861,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
     ) -> graph_rt::Request<
         super::super::UnifiedGroupSource,
         super::super::UnifiedGroupSource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -932,13 +888,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUnifiedGroupSourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-unifiedgroupsource-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -986,7 +936,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserSource>,
         super::super::UserSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1019,7 +969,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSources {
     ) -> graph_rt::Request<
         super::super::UserSource,
         super::super::UserSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1079,7 +1029,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
     ) -> graph_rt::Request<
         super::super::UserSource,
         super::super::UserSource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1106,13 +1056,7 @@ impl ComplianceEdiscoveryCasesItemCustodiansItemUserSourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-usersource-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1158,7 +1102,7 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LegalHold>,
         super::super::LegalHold,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1191,7 +1135,7 @@ impl ComplianceEdiscoveryCasesItemLegalHolds {
     ) -> graph_rt::Request<
         super::super::LegalHold,
         super::super::LegalHold,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1248,7 +1192,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     ) -> graph_rt::Request<
         super::super::LegalHold,
         super::super::LegalHold,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1278,11 +1222,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateLegalHoldBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1309,13 +1249,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-legalhold-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1381,7 +1315,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SiteSource>,
         super::super::SiteSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1414,7 +1348,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemSiteSources {
     ) -> graph_rt::Request<
         super::super::SiteSource,
         super::super::SiteSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1464,7 +1398,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserSource>,
         super::super::UserSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1497,7 +1431,7 @@ impl ComplianceEdiscoveryCasesItemLegalHoldsItemUserSources {
     ) -> graph_rt::Request<
         super::super::UserSource,
         super::super::UserSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1547,7 +1481,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::NoncustodialDataSource>,
         super::super::NoncustodialDataSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1580,7 +1514,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSources {
     ) -> graph_rt::Request<
         super::super::NoncustodialDataSource,
         super::super::NoncustodialDataSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1639,7 +1573,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     ) -> graph_rt::Request<
         super::super::NoncustodialDataSource,
         super::super::NoncustodialDataSource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1677,11 +1611,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItem {
     #[cfg(feature = "security")]
     pub fn release(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1728,7 +1658,7 @@ impl ComplianceEdiscoveryCasesItemNoncustodialDataSourcesItemDataSource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDataSource>,
         super::super::DataSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1774,7 +1704,7 @@ impl ComplianceEdiscoveryCasesItemOperations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyCaseOperation>,
         super::super::CaseOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1846,11 +1776,7 @@ impl ComplianceEdiscoveryCasesItemOperationsItemCaseExportOperation {
     #[cfg(feature = "security")]
     pub fn get_download_url(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1896,7 +1822,7 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ReviewSet>,
         super::super::ReviewSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1929,7 +1855,7 @@ impl ComplianceEdiscoveryCasesItemReviewSets {
     ) -> graph_rt::Request<
         super::super::ReviewSet,
         super::super::ReviewSet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2014,11 +1940,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     pub fn add_to_review_set(
         &self,
         body: &super::super::AddToReviewSetBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2048,11 +1970,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItem {
     pub fn export(
         &self,
         body: &super::super::ExportBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2108,7 +2026,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ReviewSetQuery>,
         super::super::ReviewSetQuery,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2141,7 +2059,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueries {
     ) -> graph_rt::Request<
         super::super::ReviewSetQuery,
         super::super::ReviewSetQuery,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2202,7 +2120,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     ) -> graph_rt::Request<
         super::super::ReviewSetQuery,
         super::super::ReviewSetQuery,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2232,11 +2150,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateReviewSetQueryBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2263,13 +2177,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-reviewsetquery-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2298,11 +2206,7 @@ impl ComplianceEdiscoveryCasesItemReviewSetsItemQueriesItem {
     pub fn apply_tags(
         &self,
         body: &super::super::ApplyTagsBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2349,7 +2253,7 @@ impl ComplianceEdiscoveryCasesItemSettings {
     ) -> graph_rt::Request<
         super::super::EdiscoverySettings,
         super::super::EdiscoverySettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2379,11 +2283,7 @@ impl ComplianceEdiscoveryCasesItemSettings {
     pub fn update(
         &self,
         body: &super::super::EdiscoverySettings,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2415,7 +2315,7 @@ impl ComplianceEdiscoveryCasesItemSettings {
     ) -> graph_rt::Request<
         super::super::EdiscoverySettings,
         super::super::EdiscoverySettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2462,7 +2362,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SourceCollection>,
         super::super::SourceCollection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2495,7 +2395,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollections {
     ) -> graph_rt::Request<
         super::super::SourceCollection,
         super::super::SourceCollection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2556,7 +2456,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     ) -> graph_rt::Request<
         super::super::SourceCollection,
         super::super::SourceCollection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2586,11 +2486,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateSourceCollectionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2617,13 +2513,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-sourcecollection-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2678,11 +2568,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItem {
     #[cfg(feature = "security")]
     pub fn estimate_statistics(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2747,7 +2633,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAddToReviewSetOperation {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AddToReviewSetOperation>,
         super::super::AddToReviewSetOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2796,7 +2682,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDataSource>,
         super::super::DataSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2829,7 +2715,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemAdditionalSources {
     ) -> graph_rt::Request<
         super::super::AnyDataSource,
         super::super::DataSource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2878,7 +2764,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDataSource>,
         super::super::DataSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2933,11 +2819,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemCustodianSourcesRef {
     pub fn create(
         &self,
         body: &super::super::AnyDataSource,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2985,7 +2867,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemLastEstimateStatisticsOpe
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EstimateStatisticsOperation>,
         super::super::EstimateStatisticsOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3033,7 +2915,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::NoncustodialDataSource>,
         super::super::NoncustodialDataSource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3088,11 +2970,7 @@ impl ComplianceEdiscoveryCasesItemSourceCollectionsItemNoncustodialSourcesRef {
     pub fn create(
         &self,
         body: &super::super::NoncustodialDataSource,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3139,7 +3017,7 @@ impl ComplianceEdiscoveryCasesItemTags {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Tag>,
         super::super::Tag,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3169,11 +3047,7 @@ impl ComplianceEdiscoveryCasesItemTags {
     pub fn create(
         &self,
         body: &super::super::Tag,
-    ) -> graph_rt::Request<
-        super::super::Tag,
-        super::super::Tag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Tag, super::super::Tag, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3205,7 +3079,7 @@ impl ComplianceEdiscoveryCasesItemTags {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Tag>,
         super::super::Tag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3255,11 +3129,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     #[cfg(feature = "security")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Tag,
-        super::super::Tag,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Tag, super::super::Tag, graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3288,11 +3158,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateTagBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3319,13 +3185,7 @@ impl ComplianceEdiscoveryCasesItemTagsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/ediscovery-tag-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3377,7 +3237,7 @@ impl ComplianceEdiscoveryCasesItemTagsItemChildTags {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Tag>,
         super::super::Tag,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -31,7 +31,7 @@ impl Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OrgContact>,
         super::super::OrgContact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -144,7 +144,7 @@ impl ContactsItem {
     ) -> graph_rt::Request<
         super::super::OrgContact,
         super::super::OrgContact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -184,11 +184,7 @@ impl ContactsItem {
     pub fn update(
         &self,
         body: &super::super::OrgContact,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -207,13 +203,7 @@ impl ContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/orgcontact-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -243,11 +233,7 @@ impl ContactsItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -291,11 +277,7 @@ impl ContactsItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -334,11 +316,7 @@ impl ContactsItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -379,7 +357,7 @@ impl ContactsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -445,7 +423,7 @@ impl ContactsItemDirectReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -483,7 +461,7 @@ impl ContactsItemDirectReports {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -524,7 +502,7 @@ impl ContactsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -562,7 +540,7 @@ impl ContactsItemMemberOf {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

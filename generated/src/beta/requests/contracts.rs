@@ -31,7 +31,7 @@ impl Contracts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contract>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -88,11 +88,7 @@ impl ContractsItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Contract,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Contract, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

@@ -28,7 +28,7 @@ impl DeviceAppManagement {
     ) -> graph_rt::Request<
         super::super::DeviceAppManagement,
         super::super::DeviceAppManagement,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50,7 +50,7 @@ impl DeviceAppManagement {
     ) -> graph_rt::Request<
         Option<super::super::DeviceAppManagement>,
         super::super::DeviceAppManagement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -209,11 +209,7 @@ impl DeviceAppManagement {
     #[cfg(feature = "device_management")]
     pub fn sync_microsoft_store_for_business_apps(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -305,7 +301,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AndroidManagedAppProtection>,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -327,7 +323,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     ) -> graph_rt::Request<
         super::super::AndroidManagedAppProtection,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -350,7 +346,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -400,7 +396,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         super::super::AndroidManagedAppProtection,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -422,7 +418,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AndroidManagedAppProtection>,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -439,13 +435,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-androidmanagedappprotection-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -511,7 +501,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -555,7 +545,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -621,7 +611,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -665,7 +655,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -698,13 +688,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -756,7 +740,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -827,7 +811,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -871,7 +855,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -904,13 +888,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -963,7 +941,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1007,7 +985,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1060,7 +1038,7 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DefaultManagedAppProtection>,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1104,7 +1082,7 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     ) -> graph_rt::Request<
         super::super::DefaultManagedAppProtection,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1170,7 +1148,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         super::super::DefaultManagedAppProtection,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1214,7 +1192,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         Option<super::super::DefaultManagedAppProtection>,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1247,13 +1225,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1322,7 +1294,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1366,7 +1338,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1432,7 +1404,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1476,7 +1448,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1509,13 +1481,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1568,7 +1534,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1612,7 +1578,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1665,7 +1631,7 @@ impl DeviceAppManagementDeviceAppManagementTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDeviceAppManagementTask>,
         super::super::DeviceAppManagementTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1709,7 +1675,7 @@ impl DeviceAppManagementDeviceAppManagementTasks {
     ) -> graph_rt::Request<
         super::super::AnyDeviceAppManagementTask,
         super::super::DeviceAppManagementTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1773,7 +1739,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     ) -> graph_rt::Request<
         super::super::AnyDeviceAppManagementTask,
         super::super::DeviceAppManagementTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1817,7 +1783,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyDeviceAppManagementTask>,
         super::super::DeviceAppManagementTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1850,13 +1816,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-partnerintegration-appvulnerabilitytask-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1890,11 +1850,7 @@ impl DeviceAppManagementDeviceAppManagementTasksItem {
     pub fn update_status(
         &self,
         body: &super::super::UpdateStatusBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1948,7 +1904,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EnterpriseCodeSigningCertificate>,
         super::super::EnterpriseCodeSigningCertificate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1992,7 +1948,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificates {
     ) -> graph_rt::Request<
         super::super::EnterpriseCodeSigningCertificate,
         super::super::EnterpriseCodeSigningCertificate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2058,7 +2014,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     ) -> graph_rt::Request<
         super::super::EnterpriseCodeSigningCertificate,
         super::super::EnterpriseCodeSigningCertificate,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2102,7 +2058,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     ) -> graph_rt::Request<
         Option<super::super::EnterpriseCodeSigningCertificate>,
         super::super::EnterpriseCodeSigningCertificate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2135,13 +2091,7 @@ impl DeviceAppManagementEnterpriseCodeSigningCertificatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2190,7 +2140,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IosLobAppProvisioningConfiguration>,
         super::super::IosLobAppProvisioningConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2212,7 +2162,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     ) -> graph_rt::Request<
         super::super::IosLobAppProvisioningConfiguration,
         super::super::IosLobAppProvisioningConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2235,7 +2185,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2285,7 +2235,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::IosLobAppProvisioningConfiguration,
         super::super::IosLobAppProvisioningConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2307,7 +2257,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::IosLobAppProvisioningConfiguration>,
         super::super::IosLobAppProvisioningConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2324,13 +2274,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-ioslobappprovisioningconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2348,11 +2292,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItem {
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2430,7 +2370,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IosLobAppProvisioningConfigurationAssignment>,
         super::super::IosLobAppProvisioningConfigurationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2474,7 +2414,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         super::super::IosLobAppProvisioningConfigurationAssignment,
         super::super::IosLobAppProvisioningConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2540,7 +2480,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::IosLobAppProvisioningConfigurationAssignment,
         super::super::IosLobAppProvisioningConfigurationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2584,7 +2524,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::IosLobAppProvisioningConfigurationAssignment>,
         super::super::IosLobAppProvisioningConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2617,13 +2557,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-ioslobappprovisioningconfigurationassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2676,7 +2610,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2720,7 +2654,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2786,7 +2720,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2830,7 +2764,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2863,13 +2797,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemDeviceStatusesIte
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2922,7 +2850,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppProvisioningConfigGroupAssignment>,
         super::super::MobileAppProvisioningConfigGroupAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2966,7 +2894,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignments 
     ) -> graph_rt::Request<
         super::super::MobileAppProvisioningConfigGroupAssignment,
         super::super::MobileAppProvisioningConfigGroupAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3032,7 +2960,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     ) -> graph_rt::Request<
         super::super::MobileAppProvisioningConfigGroupAssignment,
         super::super::MobileAppProvisioningConfigGroupAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3076,7 +3004,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     ) -> graph_rt::Request<
         Option<super::super::MobileAppProvisioningConfigGroupAssignment>,
         super::super::MobileAppProvisioningConfigGroupAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3109,13 +3037,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemGroupAssignmentsI
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappprovisioningconfiggroupassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3168,7 +3090,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3212,7 +3134,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3278,7 +3200,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3322,7 +3244,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3355,13 +3277,7 @@ impl DeviceAppManagementIosLobAppProvisioningConfigurationsItemUserStatusesItem 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3408,7 +3324,7 @@ impl DeviceAppManagementIosManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IosManagedAppProtection>,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3430,7 +3346,7 @@ impl DeviceAppManagementIosManagedAppProtections {
     ) -> graph_rt::Request<
         super::super::IosManagedAppProtection,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3453,7 +3369,7 @@ impl DeviceAppManagementIosManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3501,7 +3417,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         super::super::IosManagedAppProtection,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3523,7 +3439,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         Option<super::super::IosManagedAppProtection>,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3540,13 +3456,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-iosmanagedappprotection-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3612,7 +3522,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3656,7 +3566,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3722,7 +3632,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3766,7 +3676,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3799,13 +3709,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3857,7 +3761,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3928,7 +3832,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3972,7 +3876,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4005,13 +3909,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4064,7 +3962,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4108,7 +4006,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4160,7 +4058,7 @@ impl DeviceAppManagementManagedAppPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4227,7 +4125,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppPolicy,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4268,11 +4166,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4307,11 +4201,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4363,7 +4253,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppRegistration>,
         super::super::ManagedAppRegistration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4407,7 +4297,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppRegistration,
         super::super::ManagedAppRegistration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4442,11 +4332,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     #[cfg(feature = "device_management")]
     pub fn get_user_ids_with_flagged_app_registration(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4512,7 +4398,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppRegistration,
         super::super::ManagedAppRegistration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4598,7 +4484,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4667,7 +4553,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppPolicy,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4708,11 +4594,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4747,11 +4629,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4804,7 +4682,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4873,7 +4751,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppPolicy,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4914,11 +4792,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4953,11 +4827,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5011,7 +4881,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedAppOperation>,
         super::super::ManagedAppOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5055,7 +4925,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     ) -> graph_rt::Request<
         super::super::ManagedAppOperation,
         super::super::ManagedAppOperation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5121,7 +4991,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ) -> graph_rt::Request<
         super::super::ManagedAppOperation,
         super::super::ManagedAppOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5165,7 +5035,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppOperation>,
         super::super::ManagedAppOperation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5198,13 +5068,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5254,7 +5118,7 @@ impl DeviceAppManagementManagedAppStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppStatus>,
         super::super::ManagedAppStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5321,7 +5185,7 @@ impl DeviceAppManagementManagedAppStatusesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppStatus,
         super::super::ManagedAppStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5379,7 +5243,7 @@ impl DeviceAppManagementManagedEBookCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedEBookCategory>,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5423,7 +5287,7 @@ impl DeviceAppManagementManagedEBookCategories {
     ) -> graph_rt::Request<
         super::super::ManagedEBookCategory,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5487,7 +5351,7 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     ) -> graph_rt::Request<
         super::super::ManagedEBookCategory,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5531,7 +5395,7 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedEBookCategory>,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5564,13 +5428,7 @@ impl DeviceAppManagementManagedEBookCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5621,7 +5479,7 @@ impl DeviceAppManagementManagedEBooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedEBook>,
         super::super::ManagedEBook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5665,7 +5523,7 @@ impl DeviceAppManagementManagedEBooks {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBook,
         super::super::ManagedEBook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5724,7 +5582,7 @@ impl DeviceAppManagementManagedEBooksItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBook,
         super::super::ManagedEBook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5768,7 +5626,7 @@ impl DeviceAppManagementManagedEBooksItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyManagedEBook>,
         super::super::ManagedEBook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5801,13 +5659,7 @@ impl DeviceAppManagementManagedEBooksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5841,11 +5693,7 @@ impl DeviceAppManagementManagedEBooksItem {
     pub fn assign(
         &self,
         body: &super::super::ManagedEBooksAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5934,7 +5782,7 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedEBookAssignment>,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5978,7 +5826,7 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBookAssignment,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6044,7 +5892,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBookAssignment,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6088,7 +5936,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyManagedEBookAssignment>,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6121,13 +5969,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6178,7 +6020,7 @@ impl DeviceAppManagementManagedEBooksItemCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedEBookCategory>,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6222,7 +6064,7 @@ impl DeviceAppManagementManagedEBooksItemCategories {
     ) -> graph_rt::Request<
         super::super::ManagedEBookCategory,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6288,7 +6130,7 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     ) -> graph_rt::Request<
         super::super::ManagedEBookCategory,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6332,7 +6174,7 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedEBookCategory>,
         super::super::ManagedEBookCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6365,13 +6207,7 @@ impl DeviceAppManagementManagedEBooksItemCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-managedebookcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6424,7 +6260,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6468,7 +6304,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6534,7 +6370,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6578,7 +6414,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6611,13 +6447,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6670,7 +6500,7 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     ) -> graph_rt::Request<
         super::super::EBookInstallSummary,
         super::super::EBookInstallSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6714,7 +6544,7 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     ) -> graph_rt::Request<
         Option<super::super::EBookInstallSummary>,
         super::super::EBookInstallSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6769,7 +6599,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserInstallStateSummary>,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6813,7 +6643,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     ) -> graph_rt::Request<
         super::super::UserInstallStateSummary,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6879,7 +6709,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ) -> graph_rt::Request<
         super::super::UserInstallStateSummary,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6923,7 +6753,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ) -> graph_rt::Request<
         Option<super::super::UserInstallStateSummary>,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6956,13 +6786,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7024,7 +6848,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7068,7 +6892,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7134,7 +6958,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7178,7 +7002,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7211,13 +7035,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7266,7 +7084,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MdmWindowsInformationProtectionPolicy>,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7288,7 +7106,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         super::super::MdmWindowsInformationProtectionPolicy,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7311,7 +7129,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7361,7 +7179,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         super::super::MdmWindowsInformationProtectionPolicy,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7383,7 +7201,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::MdmWindowsInformationProtectionPolicy>,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7400,13 +7218,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mdmwindowsinformationprotectionpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7473,7 +7285,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7544,7 +7356,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7588,7 +7400,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7621,13 +7433,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7680,7 +7486,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7724,7 +7530,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7790,7 +7596,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7834,7 +7640,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7867,13 +7673,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7926,7 +7726,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7970,7 +7770,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8036,7 +7836,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8080,7 +7880,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8113,13 +7913,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8170,7 +7964,7 @@ impl DeviceAppManagementMobileAppCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8214,7 +8008,7 @@ impl DeviceAppManagementMobileAppCategories {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8278,7 +8072,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8322,7 +8116,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8355,13 +8149,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8412,7 +8200,7 @@ impl DeviceAppManagementMobileAppConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedDeviceMobileAppConfiguration>,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8456,7 +8244,7 @@ impl DeviceAppManagementMobileAppConfigurations {
     ) -> graph_rt::Request<
         super::super::AnyManagedDeviceMobileAppConfiguration,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8520,7 +8308,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedDeviceMobileAppConfiguration,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8564,7 +8352,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyManagedDeviceMobileAppConfiguration>,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8597,13 +8385,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkmobileappconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8637,11 +8419,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     pub fn assign(
         &self,
         body: &super::super::MobileAppConfigurationsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8740,7 +8518,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8784,7 +8562,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8850,7 +8628,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8894,7 +8672,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8927,13 +8705,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8986,7 +8758,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9030,7 +8802,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationDeviceSummary>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9085,7 +8857,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9129,7 +8901,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9195,7 +8967,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9239,7 +9011,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9272,13 +9044,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9331,7 +9097,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9375,7 +9141,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationUserSummary>,
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9430,7 +9196,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9474,7 +9240,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9540,7 +9306,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9584,7 +9350,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9617,13 +9383,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9670,7 +9430,7 @@ impl DeviceAppManagementMobileApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9696,7 +9456,7 @@ impl DeviceAppManagementMobileApps {
     ) -> graph_rt::Request<
         super::super::AnyMobileApp,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9727,11 +9487,7 @@ impl DeviceAppManagementMobileApps {
     #[cfg(feature = "device_management")]
     pub fn get_mobile_app_count(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -9751,7 +9507,7 @@ impl DeviceAppManagementMobileApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9773,7 +9529,7 @@ impl DeviceAppManagementMobileApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9797,11 +9553,7 @@ impl DeviceAppManagementMobileApps {
     pub fn validate_xml(
         &self,
         body: &super::super::ValidateXmlBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9855,7 +9607,7 @@ impl DeviceAppManagementMobileAppsItem {
     ) -> graph_rt::Request<
         super::super::AnyMobileApp,
         super::super::MobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9881,7 +9633,7 @@ impl DeviceAppManagementMobileAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9914,13 +9666,7 @@ impl DeviceAppManagementMobileAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9950,11 +9696,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10001,7 +9743,7 @@ impl DeviceAppManagementMobileAppsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppRelationshipState>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10038,11 +9780,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn revoke_all_licenses(
         &self,
         body: &super::super::RevokeAllLicensesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10077,11 +9815,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn revoke_device_license(
         &self,
         body: &super::super::RevokeDeviceLicenseBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10116,11 +9850,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn revoke_user_license(
         &self,
         body: &super::super::RevokeUserLicenseBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10151,11 +9881,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn update_relationships(
         &self,
         body: &super::super::UpdateRelationshipsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10250,7 +9976,7 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppAssignment>,
         super::super::MobileAppAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10294,7 +10020,7 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     ) -> graph_rt::Request<
         super::super::MobileAppAssignment,
         super::super::MobileAppAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10360,7 +10086,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppAssignment,
         super::super::MobileAppAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10404,7 +10130,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppAssignment>,
         super::super::MobileAppAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10437,13 +10163,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10494,7 +10214,7 @@ impl DeviceAppManagementMobileAppsItemCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10538,7 +10258,7 @@ impl DeviceAppManagementMobileAppsItemCategories {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10602,7 +10322,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10646,7 +10366,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10679,13 +10399,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10738,7 +10452,7 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10782,7 +10496,7 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10848,7 +10562,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10892,7 +10606,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10925,13 +10639,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11000,7 +10708,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MicrosoftStoreForBusinessContainedApp>,
         super::super::MicrosoftStoreForBusinessContainedApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11044,7 +10752,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedApps {
     ) -> graph_rt::Request<
         super::super::MicrosoftStoreForBusinessContainedApp,
         super::super::MicrosoftStoreForBusinessContainedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11110,7 +10818,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     ) -> graph_rt::Request<
         super::super::MicrosoftStoreForBusinessContainedApp,
         super::super::MicrosoftStoreForBusinessContainedApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11154,7 +10862,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::MicrosoftStoreForBusinessContainedApp>,
         super::super::MicrosoftStoreForBusinessContainedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11187,13 +10895,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemContainedAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11246,7 +10948,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContentFile>,
         super::super::MobileAppContentFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11290,7 +10992,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     ) -> graph_rt::Request<
         super::super::MobileAppContentFile,
         super::super::MobileAppContentFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11356,7 +11058,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContentFile,
         super::super::MobileAppContentFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11400,7 +11102,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContentFile>,
         super::super::MobileAppContentFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11433,13 +11135,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11473,11 +11169,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     pub fn commit(
         &self,
         body: &super::super::CommitBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11509,13 +11201,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-renewupload?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn renew_upload(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn renew_upload(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11566,7 +11252,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppInstallStatus>,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11610,7 +11296,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::MobileAppInstallStatus,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11676,7 +11362,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppInstallStatus,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11720,7 +11406,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppInstallStatus>,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11753,13 +11439,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11816,7 +11496,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     ) -> graph_rt::Request<
         super::super::AnyMobileApp,
         super::super::MobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11842,7 +11522,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11875,13 +11555,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11911,11 +11585,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11936,7 +11606,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppRelationshipState>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11959,11 +11629,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn revoke_all_licenses(
         &self,
         body: &super::super::RevokeAllLicensesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11998,11 +11664,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn revoke_device_license(
         &self,
         body: &super::super::RevokeDeviceLicenseBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12037,11 +11699,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn revoke_user_license(
         &self,
         body: &super::super::RevokeUserLicenseBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12072,11 +11730,7 @@ impl DeviceAppManagementMobileAppsItemDeviceStatusesItemApp {
     pub fn update_relationships(
         &self,
         body: &super::super::UpdateRelationshipsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12116,7 +11770,7 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
     ) -> graph_rt::Request<
         super::super::MobileAppInstallSummary,
         super::super::MobileAppInstallSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12160,7 +11814,7 @@ impl DeviceAppManagementMobileAppsItemInstallSummary {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppInstallSummary>,
         super::super::MobileAppInstallSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12236,7 +11890,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIosVppAppAssignedLicense>,
         super::super::IosVppAppAssignedLicense,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12280,7 +11934,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicenses {
     ) -> graph_rt::Request<
         super::super::AnyIosVppAppAssignedLicense,
         super::super::IosVppAppAssignedLicense,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12346,7 +12000,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     ) -> graph_rt::Request<
         super::super::AnyIosVppAppAssignedLicense,
         super::super::IosVppAppAssignedLicense,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12390,7 +12044,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyIosVppAppAssignedLicense>,
         super::super::IosVppAppAssignedLicense,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12423,13 +12077,7 @@ impl DeviceAppManagementMobileAppsItemIosVppAppAssignedLicensesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosvppappassigneddevicelicense-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12503,7 +12151,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MacOsVppAppAssignedLicense>,
         super::super::MacOsVppAppAssignedLicense,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12547,7 +12195,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicenses {
     ) -> graph_rt::Request<
         super::super::MacOsVppAppAssignedLicense,
         super::super::MacOsVppAppAssignedLicense,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12613,7 +12261,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     ) -> graph_rt::Request<
         super::super::MacOsVppAppAssignedLicense,
         super::super::MacOsVppAppAssignedLicense,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12657,7 +12305,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     ) -> graph_rt::Request<
         Option<super::super::MacOsVppAppAssignedLicense>,
         super::super::MacOsVppAppAssignedLicense,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12690,13 +12338,7 @@ impl DeviceAppManagementMobileAppsItemMacOsVppAppAssignedLicensesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-macosvppappassignedlicense-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12772,7 +12414,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12816,7 +12458,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12882,7 +12524,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12926,7 +12568,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12959,13 +12601,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13041,7 +12677,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMobileContainedApp>,
         super::super::MobileContainedApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13085,7 +12721,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedApps 
     ) -> graph_rt::Request<
         super::super::AnyMobileContainedApp,
         super::super::MobileContainedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13151,7 +12787,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     ) -> graph_rt::Request<
         super::super::AnyMobileContainedApp,
         super::super::MobileContainedApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13195,7 +12831,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileContainedApp>,
         super::super::MobileContainedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13228,13 +12864,7 @@ impl DeviceAppManagementMobileAppsItemMicrosoftStoreForBusinessAppContainedAppsI
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13308,7 +12938,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13352,7 +12982,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13418,7 +13048,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13462,7 +13092,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13495,13 +13125,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13577,7 +13201,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMobileContainedApp>,
         super::super::MobileContainedApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13621,7 +13245,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     ) -> graph_rt::Request<
         super::super::AnyMobileContainedApp,
         super::super::MobileContainedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13687,7 +13311,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     ) -> graph_rt::Request<
         super::super::AnyMobileContainedApp,
         super::super::MobileContainedApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13731,7 +13355,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileContainedApp>,
         super::super::MobileContainedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13764,13 +13388,7 @@ impl DeviceAppManagementMobileAppsItemWindowsUniversalAppXCommittedContainedApps
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-microsoftstoreforbusinesscontainedapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13821,7 +13439,7 @@ impl DeviceAppManagementMobileAppsItemRelationships {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMobileAppRelationship>,
         super::super::MobileAppRelationship,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13865,7 +13483,7 @@ impl DeviceAppManagementMobileAppsItemRelationships {
     ) -> graph_rt::Request<
         super::super::AnyMobileAppRelationship,
         super::super::MobileAppRelationship,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13931,7 +13549,7 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     ) -> graph_rt::Request<
         super::super::AnyMobileAppRelationship,
         super::super::MobileAppRelationship,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13975,7 +13593,7 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileAppRelationship>,
         super::super::MobileAppRelationship,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14008,13 +13626,7 @@ impl DeviceAppManagementMobileAppsItemRelationshipsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappdependency-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14065,7 +13677,7 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserAppInstallStatus>,
         super::super::UserAppInstallStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14109,7 +13721,7 @@ impl DeviceAppManagementMobileAppsItemUserStatuses {
     ) -> graph_rt::Request<
         super::super::UserAppInstallStatus,
         super::super::UserAppInstallStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14175,7 +13787,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     ) -> graph_rt::Request<
         super::super::UserAppInstallStatus,
         super::super::UserAppInstallStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14219,7 +13831,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::UserAppInstallStatus>,
         super::super::UserAppInstallStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14252,13 +13864,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-userappinstallstatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14324,7 +13930,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     ) -> graph_rt::Request<
         super::super::AnyMobileApp,
         super::super::MobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14350,7 +13956,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14383,13 +13989,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidforworkapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14419,11 +14019,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14444,7 +14040,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppRelationshipState>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14467,11 +14063,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn revoke_all_licenses(
         &self,
         body: &super::super::RevokeAllLicensesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14506,11 +14098,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn revoke_device_license(
         &self,
         body: &super::super::RevokeDeviceLicenseBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14545,11 +14133,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn revoke_user_license(
         &self,
         body: &super::super::RevokeUserLicenseBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14580,11 +14164,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemApp {
     pub fn update_relationships(
         &self,
         body: &super::super::UpdateRelationshipsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14626,7 +14206,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppInstallStatus>,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14670,7 +14250,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::MobileAppInstallStatus,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14736,7 +14316,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppInstallStatus,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14780,7 +14360,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppInstallStatus>,
         super::super::MobileAppInstallStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14813,13 +14393,7 @@ impl DeviceAppManagementMobileAppsItemUserStatusesItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappinstallstatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14870,7 +14444,7 @@ impl DeviceAppManagementPolicySets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PolicySet>,
         super::super::PolicySet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14914,7 +14488,7 @@ impl DeviceAppManagementPolicySets {
     ) -> graph_rt::Request<
         super::super::PolicySet,
         super::super::PolicySet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14953,7 +14527,7 @@ impl DeviceAppManagementPolicySets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PolicySet>,
         super::super::PolicySet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15017,7 +14591,7 @@ impl DeviceAppManagementPolicySetsItem {
     ) -> graph_rt::Request<
         super::super::PolicySet,
         super::super::PolicySet,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15055,13 +14629,7 @@ impl DeviceAppManagementPolicySetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policyset-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15107,11 +14675,7 @@ impl DeviceAppManagementPolicySetsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15163,7 +14727,7 @@ impl DeviceAppManagementPolicySetsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PolicySetAssignment>,
         super::super::PolicySetAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15207,7 +14771,7 @@ impl DeviceAppManagementPolicySetsItemAssignments {
     ) -> graph_rt::Request<
         super::super::PolicySetAssignment,
         super::super::PolicySetAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15273,7 +14837,7 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::PolicySetAssignment,
         super::super::PolicySetAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15317,7 +14881,7 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::PolicySetAssignment>,
         super::super::PolicySetAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15350,13 +14914,7 @@ impl DeviceAppManagementPolicySetsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-policysetassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15407,7 +14965,7 @@ impl DeviceAppManagementPolicySetsItemItems {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyPolicySetItem>,
         super::super::PolicySetItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15451,7 +15009,7 @@ impl DeviceAppManagementPolicySetsItemItems {
     ) -> graph_rt::Request<
         super::super::AnyPolicySetItem,
         super::super::PolicySetItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15515,7 +15073,7 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     ) -> graph_rt::Request<
         super::super::AnyPolicySetItem,
         super::super::PolicySetItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15559,7 +15117,7 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyPolicySetItem>,
         super::super::PolicySetItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15592,13 +15150,7 @@ impl DeviceAppManagementPolicySetsItemItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-policyset-devicecompliancepolicypolicysetitem-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15649,7 +15201,7 @@ impl DeviceAppManagementSideLoadingKeys {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SideLoadingKey>,
         super::super::SideLoadingKey,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15693,7 +15245,7 @@ impl DeviceAppManagementSideLoadingKeys {
     ) -> graph_rt::Request<
         super::super::SideLoadingKey,
         super::super::SideLoadingKey,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15755,7 +15307,7 @@ impl DeviceAppManagementSideLoadingKeysItem {
     ) -> graph_rt::Request<
         super::super::SideLoadingKey,
         super::super::SideLoadingKey,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15799,7 +15351,7 @@ impl DeviceAppManagementSideLoadingKeysItem {
     ) -> graph_rt::Request<
         Option<super::super::SideLoadingKey>,
         super::super::SideLoadingKey,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15832,13 +15384,7 @@ impl DeviceAppManagementSideLoadingKeysItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-sideloadingkey-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15891,7 +15437,7 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
     ) -> graph_rt::Request<
         super::super::SymantecCodeSigningCertificate,
         super::super::SymantecCodeSigningCertificate,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15935,7 +15481,7 @@ impl DeviceAppManagementSymantecCodeSigningCertificate {
     ) -> graph_rt::Request<
         Option<super::super::SymantecCodeSigningCertificate>,
         super::super::SymantecCodeSigningCertificate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15986,7 +15532,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppConfiguration>,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16008,7 +15554,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppConfiguration,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16031,7 +15577,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HasPayloadLinkResultItem>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16081,7 +15627,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppConfiguration,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16103,7 +15649,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppConfiguration>,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16120,13 +15666,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-targetedmanagedappconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -16151,11 +15691,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     pub fn assign(
         &self,
         body: &super::super::ManagedAppPoliciesAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16192,11 +15728,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16238,7 +15770,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16282,7 +15814,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16348,7 +15880,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16392,7 +15924,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16425,13 +15957,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -16483,7 +16009,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16554,7 +16080,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16598,7 +16124,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16631,13 +16157,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -16690,7 +16210,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16734,7 +16254,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16787,7 +16307,7 @@ impl DeviceAppManagementVppTokens {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::VppToken>,
         super::super::VppToken,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16831,7 +16351,7 @@ impl DeviceAppManagementVppTokens {
     ) -> graph_rt::Request<
         super::super::VppToken,
         super::super::VppToken,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16869,7 +16389,7 @@ impl DeviceAppManagementVppTokens {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::VppTokenLicenseSummary>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16907,13 +16427,7 @@ impl DeviceAppManagementVppTokens {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-synclicensecounts?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn sync_license_counts(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn sync_license_counts(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16970,7 +16484,7 @@ impl DeviceAppManagementVppTokensItem {
     ) -> graph_rt::Request<
         super::super::VppToken,
         super::super::VppToken,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17014,7 +16528,7 @@ impl DeviceAppManagementVppTokensItem {
     ) -> graph_rt::Request<
         Option<super::super::VppToken>,
         super::super::VppToken,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17047,13 +16561,7 @@ impl DeviceAppManagementVppTokensItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -17087,11 +16595,7 @@ impl DeviceAppManagementVppTokensItem {
     pub fn revoke_licenses(
         &self,
         body: &super::super::RevokeLicensesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17128,7 +16632,7 @@ impl DeviceAppManagementVppTokensItem {
     ) -> graph_rt::Request<
         super::super::VppToken,
         super::super::VppToken,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17182,7 +16686,7 @@ impl DeviceAppManagementWdacSupplementalPolicies {
             super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17226,7 +16730,7 @@ impl DeviceAppManagementWdacSupplementalPolicies {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17293,7 +16797,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17337,7 +16841,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsDefenderApplicationControlSupplementalPolicy>,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17370,13 +16874,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -17410,11 +16908,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::WdacSupplementalPoliciesAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17497,7 +16991,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
             super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17541,7 +17035,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignments {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17612,7 +17106,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17658,7 +17152,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
             super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
         >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17691,13 +17185,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -17750,7 +17238,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17796,7 +17284,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeploySummary {
             super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
         >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17853,7 +17341,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
             super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17897,7 +17385,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17968,7 +17456,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18014,7 +17502,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
             super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
         >,
         super::super::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18047,13 +17535,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18116,7 +17598,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     ) -> graph_rt::Request<
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18160,7 +17642,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     ) -> graph_rt::Request<
         Option<super::super::WindowsDefenderApplicationControlSupplementalPolicy>,
         super::super::WindowsDefenderApplicationControlSupplementalPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18193,13 +17675,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18233,11 +17709,7 @@ impl DeviceAppManagementWdacSupplementalPoliciesItemDeviceStatusesItemPolicy {
     pub fn assign(
         &self,
         body: &super::super::WdacSupplementalPoliciesAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18291,7 +17763,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionDeviceRegistration>,
         super::super::WindowsInformationProtectionDeviceRegistration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18335,7 +17807,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrations {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionDeviceRegistration,
         super::super::WindowsInformationProtectionDeviceRegistration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18401,7 +17873,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionDeviceRegistration,
         super::super::WindowsInformationProtectionDeviceRegistration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18445,7 +17917,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionDeviceRegistration>,
         super::super::WindowsInformationProtectionDeviceRegistration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18478,13 +17950,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18515,13 +17981,7 @@ impl DeviceAppManagementWindowsInformationProtectionDeviceRegistrationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectiondeviceregistration-wipe?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn wipe(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn wipe(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18574,7 +18034,7 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionPolicy>,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18618,7 +18078,7 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionPolicy,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18684,7 +18144,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionPolicy,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18728,7 +18188,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionPolicy>,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18761,13 +18221,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18846,7 +18300,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18917,7 +18371,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18961,7 +18415,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18994,13 +18448,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19053,7 +18501,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19097,7 +18545,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19163,7 +18611,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19207,7 +18655,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19240,13 +18688,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19299,7 +18741,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19343,7 +18785,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19409,7 +18851,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19453,7 +18895,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19486,13 +18928,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19545,7 +18981,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionWipeAction>,
         super::super::WindowsInformationProtectionWipeAction,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19589,7 +19025,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActions {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionWipeAction,
         super::super::WindowsInformationProtectionWipeAction,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19655,7 +19091,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionWipeAction,
         super::super::WindowsInformationProtectionWipeAction,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19699,7 +19135,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionWipeAction>,
         super::super::WindowsInformationProtectionWipeAction,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19732,13 +19168,7 @@ impl DeviceAppManagementWindowsInformationProtectionWipeActionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionwipeaction-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19789,7 +19219,7 @@ impl DeviceAppManagementWindowsManagementApp {
     ) -> graph_rt::Request<
         super::super::WindowsManagementApp,
         super::super::WindowsManagementApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19833,7 +19263,7 @@ impl DeviceAppManagementWindowsManagementApp {
     ) -> graph_rt::Request<
         Option<super::super::WindowsManagementApp>,
         super::super::WindowsManagementApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19871,11 +19301,7 @@ impl DeviceAppManagementWindowsManagementApp {
     #[cfg(feature = "device_management")]
     pub fn set_as_managed_installer(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19916,7 +19342,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsManagementAppHealthState>,
         super::super::WindowsManagementAppHealthState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19960,7 +19386,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStates {
     ) -> graph_rt::Request<
         super::super::WindowsManagementAppHealthState,
         super::super::WindowsManagementAppHealthState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20026,7 +19452,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     ) -> graph_rt::Request<
         super::super::WindowsManagementAppHealthState,
         super::super::WindowsManagementAppHealthState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20070,7 +19496,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsManagementAppHealthState>,
         super::super::WindowsManagementAppHealthState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20103,13 +19529,7 @@ impl DeviceAppManagementWindowsManagementAppHealthStatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-windowsmanagementapphealthstate-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

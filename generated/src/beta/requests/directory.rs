@@ -79,11 +79,7 @@ impl DirectoryDeletedItems {
     pub fn get_user_owned_objects(
         &self,
         body: &super::super::GetUserOwnedObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -160,7 +156,7 @@ impl DirectoryDeletedItemsUser {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::User>,
         super::super::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -261,7 +257,7 @@ impl DirectoryDeletedItemsApplication {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Application>,
         super::super::Application,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -362,7 +358,7 @@ impl DirectoryDeletedItemsGroup {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -464,7 +460,7 @@ impl DirectoryDeletedItemsItem {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -546,13 +542,7 @@ impl DirectoryDeletedItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -607,7 +597,7 @@ impl DirectoryDeletedItemsItem {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

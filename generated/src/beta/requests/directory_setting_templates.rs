@@ -31,7 +31,7 @@ impl DirectorySettingTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectorySettingTemplate>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -91,7 +91,7 @@ impl DirectorySettingTemplatesItem {
     ) -> graph_rt::Request<
         super::super::DirectorySettingTemplate,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -32,7 +32,7 @@ impl Domains {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Domain>,
         super::super::Domain,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -74,7 +74,7 @@ impl Domains {
     ) -> graph_rt::Request<
         super::super::Domain,
         super::super::Domain,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -133,7 +133,7 @@ impl DomainsItem {
     ) -> graph_rt::Request<
         super::super::Domain,
         super::super::Domain,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -172,11 +172,7 @@ impl DomainsItem {
     pub fn update(
         &self,
         body: &super::super::Domain,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -208,13 +204,7 @@ impl DomainsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -253,11 +243,7 @@ impl DomainsItem {
     pub fn force_delete(
         &self,
         body: &super::super::ForceDeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -310,7 +296,7 @@ impl DomainsItem {
     ) -> graph_rt::Request<
         super::super::Domain,
         super::super::Domain,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -360,7 +346,7 @@ impl DomainsItemDomainNameReferences {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -407,7 +393,7 @@ impl DomainsItemServiceConfigurationRecords {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DomainDnsRecord>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -458,7 +444,7 @@ impl DomainsItemVerificationDnsRecords {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DomainDnsRecord>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

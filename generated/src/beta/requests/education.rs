@@ -71,7 +71,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -108,7 +108,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         super::super::EducationClass,
         super::super::EducationClass,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -142,7 +142,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -208,7 +208,7 @@ impl EducationClassesItem {
     ) -> graph_rt::Request<
         super::super::EducationClass,
         super::super::EducationClass,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -245,7 +245,7 @@ impl EducationClassesItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -273,13 +273,7 @@ impl EducationClassesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -372,7 +366,7 @@ impl EducationClassesItemAssignmentCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationCategory>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -416,11 +410,7 @@ impl EducationClassesItemAssignmentCategories {
     pub fn create(
         &self,
         body: &super::super::EducationCategory,
-    ) -> graph_rt::Request<
-        super::super::EducationCategory,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::EducationCategory, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -473,11 +463,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     #[cfg(feature = "education")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::EducationCategory,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::EducationCategory, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -517,13 +503,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -573,7 +553,7 @@ impl EducationClassesItemAssignmentDefaults {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentDefaults,
         super::super::EducationAssignmentDefaults,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -620,7 +600,7 @@ impl EducationClassesItemAssignmentDefaults {
     ) -> graph_rt::Request<
         Option<super::super::EducationAssignmentDefaults>,
         super::super::EducationAssignmentDefaults,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -672,7 +652,7 @@ impl EducationClassesItemAssignmentSettings {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentSettings,
         super::super::EducationAssignmentSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -719,7 +699,7 @@ impl EducationClassesItemAssignmentSettings {
     ) -> graph_rt::Request<
         Option<super::super::EducationAssignmentSettings>,
         super::super::EducationAssignmentSettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -771,7 +751,7 @@ impl EducationClassesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationAssignment>,
         super::super::EducationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -818,7 +798,7 @@ impl EducationClassesItemAssignments {
     ) -> graph_rt::Request<
         super::super::EducationAssignment,
         super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -876,7 +856,7 @@ impl EducationClassesItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::EducationAssignment,
         super::super::EducationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -923,7 +903,7 @@ impl EducationClassesItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationAssignment>,
         super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -954,13 +934,7 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -996,13 +970,7 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-publish?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn publish(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn publish(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1047,7 +1015,7 @@ impl EducationClassesItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::EducationAssignment,
         super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1102,7 +1070,7 @@ impl EducationClassesItemAssignmentsItemCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationCategory>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1172,11 +1140,7 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1243,13 +1207,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-remove-category?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1299,7 +1257,7 @@ impl EducationClassesItemAssignmentsItemResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationAssignmentResource>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1346,7 +1304,7 @@ impl EducationClassesItemAssignmentsItemResources {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentResource,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1405,7 +1363,7 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentResource,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1446,13 +1404,7 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1502,7 +1454,7 @@ impl EducationClassesItemAssignmentsItemRubric {
     ) -> graph_rt::Request<
         super::super::EducationRubric,
         super::super::EducationRubric,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1549,7 +1501,7 @@ impl EducationClassesItemAssignmentsItemRubric {
     ) -> graph_rt::Request<
         Option<super::super::EducationRubric>,
         super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1603,11 +1555,7 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     pub fn put(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1637,13 +1585,7 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1692,7 +1634,7 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSubmission>,
         super::super::EducationSubmission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1760,7 +1702,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmission,
         super::super::EducationSubmission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1819,13 +1761,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn return_(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn return_(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1860,7 +1796,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmission,
         super::super::EducationSubmission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1888,13 +1824,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn submit(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn submit(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1932,13 +1862,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn unsubmit(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unsubmit(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1989,7 +1913,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationOutcome>,
         super::super::EducationOutcome,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2062,7 +1986,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationOutcome>,
         super::super::EducationOutcome,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2116,7 +2040,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2163,7 +2087,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     ) -> graph_rt::Request<
         super::super::EducationSubmissionResource,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2227,7 +2151,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmissionResource,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2268,13 +2192,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2325,7 +2243,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2398,7 +2316,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmissionResource,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2459,7 +2377,7 @@ impl EducationClassesItemGroup {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2519,7 +2437,7 @@ impl EducationClassesItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2581,11 +2499,7 @@ impl EducationClassesItemMembersRef {
     pub fn create(
         &self,
         body: &super::super::EducationUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2643,13 +2557,7 @@ impl EducationClassesItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-members?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2695,7 +2603,7 @@ impl EducationClassesItemSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2746,7 +2654,7 @@ impl EducationClassesItemTeachers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2804,11 +2712,7 @@ impl EducationClassesItemTeachersRef {
     pub fn create(
         &self,
         body: &super::super::EducationUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2866,13 +2770,7 @@ impl EducationClassesItemTeachersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-teachers?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2919,7 +2817,7 @@ impl EducationMe {
     ) -> graph_rt::Request<
         super::super::EducationUser,
         super::super::EducationUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2956,7 +2854,7 @@ impl EducationMe {
     ) -> graph_rt::Request<
         Option<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3024,7 +2922,7 @@ impl EducationMeClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3075,7 +2973,7 @@ impl EducationMeRubrics {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationRubric>,
         super::super::EducationRubric,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3113,7 +3011,7 @@ impl EducationMeRubrics {
     ) -> graph_rt::Request<
         super::super::EducationRubric,
         super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3171,7 +3069,7 @@ impl EducationMeRubricsItem {
     ) -> graph_rt::Request<
         super::super::EducationRubric,
         super::super::EducationRubric,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3218,7 +3116,7 @@ impl EducationMeRubricsItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationRubric>,
         super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3249,13 +3147,7 @@ impl EducationMeRubricsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3304,7 +3196,7 @@ impl EducationMeSchools {
     ) -> graph_rt::Request<
         super::super::EducationSchool,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3355,7 +3247,7 @@ impl EducationMeUser {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3417,7 +3309,7 @@ impl EducationSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3454,7 +3346,7 @@ impl EducationSchools {
     ) -> graph_rt::Request<
         super::super::EducationSchool,
         super::super::EducationSchool,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3488,7 +3380,7 @@ impl EducationSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3553,7 +3445,7 @@ impl EducationSchoolsItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3581,13 +3473,7 @@ impl EducationSchoolsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3650,7 +3536,7 @@ impl EducationSchoolsItemAdministrativeUnit {
     ) -> graph_rt::Request<
         super::super::AdministrativeUnit,
         super::super::AdministrativeUnit,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3710,7 +3596,7 @@ impl EducationSchoolsItemClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3768,11 +3654,7 @@ impl EducationSchoolsItemClassesRef {
     pub fn create(
         &self,
         body: &super::super::EducationClass,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3830,13 +3712,7 @@ impl EducationSchoolsItemClassesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-classes?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3881,7 +3757,7 @@ impl EducationSchoolsItemUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3935,11 +3811,7 @@ impl EducationSchoolsItemUsersRef {
     pub fn create(
         &self,
         body: &super::super::EducationUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3997,13 +3869,7 @@ impl EducationSchoolsItemUsersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-users?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4051,7 +3917,7 @@ impl EducationSynchronizationProfiles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSynchronizationProfile>,
         super::super::EducationSynchronizationProfile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4094,7 +3960,7 @@ impl EducationSynchronizationProfiles {
     ) -> graph_rt::Request<
         super::super::EducationSynchronizationProfile,
         super::super::EducationSynchronizationProfile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4125,11 +3991,7 @@ impl EducationSynchronizationProfiles {
     pub fn put(
         &self,
         body: &super::super::EducationSynchronizationProfile,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -4182,7 +4044,7 @@ impl EducationSynchronizationProfilesItem {
     ) -> graph_rt::Request<
         super::super::EducationSynchronizationProfile,
         super::super::EducationSynchronizationProfile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4219,13 +4081,7 @@ impl EducationSynchronizationProfilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4257,13 +4113,7 @@ impl EducationSynchronizationProfilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-pause?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn pause(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn pause(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4301,13 +4151,7 @@ impl EducationSynchronizationProfilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-reset?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn reset(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4338,13 +4182,7 @@ impl EducationSynchronizationProfilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsynchronizationprofile-resume?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn resume(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn resume(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4380,7 +4218,7 @@ impl EducationSynchronizationProfilesItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationFileSynchronizationVerificationMessage>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4417,7 +4255,7 @@ impl EducationSynchronizationProfilesItem {
     ) -> graph_rt::Request<
         super::super::EducationSynchronizationProfile,
         super::super::EducationSynchronizationProfile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4527,7 +4365,7 @@ impl EducationSynchronizationProfilesItemProfileStatus {
     ) -> graph_rt::Request<
         super::super::EducationSynchronizationProfileStatus,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4584,7 +4422,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4617,7 +4455,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         super::super::EducationUser,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4651,7 +4489,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4720,7 +4558,7 @@ impl EducationUsersSchools {
     ) -> graph_rt::Request<
         super::super::EducationSchool,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4773,7 +4611,7 @@ impl EducationUsersItem {
     ) -> graph_rt::Request<
         super::super::EducationUser,
         super::super::EducationUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4810,7 +4648,7 @@ impl EducationUsersItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4838,13 +4676,7 @@ impl EducationUsersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4909,7 +4741,7 @@ impl EducationUsersItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationAssignment>,
         super::super::EducationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4961,7 +4793,7 @@ impl EducationUsersItemClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5012,7 +4844,7 @@ impl EducationUsersItemSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5063,7 +4895,7 @@ impl EducationUsersItemUser {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

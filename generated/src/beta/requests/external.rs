@@ -48,7 +48,7 @@ impl ExternalConnections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ExternalConnection>,
         super::super::ExternalConnection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -81,7 +81,7 @@ impl ExternalConnections {
     ) -> graph_rt::Request<
         super::super::ExternalConnection,
         super::super::ExternalConnection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -135,7 +135,7 @@ impl ExternalConnectionsItem {
     ) -> graph_rt::Request<
         super::super::ExternalConnection,
         super::super::ExternalConnection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -165,11 +165,7 @@ impl ExternalConnectionsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateConnectionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -196,13 +192,7 @@ impl ExternalConnectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-delete?view=graph-rest-beta)
     #[cfg(feature = "search")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -287,7 +277,7 @@ impl ExternalConnectionsItemItemsItem {
     ) -> graph_rt::Request<
         super::super::ExternalItem,
         super::super::ExternalItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -323,7 +313,7 @@ impl ExternalConnectionsItemItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::ExternalItem>,
         super::super::ExternalItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -357,11 +347,7 @@ impl ExternalConnectionsItemItemsItem {
     pub fn put(
         &self,
         body: &super::super::ExternalItem,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -391,13 +377,7 @@ impl ExternalConnectionsItemItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-delete?view=graph-rest-beta)
     #[cfg(feature = "search")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -462,7 +442,7 @@ impl ExternalConnectionsItemOperationsItem {
     ) -> graph_rt::Request<
         super::super::ConnectionOperation,
         super::super::ConnectionOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -509,7 +489,7 @@ impl ExternalConnectionsItemGroups {
     ) -> graph_rt::Request<
         super::super::ExternalGroup,
         super::super::ExternalGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -559,13 +539,7 @@ impl ExternalConnectionsItemGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroup-delete?view=graph-rest-beta)
     #[cfg(feature = "search")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -619,7 +593,7 @@ impl ExternalConnectionsItemGroupsItemMembers {
     ) -> graph_rt::Request<
         super::super::ExternalGroupMember,
         super::super::ExternalGroupMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -674,13 +648,7 @@ impl ExternalConnectionsItemGroupsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalgroupmember-delete?view=graph-rest-beta)
     #[cfg(feature = "search")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -729,7 +697,7 @@ impl ExternalConnectionsItemSchema {
     ) -> graph_rt::Request<
         super::super::Schema,
         super::super::Schema,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -759,11 +727,7 @@ impl ExternalConnectionsItemSchema {
     pub fn create(
         &self,
         body: &super::super::Schema,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,

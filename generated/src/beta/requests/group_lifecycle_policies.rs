@@ -32,7 +32,7 @@ impl GroupLifecyclePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupLifecyclePolicy>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -67,11 +67,7 @@ impl GroupLifecyclePolicies {
     pub fn create(
         &self,
         body: &super::super::GroupLifecyclePolicy,
-    ) -> graph_rt::Request<
-        super::super::GroupLifecyclePolicy,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::GroupLifecyclePolicy, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -106,11 +102,7 @@ impl GroupLifecyclePolicies {
     pub fn renew_group(
         &self,
         body: &super::super::RenewGroupBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -168,7 +160,7 @@ impl GroupLifecyclePoliciesItem {
     ) -> graph_rt::Request<
         super::super::GroupLifecyclePolicy,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -206,7 +198,7 @@ impl GroupLifecyclePoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::GroupLifecyclePolicy>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -239,13 +231,7 @@ impl GroupLifecyclePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -279,11 +265,7 @@ impl GroupLifecyclePoliciesItem {
     pub fn add_group(
         &self,
         body: &super::super::AddGroupBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -318,11 +300,7 @@ impl GroupLifecyclePoliciesItem {
     pub fn remove_group(
         &self,
         body: &super::super::RemoveGroupBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,

@@ -54,7 +54,7 @@ impl Groups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -105,7 +105,7 @@ impl Groups {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -202,7 +202,7 @@ impl Groups {
     ) -> graph_rt::Request<
         super::super::EvaluateDynamicMembershipResult,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -306,7 +306,7 @@ impl GroupsItem {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -354,11 +354,7 @@ impl GroupsItem {
     pub fn update(
         &self,
         body: &super::super::Group,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -394,13 +390,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -435,13 +425,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-addfavorite?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn add_favorite(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn add_favorite(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -479,7 +463,7 @@ impl GroupsItem {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -562,11 +546,7 @@ impl GroupsItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -605,11 +585,7 @@ impl GroupsItem {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -678,7 +654,7 @@ impl GroupsItem {
     ) -> graph_rt::Request<
         super::super::EvaluateDynamicMembershipResult,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -736,11 +712,7 @@ impl GroupsItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -791,11 +763,7 @@ impl GroupsItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -878,13 +846,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-removefavorite?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn remove_favorite(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn remove_favorite(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -910,13 +872,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-resetunseencount?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn reset_unseen_count(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_unseen_count(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -947,13 +903,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-subscribebymail?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn subscribe_by_mail(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn subscribe_by_mail(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1000,13 +950,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-unsubscribebymail?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn unsubscribe_by_mail(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unsubscribe_by_mail(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1040,11 +984,7 @@ impl GroupsItem {
     pub fn validate_properties(
         &self,
         body: &super::super::GroupsValidatePropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1095,7 +1035,7 @@ impl GroupsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1128,7 +1068,7 @@ impl GroupsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1184,7 +1124,7 @@ impl GroupsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1227,7 +1167,7 @@ impl GroupsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1265,13 +1205,7 @@ impl GroupsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1310,11 +1244,7 @@ impl GroupsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1359,11 +1289,7 @@ impl GroupsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1420,11 +1346,7 @@ impl GroupsItemEventsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1507,11 +1429,7 @@ impl GroupsItemEventsItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1538,13 +1456,7 @@ impl GroupsItemEventsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1587,11 +1499,7 @@ impl GroupsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1674,11 +1582,7 @@ impl GroupsItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1705,13 +1609,7 @@ impl GroupsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1758,7 +1656,7 @@ impl GroupsItemThreads {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1795,7 +1693,7 @@ impl GroupsItemThreads {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1850,7 +1748,7 @@ impl GroupsItemThreadsItem {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1888,7 +1786,7 @@ impl GroupsItemThreadsItem {
     ) -> graph_rt::Request<
         Option<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1921,13 +1819,7 @@ impl GroupsItemThreadsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1965,11 +1857,7 @@ impl GroupsItemThreadsItem {
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2016,7 +1904,7 @@ impl GroupsItemThreadsItemPosts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Post>,
         super::super::Post,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2072,7 +1960,7 @@ impl GroupsItemThreadsItemPostsItem {
     ) -> graph_rt::Request<
         super::super::Post,
         super::super::Post,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2117,11 +2005,7 @@ impl GroupsItemThreadsItemPostsItem {
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2174,11 +2058,7 @@ impl GroupsItemThreadsItemPostsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2264,11 +2144,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2295,13 +2171,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2348,7 +2218,7 @@ impl GroupsItemDrive {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2450,7 +2320,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2514,7 +2384,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2556,13 +2426,7 @@ impl GroupsItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2602,13 +2466,7 @@ impl GroupsItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2648,13 +2506,7 @@ impl GroupsItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2706,11 +2558,7 @@ impl GroupsItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2756,7 +2604,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2801,11 +2649,7 @@ impl GroupsItemDriveItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2850,7 +2694,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2901,7 +2745,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2950,11 +2794,7 @@ impl GroupsItemDriveItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3033,7 +2873,7 @@ impl GroupsItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3093,7 +2933,7 @@ impl GroupsItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3150,13 +2990,7 @@ impl GroupsItemDriveItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3215,7 +3049,7 @@ impl GroupsItemDriveItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -3276,7 +3110,7 @@ impl GroupsItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3356,7 +3190,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3416,7 +3250,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3458,13 +3292,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3509,7 +3337,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3566,7 +3394,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3639,7 +3467,7 @@ impl GroupsItemDriveItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3717,7 +3545,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3776,13 +3604,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3836,13 +3658,7 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3932,7 +3748,7 @@ impl GroupsItemDriveItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -3993,7 +3809,7 @@ impl GroupsItemDriveRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4151,7 +3967,7 @@ impl GroupsItemDriveRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4211,7 +4027,7 @@ impl GroupsItemDriveRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4274,7 +4090,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4338,7 +4154,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4380,13 +4196,7 @@ impl GroupsItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4426,13 +4236,7 @@ impl GroupsItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4472,13 +4276,7 @@ impl GroupsItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4530,11 +4328,7 @@ impl GroupsItemDriveRootByPath {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4580,7 +4374,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4625,11 +4419,7 @@ impl GroupsItemDriveRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4674,7 +4464,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4725,7 +4515,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4774,11 +4564,7 @@ impl GroupsItemDriveRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4852,7 +4638,7 @@ impl GroupsItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4912,7 +4698,7 @@ impl GroupsItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4969,13 +4755,7 @@ impl GroupsItemDriveRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -5034,7 +4814,7 @@ impl GroupsItemDriveRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -5095,7 +4875,7 @@ impl GroupsItemDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5168,7 +4948,7 @@ impl GroupsItemDriveRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5241,7 +5021,7 @@ impl GroupsItemDriveRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5313,7 +5093,7 @@ impl GroupsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5384,11 +5164,7 @@ impl GroupsItemMembersRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5448,7 +5224,7 @@ impl GroupsItemPermissionGrants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
         super::super::ResourceSpecificPermissionGrant,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5525,7 +5301,7 @@ impl GroupsItemPlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5667,7 +5443,7 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5724,7 +5500,7 @@ impl GroupsItemDrives {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Drive>,
         super::super::Drive,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5795,7 +5571,7 @@ impl GroupsItemAcceptedSenders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5845,11 +5621,7 @@ impl GroupsItemAcceptedSendersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5876,13 +5648,7 @@ impl GroupsItemAcceptedSendersRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-acceptedsenders?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5929,7 +5695,7 @@ impl GroupsItemAppRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5973,11 +5739,7 @@ impl GroupsItemAppRoleAssignments {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6031,13 +5793,7 @@ impl GroupsItemAppRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6087,7 +5843,7 @@ impl GroupsItemCalendar {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6109,7 +5865,7 @@ impl GroupsItemCalendar {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6176,7 +5932,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         super::super::CalendarPermission,
         super::super::CalendarPermission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6198,7 +5954,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6220,13 +5976,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6277,7 +6027,7 @@ impl GroupsItemCalendarEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6299,7 +6049,7 @@ impl GroupsItemCalendarEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6347,7 +6097,7 @@ impl GroupsItemCalendarEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6390,7 +6140,7 @@ impl GroupsItemCalendarEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6428,13 +6178,7 @@ impl GroupsItemCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6473,11 +6217,7 @@ impl GroupsItemCalendarEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6517,11 +6257,7 @@ impl GroupsItemCalendarEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6582,7 +6318,7 @@ impl GroupsItemCalendarEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6638,7 +6374,7 @@ impl GroupsItemConversations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Conversation>,
         super::super::Conversation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6675,7 +6411,7 @@ impl GroupsItemConversations {
     ) -> graph_rt::Request<
         super::super::Conversation,
         super::super::Conversation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6729,7 +6465,7 @@ impl GroupsItemConversationsItem {
     ) -> graph_rt::Request<
         super::super::Conversation,
         super::super::Conversation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6761,13 +6497,7 @@ impl GroupsItemConversationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6823,7 +6553,7 @@ impl GroupsItemConversationsItemThreads {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6860,7 +6590,7 @@ impl GroupsItemConversationsItemThreads {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6915,7 +6645,7 @@ impl GroupsItemConversationsItemThreadsItem {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6953,7 +6683,7 @@ impl GroupsItemConversationsItemThreadsItem {
     ) -> graph_rt::Request<
         Option<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6986,13 +6716,7 @@ impl GroupsItemConversationsItemThreadsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7030,11 +6754,7 @@ impl GroupsItemConversationsItemThreadsItem {
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7081,7 +6801,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Post>,
         super::super::Post,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7137,7 +6857,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     ) -> graph_rt::Request<
         super::super::Post,
         super::super::Post,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7181,11 +6901,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7245,7 +6961,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7305,7 +7021,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7321,13 +7037,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7367,13 +7077,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -7407,11 +7111,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemReply {
     pub fn create(
         &self,
         body: &super::super::AnyMessage,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7450,7 +7150,7 @@ impl GroupsItemEndpoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Endpoint>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7503,11 +7203,7 @@ impl GroupsItemEndpointsItem {
     #[cfg(feature = "groups")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Endpoint,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Endpoint, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -7558,7 +7254,7 @@ impl GroupsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7613,7 +7309,7 @@ impl GroupsItemGroupLifecyclePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupLifecyclePolicy>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7664,7 +7360,7 @@ impl GroupsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7738,13 +7434,7 @@ impl GroupsItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-members?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7847,7 +7537,7 @@ impl GroupsItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7896,7 +7586,7 @@ impl GroupsItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7943,7 +7633,7 @@ impl GroupsItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8007,7 +7697,7 @@ impl GroupsItemOnenoteNotebooksItem {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8053,11 +7743,7 @@ impl GroupsItemOnenoteNotebooksItem {
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8130,7 +7816,7 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8179,7 +7865,7 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8241,7 +7927,7 @@ impl GroupsItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8290,7 +7976,7 @@ impl GroupsItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8365,11 +8051,7 @@ impl GroupsItemOnenoteOperationsItem {
     #[cfg(feature = "onenote")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnenoteOperation,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnenoteOperation, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8431,7 +8113,7 @@ impl GroupsItemOnenotePages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8479,7 +8161,7 @@ impl GroupsItemOnenotePages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8546,7 +8228,7 @@ impl GroupsItemOnenotePagesItem {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8588,13 +8270,7 @@ impl GroupsItemOnenotePagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8638,11 +8314,7 @@ impl GroupsItemOnenotePagesItem {
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8700,11 +8372,7 @@ impl GroupsItemOnenotePagesItemContent {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -8789,13 +8457,7 @@ impl GroupsItemOnenoteResourcesItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8855,7 +8517,7 @@ impl GroupsItemOnenoteSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8922,7 +8584,7 @@ impl GroupsItemOnenoteSectionGroupsItem {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8997,7 +8659,7 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9046,7 +8708,7 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9108,7 +8770,7 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9157,7 +8819,7 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9218,7 +8880,7 @@ impl GroupsItemOnenoteSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9285,7 +8947,7 @@ impl GroupsItemOnenoteSectionsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9331,11 +8993,7 @@ impl GroupsItemOnenoteSectionsItem {
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9379,11 +9037,7 @@ impl GroupsItemOnenoteSectionsItem {
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9449,7 +9103,7 @@ impl GroupsItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9497,7 +9151,7 @@ impl GroupsItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9557,7 +9211,7 @@ impl GroupsItemOwners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9630,11 +9284,7 @@ impl GroupsItemOwnersRef {
     pub fn create(
         &self,
         body: &super::super::User,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9701,13 +9351,7 @@ impl GroupsItemOwnersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-owners?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9762,7 +9406,7 @@ impl GroupsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9841,13 +9485,7 @@ impl GroupsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -9907,11 +9545,7 @@ impl GroupsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -9971,7 +9605,7 @@ impl GroupsItemPhotos {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProfilePhoto>,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10036,7 +9670,7 @@ impl GroupsItemPhotosItem {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10112,7 +9746,7 @@ impl GroupsItemRejectedSenders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10162,11 +9796,7 @@ impl GroupsItemRejectedSendersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10193,13 +9823,7 @@ impl GroupsItemRejectedSendersRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-rejectedsenders?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10246,7 +9870,7 @@ impl GroupsItemSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectorySetting>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10285,11 +9909,7 @@ impl GroupsItemSettings {
     pub fn create(
         &self,
         body: &super::super::DirectorySetting,
-    ) -> graph_rt::Request<
-        super::super::DirectorySetting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::DirectorySetting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10347,11 +9967,7 @@ impl GroupsItemSettingsItem {
     #[cfg(feature = "groups")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::DirectorySetting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::DirectorySetting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10389,11 +10005,7 @@ impl GroupsItemSettingsItem {
     pub fn update(
         &self,
         body: &super::super::DirectorySetting,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -10428,13 +10040,7 @@ impl GroupsItemSettingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-delete?view=graph-rest-beta)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10485,11 +10091,7 @@ impl GroupsItemTeam {
     pub fn put(
         &self,
         body: &super::super::Team,
-    ) -> graph_rt::Request<
-        super::super::Team,
-        super::super::Team,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Team, super::super::Team, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -10540,7 +10142,7 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10593,7 +10195,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10609,13 +10211,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10653,13 +10249,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10691,11 +10281,7 @@ impl GroupsItemThreadsItemPostsItemReply {
     pub fn create(
         &self,
         body: &super::super::AnyMessage,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10734,7 +10320,7 @@ impl GroupsItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10789,7 +10375,7 @@ impl GroupsItemTransitiveMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -93,7 +93,7 @@ impl IdentityApiConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityApiConnector>,
         super::super::IdentityApiConnector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -131,7 +131,7 @@ impl IdentityApiConnectors {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -190,7 +190,7 @@ impl IdentityApiConnectorsItem {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -225,11 +225,7 @@ impl IdentityApiConnectorsItem {
     pub fn update(
         &self,
         body: &super::super::IdentityApiConnector,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -261,13 +257,7 @@ impl IdentityApiConnectorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -304,7 +294,7 @@ impl IdentityApiConnectorsItem {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -357,7 +347,7 @@ impl IdentityB2cUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::B2cIdentityUserFlow>,
         super::super::B2cIdentityUserFlow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -401,7 +391,7 @@ impl IdentityB2cUserFlows {
     ) -> graph_rt::Request<
         super::super::B2cIdentityUserFlow,
         super::super::B2cIdentityUserFlow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -460,7 +450,7 @@ impl IdentityB2cUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::B2cIdentityUserFlow,
         super::super::B2cIdentityUserFlow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -504,7 +494,7 @@ impl IdentityB2cUserFlowsItem {
     ) -> graph_rt::Request<
         Option<super::super::B2cIdentityUserFlow>,
         super::super::B2cIdentityUserFlow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -537,13 +527,7 @@ impl IdentityB2cUserFlowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -635,7 +619,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -679,7 +663,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         super::super::IdentityUserFlowAttributeAssignment,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -714,11 +698,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     #[cfg(feature = "identity")]
     pub fn get_order(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AssignmentOrder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AssignmentOrder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -758,11 +738,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignments {
     pub fn set_order(
         &self,
         body: &super::super::SetOrderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -823,7 +799,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfiguration {
     ) -> graph_rt::Request<
         super::super::UserFlowApiConnectorConfiguration,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -903,11 +879,7 @@ impl IdentityB2cUserFlowsItemApiConnectorConfigurationItemRef {
     pub fn put(
         &self,
         body: &super::super::IdentityApiConnector,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -958,7 +930,7 @@ impl IdentityB2cUserFlowsItemIdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityProvider>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1017,11 +989,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersRef {
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1086,13 +1054,7 @@ impl IdentityB2cUserFlowsItemIdentityProvidersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1142,7 +1104,7 @@ impl IdentityB2cUserFlowsItemLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1206,7 +1168,7 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     ) -> graph_rt::Request<
         super::super::UserFlowLanguageConfiguration,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1250,7 +1212,7 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     ) -> graph_rt::Request<
         super::super::UserFlowLanguageConfiguration,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -1283,13 +1245,7 @@ impl IdentityB2cUserFlowsItemLanguagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguageconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1357,7 +1313,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguagePage>,
         super::super::UserFlowLanguagePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1440,13 +1396,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemDefaultPagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1504,7 +1454,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguagePage>,
         super::super::UserFlowLanguagePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1573,13 +1523,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1650,13 +1594,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1696,11 +1634,7 @@ impl IdentityB2cUserFlowsItemLanguagesItemOverridesPagesItemValue {
     pub fn put(
         &self,
         body: &super::super::UserFlowLanguagePage,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1755,7 +1689,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::IdentityUserFlowAttributeAssignment,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1799,7 +1733,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1832,13 +1766,7 @@ impl IdentityB2cUserFlowsItemUserAttributeAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1890,7 +1818,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityProviderBase>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1958,11 +1886,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersRef {
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProviderBase,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2031,13 +1955,7 @@ impl IdentityB2cUserFlowsItemUserflowIdentityProvidersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2cidentityuserflow-delete-userflowidentityproviders?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2088,7 +2006,7 @@ impl IdentityB2xUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::B2xIdentityUserFlow>,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2132,7 +2050,7 @@ impl IdentityB2xUserFlows {
     ) -> graph_rt::Request<
         super::super::B2xIdentityUserFlow,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2190,7 +2108,7 @@ impl IdentityB2xUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::B2xIdentityUserFlow,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2228,13 +2146,7 @@ impl IdentityB2xUserFlowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2326,7 +2238,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2370,7 +2282,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         super::super::IdentityUserFlowAttributeAssignment,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2405,11 +2317,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     #[cfg(feature = "identity")]
     pub fn get_order(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AssignmentOrder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AssignmentOrder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2449,11 +2357,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     pub fn set_order(
         &self,
         body: &super::super::SetOrderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2514,7 +2418,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     ) -> graph_rt::Request<
         super::super::UserFlowApiConnectorConfiguration,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2594,11 +2498,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     pub fn put(
         &self,
         body: &super::super::IdentityApiConnector,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -2649,7 +2549,7 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityProvider>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2708,11 +2608,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2777,13 +2673,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-identityproviders?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2833,7 +2723,7 @@ impl IdentityB2xUserFlowsItemLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2895,7 +2785,7 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
     ) -> graph_rt::Request<
         super::super::UserFlowLanguageConfiguration,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2970,7 +2860,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguagePage>,
         super::super::UserFlowLanguagePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3053,13 +2943,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3117,7 +3001,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguagePage>,
         super::super::UserFlowLanguagePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3186,13 +3070,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3263,13 +3141,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3309,11 +3181,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     pub fn put(
         &self,
         body: &super::super::UserFlowLanguagePage,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -3368,7 +3236,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::IdentityUserFlowAttributeAssignment,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3412,7 +3280,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3445,13 +3313,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3503,7 +3365,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityProviderBase>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3569,11 +3431,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersRef {
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProviderBase,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3642,13 +3500,7 @@ impl IdentityB2xUserFlowsItemUserflowIdentityProvidersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-userflowidentityproviders?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3732,7 +3584,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AuthenticationContextClassReference>,
         super::super::AuthenticationContextClassReference,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3776,7 +3628,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferences {
     ) -> graph_rt::Request<
         super::super::AuthenticationContextClassReference,
         super::super::AuthenticationContextClassReference,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3841,7 +3693,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     ) -> graph_rt::Request<
         super::super::AuthenticationContextClassReference,
         super::super::AuthenticationContextClassReference,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3876,11 +3728,7 @@ impl IdentityConditionalAccessAuthenticationContextClassReferencesItem {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3932,7 +3780,7 @@ impl IdentityConditionalAccessNamedLocations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyNamedLocation>,
         super::super::NamedLocation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3970,7 +3818,7 @@ impl IdentityConditionalAccessNamedLocations {
     ) -> graph_rt::Request<
         super::super::IpNamedLocation,
         super::super::IpNamedLocation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4035,7 +3883,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     ) -> graph_rt::Request<
         super::super::CountryNamedLocation,
         super::super::CountryNamedLocation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4070,11 +3918,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateCountryNamedLocationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4112,13 +3956,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4175,7 +4013,7 @@ impl IdentityConditionalAccessPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConditionalAccessPolicy>,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4213,7 +4051,7 @@ impl IdentityConditionalAccessPolicies {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicy,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4280,7 +4118,7 @@ impl IdentityConditionalAccessPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicy,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4315,11 +4153,7 @@ impl IdentityConditionalAccessPoliciesItem {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4359,13 +4193,7 @@ impl IdentityConditionalAccessPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4422,7 +4250,7 @@ impl IdentityContinuousAccessEvaluationPolicy {
     ) -> graph_rt::Request<
         super::super::ContinuousAccessEvaluationPolicy,
         super::super::ContinuousAccessEvaluationPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4457,11 +4285,7 @@ impl IdentityContinuousAccessEvaluationPolicy {
     pub fn update(
         &self,
         body: &super::super::UpdateContinuousAccessEvaluationPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4538,7 +4362,7 @@ impl IdentityEventsOnSignupStart {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAuthenticationListener>,
         super::super::AuthenticationListener,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4582,7 +4406,7 @@ impl IdentityEventsOnSignupStart {
     ) -> graph_rt::Request<
         super::super::AnyAuthenticationListener,
         super::super::AuthenticationListener,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4642,7 +4466,7 @@ impl IdentityEventsOnSignupStartItem {
     ) -> graph_rt::Request<
         super::super::AnyAuthenticationListener,
         super::super::AuthenticationListener,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4683,11 +4507,7 @@ impl IdentityEventsOnSignupStartItem {
     pub fn update(
         &self,
         body: &super::super::AnyAuthenticationListener,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4722,11 +4542,7 @@ impl IdentityEventsOnSignupStartItem {
     pub fn put(
         &self,
         body: &super::super::AnyAuthenticationListener,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -4758,13 +4574,7 @@ impl IdentityEventsOnSignupStartItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/authenticationlistener-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4815,7 +4625,7 @@ impl IdentityIdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SocialIdentityProvider>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4859,7 +4669,7 @@ impl IdentityIdentityProviders {
     ) -> graph_rt::Request<
         super::super::SocialIdentityProvider,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4922,11 +4732,7 @@ impl IdentityIdentityProvidersAvailableProviderTypes {
     #[cfg(feature = "identity")]
     pub fn list(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Page<String>,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Page<String>, (), graph_rt::ListOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4984,7 +4790,7 @@ impl IdentityIdentityProvidersItem {
     ) -> graph_rt::Request<
         super::super::SocialIdentityProvider,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5025,11 +4831,7 @@ impl IdentityIdentityProvidersItem {
     pub fn update(
         &self,
         body: &super::super::UpdateIdentityProviderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -5061,13 +4863,7 @@ impl IdentityIdentityProvidersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5118,7 +4914,7 @@ impl IdentityUserFlowAttributes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityUserFlowAttribute>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5162,7 +4958,7 @@ impl IdentityUserFlowAttributes {
     ) -> graph_rt::Request<
         super::super::AnyIdentityUserFlowAttribute,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5221,7 +5017,7 @@ impl IdentityUserFlowAttributesItem {
     ) -> graph_rt::Request<
         super::super::AnyIdentityUserFlowAttribute,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5262,11 +5058,7 @@ impl IdentityUserFlowAttributesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateIdentityUserFlowAttributeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -5298,13 +5090,7 @@ impl IdentityUserFlowAttributesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5355,7 +5141,7 @@ impl IdentityUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlow>,
         super::super::UserFlow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5399,7 +5185,7 @@ impl IdentityUserFlows {
     ) -> graph_rt::Request<
         super::super::UserFlow,
         super::super::UserFlow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5457,7 +5243,7 @@ impl IdentityUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::UserFlow,
         super::super::UserFlow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5495,13 +5281,7 @@ impl IdentityUserFlowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflow-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -118,7 +118,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -156,7 +156,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ) -> graph_rt::Request<
         super::super::AccessReviewScheduleDefinition,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -261,7 +261,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewScheduleDefinition,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -296,11 +296,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     pub fn put(
         &self,
         body: &super::super::AccessReviewScheduleDefinition,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -332,13 +328,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -397,7 +387,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstance>,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -501,7 +491,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstance,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -533,13 +523,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-applydecisions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn apply_decisions(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn apply_decisions(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -579,13 +563,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-resetdecisions?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn reset_decisions(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_decisions(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -616,13 +594,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-sendreminder?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn send_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn send_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -653,13 +625,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-stop?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn stop(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn stop(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -711,7 +677,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -815,7 +781,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstanceDecisionItem,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -869,7 +835,7 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewHistoryDefinition>,
         super::super::AccessReviewHistoryDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -907,7 +873,7 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitions {
     ) -> graph_rt::Request<
         super::super::AccessReviewHistoryDefinition,
         super::super::AccessReviewHistoryDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -971,7 +937,7 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewHistoryDefinition,
         super::super::AccessReviewHistoryDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1008,7 +974,7 @@ impl IdentityGovernanceAccessReviewsHistoryDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewHistoryDefinition,
         super::super::AccessReviewHistoryDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1060,7 +1026,7 @@ impl IdentityGovernanceAccessReviewsPolicy {
     ) -> graph_rt::Request<
         super::super::AccessReviewPolicy,
         super::super::AccessReviewPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1095,11 +1061,7 @@ impl IdentityGovernanceAccessReviewsPolicy {
     pub fn update(
         &self,
         body: &super::super::AccessReviewPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1171,7 +1133,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppConsentRequest>,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1287,7 +1249,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::AppConsentRequest,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1355,7 +1317,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserConsentRequest>,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1471,7 +1433,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::UserConsentRequest,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1725,7 +1687,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemAccessPackagesIncom
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackage>,
         super::super::AccessPackage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1784,7 +1746,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleAccessP
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackage>,
         super::super::AccessPackage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1843,7 +1805,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageItemIncompatibleGroups 
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1925,7 +1887,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     ) -> graph_rt::Request<
         super::super::Approval,
         super::super::Approval,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1985,7 +1947,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ApprovalStep>,
         super::super::ApprovalStep,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2047,7 +2009,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     ) -> graph_rt::Request<
         super::super::ApprovalStep,
         super::super::ApprovalStep,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2080,11 +2042,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentApprovalsItem
     pub fn update(
         &self,
         body: &super::super::UpdateApprovalStepBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2134,7 +2092,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentPolicy>,
         super::super::AccessPackageAssignmentPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2178,7 +2136,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPolicies {
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentPolicy,
         super::super::AccessPackageAssignmentPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2244,7 +2202,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentPolicy,
         super::super::AccessPackageAssignmentPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2288,7 +2246,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentPolicy,
         super::super::AccessPackageAssignmentPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -2321,13 +2279,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentPoliciesItem 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackageassignmentpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2380,7 +2332,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentRequest>,
         super::super::AccessPackageAssignmentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2424,7 +2376,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentRequest,
         super::super::AccessPackageAssignmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2461,7 +2413,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentRequest>,
         super::super::AccessPackageAssignmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2523,7 +2475,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentRequest,
         super::super::AccessPackageAssignmentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2563,11 +2515,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentRequestsItem 
     pub fn cancel(
         &self,
         body: &super::super::AccessPackageAssignmentRequest,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2616,7 +2564,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignmentResourceRole>,
         super::super::AccessPackageAssignmentResourceRole,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2685,7 +2633,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignmentResourceRoles
     ) -> graph_rt::Request<
         super::super::AccessPackageAssignmentResourceRole,
         super::super::AccessPackageAssignmentResourceRole,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2744,7 +2692,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignment>,
         super::super::AccessPackageAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2786,7 +2734,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageAssignment>,
         super::super::AccessPackageAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2839,7 +2787,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageCatalog>,
         super::super::AccessPackageCatalog,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2883,7 +2831,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogs {
     ) -> graph_rt::Request<
         super::super::AccessPackageCatalog,
         super::super::AccessPackageCatalog,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2949,7 +2897,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     ) -> graph_rt::Request<
         super::super::AccessPackageCatalog,
         super::super::AccessPackageCatalog,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2990,11 +2938,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     pub fn update(
         &self,
         body: &super::super::AccessPackageCatalog,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3026,13 +2970,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackagecatalog-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3102,7 +3040,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResourceRole>,
         super::super::AccessPackageResourceRole,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3161,7 +3099,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageCatalogsItemAccessPacka
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResource>,
         super::super::AccessPackageResource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3219,7 +3157,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResourceEnvironment>,
         super::super::AccessPackageResourceEnvironment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3280,7 +3218,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceEnvironmentsIte
     ) -> graph_rt::Request<
         super::super::AccessPackageResourceEnvironment,
         super::super::AccessPackageResourceEnvironment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3333,7 +3271,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackageResourceRequest>,
         super::super::AccessPackageResourceRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3376,7 +3314,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackageResourceRequests {
     ) -> graph_rt::Request<
         super::super::AccessPackageResourceRequest,
         super::super::AccessPackageResourceRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3427,7 +3365,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackage>,
         super::super::AccessPackage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3471,7 +3409,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     ) -> graph_rt::Request<
         super::super::AccessPackage,
         super::super::AccessPackage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3508,7 +3446,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessPackage>,
         super::super::AccessPackage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3572,7 +3510,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     ) -> graph_rt::Request<
         super::super::AccessPackage,
         super::super::AccessPackage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3613,11 +3551,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     pub fn update(
         &self,
         body: &super::super::AccessPackage,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3649,13 +3583,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3735,7 +3663,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemAccessPackageResou
     ) -> graph_rt::Request<
         super::super::AccessPackageResourceRoleScope,
         super::super::AccessPackageResourceRoleScope,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3820,11 +3748,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     pub fn create(
         &self,
         body: &super::super::AccessPackage,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3895,13 +3819,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleAccess
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete-incompatibleaccesspackage?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3984,11 +3902,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     pub fn create(
         &self,
         body: &super::super::Group,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4059,13 +3973,7 @@ impl IdentityGovernanceEntitlementManagementAccessPackagesItemIncompatibleGroups
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accesspackage-delete-incompatiblegroup?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4118,7 +4026,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConnectedOrganization>,
         super::super::ConnectedOrganization,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4162,7 +4070,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizations {
     ) -> graph_rt::Request<
         super::super::ConnectedOrganization,
         super::super::ConnectedOrganization,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4228,7 +4136,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     ) -> graph_rt::Request<
         super::super::ConnectedOrganization,
         super::super::ConnectedOrganization,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4269,11 +4177,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     pub fn update(
         &self,
         body: &super::super::ConnectedOrganization,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4305,13 +4209,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4381,7 +4279,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4477,13 +4375,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete-externalsponsors?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4535,7 +4427,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4631,13 +4523,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-delete-internalsponsors?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4687,11 +4573,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     pub fn create(
         &self,
         body: &super::super::User,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4742,11 +4624,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     pub fn create(
         &self,
         body: &super::super::User,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4798,7 +4676,7 @@ impl IdentityGovernanceEntitlementManagementSettings {
     ) -> graph_rt::Request<
         super::super::EntitlementManagementSettings,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4839,11 +4717,7 @@ impl IdentityGovernanceEntitlementManagementSettings {
     pub fn update(
         &self,
         body: &super::super::EntitlementManagementSettings,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4911,7 +4785,7 @@ impl IdentityGovernanceTermsOfUseAgreements {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Agreement>,
         super::super::Agreement,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4944,7 +4818,7 @@ impl IdentityGovernanceTermsOfUseAgreements {
     ) -> graph_rt::Request<
         super::super::Agreement,
         super::super::Agreement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4998,7 +4872,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ) -> graph_rt::Request<
         super::super::Agreement,
         super::super::Agreement,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5031,7 +4905,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ) -> graph_rt::Request<
         Option<super::super::Agreement>,
         super::super::Agreement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5059,13 +4933,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

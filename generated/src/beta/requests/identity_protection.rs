@@ -53,7 +53,7 @@ impl IdentityProtectionRiskDetections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskDetection>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -106,11 +106,7 @@ impl IdentityProtectionRiskDetectionsItem {
     #[cfg(feature = "identity")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::RiskDetection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::RiskDetection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -160,7 +156,7 @@ impl IdentityProtectionRiskyUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyRiskyUser>,
         super::super::RiskyUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -195,11 +191,7 @@ impl IdentityProtectionRiskyUsers {
     pub fn confirm_compromised(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -231,13 +223,7 @@ impl IdentityProtectionRiskyUsers {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/riskyusers-dismiss?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn dismiss(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -292,7 +278,7 @@ impl IdentityProtectionRiskyUsersItem {
     ) -> graph_rt::Request<
         super::super::AnyRiskyUser,
         super::super::RiskyUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -348,7 +334,7 @@ impl IdentityProtectionRiskyUsersItemHistory {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskyUserHistoryItem>,
         super::super::RiskyUserHistoryItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -410,7 +396,7 @@ impl IdentityProtectionRiskyUsersItemHistoryItem {
     ) -> graph_rt::Request<
         super::super::RiskyUserHistoryItem,
         super::super::RiskyUserHistoryItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

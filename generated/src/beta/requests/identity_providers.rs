@@ -32,7 +32,7 @@ impl IdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityProvider>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -73,11 +73,7 @@ impl IdentityProviders {
     pub fn create(
         &self,
         body: &super::super::AnyIdentityProvider,
-    ) -> graph_rt::Request<
-        super::super::AnyIdentityProvider,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyIdentityProvider, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -137,11 +133,7 @@ impl IdentityProvidersAvailableProviderTypes {
     #[cfg(feature = "identity")]
     pub fn list(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Page<String>,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Page<String>, (), graph_rt::ListOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -196,11 +188,7 @@ impl IdentityProvidersItem {
     #[cfg(feature = "identity")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AnyIdentityProvider,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyIdentityProvider, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -240,11 +228,7 @@ impl IdentityProvidersItem {
     pub fn update(
         &self,
         body: &super::super::AnyIdentityProvider,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -276,13 +260,7 @@ impl IdentityProvidersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

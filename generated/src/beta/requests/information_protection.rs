@@ -80,7 +80,7 @@ impl InformationProtectionBitlockerRecoveryKeys {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::BitlockerRecoveryKey>,
         super::super::BitlockerRecoveryKey,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -136,7 +136,7 @@ impl InformationProtectionBitlockerRecoveryKeysItem {
     ) -> graph_rt::Request<
         super::super::BitlockerRecoveryKey,
         super::super::BitlockerRecoveryKey,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -200,7 +200,7 @@ impl InformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::InformationProtectionLabel>,
         super::super::InformationProtectionLabel,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -238,7 +238,7 @@ impl InformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -277,7 +277,7 @@ impl InformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         super::super::InformationProtectionContentLabel,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -334,7 +334,7 @@ impl InformationProtectionPolicyLabelsItem {
     ) -> graph_rt::Request<
         super::super::InformationProtectionLabel,
         super::super::InformationProtectionLabel,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -372,7 +372,7 @@ impl InformationProtectionPolicyLabelsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -425,7 +425,7 @@ impl InformationProtectionThreatAssessmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyThreatAssessmentRequest>,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -462,7 +462,7 @@ impl InformationProtectionThreatAssessmentRequests {
     ) -> graph_rt::Request<
         super::super::AnyThreatAssessmentRequest,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -517,7 +517,7 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     ) -> graph_rt::Request<
         super::super::AnyThreatAssessmentRequest,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

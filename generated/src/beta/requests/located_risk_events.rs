@@ -48,7 +48,7 @@ impl LocatedRiskEventsItem {
     ) -> graph_rt::Request<
         super::super::AnyLocatedRiskEvent,
         super::super::LocatedRiskEvent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -64,7 +64,7 @@ impl Me {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -151,11 +151,7 @@ impl Me {
     pub fn change_password(
         &self,
         body: &super::super::ChangePasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -191,11 +187,7 @@ impl Me {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -234,11 +226,7 @@ impl Me {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -323,7 +311,7 @@ impl Me {
     ) -> graph_rt::Request<
         super::super::MeetingTimeSuggestionsResult,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -357,7 +345,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAddress>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -394,7 +382,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAddress>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -438,7 +426,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MailTips>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -478,11 +466,7 @@ impl Me {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -533,11 +517,7 @@ impl Me {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -582,11 +562,7 @@ impl Me {
     #[cfg(feature = "users")]
     pub fn invalidate_all_refresh_tokens(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -709,11 +685,7 @@ impl Me {
     #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -757,11 +729,7 @@ impl Me {
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -814,7 +782,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConvertIdResult>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -869,7 +837,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAddress>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1034,11 +1002,7 @@ impl MeActivitiesItem {
     pub fn put(
         &self,
         body: &super::super::Activity,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1070,13 +1034,7 @@ impl MeActivitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-activity?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1147,11 +1105,7 @@ impl MeActivitiesItemHistoryItemsItem {
     pub fn put(
         &self,
         body: &super::super::HistoryItem,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1183,13 +1137,7 @@ impl MeActivitiesItemHistoryItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-historyitem?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1260,7 +1208,7 @@ impl MeAnalyticsActivitystatistics {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyActivityStatistics>,
         super::super::ActivityStatistics,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1303,11 +1251,7 @@ impl MeAnalyticsSettings {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Settings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Settings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1425,7 +1369,7 @@ impl MeAuthenticationEmailMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAuthenticationMethod>,
         super::super::EmailAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1479,7 +1423,7 @@ impl MeAuthenticationEmailMethodsItem {
     ) -> graph_rt::Request<
         super::super::EmailAuthenticationMethod,
         super::super::EmailAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1528,7 +1472,7 @@ impl MeAuthenticationFido2Methods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Fido2AuthenticationMethod>,
         super::super::Fido2AuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1582,7 +1526,7 @@ impl MeAuthenticationFido2MethodsItem {
     ) -> graph_rt::Request<
         super::super::Fido2AuthenticationMethod,
         super::super::Fido2AuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1633,7 +1577,7 @@ impl MeAuthenticationMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAuthenticationMethod>,
         super::super::AuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1701,7 +1645,7 @@ impl MeAuthenticationMethodsItem {
     ) -> graph_rt::Request<
         super::super::AnyAuthenticationMethod,
         super::super::AuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1752,7 +1696,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1830,7 +1774,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     ) -> graph_rt::Request<
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1876,13 +1820,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1937,7 +1875,7 @@ impl MeAuthenticationPasswordMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PasswordAuthenticationMethod>,
         super::super::PasswordAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2007,7 +1945,7 @@ impl MeAuthenticationPasswordMethodsItem {
     ) -> graph_rt::Request<
         super::super::PasswordAuthenticationMethod,
         super::super::PasswordAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2076,7 +2014,7 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
             super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         >,
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2153,7 +2091,7 @@ impl MeAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     ) -> graph_rt::Request<
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2217,7 +2155,7 @@ impl MeAuthenticationPhoneMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PhoneAuthenticationMethod>,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2253,7 +2191,7 @@ impl MeAuthenticationPhoneMethods {
     ) -> graph_rt::Request<
         super::super::PhoneAuthenticationMethod,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2309,7 +2247,7 @@ impl MeAuthenticationPhoneMethodsItem {
     ) -> graph_rt::Request<
         super::super::PhoneAuthenticationMethod,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2361,7 +2299,7 @@ impl MeAuthenticationPhoneMethodsItem {
     ) -> graph_rt::Request<
         super::super::PhoneAuthenticationMethod,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -2399,13 +2337,7 @@ impl MeAuthenticationPhoneMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2441,13 +2373,7 @@ impl MeAuthenticationPhoneMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-disablesmssignin?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn disable_sms_sign_in(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn disable_sms_sign_in(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2483,13 +2409,7 @@ impl MeAuthenticationPhoneMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-enablesmssignin?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn enable_sms_sign_in(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn enable_sms_sign_in(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2544,7 +2464,7 @@ impl MeAuthenticationTemporaryAccessPassMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TemporaryAccessPassAuthenticationMethod>,
         super::super::TemporaryAccessPassAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2615,7 +2535,7 @@ impl MeAuthenticationTemporaryAccessPassMethodsItem {
     ) -> graph_rt::Request<
         super::super::TemporaryAccessPassAuthenticationMethod,
         super::super::TemporaryAccessPassAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2661,13 +2581,7 @@ impl MeAuthenticationTemporaryAccessPassMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2722,7 +2636,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
         super::super::WindowsHelloForBusinessAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2800,7 +2714,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     ) -> graph_rt::Request<
         super::super::WindowsHelloForBusinessAuthenticationMethod,
         super::super::WindowsHelloForBusinessAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2846,13 +2760,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2903,7 +2811,7 @@ impl MeCalendar {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2925,7 +2833,7 @@ impl MeCalendar {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2962,7 +2870,7 @@ impl MeCalendar {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScheduleInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3015,7 +2923,7 @@ impl MeCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3067,7 +2975,7 @@ impl MeCalendarEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3089,7 +2997,7 @@ impl MeCalendarEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3179,7 +3087,7 @@ impl MeCalendarEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3222,7 +3130,7 @@ impl MeCalendarEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3260,13 +3168,7 @@ impl MeCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3305,11 +3207,7 @@ impl MeCalendarEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3354,11 +3252,7 @@ impl MeCalendarEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3398,11 +3292,7 @@ impl MeCalendarEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3439,13 +3329,7 @@ impl MeCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3484,11 +3368,7 @@ impl MeCalendarEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3533,11 +3413,7 @@ impl MeCalendarEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3577,11 +3453,7 @@ impl MeCalendarEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3644,13 +3516,7 @@ impl MeCalendarEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3689,7 +3555,7 @@ impl MeCalendarEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3746,7 +3612,7 @@ impl MeCalendarGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CalendarGroup>,
         super::super::CalendarGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3789,7 +3655,7 @@ impl MeCalendarGroups {
     ) -> graph_rt::Request<
         super::super::CalendarGroup,
         super::super::CalendarGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3853,7 +3719,7 @@ impl MeCalendarGroupsItem {
     ) -> graph_rt::Request<
         super::super::CalendarGroup,
         super::super::CalendarGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3896,7 +3762,7 @@ impl MeCalendarGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarGroup>,
         super::super::CalendarGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3934,13 +3800,7 @@ impl MeCalendarGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4001,7 +3861,7 @@ impl MeCalendarGroupsItemCalendars {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4056,7 +3916,7 @@ impl MeCalendarGroupsItemCalendars {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4115,7 +3975,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4137,7 +3997,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4159,13 +4019,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4232,7 +4086,7 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4284,7 +4138,7 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4306,7 +4160,7 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4450,7 +4304,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4493,7 +4347,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4531,13 +4385,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4576,11 +4424,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4627,11 +4471,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4671,11 +4511,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4712,13 +4548,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4757,11 +4587,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4808,11 +4634,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4852,11 +4674,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4928,13 +4746,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4975,7 +4787,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5032,7 +4844,7 @@ impl MeCalendars {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5075,7 +4887,7 @@ impl MeCalendars {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5134,7 +4946,7 @@ impl MeCalendarsItem {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5156,7 +4968,7 @@ impl MeCalendarsItem {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5178,13 +4990,7 @@ impl MeCalendarsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5249,7 +5055,7 @@ impl MeCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5343,7 +5149,7 @@ impl MeCalendarsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5365,7 +5171,7 @@ impl MeCalendarsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5455,7 +5261,7 @@ impl MeCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5498,7 +5304,7 @@ impl MeCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5536,13 +5342,7 @@ impl MeCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5581,11 +5381,7 @@ impl MeCalendarsItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5630,11 +5426,7 @@ impl MeCalendarsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5674,11 +5466,7 @@ impl MeCalendarsItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5715,13 +5503,7 @@ impl MeCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5760,11 +5542,7 @@ impl MeCalendarsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5809,11 +5587,7 @@ impl MeCalendarsItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5853,11 +5627,7 @@ impl MeCalendarsItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5920,13 +5690,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5965,7 +5729,7 @@ impl MeCalendarsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6019,7 +5783,7 @@ impl MeChats {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6071,7 +5835,7 @@ impl MeChatsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6134,7 +5898,7 @@ impl MeChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6196,7 +5960,7 @@ impl MeChatsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6270,7 +6034,7 @@ impl MeContactFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6313,7 +6077,7 @@ impl MeContactFolders {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6419,7 +6183,7 @@ impl MeContactFoldersItem {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6462,7 +6226,7 @@ impl MeContactFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6500,13 +6264,7 @@ impl MeContactFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6572,7 +6330,7 @@ impl MeContactFoldersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6615,7 +6373,7 @@ impl MeContactFoldersItemContacts {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6720,7 +6478,7 @@ impl MeContactFoldersItemChildFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6763,7 +6521,7 @@ impl MeContactFoldersItemChildFolders {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6859,7 +6617,7 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6924,7 +6682,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6967,7 +6725,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7005,13 +6763,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7068,7 +6820,7 @@ impl MeContactFoldersItemContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7111,7 +6863,7 @@ impl MeContactFoldersItemContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7149,13 +6901,7 @@ impl MeContactFoldersItemContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7215,7 +6961,7 @@ impl MeContactFoldersItemContactsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7294,13 +7040,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -7360,11 +7100,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -7426,7 +7162,7 @@ impl MeContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7469,7 +7205,7 @@ impl MeContacts {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7533,7 +7269,7 @@ impl MeContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7576,7 +7312,7 @@ impl MeContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7614,13 +7350,7 @@ impl MeContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7680,7 +7410,7 @@ impl MeContactsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7759,13 +7489,7 @@ impl MeContactsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -7825,11 +7549,7 @@ impl MeContactsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -7890,7 +7610,7 @@ impl MeCreatedObjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7952,13 +7672,7 @@ impl MeDevices {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-devices?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn list(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
+    pub fn list(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::ListOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8020,13 +7734,7 @@ impl MeDevicesItemCommands {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/send-device-command?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn post(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn post(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8072,13 +7780,7 @@ impl MeDevicesItemCommandsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/get-device-command-status?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8129,13 +7831,7 @@ impl MeDevicesItemCommandsItemResponsePayload {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/get-device-command-status?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8184,7 +7880,7 @@ impl MeDirectReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8247,7 +7943,7 @@ impl MeDrive {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8349,7 +8045,7 @@ impl MeDriveFollowing {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8412,13 +8108,7 @@ impl MeDriveFollowingItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8500,7 +8190,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8564,7 +8254,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8606,13 +8296,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8652,13 +8336,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8698,13 +8376,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8757,11 +8429,7 @@ impl MeDriveItemsItem {
     pub fn copy(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8808,7 +8476,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8853,11 +8521,7 @@ impl MeDriveItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8902,7 +8566,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8953,7 +8617,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9002,11 +8666,7 @@ impl MeDriveItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9055,7 +8715,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9093,13 +8753,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn unfollow(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unfollow(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9176,11 +8830,7 @@ impl MeDriveItemsItemWorkbook {
     pub fn close_session(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9230,11 +8880,7 @@ impl MeDriveItemsItemWorkbook {
     pub fn refresh_session(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9287,11 +8933,7 @@ impl MeDriveItemsItemWorkbookApplication {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookApplication,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookApplication, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -9320,11 +8962,7 @@ impl MeDriveItemsItemWorkbookApplication {
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9370,7 +9008,7 @@ impl MeDriveItemsItemWorkbookComments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookComment>,
         super::super::WorkbookComment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9421,7 +9059,7 @@ impl MeDriveItemsItemWorkbookCommentsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookComment,
         super::super::WorkbookComment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9473,7 +9111,7 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookCommentReply>,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9506,7 +9144,7 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         super::super::WorkbookCommentReply,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9551,11 +9189,7 @@ impl MeDriveItemsItemWorkbookCreateSession {
     pub fn create(
         &self,
         body: &super::super::WorkbookSessionInfo,
-    ) -> graph_rt::Request<
-        super::super::WorkbookSessionInfo,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookSessionInfo, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9602,7 +9236,7 @@ impl MeDriveItemsItemWorkbookNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9665,7 +9299,7 @@ impl MeDriveItemsItemWorkbookNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9722,7 +9356,7 @@ impl MeDriveItemsItemWorkbookNamesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9760,7 +9394,7 @@ impl MeDriveItemsItemWorkbookNamesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9818,7 +9452,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9856,7 +9490,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRange>,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9894,7 +9528,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9931,7 +9565,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9966,11 +9600,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10007,7 +9637,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10042,11 +9672,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10083,7 +9709,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10120,7 +9746,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10163,7 +9789,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10196,13 +9822,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10238,7 +9858,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10275,7 +9895,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10312,7 +9932,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10347,11 +9967,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10388,7 +10004,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10426,7 +10042,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10464,13 +10080,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10506,7 +10116,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10558,7 +10168,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10596,7 +10206,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10629,13 +10239,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10666,13 +10270,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10759,7 +10357,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10794,11 +10392,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     pub fn create(
         &self,
         body: &super::super::WorkbookRangeBorder,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10833,11 +10427,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10888,11 +10478,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10929,7 +10515,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10981,11 +10567,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFill,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFill, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11022,7 +10604,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11055,13 +10637,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11111,11 +10687,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFont,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFont, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11152,7 +10724,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11204,11 +10776,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::FormatProtection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::FormatProtection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11245,7 +10813,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::FormatProtection>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11293,11 +10861,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11364,7 +10928,7 @@ impl MeDriveItemsItemWorkbookOperationsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookOperation,
         super::super::WorkbookOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11411,7 +10975,7 @@ impl MeDriveItemsItemWorkbookTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11454,7 +11018,7 @@ impl MeDriveItemsItemWorkbookTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11529,7 +11093,7 @@ impl MeDriveItemsItemWorkbookTables2Add {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11583,7 +11147,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11621,7 +11185,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11654,13 +11218,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11691,13 +11249,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11738,7 +11290,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11775,7 +11327,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11812,7 +11364,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11849,7 +11401,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11881,13 +11433,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11933,7 +11479,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11985,7 +11531,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12023,7 +11569,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12062,7 +11608,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12101,7 +11647,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12160,7 +11706,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12198,7 +11744,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12231,13 +11777,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12273,7 +11813,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12317,7 +11857,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12361,7 +11901,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12415,7 +11955,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12453,7 +11993,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRange>,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12491,7 +12031,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12528,7 +12068,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12563,11 +12103,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12604,7 +12140,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12639,11 +12175,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12680,7 +12212,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12717,7 +12249,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12762,7 +12294,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12795,13 +12327,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12837,7 +12363,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12874,7 +12400,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12911,7 +12437,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12946,11 +12472,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12987,7 +12509,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13025,7 +12547,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13065,13 +12587,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13107,7 +12623,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13156,11 +12672,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13192,13 +12704,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13251,7 +12757,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13289,7 +12795,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13322,13 +12828,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13359,13 +12859,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13460,7 +12954,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13495,11 +12989,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn create(
         &self,
         body: &super::super::WorkbookRangeBorder,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13534,11 +13024,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13589,11 +13075,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13630,7 +13112,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13682,11 +13164,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFill,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFill, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13723,7 +13201,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13756,13 +13234,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13812,11 +13284,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFont,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFont, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13853,7 +13321,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13905,11 +13373,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::FormatProtection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::FormatProtection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13946,7 +13410,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::FormatProtection>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13996,11 +13460,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14051,7 +13511,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14091,11 +13551,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14148,11 +13604,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
     pub fn create(
         &self,
         body: &super::super::WorkbookTableRow,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14198,11 +13650,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -14239,7 +13687,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14272,13 +13720,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14314,7 +13756,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14365,7 +13807,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14400,11 +13842,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14436,13 +13874,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14478,13 +13910,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14551,11 +13977,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -14589,11 +14011,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -14645,7 +14063,7 @@ impl MeDriveItemsItemWorkbookWorksheets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14683,7 +14101,7 @@ impl MeDriveItemsItemWorkbookWorksheets {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14742,7 +14160,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14780,7 +14198,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14813,13 +14231,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14888,7 +14300,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14923,7 +14335,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15003,7 +14415,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15041,7 +14453,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15081,7 +14493,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15120,7 +14532,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15168,7 +14580,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15209,7 +14621,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15264,7 +14676,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15302,7 +14714,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15341,7 +14753,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15380,7 +14792,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15441,7 +14853,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15479,7 +14891,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15512,13 +14924,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15589,11 +14995,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15628,11 +15030,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15676,11 +15074,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         width: &str,
         height: &str,
         fitting_mode: &str,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -15784,7 +15178,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15822,7 +15216,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15927,7 +15321,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15965,7 +15359,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16020,7 +15414,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16058,7 +15452,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16091,13 +15485,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16150,7 +15538,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16188,7 +15576,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16243,7 +15631,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16281,7 +15669,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16395,7 +15783,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16433,7 +15821,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16488,7 +15876,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16526,7 +15914,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16559,13 +15947,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16618,7 +16000,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16656,7 +16038,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16743,7 +16125,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16781,7 +16163,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16814,13 +16196,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridline
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16873,7 +16249,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16911,7 +16287,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16966,7 +16342,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17004,7 +16380,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17118,7 +16494,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17156,7 +16532,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17211,7 +16587,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17249,7 +16625,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridlines
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17304,7 +16680,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17342,7 +16718,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridlines
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17397,7 +16773,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17435,7 +16811,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17490,7 +16866,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
     ) -> graph_rt::Request<
         super::super::WorkbookChartDataLabels,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17528,7 +16904,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDatalabels {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartDataLabels>,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17596,13 +16972,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17636,11 +17006,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17694,7 +17060,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLegend,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17732,7 +17098,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLegend>,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17811,13 +17177,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17851,11 +17211,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17909,7 +17265,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17947,7 +17303,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17986,7 +17342,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18051,7 +17407,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18089,7 +17445,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18153,7 +17509,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartPoint>,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18191,7 +17547,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18230,7 +17586,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18294,7 +17650,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18348,7 +17704,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartTitle,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18386,7 +17742,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartTitle>,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18463,13 +17819,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18503,11 +17853,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18559,7 +17905,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18621,7 +17967,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18679,7 +18025,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheetProtection,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18714,11 +18060,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18750,13 +18092,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unprotect(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unprotect(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18848,11 +18184,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::FormatProtection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::FormatProtection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18889,7 +18221,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::FormatProtection>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18942,7 +18274,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18980,7 +18312,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRange>,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19018,7 +18350,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19055,7 +18387,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19090,11 +18422,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19131,7 +18459,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19166,11 +18494,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19207,7 +18531,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19244,7 +18568,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19289,7 +18613,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19322,13 +18646,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -19364,7 +18682,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19401,7 +18719,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19438,7 +18756,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19473,11 +18791,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19514,7 +18828,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19552,7 +18866,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19590,13 +18904,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19632,7 +18940,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19695,7 +19003,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19733,7 +19041,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19766,13 +19074,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19803,13 +19105,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19893,7 +19189,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19928,11 +19224,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     pub fn create(
         &self,
         body: &super::super::WorkbookRangeBorder,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19967,11 +19259,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -20022,11 +19310,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -20063,7 +19347,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20115,11 +19399,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFill,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFill, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -20156,7 +19436,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20189,13 +19469,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -20245,11 +19519,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFont,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFont, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -20286,7 +19556,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20336,11 +19606,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -20391,7 +19657,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20429,7 +19695,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20490,7 +19756,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20528,7 +19794,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20561,13 +19827,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -20598,13 +19858,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -20647,7 +19901,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20684,7 +19938,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20721,7 +19975,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20758,7 +20012,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20790,13 +20044,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -20846,7 +20094,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20900,7 +20148,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20938,7 +20186,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20977,7 +20225,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21016,7 +20264,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21082,7 +20330,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21120,7 +20368,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -21153,13 +20401,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -21195,7 +20437,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21241,7 +20483,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21278,7 +20520,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21315,7 +20557,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21364,11 +20606,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21400,13 +20638,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21458,7 +20690,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21500,11 +20732,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21564,11 +20792,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
     pub fn create(
         &self,
         body: &super::super::WorkbookTableRow,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21616,11 +20840,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -21657,7 +20877,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -21690,13 +20910,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -21732,7 +20946,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21785,7 +20999,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21820,11 +21034,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21856,13 +21066,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21900,13 +21104,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21979,11 +21177,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -22017,11 +21211,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -22074,7 +21264,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookPivotTable>,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22106,13 +21296,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn refresh_all(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh_all(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22172,7 +21356,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookPivotTable,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22204,13 +21388,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn refresh(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22262,7 +21440,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22299,7 +21477,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22340,7 +21518,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22381,7 +21559,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeView>,
         super::super::WorkbookRangeView,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22434,7 +21612,7 @@ impl MeDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22494,7 +21672,7 @@ impl MeDriveItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22551,13 +21729,7 @@ impl MeDriveItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -22616,7 +21788,7 @@ impl MeDriveItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -22677,7 +21849,7 @@ impl MeDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22757,7 +21929,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22817,7 +21989,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -22859,13 +22031,7 @@ impl MeDriveItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -22910,7 +22076,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22967,7 +22133,7 @@ impl MeDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23062,7 +22228,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23140,7 +22306,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23213,7 +22379,7 @@ impl MeDriveItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23291,7 +22457,7 @@ impl MeDriveItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23350,13 +22516,7 @@ impl MeDriveItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23410,13 +22570,7 @@ impl MeDriveItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23506,7 +22660,7 @@ impl MeDriveItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -23567,7 +22721,7 @@ impl MeDriveRecent {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23640,7 +22794,7 @@ impl MeDriveRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23798,7 +22952,7 @@ impl MeDriveRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23858,7 +23012,7 @@ impl MeDriveRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24008,7 +23162,7 @@ impl MeDriveRootSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24067,7 +23221,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24131,7 +23285,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24173,13 +23327,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -24219,13 +23367,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24265,13 +23407,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24324,11 +23460,7 @@ impl MeDriveRootByPath {
     pub fn copy(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24375,7 +23507,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24420,11 +23552,7 @@ impl MeDriveRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24469,7 +23597,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24520,7 +23648,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24569,11 +23697,7 @@ impl MeDriveRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24622,7 +23746,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24660,13 +23784,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn unfollow(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unfollow(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24740,7 +23858,7 @@ impl MeDriveRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24800,7 +23918,7 @@ impl MeDriveRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24857,13 +23975,7 @@ impl MeDriveRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24922,7 +24034,7 @@ impl MeDriveRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -24983,7 +24095,7 @@ impl MeDriveRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25056,7 +24168,7 @@ impl MeDriveRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25125,13 +24237,7 @@ impl MeDriveRootByPathWorkbook {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn close_session(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn close_session(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25172,13 +24278,7 @@ impl MeDriveRootByPathWorkbook {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn refresh_session(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh_session(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25230,11 +24330,7 @@ impl MeDriveRootByPathWorkbookApplication {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookApplication,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookApplication, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25263,11 +24359,7 @@ impl MeDriveRootByPathWorkbookApplication {
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25313,7 +24405,7 @@ impl MeDriveRootByPathWorkbookComments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookComment>,
         super::super::WorkbookComment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25382,7 +24474,7 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookCommentReply>,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25415,7 +24507,7 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         super::super::WorkbookCommentReply,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25460,11 +24552,7 @@ impl MeDriveRootByPathWorkbookCreateSession {
     pub fn create(
         &self,
         body: &super::super::WorkbookSessionInfo,
-    ) -> graph_rt::Request<
-        super::super::WorkbookSessionInfo,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookSessionInfo, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25511,7 +24599,7 @@ impl MeDriveRootByPathWorkbookNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25574,7 +24662,7 @@ impl MeDriveRootByPathWorkbookNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25631,7 +24719,7 @@ impl MeDriveRootByPathWorkbookNamesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25669,7 +24757,7 @@ impl MeDriveRootByPathWorkbookNamesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25727,7 +24815,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25765,7 +24853,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRange>,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25803,7 +24891,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25840,7 +24928,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25875,11 +24963,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25916,7 +25000,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25951,11 +25035,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25992,7 +25072,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26029,7 +25109,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26072,7 +25152,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26105,13 +25185,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -26147,7 +25221,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26184,7 +25258,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26221,7 +25295,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26256,11 +25330,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26297,7 +25367,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26335,7 +25405,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26373,13 +25443,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26415,7 +25479,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26467,7 +25531,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26505,7 +25569,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26538,13 +25602,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26575,13 +25633,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26668,7 +25720,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26703,11 +25755,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     pub fn create(
         &self,
         body: &super::super::WorkbookRangeBorder,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26742,11 +25790,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26797,11 +25841,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -26838,7 +25878,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26890,11 +25930,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFill,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFill, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -26931,7 +25967,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26964,13 +26000,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27020,11 +26050,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFont,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFont, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27061,7 +26087,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -27113,11 +26139,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::FormatProtection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::FormatProtection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27154,7 +26176,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::FormatProtection>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -27202,11 +26224,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27257,7 +26275,7 @@ impl MeDriveRootByPathWorkbookTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27300,7 +26318,7 @@ impl MeDriveRootByPathWorkbookTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27375,7 +26393,7 @@ impl MeDriveRootByPathWorkbookTables2Add {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27429,7 +26447,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27467,7 +26485,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -27500,13 +26518,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -27537,13 +26549,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27584,7 +26590,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27621,7 +26627,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27658,7 +26664,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27695,7 +26701,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27727,13 +26733,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27779,7 +26779,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27831,7 +26831,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27869,7 +26869,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27908,7 +26908,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27947,7 +26947,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -28006,7 +27006,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28044,7 +27044,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28077,13 +27077,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -28119,7 +27113,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28163,7 +27157,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28207,7 +27201,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28261,7 +27255,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28299,7 +27293,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRange>,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28337,7 +27331,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28374,7 +27368,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28409,11 +27403,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28450,7 +27440,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28485,11 +27475,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28526,7 +27512,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28563,7 +27549,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28608,7 +27594,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -28641,13 +27627,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -28683,7 +27663,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28720,7 +27700,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28757,7 +27737,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28792,11 +27772,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28833,7 +27809,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28871,7 +27847,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -28911,13 +27887,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28953,7 +27923,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29002,11 +27972,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29038,13 +28004,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29097,7 +28057,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29135,7 +28095,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29168,13 +28128,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29205,13 +28159,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29306,7 +28254,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29341,11 +28289,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn create(
         &self,
         body: &super::super::WorkbookRangeBorder,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29380,11 +28324,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29435,11 +28375,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -29476,7 +28412,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29528,11 +28464,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFill,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFill, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -29569,7 +28501,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29602,13 +28534,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29658,11 +28584,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFont,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFont, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -29699,7 +28621,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29751,11 +28673,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::FormatProtection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::FormatProtection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -29792,7 +28710,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::FormatProtection>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29842,11 +28760,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29897,7 +28811,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29937,11 +28851,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29994,11 +28904,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
     pub fn create(
         &self,
         body: &super::super::WorkbookTableRow,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30044,11 +28950,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -30085,7 +28987,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -30118,13 +29020,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -30160,7 +29056,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30211,7 +29107,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30246,11 +29142,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30282,13 +29174,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30324,13 +29210,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30397,11 +29277,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -30435,11 +29311,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -30491,7 +29363,7 @@ impl MeDriveRootByPathWorkbookWorksheets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30529,7 +29401,7 @@ impl MeDriveRootByPathWorkbookWorksheets {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30588,7 +29460,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30626,7 +29498,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -30659,13 +29531,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -30734,7 +29600,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30769,7 +29635,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30849,7 +29715,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30887,7 +29753,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30927,7 +29793,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30966,7 +29832,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31014,7 +29880,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31055,7 +29921,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31110,7 +29976,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31148,7 +30014,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31187,7 +30053,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31226,7 +30092,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31287,7 +30153,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31325,7 +30191,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -31358,13 +30224,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -31435,11 +30295,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31474,11 +30330,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31522,11 +30374,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         width: &str,
         height: &str,
         fitting_mode: &str,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31630,7 +30478,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31668,7 +30516,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -31773,7 +30621,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31811,7 +30659,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -31866,7 +30714,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31904,7 +30752,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -31937,13 +30785,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31996,7 +30838,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32034,7 +30876,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32089,7 +30931,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32127,7 +30969,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32241,7 +31083,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32279,7 +31121,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32334,7 +31176,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32372,7 +31214,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32405,13 +31247,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisFormatLine {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32464,7 +31300,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32502,7 +31338,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32589,7 +31425,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32627,7 +31463,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32660,13 +31496,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisMajorgridlin
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32719,7 +31549,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32757,7 +31587,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32812,7 +31642,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32850,7 +31680,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32964,7 +31794,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33002,7 +31832,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33057,7 +31887,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33095,7 +31925,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMajorgridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33150,7 +31980,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33188,7 +32018,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisMinorgridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33243,7 +32073,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33281,7 +32111,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33336,7 +32166,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
     ) -> graph_rt::Request<
         super::super::WorkbookChartDataLabels,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33374,7 +32204,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDatalabels {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartDataLabels>,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33442,13 +32272,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33482,11 +32306,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33540,7 +32360,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLegend,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33578,7 +32398,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLegend>,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33657,13 +32477,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33697,11 +32511,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33755,7 +32565,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33793,7 +32603,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33832,7 +32642,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33897,7 +32707,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33935,7 +32745,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33999,7 +32809,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartPoint>,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34037,7 +32847,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -34076,7 +32886,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -34140,7 +32950,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34194,7 +33004,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartTitle,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34232,7 +33042,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartTitle>,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -34311,13 +33121,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34351,11 +33155,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34407,7 +33207,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34469,7 +33269,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -34527,7 +33327,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheetProtection,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34562,11 +33362,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34598,13 +33394,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unprotect(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unprotect(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34698,11 +33488,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::FormatProtection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::FormatProtection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -34739,7 +33525,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::FormatProtection>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -34792,7 +33578,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34830,7 +33616,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRange>,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -34868,7 +33654,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34905,7 +33691,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34940,11 +33726,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34981,7 +33763,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35016,11 +33798,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35057,7 +33835,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35094,7 +33872,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35139,7 +33917,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -35172,13 +33950,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -35214,7 +33986,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35251,7 +34023,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35288,7 +34060,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35323,11 +34095,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35364,7 +34132,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35402,7 +34170,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -35440,13 +34208,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35482,7 +34244,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35545,7 +34307,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35583,7 +34345,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -35616,13 +34378,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35653,13 +34409,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35743,7 +34493,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35778,11 +34528,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     pub fn create(
         &self,
         body: &super::super::WorkbookRangeBorder,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35817,11 +34563,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35872,11 +34614,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeBorder,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeBorder, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -35913,7 +34651,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -35965,11 +34703,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFill,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFill, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -36006,7 +34740,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -36039,13 +34773,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -36095,11 +34823,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookRangeFont,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookRangeFont, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -36136,7 +34860,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -36186,11 +34910,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -36241,7 +34961,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36279,7 +34999,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36340,7 +35060,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36378,7 +35098,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -36411,13 +35131,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -36448,13 +35162,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -36497,7 +35205,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36534,7 +35242,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36571,7 +35279,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36608,7 +35316,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36640,13 +35348,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -36696,7 +35398,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36750,7 +35452,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36788,7 +35490,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36827,7 +35529,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36866,7 +35568,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36932,7 +35634,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36970,7 +35672,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -37003,13 +35705,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -37045,7 +35741,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37091,7 +35787,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37128,7 +35824,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37165,7 +35861,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37214,11 +35910,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37250,13 +35942,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37308,7 +35994,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37350,11 +36036,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     pub fn item_at(
         &self,
         body: &super::super::ItemAtBody,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37414,11 +36096,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
     pub fn create(
         &self,
         body: &super::super::WorkbookTableRow,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37466,11 +36144,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookTableRow,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookTableRow, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -37507,7 +36181,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -37540,13 +36214,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -37582,7 +36250,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37635,7 +36303,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37670,11 +36338,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37706,13 +36370,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37750,13 +36408,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37829,11 +36481,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -37867,11 +36515,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -37924,7 +36568,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookPivotTable>,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37956,13 +36600,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn refresh_all(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh_all(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -38022,7 +36660,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookPivotTable,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38054,13 +36692,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-beta)
     #[cfg(feature = "workbook")]
-    pub fn refresh(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -38112,7 +36744,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38149,7 +36781,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38190,7 +36822,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38231,7 +36863,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeView>,
         super::super::WorkbookRangeView,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38283,7 +36915,7 @@ impl MeDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38356,7 +36988,7 @@ impl MeDriveSharedWithMe {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38439,7 +37071,7 @@ impl MeDriveSpecialItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38520,7 +37152,7 @@ impl MeDriveSpecialItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38597,7 +37229,7 @@ impl MeEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38640,7 +37272,7 @@ impl MeEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -38746,7 +37378,7 @@ impl MeEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38789,7 +37421,7 @@ impl MeEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -38827,13 +37459,7 @@ impl MeEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -38872,11 +37498,7 @@ impl MeEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -38921,11 +37543,7 @@ impl MeEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -38965,11 +37583,7 @@ impl MeEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39006,13 +37620,7 @@ impl MeEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39051,11 +37659,7 @@ impl MeEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39100,11 +37704,7 @@ impl MeEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39144,11 +37744,7 @@ impl MeEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39205,7 +37801,7 @@ impl MeEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39248,7 +37844,7 @@ impl MeEventsItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39289,11 +37885,7 @@ impl MeEventsItemAttachments {
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39350,7 +37942,7 @@ impl MeEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39366,13 +37958,7 @@ impl MeEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -39406,13 +37992,7 @@ impl MeEventsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -39451,7 +38031,7 @@ impl MeEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39506,7 +38086,7 @@ impl MeFollowedSites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Site>,
         super::super::Site,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39576,7 +38156,7 @@ impl MeInferenceClassificationOverrides {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::InferenceClassificationOverride>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39619,7 +38199,7 @@ impl MeInferenceClassificationOverrides {
     ) -> graph_rt::Request<
         super::super::InferenceClassificationOverride,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39683,7 +38263,7 @@ impl MeInferenceClassificationOverridesItem {
     ) -> graph_rt::Request<
         Option<super::super::InferenceClassificationOverride>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -39721,13 +38301,7 @@ impl MeInferenceClassificationOverridesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -39815,7 +38389,7 @@ impl MeInformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::InformationProtectionLabel>,
         super::super::InformationProtectionLabel,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39853,7 +38427,7 @@ impl MeInformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39910,7 +38484,7 @@ impl MeInformationProtectionPolicyLabelsItem {
     ) -> graph_rt::Request<
         super::super::InformationProtectionLabel,
         super::super::InformationProtectionLabel,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39988,7 +38562,7 @@ impl MeInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40061,7 +38635,7 @@ impl MeInsightsSharedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40112,7 +38686,7 @@ impl MeInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40185,7 +38759,7 @@ impl MeInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40236,7 +38810,7 @@ impl MeInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40309,7 +38883,7 @@ impl MeInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40360,7 +38934,7 @@ impl MeJoinedTeams {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Team>,
         super::super::Team,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40428,7 +39002,7 @@ impl MeLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40497,7 +39071,7 @@ impl MeMailFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40540,7 +39114,7 @@ impl MeMailFolders {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -40667,7 +39241,7 @@ impl MeMailFoldersInboxMessagerules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MessageRule>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40707,11 +39281,7 @@ impl MeMailFoldersInboxMessagerules {
     pub fn create(
         &self,
         body: &super::super::CreateRuleBody,
-    ) -> graph_rt::Request<
-        super::super::MessageRule,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MessageRule, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -40771,11 +39341,7 @@ impl MeMailFoldersInboxMessagerulesItem {
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MessageRule,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MessageRule, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -40814,11 +39380,7 @@ impl MeMailFoldersInboxMessagerulesItem {
     pub fn update(
         &self,
         body: &super::super::MessageRule,
-    ) -> graph_rt::Request<
-        Option<super::super::MessageRule>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::MessageRule>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -40855,13 +39417,7 @@ impl MeMailFoldersInboxMessagerulesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -40918,7 +39474,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40961,7 +39517,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -40999,13 +39555,7 @@ impl MeMailFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -41052,7 +39602,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41101,7 +39651,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41159,7 +39709,7 @@ impl MeMailFoldersItemChildFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41202,7 +39752,7 @@ impl MeMailFoldersItemChildFolders {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41359,7 +39909,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41386,7 +39936,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41419,13 +39969,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -41465,13 +40009,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -41511,7 +40049,7 @@ impl MeMailFoldersItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41554,7 +40092,7 @@ impl MeMailFoldersItemMessages {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41660,7 +40198,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41703,7 +40241,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -41741,13 +40279,7 @@ impl MeMailFoldersItemMessagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -41794,7 +40326,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41838,7 +40370,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41882,7 +40414,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41926,7 +40458,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41967,11 +40499,7 @@ impl MeMailFoldersItemMessagesItem {
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -42019,7 +40547,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -42060,11 +40588,7 @@ impl MeMailFoldersItemMessagesItem {
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -42104,11 +40628,7 @@ impl MeMailFoldersItemMessagesItem {
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -42164,13 +40684,7 @@ impl MeMailFoldersItemMessagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42226,7 +40740,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42269,7 +40783,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -42327,7 +40841,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42343,13 +40857,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -42387,13 +40895,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42444,13 +40946,7 @@ impl MeMailFoldersItemMessagesItemMentionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -42503,11 +40999,7 @@ impl MeMailboxSettings {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42549,7 +41041,7 @@ impl MeMailboxSettings {
     ) -> graph_rt::Request<
         Option<super::super::MailboxSettings>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -42652,7 +41144,7 @@ impl MeMailboxSettingsAutomaticRepliesSetting {
     ) -> graph_rt::Request<
         super::super::AutomaticRepliesSetting,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42705,11 +41197,7 @@ impl MeMailboxSettingsDateFormat {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42763,11 +41251,7 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42819,11 +41303,7 @@ impl MeMailboxSettingsLanguage {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::LocaleInfo,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::LocaleInfo, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42875,11 +41355,7 @@ impl MeMailboxSettingsTimeFormat {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42931,11 +41407,7 @@ impl MeMailboxSettingsTimeZone {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42987,11 +41459,7 @@ impl MeMailboxSettingsUserPurpose {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::UserPurpose,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UserPurpose, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -43043,11 +41511,7 @@ impl MeMailboxSettingsWorkingHours {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkingHours,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkingHours, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -43101,7 +41565,7 @@ impl MeManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43163,7 +41627,7 @@ impl MeMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43222,7 +41686,7 @@ impl MeMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43260,7 +41724,7 @@ impl MeMessages {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43308,7 +41772,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43351,7 +41815,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -43389,13 +41853,7 @@ impl MeMessagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -43442,7 +41900,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43486,7 +41944,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43530,7 +41988,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43574,7 +42032,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43615,11 +42073,7 @@ impl MeMessagesItem {
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -43667,7 +42121,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43708,11 +42162,7 @@ impl MeMessagesItem {
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -43751,11 +42201,7 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn send(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -43810,13 +42256,7 @@ impl MeMessagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -43872,7 +42312,7 @@ impl MeMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43915,7 +42355,7 @@ impl MeMessagesItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43956,11 +42396,7 @@ impl MeMessagesItemAttachments {
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -44017,7 +42453,7 @@ impl MeMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44033,13 +42469,7 @@ impl MeMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -44073,13 +42503,7 @@ impl MeMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -44130,13 +42554,7 @@ impl MeMessagesItemMentionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -44188,11 +42606,7 @@ impl MeNotifications {
     pub fn create(
         &self,
         body: &super::super::Notification,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -44241,9 +42655,9 @@ impl MeOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44347,7 +42761,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44396,7 +42810,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -44443,7 +42857,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -44489,7 +42903,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44567,7 +42981,7 @@ impl MeOnenoteNotebooksItem {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44613,11 +43027,7 @@ impl MeOnenoteNotebooksItem {
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -44688,7 +43098,7 @@ impl MeOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44737,7 +43147,7 @@ impl MeOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -44799,7 +43209,7 @@ impl MeOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -44848,7 +43258,7 @@ impl MeOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -44923,11 +43333,7 @@ impl MeOnenoteOperationsItem {
     #[cfg(feature = "onenote")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnenoteOperation,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnenoteOperation, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -44989,7 +43395,7 @@ impl MeOnenotePages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45037,7 +43443,7 @@ impl MeOnenotePages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -45104,7 +43510,7 @@ impl MeOnenotePagesItem {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45146,13 +43552,7 @@ impl MeOnenotePagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -45196,11 +43596,7 @@ impl MeOnenotePagesItem {
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -45258,11 +43654,7 @@ impl MeOnenotePagesItemContent {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -45347,13 +43739,7 @@ impl MeOnenoteResourcesItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -45413,7 +43799,7 @@ impl MeOnenoteSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45480,7 +43866,7 @@ impl MeOnenoteSectionGroupsItem {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45553,7 +43939,7 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45602,7 +43988,7 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -45664,7 +44050,7 @@ impl MeOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45713,7 +44099,7 @@ impl MeOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -45774,7 +44160,7 @@ impl MeOnenoteSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45841,7 +44227,7 @@ impl MeOnenoteSectionsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -45887,11 +44273,7 @@ impl MeOnenoteSectionsItem {
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -45935,11 +44317,7 @@ impl MeOnenoteSectionsItem {
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -46005,7 +44383,7 @@ impl MeOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -46053,7 +44431,7 @@ impl MeOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -46111,11 +44489,7 @@ impl MeOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46152,11 +44526,7 @@ impl MeOnlineMeetings {
     pub fn create(
         &self,
         body: &super::super::OnlineMeeting,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -46191,11 +44561,7 @@ impl MeOnlineMeetings {
     pub fn create_or_get(
         &self,
         body: &super::super::CreateOrGetBody,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -46250,11 +44616,7 @@ impl MeOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46294,7 +44656,7 @@ impl MeOnlineMeetingsItem {
     ) -> graph_rt::Request<
         Option<super::super::OnlineMeeting>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -46327,13 +44689,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -46406,11 +44762,7 @@ impl MeOnlineMeetingsItemAlternativeRecording {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46460,11 +44812,7 @@ impl MeOnlineMeetingsItemAttendeeReport {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46514,11 +44862,7 @@ impl MeOnlineMeetingsItemMeetingAttendanceReport {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46568,11 +44912,7 @@ impl MeOnlineMeetingsItemRecording {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46629,7 +44969,7 @@ impl MeOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LocaleInfo>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -46671,7 +45011,7 @@ impl MeOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeZoneInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -46729,7 +45069,7 @@ impl MeOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeZoneInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -46792,7 +45132,7 @@ impl MeOutlookMasterCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookCategory>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -46832,11 +45172,7 @@ impl MeOutlookMasterCategories {
     pub fn create(
         &self,
         body: &super::super::OutlookCategory,
-    ) -> graph_rt::Request<
-        super::super::OutlookCategory,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OutlookCategory, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -46896,11 +45232,7 @@ impl MeOutlookMasterCategoriesItem {
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OutlookCategory,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OutlookCategory, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -46942,7 +45274,7 @@ impl MeOutlookMasterCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookCategory>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -46980,13 +45312,7 @@ impl MeOutlookMasterCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -47041,7 +45367,7 @@ impl MeOutlookTaskFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47079,7 +45405,7 @@ impl MeOutlookTaskFolders {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -47138,7 +45464,7 @@ impl MeOutlookTaskFoldersItem {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47176,7 +45502,7 @@ impl MeOutlookTaskFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -47209,13 +45535,7 @@ impl MeOutlookTaskFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -47271,7 +45591,7 @@ impl MeOutlookTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47309,7 +45629,7 @@ impl MeOutlookTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -47363,7 +45683,7 @@ impl MeOutlookTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47385,7 +45705,7 @@ impl MeOutlookTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -47426,7 +45746,7 @@ impl MeOutlookTaskGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTaskGroup>,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47464,7 +45784,7 @@ impl MeOutlookTaskGroups {
     ) -> graph_rt::Request<
         super::super::OutlookTaskGroup,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -47523,7 +45843,7 @@ impl MeOutlookTaskGroupsItem {
     ) -> graph_rt::Request<
         super::super::OutlookTaskGroup,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47561,7 +45881,7 @@ impl MeOutlookTaskGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTaskGroup>,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -47594,13 +45914,7 @@ impl MeOutlookTaskGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -47656,7 +45970,7 @@ impl MeOutlookTaskGroupsItemTaskFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47694,7 +46008,7 @@ impl MeOutlookTaskGroupsItemTaskFolders {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -47753,7 +46067,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47791,7 +46105,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -47824,13 +46138,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -47886,7 +46194,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -47924,7 +46232,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -47978,7 +46286,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48000,7 +46308,7 @@ impl MeOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -48041,7 +46349,7 @@ impl MeOutlookTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48079,7 +46387,7 @@ impl MeOutlookTasks {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -48138,7 +46446,7 @@ impl MeOutlookTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48176,7 +46484,7 @@ impl MeOutlookTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -48209,13 +46517,7 @@ impl MeOutlookTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -48256,7 +46558,7 @@ impl MeOutlookTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -48308,7 +46610,7 @@ impl MeOutlookTasksItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48346,7 +46648,7 @@ impl MeOutlookTasksItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -48400,7 +46702,7 @@ impl MeOutlookTasksItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48416,13 +46718,7 @@ impl MeOutlookTasksItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -48456,13 +46752,7 @@ impl MeOutlookTasksItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -48548,11 +46838,7 @@ impl MePendingAccessReviewInstancesItem {
     #[cfg(feature = "identity_governance")]
     pub fn accept_recommendations(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -48582,11 +46868,7 @@ impl MePendingAccessReviewInstancesItem {
     pub fn batch_record_decisions(
         &self,
         body: &super::super::BatchRecordDecisionsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -48641,7 +46923,7 @@ impl MePendingAccessReviewInstancesItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstance>,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48693,11 +46975,7 @@ impl MePendingAccessReviewInstancesItemDecisionsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateAccessReviewInstanceDecisionItemBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -48744,7 +47022,7 @@ impl MePeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48796,7 +47074,7 @@ impl MePhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -48875,13 +47153,7 @@ impl MePhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -48941,11 +47213,7 @@ impl MePhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -49020,11 +47288,7 @@ impl MePhotosItem {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Photo,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Photo, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -49100,7 +47364,7 @@ impl MePlanner {
     ) -> graph_rt::Request<
         super::super::PlannerUser,
         super::super::PlannerUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49130,11 +47394,7 @@ impl MePlanner {
     pub fn update(
         &self,
         body: &super::super::PlannerUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -49203,7 +47463,7 @@ impl MePlannerAll {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49254,7 +47514,7 @@ impl MePlannerFavoritePlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49300,7 +47560,7 @@ impl MePlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49351,7 +47611,7 @@ impl MePlannerRecentPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49397,7 +47657,7 @@ impl MePlannerTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49445,11 +47705,7 @@ impl MePresence {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Presence,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Presence, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -49497,7 +47753,7 @@ impl MeProfile {
     ) -> graph_rt::Request<
         super::super::Profile,
         super::super::Profile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49550,13 +47806,7 @@ impl MeProfile {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -49707,7 +47957,7 @@ impl MeProfileAccount {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49766,7 +48016,7 @@ impl MeProfileAccount {
     ) -> graph_rt::Request<
         super::super::UserAccountInformation,
         super::super::UserAccountInformation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -49830,7 +48080,7 @@ impl MeProfileAccountItem {
     ) -> graph_rt::Request<
         super::super::UserAccountInformation,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -49889,7 +48139,7 @@ impl MeProfileAccountItem {
     ) -> graph_rt::Request<
         Option<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -49927,13 +48177,7 @@ impl MeProfileAccountItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -49989,7 +48233,7 @@ impl MeProfileAddresses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemAddress>,
         super::super::ItemAddress,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50048,7 +48292,7 @@ impl MeProfileAddresses {
     ) -> graph_rt::Request<
         super::super::ItemAddress,
         super::super::ItemAddress,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -50112,7 +48356,7 @@ impl MeProfileAddressesItem {
     ) -> graph_rt::Request<
         super::super::ItemAddress,
         super::super::ItemAddress,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50171,7 +48415,7 @@ impl MeProfileAddressesItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemAddress>,
         super::super::ItemAddress,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -50209,13 +48453,7 @@ impl MeProfileAddressesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -50271,7 +48509,7 @@ impl MeProfileAnniversaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50330,7 +48568,7 @@ impl MeProfileAnniversaries {
     ) -> graph_rt::Request<
         super::super::PersonAnniversary,
         super::super::PersonAnniversary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -50394,7 +48632,7 @@ impl MeProfileAnniversariesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnniversary,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50453,7 +48691,7 @@ impl MeProfileAnniversariesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -50491,13 +48729,7 @@ impl MeProfileAnniversariesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -50553,7 +48785,7 @@ impl MeProfileAwards {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAward>,
         super::super::PersonAward,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50612,7 +48844,7 @@ impl MeProfileAwards {
     ) -> graph_rt::Request<
         super::super::PersonAward,
         super::super::PersonAward,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -50676,7 +48908,7 @@ impl MeProfileAwardsItem {
     ) -> graph_rt::Request<
         super::super::PersonAward,
         super::super::PersonAward,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50735,7 +48967,7 @@ impl MeProfileAwardsItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonAward>,
         super::super::PersonAward,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -50773,13 +49005,7 @@ impl MeProfileAwardsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -50835,7 +49061,7 @@ impl MeProfileCertifications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonCertification>,
         super::super::PersonCertification,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -50894,7 +49120,7 @@ impl MeProfileCertifications {
     ) -> graph_rt::Request<
         super::super::PersonCertification,
         super::super::PersonCertification,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -50958,7 +49184,7 @@ impl MeProfileCertificationsItem {
     ) -> graph_rt::Request<
         super::super::PersonCertification,
         super::super::PersonCertification,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51017,7 +49243,7 @@ impl MeProfileCertificationsItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonCertification>,
         super::super::PersonCertification,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -51055,13 +49281,7 @@ impl MeProfileCertificationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -51117,7 +49337,7 @@ impl MeProfileEducationalActivities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationalActivity>,
         super::super::EducationalActivity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51176,7 +49396,7 @@ impl MeProfileEducationalActivities {
     ) -> graph_rt::Request<
         super::super::EducationalActivity,
         super::super::EducationalActivity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -51240,7 +49460,7 @@ impl MeProfileEducationalActivitiesItem {
     ) -> graph_rt::Request<
         super::super::EducationalActivity,
         super::super::EducationalActivity,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51299,7 +49519,7 @@ impl MeProfileEducationalActivitiesItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationalActivity>,
         super::super::EducationalActivity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -51337,13 +49557,7 @@ impl MeProfileEducationalActivitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -51399,7 +49613,7 @@ impl MeProfileEmails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemEmail>,
         super::super::ItemEmail,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51458,7 +49672,7 @@ impl MeProfileEmails {
     ) -> graph_rt::Request<
         super::super::ItemEmail,
         super::super::ItemEmail,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -51522,7 +49736,7 @@ impl MeProfileEmailsItem {
     ) -> graph_rt::Request<
         super::super::ItemEmail,
         super::super::ItemEmail,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51581,7 +49795,7 @@ impl MeProfileEmailsItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemEmail>,
         super::super::ItemEmail,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -51619,13 +49833,7 @@ impl MeProfileEmailsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -51681,7 +49889,7 @@ impl MeProfileInterests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonInterest>,
         super::super::PersonInterest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51740,7 +49948,7 @@ impl MeProfileInterests {
     ) -> graph_rt::Request<
         super::super::PersonInterest,
         super::super::PersonInterest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -51804,7 +50012,7 @@ impl MeProfileInterestsItem {
     ) -> graph_rt::Request<
         super::super::PersonInterest,
         super::super::PersonInterest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -51863,7 +50071,7 @@ impl MeProfileInterestsItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonInterest>,
         super::super::PersonInterest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -51901,13 +50109,7 @@ impl MeProfileInterestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -51963,7 +50165,7 @@ impl MeProfileLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52022,7 +50224,7 @@ impl MeProfileLanguages {
     ) -> graph_rt::Request<
         super::super::LanguageProficiency,
         super::super::LanguageProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -52086,7 +50288,7 @@ impl MeProfileLanguagesItem {
     ) -> graph_rt::Request<
         super::super::LanguageProficiency,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52145,7 +50347,7 @@ impl MeProfileLanguagesItem {
     ) -> graph_rt::Request<
         Option<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -52183,13 +50385,7 @@ impl MeProfileLanguagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -52245,7 +50441,7 @@ impl MeProfileNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonName>,
         super::super::PersonName,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52304,7 +50500,7 @@ impl MeProfileNames {
     ) -> graph_rt::Request<
         super::super::PersonName,
         super::super::PersonName,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -52384,7 +50580,7 @@ impl MeProfileNamesItem {
     ) -> graph_rt::Request<
         super::super::PersonName,
         super::super::PersonName,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52443,7 +50639,7 @@ impl MeProfileNamesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonName>,
         super::super::PersonName,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -52481,13 +50677,7 @@ impl MeProfileNamesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -52543,7 +50733,7 @@ impl MeProfileNotes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52602,7 +50792,7 @@ impl MeProfileNotes {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -52666,7 +50856,7 @@ impl MeProfileNotesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52725,7 +50915,7 @@ impl MeProfileNotesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -52779,13 +50969,7 @@ impl MeProfileNotesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -52857,7 +51041,7 @@ impl MeProfilePatents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPatent>,
         super::super::ItemPatent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -52916,7 +51100,7 @@ impl MeProfilePatents {
     ) -> graph_rt::Request<
         super::super::ItemPatent,
         super::super::ItemPatent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -52980,7 +51164,7 @@ impl MeProfilePatentsItem {
     ) -> graph_rt::Request<
         super::super::ItemPatent,
         super::super::ItemPatent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53039,7 +51223,7 @@ impl MeProfilePatentsItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemPatent>,
         super::super::ItemPatent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -53077,13 +51261,7 @@ impl MeProfilePatentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -53139,7 +51317,7 @@ impl MeProfilePhones {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPhone>,
         super::super::ItemPhone,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53198,7 +51376,7 @@ impl MeProfilePhones {
     ) -> graph_rt::Request<
         super::super::ItemPhone,
         super::super::ItemPhone,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -53262,7 +51440,7 @@ impl MeProfilePhonesItem {
     ) -> graph_rt::Request<
         super::super::ItemPhone,
         super::super::ItemPhone,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53321,7 +51499,7 @@ impl MeProfilePhonesItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemPhone>,
         super::super::ItemPhone,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -53359,13 +51537,7 @@ impl MeProfilePhonesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -53421,7 +51593,7 @@ impl MeProfilePositions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkPosition>,
         super::super::WorkPosition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53480,7 +51652,7 @@ impl MeProfilePositions {
     ) -> graph_rt::Request<
         super::super::WorkPosition,
         super::super::WorkPosition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -53544,7 +51716,7 @@ impl MeProfilePositionsItem {
     ) -> graph_rt::Request<
         super::super::WorkPosition,
         super::super::WorkPosition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53603,7 +51775,7 @@ impl MeProfilePositionsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkPosition>,
         super::super::WorkPosition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -53641,13 +51813,7 @@ impl MeProfilePositionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -53703,7 +51869,7 @@ impl MeProfileProjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53762,7 +51928,7 @@ impl MeProfileProjects {
     ) -> graph_rt::Request<
         super::super::ProjectParticipation,
         super::super::ProjectParticipation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -53826,7 +51992,7 @@ impl MeProfileProjectsItem {
     ) -> graph_rt::Request<
         super::super::ProjectParticipation,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -53885,7 +52051,7 @@ impl MeProfileProjectsItem {
     ) -> graph_rt::Request<
         Option<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -53923,13 +52089,7 @@ impl MeProfileProjectsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -53985,7 +52145,7 @@ impl MeProfilePublications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPublication>,
         super::super::ItemPublication,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54044,7 +52204,7 @@ impl MeProfilePublications {
     ) -> graph_rt::Request<
         super::super::ItemPublication,
         super::super::ItemPublication,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -54108,7 +52268,7 @@ impl MeProfilePublicationsItem {
     ) -> graph_rt::Request<
         super::super::ItemPublication,
         super::super::ItemPublication,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54167,7 +52327,7 @@ impl MeProfilePublicationsItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemPublication>,
         super::super::ItemPublication,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -54205,13 +52365,7 @@ impl MeProfilePublicationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -54267,7 +52421,7 @@ impl MeProfileSkills {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SkillProficiency>,
         super::super::SkillProficiency,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54326,7 +52480,7 @@ impl MeProfileSkills {
     ) -> graph_rt::Request<
         super::super::SkillProficiency,
         super::super::SkillProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -54390,7 +52544,7 @@ impl MeProfileSkillsItem {
     ) -> graph_rt::Request<
         super::super::SkillProficiency,
         super::super::SkillProficiency,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54449,7 +52603,7 @@ impl MeProfileSkillsItem {
     ) -> graph_rt::Request<
         Option<super::super::SkillProficiency>,
         super::super::SkillProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -54487,13 +52641,7 @@ impl MeProfileSkillsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -54549,7 +52697,7 @@ impl MeProfileWebAccounts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WebAccount>,
         super::super::WebAccount,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54608,7 +52756,7 @@ impl MeProfileWebAccounts {
     ) -> graph_rt::Request<
         super::super::WebAccount,
         super::super::WebAccount,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -54672,7 +52820,7 @@ impl MeProfileWebAccountsItem {
     ) -> graph_rt::Request<
         super::super::WebAccount,
         super::super::WebAccount,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54731,7 +52879,7 @@ impl MeProfileWebAccountsItem {
     ) -> graph_rt::Request<
         Option<super::super::WebAccount>,
         super::super::WebAccount,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -54769,13 +52917,7 @@ impl MeProfileWebAccountsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -54831,7 +52973,7 @@ impl MeProfileWebsites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonWebsite>,
         super::super::PersonWebsite,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -54890,7 +53032,7 @@ impl MeProfileWebsites {
     ) -> graph_rt::Request<
         super::super::PersonWebsite,
         super::super::PersonWebsite,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -54954,7 +53096,7 @@ impl MeProfileWebsitesItem {
     ) -> graph_rt::Request<
         super::super::PersonWebsite,
         super::super::PersonWebsite,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55013,7 +53155,7 @@ impl MeProfileWebsitesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonWebsite>,
         super::super::PersonWebsite,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -55051,13 +53193,7 @@ impl MeProfileWebsitesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -55113,7 +53249,7 @@ impl MeResponsibilities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55172,7 +53308,7 @@ impl MeResponsibilities {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -55236,7 +53372,7 @@ impl MeResponsibilitiesItem {
     ) -> graph_rt::Request<
         super::super::PersonResponsibility,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55295,7 +53431,7 @@ impl MeResponsibilitiesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -55349,13 +53485,7 @@ impl MeResponsibilitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -55425,7 +53555,7 @@ impl MeScopedRoleMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55481,7 +53611,7 @@ impl MeSettings {
     ) -> graph_rt::Request<
         super::super::UserSettings,
         super::super::UserSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55519,7 +53649,7 @@ impl MeSettings {
     ) -> graph_rt::Request<
         Option<super::super::UserSettings>,
         super::super::UserSettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -55576,7 +53706,7 @@ impl MeSettingsItemInsights {
     ) -> graph_rt::Request<
         super::super::UserInsightsSettings,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55609,7 +53739,7 @@ impl MeSettingsItemInsights {
     ) -> graph_rt::Request<
         Option<super::super::UserInsightsSettings>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -55675,7 +53805,7 @@ impl MeTodoLists {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TodoTaskList>,
         super::super::TodoTaskList,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55713,7 +53843,7 @@ impl MeTodoLists {
     ) -> graph_rt::Request<
         super::super::TodoTaskList,
         super::super::TodoTaskList,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -55882,7 +54012,7 @@ impl MeTodoListsItem {
     ) -> graph_rt::Request<
         super::super::TodoTaskList,
         super::super::TodoTaskList,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -55920,7 +54050,7 @@ impl MeTodoListsItem {
     ) -> graph_rt::Request<
         Option<super::super::TodoTaskList>,
         super::super::TodoTaskList,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -55953,13 +54083,7 @@ impl MeTodoListsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -56015,7 +54139,7 @@ impl MeTodoListsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TodoTask>,
         super::super::TodoTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -56053,7 +54177,7 @@ impl MeTodoListsItemTasks {
     ) -> graph_rt::Request<
         super::super::TodoTask,
         super::super::TodoTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -56149,7 +54273,7 @@ impl MeTodoListsItemTasksItem {
     ) -> graph_rt::Request<
         super::super::TodoTask,
         super::super::TodoTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -56187,7 +54311,7 @@ impl MeTodoListsItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::TodoTask>,
         super::super::TodoTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -56220,13 +54344,7 @@ impl MeTodoListsItemTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -56284,7 +54402,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LinkedResource>,
         super::super::LinkedResource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -56322,7 +54440,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     ) -> graph_rt::Request<
         super::super::LinkedResource,
         super::super::LinkedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -56386,7 +54504,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     ) -> graph_rt::Request<
         super::super::LinkedResource,
         super::super::LinkedResource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -56424,7 +54542,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     ) -> graph_rt::Request<
         Option<super::super::LinkedResource>,
         super::super::LinkedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -56457,13 +54575,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -56513,7 +54625,7 @@ impl MeTrendingAround {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

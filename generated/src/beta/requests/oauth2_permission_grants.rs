@@ -30,9 +30,9 @@ impl Oauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -71,11 +71,11 @@ impl Oauth2PermissionGrants {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &super::super::OAuth2PermissionGrant,
+        body: &super::super::Oauth2PermissionGrant,
     ) -> graph_rt::Request<
-        super::super::OAuth2PermissionGrant,
+        super::super::Oauth2PermissionGrant,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -114,7 +114,7 @@ impl Oauth2PermissionGrants {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
@@ -172,9 +172,9 @@ impl Oauth2PermissionGrantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OAuth2PermissionGrant,
+        super::super::Oauth2PermissionGrant,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -213,12 +213,8 @@ impl Oauth2PermissionGrantsItem {
     #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &super::super::OAuth2PermissionGrant,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+        body: &super::super::Oauth2PermissionGrant,
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -254,13 +250,7 @@ impl Oauth2PermissionGrantsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -32,7 +32,7 @@ impl OnPremEncryptedPayloads {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnPremEncryptedPayload>,
         super::super::OnPremEncryptedPayload,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl OnPremEncryptedPayloads {
     ) -> graph_rt::Request<
         super::super::OnPremEncryptedPayload,
         super::super::OnPremEncryptedPayload,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -138,7 +138,7 @@ impl OnPremEncryptedPayloadsItem {
     ) -> graph_rt::Request<
         super::super::OnPremEncryptedPayload,
         super::super::OnPremEncryptedPayload,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -182,7 +182,7 @@ impl OnPremEncryptedPayloadsItem {
     ) -> graph_rt::Request<
         Option<super::super::OnPremEncryptedPayload>,
         super::super::OnPremEncryptedPayload,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -215,13 +215,7 @@ impl OnPremEncryptedPayloadsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-onpremencryptedpayload-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -85,7 +85,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConnectorGroup>,
         super::super::ConnectorGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -122,7 +122,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroups {
     ) -> graph_rt::Request<
         super::super::ConnectorGroup,
         super::super::ConnectorGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -190,7 +190,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     ) -> graph_rt::Request<
         super::super::ConnectorGroup,
         super::super::ConnectorGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -226,7 +226,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::ConnectorGroup>,
         super::super::ConnectorGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -257,13 +257,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectorgroup-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -331,7 +325,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemApplications
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Application>,
         super::super::Application,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -382,7 +376,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Connector>,
         super::super::Connector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -437,11 +431,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorGroupsItemMembersRef {
     pub fn create(
         &self,
         body: &super::super::Connector,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -481,7 +471,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Connector>,
         super::super::Connector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -542,7 +532,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItem {
     ) -> graph_rt::Request<
         super::super::Connector,
         super::super::Connector,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -602,7 +592,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConnectorGroup>,
         super::super::ConnectorGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -660,11 +650,7 @@ impl OnPremisesPublishingProfilesApplicationProxyConnectorsItemMemberOfRef {
     pub fn create(
         &self,
         body: &super::super::ConnectorGroup,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -713,7 +699,7 @@ impl OnPremisesPublishingProfilesItem {
     ) -> graph_rt::Request<
         super::super::OnPremisesPublishingProfile,
         super::super::OnPremisesPublishingProfile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -790,7 +776,7 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnPremisesAgentGroup>,
         super::super::OnPremisesAgentGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -820,11 +806,7 @@ impl OnPremisesPublishingProfilesItemAgentGroups {
     pub fn update(
         &self,
         body: &super::super::UpdateOnPremisesAgentGroupBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -876,7 +858,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     ) -> graph_rt::Request<
         super::super::OnPremisesAgentGroup,
         super::super::OnPremisesAgentGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -903,13 +885,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagentgroup-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -964,7 +940,7 @@ impl OnPremisesPublishingProfilesItemAgentGroupsItemAgents {
     ) -> graph_rt::Request<
         super::super::OnPremisesAgent,
         super::super::OnPremisesAgent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1011,7 +987,7 @@ impl OnPremisesPublishingProfilesItemAgents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnPremisesAgent>,
         super::super::OnPremisesAgent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1062,7 +1038,7 @@ impl OnPremisesPublishingProfilesItemAgentsItem {
     ) -> graph_rt::Request<
         super::super::OnPremisesAgent,
         super::super::OnPremisesAgent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1146,11 +1122,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsRef {
     pub fn create(
         &self,
         body: &super::super::OnPremisesAgentGroup,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1216,13 +1188,7 @@ impl OnPremisesPublishingProfilesItemAgentsItemAgentGroupsItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onpremisesagent-delete-agentgroups?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1267,11 +1233,7 @@ impl OnPremisesPublishingProfilesItemHybridAgentUpdaterConfiguration {
     pub fn update(
         &self,
         body: &super::super::HybridAgentUpdaterConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1320,7 +1282,7 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PublishedResource>,
         super::super::PublishedResource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1353,7 +1315,7 @@ impl OnPremisesPublishingProfilesItemPublishedResources {
     ) -> graph_rt::Request<
         super::super::PublishedResource,
         super::super::PublishedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1411,7 +1373,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     ) -> graph_rt::Request<
         super::super::PublishedResource,
         super::super::PublishedResource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1441,11 +1403,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItem {
     pub fn update(
         &self,
         body: &super::super::PublishedResource,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1533,11 +1491,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsRef {
     pub fn create(
         &self,
         body: &super::super::OnPremisesAgentGroup,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1603,13 +1557,7 @@ impl OnPremisesPublishingProfilesItemPublishedResourcesItemAgentGroupsItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/publishedresource-delete-agentgroups?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

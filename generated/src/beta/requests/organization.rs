@@ -27,7 +27,7 @@ impl Organization {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Organization>,
         super::super::Organization,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -75,7 +75,7 @@ impl OrganizationSettings {
     ) -> graph_rt::Request<
         super::super::OrganizationSettings,
         super::super::OrganizationSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -123,7 +123,7 @@ impl OrganizationItem {
     ) -> graph_rt::Request<
         super::super::Organization,
         super::super::Organization,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -167,7 +167,7 @@ impl OrganizationItem {
     ) -> graph_rt::Request<
         Option<super::super::Organization>,
         super::super::Organization,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -206,11 +206,7 @@ impl OrganizationItem {
     pub fn activate_service(
         &self,
         body: &super::super::ActivateService,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -263,11 +259,7 @@ impl OrganizationItem {
     #[cfg(feature = "device_management")]
     pub fn set_mobile_device_management_authority(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -319,11 +311,7 @@ impl OrganizationItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -406,11 +394,7 @@ impl OrganizationItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -437,13 +421,7 @@ impl OrganizationItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -492,7 +470,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CertificateBasedAuthConfiguration>,
         super::super::CertificateBasedAuthConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -530,7 +508,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     ) -> graph_rt::Request<
         super::super::CertificateBasedAuthConfiguration,
         super::super::CertificateBasedAuthConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -593,7 +571,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     ) -> graph_rt::Request<
         super::super::CertificateBasedAuthConfiguration,
         super::super::CertificateBasedAuthConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -625,13 +603,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -707,7 +679,7 @@ impl OrganizationItemSettingsItemInsights {
     ) -> graph_rt::Request<
         super::super::ItemInsightsSettings,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -740,7 +712,7 @@ impl OrganizationItemSettingsItemInsights {
     ) -> graph_rt::Request<
         Option<super::super::ItemInsightsSettings>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -788,7 +760,7 @@ impl OrganizationItemSettingsProfileCardProperties {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProfileCardProperty>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -818,11 +790,7 @@ impl OrganizationItemSettingsProfileCardProperties {
     pub fn create(
         &self,
         body: &super::super::ProfileCardProperty,
-    ) -> graph_rt::Request<
-        super::super::ProfileCardProperty,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ProfileCardProperty, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -879,11 +847,7 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::ProfileCardProperty,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ProfileCardProperty, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -915,7 +879,7 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     ) -> graph_rt::Request<
         Option<super::super::ProfileCardProperty>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -943,13 +907,7 @@ impl OrganizationItemSettingsProfileCardPropertiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilecardproperty-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -997,7 +955,7 @@ impl OrganizationItemBranding {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1035,7 +993,7 @@ impl OrganizationItemBranding {
     ) -> graph_rt::Request<
         Option<super::super::OrganizationalBrandingProperties>,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1069,7 +1027,7 @@ impl OrganizationItemBranding {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -1097,13 +1055,7 @@ impl OrganizationItemBranding {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1154,7 +1106,7 @@ impl OrganizationItemBrandingLocalizations {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1209,7 +1161,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1244,11 +1196,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1278,11 +1226,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     pub fn put(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1309,13 +1253,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

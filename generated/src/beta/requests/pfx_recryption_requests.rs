@@ -32,7 +32,7 @@ impl PfxRecryptionRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PfxRecryptionRequest>,
         super::super::PfxRecryptionRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl PfxRecryptionRequests {
     ) -> graph_rt::Request<
         super::super::PfxRecryptionRequest,
         super::super::PfxRecryptionRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -135,7 +135,7 @@ impl PfxRecryptionRequestsItem {
     ) -> graph_rt::Request<
         super::super::PfxRecryptionRequest,
         super::super::PfxRecryptionRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -179,7 +179,7 @@ impl PfxRecryptionRequestsItem {
     ) -> graph_rt::Request<
         Option<super::super::PfxRecryptionRequest>,
         super::super::PfxRecryptionRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -212,13 +212,7 @@ impl PfxRecryptionRequestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-raimportcerts-pfxrecryptionrequest-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -63,7 +63,7 @@ impl PlannerBuckets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerBucket>,
         super::super::PlannerBucket,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -101,7 +101,7 @@ impl PlannerBuckets {
     ) -> graph_rt::Request<
         super::super::PlannerBucket,
         super::super::PlannerBucket,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -155,7 +155,7 @@ impl PlannerBucketsItem {
     ) -> graph_rt::Request<
         super::super::PlannerBucket,
         super::super::PlannerBucket,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -190,11 +190,7 @@ impl PlannerBucketsItem {
     pub fn update(
         &self,
         body: &super::super::PlannerBucket,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -221,13 +217,7 @@ impl PlannerBucketsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-delete?view=graph-rest-beta)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -277,7 +267,7 @@ impl PlannerBucketsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -329,7 +319,7 @@ impl PlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -367,7 +357,7 @@ impl PlannerPlans {
     ) -> graph_rt::Request<
         super::super::PlannerPlan,
         super::super::PlannerPlan,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -421,7 +411,7 @@ impl PlannerPlansItem {
     ) -> graph_rt::Request<
         super::super::PlannerPlan,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -456,11 +446,7 @@ impl PlannerPlansItem {
     pub fn update(
         &self,
         body: &super::super::PlannerPlan,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -487,13 +473,7 @@ impl PlannerPlansItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-delete?view=graph-rest-beta)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -551,11 +531,7 @@ impl PlannerPlansItemDetails {
     #[cfg(feature = "planner")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PlannerPlanDetails,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PlannerPlanDetails, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -589,11 +565,7 @@ impl PlannerPlansItemDetails {
     pub fn update(
         &self,
         body: &super::super::PlannerPlanDetails,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -639,7 +611,7 @@ impl PlannerPlansItemBuckets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerBucket>,
         super::super::PlannerBucket,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -690,7 +662,7 @@ impl PlannerPlansItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -742,7 +714,7 @@ impl PlannerRosters {
     ) -> graph_rt::Request<
         super::super::PlannerRoster,
         super::super::PlannerRoster,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -795,7 +767,7 @@ impl PlannerRostersItem {
     ) -> graph_rt::Request<
         super::super::PlannerRoster,
         super::super::PlannerRoster,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -822,13 +794,7 @@ impl PlannerRostersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerroster-delete?view=graph-rest-beta)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -884,7 +850,7 @@ impl PlannerRostersItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerRosterMember>,
         super::super::PlannerRosterMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -917,7 +883,7 @@ impl PlannerRostersItemMembers {
     ) -> graph_rt::Request<
         super::super::PlannerRosterMember,
         super::super::PlannerRosterMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -970,7 +936,7 @@ impl PlannerRostersItemMembersItem {
     ) -> graph_rt::Request<
         super::super::PlannerRosterMember,
         super::super::PlannerRosterMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -997,13 +963,7 @@ impl PlannerRostersItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerrostermember-delete?view=graph-rest-beta)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1048,7 +1008,7 @@ impl PlannerRostersItemPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1095,7 +1055,7 @@ impl PlannerTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1133,7 +1093,7 @@ impl PlannerTasks {
     ) -> graph_rt::Request<
         super::super::PlannerTask,
         super::super::PlannerTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1187,7 +1147,7 @@ impl PlannerTasksItem {
     ) -> graph_rt::Request<
         super::super::PlannerTask,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1222,11 +1182,7 @@ impl PlannerTasksItem {
     pub fn update(
         &self,
         body: &super::super::PlannerTask,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1253,13 +1209,7 @@ impl PlannerTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-delete?view=graph-rest-beta)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1333,7 +1283,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     ) -> graph_rt::Request<
         super::super::PlannerAssignedToTaskBoardTaskFormat,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1368,11 +1318,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     pub fn update(
         &self,
         body: &super::super::PlannerAssignedToTaskBoardTaskFormat,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1419,7 +1365,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     ) -> graph_rt::Request<
         super::super::PlannerBucketTaskBoardTaskFormat,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1454,11 +1400,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     pub fn update(
         &self,
         body: &super::super::PlannerBucketTaskBoardTaskFormat,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1502,11 +1444,7 @@ impl PlannerTasksItemDetails {
     #[cfg(feature = "planner")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PlannerTaskDetails,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PlannerTaskDetails, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1540,11 +1478,7 @@ impl PlannerTasksItemDetails {
     pub fn update(
         &self,
         body: &super::super::PlannerTaskDetails,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1591,7 +1525,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     ) -> graph_rt::Request<
         super::super::PlannerProgressTaskBoardTaskFormat,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1626,11 +1560,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     pub fn update(
         &self,
         body: &super::super::PlannerProgressTaskBoardTaskFormat,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,

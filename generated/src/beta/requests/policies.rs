@@ -180,7 +180,7 @@ impl PoliciesAccessReviewPolicy {
     ) -> graph_rt::Request<
         super::super::AccessReviewPolicy,
         super::super::AccessReviewPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -215,11 +215,7 @@ impl PoliciesAccessReviewPolicy {
     pub fn update(
         &self,
         body: &super::super::AccessReviewPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -271,7 +267,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ActivityBasedTimeoutPolicy>,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -315,7 +311,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ) -> graph_rt::Request<
         super::super::ActivityBasedTimeoutPolicy,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -374,7 +370,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ActivityBasedTimeoutPolicy,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -415,11 +411,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateActivitybasedtimeoutpolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -451,13 +443,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -508,7 +494,7 @@ impl PoliciesAdminConsentRequestPolicy {
     ) -> graph_rt::Request<
         super::super::AdminConsentRequestPolicy,
         super::super::AdminConsentRequestPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -553,11 +539,7 @@ impl PoliciesAdminConsentRequestPolicy {
     pub fn put(
         &self,
         body: &super::super::AdminConsentRequestPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -615,7 +597,7 @@ impl PoliciesAuthenticationFlowsPolicy {
     ) -> graph_rt::Request<
         super::super::AuthenticationFlowsPolicy,
         super::super::AuthenticationFlowsPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -656,11 +638,7 @@ impl PoliciesAuthenticationFlowsPolicy {
     pub fn update(
         &self,
         body: &super::super::AuthenticationFlowsPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -712,7 +690,7 @@ impl PoliciesAuthenticationMethodsPolicy {
     ) -> graph_rt::Request<
         super::super::AuthenticationMethodsPolicy,
         super::super::AuthenticationMethodsPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -750,7 +728,7 @@ impl PoliciesAuthenticationMethodsPolicy {
     ) -> graph_rt::Request<
         Option<super::super::AuthenticationMethodsPolicy>,
         super::super::AuthenticationMethodsPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -883,7 +861,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     ) -> graph_rt::Request<
         super::super::Fido2AuthenticationMethodConfiguration,
         super::super::Fido2AuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -918,11 +896,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -954,13 +928,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsTempor
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1013,7 +981,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     ) -> graph_rt::Request<
         super::super::EmailAuthenticationMethodConfiguration,
         super::super::EmailAuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1043,11 +1011,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     pub fn update(
         &self,
         body: &super::super::EmailAuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1074,13 +1038,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1129,7 +1087,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     ) -> graph_rt::Request<
         super::super::Fido2AuthenticationMethodConfiguration,
         super::super::Fido2AuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1159,11 +1117,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     pub fn update(
         &self,
         body: &super::super::Fido2AuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1190,13 +1144,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1246,7 +1194,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     ) -> graph_rt::Request<
         super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
         super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1281,11 +1229,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     pub fn update(
         &self,
         body: &super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1317,13 +1261,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1376,7 +1314,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     ) -> graph_rt::Request<
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1406,11 +1344,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     pub fn update(
         &self,
         body: &super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1437,13 +1371,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsPasswo
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1493,7 +1421,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     ) -> graph_rt::Request<
         super::super::SmsAuthenticationMethodConfiguration,
         super::super::SmsAuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1531,7 +1459,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     ) -> graph_rt::Request<
         Option<super::super::SmsAuthenticationMethodConfiguration>,
         super::super::SmsAuthenticationMethodConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1564,13 +1492,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsSms {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/smsauthenticationmethodconfiguration-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1642,7 +1564,7 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     ) -> graph_rt::Request<
         super::super::AuthorizationPolicy,
         super::super::AuthorizationPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1677,11 +1599,7 @@ impl PoliciesAuthorizationPolicyAuthorizationPolicy {
     pub fn update(
         &self,
         body: &super::super::UpdateAuthorizationPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1734,7 +1652,7 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
     ) -> graph_rt::Request<
         super::super::B2cAuthenticationMethodsPolicy,
         super::super::B2cAuthenticationMethodsPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1774,11 +1692,7 @@ impl PoliciesB2cAuthenticationMethodsPolicy {
     pub fn update(
         &self,
         body: &super::super::B2cAuthenticationMethodsPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1834,7 +1748,7 @@ impl PoliciesClaimsMappingPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ClaimsMappingPolicy>,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1878,7 +1792,7 @@ impl PoliciesClaimsMappingPolicies {
     ) -> graph_rt::Request<
         super::super::ClaimsMappingPolicy,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1937,7 +1851,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ClaimsMappingPolicy,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1978,11 +1892,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateClaimsmappingpolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2014,13 +1924,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2075,7 +1979,7 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2138,7 +2042,7 @@ impl PoliciesFeatureRolloutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FeatureRolloutPolicy>,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2171,7 +2075,7 @@ impl PoliciesFeatureRolloutPolicies {
     ) -> graph_rt::Request<
         super::super::FeatureRolloutPolicy,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2225,7 +2129,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::FeatureRolloutPolicy,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2255,11 +2159,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateFeaturerolloutpolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2286,13 +2186,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2367,11 +2261,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2433,13 +2323,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete-appliesto?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2486,7 +2370,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2530,7 +2414,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         super::super::HomeRealmDiscoveryPolicy,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2589,7 +2473,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     ) -> graph_rt::Request<
         super::super::HomeRealmDiscoveryPolicy,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2630,11 +2514,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateHomerealmdiscoverypolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2666,13 +2546,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2729,7 +2603,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2795,7 +2669,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     ) -> graph_rt::Request<
         super::super::IdentitySecurityDefaultsEnforcementPolicy,
         super::super::IdentitySecurityDefaultsEnforcementPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2830,11 +2704,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     pub fn update(
         &self,
         body: &super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2890,7 +2760,7 @@ impl PoliciesMobileAppManagementPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2946,7 +2816,7 @@ impl PoliciesMobileAppManagementPoliciesItem {
     ) -> graph_rt::Request<
         super::super::MobilityManagementPolicy,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2982,7 +2852,7 @@ impl PoliciesMobileAppManagementPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3013,13 +2883,7 @@ impl PoliciesMobileAppManagementPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3075,7 +2939,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3139,11 +3003,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsRef {
     pub fn create(
         &self,
         body: &super::super::Group,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3212,13 +3072,7 @@ impl PoliciesMobileAppManagementPoliciesItemIncludedGroupsItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobileappmanagementpolicies-delete-includedgroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3263,7 +3117,7 @@ impl PoliciesMobileDeviceManagementPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3319,7 +3173,7 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     ) -> graph_rt::Request<
         super::super::MobilityManagementPolicy,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3355,7 +3209,7 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobilityManagementPolicy>,
         super::super::MobilityManagementPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3386,13 +3240,7 @@ impl PoliciesMobileDeviceManagementPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3448,7 +3296,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3516,11 +3364,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsRef {
     pub fn create(
         &self,
         body: &super::super::Group,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3589,13 +3433,7 @@ impl PoliciesMobileDeviceManagementPoliciesItemIncludedGroupsItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mobiledevicemanagementpolicies-delete-includedgroups?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3642,7 +3480,7 @@ impl PoliciesPermissionGrantPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PermissionGrantPolicy>,
         super::super::PermissionGrantPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3686,7 +3524,7 @@ impl PoliciesPermissionGrantPolicies {
     ) -> graph_rt::Request<
         super::super::PermissionGrantPolicy,
         super::super::PermissionGrantPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3745,7 +3583,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     ) -> graph_rt::Request<
         super::super::PermissionGrantPolicy,
         super::super::PermissionGrantPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3786,11 +3624,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdatePermissionGrantPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3822,13 +3656,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3889,7 +3717,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PermissionGrantConditionSet>,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3927,7 +3755,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     ) -> graph_rt::Request<
         super::super::PermissionGrantConditionSet,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3988,7 +3816,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PermissionGrantConditionSet>,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4026,7 +3854,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     ) -> graph_rt::Request<
         super::super::PermissionGrantConditionSet,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4081,13 +3909,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-excludes?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4132,13 +3954,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-includes?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4188,7 +4004,7 @@ impl PoliciesRoleManagementPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleManagementPolicy>,
         super::super::UnifiedRoleManagementPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4249,7 +4065,7 @@ impl PoliciesRoleManagementPoliciesItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleManagementPolicy,
         super::super::UnifiedRoleManagementPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4324,7 +4140,7 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUnifiedRoleManagementPolicyRule>,
         super::super::UnifiedRoleManagementPolicyRule,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4398,7 +4214,7 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
     ) -> graph_rt::Request<
         super::super::AnyUnifiedRoleManagementPolicyRule,
         super::super::UnifiedRoleManagementPolicyRule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4445,7 +4261,7 @@ impl PoliciesRoleManagementPoliciesItemEffectiveRulesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyUnifiedRoleManagementPolicyRule>,
         super::super::UnifiedRoleManagementPolicyRule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4496,7 +4312,7 @@ impl PoliciesRoleManagementPoliciesItemRules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUnifiedRoleManagementPolicyRule>,
         super::super::UnifiedRoleManagementPolicyRule,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4568,7 +4384,7 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
     ) -> graph_rt::Request<
         super::super::AnyUnifiedRoleManagementPolicyRule,
         super::super::UnifiedRoleManagementPolicyRule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4615,7 +4431,7 @@ impl PoliciesRoleManagementPoliciesItemRulesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyUnifiedRoleManagementPolicyRule>,
         super::super::UnifiedRoleManagementPolicyRule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4666,7 +4482,7 @@ impl PoliciesRoleManagementPolicyAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleManagementPolicyAssignment>,
         super::super::UnifiedRoleManagementPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4727,7 +4543,7 @@ impl PoliciesRoleManagementPolicyAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleManagementPolicyAssignment,
         super::super::UnifiedRoleManagementPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4789,7 +4605,7 @@ impl PoliciesTokenIssuancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenIssuancePolicy>,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4833,7 +4649,7 @@ impl PoliciesTokenIssuancePolicies {
     ) -> graph_rt::Request<
         super::super::TokenIssuancePolicy,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4892,7 +4708,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     ) -> graph_rt::Request<
         super::super::TokenIssuancePolicy,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4933,11 +4749,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateTokenIssuancePolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4969,13 +4781,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5030,7 +4836,7 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5094,7 +4900,7 @@ impl PoliciesTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5138,7 +4944,7 @@ impl PoliciesTokenLifetimePolicies {
     ) -> graph_rt::Request<
         super::super::TokenLifetimePolicy,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5197,7 +5003,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     ) -> graph_rt::Request<
         super::super::TokenLifetimePolicy,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5238,11 +5044,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateTokenlifetimepolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -5274,13 +5076,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5335,7 +5131,7 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

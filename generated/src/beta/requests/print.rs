@@ -91,7 +91,7 @@ impl PrintConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintConnector>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -144,11 +144,7 @@ impl PrintConnectorsItem {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintConnector,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintConnector, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -183,7 +179,7 @@ impl PrintConnectorsItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintConnector>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -211,13 +207,7 @@ impl PrintConnectorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-delete?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -279,7 +269,7 @@ impl PrintOperationsItem {
     ) -> graph_rt::Request<
         super::super::PrintOperation,
         super::super::PrintOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -392,13 +382,7 @@ impl PrintPrinterSharesItemAllowedUsersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-alloweduser?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -443,7 +427,7 @@ impl PrintPrinters {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Printer>,
         super::super::Printer,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -501,11 +485,7 @@ impl PrintPrintersCreate {
     pub fn create(
         &self,
         body: &super::super::PrinterCreateOperation,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -558,7 +538,7 @@ impl PrintPrintersItem {
     ) -> graph_rt::Request<
         super::super::Printer,
         super::super::Printer,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -600,7 +580,7 @@ impl PrintPrintersItem {
     ) -> graph_rt::Request<
         Option<super::super::Printer>,
         super::super::Printer,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -632,13 +612,7 @@ impl PrintPrintersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -671,11 +645,7 @@ impl PrintPrintersItem {
     #[cfg(feature = "print")]
     pub fn get_capabilities(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrinterCapabilities,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrinterCapabilities, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -712,11 +682,7 @@ impl PrintPrintersItem {
     #[cfg(feature = "print")]
     pub fn restore_factory_defaults(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -776,7 +742,7 @@ impl PrintPrintersItemConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintConnector>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -827,7 +793,7 @@ impl PrintPrintersItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -878,7 +844,7 @@ impl PrintPrintersItemJobs {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -938,7 +904,7 @@ impl PrintPrintersItemJobsItem {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -989,7 +955,7 @@ impl PrintPrintersItemJobsItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1024,11 +990,7 @@ impl PrintPrintersItemJobsItem {
     pub fn abort(
         &self,
         body: &super::super::AbortBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1059,13 +1021,7 @@ impl PrintPrintersItemJobsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-cancel?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn cancel(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cancel(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1107,7 +1063,7 @@ impl PrintPrintersItemJobsItem {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1168,11 +1124,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1209,11 +1161,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     #[cfg(feature = "print")]
     pub fn upload_data(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1259,13 +1207,7 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-get-file?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1314,13 +1256,7 @@ impl PrintPrintersItemShare {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1366,7 +1302,7 @@ impl PrintPrintersItemTaskTriggers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskTrigger>,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1403,7 +1339,7 @@ impl PrintPrintersItemTaskTriggers {
     ) -> graph_rt::Request<
         super::super::PrintTaskTrigger,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1456,7 +1392,7 @@ impl PrintPrintersItemTaskTriggersItem {
     ) -> graph_rt::Request<
         super::super::PrintTaskTrigger,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1487,13 +1423,7 @@ impl PrintPrintersItemTaskTriggersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete-tasktrigger?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1636,7 +1566,7 @@ impl PrintReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1681,7 +1611,7 @@ impl PrintReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1726,7 +1656,7 @@ impl PrintReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ArchivedPrintJob>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1782,7 +1712,7 @@ impl PrintReportsDailyPrintUsageByPrinter {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintUsageByPrinter>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1830,11 +1760,7 @@ impl PrintReportsDailyPrintUsageByPrinterItem {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintUsageByPrinter,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintUsageByPrinter, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1879,7 +1805,7 @@ impl PrintReportsDailyPrintUsageByUser {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintUsageByUser>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1927,11 +1853,7 @@ impl PrintReportsDailyPrintUsageByUserItem {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintUsageByUser,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintUsageByUser, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1976,7 +1898,7 @@ impl PrintReportsMonthlyPrintUsageByPrinter {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintUsageByPrinter>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2024,11 +1946,7 @@ impl PrintReportsMonthlyPrintUsageByPrinterItem {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintUsageByPrinter,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintUsageByPrinter, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2073,7 +1991,7 @@ impl PrintReportsMonthlyPrintUsageByUser {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintUsageByUser>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2121,11 +2039,7 @@ impl PrintReportsMonthlyPrintUsageByUserItem {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintUsageByUser,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintUsageByUser, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2167,7 +2081,7 @@ impl PrintServices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintService>,
         super::super::PrintService,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2207,7 +2121,7 @@ impl PrintServicesItem {
     ) -> graph_rt::Request<
         super::super::PrintService,
         super::super::PrintService,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2247,7 +2161,7 @@ impl PrintServicesItemEndpoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintServiceEndpoint>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2287,7 +2201,7 @@ impl PrintServicesItemEndpointsItem {
     ) -> graph_rt::Request<
         super::super::PrintServiceEndpoint,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2323,11 +2237,7 @@ impl PrintSettings {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2359,11 +2269,7 @@ impl PrintSettings {
     pub fn update(
         &self,
         body: &super::super::PrintSettings,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2410,7 +2316,7 @@ impl PrintShares {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2447,7 +2353,7 @@ impl PrintShares {
     ) -> graph_rt::Request<
         super::super::PrinterShare,
         super::super::PrinterShare,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2538,7 +2444,7 @@ impl PrintSharesItem {
     ) -> graph_rt::Request<
         Option<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2566,13 +2472,7 @@ impl PrintSharesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2637,7 +2537,7 @@ impl PrintSharesItemAllowedGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2691,11 +2591,7 @@ impl PrintSharesItemAllowedGroupsRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2753,13 +2649,7 @@ impl PrintSharesItemAllowedGroupsItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-allowedgroup?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2804,7 +2694,7 @@ impl PrintSharesItemAllowedUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::User>,
         super::super::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2853,11 +2743,7 @@ impl PrintSharesItemAllowedUsersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2905,7 +2791,7 @@ impl PrintSharesItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2956,7 +2842,7 @@ impl PrintSharesItemJobs {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3014,7 +2900,7 @@ impl PrintSharesItemJobsItem {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3066,11 +2952,7 @@ impl PrintSharesItemJobsItem {
     #[cfg(feature = "print")]
     pub fn start(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintJobStatus,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintJobStatus, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3135,11 +3017,7 @@ impl PrintSharesItemJobsItemDocumentsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3194,7 +3072,7 @@ impl PrintSharesItemPrinter {
     ) -> graph_rt::Request<
         super::super::Printer,
         super::super::Printer,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3249,7 +3127,7 @@ impl PrintTaskDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3282,7 +3160,7 @@ impl PrintTaskDefinitions {
     ) -> graph_rt::Request<
         super::super::PrintTaskDefinition,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3336,7 +3214,7 @@ impl PrintTaskDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::PrintTaskDefinition,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3369,7 +3247,7 @@ impl PrintTaskDefinitionsItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3397,13 +3275,7 @@ impl PrintTaskDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-delete-taskdefinition?view=graph-rest-beta)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3453,7 +3325,7 @@ impl PrintTaskDefinitionsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTask>,
         super::super::PrintTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3505,7 +3377,7 @@ impl PrintTaskDefinitionsItemTasksItem {
     ) -> graph_rt::Request<
         super::super::PrintTask,
         super::super::PrintTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3538,7 +3410,7 @@ impl PrintTaskDefinitionsItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintTask>,
         super::super::PrintTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,

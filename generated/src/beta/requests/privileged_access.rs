@@ -99,7 +99,7 @@ impl PrivilegedAccessAzureResourcesResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceResource>,
         super::super::GovernanceResource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -154,7 +154,7 @@ impl PrivilegedAccessAzureResourcesResources {
     ) -> graph_rt::Request<
         super::super::GovernanceResource,
         super::super::GovernanceResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -222,7 +222,7 @@ impl PrivilegedAccessAzureResourcesResourcesItem {
     ) -> graph_rt::Request<
         super::super::GovernanceResource,
         super::super::GovernanceResource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -331,7 +331,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleSetting>,
         super::super::GovernanceRoleSetting,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -404,7 +404,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleAssignmentRequest>,
         super::super::GovernanceRoleAssignmentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -477,7 +477,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleAssignment>,
         super::super::GovernanceRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -633,7 +633,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleDefinition>,
         super::super::GovernanceRoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -716,7 +716,7 @@ impl PrivilegedAccessAzureResourcesResourcesItemRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleDefinition,
         super::super::GovernanceRoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -790,7 +790,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleAssignmentRequest>,
         super::super::GovernanceRoleAssignmentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -845,7 +845,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequests {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleAssignmentRequest,
         super::super::GovernanceRoleAssignmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -915,7 +915,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleAssignmentRequest,
         super::super::GovernanceRoleAssignmentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -964,13 +964,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignmentrequest-cancel?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn cancel(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cancel(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1009,11 +1003,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentRequestsItem {
     pub fn update_request(
         &self,
         body: &super::super::UpdateRequestBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1072,7 +1062,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleAssignment>,
         super::super::GovernanceRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1152,13 +1142,7 @@ impl PrivilegedAccessAzureResourcesRoleAssignmentsExport {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/governanceroleassignment-export?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1301,7 +1285,7 @@ impl PrivilegedAccessAzureResourcesRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleDefinition>,
         super::super::GovernanceRoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1379,7 +1363,7 @@ impl PrivilegedAccessAzureResourcesRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleDefinition,
         super::super::GovernanceRoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1450,7 +1434,7 @@ impl PrivilegedAccessAzureResourcesRoleSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GovernanceRoleSetting>,
         super::super::GovernanceRoleSetting,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1527,7 +1511,7 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     ) -> graph_rt::Request<
         super::super::GovernanceRoleSetting,
         super::super::GovernanceRoleSetting,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1580,11 +1564,7 @@ impl PrivilegedAccessAzureResourcesRoleSettingsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateGovernanceRoleSettingBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,

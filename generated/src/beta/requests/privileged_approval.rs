@@ -31,7 +31,7 @@ impl PrivilegedApproval {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedApproval>,
         super::super::PrivilegedApproval,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -67,7 +67,7 @@ impl PrivilegedApproval {
     ) -> graph_rt::Request<
         super::super::PrivilegedApproval,
         super::super::PrivilegedApproval,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -100,7 +100,7 @@ impl PrivilegedApproval {
     ) -> graph_rt::Request<
         super::super::PrivilegedApproval,
         super::super::PrivilegedApproval,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -152,7 +152,7 @@ impl PrivilegedApprovalItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedApproval,
         super::super::PrivilegedApproval,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -185,11 +185,7 @@ impl PrivilegedApprovalItem {
     pub fn update(
         &self,
         body: &super::super::PrivilegedApproval,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,

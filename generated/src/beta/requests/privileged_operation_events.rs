@@ -30,7 +30,7 @@ impl PrivilegedOperationEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedOperationEvent>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -31,7 +31,7 @@ impl PrivilegedRoleAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedRoleAssignmentRequest>,
         super::super::PrivilegedRoleAssignmentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -68,7 +68,7 @@ impl PrivilegedRoleAssignmentRequests {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignmentRequest,
         super::super::PrivilegedRoleAssignmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -104,7 +104,7 @@ impl PrivilegedRoleAssignmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedRoleAssignmentRequest>,
         super::super::PrivilegedRoleAssignmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -157,7 +157,7 @@ impl PrivilegedRoleAssignmentRequestsItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignmentRequest,
         super::super::PrivilegedRoleAssignmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

@@ -31,7 +31,7 @@ impl PrivilegedRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedRoleAssignment>,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -64,7 +64,7 @@ impl PrivilegedRoleAssignments {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignment,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -97,7 +97,7 @@ impl PrivilegedRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedRoleAssignment>,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -149,7 +149,7 @@ impl PrivilegedRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignment,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -176,13 +176,7 @@ impl PrivilegedRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/privilegedroleassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -213,7 +207,7 @@ impl PrivilegedRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignment,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -246,7 +240,7 @@ impl PrivilegedRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignment,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -298,7 +292,7 @@ impl PrivilegedRoleAssignmentsItemRoleInfo {
     ) -> graph_rt::Request<
         super::super::PrivilegedRole,
         super::super::PrivilegedRole,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

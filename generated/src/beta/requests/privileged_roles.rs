@@ -30,7 +30,7 @@ impl PrivilegedRoles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedRole>,
         super::super::PrivilegedRole,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -81,7 +81,7 @@ impl PrivilegedRolesItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRole,
         super::super::PrivilegedRole,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -119,7 +119,7 @@ impl PrivilegedRolesItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignment,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -152,7 +152,7 @@ impl PrivilegedRolesItem {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleAssignment,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -203,7 +203,7 @@ impl PrivilegedRolesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrivilegedRoleAssignment>,
         super::super::PrivilegedRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -250,7 +250,7 @@ impl PrivilegedRolesItemSettings {
     ) -> graph_rt::Request<
         super::super::PrivilegedRoleSettings,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -280,11 +280,7 @@ impl PrivilegedRolesItemSettings {
     pub fn put(
         &self,
         body: &super::super::PrivilegedRoleSettings,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,

@@ -31,7 +31,7 @@ impl ProgramControlTypes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProgramControlType>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

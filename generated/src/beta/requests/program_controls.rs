@@ -32,7 +32,7 @@ impl ProgramControls {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProgramControl>,
         super::super::ProgramControl,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl ProgramControls {
     ) -> graph_rt::Request<
         super::super::ProgramControl,
         super::super::ProgramControl,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -128,13 +128,7 @@ impl ProgramControlsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/programcontrol-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -32,7 +32,7 @@ impl Programs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Program>,
         super::super::Program,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -75,7 +75,7 @@ impl Programs {
     ) -> graph_rt::Request<
         super::super::Program,
         super::super::Program,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -126,11 +126,7 @@ impl ProgramsItem {
     pub fn update(
         &self,
         body: &super::super::Program,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -157,13 +153,7 @@ impl ProgramsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/program-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -214,7 +204,7 @@ impl ProgramsItemControls {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProgramControl>,
         super::super::ProgramControl,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -31,7 +31,7 @@ impl RiskDetections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskDetection>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -84,11 +84,7 @@ impl RiskDetectionsItem {
     #[cfg(feature = "identity")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::RiskDetection,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::RiskDetection, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

@@ -31,7 +31,7 @@ impl RiskyUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyRiskyUser>,
         super::super::RiskyUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -66,11 +66,7 @@ impl RiskyUsers {
     pub fn confirm_compromised(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -105,11 +101,7 @@ impl RiskyUsers {
     pub fn dismiss(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -165,7 +157,7 @@ impl RiskyUsersItem {
     ) -> graph_rt::Request<
         super::super::AnyRiskyUser,
         super::super::RiskyUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -221,7 +213,7 @@ impl RiskyUsersItemHistory {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskyUserHistoryItem>,
         super::super::RiskyUserHistoryItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -283,7 +275,7 @@ impl RiskyUsersItemHistoryItem {
     ) -> graph_rt::Request<
         super::super::RiskyUserHistoryItem,
         super::super::RiskyUserHistoryItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

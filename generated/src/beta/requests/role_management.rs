@@ -32,7 +32,7 @@ impl RoleManagement {
     ) -> graph_rt::Request<
         super::super::RoleManagement,
         super::super::RoleManagement,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl RoleManagement {
     ) -> graph_rt::Request<
         Option<super::super::RoleManagement>,
         super::super::RoleManagement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -176,7 +176,7 @@ impl RoleManagementCloudPcRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentMultiple>,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -230,7 +230,7 @@ impl RoleManagementCloudPcRoleAssignments {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentMultiple,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -279,7 +279,7 @@ impl RoleManagementCloudPcRoleAssignments {
     ) -> graph_rt::Request<
         Option<super::super::UnifiedRoleAssignmentMultiple>,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -347,7 +347,7 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentMultiple,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -395,13 +395,7 @@ impl RoleManagementCloudPcRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -464,7 +458,7 @@ impl RoleManagementCloudPcRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -565,7 +559,7 @@ impl RoleManagementCloudPcRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleDefinition,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -657,7 +651,7 @@ impl RoleManagementDeviceManagement {
     ) -> graph_rt::Request<
         super::super::RbacApplicationMultiple,
         super::super::RbacApplicationMultiple,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -701,7 +695,7 @@ impl RoleManagementDeviceManagement {
     ) -> graph_rt::Request<
         Option<super::super::RbacApplicationMultiple>,
         super::super::RbacApplicationMultiple,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -771,7 +765,7 @@ impl RoleManagementDeviceManagementRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentMultiple>,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -825,7 +819,7 @@ impl RoleManagementDeviceManagementRoleAssignments {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentMultiple,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -874,7 +868,7 @@ impl RoleManagementDeviceManagementRoleAssignments {
     ) -> graph_rt::Request<
         Option<super::super::UnifiedRoleAssignmentMultiple>,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -944,7 +938,7 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentMultiple,
         super::super::UnifiedRoleAssignmentMultiple,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -992,13 +986,7 @@ impl RoleManagementDeviceManagementRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentmultiple-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1062,7 +1050,7 @@ impl RoleManagementDeviceManagementRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1142,7 +1130,7 @@ impl RoleManagementDeviceManagementRoleDefinitions {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleDefinition,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1223,7 +1211,7 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleDefinition,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1303,7 +1291,7 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     ) -> graph_rt::Request<
         Option<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1353,13 +1341,7 @@ impl RoleManagementDeviceManagementRoleDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1486,7 +1468,7 @@ impl RoleManagementDirectory {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUnifiedRoleScheduleInstanceBase>,
         super::super::UnifiedRoleScheduleInstanceBase,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1523,7 +1505,7 @@ impl RoleManagementDirectory {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyUnifiedRoleScheduleBase>,
         super::super::UnifiedRoleScheduleBase,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1577,7 +1559,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleRequest>,
         super::super::UnifiedRoleEligibilityScheduleRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1624,7 +1606,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleEligibilityScheduleRequest,
         super::super::UnifiedRoleEligibilityScheduleRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1661,7 +1643,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleRequest>,
         super::super::UnifiedRoleEligibilityScheduleRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1734,7 +1716,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleInstance>,
         super::super::UnifiedRoleAssignmentScheduleInstance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1781,7 +1763,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleInstance>,
         super::super::UnifiedRoleAssignmentScheduleInstance,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1854,7 +1836,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleInstancesItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentScheduleInstance,
         super::super::UnifiedRoleAssignmentScheduleInstance,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1918,7 +1900,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleRequest>,
         super::super::UnifiedRoleAssignmentScheduleRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1965,7 +1947,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentScheduleRequest,
         super::super::UnifiedRoleAssignmentScheduleRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2002,7 +1984,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentScheduleRequest>,
         super::super::UnifiedRoleAssignmentScheduleRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2075,7 +2057,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentScheduleRequest,
         super::super::UnifiedRoleAssignmentScheduleRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2116,13 +2098,7 @@ impl RoleManagementDirectoryRoleAssignmentScheduleRequestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignmentschedulerequest-cancel?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn cancel(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cancel(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2171,7 +2147,7 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentSchedule>,
         super::super::UnifiedRoleAssignmentSchedule,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2217,7 +2193,7 @@ impl RoleManagementDirectoryRoleAssignmentSchedules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignmentSchedule>,
         super::super::UnifiedRoleAssignmentSchedule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2289,7 +2265,7 @@ impl RoleManagementDirectoryRoleAssignmentSchedulesItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignmentSchedule,
         super::super::UnifiedRoleAssignmentSchedule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2351,7 +2327,7 @@ impl RoleManagementDirectoryRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignment>,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2408,7 +2384,7 @@ impl RoleManagementDirectoryRoleAssignments {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignment,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2471,7 +2447,7 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignment,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2522,13 +2498,7 @@ impl RoleManagementDirectoryRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2588,7 +2558,7 @@ impl RoleManagementDirectoryRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2668,7 +2638,7 @@ impl RoleManagementDirectoryRoleDefinitions {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleDefinition,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2747,7 +2717,7 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleDefinition,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2827,7 +2797,7 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     ) -> graph_rt::Request<
         Option<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2877,13 +2847,7 @@ impl RoleManagementDirectoryRoleDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroledefinition-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2950,7 +2914,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleInstance>,
         super::super::UnifiedRoleEligibilityScheduleInstance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2997,7 +2961,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleEligibilityScheduleInstance>,
         super::super::UnifiedRoleEligibilityScheduleInstance,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3070,7 +3034,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleInstancesItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleEligibilityScheduleInstance,
         super::super::UnifiedRoleEligibilityScheduleInstance,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3133,7 +3097,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleEligibilityScheduleRequest,
         super::super::UnifiedRoleEligibilityScheduleRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3175,13 +3139,7 @@ impl RoleManagementDirectoryRoleEligibilityScheduleRequestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleeligibilityschedulerequest-cancel?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn cancel(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cancel(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3234,7 +3192,7 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleEligibilitySchedule>,
         super::super::UnifiedRoleEligibilitySchedule,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3281,7 +3239,7 @@ impl RoleManagementDirectoryRoleEligibilitySchedules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleEligibilitySchedule>,
         super::super::UnifiedRoleEligibilitySchedule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3354,7 +3312,7 @@ impl RoleManagementDirectoryRoleEligibilitySchedulesItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleEligibilitySchedule,
         super::super::UnifiedRoleEligibilitySchedule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3449,7 +3407,7 @@ impl RoleManagementEntitlementManagementRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleAssignment>,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3506,7 +3464,7 @@ impl RoleManagementEntitlementManagementRoleAssignments {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignment,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3574,7 +3532,7 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleAssignment,
         super::super::UnifiedRoleAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3625,13 +3583,7 @@ impl RoleManagementEntitlementManagementRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/unifiedroleassignment-delete?view=graph-rest-beta)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3692,7 +3644,7 @@ impl RoleManagementEntitlementManagementRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UnifiedRoleDefinition>,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3798,7 +3750,7 @@ impl RoleManagementEntitlementManagementRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::UnifiedRoleDefinition,
         super::super::UnifiedRoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -32,7 +32,7 @@ impl SchemaExtensions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SchemaExtension>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -66,11 +66,7 @@ impl SchemaExtensions {
     pub fn create(
         &self,
         body: &super::super::SchemaExtension,
-    ) -> graph_rt::Request<
-        super::super::SchemaExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::SchemaExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -124,11 +120,7 @@ impl SchemaExtensionsItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::SchemaExtension,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::SchemaExtension, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -161,11 +153,7 @@ impl SchemaExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::SchemaExtension,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -195,13 +183,7 @@ impl SchemaExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schemaextension-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

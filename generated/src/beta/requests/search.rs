@@ -26,11 +26,7 @@ impl Search {
     pub fn query(
         &self,
         body: &super::super::QueryBody,
-    ) -> graph_rt::Request<
-        super::super::SearchResponse,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::SearchResponse, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,

@@ -70,7 +70,7 @@ impl SecurityAlerts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Alert>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -114,7 +114,7 @@ impl SecurityAlerts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Alert>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -169,11 +169,7 @@ impl SecurityAlertsItem {
     #[cfg(feature = "security")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Alert,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Alert, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -213,11 +209,7 @@ impl SecurityAlertsItem {
     pub fn update(
         &self,
         body: &super::super::Alert,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -268,7 +260,7 @@ impl SecuritySecureScoreControlProfiles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SecureScoreControlProfile>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -328,11 +320,7 @@ impl SecuritySecureScoreControlProfilesItem {
     pub fn update(
         &self,
         body: &super::super::SecureScoreControlProfile,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -383,7 +371,7 @@ impl SecuritySecureScores {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SecureScore>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -440,7 +428,7 @@ impl SecuritySecurityActions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SecurityAction>,
         super::super::SecurityAction,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -476,7 +464,7 @@ impl SecuritySecurityActions {
     ) -> graph_rt::Request<
         super::super::SecurityAction,
         super::super::SecurityAction,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -528,7 +516,7 @@ impl SecuritySecurityActionsItem {
     ) -> graph_rt::Request<
         super::super::SecurityAction,
         super::super::SecurityAction,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -560,11 +548,7 @@ impl SecuritySecurityActionsItem {
     #[cfg(feature = "security")]
     pub fn cancel_security_action(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -611,7 +595,7 @@ impl SecurityTiIndicators {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TiIndicator>,
         super::super::TiIndicator,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -649,7 +633,7 @@ impl SecurityTiIndicators {
     ) -> graph_rt::Request<
         super::super::TiIndicator,
         super::super::TiIndicator,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -688,7 +672,7 @@ impl SecurityTiIndicators {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResultInfo>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -727,7 +711,7 @@ impl SecurityTiIndicators {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResultInfo>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -766,7 +750,7 @@ impl SecurityTiIndicators {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TiIndicator>,
         super::super::TiIndicator,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -805,7 +789,7 @@ impl SecurityTiIndicators {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TiIndicator>,
         super::super::TiIndicator,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -864,7 +848,7 @@ impl SecurityTiIndicatorsItem {
     ) -> graph_rt::Request<
         super::super::TiIndicator,
         super::super::TiIndicator,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -899,11 +883,7 @@ impl SecurityTiIndicatorsItem {
     pub fn update(
         &self,
         body: &super::super::TiIndicator,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -935,13 +915,7 @@ impl SecurityTiIndicatorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tiindicator-delete?view=graph-rest-beta)
     #[cfg(feature = "security")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -32,7 +32,7 @@ impl ServicePrincipals {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ServicePrincipal>,
         super::super::ServicePrincipal,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl ServicePrincipals {
     ) -> graph_rt::Request<
         super::super::ServicePrincipal,
         super::super::ServicePrincipal,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -192,7 +192,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         super::super::ServicePrincipal,
         super::super::ServicePrincipal,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -239,11 +239,7 @@ impl ServicePrincipalsItem {
     pub fn update(
         &self,
         body: &super::super::ServicePrincipal,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -283,13 +279,7 @@ impl ServicePrincipalsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -327,11 +317,7 @@ impl ServicePrincipalsItem {
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
-    ) -> graph_rt::Request<
-        super::super::KeyCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::KeyCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -354,11 +340,7 @@ impl ServicePrincipalsItem {
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
-    ) -> graph_rt::Request<
-        super::super::PasswordCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PasswordCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -404,7 +386,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         super::super::SelfSignedCertificate,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -458,11 +440,7 @@ impl ServicePrincipalsItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -501,11 +479,7 @@ impl ServicePrincipalsItem {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -560,7 +534,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -610,7 +584,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         super::super::PasswordSingleSignOnCredentialSet,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -664,11 +638,7 @@ impl ServicePrincipalsItem {
     pub fn delete_password_single_sign_on_credentials(
         &self,
         body: &super::super::DeletePasswordSingleSignOnCredentialsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -712,11 +682,7 @@ impl ServicePrincipalsItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -767,11 +733,7 @@ impl ServicePrincipalsItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -809,7 +771,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         super::super::PasswordSingleSignOnCredentialSet,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -881,7 +843,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -928,11 +890,7 @@ impl ServicePrincipalsItem {
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -955,11 +913,7 @@ impl ServicePrincipalsItem {
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1021,11 +975,7 @@ impl ServicePrincipalsItem {
     pub fn update_password_single_sign_on_credentials(
         &self,
         body: &super::super::UpdatePasswordSingleSignOnCredentialsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1086,7 +1036,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1132,11 +1082,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1211,7 +1157,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1257,11 +1203,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1329,7 +1271,7 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ClaimsMappingPolicy>,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1402,11 +1344,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1485,13 +1423,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-claimsmappingpolicies?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1558,7 +1490,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DelegatedPermissionClassification>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1600,7 +1532,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     ) -> graph_rt::Request<
         super::super::DelegatedPermissionClassification,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1659,13 +1591,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-delegatedpermissionclassifications?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1715,7 +1641,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1797,11 +1723,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1866,7 +1788,7 @@ impl ServicePrincipalsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1927,9 +1849,9 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1989,7 +1911,7 @@ impl ServicePrincipalsItemOwners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2059,11 +1981,7 @@ impl ServicePrincipalsItemOwnersRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2141,13 +2059,7 @@ impl ServicePrincipalsItemOwnersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-owners?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2201,11 +2113,7 @@ impl ServicePrincipalsItemSynchronization {
     pub fn acquire_access_token(
         &self,
         body: &super::super::AcquireAccessTokenBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2272,7 +2180,7 @@ impl ServicePrincipalsItemSynchronizationJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SynchronizationJob>,
         super::super::SynchronizationJob,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2313,7 +2221,7 @@ impl ServicePrincipalsItemSynchronizationJobs {
     ) -> graph_rt::Request<
         super::super::SynchronizationJob,
         super::super::SynchronizationJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2374,7 +2282,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     ) -> graph_rt::Request<
         super::super::SynchronizationJob,
         super::super::SynchronizationJob,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2409,13 +2317,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2449,13 +2351,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-pause?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn pause(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn pause(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2495,7 +2391,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     ) -> graph_rt::Request<
         super::super::SynchronizationSecretKeyStringValuePair,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2534,11 +2430,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     pub fn restart(
         &self,
         body: &super::super::RestartBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2580,13 +2472,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-start?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn start(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn start(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2623,11 +2509,7 @@ impl ServicePrincipalsItemSynchronizationJobsItem {
     pub fn validate_credentials(
         &self,
         body: &super::super::ValidateCredentialsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2685,7 +2567,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     ) -> graph_rt::Request<
         super::super::SynchronizationSchema,
         super::super::SynchronizationSchema,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2723,11 +2605,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     pub fn put(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -2762,13 +2640,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-delete?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2816,7 +2688,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FilterOperatorSchema>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2856,7 +2728,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AttributeMappingFunctionSchema>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2897,7 +2769,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchema {
     ) -> graph_rt::Request<
         super::super::ParseExpressionResponse,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2973,11 +2845,7 @@ impl ServicePrincipalsItemSynchronizationJobsItemSchemaDirectoriesItem {
     #[cfg(feature = "applications")]
     pub fn discover(
         &self,
-    ) -> graph_rt::Request<
-        super::super::DirectoryDefinition,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::DirectoryDefinition, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3030,7 +2898,7 @@ impl ServicePrincipalsItemSynchronizationTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SynchronizationTemplate>,
         super::super::SynchronizationTemplate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3086,13 +2954,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/synchronization-synchronizationtemplate-get?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3154,7 +3016,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         super::super::SynchronizationSchema,
         super::super::SynchronizationSchema,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3194,7 +3056,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FilterOperatorSchema>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3234,7 +3096,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AttributeMappingFunctionSchema>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3275,7 +3137,7 @@ impl ServicePrincipalsItemSynchronizationTemplatesItemSchema {
     ) -> graph_rt::Request<
         super::super::ParseExpressionResponse,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3330,7 +3192,7 @@ impl ServicePrincipalsItemTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3403,11 +3265,7 @@ impl ServicePrincipalsItemTokenLifetimePoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3486,13 +3344,7 @@ impl ServicePrincipalsItemTokenLifetimePoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3556,7 +3408,7 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3613,13 +3465,7 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3667,13 +3513,7 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3744,13 +3584,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-homerealmdiscoverypolicies?view=graph-rest-beta)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -32,7 +32,7 @@ impl Settings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectorySetting>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -71,11 +71,7 @@ impl Settings {
     pub fn create(
         &self,
         body: &super::super::DirectorySetting,
-    ) -> graph_rt::Request<
-        super::super::DirectorySetting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::DirectorySetting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -144,7 +140,7 @@ impl SettingsRegionalAndLanguageSettings {
     ) -> graph_rt::Request<
         super::super::RegionalAndLanguageSettings,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -184,11 +180,7 @@ impl SettingsRegionalAndLanguageSettings {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -228,11 +220,7 @@ impl SettingsRegionalAndLanguageSettings {
     pub fn put(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -286,11 +274,7 @@ impl SettingsItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::DirectorySetting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::DirectorySetting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -328,11 +312,7 @@ impl SettingsItem {
     pub fn update(
         &self,
         body: &super::super::DirectorySetting,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -367,13 +347,7 @@ impl SettingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directorysetting-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

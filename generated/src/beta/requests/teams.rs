@@ -29,11 +29,7 @@ impl Teams {
     pub fn create(
         &self,
         body: &super::super::Team,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -99,7 +95,7 @@ impl TeamsItem {
     ) -> graph_rt::Request<
         super::super::Team,
         super::super::Team,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -152,11 +148,7 @@ impl TeamsItem {
     pub fn update(
         &self,
         body: &super::super::Team,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -199,11 +191,7 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn archive(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -251,11 +239,7 @@ impl TeamsItem {
     pub fn clone_(
         &self,
         body: &super::super::CloneBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -286,13 +270,7 @@ impl TeamsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-completemigration?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn complete_migration(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn complete_migration(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -352,11 +330,7 @@ impl TeamsItem {
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -395,11 +369,7 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn unarchive(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -459,7 +429,7 @@ impl TeamsItemChannels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Channel>,
         super::super::Channel,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -515,7 +485,7 @@ impl TeamsItemChannels {
     ) -> graph_rt::Request<
         super::super::Channel,
         super::super::Channel,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -669,11 +639,7 @@ impl TeamsItemChannelsItem {
     pub fn update(
         &self,
         body: &super::super::Channel,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -714,13 +680,7 @@ impl TeamsItemChannelsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -759,13 +719,7 @@ impl TeamsItemChannelsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-completemigration?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn complete_migration(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn complete_migration(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -811,7 +765,7 @@ impl TeamsItemChannelsItem {
     ) -> graph_rt::Request<
         super::super::ProvisionChannelEmailResult,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -838,13 +792,7 @@ impl TeamsItemChannelsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-removeemail?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn remove_email(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn remove_email(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -895,7 +843,7 @@ impl TeamsItemChannelsItemFilesFolder {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -958,7 +906,7 @@ impl TeamsItemChannelsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1002,7 +950,7 @@ impl TeamsItemChannelsItemMembers {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1061,7 +1009,7 @@ impl TeamsItemChannelsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1105,7 +1053,7 @@ impl TeamsItemChannelsItemMembersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1148,13 +1096,7 @@ impl TeamsItemChannelsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1205,7 +1147,7 @@ impl TeamsItemChannelsItemTabs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1261,7 +1203,7 @@ impl TeamsItemChannelsItemTabs {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1332,7 +1274,7 @@ impl TeamsItemInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1385,7 +1327,7 @@ impl TeamsItemInstalledApps {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1451,7 +1393,7 @@ impl TeamsItemInstalledAppsItem {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1501,13 +1443,7 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-installedapps?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1546,13 +1482,7 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-teamsappinstallation-upgrade?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn upgrade(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn upgrade(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1611,7 +1541,7 @@ impl TeamsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1653,7 +1583,7 @@ impl TeamsItemMembers {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1689,11 +1619,7 @@ impl TeamsItemMembers {
     pub fn add(
         &self,
         body: &super::super::MembersAddBody,
-    ) -> graph_rt::Request<
-        super::super::ActionResultPart,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ActionResultPart, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1751,7 +1677,7 @@ impl TeamsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1793,7 +1719,7 @@ impl TeamsItemMembersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1836,13 +1762,7 @@ impl TeamsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-members?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1892,7 +1812,7 @@ impl TeamsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1966,13 +1886,7 @@ impl TeamsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2035,13 +1949,7 @@ impl TeamsItemPhotoItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2109,13 +2017,7 @@ impl TeamsItemPhotoItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-get-photo?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2245,7 +2147,7 @@ impl TeamsItemSchedule {
     ) -> graph_rt::Request<
         super::super::Schedule,
         super::super::Schedule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2288,7 +2190,7 @@ impl TeamsItemSchedule {
     ) -> graph_rt::Request<
         super::super::Schedule,
         super::super::Schedule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -2348,11 +2250,7 @@ impl TeamsItemSchedule {
     pub fn share(
         &self,
         body: &super::super::ShareBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2437,7 +2335,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OpenShiftChangeRequest>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2471,7 +2369,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ) -> graph_rt::Request<
         super::super::OpenShiftChangeRequest,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2532,7 +2430,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     ) -> graph_rt::Request<
         super::super::OpenShiftChangeRequest,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2562,11 +2460,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2596,11 +2490,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2647,7 +2537,7 @@ impl TeamsItemScheduleOpenShifts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OpenShift>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2677,11 +2567,7 @@ impl TeamsItemScheduleOpenShifts {
     pub fn create(
         &self,
         body: &super::super::OpenShift,
-    ) -> graph_rt::Request<
-        super::super::OpenShift,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OpenShift, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2731,11 +2617,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OpenShift,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OpenShift, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2764,11 +2646,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     pub fn put(
         &self,
         body: &super::super::OpenShift,
-    ) -> graph_rt::Request<
-        super::super::OpenShift,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OpenShift, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -2795,13 +2673,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2847,7 +2719,7 @@ impl TeamsItemTags {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamworkTag>,
         super::super::TeamworkTag,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2880,7 +2752,7 @@ impl TeamsItemTags {
     ) -> graph_rt::Request<
         super::super::TeamworkTag,
         super::super::TeamworkTag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2934,7 +2806,7 @@ impl TeamsItemTagsItem {
     ) -> graph_rt::Request<
         super::super::TeamworkTag,
         super::super::TeamworkTag,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2967,7 +2839,7 @@ impl TeamsItemTagsItem {
     ) -> graph_rt::Request<
         Option<super::super::TeamworkTag>,
         super::super::TeamworkTag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2995,13 +2867,7 @@ impl TeamsItemTagsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktag-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3052,7 +2918,7 @@ impl TeamsItemTagsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamworkTagMember>,
         super::super::TeamworkTagMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3085,7 +2951,7 @@ impl TeamsItemTagsItemMembers {
     ) -> graph_rt::Request<
         super::super::TeamworkTagMember,
         super::super::TeamworkTagMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3138,7 +3004,7 @@ impl TeamsItemTagsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::TeamworkTagMember,
         super::super::TeamworkTagMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3165,13 +3031,7 @@ impl TeamsItemTagsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamworktagmember-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3218,7 +3078,7 @@ impl TeamsItemChannelsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3265,7 +3125,7 @@ impl TeamsItemChannelsItemMessages {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3371,7 +3231,7 @@ impl TeamsItemChannelsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3429,7 +3289,7 @@ impl TeamsItemChannelsItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3494,7 +3354,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3580,7 +3440,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3653,7 +3513,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3700,7 +3560,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3760,7 +3620,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3815,11 +3675,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     pub fn update(
         &self,
         body: &super::super::ChatMessage,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3882,7 +3738,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3968,7 +3824,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4042,7 +3898,7 @@ impl TeamsItemChannelsItemTabsItem {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4098,7 +3954,7 @@ impl TeamsItemChannelsItemTabsItem {
     ) -> graph_rt::Request<
         Option<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4142,13 +3998,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4210,7 +4060,7 @@ impl TeamsItemPermissionGrants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
         super::super::ResourceSpecificPermissionGrant,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4272,7 +4122,7 @@ impl TeamsItemScheduleOfferShiftRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OfferShiftRequest>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4307,11 +4157,7 @@ impl TeamsItemScheduleOfferShiftRequests {
     pub fn create(
         &self,
         body: &super::super::OfferShiftRequest,
-    ) -> graph_rt::Request<
-        super::super::OfferShiftRequest,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OfferShiftRequest, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4369,11 +4215,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OfferShiftRequest,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OfferShiftRequest, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4412,11 +4254,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4451,11 +4289,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4507,7 +4341,7 @@ impl TeamsItemScheduleSchedulingGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SchedulingGroup>,
         super::super::SchedulingGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4550,7 +4384,7 @@ impl TeamsItemScheduleSchedulingGroups {
     ) -> graph_rt::Request<
         super::super::SchedulingGroup,
         super::super::SchedulingGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4612,7 +4446,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ) -> graph_rt::Request<
         super::super::SchedulingGroup,
         super::super::SchedulingGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4655,7 +4489,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ) -> graph_rt::Request<
         super::super::SchedulingGroup,
         super::super::SchedulingGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -4688,13 +4522,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4745,7 +4573,7 @@ impl TeamsItemScheduleShifts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Shift>,
         super::super::Shift,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4788,7 +4616,7 @@ impl TeamsItemScheduleShifts {
     ) -> graph_rt::Request<
         super::super::Shift,
         super::super::Shift,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4847,7 +4675,7 @@ impl TeamsItemScheduleShiftsItem {
     ) -> graph_rt::Request<
         super::super::Shift,
         super::super::Shift,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4890,7 +4718,7 @@ impl TeamsItemScheduleShiftsItem {
     ) -> graph_rt::Request<
         super::super::Shift,
         super::super::Shift,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -4923,13 +4751,7 @@ impl TeamsItemScheduleShiftsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4980,7 +4802,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ) -> graph_rt::Request<
         super::super::SwapShiftsChangeRequest,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5018,7 +4840,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ) -> graph_rt::Request<
         super::super::SwapShiftsChangeRequest,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5075,11 +4897,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5109,11 +4927,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5161,7 +4975,7 @@ impl TeamsItemScheduleTimeOffReasons {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOffReason>,
         super::super::TimeOffReason,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5199,7 +5013,7 @@ impl TeamsItemScheduleTimeOffReasons {
     ) -> graph_rt::Request<
         super::super::TimeOffReason,
         super::super::TimeOffReason,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5258,7 +5072,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ) -> graph_rt::Request<
         super::super::TimeOffReason,
         super::super::TimeOffReason,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5296,7 +5110,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ) -> graph_rt::Request<
         super::super::TimeOffReason,
         super::super::TimeOffReason,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -5329,13 +5143,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5385,7 +5193,7 @@ impl TeamsItemScheduleTimeOffRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOffRequest>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5447,11 +5255,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::TimeOffRequest,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TimeOffRequest, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -5482,13 +5286,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5522,11 +5320,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5561,11 +5355,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5617,7 +5407,7 @@ impl TeamsItemScheduleTimecards {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeCard>,
         super::super::TimeCard,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5655,7 +5445,7 @@ impl TeamsItemScheduleTimecards {
     ) -> graph_rt::Request<
         super::super::TimeCard,
         super::super::TimeCard,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5694,7 +5484,7 @@ impl TeamsItemScheduleTimecards {
     ) -> graph_rt::Request<
         super::super::TimeCard,
         super::super::TimeCard,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5753,7 +5543,7 @@ impl TeamsItemScheduleTimecardsItem {
     ) -> graph_rt::Request<
         super::super::TimeCard,
         super::super::TimeCard,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5788,11 +5578,7 @@ impl TeamsItemScheduleTimecardsItem {
     pub fn put(
         &self,
         body: &super::super::TimeCard,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -5824,13 +5610,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5864,11 +5644,7 @@ impl TeamsItemScheduleTimecardsItem {
     pub fn clock_out(
         &self,
         body: &super::super::ClockOutBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5900,13 +5676,7 @@ impl TeamsItemScheduleTimecardsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timecard-confirm?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn confirm(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn confirm(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5940,11 +5710,7 @@ impl TeamsItemScheduleTimecardsItem {
     pub fn end_break(
         &self,
         body: &super::super::EndBreakBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5979,11 +5745,7 @@ impl TeamsItemScheduleTimecardsItem {
     pub fn start_break(
         &self,
         body: &super::super::StartBreakBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6034,7 +5796,7 @@ impl TeamsItemScheduleTimesOff {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOff>,
         super::super::TimeOff,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6068,7 +5830,7 @@ impl TeamsItemScheduleTimesOff {
     ) -> graph_rt::Request<
         super::super::TimeOff,
         super::super::TimeOff,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6127,7 +5889,7 @@ impl TeamsItemScheduleTimesOffItem {
     ) -> graph_rt::Request<
         super::super::TimeOff,
         super::super::TimeOff,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6165,7 +5927,7 @@ impl TeamsItemScheduleTimesOffItem {
     ) -> graph_rt::Request<
         super::super::TimeOff,
         super::super::TimeOff,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -6198,13 +5960,7 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-beta)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -243,7 +243,7 @@ impl TenantRelationshipsManagedTenantsAggregatedPolicyCompliances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AggregatedPolicyCompliance>,
         super::super::AggregatedPolicyCompliance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -294,7 +294,7 @@ impl TenantRelationshipsManagedTenantsCloudPcConnections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcConnection>,
         super::super::CloudPcConnection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -398,7 +398,7 @@ impl TenantRelationshipsManagedTenantsCloudPcDevices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcDevice>,
         super::super::CloudPcDevice,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -504,7 +504,7 @@ impl TenantRelationshipsManagedTenantsCloudPcsOverview {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CloudPcOverview>,
         super::super::CloudPcOverview,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -610,7 +610,7 @@ impl TenantRelationshipsManagedTenantsConditionalAccessPolicyCoverages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConditionalAccessPolicyCoverage>,
         super::super::ConditionalAccessPolicyCoverage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -724,7 +724,7 @@ impl TenantRelationshipsManagedTenantsCredentialUserRegistrationsSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CredentialUserRegistrationsSummary>,
         super::super::CredentialUserRegistrationsSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -832,7 +832,7 @@ impl TenantRelationshipsManagedTenantsDeviceCompliancePolicySettingStateSummary 
             super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
         >,
         super::super::ManagedTenantsDeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -958,7 +958,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceComplianceTrends {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceComplianceTrend>,
         super::super::ManagedDeviceComplianceTrend,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1070,7 +1070,7 @@ impl TenantRelationshipsManagedTenantsManagedDeviceCompliances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceCompliance>,
         super::super::ManagedDeviceCompliance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1182,7 +1182,7 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementActionTenantDeploymentStatus>,
         super::super::ManagementActionTenantDeploymentStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1218,7 +1218,7 @@ impl TenantRelationshipsManagedTenantsManagementActionTenantDeploymentStatuses {
     ) -> graph_rt::Request<
         super::super::ManagementActionDeploymentStatus,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1328,7 +1328,7 @@ impl TenantRelationshipsManagedTenantsManagementActions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementAction>,
         super::super::ManagementAction,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1425,7 +1425,7 @@ impl TenantRelationshipsManagedTenantsManagementActionsItem {
     ) -> graph_rt::Request<
         super::super::ManagementActionDeploymentStatus,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1474,7 +1474,7 @@ impl TenantRelationshipsManagedTenantsManagementIntents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementIntent>,
         super::super::ManagementIntent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1586,7 +1586,7 @@ impl TenantRelationshipsManagedTenantsManagementTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagementTemplate>,
         super::super::ManagementTemplate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1696,7 +1696,7 @@ impl TenantRelationshipsManagedTenantsRiskyUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedTenantsRiskyUser>,
         super::super::ManagedTenantsRiskyUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1804,7 +1804,7 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantGroup>,
         super::super::TenantGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1840,7 +1840,7 @@ impl TenantRelationshipsManagedTenantsTenantGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantGroup>,
         super::super::TenantGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1952,7 +1952,7 @@ impl TenantRelationshipsManagedTenantsTenantTags {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantTag>,
         super::super::TenantTag,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1988,7 +1988,7 @@ impl TenantRelationshipsManagedTenantsTenantTags {
     ) -> graph_rt::Request<
         super::super::TenantTag,
         super::super::TenantTag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2083,7 +2083,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     ) -> graph_rt::Request<
         Option<super::super::TenantTag>,
         super::super::TenantTag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2111,13 +2111,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/managedtenants-tenanttag-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2149,7 +2143,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     ) -> graph_rt::Request<
         super::super::TenantTag,
         super::super::TenantTag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2183,7 +2177,7 @@ impl TenantRelationshipsManagedTenantsTenantTagsItem {
     ) -> graph_rt::Request<
         super::super::TenantTag,
         super::super::TenantTag,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2230,7 +2224,7 @@ impl TenantRelationshipsManagedTenantsTenants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Tenant>,
         super::super::Tenant,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2319,7 +2313,7 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     ) -> graph_rt::Request<
         super::super::Tenant,
         super::super::Tenant,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2351,7 +2345,7 @@ impl TenantRelationshipsManagedTenantsTenantsItem {
     ) -> graph_rt::Request<
         super::super::Tenant,
         super::super::Tenant,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2399,7 +2393,7 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformation {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantCustomizedInformation>,
         super::super::TenantCustomizedInformation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2497,7 +2491,7 @@ impl TenantRelationshipsManagedTenantsTenantsCustomizedInformationItem {
     ) -> graph_rt::Request<
         Option<super::super::TenantCustomizedInformation>,
         super::super::TenantCustomizedInformation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2546,7 +2540,7 @@ impl TenantRelationshipsManagedTenantsTenantsDetailedInformation {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TenantDetailedInformation>,
         super::super::TenantDetailedInformation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2658,7 +2652,7 @@ impl TenantRelationshipsManagedTenantsWindowsDeviceMalwareStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedTenantsWindowsDeviceMalwareState>,
         super::super::ManagedTenantsWindowsDeviceMalwareState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2770,7 +2764,7 @@ impl TenantRelationshipsManagedTenantsWindowsProtectionStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedTenantsWindowsProtectionState>,
         super::super::ManagedTenantsWindowsProtectionState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -31,7 +31,7 @@ impl TermStore {
     ) -> graph_rt::Request<
         super::super::Store,
         super::super::Store,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -64,7 +64,7 @@ impl TermStore {
     ) -> graph_rt::Request<
         Option<super::super::Store>,
         super::super::Store,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -122,7 +122,7 @@ impl TermStoreGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TermStoreGroup>,
         super::super::TermStoreGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -155,7 +155,7 @@ impl TermStoreGroups {
     ) -> graph_rt::Request<
         super::super::TermStoreGroup,
         super::super::TermStoreGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -208,7 +208,7 @@ impl TermStoreGroupsItem {
     ) -> graph_rt::Request<
         super::super::TermStoreGroup,
         super::super::TermStoreGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -235,13 +235,7 @@ impl TermStoreGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-group-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -291,7 +285,7 @@ impl TermStoreGroupsItemSets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Set>,
         super::super::Set,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -376,7 +370,7 @@ impl TermStoreGroupsItemSetsItemTermsItem {
     ) -> graph_rt::Request<
         super::super::Term,
         super::super::Term,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -420,11 +414,7 @@ impl TermStoreSets {
     pub fn create(
         &self,
         body: &super::super::Set,
-    ) -> graph_rt::Request<
-        super::super::Set,
-        super::super::Set,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Set, super::super::Set, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -474,11 +464,7 @@ impl TermStoreSetsItem {
     #[cfg(feature = "core")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Set,
-        super::super::Set,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Set, super::super::Set, graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -510,7 +496,7 @@ impl TermStoreSetsItem {
     ) -> graph_rt::Request<
         Option<super::super::Set>,
         super::super::Set,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -538,13 +524,7 @@ impl TermStoreSetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-set-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -623,7 +603,7 @@ impl TermStoreSetsItemTermsItem {
     ) -> graph_rt::Request<
         super::super::Term,
         super::super::Term,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -656,7 +636,7 @@ impl TermStoreSetsItemTermsItem {
     ) -> graph_rt::Request<
         Option<super::super::Term>,
         super::super::Term,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -684,13 +664,7 @@ impl TermStoreSetsItemTermsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/termstore-term-delete?view=graph-rest-beta)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -746,7 +720,7 @@ impl TermStoreSetsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Term>,
         super::super::Term,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -776,11 +750,7 @@ impl TermStoreSetsItemChildren {
     pub fn create(
         &self,
         body: &super::super::Term,
-    ) -> graph_rt::Request<
-        super::super::Term,
-        super::super::Term,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Term, super::super::Term, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -826,7 +796,7 @@ impl TermStoreSetsItemRelations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Relation>,
         super::super::Relation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -873,7 +843,7 @@ impl TermStoreSetsItemTermsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Term>,
         super::super::Term,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -903,11 +873,7 @@ impl TermStoreSetsItemTermsItemChildren {
     pub fn create(
         &self,
         body: &super::super::Term,
-    ) -> graph_rt::Request<
-        super::super::Term,
-        super::super::Term,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Term, super::super::Term, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -954,7 +920,7 @@ impl TermStoreSetsItemTermsItemRelations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Relation>,
         super::super::Relation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -987,7 +953,7 @@ impl TermStoreSetsItemTermsItemRelations {
     ) -> graph_rt::Request<
         super::super::Relation,
         super::super::Relation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

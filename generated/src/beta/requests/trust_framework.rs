@@ -54,7 +54,7 @@ impl TrustFrameworkKeySets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TrustFrameworkKeySet>,
         super::super::TrustFrameworkKeySet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -98,7 +98,7 @@ impl TrustFrameworkKeySets {
     ) -> graph_rt::Request<
         super::super::TrustFrameworkKeySet,
         super::super::TrustFrameworkKeySet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -157,7 +157,7 @@ impl TrustFrameworkKeySetsItem {
     ) -> graph_rt::Request<
         super::super::TrustFrameworkKeySet,
         super::super::TrustFrameworkKeySet,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -201,7 +201,7 @@ impl TrustFrameworkKeySetsItem {
     ) -> graph_rt::Request<
         super::super::TrustFrameworkKeySet,
         super::super::TrustFrameworkKeySet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -234,13 +234,7 @@ impl TrustFrameworkKeySetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkkeyset-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -274,11 +268,7 @@ impl TrustFrameworkKeySetsItem {
     pub fn generate_key(
         &self,
         body: &super::super::GenerateKeyBody,
-    ) -> graph_rt::Request<
-        super::super::TrustFrameworkKey,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TrustFrameworkKey, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -312,11 +302,7 @@ impl TrustFrameworkKeySetsItem {
     #[cfg(feature = "identity")]
     pub fn get_active_key(
         &self,
-    ) -> graph_rt::Request<
-        super::super::TrustFrameworkKey,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TrustFrameworkKey, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -356,11 +342,7 @@ impl TrustFrameworkKeySetsItem {
     pub fn upload_certificate(
         &self,
         body: &super::super::UploadCertificateBody,
-    ) -> graph_rt::Request<
-        super::super::TrustFrameworkKey,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TrustFrameworkKey, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -395,11 +377,7 @@ impl TrustFrameworkKeySetsItem {
     pub fn upload_pkcs12(
         &self,
         body: &super::super::UploadPkcs12Body,
-    ) -> graph_rt::Request<
-        super::super::TrustFrameworkKey,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TrustFrameworkKey, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -434,11 +412,7 @@ impl TrustFrameworkKeySetsItem {
     pub fn upload_secret(
         &self,
         body: &super::super::UploadSecretBody,
-    ) -> graph_rt::Request<
-        super::super::TrustFrameworkKey,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TrustFrameworkKey, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -490,7 +464,7 @@ impl TrustFrameworkPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TrustFrameworkPolicy>,
         super::super::TrustFrameworkPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -528,7 +502,7 @@ impl TrustFrameworkPolicies {
     ) -> graph_rt::Request<
         super::super::TrustFrameworkPolicy,
         super::super::TrustFrameworkPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -580,13 +554,7 @@ impl TrustFrameworkPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkpolicy-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -637,13 +605,7 @@ impl TrustFrameworkPoliciesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/trustframeworkpolicy-get?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -677,11 +639,7 @@ impl TrustFrameworkPoliciesItemValue {
     pub fn put(
         &self,
         body: &super::super::TrustFrameworkPolicy,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,

@@ -81,7 +81,7 @@ impl UserItemSettingsItemInsights {
     ) -> graph_rt::Request<
         super::super::UserInsightsSettings,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

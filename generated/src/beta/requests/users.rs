@@ -64,7 +64,7 @@ impl Users {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::User>,
         super::super::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -111,11 +111,7 @@ impl Users {
     pub fn create(
         &self,
         body: &super::super::User,
-    ) -> graph_rt::Request<
-        super::super::User,
-        super::super::User,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::User, super::super::User, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -204,11 +200,7 @@ impl Users {
     #[cfg(feature = "device_management")]
     pub fn get_managed_app_blocked_users(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -326,11 +318,7 @@ impl UsersMeMessagesItem {
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -459,7 +447,7 @@ impl UsersMeTodoListsItemExtensionsItem {
     ) -> graph_rt::Request<
         Option<super::super::OpenTypeExtension>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -487,13 +475,7 @@ impl UsersMeTodoListsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -594,7 +576,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     ) -> graph_rt::Request<
         Option<super::super::OpenTypeExtension>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -622,13 +604,7 @@ impl UsersMeTodoListsItemTasksItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -709,7 +685,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -766,7 +742,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         Option<super::super::User>,
         super::super::User,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -812,13 +788,7 @@ impl UsersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -852,11 +822,7 @@ impl UsersItem {
     pub fn activate_service_plan(
         &self,
         body: &super::super::ActivateServicePlanBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -912,11 +878,7 @@ impl UsersItem {
     pub fn assign_license(
         &self,
         body: &super::super::AssignLicenseBody,
-    ) -> graph_rt::Request<
-        super::super::User,
-        super::super::User,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::User, super::super::User, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -981,11 +943,7 @@ impl UsersItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1024,11 +982,7 @@ impl UsersItem {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1104,7 +1058,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         super::super::DeviceAndAppManagementData,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1127,11 +1081,7 @@ impl UsersItem {
     pub fn export_personal_data(
         &self,
         body: &super::super::ExportPersonalDataBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1173,7 +1123,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         super::super::MeetingTimeSuggestionsResult,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1207,7 +1157,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAddress>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1244,7 +1194,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAddress>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1282,7 +1232,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDeviceEnrollmentConfiguration>,
         super::super::DeviceEnrollmentConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1303,7 +1253,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedDevice>,
         super::super::ManagedDevice,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1330,7 +1280,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MailTips>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1368,7 +1318,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedAppDiagnosticStatus>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1389,7 +1339,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1407,11 +1357,7 @@ impl UsersItem {
     #[cfg(feature = "device_management")]
     pub fn get_managed_devices_with_app_failures(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1435,7 +1381,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceSummarizedAppState>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1476,11 +1422,7 @@ impl UsersItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1531,11 +1473,7 @@ impl UsersItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1582,11 +1520,7 @@ impl UsersItem {
     #[cfg(feature = "users")]
     pub fn invalidate_all_refresh_tokens(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1607,11 +1541,7 @@ impl UsersItem {
     #[cfg(feature = "device_management")]
     pub fn is_managed_app_user_blocked(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1767,11 +1697,7 @@ impl UsersItem {
     #[cfg(feature = "device_management")]
     pub fn remove_all_devices_from_management(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1792,11 +1718,7 @@ impl UsersItem {
     #[cfg(feature = "users")]
     pub fn reprocess_license_assignment(
         &self,
-    ) -> graph_rt::Request<
-        super::super::User,
-        super::super::User,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::User, super::super::User, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1834,11 +1756,7 @@ impl UsersItem {
     #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1882,11 +1800,7 @@ impl UsersItem {
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1954,7 +1868,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConvertIdResult>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2005,11 +1919,7 @@ impl UsersItem {
     #[cfg(feature = "device_management")]
     pub fn unblock_managed_apps(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2047,11 +1957,7 @@ impl UsersItem {
     #[cfg(feature = "device_management")]
     pub fn wipe_and_block_managed_apps(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2081,11 +1987,7 @@ impl UsersItem {
     pub fn wipe_managed_app_registration_by_device_tag(
         &self,
         body: &super::super::WipeManagedAppRegistrationByDeviceTagBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2104,11 +2006,7 @@ impl UsersItem {
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         body: &super::super::WipeManagedAppRegistrationsByDeviceTagBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2134,7 +2032,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAddress>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2177,7 +2075,7 @@ impl UsersItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Reminder>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2243,7 +2141,7 @@ impl UsersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2286,7 +2184,7 @@ impl UsersItemContacts {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2350,7 +2248,7 @@ impl UsersItemContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2393,7 +2291,7 @@ impl UsersItemContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2431,13 +2329,7 @@ impl UsersItemContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2498,11 +2390,7 @@ impl UsersItemContactsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2585,11 +2473,7 @@ impl UsersItemContactsItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2616,13 +2500,7 @@ impl UsersItemContactsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2670,7 +2548,7 @@ impl UsersItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2713,7 +2591,7 @@ impl UsersItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2819,7 +2697,7 @@ impl UsersItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2862,7 +2740,7 @@ impl UsersItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2900,13 +2778,7 @@ impl UsersItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2945,11 +2817,7 @@ impl UsersItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2999,11 +2867,7 @@ impl UsersItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3043,11 +2907,7 @@ impl UsersItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3084,13 +2944,7 @@ impl UsersItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3134,11 +2988,7 @@ impl UsersItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3183,11 +3033,7 @@ impl UsersItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3227,11 +3073,7 @@ impl UsersItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3283,11 +3125,7 @@ impl UsersItemEventsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3370,11 +3208,7 @@ impl UsersItemEventsItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3401,13 +3235,7 @@ impl UsersItemEventsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3450,11 +3278,7 @@ impl UsersItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3537,11 +3361,7 @@ impl UsersItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3568,13 +3388,7 @@ impl UsersItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3622,7 +3436,7 @@ impl UsersItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3660,7 +3474,7 @@ impl UsersItemMessages {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3708,7 +3522,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3751,7 +3565,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3789,13 +3603,7 @@ impl UsersItemMessagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3842,7 +3650,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3886,7 +3694,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3930,7 +3738,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3974,7 +3782,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4020,11 +3828,7 @@ impl UsersItemMessagesItem {
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4072,7 +3876,7 @@ impl UsersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4113,11 +3917,7 @@ impl UsersItemMessagesItem {
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4157,11 +3957,7 @@ impl UsersItemMessagesItem {
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4200,11 +3996,7 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn send(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4242,11 +4034,7 @@ impl UsersItemMessagesItem {
     #[cfg(feature = "mail")]
     pub fn unsubscribe(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4302,11 +4090,7 @@ impl UsersItemMessagesItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4389,11 +4173,7 @@ impl UsersItemMessagesItemExtensionsItem {
     pub fn update(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyExtension>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyExtension>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -4420,13 +4200,7 @@ impl UsersItemMessagesItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4490,7 +4264,7 @@ impl UsersItemTodoLists {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TodoTaskList>,
         super::super::TodoTaskList,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4528,7 +4302,7 @@ impl UsersItemTodoLists {
     ) -> graph_rt::Request<
         super::super::TodoTaskList,
         super::super::TodoTaskList,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4623,7 +4397,7 @@ impl UsersItemTodoListsItem {
     ) -> graph_rt::Request<
         super::super::TodoTaskList,
         super::super::TodoTaskList,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4655,13 +4429,7 @@ impl UsersItemTodoListsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4718,11 +4486,7 @@ impl UsersItemTodoListsItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4822,7 +4586,7 @@ impl UsersItemTodoListsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TodoTask>,
         super::super::TodoTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4860,7 +4624,7 @@ impl UsersItemTodoListsItemTasks {
     ) -> graph_rt::Request<
         super::super::TodoTask,
         super::super::TodoTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4899,7 +4663,7 @@ impl UsersItemTodoListsItemTasks {
     ) -> graph_rt::Request<
         Option<super::super::TodoTaskList>,
         super::super::TodoTaskList,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4995,7 +4759,7 @@ impl UsersItemTodoListsItemTasksItem {
     ) -> graph_rt::Request<
         super::super::TodoTask,
         super::super::TodoTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5033,7 +4797,7 @@ impl UsersItemTodoListsItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::TodoTask>,
         super::super::TodoTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5066,13 +4830,7 @@ impl UsersItemTodoListsItemTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5131,11 +4889,7 @@ impl UsersItemTodoListsItemTasksItemExtensions {
     pub fn create(
         &self,
         body: &super::super::AnyExtension,
-    ) -> graph_rt::Request<
-        super::super::AnyExtension,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyExtension, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5235,7 +4989,7 @@ impl UsersItemChats {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5267,7 +5021,7 @@ impl UsersItemChats {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5353,7 +5107,7 @@ impl UsersItemInformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::InformationProtectionLabel>,
         super::super::InformationProtectionLabel,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5391,7 +5145,7 @@ impl UsersItemInformationProtectionPolicyLabels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyInformationProtectionAction>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5448,7 +5202,7 @@ impl UsersItemInformationProtectionPolicyLabelsItem {
     ) -> graph_rt::Request<
         super::super::InformationProtectionLabel,
         super::super::InformationProtectionLabel,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5499,7 +5253,7 @@ impl UsersItemJoinedTeams {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Team>,
         super::super::Team,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5565,7 +5319,7 @@ impl UsersItemAgreementAcceptances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AgreementAcceptance>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5616,7 +5370,7 @@ impl UsersItemAppRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5660,11 +5414,7 @@ impl UsersItemAppRoleAssignments {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5801,7 +5551,7 @@ impl UsersItemAuthenticationEmailMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EmailAuthenticationMethod>,
         super::super::EmailAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5837,7 +5587,7 @@ impl UsersItemAuthenticationEmailMethods {
     ) -> graph_rt::Request<
         super::super::EmailAuthenticationMethod,
         super::super::EmailAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5891,7 +5641,7 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ) -> graph_rt::Request<
         super::super::EmailAuthenticationMethod,
         super::super::EmailAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5927,7 +5677,7 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ) -> graph_rt::Request<
         super::super::EmailAuthenticationMethod,
         super::super::EmailAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -5955,13 +5705,7 @@ impl UsersItemAuthenticationEmailMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6006,7 +5750,7 @@ impl UsersItemAuthenticationFido2Methods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Fido2AuthenticationMethod>,
         super::super::Fido2AuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6061,7 +5805,7 @@ impl UsersItemAuthenticationFido2MethodsItem {
     ) -> graph_rt::Request<
         super::super::Fido2AuthenticationMethod,
         super::super::Fido2AuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6091,13 +5835,7 @@ impl UsersItemAuthenticationFido2MethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6144,7 +5882,7 @@ impl UsersItemAuthenticationMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAuthenticationMethod>,
         super::super::AuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6212,7 +5950,7 @@ impl UsersItemAuthenticationMethodsItem {
     ) -> graph_rt::Request<
         super::super::AnyAuthenticationMethod,
         super::super::AuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6265,7 +6003,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6343,7 +6081,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     ) -> graph_rt::Request<
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6389,13 +6127,7 @@ impl UsersItemAuthenticationMicrosoftAuthenticatorMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6465,7 +6197,7 @@ impl UsersItemAuthenticationOperationsItem {
     ) -> graph_rt::Request<
         super::super::Operation,
         super::super::Operation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6518,7 +6250,7 @@ impl UsersItemAuthenticationPasswordMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PasswordAuthenticationMethod>,
         super::super::PasswordAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6588,7 +6320,7 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     ) -> graph_rt::Request<
         super::super::PasswordAuthenticationMethod,
         super::super::PasswordAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6632,11 +6364,7 @@ impl UsersItemAuthenticationPasswordMethodsItem {
     pub fn reset_password(
         &self,
         body: &super::super::ResetPasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6680,7 +6408,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethods {
             super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         >,
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6758,7 +6486,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     ) -> graph_rt::Request<
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
         super::super::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6804,13 +6532,7 @@ impl UsersItemAuthenticationPasswordlessMicrosoftAuthenticatorMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/passwordlessmicrosoftauthenticatorauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6864,7 +6586,7 @@ impl UsersItemAuthenticationPhoneMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PhoneAuthenticationMethod>,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6900,7 +6622,7 @@ impl UsersItemAuthenticationPhoneMethods {
     ) -> graph_rt::Request<
         super::super::PhoneAuthenticationMethod,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6956,7 +6678,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     ) -> graph_rt::Request<
         super::super::PhoneAuthenticationMethod,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7008,7 +6730,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     ) -> graph_rt::Request<
         super::super::PhoneAuthenticationMethod,
         super::super::PhoneAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -7046,13 +6768,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7088,13 +6804,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-disablesmssignin?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn disable_sms_sign_in(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn disable_sms_sign_in(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7130,13 +6840,7 @@ impl UsersItemAuthenticationPhoneMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/phoneauthenticationmethod-enablesmssignin?view=graph-rest-beta)
     #[cfg(feature = "identity")]
-    pub fn enable_sms_sign_in(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn enable_sms_sign_in(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7194,7 +6898,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TemporaryAccessPassAuthenticationMethod>,
         super::super::TemporaryAccessPassAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7246,7 +6950,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethods {
     ) -> graph_rt::Request<
         super::super::TemporaryAccessPassAuthenticationMethod,
         super::super::TemporaryAccessPassAuthenticationMethod,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7314,7 +7018,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     ) -> graph_rt::Request<
         super::super::TemporaryAccessPassAuthenticationMethod,
         super::super::TemporaryAccessPassAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7360,13 +7064,7 @@ impl UsersItemAuthenticationTemporaryAccessPassMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/temporaryaccesspassauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7423,7 +7121,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
         super::super::WindowsHelloForBusinessAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7501,7 +7199,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     ) -> graph_rt::Request<
         super::super::WindowsHelloForBusinessAuthenticationMethod,
         super::super::WindowsHelloForBusinessAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7547,13 +7245,7 @@ impl UsersItemAuthenticationWindowsHelloForBusinessMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7604,7 +7296,7 @@ impl UsersItemCalendar {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7626,7 +7318,7 @@ impl UsersItemCalendar {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7670,7 +7362,7 @@ impl UsersItemCalendar {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScheduleInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7723,7 +7415,7 @@ impl UsersItemCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7775,7 +7467,7 @@ impl UsersItemCalendarEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7797,7 +7489,7 @@ impl UsersItemCalendarEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7887,7 +7579,7 @@ impl UsersItemCalendarEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7930,7 +7622,7 @@ impl UsersItemCalendarEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7968,13 +7660,7 @@ impl UsersItemCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8013,11 +7699,7 @@ impl UsersItemCalendarEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8062,11 +7744,7 @@ impl UsersItemCalendarEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8106,11 +7784,7 @@ impl UsersItemCalendarEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8147,13 +7821,7 @@ impl UsersItemCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8192,11 +7860,7 @@ impl UsersItemCalendarEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8241,11 +7905,7 @@ impl UsersItemCalendarEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8285,11 +7945,7 @@ impl UsersItemCalendarEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8352,13 +8008,7 @@ impl UsersItemCalendarEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8397,7 +8047,7 @@ impl UsersItemCalendarEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8454,7 +8104,7 @@ impl UsersItemCalendarGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CalendarGroup>,
         super::super::CalendarGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8497,7 +8147,7 @@ impl UsersItemCalendarGroups {
     ) -> graph_rt::Request<
         super::super::CalendarGroup,
         super::super::CalendarGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8561,7 +8211,7 @@ impl UsersItemCalendarGroupsItem {
     ) -> graph_rt::Request<
         super::super::CalendarGroup,
         super::super::CalendarGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8604,7 +8254,7 @@ impl UsersItemCalendarGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarGroup>,
         super::super::CalendarGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8642,13 +8292,7 @@ impl UsersItemCalendarGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8709,7 +8353,7 @@ impl UsersItemCalendarGroupsItemCalendars {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8764,7 +8408,7 @@ impl UsersItemCalendarGroupsItemCalendars {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8823,7 +8467,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8845,7 +8489,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8867,13 +8511,7 @@ impl UsersItemCalendarGroupsItemCalendarsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8942,7 +8580,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8994,7 +8632,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9016,7 +8654,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9104,7 +8742,7 @@ impl UsersItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9206,7 +8844,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9249,7 +8887,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9287,13 +8925,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9332,11 +8964,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9385,11 +9013,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9429,11 +9053,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9470,13 +9090,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9515,11 +9129,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9568,11 +9178,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9612,11 +9218,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9688,13 +9290,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9735,7 +9331,7 @@ impl UsersItemCalendarGroupsItemCalendarsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9792,7 +9388,7 @@ impl UsersItemCalendars {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9835,7 +9431,7 @@ impl UsersItemCalendars {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9894,7 +9490,7 @@ impl UsersItemCalendarsItem {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9916,7 +9512,7 @@ impl UsersItemCalendarsItem {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9938,13 +9534,7 @@ impl UsersItemCalendarsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10009,7 +9599,7 @@ impl UsersItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10103,7 +9693,7 @@ impl UsersItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10125,7 +9715,7 @@ impl UsersItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10215,7 +9805,7 @@ impl UsersItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10258,7 +9848,7 @@ impl UsersItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10296,13 +9886,7 @@ impl UsersItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10341,11 +9925,7 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10392,11 +9972,7 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::EventsCancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10436,11 +10012,7 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10477,13 +10049,7 @@ impl UsersItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10522,11 +10088,7 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10571,11 +10133,7 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10615,11 +10173,7 @@ impl UsersItemCalendarsItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10682,13 +10236,7 @@ impl UsersItemCalendarsItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10727,7 +10275,7 @@ impl UsersItemCalendarsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10784,7 +10332,7 @@ impl UsersItemContactFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10827,7 +10375,7 @@ impl UsersItemContactFolders {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10933,7 +10481,7 @@ impl UsersItemContactFoldersItem {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10976,7 +10524,7 @@ impl UsersItemContactFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11014,13 +10562,7 @@ impl UsersItemContactFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11086,7 +10628,7 @@ impl UsersItemContactFoldersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11129,7 +10671,7 @@ impl UsersItemContactFoldersItemContacts {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11234,7 +10776,7 @@ impl UsersItemContactFoldersItemChildFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11277,7 +10819,7 @@ impl UsersItemContactFoldersItemChildFolders {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11360,7 +10902,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11428,7 +10970,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11471,7 +11013,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11509,13 +11051,7 @@ impl UsersItemContactFoldersItemChildFoldersItemContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11572,7 +11108,7 @@ impl UsersItemContactFoldersItemContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11615,7 +11151,7 @@ impl UsersItemContactFoldersItemContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11653,13 +11189,7 @@ impl UsersItemContactFoldersItemContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11719,7 +11249,7 @@ impl UsersItemContactFoldersItemContactsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11802,13 +11332,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11868,11 +11392,7 @@ impl UsersItemContactFoldersItemContactsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -11933,7 +11453,7 @@ impl UsersItemContactsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12012,13 +11532,7 @@ impl UsersItemContactsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12078,11 +11592,7 @@ impl UsersItemContactsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -12143,7 +11653,7 @@ impl UsersItemCreatedObjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12211,7 +11721,7 @@ impl UsersItemDirectReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12275,7 +11785,7 @@ impl UsersItemEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12318,7 +11828,7 @@ impl UsersItemEventsItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12376,7 +11886,7 @@ impl UsersItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12392,13 +11902,7 @@ impl UsersItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12432,13 +11936,7 @@ impl UsersItemEventsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12477,7 +11975,7 @@ impl UsersItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12559,7 +12057,7 @@ impl UsersItemInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12610,7 +12108,7 @@ impl UsersItemInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12683,7 +12181,7 @@ impl UsersItemInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12734,7 +12232,7 @@ impl UsersItemInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12807,7 +12305,7 @@ impl UsersItemInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12892,7 +12390,7 @@ impl UsersItemJoinedGroupsItemPhotos {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProfilePhoto>,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12953,7 +12451,7 @@ impl UsersItemMailFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12996,7 +12494,7 @@ impl UsersItemMailFolders {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13123,7 +12621,7 @@ impl UsersItemMailFoldersInboxMessagerules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MessageRule>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13163,11 +12661,7 @@ impl UsersItemMailFoldersInboxMessagerules {
     pub fn create(
         &self,
         body: &super::super::CreateRuleBody,
-    ) -> graph_rt::Request<
-        super::super::MessageRule,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MessageRule, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13227,11 +12721,7 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MessageRule,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MessageRule, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13270,11 +12760,7 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     pub fn update(
         &self,
         body: &super::super::MessageRule,
-    ) -> graph_rt::Request<
-        Option<super::super::MessageRule>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::MessageRule>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -13311,13 +12797,7 @@ impl UsersItemMailFoldersInboxMessagerulesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13374,7 +12854,7 @@ impl UsersItemMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13417,7 +12897,7 @@ impl UsersItemMailFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13455,13 +12935,7 @@ impl UsersItemMailFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13508,7 +12982,7 @@ impl UsersItemMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13557,7 +13031,7 @@ impl UsersItemMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13615,7 +13089,7 @@ impl UsersItemMailFoldersItemChildFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13658,7 +13132,7 @@ impl UsersItemMailFoldersItemChildFolders {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13807,7 +13281,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13834,7 +13308,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13867,13 +13341,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13913,13 +13381,7 @@ impl UsersItemMailFoldersItemChildFoldersItemMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13959,7 +13421,7 @@ impl UsersItemMailFoldersItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14002,7 +13464,7 @@ impl UsersItemMailFoldersItemMessages {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14108,7 +13570,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14151,7 +13613,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14189,13 +13651,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14244,7 +13700,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14288,7 +13744,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14332,7 +13788,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14376,7 +13832,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14417,11 +13873,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn forward(
         &self,
         body: &super::super::MessagesForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14469,7 +13921,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14510,11 +13962,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14554,11 +14002,7 @@ impl UsersItemMailFoldersItemMessagesItem {
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14614,13 +14058,7 @@ impl UsersItemMailFoldersItemMessagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -14676,7 +14114,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14719,7 +14157,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14779,7 +14217,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14795,13 +14233,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14839,13 +14271,7 @@ impl UsersItemMailFoldersItemMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -14898,13 +14324,7 @@ impl UsersItemMailFoldersItemMessagesItemMentionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14958,7 +14378,7 @@ impl UsersItemManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15025,7 +14445,7 @@ impl UsersItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15078,13 +14498,7 @@ impl UsersItemMessagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -15140,7 +14554,7 @@ impl UsersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15183,7 +14597,7 @@ impl UsersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15241,7 +14655,7 @@ impl UsersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15257,13 +14671,7 @@ impl UsersItemMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15297,13 +14705,7 @@ impl UsersItemMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -15354,13 +14756,7 @@ impl UsersItemMessagesItemMentionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15412,9 +14808,9 @@ impl UsersItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15518,7 +14914,7 @@ impl UsersItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15567,7 +14963,7 @@ impl UsersItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15614,7 +15010,7 @@ impl UsersItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15660,7 +15056,7 @@ impl UsersItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15738,7 +15134,7 @@ impl UsersItemOnenoteNotebooksItem {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15784,11 +15180,7 @@ impl UsersItemOnenoteNotebooksItem {
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15861,7 +15253,7 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15910,7 +15302,7 @@ impl UsersItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15972,7 +15364,7 @@ impl UsersItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16021,7 +15413,7 @@ impl UsersItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16096,11 +15488,7 @@ impl UsersItemOnenoteOperationsItem {
     #[cfg(feature = "onenote")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnenoteOperation,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnenoteOperation, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16162,7 +15550,7 @@ impl UsersItemOnenotePages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16210,7 +15598,7 @@ impl UsersItemOnenotePages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16277,7 +15665,7 @@ impl UsersItemOnenotePagesItem {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16319,13 +15707,7 @@ impl UsersItemOnenotePagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-beta)
     #[cfg(feature = "onenote")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -16369,11 +15751,7 @@ impl UsersItemOnenotePagesItem {
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16431,11 +15809,7 @@ impl UsersItemOnenotePagesItemContent {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -16520,13 +15894,7 @@ impl UsersItemOnenoteResourcesItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16586,7 +15954,7 @@ impl UsersItemOnenoteSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16653,7 +16021,7 @@ impl UsersItemOnenoteSectionGroupsItem {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16728,7 +16096,7 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16777,7 +16145,7 @@ impl UsersItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16839,7 +16207,7 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16888,7 +16256,7 @@ impl UsersItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16949,7 +16317,7 @@ impl UsersItemOnenoteSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17016,7 +16384,7 @@ impl UsersItemOnenoteSectionsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17062,11 +16430,7 @@ impl UsersItemOnenoteSectionsItem {
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17110,11 +16474,7 @@ impl UsersItemOnenoteSectionsItem {
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17180,7 +16540,7 @@ impl UsersItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17228,7 +16588,7 @@ impl UsersItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17288,7 +16648,7 @@ impl UsersItemOwnedDevices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17350,7 +16710,7 @@ impl UsersItemOwnedObjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17413,7 +16773,7 @@ impl UsersItemPeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17465,7 +16825,7 @@ impl UsersItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17544,13 +16904,7 @@ impl UsersItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17610,11 +16964,7 @@ impl UsersItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -17689,11 +17039,7 @@ impl UsersItemPhotosItem {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Photo,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Photo, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17771,7 +17117,7 @@ impl UsersItemProfile {
     ) -> graph_rt::Request<
         super::super::Profile,
         super::super::Profile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17824,13 +17170,7 @@ impl UsersItemProfile {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profile-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -17983,7 +17323,7 @@ impl UsersItemProfileAccount {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18042,7 +17382,7 @@ impl UsersItemProfileAccount {
     ) -> graph_rt::Request<
         super::super::UserAccountInformation,
         super::super::UserAccountInformation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18106,7 +17446,7 @@ impl UsersItemProfileAccountItem {
     ) -> graph_rt::Request<
         super::super::UserAccountInformation,
         super::super::UserAccountInformation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18165,7 +17505,7 @@ impl UsersItemProfileAccountItem {
     ) -> graph_rt::Request<
         Option<super::super::UserAccountInformation>,
         super::super::UserAccountInformation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18203,13 +17543,7 @@ impl UsersItemProfileAccountItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/useraccountinformation-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18265,7 +17599,7 @@ impl UsersItemProfileAddresses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemAddress>,
         super::super::ItemAddress,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18324,7 +17658,7 @@ impl UsersItemProfileAddresses {
     ) -> graph_rt::Request<
         super::super::ItemAddress,
         super::super::ItemAddress,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18388,7 +17722,7 @@ impl UsersItemProfileAddressesItem {
     ) -> graph_rt::Request<
         super::super::ItemAddress,
         super::super::ItemAddress,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18447,7 +17781,7 @@ impl UsersItemProfileAddressesItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemAddress>,
         super::super::ItemAddress,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18485,13 +17819,7 @@ impl UsersItemProfileAddressesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemaddress-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18547,7 +17875,7 @@ impl UsersItemProfileAnniversaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18606,7 +17934,7 @@ impl UsersItemProfileAnniversaries {
     ) -> graph_rt::Request<
         super::super::PersonAnniversary,
         super::super::PersonAnniversary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18670,7 +17998,7 @@ impl UsersItemProfileAnniversariesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnniversary,
         super::super::PersonAnniversary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18729,7 +18057,7 @@ impl UsersItemProfileAnniversariesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonAnniversary>,
         super::super::PersonAnniversary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18767,13 +18095,7 @@ impl UsersItemProfileAnniversariesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personanniversary-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18829,7 +18151,7 @@ impl UsersItemProfileAwards {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAward>,
         super::super::PersonAward,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18888,7 +18210,7 @@ impl UsersItemProfileAwards {
     ) -> graph_rt::Request<
         super::super::PersonAward,
         super::super::PersonAward,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18952,7 +18274,7 @@ impl UsersItemProfileAwardsItem {
     ) -> graph_rt::Request<
         super::super::PersonAward,
         super::super::PersonAward,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19011,7 +18333,7 @@ impl UsersItemProfileAwardsItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonAward>,
         super::super::PersonAward,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19049,13 +18371,7 @@ impl UsersItemProfileAwardsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personaward-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19111,7 +18427,7 @@ impl UsersItemProfileCertifications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonCertification>,
         super::super::PersonCertification,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19170,7 +18486,7 @@ impl UsersItemProfileCertifications {
     ) -> graph_rt::Request<
         super::super::PersonCertification,
         super::super::PersonCertification,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19234,7 +18550,7 @@ impl UsersItemProfileCertificationsItem {
     ) -> graph_rt::Request<
         super::super::PersonCertification,
         super::super::PersonCertification,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19293,7 +18609,7 @@ impl UsersItemProfileCertificationsItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonCertification>,
         super::super::PersonCertification,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19331,13 +18647,7 @@ impl UsersItemProfileCertificationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personcertification-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19393,7 +18703,7 @@ impl UsersItemProfileEducationalActivities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationalActivity>,
         super::super::EducationalActivity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19452,7 +18762,7 @@ impl UsersItemProfileEducationalActivities {
     ) -> graph_rt::Request<
         super::super::EducationalActivity,
         super::super::EducationalActivity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19516,7 +18826,7 @@ impl UsersItemProfileEducationalActivitiesItem {
     ) -> graph_rt::Request<
         super::super::EducationalActivity,
         super::super::EducationalActivity,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19575,7 +18885,7 @@ impl UsersItemProfileEducationalActivitiesItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationalActivity>,
         super::super::EducationalActivity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19613,13 +18923,7 @@ impl UsersItemProfileEducationalActivitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationalactivity-delete?view=graph-rest-beta)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19675,7 +18979,7 @@ impl UsersItemProfileEmails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemEmail>,
         super::super::ItemEmail,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19734,7 +19038,7 @@ impl UsersItemProfileEmails {
     ) -> graph_rt::Request<
         super::super::ItemEmail,
         super::super::ItemEmail,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19798,7 +19102,7 @@ impl UsersItemProfileEmailsItem {
     ) -> graph_rt::Request<
         super::super::ItemEmail,
         super::super::ItemEmail,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19857,7 +19161,7 @@ impl UsersItemProfileEmailsItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemEmail>,
         super::super::ItemEmail,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19895,13 +19199,7 @@ impl UsersItemProfileEmailsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itememail-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19957,7 +19255,7 @@ impl UsersItemProfileInterests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonInterest>,
         super::super::PersonInterest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20016,7 +19314,7 @@ impl UsersItemProfileInterests {
     ) -> graph_rt::Request<
         super::super::PersonInterest,
         super::super::PersonInterest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20080,7 +19378,7 @@ impl UsersItemProfileInterestsItem {
     ) -> graph_rt::Request<
         super::super::PersonInterest,
         super::super::PersonInterest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20139,7 +19437,7 @@ impl UsersItemProfileInterestsItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonInterest>,
         super::super::PersonInterest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20177,13 +19475,7 @@ impl UsersItemProfileInterestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personinterest-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -20239,7 +19531,7 @@ impl UsersItemProfileLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20298,7 +19590,7 @@ impl UsersItemProfileLanguages {
     ) -> graph_rt::Request<
         super::super::LanguageProficiency,
         super::super::LanguageProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20362,7 +19654,7 @@ impl UsersItemProfileLanguagesItem {
     ) -> graph_rt::Request<
         super::super::LanguageProficiency,
         super::super::LanguageProficiency,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20421,7 +19713,7 @@ impl UsersItemProfileLanguagesItem {
     ) -> graph_rt::Request<
         Option<super::super::LanguageProficiency>,
         super::super::LanguageProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20459,13 +19751,7 @@ impl UsersItemProfileLanguagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/languageproficiency-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -20521,7 +19807,7 @@ impl UsersItemProfileNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonName>,
         super::super::PersonName,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20580,7 +19866,7 @@ impl UsersItemProfileNames {
     ) -> graph_rt::Request<
         super::super::PersonName,
         super::super::PersonName,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20660,7 +19946,7 @@ impl UsersItemProfileNamesItem {
     ) -> graph_rt::Request<
         super::super::PersonName,
         super::super::PersonName,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20719,7 +20005,7 @@ impl UsersItemProfileNamesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonName>,
         super::super::PersonName,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20757,13 +20043,7 @@ impl UsersItemProfileNamesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personname-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -20819,7 +20099,7 @@ impl UsersItemProfileNotes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20878,7 +20158,7 @@ impl UsersItemProfileNotes {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20942,7 +20222,7 @@ impl UsersItemProfileNotesItem {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21001,7 +20281,7 @@ impl UsersItemProfileNotesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonAnnotation>,
         super::super::PersonAnnotation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -21055,13 +20335,7 @@ impl UsersItemProfileNotesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personannotation-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -21133,7 +20407,7 @@ impl UsersItemProfilePatents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPatent>,
         super::super::ItemPatent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21192,7 +20466,7 @@ impl UsersItemProfilePatents {
     ) -> graph_rt::Request<
         super::super::ItemPatent,
         super::super::ItemPatent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21256,7 +20530,7 @@ impl UsersItemProfilePatentsItem {
     ) -> graph_rt::Request<
         super::super::ItemPatent,
         super::super::ItemPatent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21315,7 +20589,7 @@ impl UsersItemProfilePatentsItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemPatent>,
         super::super::ItemPatent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -21353,13 +20627,7 @@ impl UsersItemProfilePatentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempatent-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -21415,7 +20683,7 @@ impl UsersItemProfilePhones {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPhone>,
         super::super::ItemPhone,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21474,7 +20742,7 @@ impl UsersItemProfilePhones {
     ) -> graph_rt::Request<
         super::super::ItemPhone,
         super::super::ItemPhone,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21537,7 +20805,7 @@ impl UsersItemProfilePositions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkPosition>,
         super::super::WorkPosition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21596,7 +20864,7 @@ impl UsersItemProfilePositions {
     ) -> graph_rt::Request<
         super::super::WorkPosition,
         super::super::WorkPosition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21660,7 +20928,7 @@ impl UsersItemProfilePositionsItem {
     ) -> graph_rt::Request<
         super::super::WorkPosition,
         super::super::WorkPosition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21719,7 +20987,7 @@ impl UsersItemProfilePositionsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkPosition>,
         super::super::WorkPosition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -21757,13 +21025,7 @@ impl UsersItemProfilePositionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workposition-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -21819,7 +21081,7 @@ impl UsersItemProfileProjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21878,7 +21140,7 @@ impl UsersItemProfileProjects {
     ) -> graph_rt::Request<
         super::super::ProjectParticipation,
         super::super::ProjectParticipation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21942,7 +21204,7 @@ impl UsersItemProfileProjectsItem {
     ) -> graph_rt::Request<
         super::super::ProjectParticipation,
         super::super::ProjectParticipation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22001,7 +21263,7 @@ impl UsersItemProfileProjectsItem {
     ) -> graph_rt::Request<
         Option<super::super::ProjectParticipation>,
         super::super::ProjectParticipation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -22039,13 +21301,7 @@ impl UsersItemProfileProjectsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectparticipation-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -22101,7 +21357,7 @@ impl UsersItemProfilePublications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ItemPublication>,
         super::super::ItemPublication,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22160,7 +21416,7 @@ impl UsersItemProfilePublications {
     ) -> graph_rt::Request<
         super::super::ItemPublication,
         super::super::ItemPublication,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22224,7 +21480,7 @@ impl UsersItemProfilePublicationsItem {
     ) -> graph_rt::Request<
         super::super::ItemPublication,
         super::super::ItemPublication,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22283,7 +21539,7 @@ impl UsersItemProfilePublicationsItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemPublication>,
         super::super::ItemPublication,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -22321,13 +21577,7 @@ impl UsersItemProfilePublicationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itempublication-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -22383,7 +21633,7 @@ impl UsersItemProfileSkills {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SkillProficiency>,
         super::super::SkillProficiency,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22442,7 +21692,7 @@ impl UsersItemProfileSkills {
     ) -> graph_rt::Request<
         super::super::SkillProficiency,
         super::super::SkillProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22506,7 +21756,7 @@ impl UsersItemProfileSkillsItem {
     ) -> graph_rt::Request<
         super::super::SkillProficiency,
         super::super::SkillProficiency,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22565,7 +21815,7 @@ impl UsersItemProfileSkillsItem {
     ) -> graph_rt::Request<
         Option<super::super::SkillProficiency>,
         super::super::SkillProficiency,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -22603,13 +21853,7 @@ impl UsersItemProfileSkillsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/skillproficiency-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -22665,7 +21909,7 @@ impl UsersItemProfileWebAccounts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WebAccount>,
         super::super::WebAccount,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22724,7 +21968,7 @@ impl UsersItemProfileWebAccounts {
     ) -> graph_rt::Request<
         super::super::WebAccount,
         super::super::WebAccount,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22788,7 +22032,7 @@ impl UsersItemProfileWebAccountsItem {
     ) -> graph_rt::Request<
         super::super::WebAccount,
         super::super::WebAccount,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22847,7 +22091,7 @@ impl UsersItemProfileWebAccountsItem {
     ) -> graph_rt::Request<
         Option<super::super::WebAccount>,
         super::super::WebAccount,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -22885,13 +22129,7 @@ impl UsersItemProfileWebAccountsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/webaccount-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -22947,7 +22185,7 @@ impl UsersItemProfileWebsites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonWebsite>,
         super::super::PersonWebsite,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23006,7 +22244,7 @@ impl UsersItemProfileWebsites {
     ) -> graph_rt::Request<
         super::super::PersonWebsite,
         super::super::PersonWebsite,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -23070,7 +22308,7 @@ impl UsersItemProfileWebsitesItem {
     ) -> graph_rt::Request<
         super::super::PersonWebsite,
         super::super::PersonWebsite,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23129,7 +22367,7 @@ impl UsersItemProfileWebsitesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonWebsite>,
         super::super::PersonWebsite,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -23167,13 +22405,7 @@ impl UsersItemProfileWebsitesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personwebsite-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -23227,7 +22459,7 @@ impl UsersItemRegisteredDevices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23291,7 +22523,7 @@ impl UsersItemResponsibilities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23350,7 +22582,7 @@ impl UsersItemResponsibilities {
     ) -> graph_rt::Request<
         super::super::PersonAnnotation,
         super::super::PersonAnnotation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -23414,7 +22646,7 @@ impl UsersItemResponsibilitiesItem {
     ) -> graph_rt::Request<
         super::super::PersonResponsibility,
         super::super::PersonResponsibility,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23473,7 +22705,7 @@ impl UsersItemResponsibilitiesItem {
     ) -> graph_rt::Request<
         Option<super::super::PersonResponsibility>,
         super::super::PersonResponsibility,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -23527,13 +22759,7 @@ impl UsersItemResponsibilitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/personresponsibility-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -23604,7 +22830,7 @@ impl UsersItemSettings {
     ) -> graph_rt::Request<
         super::super::UserSettings,
         super::super::UserSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23642,7 +22868,7 @@ impl UsersItemSettings {
     ) -> graph_rt::Request<
         Option<super::super::UserSettings>,
         super::super::UserSettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -23704,7 +22930,7 @@ impl UsersItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23759,7 +22985,7 @@ impl UsersItemTrendingAround {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23811,7 +23037,7 @@ impl UsersItemDrive {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23916,7 +23142,7 @@ impl UsersItemAnalyticsActivitystatistics {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyActivityStatistics>,
         super::super::ActivityStatistics,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23962,11 +23188,7 @@ impl UsersItemMailboxSettings {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24008,7 +23230,7 @@ impl UsersItemMailboxSettings {
     ) -> graph_rt::Request<
         Option<super::super::MailboxSettings>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24113,7 +23335,7 @@ impl UsersItemMailboxSettingsAutomaticRepliesSetting {
     ) -> graph_rt::Request<
         super::super::AutomaticRepliesSetting,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24166,11 +23388,7 @@ impl UsersItemMailboxSettingsDateFormat {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24224,11 +23442,7 @@ impl UsersItemMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24280,11 +23494,7 @@ impl UsersItemMailboxSettingsLanguage {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::LocaleInfo,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::LocaleInfo, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24336,11 +23546,7 @@ impl UsersItemMailboxSettingsTimeFormat {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24392,11 +23598,7 @@ impl UsersItemMailboxSettingsTimeZone {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24448,11 +23650,7 @@ impl UsersItemMailboxSettingsUserPurpose {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::UserPurpose,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UserPurpose, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24504,11 +23702,7 @@ impl UsersItemMailboxSettingsWorkingHours {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkingHours,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkingHours, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24566,7 +23760,7 @@ impl UsersItemOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LocaleInfo>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24608,7 +23802,7 @@ impl UsersItemOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeZoneInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24666,7 +23860,7 @@ impl UsersItemOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeZoneInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24729,7 +23923,7 @@ impl UsersItemOutlookMasterCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookCategory>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24769,11 +23963,7 @@ impl UsersItemOutlookMasterCategories {
     pub fn create(
         &self,
         body: &super::super::OutlookCategory,
-    ) -> graph_rt::Request<
-        super::super::OutlookCategory,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OutlookCategory, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24833,11 +24023,7 @@ impl UsersItemOutlookMasterCategoriesItem {
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OutlookCategory,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OutlookCategory, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24879,7 +24065,7 @@ impl UsersItemOutlookMasterCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookCategory>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24917,13 +24103,7 @@ impl UsersItemOutlookMasterCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -24978,7 +24158,7 @@ impl UsersItemOutlookTaskFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25016,7 +24196,7 @@ impl UsersItemOutlookTaskFolders {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25075,7 +24255,7 @@ impl UsersItemOutlookTaskFoldersItem {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25113,7 +24293,7 @@ impl UsersItemOutlookTaskFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25146,13 +24326,7 @@ impl UsersItemOutlookTaskFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -25208,7 +24382,7 @@ impl UsersItemOutlookTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25246,7 +24420,7 @@ impl UsersItemOutlookTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25300,7 +24474,7 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25322,7 +24496,7 @@ impl UsersItemOutlookTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25363,7 +24537,7 @@ impl UsersItemOutlookTaskGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTaskGroup>,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25401,7 +24575,7 @@ impl UsersItemOutlookTaskGroups {
     ) -> graph_rt::Request<
         super::super::OutlookTaskGroup,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25460,7 +24634,7 @@ impl UsersItemOutlookTaskGroupsItem {
     ) -> graph_rt::Request<
         super::super::OutlookTaskGroup,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25498,7 +24672,7 @@ impl UsersItemOutlookTaskGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTaskGroup>,
         super::super::OutlookTaskGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25531,13 +24705,7 @@ impl UsersItemOutlookTaskGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskgroup-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -25593,7 +24761,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25631,7 +24799,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFolders {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25690,7 +24858,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     ) -> graph_rt::Request<
         super::super::OutlookTaskFolder,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25728,7 +24896,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTaskFolder>,
         super::super::OutlookTaskFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25761,13 +24929,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktaskfolder-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -25827,7 +24989,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25865,7 +25027,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasks {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25924,7 +25086,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25946,7 +25108,7 @@ impl UsersItemOutlookTaskGroupsItemTaskFoldersItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25987,7 +25149,7 @@ impl UsersItemOutlookTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26025,7 +25187,7 @@ impl UsersItemOutlookTasks {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26084,7 +25246,7 @@ impl UsersItemOutlookTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26122,7 +25284,7 @@ impl UsersItemOutlookTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookTask>,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26155,13 +25317,7 @@ impl UsersItemOutlookTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlooktask-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -26202,7 +25358,7 @@ impl UsersItemOutlookTasksItem {
     ) -> graph_rt::Request<
         super::super::OutlookTask,
         super::super::OutlookTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26254,7 +25410,7 @@ impl UsersItemOutlookTasksItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26292,7 +25448,7 @@ impl UsersItemOutlookTasksItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26350,7 +25506,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LinkedResource>,
         super::super::LinkedResource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26388,7 +25544,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResources {
     ) -> graph_rt::Request<
         super::super::LinkedResource,
         super::super::LinkedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26454,7 +25610,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     ) -> graph_rt::Request<
         super::super::LinkedResource,
         super::super::LinkedResource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26492,7 +25648,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     ) -> graph_rt::Request<
         Option<super::super::LinkedResource>,
         super::super::LinkedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26525,13 +25681,7 @@ impl UsersItemTodoListsItemTasksItemLinkedResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -26576,13 +25726,7 @@ impl UsersItemAppRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delete-approleassignments?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -26650,7 +25794,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         super::super::CalendarPermission,
         super::super::CalendarPermission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26672,7 +25816,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26694,13 +25838,7 @@ impl UsersItemCalendarCalendarPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -26792,7 +25930,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         super::super::CalendarPermission,
         super::super::CalendarPermission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26814,7 +25952,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26836,13 +25974,7 @@ impl UsersItemEventsItemCalendarCalendarPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -26915,7 +26047,7 @@ impl UsersItemInferenceClassificationOverrides {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::InferenceClassificationOverride>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26958,7 +26090,7 @@ impl UsersItemInferenceClassificationOverrides {
     ) -> graph_rt::Request<
         super::super::InferenceClassificationOverride,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27022,7 +26154,7 @@ impl UsersItemInferenceClassificationOverridesItem {
     ) -> graph_rt::Request<
         Option<super::super::InferenceClassificationOverride>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -27060,13 +26192,7 @@ impl UsersItemInferenceClassificationOverridesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -27121,7 +26247,7 @@ impl UsersItemLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27186,11 +26312,7 @@ impl UsersItemManagerRef {
     pub fn put(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -27242,7 +26364,7 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27258,13 +26380,7 @@ impl UsersItemOutlookTasksItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -27298,13 +26414,7 @@ impl UsersItemOutlookTasksItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-beta)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27341,7 +26451,7 @@ impl UsersItemPlanner {
     ) -> graph_rt::Request<
         super::super::PlannerUser,
         super::super::PlannerUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27415,7 +26525,7 @@ impl UsersItemPlannerAll {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27466,7 +26576,7 @@ impl UsersItemPlannerFavoritePlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27512,7 +26622,7 @@ impl UsersItemPlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27563,7 +26673,7 @@ impl UsersItemPlannerRecentPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27609,7 +26719,7 @@ impl UsersItemPlannerTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27657,11 +26767,7 @@ impl UsersItemPresence {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Presence,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Presence, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27690,11 +26796,7 @@ impl UsersItemPresence {
     pub fn clear_presence(
         &self,
         body: &super::super::ClearPresenceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27724,11 +26826,7 @@ impl UsersItemPresence {
     pub fn set_presence(
         &self,
         body: &super::super::SetPresenceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27775,7 +26873,7 @@ impl UsersItemScopedRoleMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27898,7 +26996,7 @@ impl UsersItemChatsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27966,7 +27064,7 @@ impl UsersItemChatsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28036,7 +27134,7 @@ impl UsersItemChatsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28101,7 +27199,7 @@ impl UsersItemChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28163,7 +27261,7 @@ impl UsersItemChatsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28244,7 +27342,7 @@ impl UsersItemChatsItemMessagesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28330,7 +27428,7 @@ impl UsersItemChatsItemMessagesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28403,11 +27501,7 @@ impl UsersItemTeamwork {
     pub fn send_activity_notification(
         &self,
         body: &super::super::TeamworkSendActivityNotificationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28459,7 +27553,7 @@ impl UsersItemTeamworkInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28505,7 +27599,7 @@ impl UsersItemTeamworkInstalledApps {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -28569,7 +27663,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28609,13 +27703,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-delete-installedapps?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -28657,13 +27745,7 @@ impl UsersItemTeamworkInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userteamwork-teamsappinstallation-upgrade?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn upgrade(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn upgrade(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28719,7 +27801,7 @@ impl UsersItemTeamworkInstalledAppsItemChat {
     ) -> graph_rt::Request<
         super::super::Chat,
         super::super::Chat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28790,13 +27872,7 @@ impl UsersItemDriveFollowingItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -28878,7 +27954,7 @@ impl UsersItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28942,7 +28018,7 @@ impl UsersItemDriveItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28984,13 +28060,7 @@ impl UsersItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -29030,13 +28100,7 @@ impl UsersItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29076,13 +28140,7 @@ impl UsersItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29134,11 +28192,7 @@ impl UsersItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29184,7 +28238,7 @@ impl UsersItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -29229,11 +28283,7 @@ impl UsersItemDriveItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29278,7 +28328,7 @@ impl UsersItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -29329,7 +28379,7 @@ impl UsersItemDriveItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -29378,11 +28428,7 @@ impl UsersItemDriveItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29430,13 +28476,7 @@ impl UsersItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn unfollow(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unfollow(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29510,7 +28550,7 @@ impl UsersItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29570,7 +28610,7 @@ impl UsersItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -29627,13 +28667,7 @@ impl UsersItemDriveItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -29692,7 +28726,7 @@ impl UsersItemDriveItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -29753,7 +28787,7 @@ impl UsersItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29833,7 +28867,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29893,7 +28927,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29935,13 +28969,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -29986,7 +29014,7 @@ impl UsersItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30043,7 +29071,7 @@ impl UsersItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30116,7 +29144,7 @@ impl UsersItemDriveItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30194,7 +29222,7 @@ impl UsersItemDriveItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30253,13 +29281,7 @@ impl UsersItemDriveItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30313,13 +29335,7 @@ impl UsersItemDriveItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -30409,7 +29425,7 @@ impl UsersItemDriveItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -30470,7 +29486,7 @@ impl UsersItemDriveRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30623,7 +29639,7 @@ impl UsersItemDriveRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30683,7 +29699,7 @@ impl UsersItemDriveRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30746,7 +29762,7 @@ impl UsersItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30810,7 +29826,7 @@ impl UsersItemDriveRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -30852,13 +29868,7 @@ impl UsersItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -30898,13 +29908,7 @@ impl UsersItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30944,13 +29948,7 @@ impl UsersItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31002,11 +30000,7 @@ impl UsersItemDriveRootByPath {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31052,7 +30046,7 @@ impl UsersItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31097,11 +30091,7 @@ impl UsersItemDriveRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31146,7 +30136,7 @@ impl UsersItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31197,7 +30187,7 @@ impl UsersItemDriveRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31246,11 +30236,7 @@ impl UsersItemDriveRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31298,13 +30284,7 @@ impl UsersItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn unfollow(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unfollow(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31373,7 +30353,7 @@ impl UsersItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31433,7 +30413,7 @@ impl UsersItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31490,13 +30470,7 @@ impl UsersItemDriveRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-beta)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31555,7 +30529,7 @@ impl UsersItemDriveRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -31616,7 +30590,7 @@ impl UsersItemDriveRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31689,7 +30663,7 @@ impl UsersItemDriveRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31761,7 +30735,7 @@ impl UsersItemFollowedSites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Site>,
         super::super::Site,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31799,7 +30773,7 @@ impl UsersItemFollowedSites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Site>,
         super::super::Site,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31835,11 +30809,7 @@ impl UsersItemFollowedSites {
     pub fn remove(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31964,7 +30934,7 @@ impl UsersItemDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32034,11 +31004,7 @@ impl UsersItemOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32075,11 +31041,7 @@ impl UsersItemOnlineMeetings {
     pub fn create(
         &self,
         body: &super::super::OnlineMeeting,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32114,11 +31076,7 @@ impl UsersItemOnlineMeetings {
     pub fn create_or_get(
         &self,
         body: &super::super::CreateOrGetBody,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32173,11 +31131,7 @@ impl UsersItemOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32217,7 +31171,7 @@ impl UsersItemOnlineMeetingsItem {
     ) -> graph_rt::Request<
         Option<super::super::OnlineMeeting>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32250,13 +31204,7 @@ impl UsersItemOnlineMeetingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-beta)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -32324,11 +31272,7 @@ impl UsersItemOnlineMeetingsItemAlternativeRecording {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32378,11 +31322,7 @@ impl UsersItemOnlineMeetingsItemAttendeeReport {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32432,11 +31372,7 @@ impl UsersItemOnlineMeetingsItemRecording {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32492,7 +31428,7 @@ impl UsersItemProfilePhonesItem {
     ) -> graph_rt::Request<
         super::super::ItemPhone,
         super::super::ItemPhone,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32551,7 +31487,7 @@ impl UsersItemProfilePhonesItem {
     ) -> graph_rt::Request<
         Option<super::super::ItemPhone>,
         super::super::ItemPhone,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32589,13 +31525,7 @@ impl UsersItemProfilePhonesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/itemphone-delete?view=graph-rest-beta)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -32649,7 +31579,7 @@ impl UsersItemSettingsItemInsights {
     ) -> graph_rt::Request<
         Option<super::super::UserInsightsSettings>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32697,7 +31627,7 @@ impl UsersItemSettingsShiftPreferences {
     ) -> graph_rt::Request<
         super::super::ShiftPreferences,
         super::super::ShiftPreferences,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32727,11 +31657,7 @@ impl UsersItemSettingsShiftPreferences {
     pub fn put(
         &self,
         body: &super::super::ShiftPreferences,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -32778,7 +31704,7 @@ impl UsersItemUsageRights {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsageRight>,
         super::super::UsageRight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32842,7 +31768,7 @@ impl UsersItemMobileAppIntentAndStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppIntentAndState>,
         super::super::MobileAppIntentAndState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32886,7 +31812,7 @@ impl UsersItemMobileAppIntentAndStates {
     ) -> graph_rt::Request<
         super::super::MobileAppIntentAndState,
         super::super::MobileAppIntentAndState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -32950,7 +31876,7 @@ impl UsersItemMobileAppIntentAndStatesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppIntentAndState,
         super::super::MobileAppIntentAndState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32994,7 +31920,7 @@ impl UsersItemMobileAppIntentAndStatesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppIntentAndState>,
         super::super::MobileAppIntentAndState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33027,13 +31953,7 @@ impl UsersItemMobileAppIntentAndStatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-troubleshooting-mobileappintentandstate-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -33080,7 +32000,7 @@ impl UsersItemMobileAppTroubleshootingEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppTroubleshootingEvent>,
         super::super::MobileAppTroubleshootingEvent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33102,7 +32022,7 @@ impl UsersItemMobileAppTroubleshootingEvents {
     ) -> graph_rt::Request<
         super::super::MobileAppTroubleshootingEvent,
         super::super::MobileAppTroubleshootingEvent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33150,7 +32070,7 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppTroubleshootingEvent,
         super::super::MobileAppTroubleshootingEvent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33172,7 +32092,7 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppTroubleshootingEvent>,
         super::super::MobileAppTroubleshootingEvent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33189,13 +32109,7 @@ impl UsersItemMobileAppTroubleshootingEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-mobileapptroubleshootingevent-delete?view=graph-rest-beta)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -33232,7 +32146,7 @@ impl UsersItemPlannerRosterPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

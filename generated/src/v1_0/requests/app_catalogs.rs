@@ -48,7 +48,7 @@ impl AppCatalogsTeamsApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsApp>,
         super::super::TeamsApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -87,7 +87,7 @@ impl AppCatalogsTeamsApps {
     ) -> graph_rt::Request<
         super::super::TeamsApp,
         super::super::TeamsApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -138,13 +138,7 @@ impl AppCatalogsTeamsAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -196,11 +190,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitions {
     pub fn post(
         &self,
         body: &super::super::AppDefinitionsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -253,13 +243,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/teamsapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -313,7 +297,7 @@ impl AppCatalogsTeamsAppsItemAppDefinitionsItemBot {
     ) -> graph_rt::Request<
         super::super::TeamworkBot,
         super::super::TeamworkBot,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -33,7 +33,7 @@ impl Applications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Application>,
         super::super::Application,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -90,7 +90,7 @@ impl Applications {
     ) -> graph_rt::Request<
         super::super::Application,
         super::super::Application,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -201,7 +201,7 @@ impl ApplicationsItem {
     ) -> graph_rt::Request<
         super::super::Application,
         super::super::Application,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -251,11 +251,7 @@ impl ApplicationsItem {
     pub fn update(
         &self,
         body: &super::super::Application,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -298,13 +294,7 @@ impl ApplicationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -344,11 +334,7 @@ impl ApplicationsItem {
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
-    ) -> graph_rt::Request<
-        super::super::KeyCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::KeyCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -372,11 +358,7 @@ impl ApplicationsItem {
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
-    ) -> graph_rt::Request<
-        super::super::PasswordCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PasswordCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -429,11 +411,7 @@ impl ApplicationsItem {
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -457,11 +435,7 @@ impl ApplicationsItem {
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -505,11 +479,7 @@ impl ApplicationsItem {
     pub fn set_verified_publisher(
         &self,
         body: &super::super::SetVerifiedPublisherBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -552,11 +522,7 @@ impl ApplicationsItem {
     #[cfg(feature = "applications")]
     pub fn unset_verified_publisher(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -604,7 +570,7 @@ impl ApplicationsItemExtensionProperties {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ExtensionProperty>,
         super::super::ExtensionProperty,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -655,7 +621,7 @@ impl ApplicationsItemExtensionProperties {
     ) -> graph_rt::Request<
         super::super::ExtensionProperty,
         super::super::ExtensionProperty,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -718,13 +684,7 @@ impl ApplicationsItemExtensionPropertiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-extensionproperty?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -784,7 +744,7 @@ impl ApplicationsItemOwners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -852,11 +812,7 @@ impl ApplicationsItemOwnersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -928,13 +884,7 @@ impl ApplicationsItemOwnersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-owners?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -991,7 +941,7 @@ impl ApplicationsItemTokenIssuancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenIssuancePolicy>,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1064,11 +1014,7 @@ impl ApplicationsItemTokenIssuancePoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1145,13 +1091,7 @@ impl ApplicationsItemTokenIssuancePoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenissuancepolicies?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1215,7 +1155,7 @@ impl ApplicationsItemTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1288,11 +1228,7 @@ impl ApplicationsItemTokenLifetimePoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1369,13 +1305,7 @@ impl ApplicationsItemTokenLifetimePoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/application-delete-tokenlifetimepolicies?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

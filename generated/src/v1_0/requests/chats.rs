@@ -28,11 +28,7 @@ impl Chats {
     pub fn create(
         &self,
         body: &super::super::Chat,
-    ) -> graph_rt::Request<
-        super::super::Chat,
-        super::super::Chat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Chat, super::super::Chat, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -85,7 +81,7 @@ impl ChatsItem {
     ) -> graph_rt::Request<
         super::super::Chat,
         super::super::Chat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -126,7 +122,7 @@ impl ChatsItem {
     ) -> graph_rt::Request<
         Option<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -173,11 +169,7 @@ impl ChatsItem {
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -234,7 +226,7 @@ impl ChatsItemInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -280,7 +272,7 @@ impl ChatsItemInstalledApps {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -344,7 +336,7 @@ impl ChatsItemInstalledAppsItem {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -384,13 +376,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -427,13 +413,7 @@ impl ChatsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-teamsappinstallation-upgrade?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn upgrade(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn upgrade(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -489,7 +469,7 @@ impl ChatsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -558,7 +538,7 @@ impl ChatsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -602,13 +582,7 @@ impl ChatsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -659,7 +633,7 @@ impl ChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -696,7 +670,7 @@ impl ChatsItemMessages {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -752,7 +726,7 @@ impl ChatsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -806,7 +780,7 @@ impl ChatsItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -864,7 +838,7 @@ impl ChatsItemMessagesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -933,7 +907,7 @@ impl ChatsItemMessagesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -993,7 +967,7 @@ impl ChatsItemTabs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1039,7 +1013,7 @@ impl ChatsItemTabs {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1106,7 +1080,7 @@ impl ChatsItemTabsItem {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1152,7 +1126,7 @@ impl ChatsItemTabsItem {
     ) -> graph_rt::Request<
         Option<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1185,13 +1159,7 @@ impl ChatsItemTabsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chat-delete-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -39,7 +39,7 @@ impl Communications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Presence>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -113,7 +113,7 @@ impl CommunicationsCallRecordsItem {
     ) -> graph_rt::Request<
         super::super::CallRecord,
         super::super::CallRecord,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -164,7 +164,7 @@ impl CommunicationsCallRecordsItemSessions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Session>,
         super::super::Session,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -208,11 +208,7 @@ impl CommunicationsCalls {
     pub fn create(
         &self,
         body: &super::super::Call,
-    ) -> graph_rt::Request<
-        super::super::Call,
-        super::super::Call,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Call, super::super::Call, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -247,11 +243,7 @@ impl CommunicationsCalls {
     pub fn log_teleconference_device_quality(
         &self,
         body: &super::super::LogTeleconferenceDeviceQualityBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -300,7 +292,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::Call,
         super::super::Call,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -316,13 +308,7 @@ impl CommunicationsCallsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-delete?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -343,11 +329,7 @@ impl CommunicationsCallsItem {
     pub fn answer(
         &self,
         body: &super::super::AnswerBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -377,11 +359,7 @@ impl CommunicationsCallsItem {
     pub fn cancel_media_processing(
         &self,
         body: &super::super::CancelMediaProcessingBody,
-    ) -> graph_rt::Request<
-        super::super::CommsOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::CommsOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -403,11 +381,7 @@ impl CommunicationsCallsItem {
     pub fn change_screen_sharing_role(
         &self,
         body: &super::super::ChangeScreenSharingRoleBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -431,13 +405,7 @@ impl CommunicationsCallsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/call-keepalive?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
-    pub fn keep_alive(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn keep_alive(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -458,7 +426,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::MuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -483,11 +451,7 @@ impl CommunicationsCallsItem {
     pub fn play_prompt(
         &self,
         body: &super::super::PlayPromptBody,
-    ) -> graph_rt::Request<
-        super::super::PlayPromptOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PlayPromptOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -509,11 +473,7 @@ impl CommunicationsCallsItem {
     pub fn record_response(
         &self,
         body: &super::super::RecordResponseBody,
-    ) -> graph_rt::Request<
-        super::super::RecordOperation,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::RecordOperation, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -543,11 +503,7 @@ impl CommunicationsCallsItem {
     pub fn redirect(
         &self,
         body: &super::super::RedirectBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -574,11 +530,7 @@ impl CommunicationsCallsItem {
     pub fn reject(
         &self,
         body: &super::super::RejectBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -603,7 +555,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::SubscribeToToneOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -634,11 +586,7 @@ impl CommunicationsCallsItem {
     pub fn transfer(
         &self,
         body: &super::super::TransferBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -668,7 +616,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::UnmuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -694,7 +642,7 @@ impl CommunicationsCallsItem {
     ) -> graph_rt::Request<
         super::super::UpdateRecordingStatusOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -738,7 +686,7 @@ impl CommunicationsCallsItemParticipants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Participant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -763,7 +711,7 @@ impl CommunicationsCallsItemParticipants {
     ) -> graph_rt::Request<
         super::super::InviteParticipantsOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -810,11 +758,7 @@ impl CommunicationsCallsItemParticipantsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Participant,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Participant, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -829,13 +773,7 @@ impl CommunicationsCallsItemParticipantsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/participant-delete?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -856,7 +794,7 @@ impl CommunicationsCallsItemParticipantsItem {
     ) -> graph_rt::Request<
         super::super::MuteParticipantOperation,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -893,11 +831,7 @@ impl CommunicationsOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -946,11 +880,7 @@ impl CommunicationsPresences {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Presence,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Presence, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

@@ -30,7 +30,7 @@ impl Connections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ExternalConnection>,
         super::super::ExternalConnection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -83,7 +83,7 @@ impl ConnectionsItem {
     ) -> graph_rt::Request<
         super::super::ExternalConnection,
         super::super::ExternalConnection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -113,11 +113,7 @@ impl ConnectionsItem {
     pub fn update(
         &self,
         body: &super::super::ExternalConnection,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -144,13 +140,7 @@ impl ConnectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalconnection-delete?view=graph-rest-1.0)
     #[cfg(feature = "search")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -211,7 +201,7 @@ impl ConnectionsItemItems {
     ) -> graph_rt::Request<
         super::super::ExternalItem,
         super::super::ExternalItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -267,7 +257,7 @@ impl ConnectionsItemItemsItem {
     ) -> graph_rt::Request<
         super::super::ExternalItem,
         super::super::ExternalItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -297,13 +287,7 @@ impl ConnectionsItemItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/externalconnectors-externalitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "search")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -368,7 +352,7 @@ impl ConnectionsItemOperationsItem {
     ) -> graph_rt::Request<
         super::super::ConnectionOperation,
         super::super::ConnectionOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -414,7 +398,7 @@ impl ConnectionsItemSchema {
     ) -> graph_rt::Request<
         super::super::Schema,
         super::super::Schema,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

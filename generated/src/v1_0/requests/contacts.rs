@@ -31,7 +31,7 @@ impl Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Orgcontact>,
         super::super::Orgcontact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -142,7 +142,7 @@ impl ContactsItem {
     ) -> graph_rt::Request<
         super::super::Orgcontact,
         super::super::Orgcontact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -186,11 +186,7 @@ impl ContactsItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -238,11 +234,7 @@ impl ContactsItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -285,11 +277,7 @@ impl ContactsItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -363,7 +351,7 @@ impl ContactsItemDirectReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -422,7 +410,7 @@ impl ContactsItemManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -481,7 +469,7 @@ impl ContactsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -540,7 +528,7 @@ impl ContactsItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -32,7 +32,7 @@ impl DeviceAppManagement {
     ) -> graph_rt::Request<
         super::super::DeviceAppManagement,
         super::super::DeviceAppManagement,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl DeviceAppManagement {
     ) -> graph_rt::Request<
         Option<super::super::DeviceAppManagement>,
         super::super::DeviceAppManagement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -196,11 +196,7 @@ impl DeviceAppManagement {
     #[cfg(feature = "device_management")]
     pub fn sync_microsoft_store_for_business_apps(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -274,7 +270,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AndroidManagedAppProtection>,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -318,7 +314,7 @@ impl DeviceAppManagementAndroidManagedAppProtections {
     ) -> graph_rt::Request<
         super::super::AndroidManagedAppProtection,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -384,7 +380,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         super::super::AndroidManagedAppProtection,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -428,7 +424,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AndroidManagedAppProtection>,
         super::super::AndroidManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -461,13 +457,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-androidmanagedappprotection-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -545,7 +535,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -589,7 +579,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -655,7 +645,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -699,7 +689,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -732,13 +722,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -790,7 +774,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -861,7 +845,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -905,7 +889,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -938,13 +922,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -997,7 +975,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1041,7 +1019,7 @@ impl DeviceAppManagementAndroidManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1094,7 +1072,7 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DefaultManagedAppProtection>,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1138,7 +1116,7 @@ impl DeviceAppManagementDefaultManagedAppProtections {
     ) -> graph_rt::Request<
         super::super::DefaultManagedAppProtection,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1204,7 +1182,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         super::super::DefaultManagedAppProtection,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1248,7 +1226,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         Option<super::super::DefaultManagedAppProtection>,
         super::super::DefaultManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1281,13 +1259,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-defaultmanagedappprotection-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1356,7 +1328,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1400,7 +1372,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1466,7 +1438,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1510,7 +1482,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1543,13 +1515,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1602,7 +1568,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1646,7 +1612,7 @@ impl DeviceAppManagementDefaultManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1699,7 +1665,7 @@ impl DeviceAppManagementIosManagedAppProtections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IosManagedAppProtection>,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1743,7 +1709,7 @@ impl DeviceAppManagementIosManagedAppProtections {
     ) -> graph_rt::Request<
         super::super::IosManagedAppProtection,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1807,7 +1773,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         super::super::IosManagedAppProtection,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1851,7 +1817,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ) -> graph_rt::Request<
         Option<super::super::IosManagedAppProtection>,
         super::super::IosManagedAppProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1884,13 +1850,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-iosmanagedappprotection-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1968,7 +1928,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2012,7 +1972,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2078,7 +2038,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2122,7 +2082,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2155,13 +2115,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2213,7 +2167,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2284,7 +2238,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2328,7 +2282,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2361,13 +2315,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2420,7 +2368,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2464,7 +2412,7 @@ impl DeviceAppManagementIosManagedAppProtectionsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2516,7 +2464,7 @@ impl DeviceAppManagementManagedAppPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2583,7 +2531,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppPolicy,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2624,11 +2572,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2663,11 +2607,7 @@ impl DeviceAppManagementManagedAppPoliciesItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2719,7 +2659,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppRegistration>,
         super::super::ManagedAppRegistration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2763,7 +2703,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppRegistration,
         super::super::ManagedAppRegistration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2798,11 +2738,7 @@ impl DeviceAppManagementManagedAppRegistrations {
     #[cfg(feature = "device_management")]
     pub fn get_user_ids_with_flagged_app_registration(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2868,7 +2804,7 @@ impl DeviceAppManagementManagedAppRegistrationsItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppRegistration,
         super::super::ManagedAppRegistration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2954,7 +2890,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3023,7 +2959,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppPolicy,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3064,11 +3000,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3103,11 +3035,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemAppliedPoliciesItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3160,7 +3088,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppPolicy>,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3229,7 +3157,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppPolicy,
         super::super::ManagedAppPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3270,11 +3198,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3309,11 +3233,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemIntendedPoliciesItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3367,7 +3287,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedAppOperation>,
         super::super::ManagedAppOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3411,7 +3331,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperations {
     ) -> graph_rt::Request<
         super::super::ManagedAppOperation,
         super::super::ManagedAppOperation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3477,7 +3397,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ) -> graph_rt::Request<
         super::super::ManagedAppOperation,
         super::super::ManagedAppOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3521,7 +3441,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppOperation>,
         super::super::ManagedAppOperation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3554,13 +3474,7 @@ impl DeviceAppManagementManagedAppRegistrationsItemOperationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedappoperation-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3610,7 +3524,7 @@ impl DeviceAppManagementManagedAppStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedAppStatus>,
         super::super::ManagedAppStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3677,7 +3591,7 @@ impl DeviceAppManagementManagedAppStatusesItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedAppStatus,
         super::super::ManagedAppStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3735,7 +3649,7 @@ impl DeviceAppManagementManagedEBooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedEBook>,
         super::super::ManagedEBook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3779,7 +3693,7 @@ impl DeviceAppManagementManagedEBooks {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBook,
         super::super::ManagedEBook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3838,7 +3752,7 @@ impl DeviceAppManagementManagedEBooksItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBook,
         super::super::ManagedEBook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3882,7 +3796,7 @@ impl DeviceAppManagementManagedEBooksItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyManagedEBook>,
         super::super::ManagedEBook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3915,13 +3829,7 @@ impl DeviceAppManagementManagedEBooksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebook-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3955,11 +3863,7 @@ impl DeviceAppManagementManagedEBooksItem {
     pub fn assign(
         &self,
         body: &super::super::ManagedEBooksAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4041,7 +3945,7 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedEBookAssignment>,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4085,7 +3989,7 @@ impl DeviceAppManagementManagedEBooksItemAssignments {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBookAssignment,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4151,7 +4055,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedEBookAssignment,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4195,7 +4099,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyManagedEBookAssignment>,
         super::super::ManagedEBookAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4228,13 +4132,7 @@ impl DeviceAppManagementManagedEBooksItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-iosvppebookassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4287,7 +4185,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4331,7 +4229,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStates {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4397,7 +4295,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4441,7 +4339,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4474,13 +4372,7 @@ impl DeviceAppManagementManagedEBooksItemDeviceStatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4533,7 +4425,7 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     ) -> graph_rt::Request<
         super::super::EBookInstallSummary,
         super::super::EBookInstallSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4577,7 +4469,7 @@ impl DeviceAppManagementManagedEBooksItemInstallSummary {
     ) -> graph_rt::Request<
         Option<super::super::EBookInstallSummary>,
         super::super::EBookInstallSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4632,7 +4524,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserInstallStateSummary>,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4676,7 +4568,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummary {
     ) -> graph_rt::Request<
         super::super::UserInstallStateSummary,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4742,7 +4634,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ) -> graph_rt::Request<
         super::super::UserInstallStateSummary,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4786,7 +4678,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ) -> graph_rt::Request<
         Option<super::super::UserInstallStateSummary>,
         super::super::UserInstallStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4819,13 +4711,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-userinstallstatesummary-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4887,7 +4773,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4931,7 +4817,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStates {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4997,7 +4883,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ) -> graph_rt::Request<
         super::super::DeviceInstallState,
         super::super::DeviceInstallState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5041,7 +4927,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceInstallState>,
         super::super::DeviceInstallState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5074,13 +4960,7 @@ impl DeviceAppManagementManagedEBooksItemUserStateSummaryItemDeviceStatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-books-deviceinstallstate-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5133,7 +5013,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MdmWindowsInformationProtectionPolicy>,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5177,7 +5057,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         super::super::MdmWindowsInformationProtectionPolicy,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5243,7 +5123,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         super::super::MdmWindowsInformationProtectionPolicy,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5287,7 +5167,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::MdmWindowsInformationProtectionPolicy>,
         super::super::MdmWindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5320,13 +5200,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-mdmwindowsinformationprotectionpolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5405,7 +5279,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5476,7 +5350,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5520,7 +5394,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5553,13 +5427,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemAssignmentsIt
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5612,7 +5480,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5656,7 +5524,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5722,7 +5590,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5766,7 +5634,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5799,13 +5667,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemExemptAppLock
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5858,7 +5720,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5902,7 +5764,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5968,7 +5830,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6012,7 +5874,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6045,13 +5907,7 @@ impl DeviceAppManagementMdmWindowsInformationProtectionPoliciesItemProtectedAppL
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6102,7 +5958,7 @@ impl DeviceAppManagementMobileAppCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6146,7 +6002,7 @@ impl DeviceAppManagementMobileAppCategories {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6210,7 +6066,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6254,7 +6110,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6287,13 +6143,7 @@ impl DeviceAppManagementMobileAppCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6344,7 +6194,7 @@ impl DeviceAppManagementMobileAppConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyManagedDeviceMobileAppConfiguration>,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6388,7 +6238,7 @@ impl DeviceAppManagementMobileAppConfigurations {
     ) -> graph_rt::Request<
         super::super::AnyManagedDeviceMobileAppConfiguration,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6452,7 +6302,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::AnyManagedDeviceMobileAppConfiguration,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6496,7 +6346,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyManagedDeviceMobileAppConfiguration>,
         super::super::ManagedDeviceMobileAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6529,13 +6379,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-iosmobileappconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6569,11 +6413,7 @@ impl DeviceAppManagementMobileAppConfigurationsItem {
     pub fn assign(
         &self,
         body: &super::super::MobileAppConfigurationsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6672,7 +6512,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6716,7 +6556,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6782,7 +6622,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6826,7 +6666,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationAssignment>,
         super::super::ManagedDeviceMobileAppConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6859,13 +6699,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6918,7 +6752,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6962,7 +6796,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationDeviceSummary>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7017,7 +6851,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7061,7 +6895,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7127,7 +6961,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7171,7 +7005,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationDeviceStatus>,
         super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7204,13 +7038,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationdevicestatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7263,7 +7091,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7307,7 +7135,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationUserSummary>,
         super::super::ManagedDeviceMobileAppConfigurationUserSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7362,7 +7190,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7406,7 +7234,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7472,7 +7300,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7516,7 +7344,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceMobileAppConfigurationUserStatus>,
         super::super::ManagedDeviceMobileAppConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7549,13 +7377,7 @@ impl DeviceAppManagementMobileAppConfigurationsItemUserStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-manageddevicemobileappconfigurationuserstatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7606,7 +7428,7 @@ impl DeviceAppManagementMobileApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7650,7 +7472,7 @@ impl DeviceAppManagementMobileApps {
     ) -> graph_rt::Request<
         super::super::AnyMobileApp,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7709,7 +7531,7 @@ impl DeviceAppManagementMobileAppsItem {
     ) -> graph_rt::Request<
         super::super::AnyMobileApp,
         super::super::MobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7753,7 +7575,7 @@ impl DeviceAppManagementMobileAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMobileApp>,
         super::super::MobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7786,13 +7608,7 @@ impl DeviceAppManagementMobileAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-androidlobapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7826,11 +7642,7 @@ impl DeviceAppManagementMobileAppsItem {
     pub fn assign(
         &self,
         body: &super::super::MobileAppsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7917,7 +7729,7 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppAssignment>,
         super::super::MobileAppAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7961,7 +7773,7 @@ impl DeviceAppManagementMobileAppsItemAssignments {
     ) -> graph_rt::Request<
         super::super::MobileAppAssignment,
         super::super::MobileAppAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8027,7 +7839,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppAssignment,
         super::super::MobileAppAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8071,7 +7883,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppAssignment>,
         super::super::MobileAppAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8104,13 +7916,7 @@ impl DeviceAppManagementMobileAppsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8161,7 +7967,7 @@ impl DeviceAppManagementMobileAppsItemCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8205,7 +8011,7 @@ impl DeviceAppManagementMobileAppsItemCategories {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8269,7 +8075,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppCategory,
         super::super::MobileAppCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8313,7 +8119,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppCategory>,
         super::super::MobileAppCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8346,13 +8152,7 @@ impl DeviceAppManagementMobileAppsItemCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcategory-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8405,7 +8205,7 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8449,7 +8249,7 @@ impl DeviceAppManagementMobileAppsItemContentVersions {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8515,7 +8315,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8559,7 +8359,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8592,13 +8392,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8658,7 +8452,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContentFile>,
         super::super::MobileAppContentFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8702,7 +8496,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFiles {
     ) -> graph_rt::Request<
         super::super::MobileAppContentFile,
         super::super::MobileAppContentFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8768,7 +8562,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContentFile,
         super::super::MobileAppContentFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8812,7 +8606,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContentFile>,
         super::super::MobileAppContentFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8845,13 +8639,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8885,11 +8673,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     pub fn commit(
         &self,
         body: &super::super::CommitBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8921,13 +8705,7 @@ impl DeviceAppManagementMobileAppsItemContentVersionsItemFilesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontentfile-renewupload?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn renew_upload(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn renew_upload(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9003,7 +8781,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9047,7 +8825,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9113,7 +8891,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9157,7 +8935,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9190,13 +8968,7 @@ impl DeviceAppManagementMobileAppsItemManagedMobileLobAppContentVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9270,7 +9042,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9314,7 +9086,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersions {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9380,7 +9152,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         super::super::MobileAppContent,
         super::super::MobileAppContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9424,7 +9196,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileAppContent>,
         super::super::MobileAppContent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9457,13 +9229,7 @@ impl DeviceAppManagementMobileAppsItemMobileLobAppContentVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-apps-mobileappcontent-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9516,7 +9282,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppConfiguration>,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9560,7 +9326,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurations {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppConfiguration,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9626,7 +9392,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppConfiguration,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9670,7 +9436,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppConfiguration>,
         super::super::TargetedManagedAppConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9703,13 +9469,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedappconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9750,11 +9510,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     pub fn assign(
         &self,
         body: &super::super::AssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9807,11 +9563,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItem {
     pub fn target_apps(
         &self,
         body: &super::super::TargetAppsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9865,7 +9617,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9909,7 +9661,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemApps {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9975,7 +9727,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ) -> graph_rt::Request<
         super::super::ManagedMobileApp,
         super::super::ManagedMobileApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10019,7 +9771,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedMobileApp>,
         super::super::ManagedMobileApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10052,13 +9804,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-managedmobileapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10110,7 +9856,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10181,7 +9927,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10225,7 +9971,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10258,13 +10004,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10317,7 +10057,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     ) -> graph_rt::Request<
         super::super::ManagedAppPolicyDeploymentSummary,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10361,7 +10101,7 @@ impl DeviceAppManagementTargetedManagedAppConfigurationsItemDeploymentSummary {
     ) -> graph_rt::Request<
         Option<super::super::ManagedAppPolicyDeploymentSummary>,
         super::super::ManagedAppPolicyDeploymentSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10414,7 +10154,7 @@ impl DeviceAppManagementVppTokens {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::VppToken>,
         super::super::VppToken,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10458,7 +10198,7 @@ impl DeviceAppManagementVppTokens {
     ) -> graph_rt::Request<
         super::super::VppToken,
         super::super::VppToken,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10517,7 +10257,7 @@ impl DeviceAppManagementVppTokensItem {
     ) -> graph_rt::Request<
         super::super::VppToken,
         super::super::VppToken,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10561,7 +10301,7 @@ impl DeviceAppManagementVppTokensItem {
     ) -> graph_rt::Request<
         Option<super::super::VppToken>,
         super::super::VppToken,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10594,13 +10334,7 @@ impl DeviceAppManagementVppTokensItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-vpptoken-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10636,7 +10370,7 @@ impl DeviceAppManagementVppTokensItem {
     ) -> graph_rt::Request<
         super::super::VppToken,
         super::super::VppToken,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10690,7 +10424,7 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionPolicy>,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10734,7 +10468,7 @@ impl DeviceAppManagementWindowsInformationProtectionPolicies {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionPolicy,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10800,7 +10534,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionPolicy,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10844,7 +10578,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionPolicy>,
         super::super::WindowsInformationProtectionPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10877,13 +10611,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionpolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10962,7 +10690,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11033,7 +10761,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ) -> graph_rt::Request<
         super::super::TargetedManagedAppPolicyAssignment,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11077,7 +10805,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ) -> graph_rt::Request<
         Option<super::super::TargetedManagedAppPolicyAssignment>,
         super::super::TargetedManagedAppPolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11110,13 +10838,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemAssignmentsItem 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-targetedmanagedapppolicyassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11169,7 +10891,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11213,7 +10935,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11279,7 +11001,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11323,7 +11045,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11356,13 +11078,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemExemptAppLockerF
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -11415,7 +11131,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11459,7 +11175,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11525,7 +11241,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLockerFile,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11569,7 +11285,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLockerFile>,
         super::super::WindowsInformationProtectionAppLockerFile,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11602,13 +11318,7 @@ impl DeviceAppManagementWindowsInformationProtectionPoliciesItemProtectedAppLock
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-mam-windowsinformationprotectionapplockerfile-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

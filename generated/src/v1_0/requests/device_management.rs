@@ -32,7 +32,7 @@ impl DeviceManagement {
     ) -> graph_rt::Request<
         super::super::DeviceManagement,
         super::super::DeviceManagement,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -76,7 +76,7 @@ impl DeviceManagement {
     ) -> graph_rt::Request<
         Option<super::super::DeviceManagement>,
         super::super::DeviceManagement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -222,7 +222,7 @@ impl DeviceManagement {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RolePermission>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -358,11 +358,7 @@ impl DeviceManagement {
     #[cfg(feature = "device_management")]
     pub fn verify_windows_enrollment_auto_discovery(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -445,7 +441,7 @@ impl DeviceManagementApplePushNotificationCertificate {
     ) -> graph_rt::Request<
         super::super::ApplePushNotificationCertificate,
         super::super::ApplePushNotificationCertificate,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -489,7 +485,7 @@ impl DeviceManagementApplePushNotificationCertificate {
     ) -> graph_rt::Request<
         Option<super::super::ApplePushNotificationCertificate>,
         super::super::ApplePushNotificationCertificate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -524,11 +520,7 @@ impl DeviceManagementApplePushNotificationCertificate {
     #[cfg(feature = "device_management")]
     pub fn download_apple_push_notification_certificate_signing_request(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -582,7 +574,7 @@ impl DeviceManagementAuditEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AuditEvent>,
         super::super::AuditEvent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -626,7 +618,7 @@ impl DeviceManagementAuditEvents {
     ) -> graph_rt::Request<
         super::super::AuditEvent,
         super::super::AuditEvent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -661,11 +653,7 @@ impl DeviceManagementAuditEvents {
     #[cfg(feature = "device_management")]
     pub fn get_audit_activity_types(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -704,11 +692,7 @@ impl DeviceManagementAuditEvents {
     #[cfg(feature = "device_management")]
     pub fn get_audit_categories(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -771,7 +755,7 @@ impl DeviceManagementAuditEventsItem {
     ) -> graph_rt::Request<
         super::super::AuditEvent,
         super::super::AuditEvent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -815,7 +799,7 @@ impl DeviceManagementAuditEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::AuditEvent>,
         super::super::AuditEvent,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -848,13 +832,7 @@ impl DeviceManagementAuditEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-auditing-auditevent-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -905,7 +883,7 @@ impl DeviceManagementComplianceManagementPartners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ComplianceManagementPartner>,
         super::super::ComplianceManagementPartner,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -949,7 +927,7 @@ impl DeviceManagementComplianceManagementPartners {
     ) -> graph_rt::Request<
         super::super::ComplianceManagementPartner,
         super::super::ComplianceManagementPartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1015,7 +993,7 @@ impl DeviceManagementComplianceManagementPartnersItem {
     ) -> graph_rt::Request<
         super::super::ComplianceManagementPartner,
         super::super::ComplianceManagementPartner,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1059,7 +1037,7 @@ impl DeviceManagementComplianceManagementPartnersItem {
     ) -> graph_rt::Request<
         Option<super::super::ComplianceManagementPartner>,
         super::super::ComplianceManagementPartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1092,13 +1070,7 @@ impl DeviceManagementComplianceManagementPartnersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-compliancemanagementpartner-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1149,7 +1121,7 @@ impl DeviceManagementConditionalAccessSettings {
     ) -> graph_rt::Request<
         super::super::OnPremisesConditionalAccessSettings,
         super::super::OnPremisesConditionalAccessSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1193,7 +1165,7 @@ impl DeviceManagementConditionalAccessSettings {
     ) -> graph_rt::Request<
         Option<super::super::OnPremisesConditionalAccessSettings>,
         super::super::OnPremisesConditionalAccessSettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1246,7 +1218,7 @@ impl DeviceManagementDetectedApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DetectedApp>,
         super::super::DetectedApp,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1290,7 +1262,7 @@ impl DeviceManagementDetectedApps {
     ) -> graph_rt::Request<
         super::super::DetectedApp,
         super::super::DetectedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1349,7 +1321,7 @@ impl DeviceManagementDetectedAppsItem {
     ) -> graph_rt::Request<
         super::super::DetectedApp,
         super::super::DetectedApp,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1393,7 +1365,7 @@ impl DeviceManagementDetectedAppsItem {
     ) -> graph_rt::Request<
         Option<super::super::DetectedApp>,
         super::super::DetectedApp,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1426,13 +1398,7 @@ impl DeviceManagementDetectedAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-detectedapp-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1490,7 +1456,7 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDevice>,
         super::super::ManagedDevice,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1534,7 +1500,7 @@ impl DeviceManagementDetectedAppsItemManagedDevices {
     ) -> graph_rt::Request<
         super::super::ManagedDevice,
         super::super::ManagedDevice,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1600,7 +1566,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDevice,
         super::super::ManagedDevice,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1644,7 +1610,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDevice>,
         super::super::ManagedDevice,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1677,13 +1643,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1716,11 +1676,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn bypass_activation_lock(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1758,11 +1714,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     pub fn clean_windows_device(
         &self,
         body: &super::super::CleanWindowsDeviceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1801,11 +1753,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     pub fn delete_user_from_shared_apple_device(
         &self,
         body: &super::super::DeleteUserFromSharedAppleDeviceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1850,13 +1798,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn disable_lost_mode(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn disable_lost_mode(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1891,13 +1833,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn locate_device(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn locate_device(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1934,11 +1870,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn logout_shared_apple_device_active_user(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1973,13 +1905,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn reboot_now(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reboot_now(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2014,13 +1940,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn recover_passcode(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn recover_passcode(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2055,13 +1975,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn remote_lock(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn remote_lock(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2098,11 +2012,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn request_remote_assistance(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2133,13 +2043,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn reset_passcode(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_passcode(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2174,13 +2078,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn retire(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn retire(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2215,13 +2113,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn shut_down(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn shut_down(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2256,13 +2148,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn sync_device(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn sync_device(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2300,11 +2186,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     pub fn update_windows_device_account(
         &self,
         body: &super::super::UpdateWindowsDeviceAccountBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2343,11 +2225,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     pub fn windows_defender_scan(
         &self,
         body: &super::super::WindowsDefenderScanBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2385,11 +2263,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn windows_defender_update_signatures(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2427,11 +2301,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItem {
     pub fn wipe(
         &self,
         body: &super::super::WipeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2491,7 +2361,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
     ) -> graph_rt::Request<
         super::super::DeviceCategory,
         super::super::DeviceCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2535,7 +2405,7 @@ impl DeviceManagementDetectedAppsItemManagedDevicesItemDeviceCategory {
     ) -> graph_rt::Request<
         Option<super::super::DeviceCategory>,
         super::super::DeviceCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2588,7 +2458,7 @@ impl DeviceManagementDeviceCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceCategory>,
         super::super::DeviceCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2632,7 +2502,7 @@ impl DeviceManagementDeviceCategories {
     ) -> graph_rt::Request<
         super::super::DeviceCategory,
         super::super::DeviceCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2694,7 +2564,7 @@ impl DeviceManagementDeviceCategoriesItem {
     ) -> graph_rt::Request<
         super::super::DeviceCategory,
         super::super::DeviceCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2738,7 +2608,7 @@ impl DeviceManagementDeviceCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceCategory>,
         super::super::DeviceCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2771,13 +2641,7 @@ impl DeviceManagementDeviceCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicecategory-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2828,7 +2692,7 @@ impl DeviceManagementDeviceCompliancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDeviceCompliancePolicy>,
         super::super::DeviceCompliancePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2872,7 +2736,7 @@ impl DeviceManagementDeviceCompliancePolicies {
     ) -> graph_rt::Request<
         super::super::AnyDeviceCompliancePolicy,
         super::super::DeviceCompliancePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2936,7 +2800,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     ) -> graph_rt::Request<
         super::super::AnyDeviceCompliancePolicy,
         super::super::DeviceCompliancePolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2980,7 +2844,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyDeviceCompliancePolicy>,
         super::super::DeviceCompliancePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3013,13 +2877,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcompliancepolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3056,7 +2914,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceCompliancePolicyAssignment>,
         super::super::DeviceCompliancePolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3128,11 +2986,7 @@ impl DeviceManagementDeviceCompliancePoliciesItem {
     pub fn schedule_actions_for_rules(
         &self,
         body: &super::super::ScheduleActionsForRulesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3213,7 +3067,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceCompliancePolicyAssignment>,
         super::super::DeviceCompliancePolicyAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3257,7 +3111,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignments {
     ) -> graph_rt::Request<
         super::super::DeviceCompliancePolicyAssignment,
         super::super::DeviceCompliancePolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3323,7 +3177,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::DeviceCompliancePolicyAssignment,
         super::super::DeviceCompliancePolicyAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3367,7 +3221,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceCompliancePolicyAssignment>,
         super::super::DeviceCompliancePolicyAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3400,13 +3254,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicyassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3459,7 +3307,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SettingStateDeviceSummary>,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3503,7 +3351,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummaries {
     ) -> graph_rt::Request<
         super::super::SettingStateDeviceSummary,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3569,7 +3417,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     ) -> graph_rt::Request<
         super::super::SettingStateDeviceSummary,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3613,7 +3461,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     ) -> graph_rt::Request<
         Option<super::super::SettingStateDeviceSummary>,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3646,13 +3494,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceSettingStateSummariesItem
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3705,7 +3547,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceDeviceOverview,
         super::super::DeviceComplianceDeviceOverview,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3749,7 +3591,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusOverview {
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceDeviceOverview>,
         super::super::DeviceComplianceDeviceOverview,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3804,7 +3646,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceComplianceDeviceStatus>,
         super::super::DeviceComplianceDeviceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3848,7 +3690,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceDeviceStatus,
         super::super::DeviceComplianceDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3914,7 +3756,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceDeviceStatus,
         super::super::DeviceComplianceDeviceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3958,7 +3800,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceDeviceStatus>,
         super::super::DeviceComplianceDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3991,13 +3833,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4050,7 +3886,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceComplianceScheduledActionForRule>,
         super::super::DeviceComplianceScheduledActionForRule,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4094,7 +3930,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRule {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceScheduledActionForRule,
         super::super::DeviceComplianceScheduledActionForRule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4160,7 +3996,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceScheduledActionForRule,
         super::super::DeviceComplianceScheduledActionForRule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4204,7 +4040,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceScheduledActionForRule>,
         super::super::DeviceComplianceScheduledActionForRule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4237,13 +4073,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancescheduledactionforrule-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4305,7 +4135,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceComplianceActionItem>,
         super::super::DeviceComplianceActionItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4349,7 +4179,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ) -> graph_rt::Request<
         super::super::DeviceComplianceActionItem,
         super::super::DeviceComplianceActionItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4415,7 +4245,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ) -> graph_rt::Request<
         super::super::DeviceComplianceActionItem,
         super::super::DeviceComplianceActionItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4459,7 +4289,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceActionItem>,
         super::super::DeviceComplianceActionItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4492,13 +4322,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemScheduledActionsForRuleItemSche
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceactionitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4551,7 +4375,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceUserOverview,
         super::super::DeviceComplianceUserOverview,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4595,7 +4419,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusOverview {
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceUserOverview>,
         super::super::DeviceComplianceUserOverview,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4650,7 +4474,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceComplianceUserStatus>,
         super::super::DeviceComplianceUserStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4694,7 +4518,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatuses {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceUserStatus,
         super::super::DeviceComplianceUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4760,7 +4584,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     ) -> graph_rt::Request<
         super::super::DeviceComplianceUserStatus,
         super::super::DeviceComplianceUserStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4804,7 +4628,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceUserStatus>,
         super::super::DeviceComplianceUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4837,13 +4661,7 @@ impl DeviceManagementDeviceCompliancePoliciesItemUserStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecomplianceuserstatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4896,7 +4714,7 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     ) -> graph_rt::Request<
         super::super::DeviceCompliancePolicyDeviceStateSummary,
         super::super::DeviceCompliancePolicyDeviceStateSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4940,7 +4758,7 @@ impl DeviceManagementDeviceCompliancePolicyDeviceStateSummary {
     ) -> graph_rt::Request<
         Option<super::super::DeviceCompliancePolicyDeviceStateSummary>,
         super::super::DeviceCompliancePolicyDeviceStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4995,7 +4813,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceCompliancePolicySettingStateSummary>,
         super::super::DeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5039,7 +4857,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummaries {
     ) -> graph_rt::Request<
         super::super::DeviceCompliancePolicySettingStateSummary,
         super::super::DeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5105,7 +4923,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     ) -> graph_rt::Request<
         super::super::DeviceCompliancePolicySettingStateSummary,
         super::super::DeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5149,7 +4967,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceCompliancePolicySettingStateSummary>,
         super::super::DeviceCompliancePolicySettingStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5182,13 +5000,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicysettingstatesummary-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5250,7 +5062,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceComplianceSettingState>,
         super::super::DeviceComplianceSettingState,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5294,7 +5106,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ) -> graph_rt::Request<
         super::super::DeviceComplianceSettingState,
         super::super::DeviceComplianceSettingState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5360,7 +5172,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ) -> graph_rt::Request<
         super::super::DeviceComplianceSettingState,
         super::super::DeviceComplianceSettingState,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5404,7 +5216,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ) -> graph_rt::Request<
         Option<super::super::DeviceComplianceSettingState>,
         super::super::DeviceComplianceSettingState,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5437,13 +5249,7 @@ impl DeviceManagementDeviceCompliancePolicySettingStateSummariesItemDeviceCompli
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancesettingstate-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5496,7 +5302,7 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationDeviceStateSummary,
         super::super::DeviceConfigurationDeviceStateSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5540,7 +5346,7 @@ impl DeviceManagementDeviceConfigurationDeviceStateSummaries {
     ) -> graph_rt::Request<
         Option<super::super::DeviceConfigurationDeviceStateSummary>,
         super::super::DeviceConfigurationDeviceStateSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5593,7 +5399,7 @@ impl DeviceManagementDeviceConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDeviceConfiguration>,
         super::super::DeviceConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5637,7 +5443,7 @@ impl DeviceManagementDeviceConfigurations {
     ) -> graph_rt::Request<
         super::super::AnyDeviceConfiguration,
         super::super::DeviceConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5701,7 +5507,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::AnyDeviceConfiguration,
         super::super::DeviceConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5745,7 +5551,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyDeviceConfiguration>,
         super::super::DeviceConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5778,13 +5584,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-androidcustomconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5821,7 +5621,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceConfigurationAssignment>,
         super::super::DeviceConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5890,11 +5690,7 @@ impl DeviceManagementDeviceConfigurationsItem {
     #[cfg(feature = "device_management")]
     pub fn get_oma_setting_plain_text_value(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -5969,7 +5765,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceConfigurationAssignment>,
         super::super::DeviceConfigurationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6013,7 +5809,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationAssignment,
         super::super::DeviceConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6079,7 +5875,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationAssignment,
         super::super::DeviceConfigurationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6123,7 +5919,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceConfigurationAssignment>,
         super::super::DeviceConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6156,13 +5952,7 @@ impl DeviceManagementDeviceConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6215,7 +6005,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SettingStateDeviceSummary>,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6259,7 +6049,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummaries {
     ) -> graph_rt::Request<
         super::super::SettingStateDeviceSummary,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6325,7 +6115,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     ) -> graph_rt::Request<
         super::super::SettingStateDeviceSummary,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6369,7 +6159,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     ) -> graph_rt::Request<
         Option<super::super::SettingStateDeviceSummary>,
         super::super::SettingStateDeviceSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6402,13 +6192,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceSettingStateSummariesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-settingstatedevicesummary-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6461,7 +6245,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationDeviceOverview,
         super::super::DeviceConfigurationDeviceOverview,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6505,7 +6289,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusOverview {
     ) -> graph_rt::Request<
         Option<super::super::DeviceConfigurationDeviceOverview>,
         super::super::DeviceConfigurationDeviceOverview,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6560,7 +6344,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceConfigurationDeviceStatus>,
         super::super::DeviceConfigurationDeviceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6604,7 +6388,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatuses {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationDeviceStatus,
         super::super::DeviceConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6670,7 +6454,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationDeviceStatus,
         super::super::DeviceConfigurationDeviceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6714,7 +6498,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceConfigurationDeviceStatus>,
         super::super::DeviceConfigurationDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6747,13 +6531,7 @@ impl DeviceManagementDeviceConfigurationsItemDeviceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6806,7 +6584,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationUserOverview,
         super::super::DeviceConfigurationUserOverview,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6850,7 +6628,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusOverview {
     ) -> graph_rt::Request<
         Option<super::super::DeviceConfigurationUserOverview>,
         super::super::DeviceConfigurationUserOverview,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6905,7 +6683,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceConfigurationUserStatus>,
         super::super::DeviceConfigurationUserStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6949,7 +6727,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatuses {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationUserStatus,
         super::super::DeviceConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7015,7 +6793,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     ) -> graph_rt::Request<
         super::super::DeviceConfigurationUserStatus,
         super::super::DeviceConfigurationUserStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7059,7 +6837,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceConfigurationUserStatus>,
         super::super::DeviceConfigurationUserStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7092,13 +6870,7 @@ impl DeviceManagementDeviceConfigurationsItemUserStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationuserstatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7149,7 +6921,7 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDeviceEnrollmentConfiguration>,
         super::super::DeviceEnrollmentConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7193,7 +6965,7 @@ impl DeviceManagementDeviceEnrollmentConfigurations {
     ) -> graph_rt::Request<
         super::super::AnyDeviceEnrollmentConfiguration,
         super::super::DeviceEnrollmentConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7259,7 +7031,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::AnyDeviceEnrollmentConfiguration,
         super::super::DeviceEnrollmentConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7303,7 +7075,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyDeviceEnrollmentConfiguration>,
         super::super::DeviceEnrollmentConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7336,13 +7108,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-deviceenrollmentlimitconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7376,11 +7142,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     pub fn assign(
         &self,
         body: &super::super::DeviceEnrollmentConfigurationsAssignBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7424,11 +7186,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItem {
     pub fn set_priority(
         &self,
         body: &super::super::SetPriorityBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7482,7 +7240,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EnrollmentConfigurationAssignment>,
         super::super::EnrollmentConfigurationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7526,7 +7284,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         super::super::EnrollmentConfigurationAssignment,
         super::super::EnrollmentConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7592,7 +7350,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::EnrollmentConfigurationAssignment,
         super::super::EnrollmentConfigurationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7636,7 +7394,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::EnrollmentConfigurationAssignment>,
         super::super::EnrollmentConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7669,13 +7427,7 @@ impl DeviceManagementDeviceEnrollmentConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-enrollmentconfigurationassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7726,7 +7478,7 @@ impl DeviceManagementDeviceManagementPartners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceManagementPartner>,
         super::super::DeviceManagementPartner,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7770,7 +7522,7 @@ impl DeviceManagementDeviceManagementPartners {
     ) -> graph_rt::Request<
         super::super::DeviceManagementPartner,
         super::super::DeviceManagementPartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7834,7 +7586,7 @@ impl DeviceManagementDeviceManagementPartnersItem {
     ) -> graph_rt::Request<
         super::super::DeviceManagementPartner,
         super::super::DeviceManagementPartner,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7878,7 +7630,7 @@ impl DeviceManagementDeviceManagementPartnersItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceManagementPartner>,
         super::super::DeviceManagementPartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7911,13 +7663,7 @@ impl DeviceManagementDeviceManagementPartnersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementpartner-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7968,7 +7714,7 @@ impl DeviceManagementExchangeConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceManagementExchangeConnector>,
         super::super::DeviceManagementExchangeConnector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8012,7 +7758,7 @@ impl DeviceManagementExchangeConnectors {
     ) -> graph_rt::Request<
         super::super::DeviceManagementExchangeConnector,
         super::super::DeviceManagementExchangeConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8076,7 +7822,7 @@ impl DeviceManagementExchangeConnectorsItem {
     ) -> graph_rt::Request<
         super::super::DeviceManagementExchangeConnector,
         super::super::DeviceManagementExchangeConnector,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8120,7 +7866,7 @@ impl DeviceManagementExchangeConnectorsItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceManagementExchangeConnector>,
         super::super::DeviceManagementExchangeConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8153,13 +7899,7 @@ impl DeviceManagementExchangeConnectorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-devicemanagementexchangeconnector-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8193,11 +7933,7 @@ impl DeviceManagementExchangeConnectorsItem {
     pub fn sync(
         &self,
         body: &super::super::SyncBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8251,7 +7987,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ImportedWindowsAutopilotDeviceIdentity>,
         super::super::ImportedWindowsAutopilotDeviceIdentity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8295,7 +8031,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     ) -> graph_rt::Request<
         super::super::ImportedWindowsAutopilotDeviceIdentity,
         super::super::ImportedWindowsAutopilotDeviceIdentity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8334,7 +8070,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ImportedWindowsAutopilotDeviceIdentity>,
         super::super::ImportedWindowsAutopilotDeviceIdentity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8399,7 +8135,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     ) -> graph_rt::Request<
         super::super::ImportedWindowsAutopilotDeviceIdentity,
         super::super::ImportedWindowsAutopilotDeviceIdentity,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8437,13 +8173,7 @@ impl DeviceManagementImportedWindowsAutopilotDeviceIdentitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-importedwindowsautopilotdeviceidentity-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8494,7 +8224,7 @@ impl DeviceManagementIosUpdateStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IosUpdateDeviceStatus>,
         super::super::IosUpdateDeviceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8538,7 +8268,7 @@ impl DeviceManagementIosUpdateStatuses {
     ) -> graph_rt::Request<
         super::super::IosUpdateDeviceStatus,
         super::super::IosUpdateDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8602,7 +8332,7 @@ impl DeviceManagementIosUpdateStatusesItem {
     ) -> graph_rt::Request<
         super::super::IosUpdateDeviceStatus,
         super::super::IosUpdateDeviceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8646,7 +8376,7 @@ impl DeviceManagementIosUpdateStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::IosUpdateDeviceStatus>,
         super::super::IosUpdateDeviceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8679,13 +8409,7 @@ impl DeviceManagementIosUpdateStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-deviceconfig-iosupdatedevicestatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8736,7 +8460,7 @@ impl DeviceManagementManagedDeviceOverview {
     ) -> graph_rt::Request<
         super::super::ManagedDeviceOverview,
         super::super::ManagedDeviceOverview,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8780,7 +8504,7 @@ impl DeviceManagementManagedDeviceOverview {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDeviceOverview>,
         super::super::ManagedDeviceOverview,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8833,7 +8557,7 @@ impl DeviceManagementManagedDevices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ManagedDevice>,
         super::super::ManagedDevice,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8877,7 +8601,7 @@ impl DeviceManagementManagedDevices {
     ) -> graph_rt::Request<
         super::super::ManagedDevice,
         super::super::ManagedDevice,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8936,7 +8660,7 @@ impl DeviceManagementManagedDevicesItem {
     ) -> graph_rt::Request<
         super::super::ManagedDevice,
         super::super::ManagedDevice,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8980,7 +8704,7 @@ impl DeviceManagementManagedDevicesItem {
     ) -> graph_rt::Request<
         Option<super::super::ManagedDevice>,
         super::super::ManagedDevice,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9013,13 +8737,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9052,11 +8770,7 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn bypass_activation_lock(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9094,11 +8808,7 @@ impl DeviceManagementManagedDevicesItem {
     pub fn clean_windows_device(
         &self,
         body: &super::super::CleanWindowsDeviceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9137,11 +8847,7 @@ impl DeviceManagementManagedDevicesItem {
     pub fn delete_user_from_shared_apple_device(
         &self,
         body: &super::super::DeleteUserFromSharedAppleDeviceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9177,13 +8883,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-disablelostmode?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn disable_lost_mode(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn disable_lost_mode(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9218,13 +8918,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-locatedevice?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn locate_device(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn locate_device(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9261,11 +8955,7 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn logout_shared_apple_device_active_user(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9300,13 +8990,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-rebootnow?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn reboot_now(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reboot_now(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9341,13 +9025,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-recoverpasscode?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn recover_passcode(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn recover_passcode(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9382,13 +9060,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn remote_lock(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn remote_lock(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9425,11 +9097,7 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn request_remote_assistance(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9460,13 +9128,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-resetpasscode?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn reset_passcode(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_passcode(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9501,13 +9163,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-retire?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn retire(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn retire(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9542,13 +9198,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-shutdown?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn shut_down(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn shut_down(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9583,13 +9233,7 @@ impl DeviceManagementManagedDevicesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn sync_device(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn sync_device(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9627,11 +9271,7 @@ impl DeviceManagementManagedDevicesItem {
     pub fn update_windows_device_account(
         &self,
         body: &super::super::UpdateWindowsDeviceAccountBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9670,11 +9310,7 @@ impl DeviceManagementManagedDevicesItem {
     pub fn windows_defender_scan(
         &self,
         body: &super::super::WindowsDefenderScanBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9712,11 +9348,7 @@ impl DeviceManagementManagedDevicesItem {
     #[cfg(feature = "device_management")]
     pub fn windows_defender_update_signatures(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9754,11 +9386,7 @@ impl DeviceManagementManagedDevicesItem {
     pub fn wipe(
         &self,
         body: &super::super::WipeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9816,7 +9444,7 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MobileThreatDefenseConnector>,
         super::super::MobileThreatDefenseConnector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9860,7 +9488,7 @@ impl DeviceManagementMobileThreatDefenseConnectors {
     ) -> graph_rt::Request<
         super::super::MobileThreatDefenseConnector,
         super::super::MobileThreatDefenseConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9926,7 +9554,7 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     ) -> graph_rt::Request<
         super::super::MobileThreatDefenseConnector,
         super::super::MobileThreatDefenseConnector,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9970,7 +9598,7 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     ) -> graph_rt::Request<
         Option<super::super::MobileThreatDefenseConnector>,
         super::super::MobileThreatDefenseConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10003,13 +9631,7 @@ impl DeviceManagementMobileThreatDefenseConnectorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-mobilethreatdefenseconnector-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10060,7 +9682,7 @@ impl DeviceManagementNotificationMessageTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::NotificationMessageTemplate>,
         super::super::NotificationMessageTemplate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10104,7 +9726,7 @@ impl DeviceManagementNotificationMessageTemplates {
     ) -> graph_rt::Request<
         super::super::NotificationMessageTemplate,
         super::super::NotificationMessageTemplate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10170,7 +9792,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     ) -> graph_rt::Request<
         super::super::NotificationMessageTemplate,
         super::super::NotificationMessageTemplate,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10214,7 +9836,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     ) -> graph_rt::Request<
         Option<super::super::NotificationMessageTemplate>,
         super::super::NotificationMessageTemplate,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10247,13 +9869,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10293,13 +9909,7 @@ impl DeviceManagementNotificationMessageTemplatesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-notificationmessagetemplate-sendtestmessage?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn send_test_message(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn send_test_message(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10352,7 +9962,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LocalizedNotificationMessage>,
         super::super::LocalizedNotificationMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10396,7 +10006,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ) -> graph_rt::Request<
         super::super::LocalizedNotificationMessage,
         super::super::LocalizedNotificationMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10462,7 +10072,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ) -> graph_rt::Request<
         super::super::LocalizedNotificationMessage,
         super::super::LocalizedNotificationMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10506,7 +10116,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ) -> graph_rt::Request<
         Option<super::super::LocalizedNotificationMessage>,
         super::super::LocalizedNotificationMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10539,13 +10149,7 @@ impl DeviceManagementNotificationMessageTemplatesItemLocalizedNotificationMessag
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-notification-localizednotificationmessage-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10596,7 +10200,7 @@ impl DeviceManagementRemoteAssistancePartners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RemoteAssistancePartner>,
         super::super::RemoteAssistancePartner,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10640,7 +10244,7 @@ impl DeviceManagementRemoteAssistancePartners {
     ) -> graph_rt::Request<
         super::super::RemoteAssistancePartner,
         super::super::RemoteAssistancePartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10704,7 +10308,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     ) -> graph_rt::Request<
         super::super::RemoteAssistancePartner,
         super::super::RemoteAssistancePartner,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10748,7 +10352,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     ) -> graph_rt::Request<
         Option<super::super::RemoteAssistancePartner>,
         super::super::RemoteAssistancePartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10781,13 +10385,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10818,13 +10416,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-beginonboarding?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn begin_onboarding(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn begin_onboarding(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10855,13 +10447,7 @@ impl DeviceManagementRemoteAssistancePartnersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-remoteassistance-remoteassistancepartner-disconnect?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn disconnect(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn disconnect(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10912,7 +10498,7 @@ impl DeviceManagementReports {
     ) -> graph_rt::Request<
         super::super::DeviceManagementReports,
         super::super::DeviceManagementReports,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10964,7 +10550,7 @@ impl DeviceManagementReports {
     ) -> graph_rt::Request<
         Option<super::super::DeviceManagementReports>,
         super::super::DeviceManagementReports,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11013,11 +10599,7 @@ impl DeviceManagementReports {
     pub fn get_cached_report(
         &self,
         body: &super::super::GetCachedReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11066,11 +10648,7 @@ impl DeviceManagementReports {
     pub fn get_compliance_policy_non_compliance_report(
         &self,
         body: &super::super::GetCompliancePolicyNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11119,11 +10697,7 @@ impl DeviceManagementReports {
     pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
         body: &super::super::GetCompliancePolicyNonComplianceSummaryReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11172,11 +10746,7 @@ impl DeviceManagementReports {
     pub fn get_compliance_setting_non_compliance_report(
         &self,
         body: &super::super::GetComplianceSettingNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11225,11 +10795,7 @@ impl DeviceManagementReports {
     pub fn get_configuration_policy_non_compliance_report(
         &self,
         body: &super::super::GetConfigurationPolicyNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11278,11 +10844,7 @@ impl DeviceManagementReports {
     pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
         body: &super::super::GetConfigurationPolicyNonComplianceSummaryReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11334,11 +10896,7 @@ impl DeviceManagementReports {
     pub fn get_configuration_setting_non_compliance_report(
         &self,
         body: &super::super::GetConfigurationSettingNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11387,11 +10945,7 @@ impl DeviceManagementReports {
     pub fn get_device_management_intent_settings_report(
         &self,
         body: &super::super::GetDeviceManagementIntentSettingsReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11440,11 +10994,7 @@ impl DeviceManagementReports {
     pub fn get_device_non_compliance_report(
         &self,
         body: &super::super::GetDeviceNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11493,11 +11043,7 @@ impl DeviceManagementReports {
     pub fn get_historical_report(
         &self,
         body: &super::super::GetHistoricalReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11546,11 +11092,7 @@ impl DeviceManagementReports {
     pub fn get_policy_non_compliance_metadata(
         &self,
         body: &super::super::GetPolicyNonComplianceMetadataBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11599,11 +11141,7 @@ impl DeviceManagementReports {
     pub fn get_policy_non_compliance_report(
         &self,
         body: &super::super::GetPolicyNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11652,11 +11190,7 @@ impl DeviceManagementReports {
     pub fn get_policy_non_compliance_summary_report(
         &self,
         body: &super::super::GetPolicyNonComplianceSummaryReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11705,11 +11239,7 @@ impl DeviceManagementReports {
     pub fn get_report_filters(
         &self,
         body: &super::super::GetReportFiltersBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11758,11 +11288,7 @@ impl DeviceManagementReports {
     pub fn get_setting_non_compliance_report(
         &self,
         body: &super::super::GetSettingNonComplianceReportBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11828,7 +11354,7 @@ impl DeviceManagementReportsExportJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceManagementExportJob>,
         super::super::DeviceManagementExportJob,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11880,7 +11406,7 @@ impl DeviceManagementReportsExportJobs {
     ) -> graph_rt::Request<
         super::super::DeviceManagementExportJob,
         super::super::DeviceManagementExportJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11952,7 +11478,7 @@ impl DeviceManagementReportsExportJobsItem {
     ) -> graph_rt::Request<
         super::super::DeviceManagementExportJob,
         super::super::DeviceManagementExportJob,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12004,7 +11530,7 @@ impl DeviceManagementReportsExportJobsItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceManagementExportJob>,
         super::super::DeviceManagementExportJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12045,13 +11571,7 @@ impl DeviceManagementReportsExportJobsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementexportjob-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12110,7 +11630,7 @@ impl DeviceManagementResourceOperations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResourceOperation>,
         super::super::ResourceOperation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12154,7 +11674,7 @@ impl DeviceManagementResourceOperations {
     ) -> graph_rt::Request<
         super::super::ResourceOperation,
         super::super::ResourceOperation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12216,7 +11736,7 @@ impl DeviceManagementResourceOperationsItem {
     ) -> graph_rt::Request<
         super::super::ResourceOperation,
         super::super::ResourceOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12260,7 +11780,7 @@ impl DeviceManagementResourceOperationsItem {
     ) -> graph_rt::Request<
         Option<super::super::ResourceOperation>,
         super::super::ResourceOperation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12293,13 +11813,7 @@ impl DeviceManagementResourceOperationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-resourceoperation-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12350,7 +11864,7 @@ impl DeviceManagementRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DeviceAndAppManagementRoleAssignment>,
         super::super::DeviceAndAppManagementRoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12394,7 +11908,7 @@ impl DeviceManagementRoleAssignments {
     ) -> graph_rt::Request<
         super::super::DeviceAndAppManagementRoleAssignment,
         super::super::DeviceAndAppManagementRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12458,7 +11972,7 @@ impl DeviceManagementRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::DeviceAndAppManagementRoleAssignment,
         super::super::DeviceAndAppManagementRoleAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12502,7 +12016,7 @@ impl DeviceManagementRoleAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::DeviceAndAppManagementRoleAssignment>,
         super::super::DeviceAndAppManagementRoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12535,13 +12049,7 @@ impl DeviceManagementRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroleassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12592,7 +12100,7 @@ impl DeviceManagementRoleDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyRoleDefinition>,
         super::super::RoleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12636,7 +12144,7 @@ impl DeviceManagementRoleDefinitions {
     ) -> graph_rt::Request<
         super::super::AnyRoleDefinition,
         super::super::RoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12695,7 +12203,7 @@ impl DeviceManagementRoleDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AnyRoleDefinition,
         super::super::RoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12739,7 +12247,7 @@ impl DeviceManagementRoleDefinitionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyRoleDefinition>,
         super::super::RoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12772,13 +12280,7 @@ impl DeviceManagementRoleDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12840,7 +12342,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyRoleAssignment>,
         super::super::RoleAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12884,7 +12386,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignments {
     ) -> graph_rt::Request<
         super::super::AnyRoleAssignment,
         super::super::RoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12950,7 +12452,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyRoleAssignment,
         super::super::RoleAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12994,7 +12496,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyRoleAssignment>,
         super::super::RoleAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13027,13 +12529,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-roleassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13096,7 +12592,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     ) -> graph_rt::Request<
         super::super::AnyRoleDefinition,
         super::super::RoleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13140,7 +12636,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     ) -> graph_rt::Request<
         Option<super::super::AnyRoleDefinition>,
         super::super::RoleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13173,13 +12669,7 @@ impl DeviceManagementRoleDefinitionsItemRoleAssignmentsItemRoleDefinition {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-rbac-deviceandappmanagementroledefinition-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13230,7 +12720,7 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     ) -> graph_rt::Request<
         super::super::SoftwareUpdateStatusSummary,
         super::super::SoftwareUpdateStatusSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13274,7 +12764,7 @@ impl DeviceManagementSoftwareUpdateStatusSummary {
     ) -> graph_rt::Request<
         Option<super::super::SoftwareUpdateStatusSummary>,
         super::super::SoftwareUpdateStatusSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13329,7 +12819,7 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TelecomExpenseManagementPartner>,
         super::super::TelecomExpenseManagementPartner,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13373,7 +12863,7 @@ impl DeviceManagementTelecomExpenseManagementPartners {
     ) -> graph_rt::Request<
         super::super::TelecomExpenseManagementPartner,
         super::super::TelecomExpenseManagementPartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13439,7 +12929,7 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     ) -> graph_rt::Request<
         super::super::TelecomExpenseManagementPartner,
         super::super::TelecomExpenseManagementPartner,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13483,7 +12973,7 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     ) -> graph_rt::Request<
         Option<super::super::TelecomExpenseManagementPartner>,
         super::super::TelecomExpenseManagementPartner,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13516,13 +13006,7 @@ impl DeviceManagementTelecomExpenseManagementPartnersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-tem-telecomexpensemanagementpartner-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13573,7 +13057,7 @@ impl DeviceManagementTermsAndConditions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TermsAndConditions>,
         super::super::TermsAndConditions,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13617,7 +13101,7 @@ impl DeviceManagementTermsAndConditions {
     ) -> graph_rt::Request<
         super::super::TermsAndConditions,
         super::super::TermsAndConditions,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13681,7 +13165,7 @@ impl DeviceManagementTermsAndConditionsItem {
     ) -> graph_rt::Request<
         super::super::TermsAndConditions,
         super::super::TermsAndConditions,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13725,7 +13209,7 @@ impl DeviceManagementTermsAndConditionsItem {
     ) -> graph_rt::Request<
         Option<super::super::TermsAndConditions>,
         super::super::TermsAndConditions,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13758,13 +13242,7 @@ impl DeviceManagementTermsAndConditionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13833,7 +13311,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TermsAndConditionsAcceptanceStatus>,
         super::super::TermsAndConditionsAcceptanceStatus,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13877,7 +13355,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatuses {
     ) -> graph_rt::Request<
         super::super::TermsAndConditionsAcceptanceStatus,
         super::super::TermsAndConditionsAcceptanceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13943,7 +13421,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     ) -> graph_rt::Request<
         super::super::TermsAndConditionsAcceptanceStatus,
         super::super::TermsAndConditionsAcceptanceStatus,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13987,7 +13465,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     ) -> graph_rt::Request<
         Option<super::super::TermsAndConditionsAcceptanceStatus>,
         super::super::TermsAndConditionsAcceptanceStatus,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14020,13 +13498,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsacceptancestatus-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14089,7 +13561,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     ) -> graph_rt::Request<
         super::super::TermsAndConditions,
         super::super::TermsAndConditions,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14133,7 +13605,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     ) -> graph_rt::Request<
         Option<super::super::TermsAndConditions>,
         super::super::TermsAndConditions,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14166,13 +13638,7 @@ impl DeviceManagementTermsAndConditionsItemAcceptanceStatusesItemTermsAndConditi
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditions-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14225,7 +13691,7 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TermsAndConditionsAssignment>,
         super::super::TermsAndConditionsAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14269,7 +13735,7 @@ impl DeviceManagementTermsAndConditionsItemAssignments {
     ) -> graph_rt::Request<
         super::super::TermsAndConditionsAssignment,
         super::super::TermsAndConditionsAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14335,7 +13801,7 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::TermsAndConditionsAssignment,
         super::super::TermsAndConditionsAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14379,7 +13845,7 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::TermsAndConditionsAssignment>,
         super::super::TermsAndConditionsAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14412,13 +13878,7 @@ impl DeviceManagementTermsAndConditionsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-companyterms-termsandconditionsassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14471,7 +13931,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsAutopilotDeviceIdentity>,
         super::super::WindowsAutopilotDeviceIdentity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14515,7 +13975,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentities {
     ) -> graph_rt::Request<
         super::super::WindowsAutopilotDeviceIdentity,
         super::super::WindowsAutopilotDeviceIdentity,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14580,7 +14040,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     ) -> graph_rt::Request<
         super::super::WindowsAutopilotDeviceIdentity,
         super::super::WindowsAutopilotDeviceIdentity,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14618,13 +14078,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-enrollment-windowsautopilotdeviceidentity-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -14658,11 +14112,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     pub fn assign_user_to_device(
         &self,
         body: &super::super::AssignUserToDeviceBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14696,11 +14146,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     #[cfg(feature = "device_management")]
     pub fn unassign_user_from_device(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14740,11 +14186,7 @@ impl DeviceManagementWindowsAutopilotDeviceIdentitiesItem {
     pub fn update_device_properties(
         &self,
         body: &super::super::UpdateDevicePropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14798,7 +14240,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionAppLearningSummary>,
         super::super::WindowsInformationProtectionAppLearningSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14842,7 +14284,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummaries {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLearningSummary,
         super::super::WindowsInformationProtectionAppLearningSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -14908,7 +14350,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionAppLearningSummary,
         super::super::WindowsInformationProtectionAppLearningSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14952,7 +14394,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionAppLearningSummary>,
         super::super::WindowsInformationProtectionAppLearningSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14985,13 +14427,7 @@ impl DeviceManagementWindowsInformationProtectionAppLearningSummariesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionapplearningsummary-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -15044,7 +14480,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsInformationProtectionNetworkLearningSummary>,
         super::super::WindowsInformationProtectionNetworkLearningSummary,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15088,7 +14524,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummaries {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionNetworkLearningSummary,
         super::super::WindowsInformationProtectionNetworkLearningSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15157,7 +14593,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     ) -> graph_rt::Request<
         super::super::WindowsInformationProtectionNetworkLearningSummary,
         super::super::WindowsInformationProtectionNetworkLearningSummary,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15201,7 +14637,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     ) -> graph_rt::Request<
         Option<super::super::WindowsInformationProtectionNetworkLearningSummary>,
         super::super::WindowsInformationProtectionNetworkLearningSummary,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15234,13 +14670,7 @@ impl DeviceManagementWindowsInformationProtectionNetworkLearningSummariesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-wip-windowsinformationprotectionnetworklearningsummary-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

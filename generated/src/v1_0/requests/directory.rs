@@ -78,7 +78,7 @@ impl DirectoryAdministrativeUnits {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AdministrativeUnit>,
         super::super::AdministrativeUnit,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -127,7 +127,7 @@ impl DirectoryAdministrativeUnits {
     ) -> graph_rt::Request<
         super::super::AdministrativeUnit,
         super::super::AdministrativeUnit,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -189,7 +189,7 @@ impl DirectoryAdministrativeUnitsItem {
     ) -> graph_rt::Request<
         super::super::AdministrativeUnit,
         super::super::AdministrativeUnit,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -235,11 +235,7 @@ impl DirectoryAdministrativeUnitsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateAdministrativeunitBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -274,13 +270,7 @@ impl DirectoryAdministrativeUnitsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -347,7 +337,7 @@ impl DirectoryAdministrativeUnitsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::User>,
         super::super::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -418,11 +408,7 @@ impl DirectoryAdministrativeUnitsItemMembersRef {
     pub fn list(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::ListOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -468,11 +454,7 @@ impl DirectoryAdministrativeUnitsItemMembersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -526,7 +508,7 @@ impl DirectoryAdministrativeUnitsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -588,13 +570,7 @@ impl DirectoryAdministrativeUnitsItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-members?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -650,7 +626,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -696,11 +672,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembers {
     pub fn create(
         &self,
         body: &super::super::ScopedRoleMembership,
-    ) -> graph_rt::Request<
-        super::super::ScopedRoleMembership,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ScopedRoleMembership, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -765,7 +737,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembersItem {
     ) -> graph_rt::Request<
         super::super::ScopedRoleMembership,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -808,13 +780,7 @@ impl DirectoryAdministrativeUnitsItemScopedRoleMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-delete-scopedrolemembers?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -879,11 +845,7 @@ impl DirectoryDeletedItems {
     pub fn get_user_owned_objects(
         &self,
         body: &super::super::GetUserOwnedObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -965,7 +927,7 @@ impl DirectoryDeletedItemsDevice {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Device>,
         super::super::Device,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1066,7 +1028,7 @@ impl DirectoryDeletedItemsGroup {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1167,7 +1129,7 @@ impl DirectoryDeletedItemsUser {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::User>,
         super::super::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1269,7 +1231,7 @@ impl DirectoryDeletedItemsItem {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1351,13 +1313,7 @@ impl DirectoryDeletedItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directory-deleteditems-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1412,7 +1368,7 @@ impl DirectoryDeletedItemsItem {
     ) -> graph_rt::Request<
         super::super::AnyDirectoryObject,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1486,7 +1442,7 @@ impl DirectoryDeletedItemsApplication {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Application>,
         super::super::Application,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

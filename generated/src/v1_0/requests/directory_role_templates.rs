@@ -31,7 +31,7 @@ impl DirectoryRoleTemplates {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectoryRoleTemplate>,
         super::super::DirectoryRoleTemplate,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -32,7 +32,7 @@ impl DirectoryRoles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DirectoryRole>,
         super::super::DirectoryRole,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -81,7 +81,7 @@ impl DirectoryRoles {
     ) -> graph_rt::Request<
         super::super::DirectoryRole,
         super::super::DirectoryRole,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -278,7 +278,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -355,11 +355,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -431,13 +427,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delete-member?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -562,7 +552,7 @@ impl DirectoryRolesItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -632,11 +622,7 @@ impl DirectoryRolesItemMembersRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -702,13 +688,7 @@ impl DirectoryRolesItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/directoryrole-delete-member?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -763,7 +743,7 @@ impl DirectoryRolesRoleTemplateIdRoleTemplateIdScopedMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -825,7 +805,7 @@ impl DirectoryRolesItemScopedMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScopedRoleMembership>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -32,7 +32,7 @@ impl Domains {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Domain>,
         super::super::Domain,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -74,7 +74,7 @@ impl Domains {
     ) -> graph_rt::Request<
         super::super::Domain,
         super::super::Domain,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -157,7 +157,7 @@ impl DomainsContosoComServiceConfigurationRecords {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDomainDnsRecord>,
         super::super::DomainDnsRecord,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -210,7 +210,7 @@ impl DomainsItem {
     ) -> graph_rt::Request<
         super::super::Domain,
         super::super::Domain,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -249,11 +249,7 @@ impl DomainsItem {
     pub fn update(
         &self,
         body: &super::super::Domain,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -285,13 +281,7 @@ impl DomainsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/domain-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -330,11 +320,7 @@ impl DomainsItem {
     pub fn force_delete(
         &self,
         body: &super::super::ForceDeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -378,7 +364,7 @@ impl DomainsItem {
     ) -> graph_rt::Request<
         super::super::Domain,
         super::super::Domain,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -428,7 +414,7 @@ impl DomainsItemDomainNameReferences {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -475,7 +461,7 @@ impl DomainsItemVerificationDnsRecords {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDomainDnsRecord>,
         super::super::DomainDnsRecord,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -49,7 +49,7 @@ impl DrivesItem {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -156,7 +156,7 @@ impl DrivesItemItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -216,7 +216,7 @@ impl DrivesItemItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -258,13 +258,7 @@ impl DrivesItemItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -312,11 +306,7 @@ impl DrivesItemItemsItem {
     pub fn checkin(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -357,13 +347,7 @@ impl DrivesItemItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -415,11 +399,7 @@ impl DrivesItemItemsItem {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -467,11 +447,7 @@ impl DrivesItemItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -516,7 +492,7 @@ impl DrivesItemItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -567,7 +543,7 @@ impl DrivesItemItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -616,11 +592,7 @@ impl DrivesItemItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -681,7 +653,7 @@ impl DrivesItemItemsItem {
     ) -> graph_rt::Request<
         super::super::ItemActivityStat,
         super::super::ItemActivityStat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -756,11 +728,7 @@ impl DrivesItemItemsItemAnalytics {
     #[cfg(feature = "files")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::ItemAnalytics,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ItemAnalytics, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -824,7 +792,7 @@ impl DrivesItemItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -884,7 +852,7 @@ impl DrivesItemItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -941,13 +909,7 @@ impl DrivesItemItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1006,7 +968,7 @@ impl DrivesItemItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -1067,7 +1029,7 @@ impl DrivesItemItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1147,7 +1109,7 @@ impl DrivesItemItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1207,7 +1169,7 @@ impl DrivesItemItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1249,13 +1211,7 @@ impl DrivesItemItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1314,7 +1270,7 @@ impl DrivesItemItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1387,7 +1343,7 @@ impl DrivesItemItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1465,7 +1421,7 @@ impl DrivesItemItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1524,13 +1480,7 @@ impl DrivesItemItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1584,13 +1534,7 @@ impl DrivesItemItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1680,7 +1624,7 @@ impl DrivesItemItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -1741,7 +1685,7 @@ impl DrivesItemRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1895,7 +1839,7 @@ impl DrivesItemRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1955,7 +1899,7 @@ impl DrivesItemRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2091,7 +2035,7 @@ impl DrivesItemRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2151,7 +2095,7 @@ impl DrivesItemRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2193,13 +2137,7 @@ impl DrivesItemRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2247,11 +2185,7 @@ impl DrivesItemRootByPath {
     pub fn checkin(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2292,13 +2226,7 @@ impl DrivesItemRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2350,11 +2278,7 @@ impl DrivesItemRootByPath {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2402,11 +2326,7 @@ impl DrivesItemRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2451,7 +2371,7 @@ impl DrivesItemRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2502,7 +2422,7 @@ impl DrivesItemRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2551,11 +2471,7 @@ impl DrivesItemRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2616,7 +2532,7 @@ impl DrivesItemRootByPath {
     ) -> graph_rt::Request<
         super::super::ItemActivityStat,
         super::super::ItemActivityStat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2686,11 +2602,7 @@ impl DrivesItemRootByPathAnalytics {
     #[cfg(feature = "files")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::ItemAnalytics,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ItemAnalytics, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2754,7 +2666,7 @@ impl DrivesItemRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2814,7 +2726,7 @@ impl DrivesItemRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2871,13 +2783,7 @@ impl DrivesItemRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2936,7 +2842,7 @@ impl DrivesItemRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -2997,7 +2903,7 @@ impl DrivesItemRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3070,7 +2976,7 @@ impl DrivesItemRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3143,7 +3049,7 @@ impl DrivesItemRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3217,7 +3123,7 @@ impl DrivesItemItemsItemCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3311,7 +3217,7 @@ impl DrivesItemListSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3384,7 +3290,7 @@ impl DrivesItemRootSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3442,7 +3348,7 @@ impl DrivesItemRootByPathCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

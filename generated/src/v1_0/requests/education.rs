@@ -64,7 +64,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -101,7 +101,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         super::super::EducationClass,
         super::super::EducationClass,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -135,7 +135,7 @@ impl EducationClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -201,7 +201,7 @@ impl EducationClassesItem {
     ) -> graph_rt::Request<
         super::super::EducationClass,
         super::super::EducationClass,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -238,7 +238,7 @@ impl EducationClassesItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -266,13 +266,7 @@ impl EducationClassesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -359,7 +353,7 @@ impl EducationClassesItemAssignmentCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationCategory>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -427,11 +421,7 @@ impl EducationClassesItemAssignmentCategoriesEntity {
     pub fn create(
         &self,
         body: &super::super::EducationCategory,
-    ) -> graph_rt::Request<
-        super::super::EducationCategory,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::EducationCategory, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -479,11 +469,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     #[cfg(feature = "education")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::EducationCategory,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::EducationCategory, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -523,13 +509,7 @@ impl EducationClassesItemAssignmentCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationcategory-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -579,7 +559,7 @@ impl EducationClassesItemAssignmentDefaults {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentDefaults,
         super::super::EducationAssignmentDefaults,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -626,7 +606,7 @@ impl EducationClassesItemAssignmentDefaults {
     ) -> graph_rt::Request<
         Option<super::super::EducationAssignmentDefaults>,
         super::super::EducationAssignmentDefaults,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -678,7 +658,7 @@ impl EducationClassesItemAssignmentSettings {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentSettings,
         super::super::EducationAssignmentSettings,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -725,7 +705,7 @@ impl EducationClassesItemAssignmentSettings {
     ) -> graph_rt::Request<
         Option<super::super::EducationAssignmentSettings>,
         super::super::EducationAssignmentSettings,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -777,7 +757,7 @@ impl EducationClassesItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationAssignment>,
         super::super::EducationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -824,7 +804,7 @@ impl EducationClassesItemAssignments {
     ) -> graph_rt::Request<
         super::super::EducationAssignment,
         super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -882,7 +862,7 @@ impl EducationClassesItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::EducationAssignment,
         super::super::EducationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -929,7 +909,7 @@ impl EducationClassesItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationAssignment>,
         super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -960,13 +940,7 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1002,13 +976,7 @@ impl EducationClassesItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-publish?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn publish(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn publish(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1053,7 +1021,7 @@ impl EducationClassesItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::EducationAssignment,
         super::super::EducationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1108,7 +1076,7 @@ impl EducationClassesItemAssignmentsItemCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationCategory>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1178,11 +1146,7 @@ impl EducationClassesItemAssignmentsItemCategoriesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1249,13 +1213,7 @@ impl EducationClassesItemAssignmentsItemCategoriesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-remove-category?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1305,7 +1263,7 @@ impl EducationClassesItemAssignmentsItemResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationAssignmentResource>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1352,7 +1310,7 @@ impl EducationClassesItemAssignmentsItemResources {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentResource,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1411,7 +1369,7 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     ) -> graph_rt::Request<
         super::super::EducationAssignmentResource,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1452,13 +1410,7 @@ impl EducationClassesItemAssignmentsItemResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignmentresource-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1508,7 +1460,7 @@ impl EducationClassesItemAssignmentsItemRubric {
     ) -> graph_rt::Request<
         super::super::EducationRubric,
         super::super::EducationRubric,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1555,7 +1507,7 @@ impl EducationClassesItemAssignmentsItemRubric {
     ) -> graph_rt::Request<
         Option<super::super::EducationRubric>,
         super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1609,11 +1561,7 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     pub fn put(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1643,13 +1591,7 @@ impl EducationClassesItemAssignmentsItemRubricRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationassignment-delete-rubric?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1698,7 +1640,7 @@ impl EducationClassesItemAssignmentsItemSubmissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSubmission>,
         super::super::EducationSubmission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1766,7 +1708,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmission,
         super::super::EducationSubmission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1825,13 +1767,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-return?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn return_(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn return_(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1866,7 +1802,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmission,
         super::super::EducationSubmission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1894,13 +1830,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-submit?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn submit(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn submit(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1938,13 +1868,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmission-unsubmit?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn unsubmit(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unsubmit(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1995,7 +1919,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationOutcome>,
         super::super::EducationOutcome,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2068,7 +1992,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemOutcomesItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationOutcome>,
         super::super::EducationOutcome,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2122,7 +2046,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2169,7 +2093,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResources {
     ) -> graph_rt::Request<
         super::super::EducationSubmissionResource,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2233,7 +2157,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmissionResource,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2274,13 +2198,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationsubmissionresource-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2331,7 +2249,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSubmissionResource>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2404,7 +2322,7 @@ impl EducationClassesItemAssignmentsItemSubmissionsItemSubmittedResourcesItem {
     ) -> graph_rt::Request<
         super::super::EducationSubmissionResource,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2465,7 +2383,7 @@ impl EducationClassesItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2527,11 +2445,7 @@ impl EducationClassesItemMembersRef {
     pub fn create(
         &self,
         body: &super::super::EducationUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2589,13 +2503,7 @@ impl EducationClassesItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-members?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2641,7 +2549,7 @@ impl EducationClassesItemSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2692,7 +2600,7 @@ impl EducationClassesItemTeachers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2750,11 +2658,7 @@ impl EducationClassesItemTeachersRef {
     pub fn create(
         &self,
         body: &super::super::EducationUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2812,13 +2716,7 @@ impl EducationClassesItemTeachersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationclass-delete-teachers?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2865,7 +2763,7 @@ impl EducationMe {
     ) -> graph_rt::Request<
         super::super::EducationUser,
         super::super::EducationUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2902,7 +2800,7 @@ impl EducationMe {
     ) -> graph_rt::Request<
         Option<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2975,7 +2873,7 @@ impl EducationMeClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3026,7 +2924,7 @@ impl EducationMeRubrics {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationRubric>,
         super::super::EducationRubric,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3064,7 +2962,7 @@ impl EducationMeRubrics {
     ) -> graph_rt::Request<
         super::super::EducationRubric,
         super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3122,7 +3020,7 @@ impl EducationMeRubricsItem {
     ) -> graph_rt::Request<
         super::super::EducationRubric,
         super::super::EducationRubric,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3169,7 +3067,7 @@ impl EducationMeRubricsItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationRubric>,
         super::super::EducationRubric,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3200,13 +3098,7 @@ impl EducationMeRubricsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationrubric-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3255,7 +3147,7 @@ impl EducationMeSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3306,7 +3198,7 @@ impl EducationMeTaughtClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3357,7 +3249,7 @@ impl EducationMeUser {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3419,7 +3311,7 @@ impl EducationSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3456,7 +3348,7 @@ impl EducationSchools {
     ) -> graph_rt::Request<
         super::super::EducationSchool,
         super::super::EducationSchool,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3490,7 +3382,7 @@ impl EducationSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3548,7 +3440,7 @@ impl EducationSchoolsItem {
     ) -> graph_rt::Request<
         super::super::EducationSchool,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3585,7 +3477,7 @@ impl EducationSchoolsItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3613,13 +3505,7 @@ impl EducationSchoolsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3682,7 +3568,7 @@ impl EducationSchoolsItemAdministrativeUnit {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AdministrativeUnit>,
         super::super::AdministrativeUnit,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3733,7 +3619,7 @@ impl EducationSchoolsItemClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3793,7 +3679,7 @@ impl EducationSchoolsItemUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3847,11 +3733,7 @@ impl EducationSchoolsItemClassesRef {
     pub fn create(
         &self,
         body: &super::super::EducationClass,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3909,13 +3791,7 @@ impl EducationSchoolsItemClassesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-classes?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3958,11 +3834,7 @@ impl EducationSchoolsItemUsersRef {
     pub fn create(
         &self,
         body: &super::super::EducationUser,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4020,13 +3892,7 @@ impl EducationSchoolsItemUsersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationschool-delete-users?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4072,7 +3938,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4105,7 +3971,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         super::super::EducationUser,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4139,7 +4005,7 @@ impl EducationUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4197,7 +4063,7 @@ impl EducationUsersItem {
     ) -> graph_rt::Request<
         super::super::EducationUser,
         super::super::EducationUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4234,7 +4100,7 @@ impl EducationUsersItem {
     ) -> graph_rt::Request<
         Option<super::super::EducationUser>,
         super::super::EducationUser,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4262,13 +4128,7 @@ impl EducationUsersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-delete?view=graph-rest-1.0)
     #[cfg(feature = "education")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4339,7 +4199,7 @@ impl EducationUsersItemSchools {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationSchool>,
         super::super::EducationSchool,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4390,7 +4250,7 @@ impl EducationUsersItemTaughtClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4440,7 +4300,7 @@ impl EducationUsersItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationAssignment>,
         super::super::EducationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4492,7 +4352,7 @@ impl EducationUsersItemClasses {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::EducationClass>,
         super::super::EducationClass,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4543,7 +4403,7 @@ impl EducationUsersItemUser {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

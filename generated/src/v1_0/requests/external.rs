@@ -48,7 +48,7 @@ impl ExternalConnections {
     ) -> graph_rt::Request<
         super::super::ExternalConnection,
         super::super::ExternalConnection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -140,7 +140,7 @@ impl ExternalConnectionsItemItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::ExternalItem>,
         super::super::ExternalItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -188,11 +188,7 @@ impl ExternalConnectionsItemSchema {
     pub fn create(
         &self,
         body: &super::super::Schema,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,

@@ -32,7 +32,7 @@ impl GroupLifecyclePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupLifecyclePolicy>,
         super::super::GroupLifecyclePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -70,7 +70,7 @@ impl GroupLifecyclePolicies {
     ) -> graph_rt::Request<
         super::super::GroupLifecyclePolicy,
         super::super::GroupLifecyclePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -129,7 +129,7 @@ impl GroupLifecyclePoliciesItem {
     ) -> graph_rt::Request<
         super::super::GroupLifecyclePolicy,
         super::super::GroupLifecyclePolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -167,7 +167,7 @@ impl GroupLifecyclePoliciesItem {
     ) -> graph_rt::Request<
         Option<super::super::GroupLifecyclePolicy>,
         super::super::GroupLifecyclePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -200,13 +200,7 @@ impl GroupLifecyclePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/grouplifecyclepolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -240,11 +234,7 @@ impl GroupLifecyclePoliciesItem {
     pub fn add_group(
         &self,
         body: &super::super::AddGroupBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -279,11 +269,7 @@ impl GroupLifecyclePoliciesItem {
     pub fn remove_group(
         &self,
         body: &super::super::RemoveGroupBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,

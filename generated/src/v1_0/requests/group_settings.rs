@@ -32,7 +32,7 @@ impl GroupSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupSetting>,
         super::super::GroupSetting,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -74,7 +74,7 @@ impl GroupSettings {
     ) -> graph_rt::Request<
         super::super::GroupSetting,
         super::super::GroupSetting,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -175,11 +175,7 @@ impl GroupSettingsItem {
     pub fn update(
         &self,
         body: &super::super::GroupSetting,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -214,13 +210,7 @@ impl GroupSettingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -54,7 +54,7 @@ impl Groups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -105,7 +105,7 @@ impl Groups {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -255,7 +255,7 @@ impl GroupsItem {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -303,11 +303,7 @@ impl GroupsItem {
     pub fn update(
         &self,
         body: &super::super::Group,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -343,13 +339,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -384,13 +374,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-addfavorite?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn add_favorite(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn add_favorite(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -428,7 +412,7 @@ impl GroupsItem {
     ) -> graph_rt::Request<
         super::super::Group,
         super::super::Group,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -474,11 +458,7 @@ impl GroupsItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -517,11 +497,7 @@ impl GroupsItem {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -592,11 +568,7 @@ impl GroupsItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -647,11 +619,7 @@ impl GroupsItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -745,13 +713,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-removefavorite?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn remove_favorite(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn remove_favorite(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -778,13 +740,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-renew?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn renew(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn renew(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -814,13 +770,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-resetunseencount?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn reset_unseen_count(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_unseen_count(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -851,13 +801,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-subscribebymail?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn subscribe_by_mail(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn subscribe_by_mail(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -903,13 +847,7 @@ impl GroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-unsubscribebymail?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn unsubscribe_by_mail(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unsubscribe_by_mail(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -939,11 +877,7 @@ impl GroupsItem {
     pub fn validate_properties(
         &self,
         body: &super::super::GroupsValidatePropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -994,7 +928,7 @@ impl GroupsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1027,7 +961,7 @@ impl GroupsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1083,7 +1017,7 @@ impl GroupsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1126,7 +1060,7 @@ impl GroupsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1164,13 +1098,7 @@ impl GroupsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1209,11 +1137,7 @@ impl GroupsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1258,11 +1182,7 @@ impl GroupsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1322,7 +1242,7 @@ impl GroupsItemEventsItemExtensions {
     ) -> graph_rt::Request<
         super::super::AnyExtension,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1409,7 +1329,7 @@ impl GroupsItemEventsItemExtensionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyExtension>,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1437,13 +1357,7 @@ impl GroupsItemEventsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1489,7 +1403,7 @@ impl GroupsItemExtensions {
     ) -> graph_rt::Request<
         super::super::AnyExtension,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1576,7 +1490,7 @@ impl GroupsItemExtensionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyExtension>,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1604,13 +1518,7 @@ impl GroupsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1657,7 +1565,7 @@ impl GroupsItemThreads {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1694,7 +1602,7 @@ impl GroupsItemThreads {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1749,7 +1657,7 @@ impl GroupsItemThreadsItem {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1787,7 +1695,7 @@ impl GroupsItemThreadsItem {
     ) -> graph_rt::Request<
         Option<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1820,13 +1728,7 @@ impl GroupsItemThreadsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1864,11 +1766,7 @@ impl GroupsItemThreadsItem {
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1915,7 +1813,7 @@ impl GroupsItemThreadsItemPosts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Post>,
         super::super::Post,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1971,7 +1869,7 @@ impl GroupsItemThreadsItemPostsItem {
     ) -> graph_rt::Request<
         super::super::Post,
         super::super::Post,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2016,11 +1914,7 @@ impl GroupsItemThreadsItemPostsItem {
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2076,7 +1970,7 @@ impl GroupsItemThreadsItemPostsItemExtensions {
     ) -> graph_rt::Request<
         super::super::AnyExtension,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2166,7 +2060,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyExtension>,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2194,13 +2088,7 @@ impl GroupsItemThreadsItemPostsItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2247,7 +2135,7 @@ impl GroupsItemDrive {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2349,7 +2237,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2409,7 +2297,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2451,13 +2339,7 @@ impl GroupsItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2497,13 +2379,7 @@ impl GroupsItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2543,13 +2419,7 @@ impl GroupsItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2601,11 +2471,7 @@ impl GroupsItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2653,11 +2519,7 @@ impl GroupsItemDriveItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2702,7 +2564,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2753,7 +2615,7 @@ impl GroupsItemDriveItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2802,11 +2664,7 @@ impl GroupsItemDriveItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2885,7 +2743,7 @@ impl GroupsItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2945,7 +2803,7 @@ impl GroupsItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3002,13 +2860,7 @@ impl GroupsItemDriveItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3067,7 +2919,7 @@ impl GroupsItemDriveItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -3128,7 +2980,7 @@ impl GroupsItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3208,7 +3060,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3268,7 +3120,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3310,13 +3162,7 @@ impl GroupsItemDriveItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3375,7 +3221,7 @@ impl GroupsItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3448,7 +3294,7 @@ impl GroupsItemDriveItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3526,7 +3372,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3585,13 +3431,7 @@ impl GroupsItemDriveItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3645,13 +3485,7 @@ impl GroupsItemDriveItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3741,7 +3575,7 @@ impl GroupsItemDriveItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -3802,7 +3636,7 @@ impl GroupsItemDriveRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3956,7 +3790,7 @@ impl GroupsItemDriveRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4016,7 +3850,7 @@ impl GroupsItemDriveRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4079,7 +3913,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4139,7 +3973,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4181,13 +4015,7 @@ impl GroupsItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4227,13 +4055,7 @@ impl GroupsItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4273,13 +4095,7 @@ impl GroupsItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4331,11 +4147,7 @@ impl GroupsItemDriveRootByPath {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4383,11 +4195,7 @@ impl GroupsItemDriveRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4432,7 +4240,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4483,7 +4291,7 @@ impl GroupsItemDriveRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4532,11 +4340,7 @@ impl GroupsItemDriveRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4610,7 +4414,7 @@ impl GroupsItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4670,7 +4474,7 @@ impl GroupsItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4727,13 +4531,7 @@ impl GroupsItemDriveRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4792,7 +4590,7 @@ impl GroupsItemDriveRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -4853,7 +4651,7 @@ impl GroupsItemDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4926,7 +4724,7 @@ impl GroupsItemDriveRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4999,7 +4797,7 @@ impl GroupsItemDriveRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5071,7 +4869,7 @@ impl GroupsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5142,11 +4940,7 @@ impl GroupsItemMembersRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5206,7 +5000,7 @@ impl GroupsItemPermissionGrants {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ResourceSpecificPermissionGrant>,
         super::super::ResourceSpecificPermissionGrant,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5283,7 +5077,7 @@ impl GroupsItemPlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5337,7 +5131,7 @@ impl GroupsItemDriveItemsItemCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5487,7 +5281,7 @@ impl GroupsItemDriveRootSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5545,7 +5339,7 @@ impl GroupsItemDriveRootByPathCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5606,7 +5400,7 @@ impl GroupsItemDrives {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Drive>,
         super::super::Drive,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5677,7 +5471,7 @@ impl GroupsItemAcceptedSenders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5727,11 +5521,7 @@ impl GroupsItemAcceptedSendersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5758,13 +5548,7 @@ impl GroupsItemAcceptedSendersRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-acceptedsenders?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5811,7 +5595,7 @@ impl GroupsItemAppRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5855,11 +5639,7 @@ impl GroupsItemAppRoleAssignments {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5913,13 +5693,7 @@ impl GroupsItemAppRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5969,7 +5743,7 @@ impl GroupsItemCalendar {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5991,7 +5765,7 @@ impl GroupsItemCalendar {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6058,7 +5832,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         super::super::CalendarPermission,
         super::super::CalendarPermission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6080,7 +5854,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarPermission>,
         super::super::CalendarPermission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6102,13 +5876,7 @@ impl GroupsItemCalendarCalendarPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendarpermission-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6159,7 +5927,7 @@ impl GroupsItemCalendarEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6181,7 +5949,7 @@ impl GroupsItemCalendarEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6229,7 +5997,7 @@ impl GroupsItemCalendarEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6272,7 +6040,7 @@ impl GroupsItemCalendarEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6310,13 +6078,7 @@ impl GroupsItemCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6355,11 +6117,7 @@ impl GroupsItemCalendarEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6399,11 +6157,7 @@ impl GroupsItemCalendarEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -6464,7 +6218,7 @@ impl GroupsItemCalendarEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6518,7 +6272,7 @@ impl GroupsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6566,7 +6320,7 @@ impl GroupsItemConversations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Conversation>,
         super::super::Conversation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6603,7 +6357,7 @@ impl GroupsItemConversations {
     ) -> graph_rt::Request<
         super::super::Conversation,
         super::super::Conversation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6657,7 +6411,7 @@ impl GroupsItemConversationsItem {
     ) -> graph_rt::Request<
         super::super::Conversation,
         super::super::Conversation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6689,13 +6443,7 @@ impl GroupsItemConversationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversation-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6751,7 +6499,7 @@ impl GroupsItemConversationsItemThreads {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6788,7 +6536,7 @@ impl GroupsItemConversationsItemThreads {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6843,7 +6591,7 @@ impl GroupsItemConversationsItemThreadsItem {
     ) -> graph_rt::Request<
         super::super::ConversationThread,
         super::super::ConversationThread,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6881,7 +6629,7 @@ impl GroupsItemConversationsItemThreadsItem {
     ) -> graph_rt::Request<
         Option<super::super::ConversationThread>,
         super::super::ConversationThread,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6914,13 +6662,7 @@ impl GroupsItemConversationsItemThreadsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationthread-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6958,11 +6700,7 @@ impl GroupsItemConversationsItemThreadsItem {
     pub fn reply(
         &self,
         body: &super::super::ReplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7009,7 +6747,7 @@ impl GroupsItemConversationsItemThreadsItemPosts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Post>,
         super::super::Post,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7065,7 +6803,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     ) -> graph_rt::Request<
         super::super::Post,
         super::super::Post,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7109,11 +6847,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItem {
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7173,7 +6907,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7233,7 +6967,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7249,13 +6983,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7295,13 +7023,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -7335,11 +7057,7 @@ impl GroupsItemConversationsItemThreadsItemPostsItemReply {
     pub fn create(
         &self,
         body: &super::super::AnyMessage,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7379,7 +7097,7 @@ impl GroupsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7434,7 +7152,7 @@ impl GroupsItemGroupLifecyclePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupLifecyclePolicy>,
         super::super::GroupLifecyclePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7485,7 +7203,7 @@ impl GroupsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7552,13 +7270,7 @@ impl GroupsItemMembersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-members?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7661,7 +7373,7 @@ impl GroupsItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7710,7 +7422,7 @@ impl GroupsItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7757,7 +7469,7 @@ impl GroupsItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7821,7 +7533,7 @@ impl GroupsItemOnenoteNotebooksItem {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7867,11 +7579,7 @@ impl GroupsItemOnenoteNotebooksItem {
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7944,7 +7652,7 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7993,7 +7701,7 @@ impl GroupsItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8055,7 +7763,7 @@ impl GroupsItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8104,7 +7812,7 @@ impl GroupsItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8182,7 +7890,7 @@ impl GroupsItemOnenoteOperationsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteOperation,
         super::super::OnenoteOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8245,7 +7953,7 @@ impl GroupsItemOnenotePages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8293,7 +8001,7 @@ impl GroupsItemOnenotePages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8360,7 +8068,7 @@ impl GroupsItemOnenotePagesItem {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8402,13 +8110,7 @@ impl GroupsItemOnenotePagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -8452,11 +8154,7 @@ impl GroupsItemOnenotePagesItem {
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8514,11 +8212,7 @@ impl GroupsItemOnenotePagesItemContent {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -8603,13 +8297,7 @@ impl GroupsItemOnenoteResourcesItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8669,7 +8357,7 @@ impl GroupsItemOnenoteSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8736,7 +8424,7 @@ impl GroupsItemOnenoteSectionGroupsItem {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8811,7 +8499,7 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8860,7 +8548,7 @@ impl GroupsItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8922,7 +8610,7 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8971,7 +8659,7 @@ impl GroupsItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9032,7 +8720,7 @@ impl GroupsItemOnenoteSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9099,7 +8787,7 @@ impl GroupsItemOnenoteSectionsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9145,11 +8833,7 @@ impl GroupsItemOnenoteSectionsItem {
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9193,11 +8877,7 @@ impl GroupsItemOnenoteSectionsItem {
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9263,7 +8943,7 @@ impl GroupsItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9311,7 +8991,7 @@ impl GroupsItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9371,7 +9051,7 @@ impl GroupsItemOwners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9444,11 +9124,7 @@ impl GroupsItemOwnersRef {
     pub fn create(
         &self,
         body: &super::super::User,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9515,13 +9191,7 @@ impl GroupsItemOwnersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-owners?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -9575,7 +9245,7 @@ impl GroupsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9645,13 +9315,7 @@ impl GroupsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -9698,11 +9362,7 @@ impl GroupsItemPhotoValue {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -9721,11 +9381,7 @@ impl GroupsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -9764,7 +9420,7 @@ impl GroupsItemPhotos {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ProfilePhoto>,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9828,7 +9484,7 @@ impl GroupsItemPhotosItem {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9895,7 +9551,7 @@ impl GroupsItemRejectedSenders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9945,11 +9601,7 @@ impl GroupsItemRejectedSendersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9976,13 +9628,7 @@ impl GroupsItemRejectedSendersRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-delete-rejectedsenders?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10029,7 +9675,7 @@ impl GroupsItemSettings {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::GroupSetting>,
         super::super::GroupSetting,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10071,7 +9717,7 @@ impl GroupsItemSettings {
     ) -> graph_rt::Request<
         super::super::GroupSetting,
         super::super::GroupSetting,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10172,11 +9818,7 @@ impl GroupsItemSettingsItem {
     pub fn update(
         &self,
         body: &super::super::GroupSetting,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -10211,13 +9853,7 @@ impl GroupsItemSettingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/groupsetting-delete?view=graph-rest-1.0)
     #[cfg(feature = "groups")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10268,11 +9904,7 @@ impl GroupsItemTeam {
     pub fn put(
         &self,
         body: &super::super::Team,
-    ) -> graph_rt::Request<
-        super::super::Team,
-        super::super::Team,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Team, super::super::Team, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -10323,7 +9955,7 @@ impl GroupsItemThreadsItemPostsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10376,7 +10008,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10392,13 +10024,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10436,13 +10062,7 @@ impl GroupsItemThreadsItemPostsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10474,11 +10094,7 @@ impl GroupsItemThreadsItemPostsItemReply {
     pub fn create(
         &self,
         body: &super::super::AnyMessage,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Value, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10517,7 +10133,7 @@ impl GroupsItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10572,7 +10188,7 @@ impl GroupsItemTransitiveMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

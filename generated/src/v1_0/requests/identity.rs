@@ -64,7 +64,7 @@ impl IdentityApiConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityApiConnector>,
         super::super::IdentityApiConnector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -102,7 +102,7 @@ impl IdentityApiConnectors {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -161,7 +161,7 @@ impl IdentityApiConnectorsItem {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -196,11 +196,7 @@ impl IdentityApiConnectorsItem {
     pub fn update(
         &self,
         body: &super::super::IdentityApiConnector,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -232,13 +228,7 @@ impl IdentityApiConnectorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityapiconnector-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -275,7 +265,7 @@ impl IdentityApiConnectorsItem {
     ) -> graph_rt::Request<
         super::super::IdentityApiConnector,
         super::super::IdentityApiConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -328,7 +318,7 @@ impl IdentityB2xUserFlows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::B2xIdentityUserFlow>,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -372,7 +362,7 @@ impl IdentityB2xUserFlows {
     ) -> graph_rt::Request<
         super::super::B2xIdentityUserFlow,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -430,7 +420,7 @@ impl IdentityB2xUserFlowsItem {
     ) -> graph_rt::Request<
         super::super::B2xIdentityUserFlow,
         super::super::B2xIdentityUserFlow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -468,13 +458,7 @@ impl IdentityB2xUserFlowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -557,7 +541,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -601,7 +585,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     ) -> graph_rt::Request<
         super::super::IdentityUserFlowAttributeAssignment,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -636,11 +620,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     #[cfg(feature = "identity")]
     pub fn get_order(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AssignmentOrder,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AssignmentOrder, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -680,11 +660,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignments {
     pub fn set_order(
         &self,
         body: &super::super::SetOrderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -745,7 +721,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfiguration {
     ) -> graph_rt::Request<
         super::super::UserFlowApiConnectorConfiguration,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -825,11 +801,7 @@ impl IdentityB2xUserFlowsItemApiConnectorConfigurationItemRef {
     pub fn put(
         &self,
         body: &super::super::IdentityApiConnector,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -880,7 +852,7 @@ impl IdentityB2xUserFlowsItemIdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityProvider>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -939,11 +911,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersRef {
     pub fn create(
         &self,
         body: &super::super::IdentityProvider,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1008,13 +976,7 @@ impl IdentityB2xUserFlowsItemIdentityProvidersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/b2xidentityuserflow-delete-identityproviders?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1064,7 +1026,7 @@ impl IdentityB2xUserFlowsItemLanguages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguageConfiguration>,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1126,7 +1088,7 @@ impl IdentityB2xUserFlowsItemLanguagesItem {
     ) -> graph_rt::Request<
         super::super::UserFlowLanguageConfiguration,
         super::super::UserFlowLanguageConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1201,7 +1163,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguagePage>,
         super::super::UserFlowLanguagePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1284,13 +1246,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemDefaultPagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1348,7 +1304,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserFlowLanguagePage>,
         super::super::UserFlowLanguagePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1417,13 +1373,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-delete?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1494,13 +1444,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/userflowlanguagepage-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1540,11 +1484,7 @@ impl IdentityB2xUserFlowsItemLanguagesItemOverridesPagesItemValue {
     pub fn put(
         &self,
         body: &super::super::UserFlowLanguagePage,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1599,7 +1539,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::IdentityUserFlowAttributeAssignment,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1643,7 +1583,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::IdentityUserFlowAttributeAssignment>,
         super::super::IdentityUserFlowAttributeAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1676,13 +1616,7 @@ impl IdentityB2xUserFlowsItemUserAttributeAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattributeassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1755,7 +1689,7 @@ impl IdentityConditionalAccessNamedLocations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyNamedLocation>,
         super::super::NamedLocation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1793,7 +1727,7 @@ impl IdentityConditionalAccessNamedLocations {
     ) -> graph_rt::Request<
         super::super::IpNamedLocation,
         super::super::IpNamedLocation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1858,7 +1792,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     ) -> graph_rt::Request<
         super::super::CountryNamedLocation,
         super::super::CountryNamedLocation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1893,11 +1827,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateCountryNamedLocationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1935,13 +1865,7 @@ impl IdentityConditionalAccessNamedLocationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/countrynamedlocation-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1998,7 +1922,7 @@ impl IdentityConditionalAccessPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConditionalAccessPolicy>,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2036,7 +1960,7 @@ impl IdentityConditionalAccessPolicies {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicy,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2103,7 +2027,7 @@ impl IdentityConditionalAccessPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ConditionalAccessPolicy,
         super::super::ConditionalAccessPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2138,11 +2062,7 @@ impl IdentityConditionalAccessPoliciesItem {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2182,13 +2102,7 @@ impl IdentityConditionalAccessPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conditionalaccesspolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2245,7 +2159,7 @@ impl IdentityUserFlowAttributes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyIdentityUserFlowAttribute>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2289,7 +2203,7 @@ impl IdentityUserFlowAttributes {
     ) -> graph_rt::Request<
         super::super::AnyIdentityUserFlowAttribute,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2348,7 +2262,7 @@ impl IdentityUserFlowAttributesItem {
     ) -> graph_rt::Request<
         super::super::AnyIdentityUserFlowAttribute,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2389,11 +2303,7 @@ impl IdentityUserFlowAttributesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateIdentityUserFlowAttributeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2425,13 +2335,7 @@ impl IdentityUserFlowAttributesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityuserflowattribute-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

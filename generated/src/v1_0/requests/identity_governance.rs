@@ -76,7 +76,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewScheduleDefinition>,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -114,7 +114,7 @@ impl IdentityGovernanceAccessReviewsDefinitions {
     ) -> graph_rt::Request<
         super::super::AccessReviewScheduleDefinition,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -219,7 +219,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewScheduleDefinition,
         super::super::AccessReviewScheduleDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -254,11 +254,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     pub fn put(
         &self,
         body: &super::super::AccessReviewScheduleDefinition,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -290,13 +286,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewscheduledefinition-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -355,7 +345,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstance>,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -459,7 +449,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstance,
         super::super::AccessReviewInstance,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -492,11 +482,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     #[cfg(feature = "identity_governance")]
     pub fn accept_recommendations(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -523,13 +509,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-applydecisions?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
-    pub fn apply_decisions(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn apply_decisions(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -563,11 +543,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     pub fn batch_record_decisions(
         &self,
         body: &super::super::AccessReviewInstanceDecisionItem,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -608,13 +584,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-resetdecisions?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
-    pub fn reset_decisions(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reset_decisions(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -645,13 +615,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-sendreminder?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
-    pub fn send_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn send_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -682,13 +646,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/accessreviewinstance-stop?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
-    pub fn stop(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn stop(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -740,7 +698,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AccessReviewInstanceDecisionItem>,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -845,7 +803,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     ) -> graph_rt::Request<
         super::super::AccessReviewInstanceDecisionItem,
         super::super::AccessReviewInstanceDecisionItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -880,11 +838,7 @@ impl IdentityGovernanceAccessReviewsDefinitionsItemInstancesItemDecisionsItem {
     pub fn update(
         &self,
         body: &super::super::AccessReviewInstanceDecisionItem,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -956,7 +910,7 @@ impl IdentityGovernanceAppConsentAppConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppConsentRequest>,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1072,7 +1026,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::AppConsentRequest,
         super::super::AppConsentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1140,7 +1094,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UserConsentRequest>,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1256,7 +1210,7 @@ impl IdentityGovernanceAppConsentAppConsentRequestsItemUserConsentRequestsItem {
     ) -> graph_rt::Request<
         super::super::UserConsentRequest,
         super::super::UserConsentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1330,7 +1284,7 @@ impl IdentityGovernanceTermsOfUseAgreements {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Agreement>,
         super::super::Agreement,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1363,7 +1317,7 @@ impl IdentityGovernanceTermsOfUseAgreements {
     ) -> graph_rt::Request<
         super::super::Agreement,
         super::super::Agreement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1417,7 +1371,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ) -> graph_rt::Request<
         super::super::Agreement,
         super::super::Agreement,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1450,7 +1404,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ) -> graph_rt::Request<
         Option<super::super::Agreement>,
         super::super::Agreement,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1478,13 +1432,7 @@ impl IdentityGovernanceTermsOfUseAgreementsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/agreement-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity_governance")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

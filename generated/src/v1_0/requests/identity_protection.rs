@@ -53,7 +53,7 @@ impl IdentityProtectionRiskDetections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskDetection>,
         super::super::RiskDetection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -109,7 +109,7 @@ impl IdentityProtectionRiskDetectionsItem {
     ) -> graph_rt::Request<
         super::super::RiskDetection,
         super::super::RiskDetection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -160,7 +160,7 @@ impl IdentityProtectionRiskyUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyRiskyUser>,
         super::super::RiskyUser,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -195,11 +195,7 @@ impl IdentityProtectionRiskyUsers {
     pub fn confirm_compromised(
         &self,
         body: &super::super::ConfirmCompromisedBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -234,11 +230,7 @@ impl IdentityProtectionRiskyUsers {
     pub fn dismiss(
         &self,
         body: &super::super::DismissBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -294,7 +286,7 @@ impl IdentityProtectionRiskyUsersItem {
     ) -> graph_rt::Request<
         super::super::AnyRiskyUser,
         super::super::RiskyUser,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -350,7 +342,7 @@ impl IdentityProtectionRiskyUsersItemHistory {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskyUserHistoryItem>,
         super::super::RiskyUserHistoryItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -432,7 +424,7 @@ impl IdentityProtectionRiskyUsersItemHistoryItemHistory {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RiskyUserHistoryItem>,
         super::super::RiskyUserHistoryItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -31,7 +31,7 @@ impl IdentityProviders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::IdentityProvider>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -64,11 +64,7 @@ impl IdentityProviders {
     pub fn create(
         &self,
         body: &super::super::IdentityProvider,
-    ) -> graph_rt::Request<
-        super::super::IdentityProvider,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::IdentityProvider, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -124,11 +120,7 @@ impl IdentityProvidersAvailableProviderTypes {
     #[cfg(feature = "identity")]
     pub fn list(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Page<String>,
-        (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Page<String>, (), graph_rt::ListOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -182,11 +174,7 @@ impl IdentityProvidersItem {
     #[cfg(feature = "identity")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::IdentityProvider,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::IdentityProvider, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -218,11 +206,7 @@ impl IdentityProvidersItem {
     pub fn update(
         &self,
         body: &super::super::IdentityProvider,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -249,13 +233,7 @@ impl IdentityProvidersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityprovider-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

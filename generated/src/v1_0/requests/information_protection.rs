@@ -53,7 +53,7 @@ impl InformationProtectionThreatAssessmentRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyThreatAssessmentRequest>,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -90,7 +90,7 @@ impl InformationProtectionThreatAssessmentRequests {
     ) -> graph_rt::Request<
         super::super::AnyThreatAssessmentRequest,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -145,7 +145,7 @@ impl InformationProtectionThreatAssessmentRequestsItem {
     ) -> graph_rt::Request<
         super::super::AnyThreatAssessmentRequest,
         super::super::ThreatAssessmentRequest,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -32,7 +32,7 @@ impl Invitations {
     ) -> graph_rt::Request<
         super::super::Invitation,
         super::super::Invitation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

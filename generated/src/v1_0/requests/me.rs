@@ -62,7 +62,7 @@ impl Me {
     ) -> graph_rt::Request<
         super::super::User,
         super::super::User,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -149,11 +149,7 @@ impl Me {
     pub fn change_password(
         &self,
         body: &super::super::ChangePasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -189,11 +185,7 @@ impl Me {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -232,11 +224,7 @@ impl Me {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -316,7 +304,7 @@ impl Me {
     ) -> graph_rt::Request<
         super::super::MeetingTimeSuggestionsResult,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -357,7 +345,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MailTips>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -397,11 +385,7 @@ impl Me {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -452,11 +436,7 @@ impl Me {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -588,11 +568,7 @@ impl Me {
     #[cfg(feature = "users")]
     pub fn revoke_sign_in_sessions(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -631,11 +607,7 @@ impl Me {
     pub fn send_mail(
         &self,
         body: &super::super::SendMailBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -688,7 +660,7 @@ impl Me {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ConvertIdResult>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -862,11 +834,7 @@ impl MeActivitiesItem {
     pub fn put(
         &self,
         body: &super::super::UserActivity,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -898,13 +866,7 @@ impl MeActivitiesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-activity?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -975,11 +937,7 @@ impl MeActivitiesItemHistoryItemsItem {
     pub fn put(
         &self,
         body: &super::super::ActivityHistoryItem,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -1011,13 +969,7 @@ impl MeActivitiesItemHistoryItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/projectrome-delete-historyitem?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1066,7 +1018,7 @@ impl MeAgreementAcceptances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AgreementAcceptance>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1152,7 +1104,7 @@ impl MeAuthenticationFido2Methods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Fido2AuthenticationMethod>,
         super::super::Fido2AuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1206,7 +1158,7 @@ impl MeAuthenticationFido2MethodsItem {
     ) -> graph_rt::Request<
         super::super::Fido2AuthenticationMethod,
         super::super::Fido2AuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1255,7 +1207,7 @@ impl MeAuthenticationMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAuthenticationMethod>,
         super::super::AuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1309,7 +1261,7 @@ impl MeAuthenticationMethodsItem {
     ) -> graph_rt::Request<
         super::super::AnyAuthenticationMethod,
         super::super::AuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1358,7 +1310,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MicrosoftAuthenticatorAuthenticationMethod>,
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1420,7 +1372,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     ) -> graph_rt::Request<
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
         super::super::MicrosoftAuthenticatorAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1450,13 +1402,7 @@ impl MeAuthenticationMicrosoftAuthenticatorMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethod-delete?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1501,7 +1447,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethods {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WindowsHelloForBusinessAuthenticationMethod>,
         super::super::WindowsHelloForBusinessAuthenticationMethod,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1563,7 +1509,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     ) -> graph_rt::Request<
         super::super::WindowsHelloForBusinessAuthenticationMethod,
         super::super::WindowsHelloForBusinessAuthenticationMethod,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1593,13 +1539,7 @@ impl MeAuthenticationWindowsHelloForBusinessMethodsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/windowshelloforbusinessauthenticationmethod-delete?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1642,7 +1582,7 @@ impl MeCalendar {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1664,7 +1604,7 @@ impl MeCalendar {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1701,7 +1641,7 @@ impl MeCalendar {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ScheduleInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1754,7 +1694,7 @@ impl MeCalendarCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1806,7 +1746,7 @@ impl MeCalendarEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1828,7 +1768,7 @@ impl MeCalendarEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1876,7 +1816,7 @@ impl MeCalendarEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1919,7 +1859,7 @@ impl MeCalendarEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1957,13 +1897,7 @@ impl MeCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2002,11 +1936,7 @@ impl MeCalendarEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2051,11 +1981,7 @@ impl MeCalendarEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2095,11 +2021,7 @@ impl MeCalendarEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2136,13 +2058,7 @@ impl MeCalendarEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2181,11 +2097,7 @@ impl MeCalendarEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2230,11 +2142,7 @@ impl MeCalendarEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2274,11 +2182,7 @@ impl MeCalendarEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2335,7 +2239,7 @@ impl MeCalendarEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2378,7 +2282,7 @@ impl MeCalendarEventsItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2430,13 +2334,7 @@ impl MeCalendarEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2475,7 +2373,7 @@ impl MeCalendarEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2532,7 +2430,7 @@ impl MeCalendarGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CalendarGroup>,
         super::super::CalendarGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2575,7 +2473,7 @@ impl MeCalendarGroups {
     ) -> graph_rt::Request<
         super::super::CalendarGroup,
         super::super::CalendarGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2639,7 +2537,7 @@ impl MeCalendarGroupsItem {
     ) -> graph_rt::Request<
         super::super::CalendarGroup,
         super::super::CalendarGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2682,7 +2580,7 @@ impl MeCalendarGroupsItem {
     ) -> graph_rt::Request<
         Option<super::super::CalendarGroup>,
         super::super::CalendarGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2720,13 +2618,7 @@ impl MeCalendarGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendargroup-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2787,7 +2679,7 @@ impl MeCalendarGroupsItemCalendars {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2842,7 +2734,7 @@ impl MeCalendarGroupsItemCalendars {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2901,7 +2793,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2923,7 +2815,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2945,13 +2837,7 @@ impl MeCalendarGroupsItemCalendarsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3018,7 +2904,7 @@ impl MeCalendarGroupsItemCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3070,7 +2956,7 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3092,7 +2978,7 @@ impl MeCalendarGroupsItemCalendarsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3194,7 +3080,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3237,7 +3123,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3275,13 +3161,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3320,11 +3200,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3371,11 +3247,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3415,11 +3287,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3456,13 +3324,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3501,11 +3363,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3552,11 +3410,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3596,11 +3450,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3659,7 +3509,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3702,7 +3552,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3767,7 +3617,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3783,13 +3633,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3829,13 +3673,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3876,7 +3714,7 @@ impl MeCalendarGroupsItemCalendarsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3933,7 +3771,7 @@ impl MeCalendars {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3976,7 +3814,7 @@ impl MeCalendars {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4035,7 +3873,7 @@ impl MeCalendarsItem {
     ) -> graph_rt::Request<
         super::super::Calendar,
         super::super::Calendar,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4057,7 +3895,7 @@ impl MeCalendarsItem {
     ) -> graph_rt::Request<
         Option<super::super::Calendar>,
         super::super::Calendar,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4079,13 +3917,7 @@ impl MeCalendarsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/calendar-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4150,7 +3982,7 @@ impl MeCalendarsItemCalendarView {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4202,7 +4034,7 @@ impl MeCalendarsItemEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4224,7 +4056,7 @@ impl MeCalendarsItemEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4272,7 +4104,7 @@ impl MeCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4315,7 +4147,7 @@ impl MeCalendarsItemEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4353,13 +4185,7 @@ impl MeCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4398,11 +4224,7 @@ impl MeCalendarsItemEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4447,11 +4269,7 @@ impl MeCalendarsItemEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4491,11 +4309,7 @@ impl MeCalendarsItemEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4532,13 +4346,7 @@ impl MeCalendarsItemEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4577,11 +4385,7 @@ impl MeCalendarsItemEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4626,11 +4430,7 @@ impl MeCalendarsItemEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4670,11 +4470,7 @@ impl MeCalendarsItemEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4731,7 +4527,7 @@ impl MeCalendarsItemEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4774,7 +4570,7 @@ impl MeCalendarsItemEventsItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4832,7 +4628,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4848,13 +4644,7 @@ impl MeCalendarsItemEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4888,13 +4678,7 @@ impl MeCalendarsItemEventsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4933,7 +4717,7 @@ impl MeCalendarsItemEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5005,7 +4789,7 @@ impl MeChatsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Chat>,
         super::super::Chat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5065,7 +4849,7 @@ impl MeChatsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5123,7 +4907,7 @@ impl MeChatsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5193,7 +4977,7 @@ impl MeContactFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5236,7 +5020,7 @@ impl MeContactFolders {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5342,7 +5126,7 @@ impl MeContactFoldersItem {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5385,7 +5169,7 @@ impl MeContactFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5423,13 +5207,7 @@ impl MeContactFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contactfolder-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5495,7 +5273,7 @@ impl MeContactFoldersItemContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5538,7 +5316,7 @@ impl MeContactFoldersItemContacts {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5643,7 +5421,7 @@ impl MeContactFoldersItemChildFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ContactFolder>,
         super::super::ContactFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5686,7 +5464,7 @@ impl MeContactFoldersItemChildFolders {
     ) -> graph_rt::Request<
         super::super::ContactFolder,
         super::super::ContactFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5782,7 +5560,7 @@ impl MeContactFoldersItemChildFoldersItem2Contacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5847,7 +5625,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5890,7 +5668,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5928,13 +5706,7 @@ impl MeContactFoldersItemChildFoldersItem2ContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5991,7 +5763,7 @@ impl MeContactFoldersItemContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6034,7 +5806,7 @@ impl MeContactFoldersItemContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6072,13 +5844,7 @@ impl MeContactFoldersItemContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6137,7 +5903,7 @@ impl MeContactFoldersItemContactsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6207,13 +5973,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -6260,11 +6020,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -6283,11 +6039,7 @@ impl MeContactFoldersItemContactsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -6328,7 +6080,7 @@ impl MeContacts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6371,7 +6123,7 @@ impl MeContacts {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6435,7 +6187,7 @@ impl MeContactsItem {
     ) -> graph_rt::Request<
         super::super::Contact,
         super::super::Contact,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6478,7 +6230,7 @@ impl MeContactsItem {
     ) -> graph_rt::Request<
         Option<super::super::Contact>,
         super::super::Contact,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6516,13 +6268,7 @@ impl MeContactsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/contact-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -6581,7 +6327,7 @@ impl MeContactsItemPhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6651,13 +6397,7 @@ impl MeContactsItemPhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -6704,11 +6444,7 @@ impl MeContactsItemPhotoValue {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -6727,11 +6463,7 @@ impl MeContactsItemPhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -6771,7 +6503,7 @@ impl MeCreatedObjects {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6839,7 +6571,7 @@ impl MeDirectReports {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6902,7 +6634,7 @@ impl MeDrive {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7004,7 +6736,7 @@ impl MeDriveFollowing {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7067,13 +6799,7 @@ impl MeDriveFollowingItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7155,7 +6881,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -7215,7 +6941,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -7257,13 +6983,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -7303,13 +7023,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7349,13 +7063,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7408,11 +7116,7 @@ impl MeDriveItemsItem {
     pub fn copy(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7461,11 +7165,7 @@ impl MeDriveItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7510,7 +7210,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7561,7 +7261,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7610,11 +7310,7 @@ impl MeDriveItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7663,7 +7359,7 @@ impl MeDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -7701,13 +7397,7 @@ impl MeDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn unfollow(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unfollow(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7784,11 +7474,7 @@ impl MeDriveItemsItemWorkbook {
     pub fn close_session(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7823,11 +7509,7 @@ impl MeDriveItemsItemWorkbook {
     pub fn create_session(
         &self,
         body: &super::super::WorkbookSessionInfo,
-    ) -> graph_rt::Request<
-        super::super::WorkbookSessionInfo,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookSessionInfo, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7867,11 +7549,7 @@ impl MeDriveItemsItemWorkbook {
     pub fn refresh_session(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -7924,11 +7602,7 @@ impl MeDriveItemsItemWorkbookApplication {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookApplication,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookApplication, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -7957,11 +7631,7 @@ impl MeDriveItemsItemWorkbookApplication {
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8007,7 +7677,7 @@ impl MeDriveItemsItemWorkbookComments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookComment>,
         super::super::WorkbookComment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8058,7 +7728,7 @@ impl MeDriveItemsItemWorkbookCommentsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookComment,
         super::super::WorkbookComment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8110,7 +7780,7 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookCommentReply>,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8143,7 +7813,7 @@ impl MeDriveItemsItemWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         super::super::WorkbookCommentReply,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8195,7 +7865,7 @@ impl MeDriveItemsItemWorkbookCommentsItemRepliesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookCommentReply,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8241,7 +7911,7 @@ impl MeDriveItemsItemWorkbookNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8299,7 +7969,7 @@ impl MeDriveItemsItemWorkbookNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -8351,7 +8021,7 @@ impl MeDriveItemsItemWorkbookNamesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -8384,7 +8054,7 @@ impl MeDriveItemsItemWorkbookNamesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -8432,13 +8102,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/nameditem-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8467,11 +8131,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn update(
         &self,
         body: &String,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -8498,13 +8158,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn bounding_rect(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn bounding_rect(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8530,13 +8184,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8565,11 +8213,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8596,13 +8240,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8631,11 +8269,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8662,13 +8296,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8694,13 +8322,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8734,11 +8356,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8765,13 +8383,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8797,13 +8409,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8829,13 +8435,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8861,13 +8461,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8896,11 +8490,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8927,13 +8517,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn offset_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn offset_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -8962,11 +8546,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     pub fn row(
         &self,
         body: &super::super::RowBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -8998,13 +8578,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9030,13 +8604,7 @@ impl MeDriveItemsItemWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -9082,7 +8650,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9115,7 +8683,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9143,13 +8711,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9175,13 +8737,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9253,7 +8809,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9286,7 +8842,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9320,7 +8876,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9380,7 +8936,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9413,7 +8969,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9463,7 +9019,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFill,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9496,7 +9052,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9524,13 +9080,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9578,7 +9128,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFont,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9611,7 +9161,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9661,7 +9211,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookFormatProtection,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9694,7 +9244,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookFormatProtection>,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9737,11 +9287,7 @@ impl MeDriveItemsItemWorkbookNamesItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -9804,7 +9350,7 @@ impl MeDriveItemsItemWorkbookOperationsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookOperation,
         super::super::WorkbookOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9850,7 +9396,7 @@ impl MeDriveItemsItemWorkbookTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9883,7 +9429,7 @@ impl MeDriveItemsItemWorkbookTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -9937,7 +9483,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -9970,7 +9516,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -9998,13 +9544,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10035,13 +9575,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10074,11 +9608,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10104,13 +9634,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10138,11 +9662,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10173,7 +9693,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10200,13 +9720,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10242,13 +9756,7 @@ impl MeDriveItemsItemWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10294,7 +9802,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10327,7 +9835,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10361,7 +9869,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10395,7 +9903,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -10449,7 +9957,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -10482,7 +9990,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -10510,13 +10018,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -10542,13 +10044,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10583,11 +10079,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10620,13 +10112,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10669,11 +10155,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10700,13 +10182,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10749,13 +10225,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10784,11 +10254,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn update(
         &self,
         body: &String,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -10815,13 +10281,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn bounding_rect(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn bounding_rect(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10847,13 +10307,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10882,11 +10336,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10913,13 +10363,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -10948,11 +10392,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -10979,13 +10419,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11011,13 +10445,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11053,11 +10481,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11084,13 +10508,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11116,13 +10534,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11148,13 +10560,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11180,13 +10586,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11215,11 +10615,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11246,13 +10642,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn offset_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn offset_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11281,11 +10671,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     pub fn row(
         &self,
         body: &super::super::RowBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11319,13 +10705,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11351,13 +10731,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -11405,7 +10779,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11438,7 +10812,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11466,13 +10840,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11498,13 +10866,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11584,7 +10946,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11617,7 +10979,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11651,7 +11013,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -11711,7 +11073,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11744,7 +11106,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11794,7 +11156,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFill,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11827,7 +11189,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11855,13 +11217,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -11909,7 +11265,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFont,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -11942,7 +11298,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -11992,7 +11348,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookFormatProtection,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12025,7 +11381,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookFormatProtection>,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12070,11 +11426,7 @@ impl MeDriveItemsItemWorkbookTablesItemColumnsItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12120,7 +11472,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12158,7 +11510,7 @@ impl MeDriveItemsItemWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12211,7 +11563,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12260,7 +11612,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12293,7 +11645,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12321,13 +11673,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12353,13 +11699,7 @@ impl MeDriveItemsItemWorkbookTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12404,7 +11744,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12434,11 +11774,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12465,13 +11801,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12502,13 +11832,7 @@ impl MeDriveItemsItemWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -12570,11 +11894,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12603,11 +11923,7 @@ impl MeDriveItemsItemWorkbookTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -12654,7 +11970,7 @@ impl MeDriveItemsItemWorkbookTablesItemAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12702,7 +12018,7 @@ impl MeDriveItemsItemWorkbookWorksheets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12735,7 +12051,7 @@ impl MeDriveItemsItemWorkbookWorksheets {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -12789,7 +12105,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -12822,7 +12138,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -12850,13 +12166,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -12913,11 +12223,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     #[cfg(feature = "workbook")]
     pub fn range_address_address_entire_row(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12948,13 +12254,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -12984,11 +12284,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItem {
         &self,
         row: &str,
         column: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13063,7 +12359,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13096,7 +12392,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13130,7 +12426,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13164,7 +12460,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -13220,7 +12516,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13253,7 +12549,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13281,13 +12577,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -13336,13 +12626,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn image(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn image(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13385,11 +12669,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13419,11 +12699,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13460,11 +12736,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
     pub fn image_2(
         &self,
         width: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13494,11 +12766,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         &self,
         width: &str,
         height: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13538,11 +12806,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItem {
         width: &str,
         height: &str,
         fitting_mode: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -13641,7 +12905,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13674,7 +12938,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13774,7 +13038,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13807,7 +13071,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont 
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13857,7 +13121,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -13890,7 +13154,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -13918,13 +13182,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -13972,7 +13230,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14005,7 +13263,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14055,7 +13313,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14088,7 +13346,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14197,7 +13455,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14230,7 +13488,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14280,7 +13538,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14313,7 +13571,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14341,13 +13599,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14395,7 +13647,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14428,7 +13680,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14510,7 +13762,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14543,7 +13795,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14571,13 +13823,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridline
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -14625,7 +13871,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14658,7 +13904,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14708,7 +13954,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14741,7 +13987,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14850,7 +14096,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14883,7 +14129,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -14933,7 +14179,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -14966,7 +14212,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridlines
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15016,7 +14262,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15049,7 +14295,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridlines
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15099,7 +14345,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15132,7 +14378,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15182,7 +14428,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
     ) -> graph_rt::Request<
         super::super::WorkbookChartDataLabels,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15215,7 +14461,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemDataLabels {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartDataLabels>,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15278,13 +14524,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15313,11 +14553,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15366,7 +14602,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLegend,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15399,7 +14635,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLegend>,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15473,13 +14709,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15508,11 +14738,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemLegendFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -15561,7 +14787,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15594,7 +14820,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15628,7 +14854,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15688,7 +14914,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15721,7 +14947,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -15780,7 +15006,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartPoint>,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15813,7 +15039,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15847,7 +15073,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -15906,7 +15132,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15955,7 +15181,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartTitle,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -15988,7 +15214,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartTitle>,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16060,13 +15286,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16095,11 +15315,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemChartsItemTitleFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16146,7 +15362,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16203,7 +15419,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16256,7 +15472,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheetProtection,
         super::super::WorkbookWorksheetProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16286,11 +15502,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16317,13 +15529,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemProtection {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unprotect(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unprotect(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16363,13 +15569,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16401,7 +15601,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16437,7 +15637,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16475,7 +15675,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -16518,7 +15718,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16554,7 +15754,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16648,7 +15848,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookFormatProtection,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -16681,7 +15881,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRangeItemFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookFormatProtection>,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -16724,13 +15924,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16759,11 +15953,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn update(
         &self,
         body: &String,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -16790,13 +15980,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn bounding_rect(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn bounding_rect(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16822,13 +16006,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16857,11 +16035,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16888,13 +16062,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16923,11 +16091,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -16954,13 +16118,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -16996,11 +16154,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17027,13 +16181,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17059,13 +16207,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17091,13 +16233,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17123,13 +16259,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17158,11 +16288,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17189,13 +16315,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn offset_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn offset_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17224,11 +16344,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     pub fn row(
         &self,
         body: &super::super::RowBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17260,13 +16376,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17292,13 +16402,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -17355,7 +16459,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17388,7 +16492,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17416,13 +16520,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17448,13 +16546,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17523,7 +16615,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17556,7 +16648,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17590,7 +16682,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -17650,7 +16742,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17683,7 +16775,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17733,7 +16825,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFill,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17766,7 +16858,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17794,13 +16886,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17848,7 +16934,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFont,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -17881,7 +16967,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2FormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -17926,11 +17012,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2Sort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -17976,7 +17058,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18009,7 +17091,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18065,7 +17147,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18098,7 +17180,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18126,13 +17208,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18158,13 +17234,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18199,11 +17269,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18229,13 +17295,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18263,11 +17323,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18298,7 +17354,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18325,13 +17381,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18371,13 +17421,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18425,7 +17469,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18458,7 +17502,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18492,7 +17536,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18526,7 +17570,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -18587,7 +17631,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18620,7 +17664,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -18648,13 +17692,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -18680,13 +17718,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18723,11 +17755,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18753,13 +17781,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18785,13 +17807,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -18834,11 +17850,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18865,13 +17877,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -18918,7 +17924,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -18958,7 +17964,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19018,7 +18024,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19069,7 +18075,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19102,7 +18108,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -19130,13 +18136,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -19162,13 +18162,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -19215,7 +18209,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19245,11 +18239,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19276,13 +18266,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19315,13 +18299,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19389,11 +18367,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -19422,11 +18396,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -19474,7 +18444,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookPivotTable>,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19501,13 +18471,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTables {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn refresh_all(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh_all(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19562,7 +18526,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookPivotTable,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19589,13 +18553,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemPivotTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn refresh(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -19642,7 +18600,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19674,7 +18632,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19714,7 +18672,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19762,7 +18720,7 @@ impl MeDriveItemsItemWorkbookWorksheetsItemRange2VisibleViewRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeView>,
         super::super::WorkbookRangeView,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19811,7 +18769,7 @@ impl MeDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -19871,7 +18829,7 @@ impl MeDriveItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -19928,13 +18886,7 @@ impl MeDriveItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -19993,7 +18945,7 @@ impl MeDriveItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -20054,7 +19006,7 @@ impl MeDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20134,7 +19086,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20194,7 +19146,7 @@ impl MeDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -20236,13 +19188,7 @@ impl MeDriveItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -20301,7 +19247,7 @@ impl MeDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20396,7 +19342,7 @@ impl MeDriveItemsItemThumbnailsItemItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20474,7 +19420,7 @@ impl MeDriveItemsItemThumbnailsItemItemContent {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20547,7 +19493,7 @@ impl MeDriveItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20625,7 +19571,7 @@ impl MeDriveItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -20684,13 +19630,7 @@ impl MeDriveItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -20744,13 +19684,7 @@ impl MeDriveItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -20823,7 +19757,7 @@ impl MeDriveItemsItemCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -20902,7 +19836,7 @@ impl MeDriveItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -20963,7 +19897,7 @@ impl MeDriveRecent {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21036,7 +19970,7 @@ impl MeDriveRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21190,7 +20124,7 @@ impl MeDriveRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21250,7 +20184,7 @@ impl MeDriveRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21400,7 +20334,7 @@ impl MeDriveRootSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21459,7 +20393,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -21519,7 +20453,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -21561,13 +20495,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -21607,13 +20535,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21653,13 +20575,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21712,11 +20628,7 @@ impl MeDriveRootByPath {
     pub fn copy(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21765,11 +20677,7 @@ impl MeDriveRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21814,7 +20722,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21865,7 +20773,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -21914,11 +20822,7 @@ impl MeDriveRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -21967,7 +20871,7 @@ impl MeDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22005,13 +20909,7 @@ impl MeDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-unfollow?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn unfollow(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unfollow(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22085,7 +20983,7 @@ impl MeDriveRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22145,7 +21043,7 @@ impl MeDriveRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22202,13 +21100,7 @@ impl MeDriveRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -22267,7 +21159,7 @@ impl MeDriveRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -22329,7 +21221,7 @@ impl MeDriveRootByPathCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22390,7 +21282,7 @@ impl MeDriveRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22463,7 +21355,7 @@ impl MeDriveRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22532,13 +21424,7 @@ impl MeDriveRootByPathWorkbook {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-closesession?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn close_session(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn close_session(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22572,11 +21458,7 @@ impl MeDriveRootByPathWorkbook {
     pub fn create_session(
         &self,
         body: &super::super::WorkbookSessionInfo,
-    ) -> graph_rt::Request<
-        super::super::WorkbookSessionInfo,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookSessionInfo, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22608,13 +21490,7 @@ impl MeDriveRootByPathWorkbook {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbook-refreshsession?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn refresh_session(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh_session(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22666,11 +21542,7 @@ impl MeDriveRootByPathWorkbookApplication {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookApplication,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookApplication, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -22699,11 +21571,7 @@ impl MeDriveRootByPathWorkbookApplication {
     pub fn calculate(
         &self,
         body: &super::super::CalculateBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -22784,7 +21652,7 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookCommentReply>,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22817,7 +21685,7 @@ impl MeDriveRootByPathWorkbookCommentsItemReplies {
     ) -> graph_rt::Request<
         super::super::WorkbookCommentReply,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -22871,7 +21739,7 @@ impl MeDriveRootByPathWorkbookCommentsItemRepliesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookCommentReply,
         super::super::WorkbookCommentReply,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22917,7 +21785,7 @@ impl MeDriveRootByPathWorkbookNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -22975,7 +21843,7 @@ impl MeDriveRootByPathWorkbookNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -23027,7 +21895,7 @@ impl MeDriveRootByPathWorkbookNamesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23060,7 +21928,7 @@ impl MeDriveRootByPathWorkbookNamesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -23108,13 +21976,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/nameditem-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23143,11 +22005,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn update(
         &self,
         body: &String,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -23174,13 +22032,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn bounding_rect(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn bounding_rect(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23206,13 +22058,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23241,11 +22087,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23272,13 +22114,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23307,11 +22143,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23338,13 +22170,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23370,13 +22196,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23410,11 +22230,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23441,13 +22257,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23473,13 +22283,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23505,13 +22309,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23537,13 +22335,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23572,11 +22364,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23603,13 +22391,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn offset_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn offset_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23638,11 +22420,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     pub fn row(
         &self,
         body: &super::super::RowBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23674,13 +22452,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23706,13 +22478,7 @@ impl MeDriveRootByPathWorkbookNamesItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -23758,7 +22524,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23791,7 +22557,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -23819,13 +22585,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23851,13 +22611,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -23929,7 +22683,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -23962,7 +22716,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -23996,7 +22750,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24056,7 +22810,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24089,7 +22843,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24139,7 +22893,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFill,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24172,7 +22926,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24200,13 +22954,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24254,7 +23002,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFont,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24287,7 +23035,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24337,7 +23085,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookFormatProtection,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24370,7 +23118,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookFormatProtection>,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24413,11 +23161,7 @@ impl MeDriveRootByPathWorkbookNamesItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24463,7 +23207,7 @@ impl MeDriveRootByPathWorkbookTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24496,7 +23240,7 @@ impl MeDriveRootByPathWorkbookTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24550,7 +23294,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24583,7 +23327,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -24611,13 +23355,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -24648,13 +23386,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24687,11 +23419,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24717,13 +23445,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24751,11 +23473,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24786,7 +23504,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24813,13 +23531,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -24855,13 +23567,7 @@ impl MeDriveRootByPathWorkbookTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -24907,7 +23613,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -24940,7 +23646,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -24974,7 +23680,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25008,7 +23714,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -25062,7 +23768,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -25095,7 +23801,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -25123,13 +23829,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -25155,13 +23855,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25196,11 +23890,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25233,13 +23923,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25282,11 +23966,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25313,13 +23993,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25362,13 +24036,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25397,11 +24065,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn update(
         &self,
         body: &String,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -25428,13 +24092,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn bounding_rect(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn bounding_rect(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25460,13 +24118,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25495,11 +24147,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25526,13 +24174,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25561,11 +24203,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25592,13 +24230,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25624,13 +24256,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirerow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25666,11 +24292,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25697,13 +24319,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25729,13 +24345,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25761,13 +24371,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25793,13 +24397,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25828,11 +24426,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25859,13 +24453,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn offset_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn offset_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -25894,11 +24482,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     pub fn row(
         &self,
         body: &super::super::RowBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25932,13 +24516,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -25964,13 +24542,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -26018,7 +24590,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26051,7 +24623,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26079,13 +24651,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26111,13 +24677,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormat {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26197,7 +24757,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26230,7 +24790,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26264,7 +24824,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26324,7 +24884,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26357,7 +24917,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26407,7 +24967,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFill,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26440,7 +25000,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26468,13 +25028,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26522,7 +25076,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFont,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26555,7 +25109,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26605,7 +25159,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookFormatProtection,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26638,7 +25192,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookFormatProtection>,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26683,11 +25237,7 @@ impl MeDriveRootByPathWorkbookTablesItemColumnsItemRangeSort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -26733,7 +25283,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26771,7 +25321,7 @@ impl MeDriveRootByPathWorkbookTablesItemRows {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26824,7 +25374,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -26873,7 +25423,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -26906,7 +25456,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -26934,13 +25484,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -26966,13 +25510,7 @@ impl MeDriveRootByPathWorkbookTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27017,7 +25555,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27047,11 +25585,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27078,13 +25612,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27115,13 +25643,7 @@ impl MeDriveRootByPathWorkbookTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -27183,11 +25705,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27216,11 +25734,7 @@ impl MeDriveRootByPathWorkbookTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -27267,7 +25781,7 @@ impl MeDriveRootByPathWorkbookTablesItemAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27315,7 +25829,7 @@ impl MeDriveRootByPathWorkbookWorksheets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27348,7 +25862,7 @@ impl MeDriveRootByPathWorkbookWorksheets {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27402,7 +25916,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheet,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27435,7 +25949,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookWorksheet>,
         super::super::WorkbookWorksheet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -27463,13 +25977,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -27526,11 +26034,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     #[cfg(feature = "workbook")]
     pub fn range_address_address_entire_row(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27561,13 +26065,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27597,11 +26095,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItem {
         &self,
         row: &str,
         column: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27676,7 +26170,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27709,7 +26203,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27743,7 +26237,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27777,7 +26271,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemCharts {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -27833,7 +26327,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChart,
         super::super::WorkbookChart,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -27866,7 +26360,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChart>,
         super::super::WorkbookChart,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -27894,13 +26388,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -27949,13 +26437,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chart-image?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn image(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn image(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -27998,11 +26480,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn set_data(
         &self,
         body: &super::super::SetDataBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28032,11 +26510,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn set_position(
         &self,
         body: &super::super::SetPositionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28073,11 +26547,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
     pub fn image_2(
         &self,
         width: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -28107,11 +26577,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         &self,
         width: &str,
         height: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -28151,11 +26617,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItem {
         width: &str,
         height: &str,
         fitting_mode: &str,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -28254,7 +26716,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28287,7 +26749,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28387,7 +26849,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28420,7 +26882,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatFont
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28470,7 +26932,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28503,7 +26965,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28531,13 +26993,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisFormatLine
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -28585,7 +27041,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28618,7 +27074,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesCategoryaxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28668,7 +27124,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28701,7 +27157,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28810,7 +27266,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28843,7 +27299,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28893,7 +27349,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -28926,7 +27382,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -28954,13 +27410,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisFormatLine {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29008,7 +27458,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29041,7 +27491,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29123,7 +27573,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     ) -> graph_rt::Request<
         super::super::WorkbookChartLineFormat,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29156,7 +27606,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLineFormat>,
         super::super::WorkbookChartLineFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29184,13 +27634,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisMajorGridlin
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartlineformat-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29238,7 +27682,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29271,7 +27715,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesSeriesAxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29321,7 +27765,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxis,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29354,7 +27798,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxis {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxis>,
         super::super::WorkbookChartAxis,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29463,7 +27907,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookChartFont,
         super::super::WorkbookChartFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29496,7 +27940,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisFormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartFont>,
         super::super::WorkbookChartFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29546,7 +27990,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29579,7 +28023,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMajorGridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29629,7 +28073,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridline
     ) -> graph_rt::Request<
         super::super::WorkbookChartGridlines,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29662,7 +28106,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisMinorGridline
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartGridlines>,
         super::super::WorkbookChartGridlines,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29712,7 +28156,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartAxisTitle,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29745,7 +28189,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemAxesValueAxisTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartAxisTitle>,
         super::super::WorkbookChartAxisTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29795,7 +28239,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
     ) -> graph_rt::Request<
         super::super::WorkbookChartDataLabels,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -29828,7 +28272,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemDataLabels {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartDataLabels>,
         super::super::WorkbookChartDataLabels,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -29891,13 +28335,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29926,11 +28364,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -29979,7 +28413,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         super::super::WorkbookChartLegend,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30012,7 +28446,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegend {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartLegend>,
         super::super::WorkbookChartLegend,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -30086,13 +28520,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30121,11 +28549,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemLegendFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30174,7 +28598,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30207,7 +28631,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30241,7 +28665,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeries {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30301,7 +28725,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartSeries,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30334,7 +28758,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartSeries>,
         super::super::WorkbookChartSeries,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -30393,7 +28817,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookChartPoint>,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30426,7 +28850,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30460,7 +28884,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPoints {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30519,7 +28943,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemSeriesItemPointsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookChartPoint,
         super::super::WorkbookChartPoint,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30568,7 +28992,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         super::super::WorkbookChartTitle,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30601,7 +29025,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitle {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookChartTitle>,
         super::super::WorkbookChartTitle,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -30675,13 +29099,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/chartfill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30710,11 +29128,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemChartsItemTitleFormatFill {
     pub fn set_solid_color(
         &self,
         body: &super::super::SetSolidColorBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30761,7 +29175,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNames {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookNamedItem>,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30818,7 +29232,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemNamesAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookNamedItem,
         super::super::WorkbookNamedItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -30871,7 +29285,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookWorksheetProtection,
         super::super::WorkbookWorksheetProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -30901,11 +29315,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     pub fn protect(
         &self,
         body: &super::super::ProtectBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30932,13 +29342,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemProtection {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheetprotection-unprotect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unprotect(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unprotect(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -30978,13 +29382,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/worksheet-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31016,7 +29414,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31052,7 +29450,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31090,7 +29488,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -31133,7 +29531,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31169,7 +29567,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31265,7 +29663,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     ) -> graph_rt::Request<
         super::super::WorkbookFormatProtection,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -31298,7 +29696,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRangeItemFormatProtection {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookFormatProtection>,
         super::super::WorkbookFormatProtection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -31341,13 +29739,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-get?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31376,11 +29768,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn update(
         &self,
         body: &String,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -31407,13 +29795,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-boundingrect?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn bounding_rect(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn bounding_rect(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31439,13 +29821,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-cell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31474,11 +29850,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn clear(
         &self,
         body: &super::super::ClearBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31505,13 +29877,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-column?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31540,11 +29906,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn delete(
         &self,
         body: &super::super::DeleteBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31571,13 +29933,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-entirecolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn entire_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn entire_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31613,11 +29969,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn insert(
         &self,
         body: &super::super::InsertBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31644,13 +29996,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-intersection?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn intersection(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn intersection(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31676,13 +30022,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcell?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_cell(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_cell(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31708,13 +30048,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastcolumn?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_column(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_column(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31740,13 +30074,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-lastrow?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn last_row(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn last_row(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31775,11 +30103,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn merge(
         &self,
         body: &super::super::MergeBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31806,13 +30130,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-offsetrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn offset_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn offset_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31841,11 +30159,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     pub fn row(
         &self,
         body: &super::super::RowBody,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31877,13 +30191,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-unmerge?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn unmerge(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn unmerge(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -31909,13 +30217,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2 {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/range-usedrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn used_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn used_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -31972,7 +30274,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFormat,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32005,7 +30307,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFormat>,
         super::super::WorkbookRangeFormat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32033,13 +30335,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitcolumns?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_columns(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_columns(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32065,13 +30361,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Format {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangeformat-autofitrows?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn autofit_rows(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn autofit_rows(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32140,7 +30430,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32173,7 +30463,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -32207,7 +30497,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBorders {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -32267,7 +30557,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeBorder,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32300,7 +30590,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatBordersItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeBorder>,
         super::super::WorkbookRangeBorder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32350,7 +30640,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFill,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32383,7 +30673,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFill>,
         super::super::WorkbookRangeFill,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32411,13 +30701,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFill {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/rangefill-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32465,7 +30749,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeFont,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32498,7 +30782,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2FormatFont {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookRangeFont>,
         super::super::WorkbookRangeFont,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32543,11 +30827,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2Sort {
     pub fn apply(
         &self,
         body: &super::super::ApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32593,7 +30873,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32626,7 +30906,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTables {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -32682,7 +30962,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTable,
         super::super::WorkbookTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32715,7 +30995,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTable>,
         super::super::WorkbookTable,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -32743,13 +31023,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -32775,13 +31049,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-clearfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32816,11 +31084,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn convert_to_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32846,13 +31110,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32880,11 +31138,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -32915,7 +31169,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -32942,13 +31196,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-reapplyfilters?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply_filters(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply_filters(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -32988,13 +31236,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/table-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -33042,7 +31284,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33075,7 +31317,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33109,7 +31351,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33143,7 +31385,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumns {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33204,7 +31446,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableColumn,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33237,7 +31479,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableColumn>,
         super::super::WorkbookTableColumn,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33265,13 +31507,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -33297,13 +31533,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-databodyrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn data_body_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn data_body_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -33340,11 +31570,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     #[cfg(feature = "workbook")]
     pub fn header_row_range(
         &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -33370,13 +31596,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -33402,13 +31622,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablecolumn-totalrowrange?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn total_row_range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn total_row_range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -33451,11 +31665,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     pub fn apply(
         &self,
         body: &super::super::FilterApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33482,13 +31692,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemColumnsItemFilter {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/filter-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33535,7 +31739,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33575,7 +31779,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRows {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33635,7 +31839,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsAdd {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -33686,7 +31890,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         super::super::WorkbookTableRow,
         super::super::WorkbookTableRow,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33719,7 +31923,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkbookTableRow>,
         super::super::WorkbookTableRow,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -33747,13 +31951,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-delete?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -33779,13 +31977,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemRowsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablerow-range?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn range(
-        &self,
-    ) -> graph_rt::Request<
-        String,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn range(&self) -> graph_rt::Request<String, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -33832,7 +32024,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     ) -> graph_rt::Request<
         super::super::WorkbookTableSort,
         super::super::WorkbookTableSort,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -33862,11 +32054,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     pub fn apply(
         &self,
         body: &super::super::SortApplyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33893,13 +32081,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-clear?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn clear(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn clear(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -33932,13 +32114,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSort {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tablesort-reapply?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn reapply(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn reapply(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34006,11 +32182,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     #[cfg(feature = "workbook")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkbookIcon,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkbookIcon, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -34039,11 +32211,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemTablesItemSortFieldsIcon {
     pub fn update(
         &self,
         body: &super::super::WorkbookIcon,
-    ) -> graph_rt::Request<
-        Option<super::super::WorkbookIcon>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::WorkbookIcon>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -34091,7 +32259,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookPivotTable>,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34118,13 +32286,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTables {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refreshall?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn refresh_all(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh_all(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34179,7 +32341,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     ) -> graph_rt::Request<
         super::super::WorkbookPivotTable,
         super::super::WorkbookPivotTable,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34206,13 +32368,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemPivotTablesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workbookpivottable-refresh?view=graph-rest-1.0)
     #[cfg(feature = "workbook")]
-    pub fn refresh(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn refresh(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -34259,7 +32415,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34291,7 +32447,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRange,
         super::super::WorkbookRange,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34331,7 +32487,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleView {
     ) -> graph_rt::Request<
         super::super::WorkbookRangeView,
         super::super::WorkbookRangeView,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34379,7 +32535,7 @@ impl MeDriveRootByPathWorkbookWorksheetsItemRange2VisibleViewRows {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkbookRangeView>,
         super::super::WorkbookRangeView,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34427,7 +32583,7 @@ impl MeDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34500,7 +32656,7 @@ impl MeDriveSharedWithMe {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34583,7 +32739,7 @@ impl MeDriveSpecialItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34664,7 +32820,7 @@ impl MeDriveSpecialItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34741,7 +32897,7 @@ impl MeEvents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34784,7 +32940,7 @@ impl MeEvents {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -34848,7 +33004,7 @@ impl MeEventsItem {
     ) -> graph_rt::Request<
         super::super::Event,
         super::super::Event,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -34891,7 +33047,7 @@ impl MeEventsItem {
     ) -> graph_rt::Request<
         Option<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -34929,13 +33085,7 @@ impl MeEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -34974,11 +33124,7 @@ impl MeEventsItem {
     pub fn accept(
         &self,
         body: &super::super::AcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35023,11 +33169,7 @@ impl MeEventsItem {
     pub fn cancel(
         &self,
         body: &super::super::CancelBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35067,11 +33209,7 @@ impl MeEventsItem {
     pub fn decline(
         &self,
         body: &super::super::DeclineBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35108,13 +33246,7 @@ impl MeEventsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/event-dismissreminder?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn dismiss_reminder(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn dismiss_reminder(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35153,11 +33285,7 @@ impl MeEventsItem {
     pub fn forward(
         &self,
         body: &super::super::ForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35202,11 +33330,7 @@ impl MeEventsItem {
     pub fn snooze_reminder(
         &self,
         body: &super::super::SnoozeReminderBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35246,11 +33370,7 @@ impl MeEventsItem {
     pub fn tentatively_accept(
         &self,
         body: &super::super::TentativelyAcceptBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35307,7 +33427,7 @@ impl MeEventsItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35350,7 +33470,7 @@ impl MeEventsItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -35391,11 +33511,7 @@ impl MeEventsItemAttachments {
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -35452,7 +33568,7 @@ impl MeEventsItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35468,13 +33584,7 @@ impl MeEventsItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -35508,13 +33618,7 @@ impl MeEventsItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -35553,7 +33657,7 @@ impl MeEventsItemInstances {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Event>,
         super::super::Event,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35608,7 +33712,7 @@ impl MeFollowedSites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Site>,
         super::super::Site,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35678,7 +33782,7 @@ impl MeInferenceClassificationOverrides {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::InferenceClassificationOverride>,
         super::super::InferenceClassificationOverride,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35721,7 +33825,7 @@ impl MeInferenceClassificationOverrides {
     ) -> graph_rt::Request<
         super::super::InferenceClassificationOverride,
         super::super::InferenceClassificationOverride,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -35785,7 +33889,7 @@ impl MeInferenceClassificationOverridesItem {
     ) -> graph_rt::Request<
         Option<super::super::InferenceClassificationOverride>,
         super::super::InferenceClassificationOverride,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -35823,13 +33927,7 @@ impl MeInferenceClassificationOverridesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -35910,7 +34008,7 @@ impl MeInsightsShared {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SharedInsight>,
         super::super::SharedInsight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -35983,7 +34081,7 @@ impl MeInsightsSharedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36034,7 +34132,7 @@ impl MeInsightsTrending {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Trending>,
         super::super::Trending,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36107,7 +34205,7 @@ impl MeInsightsTrendingItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36158,7 +34256,7 @@ impl MeInsightsUsed {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::UsedInsight>,
         super::super::UsedInsight,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36231,7 +34329,7 @@ impl MeInsightsUsedItemResource {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyEntity>,
         super::super::Entity,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36282,7 +34380,7 @@ impl MeJoinedTeams {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36350,7 +34448,7 @@ impl MeLicenseDetails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LicenseDetails>,
         super::super::LicenseDetails,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36419,7 +34517,7 @@ impl MeMailFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36462,7 +34560,7 @@ impl MeMailFolders {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36589,7 +34687,7 @@ impl MeMailFoldersInboxMessageRules {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::MessageRule>,
         super::super::MessageRule,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36632,7 +34730,7 @@ impl MeMailFoldersInboxMessageRules {
     ) -> graph_rt::Request<
         super::super::MessageRule,
         super::super::MessageRule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -36696,7 +34794,7 @@ impl MeMailFoldersInboxMessageRulesItem {
     ) -> graph_rt::Request<
         super::super::MessageRule,
         super::super::MessageRule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36739,7 +34837,7 @@ impl MeMailFoldersInboxMessageRulesItem {
     ) -> graph_rt::Request<
         Option<super::super::MessageRule>,
         super::super::MessageRule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -36777,13 +34875,7 @@ impl MeMailFoldersInboxMessageRulesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -36840,7 +34932,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36883,7 +34975,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -36921,13 +35013,7 @@ impl MeMailFoldersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -36974,7 +35060,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37023,7 +35109,7 @@ impl MeMailFoldersItem {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37081,7 +35167,7 @@ impl MeMailFoldersItemChildFolders {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMailFolder>,
         super::super::MailFolder,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37124,7 +35210,7 @@ impl MeMailFoldersItemChildFolders {
     ) -> graph_rt::Request<
         super::super::AnyMailFolder,
         super::super::MailFolder,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37281,7 +35367,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37308,7 +35394,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37341,13 +35427,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -37387,13 +35467,7 @@ impl MeMailFoldersItemChildFoldersItem2MessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -37433,7 +35507,7 @@ impl MeMailFoldersItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37476,7 +35550,7 @@ impl MeMailFoldersItemMessages {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37582,7 +35656,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -37625,7 +35699,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -37663,13 +35737,7 @@ impl MeMailFoldersItemMessagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -37716,7 +35784,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37759,7 +35827,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37801,7 +35869,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37843,7 +35911,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37883,11 +35951,7 @@ impl MeMailFoldersItemMessagesItem {
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -37930,7 +35994,7 @@ impl MeMailFoldersItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -37971,11 +36035,7 @@ impl MeMailFoldersItemMessagesItem {
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -38015,11 +36075,7 @@ impl MeMailFoldersItemMessagesItem {
     pub fn reply_all(
         &self,
         body: &super::super::ReplyAllBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -38075,13 +36131,7 @@ impl MeMailFoldersItemMessagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38137,7 +36187,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38180,7 +36230,7 @@ impl MeMailFoldersItemMessagesItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -38238,7 +36288,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38254,13 +36304,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -38298,13 +36342,7 @@ impl MeMailFoldersItemMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38341,11 +36379,7 @@ impl MeMailboxSettings {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38387,7 +36421,7 @@ impl MeMailboxSettings {
     ) -> graph_rt::Request<
         Option<super::super::MailboxSettings>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -38485,7 +36519,7 @@ impl MeMailboxSettingsAutomaticRepliesSetting {
     ) -> graph_rt::Request<
         super::super::AutomaticRepliesSetting,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38538,11 +36572,7 @@ impl MeMailboxSettingsDateFormat {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38596,11 +36626,7 @@ impl MeMailboxSettingsDelegateMeetingMessageDeliveryOptions {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38652,11 +36678,7 @@ impl MeMailboxSettingsLanguage {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::LocaleInfo,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::LocaleInfo, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38708,11 +36730,7 @@ impl MeMailboxSettingsTimeFormat {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38764,11 +36782,7 @@ impl MeMailboxSettingsTimeZone {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::MailboxSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::MailboxSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38820,11 +36834,7 @@ impl MeMailboxSettingsWorkingHours {
     #[cfg(feature = "users")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::WorkingHours,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkingHours, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -38878,7 +36888,7 @@ impl MeManager {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38940,7 +36950,7 @@ impl MeMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -38999,7 +37009,7 @@ impl MeMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39037,7 +37047,7 @@ impl MeMessages {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39085,7 +37095,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39128,7 +37138,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyMessage>,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -39166,13 +37176,7 @@ impl MeMessagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/eventmessage-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -39219,7 +37223,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39262,7 +37266,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39304,7 +37308,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39346,7 +37350,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39386,11 +37390,7 @@ impl MeMessagesItem {
     pub fn forward(
         &self,
         body: &super::super::PostsForwardBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39433,7 +37433,7 @@ impl MeMessagesItem {
     ) -> graph_rt::Request<
         super::super::AnyMessage,
         super::super::Message,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39474,11 +37474,7 @@ impl MeMessagesItem {
     pub fn reply(
         &self,
         body: &super::super::MessagesReplyBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39517,11 +37513,7 @@ impl MeMessagesItem {
     #[cfg(feature = "mail")]
     pub fn send(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39576,13 +37568,7 @@ impl MeMessagesItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -39638,7 +37624,7 @@ impl MeMessagesItemAttachments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyAttachment>,
         super::super::Attachment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39681,7 +37667,7 @@ impl MeMessagesItemAttachments {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -39722,11 +37708,7 @@ impl MeMessagesItemAttachments {
     pub fn create_upload_session(
         &self,
         body: &super::super::AttachmentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -39783,7 +37765,7 @@ impl MeMessagesItemAttachmentsItem {
     ) -> graph_rt::Request<
         super::super::AnyAttachment,
         super::super::Attachment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39799,13 +37781,7 @@ impl MeMessagesItemAttachmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -39839,13 +37815,7 @@ impl MeMessagesItemAttachmentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -39881,9 +37851,9 @@ impl MeOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -39987,7 +37957,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40036,7 +38006,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -40083,7 +38053,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -40129,7 +38099,7 @@ impl MeOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RecentNotebook>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40207,7 +38177,7 @@ impl MeOnenoteNotebooksItem {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40253,11 +38223,7 @@ impl MeOnenoteNotebooksItem {
     pub fn copy_notebook(
         &self,
         body: &super::super::CopyNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -40328,7 +38294,7 @@ impl MeOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40377,7 +38343,7 @@ impl MeOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -40439,7 +38405,7 @@ impl MeOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40488,7 +38454,7 @@ impl MeOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -40566,7 +38532,7 @@ impl MeOnenoteOperationsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteOperation,
         super::super::OnenoteOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40629,7 +38595,7 @@ impl MeOnenotePages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40677,7 +38643,7 @@ impl MeOnenotePages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -40744,7 +38710,7 @@ impl MeOnenotePagesItem {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40786,13 +38752,7 @@ impl MeOnenotePagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -40836,11 +38796,7 @@ impl MeOnenotePagesItem {
     pub fn copy_to_section(
         &self,
         body: &super::super::CopyToSectionBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -40898,11 +38854,7 @@ impl MeOnenotePagesItemContent {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -40987,13 +38939,7 @@ impl MeOnenoteResourcesItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -41053,7 +38999,7 @@ impl MeOnenoteSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41120,7 +39066,7 @@ impl MeOnenoteSectionGroupsItem {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41193,7 +39139,7 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41242,7 +39188,7 @@ impl MeOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41304,7 +39250,7 @@ impl MeOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41353,7 +39299,7 @@ impl MeOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41414,7 +39360,7 @@ impl MeOnenoteSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41481,7 +39427,7 @@ impl MeOnenoteSectionsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41527,11 +39473,7 @@ impl MeOnenoteSectionsItem {
     pub fn copy_to_notebook(
         &self,
         body: &super::super::CopyToNotebookBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -41575,11 +39517,7 @@ impl MeOnenoteSectionsItem {
     pub fn copy_to_section_group(
         &self,
         body: &super::super::CopyToSectionGroupBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -41645,7 +39583,7 @@ impl MeOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -41693,7 +39631,7 @@ impl MeOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -41751,11 +39689,7 @@ impl MeOnlineMeetings {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -41792,11 +39726,7 @@ impl MeOnlineMeetings {
     pub fn create(
         &self,
         body: &super::super::OnlineMeeting,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -41831,11 +39761,7 @@ impl MeOnlineMeetings {
     pub fn create_or_get(
         &self,
         body: &super::super::CreateOrGetBody,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -41890,11 +39816,7 @@ impl MeOnlineMeetingsItem {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OnlineMeeting,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OnlineMeeting, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -41934,7 +39856,7 @@ impl MeOnlineMeetingsItem {
     ) -> graph_rt::Request<
         Option<super::super::OnlineMeeting>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -41967,13 +39889,7 @@ impl MeOnlineMeetingsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/onlinemeeting-delete?view=graph-rest-1.0)
     #[cfg(feature = "communications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -42027,7 +39943,7 @@ impl MeOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LocaleInfo>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42069,7 +39985,7 @@ impl MeOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeZoneInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42112,7 +40028,7 @@ impl MeOutlook {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeZoneInformation>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42175,7 +40091,7 @@ impl MeOutlookMasterCategories {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OutlookCategory>,
         super::super::OutlookCategory,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42218,7 +40134,7 @@ impl MeOutlookMasterCategories {
     ) -> graph_rt::Request<
         super::super::OutlookCategory,
         super::super::OutlookCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -42282,7 +40198,7 @@ impl MeOutlookMasterCategoriesItem {
     ) -> graph_rt::Request<
         super::super::OutlookCategory,
         super::super::OutlookCategory,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42325,7 +40241,7 @@ impl MeOutlookMasterCategoriesItem {
     ) -> graph_rt::Request<
         Option<super::super::OutlookCategory>,
         super::super::OutlookCategory,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -42363,13 +40279,7 @@ impl MeOutlookMasterCategoriesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -42424,7 +40334,7 @@ impl MePeople {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Person>,
         super::super::Person,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42479,7 +40389,7 @@ impl MePhoto {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42549,13 +40459,7 @@ impl MePhotoValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/profilephoto-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42602,11 +40506,7 @@ impl MePhotoValue {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -42625,11 +40525,7 @@ impl MePhotoValue {
     pub fn put(
         &self,
         body: &[u8],
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Vec<u8>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -42668,7 +40564,7 @@ impl MePhotos {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42741,7 +40637,7 @@ impl MePhotosItem {
     ) -> graph_rt::Request<
         super::super::ProfilePhoto,
         super::super::ProfilePhoto,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42830,7 +40726,7 @@ impl MePlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42881,7 +40777,7 @@ impl MePlannerTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -42929,11 +40825,7 @@ impl MePresence {
     #[cfg(feature = "communications")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Presence,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Presence, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -42975,13 +40867,7 @@ impl MeSettings {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/usersettings-get?view=graph-rest-1.0)
     #[cfg(feature = "users")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        graph_rt::Value,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<graph_rt::Value, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -43015,11 +40901,7 @@ impl MeSettings {
     pub fn update(
         &self,
         body: &super::super::UpdateSettingsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -43088,7 +40970,7 @@ impl MeTodoLists {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TodoTaskList>,
         super::super::TodoTaskList,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43126,7 +41008,7 @@ impl MeTodoLists {
     ) -> graph_rt::Request<
         super::super::TodoTaskList,
         super::super::TodoTaskList,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43295,7 +41177,7 @@ impl MeTodoListsItem {
     ) -> graph_rt::Request<
         super::super::TodoTaskList,
         super::super::TodoTaskList,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43333,7 +41215,7 @@ impl MeTodoListsItem {
     ) -> graph_rt::Request<
         Option<super::super::TodoTaskList>,
         super::super::TodoTaskList,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -43366,13 +41248,7 @@ impl MeTodoListsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotasklist-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -43428,7 +41304,7 @@ impl MeTodoListsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TodoTask>,
         super::super::TodoTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43466,7 +41342,7 @@ impl MeTodoListsItemTasks {
     ) -> graph_rt::Request<
         super::super::TodoTask,
         super::super::TodoTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43562,7 +41438,7 @@ impl MeTodoListsItemTasksItem {
     ) -> graph_rt::Request<
         super::super::TodoTask,
         super::super::TodoTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43600,7 +41476,7 @@ impl MeTodoListsItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::TodoTask>,
         super::super::TodoTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -43633,13 +41509,7 @@ impl MeTodoListsItemTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/todotask-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -43697,7 +41567,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::LinkedResource>,
         super::super::LinkedResource,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43735,7 +41605,7 @@ impl MeTodoListsItemTasksItemLinkedResources {
     ) -> graph_rt::Request<
         super::super::LinkedResource,
         super::super::LinkedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -43799,7 +41669,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     ) -> graph_rt::Request<
         super::super::LinkedResource,
         super::super::LinkedResource,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -43837,7 +41707,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     ) -> graph_rt::Request<
         Option<super::super::LinkedResource>,
         super::super::LinkedResource,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -43870,13 +41740,7 @@ impl MeTodoListsItemTasksItemLinkedResourcesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/linkedresource-delete?view=graph-rest-1.0)
     #[cfg(feature = "mail")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

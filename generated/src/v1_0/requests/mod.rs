@@ -110,9 +110,9 @@ pub use invitations::*;
 mod me;
 #[allow(unused_imports)]
 pub use me::*;
-mod o_auth2_permissiongrants;
+mod oauth2_permissiongrants;
 #[allow(unused_imports)]
-pub use o_auth2_permissiongrants::*;
+pub use oauth2_permissiongrants::*;
 mod office_configuration;
 #[allow(unused_imports)]
 pub use office_configuration::*;

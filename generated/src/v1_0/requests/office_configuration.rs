@@ -51,7 +51,7 @@ impl OfficeConfigurationClientConfigurations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyOfficeClientConfiguration>,
         super::super::OfficeClientConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -95,7 +95,7 @@ impl OfficeConfigurationClientConfigurations {
     ) -> graph_rt::Request<
         super::super::AnyOfficeClientConfiguration,
         super::super::OfficeClientConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -161,11 +161,7 @@ impl OfficeConfigurationClientConfigurationsUpdatePriorities {
     pub fn post(
         &self,
         body: &super::super::UpdatePrioritiesActionBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -218,7 +214,7 @@ impl OfficeConfigurationClientConfigurationsItem {
     ) -> graph_rt::Request<
         super::super::AnyOfficeClientConfiguration,
         super::super::OfficeClientConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -262,7 +258,7 @@ impl OfficeConfigurationClientConfigurationsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyOfficeClientConfiguration>,
         super::super::OfficeClientConfiguration,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -295,13 +291,7 @@ impl OfficeConfigurationClientConfigurationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-windowsofficeclientconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -338,7 +328,7 @@ impl OfficeConfigurationClientConfigurationsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OfficeClientConfigurationAssignment>,
         super::super::OfficeClientConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -396,7 +386,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OfficeClientConfigurationAssignment>,
         super::super::OfficeClientConfigurationAssignment,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -422,7 +412,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignments {
     ) -> graph_rt::Request<
         super::super::OfficeClientConfigurationAssignment,
         super::super::OfficeClientConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -484,7 +474,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         super::super::OfficeClientConfigurationAssignment,
         super::super::OfficeClientConfigurationAssignment,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -506,7 +496,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     ) -> graph_rt::Request<
         Option<super::super::OfficeClientConfigurationAssignment>,
         super::super::OfficeClientConfigurationAssignment,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -523,13 +513,7 @@ impl OfficeConfigurationClientConfigurationsItemAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-cirrus-officeclientconfigurationassignment-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

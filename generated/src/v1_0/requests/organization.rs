@@ -31,7 +31,7 @@ impl Organization {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Organization>,
         super::super::Organization,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -92,7 +92,7 @@ impl OrganizationItem {
     ) -> graph_rt::Request<
         super::super::Organization,
         super::super::Organization,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -136,7 +136,7 @@ impl OrganizationItem {
     ) -> graph_rt::Request<
         Option<super::super::Organization>,
         super::super::Organization,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -193,11 +193,7 @@ impl OrganizationItem {
     #[cfg(feature = "device_management")]
     pub fn set_mobile_device_management_authority(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -247,7 +243,7 @@ impl OrganizationItemExtensions {
     ) -> graph_rt::Request<
         super::super::AnyExtension,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -334,7 +330,7 @@ impl OrganizationItemExtensionsItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyExtension>,
         super::super::Extension,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -362,13 +358,7 @@ impl OrganizationItemExtensionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/opentypeextension-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -416,7 +406,7 @@ impl OrganizationItemCertificateBasedAuthConfiguration {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::CertificateBasedAuthConfiguration>,
         super::super::CertificateBasedAuthConfiguration,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -482,11 +472,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationRef {
     pub fn create(
         &self,
         body: &super::super::CertificateBasedAuthConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -540,7 +526,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     ) -> graph_rt::Request<
         super::super::CertificateBasedAuthConfiguration,
         super::super::CertificateBasedAuthConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -572,13 +558,7 @@ impl OrganizationItemCertificateBasedAuthConfigurationItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/certificatebasedauthconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -630,7 +610,7 @@ impl OrganizationItemBranding {
     ) -> graph_rt::Request<
         Option<super::super::OrganizationalBrandingProperties>,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -664,7 +644,7 @@ impl OrganizationItemBranding {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -692,13 +672,7 @@ impl OrganizationItemBranding {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingproperties-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -754,7 +728,7 @@ impl OrganizationItemBrandingLocalizations {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -809,7 +783,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -844,11 +818,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     pub fn update(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -878,11 +848,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     pub fn put(
         &self,
         body: &super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -909,13 +875,7 @@ impl OrganizationItemBrandingLocalizationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organizationalbrandingpropertieslocalization-delete?view=graph-rest-1.0)
     #[cfg(feature = "device_management")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -962,7 +922,7 @@ impl OrganizationItemBrandingItem {
     ) -> graph_rt::Request<
         super::super::OrganizationalBrandingProperties,
         super::super::OrganizationalBrandingProperties,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -997,11 +957,7 @@ impl OrganizationItemBrandingItem {
     pub fn update(
         &self,
         body: &super::super::UpdateOrganizationalBrandingPropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1031,11 +987,7 @@ impl OrganizationItemBrandingItem {
     pub fn put(
         &self,
         body: &super::super::UpdateOrganizationalBrandingPropertiesBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,

@@ -58,7 +58,7 @@ impl PlacesRoom {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Room>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -109,7 +109,7 @@ impl PlacesRoomlist {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::RoomList>,
         super::super::RoomList,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -158,11 +158,7 @@ impl PlacesItem {
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::AnyPlace,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AnyPlace, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -195,11 +191,7 @@ impl PlacesItem {
     pub fn update(
         &self,
         body: &super::super::AnyPlace,
-    ) -> graph_rt::Request<
-        Option<super::super::AnyPlace>,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<Option<super::super::AnyPlace>, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -268,7 +260,7 @@ impl PlacesItemRoomlistRooms {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyPlace>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

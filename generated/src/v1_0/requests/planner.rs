@@ -58,7 +58,7 @@ impl PlannerBuckets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerBucket>,
         super::super::PlannerBucket,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -96,7 +96,7 @@ impl PlannerBuckets {
     ) -> graph_rt::Request<
         super::super::PlannerBucket,
         super::super::PlannerBucket,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -150,7 +150,7 @@ impl PlannerBucketsItem {
     ) -> graph_rt::Request<
         super::super::PlannerBucket,
         super::super::PlannerBucket,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -185,11 +185,7 @@ impl PlannerBucketsItem {
     pub fn update(
         &self,
         body: &super::super::PlannerBucket,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -216,13 +212,7 @@ impl PlannerBucketsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerbucket-delete?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -272,7 +262,7 @@ impl PlannerBucketsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -324,7 +314,7 @@ impl PlannerPlans {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerPlan>,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -362,7 +352,7 @@ impl PlannerPlans {
     ) -> graph_rt::Request<
         super::super::PlannerPlan,
         super::super::PlannerPlan,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -416,7 +406,7 @@ impl PlannerPlansItem {
     ) -> graph_rt::Request<
         super::super::PlannerPlan,
         super::super::PlannerPlan,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -451,11 +441,7 @@ impl PlannerPlansItem {
     pub fn update(
         &self,
         body: &super::super::PlannerPlan,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -482,13 +468,7 @@ impl PlannerPlansItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannerplan-delete?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -549,7 +529,7 @@ impl PlannerPlansItemDetails {
     ) -> graph_rt::Request<
         super::super::PlannerPlanDetails,
         super::super::PlannerPlanDetails,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -584,11 +564,7 @@ impl PlannerPlansItemDetails {
     pub fn update(
         &self,
         body: &super::super::PlannerPlanDetails,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -634,7 +610,7 @@ impl PlannerPlansItemBuckets {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerBucket>,
         super::super::PlannerBucket,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -685,7 +661,7 @@ impl PlannerPlansItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -737,7 +713,7 @@ impl PlannerTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PlannerTask>,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -775,7 +751,7 @@ impl PlannerTasks {
     ) -> graph_rt::Request<
         super::super::PlannerTask,
         super::super::PlannerTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -829,7 +805,7 @@ impl PlannerTasksItem {
     ) -> graph_rt::Request<
         super::super::PlannerTask,
         super::super::PlannerTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -864,11 +840,7 @@ impl PlannerTasksItem {
     pub fn update(
         &self,
         body: &super::super::PlannerTask,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -895,13 +867,7 @@ impl PlannerTasksItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/plannertask-delete?view=graph-rest-1.0)
     #[cfg(feature = "planner")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -975,7 +941,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     ) -> graph_rt::Request<
         super::super::PlannerAssignedToTaskBoardTaskFormat,
         super::super::PlannerAssignedToTaskBoardTaskFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1010,11 +976,7 @@ impl PlannerTasksItemAssignedToTaskBoardFormat {
     pub fn update(
         &self,
         body: &super::super::PlannerAssignedToTaskBoardTaskFormat,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1061,7 +1023,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     ) -> graph_rt::Request<
         super::super::PlannerBucketTaskBoardTaskFormat,
         super::super::PlannerBucketTaskBoardTaskFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1096,11 +1058,7 @@ impl PlannerTasksItemBucketTaskBoardFormat {
     pub fn update(
         &self,
         body: &super::super::PlannerBucketTaskBoardTaskFormat,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1147,7 +1105,7 @@ impl PlannerTasksItemDetails {
     ) -> graph_rt::Request<
         super::super::PlannerTaskDetails,
         super::super::PlannerTaskDetails,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1182,11 +1140,7 @@ impl PlannerTasksItemDetails {
     pub fn update(
         &self,
         body: &super::super::PlannerTaskDetails,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1233,7 +1187,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     ) -> graph_rt::Request<
         super::super::PlannerProgressTaskBoardTaskFormat,
         super::super::PlannerProgressTaskBoardTaskFormat,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1268,11 +1222,7 @@ impl PlannerTasksItemProgressTaskBoardFormat {
     pub fn update(
         &self,
         body: &super::super::PlannerProgressTaskBoardTaskFormat,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,

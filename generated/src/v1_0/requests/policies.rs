@@ -122,7 +122,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ActivityBasedTimeoutPolicy>,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -166,7 +166,7 @@ impl PoliciesActivityBasedTimeoutPolicies {
     ) -> graph_rt::Request<
         super::super::ActivityBasedTimeoutPolicy,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -225,7 +225,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ActivityBasedTimeoutPolicy,
         super::super::ActivityBasedTimeoutPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -266,11 +266,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateActivitybasedtimeoutpolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -302,13 +298,7 @@ impl PoliciesActivityBasedTimeoutPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/activitybasedtimeoutpolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -359,7 +349,7 @@ impl PoliciesAdminConsentRequestPolicy {
     ) -> graph_rt::Request<
         super::super::AdminConsentRequestPolicy,
         super::super::AdminConsentRequestPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -404,11 +394,7 @@ impl PoliciesAdminConsentRequestPolicy {
     pub fn put(
         &self,
         body: &super::super::AdminConsentRequestPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -466,7 +452,7 @@ impl PoliciesAuthenticationFlowsPolicy {
     ) -> graph_rt::Request<
         super::super::AuthenticationFlowsPolicy,
         super::super::AuthenticationFlowsPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -507,11 +493,7 @@ impl PoliciesAuthenticationFlowsPolicy {
     pub fn update(
         &self,
         body: &super::super::AuthenticationFlowsPolicy,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -628,7 +610,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     ) -> graph_rt::Request<
         super::super::EmailAuthenticationMethodConfiguration,
         super::super::EmailAuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -663,11 +645,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     pub fn update(
         &self,
         body: &super::super::EmailAuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -699,13 +677,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsEmail 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/emailauthenticationmethodconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -759,7 +731,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     ) -> graph_rt::Request<
         super::super::Fido2AuthenticationMethodConfiguration,
         super::super::Fido2AuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -794,11 +766,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     pub fn update(
         &self,
         body: &super::super::Fido2AuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -830,13 +798,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsFido2 
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/fido2authenticationmethodconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -890,7 +852,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     ) -> graph_rt::Request<
         super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
         super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -925,11 +887,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     pub fn update(
         &self,
         body: &super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -961,13 +919,7 @@ impl PoliciesAuthenticationMethodsPolicyAuthenticationMethodConfigurationsMicros
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/microsoftauthenticatorauthenticationmethodconfiguration-delete?view=graph-rest-1.0)
     #[cfg(feature = "core")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1018,7 +970,7 @@ impl PoliciesAuthorizationPolicy {
     ) -> graph_rt::Request<
         super::super::AuthorizationPolicy,
         super::super::AuthorizationPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1053,11 +1005,7 @@ impl PoliciesAuthorizationPolicy {
     pub fn update(
         &self,
         body: &super::super::UpdateAuthorizationPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1109,7 +1057,7 @@ impl PoliciesClaimsMappingPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ClaimsMappingPolicy>,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1153,7 +1101,7 @@ impl PoliciesClaimsMappingPolicies {
     ) -> graph_rt::Request<
         super::super::ClaimsMappingPolicy,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1212,7 +1160,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     ) -> graph_rt::Request<
         super::super::ClaimsMappingPolicy,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1253,11 +1201,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateClaimsmappingpolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1289,13 +1233,7 @@ impl PoliciesClaimsMappingPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/claimsmappingpolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1350,7 +1288,7 @@ impl PoliciesClaimsMappingPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1413,7 +1351,7 @@ impl PoliciesFeatureRolloutPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::FeatureRolloutPolicy>,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1446,7 +1384,7 @@ impl PoliciesFeatureRolloutPolicies {
     ) -> graph_rt::Request<
         super::super::FeatureRolloutPolicy,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1500,7 +1438,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ) -> graph_rt::Request<
         super::super::FeatureRolloutPolicy,
         super::super::FeatureRolloutPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1530,11 +1468,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateFeaturerolloutpolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1561,13 +1495,7 @@ impl PoliciesFeatureRolloutPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/featurerolloutpolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1642,11 +1570,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1711,11 +1635,7 @@ impl PoliciesFeatureRolloutPoliciesItemAppliesToItemRef {
     pub fn delete(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1763,7 +1683,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1807,7 +1727,7 @@ impl PoliciesHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         super::super::HomeRealmDiscoveryPolicy,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1866,7 +1786,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     ) -> graph_rt::Request<
         super::super::HomeRealmDiscoveryPolicy,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1907,11 +1827,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateHomerealmdiscoverypolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1943,13 +1859,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/homerealmdiscoverypolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2006,7 +1916,7 @@ impl PoliciesHomeRealmDiscoveryPoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2072,7 +1982,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     ) -> graph_rt::Request<
         super::super::IdentitySecurityDefaultsEnforcementPolicy,
         super::super::IdentitySecurityDefaultsEnforcementPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2107,11 +2017,7 @@ impl PoliciesIdentitySecurityDefaultsEnforcementPolicy {
     pub fn update(
         &self,
         body: &super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2169,7 +2075,7 @@ impl PoliciesPermissionGrantPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PermissionGrantPolicy>,
         super::super::PermissionGrantPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2213,7 +2119,7 @@ impl PoliciesPermissionGrantPolicies {
     ) -> graph_rt::Request<
         super::super::PermissionGrantPolicy,
         super::super::PermissionGrantPolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2272,7 +2178,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     ) -> graph_rt::Request<
         super::super::PermissionGrantPolicy,
         super::super::PermissionGrantPolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2313,11 +2219,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdatePermissionGrantPolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2349,13 +2251,7 @@ impl PoliciesPermissionGrantPoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2416,7 +2312,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PermissionGrantConditionSet>,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2454,7 +2350,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludes {
     ) -> graph_rt::Request<
         super::super::PermissionGrantConditionSet,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2515,7 +2411,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PermissionGrantConditionSet>,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2553,7 +2449,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludes {
     ) -> graph_rt::Request<
         super::super::PermissionGrantConditionSet,
         super::super::PermissionGrantConditionSet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2608,13 +2504,7 @@ impl PoliciesPermissionGrantPoliciesItemExcludesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-excludes?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2659,13 +2549,7 @@ impl PoliciesPermissionGrantPoliciesItemIncludesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permissiongrantpolicy-delete-includes?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2716,7 +2600,7 @@ impl PoliciesTokenIssuancePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenIssuancePolicy>,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2760,7 +2644,7 @@ impl PoliciesTokenIssuancePolicies {
     ) -> graph_rt::Request<
         super::super::TokenIssuancePolicy,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2819,7 +2703,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     ) -> graph_rt::Request<
         super::super::TokenIssuancePolicy,
         super::super::TokenIssuancePolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2860,11 +2744,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateTokenIssuancePolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2896,13 +2776,7 @@ impl PoliciesTokenIssuancePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenissuancepolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2957,7 +2831,7 @@ impl PoliciesTokenIssuancePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3021,7 +2895,7 @@ impl PoliciesTokenLifetimePolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TokenLifetimePolicy>,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3065,7 +2939,7 @@ impl PoliciesTokenLifetimePolicies {
     ) -> graph_rt::Request<
         super::super::TokenLifetimePolicy,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3124,7 +2998,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     ) -> graph_rt::Request<
         super::super::TokenLifetimePolicy,
         super::super::TokenLifetimePolicy,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3165,11 +3039,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     pub fn update(
         &self,
         body: &super::super::UpdateTokenlifetimepolicyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -3201,13 +3071,7 @@ impl PoliciesTokenLifetimePoliciesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/tokenlifetimepolicy-delete?view=graph-rest-1.0)
     #[cfg(feature = "identity")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3262,7 +3126,7 @@ impl PoliciesTokenLifetimePoliciesItemAppliesTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,

@@ -77,7 +77,7 @@ impl PrintConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintConnector>,
         super::super::PrintConnector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -133,7 +133,7 @@ impl PrintConnectorsItem {
     ) -> graph_rt::Request<
         super::super::PrintConnector,
         super::super::PrintConnector,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -169,7 +169,7 @@ impl PrintConnectorsItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintConnector>,
         super::super::PrintConnector,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -197,13 +197,7 @@ impl PrintConnectorsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printconnector-delete?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -265,7 +259,7 @@ impl PrintOperationsItem {
     ) -> graph_rt::Request<
         super::super::AnyPrintOperation,
         super::super::PrintOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -315,7 +309,7 @@ impl PrintPrinters {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Printer>,
         super::super::Printer,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -373,11 +367,7 @@ impl PrintPrintersCreate {
     pub fn create(
         &self,
         body: &super::super::PrinterCreateOperation,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -430,7 +420,7 @@ impl PrintPrintersItem {
     ) -> graph_rt::Request<
         super::super::Printer,
         super::super::Printer,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -472,7 +462,7 @@ impl PrintPrintersItem {
     ) -> graph_rt::Request<
         Option<super::super::Printer>,
         super::super::Printer,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -504,13 +494,7 @@ impl PrintPrintersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -548,11 +532,7 @@ impl PrintPrintersItem {
     #[cfg(feature = "print")]
     pub fn restore_factory_defaults(
         &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -609,7 +589,7 @@ impl PrintPrintersItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -660,7 +640,7 @@ impl PrintPrintersItemJobs {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -720,7 +700,7 @@ impl PrintPrintersItemJobsItem {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -771,7 +751,7 @@ impl PrintPrintersItemJobsItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -806,11 +786,7 @@ impl PrintPrintersItemJobsItem {
     pub fn abort(
         &self,
         body: &super::super::AbortBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -841,13 +817,7 @@ impl PrintPrintersItemJobsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printjob-cancel?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn cancel(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn cancel(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -889,7 +859,7 @@ impl PrintPrintersItemJobsItem {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -950,11 +920,7 @@ impl PrintPrintersItemJobsItemDocumentsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1013,7 +979,7 @@ impl PrintPrintersItemConnectors {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintConnector>,
         super::super::PrintConnector,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1058,13 +1024,7 @@ impl PrintPrintersItemJobsItemDocumentsItemValue {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printdocument-get-file?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1118,7 +1078,7 @@ impl PrintPrintersItemShares {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1243,11 +1203,7 @@ impl PrintPrintersItemSharesItemAllowedGroupsRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1294,7 +1250,7 @@ impl PrintPrintersItemTaskTriggers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskTrigger>,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1331,7 +1287,7 @@ impl PrintPrintersItemTaskTriggers {
     ) -> graph_rt::Request<
         super::super::PrintTaskTrigger,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1387,7 +1343,7 @@ impl PrintPrintersItemTaskTriggersItem {
     ) -> graph_rt::Request<
         super::super::PrintTaskTrigger,
         super::super::PrintTaskTrigger,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1418,13 +1374,7 @@ impl PrintPrintersItemTaskTriggersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printer-delete-tasktrigger?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1466,7 +1416,7 @@ impl PrintServices {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintService>,
         super::super::PrintService,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1506,7 +1456,7 @@ impl PrintServicesItem {
     ) -> graph_rt::Request<
         super::super::PrintService,
         super::super::PrintService,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1546,7 +1496,7 @@ impl PrintServicesItemEndpoints {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintServiceEndpoint>,
         super::super::PrintServiceEndpoint,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1589,7 +1539,7 @@ impl PrintServicesItemEndpointsItem {
     ) -> graph_rt::Request<
         super::super::PrintServiceEndpoint,
         super::super::PrintServiceEndpoint,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1625,11 +1575,7 @@ impl PrintSettings {
     #[cfg(feature = "print")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintSettings,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintSettings, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1661,11 +1607,7 @@ impl PrintSettings {
     pub fn update(
         &self,
         body: &super::super::PrintSettings,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1712,7 +1654,7 @@ impl PrintShares {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1749,7 +1691,7 @@ impl PrintShares {
     ) -> graph_rt::Request<
         super::super::PrinterShare,
         super::super::PrinterShare,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1840,7 +1782,7 @@ impl PrintSharesItem {
     ) -> graph_rt::Request<
         Option<super::super::PrinterShare>,
         super::super::PrinterShare,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1868,13 +1810,7 @@ impl PrintSharesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1941,7 +1877,7 @@ impl PrintSharesItemJobs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintJob>,
         super::super::PrintJob,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1992,7 +1928,7 @@ impl PrintSharesItemJobs {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2050,7 +1986,7 @@ impl PrintSharesItemJobsItem {
     ) -> graph_rt::Request<
         super::super::PrintJob,
         super::super::PrintJob,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2102,11 +2038,7 @@ impl PrintSharesItemJobsItem {
     #[cfg(feature = "print")]
     pub fn start(
         &self,
-    ) -> graph_rt::Request<
-        super::super::PrintJobStatus,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PrintJobStatus, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2171,11 +2103,7 @@ impl PrintSharesItemJobsItemDocumentsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::DocumentsCreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2230,7 +2158,7 @@ impl PrintSharesItemPrinter {
     ) -> graph_rt::Request<
         super::super::Printer,
         super::super::Printer,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2284,7 +2212,7 @@ impl PrintSharesItemAllowedGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Group>,
         super::super::Group,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2347,13 +2275,7 @@ impl PrintSharesItemAllowedGroupsItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-allowedgroup?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2398,7 +2320,7 @@ impl PrintSharesItemAllowedUsers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::User>,
         super::super::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2452,11 +2374,7 @@ impl PrintSharesItemAllowedUsersRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2514,13 +2432,7 @@ impl PrintSharesItemAllowedUsersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-delete-alloweduser?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2566,7 +2478,7 @@ impl PrintTaskDefinitions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2599,7 +2511,7 @@ impl PrintTaskDefinitions {
     ) -> graph_rt::Request<
         super::super::PrintTaskDefinition,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2653,7 +2565,7 @@ impl PrintTaskDefinitionsItem {
     ) -> graph_rt::Request<
         super::super::PrintTaskDefinition,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2686,7 +2598,7 @@ impl PrintTaskDefinitionsItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintTaskDefinition>,
         super::super::PrintTaskDefinition,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2714,13 +2626,7 @@ impl PrintTaskDefinitionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/print-delete-taskdefinition?view=graph-rest-1.0)
     #[cfg(feature = "print")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2770,7 +2676,7 @@ impl PrintTaskDefinitionsItemTasks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::PrintTask>,
         super::super::PrintTask,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2822,7 +2728,7 @@ impl PrintTaskDefinitionsItemTasksItem {
     ) -> graph_rt::Request<
         super::super::PrintTask,
         super::super::PrintTask,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2855,7 +2761,7 @@ impl PrintTaskDefinitionsItemTasksItem {
     ) -> graph_rt::Request<
         Option<super::super::PrintTask>,
         super::super::PrintTask,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,

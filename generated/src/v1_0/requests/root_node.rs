@@ -213,8 +213,8 @@ impl Root {
     }
     /// `/oAuth2Permissiongrants`
     #[cfg(feature = "applications")]
-    pub fn o_auth2_permissiongrants(&self) -> OAuth2Permissiongrants {
-        OAuth2Permissiongrants(self.0.clone().literal("oAuth2Permissiongrants"))
+    pub fn oauth2_permissiongrants(&self) -> Oauth2Permissiongrants {
+        Oauth2Permissiongrants(self.0.clone().literal("oAuth2Permissiongrants"))
     }
     /// `/officeConfiguration`
     #[cfg(feature = "device_management")]

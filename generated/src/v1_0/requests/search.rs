@@ -29,7 +29,7 @@ impl Search {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SearchResponse>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,

@@ -60,7 +60,7 @@ impl SecurityAlerts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Alert>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -120,11 +120,7 @@ impl SecurityAlertsItem {
     #[cfg(feature = "security")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::Alert,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::Alert, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -164,11 +160,7 @@ impl SecurityAlertsItem {
     pub fn update(
         &self,
         body: &super::super::Alert,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -219,7 +211,7 @@ impl SecuritySecureScoreControlProfiles {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SecureScoreControlProfile>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -282,7 +274,7 @@ impl SecuritySecureScoreControlProfilesItem {
     ) -> graph_rt::Request<
         super::super::SecureScoreControlProfile,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -323,11 +315,7 @@ impl SecuritySecureScoreControlProfilesItem {
     pub fn update(
         &self,
         body: &super::super::SecureScoreControlProfile,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -378,7 +366,7 @@ impl SecuritySecureScores {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SecureScore>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -437,11 +425,7 @@ impl SecuritySecureScoresItem {
     #[cfg(feature = "security")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::SecureScore,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::SecureScore, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,

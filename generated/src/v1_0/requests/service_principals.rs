@@ -32,7 +32,7 @@ impl ServicePrincipals {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ServicePrincipal>,
         super::super::ServicePrincipal,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -80,7 +80,7 @@ impl ServicePrincipals {
     ) -> graph_rt::Request<
         super::super::ServicePrincipal,
         super::super::ServicePrincipal,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -186,7 +186,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         super::super::ServicePrincipal,
         super::super::ServicePrincipal,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -232,11 +232,7 @@ impl ServicePrincipalsItem {
     pub fn update(
         &self,
         body: &super::super::ServicePrincipal,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -274,13 +270,7 @@ impl ServicePrincipalsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -316,11 +306,7 @@ impl ServicePrincipalsItem {
     pub fn add_key(
         &self,
         body: &super::super::AddKeyBody,
-    ) -> graph_rt::Request<
-        super::super::KeyCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::KeyCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -343,11 +329,7 @@ impl ServicePrincipalsItem {
     pub fn add_password(
         &self,
         body: &super::super::AddPasswordBody,
-    ) -> graph_rt::Request<
-        super::super::PasswordCredential,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::PasswordCredential, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -402,11 +384,7 @@ impl ServicePrincipalsItem {
     pub fn check_member_groups(
         &self,
         body: &super::super::CheckMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -452,11 +430,7 @@ impl ServicePrincipalsItem {
     pub fn check_member_objects(
         &self,
         body: &super::super::CheckMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -511,7 +485,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -566,11 +540,7 @@ impl ServicePrincipalsItem {
     pub fn get_member_groups(
         &self,
         body: &super::super::GetMemberGroupsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -616,11 +586,7 @@ impl ServicePrincipalsItem {
     pub fn get_member_objects(
         &self,
         body: &super::super::GetMemberObjectsBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -691,7 +657,7 @@ impl ServicePrincipalsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -738,11 +704,7 @@ impl ServicePrincipalsItem {
     pub fn remove_key(
         &self,
         body: &super::super::RemoveKeyBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -765,11 +727,7 @@ impl ServicePrincipalsItem {
     pub fn remove_password(
         &self,
         body: &super::super::RemovePasswordBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -834,7 +792,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -880,11 +838,7 @@ impl ServicePrincipalsItemAppRoleAssignedTo {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -959,7 +913,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AppRoleAssignment>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1005,11 +959,7 @@ impl ServicePrincipalsItemAppRoleAssignments {
     pub fn create(
         &self,
         body: &super::super::AppRoleAssignment,
-    ) -> graph_rt::Request<
-        super::super::AppRoleAssignment,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::AppRoleAssignment, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1077,7 +1027,7 @@ impl ServicePrincipalsItemClaimsMappingPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ClaimsMappingPolicy>,
         super::super::ClaimsMappingPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1150,11 +1100,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1233,13 +1179,7 @@ impl ServicePrincipalsItemClaimsMappingPoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-claimsmappingpolicies?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1306,7 +1246,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DelegatedPermissionClassification>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1348,7 +1288,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassifications {
     ) -> graph_rt::Request<
         super::super::DelegatedPermissionClassification,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1407,13 +1347,7 @@ impl ServicePrincipalsItemDelegatedPermissionClassificationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-delegatedpermissionclassifications?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1463,7 +1397,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPolicies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::HomeRealmDiscoveryPolicy>,
         super::super::HomeRealmDiscoveryPolicy,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1540,11 +1474,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesRef {
     pub fn create(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1627,13 +1557,7 @@ impl ServicePrincipalsItemHomeRealmDiscoveryPoliciesItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-homerealmdiscoverypolicies?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1697,7 +1621,7 @@ impl ServicePrincipalsItemMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1757,9 +1681,9 @@ impl ServicePrincipalsItemOauth2PermissionGrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1819,7 +1743,7 @@ impl ServicePrincipalsItemOwners {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1889,11 +1813,7 @@ impl ServicePrincipalsItemOwnersRef {
     pub fn create(
         &self,
         body: &super::super::AnyDirectoryObject,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1965,13 +1885,7 @@ impl ServicePrincipalsItemOwnersItemRef {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-owners?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2028,7 +1942,7 @@ impl ServicePrincipalsItemTransitiveMemberOf {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyDirectoryObject>,
         super::super::DirectoryObject,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2085,13 +1999,7 @@ impl ServicePrincipalsItemAppRoleAssignedToItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2139,13 +2047,7 @@ impl ServicePrincipalsItemAppRoleAssignmentsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignments?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -31,7 +31,7 @@ impl Sites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Site>,
         super::super::Site,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -123,7 +123,7 @@ impl SitesItem {
     ) -> graph_rt::Request<
         super::super::ItemActivityStat,
         super::super::ItemActivityStat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -201,7 +201,7 @@ impl SitesItemByPath {
     ) -> graph_rt::Request<
         super::super::Site,
         super::super::Site,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -296,7 +296,7 @@ impl SitesItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Notebook>,
         super::super::Notebook,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -345,7 +345,7 @@ impl SitesItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -392,7 +392,7 @@ impl SitesItemOnenoteNotebooks {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -456,7 +456,7 @@ impl SitesItemOnenoteNotebooksItem {
     ) -> graph_rt::Request<
         super::super::Notebook,
         super::super::Notebook,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -531,7 +531,7 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -580,7 +580,7 @@ impl SitesItemOnenoteNotebooksItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -642,7 +642,7 @@ impl SitesItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -691,7 +691,7 @@ impl SitesItemOnenoteNotebooksItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -769,7 +769,7 @@ impl SitesItemOnenoteOperationsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteOperation,
         super::super::OnenoteOperation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -832,7 +832,7 @@ impl SitesItemOnenotePages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -880,7 +880,7 @@ impl SitesItemOnenotePages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -947,7 +947,7 @@ impl SitesItemOnenotePagesItem {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -989,13 +989,7 @@ impl SitesItemOnenotePagesItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/page-delete?view=graph-rest-1.0)
     #[cfg(feature = "onenote")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1053,11 +1047,7 @@ impl SitesItemOnenotePagesItemContent {
     pub fn update(
         &self,
         body: &graph_rt::Value,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -1142,13 +1132,7 @@ impl SitesItemOnenoteResourcesItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resource-get?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1208,7 +1192,7 @@ impl SitesItemOnenoteSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1275,7 +1259,7 @@ impl SitesItemOnenoteSectionGroupsItem {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1350,7 +1334,7 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SectionGroup>,
         super::super::SectionGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1399,7 +1383,7 @@ impl SitesItemOnenoteSectionGroupsItemSectionGroups {
     ) -> graph_rt::Request<
         super::super::SectionGroup,
         super::super::SectionGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1461,7 +1445,7 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1510,7 +1494,7 @@ impl SitesItemOnenoteSectionGroupsItemSections {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1571,7 +1555,7 @@ impl SitesItemOnenoteSections {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenoteSection>,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1638,7 +1622,7 @@ impl SitesItemOnenoteSectionsItem {
     ) -> graph_rt::Request<
         super::super::OnenoteSection,
         super::super::OnenoteSection,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1706,7 +1690,7 @@ impl SitesItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OnenotePage>,
         super::super::OnenotePage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1754,7 +1738,7 @@ impl SitesItemOnenoteSectionsItemPages {
     ) -> graph_rt::Request<
         super::super::OnenotePage,
         super::super::OnenotePage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1811,11 +1795,7 @@ impl SitesItemAnalytics {
     #[cfg(feature = "files")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::ItemAnalytics,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ItemAnalytics, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -1878,7 +1858,7 @@ impl SitesItemDrive {
     ) -> graph_rt::Request<
         super::super::Drive,
         super::super::Drive,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1980,7 +1960,7 @@ impl SitesItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2040,7 +2020,7 @@ impl SitesItemDriveItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2082,13 +2062,7 @@ impl SitesItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2128,13 +2102,7 @@ impl SitesItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2174,13 +2142,7 @@ impl SitesItemDriveItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2232,11 +2194,7 @@ impl SitesItemDriveItemsItem {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2284,11 +2242,7 @@ impl SitesItemDriveItemsItem {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2333,7 +2287,7 @@ impl SitesItemDriveItemsItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2384,7 +2338,7 @@ impl SitesItemDriveItemsItem {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2433,11 +2387,7 @@ impl SitesItemDriveItemsItem {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2516,7 +2466,7 @@ impl SitesItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2576,7 +2526,7 @@ impl SitesItemDriveItemsItemChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2633,13 +2583,7 @@ impl SitesItemDriveItemsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2698,7 +2642,7 @@ impl SitesItemDriveItemsItemContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -2759,7 +2703,7 @@ impl SitesItemDriveItemsItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2839,7 +2783,7 @@ impl SitesItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2899,7 +2843,7 @@ impl SitesItemDriveItemsItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2941,13 +2885,7 @@ impl SitesItemDriveItemsItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/permission-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3006,7 +2944,7 @@ impl SitesItemDriveItemsItemThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3079,7 +3017,7 @@ impl SitesItemDriveItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3157,7 +3095,7 @@ impl SitesItemDriveItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::DriveItemVersion,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3216,13 +3154,7 @@ impl SitesItemDriveItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-restore?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3276,13 +3208,7 @@ impl SitesItemDriveItemsItemVersionsItemContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitemversion-get-contents?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3372,7 +3298,7 @@ impl SitesItemDriveItemsItemByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -3433,7 +3359,7 @@ impl SitesItemDriveRoot {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3582,7 +3508,7 @@ impl SitesItemDriveRootChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3642,7 +3568,7 @@ impl SitesItemDriveRootChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3705,7 +3631,7 @@ impl SitesItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3765,7 +3691,7 @@ impl SitesItemDriveRootByPath {
     ) -> graph_rt::Request<
         Option<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3807,13 +3733,7 @@ impl SitesItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3853,13 +3773,7 @@ impl SitesItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkin(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3899,13 +3813,7 @@ impl SitesItemDriveRootByPath {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkout?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn checkout(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn checkout(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3957,11 +3865,7 @@ impl SitesItemDriveRootByPath {
     #[cfg(feature = "files")]
     pub fn copy(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4009,11 +3913,7 @@ impl SitesItemDriveRootByPath {
     pub fn create_upload_session(
         &self,
         body: &super::super::CreateUploadSessionBody,
-    ) -> graph_rt::Request<
-        super::super::UploadSession,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::UploadSession, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4058,7 +3958,7 @@ impl SitesItemDriveRootByPath {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4109,7 +4009,7 @@ impl SitesItemDriveRootByPath {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4158,11 +4058,7 @@ impl SitesItemDriveRootByPath {
     pub fn preview(
         &self,
         body: &super::super::PreviewBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4236,7 +4132,7 @@ impl SitesItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItem>,
         super::super::DriveItem,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4296,7 +4192,7 @@ impl SitesItemDriveRootByPathChildren {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4353,13 +4249,7 @@ impl SitesItemDriveRootByPathContent {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-get-content?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn get(
-        &self,
-    ) -> graph_rt::Request<
-        Vec<u8>,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    pub fn get(&self) -> graph_rt::Request<Vec<u8>, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4418,7 +4308,7 @@ impl SitesItemDriveRootByPathContent {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -4479,7 +4369,7 @@ impl SitesItemDriveRootByPathThumbnails {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ThumbnailSet>,
         super::super::ThumbnailSet,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4552,7 +4442,7 @@ impl SitesItemDriveRootByPathVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::DriveItemVersion>,
         super::super::DriveItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4658,7 +4548,7 @@ impl SitesItemItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ListItemVersion>,
         super::super::ListItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4714,7 +4604,7 @@ impl SitesItemItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::ListItemVersion,
         super::super::ListItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4746,13 +4636,7 @@ impl SitesItemItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4811,7 +4695,7 @@ impl SitesItemLists {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::List>,
         super::super::List,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4846,11 +4730,7 @@ impl SitesItemLists {
     pub fn create(
         &self,
         body: &super::super::List,
-    ) -> graph_rt::Request<
-        super::super::List,
-        super::super::List,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::List, super::super::List, graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4906,7 +4786,7 @@ impl SitesItemListsItem {
     ) -> graph_rt::Request<
         super::super::List,
         super::super::List,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4968,7 +4848,7 @@ impl SitesItemListsItemItems {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ListItem>,
         super::super::ListItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5006,7 +4886,7 @@ impl SitesItemListsItemItems {
     ) -> graph_rt::Request<
         super::super::ListItem,
         super::super::ListItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5065,7 +4945,7 @@ impl SitesItemListsItemItemsItem {
     ) -> graph_rt::Request<
         super::super::ListItem,
         super::super::ListItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5107,7 +4987,7 @@ impl SitesItemListsItemItemsItem {
     ) -> graph_rt::Request<
         Option<super::super::ListItem>,
         super::super::ListItem,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5140,13 +5020,7 @@ impl SitesItemListsItemItemsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitem-delete?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -5205,7 +5079,7 @@ impl SitesItemListsItemItemsItem {
     ) -> graph_rt::Request<
         super::super::ItemActivityStat,
         super::super::ItemActivityStat,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5275,11 +5149,7 @@ impl SitesItemListsItemItemsItemAnalytics {
     #[cfg(feature = "files")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::ItemAnalytics,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::ItemAnalytics, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -5342,7 +5212,7 @@ impl SitesItemListsItemItemsItemDriveItem {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5415,7 +5285,7 @@ impl SitesItemListsItemItemsItemFields {
     ) -> graph_rt::Request<
         Option<super::super::FieldValueSet>,
         super::super::FieldValueSet,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -5467,7 +5337,7 @@ impl SitesItemListsItemItemsItemVersions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ListItemVersion>,
         super::super::ListItemVersion,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5523,7 +5393,7 @@ impl SitesItemListsItemItemsItemVersionsItem {
     ) -> graph_rt::Request<
         super::super::ListItemVersion,
         super::super::ListItemVersion,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5555,13 +5425,7 @@ impl SitesItemListsItemItemsItemVersionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/listitemversion-restore?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn restore_version(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn restore_version(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -5619,7 +5483,7 @@ impl SitesItemSites {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Site>,
         super::super::Site,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5672,7 +5536,7 @@ impl SitesItemDriveItemsItemCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5807,7 +5671,7 @@ impl SitesItemDriveRootByPathCreateLink {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -5868,7 +5732,7 @@ impl SitesItemDriveRootByPathPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -5995,7 +5859,7 @@ impl SitesItemListsItemDriveRootSubscriptionsSocketIo {
     ) -> graph_rt::Request<
         super::super::Subscription,
         super::super::Subscription,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6051,7 +5915,7 @@ impl SitesItemPermissions {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6084,7 +5948,7 @@ impl SitesItemPermissions {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -6138,7 +6002,7 @@ impl SitesItemPermissionsItem {
     ) -> graph_rt::Request<
         super::super::Permission,
         super::super::Permission,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -6171,7 +6035,7 @@ impl SitesItemPermissionsItem {
     ) -> graph_rt::Request<
         Option<super::super::Permission>,
         super::super::Permission,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -6199,13 +6063,7 @@ impl SitesItemPermissionsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/site-delete-permission?view=graph-rest-1.0)
     #[cfg(feature = "files")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

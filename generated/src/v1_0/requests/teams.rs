@@ -29,11 +29,7 @@ impl Teams {
     pub fn create(
         &self,
         body: &super::super::Team,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -99,7 +95,7 @@ impl TeamsItem {
     ) -> graph_rt::Request<
         super::super::Team,
         super::super::Team,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -152,11 +148,7 @@ impl TeamsItem {
     pub fn update(
         &self,
         body: &super::super::Team,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -199,11 +191,7 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn archive(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -251,11 +239,7 @@ impl TeamsItem {
     pub fn clone_(
         &self,
         body: &super::super::CloneBody,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -286,13 +270,7 @@ impl TeamsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-completemigration?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn complete_migration(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn complete_migration(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -342,11 +320,7 @@ impl TeamsItem {
     pub fn send_activity_notification(
         &self,
         body: &super::super::SendActivityNotificationBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -380,11 +354,7 @@ impl TeamsItem {
     #[cfg(feature = "teams")]
     pub fn unarchive(
         &self,
-    ) -> graph_rt::Request<
-        graph_rt::Accepted,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -444,7 +414,7 @@ impl TeamsItemChannels {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Channel>,
         super::super::Channel,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -500,7 +470,7 @@ impl TeamsItemChannels {
     ) -> graph_rt::Request<
         super::super::Channel,
         super::super::Channel,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -622,11 +592,7 @@ impl TeamsItemChannelsItem {
     pub fn update(
         &self,
         body: &super::super::Channel,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -667,13 +633,7 @@ impl TeamsItemChannelsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -712,13 +672,7 @@ impl TeamsItemChannelsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-completemigration?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn complete_migration(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn complete_migration(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -784,7 +738,7 @@ impl TeamsItemChannelsItemFilesFolder {
     ) -> graph_rt::Request<
         super::super::DriveItem,
         super::super::DriveItem,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -846,7 +800,7 @@ impl TeamsItemChannelsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -890,7 +844,7 @@ impl TeamsItemChannelsItemMembers {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -948,7 +902,7 @@ impl TeamsItemChannelsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -988,7 +942,7 @@ impl TeamsItemChannelsItemMembersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -1027,13 +981,7 @@ impl TeamsItemChannelsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/conversationmember-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1084,7 +1032,7 @@ impl TeamsItemChannelsItemTabs {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1140,7 +1088,7 @@ impl TeamsItemChannelsItemTabs {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1211,7 +1159,7 @@ impl TeamsItemInstalledApps {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TeamsAppInstallation>,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1264,7 +1212,7 @@ impl TeamsItemInstalledApps {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1330,7 +1278,7 @@ impl TeamsItemInstalledAppsItem {
     ) -> graph_rt::Request<
         super::super::TeamsAppInstallation,
         super::super::TeamsAppInstallation,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1380,13 +1328,7 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-installedapps?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -1425,13 +1367,7 @@ impl TeamsItemInstalledAppsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-teamsappinstallation-upgrade?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn upgrade(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn upgrade(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1551,7 +1487,7 @@ impl TeamsItemSchedule {
     ) -> graph_rt::Request<
         super::super::Schedule,
         super::super::Schedule,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1594,7 +1530,7 @@ impl TeamsItemSchedule {
     ) -> graph_rt::Request<
         super::super::Schedule,
         super::super::Schedule,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -1654,11 +1590,7 @@ impl TeamsItemSchedule {
     pub fn share(
         &self,
         body: &super::super::ShareBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1739,7 +1671,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OpenShiftChangeRequest>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1782,7 +1714,7 @@ impl TeamsItemScheduleOpenShiftChangeRequests {
     ) -> graph_rt::Request<
         super::super::OpenShiftChangeRequest,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -1844,7 +1776,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     ) -> graph_rt::Request<
         super::super::OpenShiftChangeRequest,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -1884,11 +1816,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1923,11 +1851,7 @@ impl TeamsItemScheduleOpenShiftChangeRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -1979,7 +1903,7 @@ impl TeamsItemScheduleOpenShifts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OpenShift>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2019,11 +1943,7 @@ impl TeamsItemScheduleOpenShifts {
     pub fn create(
         &self,
         body: &super::super::OpenShift,
-    ) -> graph_rt::Request<
-        super::super::OpenShift,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OpenShift, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -2078,11 +1998,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OpenShift,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OpenShift, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -2121,11 +2037,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     pub fn put(
         &self,
         body: &super::super::OpenShift,
-    ) -> graph_rt::Request<
-        super::super::OpenShift,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OpenShift, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
                 VERSION,
@@ -2157,13 +2069,7 @@ impl TeamsItemScheduleOpenShiftsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/openshift-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -2214,7 +2120,7 @@ impl TeamsItemChannelsItemMessages {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2252,7 +2158,7 @@ impl TeamsItemChannelsItemMessages {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2349,7 +2255,7 @@ impl TeamsItemChannelsItemMessagesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2403,7 +2309,7 @@ impl TeamsItemChannelsItemMessagesItem {
     ) -> graph_rt::Request<
         Option<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -2468,7 +2374,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2541,7 +2447,7 @@ impl TeamsItemChannelsItemMessagesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2601,7 +2507,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessage>,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2639,7 +2545,7 @@ impl TeamsItemChannelsItemMessagesItemReplies {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -2699,7 +2605,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     ) -> graph_rt::Request<
         super::super::ChatMessage,
         super::super::ChatMessage,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2750,11 +2656,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItem {
     pub fn update(
         &self,
         body: &super::super::ChatMessage,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -2817,7 +2719,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContents {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::ChatMessageHostedContent>,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2890,7 +2792,7 @@ impl TeamsItemChannelsItemMessagesItemRepliesItemHostedContentsItem {
     ) -> graph_rt::Request<
         super::super::ChatMessageHostedContent,
         super::super::ChatMessageHostedContent,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -2951,7 +2853,7 @@ impl TeamsItemChannelsItemTabsItem {
     ) -> graph_rt::Request<
         super::super::TeamsTab,
         super::super::TeamsTab,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3007,7 +2909,7 @@ impl TeamsItemChannelsItemTabsItem {
     ) -> graph_rt::Request<
         Option<super::super::TeamsTab>,
         super::super::TeamsTab,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3051,13 +2953,7 @@ impl TeamsItemChannelsItemTabsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/channel-delete-tabs?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3120,7 +3016,7 @@ impl TeamsItemMembers {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3162,7 +3058,7 @@ impl TeamsItemMembers {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3221,7 +3117,7 @@ impl TeamsItemMembersItem {
     ) -> graph_rt::Request<
         super::super::AnyConversationMember,
         super::super::ConversationMember,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3263,7 +3159,7 @@ impl TeamsItemMembersItem {
     ) -> graph_rt::Request<
         Option<super::super::AnyConversationMember>,
         super::super::ConversationMember,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -3296,13 +3192,7 @@ impl TeamsItemMembersItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/team-delete-members?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3353,7 +3243,7 @@ impl TeamsItemScheduleOfferShiftRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::OfferShiftRequest>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3388,11 +3278,7 @@ impl TeamsItemScheduleOfferShiftRequests {
     pub fn create(
         &self,
         body: &super::super::OfferShiftRequest,
-    ) -> graph_rt::Request<
-        super::super::OfferShiftRequest,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OfferShiftRequest, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3450,11 +3336,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::OfferShiftRequest,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::OfferShiftRequest, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -3493,11 +3375,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3532,11 +3410,7 @@ impl TeamsItemScheduleOfferShiftRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -3588,7 +3462,7 @@ impl TeamsItemScheduleSchedulingGroups {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::SchedulingGroup>,
         super::super::SchedulingGroup,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3631,7 +3505,7 @@ impl TeamsItemScheduleSchedulingGroups {
     ) -> graph_rt::Request<
         super::super::SchedulingGroup,
         super::super::SchedulingGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3693,7 +3567,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ) -> graph_rt::Request<
         super::super::SchedulingGroup,
         super::super::SchedulingGroup,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3736,7 +3610,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ) -> graph_rt::Request<
         super::super::SchedulingGroup,
         super::super::SchedulingGroup,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -3769,13 +3643,7 @@ impl TeamsItemScheduleSchedulingGroupsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/schedulinggroup-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -3826,7 +3694,7 @@ impl TeamsItemScheduleShifts {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::Shift>,
         super::super::Shift,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3869,7 +3737,7 @@ impl TeamsItemScheduleShifts {
     ) -> graph_rt::Request<
         super::super::Shift,
         super::super::Shift,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -3928,7 +3796,7 @@ impl TeamsItemScheduleShiftsItem {
     ) -> graph_rt::Request<
         super::super::Shift,
         super::super::Shift,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -3971,7 +3839,7 @@ impl TeamsItemScheduleShiftsItem {
     ) -> graph_rt::Request<
         Option<super::super::Shift>,
         super::super::Shift,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -4004,13 +3872,7 @@ impl TeamsItemScheduleShiftsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/shift-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4061,7 +3923,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ) -> graph_rt::Request<
         super::super::SwapShiftsChangeRequest,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4104,7 +3966,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequests {
     ) -> graph_rt::Request<
         super::super::SwapShiftsChangeRequest,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4162,11 +4024,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4201,11 +4059,7 @@ impl TeamsItemScheduleSwapShiftsChangeRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4257,7 +4111,7 @@ impl TeamsItemScheduleTimeOffReasons {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOffReason>,
         super::super::TimeOffReason,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4300,7 +4154,7 @@ impl TeamsItemScheduleTimeOffReasons {
     ) -> graph_rt::Request<
         super::super::TimeOffReason,
         super::super::TimeOffReason,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4359,7 +4213,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ) -> graph_rt::Request<
         super::super::TimeOffReason,
         super::super::TimeOffReason,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4402,7 +4256,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ) -> graph_rt::Request<
         super::super::TimeOffReason,
         super::super::TimeOffReason,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -4435,13 +4289,7 @@ impl TeamsItemScheduleTimeOffReasonsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffreason-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4491,7 +4339,7 @@ impl TeamsItemScheduleTimeOffRequests {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOffRequest>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4553,11 +4401,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     #[cfg(feature = "teams")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<
-        super::super::TimeOffRequest,
-        (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::TimeOffRequest, (), graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
@@ -4593,13 +4437,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoffrequest-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
@@ -4633,11 +4471,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     pub fn approve(
         &self,
         body: &super::super::ApproveBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4672,11 +4506,7 @@ impl TeamsItemScheduleTimeOffRequestsItem {
     pub fn decline(
         &self,
         body: &super::super::OpenShiftChangeRequestsDeclineBody,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -4728,7 +4558,7 @@ impl TeamsItemScheduleTimesOff {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::TimeOff>,
         super::super::TimeOff,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4771,7 +4601,7 @@ impl TeamsItemScheduleTimesOff {
     ) -> graph_rt::Request<
         super::super::TimeOff,
         super::super::TimeOff,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -4830,7 +4660,7 @@ impl TeamsItemScheduleTimesOffItem {
     ) -> graph_rt::Request<
         super::super::TimeOff,
         super::super::TimeOff,
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -4873,7 +4703,7 @@ impl TeamsItemScheduleTimesOffItem {
     ) -> graph_rt::Request<
         super::super::TimeOff,
         super::super::TimeOff,
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Put,
@@ -4906,13 +4736,7 @@ impl TeamsItemScheduleTimesOffItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/timeoff-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

@@ -48,7 +48,7 @@ impl TeamworkWorkforceIntegrations {
     ) -> graph_rt::Request<
         graph_rt::Page<super::super::WorkforceIntegration>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -81,11 +81,7 @@ impl TeamworkWorkforceIntegrations {
     pub fn create(
         &self,
         body: &super::super::WorkforceIntegration,
-    ) -> graph_rt::Request<
-        super::super::WorkforceIntegration,
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    ) -> graph_rt::Request<super::super::WorkforceIntegration, (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
                 VERSION,
@@ -141,7 +137,7 @@ impl TeamworkWorkforceIntegrationsItem {
     ) -> graph_rt::Request<
         super::super::WorkforceIntegration,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -177,7 +173,7 @@ impl TeamworkWorkforceIntegrationsItem {
     ) -> graph_rt::Request<
         Option<super::super::WorkforceIntegration>,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
@@ -205,13 +201,7 @@ impl TeamworkWorkforceIntegrationsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/workforceintegration-delete?view=graph-rest-1.0)
     #[cfg(feature = "teams")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,

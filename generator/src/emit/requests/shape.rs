@@ -66,7 +66,7 @@ pub struct Shape {
     pub output: TokenStream,
     /// `S`.
     pub select: TokenStream,
-    /// `Q`: `graph_rt::Options<…>`.
+    /// `Q`: `graph_rt::NoOptions`, `GetOptions`, `ListOptions` or `Options<…>` (the flags).
     pub options: TokenStream,
     /// The type of the body parameter's value (`X` of `&X`, or of `&[X]` when the operation
     /// takes a collection), when the operation takes a model as its body.
@@ -148,6 +148,17 @@ pub fn options(op: &Operation) -> [bool; 8] {
     flags
 }
 
+/// The runtime's name for a set of query options when it has one (none, a read's, a list's),
+/// else the flags spelled out.
+fn options_type(flags: [bool; 8]) -> TokenStream {
+    match flags {
+        [false, false, false, false, false, false, false, false] => quote! { graph_rt::NoOptions },
+        [true, true, false, false, false, false, false, false] => quote! { graph_rt::GetOptions },
+        [true, true, true, true, true, true, true, true] => quote! { graph_rt::ListOptions },
+        _ => quote! { graph_rt::Options<#(#flags),*> },
+    }
+}
+
 pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
     let mut workloads = BTreeSet::new();
     let last = op.segments.last();
@@ -220,8 +231,7 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         None => None,
     };
 
-    let flags = options(op);
-    let options = quote! { graph_rt::Options<#(#flags),*> };
+    let options = options_type(options(op));
     let parameter_workloads = op
         .parameters
         .iter()

@@ -1059,7 +1059,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "applications")]
         "DELETE /oauth2permissiongrants/{}" => {
-            Some(o_auth2_permissiongrants_item__delete(args))
+            Some(oauth2_permissiongrants_item__delete(args))
         }
         #[cfg(feature = "device_management")]
         "DELETE /officeconfiguration/clientconfigurations/{}" => {
@@ -6014,15 +6014,11 @@ pub fn dispatch(
             Some(me_todo_lists_item_tasks_item_linked_resources_item__get(args))
         }
         #[cfg(feature = "applications")]
-        "GET /oauth2permissiongrants" => Some(o_auth2_permissiongrants__list(args)),
+        "GET /oauth2permissiongrants" => Some(oauth2_permissiongrants__list(args)),
         #[cfg(feature = "applications")]
-        "GET /oauth2permissiongrants/delta" => {
-            Some(o_auth2_permissiongrants__delta(args))
-        }
+        "GET /oauth2permissiongrants/delta" => Some(oauth2_permissiongrants__delta(args)),
         #[cfg(feature = "applications")]
-        "GET /oauth2permissiongrants/{}" => {
-            Some(o_auth2_permissiongrants_item__get(args))
-        }
+        "GET /oauth2permissiongrants/{}" => Some(oauth2_permissiongrants_item__get(args)),
         #[cfg(feature = "device_management")]
         "GET /officeconfiguration/clientconfigurations" => {
             Some(office_configuration_client_configurations__list(args))
@@ -9419,7 +9415,7 @@ pub fn dispatch(
         }
         #[cfg(feature = "applications")]
         "PATCH /oauth2permissiongrants/{}" => {
-            Some(o_auth2_permissiongrants_item__update(args))
+            Some(oauth2_permissiongrants_item__update(args))
         }
         #[cfg(feature = "device_management")]
         "PATCH /officeconfiguration/clientconfigurations/{}" => {
@@ -13058,7 +13054,7 @@ pub fn dispatch(
         #[cfg(feature = "users")]
         "POST /me/translateexchangeids" => Some(me__translate_exchange_ids(args)),
         #[cfg(feature = "applications")]
-        "POST /oauth2permissiongrants" => Some(o_auth2_permissiongrants__create(args)),
+        "POST /oauth2permissiongrants" => Some(oauth2_permissiongrants__create(args)),
         #[cfg(feature = "device_management")]
         "POST /officeconfiguration/clientconfigurations" => {
             Some(office_configuration_client_configurations__create(args))
@@ -17735,12 +17731,12 @@ fn me_todo_lists_item_tasks_item_linked_resources_item__delete(
     )
 }
 #[cfg(feature = "applications")]
-fn o_auth2_permissiongrants_item__delete(
+fn oauth2_permissiongrants_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().o_auth2_permissiongrants().item(&args.next_arg()?).delete(),
+            super::root().oauth2_permissiongrants().item(&args.next_arg()?).delete(),
             "empty",
         ),
     )
@@ -34790,34 +34786,34 @@ fn me_todo_lists_item_tasks_item_linked_resources_item__get(
     )
 }
 #[cfg(feature = "applications")]
-fn o_auth2_permissiongrants__list(
+fn oauth2_permissiongrants__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().o_auth2_permissiongrants().list(),
+            super::root().oauth2_permissiongrants().list(),
             "page",
         ),
     )
 }
 #[cfg(feature = "applications")]
-fn o_auth2_permissiongrants__delta(
+fn oauth2_permissiongrants__delta(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().o_auth2_permissiongrants().delta(),
+            super::root().oauth2_permissiongrants().delta(),
             "page",
         ),
     )
 }
 #[cfg(feature = "applications")]
-fn o_auth2_permissiongrants_item__get(
+fn oauth2_permissiongrants_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().o_auth2_permissiongrants().item(&args.next_arg()?).get(),
+            super::root().oauth2_permissiongrants().item(&args.next_arg()?).get(),
             "json",
         ),
     )
@@ -47220,15 +47216,15 @@ fn me_todo_lists_item_tasks_item_linked_resources_item__update(
     )
 }
 #[cfg(feature = "applications")]
-fn o_auth2_permissiongrants_item__update(
+fn oauth2_permissiongrants_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root()
-                .o_auth2_permissiongrants()
+                .oauth2_permissiongrants()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OAuth2PermissionGrant>()?),
+                .update(&args.body::<super::super::Oauth2PermissionGrant>()?),
             "empty",
         ),
     )
@@ -60622,14 +60618,14 @@ fn me__translate_exchange_ids(
     )
 }
 #[cfg(feature = "applications")]
-fn o_auth2_permissiongrants__create(
+fn oauth2_permissiongrants__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
             super::root()
-                .o_auth2_permissiongrants()
-                .create(&args.body::<super::super::OAuth2PermissionGrant>()?),
+                .oauth2_permissiongrants()
+                .create(&args.body::<super::super::Oauth2PermissionGrant>()?),
             "json",
         ),
     )

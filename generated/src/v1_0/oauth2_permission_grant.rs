@@ -3,14 +3,14 @@
 
 /// Represents the delegated permissions that have been granted to an application's service principal.
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/oauth2permissiongrant?view=graph-rest-beta)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/oauth2permissiongrant?view=graph-rest-1.0)
 #[derive(Clone, Default)]
-pub struct OAuth2PermissionGrant {
+pub struct Oauth2PermissionGrant {
     /// Unique identifier for the oAuth2PermissionGrant. Read-only.
     pub id: graph_rt::Field<String>,
     /// The id of the client service principal for the application which is authorized to act on behalf of a signed-in user when accessing an API. Required. Supports `$filter` (`eq` only).
     pub client_id: graph_rt::Field<String>,
-    /// Indicates whether authorization is granted for the client application to impersonate all users or only a specific user. AllPrincipals indicates authorization to impersonate all users. Principal indicates authorization to impersonate a specific user. Consent on behalf of all users can be granted by an administrator. Non-admin users may be authorized to consent on behalf of themselves in some cases, for some delegated permissions. Required. Supports `$filter` (`eq` only).
+    /// Indicates if authorization is granted for the client application to impersonate all users or only a specific user. AllPrincipals indicates authorization to impersonate all users. Principal indicates authorization to impersonate a specific user. Consent on behalf of all users can be granted by an administrator. Non-admin users may be authorized to consent on behalf of themselves in some cases, for some delegated permissions. Required. Supports `$filter` (`eq` only).
     pub consent_type: graph_rt::Field<String>,
     /// The id of the user on behalf of whom the client is authorized to access the resource, when consentType is Principal. If consentType is AllPrincipals this value is null. Required when consentType is Principal.
     pub principal_id: graph_rt::Field<String>,
@@ -18,21 +18,15 @@ pub struct OAuth2PermissionGrant {
     pub resource_id: graph_rt::Field<String>,
     /// A space-separated list of the claim values for delegated permissions which should be included in access tokens for the resource application (the API). For example, `openid User.Read GroupMember.Read.All`. Each claim value should match the value field of one of the delegated permissions defined by the API, listed in the publishedPermissionScopes property of the resource service principal.
     pub scope: graph_rt::Field<String>,
-    /// Currently, the start time value is ignored, but a value is required when creating an oAuth2PermissionGrant. Required.
-    pub start_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Currently, the end time value is ignored, but a value is required when creating an oAuth2PermissionGrant. Required.
-    pub expiry_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
-impl graph_rt::Model for OAuth2PermissionGrant {
+impl graph_rt::Model for Oauth2PermissionGrant {
     const TYPE_NAME: &'static str = "microsoft.graph.oAuth2PermissionGrant";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            expiry_time: r.take("expiryTime"),
-            start_time: r.take("startTime"),
             scope: r.take("scope"),
             resource_id: r.take("resourceId"),
             principal_id: r.take("principalId"),
@@ -53,9 +47,7 @@ impl graph_rt::Model for OAuth2PermissionGrant {
         w.put("principalId", &self.principal_id);
         w.put("resourceId", &self.resource_id);
         w.put("scope", &self.scope);
-        w.put("startTime", &self.start_time);
-        w.put("expiryTime", &self.expiry_time);
         w.finish(&self.additional_properties)
     }
 }
-graph_rt::impl_model_json!(OAuth2PermissionGrant);
+graph_rt::impl_model_json!(Oauth2PermissionGrant);

@@ -6,7 +6,7 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-itunespairingmode?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ITunesPairingMode {
+pub enum ItunesPairingMode {
     /// `disallow`: Pairing is not allowed (value 0)
     Disallow,
     /// `allow`: Pairing allowed (value 1)
@@ -16,7 +16,7 @@ pub enum ITunesPairingMode {
     /// A value of `microsoft.graph.iTunesPairingMode` this SDK version does not know, kept as received and written back unchanged.
     Unrecognized(graph_rt::UnknownValue),
 }
-impl graph_rt::EnumValue for ITunesPairingMode {
+impl graph_rt::EnumValue for ItunesPairingMode {
     fn from_wire(s: &str) -> Self {
         match s {
             "disallow" => Self::Disallow,
@@ -34,4 +34,4 @@ impl graph_rt::EnumValue for ITunesPairingMode {
         }
     }
 }
-graph_rt::impl_enum_json!(ITunesPairingMode);
+graph_rt::impl_enum_json!(ItunesPairingMode);

@@ -9,9 +9,9 @@ use super::VERSION;
 /// - `POST /oauth2PermissionGrants`: Create a delegated permission grant (oAuth2PermissionGrant)
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
-pub struct OAuth2Permissiongrants(pub(super) graph_rt::UrlPath);
+pub struct Oauth2Permissiongrants(pub(super) graph_rt::UrlPath);
 #[cfg(feature = "applications")]
-impl OAuth2Permissiongrants {
+impl Oauth2Permissiongrants {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
@@ -30,9 +30,9 @@ impl OAuth2Permissiongrants {
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -71,11 +71,11 @@ impl OAuth2Permissiongrants {
     #[cfg(feature = "applications")]
     pub fn create(
         &self,
-        body: &super::super::OAuth2PermissionGrant,
+        body: &super::super::Oauth2PermissionGrant,
     ) -> graph_rt::Request<
-        super::super::OAuth2PermissionGrant,
+        super::super::Oauth2PermissionGrant,
         (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
+        graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Post,
@@ -114,7 +114,7 @@ impl OAuth2Permissiongrants {
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<super::super::OAuth2PermissionGrant>,
+        graph_rt::Page<super::super::Oauth2PermissionGrant>,
         (),
         graph_rt::Options<true, false, true, false, false, false, false, false>,
     > {
@@ -140,8 +140,8 @@ impl OAuth2Permissiongrants {
     }
     /// `/oAuth2Permissiongrants/{id}`
     #[cfg(feature = "applications")]
-    pub fn item(&self, id: &str) -> OAuth2PermissiongrantsItem {
-        OAuth2PermissiongrantsItem(self.0.clone().key(id))
+    pub fn item(&self, id: &str) -> Oauth2PermissiongrantsItem {
+        Oauth2PermissiongrantsItem(self.0.clone().key(id))
     }
 }
 /// `/oAuth2Permissiongrants/{id}`
@@ -151,9 +151,9 @@ impl OAuth2Permissiongrants {
 /// - `DELETE /oAuth2Permissiongrants/{id}`: Delete a delegated permission grant (oAuth2PermissionGrant)
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone)]
-pub struct OAuth2PermissiongrantsItem(pub(super) graph_rt::UrlPath);
+pub struct Oauth2PermissiongrantsItem(pub(super) graph_rt::UrlPath);
 #[cfg(feature = "applications")]
-impl OAuth2PermissiongrantsItem {
+impl Oauth2PermissiongrantsItem {
     /// The path of this node, for requests the docs do not describe
     /// (`graph_rt::Request::new`).
     pub fn path(&self) -> &graph_rt::UrlPath {
@@ -172,9 +172,9 @@ impl OAuth2PermissiongrantsItem {
     pub fn get(
         &self,
     ) -> graph_rt::Request<
-        super::super::OAuth2PermissionGrant,
+        super::super::Oauth2PermissionGrant,
         (),
-        graph_rt::Options<true, true, false, false, false, false, false, false>,
+        graph_rt::GetOptions,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -213,12 +213,8 @@ impl OAuth2PermissiongrantsItem {
     #[cfg(feature = "applications")]
     pub fn update(
         &self,
-        body: &super::super::OAuth2PermissionGrant,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+        body: &super::super::Oauth2PermissionGrant,
+    ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 VERSION,
@@ -254,13 +250,7 @@ impl OAuth2PermissiongrantsItem {
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/oauth2permissiongrant-delete?view=graph-rest-1.0)
     #[cfg(feature = "applications")]
-    pub fn delete(
-        &self,
-    ) -> graph_rt::Request<
-        (),
-        (),
-        graph_rt::Options<false, false, false, false, false, false, false, false>,
-    > {
+    pub fn delete(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Delete,
                 VERSION,
