@@ -4,277 +4,97 @@
 //!
 //! Every node of the documented path tree is a struct; its methods go one segment
 //! further or build an operation as a [`graph_rt::Request`], which a
-//! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then).
+//! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then). A
+//! node's struct is in the module of the path above it: `/users/{id}/messages` is
+//! `users::item::Messages`.
 /// The API version these requests go to.
 pub const VERSION: &str = "beta";
 /// The root of the path tree: `root().users().item(id).get()`.
 pub fn root() -> Root {
     Root(graph_rt::UrlPath::root())
 }
-mod access_reviews;
-#[allow(unused_imports)]
-pub use access_reviews::*;
-mod admin;
-#[allow(unused_imports)]
-pub use admin::*;
-mod administrative_units;
-#[allow(unused_imports)]
-pub use administrative_units::*;
-mod anonymous_ip_risk_events;
-#[allow(unused_imports)]
-pub use anonymous_ip_risk_events::*;
-mod app;
-#[allow(unused_imports)]
-pub use app::*;
-mod app_catalogs;
-#[allow(unused_imports)]
-pub use app_catalogs::*;
-mod application_templates;
-#[allow(unused_imports)]
-pub use application_templates::*;
-mod applications;
-#[allow(unused_imports)]
-pub use applications::*;
-mod audit_logs;
-#[allow(unused_imports)]
-pub use audit_logs::*;
-mod booking_businesses;
-#[allow(unused_imports)]
-pub use booking_businesses::*;
-mod booking_currencies;
-#[allow(unused_imports)]
-pub use booking_currencies::*;
-mod business_flow_templates;
-#[allow(unused_imports)]
-pub use business_flow_templates::*;
-mod chats;
-#[allow(unused_imports)]
-pub use chats::*;
-mod communications;
-#[allow(unused_imports)]
-pub use communications::*;
-mod compliance;
-#[allow(unused_imports)]
-pub use compliance::*;
-mod contacts;
-#[allow(unused_imports)]
-pub use contacts::*;
-mod contracts;
-#[allow(unused_imports)]
-pub use contracts::*;
-mod data_policy_operations;
-#[allow(unused_imports)]
-pub use data_policy_operations::*;
-mod device_app_management;
-#[allow(unused_imports)]
-pub use device_app_management::*;
-mod device_management;
-#[allow(unused_imports)]
-pub use device_management::*;
-mod devices;
-#[allow(unused_imports)]
-pub use devices::*;
-mod directory;
-#[allow(unused_imports)]
-pub use directory::*;
-mod directory_objects;
-#[allow(unused_imports)]
-pub use directory_objects::*;
-mod directory_role_templates;
-#[allow(unused_imports)]
-pub use directory_role_templates::*;
-mod directory_roles;
-#[allow(unused_imports)]
-pub use directory_roles::*;
-mod directory_setting_templates;
-#[allow(unused_imports)]
-pub use directory_setting_templates::*;
-mod domains;
-#[allow(unused_imports)]
-pub use domains::*;
-mod drive;
-#[allow(unused_imports)]
-pub use drive::*;
-mod drives;
-#[allow(unused_imports)]
-pub use drives::*;
-mod education;
-#[allow(unused_imports)]
-pub use education::*;
-mod external;
-#[allow(unused_imports)]
-pub use external::*;
-mod financials;
-#[allow(unused_imports)]
-pub use financials::*;
-mod group_lifecycle_policies;
-#[allow(unused_imports)]
-pub use group_lifecycle_policies::*;
-mod groups;
-#[allow(unused_imports)]
-pub use groups::*;
-mod identity;
-#[allow(unused_imports)]
-pub use identity::*;
-mod identity_governance;
-#[allow(unused_imports)]
-pub use identity_governance::*;
-mod identity_protection;
-#[allow(unused_imports)]
-pub use identity_protection::*;
-mod identity_providers;
-#[allow(unused_imports)]
-pub use identity_providers::*;
-mod identity_risk_events;
-#[allow(unused_imports)]
-pub use identity_risk_events::*;
-mod impossible_travel_risk_events;
-#[allow(unused_imports)]
-pub use impossible_travel_risk_events::*;
-mod information_protection;
-#[allow(unused_imports)]
-pub use information_protection::*;
-mod invitations;
-#[allow(unused_imports)]
-pub use invitations::*;
-mod leaked_credentials_risk_events;
-#[allow(unused_imports)]
-pub use leaked_credentials_risk_events::*;
-mod located_risk_events;
-#[allow(unused_imports)]
-pub use located_risk_events::*;
-mod malware_risk_events;
-#[allow(unused_imports)]
-pub use malware_risk_events::*;
-mod me;
-#[allow(unused_imports)]
-pub use me::*;
-mod oauth2_permission_grants;
-#[allow(unused_imports)]
-pub use oauth2_permission_grants::*;
-mod office_configuration;
-#[allow(unused_imports)]
-pub use office_configuration::*;
-mod on_prem_encrypted_payloads;
-#[allow(unused_imports)]
-pub use on_prem_encrypted_payloads::*;
-mod on_premises_publishing_profiles;
-#[allow(unused_imports)]
-pub use on_premises_publishing_profiles::*;
-mod organization;
-#[allow(unused_imports)]
-pub use organization::*;
-mod pfx_recryption_requests;
-#[allow(unused_imports)]
-pub use pfx_recryption_requests::*;
-mod pfx_user_certificates;
-#[allow(unused_imports)]
-pub use pfx_user_certificates::*;
-mod places;
-#[allow(unused_imports)]
-pub use places::*;
-mod planner;
-#[allow(unused_imports)]
-pub use planner::*;
-mod policies;
-#[allow(unused_imports)]
-pub use policies::*;
-mod print;
-#[allow(unused_imports)]
-pub use print::*;
-mod privileged_access;
-#[allow(unused_imports)]
-pub use privileged_access::*;
-mod privileged_approval;
-#[allow(unused_imports)]
-pub use privileged_approval::*;
-mod privileged_operation_events;
-#[allow(unused_imports)]
-pub use privileged_operation_events::*;
-mod privileged_role_assignment_requests;
-#[allow(unused_imports)]
-pub use privileged_role_assignment_requests::*;
-mod privileged_role_assignments;
-#[allow(unused_imports)]
-pub use privileged_role_assignments::*;
-mod privileged_roles;
-#[allow(unused_imports)]
-pub use privileged_roles::*;
-mod program_control_types;
-#[allow(unused_imports)]
-pub use program_control_types::*;
-mod program_controls;
-#[allow(unused_imports)]
-pub use program_controls::*;
-mod programs;
-#[allow(unused_imports)]
-pub use programs::*;
-mod reports;
-#[allow(unused_imports)]
-pub use reports::*;
-mod risk_detections;
-#[allow(unused_imports)]
-pub use risk_detections::*;
-mod risky_users;
-#[allow(unused_imports)]
-pub use risky_users::*;
-mod role_management;
-#[allow(unused_imports)]
-pub use role_management::*;
+pub mod access_reviews;
+pub mod admin;
+pub mod administrative_units;
+pub mod anonymous_ip_risk_events;
+pub mod app;
+pub mod app_catalogs;
+pub mod application_templates;
+pub mod applications;
+pub mod audit_logs;
+pub mod booking_businesses;
+pub mod booking_currencies;
+pub mod chats;
+pub mod communications;
+pub mod compliance;
+pub mod contacts;
+pub mod contracts;
+pub mod data_policy_operations;
+pub mod device_app_management;
+pub mod device_management;
+pub mod devices;
+pub mod directory;
+pub mod directory_objects;
+pub mod directory_role_templates;
+pub mod directory_roles;
+pub mod directory_setting_templates;
+pub mod domains;
+pub mod drive;
+pub mod drives;
+pub mod education;
+pub mod external;
+pub mod financials;
+pub mod group_lifecycle_policies;
+pub mod groups;
+pub mod identity;
+pub mod identity_governance;
+pub mod identity_protection;
+pub mod identity_providers;
+pub mod identity_risk_events;
+pub mod impossible_travel_risk_events;
+pub mod information_protection;
+pub mod leaked_credentials_risk_events;
+pub mod located_risk_events;
+pub mod malware_risk_events;
+pub mod me;
+pub mod oauth2_permission_grants;
+pub mod office_configuration;
+pub mod on_prem_encrypted_payloads;
+pub mod on_premises_publishing_profiles;
+pub mod organization;
+pub mod pfx_recryption_requests;
+pub mod pfx_user_certificates;
+pub mod places;
+pub mod planner;
+pub mod policies;
+pub mod print;
+pub mod privileged_access;
+pub mod privileged_approval;
+pub mod privileged_role_assignment_requests;
+pub mod privileged_role_assignments;
+pub mod privileged_roles;
+pub mod program_controls;
+pub mod programs;
+pub mod reports;
+pub mod risk_detections;
+pub mod risky_users;
+pub mod role_management;
 mod root_node;
-#[allow(unused_imports)]
 pub use root_node::*;
-mod schema_extensions;
-#[allow(unused_imports)]
-pub use schema_extensions::*;
-mod search;
-#[allow(unused_imports)]
-pub use search::*;
-mod security;
-#[allow(unused_imports)]
-pub use security::*;
-mod service_principals;
-#[allow(unused_imports)]
-pub use service_principals::*;
-mod settings;
-#[allow(unused_imports)]
-pub use settings::*;
-mod shares;
-#[allow(unused_imports)]
-pub use shares::*;
-mod sites;
-#[allow(unused_imports)]
-pub use sites::*;
-mod subscribed_skus;
-#[allow(unused_imports)]
-pub use subscribed_skus::*;
-mod subscriptions;
-#[allow(unused_imports)]
-pub use subscriptions::*;
-mod suspicious_ip_risk_events;
-#[allow(unused_imports)]
-pub use suspicious_ip_risk_events::*;
-mod teams;
-#[allow(unused_imports)]
-pub use teams::*;
-mod teamwork;
-#[allow(unused_imports)]
-pub use teamwork::*;
-mod tenant_relationships;
-#[allow(unused_imports)]
-pub use tenant_relationships::*;
-mod term_store;
-#[allow(unused_imports)]
-pub use term_store::*;
-mod trust_framework;
-#[allow(unused_imports)]
-pub use trust_framework::*;
-mod unfamiliar_location_risk_events;
-#[allow(unused_imports)]
-pub use unfamiliar_location_risk_events::*;
-mod user;
-#[allow(unused_imports)]
-pub use user::*;
-mod users;
-#[allow(unused_imports)]
-pub use users::*;
+pub mod schema_extensions;
+pub mod security;
+pub mod service_principals;
+pub mod settings;
+pub mod shares;
+pub mod sites;
+pub mod subscribed_skus;
+pub mod subscriptions;
+pub mod suspicious_ip_risk_events;
+pub mod teams;
+pub mod teamwork;
+pub mod tenant_relationships;
+pub mod term_store;
+pub mod trust_framework;
+pub mod unfamiliar_location_risk_events;
+pub mod user;
+pub mod users;

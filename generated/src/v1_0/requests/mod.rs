@@ -4,169 +4,64 @@
 //!
 //! Every node of the documented path tree is a struct; its methods go one segment
 //! further or build an operation as a [`graph_rt::Request`], which a
-//! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then).
+//! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then). A
+//! node's struct is in the module of the path above it: `/users/{id}/messages` is
+//! `users::item::Messages`.
 /// The API version these requests go to.
 pub const VERSION: &str = "v1.0";
 /// The root of the path tree: `root().users().item(id).get()`.
 pub fn root() -> Root {
     Root(graph_rt::UrlPath::root())
 }
-mod app_catalogs;
-#[allow(unused_imports)]
-pub use app_catalogs::*;
-mod application_templates;
-#[allow(unused_imports)]
-pub use application_templates::*;
-mod applications;
-#[allow(unused_imports)]
-pub use applications::*;
-mod audit_logs;
-#[allow(unused_imports)]
-pub use audit_logs::*;
-mod chats;
-#[allow(unused_imports)]
-pub use chats::*;
-mod communications;
-#[allow(unused_imports)]
-pub use communications::*;
-mod connections;
-#[allow(unused_imports)]
-pub use connections::*;
-mod contacts;
-#[allow(unused_imports)]
-pub use contacts::*;
-mod contracts;
-#[allow(unused_imports)]
-pub use contracts::*;
-mod data_policy_operations;
-#[allow(unused_imports)]
-pub use data_policy_operations::*;
-mod device_app_management;
-#[allow(unused_imports)]
-pub use device_app_management::*;
-mod device_management;
-#[allow(unused_imports)]
-pub use device_management::*;
-mod devices;
-#[allow(unused_imports)]
-pub use devices::*;
-mod directory;
-#[allow(unused_imports)]
-pub use directory::*;
-mod directory_objects;
-#[allow(unused_imports)]
-pub use directory_objects::*;
-mod directory_role_templates;
-#[allow(unused_imports)]
-pub use directory_role_templates::*;
-mod directory_roles;
-#[allow(unused_imports)]
-pub use directory_roles::*;
-mod domains;
-#[allow(unused_imports)]
-pub use domains::*;
-mod drive;
-#[allow(unused_imports)]
-pub use drive::*;
-mod drives;
-#[allow(unused_imports)]
-pub use drives::*;
-mod education;
-#[allow(unused_imports)]
-pub use education::*;
-mod external;
-#[allow(unused_imports)]
-pub use external::*;
-mod group_lifecycle_policies;
-#[allow(unused_imports)]
-pub use group_lifecycle_policies::*;
-mod group_setting_templates;
-#[allow(unused_imports)]
-pub use group_setting_templates::*;
-mod group_settings;
-#[allow(unused_imports)]
-pub use group_settings::*;
-mod groups;
-#[allow(unused_imports)]
-pub use groups::*;
-mod identity;
-#[allow(unused_imports)]
-pub use identity::*;
-mod identity_governance;
-#[allow(unused_imports)]
-pub use identity_governance::*;
-mod identity_protection;
-#[allow(unused_imports)]
-pub use identity_protection::*;
-mod identity_providers;
-#[allow(unused_imports)]
-pub use identity_providers::*;
-mod information_protection;
-#[allow(unused_imports)]
-pub use information_protection::*;
-mod invitations;
-#[allow(unused_imports)]
-pub use invitations::*;
-mod me;
-#[allow(unused_imports)]
-pub use me::*;
-mod oauth2_permissiongrants;
-#[allow(unused_imports)]
-pub use oauth2_permissiongrants::*;
-mod office_configuration;
-#[allow(unused_imports)]
-pub use office_configuration::*;
-mod organization;
-#[allow(unused_imports)]
-pub use organization::*;
-mod places;
-#[allow(unused_imports)]
-pub use places::*;
-mod planner;
-#[allow(unused_imports)]
-pub use planner::*;
-mod policies;
-#[allow(unused_imports)]
-pub use policies::*;
-mod print;
-#[allow(unused_imports)]
-pub use print::*;
-mod reports;
-#[allow(unused_imports)]
-pub use reports::*;
+pub mod app_catalogs;
+pub mod application_templates;
+pub mod applications;
+pub mod audit_logs;
+pub mod chats;
+pub mod communications;
+pub mod connections;
+pub mod contacts;
+pub mod contracts;
+pub mod data_policy_operations;
+pub mod device_app_management;
+pub mod device_management;
+pub mod devices;
+pub mod directory;
+pub mod directory_objects;
+pub mod directory_role_templates;
+pub mod directory_roles;
+pub mod domains;
+pub mod drive;
+pub mod drives;
+pub mod education;
+pub mod external;
+pub mod group_lifecycle_policies;
+pub mod group_setting_templates;
+pub mod group_settings;
+pub mod groups;
+pub mod identity;
+pub mod identity_governance;
+pub mod identity_protection;
+pub mod identity_providers;
+pub mod information_protection;
+pub mod me;
+pub mod oauth2_permissiongrants;
+pub mod office_configuration;
+pub mod organization;
+pub mod places;
+pub mod planner;
+pub mod policies;
+pub mod print;
+pub mod reports;
 mod root_node;
-#[allow(unused_imports)]
 pub use root_node::*;
-mod schema_extensions;
-#[allow(unused_imports)]
-pub use schema_extensions::*;
-mod search;
-#[allow(unused_imports)]
-pub use search::*;
-mod security;
-#[allow(unused_imports)]
-pub use security::*;
-mod service_principals;
-#[allow(unused_imports)]
-pub use service_principals::*;
-mod shares;
-#[allow(unused_imports)]
-pub use shares::*;
-mod sites;
-#[allow(unused_imports)]
-pub use sites::*;
-mod subscribed_skus;
-#[allow(unused_imports)]
-pub use subscribed_skus::*;
-mod subscriptions;
-#[allow(unused_imports)]
-pub use subscriptions::*;
-mod teams;
-#[allow(unused_imports)]
-pub use teams::*;
-mod teamwork;
-#[allow(unused_imports)]
-pub use teamwork::*;
-mod users;
-#[allow(unused_imports)]
-pub use users::*;
+pub mod schema_extensions;
+pub mod security;
+pub mod service_principals;
+pub mod shares;
+pub mod sites;
+pub mod subscribed_skus;
+pub mod subscriptions;
+pub mod teams;
+pub mod teamwork;
+pub mod users;

@@ -3,8 +3,10 @@
 //! (`list()`, `get()`, `create(&body)`, actions by name) as `graph_rt::Request`s.
 //!
 //! The files go to `src/<version>/requests/`: `mod.rs` declares them and holds `root()`;
-//! `root_node.rs` holds the root, and one module per first segment every node below it.
-//! Models are named `super::super::X` from every file, so the version module can be anywhere.
+//! `root_node.rs` holds the root and the first segments' nodes, and one module per first
+//! segment the nodes below it, in modules that follow the path (`users::item::Messages`).
+//! Every module names the version's module `version_` (`version_::User`), so that it can be
+//! anywhere.
 
 pub mod bodies;
 pub mod shape;
@@ -125,7 +127,7 @@ fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> Route
 }
 
 pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) -> Requests {
-    let mut per_file: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut modules = ModuleTree::default();
     let mut routes = BTreeMap::new();
     // The calls that reach each node from the root.
     let mut reach: Vec<Vec<Call>> = vec![Vec::new(); tree.nodes.len()];
@@ -148,33 +150,36 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
         for (op, route) in built.routes {
             routes.entry(tree::route_key(op)).or_insert(route);
         }
-        per_file
-            .entry(node.file.clone())
-            .or_default()
-            .push(built.tokens);
+        modules.at(&node.module).items.push(built.tokens);
+    }
+    // Each module below a first segment is named after the node above it.
+    for i in 1..tree.nodes.len() {
+        if let Some(module) = modules.get_mut(&tree.nodes[i].children_module) {
+            module.doc = Some(format!(
+                " The request builders below `{}`.",
+                template_of(tree, i)
+            ));
+        }
     }
     let mut files = Vec::new();
     let mut mods = Vec::new();
-    for (file, items) in per_file {
+    for (file, module) in &modules.children {
         let ident = format_ident!("{}", file);
-        // A build without the file's workloads compiles none of its nodes.
-        mods.push(quote! { mod #ident; #[allow(unused_imports)] pub use #ident::*; });
-        // The root's children are in the other files.
-        let (doc, uses) = if file == tree::ROOT_FILE {
-            (" The root of the path tree.", quote! { use super::*; })
+        // The root and the first segments' nodes are named from `requests`; each first
+        // segment's module holds what is below it.
+        let doc = if file == tree::ROOT_FILE {
+            mods.push(quote! { mod #ident; pub use #ident::*; });
+            " The root of the path tree and its first segments.".to_string()
         } else {
-            (
-                " Request builders below one first segment of the path tree.",
-                quote! { use super::VERSION; },
-            )
+            mods.push(quote! { pub mod #ident; });
+            module.doc.clone().unwrap_or_default()
         };
+        let body = module.tokens(2);
         files.push((
             format!("{file}.rs"),
             quote! {
                 #![doc = #doc]
-                #[allow(unused_imports)]
-                #uses
-                #(#items)*
+                #body
             },
         ));
     }
@@ -186,7 +191,9 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
             //!
             //! Every node of the documented path tree is a struct; its methods go one segment
             //! further or build an operation as a [`graph_rt::Request`], which a
-            //! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then).
+            //! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then). A
+            //! node's struct is in the module of the path above it: `/users/{id}/messages` is
+            //! `users::item::Messages`.
 
             /// The API version these requests go to.
             pub const VERSION: &str = #version;
@@ -201,6 +208,65 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
     ));
     files.push(("dispatch.rs".into(), dispatch(&routes)));
     Requests { files, routes }
+}
+
+/// The modules of the request builders below `requests`, by name: the node structs each holds,
+/// and the modules below it.
+#[derive(Default)]
+struct ModuleTree {
+    doc: Option<String>,
+    items: Vec<TokenStream>,
+    children: BTreeMap<String, ModuleTree>,
+}
+
+impl ModuleTree {
+    fn get_mut(&mut self, path: &[String]) -> Option<&mut ModuleTree> {
+        let mut at = self;
+        for name in path {
+            at = at.children.get_mut(name)?;
+        }
+        Some(at)
+    }
+
+    fn at(&mut self, path: &[String]) -> &mut ModuleTree {
+        let mut at = self;
+        for name in path {
+            at = at.children.entry(name.clone()).or_default();
+        }
+        at
+    }
+
+    /// The module's items and modules, `depth` modules below the version's: `version_` names
+    /// the version's module (its models, `requests::VERSION`) from any depth.
+    fn tokens(&self, depth: usize) -> TokenStream {
+        let up = std::iter::repeat_n(quote! { super }, depth);
+        let items = &self.items;
+        let nested = self.children.iter().map(|(name, module)| {
+            let ident = format_ident!("{}", name);
+            let doc = module.doc.as_deref().unwrap_or("");
+            let body = module.tokens(depth + 1);
+            quote! {
+                #[doc = #doc]
+                pub mod #ident {
+                    #body
+                }
+            }
+        });
+        quote! {
+            #[allow(unused_imports)]
+            use #(#up)::* as version_;
+            #(#items)*
+            #(#nested)*
+        }
+    }
+}
+
+/// The path of node `i`'s struct from any module of the version: `version_::requests::users::item::Messages`.
+fn node_path(tree: &Tree<'_>, i: usize) -> TokenStream {
+    let node = &tree.nodes[i];
+    let modules = node.module.iter().map(|m| format_ident!("{}", m));
+    let name = format_ident!("{}", node.name);
+    quote! { version_::requests::#(#modules::)*#name }
 }
 
 /// `dispatch(route, args)`: every operation by its route (`"POST /users/{id}/messages"`),
@@ -240,6 +306,9 @@ fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
         //! Every documented operation by its route, built from arguments given at run time:
         //! the example-driven tests send each example of the docs through the typed builders.
         #![allow(non_snake_case, unused_variables)]
+
+        #[allow(unused_imports)]
+        use super::super as version_;
 
         /// The request of `route` (`"POST /users/{}/messages"`: the method and the documented
         /// path, literals in lower case, keys as `{}`) built with `args`; `None` when this build
@@ -387,7 +456,15 @@ fn node_tokens<'o>(ctx: &Ctx<'_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> 
         items.push(tokens);
         routes.push((
             *op,
-            route(&node.name, &method, reach, call, workloads, decode, facts),
+            route(
+                &node.route_name,
+                &method,
+                reach,
+                call,
+                workloads,
+                decode,
+                facts,
+            ),
         ));
     }
 
@@ -411,12 +488,20 @@ fn node_tokens<'o>(ctx: &Ctx<'_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> 
                 items.push(tokens);
                 routes.push((
                     *op,
-                    route(&node.name, &method, reach, call, workloads, decode, facts),
+                    route(
+                        &node.route_name,
+                        &method,
+                        reach,
+                        call,
+                        workloads,
+                        decode,
+                        facts,
+                    ),
                 ));
             }
             continue;
         }
-        let child_name = format_ident!("{}", c.name);
+        let child_name = node_path(tree, child);
         let ident = format_ident!("{}", method);
         let doc = format!(" `{}`", template_of(tree, child));
         let param_decls = params.iter().map(|p| quote! { #p: &str });
@@ -715,7 +800,7 @@ fn operation(
         }
     } else if let Some(item) = ctx.bodies.of(op) {
         let ident = format_ident!("{}", item.rust_name);
-        let ty = quote! { super::super::#ident };
+        let ty = quote! { version_::#ident };
         (
             Some(quote! { body: &#ty }),
             Some(quote! { .json_body(body) }),
@@ -760,7 +845,7 @@ fn operation(
         #docs
         #cfg
         pub fn #method_ident(&self, #(#all_params),*) -> graph_rt::Request<#output, #select, #options> {
-            graph_rt::Request::new(graph_rt::Method::#http, VERSION, #path, graph_rt::decode::#decode)
+            graph_rt::Request::new(graph_rt::Method::#http, version_::requests::VERSION, #path, graph_rt::decode::#decode)
                 #body_set
                 #status
                 #perm_set

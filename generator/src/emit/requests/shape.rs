@@ -80,10 +80,10 @@ pub struct Shape {
     pub parameter_workloads: BTreeSet<&'static str>,
 }
 
-/// The Rust type of one value of a qualified type, named from a file below the requests module
-/// (`super::super::User`: the version's module, wherever it is).
+/// The Rust type of one value of a qualified type, named from a module below the requests
+/// module (`version_::User`: every such module names the version's module `version_`).
 pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
-    let m = quote! { super::super };
+    let m = quote! { version_ };
     if let Some(t) = primitive(ty) {
         return RustType {
             tokens: t,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::emit::names::{pascal, Registry};
+use crate::emit::names::{pascal, snake, Registry};
 use crate::emit::plan::is_intune;
 use crate::model::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
 
@@ -37,8 +37,7 @@ impl SegmentKey {
     }
 }
 
-/// The file of the root node (every node is in a file below the requests module, so that all
-/// name the version's module as `super::super`).
+/// The module of the root node and of the first segments' nodes (re-exported from `requests`).
 pub const ROOT_FILE: &str = "root_node";
 
 /// The route of an operation as the tree sees it: `GET /chats/{}/members` for both
@@ -71,10 +70,19 @@ pub struct Node<'a> {
     /// At most one operation per HTTP method: the first documented (operations are sorted by
     /// path, method and page).
     pub ops: BTreeMap<HttpMethod, &'a Operation>,
-    /// The Rust struct of this node: its path in PascalCase, `Item` for keys.
+    /// The Rust struct of this node, unique in its module: its last segment in PascalCase
+    /// (`Messages`), `…Item` for a key (`MessagesItem`).
     pub name: String,
-    /// The file (module) it is emitted in: its first segment's, [`ROOT_FILE`] for the root.
-    pub file: String,
+    /// The module the struct is in, below the version's `requests`: [`ROOT_FILE`] for the root
+    /// and the first segments (re-exported from `requests`), else its parent's [`Self::children_module`]:
+    /// `/users/{id}/messages` is `users::item::Messages`.
+    pub module: Vec<String>,
+    /// The module of its children: a first segment's own file (`users`), else this node's
+    /// module and its segment (`users::item`).
+    pub children_module: Vec<String>,
+    /// Its whole path in snake case (`users_item_messages`), unique in the version: the names of
+    /// its routes in the dispatch table.
+    pub route_name: String,
 }
 
 #[derive(Debug)]
@@ -92,7 +100,9 @@ impl<'a> Tree<'a> {
                 children: BTreeMap::new(),
                 ops: BTreeMap::new(),
                 name: "Root".into(),
-                file: ROOT_FILE.into(),
+                module: vec![ROOT_FILE.into()],
+                children_module: vec![ROOT_FILE.into()],
+                route_name: "root".into(),
             }],
         };
         let mut candidates: Vec<Vec<&'a Operation>> = vec![Vec::new()];
@@ -110,7 +120,9 @@ impl<'a> Tree<'a> {
                             children: BTreeMap::new(),
                             ops: BTreeMap::new(),
                             name: String::new(),
-                            file: String::new(),
+                            module: Vec::new(),
+                            children_module: Vec::new(),
+                            route_name: String::new(),
                         });
                         tree.nodes[at].children.insert(key, child);
                         candidates.push(Vec::new());
@@ -166,33 +178,61 @@ fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool, bool) {
 }
 
 impl<'a> Tree<'a> {
-    /// Struct names from the path (`DeviceManagementDeviceConfigurationsItem`), made unique in
-    /// the order of the tree; files from the first segment.
+    /// Names and modules from the path, in the order of the tree: each node's struct in its
+    /// parent's children module, named by its last segment (`users::item::Messages`), made unique
+    /// there; modules made unique among their siblings (and the files among `requests`' own).
     fn name_nodes(&mut self) {
-        let mut names = Registry::default();
-        names.reserve("Root");
-        let mut files = Registry::default();
+        let count = self.nodes.len();
+        // Per node: the struct names and the module names its children have taken.
+        let mut types: Vec<Registry> = (0..count).map(|_| Registry::default()).collect();
+        let mut modules: Vec<Registry> = (0..count).map(|_| Registry::default()).collect();
+        types[0].reserve("Root");
         for reserved in ["mod", ROOT_FILE, "dispatch"] {
-            files.reserve(reserved);
+            modules[0].reserve(reserved);
         }
-        for i in 1..self.nodes.len() {
+        let mut route_names = Registry::default();
+        route_names.reserve("root");
+        for i in 1..count {
             let Some(parent) = self.nodes[i].parent else {
                 continue;
             };
-            let word = self.nodes[i].segment.map_or(String::new(), segment_word);
-            let (wanted, file) = if parent == 0 {
-                let name = pascal(&word);
-                let file = files.claim(&crate::emit::names::snake(&name));
-                (name, file)
-            } else {
-                let p = &self.nodes[parent];
-                (
-                    pascal(&format!("{} {word}", words_of(&p.name))),
-                    p.file.clone(),
-                )
+            let segment = self.nodes[i].segment;
+            let word = segment.map_or(String::new(), segment_word);
+            let p = &self.nodes[parent];
+            let wanted = match segment {
+                Some(Segment::Key { .. } | Segment::PathAddress { .. }) => {
+                    pascal(&format!("{} {word}", p.name.trim_end_matches('_')))
+                }
+                _ => pascal(&word),
             };
-            self.nodes[i].name = names.claim(&wanted);
-            self.nodes[i].file = file;
+            let module_word = match segment {
+                Some(Segment::Key { .. }) => "item".to_string(),
+                Some(Segment::PathAddress { .. }) => "by_path".to_string(),
+                _ => snake(&word),
+            };
+            let name = types[parent].claim(&wanted);
+            let module = p.children_module.clone();
+            let children_module = if parent == 0 {
+                vec![modules[0].claim(&module_word)]
+            } else {
+                // Not the name of the module it is in (`item::item`, two keys in a row).
+                if let Some(own) = module.last() {
+                    modules[parent].reserve(own);
+                }
+                let mut path = module.clone();
+                path.push(modules[parent].claim(&module_word));
+                path
+            };
+            let route_name = if parent == 0 {
+                route_names.claim(&snake(&word))
+            } else {
+                route_names.claim(&format!("{}_{}", p.route_name, snake(&word)))
+            };
+            let node = &mut self.nodes[i];
+            node.name = name;
+            node.module = module;
+            node.children_module = children_module;
+            node.route_name = route_name;
         }
     }
 
@@ -237,11 +277,6 @@ fn segment_word(segment: &Segment) -> String {
         Segment::PathAddress { .. } => "ByPath".into(),
         Segment::System { name } => name.trim_start_matches('$').to_string(),
     }
-}
-
-/// A PascalCase name split back into space-separated words for `pascal` to join again.
-fn words_of(name: &str) -> String {
-    name.trim_end_matches('_').to_string()
 }
 
 #[cfg(test)]

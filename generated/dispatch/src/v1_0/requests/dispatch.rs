@@ -3,6 +3,8 @@
 //! Every documented operation by its route, built from arguments given at run time:
 //! the example-driven tests send each example of the docs through the typed builders.
 #![allow(non_snake_case, unused_variables)]
+#[allow(unused_imports)]
+use super::super as version_;
 /// The request of `route` (`"POST /users/{}/messages"`: the method and the documented
 /// path, literals in lower case, keys as `{}`) built with `args`; `None` when this build
 /// has no such route.
@@ -899,7 +901,11 @@ pub fn dispatch(
         "DELETE /me/contactfolders/{}" => Some(me_contact_folders_item__delete(args)),
         #[cfg(feature = "mail")]
         "DELETE /me/contactfolders/{}/childfolders/{}/.../contacts/{}" => {
-            Some(me_contact_folders_item_child_folders_item2_contacts_item__delete(args))
+            Some(
+                me_contact_folders_item_child_folders_item_unnamed_contacts_item__delete(
+                    args,
+                ),
+            )
         }
         #[cfg(feature = "mail")]
         "DELETE /me/contactfolders/{}/contacts/{}" => {
@@ -1020,7 +1026,7 @@ pub fn dispatch(
         #[cfg(feature = "mail")]
         "DELETE /me/mailfolders/{}/childfolders/{}/.../messages/{}/attachments/{}" => {
             Some(
-                me_mail_folders_item_child_folders_item2_messages_item_attachments_item__delete(
+                me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item__delete(
                     args,
                 ),
             )
@@ -3921,11 +3927,15 @@ pub fn dispatch(
         }
         #[cfg(feature = "mail")]
         "GET /me/contactfolders/{}/childfolders/{}/.../contacts" => {
-            Some(me_contact_folders_item_child_folders_item2_contacts__list(args))
+            Some(me_contact_folders_item_child_folders_item_unnamed_contacts__list(args))
         }
         #[cfg(feature = "mail")]
         "GET /me/contactfolders/{}/childfolders/{}/.../contacts/{}" => {
-            Some(me_contact_folders_item_child_folders_item2_contacts_item__get(args))
+            Some(
+                me_contact_folders_item_child_folders_item_unnamed_contacts_item__get(
+                    args,
+                ),
+            )
         }
         #[cfg(feature = "mail")]
         "GET /me/contactfolders/{}/contacts" => {
@@ -4563,36 +4573,36 @@ pub fn dispatch(
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__get(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__get(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/boundingrect" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2__bounding_rect(args),
+                me_drive_items_item_workbook_worksheets_item_range_2__bounding_rect(args),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/cell" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__cell(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__cell(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/column" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__column(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__column(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/entirecolumn" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2__entire_column(args),
+                me_drive_items_item_workbook_worksheets_item_range_2__entire_column(args),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/format" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2_format__get(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2_format__get(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/borders" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_borders__list(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_borders__list(
                     args,
                 ),
             )
@@ -4600,7 +4610,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/borders/{}" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__get(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_borders_item__get(
                     args,
                 ),
             )
@@ -4608,7 +4618,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/fill" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_fill__get(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_fill__get(
                     args,
                 ),
             )
@@ -4616,39 +4626,43 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/font" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_font__get(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_font__get(
                     args,
                 ),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/intersection" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__intersection(args))
+            Some(
+                me_drive_items_item_workbook_worksheets_item_range_2__intersection(args),
+            )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/lastcell" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__last_cell(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__last_cell(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/lastcolumn" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__last_column(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__last_column(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/lastrow" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__last_row(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__last_row(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/offsetrange" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__offset_range(args))
+            Some(
+                me_drive_items_item_workbook_worksheets_item_range_2__offset_range(args),
+            )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/usedrange" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__used_range(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__used_range(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_visible_view__get(
+                me_drive_items_item_workbook_worksheets_item_range_2_visible_view__get(
                     args,
                 ),
             )
@@ -4656,7 +4670,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview/itemat(index)" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_visible_view__item_at(
+                me_drive_items_item_workbook_worksheets_item_range_2_visible_view__item_at(
                     args,
                 ),
             )
@@ -4664,7 +4678,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview/range" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_visible_view__range(
+                me_drive_items_item_workbook_worksheets_item_range_2_visible_view__range(
                     args,
                 ),
             )
@@ -4672,7 +4686,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/items/{}/workbook/worksheets/{}/range(address)/visibleview/rows" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_visible_view_rows__list(
+                me_drive_items_item_workbook_worksheets_item_range_2_visible_view_rows__list(
                     args,
                 ),
             )
@@ -5435,40 +5449,42 @@ pub fn dispatch(
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__get(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__get(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/boundingrect" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2__bounding_rect(
+                me_drive_root_by_path_workbook_worksheets_item_range_2__bounding_rect(
                     args,
                 ),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/cell" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__cell(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__cell(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/column" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__column(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__column(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/entirecolumn" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2__entire_column(
+                me_drive_root_by_path_workbook_worksheets_item_range_2__entire_column(
                     args,
                 ),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2_format__get(args))
+            Some(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format__get(args),
+            )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/borders" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__list(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders__list(
                     args,
                 ),
             )
@@ -5476,7 +5492,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/borders/{}" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__get(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders_item__get(
                     args,
                 ),
             )
@@ -5484,7 +5500,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/fill" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__get(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_fill__get(
                     args,
                 ),
             )
@@ -5492,7 +5508,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/font" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_font__get(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_font__get(
                     args,
                 ),
             )
@@ -5500,37 +5516,43 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/intersection" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2__intersection(args),
+                me_drive_root_by_path_workbook_worksheets_item_range_2__intersection(
+                    args,
+                ),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/lastcell" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__last_cell(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__last_cell(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/lastcolumn" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2__last_column(args),
+                me_drive_root_by_path_workbook_worksheets_item_range_2__last_column(args),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/lastrow" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__last_row(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__last_row(args))
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/offsetrange" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2__offset_range(args),
+                me_drive_root_by_path_workbook_worksheets_item_range_2__offset_range(
+                    args,
+                ),
             )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/usedrange" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__used_range(args))
+            Some(
+                me_drive_root_by_path_workbook_worksheets_item_range_2__used_range(args),
+            )
         }
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view__get(
                     args,
                 ),
             )
@@ -5538,7 +5560,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/itemat(index)" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__item_at(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view__item_at(
                     args,
                 ),
             )
@@ -5546,7 +5568,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/range" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view__range(
                     args,
                 ),
             )
@@ -5554,7 +5576,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "GET /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/visibleview/rows" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view_rows__list(
                     args,
                 ),
             )
@@ -5830,7 +5852,7 @@ pub fn dispatch(
         #[cfg(feature = "mail")]
         "GET /me/mailfolders/{}/childfolders/{}/.../messages/{}/attachments/{}" => {
             Some(
-                me_mail_folders_item_child_folders_item2_messages_item_attachments_item__get(
+                me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item__get(
                     args,
                 ),
             )
@@ -5838,7 +5860,7 @@ pub fn dispatch(
         #[cfg(feature = "mail")]
         "GET /me/mailfolders/{}/childfolders/{}/.../messages/{}/attachments/{}/$value" => {
             Some(
-                me_mail_folders_item_child_folders_item2_messages_item_attachments_item_value__get(
+                me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item_value__get(
                     args,
                 ),
             )
@@ -8675,7 +8697,11 @@ pub fn dispatch(
         "PATCH /me/contactfolders/{}" => Some(me_contact_folders_item__update(args)),
         #[cfg(feature = "mail")]
         "PATCH /me/contactfolders/{}/childfolders/{}/.../contacts/{}" => {
-            Some(me_contact_folders_item_child_folders_item2_contacts_item__update(args))
+            Some(
+                me_contact_folders_item_child_folders_item_unnamed_contacts_item__update(
+                    args,
+                ),
+            )
         }
         #[cfg(feature = "mail")]
         "PATCH /me/contactfolders/{}/contacts/{}" => {
@@ -8957,18 +8983,18 @@ pub fn dispatch(
         }
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range(address)" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__update(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__update(args))
         }
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range(address)/format" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format__update(args),
+                me_drive_items_item_workbook_worksheets_item_range_2_format__update(args),
             )
         }
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/borders/{}" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__update(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_borders_item__update(
                     args,
                 ),
             )
@@ -8976,7 +9002,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/fill" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_fill__update(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_fill__update(
                     args,
                 ),
             )
@@ -8984,7 +9010,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/font" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_font__update(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_font__update(
                     args,
                 ),
             )
@@ -9297,12 +9323,12 @@ pub fn dispatch(
         }
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range(address)" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__update(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__update(args))
         }
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format__update(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format__update(
                     args,
                 ),
             )
@@ -9310,7 +9336,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/borders/{}" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__update(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders_item__update(
                     args,
                 ),
             )
@@ -9318,7 +9344,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/fill" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__update(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_fill__update(
                     args,
                 ),
             )
@@ -9326,7 +9352,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "PATCH /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/font" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_font__update(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_font__update(
                     args,
                 ),
             )
@@ -12035,16 +12061,16 @@ pub fn dispatch(
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/clear" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__clear(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__clear(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/delete" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__delete(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__delete(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/autofitcolumns" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format__autofit_columns(
+                me_drive_items_item_workbook_worksheets_item_range_2_format__autofit_columns(
                     args,
                 ),
             )
@@ -12052,7 +12078,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/autofitrows" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format__autofit_rows(
+                me_drive_items_item_workbook_worksheets_item_range_2_format__autofit_rows(
                     args,
                 ),
             )
@@ -12060,7 +12086,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/borders" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_borders__create(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_borders__create(
                     args,
                 ),
             )
@@ -12068,7 +12094,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/borders/itemat" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_borders__item_at(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_borders__item_at(
                     args,
                 ),
             )
@@ -12076,30 +12102,30 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/format/fill/clear" => {
             Some(
-                me_drive_items_item_workbook_worksheets_item_range2_format_fill__clear(
+                me_drive_items_item_workbook_worksheets_item_range_2_format_fill__clear(
                     args,
                 ),
             )
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/insert" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__insert(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__insert(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/merge" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__merge(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__merge(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/row" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__row(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__row(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/sort/apply" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2_sort__apply(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2_sort__apply(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range(address)/unmerge" => {
-            Some(me_drive_items_item_workbook_worksheets_item_range2__unmerge(args))
+            Some(me_drive_items_item_workbook_worksheets_item_range_2__unmerge(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/items/{}/workbook/worksheets/{}/range/resizedrange(deltarows,deltacolumns)" => {
@@ -12671,16 +12697,16 @@ pub fn dispatch(
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/clear" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__clear(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__clear(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/delete" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__delete(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__delete(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/autofitcolumns" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_columns(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format__autofit_columns(
                     args,
                 ),
             )
@@ -12688,7 +12714,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/autofitrows" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_rows(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format__autofit_rows(
                     args,
                 ),
             )
@@ -12696,7 +12722,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/borders" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__create(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders__create(
                     args,
                 ),
             )
@@ -12704,7 +12730,7 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/borders/itemat" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__item_at(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders__item_at(
                     args,
                 ),
             )
@@ -12712,30 +12738,32 @@ pub fn dispatch(
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/format/fill/clear" => {
             Some(
-                me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__clear(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_format_fill__clear(
                     args,
                 ),
             )
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/insert" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__insert(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__insert(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/merge" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__merge(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__merge(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/row" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__row(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__row(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/sort/apply" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2_sort__apply(args))
+            Some(
+                me_drive_root_by_path_workbook_worksheets_item_range_2_sort__apply(args),
+            )
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range(address)/unmerge" => {
-            Some(me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(args))
+            Some(me_drive_root_by_path_workbook_worksheets_item_range_2__unmerge(args))
         }
         #[cfg(feature = "workbook")]
         "POST /me/drive/root:/{}:/workbook/worksheets/{}/range/resizedrange(deltarows,deltacolumns)" => {
@@ -12906,7 +12934,7 @@ pub fn dispatch(
         #[cfg(feature = "mail")]
         "POST /me/mailfolders/{}/childfolders/{}/.../messages/{}/attachments/{}" => {
             Some(
-                me_mail_folders_item_child_folders_item2_messages_item_attachments_item__create(
+                me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item__create(
                     args,
                 ),
             )
@@ -17051,7 +17079,7 @@ fn me_contact_folders_item__delete(
     )
 }
 #[cfg(feature = "mail")]
-fn me_contact_folders_item_child_folders_item2_contacts_item__delete(
+fn me_contact_folders_item_child_folders_item_unnamed_contacts_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -17558,7 +17586,7 @@ fn me_mail_folders_item__delete(
     )
 }
 #[cfg(feature = "mail")]
-fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__delete(
+fn me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -17972,7 +18000,7 @@ fn policies_feature_rollout_policies_item_applies_to_item_ref__delete(
                 .applies_to()
                 .item(&args.next_arg()?)
                 .reference()
-                .delete(&args.body::<super::super::AnyDirectoryObject>()?),
+                .delete(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -27248,7 +27276,7 @@ fn me_contact_folders_item_child_folders__list(
     )
 }
 #[cfg(feature = "mail")]
-fn me_contact_folders_item_child_folders_item2_contacts__list(
+fn me_contact_folders_item_child_folders_item_unnamed_contacts__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -27267,7 +27295,7 @@ fn me_contact_folders_item_child_folders_item2_contacts__list(
     )
 }
 #[cfg(feature = "mail")]
-fn me_contact_folders_item_child_folders_item2_contacts_item__get(
+fn me_contact_folders_item_child_folders_item_unnamed_contacts_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29678,7 +29706,7 @@ fn me_drive_items_item_workbook_worksheets_item_range__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__get(
+fn me_drive_items_item_workbook_worksheets_item_range_2__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29698,7 +29726,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__bounding_rect(
+fn me_drive_items_item_workbook_worksheets_item_range_2__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29718,7 +29746,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__bounding_rect(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__cell(
+fn me_drive_items_item_workbook_worksheets_item_range_2__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29738,7 +29766,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__cell(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__column(
+fn me_drive_items_item_workbook_worksheets_item_range_2__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29758,7 +29786,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__column(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__entire_column(
+fn me_drive_items_item_workbook_worksheets_item_range_2__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29778,7 +29806,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__entire_column(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format__get(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29799,7 +29827,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__list(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_borders__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29821,7 +29849,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__list(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__get(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_borders_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29844,7 +29872,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__get(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_fill__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29866,7 +29894,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_font__get(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_font__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29888,7 +29916,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_font__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__intersection(
+fn me_drive_items_item_workbook_worksheets_item_range_2__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29908,7 +29936,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__intersection(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__last_cell(
+fn me_drive_items_item_workbook_worksheets_item_range_2__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29928,7 +29956,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__last_cell(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__last_column(
+fn me_drive_items_item_workbook_worksheets_item_range_2__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29948,7 +29976,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__last_column(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__last_row(
+fn me_drive_items_item_workbook_worksheets_item_range_2__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29968,7 +29996,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__last_row(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__offset_range(
+fn me_drive_items_item_workbook_worksheets_item_range_2__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -29988,7 +30016,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__offset_range(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__used_range(
+fn me_drive_items_item_workbook_worksheets_item_range_2__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -30008,7 +30036,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__used_range(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__get(
+fn me_drive_items_item_workbook_worksheets_item_range_2_visible_view__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -30029,7 +30057,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__item_at(
+fn me_drive_items_item_workbook_worksheets_item_range_2_visible_view__item_at(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -30050,7 +30078,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__item_at(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__range(
+fn me_drive_items_item_workbook_worksheets_item_range_2_visible_view__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -30071,7 +30099,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_visible_view__range(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_visible_view_rows__list(
+fn me_drive_items_item_workbook_worksheets_item_range_2_visible_view_rows__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32758,7 +32786,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__get(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32778,7 +32806,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__bounding_rect(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__bounding_rect(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32798,7 +32826,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__bounding_rect(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__cell(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32818,7 +32846,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__cell(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__column(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32838,7 +32866,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__column(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__entire_column(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__entire_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32858,7 +32886,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__entire_column(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format__get(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32879,7 +32907,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__list(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32901,7 +32929,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__list(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__get(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32924,7 +32952,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__ge
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__get(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_fill__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32946,7 +32974,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__get(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_font__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32968,7 +32996,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__intersection(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__intersection(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -32988,7 +33016,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__intersection(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__last_cell(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__last_cell(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33008,7 +33036,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__last_cell(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__last_column(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__last_column(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33028,7 +33056,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__last_column(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__last_row(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__last_row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33048,7 +33076,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__last_row(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__offset_range(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__offset_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33068,7 +33096,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__offset_range(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__used_range(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__used_range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33088,7 +33116,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__used_range(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33109,7 +33137,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__get(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__item_at(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view__item_at(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33130,7 +33158,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__item_at(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view__range(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -33151,7 +33179,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view__range(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_visible_view_rows__list(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_visible_view_rows__list(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -34064,7 +34092,7 @@ fn me_mail_folders_item_child_folders__list(
     )
 }
 #[cfg(feature = "mail")]
-fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__get(
+fn me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -34086,7 +34114,7 @@ fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__get(
     )
 }
 #[cfg(feature = "mail")]
-fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item_value__get(
+fn me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item_value__get(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -42022,7 +42050,7 @@ fn applications_item__update(
             super::root()
                 .applications()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Application>()?),
+                .update(&args.body::<version_::Application>()?),
             "empty",
         ),
     )
@@ -42036,7 +42064,7 @@ fn chats_item__update(
             super::root()
                 .chats()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Chat>()?),
+                .update(&args.body::<version_::Chat>()?),
             "optional",
         ),
     )
@@ -42052,7 +42080,7 @@ fn chats_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ChatMessage>()?),
+                .update(&args.body::<version_::ChatMessage>()?),
             "optional",
         ),
     )
@@ -42068,7 +42096,7 @@ fn chats_item_tabs_item__update(
                 .item(&args.next_arg()?)
                 .tabs()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TeamsTab>()?),
+                .update(&args.body::<version_::TeamsTab>()?),
             "optional",
         ),
     )
@@ -42082,7 +42110,7 @@ fn connections_item__update(
             super::root()
                 .connections()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ExternalConnection>()?),
+                .update(&args.body::<version_::ExternalConnection>()?),
             "empty",
         ),
     )
@@ -42095,7 +42123,7 @@ fn device_app_management__update(
         graph_rt::ErasedRequest::new(
             super::root()
                 .device_app_management()
-                .update(&args.body::<super::super::DeviceAppManagement>()?),
+                .update(&args.body::<version_::DeviceAppManagement>()?),
             "optional",
         ),
     )
@@ -42110,7 +42138,7 @@ fn device_app_management_android_managed_app_protections_item__update(
                 .device_app_management()
                 .android_managed_app_protections()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AndroidManagedAppProtection>()?),
+                .update(&args.body::<version_::AndroidManagedAppProtection>()?),
             "optional",
         ),
     )
@@ -42127,7 +42155,7 @@ fn device_app_management_android_managed_app_protections_item_apps_item__update(
                 .item(&args.next_arg()?)
                 .apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedMobileApp>()?),
+                .update(&args.body::<version_::ManagedMobileApp>()?),
             "optional",
         ),
     )
@@ -42144,9 +42172,7 @@ fn device_app_management_android_managed_app_protections_item_assignments_item__
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
-                ),
+                .update(&args.body::<version_::TargetedManagedAppPolicyAssignment>()?),
             "optional",
         ),
     )
@@ -42162,9 +42188,7 @@ fn device_app_management_android_managed_app_protections_item_deployment_summary
                 .android_managed_app_protections()
                 .item(&args.next_arg()?)
                 .deployment_summary()
-                .update(
-                    &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
-                ),
+                .update(&args.body::<version_::ManagedAppPolicyDeploymentSummary>()?),
             "optional",
         ),
     )
@@ -42179,7 +42203,7 @@ fn device_app_management_default_managed_app_protections_item__update(
                 .device_app_management()
                 .default_managed_app_protections()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DefaultManagedAppProtection>()?),
+                .update(&args.body::<version_::DefaultManagedAppProtection>()?),
             "optional",
         ),
     )
@@ -42196,7 +42220,7 @@ fn device_app_management_default_managed_app_protections_item_apps_item__update(
                 .item(&args.next_arg()?)
                 .apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedMobileApp>()?),
+                .update(&args.body::<version_::ManagedMobileApp>()?),
             "optional",
         ),
     )
@@ -42212,9 +42236,7 @@ fn device_app_management_default_managed_app_protections_item_deployment_summary
                 .default_managed_app_protections()
                 .item(&args.next_arg()?)
                 .deployment_summary()
-                .update(
-                    &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
-                ),
+                .update(&args.body::<version_::ManagedAppPolicyDeploymentSummary>()?),
             "optional",
         ),
     )
@@ -42229,7 +42251,7 @@ fn device_app_management_ios_managed_app_protections_item__update(
                 .device_app_management()
                 .ios_managed_app_protections()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IosManagedAppProtection>()?),
+                .update(&args.body::<version_::IosManagedAppProtection>()?),
             "optional",
         ),
     )
@@ -42246,7 +42268,7 @@ fn device_app_management_ios_managed_app_protections_item_apps_item__update(
                 .item(&args.next_arg()?)
                 .apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedMobileApp>()?),
+                .update(&args.body::<version_::ManagedMobileApp>()?),
             "optional",
         ),
     )
@@ -42263,9 +42285,7 @@ fn device_app_management_ios_managed_app_protections_item_assignments_item__upda
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
-                ),
+                .update(&args.body::<version_::TargetedManagedAppPolicyAssignment>()?),
             "optional",
         ),
     )
@@ -42281,9 +42301,7 @@ fn device_app_management_ios_managed_app_protections_item_deployment_summary__up
                 .ios_managed_app_protections()
                 .item(&args.next_arg()?)
                 .deployment_summary()
-                .update(
-                    &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
-                ),
+                .update(&args.body::<version_::ManagedAppPolicyDeploymentSummary>()?),
             "optional",
         ),
     )
@@ -42300,7 +42318,7 @@ fn device_app_management_managed_app_registrations_item_operations_item__update(
                 .item(&args.next_arg()?)
                 .operations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedAppOperation>()?),
+                .update(&args.body::<version_::ManagedAppOperation>()?),
             "optional",
         ),
     )
@@ -42315,7 +42333,7 @@ fn device_app_management_managed_e_books_item__update(
                 .device_app_management()
                 .managed_e_books()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyManagedEBook>()?),
+                .update(&args.body::<version_::AnyManagedEBook>()?),
             "optional",
         ),
     )
@@ -42332,7 +42350,7 @@ fn device_app_management_managed_e_books_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyManagedEBookAssignment>()?),
+                .update(&args.body::<version_::AnyManagedEBookAssignment>()?),
             "optional",
         ),
     )
@@ -42349,7 +42367,7 @@ fn device_app_management_managed_e_books_item_device_states_item__update(
                 .item(&args.next_arg()?)
                 .device_states()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceInstallState>()?),
+                .update(&args.body::<version_::DeviceInstallState>()?),
             "optional",
         ),
     )
@@ -42365,7 +42383,7 @@ fn device_app_management_managed_e_books_item_install_summary__update(
                 .managed_e_books()
                 .item(&args.next_arg()?)
                 .install_summary()
-                .update(&args.body::<super::super::EBookInstallSummary>()?),
+                .update(&args.body::<version_::EBookInstallSummary>()?),
             "optional",
         ),
     )
@@ -42382,7 +42400,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item__update(
                 .item(&args.next_arg()?)
                 .user_state_summary()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UserInstallStateSummary>()?),
+                .update(&args.body::<version_::UserInstallStateSummary>()?),
             "optional",
         ),
     )
@@ -42401,7 +42419,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item_device_sta
                 .item(&args.next_arg()?)
                 .device_states()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceInstallState>()?),
+                .update(&args.body::<version_::DeviceInstallState>()?),
             "optional",
         ),
     )
@@ -42417,7 +42435,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item__updat
                 .mdm_windows_information_protection_policies()
                 .item(&args.next_arg()?)
                 .update(
-                    &args.body::<super::super::MdmWindowsInformationProtectionPolicy>()?,
+                    &args.body::<version_::MdmWindowsInformationProtectionPolicy>()?,
                 ),
             "optional",
         ),
@@ -42435,9 +42453,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_assign
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
-                ),
+                .update(&args.body::<version_::TargetedManagedAppPolicyAssignment>()?),
             "optional",
         ),
     )
@@ -42455,10 +42471,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_exempt
                 .exempt_app_locker_files()
                 .item(&args.next_arg()?)
                 .update(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "optional",
         ),
@@ -42477,10 +42490,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_protec
                 .protected_app_locker_files()
                 .item(&args.next_arg()?)
                 .update(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "optional",
         ),
@@ -42496,7 +42506,7 @@ fn device_app_management_mobile_app_categories_item__update(
                 .device_app_management()
                 .mobile_app_categories()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppCategory>()?),
+                .update(&args.body::<version_::MobileAppCategory>()?),
             "optional",
         ),
     )
@@ -42512,7 +42522,7 @@ fn device_app_management_mobile_app_configurations_item__update(
                 .mobile_app_configurations()
                 .item(&args.next_arg()?)
                 .update(
-                    &args.body::<super::super::AnyManagedDeviceMobileAppConfiguration>()?,
+                    &args.body::<version_::AnyManagedDeviceMobileAppConfiguration>()?,
                 ),
             "optional",
         ),
@@ -42533,7 +42543,7 @@ fn device_app_management_mobile_app_configurations_item_assignments_item__update
                 .update(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationAssignment,
+                            version_::ManagedDeviceMobileAppConfigurationAssignment,
                         >()?,
                 ),
             "optional",
@@ -42555,7 +42565,7 @@ fn device_app_management_mobile_app_configurations_item_device_statuses_item__up
                 .update(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+                            version_::ManagedDeviceMobileAppConfigurationDeviceStatus,
                         >()?,
                 ),
             "optional",
@@ -42576,7 +42586,7 @@ fn device_app_management_mobile_app_configurations_item_device_status_summary__u
                 .update(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationDeviceSummary,
+                            version_::ManagedDeviceMobileAppConfigurationDeviceSummary,
                         >()?,
                 ),
             "optional",
@@ -42598,7 +42608,7 @@ fn device_app_management_mobile_app_configurations_item_user_statuses_item__upda
                 .update(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+                            version_::ManagedDeviceMobileAppConfigurationUserStatus,
                         >()?,
                 ),
             "optional",
@@ -42619,7 +42629,7 @@ fn device_app_management_mobile_app_configurations_item_user_status_summary__upd
                 .update(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationUserSummary,
+                            version_::ManagedDeviceMobileAppConfigurationUserSummary,
                         >()?,
                 ),
             "optional",
@@ -42636,7 +42646,7 @@ fn device_app_management_mobile_apps_item__update(
                 .device_app_management()
                 .mobile_apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMobileApp>()?),
+                .update(&args.body::<version_::AnyMobileApp>()?),
             "optional",
         ),
     )
@@ -42653,7 +42663,7 @@ fn device_app_management_mobile_apps_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppAssignment>()?),
+                .update(&args.body::<version_::MobileAppAssignment>()?),
             "optional",
         ),
     )
@@ -42670,7 +42680,7 @@ fn device_app_management_mobile_apps_item_categories_item__update(
                 .item(&args.next_arg()?)
                 .categories()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppCategory>()?),
+                .update(&args.body::<version_::MobileAppCategory>()?),
             "optional",
         ),
     )
@@ -42687,7 +42697,7 @@ fn device_app_management_mobile_apps_item_content_versions_item__update(
                 .item(&args.next_arg()?)
                 .content_versions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppContent>()?),
+                .update(&args.body::<version_::MobileAppContent>()?),
             "optional",
         ),
     )
@@ -42706,7 +42716,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files_item__upda
                 .item(&args.next_arg()?)
                 .files()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppContentFile>()?),
+                .update(&args.body::<version_::MobileAppContentFile>()?),
             "optional",
         ),
     )
@@ -42724,7 +42734,7 @@ fn device_app_management_mobile_apps_item_managed_mobile_lob_app_content_version
                 .managed_mobile_lob_app()
                 .content_versions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppContent>()?),
+                .update(&args.body::<version_::MobileAppContent>()?),
             "optional",
         ),
     )
@@ -42742,7 +42752,7 @@ fn device_app_management_mobile_apps_item_mobile_lob_app_content_versions_item__
                 .mobile_lob_app()
                 .content_versions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileAppContent>()?),
+                .update(&args.body::<version_::MobileAppContent>()?),
             "optional",
         ),
     )
@@ -42757,7 +42767,7 @@ fn device_app_management_targeted_managed_app_configurations_item__update(
                 .device_app_management()
                 .targeted_managed_app_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TargetedManagedAppConfiguration>()?),
+                .update(&args.body::<version_::TargetedManagedAppConfiguration>()?),
             "optional",
         ),
     )
@@ -42774,7 +42784,7 @@ fn device_app_management_targeted_managed_app_configurations_item_apps_item__upd
                 .item(&args.next_arg()?)
                 .apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedMobileApp>()?),
+                .update(&args.body::<version_::ManagedMobileApp>()?),
             "optional",
         ),
     )
@@ -42791,9 +42801,7 @@ fn device_app_management_targeted_managed_app_configurations_item_assignments_it
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
-                ),
+                .update(&args.body::<version_::TargetedManagedAppPolicyAssignment>()?),
             "optional",
         ),
     )
@@ -42809,9 +42817,7 @@ fn device_app_management_targeted_managed_app_configurations_item_deployment_sum
                 .targeted_managed_app_configurations()
                 .item(&args.next_arg()?)
                 .deployment_summary()
-                .update(
-                    &args.body::<super::super::ManagedAppPolicyDeploymentSummary>()?,
-                ),
+                .update(&args.body::<version_::ManagedAppPolicyDeploymentSummary>()?),
             "optional",
         ),
     )
@@ -42826,7 +42832,7 @@ fn device_app_management_vpp_tokens_item__update(
                 .device_app_management()
                 .vpp_tokens()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::VppToken>()?),
+                .update(&args.body::<version_::VppToken>()?),
             "optional",
         ),
     )
@@ -42841,9 +42847,7 @@ fn device_app_management_windows_information_protection_policies_item__update(
                 .device_app_management()
                 .windows_information_protection_policies()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::WindowsInformationProtectionPolicy>()?,
-                ),
+                .update(&args.body::<version_::WindowsInformationProtectionPolicy>()?),
             "optional",
         ),
     )
@@ -42860,9 +42864,7 @@ fn device_app_management_windows_information_protection_policies_item_assignment
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::TargetedManagedAppPolicyAssignment>()?,
-                ),
+                .update(&args.body::<version_::TargetedManagedAppPolicyAssignment>()?),
             "optional",
         ),
     )
@@ -42880,10 +42882,7 @@ fn device_app_management_windows_information_protection_policies_item_exempt_app
                 .exempt_app_locker_files()
                 .item(&args.next_arg()?)
                 .update(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "optional",
         ),
@@ -42902,10 +42901,7 @@ fn device_app_management_windows_information_protection_policies_item_protected_
                 .protected_app_locker_files()
                 .item(&args.next_arg()?)
                 .update(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "optional",
         ),
@@ -42919,7 +42915,7 @@ fn device_management__update(
         graph_rt::ErasedRequest::new(
             super::root()
                 .device_management()
-                .update(&args.body::<super::super::DeviceManagement>()?),
+                .update(&args.body::<version_::DeviceManagement>()?),
             "optional",
         ),
     )
@@ -42933,7 +42929,7 @@ fn device_management_apple_push_notification_certificate__update(
             super::root()
                 .device_management()
                 .apple_push_notification_certificate()
-                .update(&args.body::<super::super::ApplePushNotificationCertificate>()?),
+                .update(&args.body::<version_::ApplePushNotificationCertificate>()?),
             "optional",
         ),
     )
@@ -42948,7 +42944,7 @@ fn device_management_audit_events_item__update(
                 .device_management()
                 .audit_events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AuditEvent>()?),
+                .update(&args.body::<version_::AuditEvent>()?),
             "optional",
         ),
     )
@@ -42963,7 +42959,7 @@ fn device_management_compliance_management_partners_item__update(
                 .device_management()
                 .compliance_management_partners()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ComplianceManagementPartner>()?),
+                .update(&args.body::<version_::ComplianceManagementPartner>()?),
             "optional",
         ),
     )
@@ -42977,9 +42973,7 @@ fn device_management_conditional_access_settings__update(
             super::root()
                 .device_management()
                 .conditional_access_settings()
-                .update(
-                    &args.body::<super::super::OnPremisesConditionalAccessSettings>()?,
-                ),
+                .update(&args.body::<version_::OnPremisesConditionalAccessSettings>()?),
             "optional",
         ),
     )
@@ -42994,7 +42988,7 @@ fn device_management_detected_apps_item__update(
                 .device_management()
                 .detected_apps()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DetectedApp>()?),
+                .update(&args.body::<version_::DetectedApp>()?),
             "optional",
         ),
     )
@@ -43011,7 +43005,7 @@ fn device_management_detected_apps_item_managed_devices_item__update(
                 .item(&args.next_arg()?)
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedDevice>()?),
+                .update(&args.body::<version_::ManagedDevice>()?),
             "optional",
         ),
     )
@@ -43029,7 +43023,7 @@ fn device_management_detected_apps_item_managed_devices_item_device_category__up
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .device_category()
-                .update(&args.body::<super::super::DeviceCategory>()?),
+                .update(&args.body::<version_::DeviceCategory>()?),
             "optional",
         ),
     )
@@ -43044,7 +43038,7 @@ fn device_management_device_categories_item__update(
                 .device_management()
                 .device_categories()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceCategory>()?),
+                .update(&args.body::<version_::DeviceCategory>()?),
             "optional",
         ),
     )
@@ -43059,7 +43053,7 @@ fn device_management_device_compliance_policies_item__update(
                 .device_management()
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyDeviceCompliancePolicy>()?),
+                .update(&args.body::<version_::AnyDeviceCompliancePolicy>()?),
             "optional",
         ),
     )
@@ -43076,7 +43070,7 @@ fn device_management_device_compliance_policies_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceCompliancePolicyAssignment>()?),
+                .update(&args.body::<version_::DeviceCompliancePolicyAssignment>()?),
             "optional",
         ),
     )
@@ -43093,7 +43087,7 @@ fn device_management_device_compliance_policies_item_device_setting_state_summar
                 .item(&args.next_arg()?)
                 .device_setting_state_summaries()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::SettingStateDeviceSummary>()?),
+                .update(&args.body::<version_::SettingStateDeviceSummary>()?),
             "optional",
         ),
     )
@@ -43110,7 +43104,7 @@ fn device_management_device_compliance_policies_item_device_statuses_item__updat
                 .item(&args.next_arg()?)
                 .device_statuses()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceComplianceDeviceStatus>()?),
+                .update(&args.body::<version_::DeviceComplianceDeviceStatus>()?),
             "optional",
         ),
     )
@@ -43126,7 +43120,7 @@ fn device_management_device_compliance_policies_item_device_status_overview__upd
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .device_status_overview()
-                .update(&args.body::<super::super::DeviceComplianceDeviceOverview>()?),
+                .update(&args.body::<version_::DeviceComplianceDeviceOverview>()?),
             "optional",
         ),
     )
@@ -43144,7 +43138,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
                 .scheduled_actions_for_rule()
                 .item(&args.next_arg()?)
                 .update(
-                    &args.body::<super::super::DeviceComplianceScheduledActionForRule>()?,
+                    &args.body::<version_::DeviceComplianceScheduledActionForRule>()?,
                 ),
             "optional",
         ),
@@ -43164,7 +43158,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
                 .item(&args.next_arg()?)
                 .scheduled_action_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceComplianceActionItem>()?),
+                .update(&args.body::<version_::DeviceComplianceActionItem>()?),
             "optional",
         ),
     )
@@ -43181,7 +43175,7 @@ fn device_management_device_compliance_policies_item_user_statuses_item__update(
                 .item(&args.next_arg()?)
                 .user_statuses()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceComplianceUserStatus>()?),
+                .update(&args.body::<version_::DeviceComplianceUserStatus>()?),
             "optional",
         ),
     )
@@ -43197,7 +43191,7 @@ fn device_management_device_compliance_policies_item_user_status_overview__updat
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .user_status_overview()
-                .update(&args.body::<super::super::DeviceComplianceUserOverview>()?),
+                .update(&args.body::<version_::DeviceComplianceUserOverview>()?),
             "optional",
         ),
     )
@@ -43212,10 +43206,7 @@ fn device_management_device_compliance_policy_device_state_summary__update(
                 .device_management()
                 .device_compliance_policy_device_state_summary()
                 .update(
-                    &args
-                        .body::<
-                            super::super::DeviceCompliancePolicyDeviceStateSummary,
-                        >()?,
+                    &args.body::<version_::DeviceCompliancePolicyDeviceStateSummary>()?,
                 ),
             "optional",
         ),
@@ -43232,10 +43223,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item__upda
                 .device_compliance_policy_setting_state_summaries()
                 .item(&args.next_arg()?)
                 .update(
-                    &args
-                        .body::<
-                            super::super::DeviceCompliancePolicySettingStateSummary,
-                        >()?,
+                    &args.body::<version_::DeviceCompliancePolicySettingStateSummary>()?,
                 ),
             "optional",
         ),
@@ -43253,7 +43241,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item_devic
                 .item(&args.next_arg()?)
                 .device_compliance_setting_states()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceComplianceSettingState>()?),
+                .update(&args.body::<version_::DeviceComplianceSettingState>()?),
             "optional",
         ),
     )
@@ -43268,7 +43256,7 @@ fn device_management_device_configuration_device_state_summaries__update(
                 .device_management()
                 .device_configuration_device_state_summaries()
                 .update(
-                    &args.body::<super::super::DeviceConfigurationDeviceStateSummary>()?,
+                    &args.body::<version_::DeviceConfigurationDeviceStateSummary>()?,
                 ),
             "optional",
         ),
@@ -43284,7 +43272,7 @@ fn device_management_device_configurations_item__update(
                 .device_management()
                 .device_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyDeviceConfiguration>()?),
+                .update(&args.body::<version_::AnyDeviceConfiguration>()?),
             "optional",
         ),
     )
@@ -43301,7 +43289,7 @@ fn device_management_device_configurations_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceConfigurationAssignment>()?),
+                .update(&args.body::<version_::DeviceConfigurationAssignment>()?),
             "optional",
         ),
     )
@@ -43318,7 +43306,7 @@ fn device_management_device_configurations_item_device_setting_state_summaries_i
                 .item(&args.next_arg()?)
                 .device_setting_state_summaries()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::SettingStateDeviceSummary>()?),
+                .update(&args.body::<version_::SettingStateDeviceSummary>()?),
             "optional",
         ),
     )
@@ -43335,7 +43323,7 @@ fn device_management_device_configurations_item_device_statuses_item__update(
                 .item(&args.next_arg()?)
                 .device_statuses()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceConfigurationDeviceStatus>()?),
+                .update(&args.body::<version_::DeviceConfigurationDeviceStatus>()?),
             "optional",
         ),
     )
@@ -43351,9 +43339,7 @@ fn device_management_device_configurations_item_device_status_overview__update(
                 .device_configurations()
                 .item(&args.next_arg()?)
                 .device_status_overview()
-                .update(
-                    &args.body::<super::super::DeviceConfigurationDeviceOverview>()?,
-                ),
+                .update(&args.body::<version_::DeviceConfigurationDeviceOverview>()?),
             "optional",
         ),
     )
@@ -43370,7 +43356,7 @@ fn device_management_device_configurations_item_user_statuses_item__update(
                 .item(&args.next_arg()?)
                 .user_statuses()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceConfigurationUserStatus>()?),
+                .update(&args.body::<version_::DeviceConfigurationUserStatus>()?),
             "optional",
         ),
     )
@@ -43386,7 +43372,7 @@ fn device_management_device_configurations_item_user_status_overview__update(
                 .device_configurations()
                 .item(&args.next_arg()?)
                 .user_status_overview()
-                .update(&args.body::<super::super::DeviceConfigurationUserOverview>()?),
+                .update(&args.body::<version_::DeviceConfigurationUserOverview>()?),
             "optional",
         ),
     )
@@ -43401,7 +43387,7 @@ fn device_management_device_enrollment_configurations_item__update(
                 .device_management()
                 .device_enrollment_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyDeviceEnrollmentConfiguration>()?),
+                .update(&args.body::<version_::AnyDeviceEnrollmentConfiguration>()?),
             "optional",
         ),
     )
@@ -43418,9 +43404,7 @@ fn device_management_device_enrollment_configurations_item_assignments_item__upd
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::EnrollmentConfigurationAssignment>()?,
-                ),
+                .update(&args.body::<version_::EnrollmentConfigurationAssignment>()?),
             "optional",
         ),
     )
@@ -43435,7 +43419,7 @@ fn device_management_device_management_partners_item__update(
                 .device_management()
                 .device_management_partners()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceManagementPartner>()?),
+                .update(&args.body::<version_::DeviceManagementPartner>()?),
             "optional",
         ),
     )
@@ -43450,9 +43434,7 @@ fn device_management_exchange_connectors_item__update(
                 .device_management()
                 .exchange_connectors()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::DeviceManagementExchangeConnector>()?,
-                ),
+                .update(&args.body::<version_::DeviceManagementExchangeConnector>()?),
             "optional",
         ),
     )
@@ -43467,7 +43449,7 @@ fn device_management_ios_update_statuses_item__update(
                 .device_management()
                 .ios_update_statuses()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IosUpdateDeviceStatus>()?),
+                .update(&args.body::<version_::IosUpdateDeviceStatus>()?),
             "optional",
         ),
     )
@@ -43481,7 +43463,7 @@ fn device_management_managed_device_overview__update(
             super::root()
                 .device_management()
                 .managed_device_overview()
-                .update(&args.body::<super::super::ManagedDeviceOverview>()?),
+                .update(&args.body::<version_::ManagedDeviceOverview>()?),
             "optional",
         ),
     )
@@ -43496,7 +43478,7 @@ fn device_management_managed_devices_item__update(
                 .device_management()
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedDevice>()?),
+                .update(&args.body::<version_::ManagedDevice>()?),
             "optional",
         ),
     )
@@ -43511,7 +43493,7 @@ fn device_management_mobile_threat_defense_connectors_item__update(
                 .device_management()
                 .mobile_threat_defense_connectors()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MobileThreatDefenseConnector>()?),
+                .update(&args.body::<version_::MobileThreatDefenseConnector>()?),
             "optional",
         ),
     )
@@ -43526,7 +43508,7 @@ fn device_management_notification_message_templates_item__update(
                 .device_management()
                 .notification_message_templates()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::NotificationMessageTemplate>()?),
+                .update(&args.body::<version_::NotificationMessageTemplate>()?),
             "optional",
         ),
     )
@@ -43543,7 +43525,7 @@ fn device_management_notification_message_templates_item_localized_notification_
                 .item(&args.next_arg()?)
                 .localized_notification_messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::LocalizedNotificationMessage>()?),
+                .update(&args.body::<version_::LocalizedNotificationMessage>()?),
             "optional",
         ),
     )
@@ -43558,7 +43540,7 @@ fn device_management_remote_assistance_partners_item__update(
                 .device_management()
                 .remote_assistance_partners()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::RemoteAssistancePartner>()?),
+                .update(&args.body::<version_::RemoteAssistancePartner>()?),
             "optional",
         ),
     )
@@ -43572,7 +43554,7 @@ fn device_management_reports__update(
             super::root()
                 .device_management()
                 .reports()
-                .update(&args.body::<super::super::DeviceManagementReports>()?),
+                .update(&args.body::<version_::DeviceManagementReports>()?),
             "optional",
         ),
     )
@@ -43588,7 +43570,7 @@ fn device_management_reports_export_jobs_item__update(
                 .reports()
                 .export_jobs()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DeviceManagementExportJob>()?),
+                .update(&args.body::<version_::DeviceManagementExportJob>()?),
             "optional",
         ),
     )
@@ -43603,7 +43585,7 @@ fn device_management_resource_operations_item__update(
                 .device_management()
                 .resource_operations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ResourceOperation>()?),
+                .update(&args.body::<version_::ResourceOperation>()?),
             "optional",
         ),
     )
@@ -43618,9 +43600,7 @@ fn device_management_role_assignments_item__update(
                 .device_management()
                 .role_assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::DeviceAndAppManagementRoleAssignment>()?,
-                ),
+                .update(&args.body::<version_::DeviceAndAppManagementRoleAssignment>()?),
             "optional",
         ),
     )
@@ -43635,7 +43615,7 @@ fn device_management_role_definitions_item__update(
                 .device_management()
                 .role_definitions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyRoleDefinition>()?),
+                .update(&args.body::<version_::AnyRoleDefinition>()?),
             "optional",
         ),
     )
@@ -43652,7 +43632,7 @@ fn device_management_role_definitions_item_role_assignments_item__update(
                 .item(&args.next_arg()?)
                 .role_assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyRoleAssignment>()?),
+                .update(&args.body::<version_::AnyRoleAssignment>()?),
             "optional",
         ),
     )
@@ -43670,7 +43650,7 @@ fn device_management_role_definitions_item_role_assignments_item_role_definition
                 .role_assignments()
                 .item(&args.next_arg()?)
                 .role_definition()
-                .update(&args.body::<super::super::AnyRoleDefinition>()?),
+                .update(&args.body::<version_::AnyRoleDefinition>()?),
             "optional",
         ),
     )
@@ -43684,7 +43664,7 @@ fn device_management_software_update_status_summary__update(
             super::root()
                 .device_management()
                 .software_update_status_summary()
-                .update(&args.body::<super::super::SoftwareUpdateStatusSummary>()?),
+                .update(&args.body::<version_::SoftwareUpdateStatusSummary>()?),
             "optional",
         ),
     )
@@ -43699,7 +43679,7 @@ fn device_management_telecom_expense_management_partners_item__update(
                 .device_management()
                 .telecom_expense_management_partners()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TelecomExpenseManagementPartner>()?),
+                .update(&args.body::<version_::TelecomExpenseManagementPartner>()?),
             "optional",
         ),
     )
@@ -43714,7 +43694,7 @@ fn device_management_terms_and_conditions_item__update(
                 .device_management()
                 .terms_and_conditions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TermsAndConditions>()?),
+                .update(&args.body::<version_::TermsAndConditions>()?),
             "optional",
         ),
     )
@@ -43731,9 +43711,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses_item__update(
                 .item(&args.next_arg()?)
                 .acceptance_statuses()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::TermsAndConditionsAcceptanceStatus>()?,
-                ),
+                .update(&args.body::<version_::TermsAndConditionsAcceptanceStatus>()?),
             "optional",
         ),
     )
@@ -43751,7 +43729,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses_item_terms_an
                 .acceptance_statuses()
                 .item(&args.next_arg()?)
                 .terms_and_conditions()
-                .update(&args.body::<super::super::TermsAndConditions>()?),
+                .update(&args.body::<version_::TermsAndConditions>()?),
             "optional",
         ),
     )
@@ -43768,7 +43746,7 @@ fn device_management_terms_and_conditions_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TermsAndConditionsAssignment>()?),
+                .update(&args.body::<version_::TermsAndConditionsAssignment>()?),
             "optional",
         ),
     )
@@ -43786,7 +43764,7 @@ fn device_management_windows_information_protection_app_learning_summaries_item_
                 .update(
                     &args
                         .body::<
-                            super::super::WindowsInformationProtectionAppLearningSummary,
+                            version_::WindowsInformationProtectionAppLearningSummary,
                         >()?,
                 ),
             "optional",
@@ -43806,7 +43784,7 @@ fn device_management_windows_information_protection_network_learning_summaries_i
                 .update(
                     &args
                         .body::<
-                            super::super::WindowsInformationProtectionNetworkLearningSummary,
+                            version_::WindowsInformationProtectionNetworkLearningSummary,
                         >()?,
                 ),
             "optional",
@@ -43822,7 +43800,7 @@ fn devices_item__update(
             super::root()
                 .devices()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Device>()?),
+                .update(&args.body::<version_::Device>()?),
             "empty",
         ),
     )
@@ -43838,7 +43816,7 @@ fn devices_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -43853,7 +43831,7 @@ fn directory_administrative_units_item__update(
                 .directory()
                 .administrative_units()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateAdministrativeunitBody>()?),
+                .update(&args.body::<version_::UpdateAdministrativeunitBody>()?),
             "empty",
         ),
     )
@@ -43867,7 +43845,7 @@ fn domains_item__update(
             super::root()
                 .domains()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Domain>()?),
+                .update(&args.body::<version_::Domain>()?),
             "empty",
         ),
     )
@@ -43883,7 +43861,7 @@ fn drives_item_items_item__update(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -43901,7 +43879,7 @@ fn drives_item_items_item_permissions_item__update(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Permission>()?),
+                .update(&args.body::<version_::Permission>()?),
             "optional",
         ),
     )
@@ -43917,7 +43895,7 @@ fn drives_item_root_by_path__update(
                 .item(&args.next_arg()?)
                 .root()
                 .at_path(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -43932,7 +43910,7 @@ fn education_classes_item__update(
                 .education()
                 .classes()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::EducationClass>()?),
+                .update(&args.body::<version_::EducationClass>()?),
             "optional",
         ),
     )
@@ -43948,7 +43926,7 @@ fn education_classes_item_assignment_defaults__update(
                 .classes()
                 .item(&args.next_arg()?)
                 .assignment_defaults()
-                .update(&args.body::<super::super::EducationAssignmentDefaults>()?),
+                .update(&args.body::<version_::EducationAssignmentDefaults>()?),
             "optional",
         ),
     )
@@ -43965,7 +43943,7 @@ fn education_classes_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::EducationAssignment>()?),
+                .update(&args.body::<version_::EducationAssignment>()?),
             "optional",
         ),
     )
@@ -43983,7 +43961,7 @@ fn education_classes_item_assignments_item_rubric__update(
                 .assignments()
                 .item(&args.next_arg()?)
                 .rubric()
-                .update(&args.body::<super::super::EducationRubric>()?),
+                .update(&args.body::<version_::EducationRubric>()?),
             "optional",
         ),
     )
@@ -44004,7 +43982,7 @@ fn education_classes_item_assignments_item_submissions_item_outcomes_item__updat
                 .item(&args.next_arg()?)
                 .outcomes()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::EducationOutcome>()?),
+                .update(&args.body::<version_::EducationOutcome>()?),
             "optional",
         ),
     )
@@ -44020,7 +43998,7 @@ fn education_classes_item_assignment_settings__update(
                 .classes()
                 .item(&args.next_arg()?)
                 .assignment_settings()
-                .update(&args.body::<super::super::EducationAssignmentSettings>()?),
+                .update(&args.body::<version_::EducationAssignmentSettings>()?),
             "optional",
         ),
     )
@@ -44034,7 +44012,7 @@ fn education_me__update(
             super::root()
                 .education()
                 .me()
-                .update(&args.body::<super::super::EducationUser>()?),
+                .update(&args.body::<version_::EducationUser>()?),
             "optional",
         ),
     )
@@ -44050,7 +44028,7 @@ fn education_me_rubrics_item__update(
                 .me()
                 .rubrics()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::EducationRubric>()?),
+                .update(&args.body::<version_::EducationRubric>()?),
             "optional",
         ),
     )
@@ -44065,7 +44043,7 @@ fn education_schools_item__update(
                 .education()
                 .schools()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::EducationSchool>()?),
+                .update(&args.body::<version_::EducationSchool>()?),
             "optional",
         ),
     )
@@ -44080,7 +44058,7 @@ fn education_users_item__update(
                 .education()
                 .users()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::EducationUser>()?),
+                .update(&args.body::<version_::EducationUser>()?),
             "optional",
         ),
     )
@@ -44097,7 +44075,7 @@ fn external_connections_item_items_item__update(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ExternalItem>()?),
+                .update(&args.body::<version_::ExternalItem>()?),
             "optional",
         ),
     )
@@ -44111,7 +44089,7 @@ fn group_lifecycle_policies_item__update(
             super::root()
                 .group_lifecycle_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::GroupLifecyclePolicy>()?),
+                .update(&args.body::<version_::GroupLifecyclePolicy>()?),
             "optional",
         ),
     )
@@ -44125,7 +44103,7 @@ fn groups_item__update(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Group>()?),
+                .update(&args.body::<version_::Group>()?),
             "empty",
         ),
     )
@@ -44140,7 +44118,7 @@ fn groups_item_calendar__update(
                 .groups()
                 .item(&args.next_arg()?)
                 .calendar()
-                .update(&args.body::<super::super::Calendar>()?),
+                .update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -44157,7 +44135,7 @@ fn groups_item_calendar_calendar_permissions_item__update(
                 .calendar()
                 .calendar_permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::CalendarPermission>()?),
+                .update(&args.body::<version_::CalendarPermission>()?),
             "optional",
         ),
     )
@@ -44174,7 +44152,7 @@ fn groups_item_calendar_events_item__update(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -44192,7 +44170,7 @@ fn groups_item_conversations_item_threads_item__update(
                 .item(&args.next_arg()?)
                 .threads()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ConversationThread>()?),
+                .update(&args.body::<version_::ConversationThread>()?),
             "optional",
         ),
     )
@@ -44209,7 +44187,7 @@ fn groups_item_drive_items_item__update(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -44228,7 +44206,7 @@ fn groups_item_drive_items_item_permissions_item__update(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Permission>()?),
+                .update(&args.body::<version_::Permission>()?),
             "optional",
         ),
     )
@@ -44245,7 +44223,7 @@ fn groups_item_drive_root_by_path__update(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -44261,7 +44239,7 @@ fn groups_item_events_item__update(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -44279,7 +44257,7 @@ fn groups_item_events_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -44295,7 +44273,7 @@ fn groups_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -44345,7 +44323,7 @@ fn groups_item_settings_item__update(
                 .item(&args.next_arg()?)
                 .settings()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::GroupSetting>()?),
+                .update(&args.body::<version_::GroupSetting>()?),
             "empty",
         ),
     )
@@ -44361,7 +44339,7 @@ fn groups_item_threads_item__update(
                 .item(&args.next_arg()?)
                 .threads()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ConversationThread>()?),
+                .update(&args.body::<version_::ConversationThread>()?),
             "optional",
         ),
     )
@@ -44381,7 +44359,7 @@ fn groups_item_threads_item_posts_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -44395,7 +44373,7 @@ fn group_settings_item__update(
             super::root()
                 .group_settings()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::GroupSetting>()?),
+                .update(&args.body::<version_::GroupSetting>()?),
             "empty",
         ),
     )
@@ -44410,7 +44388,7 @@ fn identity_api_connectors_item__update(
                 .identity()
                 .api_connectors()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IdentityApiConnector>()?),
+                .update(&args.body::<version_::IdentityApiConnector>()?),
             "empty",
         ),
     )
@@ -44427,9 +44405,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments_item__update(
                 .item(&args.next_arg()?)
                 .user_attribute_assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::IdentityUserFlowAttributeAssignment>()?,
-                ),
+                .update(&args.body::<version_::IdentityUserFlowAttributeAssignment>()?),
             "optional",
         ),
     )
@@ -44445,7 +44421,7 @@ fn identity_conditional_access_named_locations_item__update(
                 .conditional_access()
                 .named_locations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateCountryNamedLocationBody>()?),
+                .update(&args.body::<version_::UpdateCountryNamedLocationBody>()?),
             "empty",
         ),
     )
@@ -44476,9 +44452,7 @@ fn identity_user_flow_attributes_item__update(
                 .identity()
                 .user_flow_attributes()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::UpdateIdentityUserFlowAttributeBody>()?,
-                ),
+                .update(&args.body::<version_::UpdateIdentityUserFlowAttributeBody>()?),
             "empty",
         ),
     )
@@ -44498,7 +44472,7 @@ fn identity_governance_access_reviews_definitions_item_instances_item_decisions_
                 .item(&args.next_arg()?)
                 .decisions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AccessReviewInstanceDecisionItem>()?),
+                .update(&args.body::<version_::AccessReviewInstanceDecisionItem>()?),
             "empty",
         ),
     )
@@ -44514,7 +44488,7 @@ fn identity_governance_terms_of_use_agreements_item__update(
                 .terms_of_use()
                 .agreements()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Agreement>()?),
+                .update(&args.body::<version_::Agreement>()?),
             "optional",
         ),
     )
@@ -44528,7 +44502,7 @@ fn identity_providers_item__update(
             super::root()
                 .identity_providers()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::IdentityProvider>()?),
+                .update(&args.body::<version_::IdentityProvider>()?),
             "empty",
         ),
     )
@@ -44539,10 +44513,7 @@ fn me_calendar__update(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .me()
-                .calendar()
-                .update(&args.body::<super::super::Calendar>()?),
+            super::root().me().calendar().update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -44558,7 +44529,7 @@ fn me_calendar_events_item__update(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -44573,7 +44544,7 @@ fn me_calendar_groups_item__update(
                 .me()
                 .calendar_groups()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::CalendarGroup>()?),
+                .update(&args.body::<version_::CalendarGroup>()?),
             "optional",
         ),
     )
@@ -44590,7 +44561,7 @@ fn me_calendar_groups_item_calendars_item__update(
                 .item(&args.next_arg()?)
                 .calendars()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Calendar>()?),
+                .update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -44609,7 +44580,7 @@ fn me_calendar_groups_item_calendars_item_events_item__update(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -44624,7 +44595,7 @@ fn me_calendars_item__update(
                 .me()
                 .calendars()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Calendar>()?),
+                .update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -44641,7 +44612,7 @@ fn me_calendars_item_events_item__update(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -44656,13 +44627,13 @@ fn me_contact_folders_item__update(
                 .me()
                 .contact_folders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ContactFolder>()?),
+                .update(&args.body::<version_::ContactFolder>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "mail")]
-fn me_contact_folders_item_child_folders_item2_contacts_item__update(
+fn me_contact_folders_item_child_folders_item_unnamed_contacts_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -44676,7 +44647,7 @@ fn me_contact_folders_item_child_folders_item2_contacts_item__update(
                 .unnamed()
                 .contacts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Contact>()?),
+                .update(&args.body::<version_::Contact>()?),
             "optional",
         ),
     )
@@ -44693,7 +44664,7 @@ fn me_contact_folders_item_contacts_item__update(
                 .item(&args.next_arg()?)
                 .contacts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Contact>()?),
+                .update(&args.body::<version_::Contact>()?),
             "optional",
         ),
     )
@@ -44727,7 +44698,7 @@ fn me_contacts_item__update(
                 .me()
                 .contacts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Contact>()?),
+                .update(&args.body::<version_::Contact>()?),
             "optional",
         ),
     )
@@ -44760,7 +44731,7 @@ fn me_drive_items_item__update(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -44778,7 +44749,7 @@ fn me_drive_items_item_permissions_item__update(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Permission>()?),
+                .update(&args.body::<version_::Permission>()?),
             "optional",
         ),
     )
@@ -44797,7 +44768,7 @@ fn me_drive_items_item_workbook_names_item__update(
                 .workbook()
                 .names()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookNamedItem>()?),
+                .update(&args.body::<version_::WorkbookNamedItem>()?),
             "optional",
         ),
     )
@@ -44838,7 +44809,7 @@ fn me_drive_items_item_workbook_names_item_range_format__update(
                 .item(&args.next_arg()?)
                 .range()
                 .format()
-                .update(&args.body::<super::super::WorkbookRangeFormat>()?),
+                .update(&args.body::<version_::WorkbookRangeFormat>()?),
             "optional",
         ),
     )
@@ -44861,7 +44832,7 @@ fn me_drive_items_item_workbook_names_item_range_format_borders_item__update(
                 .format()
                 .borders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .update(&args.body::<version_::WorkbookRangeBorder>()?),
             "optional",
         ),
     )
@@ -44883,7 +44854,7 @@ fn me_drive_items_item_workbook_names_item_range_format_fill__update(
                 .range()
                 .format()
                 .fill()
-                .update(&args.body::<super::super::WorkbookRangeFill>()?),
+                .update(&args.body::<version_::WorkbookRangeFill>()?),
             "optional",
         ),
     )
@@ -44905,7 +44876,7 @@ fn me_drive_items_item_workbook_names_item_range_format_font__update(
                 .range()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookRangeFont>()?),
+                .update(&args.body::<version_::WorkbookRangeFont>()?),
             "optional",
         ),
     )
@@ -44927,7 +44898,7 @@ fn me_drive_items_item_workbook_names_item_range_format_protection__update(
                 .range()
                 .format()
                 .protection()
-                .update(&args.body::<super::super::WorkbookFormatProtection>()?),
+                .update(&args.body::<version_::WorkbookFormatProtection>()?),
             "optional",
         ),
     )
@@ -44946,7 +44917,7 @@ fn me_drive_items_item_workbook_tables_item__update(
                 .workbook()
                 .tables()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTable>()?),
+                .update(&args.body::<version_::WorkbookTable>()?),
             "optional",
         ),
     )
@@ -44967,7 +44938,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item__update(
                 .item(&args.next_arg()?)
                 .columns()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableColumn>()?),
+                .update(&args.body::<version_::WorkbookTableColumn>()?),
             "optional",
         ),
     )
@@ -45012,7 +44983,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format__update(
                 .item(&args.next_arg()?)
                 .range()
                 .format()
-                .update(&args.body::<super::super::WorkbookRangeFormat>()?),
+                .update(&args.body::<version_::WorkbookRangeFormat>()?),
             "optional",
         ),
     )
@@ -45037,7 +45008,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_borders_it
                 .format()
                 .borders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .update(&args.body::<version_::WorkbookRangeBorder>()?),
             "optional",
         ),
     )
@@ -45061,7 +45032,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_fill__upda
                 .range()
                 .format()
                 .fill()
-                .update(&args.body::<super::super::WorkbookRangeFill>()?),
+                .update(&args.body::<version_::WorkbookRangeFill>()?),
             "optional",
         ),
     )
@@ -45085,7 +45056,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_font__upda
                 .range()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookRangeFont>()?),
+                .update(&args.body::<version_::WorkbookRangeFont>()?),
             "optional",
         ),
     )
@@ -45109,7 +45080,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_protection
                 .range()
                 .format()
                 .protection()
-                .update(&args.body::<super::super::WorkbookFormatProtection>()?),
+                .update(&args.body::<version_::WorkbookFormatProtection>()?),
             "optional",
         ),
     )
@@ -45130,7 +45101,7 @@ fn me_drive_items_item_workbook_tables_item_rows_item__update(
                 .item(&args.next_arg()?)
                 .rows()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableRow>()?),
+                .update(&args.body::<version_::WorkbookTableRow>()?),
             "optional",
         ),
     )
@@ -45152,7 +45123,7 @@ fn me_drive_items_item_workbook_tables_item_sort_fields_icon__update(
                 .sort()
                 .fields()
                 .icon()
-                .update(&args.body::<super::super::WorkbookIcon>()?),
+                .update(&args.body::<version_::WorkbookIcon>()?),
             "optional",
         ),
     )
@@ -45171,7 +45142,7 @@ fn me_drive_items_item_workbook_worksheets_item__update(
                 .workbook()
                 .worksheets()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookWorksheet>()?),
+                .update(&args.body::<version_::WorkbookWorksheet>()?),
             "optional",
         ),
     )
@@ -45192,7 +45163,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__update(
                 .item(&args.next_arg()?)
                 .charts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookChart>()?),
+                .update(&args.body::<version_::WorkbookChart>()?),
             "optional",
         ),
     )
@@ -45215,7 +45186,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis__u
                 .item(&args.next_arg()?)
                 .axes()
                 .categoryaxis()
-                .update(&args.body::<super::super::WorkbookChartAxis>()?),
+                .update(&args.body::<version_::WorkbookChartAxis>()?),
             "optional",
         ),
     )
@@ -45240,7 +45211,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_fo
                 .categoryaxis()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookChartFont>()?),
+                .update(&args.body::<version_::WorkbookChartFont>()?),
             "optional",
         ),
     )
@@ -45265,7 +45236,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_fo
                 .categoryaxis()
                 .format()
                 .line()
-                .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
+                .update(&args.body::<version_::WorkbookChartLineFormat>()?),
             "optional",
         ),
     )
@@ -45289,7 +45260,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_categoryaxis_ti
                 .axes()
                 .categoryaxis()
                 .title()
-                .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
+                .update(&args.body::<version_::WorkbookChartAxisTitle>()?),
             "optional",
         ),
     )
@@ -45312,7 +45283,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis__up
                 .item(&args.next_arg()?)
                 .axes()
                 .series_axis()
-                .update(&args.body::<super::super::WorkbookChartAxis>()?),
+                .update(&args.body::<version_::WorkbookChartAxis>()?),
             "optional",
         ),
     )
@@ -45337,7 +45308,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_for
                 .series_axis()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookChartFont>()?),
+                .update(&args.body::<version_::WorkbookChartFont>()?),
             "optional",
         ),
     )
@@ -45362,7 +45333,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_for
                 .series_axis()
                 .format()
                 .line()
-                .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
+                .update(&args.body::<version_::WorkbookChartLineFormat>()?),
             "optional",
         ),
     )
@@ -45386,7 +45357,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_maj
                 .axes()
                 .series_axis()
                 .major_gridlines()
-                .update(&args.body::<super::super::WorkbookChartGridlines>()?),
+                .update(&args.body::<version_::WorkbookChartGridlines>()?),
             "optional",
         ),
     )
@@ -45412,7 +45383,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_maj
                 .major_gridlines()
                 .format()
                 .line()
-                .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
+                .update(&args.body::<version_::WorkbookChartLineFormat>()?),
             "optional",
         ),
     )
@@ -45436,7 +45407,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_series_axis_tit
                 .axes()
                 .series_axis()
                 .title()
-                .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
+                .update(&args.body::<version_::WorkbookChartAxisTitle>()?),
             "optional",
         ),
     )
@@ -45459,7 +45430,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis__upd
                 .item(&args.next_arg()?)
                 .axes()
                 .value_axis()
-                .update(&args.body::<super::super::WorkbookChartAxis>()?),
+                .update(&args.body::<version_::WorkbookChartAxis>()?),
             "optional",
         ),
     )
@@ -45484,7 +45455,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_form
                 .value_axis()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookChartFont>()?),
+                .update(&args.body::<version_::WorkbookChartFont>()?),
             "optional",
         ),
     )
@@ -45508,7 +45479,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_majo
                 .axes()
                 .value_axis()
                 .major_gridlines()
-                .update(&args.body::<super::super::WorkbookChartGridlines>()?),
+                .update(&args.body::<version_::WorkbookChartGridlines>()?),
             "optional",
         ),
     )
@@ -45532,7 +45503,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_mino
                 .axes()
                 .value_axis()
                 .minor_gridlines()
-                .update(&args.body::<super::super::WorkbookChartGridlines>()?),
+                .update(&args.body::<version_::WorkbookChartGridlines>()?),
             "optional",
         ),
     )
@@ -45556,7 +45527,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_axes_value_axis_titl
                 .axes()
                 .value_axis()
                 .title()
-                .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
+                .update(&args.body::<version_::WorkbookChartAxisTitle>()?),
             "optional",
         ),
     )
@@ -45578,7 +45549,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_data_labels__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .data_labels()
-                .update(&args.body::<super::super::WorkbookChartDataLabels>()?),
+                .update(&args.body::<version_::WorkbookChartDataLabels>()?),
             "optional",
         ),
     )
@@ -45600,7 +45571,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_legend__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .legend()
-                .update(&args.body::<super::super::WorkbookChartLegend>()?),
+                .update(&args.body::<version_::WorkbookChartLegend>()?),
             "optional",
         ),
     )
@@ -45623,7 +45594,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series_item__update(
                 .item(&args.next_arg()?)
                 .series()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookChartSeries>()?),
+                .update(&args.body::<version_::WorkbookChartSeries>()?),
             "optional",
         ),
     )
@@ -45645,13 +45616,13 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_title__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .title()
-                .update(&args.body::<super::super::WorkbookChartTitle>()?),
+                .update(&args.body::<version_::WorkbookChartTitle>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__update(
+fn me_drive_items_item_workbook_worksheets_item_range_2__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -45671,7 +45642,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2__update(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format__update(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -45686,13 +45657,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format__update(
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
                 .format()
-                .update(&args.body::<super::super::WorkbookRangeFormat>()?),
+                .update(&args.body::<version_::WorkbookRangeFormat>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__update(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_borders_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -45709,13 +45680,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders_item__upda
                 .format()
                 .borders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .update(&args.body::<version_::WorkbookRangeBorder>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__update(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_fill__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -45731,13 +45702,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__update(
                 .range_2(&args.next_arg()?)
                 .format()
                 .fill()
-                .update(&args.body::<super::super::WorkbookRangeFill>()?),
+                .update(&args.body::<version_::WorkbookRangeFill>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_font__update(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_font__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -45753,7 +45724,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_font__update(
                 .range_2(&args.next_arg()?)
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookRangeFont>()?),
+                .update(&args.body::<version_::WorkbookRangeFont>()?),
             "optional",
         ),
     )
@@ -45775,7 +45746,7 @@ fn me_drive_items_item_workbook_worksheets_item_range_item_format_protection__up
                 .range_by_key(&args.next_arg()?)
                 .format()
                 .protection()
-                .update(&args.body::<super::super::WorkbookFormatProtection>()?),
+                .update(&args.body::<version_::WorkbookFormatProtection>()?),
             "optional",
         ),
     )
@@ -45796,7 +45767,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item__update(
                 .item(&args.next_arg()?)
                 .tables()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTable>()?),
+                .update(&args.body::<version_::WorkbookTable>()?),
             "optional",
         ),
     )
@@ -45819,7 +45790,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item__update
                 .item(&args.next_arg()?)
                 .columns()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableColumn>()?),
+                .update(&args.body::<version_::WorkbookTableColumn>()?),
             "optional",
         ),
     )
@@ -45842,7 +45813,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_item__update(
                 .item(&args.next_arg()?)
                 .rows()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableRow>()?),
+                .update(&args.body::<version_::WorkbookTableRow>()?),
             "optional",
         ),
     )
@@ -45866,7 +45837,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort_fields_icon__up
                 .sort()
                 .fields()
                 .icon()
-                .update(&args.body::<super::super::WorkbookIcon>()?),
+                .update(&args.body::<version_::WorkbookIcon>()?),
             "optional",
         ),
     )
@@ -45882,7 +45853,7 @@ fn me_drive_root_by_path__update(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -45901,7 +45872,7 @@ fn me_drive_root_by_path_workbook_names_item__update(
                 .workbook()
                 .names()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookNamedItem>()?),
+                .update(&args.body::<version_::WorkbookNamedItem>()?),
             "optional",
         ),
     )
@@ -45942,7 +45913,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format__update(
                 .item(&args.next_arg()?)
                 .range()
                 .format()
-                .update(&args.body::<super::super::WorkbookRangeFormat>()?),
+                .update(&args.body::<version_::WorkbookRangeFormat>()?),
             "optional",
         ),
     )
@@ -45965,7 +45936,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_borders_item__update(
                 .format()
                 .borders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .update(&args.body::<version_::WorkbookRangeBorder>()?),
             "optional",
         ),
     )
@@ -45987,7 +45958,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_fill__update(
                 .range()
                 .format()
                 .fill()
-                .update(&args.body::<super::super::WorkbookRangeFill>()?),
+                .update(&args.body::<version_::WorkbookRangeFill>()?),
             "optional",
         ),
     )
@@ -46009,7 +45980,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_font__update(
                 .range()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookRangeFont>()?),
+                .update(&args.body::<version_::WorkbookRangeFont>()?),
             "optional",
         ),
     )
@@ -46031,7 +46002,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_protection__update(
                 .range()
                 .format()
                 .protection()
-                .update(&args.body::<super::super::WorkbookFormatProtection>()?),
+                .update(&args.body::<version_::WorkbookFormatProtection>()?),
             "optional",
         ),
     )
@@ -46050,7 +46021,7 @@ fn me_drive_root_by_path_workbook_tables_item__update(
                 .workbook()
                 .tables()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTable>()?),
+                .update(&args.body::<version_::WorkbookTable>()?),
             "optional",
         ),
     )
@@ -46071,7 +46042,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item__update(
                 .item(&args.next_arg()?)
                 .columns()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableColumn>()?),
+                .update(&args.body::<version_::WorkbookTableColumn>()?),
             "optional",
         ),
     )
@@ -46116,7 +46087,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format__update(
                 .item(&args.next_arg()?)
                 .range()
                 .format()
-                .update(&args.body::<super::super::WorkbookRangeFormat>()?),
+                .update(&args.body::<version_::WorkbookRangeFormat>()?),
             "optional",
         ),
     )
@@ -46141,7 +46112,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_borders_
                 .format()
                 .borders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .update(&args.body::<version_::WorkbookRangeBorder>()?),
             "optional",
         ),
     )
@@ -46165,7 +46136,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_fill__up
                 .range()
                 .format()
                 .fill()
-                .update(&args.body::<super::super::WorkbookRangeFill>()?),
+                .update(&args.body::<version_::WorkbookRangeFill>()?),
             "optional",
         ),
     )
@@ -46189,7 +46160,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_font__up
                 .range()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookRangeFont>()?),
+                .update(&args.body::<version_::WorkbookRangeFont>()?),
             "optional",
         ),
     )
@@ -46213,7 +46184,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_protecti
                 .range()
                 .format()
                 .protection()
-                .update(&args.body::<super::super::WorkbookFormatProtection>()?),
+                .update(&args.body::<version_::WorkbookFormatProtection>()?),
             "optional",
         ),
     )
@@ -46234,7 +46205,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows_item__update(
                 .item(&args.next_arg()?)
                 .rows()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableRow>()?),
+                .update(&args.body::<version_::WorkbookTableRow>()?),
             "optional",
         ),
     )
@@ -46256,7 +46227,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort_fields_icon__update(
                 .sort()
                 .fields()
                 .icon()
-                .update(&args.body::<super::super::WorkbookIcon>()?),
+                .update(&args.body::<version_::WorkbookIcon>()?),
             "optional",
         ),
     )
@@ -46275,7 +46246,7 @@ fn me_drive_root_by_path_workbook_worksheets_item__update(
                 .workbook()
                 .worksheets()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookWorksheet>()?),
+                .update(&args.body::<version_::WorkbookWorksheet>()?),
             "optional",
         ),
     )
@@ -46296,7 +46267,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__update(
                 .item(&args.next_arg()?)
                 .charts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookChart>()?),
+                .update(&args.body::<version_::WorkbookChart>()?),
             "optional",
         ),
     )
@@ -46319,7 +46290,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .item(&args.next_arg()?)
                 .axes()
                 .categoryaxis()
-                .update(&args.body::<super::super::WorkbookChartAxis>()?),
+                .update(&args.body::<version_::WorkbookChartAxis>()?),
             "optional",
         ),
     )
@@ -46344,7 +46315,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .categoryaxis()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookChartFont>()?),
+                .update(&args.body::<version_::WorkbookChartFont>()?),
             "optional",
         ),
     )
@@ -46369,7 +46340,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .categoryaxis()
                 .format()
                 .line()
-                .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
+                .update(&args.body::<version_::WorkbookChartLineFormat>()?),
             "optional",
         ),
     )
@@ -46393,7 +46364,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_categoryaxis_
                 .axes()
                 .categoryaxis()
                 .title()
-                .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
+                .update(&args.body::<version_::WorkbookChartAxisTitle>()?),
             "optional",
         ),
     )
@@ -46416,7 +46387,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis__
                 .item(&args.next_arg()?)
                 .axes()
                 .series_axis()
-                .update(&args.body::<super::super::WorkbookChartAxis>()?),
+                .update(&args.body::<version_::WorkbookChartAxis>()?),
             "optional",
         ),
     )
@@ -46441,7 +46412,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_f
                 .series_axis()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookChartFont>()?),
+                .update(&args.body::<version_::WorkbookChartFont>()?),
             "optional",
         ),
     )
@@ -46466,7 +46437,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_f
                 .series_axis()
                 .format()
                 .line()
-                .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
+                .update(&args.body::<version_::WorkbookChartLineFormat>()?),
             "optional",
         ),
     )
@@ -46490,7 +46461,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_m
                 .axes()
                 .series_axis()
                 .major_gridlines()
-                .update(&args.body::<super::super::WorkbookChartGridlines>()?),
+                .update(&args.body::<version_::WorkbookChartGridlines>()?),
             "optional",
         ),
     )
@@ -46516,7 +46487,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_m
                 .major_gridlines()
                 .format()
                 .line()
-                .update(&args.body::<super::super::WorkbookChartLineFormat>()?),
+                .update(&args.body::<version_::WorkbookChartLineFormat>()?),
             "optional",
         ),
     )
@@ -46540,7 +46511,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_series_axis_t
                 .axes()
                 .series_axis()
                 .title()
-                .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
+                .update(&args.body::<version_::WorkbookChartAxisTitle>()?),
             "optional",
         ),
     )
@@ -46563,7 +46534,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis__u
                 .item(&args.next_arg()?)
                 .axes()
                 .value_axis()
-                .update(&args.body::<super::super::WorkbookChartAxis>()?),
+                .update(&args.body::<version_::WorkbookChartAxis>()?),
             "optional",
         ),
     )
@@ -46588,7 +46559,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_fo
                 .value_axis()
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookChartFont>()?),
+                .update(&args.body::<version_::WorkbookChartFont>()?),
             "optional",
         ),
     )
@@ -46612,7 +46583,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_ma
                 .axes()
                 .value_axis()
                 .major_gridlines()
-                .update(&args.body::<super::super::WorkbookChartGridlines>()?),
+                .update(&args.body::<version_::WorkbookChartGridlines>()?),
             "optional",
         ),
     )
@@ -46636,7 +46607,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_mi
                 .axes()
                 .value_axis()
                 .minor_gridlines()
-                .update(&args.body::<super::super::WorkbookChartGridlines>()?),
+                .update(&args.body::<version_::WorkbookChartGridlines>()?),
             "optional",
         ),
     )
@@ -46660,7 +46631,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_axes_value_axis_ti
                 .axes()
                 .value_axis()
                 .title()
-                .update(&args.body::<super::super::WorkbookChartAxisTitle>()?),
+                .update(&args.body::<version_::WorkbookChartAxisTitle>()?),
             "optional",
         ),
     )
@@ -46682,7 +46653,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_data_labels__updat
                 .charts()
                 .item(&args.next_arg()?)
                 .data_labels()
-                .update(&args.body::<super::super::WorkbookChartDataLabels>()?),
+                .update(&args.body::<version_::WorkbookChartDataLabels>()?),
             "optional",
         ),
     )
@@ -46704,7 +46675,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_legend__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .legend()
-                .update(&args.body::<super::super::WorkbookChartLegend>()?),
+                .update(&args.body::<version_::WorkbookChartLegend>()?),
             "optional",
         ),
     )
@@ -46727,7 +46698,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series_item__updat
                 .item(&args.next_arg()?)
                 .series()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookChartSeries>()?),
+                .update(&args.body::<version_::WorkbookChartSeries>()?),
             "optional",
         ),
     )
@@ -46749,13 +46720,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title__update(
                 .charts()
                 .item(&args.next_arg()?)
                 .title()
-                .update(&args.body::<super::super::WorkbookChartTitle>()?),
+                .update(&args.body::<version_::WorkbookChartTitle>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__update(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -46775,7 +46746,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__update(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format__update(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -46790,13 +46761,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format__update(
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
                 .format()
-                .update(&args.body::<super::super::WorkbookRangeFormat>()?),
+                .update(&args.body::<version_::WorkbookRangeFormat>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__update(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders_item__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -46813,13 +46784,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders_item__up
                 .format()
                 .borders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .update(&args.body::<version_::WorkbookRangeBorder>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__update(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_fill__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -46835,13 +46806,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__update(
                 .range_2(&args.next_arg()?)
                 .format()
                 .fill()
-                .update(&args.body::<super::super::WorkbookRangeFill>()?),
+                .update(&args.body::<version_::WorkbookRangeFill>()?),
             "optional",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__update(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_font__update(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -46857,7 +46828,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_font__update(
                 .range_2(&args.next_arg()?)
                 .format()
                 .font()
-                .update(&args.body::<super::super::WorkbookRangeFont>()?),
+                .update(&args.body::<version_::WorkbookRangeFont>()?),
             "optional",
         ),
     )
@@ -46879,7 +46850,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range_item_format_protection__
                 .range_by_key(&args.next_arg()?)
                 .format()
                 .protection()
-                .update(&args.body::<super::super::WorkbookFormatProtection>()?),
+                .update(&args.body::<version_::WorkbookFormatProtection>()?),
             "optional",
         ),
     )
@@ -46900,7 +46871,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item__update(
                 .item(&args.next_arg()?)
                 .tables()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTable>()?),
+                .update(&args.body::<version_::WorkbookTable>()?),
             "optional",
         ),
     )
@@ -46923,7 +46894,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item__upda
                 .item(&args.next_arg()?)
                 .columns()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableColumn>()?),
+                .update(&args.body::<version_::WorkbookTableColumn>()?),
             "optional",
         ),
     )
@@ -46946,7 +46917,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_item__update(
                 .item(&args.next_arg()?)
                 .rows()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkbookTableRow>()?),
+                .update(&args.body::<version_::WorkbookTableRow>()?),
             "optional",
         ),
     )
@@ -46970,7 +46941,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort_fields_icon__
                 .sort()
                 .fields()
                 .icon()
-                .update(&args.body::<super::super::WorkbookIcon>()?),
+                .update(&args.body::<version_::WorkbookIcon>()?),
             "optional",
         ),
     )
@@ -46985,7 +46956,7 @@ fn me_events_item__update(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -47001,7 +46972,7 @@ fn me_inference_classification_overrides_item__update(
                 .inference_classification()
                 .overrides()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::InferenceClassificationOverride>()?),
+                .update(&args.body::<version_::InferenceClassificationOverride>()?),
             "optional",
         ),
     )
@@ -47015,7 +46986,7 @@ fn me_mailbox_settings__update(
             super::root()
                 .me()
                 .mailbox_settings()
-                .update(&args.body::<super::super::MailboxSettings>()?),
+                .update(&args.body::<version_::MailboxSettings>()?),
             "optional",
         ),
     )
@@ -47032,7 +47003,7 @@ fn me_mail_folders_inbox_message_rules_item__update(
                 .inbox()
                 .message_rules()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MessageRule>()?),
+                .update(&args.body::<version_::MessageRule>()?),
             "optional",
         ),
     )
@@ -47047,7 +47018,7 @@ fn me_mail_folders_item__update(
                 .me()
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMailFolder>()?),
+                .update(&args.body::<version_::AnyMailFolder>()?),
             "optional",
         ),
     )
@@ -47064,7 +47035,7 @@ fn me_mail_folders_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMessage>()?),
+                .update(&args.body::<version_::AnyMessage>()?),
             "optional",
         ),
     )
@@ -47079,7 +47050,7 @@ fn me_messages_item__update(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMessage>()?),
+                .update(&args.body::<version_::AnyMessage>()?),
             "optional",
         ),
     )
@@ -47111,7 +47082,7 @@ fn me_online_meetings_item__update(
                 .me()
                 .online_meetings()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OnlineMeeting>()?),
+                .update(&args.body::<version_::OnlineMeeting>()?),
             "optional",
         ),
     )
@@ -47127,7 +47098,7 @@ fn me_outlook_master_categories_item__update(
                 .outlook()
                 .master_categories()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OutlookCategory>()?),
+                .update(&args.body::<version_::OutlookCategory>()?),
             "optional",
         ),
     )
@@ -47156,7 +47127,7 @@ fn me_settings__update(
             super::root()
                 .me()
                 .settings()
-                .update(&args.body::<super::super::UpdateSettingsBody>()?),
+                .update(&args.body::<version_::UpdateSettingsBody>()?),
             "empty",
         ),
     )
@@ -47172,7 +47143,7 @@ fn me_todo_lists_item__update(
                 .todo()
                 .lists()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TodoTaskList>()?),
+                .update(&args.body::<version_::TodoTaskList>()?),
             "optional",
         ),
     )
@@ -47190,7 +47161,7 @@ fn me_todo_lists_item_tasks_item__update(
                 .item(&args.next_arg()?)
                 .tasks()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TodoTask>()?),
+                .update(&args.body::<version_::TodoTask>()?),
             "optional",
         ),
     )
@@ -47210,7 +47181,7 @@ fn me_todo_lists_item_tasks_item_linked_resources_item__update(
                 .item(&args.next_arg()?)
                 .linked_resources()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::LinkedResource>()?),
+                .update(&args.body::<version_::LinkedResource>()?),
             "optional",
         ),
     )
@@ -47224,7 +47195,7 @@ fn oauth2_permissiongrants_item__update(
             super::root()
                 .oauth2_permissiongrants()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Oauth2PermissionGrant>()?),
+                .update(&args.body::<version_::Oauth2PermissionGrant>()?),
             "empty",
         ),
     )
@@ -47239,7 +47210,7 @@ fn office_configuration_client_configurations_item__update(
                 .office_configuration()
                 .client_configurations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyOfficeClientConfiguration>()?),
+                .update(&args.body::<version_::AnyOfficeClientConfiguration>()?),
             "optional",
         ),
     )
@@ -47256,9 +47227,7 @@ fn office_configuration_client_configurations_item_assignments_item__update(
                 .item(&args.next_arg()?)
                 .assignments()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::OfficeClientConfigurationAssignment>()?,
-                ),
+                .update(&args.body::<version_::OfficeClientConfigurationAssignment>()?),
             "optional",
         ),
     )
@@ -47272,7 +47241,7 @@ fn organization_item__update(
             super::root()
                 .organization()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Organization>()?),
+                .update(&args.body::<version_::Organization>()?),
             "optional",
         ),
     )
@@ -47287,7 +47256,7 @@ fn organization_item_branding__update(
                 .organization()
                 .item(&args.next_arg()?)
                 .branding()
-                .update(&args.body::<super::super::OrganizationalBrandingProperties>()?),
+                .update(&args.body::<version_::OrganizationalBrandingProperties>()?),
             "optional",
         ),
     )
@@ -47307,7 +47276,7 @@ fn organization_item_branding_localizations_item__update(
                 .update(
                     &args
                         .body::<
-                            super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
+                            version_::UpdateLocalizedOrganizationalbrandingpropertiesBody,
                         >()?,
                 ),
             "empty",
@@ -47326,10 +47295,7 @@ fn organization_item_branding_item__update(
                 .branding()
                 .item(&args.next_arg()?)
                 .update(
-                    &args
-                        .body::<
-                            super::super::UpdateOrganizationalBrandingPropertiesBody,
-                        >()?,
+                    &args.body::<version_::UpdateOrganizationalBrandingPropertiesBody>()?,
                 ),
             "empty",
         ),
@@ -47346,7 +47312,7 @@ fn organization_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -47360,7 +47326,7 @@ fn places_item__update(
             super::root()
                 .places()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyPlace>()?),
+                .update(&args.body::<version_::AnyPlace>()?),
             "optional",
         ),
     )
@@ -47375,7 +47341,7 @@ fn planner_buckets_item__update(
                 .planner()
                 .buckets()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PlannerBucket>()?),
+                .update(&args.body::<version_::PlannerBucket>()?),
             "empty",
         ),
     )
@@ -47390,7 +47356,7 @@ fn planner_plans_item__update(
                 .planner()
                 .plans()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PlannerPlan>()?),
+                .update(&args.body::<version_::PlannerPlan>()?),
             "empty",
         ),
     )
@@ -47406,7 +47372,7 @@ fn planner_plans_item_details__update(
                 .plans()
                 .item(&args.next_arg()?)
                 .details()
-                .update(&args.body::<super::super::PlannerPlanDetails>()?),
+                .update(&args.body::<version_::PlannerPlanDetails>()?),
             "empty",
         ),
     )
@@ -47421,7 +47387,7 @@ fn planner_tasks_item__update(
                 .planner()
                 .tasks()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PlannerTask>()?),
+                .update(&args.body::<version_::PlannerTask>()?),
             "empty",
         ),
     )
@@ -47437,9 +47403,7 @@ fn planner_tasks_item_assigned_to_task_board_format__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .assigned_to_task_board_format()
-                .update(
-                    &args.body::<super::super::PlannerAssignedToTaskBoardTaskFormat>()?,
-                ),
+                .update(&args.body::<version_::PlannerAssignedToTaskBoardTaskFormat>()?),
             "empty",
         ),
     )
@@ -47455,7 +47419,7 @@ fn planner_tasks_item_bucket_task_board_format__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .bucket_task_board_format()
-                .update(&args.body::<super::super::PlannerBucketTaskBoardTaskFormat>()?),
+                .update(&args.body::<version_::PlannerBucketTaskBoardTaskFormat>()?),
             "empty",
         ),
     )
@@ -47471,7 +47435,7 @@ fn planner_tasks_item_details__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .details()
-                .update(&args.body::<super::super::PlannerTaskDetails>()?),
+                .update(&args.body::<version_::PlannerTaskDetails>()?),
             "empty",
         ),
     )
@@ -47487,9 +47451,7 @@ fn planner_tasks_item_progress_task_board_format__update(
                 .tasks()
                 .item(&args.next_arg()?)
                 .progress_task_board_format()
-                .update(
-                    &args.body::<super::super::PlannerProgressTaskBoardTaskFormat>()?,
-                ),
+                .update(&args.body::<version_::PlannerProgressTaskBoardTaskFormat>()?),
             "empty",
         ),
     )
@@ -47504,9 +47466,7 @@ fn policies_activity_based_timeout_policies_item__update(
                 .policies()
                 .activity_based_timeout_policies()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::UpdateActivitybasedtimeoutpolicyBody>()?,
-                ),
+                .update(&args.body::<version_::UpdateActivitybasedtimeoutpolicyBody>()?),
             "empty",
         ),
     )
@@ -47520,7 +47480,7 @@ fn policies_authentication_flows_policy__update(
             super::root()
                 .policies()
                 .authentication_flows_policy()
-                .update(&args.body::<super::super::AuthenticationFlowsPolicy>()?),
+                .update(&args.body::<version_::AuthenticationFlowsPolicy>()?),
             "empty",
         ),
     )
@@ -47537,7 +47497,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_e
                 .authentication_method_configurations()
                 .email()
                 .update(
-                    &args.body::<super::super::EmailAuthenticationMethodConfiguration>()?,
+                    &args.body::<version_::EmailAuthenticationMethodConfiguration>()?,
                 ),
             "empty",
         ),
@@ -47555,7 +47515,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_f
                 .authentication_method_configurations()
                 .fido2()
                 .update(
-                    &args.body::<super::super::Fido2AuthenticationMethodConfiguration>()?,
+                    &args.body::<version_::Fido2AuthenticationMethodConfiguration>()?,
                 ),
             "empty",
         ),
@@ -47575,7 +47535,7 @@ fn policies_authentication_methods_policy_authentication_method_configurations_m
                 .update(
                     &args
                         .body::<
-                            super::super::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
+                            version_::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
                         >()?,
                 ),
             "empty",
@@ -47591,7 +47551,7 @@ fn policies_authorization_policy__update(
             super::root()
                 .policies()
                 .authorization_policy()
-                .update(&args.body::<super::super::UpdateAuthorizationPolicyBody>()?),
+                .update(&args.body::<version_::UpdateAuthorizationPolicyBody>()?),
             "empty",
         ),
     )
@@ -47606,7 +47566,7 @@ fn policies_claims_mapping_policies_item__update(
                 .policies()
                 .claims_mapping_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateClaimsmappingpolicyBody>()?),
+                .update(&args.body::<version_::UpdateClaimsmappingpolicyBody>()?),
             "empty",
         ),
     )
@@ -47621,7 +47581,7 @@ fn policies_feature_rollout_policies_item__update(
                 .policies()
                 .feature_rollout_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateFeaturerolloutpolicyBody>()?),
+                .update(&args.body::<version_::UpdateFeaturerolloutpolicyBody>()?),
             "empty",
         ),
     )
@@ -47636,9 +47596,7 @@ fn policies_home_realm_discovery_policies_item__update(
                 .policies()
                 .home_realm_discovery_policies()
                 .item(&args.next_arg()?)
-                .update(
-                    &args.body::<super::super::UpdateHomerealmdiscoverypolicyBody>()?,
-                ),
+                .update(&args.body::<version_::UpdateHomerealmdiscoverypolicyBody>()?),
             "empty",
         ),
     )
@@ -47655,7 +47613,7 @@ fn policies_identity_security_defaults_enforcement_policy__update(
                 .update(
                     &args
                         .body::<
-                            super::super::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
+                            version_::UpdateIdentitySecurityDefaultsEnforcementPolicyBody,
                         >()?,
                 ),
             "empty",
@@ -47672,7 +47630,7 @@ fn policies_permission_grant_policies_item__update(
                 .policies()
                 .permission_grant_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdatePermissionGrantPolicyBody>()?),
+                .update(&args.body::<version_::UpdatePermissionGrantPolicyBody>()?),
             "empty",
         ),
     )
@@ -47687,7 +47645,7 @@ fn policies_token_issuance_policies_item__update(
                 .policies()
                 .token_issuance_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateTokenIssuancePolicyBody>()?),
+                .update(&args.body::<version_::UpdateTokenIssuancePolicyBody>()?),
             "empty",
         ),
     )
@@ -47702,7 +47660,7 @@ fn policies_token_lifetime_policies_item__update(
                 .policies()
                 .token_lifetime_policies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::UpdateTokenlifetimepolicyBody>()?),
+                .update(&args.body::<version_::UpdateTokenlifetimepolicyBody>()?),
             "empty",
         ),
     )
@@ -47717,7 +47675,7 @@ fn print_connectors_item__update(
                 .print()
                 .connectors()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PrintConnector>()?),
+                .update(&args.body::<version_::PrintConnector>()?),
             "optional",
         ),
     )
@@ -47732,7 +47690,7 @@ fn print_printers_item__update(
                 .print()
                 .printers()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Printer>()?),
+                .update(&args.body::<version_::Printer>()?),
             "optional",
         ),
     )
@@ -47749,7 +47707,7 @@ fn print_printers_item_jobs_item__update(
                 .item(&args.next_arg()?)
                 .jobs()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PrintJob>()?),
+                .update(&args.body::<version_::PrintJob>()?),
             "optional",
         ),
     )
@@ -47763,7 +47721,7 @@ fn print_settings__update(
             super::root()
                 .print()
                 .settings()
-                .update(&args.body::<super::super::PrintSettings>()?),
+                .update(&args.body::<version_::PrintSettings>()?),
             "empty",
         ),
     )
@@ -47778,7 +47736,7 @@ fn print_shares_item__update(
                 .print()
                 .shares()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PrinterShare>()?),
+                .update(&args.body::<version_::PrinterShare>()?),
             "optional",
         ),
     )
@@ -47793,7 +47751,7 @@ fn print_task_definitions_item__update(
                 .print()
                 .task_definitions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PrintTaskDefinition>()?),
+                .update(&args.body::<version_::PrintTaskDefinition>()?),
             "optional",
         ),
     )
@@ -47810,7 +47768,7 @@ fn print_task_definitions_item_tasks_item__update(
                 .item(&args.next_arg()?)
                 .tasks()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::PrintTask>()?),
+                .update(&args.body::<version_::PrintTask>()?),
             "optional",
         ),
     )
@@ -47821,7 +47779,7 @@ fn reports__update(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().reports().update(&args.body::<super::super::ReportRoot>()?),
+            super::root().reports().update(&args.body::<version_::ReportRoot>()?),
             "optional",
         ),
     )
@@ -47835,7 +47793,7 @@ fn schema_extensions_item__update(
             super::root()
                 .schema_extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::SchemaExtension>()?),
+                .update(&args.body::<version_::SchemaExtension>()?),
             "empty",
         ),
     )
@@ -47850,7 +47808,7 @@ fn security_alerts_item__update(
                 .security()
                 .alerts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Alert>()?),
+                .update(&args.body::<version_::Alert>()?),
             "empty",
         ),
     )
@@ -47865,7 +47823,7 @@ fn security_secure_score_control_profiles_item__update(
                 .security()
                 .secure_score_control_profiles()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::SecureScoreControlProfile>()?),
+                .update(&args.body::<version_::SecureScoreControlProfile>()?),
             "empty",
         ),
     )
@@ -47879,7 +47837,7 @@ fn service_principals_item__update(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ServicePrincipal>()?),
+                .update(&args.body::<version_::ServicePrincipal>()?),
             "empty",
         ),
     )
@@ -47896,7 +47854,7 @@ fn sites_item_drive_items_item__update(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -47915,7 +47873,7 @@ fn sites_item_drive_items_item_permissions_item__update(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Permission>()?),
+                .update(&args.body::<version_::Permission>()?),
             "optional",
         ),
     )
@@ -47932,7 +47890,7 @@ fn sites_item_drive_root_by_path__update(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -47950,7 +47908,7 @@ fn sites_item_lists_item_items_item__update(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ListItem>()?),
+                .update(&args.body::<version_::ListItem>()?),
             "optional",
         ),
     )
@@ -47969,7 +47927,7 @@ fn sites_item_lists_item_items_item_fields__update(
                 .items()
                 .item(&args.next_arg()?)
                 .fields()
-                .update(&args.body::<super::super::FieldValueSet>()?),
+                .update(&args.body::<version_::FieldValueSet>()?),
             "optional",
         ),
     )
@@ -48003,7 +47961,7 @@ fn sites_item_permissions_item__update(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Permission>()?),
+                .update(&args.body::<version_::Permission>()?),
             "optional",
         ),
     )
@@ -48017,7 +47975,7 @@ fn subscriptions_item__update(
             super::root()
                 .subscriptions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Subscription>()?),
+                .update(&args.body::<version_::Subscription>()?),
             "optional",
         ),
     )
@@ -48031,7 +47989,7 @@ fn teams_item__update(
             super::root()
                 .teams()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Team>()?),
+                .update(&args.body::<version_::Team>()?),
             "empty",
         ),
     )
@@ -48047,7 +48005,7 @@ fn teams_item_channels_item__update(
                 .item(&args.next_arg()?)
                 .channels()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Channel>()?),
+                .update(&args.body::<version_::Channel>()?),
             "empty",
         ),
     )
@@ -48065,7 +48023,7 @@ fn teams_item_channels_item_members_item__update(
                 .item(&args.next_arg()?)
                 .members()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyConversationMember>()?),
+                .update(&args.body::<version_::AnyConversationMember>()?),
             "optional",
         ),
     )
@@ -48083,7 +48041,7 @@ fn teams_item_channels_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ChatMessage>()?),
+                .update(&args.body::<version_::ChatMessage>()?),
             "optional",
         ),
     )
@@ -48103,7 +48061,7 @@ fn teams_item_channels_item_messages_item_replies_item__update(
                 .item(&args.next_arg()?)
                 .replies()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ChatMessage>()?),
+                .update(&args.body::<version_::ChatMessage>()?),
             "empty",
         ),
     )
@@ -48121,7 +48079,7 @@ fn teams_item_channels_item_tabs_item__update(
                 .item(&args.next_arg()?)
                 .tabs()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TeamsTab>()?),
+                .update(&args.body::<version_::TeamsTab>()?),
             "optional",
         ),
     )
@@ -48137,7 +48095,7 @@ fn teams_item_members_item__update(
                 .item(&args.next_arg()?)
                 .members()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyConversationMember>()?),
+                .update(&args.body::<version_::AnyConversationMember>()?),
             "optional",
         ),
     )
@@ -48154,7 +48112,7 @@ fn teams_item_schedule_shifts_item__update(
                 .schedule()
                 .shifts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Shift>()?),
+                .update(&args.body::<version_::Shift>()?),
             "optional",
         ),
     )
@@ -48169,7 +48127,7 @@ fn teamwork_workforce_integrations_item__update(
                 .teamwork()
                 .workforce_integrations()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::WorkforceIntegration>()?),
+                .update(&args.body::<version_::WorkforceIntegration>()?),
             "optional",
         ),
     )
@@ -48188,7 +48146,7 @@ fn users_me_todo_lists_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
+                .update(&args.body::<version_::OpenTypeExtension>()?),
             "optional",
         ),
     )
@@ -48209,7 +48167,7 @@ fn users_me_todo_lists_item_tasks_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OpenTypeExtension>()?),
+                .update(&args.body::<version_::OpenTypeExtension>()?),
             "optional",
         ),
     )
@@ -48223,7 +48181,7 @@ fn users_item__update(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::User>()?),
+                .update(&args.body::<version_::User>()?),
             "optional",
         ),
     )
@@ -48238,7 +48196,7 @@ fn users_item_calendar__update(
                 .users()
                 .item(&args.next_arg()?)
                 .calendar()
-                .update(&args.body::<super::super::Calendar>()?),
+                .update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -48255,7 +48213,7 @@ fn users_item_calendar_calendar_permissions_item__update(
                 .calendar()
                 .calendar_permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::CalendarPermission>()?),
+                .update(&args.body::<version_::CalendarPermission>()?),
             "optional",
         ),
     )
@@ -48272,7 +48230,7 @@ fn users_item_calendar_events_item__update(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -48288,7 +48246,7 @@ fn users_item_calendar_groups_item__update(
                 .item(&args.next_arg()?)
                 .calendar_groups()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::CalendarGroup>()?),
+                .update(&args.body::<version_::CalendarGroup>()?),
             "optional",
         ),
     )
@@ -48306,7 +48264,7 @@ fn users_item_calendar_groups_item_calendars_item__update(
                 .item(&args.next_arg()?)
                 .calendars()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Calendar>()?),
+                .update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -48326,7 +48284,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__update(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -48342,7 +48300,7 @@ fn users_item_calendars_item__update(
                 .item(&args.next_arg()?)
                 .calendars()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Calendar>()?),
+                .update(&args.body::<version_::Calendar>()?),
             "optional",
         ),
     )
@@ -48360,7 +48318,7 @@ fn users_item_calendars_item_events_item__update(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -48376,7 +48334,7 @@ fn users_item_contact_folders_item__update(
                 .item(&args.next_arg()?)
                 .contact_folders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ContactFolder>()?),
+                .update(&args.body::<version_::ContactFolder>()?),
             "optional",
         ),
     )
@@ -48396,7 +48354,7 @@ fn users_item_contact_folders_item_child_folders_item_contacts_item__update(
                 .item(&args.next_arg()?)
                 .contacts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Contact>()?),
+                .update(&args.body::<version_::Contact>()?),
             "optional",
         ),
     )
@@ -48414,7 +48372,7 @@ fn users_item_contact_folders_item_contacts_item__update(
                 .item(&args.next_arg()?)
                 .contacts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Contact>()?),
+                .update(&args.body::<version_::Contact>()?),
             "optional",
         ),
     )
@@ -48450,7 +48408,7 @@ fn users_item_contacts_item__update(
                 .item(&args.next_arg()?)
                 .contacts()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Contact>()?),
+                .update(&args.body::<version_::Contact>()?),
             "optional",
         ),
     )
@@ -48468,7 +48426,7 @@ fn users_item_contacts_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -48503,7 +48461,7 @@ fn users_item_drive_items_item__update(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -48522,7 +48480,7 @@ fn users_item_drive_items_item_permissions_item__update(
                 .item(&args.next_arg()?)
                 .permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Permission>()?),
+                .update(&args.body::<version_::Permission>()?),
             "optional",
         ),
     )
@@ -48539,7 +48497,7 @@ fn users_item_drive_root_by_path__update(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .update(&args.body::<super::super::DriveItem>()?),
+                .update(&args.body::<version_::DriveItem>()?),
             "optional",
         ),
     )
@@ -48555,7 +48513,7 @@ fn users_item_events_item__update(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::Event>()?),
+                .update(&args.body::<version_::Event>()?),
             "optional",
         ),
     )
@@ -48574,7 +48532,7 @@ fn users_item_events_item_calendar_calendar_permissions_item__update(
                 .calendar()
                 .calendar_permissions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::CalendarPermission>()?),
+                .update(&args.body::<version_::CalendarPermission>()?),
             "optional",
         ),
     )
@@ -48592,7 +48550,7 @@ fn users_item_events_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -48608,7 +48566,7 @@ fn users_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -48625,7 +48583,7 @@ fn users_item_inference_classification_overrides_item__update(
                 .inference_classification()
                 .overrides()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::InferenceClassificationOverride>()?),
+                .update(&args.body::<version_::InferenceClassificationOverride>()?),
             "optional",
         ),
     )
@@ -48640,7 +48598,7 @@ fn users_item_mailbox_settings__update(
                 .users()
                 .item(&args.next_arg()?)
                 .mailbox_settings()
-                .update(&args.body::<super::super::MailboxSettings>()?),
+                .update(&args.body::<version_::MailboxSettings>()?),
             "optional",
         ),
     )
@@ -48658,7 +48616,7 @@ fn users_item_mail_folders_inbox_message_rules_item__update(
                 .inbox()
                 .message_rules()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::MessageRule>()?),
+                .update(&args.body::<version_::MessageRule>()?),
             "optional",
         ),
     )
@@ -48674,7 +48632,7 @@ fn users_item_mail_folders_item__update(
                 .item(&args.next_arg()?)
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMailFolder>()?),
+                .update(&args.body::<version_::AnyMailFolder>()?),
             "optional",
         ),
     )
@@ -48692,7 +48650,7 @@ fn users_item_mail_folders_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMessage>()?),
+                .update(&args.body::<version_::AnyMessage>()?),
             "optional",
         ),
     )
@@ -48708,7 +48666,7 @@ fn users_item_managed_devices_item__update(
                 .item(&args.next_arg()?)
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::ManagedDevice>()?),
+                .update(&args.body::<version_::ManagedDevice>()?),
             "optional",
         ),
     )
@@ -48724,7 +48682,7 @@ fn users_item_messages_item__update(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyMessage>()?),
+                .update(&args.body::<version_::AnyMessage>()?),
             "optional",
         ),
     )
@@ -48742,7 +48700,7 @@ fn users_item_messages_item_extensions_item__update(
                 .item(&args.next_arg()?)
                 .extensions()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::AnyExtension>()?),
+                .update(&args.body::<version_::AnyExtension>()?),
             "optional",
         ),
     )
@@ -48776,7 +48734,7 @@ fn users_item_online_meetings_item__update(
                 .item(&args.next_arg()?)
                 .online_meetings()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OnlineMeeting>()?),
+                .update(&args.body::<version_::OnlineMeeting>()?),
             "optional",
         ),
     )
@@ -48793,7 +48751,7 @@ fn users_item_outlook_master_categories_item__update(
                 .outlook()
                 .master_categories()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::OutlookCategory>()?),
+                .update(&args.body::<version_::OutlookCategory>()?),
             "optional",
         ),
     )
@@ -48824,7 +48782,7 @@ fn users_item_settings__update(
                 .users()
                 .item(&args.next_arg()?)
                 .settings()
-                .update(&args.body::<super::super::UpdateSettingsBody>()?),
+                .update(&args.body::<version_::UpdateSettingsBody>()?),
             "empty",
         ),
     )
@@ -48840,7 +48798,7 @@ fn users_item_settings_shift_preferences__update(
                 .item(&args.next_arg()?)
                 .settings()
                 .shift_preferences()
-                .update(&args.body::<super::super::ShiftPreferences>()?),
+                .update(&args.body::<version_::ShiftPreferences>()?),
             "empty",
         ),
     )
@@ -48858,7 +48816,7 @@ fn users_item_todo_lists_item_tasks__update(
                 .lists()
                 .item(&args.next_arg()?)
                 .tasks()
-                .update(&args.body::<super::super::TodoTaskList>()?),
+                .update(&args.body::<version_::TodoTaskList>()?),
             "optional",
         ),
     )
@@ -48877,7 +48835,7 @@ fn users_item_todo_lists_item_tasks_item__update(
                 .item(&args.next_arg()?)
                 .tasks()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::TodoTask>()?),
+                .update(&args.body::<version_::TodoTask>()?),
             "optional",
         ),
     )
@@ -48898,7 +48856,7 @@ fn users_item_todo_lists_item_tasks_item_linked_resources_item__update(
                 .item(&args.next_arg()?)
                 .linked_resources()
                 .item(&args.next_arg()?)
-                .update(&args.body::<super::super::LinkedResource>()?),
+                .update(&args.body::<version_::LinkedResource>()?),
             "optional",
         ),
     )
@@ -48912,7 +48870,7 @@ fn app_catalogs_teams_apps__post(
             super::root()
                 .app_catalogs()
                 .teams_apps()
-                .post(&args.body::<super::super::TeamsAppsBody>()?),
+                .post(&args.body::<version_::TeamsAppsBody>()?),
             "json",
         ),
     )
@@ -48928,7 +48886,7 @@ fn app_catalogs_teams_apps_item_app_definitions__post(
                 .teams_apps()
                 .item(&args.next_arg()?)
                 .app_definitions()
-                .post(&args.body::<super::super::AppDefinitionsBody>()?),
+                .post(&args.body::<version_::AppDefinitionsBody>()?),
             "empty",
         ),
     )
@@ -48939,9 +48897,7 @@ fn applications__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .applications()
-                .create(&args.body::<super::super::Application>()?),
+            super::root().applications().create(&args.body::<version_::Application>()?),
             "json",
         ),
     )
@@ -48955,7 +48911,7 @@ fn applications_item__add_key(
             super::root()
                 .applications()
                 .item(&args.next_arg()?)
-                .add_key(&args.body::<super::super::AddKeyBody>()?),
+                .add_key(&args.body::<version_::AddKeyBody>()?),
             "json",
         ),
     )
@@ -48969,7 +48925,7 @@ fn applications_item__add_password(
             super::root()
                 .applications()
                 .item(&args.next_arg()?)
-                .add_password(&args.body::<super::super::AddPasswordBody>()?),
+                .add_password(&args.body::<version_::AddPasswordBody>()?),
             "json",
         ),
     )
@@ -48984,7 +48940,7 @@ fn applications_item_extension_properties__create(
                 .applications()
                 .item(&args.next_arg()?)
                 .extension_properties()
-                .create(&args.body::<super::super::ExtensionProperty>()?),
+                .create(&args.body::<version_::ExtensionProperty>()?),
             "json",
         ),
     )
@@ -49014,7 +48970,7 @@ fn applications_item__remove_key(
             super::root()
                 .applications()
                 .item(&args.next_arg()?)
-                .remove_key(&args.body::<super::super::RemoveKeyBody>()?),
+                .remove_key(&args.body::<version_::RemoveKeyBody>()?),
             "empty",
         ),
     )
@@ -49028,7 +48984,7 @@ fn applications_item__remove_password(
             super::root()
                 .applications()
                 .item(&args.next_arg()?)
-                .remove_password(&args.body::<super::super::RemovePasswordBody>()?),
+                .remove_password(&args.body::<version_::RemovePasswordBody>()?),
             "empty",
         ),
     )
@@ -49043,7 +48999,7 @@ fn applications_item__set_verified_publisher(
                 .applications()
                 .item(&args.next_arg()?)
                 .set_verified_publisher(
-                    &args.body::<super::super::SetVerifiedPublisherBody>()?,
+                    &args.body::<version_::SetVerifiedPublisherBody>()?,
                 ),
             "empty",
         ),
@@ -49104,7 +49060,7 @@ fn application_templates_item__instantiate(
             super::root()
                 .application_templates()
                 .item(&args.next_arg()?)
-                .instantiate(&args.body::<super::super::InstantiateBody>()?),
+                .instantiate(&args.body::<version_::InstantiateBody>()?),
             "json",
         ),
     )
@@ -49115,7 +49071,7 @@ fn chats__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().chats().create(&args.body::<super::super::Chat>()?),
+            super::root().chats().create(&args.body::<version_::Chat>()?),
             "json",
         ),
     )
@@ -49130,7 +49086,7 @@ fn chats_item_installed_apps__create(
                 .chats()
                 .item(&args.next_arg()?)
                 .installed_apps()
-                .create(&args.body::<super::super::TeamsAppInstallation>()?),
+                .create(&args.body::<version_::TeamsAppInstallation>()?),
             "json",
         ),
     )
@@ -49161,7 +49117,7 @@ fn chats_item_messages__create(
                 .chats()
                 .item(&args.next_arg()?)
                 .messages()
-                .create(&args.body::<super::super::ChatMessage>()?),
+                .create(&args.body::<version_::ChatMessage>()?),
             "json",
         ),
     )
@@ -49176,7 +49132,7 @@ fn chats_item__send_activity_notification(
                 .chats()
                 .item(&args.next_arg()?)
                 .send_activity_notification(
-                    &args.body::<super::super::SendActivityNotificationBody>()?,
+                    &args.body::<version_::SendActivityNotificationBody>()?,
                 ),
             "empty",
         ),
@@ -49192,7 +49148,7 @@ fn chats_item_tabs__create(
                 .chats()
                 .item(&args.next_arg()?)
                 .tabs()
-                .create(&args.body::<super::super::TeamsTab>()?),
+                .create(&args.body::<version_::TeamsTab>()?),
             "json",
         ),
     )
@@ -49206,7 +49162,7 @@ fn communications_calls__create(
             super::root()
                 .communications()
                 .calls()
-                .create(&args.body::<super::super::Call>()?),
+                .create(&args.body::<version_::Call>()?),
             "json",
         ),
     )
@@ -49221,7 +49177,7 @@ fn communications_calls__log_teleconference_device_quality(
                 .communications()
                 .calls()
                 .log_teleconference_device_quality(
-                    &args.body::<super::super::LogTeleconferenceDeviceQualityBody>()?,
+                    &args.body::<version_::LogTeleconferenceDeviceQualityBody>()?,
                 ),
             "empty",
         ),
@@ -49237,7 +49193,7 @@ fn communications_calls_item__answer(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .answer(&args.body::<super::super::AnswerBody>()?),
+                .answer(&args.body::<version_::AnswerBody>()?),
             "accepted",
         ),
     )
@@ -49253,7 +49209,7 @@ fn communications_calls_item__cancel_media_processing(
                 .calls()
                 .item(&args.next_arg()?)
                 .cancel_media_processing(
-                    &args.body::<super::super::CancelMediaProcessingBody>()?,
+                    &args.body::<version_::CancelMediaProcessingBody>()?,
                 ),
             "json",
         ),
@@ -49270,7 +49226,7 @@ fn communications_calls_item__change_screen_sharing_role(
                 .calls()
                 .item(&args.next_arg()?)
                 .change_screen_sharing_role(
-                    &args.body::<super::super::ChangeScreenSharingRoleBody>()?,
+                    &args.body::<version_::ChangeScreenSharingRoleBody>()?,
                 ),
             "accepted",
         ),
@@ -49297,7 +49253,7 @@ fn communications_calls_item__mute(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .mute(&args.body::<super::super::MuteBody>()?),
+                .mute(&args.body::<version_::MuteBody>()?),
             "json",
         ),
     )
@@ -49313,7 +49269,7 @@ fn communications_calls_item_participants__invite(
                 .calls()
                 .item(&args.next_arg()?)
                 .participants()
-                .invite(&args.body::<super::super::InviteBody>()?),
+                .invite(&args.body::<version_::InviteBody>()?),
             "json",
         ),
     )
@@ -49330,7 +49286,7 @@ fn communications_calls_item_participants_item__mute(
                 .item(&args.next_arg()?)
                 .participants()
                 .item(&args.next_arg()?)
-                .mute(&args.body::<super::super::MuteBody>()?),
+                .mute(&args.body::<version_::MuteBody>()?),
             "json",
         ),
     )
@@ -49345,7 +49301,7 @@ fn communications_calls_item__play_prompt(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .play_prompt(&args.body::<super::super::PlayPromptBody>()?),
+                .play_prompt(&args.body::<version_::PlayPromptBody>()?),
             "json",
         ),
     )
@@ -49360,7 +49316,7 @@ fn communications_calls_item__record_response(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .record_response(&args.body::<super::super::RecordResponseBody>()?),
+                .record_response(&args.body::<version_::RecordResponseBody>()?),
             "json",
         ),
     )
@@ -49375,7 +49331,7 @@ fn communications_calls_item__redirect(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .redirect(&args.body::<super::super::RedirectBody>()?),
+                .redirect(&args.body::<version_::RedirectBody>()?),
             "accepted",
         ),
     )
@@ -49390,7 +49346,7 @@ fn communications_calls_item__reject(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .reject(&args.body::<super::super::RejectBody>()?),
+                .reject(&args.body::<version_::RejectBody>()?),
             "accepted",
         ),
     )
@@ -49405,7 +49361,7 @@ fn communications_calls_item__subscribe_to_tone(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .subscribe_to_tone(&args.body::<super::super::SubscribeToToneBody>()?),
+                .subscribe_to_tone(&args.body::<version_::SubscribeToToneBody>()?),
             "json",
         ),
     )
@@ -49420,7 +49376,7 @@ fn communications_calls_item__transfer(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .transfer(&args.body::<super::super::TransferBody>()?),
+                .transfer(&args.body::<version_::TransferBody>()?),
             "accepted",
         ),
     )
@@ -49435,7 +49391,7 @@ fn communications_calls_item__unmute(
                 .communications()
                 .calls()
                 .item(&args.next_arg()?)
-                .unmute(&args.body::<super::super::UnmuteBody>()?),
+                .unmute(&args.body::<version_::UnmuteBody>()?),
             "json",
         ),
     )
@@ -49451,7 +49407,7 @@ fn communications_calls_item__update_recording_status(
                 .calls()
                 .item(&args.next_arg()?)
                 .update_recording_status(
-                    &args.body::<super::super::UpdateRecordingStatusBody>()?,
+                    &args.body::<version_::UpdateRecordingStatusBody>()?,
                 ),
             "json",
         ),
@@ -49466,7 +49422,7 @@ fn communications__get_presences_by_user_id(
             super::root()
                 .communications()
                 .get_presences_by_user_id(
-                    &args.body::<super::super::GetPresencesByUserIdBody>()?,
+                    &args.body::<version_::GetPresencesByUserIdBody>()?,
                 ),
             "page",
         ),
@@ -49482,7 +49438,7 @@ fn connections_item_items__create(
                 .connections()
                 .item(&args.next_arg()?)
                 .items()
-                .create(&args.body::<super::super::ExternalItem>()?),
+                .create(&args.body::<version_::ExternalItem>()?),
             "json",
         ),
     )
@@ -49496,9 +49452,7 @@ fn contacts_item__check_member_groups(
             super::root()
                 .contacts()
                 .item(&args.next_arg()?)
-                .check_member_groups(
-                    &args.body::<super::super::CheckMemberGroupsBody>()?,
-                ),
+                .check_member_groups(&args.body::<version_::CheckMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -49512,7 +49466,7 @@ fn contacts_item__get_member_groups(
             super::root()
                 .contacts()
                 .item(&args.next_arg()?)
-                .get_member_groups(&args.body::<super::super::GetMemberGroupsBody>()?),
+                .get_member_groups(&args.body::<version_::GetMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -49526,7 +49480,7 @@ fn contacts_item__get_member_objects(
             super::root()
                 .contacts()
                 .item(&args.next_arg()?)
-                .get_member_objects(&args.body::<super::super::GetMemberObjectsBody>()?),
+                .get_member_objects(&args.body::<version_::GetMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -49540,7 +49494,7 @@ fn device_app_management_android_managed_app_protections__create(
             super::root()
                 .device_app_management()
                 .android_managed_app_protections()
-                .create(&args.body::<super::super::AndroidManagedAppProtection>()?),
+                .create(&args.body::<version_::AndroidManagedAppProtection>()?),
             "json",
         ),
     )
@@ -49556,7 +49510,7 @@ fn device_app_management_android_managed_app_protections_item_apps__create(
                 .android_managed_app_protections()
                 .item(&args.next_arg()?)
                 .apps()
-                .create(&args.body::<super::super::ManagedMobileApp>()?),
+                .create(&args.body::<version_::ManagedMobileApp>()?),
             "json",
         ),
     )
@@ -49570,7 +49524,7 @@ fn device_app_management_default_managed_app_protections__create(
             super::root()
                 .device_app_management()
                 .default_managed_app_protections()
-                .create(&args.body::<super::super::DefaultManagedAppProtection>()?),
+                .create(&args.body::<version_::DefaultManagedAppProtection>()?),
             "json",
         ),
     )
@@ -49586,7 +49540,7 @@ fn device_app_management_default_managed_app_protections_item_apps__create(
                 .default_managed_app_protections()
                 .item(&args.next_arg()?)
                 .apps()
-                .create(&args.body::<super::super::ManagedMobileApp>()?),
+                .create(&args.body::<version_::ManagedMobileApp>()?),
             "json",
         ),
     )
@@ -49600,7 +49554,7 @@ fn device_app_management_ios_managed_app_protections__create(
             super::root()
                 .device_app_management()
                 .ios_managed_app_protections()
-                .create(&args.body::<super::super::IosManagedAppProtection>()?),
+                .create(&args.body::<version_::IosManagedAppProtection>()?),
             "json",
         ),
     )
@@ -49616,7 +49570,7 @@ fn device_app_management_ios_managed_app_protections_item_apps__create(
                 .ios_managed_app_protections()
                 .item(&args.next_arg()?)
                 .apps()
-                .create(&args.body::<super::super::ManagedMobileApp>()?),
+                .create(&args.body::<version_::ManagedMobileApp>()?),
             "json",
         ),
     )
@@ -49631,7 +49585,7 @@ fn device_app_management_managed_app_policies_item__assign(
                 .device_app_management()
                 .managed_app_policies()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::AssignBody>()?),
+                .assign(&args.body::<version_::AssignBody>()?),
             "empty",
         ),
     )
@@ -49646,7 +49600,7 @@ fn device_app_management_managed_app_policies_item__target_apps(
                 .device_app_management()
                 .managed_app_policies()
                 .item(&args.next_arg()?)
-                .target_apps(&args.body::<super::super::TargetAppsBody>()?),
+                .target_apps(&args.body::<version_::TargetAppsBody>()?),
             "empty",
         ),
     )
@@ -49660,7 +49614,7 @@ fn device_app_management_managed_app_registrations__create(
             super::root()
                 .device_app_management()
                 .managed_app_registrations()
-                .create(&args.body::<super::super::AnyManagedAppRegistration>()?),
+                .create(&args.body::<version_::AnyManagedAppRegistration>()?),
             "json",
         ),
     )
@@ -49677,7 +49631,7 @@ fn device_app_management_managed_app_registrations_item_applied_policies_item__a
                 .item(&args.next_arg()?)
                 .applied_policies()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::AssignBody>()?),
+                .assign(&args.body::<version_::AssignBody>()?),
             "empty",
         ),
     )
@@ -49694,7 +49648,7 @@ fn device_app_management_managed_app_registrations_item_applied_policies_item__t
                 .item(&args.next_arg()?)
                 .applied_policies()
                 .item(&args.next_arg()?)
-                .target_apps(&args.body::<super::super::TargetAppsBody>()?),
+                .target_apps(&args.body::<version_::TargetAppsBody>()?),
             "empty",
         ),
     )
@@ -49711,7 +49665,7 @@ fn device_app_management_managed_app_registrations_item_intended_policies_item__
                 .item(&args.next_arg()?)
                 .intended_policies()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::AssignBody>()?),
+                .assign(&args.body::<version_::AssignBody>()?),
             "empty",
         ),
     )
@@ -49728,7 +49682,7 @@ fn device_app_management_managed_app_registrations_item_intended_policies_item__
                 .item(&args.next_arg()?)
                 .intended_policies()
                 .item(&args.next_arg()?)
-                .target_apps(&args.body::<super::super::TargetAppsBody>()?),
+                .target_apps(&args.body::<version_::TargetAppsBody>()?),
             "empty",
         ),
     )
@@ -49744,7 +49698,7 @@ fn device_app_management_managed_app_registrations_item_operations__create(
                 .managed_app_registrations()
                 .item(&args.next_arg()?)
                 .operations()
-                .create(&args.body::<super::super::ManagedAppOperation>()?),
+                .create(&args.body::<version_::ManagedAppOperation>()?),
             "json",
         ),
     )
@@ -49758,7 +49712,7 @@ fn device_app_management_managed_e_books__create(
             super::root()
                 .device_app_management()
                 .managed_e_books()
-                .create(&args.body::<super::super::AnyManagedEBook>()?),
+                .create(&args.body::<version_::AnyManagedEBook>()?),
             "json",
         ),
     )
@@ -49773,7 +49727,7 @@ fn device_app_management_managed_e_books_item__assign(
                 .device_app_management()
                 .managed_e_books()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::ManagedEBooksAssignBody>()?),
+                .assign(&args.body::<version_::ManagedEBooksAssignBody>()?),
             "empty",
         ),
     )
@@ -49789,7 +49743,7 @@ fn device_app_management_managed_e_books_item_assignments__create(
                 .managed_e_books()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::AnyManagedEBookAssignment>()?),
+                .create(&args.body::<version_::AnyManagedEBookAssignment>()?),
             "json",
         ),
     )
@@ -49805,7 +49759,7 @@ fn device_app_management_managed_e_books_item_device_states__create(
                 .managed_e_books()
                 .item(&args.next_arg()?)
                 .device_states()
-                .create(&args.body::<super::super::DeviceInstallState>()?),
+                .create(&args.body::<version_::DeviceInstallState>()?),
             "json",
         ),
     )
@@ -49821,7 +49775,7 @@ fn device_app_management_managed_e_books_item_user_state_summary__create(
                 .managed_e_books()
                 .item(&args.next_arg()?)
                 .user_state_summary()
-                .create(&args.body::<super::super::UserInstallStateSummary>()?),
+                .create(&args.body::<version_::UserInstallStateSummary>()?),
             "json",
         ),
     )
@@ -49839,7 +49793,7 @@ fn device_app_management_managed_e_books_item_user_state_summary_item_device_sta
                 .user_state_summary()
                 .item(&args.next_arg()?)
                 .device_states()
-                .create(&args.body::<super::super::DeviceInstallState>()?),
+                .create(&args.body::<version_::DeviceInstallState>()?),
             "json",
         ),
     )
@@ -49854,7 +49808,7 @@ fn device_app_management_mdm_windows_information_protection_policies__create(
                 .device_app_management()
                 .mdm_windows_information_protection_policies()
                 .create(
-                    &args.body::<super::super::MdmWindowsInformationProtectionPolicy>()?,
+                    &args.body::<version_::MdmWindowsInformationProtectionPolicy>()?,
                 ),
             "json",
         ),
@@ -49872,10 +49826,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_exempt
                 .item(&args.next_arg()?)
                 .exempt_app_locker_files()
                 .create(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "json",
         ),
@@ -49893,10 +49844,7 @@ fn device_app_management_mdm_windows_information_protection_policies_item_protec
                 .item(&args.next_arg()?)
                 .protected_app_locker_files()
                 .create(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "json",
         ),
@@ -49911,7 +49859,7 @@ fn device_app_management_mobile_app_categories__create(
             super::root()
                 .device_app_management()
                 .mobile_app_categories()
-                .create(&args.body::<super::super::MobileAppCategory>()?),
+                .create(&args.body::<version_::MobileAppCategory>()?),
             "json",
         ),
     )
@@ -49926,7 +49874,7 @@ fn device_app_management_mobile_app_configurations__create(
                 .device_app_management()
                 .mobile_app_configurations()
                 .create(
-                    &args.body::<super::super::AnyManagedDeviceMobileAppConfiguration>()?,
+                    &args.body::<version_::AnyManagedDeviceMobileAppConfiguration>()?,
                 ),
             "json",
         ),
@@ -49942,9 +49890,7 @@ fn device_app_management_mobile_app_configurations_item__assign(
                 .device_app_management()
                 .mobile_app_configurations()
                 .item(&args.next_arg()?)
-                .assign(
-                    &args.body::<super::super::MobileAppConfigurationsAssignBody>()?,
-                ),
+                .assign(&args.body::<version_::MobileAppConfigurationsAssignBody>()?),
             "empty",
         ),
     )
@@ -49963,7 +49909,7 @@ fn device_app_management_mobile_app_configurations_item_assignments__create(
                 .create(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationAssignment,
+                            version_::ManagedDeviceMobileAppConfigurationAssignment,
                         >()?,
                 ),
             "json",
@@ -49984,7 +49930,7 @@ fn device_app_management_mobile_app_configurations_item_device_statuses__create(
                 .create(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationDeviceStatus,
+                            version_::ManagedDeviceMobileAppConfigurationDeviceStatus,
                         >()?,
                 ),
             "json",
@@ -50005,7 +49951,7 @@ fn device_app_management_mobile_app_configurations_item_user_statuses__create(
                 .create(
                     &args
                         .body::<
-                            super::super::ManagedDeviceMobileAppConfigurationUserStatus,
+                            version_::ManagedDeviceMobileAppConfigurationUserStatus,
                         >()?,
                 ),
             "json",
@@ -50021,7 +49967,7 @@ fn device_app_management_mobile_apps__create(
             super::root()
                 .device_app_management()
                 .mobile_apps()
-                .create(&args.body::<super::super::AnyMobileApp>()?),
+                .create(&args.body::<version_::AnyMobileApp>()?),
             "json",
         ),
     )
@@ -50036,7 +49982,7 @@ fn device_app_management_mobile_apps_item__assign(
                 .device_app_management()
                 .mobile_apps()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::MobileAppsAssignBody>()?),
+                .assign(&args.body::<version_::MobileAppsAssignBody>()?),
             "empty",
         ),
     )
@@ -50052,7 +49998,7 @@ fn device_app_management_mobile_apps_item_assignments__create(
                 .mobile_apps()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::MobileAppAssignment>()?),
+                .create(&args.body::<version_::MobileAppAssignment>()?),
             "json",
         ),
     )
@@ -50068,7 +50014,7 @@ fn device_app_management_mobile_apps_item_categories__create(
                 .mobile_apps()
                 .item(&args.next_arg()?)
                 .categories()
-                .create(&args.body::<super::super::MobileAppCategory>()?),
+                .create(&args.body::<version_::MobileAppCategory>()?),
             "json",
         ),
     )
@@ -50084,7 +50030,7 @@ fn device_app_management_mobile_apps_item_content_versions__create(
                 .mobile_apps()
                 .item(&args.next_arg()?)
                 .content_versions()
-                .create(&args.body::<super::super::MobileAppContent>()?),
+                .create(&args.body::<version_::MobileAppContent>()?),
             "json",
         ),
     )
@@ -50102,7 +50048,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files__create(
                 .content_versions()
                 .item(&args.next_arg()?)
                 .files()
-                .create(&args.body::<super::super::MobileAppContentFile>()?),
+                .create(&args.body::<version_::MobileAppContentFile>()?),
             "json",
         ),
     )
@@ -50121,7 +50067,7 @@ fn device_app_management_mobile_apps_item_content_versions_item_files_item__comm
                 .item(&args.next_arg()?)
                 .files()
                 .item(&args.next_arg()?)
-                .commit(&args.body::<super::super::CommitBody>()?),
+                .commit(&args.body::<version_::CommitBody>()?),
             "empty",
         ),
     )
@@ -50157,7 +50103,7 @@ fn device_app_management_mobile_apps_item_managed_mobile_lob_app_content_version
                 .item(&args.next_arg()?)
                 .managed_mobile_lob_app()
                 .content_versions()
-                .create(&args.body::<super::super::MobileAppContent>()?),
+                .create(&args.body::<version_::MobileAppContent>()?),
             "json",
         ),
     )
@@ -50174,7 +50120,7 @@ fn device_app_management_mobile_apps_item_mobile_lob_app_content_versions__creat
                 .item(&args.next_arg()?)
                 .mobile_lob_app()
                 .content_versions()
-                .create(&args.body::<super::super::MobileAppContent>()?),
+                .create(&args.body::<version_::MobileAppContent>()?),
             "json",
         ),
     )
@@ -50201,7 +50147,7 @@ fn device_app_management_targeted_managed_app_configurations__create(
             super::root()
                 .device_app_management()
                 .targeted_managed_app_configurations()
-                .create(&args.body::<super::super::TargetedManagedAppConfiguration>()?),
+                .create(&args.body::<version_::TargetedManagedAppConfiguration>()?),
             "json",
         ),
     )
@@ -50217,7 +50163,7 @@ fn device_app_management_targeted_managed_app_configurations_item_apps__create(
                 .targeted_managed_app_configurations()
                 .item(&args.next_arg()?)
                 .apps()
-                .create(&args.body::<super::super::ManagedMobileApp>()?),
+                .create(&args.body::<version_::ManagedMobileApp>()?),
             "json",
         ),
     )
@@ -50232,7 +50178,7 @@ fn device_app_management_targeted_managed_app_configurations_item__assign(
                 .device_app_management()
                 .targeted_managed_app_configurations()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::AssignBody>()?),
+                .assign(&args.body::<version_::AssignBody>()?),
             "empty",
         ),
     )
@@ -50247,7 +50193,7 @@ fn device_app_management_targeted_managed_app_configurations_item__target_apps(
                 .device_app_management()
                 .targeted_managed_app_configurations()
                 .item(&args.next_arg()?)
-                .target_apps(&args.body::<super::super::TargetAppsBody>()?),
+                .target_apps(&args.body::<version_::TargetAppsBody>()?),
             "empty",
         ),
     )
@@ -50261,7 +50207,7 @@ fn device_app_management_vpp_tokens__create(
             super::root()
                 .device_app_management()
                 .vpp_tokens()
-                .create(&args.body::<super::super::VppToken>()?),
+                .create(&args.body::<version_::VppToken>()?),
             "json",
         ),
     )
@@ -50290,9 +50236,7 @@ fn device_app_management_windows_information_protection_policies__create(
             super::root()
                 .device_app_management()
                 .windows_information_protection_policies()
-                .create(
-                    &args.body::<super::super::WindowsInformationProtectionPolicy>()?,
-                ),
+                .create(&args.body::<version_::WindowsInformationProtectionPolicy>()?),
             "json",
         ),
     )
@@ -50309,10 +50253,7 @@ fn device_app_management_windows_information_protection_policies_item_exempt_app
                 .item(&args.next_arg()?)
                 .exempt_app_locker_files()
                 .create(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "json",
         ),
@@ -50330,10 +50271,7 @@ fn device_app_management_windows_information_protection_policies_item_protected_
                 .item(&args.next_arg()?)
                 .protected_app_locker_files()
                 .create(
-                    &args
-                        .body::<
-                            super::super::WindowsInformationProtectionAppLockerFile,
-                        >()?,
+                    &args.body::<version_::WindowsInformationProtectionAppLockerFile>()?,
                 ),
             "json",
         ),
@@ -50348,7 +50286,7 @@ fn device_management_audit_events__create(
             super::root()
                 .device_management()
                 .audit_events()
-                .create(&args.body::<super::super::AuditEvent>()?),
+                .create(&args.body::<version_::AuditEvent>()?),
             "json",
         ),
     )
@@ -50362,7 +50300,7 @@ fn device_management_compliance_management_partners__create(
             super::root()
                 .device_management()
                 .compliance_management_partners()
-                .create(&args.body::<super::super::ComplianceManagementPartner>()?),
+                .create(&args.body::<version_::ComplianceManagementPartner>()?),
             "json",
         ),
     )
@@ -50376,7 +50314,7 @@ fn device_management_detected_apps__create(
             super::root()
                 .device_management()
                 .detected_apps()
-                .create(&args.body::<super::super::DetectedApp>()?),
+                .create(&args.body::<version_::DetectedApp>()?),
             "json",
         ),
     )
@@ -50392,7 +50330,7 @@ fn device_management_detected_apps_item_managed_devices__create(
                 .detected_apps()
                 .item(&args.next_arg()?)
                 .managed_devices()
-                .create(&args.body::<super::super::ManagedDevice>()?),
+                .create(&args.body::<version_::ManagedDevice>()?),
             "json",
         ),
     )
@@ -50426,9 +50364,7 @@ fn device_management_detected_apps_item_managed_devices_item__clean_windows_devi
                 .item(&args.next_arg()?)
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .clean_windows_device(
-                    &args.body::<super::super::CleanWindowsDeviceBody>()?,
-                ),
+                .clean_windows_device(&args.body::<version_::CleanWindowsDeviceBody>()?),
             "empty",
         ),
     )
@@ -50446,7 +50382,7 @@ fn device_management_detected_apps_item_managed_devices_item__delete_user_from_s
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .delete_user_from_shared_apple_device(
-                    &args.body::<super::super::DeleteUserFromSharedAppleDeviceBody>()?,
+                    &args.body::<version_::DeleteUserFromSharedAppleDeviceBody>()?,
                 ),
             "empty",
         ),
@@ -50652,7 +50588,7 @@ fn device_management_detected_apps_item_managed_devices_item__update_windows_dev
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .update_windows_device_account(
-                    &args.body::<super::super::UpdateWindowsDeviceAccountBody>()?,
+                    &args.body::<version_::UpdateWindowsDeviceAccountBody>()?,
                 ),
             "empty",
         ),
@@ -50671,7 +50607,7 @@ fn device_management_detected_apps_item_managed_devices_item__windows_defender_s
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .windows_defender_scan(
-                    &args.body::<super::super::WindowsDefenderScanBody>()?,
+                    &args.body::<version_::WindowsDefenderScanBody>()?,
                 ),
             "empty",
         ),
@@ -50706,7 +50642,7 @@ fn device_management_detected_apps_item_managed_devices_item__wipe(
                 .item(&args.next_arg()?)
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .wipe(&args.body::<super::super::WipeBody>()?),
+                .wipe(&args.body::<version_::WipeBody>()?),
             "empty",
         ),
     )
@@ -50720,7 +50656,7 @@ fn device_management_device_categories__create(
             super::root()
                 .device_management()
                 .device_categories()
-                .create(&args.body::<super::super::DeviceCategory>()?),
+                .create(&args.body::<version_::DeviceCategory>()?),
             "json",
         ),
     )
@@ -50734,7 +50670,7 @@ fn device_management_device_compliance_policies__create(
             super::root()
                 .device_management()
                 .device_compliance_policies()
-                .create(&args.body::<super::super::AnyDeviceCompliancePolicy>()?),
+                .create(&args.body::<version_::AnyDeviceCompliancePolicy>()?),
             "json",
         ),
     )
@@ -50749,9 +50685,7 @@ fn device_management_device_compliance_policies_item__assign(
                 .device_management()
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
-                .assign(
-                    &args.body::<super::super::DeviceCompliancePoliciesAssignBody>()?,
-                ),
+                .assign(&args.body::<version_::DeviceCompliancePoliciesAssignBody>()?),
             "page",
         ),
     )
@@ -50767,7 +50701,7 @@ fn device_management_device_compliance_policies_item_assignments__create(
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::DeviceCompliancePolicyAssignment>()?),
+                .create(&args.body::<version_::DeviceCompliancePolicyAssignment>()?),
             "json",
         ),
     )
@@ -50783,7 +50717,7 @@ fn device_management_device_compliance_policies_item_device_setting_state_summar
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .device_setting_state_summaries()
-                .create(&args.body::<super::super::SettingStateDeviceSummary>()?),
+                .create(&args.body::<version_::SettingStateDeviceSummary>()?),
             "json",
         ),
     )
@@ -50799,7 +50733,7 @@ fn device_management_device_compliance_policies_item_device_statuses__create(
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .device_statuses()
-                .create(&args.body::<super::super::DeviceComplianceDeviceStatus>()?),
+                .create(&args.body::<version_::DeviceComplianceDeviceStatus>()?),
             "json",
         ),
     )
@@ -50815,7 +50749,7 @@ fn device_management_device_compliance_policies_item__schedule_actions_for_rules
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .schedule_actions_for_rules(
-                    &args.body::<super::super::ScheduleActionsForRulesBody>()?,
+                    &args.body::<version_::ScheduleActionsForRulesBody>()?,
                 ),
             "empty",
         ),
@@ -50833,7 +50767,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
                 .item(&args.next_arg()?)
                 .scheduled_actions_for_rule()
                 .create(
-                    &args.body::<super::super::DeviceComplianceScheduledActionForRule>()?,
+                    &args.body::<version_::DeviceComplianceScheduledActionForRule>()?,
                 ),
             "json",
         ),
@@ -50852,7 +50786,7 @@ fn device_management_device_compliance_policies_item_scheduled_actions_for_rule_
                 .scheduled_actions_for_rule()
                 .item(&args.next_arg()?)
                 .scheduled_action_configurations()
-                .create(&args.body::<super::super::DeviceComplianceActionItem>()?),
+                .create(&args.body::<version_::DeviceComplianceActionItem>()?),
             "json",
         ),
     )
@@ -50868,7 +50802,7 @@ fn device_management_device_compliance_policies_item_user_statuses__create(
                 .device_compliance_policies()
                 .item(&args.next_arg()?)
                 .user_statuses()
-                .create(&args.body::<super::super::DeviceComplianceUserStatus>()?),
+                .create(&args.body::<version_::DeviceComplianceUserStatus>()?),
             "json",
         ),
     )
@@ -50883,10 +50817,7 @@ fn device_management_device_compliance_policy_setting_state_summaries__create(
                 .device_management()
                 .device_compliance_policy_setting_state_summaries()
                 .create(
-                    &args
-                        .body::<
-                            super::super::DeviceCompliancePolicySettingStateSummary,
-                        >()?,
+                    &args.body::<version_::DeviceCompliancePolicySettingStateSummary>()?,
                 ),
             "json",
         ),
@@ -50903,7 +50834,7 @@ fn device_management_device_compliance_policy_setting_state_summaries_item_devic
                 .device_compliance_policy_setting_state_summaries()
                 .item(&args.next_arg()?)
                 .device_compliance_setting_states()
-                .create(&args.body::<super::super::DeviceComplianceSettingState>()?),
+                .create(&args.body::<version_::DeviceComplianceSettingState>()?),
             "json",
         ),
     )
@@ -50917,7 +50848,7 @@ fn device_management_device_configurations__create(
             super::root()
                 .device_management()
                 .device_configurations()
-                .create(&args.body::<super::super::AnyDeviceConfiguration>()?),
+                .create(&args.body::<version_::AnyDeviceConfiguration>()?),
             "json",
         ),
     )
@@ -50932,7 +50863,7 @@ fn device_management_device_configurations_item__assign(
                 .device_management()
                 .device_configurations()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::DeviceConfigurationsAssignBody>()?),
+                .assign(&args.body::<version_::DeviceConfigurationsAssignBody>()?),
             "page",
         ),
     )
@@ -50948,7 +50879,7 @@ fn device_management_device_configurations_item_assignments__create(
                 .device_configurations()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::DeviceConfigurationAssignment>()?),
+                .create(&args.body::<version_::DeviceConfigurationAssignment>()?),
             "json",
         ),
     )
@@ -50964,7 +50895,7 @@ fn device_management_device_configurations_item_device_setting_state_summaries__
                 .device_configurations()
                 .item(&args.next_arg()?)
                 .device_setting_state_summaries()
-                .create(&args.body::<super::super::SettingStateDeviceSummary>()?),
+                .create(&args.body::<version_::SettingStateDeviceSummary>()?),
             "json",
         ),
     )
@@ -50980,7 +50911,7 @@ fn device_management_device_configurations_item_device_statuses__create(
                 .device_configurations()
                 .item(&args.next_arg()?)
                 .device_statuses()
-                .create(&args.body::<super::super::DeviceConfigurationDeviceStatus>()?),
+                .create(&args.body::<version_::DeviceConfigurationDeviceStatus>()?),
             "json",
         ),
     )
@@ -50996,7 +50927,7 @@ fn device_management_device_configurations_item_user_statuses__create(
                 .device_configurations()
                 .item(&args.next_arg()?)
                 .user_statuses()
-                .create(&args.body::<super::super::DeviceConfigurationUserStatus>()?),
+                .create(&args.body::<version_::DeviceConfigurationUserStatus>()?),
             "json",
         ),
     )
@@ -51010,7 +50941,7 @@ fn device_management_device_enrollment_configurations__create(
             super::root()
                 .device_management()
                 .device_enrollment_configurations()
-                .create(&args.body::<super::super::AnyDeviceEnrollmentConfiguration>()?),
+                .create(&args.body::<version_::AnyDeviceEnrollmentConfiguration>()?),
             "json",
         ),
     )
@@ -51026,10 +50957,7 @@ fn device_management_device_enrollment_configurations_item__assign(
                 .device_enrollment_configurations()
                 .item(&args.next_arg()?)
                 .assign(
-                    &args
-                        .body::<
-                            super::super::DeviceEnrollmentConfigurationsAssignBody,
-                        >()?,
+                    &args.body::<version_::DeviceEnrollmentConfigurationsAssignBody>()?,
                 ),
             "empty",
         ),
@@ -51046,9 +50974,7 @@ fn device_management_device_enrollment_configurations_item_assignments__create(
                 .device_enrollment_configurations()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(
-                    &args.body::<super::super::EnrollmentConfigurationAssignment>()?,
-                ),
+                .create(&args.body::<version_::EnrollmentConfigurationAssignment>()?),
             "json",
         ),
     )
@@ -51063,7 +50989,7 @@ fn device_management_device_enrollment_configurations_item__set_priority(
                 .device_management()
                 .device_enrollment_configurations()
                 .item(&args.next_arg()?)
-                .set_priority(&args.body::<super::super::SetPriorityBody>()?),
+                .set_priority(&args.body::<version_::SetPriorityBody>()?),
             "empty",
         ),
     )
@@ -51077,7 +51003,7 @@ fn device_management_device_management_partners__create(
             super::root()
                 .device_management()
                 .device_management_partners()
-                .create(&args.body::<super::super::DeviceManagementPartner>()?),
+                .create(&args.body::<version_::DeviceManagementPartner>()?),
             "json",
         ),
     )
@@ -51091,9 +51017,7 @@ fn device_management_exchange_connectors__create(
             super::root()
                 .device_management()
                 .exchange_connectors()
-                .create(
-                    &args.body::<super::super::DeviceManagementExchangeConnector>()?,
-                ),
+                .create(&args.body::<version_::DeviceManagementExchangeConnector>()?),
             "json",
         ),
     )
@@ -51108,7 +51032,7 @@ fn device_management_exchange_connectors_item__sync(
                 .device_management()
                 .exchange_connectors()
                 .item(&args.next_arg()?)
-                .sync(&args.body::<super::super::SyncBody>()?),
+                .sync(&args.body::<version_::SyncBody>()?),
             "empty",
         ),
     )
@@ -51123,7 +51047,7 @@ fn device_management_imported_windows_autopilot_device_identities__create(
                 .device_management()
                 .imported_windows_autopilot_device_identities()
                 .create(
-                    &args.body::<super::super::ImportedWindowsAutopilotDeviceIdentity>()?,
+                    &args.body::<version_::ImportedWindowsAutopilotDeviceIdentity>()?,
                 ),
             "json",
         ),
@@ -51138,7 +51062,7 @@ fn device_management_imported_windows_autopilot_device_identities__import(
             super::root()
                 .device_management()
                 .imported_windows_autopilot_device_identities()
-                .import(&args.body::<super::super::ImportBody>()?),
+                .import(&args.body::<version_::ImportBody>()?),
             "page",
         ),
     )
@@ -51152,7 +51076,7 @@ fn device_management_ios_update_statuses__create(
             super::root()
                 .device_management()
                 .ios_update_statuses()
-                .create(&args.body::<super::super::IosUpdateDeviceStatus>()?),
+                .create(&args.body::<version_::IosUpdateDeviceStatus>()?),
             "json",
         ),
     )
@@ -51166,7 +51090,7 @@ fn device_management_managed_devices__create(
             super::root()
                 .device_management()
                 .managed_devices()
-                .create(&args.body::<super::super::ManagedDevice>()?),
+                .create(&args.body::<version_::ManagedDevice>()?),
             "json",
         ),
     )
@@ -51196,9 +51120,7 @@ fn device_management_managed_devices_item__clean_windows_device(
                 .device_management()
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .clean_windows_device(
-                    &args.body::<super::super::CleanWindowsDeviceBody>()?,
-                ),
+                .clean_windows_device(&args.body::<version_::CleanWindowsDeviceBody>()?),
             "empty",
         ),
     )
@@ -51214,7 +51136,7 @@ fn device_management_managed_devices_item__delete_user_from_shared_apple_device(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .delete_user_from_shared_apple_device(
-                    &args.body::<super::super::DeleteUserFromSharedAppleDeviceBody>()?,
+                    &args.body::<version_::DeleteUserFromSharedAppleDeviceBody>()?,
                 ),
             "empty",
         ),
@@ -51396,7 +51318,7 @@ fn device_management_managed_devices_item__update_windows_device_account(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .update_windows_device_account(
-                    &args.body::<super::super::UpdateWindowsDeviceAccountBody>()?,
+                    &args.body::<version_::UpdateWindowsDeviceAccountBody>()?,
                 ),
             "empty",
         ),
@@ -51413,7 +51335,7 @@ fn device_management_managed_devices_item__windows_defender_scan(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .windows_defender_scan(
-                    &args.body::<super::super::WindowsDefenderScanBody>()?,
+                    &args.body::<version_::WindowsDefenderScanBody>()?,
                 ),
             "empty",
         ),
@@ -51444,7 +51366,7 @@ fn device_management_managed_devices_item__wipe(
                 .device_management()
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .wipe(&args.body::<super::super::WipeBody>()?),
+                .wipe(&args.body::<version_::WipeBody>()?),
             "empty",
         ),
     )
@@ -51458,7 +51380,7 @@ fn device_management_mobile_threat_defense_connectors__create(
             super::root()
                 .device_management()
                 .mobile_threat_defense_connectors()
-                .create(&args.body::<super::super::MobileThreatDefenseConnector>()?),
+                .create(&args.body::<version_::MobileThreatDefenseConnector>()?),
             "json",
         ),
     )
@@ -51472,7 +51394,7 @@ fn device_management_notification_message_templates__create(
             super::root()
                 .device_management()
                 .notification_message_templates()
-                .create(&args.body::<super::super::NotificationMessageTemplate>()?),
+                .create(&args.body::<version_::NotificationMessageTemplate>()?),
             "json",
         ),
     )
@@ -51488,7 +51410,7 @@ fn device_management_notification_message_templates_item_localized_notification_
                 .notification_message_templates()
                 .item(&args.next_arg()?)
                 .localized_notification_messages()
-                .create(&args.body::<super::super::LocalizedNotificationMessage>()?),
+                .create(&args.body::<version_::LocalizedNotificationMessage>()?),
             "json",
         ),
     )
@@ -51517,7 +51439,7 @@ fn device_management_remote_assistance_partners__create(
             super::root()
                 .device_management()
                 .remote_assistance_partners()
-                .create(&args.body::<super::super::RemoteAssistancePartner>()?),
+                .create(&args.body::<version_::RemoteAssistancePartner>()?),
             "json",
         ),
     )
@@ -51562,7 +51484,7 @@ fn device_management_reports_export_jobs__create(
                 .device_management()
                 .reports()
                 .export_jobs()
-                .create(&args.body::<super::super::DeviceManagementExportJob>()?),
+                .create(&args.body::<version_::DeviceManagementExportJob>()?),
             "json",
         ),
     )
@@ -51576,7 +51498,7 @@ fn device_management_reports__get_cached_report(
             super::root()
                 .device_management()
                 .reports()
-                .get_cached_report(&args.body::<super::super::GetCachedReportBody>()?),
+                .get_cached_report(&args.body::<version_::GetCachedReportBody>()?),
             "empty",
         ),
     )
@@ -51591,10 +51513,7 @@ fn device_management_reports__get_compliance_policy_non_compliance_report(
                 .device_management()
                 .reports()
                 .get_compliance_policy_non_compliance_report(
-                    &args
-                        .body::<
-                            super::super::GetCompliancePolicyNonComplianceReportBody,
-                        >()?,
+                    &args.body::<version_::GetCompliancePolicyNonComplianceReportBody>()?,
                 ),
             "empty",
         ),
@@ -51612,7 +51531,7 @@ fn device_management_reports__get_compliance_policy_non_compliance_summary_repor
                 .get_compliance_policy_non_compliance_summary_report(
                     &args
                         .body::<
-                            super::super::GetCompliancePolicyNonComplianceSummaryReportBody,
+                            version_::GetCompliancePolicyNonComplianceSummaryReportBody,
                         >()?,
                 ),
             "empty",
@@ -51630,9 +51549,7 @@ fn device_management_reports__get_compliance_setting_non_compliance_report(
                 .reports()
                 .get_compliance_setting_non_compliance_report(
                     &args
-                        .body::<
-                            super::super::GetComplianceSettingNonComplianceReportBody,
-                        >()?,
+                        .body::<version_::GetComplianceSettingNonComplianceReportBody>()?,
                 ),
             "empty",
         ),
@@ -51650,7 +51567,7 @@ fn device_management_reports__get_configuration_policy_non_compliance_report(
                 .get_configuration_policy_non_compliance_report(
                     &args
                         .body::<
-                            super::super::GetConfigurationPolicyNonComplianceReportBody,
+                            version_::GetConfigurationPolicyNonComplianceReportBody,
                         >()?,
                 ),
             "empty",
@@ -51669,7 +51586,7 @@ fn device_management_reports__get_configuration_policy_non_compliance_summary_re
                 .get_configuration_policy_non_compliance_summary_report(
                     &args
                         .body::<
-                            super::super::GetConfigurationPolicyNonComplianceSummaryReportBody,
+                            version_::GetConfigurationPolicyNonComplianceSummaryReportBody,
                         >()?,
                 ),
             "empty",
@@ -51688,7 +51605,7 @@ fn device_management_reports__get_configuration_setting_non_compliance_report(
                 .get_configuration_setting_non_compliance_report(
                     &args
                         .body::<
-                            super::super::GetConfigurationSettingNonComplianceReportBody,
+                            version_::GetConfigurationSettingNonComplianceReportBody,
                         >()?,
                 ),
             "empty",
@@ -51706,9 +51623,7 @@ fn device_management_reports__get_device_management_intent_settings_report(
                 .reports()
                 .get_device_management_intent_settings_report(
                     &args
-                        .body::<
-                            super::super::GetDeviceManagementIntentSettingsReportBody,
-                        >()?,
+                        .body::<version_::GetDeviceManagementIntentSettingsReportBody>()?,
                 ),
             "empty",
         ),
@@ -51724,7 +51639,7 @@ fn device_management_reports__get_device_non_compliance_report(
                 .device_management()
                 .reports()
                 .get_device_non_compliance_report(
-                    &args.body::<super::super::GetDeviceNonComplianceReportBody>()?,
+                    &args.body::<version_::GetDeviceNonComplianceReportBody>()?,
                 ),
             "empty",
         ),
@@ -51740,7 +51655,7 @@ fn device_management_reports__get_historical_report(
                 .device_management()
                 .reports()
                 .get_historical_report(
-                    &args.body::<super::super::GetHistoricalReportBody>()?,
+                    &args.body::<version_::GetHistoricalReportBody>()?,
                 ),
             "empty",
         ),
@@ -51756,7 +51671,7 @@ fn device_management_reports__get_policy_non_compliance_metadata(
                 .device_management()
                 .reports()
                 .get_policy_non_compliance_metadata(
-                    &args.body::<super::super::GetPolicyNonComplianceMetadataBody>()?,
+                    &args.body::<version_::GetPolicyNonComplianceMetadataBody>()?,
                 ),
             "empty",
         ),
@@ -51772,7 +51687,7 @@ fn device_management_reports__get_policy_non_compliance_report(
                 .device_management()
                 .reports()
                 .get_policy_non_compliance_report(
-                    &args.body::<super::super::GetPolicyNonComplianceReportBody>()?,
+                    &args.body::<version_::GetPolicyNonComplianceReportBody>()?,
                 ),
             "empty",
         ),
@@ -51788,8 +51703,7 @@ fn device_management_reports__get_policy_non_compliance_summary_report(
                 .device_management()
                 .reports()
                 .get_policy_non_compliance_summary_report(
-                    &args
-                        .body::<super::super::GetPolicyNonComplianceSummaryReportBody>()?,
+                    &args.body::<version_::GetPolicyNonComplianceSummaryReportBody>()?,
                 ),
             "empty",
         ),
@@ -51804,7 +51718,7 @@ fn device_management_reports__get_report_filters(
             super::root()
                 .device_management()
                 .reports()
-                .get_report_filters(&args.body::<super::super::GetReportFiltersBody>()?),
+                .get_report_filters(&args.body::<version_::GetReportFiltersBody>()?),
             "empty",
         ),
     )
@@ -51819,7 +51733,7 @@ fn device_management_reports__get_setting_non_compliance_report(
                 .device_management()
                 .reports()
                 .get_setting_non_compliance_report(
-                    &args.body::<super::super::GetSettingNonComplianceReportBody>()?,
+                    &args.body::<version_::GetSettingNonComplianceReportBody>()?,
                 ),
             "empty",
         ),
@@ -51834,7 +51748,7 @@ fn device_management_resource_operations__create(
             super::root()
                 .device_management()
                 .resource_operations()
-                .create(&args.body::<super::super::ResourceOperation>()?),
+                .create(&args.body::<version_::ResourceOperation>()?),
             "json",
         ),
     )
@@ -51848,9 +51762,7 @@ fn device_management_role_assignments__create(
             super::root()
                 .device_management()
                 .role_assignments()
-                .create(
-                    &args.body::<super::super::DeviceAndAppManagementRoleAssignment>()?,
-                ),
+                .create(&args.body::<version_::DeviceAndAppManagementRoleAssignment>()?),
             "json",
         ),
     )
@@ -51864,7 +51776,7 @@ fn device_management_role_definitions__create(
             super::root()
                 .device_management()
                 .role_definitions()
-                .create(&args.body::<super::super::AnyRoleDefinition>()?),
+                .create(&args.body::<version_::AnyRoleDefinition>()?),
             "json",
         ),
     )
@@ -51880,7 +51792,7 @@ fn device_management_role_definitions_item_role_assignments__create(
                 .role_definitions()
                 .item(&args.next_arg()?)
                 .role_assignments()
-                .create(&args.body::<super::super::AnyRoleAssignment>()?),
+                .create(&args.body::<version_::AnyRoleAssignment>()?),
             "json",
         ),
     )
@@ -51894,7 +51806,7 @@ fn device_management_telecom_expense_management_partners__create(
             super::root()
                 .device_management()
                 .telecom_expense_management_partners()
-                .create(&args.body::<super::super::TelecomExpenseManagementPartner>()?),
+                .create(&args.body::<version_::TelecomExpenseManagementPartner>()?),
             "json",
         ),
     )
@@ -51908,7 +51820,7 @@ fn device_management_terms_and_conditions__create(
             super::root()
                 .device_management()
                 .terms_and_conditions()
-                .create(&args.body::<super::super::TermsAndConditions>()?),
+                .create(&args.body::<version_::TermsAndConditions>()?),
             "json",
         ),
     )
@@ -51924,9 +51836,7 @@ fn device_management_terms_and_conditions_item_acceptance_statuses__create(
                 .terms_and_conditions()
                 .item(&args.next_arg()?)
                 .acceptance_statuses()
-                .create(
-                    &args.body::<super::super::TermsAndConditionsAcceptanceStatus>()?,
-                ),
+                .create(&args.body::<version_::TermsAndConditionsAcceptanceStatus>()?),
             "json",
         ),
     )
@@ -51942,7 +51852,7 @@ fn device_management_terms_and_conditions_item_assignments__create(
                 .terms_and_conditions()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::TermsAndConditionsAssignment>()?),
+                .create(&args.body::<version_::TermsAndConditionsAssignment>()?),
             "json",
         ),
     )
@@ -51956,7 +51866,7 @@ fn device_management_windows_autopilot_device_identities__create(
             super::root()
                 .device_management()
                 .windows_autopilot_device_identities()
-                .create(&args.body::<super::super::WindowsAutopilotDeviceIdentity>()?),
+                .create(&args.body::<version_::WindowsAutopilotDeviceIdentity>()?),
             "json",
         ),
     )
@@ -51972,7 +51882,7 @@ fn device_management_windows_autopilot_device_identities_item__assign_user_to_de
                 .windows_autopilot_device_identities()
                 .item(&args.next_arg()?)
                 .assign_user_to_device(
-                    &args.body::<super::super::AssignUserToDeviceBody>()?,
+                    &args.body::<version_::AssignUserToDeviceBody>()?,
                 ),
             "empty",
         ),
@@ -52004,7 +51914,7 @@ fn device_management_windows_autopilot_device_identities_item__update_device_pro
                 .windows_autopilot_device_identities()
                 .item(&args.next_arg()?)
                 .update_device_properties(
-                    &args.body::<super::super::UpdateDevicePropertiesBody>()?,
+                    &args.body::<version_::UpdateDevicePropertiesBody>()?,
                 ),
             "empty",
         ),
@@ -52022,7 +51932,7 @@ fn device_management_windows_information_protection_app_learning_summaries__crea
                 .create(
                     &args
                         .body::<
-                            super::super::WindowsInformationProtectionAppLearningSummary,
+                            version_::WindowsInformationProtectionAppLearningSummary,
                         >()?,
                 ),
             "json",
@@ -52041,7 +51951,7 @@ fn device_management_windows_information_protection_network_learning_summaries__
                 .create(
                     &args
                         .body::<
-                            super::super::WindowsInformationProtectionNetworkLearningSummary,
+                            version_::WindowsInformationProtectionNetworkLearningSummary,
                         >()?,
                 ),
             "json",
@@ -52054,7 +51964,7 @@ fn devices__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().devices().create(&args.body::<super::super::Device>()?),
+            super::root().devices().create(&args.body::<version_::Device>()?),
             "json",
         ),
     )
@@ -52068,9 +51978,7 @@ fn devices_item__check_member_objects(
             super::root()
                 .devices()
                 .item(&args.next_arg()?)
-                .check_member_objects(
-                    &args.body::<super::super::CheckMemberObjectsBody>()?,
-                ),
+                .check_member_objects(&args.body::<version_::CheckMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -52085,7 +51993,7 @@ fn devices_item_extensions__create(
                 .devices()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -52101,7 +52009,7 @@ fn devices_item_registered_owners_ref__create(
                 .item(&args.next_arg()?)
                 .registered_owners()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -52117,7 +52025,7 @@ fn devices_item_registered_users_ref__create(
                 .item(&args.next_arg()?)
                 .registered_users()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -52131,7 +52039,7 @@ fn directory_administrative_units__create(
             super::root()
                 .directory()
                 .administrative_units()
-                .create(&args.body::<super::super::AdministrativeUnit>()?),
+                .create(&args.body::<version_::AdministrativeUnit>()?),
             "json",
         ),
     )
@@ -52164,7 +52072,7 @@ fn directory_administrative_units_item_scoped_role_members__create(
                 .administrative_units()
                 .item(&args.next_arg()?)
                 .scoped_role_members()
-                .create(&args.body::<super::super::ScopedRoleMembership>()?),
+                .create(&args.body::<version_::ScopedRoleMembership>()?),
             "json",
         ),
     )
@@ -52179,7 +52087,7 @@ fn directory_deleted_items__get_user_owned_objects(
                 .directory()
                 .deleted_items()
                 .get_user_owned_objects(
-                    &args.body::<super::super::GetUserOwnedObjectsBody>()?,
+                    &args.body::<version_::GetUserOwnedObjectsBody>()?,
                 ),
             "empty",
         ),
@@ -52205,7 +52113,7 @@ fn directory_objects__get_available_extension_properties(
             super::root()
                 .directory_objects()
                 .get_available_extension_properties(
-                    &args.body::<super::super::GetAvailableExtensionPropertiesBody>()?,
+                    &args.body::<version_::GetAvailableExtensionPropertiesBody>()?,
                 ),
             "page",
         ),
@@ -52219,7 +52127,7 @@ fn directory_objects__get_by_ids(
         graph_rt::ErasedRequest::new(
             super::root()
                 .directory_objects()
-                .get_by_ids(&args.body::<super::super::GetByIdsBody>()?),
+                .get_by_ids(&args.body::<version_::GetByIdsBody>()?),
             "page",
         ),
     )
@@ -52232,9 +52140,7 @@ fn directory_objects__validate_properties(
         graph_rt::ErasedRequest::new(
             super::root()
                 .directory_objects()
-                .validate_properties(
-                    &args.body::<super::super::ValidatePropertiesBody>()?,
-                ),
+                .validate_properties(&args.body::<version_::ValidatePropertiesBody>()?),
             "empty",
         ),
     )
@@ -52248,9 +52154,7 @@ fn directory_objects_item__check_member_groups(
             super::root()
                 .directory_objects()
                 .item(&args.next_arg()?)
-                .check_member_groups(
-                    &args.body::<super::super::CheckMemberGroupsBody>()?,
-                ),
+                .check_member_groups(&args.body::<version_::CheckMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -52264,7 +52168,7 @@ fn directory_objects_item__get_member_groups(
             super::root()
                 .directory_objects()
                 .item(&args.next_arg()?)
-                .get_member_groups(&args.body::<super::super::GetMemberGroupsBody>()?),
+                .get_member_groups(&args.body::<version_::GetMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -52278,7 +52182,7 @@ fn directory_objects_item__get_member_objects(
             super::root()
                 .directory_objects()
                 .item(&args.next_arg()?)
-                .get_member_objects(&args.body::<super::super::GetMemberObjectsBody>()?),
+                .get_member_objects(&args.body::<version_::GetMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -52291,7 +52195,7 @@ fn directory_roles__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .directory_roles()
-                .create(&args.body::<super::super::DirectoryRole>()?),
+                .create(&args.body::<version_::DirectoryRole>()?),
             "json",
         ),
     )
@@ -52307,7 +52211,7 @@ fn directory_roles_role_template_id_role_template_id_members_ref__create(
                 .role_template_id_role_template_id()
                 .members()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -52323,7 +52227,7 @@ fn directory_roles_item_members_ref__create(
                 .item(&args.next_arg()?)
                 .members()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -52334,7 +52238,7 @@ fn domains__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().domains().create(&args.body::<super::super::Domain>()?),
+            super::root().domains().create(&args.body::<version_::Domain>()?),
             "json",
         ),
     )
@@ -52348,7 +52252,7 @@ fn domains_item__force_delete(
             super::root()
                 .domains()
                 .item(&args.next_arg()?)
-                .force_delete(&args.body::<super::super::ForceDeleteBody>()?),
+                .force_delete(&args.body::<version_::ForceDeleteBody>()?),
             "empty",
         ),
     )
@@ -52408,7 +52312,7 @@ fn drives_item_items_item_children__create(
                 .items()
                 .item(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -52441,7 +52345,7 @@ fn drives_item_items_item_create_link__create(
                 .items()
                 .item(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -52458,7 +52362,7 @@ fn drives_item_items_item__create_upload_session(
                 .items()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -52491,7 +52395,7 @@ fn drives_item_items_item__invite(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -52507,7 +52411,7 @@ fn drives_item_items_item__preview(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -52541,7 +52445,7 @@ fn drives_item_root_children__create(
                 .item(&args.next_arg()?)
                 .root()
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -52590,7 +52494,7 @@ fn drives_item_root_by_path_children__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -52623,7 +52527,7 @@ fn drives_item_root_by_path_create_link__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -52640,7 +52544,7 @@ fn drives_item_root_by_path__create_upload_session(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -52673,7 +52577,7 @@ fn drives_item_root_by_path__invite(
                 .item(&args.next_arg()?)
                 .root()
                 .at_path(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -52689,7 +52593,7 @@ fn drives_item_root_by_path__preview(
                 .item(&args.next_arg()?)
                 .root()
                 .at_path(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -52703,7 +52607,7 @@ fn education_classes__create(
             super::root()
                 .education()
                 .classes()
-                .create(&args.body::<super::super::EducationClass>()?),
+                .create(&args.body::<version_::EducationClass>()?),
             "json",
         ),
     )
@@ -52720,7 +52624,7 @@ fn education_classes_item_assignment_categories_entity__create(
                 .item(&args.next_arg()?)
                 .assignment_categories()
                 .entity()
-                .create(&args.body::<super::super::EducationCategory>()?),
+                .create(&args.body::<version_::EducationCategory>()?),
             "json",
         ),
     )
@@ -52736,7 +52640,7 @@ fn education_classes_item_assignments__create(
                 .classes()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(&args.body::<super::super::EducationAssignment>()?),
+                .create(&args.body::<version_::EducationAssignment>()?),
             "json",
         ),
     )
@@ -52790,7 +52694,7 @@ fn education_classes_item_assignments_item_resources__create(
                 .assignments()
                 .item(&args.next_arg()?)
                 .resources()
-                .create(&args.body::<super::super::EducationAssignmentResource>()?),
+                .create(&args.body::<version_::EducationAssignmentResource>()?),
             "json",
         ),
     )
@@ -52827,7 +52731,7 @@ fn education_classes_item_assignments_item_submissions_item_resources__create(
                 .submissions()
                 .item(&args.next_arg()?)
                 .resources()
-                .create(&args.body::<super::super::EducationSubmissionResource>()?),
+                .create(&args.body::<version_::EducationSubmissionResource>()?),
             "json",
         ),
     )
@@ -52920,7 +52824,7 @@ fn education_classes_item_members_ref__create(
                 .item(&args.next_arg()?)
                 .members()
                 .reference()
-                .create(&args.body::<super::super::EducationUser>()?),
+                .create(&args.body::<version_::EducationUser>()?),
             "empty",
         ),
     )
@@ -52937,7 +52841,7 @@ fn education_classes_item_teachers_ref__create(
                 .item(&args.next_arg()?)
                 .teachers()
                 .reference()
-                .create(&args.body::<super::super::EducationUser>()?),
+                .create(&args.body::<version_::EducationUser>()?),
             "empty",
         ),
     )
@@ -52952,7 +52856,7 @@ fn education_me_rubrics__create(
                 .education()
                 .me()
                 .rubrics()
-                .create(&args.body::<super::super::EducationRubric>()?),
+                .create(&args.body::<version_::EducationRubric>()?),
             "json",
         ),
     )
@@ -52966,7 +52870,7 @@ fn education_schools__create(
             super::root()
                 .education()
                 .schools()
-                .create(&args.body::<super::super::EducationSchool>()?),
+                .create(&args.body::<version_::EducationSchool>()?),
             "json",
         ),
     )
@@ -52983,7 +52887,7 @@ fn education_schools_item_classes_ref__create(
                 .item(&args.next_arg()?)
                 .classes()
                 .reference()
-                .create(&args.body::<super::super::EducationClass>()?),
+                .create(&args.body::<version_::EducationClass>()?),
             "empty",
         ),
     )
@@ -53000,7 +52904,7 @@ fn education_schools_item_users_ref__create(
                 .item(&args.next_arg()?)
                 .users()
                 .reference()
-                .create(&args.body::<super::super::EducationUser>()?),
+                .create(&args.body::<version_::EducationUser>()?),
             "empty",
         ),
     )
@@ -53014,7 +52918,7 @@ fn education_users__create(
             super::root()
                 .education()
                 .users()
-                .create(&args.body::<super::super::EducationUser>()?),
+                .create(&args.body::<version_::EducationUser>()?),
             "json",
         ),
     )
@@ -53028,7 +52932,7 @@ fn external_connections__create(
             super::root()
                 .external()
                 .connections()
-                .create(&args.body::<super::super::ExternalConnection>()?),
+                .create(&args.body::<version_::ExternalConnection>()?),
             "json",
         ),
     )
@@ -53044,7 +52948,7 @@ fn external_connections_item_schema__create(
                 .connections()
                 .item(&args.next_arg()?)
                 .schema()
-                .create(&args.body::<super::super::Schema>()?),
+                .create(&args.body::<version_::Schema>()?),
             "accepted",
         ),
     )
@@ -53057,7 +52961,7 @@ fn group_lifecycle_policies__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .group_lifecycle_policies()
-                .create(&args.body::<super::super::GroupLifecyclePolicy>()?),
+                .create(&args.body::<version_::GroupLifecyclePolicy>()?),
             "json",
         ),
     )
@@ -53071,7 +52975,7 @@ fn group_lifecycle_policies_item__add_group(
             super::root()
                 .group_lifecycle_policies()
                 .item(&args.next_arg()?)
-                .add_group(&args.body::<super::super::AddGroupBody>()?),
+                .add_group(&args.body::<version_::AddGroupBody>()?),
             "empty",
         ),
     )
@@ -53085,7 +52989,7 @@ fn group_lifecycle_policies_item__remove_group(
             super::root()
                 .group_lifecycle_policies()
                 .item(&args.next_arg()?)
-                .remove_group(&args.body::<super::super::RemoveGroupBody>()?),
+                .remove_group(&args.body::<version_::RemoveGroupBody>()?),
             "empty",
         ),
     )
@@ -53096,7 +53000,7 @@ fn groups__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().groups().create(&args.body::<super::super::Group>()?),
+            super::root().groups().create(&args.body::<version_::Group>()?),
             "json",
         ),
     )
@@ -53138,7 +53042,7 @@ fn groups_item_app_role_assignments__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .app_role_assignments()
-                .create(&args.body::<super::super::AppRoleAssignment>()?),
+                .create(&args.body::<version_::AppRoleAssignment>()?),
             "json",
         ),
     )
@@ -53152,7 +53056,7 @@ fn groups_item__assign_license(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .assign_license(&args.body::<super::super::AssignLicenseBody>()?),
+                .assign_license(&args.body::<version_::AssignLicenseBody>()?),
             "json",
         ),
     )
@@ -53168,7 +53072,7 @@ fn groups_item_calendar_events__create(
                 .item(&args.next_arg()?)
                 .calendar()
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -53185,7 +53089,7 @@ fn groups_item_calendar_events_item__cancel(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -53202,7 +53106,7 @@ fn groups_item_calendar_events_item__forward(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -53216,9 +53120,7 @@ fn groups_item__check_member_groups(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .check_member_groups(
-                    &args.body::<super::super::CheckMemberGroupsBody>()?,
-                ),
+                .check_member_groups(&args.body::<version_::CheckMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -53232,9 +53134,7 @@ fn groups_item__check_member_objects(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .check_member_objects(
-                    &args.body::<super::super::CheckMemberObjectsBody>()?,
-                ),
+                .check_member_objects(&args.body::<version_::CheckMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -53249,7 +53149,7 @@ fn groups_item_conversations__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .conversations()
-                .create(&args.body::<super::super::Conversation>()?),
+                .create(&args.body::<version_::Conversation>()?),
             "json",
         ),
     )
@@ -53266,7 +53166,7 @@ fn groups_item_conversations_item_threads__create(
                 .conversations()
                 .item(&args.next_arg()?)
                 .threads()
-                .create(&args.body::<super::super::ConversationThread>()?),
+                .create(&args.body::<version_::ConversationThread>()?),
             "json",
         ),
     )
@@ -53286,7 +53186,7 @@ fn groups_item_conversations_item_threads_item_posts_item__forward(
                 .item(&args.next_arg()?)
                 .posts()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::PostsForwardBody>()?),
+                .forward(&args.body::<version_::PostsForwardBody>()?),
             "empty",
         ),
     )
@@ -53307,7 +53207,7 @@ fn groups_item_conversations_item_threads_item_posts_item_reply__create(
                 .posts()
                 .item(&args.next_arg()?)
                 .reply()
-                .create(&args.body::<super::super::AnyMessage>()?),
+                .create(&args.body::<version_::AnyMessage>()?),
             "empty",
         ),
     )
@@ -53325,7 +53225,7 @@ fn groups_item_conversations_item_threads_item__reply(
                 .item(&args.next_arg()?)
                 .threads()
                 .item(&args.next_arg()?)
-                .reply(&args.body::<super::super::ReplyBody>()?),
+                .reply(&args.body::<version_::ReplyBody>()?),
             "empty",
         ),
     )
@@ -53377,7 +53277,7 @@ fn groups_item_drive_items_item_children__create(
                 .items()
                 .item(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -53412,7 +53312,7 @@ fn groups_item_drive_items_item_create_link__create(
                 .items()
                 .item(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -53430,7 +53330,7 @@ fn groups_item_drive_items_item__create_upload_session(
                 .items()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -53465,7 +53365,7 @@ fn groups_item_drive_items_item__invite(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -53482,7 +53382,7 @@ fn groups_item_drive_items_item__preview(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -53518,7 +53418,7 @@ fn groups_item_drive_root_children__create(
                 .drive()
                 .root()
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -53570,7 +53470,7 @@ fn groups_item_drive_root_by_path_children__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -53605,7 +53505,7 @@ fn groups_item_drive_root_by_path_create_link__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -53623,7 +53523,7 @@ fn groups_item_drive_root_by_path__create_upload_session(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -53658,7 +53558,7 @@ fn groups_item_drive_root_by_path__invite(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -53675,7 +53575,7 @@ fn groups_item_drive_root_by_path__preview(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -53690,7 +53590,7 @@ fn groups_item_events__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -53706,7 +53606,7 @@ fn groups_item_events_item__cancel(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -53723,7 +53623,7 @@ fn groups_item_events_item_extensions__create(
                 .events()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -53739,7 +53639,7 @@ fn groups_item_events_item__forward(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -53754,7 +53654,7 @@ fn groups_item_extensions__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -53768,7 +53668,7 @@ fn groups_item__get_member_groups(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .get_member_groups(&args.body::<super::super::GetMemberGroupsBody>()?),
+                .get_member_groups(&args.body::<version_::GetMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -53782,7 +53682,7 @@ fn groups_item__get_member_objects(
             super::root()
                 .groups()
                 .item(&args.next_arg()?)
-                .get_member_objects(&args.body::<super::super::GetMemberObjectsBody>()?),
+                .get_member_objects(&args.body::<version_::GetMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -53798,7 +53698,7 @@ fn groups_item_members_ref__create(
                 .item(&args.next_arg()?)
                 .members()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -53814,7 +53714,7 @@ fn groups_item_onenote_notebooks__create(
                 .item(&args.next_arg()?)
                 .onenote()
                 .notebooks()
-                .create(&args.body::<super::super::Notebook>()?),
+                .create(&args.body::<version_::Notebook>()?),
             "json",
         ),
     )
@@ -53831,7 +53731,7 @@ fn groups_item_onenote_notebooks__get_notebook_from_web_url(
                 .onenote()
                 .notebooks()
                 .get_notebook_from_web_url(
-                    &args.body::<super::super::GetNotebookFromWebUrlBody>()?,
+                    &args.body::<version_::GetNotebookFromWebUrlBody>()?,
                 ),
             "json",
         ),
@@ -53849,7 +53749,7 @@ fn groups_item_onenote_notebooks_item__copy_notebook(
                 .onenote()
                 .notebooks()
                 .item(&args.next_arg()?)
-                .copy_notebook(&args.body::<super::super::CopyNotebookBody>()?),
+                .copy_notebook(&args.body::<version_::CopyNotebookBody>()?),
             "accepted",
         ),
     )
@@ -53867,7 +53767,7 @@ fn groups_item_onenote_notebooks_item_section_groups__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -53885,7 +53785,7 @@ fn groups_item_onenote_notebooks_item_sections__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -53901,7 +53801,7 @@ fn groups_item_onenote_pages__create(
                 .item(&args.next_arg()?)
                 .onenote()
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -53918,7 +53818,7 @@ fn groups_item_onenote_pages_item__copy_to_section(
                 .onenote()
                 .pages()
                 .item(&args.next_arg()?)
-                .copy_to_section(&args.body::<super::super::CopyToSectionBody>()?),
+                .copy_to_section(&args.body::<version_::CopyToSectionBody>()?),
             "accepted",
         ),
     )
@@ -53936,7 +53836,7 @@ fn groups_item_onenote_section_groups_item_section_groups__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -53954,7 +53854,7 @@ fn groups_item_onenote_section_groups_item_sections__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -53971,7 +53871,7 @@ fn groups_item_onenote_sections_item__copy_to_notebook(
                 .onenote()
                 .sections()
                 .item(&args.next_arg()?)
-                .copy_to_notebook(&args.body::<super::super::CopyToNotebookBody>()?),
+                .copy_to_notebook(&args.body::<version_::CopyToNotebookBody>()?),
             "accepted",
         ),
     )
@@ -53989,7 +53889,7 @@ fn groups_item_onenote_sections_item__copy_to_section_group(
                 .sections()
                 .item(&args.next_arg()?)
                 .copy_to_section_group(
-                    &args.body::<super::super::CopyToSectionGroupBody>()?,
+                    &args.body::<version_::CopyToSectionGroupBody>()?,
                 ),
             "accepted",
         ),
@@ -54008,7 +53908,7 @@ fn groups_item_onenote_sections_item_pages__create(
                 .sections()
                 .item(&args.next_arg()?)
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -54024,7 +53924,7 @@ fn groups_item_owners_ref__create(
                 .item(&args.next_arg()?)
                 .owners()
                 .reference()
-                .create(&args.body::<super::super::User>()?),
+                .create(&args.body::<version_::User>()?),
             "empty",
         ),
     )
@@ -54088,7 +53988,7 @@ fn groups_item_settings__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .settings()
-                .create(&args.body::<super::super::GroupSetting>()?),
+                .create(&args.body::<version_::GroupSetting>()?),
             "json",
         ),
     )
@@ -54114,7 +54014,7 @@ fn groups_item_threads__create(
                 .groups()
                 .item(&args.next_arg()?)
                 .threads()
-                .create(&args.body::<super::super::ConversationThread>()?),
+                .create(&args.body::<version_::ConversationThread>()?),
             "json",
         ),
     )
@@ -54133,7 +54033,7 @@ fn groups_item_threads_item_posts_item_extensions__create(
                 .posts()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -54151,7 +54051,7 @@ fn groups_item_threads_item_posts_item__forward(
                 .item(&args.next_arg()?)
                 .posts()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::PostsForwardBody>()?),
+                .forward(&args.body::<version_::PostsForwardBody>()?),
             "empty",
         ),
     )
@@ -54170,7 +54070,7 @@ fn groups_item_threads_item_posts_item_reply__create(
                 .posts()
                 .item(&args.next_arg()?)
                 .reply()
-                .create(&args.body::<super::super::AnyMessage>()?),
+                .create(&args.body::<version_::AnyMessage>()?),
             "any",
         ),
     )
@@ -54186,7 +54086,7 @@ fn groups_item_threads_item__reply(
                 .item(&args.next_arg()?)
                 .threads()
                 .item(&args.next_arg()?)
-                .reply(&args.body::<super::super::ReplyBody>()?),
+                .reply(&args.body::<version_::ReplyBody>()?),
             "empty",
         ),
     )
@@ -54212,7 +54112,7 @@ fn groups_item__validate_properties(
                 .groups()
                 .item(&args.next_arg()?)
                 .validate_properties(
-                    &args.body::<super::super::GroupsValidatePropertiesBody>()?,
+                    &args.body::<version_::GroupsValidatePropertiesBody>()?,
                 ),
             "empty",
         ),
@@ -54226,7 +54126,7 @@ fn group_settings__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .group_settings()
-                .create(&args.body::<super::super::GroupSetting>()?),
+                .create(&args.body::<version_::GroupSetting>()?),
             "json",
         ),
     )
@@ -54240,7 +54140,7 @@ fn identity_api_connectors__create(
             super::root()
                 .identity()
                 .api_connectors()
-                .create(&args.body::<super::super::IdentityApiConnector>()?),
+                .create(&args.body::<version_::IdentityApiConnector>()?),
             "json",
         ),
     )
@@ -54256,7 +54156,7 @@ fn identity_api_connectors_item__upload_client_certificate(
                 .api_connectors()
                 .item(&args.next_arg()?)
                 .upload_client_certificate(
-                    &args.body::<super::super::UploadClientCertificateBody>()?,
+                    &args.body::<version_::UploadClientCertificateBody>()?,
                 ),
             "json",
         ),
@@ -54271,7 +54171,7 @@ fn identity_b2x_user_flows__create(
             super::root()
                 .identity()
                 .b2x_user_flows()
-                .create(&args.body::<super::super::B2xIdentityUserFlow>()?),
+                .create(&args.body::<version_::B2xIdentityUserFlow>()?),
             "json",
         ),
     )
@@ -54288,7 +54188,7 @@ fn identity_b2x_user_flows_item_identity_providers_ref__create(
                 .item(&args.next_arg()?)
                 .identity_providers()
                 .reference()
-                .create(&args.body::<super::super::IdentityProvider>()?),
+                .create(&args.body::<version_::IdentityProvider>()?),
             "empty",
         ),
     )
@@ -54304,9 +54204,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments__create(
                 .b2x_user_flows()
                 .item(&args.next_arg()?)
                 .user_attribute_assignments()
-                .create(
-                    &args.body::<super::super::IdentityUserFlowAttributeAssignment>()?,
-                ),
+                .create(&args.body::<version_::IdentityUserFlowAttributeAssignment>()?),
             "json",
         ),
     )
@@ -54322,7 +54220,7 @@ fn identity_b2x_user_flows_item_user_attribute_assignments__set_order(
                 .b2x_user_flows()
                 .item(&args.next_arg()?)
                 .user_attribute_assignments()
-                .set_order(&args.body::<super::super::SetOrderBody>()?),
+                .set_order(&args.body::<version_::SetOrderBody>()?),
             "empty",
         ),
     )
@@ -54337,7 +54235,7 @@ fn identity_conditional_access_named_locations__create(
                 .identity()
                 .conditional_access()
                 .named_locations()
-                .create(&args.body::<super::super::IpNamedLocation>()?),
+                .create(&args.body::<version_::IpNamedLocation>()?),
             "json",
         ),
     )
@@ -54352,7 +54250,7 @@ fn identity_conditional_access_policies__create(
                 .identity()
                 .conditional_access()
                 .policies()
-                .create(&args.body::<super::super::ConditionalAccessPolicy>()?),
+                .create(&args.body::<version_::ConditionalAccessPolicy>()?),
             "json",
         ),
     )
@@ -54366,7 +54264,7 @@ fn identity_user_flow_attributes__create(
             super::root()
                 .identity()
                 .user_flow_attributes()
-                .create(&args.body::<super::super::AnyIdentityUserFlowAttribute>()?),
+                .create(&args.body::<version_::AnyIdentityUserFlowAttribute>()?),
             "json",
         ),
     )
@@ -54381,7 +54279,7 @@ fn identity_governance_access_reviews_definitions__create(
                 .identity_governance()
                 .access_reviews()
                 .definitions()
-                .create(&args.body::<super::super::AccessReviewScheduleDefinition>()?),
+                .create(&args.body::<version_::AccessReviewScheduleDefinition>()?),
             "json",
         ),
     )
@@ -54436,7 +54334,7 @@ fn identity_governance_access_reviews_definitions_item_instances_item__batch_rec
                 .instances()
                 .item(&args.next_arg()?)
                 .batch_record_decisions(
-                    &args.body::<super::super::AccessReviewInstanceDecisionItem>()?,
+                    &args.body::<version_::AccessReviewInstanceDecisionItem>()?,
                 ),
             "empty",
         ),
@@ -54506,7 +54404,7 @@ fn identity_governance_terms_of_use_agreements__create(
                 .identity_governance()
                 .terms_of_use()
                 .agreements()
-                .create(&args.body::<super::super::Agreement>()?),
+                .create(&args.body::<version_::Agreement>()?),
             "json",
         ),
     )
@@ -54520,9 +54418,7 @@ fn identity_protection_risky_users__confirm_compromised(
             super::root()
                 .identity_protection()
                 .risky_users()
-                .confirm_compromised(
-                    &args.body::<super::super::ConfirmCompromisedBody>()?,
-                ),
+                .confirm_compromised(&args.body::<version_::ConfirmCompromisedBody>()?),
             "empty",
         ),
     )
@@ -54536,7 +54432,7 @@ fn identity_protection_risky_users__dismiss(
             super::root()
                 .identity_protection()
                 .risky_users()
-                .dismiss(&args.body::<super::super::DismissBody>()?),
+                .dismiss(&args.body::<version_::DismissBody>()?),
             "empty",
         ),
     )
@@ -54549,7 +54445,7 @@ fn identity_providers__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .identity_providers()
-                .create(&args.body::<super::super::IdentityProvider>()?),
+                .create(&args.body::<version_::IdentityProvider>()?),
             "json",
         ),
     )
@@ -54563,7 +54459,7 @@ fn information_protection_threat_assessment_requests__create(
             super::root()
                 .information_protection()
                 .threat_assessment_requests()
-                .create(&args.body::<super::super::AnyThreatAssessmentRequest>()?),
+                .create(&args.body::<version_::AnyThreatAssessmentRequest>()?),
             "json",
         ),
     )
@@ -54574,9 +54470,7 @@ fn invitations__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .invitations()
-                .create(&args.body::<super::super::Invitation>()?),
+            super::root().invitations().create(&args.body::<version_::Invitation>()?),
             "json",
         ),
     )
@@ -54591,7 +54485,7 @@ fn me_calendar_events__create(
                 .me()
                 .calendar()
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -54607,7 +54501,7 @@ fn me_calendar_events_item__accept(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -54624,7 +54518,7 @@ fn me_calendar_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -54640,7 +54534,7 @@ fn me_calendar_events_item__cancel(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -54656,7 +54550,7 @@ fn me_calendar_events_item__decline(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -54688,7 +54582,7 @@ fn me_calendar_events_item__forward(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -54704,7 +54598,7 @@ fn me_calendar_events_item__snooze_reminder(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -54720,9 +54614,7 @@ fn me_calendar_events_item__tentatively_accept(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -54736,7 +54628,7 @@ fn me_calendar__get_schedule(
             super::root()
                 .me()
                 .calendar()
-                .get_schedule(&args.body::<super::super::GetScheduleBody>()?),
+                .get_schedule(&args.body::<version_::GetScheduleBody>()?),
             "page",
         ),
     )
@@ -54750,7 +54642,7 @@ fn me_calendar_groups__create(
             super::root()
                 .me()
                 .calendar_groups()
-                .create(&args.body::<super::super::CalendarGroup>()?),
+                .create(&args.body::<version_::CalendarGroup>()?),
             "json",
         ),
     )
@@ -54766,7 +54658,7 @@ fn me_calendar_groups_item_calendars__create(
                 .calendar_groups()
                 .item(&args.next_arg()?)
                 .calendars()
-                .create(&args.body::<super::super::Calendar>()?),
+                .create(&args.body::<version_::Calendar>()?),
             "json",
         ),
     )
@@ -54784,7 +54676,7 @@ fn me_calendar_groups_item_calendars_item_events__create(
                 .calendars()
                 .item(&args.next_arg()?)
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -54803,7 +54695,7 @@ fn me_calendar_groups_item_calendars_item_events_item__accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -54823,7 +54715,7 @@ fn me_calendar_groups_item_calendars_item_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -54842,7 +54734,7 @@ fn me_calendar_groups_item_calendars_item_events_item__cancel(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -54861,7 +54753,7 @@ fn me_calendar_groups_item_calendars_item_events_item__decline(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -54899,7 +54791,7 @@ fn me_calendar_groups_item_calendars_item_events_item__forward(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -54918,7 +54810,7 @@ fn me_calendar_groups_item_calendars_item_events_item__snooze_reminder(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -54937,9 +54829,7 @@ fn me_calendar_groups_item_calendars_item_events_item__tentatively_accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -54950,10 +54840,7 @@ fn me_calendars__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .me()
-                .calendars()
-                .create(&args.body::<super::super::Calendar>()?),
+            super::root().me().calendars().create(&args.body::<version_::Calendar>()?),
             "json",
         ),
     )
@@ -54969,7 +54856,7 @@ fn me_calendars_item_events__create(
                 .calendars()
                 .item(&args.next_arg()?)
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -54986,7 +54873,7 @@ fn me_calendars_item_events_item__accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -55004,7 +54891,7 @@ fn me_calendars_item_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -55021,7 +54908,7 @@ fn me_calendars_item_events_item__cancel(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -55038,7 +54925,7 @@ fn me_calendars_item_events_item__decline(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -55072,7 +54959,7 @@ fn me_calendars_item_events_item__forward(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -55089,7 +54976,7 @@ fn me_calendars_item_events_item__snooze_reminder(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -55106,9 +54993,7 @@ fn me_calendars_item_events_item__tentatively_accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -55121,7 +55006,7 @@ fn me__change_password(
         graph_rt::ErasedRequest::new(
             super::root()
                 .me()
-                .change_password(&args.body::<super::super::ChangePasswordBody>()?),
+                .change_password(&args.body::<version_::ChangePasswordBody>()?),
             "empty",
         ),
     )
@@ -55134,9 +55019,7 @@ fn me__check_member_groups(
         graph_rt::ErasedRequest::new(
             super::root()
                 .me()
-                .check_member_groups(
-                    &args.body::<super::super::CheckMemberGroupsBody>()?,
-                ),
+                .check_member_groups(&args.body::<version_::CheckMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -55149,9 +55032,7 @@ fn me__check_member_objects(
         graph_rt::ErasedRequest::new(
             super::root()
                 .me()
-                .check_member_objects(
-                    &args.body::<super::super::CheckMemberObjectsBody>()?,
-                ),
+                .check_member_objects(&args.body::<version_::CheckMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -55165,7 +55046,7 @@ fn me_contact_folders__create(
             super::root()
                 .me()
                 .contact_folders()
-                .create(&args.body::<super::super::ContactFolder>()?),
+                .create(&args.body::<version_::ContactFolder>()?),
             "json",
         ),
     )
@@ -55181,7 +55062,7 @@ fn me_contact_folders_item_child_folders__create(
                 .contact_folders()
                 .item(&args.next_arg()?)
                 .child_folders()
-                .create(&args.body::<super::super::ContactFolder>()?),
+                .create(&args.body::<version_::ContactFolder>()?),
             "json",
         ),
     )
@@ -55197,7 +55078,7 @@ fn me_contact_folders_item_contacts__create(
                 .contact_folders()
                 .item(&args.next_arg()?)
                 .contacts()
-                .create(&args.body::<super::super::Contact>()?),
+                .create(&args.body::<version_::Contact>()?),
             "json",
         ),
     )
@@ -55208,7 +55089,7 @@ fn me_contacts__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().me().contacts().create(&args.body::<super::super::Contact>()?),
+            super::root().me().contacts().create(&args.body::<version_::Contact>()?),
             "json",
         ),
     )
@@ -55247,7 +55128,7 @@ fn me_drive_items_item_children__create(
                 .items()
                 .item(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -55280,7 +55161,7 @@ fn me_drive_items_item_create_link__create(
                 .items()
                 .item(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -55297,7 +55178,7 @@ fn me_drive_items_item__create_upload_session(
                 .items()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -55325,7 +55206,7 @@ fn me_drive_items_item__invite(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -55341,7 +55222,7 @@ fn me_drive_items_item__preview(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -55357,7 +55238,7 @@ fn me_drive_items_item__restore(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .restore(&args.body::<super::super::RestoreBody>()?),
+                .restore(&args.body::<version_::RestoreBody>()?),
             "json",
         ),
     )
@@ -55404,7 +55285,7 @@ fn me_drive_items_item_workbook_application__calculate(
                 .item(&args.next_arg()?)
                 .workbook()
                 .application()
-                .calculate(&args.body::<super::super::CalculateBody>()?),
+                .calculate(&args.body::<version_::CalculateBody>()?),
             "empty",
         ),
     )
@@ -55441,7 +55322,7 @@ fn me_drive_items_item_workbook_comments_item_replies__create(
                 .comments()
                 .item(&args.next_arg()?)
                 .replies()
-                .create(&args.body::<super::super::WorkbookCommentReply>()?),
+                .create(&args.body::<version_::WorkbookCommentReply>()?),
             "json",
         ),
     )
@@ -55458,7 +55339,7 @@ fn me_drive_items_item_workbook__create_session(
                 .items()
                 .item(&args.next_arg()?)
                 .workbook()
-                .create_session(&args.body::<super::super::WorkbookSessionInfo>()?),
+                .create_session(&args.body::<version_::WorkbookSessionInfo>()?),
             "json",
         ),
     )
@@ -55477,7 +55358,7 @@ fn me_drive_items_item_workbook_names_add__create(
                 .workbook()
                 .names()
                 .add()
-                .create(&args.body::<super::super::WorkbookNamedItem>()?),
+                .create(&args.body::<version_::WorkbookNamedItem>()?),
             "json",
         ),
     )
@@ -55497,7 +55378,7 @@ fn me_drive_items_item_workbook_names_item_range__clear(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .clear(&args.body::<super::super::ClearBody>()?),
+                .clear(&args.body::<version_::ClearBody>()?),
             "empty",
         ),
     )
@@ -55517,7 +55398,7 @@ fn me_drive_items_item_workbook_names_item_range__delete(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .delete(&args.body::<super::super::DeleteBody>()?),
+                .delete(&args.body::<version_::DeleteBody>()?),
             "empty",
         ),
     )
@@ -55581,7 +55462,7 @@ fn me_drive_items_item_workbook_names_item_range_format_borders__create(
                 .range()
                 .format()
                 .borders()
-                .create(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .create(&args.body::<version_::WorkbookRangeBorder>()?),
             "json",
         ),
     )
@@ -55603,7 +55484,7 @@ fn me_drive_items_item_workbook_names_item_range_format_borders__item_at(
                 .range()
                 .format()
                 .borders()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -55645,7 +55526,7 @@ fn me_drive_items_item_workbook_names_item_range__insert(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .insert(&args.body::<super::super::InsertBody>()?),
+                .insert(&args.body::<version_::InsertBody>()?),
             "value",
         ),
     )
@@ -55665,7 +55546,7 @@ fn me_drive_items_item_workbook_names_item_range__merge(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .merge(&args.body::<super::super::MergeBody>()?),
+                .merge(&args.body::<version_::MergeBody>()?),
             "empty",
         ),
     )
@@ -55685,7 +55566,7 @@ fn me_drive_items_item_workbook_names_item_range__row(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .row(&args.body::<super::super::RowBody>()?),
+                .row(&args.body::<version_::RowBody>()?),
             "value",
         ),
     )
@@ -55706,7 +55587,7 @@ fn me_drive_items_item_workbook_names_item_range_sort__apply(
                 .item(&args.next_arg()?)
                 .range()
                 .sort()
-                .apply(&args.body::<super::super::ApplyBody>()?),
+                .apply(&args.body::<version_::ApplyBody>()?),
             "empty",
         ),
     )
@@ -55761,7 +55642,7 @@ fn me_drive_items_item_workbook_tables__add(
                 .item(&args.next_arg()?)
                 .workbook()
                 .tables()
-                .add(&args.body::<super::super::AddBody>()?),
+                .add(&args.body::<version_::AddBody>()?),
             "json",
         ),
     )
@@ -55781,7 +55662,7 @@ fn me_drive_items_item_workbook_tables_item_add__create(
                 .tables()
                 .item(&args.next_arg()?)
                 .add()
-                .create(&args.body::<super::super::WorkbookTable>()?),
+                .create(&args.body::<version_::WorkbookTable>()?),
             "json",
         ),
     )
@@ -55820,7 +55701,7 @@ fn me_drive_items_item_workbook_tables_item_columns__create(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .create(&args.body::<super::super::WorkbookTableColumn>()?),
+                .create(&args.body::<version_::WorkbookTableColumn>()?),
             "json",
         ),
     )
@@ -55840,7 +55721,7 @@ fn me_drive_items_item_workbook_tables_item_columns__add(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .add(&args.body::<super::super::ColumnsAddBody>()?),
+                .add(&args.body::<version_::ColumnsAddBody>()?),
             "json",
         ),
     )
@@ -55860,7 +55741,7 @@ fn me_drive_items_item_workbook_tables_item_columns__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -55882,7 +55763,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_filter__apply(
                 .columns()
                 .item(&args.next_arg()?)
                 .filter()
-                .apply(&args.body::<super::super::FilterApplyBody>()?),
+                .apply(&args.body::<version_::FilterApplyBody>()?),
             "empty",
         ),
     )
@@ -55926,7 +55807,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__clear(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .clear(&args.body::<super::super::ClearBody>()?),
+                .clear(&args.body::<version_::ClearBody>()?),
             "empty",
         ),
     )
@@ -55948,7 +55829,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__delete(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .delete(&args.body::<super::super::DeleteBody>()?),
+                .delete(&args.body::<version_::DeleteBody>()?),
             "empty",
         ),
     )
@@ -56018,7 +55899,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_borders__c
                 .range()
                 .format()
                 .borders()
-                .create(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .create(&args.body::<version_::WorkbookRangeBorder>()?),
             "json",
         ),
     )
@@ -56042,7 +55923,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_format_borders__i
                 .range()
                 .format()
                 .borders()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -56088,7 +55969,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__insert(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .insert(&args.body::<super::super::InsertBody>()?),
+                .insert(&args.body::<version_::InsertBody>()?),
             "value",
         ),
     )
@@ -56110,7 +55991,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__merge(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .merge(&args.body::<super::super::MergeBody>()?),
+                .merge(&args.body::<version_::MergeBody>()?),
             "empty",
         ),
     )
@@ -56132,7 +56013,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range__row(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .row(&args.body::<super::super::RowBody>()?),
+                .row(&args.body::<version_::RowBody>()?),
             "value",
         ),
     )
@@ -56155,7 +56036,7 @@ fn me_drive_items_item_workbook_tables_item_columns_item_range_sort__apply(
                 .item(&args.next_arg()?)
                 .range()
                 .sort()
-                .apply(&args.body::<super::super::ApplyBody>()?),
+                .apply(&args.body::<version_::ApplyBody>()?),
             "empty",
         ),
     )
@@ -56236,7 +56117,7 @@ fn me_drive_items_item_workbook_tables_item_rows_add__create(
                 .item(&args.next_arg()?)
                 .rows()
                 .add()
-                .create(&args.body::<super::super::WorkbookTableRow>()?),
+                .create(&args.body::<version_::WorkbookTableRow>()?),
             "json",
         ),
     )
@@ -56256,7 +56137,7 @@ fn me_drive_items_item_workbook_tables_item_rows__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .rows()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -56276,7 +56157,7 @@ fn me_drive_items_item_workbook_tables_item_sort__apply(
                 .tables()
                 .item(&args.next_arg()?)
                 .sort()
-                .apply(&args.body::<super::super::SortApplyBody>()?),
+                .apply(&args.body::<version_::SortApplyBody>()?),
             "empty",
         ),
     )
@@ -56334,7 +56215,7 @@ fn me_drive_items_item_workbook_worksheets__post(
                 .item(&args.next_arg()?)
                 .workbook()
                 .worksheets()
-                .post(&args.body::<super::super::WorksheetsBody>()?),
+                .post(&args.body::<version_::WorksheetsBody>()?),
             "json",
         ),
     )
@@ -56354,7 +56235,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts__create(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .charts()
-                .create(&args.body::<super::super::WorkbookChart>()?),
+                .create(&args.body::<version_::WorkbookChart>()?),
             "json",
         ),
     )
@@ -56374,7 +56255,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts__add(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .charts()
-                .add(&args.body::<super::super::ChartsAddBody>()?),
+                .add(&args.body::<version_::ChartsAddBody>()?),
             "json",
         ),
     )
@@ -56394,7 +56275,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts__item_at(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .charts()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -56516,7 +56397,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_format_fill__set_sol
                 .item(&args.next_arg()?)
                 .format()
                 .fill()
-                .set_solid_color(&args.body::<super::super::SetSolidColorBody>()?),
+                .set_solid_color(&args.body::<version_::SetSolidColorBody>()?),
             "empty",
         ),
     )
@@ -56564,7 +56445,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_legend_format_fill__
                 .legend()
                 .format()
                 .fill()
-                .set_solid_color(&args.body::<super::super::SetSolidColorBody>()?),
+                .set_solid_color(&args.body::<version_::SetSolidColorBody>()?),
             "empty",
         ),
     )
@@ -56586,7 +56467,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series__create(
                 .charts()
                 .item(&args.next_arg()?)
                 .series()
-                .create(&args.body::<super::super::WorkbookChartSeries>()?),
+                .create(&args.body::<version_::WorkbookChartSeries>()?),
             "json",
         ),
     )
@@ -56608,7 +56489,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series__item_at(
                 .charts()
                 .item(&args.next_arg()?)
                 .series()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -56632,7 +56513,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series_item_points__
                 .series()
                 .item(&args.next_arg()?)
                 .points()
-                .create(&args.body::<super::super::WorkbookChartPoint>()?),
+                .create(&args.body::<version_::WorkbookChartPoint>()?),
             "json",
         ),
     )
@@ -56656,7 +56537,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_series_item_points__
                 .series()
                 .item(&args.next_arg()?)
                 .points()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -56677,7 +56558,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__set_data(
                 .item(&args.next_arg()?)
                 .charts()
                 .item(&args.next_arg()?)
-                .set_data(&args.body::<super::super::SetDataBody>()?),
+                .set_data(&args.body::<version_::SetDataBody>()?),
             "empty",
         ),
     )
@@ -56698,7 +56579,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item__set_position(
                 .item(&args.next_arg()?)
                 .charts()
                 .item(&args.next_arg()?)
-                .set_position(&args.body::<super::super::SetPositionBody>()?),
+                .set_position(&args.body::<version_::SetPositionBody>()?),
             "empty",
         ),
     )
@@ -56746,7 +56627,7 @@ fn me_drive_items_item_workbook_worksheets_item_charts_item_title_format_fill__s
                 .title()
                 .format()
                 .fill()
-                .set_solid_color(&args.body::<super::super::SetSolidColorBody>()?),
+                .set_solid_color(&args.body::<version_::SetSolidColorBody>()?),
             "empty",
         ),
     )
@@ -56767,7 +56648,7 @@ fn me_drive_items_item_workbook_worksheets_item_names_add__create(
                 .item(&args.next_arg()?)
                 .names()
                 .add()
-                .create(&args.body::<super::super::WorkbookNamedItem>()?),
+                .create(&args.body::<version_::WorkbookNamedItem>()?),
             "json",
         ),
     )
@@ -56828,7 +56709,7 @@ fn me_drive_items_item_workbook_worksheets_item_protection__protect(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .protection()
-                .protect(&args.body::<super::super::ProtectBody>()?),
+                .protect(&args.body::<version_::ProtectBody>()?),
             "empty",
         ),
     )
@@ -56854,7 +56735,7 @@ fn me_drive_items_item_workbook_worksheets_item_protection__unprotect(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__clear(
+fn me_drive_items_item_workbook_worksheets_item_range_2__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -56868,13 +56749,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2__clear(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .clear(&args.body::<super::super::ClearBody>()?),
+                .clear(&args.body::<version_::ClearBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__delete(
+fn me_drive_items_item_workbook_worksheets_item_range_2__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -56888,13 +56769,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2__delete(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .delete(&args.body::<super::super::DeleteBody>()?),
+                .delete(&args.body::<version_::DeleteBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_columns(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -56915,7 +56796,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_columns(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_rows(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -56936,7 +56817,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format__autofit_rows(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__create(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_borders__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -56952,13 +56833,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__create(
                 .range_2(&args.next_arg()?)
                 .format()
                 .borders()
-                .create(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .create(&args.body::<version_::WorkbookRangeBorder>()?),
             "json",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__item_at(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_borders__item_at(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -56974,13 +56855,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_borders__item_at(
                 .range_2(&args.next_arg()?)
                 .format()
                 .borders()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__clear(
+fn me_drive_items_item_workbook_worksheets_item_range_2_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -57002,7 +56883,7 @@ fn me_drive_items_item_workbook_worksheets_item_range2_format_fill__clear(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__insert(
+fn me_drive_items_item_workbook_worksheets_item_range_2__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -57016,13 +56897,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2__insert(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .insert(&args.body::<super::super::InsertBody>()?),
+                .insert(&args.body::<version_::InsertBody>()?),
             "value",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__merge(
+fn me_drive_items_item_workbook_worksheets_item_range_2__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -57036,13 +56917,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2__merge(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .merge(&args.body::<super::super::MergeBody>()?),
+                .merge(&args.body::<version_::MergeBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__row(
+fn me_drive_items_item_workbook_worksheets_item_range_2__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -57056,13 +56937,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2__row(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .row(&args.body::<super::super::RowBody>()?),
+                .row(&args.body::<version_::RowBody>()?),
             "value",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2_sort__apply(
+fn me_drive_items_item_workbook_worksheets_item_range_2_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -57077,13 +56958,13 @@ fn me_drive_items_item_workbook_worksheets_item_range2_sort__apply(
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
                 .sort()
-                .apply(&args.body::<super::super::ApplyBody>()?),
+                .apply(&args.body::<version_::ApplyBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_items_item_workbook_worksheets_item_range2__unmerge(
+fn me_drive_items_item_workbook_worksheets_item_range_2__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -57120,7 +57001,7 @@ fn me_drive_items_item_workbook_worksheets_item_range__resized_range(
                 .resized_range(
                     &args.next_arg()?,
                     &args.next_arg()?,
-                    &args.body::<super::super::ResizedRangeBody>()?,
+                    &args.body::<version_::ResizedRangeBody>()?,
                 ),
             "json",
         ),
@@ -57141,7 +57022,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables__add(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .tables()
-                .add(&args.body::<super::super::AddBody>()?),
+                .add(&args.body::<version_::AddBody>()?),
             "json",
         ),
     )
@@ -57184,7 +57065,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns__create(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .create(&args.body::<super::super::WorkbookTableColumn>()?),
+                .create(&args.body::<version_::WorkbookTableColumn>()?),
             "json",
         ),
     )
@@ -57206,7 +57087,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns__add(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .add(&args.body::<super::super::ColumnsAddBody>()?),
+                .add(&args.body::<version_::ColumnsAddBody>()?),
             "json",
         ),
     )
@@ -57228,7 +57109,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -57252,7 +57133,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_columns_item_filter_
                 .columns()
                 .item(&args.next_arg()?)
                 .filter()
-                .apply(&args.body::<super::super::FilterApplyBody>()?),
+                .apply(&args.body::<version_::FilterApplyBody>()?),
             "empty",
         ),
     )
@@ -57341,7 +57222,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows_add__create(
                 .item(&args.next_arg()?)
                 .rows()
                 .add()
-                .create(&args.body::<super::super::WorkbookTableRow>()?),
+                .create(&args.body::<version_::WorkbookTableRow>()?),
             "json",
         ),
     )
@@ -57363,7 +57244,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_rows__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .rows()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -57385,7 +57266,7 @@ fn me_drive_items_item_workbook_worksheets_item_tables_item_sort__apply(
                 .tables()
                 .item(&args.next_arg()?)
                 .sort()
-                .apply(&args.body::<super::super::SortApplyBody>()?),
+                .apply(&args.body::<version_::SortApplyBody>()?),
             "empty",
         ),
     )
@@ -57445,7 +57326,7 @@ fn me_drive_root_children__create(
                 .drive()
                 .root()
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -57484,7 +57365,7 @@ fn me_drive_root_by_path_children__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -57517,7 +57398,7 @@ fn me_drive_root_by_path_create_link__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -57534,7 +57415,7 @@ fn me_drive_root_by_path__create_upload_session(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -57562,7 +57443,7 @@ fn me_drive_root_by_path__invite(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -57578,7 +57459,7 @@ fn me_drive_root_by_path__preview(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -57594,7 +57475,7 @@ fn me_drive_root_by_path__restore(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .restore(&args.body::<super::super::RestoreBody>()?),
+                .restore(&args.body::<version_::RestoreBody>()?),
             "json",
         ),
     )
@@ -57623,7 +57504,7 @@ fn me_drive_root_by_path_workbook_application__calculate(
                 .at_path(&args.next_arg()?)
                 .workbook()
                 .application()
-                .calculate(&args.body::<super::super::CalculateBody>()?),
+                .calculate(&args.body::<version_::CalculateBody>()?),
             "empty",
         ),
     )
@@ -57660,7 +57541,7 @@ fn me_drive_root_by_path_workbook_comments_item_replies__create(
                 .comments()
                 .item(&args.next_arg()?)
                 .replies()
-                .create(&args.body::<super::super::WorkbookCommentReply>()?),
+                .create(&args.body::<version_::WorkbookCommentReply>()?),
             "json",
         ),
     )
@@ -57677,7 +57558,7 @@ fn me_drive_root_by_path_workbook__create_session(
                 .root()
                 .at_path(&args.next_arg()?)
                 .workbook()
-                .create_session(&args.body::<super::super::WorkbookSessionInfo>()?),
+                .create_session(&args.body::<version_::WorkbookSessionInfo>()?),
             "json",
         ),
     )
@@ -57696,7 +57577,7 @@ fn me_drive_root_by_path_workbook_names_add__create(
                 .workbook()
                 .names()
                 .add()
-                .create(&args.body::<super::super::WorkbookNamedItem>()?),
+                .create(&args.body::<version_::WorkbookNamedItem>()?),
             "json",
         ),
     )
@@ -57716,7 +57597,7 @@ fn me_drive_root_by_path_workbook_names_item_range__clear(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .clear(&args.body::<super::super::ClearBody>()?),
+                .clear(&args.body::<version_::ClearBody>()?),
             "empty",
         ),
     )
@@ -57736,7 +57617,7 @@ fn me_drive_root_by_path_workbook_names_item_range__delete(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .delete(&args.body::<super::super::DeleteBody>()?),
+                .delete(&args.body::<version_::DeleteBody>()?),
             "empty",
         ),
     )
@@ -57800,7 +57681,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_borders__create(
                 .range()
                 .format()
                 .borders()
-                .create(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .create(&args.body::<version_::WorkbookRangeBorder>()?),
             "json",
         ),
     )
@@ -57822,7 +57703,7 @@ fn me_drive_root_by_path_workbook_names_item_range_format_borders__item_at(
                 .range()
                 .format()
                 .borders()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -57864,7 +57745,7 @@ fn me_drive_root_by_path_workbook_names_item_range__insert(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .insert(&args.body::<super::super::InsertBody>()?),
+                .insert(&args.body::<version_::InsertBody>()?),
             "value",
         ),
     )
@@ -57884,7 +57765,7 @@ fn me_drive_root_by_path_workbook_names_item_range__merge(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .merge(&args.body::<super::super::MergeBody>()?),
+                .merge(&args.body::<version_::MergeBody>()?),
             "empty",
         ),
     )
@@ -57904,7 +57785,7 @@ fn me_drive_root_by_path_workbook_names_item_range__row(
                 .names()
                 .item(&args.next_arg()?)
                 .range()
-                .row(&args.body::<super::super::RowBody>()?),
+                .row(&args.body::<version_::RowBody>()?),
             "value",
         ),
     )
@@ -57925,7 +57806,7 @@ fn me_drive_root_by_path_workbook_names_item_range_sort__apply(
                 .item(&args.next_arg()?)
                 .range()
                 .sort()
-                .apply(&args.body::<super::super::ApplyBody>()?),
+                .apply(&args.body::<version_::ApplyBody>()?),
             "empty",
         ),
     )
@@ -57980,7 +57861,7 @@ fn me_drive_root_by_path_workbook_tables__add(
                 .at_path(&args.next_arg()?)
                 .workbook()
                 .tables()
-                .add(&args.body::<super::super::AddBody>()?),
+                .add(&args.body::<version_::AddBody>()?),
             "json",
         ),
     )
@@ -58000,7 +57881,7 @@ fn me_drive_root_by_path_workbook_tables_item_add__create(
                 .tables()
                 .item(&args.next_arg()?)
                 .add()
-                .create(&args.body::<super::super::WorkbookTable>()?),
+                .create(&args.body::<version_::WorkbookTable>()?),
             "json",
         ),
     )
@@ -58039,7 +57920,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns__create(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .create(&args.body::<super::super::WorkbookTableColumn>()?),
+                .create(&args.body::<version_::WorkbookTableColumn>()?),
             "json",
         ),
     )
@@ -58059,7 +57940,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns__add(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .add(&args.body::<super::super::ColumnsAddBody>()?),
+                .add(&args.body::<version_::ColumnsAddBody>()?),
             "json",
         ),
     )
@@ -58079,7 +57960,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -58101,7 +57982,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_filter__apply(
                 .columns()
                 .item(&args.next_arg()?)
                 .filter()
-                .apply(&args.body::<super::super::FilterApplyBody>()?),
+                .apply(&args.body::<version_::FilterApplyBody>()?),
             "empty",
         ),
     )
@@ -58145,7 +58026,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__clear(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .clear(&args.body::<super::super::ClearBody>()?),
+                .clear(&args.body::<version_::ClearBody>()?),
             "empty",
         ),
     )
@@ -58167,7 +58048,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__delete(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .delete(&args.body::<super::super::DeleteBody>()?),
+                .delete(&args.body::<version_::DeleteBody>()?),
             "empty",
         ),
     )
@@ -58237,7 +58118,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_borders_
                 .range()
                 .format()
                 .borders()
-                .create(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .create(&args.body::<version_::WorkbookRangeBorder>()?),
             "json",
         ),
     )
@@ -58261,7 +58142,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_format_borders_
                 .range()
                 .format()
                 .borders()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -58307,7 +58188,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__insert(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .insert(&args.body::<super::super::InsertBody>()?),
+                .insert(&args.body::<version_::InsertBody>()?),
             "value",
         ),
     )
@@ -58329,7 +58210,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__merge(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .merge(&args.body::<super::super::MergeBody>()?),
+                .merge(&args.body::<version_::MergeBody>()?),
             "empty",
         ),
     )
@@ -58351,7 +58232,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range__row(
                 .columns()
                 .item(&args.next_arg()?)
                 .range()
-                .row(&args.body::<super::super::RowBody>()?),
+                .row(&args.body::<version_::RowBody>()?),
             "value",
         ),
     )
@@ -58374,7 +58255,7 @@ fn me_drive_root_by_path_workbook_tables_item_columns_item_range_sort__apply(
                 .item(&args.next_arg()?)
                 .range()
                 .sort()
-                .apply(&args.body::<super::super::ApplyBody>()?),
+                .apply(&args.body::<version_::ApplyBody>()?),
             "empty",
         ),
     )
@@ -58455,7 +58336,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows_add__create(
                 .item(&args.next_arg()?)
                 .rows()
                 .add()
-                .create(&args.body::<super::super::WorkbookTableRow>()?),
+                .create(&args.body::<version_::WorkbookTableRow>()?),
             "json",
         ),
     )
@@ -58475,7 +58356,7 @@ fn me_drive_root_by_path_workbook_tables_item_rows__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .rows()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -58495,7 +58376,7 @@ fn me_drive_root_by_path_workbook_tables_item_sort__apply(
                 .tables()
                 .item(&args.next_arg()?)
                 .sort()
-                .apply(&args.body::<super::super::SortApplyBody>()?),
+                .apply(&args.body::<version_::SortApplyBody>()?),
             "empty",
         ),
     )
@@ -58553,7 +58434,7 @@ fn me_drive_root_by_path_workbook_worksheets__post(
                 .at_path(&args.next_arg()?)
                 .workbook()
                 .worksheets()
-                .post(&args.body::<super::super::WorksheetsBody>()?),
+                .post(&args.body::<version_::WorksheetsBody>()?),
             "json",
         ),
     )
@@ -58573,7 +58454,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts__create(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .charts()
-                .create(&args.body::<super::super::WorkbookChart>()?),
+                .create(&args.body::<version_::WorkbookChart>()?),
             "json",
         ),
     )
@@ -58593,7 +58474,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts__add(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .charts()
-                .add(&args.body::<super::super::ChartsAddBody>()?),
+                .add(&args.body::<version_::ChartsAddBody>()?),
             "json",
         ),
     )
@@ -58613,7 +58494,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts__item_at(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .charts()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -58735,7 +58616,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_format_fill__set_s
                 .item(&args.next_arg()?)
                 .format()
                 .fill()
-                .set_solid_color(&args.body::<super::super::SetSolidColorBody>()?),
+                .set_solid_color(&args.body::<version_::SetSolidColorBody>()?),
             "empty",
         ),
     )
@@ -58783,7 +58664,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_legend_format_fill
                 .legend()
                 .format()
                 .fill()
-                .set_solid_color(&args.body::<super::super::SetSolidColorBody>()?),
+                .set_solid_color(&args.body::<version_::SetSolidColorBody>()?),
             "empty",
         ),
     )
@@ -58805,7 +58686,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series__create(
                 .charts()
                 .item(&args.next_arg()?)
                 .series()
-                .create(&args.body::<super::super::WorkbookChartSeries>()?),
+                .create(&args.body::<version_::WorkbookChartSeries>()?),
             "json",
         ),
     )
@@ -58827,7 +58708,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series__item_at(
                 .charts()
                 .item(&args.next_arg()?)
                 .series()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -58851,7 +58732,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series_item_points
                 .series()
                 .item(&args.next_arg()?)
                 .points()
-                .create(&args.body::<super::super::WorkbookChartPoint>()?),
+                .create(&args.body::<version_::WorkbookChartPoint>()?),
             "json",
         ),
     )
@@ -58875,7 +58756,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_series_item_points
                 .series()
                 .item(&args.next_arg()?)
                 .points()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -58896,7 +58777,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__set_data(
                 .item(&args.next_arg()?)
                 .charts()
                 .item(&args.next_arg()?)
-                .set_data(&args.body::<super::super::SetDataBody>()?),
+                .set_data(&args.body::<version_::SetDataBody>()?),
             "empty",
         ),
     )
@@ -58917,7 +58798,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item__set_position(
                 .item(&args.next_arg()?)
                 .charts()
                 .item(&args.next_arg()?)
-                .set_position(&args.body::<super::super::SetPositionBody>()?),
+                .set_position(&args.body::<version_::SetPositionBody>()?),
             "empty",
         ),
     )
@@ -58965,7 +58846,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_charts_item_title_format_fill_
                 .title()
                 .format()
                 .fill()
-                .set_solid_color(&args.body::<super::super::SetSolidColorBody>()?),
+                .set_solid_color(&args.body::<version_::SetSolidColorBody>()?),
             "empty",
         ),
     )
@@ -58986,7 +58867,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_names_add__create(
                 .item(&args.next_arg()?)
                 .names()
                 .add()
-                .create(&args.body::<super::super::WorkbookNamedItem>()?),
+                .create(&args.body::<version_::WorkbookNamedItem>()?),
             "json",
         ),
     )
@@ -59047,7 +58928,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_protection__protect(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .protection()
-                .protect(&args.body::<super::super::ProtectBody>()?),
+                .protect(&args.body::<version_::ProtectBody>()?),
             "empty",
         ),
     )
@@ -59073,7 +58954,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_protection__unprotect(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__clear(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59087,13 +58968,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__clear(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .clear(&args.body::<super::super::ClearBody>()?),
+                .clear(&args.body::<version_::ClearBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__delete(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__delete(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59107,13 +58988,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__delete(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .delete(&args.body::<super::super::DeleteBody>()?),
+                .delete(&args.body::<version_::DeleteBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_columns(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format__autofit_columns(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59134,7 +59015,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_columns
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_rows(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format__autofit_rows(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59155,7 +59036,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format__autofit_rows(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__create(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59171,13 +59052,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__create(
                 .range_2(&args.next_arg()?)
                 .format()
                 .borders()
-                .create(&args.body::<super::super::WorkbookRangeBorder>()?),
+                .create(&args.body::<version_::WorkbookRangeBorder>()?),
             "json",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__item_at(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_borders__item_at(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59193,13 +59074,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_borders__item_at
                 .range_2(&args.next_arg()?)
                 .format()
                 .borders()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__clear(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_format_fill__clear(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59221,7 +59102,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_format_fill__clear(
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__insert(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__insert(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59235,13 +59116,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__insert(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .insert(&args.body::<super::super::InsertBody>()?),
+                .insert(&args.body::<version_::InsertBody>()?),
             "value",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__merge(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__merge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59255,13 +59136,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__merge(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .merge(&args.body::<super::super::MergeBody>()?),
+                .merge(&args.body::<version_::MergeBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__row(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__row(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59275,13 +59156,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2__row(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
-                .row(&args.body::<super::super::RowBody>()?),
+                .row(&args.body::<version_::RowBody>()?),
             "value",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2_sort__apply(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2_sort__apply(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59296,13 +59177,13 @@ fn me_drive_root_by_path_workbook_worksheets_item_range2_sort__apply(
                 .item(&args.next_arg()?)
                 .range_2(&args.next_arg()?)
                 .sort()
-                .apply(&args.body::<super::super::ApplyBody>()?),
+                .apply(&args.body::<version_::ApplyBody>()?),
             "empty",
         ),
     )
 }
 #[cfg(feature = "workbook")]
-fn me_drive_root_by_path_workbook_worksheets_item_range2__unmerge(
+fn me_drive_root_by_path_workbook_worksheets_item_range_2__unmerge(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59339,7 +59220,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_range__resized_range(
                 .resized_range(
                     &args.next_arg()?,
                     &args.next_arg()?,
-                    &args.body::<super::super::ResizedRangeBody>()?,
+                    &args.body::<version_::ResizedRangeBody>()?,
                 ),
             "json",
         ),
@@ -59360,7 +59241,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables__add(
                 .worksheets()
                 .item(&args.next_arg()?)
                 .tables()
-                .add(&args.body::<super::super::AddBody>()?),
+                .add(&args.body::<version_::AddBody>()?),
             "json",
         ),
     )
@@ -59403,7 +59284,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns__create(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .create(&args.body::<super::super::WorkbookTableColumn>()?),
+                .create(&args.body::<version_::WorkbookTableColumn>()?),
             "json",
         ),
     )
@@ -59425,7 +59306,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns__add(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .add(&args.body::<super::super::ColumnsAddBody>()?),
+                .add(&args.body::<version_::ColumnsAddBody>()?),
             "json",
         ),
     )
@@ -59447,7 +59328,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .columns()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -59471,7 +59352,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_columns_item_filte
                 .columns()
                 .item(&args.next_arg()?)
                 .filter()
-                .apply(&args.body::<super::super::FilterApplyBody>()?),
+                .apply(&args.body::<version_::FilterApplyBody>()?),
             "empty",
         ),
     )
@@ -59560,7 +59441,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows_add__create(
                 .item(&args.next_arg()?)
                 .rows()
                 .add()
-                .create(&args.body::<super::super::WorkbookTableRow>()?),
+                .create(&args.body::<version_::WorkbookTableRow>()?),
             "json",
         ),
     )
@@ -59582,7 +59463,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_rows__item_at(
                 .tables()
                 .item(&args.next_arg()?)
                 .rows()
-                .item_at(&args.body::<super::super::ItemAtBody>()?),
+                .item_at(&args.body::<version_::ItemAtBody>()?),
             "json",
         ),
     )
@@ -59604,7 +59485,7 @@ fn me_drive_root_by_path_workbook_worksheets_item_tables_item_sort__apply(
                 .tables()
                 .item(&args.next_arg()?)
                 .sort()
-                .apply(&args.body::<super::super::SortApplyBody>()?),
+                .apply(&args.body::<version_::SortApplyBody>()?),
             "empty",
         ),
     )
@@ -59659,7 +59540,7 @@ fn me_events__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().me().events().create(&args.body::<super::super::Event>()?),
+            super::root().me().events().create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -59674,7 +59555,7 @@ fn me_events_item__accept(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -59690,7 +59571,7 @@ fn me_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -59707,7 +59588,7 @@ fn me_events_item_attachments__create_upload_session(
                 .item(&args.next_arg()?)
                 .attachments()
                 .create_upload_session(
-                    &args.body::<super::super::AttachmentsCreateUploadSessionBody>()?,
+                    &args.body::<version_::AttachmentsCreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -59723,7 +59604,7 @@ fn me_events_item__cancel(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -59738,7 +59619,7 @@ fn me_events_item__decline(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -59764,7 +59645,7 @@ fn me_events_item__forward(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -59779,7 +59660,7 @@ fn me_events_item__snooze_reminder(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -59794,9 +59675,7 @@ fn me_events_item__tentatively_accept(
                 .me()
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -59809,7 +59688,7 @@ fn me__find_meeting_times(
         graph_rt::ErasedRequest::new(
             super::root()
                 .me()
-                .find_meeting_times(&args.body::<super::super::FindMeetingTimesBody>()?),
+                .find_meeting_times(&args.body::<version_::FindMeetingTimesBody>()?),
             "json",
         ),
     )
@@ -59820,9 +59699,7 @@ fn me__get_mail_tips(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .me()
-                .get_mail_tips(&args.body::<super::super::GetMailTipsBody>()?),
+            super::root().me().get_mail_tips(&args.body::<version_::GetMailTipsBody>()?),
             "page",
         ),
     )
@@ -59835,7 +59712,7 @@ fn me__get_member_groups(
         graph_rt::ErasedRequest::new(
             super::root()
                 .me()
-                .get_member_groups(&args.body::<super::super::GetMemberGroupsBody>()?),
+                .get_member_groups(&args.body::<version_::GetMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -59848,7 +59725,7 @@ fn me__get_member_objects(
         graph_rt::ErasedRequest::new(
             super::root()
                 .me()
-                .get_member_objects(&args.body::<super::super::GetMemberObjectsBody>()?),
+                .get_member_objects(&args.body::<version_::GetMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -59863,7 +59740,7 @@ fn me_inference_classification_overrides__create(
                 .me()
                 .inference_classification()
                 .overrides()
-                .create(&args.body::<super::super::InferenceClassificationOverride>()?),
+                .create(&args.body::<version_::InferenceClassificationOverride>()?),
             "json",
         ),
     )
@@ -59877,7 +59754,7 @@ fn me_mail_folders__create(
             super::root()
                 .me()
                 .mail_folders()
-                .create(&args.body::<super::super::AnyMailFolder>()?),
+                .create(&args.body::<version_::AnyMailFolder>()?),
             "json",
         ),
     )
@@ -59893,7 +59770,7 @@ fn me_mail_folders_inbox_message_rules__create(
                 .mail_folders()
                 .inbox()
                 .message_rules()
-                .create(&args.body::<super::super::CreateRuleBody>()?),
+                .create(&args.body::<version_::CreateRuleBody>()?),
             "json",
         ),
     )
@@ -59909,13 +59786,13 @@ fn me_mail_folders_item_child_folders__create(
                 .mail_folders()
                 .item(&args.next_arg()?)
                 .child_folders()
-                .create(&args.body::<super::super::AnyMailFolder>()?),
+                .create(&args.body::<version_::AnyMailFolder>()?),
             "json",
         ),
     )
 }
 #[cfg(feature = "mail")]
-fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__create(
+fn me_mail_folders_item_child_folders_item_unnamed_messages_item_attachments_item__create(
     args: &mut graph_rt::CallArgs,
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
@@ -59931,7 +59808,7 @@ fn me_mail_folders_item_child_folders_item2_messages_item_attachments_item__crea
                 .item(&args.next_arg()?)
                 .attachments()
                 .item(&args.next_arg()?)
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -59946,7 +59823,7 @@ fn me_mail_folders_item__copy(
                 .me()
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<super::super::CopyBody>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "json",
         ),
     )
@@ -59962,7 +59839,7 @@ fn me_mail_folders_item_messages__create(
                 .mail_folders()
                 .item(&args.next_arg()?)
                 .messages()
-                .create(&args.body::<super::super::AnyMessage>()?),
+                .create(&args.body::<version_::AnyMessage>()?),
             "json",
         ),
     )
@@ -59980,7 +59857,7 @@ fn me_mail_folders_item_messages_item_attachments__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -59997,7 +59874,7 @@ fn me_mail_folders_item_messages_item__copy(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<super::super::CopyBody>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "json",
         ),
     )
@@ -60065,7 +59942,7 @@ fn me_mail_folders_item_messages_item__forward(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::PostsForwardBody>()?),
+                .forward(&args.body::<version_::PostsForwardBody>()?),
             "accepted",
         ),
     )
@@ -60082,7 +59959,7 @@ fn me_mail_folders_item_messages_item__move_(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .move_(&args.body::<super::super::MoveBody>()?),
+                .move_(&args.body::<version_::MoveBody>()?),
             "json",
         ),
     )
@@ -60099,7 +59976,7 @@ fn me_mail_folders_item_messages_item__reply(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .reply(&args.body::<super::super::MessagesReplyBody>()?),
+                .reply(&args.body::<version_::MessagesReplyBody>()?),
             "accepted",
         ),
     )
@@ -60116,7 +59993,7 @@ fn me_mail_folders_item_messages_item__reply_all(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .reply_all(&args.body::<super::super::ReplyAllBody>()?),
+                .reply_all(&args.body::<version_::ReplyAllBody>()?),
             "accepted",
         ),
     )
@@ -60131,7 +60008,7 @@ fn me_mail_folders_item__move_(
                 .me()
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .move_(&args.body::<super::super::MoveBody>()?),
+                .move_(&args.body::<version_::MoveBody>()?),
             "json",
         ),
     )
@@ -60142,10 +60019,7 @@ fn me_messages__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root()
-                .me()
-                .messages()
-                .create(&args.body::<super::super::AnyMessage>()?),
+            super::root().me().messages().create(&args.body::<version_::AnyMessage>()?),
             "json",
         ),
     )
@@ -60161,7 +60035,7 @@ fn me_messages_item_attachments__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -60178,7 +60052,7 @@ fn me_messages_item_attachments__create_upload_session(
                 .item(&args.next_arg()?)
                 .attachments()
                 .create_upload_session(
-                    &args.body::<super::super::AttachmentsCreateUploadSessionBody>()?,
+                    &args.body::<version_::AttachmentsCreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -60194,7 +60068,7 @@ fn me_messages_item__copy(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<super::super::CopyBody>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "json",
         ),
     )
@@ -60242,7 +60116,7 @@ fn me_messages_item__forward(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::PostsForwardBody>()?),
+                .forward(&args.body::<version_::PostsForwardBody>()?),
             "accepted",
         ),
     )
@@ -60257,7 +60131,7 @@ fn me_messages_item__move_(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .move_(&args.body::<super::super::MoveBody>()?),
+                .move_(&args.body::<version_::MoveBody>()?),
             "json",
         ),
     )
@@ -60272,7 +60146,7 @@ fn me_messages_item__reply(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .reply(&args.body::<super::super::MessagesReplyBody>()?),
+                .reply(&args.body::<version_::MessagesReplyBody>()?),
             "accepted",
         ),
     )
@@ -60298,7 +60172,7 @@ fn me_onenote_notebooks__create(
                 .me()
                 .onenote()
                 .notebooks()
-                .create(&args.body::<super::super::Notebook>()?),
+                .create(&args.body::<version_::Notebook>()?),
             "json",
         ),
     )
@@ -60314,7 +60188,7 @@ fn me_onenote_notebooks__get_notebook_from_web_url(
                 .onenote()
                 .notebooks()
                 .get_notebook_from_web_url(
-                    &args.body::<super::super::GetNotebookFromWebUrlBody>()?,
+                    &args.body::<version_::GetNotebookFromWebUrlBody>()?,
                 ),
             "json",
         ),
@@ -60331,7 +60205,7 @@ fn me_onenote_notebooks_item__copy_notebook(
                 .onenote()
                 .notebooks()
                 .item(&args.next_arg()?)
-                .copy_notebook(&args.body::<super::super::CopyNotebookBody>()?),
+                .copy_notebook(&args.body::<version_::CopyNotebookBody>()?),
             "accepted",
         ),
     )
@@ -60348,7 +60222,7 @@ fn me_onenote_notebooks_item_section_groups__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -60365,7 +60239,7 @@ fn me_onenote_notebooks_item_sections__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -60380,7 +60254,7 @@ fn me_onenote_pages__create(
                 .me()
                 .onenote()
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -60396,7 +60270,7 @@ fn me_onenote_pages_item__copy_to_section(
                 .onenote()
                 .pages()
                 .item(&args.next_arg()?)
-                .copy_to_section(&args.body::<super::super::CopyToSectionBody>()?),
+                .copy_to_section(&args.body::<version_::CopyToSectionBody>()?),
             "accepted",
         ),
     )
@@ -60413,7 +60287,7 @@ fn me_onenote_section_groups_item_section_groups__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -60430,7 +60304,7 @@ fn me_onenote_section_groups_item_sections__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -60446,7 +60320,7 @@ fn me_onenote_sections_item__copy_to_notebook(
                 .onenote()
                 .sections()
                 .item(&args.next_arg()?)
-                .copy_to_notebook(&args.body::<super::super::CopyToNotebookBody>()?),
+                .copy_to_notebook(&args.body::<version_::CopyToNotebookBody>()?),
             "accepted",
         ),
     )
@@ -60463,7 +60337,7 @@ fn me_onenote_sections_item__copy_to_section_group(
                 .sections()
                 .item(&args.next_arg()?)
                 .copy_to_section_group(
-                    &args.body::<super::super::CopyToSectionGroupBody>()?,
+                    &args.body::<version_::CopyToSectionGroupBody>()?,
                 ),
             "accepted",
         ),
@@ -60481,7 +60355,7 @@ fn me_onenote_sections_item_pages__create(
                 .sections()
                 .item(&args.next_arg()?)
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -60495,7 +60369,7 @@ fn me_online_meetings__create(
             super::root()
                 .me()
                 .online_meetings()
-                .create(&args.body::<super::super::OnlineMeeting>()?),
+                .create(&args.body::<version_::OnlineMeeting>()?),
             "json",
         ),
     )
@@ -60509,7 +60383,7 @@ fn me_online_meetings__create_or_get(
             super::root()
                 .me()
                 .online_meetings()
-                .create_or_get(&args.body::<super::super::CreateOrGetBody>()?),
+                .create_or_get(&args.body::<version_::CreateOrGetBody>()?),
             "json",
         ),
     )
@@ -60524,7 +60398,7 @@ fn me_outlook_master_categories__create(
                 .me()
                 .outlook()
                 .master_categories()
-                .create(&args.body::<super::super::OutlookCategory>()?),
+                .create(&args.body::<version_::OutlookCategory>()?),
             "json",
         ),
     )
@@ -60546,7 +60420,7 @@ fn me__send_mail(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().me().send_mail(&args.body::<super::super::SendMailBody>()?),
+            super::root().me().send_mail(&args.body::<version_::SendMailBody>()?),
             "accepted",
         ),
     )
@@ -60561,7 +60435,7 @@ fn me_todo_lists__create(
                 .me()
                 .todo()
                 .lists()
-                .create(&args.body::<super::super::TodoTaskList>()?),
+                .create(&args.body::<version_::TodoTaskList>()?),
             "json",
         ),
     )
@@ -60578,7 +60452,7 @@ fn me_todo_lists_item_tasks__create(
                 .lists()
                 .item(&args.next_arg()?)
                 .tasks()
-                .create(&args.body::<super::super::TodoTask>()?),
+                .create(&args.body::<version_::TodoTask>()?),
             "json",
         ),
     )
@@ -60597,7 +60471,7 @@ fn me_todo_lists_item_tasks_item_linked_resources__create(
                 .tasks()
                 .item(&args.next_arg()?)
                 .linked_resources()
-                .create(&args.body::<super::super::LinkedResource>()?),
+                .create(&args.body::<version_::LinkedResource>()?),
             "json",
         ),
     )
@@ -60611,7 +60485,7 @@ fn me__translate_exchange_ids(
             super::root()
                 .me()
                 .translate_exchange_ids(
-                    &args.body::<super::super::TranslateExchangeIdsBody>()?,
+                    &args.body::<version_::TranslateExchangeIdsBody>()?,
                 ),
             "page",
         ),
@@ -60625,7 +60499,7 @@ fn oauth2_permissiongrants__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .oauth2_permissiongrants()
-                .create(&args.body::<super::super::Oauth2PermissionGrant>()?),
+                .create(&args.body::<version_::Oauth2PermissionGrant>()?),
             "json",
         ),
     )
@@ -60639,7 +60513,7 @@ fn office_configuration_client_configurations__create(
             super::root()
                 .office_configuration()
                 .client_configurations()
-                .create(&args.body::<super::super::AnyOfficeClientConfiguration>()?),
+                .create(&args.body::<version_::AnyOfficeClientConfiguration>()?),
             "json",
         ),
     )
@@ -60654,7 +60528,7 @@ fn office_configuration_client_configurations_update_priorities__post(
                 .office_configuration()
                 .client_configurations()
                 .update_priorities()
-                .post(&args.body::<super::super::UpdatePrioritiesActionBody>()?),
+                .post(&args.body::<version_::UpdatePrioritiesActionBody>()?),
             "empty",
         ),
     )
@@ -60669,7 +60543,7 @@ fn office_configuration_client_configurations_item__assign(
                 .office_configuration()
                 .client_configurations()
                 .item(&args.next_arg()?)
-                .assign(&args.body::<super::super::ClientConfigurationsAssignBody>()?),
+                .assign(&args.body::<version_::ClientConfigurationsAssignBody>()?),
             "page",
         ),
     )
@@ -60685,9 +60559,7 @@ fn office_configuration_client_configurations_item_assignments__create(
                 .client_configurations()
                 .item(&args.next_arg()?)
                 .assignments()
-                .create(
-                    &args.body::<super::super::OfficeClientConfigurationAssignment>()?,
-                ),
+                .create(&args.body::<version_::OfficeClientConfigurationAssignment>()?),
             "json",
         ),
     )
@@ -60703,7 +60575,7 @@ fn organization_item_branding_localizations__create(
                 .item(&args.next_arg()?)
                 .branding()
                 .localizations()
-                .create(&args.body::<super::super::OrganizationalBrandingProperties>()?),
+                .create(&args.body::<version_::OrganizationalBrandingProperties>()?),
             "json",
         ),
     )
@@ -60719,9 +60591,7 @@ fn organization_item_certificate_based_auth_configuration_ref__create(
                 .item(&args.next_arg()?)
                 .certificate_based_auth_configuration()
                 .reference()
-                .create(
-                    &args.body::<super::super::CertificateBasedAuthConfiguration>()?,
-                ),
+                .create(&args.body::<version_::CertificateBasedAuthConfiguration>()?),
             "empty",
         ),
     )
@@ -60736,7 +60606,7 @@ fn organization_item_extensions__create(
                 .organization()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -60764,7 +60634,7 @@ fn planner_buckets__create(
             super::root()
                 .planner()
                 .buckets()
-                .create(&args.body::<super::super::PlannerBucket>()?),
+                .create(&args.body::<version_::PlannerBucket>()?),
             "json",
         ),
     )
@@ -60778,7 +60648,7 @@ fn planner_plans__create(
             super::root()
                 .planner()
                 .plans()
-                .create(&args.body::<super::super::PlannerPlan>()?),
+                .create(&args.body::<version_::PlannerPlan>()?),
             "json",
         ),
     )
@@ -60792,7 +60662,7 @@ fn planner_tasks__create(
             super::root()
                 .planner()
                 .tasks()
-                .create(&args.body::<super::super::PlannerTask>()?),
+                .create(&args.body::<version_::PlannerTask>()?),
             "json",
         ),
     )
@@ -60806,7 +60676,7 @@ fn policies_activity_based_timeout_policies__create(
             super::root()
                 .policies()
                 .activity_based_timeout_policies()
-                .create(&args.body::<super::super::ActivityBasedTimeoutPolicy>()?),
+                .create(&args.body::<version_::ActivityBasedTimeoutPolicy>()?),
             "json",
         ),
     )
@@ -60820,7 +60690,7 @@ fn policies_claims_mapping_policies__create(
             super::root()
                 .policies()
                 .claims_mapping_policies()
-                .create(&args.body::<super::super::ClaimsMappingPolicy>()?),
+                .create(&args.body::<version_::ClaimsMappingPolicy>()?),
             "json",
         ),
     )
@@ -60834,7 +60704,7 @@ fn policies_feature_rollout_policies__create(
             super::root()
                 .policies()
                 .feature_rollout_policies()
-                .create(&args.body::<super::super::FeatureRolloutPolicy>()?),
+                .create(&args.body::<version_::FeatureRolloutPolicy>()?),
             "json",
         ),
     )
@@ -60851,7 +60721,7 @@ fn policies_feature_rollout_policies_item_applies_to_ref__create(
                 .item(&args.next_arg()?)
                 .applies_to()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -60865,7 +60735,7 @@ fn policies_home_realm_discovery_policies__create(
             super::root()
                 .policies()
                 .home_realm_discovery_policies()
-                .create(&args.body::<super::super::HomeRealmDiscoveryPolicy>()?),
+                .create(&args.body::<version_::HomeRealmDiscoveryPolicy>()?),
             "json",
         ),
     )
@@ -60879,7 +60749,7 @@ fn policies_permission_grant_policies__create(
             super::root()
                 .policies()
                 .permission_grant_policies()
-                .create(&args.body::<super::super::PermissionGrantPolicy>()?),
+                .create(&args.body::<version_::PermissionGrantPolicy>()?),
             "json",
         ),
     )
@@ -60895,7 +60765,7 @@ fn policies_permission_grant_policies_item_excludes__create(
                 .permission_grant_policies()
                 .item(&args.next_arg()?)
                 .excludes()
-                .create(&args.body::<super::super::PermissionGrantConditionSet>()?),
+                .create(&args.body::<version_::PermissionGrantConditionSet>()?),
             "json",
         ),
     )
@@ -60911,7 +60781,7 @@ fn policies_permission_grant_policies_item_includes__create(
                 .permission_grant_policies()
                 .item(&args.next_arg()?)
                 .includes()
-                .create(&args.body::<super::super::PermissionGrantConditionSet>()?),
+                .create(&args.body::<version_::PermissionGrantConditionSet>()?),
             "json",
         ),
     )
@@ -60925,7 +60795,7 @@ fn policies_token_issuance_policies__create(
             super::root()
                 .policies()
                 .token_issuance_policies()
-                .create(&args.body::<super::super::TokenIssuancePolicy>()?),
+                .create(&args.body::<version_::TokenIssuancePolicy>()?),
             "json",
         ),
     )
@@ -60939,7 +60809,7 @@ fn policies_token_lifetime_policies__create(
             super::root()
                 .policies()
                 .token_lifetime_policies()
-                .create(&args.body::<super::super::TokenLifetimePolicy>()?),
+                .create(&args.body::<version_::TokenLifetimePolicy>()?),
             "json",
         ),
     )
@@ -60954,7 +60824,7 @@ fn print_printers_create__create(
                 .print()
                 .printers()
                 .create()
-                .create(&args.body::<super::super::PrinterCreateOperation>()?),
+                .create(&args.body::<version_::PrinterCreateOperation>()?),
             "accepted",
         ),
     )
@@ -60970,7 +60840,7 @@ fn print_printers_item_jobs__create(
                 .printers()
                 .item(&args.next_arg()?)
                 .jobs()
-                .create(&args.body::<super::super::PrintJob>()?),
+                .create(&args.body::<version_::PrintJob>()?),
             "json",
         ),
     )
@@ -60987,7 +60857,7 @@ fn print_printers_item_jobs_item__abort(
                 .item(&args.next_arg()?)
                 .jobs()
                 .item(&args.next_arg()?)
-                .abort(&args.body::<super::super::AbortBody>()?),
+                .abort(&args.body::<version_::AbortBody>()?),
             "empty",
         ),
     )
@@ -61024,7 +60894,7 @@ fn print_printers_item_jobs_item_documents_item__create_upload_session(
                 .documents()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::DocumentsCreateUploadSessionBody>()?,
+                    &args.body::<version_::DocumentsCreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -61042,7 +60912,7 @@ fn print_printers_item_jobs_item__redirect(
                 .item(&args.next_arg()?)
                 .jobs()
                 .item(&args.next_arg()?)
-                .redirect(&args.body::<super::super::JobsRedirectBody>()?),
+                .redirect(&args.body::<version_::JobsRedirectBody>()?),
             "json",
         ),
     )
@@ -61092,7 +60962,7 @@ fn print_printers_item_task_triggers__create(
                 .printers()
                 .item(&args.next_arg()?)
                 .task_triggers()
-                .create(&args.body::<super::super::PrintTaskTrigger>()?),
+                .create(&args.body::<version_::PrintTaskTrigger>()?),
             "json",
         ),
     )
@@ -61106,7 +60976,7 @@ fn print_shares__create(
             super::root()
                 .print()
                 .shares()
-                .create(&args.body::<super::super::PrinterShare>()?),
+                .create(&args.body::<version_::PrinterShare>()?),
             "json",
         ),
     )
@@ -61139,7 +61009,7 @@ fn print_shares_item_jobs__create(
                 .shares()
                 .item(&args.next_arg()?)
                 .jobs()
-                .create(&args.body::<super::super::PrintJob>()?),
+                .create(&args.body::<version_::PrintJob>()?),
             "json",
         ),
     )
@@ -61159,7 +61029,7 @@ fn print_shares_item_jobs_item_documents_item__create_upload_session(
                 .documents()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::DocumentsCreateUploadSessionBody>()?,
+                    &args.body::<version_::DocumentsCreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -61191,7 +61061,7 @@ fn print_task_definitions__create(
             super::root()
                 .print()
                 .task_definitions()
-                .create(&args.body::<super::super::PrintTaskDefinition>()?),
+                .create(&args.body::<version_::PrintTaskDefinition>()?),
             "json",
         ),
     )
@@ -61204,7 +61074,7 @@ fn schema_extensions__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .schema_extensions()
-                .create(&args.body::<super::super::SchemaExtension>()?),
+                .create(&args.body::<version_::SchemaExtension>()?),
             "json",
         ),
     )
@@ -61215,7 +61085,7 @@ fn search__query(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().search().query(&args.body::<super::super::QueryBody>()?),
+            super::root().search().query(&args.body::<version_::QueryBody>()?),
             "page",
         ),
     )
@@ -61228,7 +61098,7 @@ fn service_principals__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .service_principals()
-                .create(&args.body::<super::super::ServicePrincipal>()?),
+                .create(&args.body::<version_::ServicePrincipal>()?),
             "json",
         ),
     )
@@ -61242,7 +61112,7 @@ fn service_principals_item__add_key(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .add_key(&args.body::<super::super::AddKeyBody>()?),
+                .add_key(&args.body::<version_::AddKeyBody>()?),
             "json",
         ),
     )
@@ -61256,7 +61126,7 @@ fn service_principals_item__add_password(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .add_password(&args.body::<super::super::AddPasswordBody>()?),
+                .add_password(&args.body::<version_::AddPasswordBody>()?),
             "json",
         ),
     )
@@ -61271,7 +61141,7 @@ fn service_principals_item_app_role_assigned_to__create(
                 .service_principals()
                 .item(&args.next_arg()?)
                 .app_role_assigned_to()
-                .create(&args.body::<super::super::AppRoleAssignment>()?),
+                .create(&args.body::<version_::AppRoleAssignment>()?),
             "json",
         ),
     )
@@ -61286,7 +61156,7 @@ fn service_principals_item_app_role_assignments__create(
                 .service_principals()
                 .item(&args.next_arg()?)
                 .app_role_assignments()
-                .create(&args.body::<super::super::AppRoleAssignment>()?),
+                .create(&args.body::<version_::AppRoleAssignment>()?),
             "json",
         ),
     )
@@ -61300,9 +61170,7 @@ fn service_principals_item__check_member_groups(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .check_member_groups(
-                    &args.body::<super::super::CheckMemberGroupsBody>()?,
-                ),
+                .check_member_groups(&args.body::<version_::CheckMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -61316,9 +61184,7 @@ fn service_principals_item__check_member_objects(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .check_member_objects(
-                    &args.body::<super::super::CheckMemberObjectsBody>()?,
-                ),
+                .check_member_objects(&args.body::<version_::CheckMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -61349,9 +61215,7 @@ fn service_principals_item_delegated_permission_classifications__create(
                 .service_principals()
                 .item(&args.next_arg()?)
                 .delegated_permission_classifications()
-                .create(
-                    &args.body::<super::super::DelegatedPermissionClassification>()?,
-                ),
+                .create(&args.body::<version_::DelegatedPermissionClassification>()?),
             "json",
         ),
     )
@@ -61365,7 +61229,7 @@ fn service_principals_item__get_member_groups(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .get_member_groups(&args.body::<super::super::GetMemberGroupsBody>()?),
+                .get_member_groups(&args.body::<version_::GetMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -61379,7 +61243,7 @@ fn service_principals_item__get_member_objects(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .get_member_objects(&args.body::<super::super::GetMemberObjectsBody>()?),
+                .get_member_objects(&args.body::<version_::GetMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -61411,7 +61275,7 @@ fn service_principals_item_owners_ref__create(
                 .item(&args.next_arg()?)
                 .owners()
                 .reference()
-                .create(&args.body::<super::super::AnyDirectoryObject>()?),
+                .create(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
@@ -61425,7 +61289,7 @@ fn service_principals_item__remove_key(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .remove_key(&args.body::<super::super::RemoveKeyBody>()?),
+                .remove_key(&args.body::<version_::RemoveKeyBody>()?),
             "empty",
         ),
     )
@@ -61439,7 +61303,7 @@ fn service_principals_item__remove_password(
             super::root()
                 .service_principals()
                 .item(&args.next_arg()?)
-                .remove_password(&args.body::<super::super::RemovePasswordBody>()?),
+                .remove_password(&args.body::<version_::RemovePasswordBody>()?),
             "empty",
         ),
     )
@@ -61454,7 +61318,7 @@ fn shares_item_drive_item__preview(
                 .shares()
                 .item(&args.next_arg()?)
                 .drive_item()
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -61469,7 +61333,7 @@ fn shares_item_permission__grant(
                 .shares()
                 .item(&args.next_arg()?)
                 .permission()
-                .grant(&args.body::<super::super::GrantBody>()?),
+                .grant(&args.body::<version_::GrantBody>()?),
             "page",
         ),
     )
@@ -61521,7 +61385,7 @@ fn sites_item_drive_items_item_children__create(
                 .items()
                 .item(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -61556,7 +61420,7 @@ fn sites_item_drive_items_item_create_link__create(
                 .items()
                 .item(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -61574,7 +61438,7 @@ fn sites_item_drive_items_item__create_upload_session(
                 .items()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -61609,7 +61473,7 @@ fn sites_item_drive_items_item__invite(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -61626,7 +61490,7 @@ fn sites_item_drive_items_item__preview(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -61662,7 +61526,7 @@ fn sites_item_drive_root_children__create(
                 .drive()
                 .root()
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -61714,7 +61578,7 @@ fn sites_item_drive_root_by_path_children__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -61749,7 +61613,7 @@ fn sites_item_drive_root_by_path_create_link__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -61767,7 +61631,7 @@ fn sites_item_drive_root_by_path__create_upload_session(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -61802,7 +61666,7 @@ fn sites_item_drive_root_by_path__invite(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -61819,7 +61683,7 @@ fn sites_item_drive_root_by_path__preview(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -61852,7 +61716,7 @@ fn sites_item_lists__create(
                 .sites()
                 .item(&args.next_arg()?)
                 .lists()
-                .create(&args.body::<super::super::List>()?),
+                .create(&args.body::<version_::List>()?),
             "json",
         ),
     )
@@ -61869,7 +61733,7 @@ fn sites_item_lists_item_items__create(
                 .lists()
                 .item(&args.next_arg()?)
                 .items()
-                .create(&args.body::<super::super::ListItem>()?),
+                .create(&args.body::<version_::ListItem>()?),
             "json",
         ),
     )
@@ -61905,7 +61769,7 @@ fn sites_item_onenote_notebooks__create(
                 .item(&args.next_arg()?)
                 .onenote()
                 .notebooks()
-                .create(&args.body::<super::super::Notebook>()?),
+                .create(&args.body::<version_::Notebook>()?),
             "json",
         ),
     )
@@ -61922,7 +61786,7 @@ fn sites_item_onenote_notebooks__get_notebook_from_web_url(
                 .onenote()
                 .notebooks()
                 .get_notebook_from_web_url(
-                    &args.body::<super::super::GetNotebookFromWebUrlBody>()?,
+                    &args.body::<version_::GetNotebookFromWebUrlBody>()?,
                 ),
             "json",
         ),
@@ -61941,7 +61805,7 @@ fn sites_item_onenote_notebooks_item_section_groups__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -61959,7 +61823,7 @@ fn sites_item_onenote_notebooks_item_sections__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -61975,7 +61839,7 @@ fn sites_item_onenote_pages__create(
                 .item(&args.next_arg()?)
                 .onenote()
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -61993,7 +61857,7 @@ fn sites_item_onenote_section_groups_item_section_groups__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -62011,7 +61875,7 @@ fn sites_item_onenote_section_groups_item_sections__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -62029,7 +61893,7 @@ fn sites_item_onenote_sections_item_pages__create(
                 .sections()
                 .item(&args.next_arg()?)
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -62044,7 +61908,7 @@ fn sites_item_permissions__create(
                 .sites()
                 .item(&args.next_arg()?)
                 .permissions()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -62057,7 +61921,7 @@ fn subscriptions__create(
         graph_rt::ErasedRequest::new(
             super::root()
                 .subscriptions()
-                .create(&args.body::<super::super::Subscription>()?),
+                .create(&args.body::<version_::Subscription>()?),
             "json",
         ),
     )
@@ -62068,7 +61932,7 @@ fn teams__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().teams().create(&args.body::<super::super::Team>()?),
+            super::root().teams().create(&args.body::<version_::Team>()?),
             "accepted",
         ),
     )
@@ -62094,7 +61958,7 @@ fn teams_item_channels__create(
                 .teams()
                 .item(&args.next_arg()?)
                 .channels()
-                .create(&args.body::<super::super::Channel>()?),
+                .create(&args.body::<version_::Channel>()?),
             "json",
         ),
     )
@@ -62127,7 +61991,7 @@ fn teams_item_channels_item_members__create(
                 .channels()
                 .item(&args.next_arg()?)
                 .members()
-                .create(&args.body::<super::super::AnyConversationMember>()?),
+                .create(&args.body::<version_::AnyConversationMember>()?),
             "json",
         ),
     )
@@ -62144,7 +62008,7 @@ fn teams_item_channels_item_messages__create(
                 .channels()
                 .item(&args.next_arg()?)
                 .messages()
-                .create(&args.body::<super::super::ChatMessage>()?),
+                .create(&args.body::<version_::ChatMessage>()?),
             "json",
         ),
     )
@@ -62163,7 +62027,7 @@ fn teams_item_channels_item_messages_item_replies__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .replies()
-                .create(&args.body::<super::super::ChatMessage>()?),
+                .create(&args.body::<version_::ChatMessage>()?),
             "json",
         ),
     )
@@ -62180,7 +62044,7 @@ fn teams_item_channels_item_tabs__create(
                 .channels()
                 .item(&args.next_arg()?)
                 .tabs()
-                .create(&args.body::<super::super::TeamsTab>()?),
+                .create(&args.body::<version_::TeamsTab>()?),
             "json",
         ),
     )
@@ -62194,7 +62058,7 @@ fn teams_item__clone_(
             super::root()
                 .teams()
                 .item(&args.next_arg()?)
-                .clone_(&args.body::<super::super::CloneBody>()?),
+                .clone_(&args.body::<version_::CloneBody>()?),
             "accepted",
         ),
     )
@@ -62220,7 +62084,7 @@ fn teams_item_installed_apps__create(
                 .teams()
                 .item(&args.next_arg()?)
                 .installed_apps()
-                .create(&args.body::<super::super::TeamsAppInstallation>()?),
+                .create(&args.body::<version_::TeamsAppInstallation>()?),
             "json",
         ),
     )
@@ -62251,7 +62115,7 @@ fn teams_item_members__create(
                 .teams()
                 .item(&args.next_arg()?)
                 .members()
-                .create(&args.body::<super::super::AnyConversationMember>()?),
+                .create(&args.body::<version_::AnyConversationMember>()?),
             "json",
         ),
     )
@@ -62267,7 +62131,7 @@ fn teams_item_schedule_offer_shift_requests__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .offer_shift_requests()
-                .create(&args.body::<super::super::OfferShiftRequest>()?),
+                .create(&args.body::<version_::OfferShiftRequest>()?),
             "json",
         ),
     )
@@ -62284,7 +62148,7 @@ fn teams_item_schedule_offer_shift_requests_item__approve(
                 .schedule()
                 .offer_shift_requests()
                 .item(&args.next_arg()?)
-                .approve(&args.body::<super::super::ApproveBody>()?),
+                .approve(&args.body::<version_::ApproveBody>()?),
             "empty",
         ),
     )
@@ -62301,9 +62165,7 @@ fn teams_item_schedule_offer_shift_requests_item__decline(
                 .schedule()
                 .offer_shift_requests()
                 .item(&args.next_arg()?)
-                .decline(
-                    &args.body::<super::super::OpenShiftChangeRequestsDeclineBody>()?,
-                ),
+                .decline(&args.body::<version_::OpenShiftChangeRequestsDeclineBody>()?),
             "empty",
         ),
     )
@@ -62319,7 +62181,7 @@ fn teams_item_schedule_open_shift_change_requests__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .open_shift_change_requests()
-                .create(&args.body::<super::super::OpenShiftChangeRequest>()?),
+                .create(&args.body::<version_::OpenShiftChangeRequest>()?),
             "json",
         ),
     )
@@ -62336,7 +62198,7 @@ fn teams_item_schedule_open_shift_change_requests_item__approve(
                 .schedule()
                 .open_shift_change_requests()
                 .item(&args.next_arg()?)
-                .approve(&args.body::<super::super::ApproveBody>()?),
+                .approve(&args.body::<version_::ApproveBody>()?),
             "empty",
         ),
     )
@@ -62353,9 +62215,7 @@ fn teams_item_schedule_open_shift_change_requests_item__decline(
                 .schedule()
                 .open_shift_change_requests()
                 .item(&args.next_arg()?)
-                .decline(
-                    &args.body::<super::super::OpenShiftChangeRequestsDeclineBody>()?,
-                ),
+                .decline(&args.body::<version_::OpenShiftChangeRequestsDeclineBody>()?),
             "empty",
         ),
     )
@@ -62371,7 +62231,7 @@ fn teams_item_schedule_open_shifts__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .open_shifts()
-                .create(&args.body::<super::super::OpenShift>()?),
+                .create(&args.body::<version_::OpenShift>()?),
             "json",
         ),
     )
@@ -62387,7 +62247,7 @@ fn teams_item_schedule_scheduling_groups__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .scheduling_groups()
-                .create(&args.body::<super::super::SchedulingGroup>()?),
+                .create(&args.body::<version_::SchedulingGroup>()?),
             "json",
         ),
     )
@@ -62402,7 +62262,7 @@ fn teams_item_schedule__share(
                 .teams()
                 .item(&args.next_arg()?)
                 .schedule()
-                .share(&args.body::<super::super::ShareBody>()?),
+                .share(&args.body::<version_::ShareBody>()?),
             "empty",
         ),
     )
@@ -62418,7 +62278,7 @@ fn teams_item_schedule_shifts__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .shifts()
-                .create(&args.body::<super::super::Shift>()?),
+                .create(&args.body::<version_::Shift>()?),
             "json",
         ),
     )
@@ -62434,7 +62294,7 @@ fn teams_item_schedule_swap_shifts_change_requests__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .swap_shifts_change_requests()
-                .create(&args.body::<super::super::SwapShiftsChangeRequest>()?),
+                .create(&args.body::<version_::SwapShiftsChangeRequest>()?),
             "json",
         ),
     )
@@ -62451,7 +62311,7 @@ fn teams_item_schedule_swap_shifts_change_requests_item__approve(
                 .schedule()
                 .swap_shifts_change_requests()
                 .item(&args.next_arg()?)
-                .approve(&args.body::<super::super::ApproveBody>()?),
+                .approve(&args.body::<version_::ApproveBody>()?),
             "empty",
         ),
     )
@@ -62468,9 +62328,7 @@ fn teams_item_schedule_swap_shifts_change_requests_item__decline(
                 .schedule()
                 .swap_shifts_change_requests()
                 .item(&args.next_arg()?)
-                .decline(
-                    &args.body::<super::super::OpenShiftChangeRequestsDeclineBody>()?,
-                ),
+                .decline(&args.body::<version_::OpenShiftChangeRequestsDeclineBody>()?),
             "empty",
         ),
     )
@@ -62486,7 +62344,7 @@ fn teams_item_schedule_time_off_reasons__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .time_off_reasons()
-                .create(&args.body::<super::super::TimeOffReason>()?),
+                .create(&args.body::<version_::TimeOffReason>()?),
             "json",
         ),
     )
@@ -62503,7 +62361,7 @@ fn teams_item_schedule_time_off_requests_item__approve(
                 .schedule()
                 .time_off_requests()
                 .item(&args.next_arg()?)
-                .approve(&args.body::<super::super::ApproveBody>()?),
+                .approve(&args.body::<version_::ApproveBody>()?),
             "empty",
         ),
     )
@@ -62520,9 +62378,7 @@ fn teams_item_schedule_time_off_requests_item__decline(
                 .schedule()
                 .time_off_requests()
                 .item(&args.next_arg()?)
-                .decline(
-                    &args.body::<super::super::OpenShiftChangeRequestsDeclineBody>()?,
-                ),
+                .decline(&args.body::<version_::OpenShiftChangeRequestsDeclineBody>()?),
             "empty",
         ),
     )
@@ -62538,7 +62394,7 @@ fn teams_item_schedule_times_off__create(
                 .item(&args.next_arg()?)
                 .schedule()
                 .times_off()
-                .create(&args.body::<super::super::TimeOff>()?),
+                .create(&args.body::<version_::TimeOff>()?),
             "json",
         ),
     )
@@ -62553,7 +62409,7 @@ fn teams_item__send_activity_notification(
                 .teams()
                 .item(&args.next_arg()?)
                 .send_activity_notification(
-                    &args.body::<super::super::SendActivityNotificationBody>()?,
+                    &args.body::<version_::SendActivityNotificationBody>()?,
                 ),
             "empty",
         ),
@@ -62579,7 +62435,7 @@ fn teamwork_workforce_integrations__create(
             super::root()
                 .teamwork()
                 .workforce_integrations()
-                .create(&args.body::<super::super::WorkforceIntegration>()?),
+                .create(&args.body::<version_::WorkforceIntegration>()?),
             "json",
         ),
     )
@@ -62590,7 +62446,7 @@ fn users__create(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().users().create(&args.body::<super::super::User>()?),
+            super::root().users().create(&args.body::<version_::User>()?),
             "json",
         ),
     )
@@ -62606,7 +62462,7 @@ fn users_me_messages_item__reply_all(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .reply_all(&args.body::<super::super::ReplyAllBody>()?),
+                .reply_all(&args.body::<version_::ReplyAllBody>()?),
             "accepted",
         ),
     )
@@ -62621,7 +62477,7 @@ fn users_item_app_role_assignments__create(
                 .users()
                 .item(&args.next_arg()?)
                 .app_role_assignments()
-                .create(&args.body::<super::super::AppRoleAssignment>()?),
+                .create(&args.body::<version_::AppRoleAssignment>()?),
             "json",
         ),
     )
@@ -62635,7 +62491,7 @@ fn users_item__assign_license(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .assign_license(&args.body::<super::super::AssignLicenseBody>()?),
+                .assign_license(&args.body::<version_::AssignLicenseBody>()?),
             "json",
         ),
     )
@@ -62651,7 +62507,7 @@ fn users_item_calendar_events__create(
                 .item(&args.next_arg()?)
                 .calendar()
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -62668,7 +62524,7 @@ fn users_item_calendar_events_item__accept(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -62686,7 +62542,7 @@ fn users_item_calendar_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -62703,7 +62559,7 @@ fn users_item_calendar_events_item__cancel(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -62720,7 +62576,7 @@ fn users_item_calendar_events_item__decline(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -62754,7 +62610,7 @@ fn users_item_calendar_events_item__forward(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -62771,7 +62627,7 @@ fn users_item_calendar_events_item__snooze_reminder(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -62788,9 +62644,7 @@ fn users_item_calendar_events_item__tentatively_accept(
                 .calendar()
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -62805,7 +62659,7 @@ fn users_item_calendar__get_schedule(
                 .users()
                 .item(&args.next_arg()?)
                 .calendar()
-                .get_schedule(&args.body::<super::super::GetScheduleBody>()?),
+                .get_schedule(&args.body::<version_::GetScheduleBody>()?),
             "page",
         ),
     )
@@ -62820,7 +62674,7 @@ fn users_item_calendar_groups__create(
                 .users()
                 .item(&args.next_arg()?)
                 .calendar_groups()
-                .create(&args.body::<super::super::CalendarGroup>()?),
+                .create(&args.body::<version_::CalendarGroup>()?),
             "json",
         ),
     )
@@ -62837,7 +62691,7 @@ fn users_item_calendar_groups_item_calendars__create(
                 .calendar_groups()
                 .item(&args.next_arg()?)
                 .calendars()
-                .create(&args.body::<super::super::Calendar>()?),
+                .create(&args.body::<version_::Calendar>()?),
             "json",
         ),
     )
@@ -62856,7 +62710,7 @@ fn users_item_calendar_groups_item_calendars_item_events__create(
                 .calendars()
                 .item(&args.next_arg()?)
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -62876,7 +62730,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -62897,7 +62751,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item_attachments__creat
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -62917,7 +62771,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__cancel(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -62937,7 +62791,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__decline(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -62977,7 +62831,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__forward(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -62997,7 +62851,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__snooze_reminder(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -63017,9 +62871,7 @@ fn users_item_calendar_groups_item_calendars_item_events_item__tentatively_accep
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -63034,7 +62886,7 @@ fn users_item_calendars__create(
                 .users()
                 .item(&args.next_arg()?)
                 .calendars()
-                .create(&args.body::<super::super::Calendar>()?),
+                .create(&args.body::<version_::Calendar>()?),
             "json",
         ),
     )
@@ -63051,7 +62903,7 @@ fn users_item_calendars_item_events__create(
                 .calendars()
                 .item(&args.next_arg()?)
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -63069,7 +62921,7 @@ fn users_item_calendars_item_events_item__accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -63088,7 +62940,7 @@ fn users_item_calendars_item_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -63106,7 +62958,7 @@ fn users_item_calendars_item_events_item__cancel(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -63124,7 +62976,7 @@ fn users_item_calendars_item_events_item__decline(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -63160,7 +63012,7 @@ fn users_item_calendars_item_events_item__forward(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -63178,7 +63030,7 @@ fn users_item_calendars_item_events_item__snooze_reminder(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -63196,9 +63048,7 @@ fn users_item_calendars_item_events_item__tentatively_accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -63212,9 +63062,7 @@ fn users_item__check_member_groups(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .check_member_groups(
-                    &args.body::<super::super::CheckMemberGroupsBody>()?,
-                ),
+                .check_member_groups(&args.body::<version_::CheckMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -63228,9 +63076,7 @@ fn users_item__check_member_objects(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .check_member_objects(
-                    &args.body::<super::super::CheckMemberObjectsBody>()?,
-                ),
+                .check_member_objects(&args.body::<version_::CheckMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -63245,7 +63091,7 @@ fn users_item_contact_folders__create(
                 .users()
                 .item(&args.next_arg()?)
                 .contact_folders()
-                .create(&args.body::<super::super::ContactFolder>()?),
+                .create(&args.body::<version_::ContactFolder>()?),
             "json",
         ),
     )
@@ -63262,7 +63108,7 @@ fn users_item_contact_folders_item_child_folders__create(
                 .contact_folders()
                 .item(&args.next_arg()?)
                 .child_folders()
-                .create(&args.body::<super::super::ContactFolder>()?),
+                .create(&args.body::<version_::ContactFolder>()?),
             "json",
         ),
     )
@@ -63279,7 +63125,7 @@ fn users_item_contact_folders_item_contacts__create(
                 .contact_folders()
                 .item(&args.next_arg()?)
                 .contacts()
-                .create(&args.body::<super::super::Contact>()?),
+                .create(&args.body::<version_::Contact>()?),
             "json",
         ),
     )
@@ -63294,7 +63140,7 @@ fn users_item_contacts__create(
                 .users()
                 .item(&args.next_arg()?)
                 .contacts()
-                .create(&args.body::<super::super::Contact>()?),
+                .create(&args.body::<version_::Contact>()?),
             "json",
         ),
     )
@@ -63311,7 +63157,7 @@ fn users_item_contacts_item_extensions__create(
                 .contacts()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -63363,7 +63209,7 @@ fn users_item_drive_items_item_children__create(
                 .items()
                 .item(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -63398,7 +63244,7 @@ fn users_item_drive_items_item_create_link__create(
                 .items()
                 .item(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -63416,7 +63262,7 @@ fn users_item_drive_items_item__create_upload_session(
                 .items()
                 .item(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -63451,7 +63297,7 @@ fn users_item_drive_items_item__invite(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -63468,7 +63314,7 @@ fn users_item_drive_items_item__preview(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -63521,7 +63367,7 @@ fn users_item_drive_root_children__create(
                 .drive()
                 .root()
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -63573,7 +63419,7 @@ fn users_item_drive_root_by_path_children__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .children()
-                .create(&args.body::<super::super::DriveItem>()?),
+                .create(&args.body::<version_::DriveItem>()?),
             "json",
         ),
     )
@@ -63608,7 +63454,7 @@ fn users_item_drive_root_by_path_create_link__create(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_link()
-                .create(&args.body::<super::super::Permission>()?),
+                .create(&args.body::<version_::Permission>()?),
             "json",
         ),
     )
@@ -63626,7 +63472,7 @@ fn users_item_drive_root_by_path__create_upload_session(
                 .root()
                 .at_path(&args.next_arg()?)
                 .create_upload_session(
-                    &args.body::<super::super::CreateUploadSessionBody>()?,
+                    &args.body::<version_::CreateUploadSessionBody>()?,
                 ),
             "json",
         ),
@@ -63661,7 +63507,7 @@ fn users_item_drive_root_by_path__invite(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .invite(&args.body::<super::super::ItemsInviteBody>()?),
+                .invite(&args.body::<version_::ItemsInviteBody>()?),
             "page",
         ),
     )
@@ -63678,7 +63524,7 @@ fn users_item_drive_root_by_path__preview(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .preview(&args.body::<super::super::PreviewBody>()?),
+                .preview(&args.body::<version_::PreviewBody>()?),
             "empty",
         ),
     )
@@ -63710,7 +63556,7 @@ fn users_item_events__create(
                 .users()
                 .item(&args.next_arg()?)
                 .events()
-                .create(&args.body::<super::super::Event>()?),
+                .create(&args.body::<version_::Event>()?),
             "json",
         ),
     )
@@ -63726,7 +63572,7 @@ fn users_item_events_item__accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .accept(&args.body::<super::super::AcceptBody>()?),
+                .accept(&args.body::<version_::AcceptBody>()?),
             "accepted",
         ),
     )
@@ -63743,7 +63589,7 @@ fn users_item_events_item_attachments__create(
                 .events()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -63759,7 +63605,7 @@ fn users_item_events_item__cancel(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .cancel(&args.body::<super::super::CancelBody>()?),
+                .cancel(&args.body::<version_::CancelBody>()?),
             "accepted",
         ),
     )
@@ -63775,7 +63621,7 @@ fn users_item_events_item__decline(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .decline(&args.body::<super::super::DeclineBody>()?),
+                .decline(&args.body::<version_::DeclineBody>()?),
             "accepted",
         ),
     )
@@ -63808,7 +63654,7 @@ fn users_item_events_item_extensions__create(
                 .events()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -63824,7 +63670,7 @@ fn users_item_events_item__forward(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::ForwardBody>()?),
+                .forward(&args.body::<version_::ForwardBody>()?),
             "accepted",
         ),
     )
@@ -63840,7 +63686,7 @@ fn users_item_events_item__snooze_reminder(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .snooze_reminder(&args.body::<super::super::SnoozeReminderBody>()?),
+                .snooze_reminder(&args.body::<version_::SnoozeReminderBody>()?),
             "empty",
         ),
     )
@@ -63856,9 +63702,7 @@ fn users_item_events_item__tentatively_accept(
                 .item(&args.next_arg()?)
                 .events()
                 .item(&args.next_arg()?)
-                .tentatively_accept(
-                    &args.body::<super::super::TentativelyAcceptBody>()?,
-                ),
+                .tentatively_accept(&args.body::<version_::TentativelyAcceptBody>()?),
             "accepted",
         ),
     )
@@ -63872,9 +63716,7 @@ fn users_item__export_personal_data(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .export_personal_data(
-                    &args.body::<super::super::ExportPersonalDataBody>()?,
-                ),
+                .export_personal_data(&args.body::<version_::ExportPersonalDataBody>()?),
             "accepted",
         ),
     )
@@ -63889,7 +63731,7 @@ fn users_item_extensions__create(
                 .users()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -63903,7 +63745,7 @@ fn users_item__find_meeting_times(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .find_meeting_times(&args.body::<super::super::FindMeetingTimesBody>()?),
+                .find_meeting_times(&args.body::<version_::FindMeetingTimesBody>()?),
             "json",
         ),
     )
@@ -63947,7 +63789,7 @@ fn users_item__get_mail_tips(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .get_mail_tips(&args.body::<super::super::GetMailTipsBody>()?),
+                .get_mail_tips(&args.body::<version_::GetMailTipsBody>()?),
             "page",
         ),
     )
@@ -63961,7 +63803,7 @@ fn users_item__get_member_groups(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .get_member_groups(&args.body::<super::super::GetMemberGroupsBody>()?),
+                .get_member_groups(&args.body::<version_::GetMemberGroupsBody>()?),
             "empty",
         ),
     )
@@ -63975,7 +63817,7 @@ fn users_item__get_member_objects(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .get_member_objects(&args.body::<super::super::GetMemberObjectsBody>()?),
+                .get_member_objects(&args.body::<version_::GetMemberObjectsBody>()?),
             "empty",
         ),
     )
@@ -63991,7 +63833,7 @@ fn users_item_inference_classification_overrides__create(
                 .item(&args.next_arg()?)
                 .inference_classification()
                 .overrides()
-                .create(&args.body::<super::super::InferenceClassificationOverride>()?),
+                .create(&args.body::<version_::InferenceClassificationOverride>()?),
             "json",
         ),
     )
@@ -64006,7 +63848,7 @@ fn users_item_mail_folders__create(
                 .users()
                 .item(&args.next_arg()?)
                 .mail_folders()
-                .create(&args.body::<super::super::AnyMailFolder>()?),
+                .create(&args.body::<version_::AnyMailFolder>()?),
             "json",
         ),
     )
@@ -64023,7 +63865,7 @@ fn users_item_mail_folders_inbox_message_rules__create(
                 .mail_folders()
                 .inbox()
                 .message_rules()
-                .create(&args.body::<super::super::CreateRuleBody>()?),
+                .create(&args.body::<version_::CreateRuleBody>()?),
             "json",
         ),
     )
@@ -64040,7 +63882,7 @@ fn users_item_mail_folders_item_child_folders__create(
                 .mail_folders()
                 .item(&args.next_arg()?)
                 .child_folders()
-                .create(&args.body::<super::super::AnyMailFolder>()?),
+                .create(&args.body::<version_::AnyMailFolder>()?),
             "json",
         ),
     )
@@ -64062,7 +63904,7 @@ fn users_item_mail_folders_item_child_folders_item_messages_item_attachments_ite
                 .item(&args.next_arg()?)
                 .attachments()
                 .item(&args.next_arg()?)
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -64078,7 +63920,7 @@ fn users_item_mail_folders_item__copy(
                 .item(&args.next_arg()?)
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<super::super::CopyBody>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "json",
         ),
     )
@@ -64095,7 +63937,7 @@ fn users_item_mail_folders_item_messages__create(
                 .mail_folders()
                 .item(&args.next_arg()?)
                 .messages()
-                .create(&args.body::<super::super::AnyMessage>()?),
+                .create(&args.body::<version_::AnyMessage>()?),
             "json",
         ),
     )
@@ -64114,7 +63956,7 @@ fn users_item_mail_folders_item_messages_item_attachments__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -64132,7 +63974,7 @@ fn users_item_mail_folders_item_messages_item__copy(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<super::super::CopyBody>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "json",
         ),
     )
@@ -64204,7 +64046,7 @@ fn users_item_mail_folders_item_messages_item__forward(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::PostsForwardBody>()?),
+                .forward(&args.body::<version_::PostsForwardBody>()?),
             "accepted",
         ),
     )
@@ -64222,7 +64064,7 @@ fn users_item_mail_folders_item_messages_item__move_(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .move_(&args.body::<super::super::MoveBody>()?),
+                .move_(&args.body::<version_::MoveBody>()?),
             "json",
         ),
     )
@@ -64240,7 +64082,7 @@ fn users_item_mail_folders_item_messages_item__reply(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .reply(&args.body::<super::super::MessagesReplyBody>()?),
+                .reply(&args.body::<version_::MessagesReplyBody>()?),
             "accepted",
         ),
     )
@@ -64258,7 +64100,7 @@ fn users_item_mail_folders_item_messages_item__reply_all(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .reply_all(&args.body::<super::super::ReplyAllBody>()?),
+                .reply_all(&args.body::<version_::ReplyAllBody>()?),
             "accepted",
         ),
     )
@@ -64274,7 +64116,7 @@ fn users_item_mail_folders_item__move_(
                 .item(&args.next_arg()?)
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .move_(&args.body::<super::super::MoveBody>()?),
+                .move_(&args.body::<version_::MoveBody>()?),
             "json",
         ),
     )
@@ -64289,7 +64131,7 @@ fn users_item_managed_devices__create(
                 .users()
                 .item(&args.next_arg()?)
                 .managed_devices()
-                .create(&args.body::<super::super::ManagedDevice>()?),
+                .create(&args.body::<version_::ManagedDevice>()?),
             "json",
         ),
     )
@@ -64321,9 +64163,7 @@ fn users_item_managed_devices_item__clean_windows_device(
                 .item(&args.next_arg()?)
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .clean_windows_device(
-                    &args.body::<super::super::CleanWindowsDeviceBody>()?,
-                ),
+                .clean_windows_device(&args.body::<version_::CleanWindowsDeviceBody>()?),
             "empty",
         ),
     )
@@ -64340,7 +64180,7 @@ fn users_item_managed_devices_item__delete_user_from_shared_apple_device(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .delete_user_from_shared_apple_device(
-                    &args.body::<super::super::DeleteUserFromSharedAppleDeviceBody>()?,
+                    &args.body::<version_::DeleteUserFromSharedAppleDeviceBody>()?,
                 ),
             "empty",
         ),
@@ -64534,7 +64374,7 @@ fn users_item_managed_devices_item__update_windows_device_account(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .update_windows_device_account(
-                    &args.body::<super::super::UpdateWindowsDeviceAccountBody>()?,
+                    &args.body::<version_::UpdateWindowsDeviceAccountBody>()?,
                 ),
             "empty",
         ),
@@ -64552,7 +64392,7 @@ fn users_item_managed_devices_item__windows_defender_scan(
                 .managed_devices()
                 .item(&args.next_arg()?)
                 .windows_defender_scan(
-                    &args.body::<super::super::WindowsDefenderScanBody>()?,
+                    &args.body::<version_::WindowsDefenderScanBody>()?,
                 ),
             "empty",
         ),
@@ -64585,7 +64425,7 @@ fn users_item_managed_devices_item__wipe(
                 .item(&args.next_arg()?)
                 .managed_devices()
                 .item(&args.next_arg()?)
-                .wipe(&args.body::<super::super::WipeBody>()?),
+                .wipe(&args.body::<version_::WipeBody>()?),
             "empty",
         ),
     )
@@ -64600,7 +64440,7 @@ fn users_item_messages__create(
                 .users()
                 .item(&args.next_arg()?)
                 .messages()
-                .create(&args.body::<super::super::AnyMessage>()?),
+                .create(&args.body::<version_::AnyMessage>()?),
             "json",
         ),
     )
@@ -64617,7 +64457,7 @@ fn users_item_messages_item_attachments__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .attachments()
-                .create(&args.body::<super::super::AnyAttachment>()?),
+                .create(&args.body::<version_::AnyAttachment>()?),
             "json",
         ),
     )
@@ -64633,7 +64473,7 @@ fn users_item_messages_item__copy(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<super::super::CopyBody>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "json",
         ),
     )
@@ -64698,7 +64538,7 @@ fn users_item_messages_item_extensions__create(
                 .messages()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -64714,7 +64554,7 @@ fn users_item_messages_item__forward(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .forward(&args.body::<super::super::PostsForwardBody>()?),
+                .forward(&args.body::<version_::PostsForwardBody>()?),
             "accepted",
         ),
     )
@@ -64730,7 +64570,7 @@ fn users_item_messages_item__move_(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .move_(&args.body::<super::super::MoveBody>()?),
+                .move_(&args.body::<version_::MoveBody>()?),
             "json",
         ),
     )
@@ -64746,7 +64586,7 @@ fn users_item_messages_item__reply(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .reply(&args.body::<super::super::MessagesReplyBody>()?),
+                .reply(&args.body::<version_::MessagesReplyBody>()?),
             "accepted",
         ),
     )
@@ -64762,7 +64602,7 @@ fn users_item_messages_item__reply_all(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .reply_all(&args.body::<super::super::ReplyAllBody>()?),
+                .reply_all(&args.body::<version_::ReplyAllBody>()?),
             "accepted",
         ),
     )
@@ -64794,7 +64634,7 @@ fn users_item_onenote_notebooks__create(
                 .item(&args.next_arg()?)
                 .onenote()
                 .notebooks()
-                .create(&args.body::<super::super::Notebook>()?),
+                .create(&args.body::<version_::Notebook>()?),
             "json",
         ),
     )
@@ -64811,7 +64651,7 @@ fn users_item_onenote_notebooks__get_notebook_from_web_url(
                 .onenote()
                 .notebooks()
                 .get_notebook_from_web_url(
-                    &args.body::<super::super::GetNotebookFromWebUrlBody>()?,
+                    &args.body::<version_::GetNotebookFromWebUrlBody>()?,
                 ),
             "json",
         ),
@@ -64829,7 +64669,7 @@ fn users_item_onenote_notebooks_item__copy_notebook(
                 .onenote()
                 .notebooks()
                 .item(&args.next_arg()?)
-                .copy_notebook(&args.body::<super::super::CopyNotebookBody>()?),
+                .copy_notebook(&args.body::<version_::CopyNotebookBody>()?),
             "accepted",
         ),
     )
@@ -64847,7 +64687,7 @@ fn users_item_onenote_notebooks_item_section_groups__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -64865,7 +64705,7 @@ fn users_item_onenote_notebooks_item_sections__create(
                 .notebooks()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -64881,7 +64721,7 @@ fn users_item_onenote_pages__create(
                 .item(&args.next_arg()?)
                 .onenote()
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -64898,7 +64738,7 @@ fn users_item_onenote_pages_item__copy_to_section(
                 .onenote()
                 .pages()
                 .item(&args.next_arg()?)
-                .copy_to_section(&args.body::<super::super::CopyToSectionBody>()?),
+                .copy_to_section(&args.body::<version_::CopyToSectionBody>()?),
             "accepted",
         ),
     )
@@ -64916,7 +64756,7 @@ fn users_item_onenote_section_groups_item_section_groups__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .section_groups()
-                .create(&args.body::<super::super::SectionGroup>()?),
+                .create(&args.body::<version_::SectionGroup>()?),
             "json",
         ),
     )
@@ -64934,7 +64774,7 @@ fn users_item_onenote_section_groups_item_sections__create(
                 .section_groups()
                 .item(&args.next_arg()?)
                 .sections()
-                .create(&args.body::<super::super::OnenoteSection>()?),
+                .create(&args.body::<version_::OnenoteSection>()?),
             "json",
         ),
     )
@@ -64951,7 +64791,7 @@ fn users_item_onenote_sections_item__copy_to_notebook(
                 .onenote()
                 .sections()
                 .item(&args.next_arg()?)
-                .copy_to_notebook(&args.body::<super::super::CopyToNotebookBody>()?),
+                .copy_to_notebook(&args.body::<version_::CopyToNotebookBody>()?),
             "accepted",
         ),
     )
@@ -64969,7 +64809,7 @@ fn users_item_onenote_sections_item__copy_to_section_group(
                 .sections()
                 .item(&args.next_arg()?)
                 .copy_to_section_group(
-                    &args.body::<super::super::CopyToSectionGroupBody>()?,
+                    &args.body::<version_::CopyToSectionGroupBody>()?,
                 ),
             "accepted",
         ),
@@ -64988,7 +64828,7 @@ fn users_item_onenote_sections_item_pages__create(
                 .sections()
                 .item(&args.next_arg()?)
                 .pages()
-                .create(&args.body::<super::super::OnenotePage>()?),
+                .create(&args.body::<version_::OnenotePage>()?),
             "json",
         ),
     )
@@ -65003,7 +64843,7 @@ fn users_item_online_meetings__create(
                 .users()
                 .item(&args.next_arg()?)
                 .online_meetings()
-                .create(&args.body::<super::super::OnlineMeeting>()?),
+                .create(&args.body::<version_::OnlineMeeting>()?),
             "json",
         ),
     )
@@ -65018,7 +64858,7 @@ fn users_item_online_meetings__create_or_get(
                 .users()
                 .item(&args.next_arg()?)
                 .online_meetings()
-                .create_or_get(&args.body::<super::super::CreateOrGetBody>()?),
+                .create_or_get(&args.body::<version_::CreateOrGetBody>()?),
             "json",
         ),
     )
@@ -65034,7 +64874,7 @@ fn users_item_outlook_master_categories__create(
                 .item(&args.next_arg()?)
                 .outlook()
                 .master_categories()
-                .create(&args.body::<super::super::OutlookCategory>()?),
+                .create(&args.body::<version_::OutlookCategory>()?),
             "json",
         ),
     )
@@ -65084,7 +64924,7 @@ fn users_item__send_mail(
             super::root()
                 .users()
                 .item(&args.next_arg()?)
-                .send_mail(&args.body::<super::super::SendMailBody>()?),
+                .send_mail(&args.body::<version_::SendMailBody>()?),
             "accepted",
         ),
     )
@@ -65100,7 +64940,7 @@ fn users_item_teamwork_installed_apps__create(
                 .item(&args.next_arg()?)
                 .teamwork()
                 .installed_apps()
-                .create(&args.body::<super::super::InstallAppForUserBody>()?),
+                .create(&args.body::<version_::InstallAppForUserBody>()?),
             "empty",
         ),
     )
@@ -65133,7 +64973,7 @@ fn users_item_teamwork__send_activity_notification(
                 .item(&args.next_arg()?)
                 .teamwork()
                 .send_activity_notification(
-                    &args.body::<super::super::TeamworkSendActivityNotificationBody>()?,
+                    &args.body::<version_::TeamworkSendActivityNotificationBody>()?,
                 ),
             "empty",
         ),
@@ -65150,7 +64990,7 @@ fn users_item_todo_lists__create(
                 .item(&args.next_arg()?)
                 .todo()
                 .lists()
-                .create(&args.body::<super::super::TodoTaskList>()?),
+                .create(&args.body::<version_::TodoTaskList>()?),
             "json",
         ),
     )
@@ -65168,7 +65008,7 @@ fn users_item_todo_lists_item_extensions__create(
                 .lists()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -65186,7 +65026,7 @@ fn users_item_todo_lists_item_tasks__create(
                 .lists()
                 .item(&args.next_arg()?)
                 .tasks()
-                .create(&args.body::<super::super::TodoTask>()?),
+                .create(&args.body::<version_::TodoTask>()?),
             "json",
         ),
     )
@@ -65206,7 +65046,7 @@ fn users_item_todo_lists_item_tasks_item_extensions__create(
                 .tasks()
                 .item(&args.next_arg()?)
                 .extensions()
-                .create(&args.body::<super::super::AnyExtension>()?),
+                .create(&args.body::<version_::AnyExtension>()?),
             "json",
         ),
     )
@@ -65226,7 +65066,7 @@ fn users_item_todo_lists_item_tasks_item_linked_resources__create(
                 .tasks()
                 .item(&args.next_arg()?)
                 .linked_resources()
-                .create(&args.body::<super::super::LinkedResource>()?),
+                .create(&args.body::<version_::LinkedResource>()?),
             "json",
         ),
     )
@@ -65241,7 +65081,7 @@ fn users_item__translate_exchange_ids(
                 .users()
                 .item(&args.next_arg()?)
                 .translate_exchange_ids(
-                    &args.body::<super::super::TranslateExchangeIdsBody>()?,
+                    &args.body::<version_::TranslateExchangeIdsBody>()?,
                 ),
             "page",
         ),
@@ -65257,10 +65097,7 @@ fn users_item__wipe_managed_app_registrations_by_device_tag(
                 .users()
                 .item(&args.next_arg()?)
                 .wipe_managed_app_registrations_by_device_tag(
-                    &args
-                        .body::<
-                            super::super::WipeManagedAppRegistrationsByDeviceTagBody,
-                        >()?,
+                    &args.body::<version_::WipeManagedAppRegistrationsByDeviceTagBody>()?,
                 ),
             "empty",
         ),
@@ -65418,7 +65255,7 @@ fn groups_item_team__put(
                 .groups()
                 .item(&args.next_arg()?)
                 .team()
-                .put(&args.body::<super::super::Team>()?),
+                .put(&args.body::<version_::Team>()?),
             "json",
         ),
     )
@@ -65436,7 +65273,7 @@ fn identity_b2x_user_flows_item_api_connector_configuration_item_ref__put(
                 .api_connector_configuration()
                 .item(&args.next_arg()?)
                 .reference()
-                .put(&args.body::<super::super::IdentityApiConnector>()?),
+                .put(&args.body::<version_::IdentityApiConnector>()?),
             "empty",
         ),
     )
@@ -65456,7 +65293,7 @@ fn identity_b2x_user_flows_item_languages_item_overrides_pages_item_value__put(
                 .overrides_pages()
                 .item(&args.next_arg()?)
                 .content()
-                .put(&args.body::<super::super::UserFlowLanguagePage>()?),
+                .put(&args.body::<version_::UserFlowLanguagePage>()?),
             "bytes",
         ),
     )
@@ -65472,7 +65309,7 @@ fn identity_governance_access_reviews_definitions_item__put(
                 .access_reviews()
                 .definitions()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::AccessReviewScheduleDefinition>()?),
+                .put(&args.body::<version_::AccessReviewScheduleDefinition>()?),
             "empty",
         ),
     )
@@ -65487,7 +65324,7 @@ fn me_activities_item__put(
                 .me()
                 .activities()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::UserActivity>()?),
+                .put(&args.body::<version_::UserActivity>()?),
             "empty",
         ),
     )
@@ -65504,7 +65341,7 @@ fn me_activities_item_history_items_item__put(
                 .item(&args.next_arg()?)
                 .history_items()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::ActivityHistoryItem>()?),
+                .put(&args.body::<version_::ActivityHistoryItem>()?),
             "empty",
         ),
     )
@@ -65618,7 +65455,7 @@ fn organization_item_branding__put(
                 .organization()
                 .item(&args.next_arg()?)
                 .branding()
-                .put(&args.body::<super::super::OrganizationalBrandingProperties>()?),
+                .put(&args.body::<version_::OrganizationalBrandingProperties>()?),
             "json",
         ),
     )
@@ -65638,7 +65475,7 @@ fn organization_item_branding_localizations_item__put(
                 .put(
                     &args
                         .body::<
-                            super::super::UpdateLocalizedOrganizationalbrandingpropertiesBody,
+                            version_::UpdateLocalizedOrganizationalbrandingpropertiesBody,
                         >()?,
                 ),
             "empty",
@@ -65657,10 +65494,7 @@ fn organization_item_branding_item__put(
                 .branding()
                 .item(&args.next_arg()?)
                 .put(
-                    &args
-                        .body::<
-                            super::super::UpdateOrganizationalBrandingPropertiesBody,
-                        >()?,
+                    &args.body::<version_::UpdateOrganizationalBrandingPropertiesBody>()?,
                 ),
             "empty",
         ),
@@ -65675,7 +65509,7 @@ fn policies_admin_consent_request_policy__put(
             super::root()
                 .policies()
                 .admin_consent_request_policy()
-                .put(&args.body::<super::super::AdminConsentRequestPolicy>()?),
+                .put(&args.body::<version_::AdminConsentRequestPolicy>()?),
             "empty",
         ),
     )
@@ -65745,7 +65579,7 @@ fn teams_item_schedule__put(
                 .teams()
                 .item(&args.next_arg()?)
                 .schedule()
-                .put(&args.body::<super::super::Schedule>()?),
+                .put(&args.body::<version_::Schedule>()?),
             "json",
         ),
     )
@@ -65762,7 +65596,7 @@ fn teams_item_schedule_open_shifts_item__put(
                 .schedule()
                 .open_shifts()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::OpenShift>()?),
+                .put(&args.body::<version_::OpenShift>()?),
             "json",
         ),
     )
@@ -65779,7 +65613,7 @@ fn teams_item_schedule_scheduling_groups_item__put(
                 .schedule()
                 .scheduling_groups()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::SchedulingGroup>()?),
+                .put(&args.body::<version_::SchedulingGroup>()?),
             "json",
         ),
     )
@@ -65796,7 +65630,7 @@ fn teams_item_schedule_time_off_reasons_item__put(
                 .schedule()
                 .time_off_reasons()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::TimeOffReason>()?),
+                .put(&args.body::<version_::TimeOffReason>()?),
             "json",
         ),
     )
@@ -65813,7 +65647,7 @@ fn teams_item_schedule_times_off_item__put(
                 .schedule()
                 .times_off()
                 .item(&args.next_arg()?)
-                .put(&args.body::<super::super::TimeOff>()?),
+                .put(&args.body::<version_::TimeOff>()?),
             "json",
         ),
     )
@@ -65922,7 +65756,7 @@ fn users_item_manager_ref__put(
                 .item(&args.next_arg()?)
                 .manager()
                 .reference()
-                .put(&args.body::<super::super::AnyDirectoryObject>()?),
+                .put(&args.body::<version_::AnyDirectoryObject>()?),
             "empty",
         ),
     )
