@@ -372,26 +372,9 @@ fn pre_reason(case: &Case, known: &BTreeSet<String>) -> Option<Reason> {
 // ---------------------------------------------------------------------------------------------
 // Judging a round trip.
 
-/// What the SDK did with one item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// Read and written back: the JSON written.
-    Roundtrip { json: Value },
-    /// The SDK has no model of that name.
-    UnknownType,
-    /// Reading (or writing) failed.
-    Error {
-        message: String,
-        /// The property path of the error inside the item (`value[0]` prefix not included).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        path: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        expected: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        found: Option<String>,
-    },
-}
+/// What the SDK did with one item: the round trip runner's answer (the runner protocol of
+/// `graph_rt_core::protocol`).
+pub use graph_rt_core::protocol::RoundtripOutcome as Outcome;
 
 /// Where a round-tripped value first differs from the original.
 #[derive(Debug, Clone, PartialEq, Serialize)]

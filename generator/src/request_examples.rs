@@ -40,6 +40,22 @@ pub struct RequestCase {
     pub skip: Option<Skip>,
 }
 
+impl RequestCase {
+    /// The case as the requests runner reads it, numbered `id`, for API version `version`.
+    pub fn input(&self, id: usize, version: &str) -> graph_rt_core::protocol::RequestInput {
+        graph_rt_core::protocol::RequestInput {
+            id,
+            version: version.to_string(),
+            route: self.route.clone().unwrap_or_default(),
+            args: self.args.clone(),
+            body: self.body.clone(),
+            query: self.query.clone(),
+            status: self.response_status,
+            reply: self.response_body.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Skip {
@@ -266,18 +282,9 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// What the test server received and what the client read back.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sent {
-    pub method: String,
-    /// The request target as received: `/beta/users/a%2Fb?$top=1`.
-    pub target: String,
-    pub body: Option<Value>,
-    /// The response read as the operation's type and written back as JSON, or the error.
-    pub response: Result<Value, String>,
-    /// The decoder the operation uses (`json`, `page`, `value`, `empty`, …).
-    pub decoded_by: String,
-}
+/// What the server received for an example request and what the client read back: the
+/// requests runner's answer (the runner protocol of `graph_rt_core::protocol`).
+pub use graph_rt_core::protocol::Sent;
 
 /// Why a case failed, in a few stable words, and the detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -379,9 +386,12 @@ pub struct RequestTally {
     pub buildable: usize,
     pub passed: usize,
     pub failed: usize,
+    /// Per failure group: how many, and the first as `file:line: detail`.
+    failures: std::collections::BTreeMap<String, (usize, String)>,
 }
 
 impl RequestTally {
+    /// Counts a case and its verdict (`None` when it was not run, `Some(None)` when it passed).
     pub fn add(&mut self, case: &RequestCase, failure: Option<&Option<RequestFailure>>) {
         self.seen += 1;
         if case.skip.is_none_or(Skip::is_valid) {
@@ -395,6 +405,13 @@ impl RequestTally {
             Some(None) => self.passed += 1,
             _ => self.failed += 1,
         }
+        if let Some(Some(f)) = failure {
+            let entry = self.failures.entry(f.group.clone()).or_default();
+            entry.0 += 1;
+            if entry.1.is_empty() {
+                entry.1 = format!("{}:{}: {}", case.file, case.line, f.detail);
+            }
+        }
     }
 
     pub fn merge(&mut self, other: &RequestTally) {
@@ -403,6 +420,26 @@ impl RequestTally {
         self.buildable += other.buildable;
         self.passed += other.passed;
         self.failed += other.failed;
+        for (group, (n, example)) in &other.failures {
+            let entry = self.failures.entry(group.clone()).or_default();
+            entry.0 += n;
+            if entry.1.is_empty() {
+                entry.1.clone_from(example);
+            }
+        }
+    }
+
+    /// The `limit` most common failure groups: the group, how many, the first (`file:line:
+    /// detail`); most common first, then by group.
+    pub fn top_failures(&self, limit: usize) -> Vec<(&str, usize, &str)> {
+        let mut all: Vec<(&str, usize, &str)> = self
+            .failures
+            .iter()
+            .map(|(g, (n, e))| (g.as_str(), *n, e.as_str()))
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        all.truncate(limit);
+        all
     }
 
     /// `N seen, M buildable, P passed, F failed`.

@@ -266,39 +266,9 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// One request case of the example-driven tests: a route and its arguments, and the reply the
-/// server gives.
-#[derive(Debug, Clone, Default)]
-pub struct Case {
-    /// `"POST /users/{id}/messages"`.
-    pub route: String,
-    /// The path arguments of the route's call chain, in order.
-    pub args: Vec<String>,
-    /// The body, read into the operation's body type.
-    pub body: Option<crate::Value>,
-    /// Query parameters added as they are (`Request::query`).
-    pub query: Vec<(String, String)>,
-    /// The status the server answers with; a 3xx redirects to a second address of the server,
-    /// which answers `200` with the body.
-    pub status: u16,
-    /// The body the server answers with.
-    pub reply: Option<crate::Value>,
-}
-
-/// What the server received for a case and what the client read back.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    /// The method received.
-    pub method: String,
-    /// The request target received (path and query, encoded).
-    pub target: String,
-    /// The body received, as JSON (`None` when empty).
-    pub body: Option<crate::Value>,
-    /// The response read as the operation's type and written back as JSON; or the error.
-    pub response: Result<crate::Value, String>,
-    /// The decoder of the operation.
-    pub decoded_by: String,
-}
+pub use graph_rt_core::protocol::{
+    Output, RequestInput, RequestOutcome, RoundtripInput, RoundtripOutcome, Sent,
+};
 
 /// Where a 3xx reply of a case sends the client.
 const REDIRECT_TARGET: &str = "/__redirected";
@@ -307,7 +277,7 @@ const REDIRECT_TARGET: &str = "/__redirected";
 /// [`Server`] on loopback that answers with each case's reply.
 pub struct Runner {
     server: Server,
-    reply: Arc<Mutex<Case>>,
+    reply: Arc<Mutex<RequestInput>>,
     client: crate::Client,
     runtime: tokio::runtime::Runtime,
 }
@@ -315,7 +285,16 @@ pub struct Runner {
 impl Runner {
     /// Starts the server, the client and a single-threaded runtime.
     pub fn new() -> Result<Self, String> {
-        let reply: Arc<Mutex<Case>> = Arc::default();
+        let reply: Arc<Mutex<RequestInput>> = Arc::new(Mutex::new(RequestInput {
+            id: 0,
+            version: String::new(),
+            route: String::new(),
+            args: Vec::new(),
+            body: None,
+            query: Vec::new(),
+            status: 200,
+            reply: None,
+        }));
         let current = reply.clone();
         let server = Server::start(move |request| {
             let case = current.lock().unwrap_or_else(PoisonError::into_inner);
@@ -359,12 +338,12 @@ impl Runner {
     /// the route is unknown, the arguments do not fit, or nothing reached the server.
     pub fn run(
         &self,
-        case: &Case,
+        case: &RequestInput,
         dispatch: impl FnOnce(
             &str,
             &mut crate::CallArgs,
         ) -> Option<Result<crate::ErasedRequest, crate::Error>>,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Sent, String> {
         let mut args = crate::CallArgs::new(case.args.clone(), case.body.clone());
         let erased = match dispatch(&case.route, &mut args) {
             None => return Err(format!("no builder for `{}` in this build", case.route)),
@@ -400,7 +379,7 @@ impl Runner {
             Ok(raw) => erased.decode_json(raw).map_err(|e| e.to_string()),
             Err(error) => Err(error.to_string()),
         };
-        Ok(Outcome {
+        Ok(Sent {
             method: first.method,
             target: first.target,
             body,
@@ -410,21 +389,76 @@ impl Runner {
     }
 }
 
-/// The `requests` example of the generated crate: reads a JSON-lines file of cases
-/// (`{"id", "version", "route", "args", "body", "query", "status", "reply"}`), runs each with
-/// `dispatch(version, route, args)` and prints one line per case: `{"id", "outcome": "sent",
-/// "method", "target", "body", "decoded_by", "response" | "error"}` or `{"id", "outcome":
-/// "failed", "message"}`. Exits 2 when the file cannot be read.
-pub fn main_jsonl(
+/// The `requests` example of the dispatch crate: reads a JSON-lines file of
+/// [`RequestInput`]s, runs each with `dispatch(version, route, args)` and prints an [`Output`]
+/// of [`RequestOutcome`] for each. Exits 2 when the file cannot be read.
+pub fn main_requests(
     dispatch: impl Fn(
         &str,
         &str,
         &mut crate::CallArgs,
     ) -> Option<Result<crate::ErasedRequest, crate::Error>>,
 ) {
-    use crate::Value;
+    let runner = match Runner::new() {
+        Ok(runner) => runner,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    };
+    run_lines("requests CASES.jsonl", |line| {
+        let input: RequestInput = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        // A panic is a bug of the SDK: reported for this case, the others still run.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runner.run(&input, |route, args| dispatch(&input.version, route, args))
+        }))
+        .unwrap_or_else(|panic| Err(format!("panicked: {}", panic_text(&*panic))));
+        let outcome = Output {
+            id: input.id,
+            outcome: RequestOutcome::from(result),
+        };
+        serde_json::to_string(&outcome).map_err(|e| e.to_string())
+    });
+}
+
+/// The `roundtrip` example of the dispatch crate: reads a JSON-lines file of
+/// [`RoundtripInput`]s, reads each body as its type and writes it back with
+/// `roundtrip(version, type, body)` (a version's `registry::roundtrip`; `None` for an unknown
+/// type), and prints an [`Output`] of [`RoundtripOutcome`] for each. With `--strict` after the
+/// file, a value that does not match its documented type is an error instead of being kept
+/// untyped ([`strict`](crate::strict)). Exits 2 when the file cannot be read.
+pub fn main_roundtrip(
+    roundtrip: impl Fn(&str, &str, crate::Value) -> Option<Result<crate::Value, crate::Error>>,
+) {
+    let strict = std::env::args().skip(2).any(|a| a == "--strict");
+    run_lines("roundtrip CASES.jsonl [--strict]", |line| {
+        let input: RoundtripInput = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let (id, version, type_name) = (input.id, input.version, input.type_name);
+        let body = input.body;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let run = || roundtrip(&version, &type_name, body);
+            if strict {
+                crate::strict(run)
+            } else {
+                run()
+            }
+        }));
+        let outcome = match result {
+            Ok(result) => RoundtripOutcome::of(result),
+            Err(panic) => RoundtripOutcome::error(&crate::Error::custom(format!(
+                "panicked: {}",
+                panic_text(&*panic)
+            ))),
+        };
+        serde_json::to_string(&Output { id, outcome }).map_err(|e| e.to_string())
+    });
+}
+
+/// Reads the JSON-lines file named by the first argument and prints what `each` makes of each
+/// line; a line it cannot read is a usage error (exit 2), as is a missing or unreadable file.
+fn run_lines(usage: &str, mut each: impl FnMut(&str) -> Result<String, String>) {
     let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: requests CASES.jsonl");
+        eprintln!("usage: {usage}");
         std::process::exit(2);
     };
     let text = match std::fs::read_to_string(&path) {
@@ -434,83 +468,36 @@ pub fn main_jsonl(
             std::process::exit(2);
         }
     };
-    let runner = match Runner::new() {
-        Ok(runner) => runner,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::exit(2);
-        }
-    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let input: Value = serde_json::from_str(line).unwrap_or(Value::Null);
-        let field = |k: &str| input.get(k).cloned().unwrap_or(Value::Null);
-        let text_of = |k: &str| field(k).as_str().unwrap_or("").to_owned();
-        let strings = |v: Value| -> Vec<String> {
-            v.as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|s| s.as_str().unwrap_or("").to_owned())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let case = Case {
-            route: text_of("route"),
-            args: strings(field("args")),
-            body: Some(field("body")).filter(|b| !b.is_null()),
-            query: field("query")
-                .as_array()
-                .map(|pairs| {
-                    pairs
-                        .iter()
-                        .map(|p| {
-                            let s = strings(p.clone());
-                            (
-                                s.first().cloned().unwrap_or_default(),
-                                s.get(1).cloned().unwrap_or_default(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            status: field("status")
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok())
-                .unwrap_or(200),
-            reply: Some(field("reply")).filter(|b| !b.is_null()),
-        };
-        let version = text_of("version");
-        let id = field("id");
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            runner.run(&case, |route, args| dispatch(&version, route, args))
-        }))
-        .unwrap_or_else(|_| Err("panicked".into()));
-        let reply = match result {
-            Ok(outcome) => {
-                let mut map = crate::JsonMap::new();
-                map.insert("id".into(), id);
-                map.insert("outcome".into(), "sent".into());
-                map.insert("method".into(), outcome.method.into());
-                map.insert("target".into(), outcome.target.into());
-                map.insert("body".into(), outcome.body.unwrap_or(Value::Null));
-                map.insert("decoded_by".into(), outcome.decoded_by.into());
-                match outcome.response {
-                    Ok(json) => map.insert("response".into(), json),
-                    Err(error) => map.insert("error".into(), error.into()),
-                };
-                Value::Object(map)
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match each(line) {
+            Ok(reply) => {
+                if writeln!(out, "{reply}").is_err() {
+                    std::process::exit(1);
+                }
             }
-            Err(message) => serde_json::json!({"id": id, "outcome": "failed", "message": message}),
-        };
-        if writeln!(out, "{reply}").is_err() {
-            std::process::exit(1);
+            Err(error) => {
+                eprintln!("error: {path}:{}: {error}", index + 1);
+                std::process::exit(2);
+            }
         }
     }
     if out.flush().is_err() {
         std::process::exit(1);
     }
+}
+
+/// The message of a panic's payload.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -50,20 +50,6 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// What the SDK made of one value, as `generator::examples` judges it.
-pub fn outcome(result: Option<Result<Value, graph_rt::Error>>) -> Outcome {
-    match result {
-        None => Outcome::UnknownType,
-        Some(Ok(json)) => Outcome::Roundtrip { json },
-        Some(Err(error)) => Outcome::Error {
-            message: error.to_string(),
-            path: Some(error.path()),
-            expected: error.expected().map(str::to_owned),
-            found: error.found().map(str::to_owned),
-        },
-    }
-}
-
 /// Every example body of `api` read as its type by `roundtrip` and judged. With `strict`, the
 /// SDK reads inside `graph_rt::strict`: a value that does not match its property's documented
 /// type is an error instead of being kept untyped.
@@ -85,7 +71,7 @@ pub fn run(
                     let json = case.item_json(item).cloned().unwrap_or(Value::Null);
                     let type_name = item.type_name.as_deref().unwrap_or("");
                     let run = || roundtrip(type_name, json);
-                    outcome(if strict { graph_rt::strict(run) } else { run() })
+                    Outcome::of(if strict { graph_rt::strict(run) } else { run() })
                 })
                 .collect()
         };

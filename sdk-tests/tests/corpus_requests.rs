@@ -8,9 +8,9 @@
 //! request line: `/me/…` where the pages document `/users/{id}/…`). `cargo xtask examples`
 //! runs the same cases through the crate's `requests` example and prints the same figures.
 
-use generator::request_examples::{self, RequestTally, Sent};
+use generator::request_examples::{self, RequestTally};
 use generator::DocsTree;
-use graph_rt::testing::{Case, Runner};
+use graph_rt::testing::Runner;
 
 const MIN_PASS_RATE: f64 = 0.95;
 const MIN_PASS_RATE_OF_VALID: f64 = 0.90;
@@ -51,37 +51,15 @@ fn run_every_example() {
             .unwrap_or_else(|e| panic!("the pinned docs at {}: {e}", dir.display()));
         let api = generator::read_tree(&tree);
         let mut tally = RequestTally::default();
-        let mut failures: std::collections::BTreeMap<String, (usize, String)> = Default::default();
         for case in request_examples::cases(&api, version) {
             if case.skip.is_some() {
                 tally.add(&case, None);
                 continue;
             }
-            let input = Case {
-                route: case.route.clone().unwrap_or_default(),
-                args: case.args.clone(),
-                body: case.body.clone(),
-                query: case.query.clone(),
-                status: case.response_status,
-                reply: case.response_body.clone(),
-            };
-            let sent = runner
-                .run(&input, |route, args| dispatch(version, route, args))
-                .map(|o| Sent {
-                    method: o.method,
-                    target: o.target,
-                    body: o.body,
-                    response: o.response,
-                    decoded_by: o.decoded_by,
-                });
+            let sent = runner.run(&case.input(0, version), |route, args| {
+                dispatch(version, route, args)
+            });
             let verdict = request_examples::judge(&case, &sent);
-            if let Some(f) = &verdict {
-                let entry = failures.entry(f.group.clone()).or_default();
-                entry.0 += 1;
-                if entry.1.is_empty() {
-                    entry.1 = format!("{}:{}: {}", case.file, case.line, f.detail);
-                }
-            }
             tally.add(&case, Some(&verdict));
         }
         report.push_str(&format!(
@@ -89,7 +67,7 @@ fn run_every_example() {
             tally.summary(),
             tally.valid
         ));
-        for (group, (n, example)) in &failures {
+        for (group, n, example) in tally.top_failures(usize::MAX) {
             report.push_str(&format!("{n:>7}  {group}\n           e.g. {example}\n"));
         }
         assert!(

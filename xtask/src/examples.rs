@@ -15,8 +15,8 @@ use anyhow::{bail, Context, Result};
 use generator::examples::{self, Case, Outcome, Reason, Tally, Verdict};
 use generator::request_examples::{self, RequestCase, RequestFailure, RequestTally, Sent};
 use generator::DocsTree;
+use graph_rt_core::protocol::{Output, RequestOutcome, RoundtripInput};
 use rayon::prelude::*;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::codegen;
@@ -127,13 +127,13 @@ pub fn run(options: &Options) -> Result<Tally> {
                 continue;
             }
             for (i, item) in case.items.iter().enumerate() {
-                let line = json!({
-                    "id": owners.len(),
-                    "version": name,
-                    "type": item.type_name,
-                    "body": case.item_json(item),
-                });
-                writeln!(lines, "{line}")?;
+                let line = RoundtripInput {
+                    id: owners.len(),
+                    version: name.clone(),
+                    type_name: item.type_name.clone().unwrap_or_default(),
+                    body: case.item_json(item).cloned().unwrap_or(Value::Null),
+                };
+                writeln!(lines, "{}", serde_json::to_string(&line)?)?;
                 owners.push((v, c, i));
             }
         }
@@ -170,12 +170,12 @@ pub fn run(options: &Options) -> Result<Tally> {
         .collect();
     let stdout = String::from_utf8_lossy(&output.stdout);
     for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
-        let reply: Reply = serde_json::from_str(line)
+        let reply: Output<Outcome> = serde_json::from_str(line)
             .with_context(|| format!("reading the runner's output line {line:.200}"))?;
-        let Some(&(v, c, i)) = reply.id.and_then(|id| owners.get(id)) else {
+        let Some(&(v, c, i)) = owners.get(reply.id) else {
             bail!("the runner answered for no case: {line:.200}");
         };
-        outcomes[v][c][i] = Some(reply.into_outcome());
+        outcomes[v][c][i] = Some(reply.outcome);
     }
 
     // Verdicts, counts, report.
@@ -250,17 +250,8 @@ fn run_requests(
             if case.skip.is_some() {
                 continue;
             }
-            let line = json!({
-                "id": owners.len(),
-                "version": name,
-                "route": case.route,
-                "args": case.args,
-                "body": case.body,
-                "query": case.query,
-                "status": case.response_status,
-                "reply": case.response_body,
-            });
-            writeln!(lines, "{line}")?;
+            let line = case.input(owners.len(), name);
+            writeln!(lines, "{}", serde_json::to_string(&line)?)?;
             owners.push((v, c));
         }
     }
@@ -284,31 +275,21 @@ fn run_requests(
         if line.trim().is_empty() {
             continue;
         }
-        let reply: Value = serde_json::from_str(line)
+        let reply: Output<RequestOutcome> = serde_json::from_str(line)
             .with_context(|| format!("reading the requests runner's line {line:.200}"))?;
-        let Some(&(v, c)) = reply["id"].as_u64().and_then(|id| owners.get(id as usize)) else {
+        let Some(&(v, c)) = owners.get(reply.id) else {
             bail!("the requests runner answered for no case: {line:.200}");
         };
-        sent[v][c] = Some(sent_of(&reply));
+        sent[v][c] = Some(reply.outcome.into());
     }
     let mut total = RequestTally::default();
     for (v, (name, dir, _, cases)) in per_version.iter().enumerate() {
         let mut tally = RequestTally::default();
-        let mut groups: std::collections::BTreeMap<String, (usize, String)> = Default::default();
         for (c, case) in cases.iter().enumerate() {
             let verdict: Option<Option<RequestFailure>> = sent[v][c]
                 .as_ref()
                 .map(|s| request_examples::judge(case, s));
             tally.add(case, verdict.as_ref());
-            if let Some(Some(failure)) = &verdict {
-                let entry = groups
-                    .entry(failure.group.clone())
-                    .or_insert((0, String::new()));
-                entry.0 += 1;
-                if entry.1.is_empty() {
-                    entry.1 = format!("{}:{}: {}", case.file, case.line, failure.detail);
-                }
-            }
         }
         writeln!(
             out,
@@ -316,62 +297,13 @@ fn run_requests(
             tally.summary(),
             tally.valid
         )?;
-        let mut groups: Vec<_> = groups.into_iter().collect();
-        groups.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-        for (group, (n, example)) in groups.iter().take(TOP_FAILURES) {
+        for (group, n, example) in tally.top_failures(TOP_FAILURES) {
             writeln!(out, "{n:>7}  {group}")?;
             writeln!(out, "           e.g. {}", in_dir(dir, example))?;
         }
         total.merge(&tally);
     }
     Ok(total)
-}
-
-/// A line of the requests runner as what was sent.
-fn sent_of(reply: &Value) -> Result<Sent, String> {
-    if reply["outcome"] != "sent" {
-        return Err(reply["message"].as_str().unwrap_or("failed").to_owned());
-    }
-    let text = |k: &str| reply[k].as_str().unwrap_or("").to_owned();
-    Ok(Sent {
-        method: text("method"),
-        target: text("target"),
-        body: Some(reply["body"].clone()).filter(|b| !b.is_null()),
-        response: match reply.get("error").and_then(Value::as_str) {
-            Some(error) => Err(error.to_owned()),
-            None => Ok(reply["response"].clone()),
-        },
-        decoded_by: text("decoded_by"),
-    })
-}
-
-/// One output line of the runner.
-#[derive(Deserialize)]
-struct Reply {
-    id: Option<usize>,
-    outcome: String,
-    json: Option<Value>,
-    message: Option<String>,
-    path: Option<String>,
-    expected: Option<String>,
-    found: Option<String>,
-}
-
-impl Reply {
-    fn into_outcome(self) -> Outcome {
-        match self.outcome.as_str() {
-            "roundtrip" => Outcome::Roundtrip {
-                json: self.json.unwrap_or(Value::Null),
-            },
-            "unknown_type" => Outcome::UnknownType,
-            _ => Outcome::Error {
-                message: self.message.unwrap_or_else(|| self.outcome.clone()),
-                path: self.path,
-                expected: self.expected,
-                found: self.found,
-            },
-        }
-    }
 }
 
 fn print_tally(out: &mut String, name: &str, dir: &Path, tally: &Tally) -> Result<()> {
@@ -484,8 +416,8 @@ mod tests {
     use super::*;
 
     fn outcome(line: &str) -> Outcome {
-        serde_json::from_str::<Reply>(line)
-            .map(Reply::into_outcome)
+        serde_json::from_str::<Output<Outcome>>(line)
+            .map(|o| o.outcome)
             .unwrap_or_else(|e| panic!("{line}: {e}"))
     }
 

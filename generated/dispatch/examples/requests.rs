@@ -7,7 +7,7 @@
 //! `cargo xtask examples` writes the cases and judges the output.
 #[rustfmt::skip]
 fn main() {
-    graph_rt::testing::main_jsonl(|version, route, args| match version {
+    graph_rt::testing::main_requests(|version, route, args| match version {
         #[cfg(feature = "v1_0")]
         "v1.0" | "v1_0" => {
             graph_sdk_dispatch::v1_0::requests::dispatch::dispatch(route, args)

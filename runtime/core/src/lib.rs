@@ -100,6 +100,8 @@ mod field;
 mod guid;
 mod json;
 mod path;
+#[cfg(feature = "protocol")]
+pub mod protocol;
 mod request;
 mod text;
 mod time;
