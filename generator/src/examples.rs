@@ -759,23 +759,57 @@ pub fn judge(case: &Case, outcomes: &[Outcome]) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 // Counting.
 
+/// Failures grouped by what they are (`group`): how many, and the first one's `file:line` and
+/// detail. Both example checks (bodies here, requests in `request_examples`) keep theirs in one.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FailureGroups(BTreeMap<String, (usize, String)>);
+
+impl FailureGroups {
+    /// Counts one failure of `group`; `example` describes it when it is the group's first.
+    pub fn add(&mut self, group: String, example: impl FnOnce() -> String) {
+        let entry = self.0.entry(group).or_insert_with(|| (0, example()));
+        entry.0 += 1;
+    }
+
+    pub fn merge(&mut self, other: &FailureGroups) {
+        for (group, (n, example)) in &other.0 {
+            let entry = self
+                .0
+                .entry(group.clone())
+                .or_insert_with(|| (0, example.clone()));
+            entry.0 += n;
+        }
+    }
+
+    /// The `limit` most common groups: the group, how many, the first example; most common
+    /// first, then by group.
+    pub fn top(&self, limit: usize) -> Vec<(&str, usize, &str)> {
+        let mut all: Vec<(&str, usize, &str)> = self
+            .0
+            .iter()
+            .map(|(g, (n, e))| (g.as_str(), *n, e.as_str()))
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        all.truncate(limit);
+        all
+    }
+}
+
 /// Counts of bodies by reason, and the failures grouped.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Tally {
     pub by_reason: BTreeMap<Reason, usize>,
-    /// Failure group → (count, `file:line` and detail of the first example).
-    pub failures: BTreeMap<String, (usize, String)>,
+    /// The failures by group.
+    pub failures: FailureGroups,
 }
 
 impl Tally {
     pub fn add(&mut self, case: &Case, verdict: &Verdict) {
         *self.by_reason.entry(verdict.reason).or_default() += 1;
         if let Some(failure) = &verdict.failure {
-            let entry = self
-                .failures
-                .entry(failure.group())
-                .or_insert_with(|| (0, format!("{}: {}", case.location(), failure.detail())));
-            entry.0 += 1;
+            self.failures.add(failure.group(), || {
+                format!("{}: {}", case.location(), failure.detail())
+            });
         }
     }
 
@@ -805,25 +839,12 @@ impl Tally {
         for (r, n) in &other.by_reason {
             *self.by_reason.entry(*r).or_default() += n;
         }
-        for (g, (n, example)) in &other.failures {
-            let entry = self
-                .failures
-                .entry(g.clone())
-                .or_insert_with(|| (0, example.clone()));
-            entry.0 += n;
-        }
+        self.failures.merge(&other.failures);
     }
 
     /// The `limit` most common failure groups, most common first.
     pub fn top_failures(&self, limit: usize) -> Vec<(&str, usize, &str)> {
-        let mut all: Vec<(&str, usize, &str)> = self
-            .failures
-            .iter()
-            .map(|(g, (n, e))| (g.as_str(), *n, e.as_str()))
-            .collect();
-        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        all.truncate(limit);
-        all
+        self.failures.top(limit)
     }
 
     /// `N seen, M valid, P passed, F failed`.

@@ -386,8 +386,8 @@ pub struct RequestTally {
     pub buildable: usize,
     pub passed: usize,
     pub failed: usize,
-    /// Per failure group: how many, and the first as `file:line: detail`.
-    failures: std::collections::BTreeMap<String, (usize, String)>,
+    /// The failures by group.
+    failures: crate::examples::FailureGroups,
 }
 
 impl RequestTally {
@@ -406,11 +406,9 @@ impl RequestTally {
             _ => self.failed += 1,
         }
         if let Some(Some(f)) = failure {
-            let entry = self.failures.entry(f.group.clone()).or_default();
-            entry.0 += 1;
-            if entry.1.is_empty() {
-                entry.1 = format!("{}:{}: {}", case.file, case.line, f.detail);
-            }
+            self.failures.add(f.group.clone(), || {
+                format!("{}:{}: {}", case.file, case.line, f.detail)
+            });
         }
     }
 
@@ -420,26 +418,13 @@ impl RequestTally {
         self.buildable += other.buildable;
         self.passed += other.passed;
         self.failed += other.failed;
-        for (group, (n, example)) in &other.failures {
-            let entry = self.failures.entry(group.clone()).or_default();
-            entry.0 += n;
-            if entry.1.is_empty() {
-                entry.1.clone_from(example);
-            }
-        }
+        self.failures.merge(&other.failures);
     }
 
     /// The `limit` most common failure groups: the group, how many, the first (`file:line:
     /// detail`); most common first, then by group.
     pub fn top_failures(&self, limit: usize) -> Vec<(&str, usize, &str)> {
-        let mut all: Vec<(&str, usize, &str)> = self
-            .failures
-            .iter()
-            .map(|(g, (n, e))| (g.as_str(), *n, e.as_str()))
-            .collect();
-        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        all.truncate(limit);
-        all
+        self.failures.top(limit)
     }
 
     /// `N seen, M buildable, P passed, F failed`.
