@@ -285,16 +285,7 @@ pub struct Runner {
 impl Runner {
     /// Starts the server, the client and a single-threaded runtime.
     pub fn new() -> Result<Self, String> {
-        let reply: Arc<Mutex<RequestInput>> = Arc::new(Mutex::new(RequestInput {
-            id: 0,
-            version: String::new(),
-            route: String::new(),
-            args: Vec::new(),
-            body: None,
-            query: Vec::new(),
-            status: 200,
-            reply: None,
-        }));
+        let reply: Arc<Mutex<RequestInput>> = Arc::default();
         let current = reply.clone();
         let server = Server::start(move |request| {
             let case = current.lock().unwrap_or_else(PoisonError::into_inner);

@@ -114,6 +114,23 @@ fn ok() -> u16 {
     200
 }
 
+/// No route, no arguments, and a `200` reply without a body: what a line that says nothing
+/// more reads as.
+impl Default for RequestInput {
+    fn default() -> Self {
+        Self {
+            id: 0,
+            version: String::new(),
+            route: String::new(),
+            args: Vec::new(),
+            body: None,
+            query: Vec::new(),
+            status: ok(),
+            reply: None,
+        }
+    }
+}
+
 /// What came of one example request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -258,6 +275,15 @@ mod tests {
                 .expect("reads");
         assert_eq!(input.status, 200);
         assert!(input.args.is_empty() && input.body.is_none() && input.reply.is_none());
+        // A line's defaults are `Default`'s.
+        assert_eq!(
+            input,
+            RequestInput {
+                version: "v1.0".into(),
+                route: "GET /me".into(),
+                ..RequestInput::default()
+            }
+        );
 
         let sent = Sent {
             method: "GET".into(),
