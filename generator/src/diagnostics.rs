@@ -78,7 +78,7 @@ codes! {
     TypeEnumClash = "GD033", Warning, "A name is defined both as a type and as an enum.";
     InheritanceDepth = "GD034", Error, "An inheritance chain is deeper than the reader follows.";
     RouteType = "GD035", Warning, "A method page names another type than the walk of its path through the model reaches; the walk wins.";
-    ImpliedBase = "GD036", Warning, "A type's rows say they are inherited from a type that is not among its named ancestors.";
+    ImpliedBase = "GD036", Warning, "What the docs imply about a type's base (its rows' \"Inherited from\", a base page's list of derived types, an example's `@odata.type`) contradicts the base its page names, or examples imply unrelated bases.";
 }
 
 impl fmt::Display for Code {

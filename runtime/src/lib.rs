@@ -109,9 +109,10 @@ pub use crate::client::azure;
 pub use crate::client::blocking;
 #[cfg(feature = "client")]
 pub use crate::client::{
-    AccessToken, Batch, BatchHandle, BatchResponses, Client, ClientBuilder, ClientError, Cloud,
-    Delta, GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
-    TokenProvider, DEFAULT_MAX_RESPONSE_BYTES, GRAPH_ROOT, MAX_BATCH_REQUESTS, USER_AGENT,
+    AccessToken, ActionState, ActionStatus, ActionWait, Batch, BatchHandle, BatchResponses, Client,
+    ClientBuilder, ClientError, Cloud, Delta, GraphError, RefreshingToken, RejectFuture,
+    RetryPolicy, StaticToken, TokenFuture, TokenProvider, DEFAULT_MAX_RESPONSE_BYTES, GRAPH_ROOT,
+    MAX_BATCH_REQUESTS, USER_AGENT,
 };
 #[cfg(feature = "client")]
 pub use crate::client::{

@@ -344,6 +344,44 @@ fn archiving_a_team_answers_202_and_the_location_of_its_status() {
         Some("/teams('t1')/operations('op1')")
     );
     assert_eq!(server.received()[0].target, "/v1.0/teams/t1/archive");
+
+    // What a program does with it: wait until the archive is done, reading the operation
+    // (relative to the version's root) with the token.
+    let server = Server::start(|r| {
+        if r.target == "/v1.0/teams/t1/archive" {
+            Reply {
+                status: 202,
+                headers: vec![
+                    ("Location".into(), "/teams('t1')/operations('op1')".into()),
+                    ("Retry-After".into(), "0".into()),
+                ],
+                body: Vec::new(),
+            }
+        } else {
+            Reply::json(
+                200,
+                &json!({"id": "op1", "operationType": "archiveTeam", "status": "succeeded",
+                    "targetResourceId": "t1", "targetResourceLocation": "/teams('t1')"}),
+            )
+        }
+    })
+    .unwrap();
+    let wait = graph_rt::ActionWait {
+        first: std::time::Duration::from_millis(10),
+        ..graph_rt::ActionWait::default()
+    };
+    let done = runtime()
+        .block_on(client(&server).run_action(root().teams().item("t1").archive(), wait))
+        .unwrap();
+    assert_eq!(done.state, graph_rt::ActionState::Succeeded);
+    assert_eq!(done.resource_id.as_deref(), Some("t1"));
+    let received = server.received();
+    assert_eq!(received[1].target, "/v1.0/teams('t1')/operations('op1')");
+    assert!(received[1]
+        .headers
+        .iter()
+        .any(|(n, _)| n == "authorization"));
+    assert_eq!(received.len(), 2);
 }
 
 #[test]
@@ -471,4 +509,52 @@ fn a_file_goes_up_to_a_path_in_one_chain_and_one_call() {
             );
         }
     }
+}
+
+/// The outcomes of a submission: no outcome page names its base, the examples of
+/// `educationoutcome-update.md` write each kind where an `educationOutcome` is expected
+/// (inheritance from examples, `resolve::derived`), so the page reads each kind as its own
+/// variant, with the inherited `lastModifiedDateTime`.
+#[test]
+fn a_page_of_submission_outcomes_reads_each_kind_with_what_it_inherits() {
+    let server = Server::start(|_| {
+        Reply::json(
+            200,
+            &json!({"value": [
+                {"@odata.type": "#microsoft.graph.educationFeedbackOutcome", "id": "f1",
+                    "lastModifiedDateTime": "2021-06-01T10:00:00Z",
+                    "feedback": {"text": {"content": "Good work", "contentType": "text"}}},
+                {"@odata.type": "#microsoft.graph.educationPointsOutcome", "id": "p1",
+                    "lastModifiedDateTime": "2021-06-01T10:05:00Z",
+                    "points": {"@odata.type": "#microsoft.graph.educationAssignmentPointsGrade",
+                        "points": 15.0}}
+            ]}),
+        )
+    })
+    .unwrap();
+    let request = root()
+        .education()
+        .classes()
+        .item("c1")
+        .assignments()
+        .item("a1")
+        .submissions()
+        .item("s1")
+        .outcomes()
+        .list();
+    let page = runtime().block_on(client(&server).send(request)).unwrap();
+    use graph_sdk::v1_0::AnyEducationOutcome as Outcome;
+    match &page.value[..] {
+        [Outcome::EducationFeedbackOutcome(f), Outcome::EducationPointsOutcome(p)] => {
+            assert!(f.last_modified_date_time.value().is_some());
+            assert!(f.feedback.value().is_some());
+            assert!(p.last_modified_date_time.value().is_some());
+            assert_eq!(p.points.value().and_then(|g| g.points.value()), Some(&15.0));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        server.received()[0].target,
+        "/v1.0/education/classes/c1/assignments/a1/submissions/s1/outcomes"
+    );
 }

@@ -31,3 +31,81 @@ impl graph_rt::Model for ActionResultPart {
     }
 }
 graph_rt::impl_model_json!(ActionResultPart);
+/// A `microsoft.graph.actionResultPart` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyActionResultPart {
+    #[doc = concat!(
+        "A `", "microsoft.graph.actionResultPart",
+        "`, or a derived type this SDK does not know."
+    )]
+    ActionResultPart(Box<super::ActionResultPart>),
+    AadUserConversationMemberResult(Box<super::AadUserConversationMemberResult>),
+}
+impl AnyActionResultPart {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::ActionResultPart(_) => "microsoft.graph.actionResultPart",
+            Self::AadUserConversationMemberResult(_) => {
+                "microsoft.graph.aadUserConversationMemberResult"
+            }
+        }
+    }
+}
+impl Default for AnyActionResultPart {
+    fn default() -> Self {
+        Self::ActionResultPart(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyActionResultPart {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(value, "microsoft.graph.actionResultPart")?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.aadUserConversationMemberResult") => {
+                    Self::AadUserConversationMemberResult(
+                        Box::new(
+                            <super::AadUserConversationMemberResult as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::ActionResultPart(
+                        Box::new(
+                            <super::ActionResultPart as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyActionResultPart {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::ActionResultPart(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AadUserConversationMemberResult(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.aadUserConversationMemberResult",
+                )
+            }
+        }
+    }
+}
+impl From<super::ActionResultPart> for AnyActionResultPart {
+    fn from(value: super::ActionResultPart) -> Self {
+        Self::ActionResultPart(Box::new(value))
+    }
+}
+impl From<super::AadUserConversationMemberResult> for AnyActionResultPart {
+    fn from(value: super::AadUserConversationMemberResult) -> Self {
+        Self::AadUserConversationMemberResult(Box::new(value))
+    }
+}

@@ -3,13 +3,15 @@
 
 /** Represents a business in Microsoft Bookings. This is the top level object in the Microsoft Bookings API. It contains business information and related business objects such as appointments, customers, services, and staff members.
 
-Derived from `microsoft.graph.entity`.*/
+Derived from `microsoft.graph.bookingNamedEntity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingbusiness?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct BookingBusiness {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
+    /// A name for the derived entity, which interfaces with customers. Inherited from `microsoft.graph.bookingNamedEntity`.
+    pub display_name: graph_rt::Field<String>,
     /// The street address of the business. The address property, together with phone and webSiteUrl, appear in the footer of a business scheduling page.
     pub address: graph_rt::Field<super::PhysicalAddress>,
     /// The hours of operation for the business.
@@ -18,8 +20,6 @@ pub struct BookingBusiness {
     pub business_type: graph_rt::Field<String>,
     /// The code for the currency that the business operates in on Microsoft Bookings.
     pub default_currency_iso: graph_rt::Field<String>,
-    /// The name of the business, which interfaces with customers. This name appears at the top of the business scheduling page.
-    pub display_name: graph_rt::Field<String>,
     /// The email address for the business.
     pub email: graph_rt::Field<String>,
     /// The scheduling page has been made available to external customers. Use the publish and unpublish actions to set this property. Read-only.
@@ -62,11 +62,11 @@ impl graph_rt::Model for BookingBusiness {
             phone: r.take("phone"),
             is_published: r.take("isPublished"),
             email: r.take("email"),
-            display_name: r.take("displayName"),
             default_currency_iso: r.take("defaultCurrencyIso"),
             business_type: r.take("businessType"),
             business_hours: r.take("businessHours"),
             address: r.take("address"),
+            display_name: r.take("displayName"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -77,11 +77,11 @@ impl graph_rt::Model for BookingBusiness {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
         w.put("address", &self.address);
         w.put("businessHours", &self.business_hours);
         w.put("businessType", &self.business_type);
         w.put("defaultCurrencyIso", &self.default_currency_iso);
-        w.put("displayName", &self.display_name);
         w.put("email", &self.email);
         w.put("isPublished", &self.is_published);
         w.put("phone", &self.phone);
@@ -101,6 +101,8 @@ graph_rt::impl_model_json!(BookingBusiness);
 impl BookingBusiness {
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `address`, for `$select`, `$expand` and `$orderby`.
     pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
     /// `businessHours`, for `$select`, `$expand` and `$orderby`.
@@ -113,8 +115,6 @@ impl BookingBusiness {
     pub const DEFAULT_CURRENCY_ISO: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "defaultCurrencyIso",
     );
-    /// `displayName`, for `$select`, `$expand` and `$orderby`.
-    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
     /// `email`, for `$select`, `$expand` and `$orderby`.
     pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
     /// `isPublished`, for `$select`, `$expand` and `$orderby`.

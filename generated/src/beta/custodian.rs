@@ -3,29 +3,29 @@
 
 /** In the context of eDiscovery, represents a user and all of their digital assets, such as email and documents.
 
-Derived from `microsoft.graph.entity`.*/
+Derived from `microsoft.graph.ediscovery.dataSourceContainer`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-custodian?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Custodian {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
+    /// Created date and time of the dataSourceContainer entity. Inherited from `microsoft.graph.ediscovery.dataSourceContainer`.
+    pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
+    /// Display name of the dataSourceContainer entity. Inherited from `microsoft.graph.ediscovery.dataSourceContainer`.
+    pub display_name: graph_rt::Field<String>,
+    /// Last modified date and time of the dataSourceContainer. Inherited from `microsoft.graph.ediscovery.dataSourceContainer`.
+    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
+    /// Date and time that the dataSourceContainer was released from the case. Inherited from `microsoft.graph.ediscovery.dataSourceContainer`.
+    pub released_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
+    /// Latest status of the dataSourceContainer. Possible values are: `Active`, `Released`. Inherited from `microsoft.graph.ediscovery.dataSourceContainer`.
+    pub status: graph_rt::Field<super::DataSourceContainerStatus>,
     /// Date and time the custodian acknowledged a hold notification.
     pub acknowledged_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Identifies whether a custodian's sources were placed on hold during creation.
     pub apply_hold_to_sources: graph_rt::Field<bool>,
-    /// Date and time when the custodian was added to the case.
-    pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Display name of the custodian.
-    pub display_name: graph_rt::Field<String>,
     /// Email address of the custodian.
     pub email: graph_rt::Field<String>,
-    /// Date and time the custodian object was last modified
-    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Date and time the custodian was released from the case.
-    pub released_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
-    /// Status of the custodian. Possible values are: `active`, `released`.
-    pub status: graph_rt::Field<super::CustodianStatus>,
     /// Data source entity for SharePoint sites associated with the custodian. (Navigation property.)
     pub site_sources: graph_rt::Field<Vec<super::SiteSource>>,
     /// Data source entity for groups associated with the custodian. (Navigation property.)
@@ -44,14 +44,14 @@ impl graph_rt::Model for Custodian {
             user_sources: r.take("userSources"),
             unified_group_sources: r.take("unifiedGroupSources"),
             site_sources: r.take("siteSources"),
+            email: r.take("email"),
+            apply_hold_to_sources: r.take("applyHoldToSources"),
+            acknowledged_date_time: r.take("acknowledgedDateTime"),
             status: r.take("status"),
             released_date_time: r.take("releasedDateTime"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
-            email: r.take("email"),
             display_name: r.take("displayName"),
             created_date_time: r.take("createdDateTime"),
-            apply_hold_to_sources: r.take("applyHoldToSources"),
-            acknowledged_date_time: r.take("acknowledgedDateTime"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -62,14 +62,14 @@ impl graph_rt::Model for Custodian {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        w.put("acknowledgedDateTime", &self.acknowledged_date_time);
-        w.put("applyHoldToSources", &self.apply_hold_to_sources);
         w.put("createdDateTime", &self.created_date_time);
         w.put("displayName", &self.display_name);
-        w.put("email", &self.email);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("releasedDateTime", &self.released_date_time);
         w.put("status", &self.status);
+        w.put("acknowledgedDateTime", &self.acknowledged_date_time);
+        w.put("applyHoldToSources", &self.apply_hold_to_sources);
+        w.put("email", &self.email);
         w.put("siteSources", &self.site_sources);
         w.put("unifiedGroupSources", &self.unified_group_sources);
         w.put("userSources", &self.user_sources);
@@ -81,22 +81,12 @@ graph_rt::impl_model_json!(Custodian);
 impl Custodian {
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
-    /// `acknowledgedDateTime`, for `$select`, `$expand` and `$orderby`.
-    pub const ACKNOWLEDGED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
-        "acknowledgedDateTime",
-    );
-    /// `applyHoldToSources`, for `$select`, `$expand` and `$orderby`.
-    pub const APPLY_HOLD_TO_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
-        "applyHoldToSources",
-    );
     /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "createdDateTime",
     );
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
     pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
-    /// `email`, for `$select`, `$expand` and `$orderby`.
-    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
     /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
     pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "lastModifiedDateTime",
@@ -107,6 +97,16 @@ impl Custodian {
     );
     /// `status`, for `$select`, `$expand` and `$orderby`.
     pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `acknowledgedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACKNOWLEDGED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acknowledgedDateTime",
+    );
+    /// `applyHoldToSources`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLY_HOLD_TO_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applyHoldToSources",
+    );
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
     /// `siteSources`, for `$select`, `$expand` and `$orderby`.
     pub const SITE_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("siteSources");
     /// `unifiedGroupSources`, for `$select`, `$expand` and `$orderby`.

@@ -83,6 +83,7 @@ pub enum AnyDataSourceContainer {
         "`, or a derived type this SDK does not know."
     )]
     DataSourceContainer(Box<super::DataSourceContainer>),
+    Custodian(Box<super::Custodian>),
     NoncustodialDataSource(Box<super::NoncustodialDataSource>),
 }
 impl AnyDataSourceContainer {
@@ -92,6 +93,7 @@ impl AnyDataSourceContainer {
             Self::DataSourceContainer(_) => {
                 "microsoft.graph.ediscovery.dataSourceContainer"
             }
+            Self::Custodian(_) => "microsoft.graph.ediscovery.custodian",
             Self::NoncustodialDataSource(_) => {
                 "microsoft.graph.ediscovery.noncustodialDataSource"
             }
@@ -112,6 +114,13 @@ impl graph_rt::FromJson for AnyDataSourceContainer {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
+                Some("microsoft.graph.ediscovery.custodian") => {
+                    Self::Custodian(
+                        Box::new(
+                            <super::Custodian as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.ediscovery.noncustodialDataSource") => {
                     Self::NoncustodialDataSource(
                         Box::new(
@@ -138,6 +147,9 @@ impl graph_rt::ToJson for AnyDataSourceContainer {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::DataSourceContainer(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::Custodian(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.ediscovery.custodian")
+            }
             Self::NoncustodialDataSource(v) => {
                 graph_rt::typed_json(
                     v.as_ref(),
@@ -150,6 +162,11 @@ impl graph_rt::ToJson for AnyDataSourceContainer {
 impl From<super::DataSourceContainer> for AnyDataSourceContainer {
     fn from(value: super::DataSourceContainer) -> Self {
         Self::DataSourceContainer(Box::new(value))
+    }
+}
+impl From<super::Custodian> for AnyDataSourceContainer {
+    fn from(value: super::Custodian) -> Self {
+        Self::Custodian(Box::new(value))
     }
 }
 impl From<super::NoncustodialDataSource> for AnyDataSourceContainer {

@@ -22,7 +22,7 @@ pub struct EducationAssignment {
     /// The date when the assignment should become active.  If in the future, the assignment is not shown to the student until this date.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub assign_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Which users, or whole class should receive a submission object once the assignment is published.
-    pub assign_to: graph_rt::Field<super::EducationAssignmentRecipient>,
+    pub assign_to: graph_rt::Field<super::AnyEducationAssignmentRecipient>,
     /// The moment that the assignment was published to students and the assignment shows up on the students timeline.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub assigned_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Class which this assignment belongs.
@@ -40,7 +40,7 @@ pub struct EducationAssignment {
     pub due_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// How the assignment will be graded.
     #[cfg(feature = "core")]
-    pub grading: graph_rt::Field<super::EducationAssignmentGradeType>,
+    pub grading: graph_rt::Field<super::AnyEducationAssignmentGradeType>,
     /// Instructions for the assignment.  This along with the display name tell the student what to do.
     #[cfg(feature = "core")]
     pub instructions: graph_rt::Field<super::ItemBody>,

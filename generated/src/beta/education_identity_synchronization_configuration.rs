@@ -41,6 +41,9 @@ pub enum AnyEducationIdentitySynchronizationConfiguration {
     EducationIdentityCreationConfiguration(
         Box<super::EducationIdentityCreationConfiguration>,
     ),
+    EducationIdentityMatchingConfiguration(
+        Box<super::EducationIdentityMatchingConfiguration>,
+    ),
 }
 impl AnyEducationIdentitySynchronizationConfiguration {
     /// The qualified type name of the value held.
@@ -51,6 +54,9 @@ impl AnyEducationIdentitySynchronizationConfiguration {
             }
             Self::EducationIdentityCreationConfiguration(_) => {
                 "microsoft.graph.educationIdentityCreationConfiguration"
+            }
+            Self::EducationIdentityMatchingConfiguration(_) => {
+                "microsoft.graph.educationIdentityMatchingConfiguration"
             }
         }
     }
@@ -73,6 +79,15 @@ impl graph_rt::FromJson for AnyEducationIdentitySynchronizationConfiguration {
                     Self::EducationIdentityCreationConfiguration(
                         Box::new(
                             <super::EducationIdentityCreationConfiguration as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.educationIdentityMatchingConfiguration") => {
+                    Self::EducationIdentityMatchingConfiguration(
+                        Box::new(
+                            <super::EducationIdentityMatchingConfiguration as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -103,6 +118,12 @@ impl graph_rt::ToJson for AnyEducationIdentitySynchronizationConfiguration {
                     "microsoft.graph.educationIdentityCreationConfiguration",
                 )
             }
+            Self::EducationIdentityMatchingConfiguration(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationIdentityMatchingConfiguration",
+                )
+            }
         }
     }
 }
@@ -116,5 +137,11 @@ impl From<super::EducationIdentityCreationConfiguration>
 for AnyEducationIdentitySynchronizationConfiguration {
     fn from(value: super::EducationIdentityCreationConfiguration) -> Self {
         Self::EducationIdentityCreationConfiguration(Box::new(value))
+    }
+}
+impl From<super::EducationIdentityMatchingConfiguration>
+for AnyEducationIdentitySynchronizationConfiguration {
+    fn from(value: super::EducationIdentityMatchingConfiguration) -> Self {
+        Self::EducationIdentityMatchingConfiguration(Box::new(value))
     }
 }

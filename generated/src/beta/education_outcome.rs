@@ -54,3 +54,125 @@ impl EducationOutcome {
         "lastModifiedDateTime",
     );
 }
+/// A `microsoft.graph.educationOutcome` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyEducationOutcome {
+    #[doc = concat!(
+        "A `", "microsoft.graph.educationOutcome",
+        "`, or a derived type this SDK does not know."
+    )]
+    EducationOutcome(Box<super::EducationOutcome>),
+    EducationFeedbackOutcome(Box<super::EducationFeedbackOutcome>),
+    EducationPointsOutcome(Box<super::EducationPointsOutcome>),
+    EducationRubricOutcome(Box<super::EducationRubricOutcome>),
+}
+impl AnyEducationOutcome {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::EducationOutcome(_) => "microsoft.graph.educationOutcome",
+            Self::EducationFeedbackOutcome(_) => {
+                "microsoft.graph.educationFeedbackOutcome"
+            }
+            Self::EducationPointsOutcome(_) => "microsoft.graph.educationPointsOutcome",
+            Self::EducationRubricOutcome(_) => "microsoft.graph.educationRubricOutcome",
+        }
+    }
+}
+impl Default for AnyEducationOutcome {
+    fn default() -> Self {
+        Self::EducationOutcome(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyEducationOutcome {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(value, "microsoft.graph.educationOutcome")?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.educationFeedbackOutcome") => {
+                    Self::EducationFeedbackOutcome(
+                        Box::new(
+                            <super::EducationFeedbackOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.educationPointsOutcome") => {
+                    Self::EducationPointsOutcome(
+                        Box::new(
+                            <super::EducationPointsOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.educationRubricOutcome") => {
+                    Self::EducationRubricOutcome(
+                        Box::new(
+                            <super::EducationRubricOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::EducationOutcome(
+                        Box::new(
+                            <super::EducationOutcome as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyEducationOutcome {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::EducationOutcome(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EducationFeedbackOutcome(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationFeedbackOutcome",
+                )
+            }
+            Self::EducationPointsOutcome(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationPointsOutcome",
+                )
+            }
+            Self::EducationRubricOutcome(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationRubricOutcome",
+                )
+            }
+        }
+    }
+}
+impl From<super::EducationOutcome> for AnyEducationOutcome {
+    fn from(value: super::EducationOutcome) -> Self {
+        Self::EducationOutcome(Box::new(value))
+    }
+}
+impl From<super::EducationFeedbackOutcome> for AnyEducationOutcome {
+    fn from(value: super::EducationFeedbackOutcome) -> Self {
+        Self::EducationFeedbackOutcome(Box::new(value))
+    }
+}
+impl From<super::EducationPointsOutcome> for AnyEducationOutcome {
+    fn from(value: super::EducationPointsOutcome) -> Self {
+        Self::EducationPointsOutcome(Box::new(value))
+    }
+}
+impl From<super::EducationRubricOutcome> for AnyEducationOutcome {
+    fn from(value: super::EducationRubricOutcome) -> Self {
+        Self::EducationRubricOutcome(Box::new(value))
+    }
+}

@@ -22,7 +22,7 @@ pub struct EducationRubric {
     pub display_name: graph_rt::Field<String>,
     /// The grading type of this rubric -- null for a no-points rubric, or educationAssignmentPointsGradeType for a points rubric.
     #[cfg(feature = "core")]
-    pub grading: graph_rt::Field<super::EducationAssignmentGradeType>,
+    pub grading: graph_rt::Field<super::AnyEducationAssignmentGradeType>,
     /// The last user to modify the resource.
     #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,

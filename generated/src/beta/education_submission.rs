@@ -11,7 +11,7 @@ pub struct EducationSubmission {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Who this submission is assigned to.
-    pub recipient: graph_rt::Field<super::EducationSubmissionRecipient>,
+    pub recipient: graph_rt::Field<super::AnyEducationSubmissionRecipient>,
     /// User who moved the status of this submission to returned.
     #[cfg(feature = "core")]
     pub returned_by: graph_rt::Field<super::AnyIdentitySet>,
@@ -36,7 +36,7 @@ pub struct EducationSubmission {
     /// Read-only. Nullable. (Navigation property.)
     pub submitted_resources: graph_rt::Field<Vec<super::EducationSubmissionResource>>,
     /// Read-Write. Nullable. (Navigation property.)
-    pub outcomes: graph_rt::Field<super::EducationOutcome>,
+    pub outcomes: graph_rt::Field<super::AnyEducationOutcome>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }

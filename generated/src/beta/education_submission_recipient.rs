@@ -27,3 +27,91 @@ impl graph_rt::Model for EducationSubmissionRecipient {
     }
 }
 graph_rt::impl_model_json!(EducationSubmissionRecipient);
+/// A `microsoft.graph.educationSubmissionRecipient` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyEducationSubmissionRecipient {
+    #[doc = concat!(
+        "A `", "microsoft.graph.educationSubmissionRecipient",
+        "`, or a derived type this SDK does not know."
+    )]
+    EducationSubmissionRecipient(Box<super::EducationSubmissionRecipient>),
+    EducationSubmissionIndividualRecipient(
+        Box<super::EducationSubmissionIndividualRecipient>,
+    ),
+}
+impl AnyEducationSubmissionRecipient {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::EducationSubmissionRecipient(_) => {
+                "microsoft.graph.educationSubmissionRecipient"
+            }
+            Self::EducationSubmissionIndividualRecipient(_) => {
+                "microsoft.graph.educationSubmissionIndividualRecipient"
+            }
+        }
+    }
+}
+impl Default for AnyEducationSubmissionRecipient {
+    fn default() -> Self {
+        Self::EducationSubmissionRecipient(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyEducationSubmissionRecipient {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(
+            value,
+            "microsoft.graph.educationSubmissionRecipient",
+        )?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.educationSubmissionIndividualRecipient") => {
+                    Self::EducationSubmissionIndividualRecipient(
+                        Box::new(
+                            <super::EducationSubmissionIndividualRecipient as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::EducationSubmissionRecipient(
+                        Box::new(
+                            <super::EducationSubmissionRecipient as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyEducationSubmissionRecipient {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::EducationSubmissionRecipient(v) => {
+                graph_rt::ToJson::to_json(v.as_ref())
+            }
+            Self::EducationSubmissionIndividualRecipient(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationSubmissionIndividualRecipient",
+                )
+            }
+        }
+    }
+}
+impl From<super::EducationSubmissionRecipient> for AnyEducationSubmissionRecipient {
+    fn from(value: super::EducationSubmissionRecipient) -> Self {
+        Self::EducationSubmissionRecipient(Box::new(value))
+    }
+}
+impl From<super::EducationSubmissionIndividualRecipient>
+for AnyEducationSubmissionRecipient {
+    fn from(value: super::EducationSubmissionIndividualRecipient) -> Self {
+        Self::EducationSubmissionIndividualRecipient(Box::new(value))
+    }
+}

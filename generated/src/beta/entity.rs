@@ -374,6 +374,11 @@ pub enum AnyEntity {
     Bitlocker(Box<super::Bitlocker>),
     BitlockerRecoveryKey(Box<super::BitlockerRecoveryKey>),
     BookingBusiness(Box<super::BookingBusiness>),
+    BookingCustomer(Box<super::BookingCustomer>),
+    BookingNamedEntity(Box<super::BookingNamedEntity>),
+    BookingPerson(Box<super::BookingPerson>),
+    BookingService(Box<super::BookingService>),
+    BookingStaffMember(Box<super::BookingStaffMember>),
     #[cfg(feature = "mail")]
     Calendar(Box<super::Calendar>),
     #[cfg(feature = "mail")]
@@ -1009,11 +1014,17 @@ pub enum AnyEntity {
     HomeRealmDiscoveryPolicy(Box<super::HomeRealmDiscoveryPolicy>),
     #[cfg(feature = "identity")]
     IdentityApiConnector(Box<super::IdentityApiConnector>),
+    #[cfg(feature = "identity")]
+    IdentityBuiltInUserFlowAttribute(Box<super::IdentityBuiltInUserFlowAttribute>),
+    #[cfg(feature = "identity")]
+    IdentityCustomUserFlowAttribute(Box<super::IdentityCustomUserFlowAttribute>),
     IdentityRiskEvent(Box<super::IdentityRiskEvent>),
     #[cfg(feature = "identity")]
     IdentitySecurityDefaultsEnforcementPolicy(
         Box<super::IdentitySecurityDefaultsEnforcementPolicy>,
     ),
+    #[cfg(feature = "identity")]
+    IdentityUserFlowAttribute(Box<super::IdentityUserFlowAttribute>),
     #[cfg(feature = "identity")]
     IdentityUserFlowAttributeAssignment(Box<super::IdentityUserFlowAttributeAssignment>),
     ImplicitGrantSettings(Box<super::ImplicitGrantSettings>),
@@ -1474,6 +1485,8 @@ pub enum AnyEntity {
     OrganizationSettings(Box<super::OrganizationSettings>),
     OrganizationalBrandingProperties(Box<super::OrganizationalBrandingProperties>),
     #[cfg(feature = "mail")]
+    OutlookItem(Box<super::OutlookItem>),
+    #[cfg(feature = "mail")]
     OutlookTask(Box<super::OutlookTask>),
     #[cfg(feature = "mail")]
     OutlookTaskFolder(Box<super::OutlookTaskFolder>),
@@ -1517,6 +1530,8 @@ pub enum AnyEntity {
     #[cfg(feature = "device_management")]
     PfxUserCertificate(Box<super::PfxUserCertificate>),
     PhoneAuthenticationMethod(Box<super::PhoneAuthenticationMethod>),
+    #[cfg(feature = "mail")]
+    Place(Box<super::Place>),
     #[cfg(feature = "planner")]
     Planner(Box<super::Planner>),
     #[cfg(feature = "planner")]
@@ -1615,6 +1630,10 @@ pub enum AnyEntity {
     RoleScopeTag(Box<super::RoleScopeTag>),
     #[cfg(feature = "device_management")]
     RoleScopeTagAutoAssignment(Box<super::RoleScopeTagAutoAssignment>),
+    #[cfg(feature = "mail")]
+    Room(Box<super::Room>),
+    #[cfg(feature = "mail")]
+    RoomList(Box<super::RoomList>),
     #[cfg(feature = "teams")]
     Schedule(Box<super::Schedule>),
     #[cfg(feature = "teams")]
@@ -2791,6 +2810,11 @@ impl AnyEntity {
             Self::Bitlocker(_) => "microsoft.graph.bitlocker",
             Self::BitlockerRecoveryKey(_) => "microsoft.graph.bitlockerRecoveryKey",
             Self::BookingBusiness(_) => "microsoft.graph.bookingBusiness",
+            Self::BookingCustomer(_) => "microsoft.graph.bookingCustomer",
+            Self::BookingNamedEntity(_) => "microsoft.graph.bookingNamedEntity",
+            Self::BookingPerson(_) => "microsoft.graph.bookingPerson",
+            Self::BookingService(_) => "microsoft.graph.bookingService",
+            Self::BookingStaffMember(_) => "microsoft.graph.bookingStaffMember",
             #[cfg(feature = "mail")]
             Self::Calendar(_) => "microsoft.graph.calendar",
             #[cfg(feature = "mail")]
@@ -3650,10 +3674,22 @@ impl AnyEntity {
             }
             #[cfg(feature = "identity")]
             Self::IdentityApiConnector(_) => "microsoft.graph.identityApiConnector",
+            #[cfg(feature = "identity")]
+            Self::IdentityBuiltInUserFlowAttribute(_) => {
+                "microsoft.graph.identityBuiltInUserFlowAttribute"
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityCustomUserFlowAttribute(_) => {
+                "microsoft.graph.identityCustomUserFlowAttribute"
+            }
             Self::IdentityRiskEvent(_) => "microsoft.graph.identityRiskEvent",
             #[cfg(feature = "identity")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
                 "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityUserFlowAttribute(_) => {
+                "microsoft.graph.identityUserFlowAttribute"
             }
             #[cfg(feature = "identity")]
             Self::IdentityUserFlowAttributeAssignment(_) => {
@@ -4279,6 +4315,8 @@ impl AnyEntity {
                 "microsoft.graph.organizationalBrandingProperties"
             }
             #[cfg(feature = "mail")]
+            Self::OutlookItem(_) => "microsoft.graph.outlookItem",
+            #[cfg(feature = "mail")]
             Self::OutlookTask(_) => "microsoft.graph.outlookTask",
             #[cfg(feature = "mail")]
             Self::OutlookTaskFolder(_) => "microsoft.graph.outlookTaskFolder",
@@ -4330,6 +4368,8 @@ impl AnyEntity {
             Self::PhoneAuthenticationMethod(_) => {
                 "microsoft.graph.phoneAuthenticationMethod"
             }
+            #[cfg(feature = "mail")]
+            Self::Place(_) => "microsoft.graph.place",
             #[cfg(feature = "planner")]
             Self::Planner(_) => "microsoft.graph.planner",
             #[cfg(feature = "planner")]
@@ -4440,6 +4480,10 @@ impl AnyEntity {
             Self::RoleScopeTagAutoAssignment(_) => {
                 "microsoft.graph.roleScopeTagAutoAssignment"
             }
+            #[cfg(feature = "mail")]
+            Self::Room(_) => "microsoft.graph.room",
+            #[cfg(feature = "mail")]
+            Self::RoomList(_) => "microsoft.graph.roomList",
             #[cfg(feature = "teams")]
             Self::Schedule(_) => "microsoft.graph.schedule",
             #[cfg(feature = "teams")]
@@ -6695,6 +6739,51 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::BookingBusiness(
                         Box::new(
                             <super::BookingBusiness as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.bookingCustomer") => {
+                    Self::BookingCustomer(
+                        Box::new(
+                            <super::BookingCustomer as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.bookingNamedEntity") => {
+                    Self::BookingNamedEntity(
+                        Box::new(
+                            <super::BookingNamedEntity as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.bookingPerson") => {
+                    Self::BookingPerson(
+                        Box::new(
+                            <super::BookingPerson as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.bookingService") => {
+                    Self::BookingService(
+                        Box::new(
+                            <super::BookingService as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.bookingStaffMember") => {
+                    Self::BookingStaffMember(
+                        Box::new(
+                            <super::BookingStaffMember as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -9393,6 +9482,26 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityBuiltInUserFlowAttribute") => {
+                    Self::IdentityBuiltInUserFlowAttribute(
+                        Box::new(
+                            <super::IdentityBuiltInUserFlowAttribute as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityCustomUserFlowAttribute") => {
+                    Self::IdentityCustomUserFlowAttribute(
+                        Box::new(
+                            <super::IdentityCustomUserFlowAttribute as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
                 Some("microsoft.graph.identityRiskEvent") => {
                     Self::IdentityRiskEvent(
                         Box::new(
@@ -9407,6 +9516,16 @@ impl graph_rt::FromJson for AnyEntity {
                     Self::IdentitySecurityDefaultsEnforcementPolicy(
                         Box::new(
                             <super::IdentitySecurityDefaultsEnforcementPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityUserFlowAttribute") => {
+                    Self::IdentityUserFlowAttribute(
+                        Box::new(
+                            <super::IdentityUserFlowAttribute as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -11538,6 +11657,14 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "mail")]
+                Some("microsoft.graph.outlookItem") => {
+                    Self::OutlookItem(
+                        Box::new(
+                            <super::OutlookItem as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "mail")]
                 Some("microsoft.graph.outlookTask") => {
                     Self::OutlookTask(
                         Box::new(
@@ -11745,6 +11872,12 @@ impl graph_rt::FromJson for AnyEntity {
                                 &mut map,
                             )?,
                         ),
+                    )
+                }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.place") => {
+                    Self::Place(
+                        Box::new(<super::Place as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
                 #[cfg(feature = "planner")]
@@ -12228,6 +12361,20 @@ impl graph_rt::FromJson for AnyEntity {
                             <super::RoleScopeTagAutoAssignment as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.room") => {
+                    Self::Room(
+                        Box::new(<super::Room as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.roomList") => {
+                    Self::RoomList(
+                        Box::new(
+                            <super::RoomList as graph_rt::Model>::from_map(&mut map)?,
                         ),
                     )
                 }
@@ -16037,6 +16184,21 @@ impl graph_rt::ToJson for AnyEntity {
             Self::BookingBusiness(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.bookingBusiness")
             }
+            Self::BookingCustomer(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.bookingCustomer")
+            }
+            Self::BookingNamedEntity(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.bookingNamedEntity")
+            }
+            Self::BookingPerson(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.bookingPerson")
+            }
+            Self::BookingService(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.bookingService")
+            }
+            Self::BookingStaffMember(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.bookingStaffMember")
+            }
             #[cfg(feature = "mail")]
             Self::Calendar(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.calendar")
@@ -17687,6 +17849,20 @@ impl graph_rt::ToJson for AnyEntity {
             Self::IdentityApiConnector(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.identityApiConnector")
             }
+            #[cfg(feature = "identity")]
+            Self::IdentityBuiltInUserFlowAttribute(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityBuiltInUserFlowAttribute",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityCustomUserFlowAttribute(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityCustomUserFlowAttribute",
+                )
+            }
             Self::IdentityRiskEvent(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.identityRiskEvent")
             }
@@ -17695,6 +17871,13 @@ impl graph_rt::ToJson for AnyEntity {
                 graph_rt::typed_json(
                     v.as_ref(),
                     "microsoft.graph.identitySecurityDefaultsEnforcementPolicy",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityUserFlowAttribute(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityUserFlowAttribute",
                 )
             }
             #[cfg(feature = "identity")]
@@ -18933,6 +19116,10 @@ impl graph_rt::ToJson for AnyEntity {
                 )
             }
             #[cfg(feature = "mail")]
+            Self::OutlookItem(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.outlookItem")
+            }
+            #[cfg(feature = "mail")]
             Self::OutlookTask(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.outlookTask")
             }
@@ -19034,6 +19221,8 @@ impl graph_rt::ToJson for AnyEntity {
                     "microsoft.graph.phoneAuthenticationMethod",
                 )
             }
+            #[cfg(feature = "mail")]
+            Self::Place(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.place"),
             #[cfg(feature = "planner")]
             Self::Planner(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.planner")
@@ -19265,6 +19454,12 @@ impl graph_rt::ToJson for AnyEntity {
                     v.as_ref(),
                     "microsoft.graph.roleScopeTagAutoAssignment",
                 )
+            }
+            #[cfg(feature = "mail")]
+            Self::Room(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.room"),
+            #[cfg(feature = "mail")]
+            Self::RoomList(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.roomList")
             }
             #[cfg(feature = "teams")]
             Self::Schedule(v) => {
@@ -21823,6 +22018,31 @@ impl From<super::BookingBusiness> for AnyEntity {
         Self::BookingBusiness(Box::new(value))
     }
 }
+impl From<super::BookingCustomer> for AnyEntity {
+    fn from(value: super::BookingCustomer) -> Self {
+        Self::BookingCustomer(Box::new(value))
+    }
+}
+impl From<super::BookingNamedEntity> for AnyEntity {
+    fn from(value: super::BookingNamedEntity) -> Self {
+        Self::BookingNamedEntity(Box::new(value))
+    }
+}
+impl From<super::BookingPerson> for AnyEntity {
+    fn from(value: super::BookingPerson) -> Self {
+        Self::BookingPerson(Box::new(value))
+    }
+}
+impl From<super::BookingService> for AnyEntity {
+    fn from(value: super::BookingService) -> Self {
+        Self::BookingService(Box::new(value))
+    }
+}
+impl From<super::BookingStaffMember> for AnyEntity {
+    fn from(value: super::BookingStaffMember) -> Self {
+        Self::BookingStaffMember(Box::new(value))
+    }
+}
 #[cfg(feature = "mail")]
 impl From<super::Calendar> for AnyEntity {
     fn from(value: super::Calendar) -> Self {
@@ -23479,6 +23699,18 @@ impl From<super::IdentityApiConnector> for AnyEntity {
         Self::IdentityApiConnector(Box::new(value))
     }
 }
+#[cfg(feature = "identity")]
+impl From<super::IdentityBuiltInUserFlowAttribute> for AnyEntity {
+    fn from(value: super::IdentityBuiltInUserFlowAttribute) -> Self {
+        Self::IdentityBuiltInUserFlowAttribute(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentityCustomUserFlowAttribute> for AnyEntity {
+    fn from(value: super::IdentityCustomUserFlowAttribute) -> Self {
+        Self::IdentityCustomUserFlowAttribute(Box::new(value))
+    }
+}
 impl From<super::IdentityRiskEvent> for AnyEntity {
     fn from(value: super::IdentityRiskEvent) -> Self {
         Self::IdentityRiskEvent(Box::new(value))
@@ -23488,6 +23720,12 @@ impl From<super::IdentityRiskEvent> for AnyEntity {
 impl From<super::IdentitySecurityDefaultsEnforcementPolicy> for AnyEntity {
     fn from(value: super::IdentitySecurityDefaultsEnforcementPolicy) -> Self {
         Self::IdentitySecurityDefaultsEnforcementPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentityUserFlowAttribute> for AnyEntity {
+    fn from(value: super::IdentityUserFlowAttribute) -> Self {
+        Self::IdentityUserFlowAttribute(Box::new(value))
     }
 }
 #[cfg(feature = "identity")]
@@ -24782,6 +25020,12 @@ impl From<super::OrganizationalBrandingProperties> for AnyEntity {
     }
 }
 #[cfg(feature = "mail")]
+impl From<super::OutlookItem> for AnyEntity {
+    fn from(value: super::OutlookItem) -> Self {
+        Self::OutlookItem(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
 impl From<super::OutlookTask> for AnyEntity {
     fn from(value: super::OutlookTask) -> Self {
         Self::OutlookTask(Box::new(value))
@@ -24917,6 +25161,12 @@ impl From<super::PfxUserCertificate> for AnyEntity {
 impl From<super::PhoneAuthenticationMethod> for AnyEntity {
     fn from(value: super::PhoneAuthenticationMethod) -> Self {
         Self::PhoneAuthenticationMethod(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Place> for AnyEntity {
+    fn from(value: super::Place) -> Self {
+        Self::Place(Box::new(value))
     }
 }
 #[cfg(feature = "planner")]
@@ -25231,6 +25481,18 @@ impl From<super::RoleScopeTag> for AnyEntity {
 impl From<super::RoleScopeTagAutoAssignment> for AnyEntity {
     fn from(value: super::RoleScopeTagAutoAssignment) -> Self {
         Self::RoleScopeTagAutoAssignment(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Room> for AnyEntity {
+    fn from(value: super::Room) -> Self {
+        Self::Room(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::RoomList> for AnyEntity {
+    fn from(value: super::RoomList) -> Self {
+        Self::RoomList(Box::new(value))
     }
 }
 #[cfg(feature = "teams")]

@@ -3,13 +3,21 @@
 
 /** An event in a user calendar, or the default calendar of a Microsoft 365 group.
 
-Derived from `microsoft.graph.entity`.*/
+Derived from `microsoft.graph.outlookItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/event?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Event {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub categories: graph_rt::Field<Vec<String>>,
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub change_key: graph_rt::Field<String>,
+    /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.outlookItem`.
+    pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
+    /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.outlookItem`.
+    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// `True` if the meeting organizer allows invitees to propose a new time when responding, `false` otherwise. Optional. Default is `true`.
     pub allow_new_time_proposals: graph_rt::Field<bool>,
     /// The collection of attendees for the event.
@@ -22,12 +30,6 @@ pub struct Event {
     pub body_preview: graph_rt::Field<String>,
     /// Contains occurrenceId property values of cancelled instances in a recurring series, if the event is the series master. Instances in a recurring series that are cancelled are called cancelledOccurences.  Returned only on $select in a Get operation which specifies the id of a series master event (that is, the seriesMasterId property value).
     pub cancelled_occurrences: graph_rt::Field<Vec<String>>,
-    /// The categories associated with the event. Each category corresponds to the displayName property of an outlookCategory defined for the user.
-    pub categories: graph_rt::Field<Vec<String>>,
-    /// Identifies the version of the event object. Every time the event is changed, ChangeKey changes as well. This allows Exchange to apply changes to the correct version of the object.
-    pub change_key: graph_rt::Field<String>,
-    /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
-    pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The date, time, and time zone that the event ends. By default, the end time is in UTC.
     #[cfg(feature = "core")]
     pub end: graph_rt::Field<super::DateTimeTimeZone>,
@@ -51,8 +53,6 @@ pub struct Event {
     pub is_organizer: graph_rt::Field<bool>,
     /// Set to true if an alert is set to remind the user of the event.
     pub is_reminder_on: graph_rt::Field<bool>,
-    /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
-    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The location of the event.
     #[cfg(feature = "core")]
     pub location: graph_rt::Field<super::AnyLocation>,
@@ -175,7 +175,6 @@ impl graph_rt::Model for Event {
             locations: r.take("locations"),
             #[cfg(feature = "core")]
             location: r.take("location"),
-            last_modified_date_time: r.take("lastModifiedDateTime"),
             is_reminder_on: r.take("isReminderOn"),
             is_organizer: r.take("isOrganizer"),
             is_online_meeting: r.take("isOnlineMeeting"),
@@ -188,9 +187,6 @@ impl graph_rt::Model for Event {
             exception_occurrences: r.take("exceptionOccurrences"),
             #[cfg(feature = "core")]
             end: r.take("end"),
-            created_date_time: r.take("createdDateTime"),
-            change_key: r.take("changeKey"),
-            categories: r.take("categories"),
             cancelled_occurrences: r.take("cancelledOccurrences"),
             body_preview: r.take("bodyPreview"),
             #[cfg(feature = "core")]
@@ -198,6 +194,10 @@ impl graph_rt::Model for Event {
             #[cfg(feature = "core")]
             attendees: r.take("attendees"),
             allow_new_time_proposals: r.take("allowNewTimeProposals"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -208,14 +208,15 @@ impl graph_rt::Model for Event {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("allowNewTimeProposals", &self.allow_new_time_proposals);
         #[cfg(feature = "core")] w.put("attendees", &self.attendees);
         #[cfg(feature = "core")] w.put("body", &self.body);
         w.put("bodyPreview", &self.body_preview);
         w.put("cancelledOccurrences", &self.cancelled_occurrences);
-        w.put("categories", &self.categories);
-        w.put("changeKey", &self.change_key);
-        w.put("createdDateTime", &self.created_date_time);
         #[cfg(feature = "core")] w.put("end", &self.end);
         w.put("exceptionOccurrences", &self.exception_occurrences);
         w.put("hasAttachments", &self.has_attachments);
@@ -227,7 +228,6 @@ impl graph_rt::Model for Event {
         w.put("isOnlineMeeting", &self.is_online_meeting);
         w.put("isOrganizer", &self.is_organizer);
         w.put("isReminderOn", &self.is_reminder_on);
-        w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")] w.put("location", &self.location);
         #[cfg(feature = "core")] w.put("locations", &self.locations);
         w.put("occurrenceId", &self.occurrence_id);
@@ -268,6 +268,18 @@ graph_rt::impl_model_json!(Event);
 impl Event {
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
     /// `allowNewTimeProposals`, for `$select`, `$expand` and `$orderby`.
     pub const ALLOW_NEW_TIME_PROPOSALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "allowNewTimeProposals",
@@ -281,14 +293,6 @@ impl Event {
     /// `cancelledOccurrences`, for `$select`, `$expand` and `$orderby`.
     pub const CANCELLED_OCCURRENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "cancelledOccurrences",
-    );
-    /// `categories`, for `$select`, `$expand` and `$orderby`.
-    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
-    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
-    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
-    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
-    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
-        "createdDateTime",
     );
     /// `end`, for `$select`, `$expand` and `$orderby`.
     pub const END: graph_rt::Prop<Self> = graph_rt::Prop::new("end");
@@ -320,10 +324,6 @@ impl Event {
     pub const IS_ORGANIZER: graph_rt::Prop<Self> = graph_rt::Prop::new("isOrganizer");
     /// `isReminderOn`, for `$select`, `$expand` and `$orderby`.
     pub const IS_REMINDER_ON: graph_rt::Prop<Self> = graph_rt::Prop::new("isReminderOn");
-    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
-    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
-        "lastModifiedDateTime",
-    );
     /// `location`, for `$select`, `$expand` and `$orderby`.
     pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
     /// `locations`, for `$select`, `$expand` and `$orderby`.

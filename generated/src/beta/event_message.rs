@@ -10,6 +10,14 @@ Derived from `microsoft.graph.message`.*/
 pub struct EventMessage {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub categories: graph_rt::Field<Vec<String>>,
+    /// Inherited from `microsoft.graph.outlookItem`.
+    pub change_key: graph_rt::Field<String>,
+    /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.outlookItem`.
+    pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
+    /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z` Inherited from `microsoft.graph.outlookItem`.
+    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The Bcc: recipients for the message. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]
     pub bcc_recipients: graph_rt::Field<Vec<super::AnyRecipient>>,
@@ -18,19 +26,13 @@ pub struct EventMessage {
     pub body: graph_rt::Field<super::ItemBody>,
     /// The first 255 characters of the message body. It is in text format. If the message contains instances of mention, this property would contain a concatenation of these mentions as well. Inherited from `microsoft.graph.message`.
     pub body_preview: graph_rt::Field<String>,
-    /// The categories associated with the message. Each category corresponds to the displayName property of an outlookCategory defined for the user. Inherited from `microsoft.graph.message`.
-    pub categories: graph_rt::Field<Vec<String>>,
     /// The Cc: recipients for the message. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]
     pub cc_recipients: graph_rt::Field<Vec<super::AnyRecipient>>,
-    /// The version of the message. Inherited from `microsoft.graph.message`.
-    pub change_key: graph_rt::Field<String>,
     /// The ID of the conversation the email belongs to. Inherited from `microsoft.graph.message`.
     pub conversation_id: graph_rt::Field<String>,
     /// Indicates the position of the message within the conversation. Inherited from `microsoft.graph.message`.
     pub conversation_index: graph_rt::Field<graph_rt::Base64Bytes>,
-    /// The date and time the message was created.    The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Inherited from `microsoft.graph.message`.
-    pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The flag value that indicates the status, start date, due date, or completion date for the message. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]
     pub flag: graph_rt::Field<super::FollowupFlag>,
@@ -58,8 +60,6 @@ pub struct EventMessage {
     pub is_read: graph_rt::Field<bool>,
     /// Indicates whether a read receipt is requested for the message. Inherited from `microsoft.graph.message`.
     pub is_read_receipt_requested: graph_rt::Field<bool>,
-    /// The date and time the message was last changed.    The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Inherited from `microsoft.graph.message`.
-    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Information about mentions in the message. When processing a `GET` /messages request, the server sets this property and includes it in the response by default. The server returns null if there are no mentions in the message. Optional. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]
     pub mentions_preview: graph_rt::Field<super::MentionsPreview>,
@@ -186,7 +186,6 @@ impl graph_rt::Model for EventMessage {
             parent_folder_id: r.take("parentFolderId"),
             #[cfg(feature = "core")]
             mentions_preview: r.take("mentionsPreview"),
-            last_modified_date_time: r.take("lastModifiedDateTime"),
             is_read_receipt_requested: r.take("isReadReceiptRequested"),
             is_read: r.take("isRead"),
             is_draft: r.take("isDraft"),
@@ -203,18 +202,19 @@ impl graph_rt::Model for EventMessage {
             from: r.take("from"),
             #[cfg(feature = "core")]
             flag: r.take("flag"),
-            created_date_time: r.take("createdDateTime"),
             conversation_index: r.take("conversationIndex"),
             conversation_id: r.take("conversationId"),
-            change_key: r.take("changeKey"),
             #[cfg(feature = "core")]
             cc_recipients: r.take("ccRecipients"),
-            categories: r.take("categories"),
             body_preview: r.take("bodyPreview"),
             #[cfg(feature = "core")]
             body: r.take("body"),
             #[cfg(feature = "core")]
             bcc_recipients: r.take("bccRecipients"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -225,15 +225,16 @@ impl graph_rt::Model for EventMessage {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")] w.put("bccRecipients", &self.bcc_recipients);
         #[cfg(feature = "core")] w.put("body", &self.body);
         w.put("bodyPreview", &self.body_preview);
-        w.put("categories", &self.categories);
         #[cfg(feature = "core")] w.put("ccRecipients", &self.cc_recipients);
-        w.put("changeKey", &self.change_key);
         w.put("conversationId", &self.conversation_id);
         w.put("conversationIndex", &self.conversation_index);
-        w.put("createdDateTime", &self.created_date_time);
         #[cfg(feature = "core")] w.put("flag", &self.flag);
         #[cfg(feature = "core")] w.put("from", &self.from);
         w.put("hasAttachments", &self.has_attachments);
@@ -247,7 +248,6 @@ impl graph_rt::Model for EventMessage {
         w.put("isDraft", &self.is_draft);
         w.put("isRead", &self.is_read);
         w.put("isReadReceiptRequested", &self.is_read_receipt_requested);
-        w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")] w.put("mentionsPreview", &self.mentions_preview);
         w.put("parentFolderId", &self.parent_folder_id);
         w.put("receivedDateTime", &self.received_date_time);
@@ -287,6 +287,18 @@ graph_rt::impl_model_json!(EventMessage);
 impl EventMessage {
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
     /// `bccRecipients`, for `$select`, `$expand` and `$orderby`.
     pub const BCC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "bccRecipients",
@@ -295,12 +307,8 @@ impl EventMessage {
     pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
     /// `bodyPreview`, for `$select`, `$expand` and `$orderby`.
     pub const BODY_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("bodyPreview");
-    /// `categories`, for `$select`, `$expand` and `$orderby`.
-    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
     /// `ccRecipients`, for `$select`, `$expand` and `$orderby`.
     pub const CC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("ccRecipients");
-    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
-    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
     /// `conversationId`, for `$select`, `$expand` and `$orderby`.
     pub const CONVERSATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "conversationId",
@@ -308,10 +316,6 @@ impl EventMessage {
     /// `conversationIndex`, for `$select`, `$expand` and `$orderby`.
     pub const CONVERSATION_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "conversationIndex",
-    );
-    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
-    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
-        "createdDateTime",
     );
     /// `flag`, for `$select`, `$expand` and `$orderby`.
     pub const FLAG: graph_rt::Prop<Self> = graph_rt::Prop::new("flag");
@@ -346,10 +350,6 @@ impl EventMessage {
     /// `isReadReceiptRequested`, for `$select`, `$expand` and `$orderby`.
     pub const IS_READ_RECEIPT_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "isReadReceiptRequested",
-    );
-    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
-    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
-        "lastModifiedDateTime",
     );
     /// `mentionsPreview`, for `$select`, `$expand` and `$orderby`.
     pub const MENTIONS_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(

@@ -130,6 +130,7 @@ pub enum AnyIdentityRiskEvent {
     IdentityRiskEvent(Box<super::IdentityRiskEvent>),
     AnonymousIpRiskEvent(Box<super::AnonymousIpRiskEvent>),
     LocatedRiskEvent(Box<super::LocatedRiskEvent>),
+    MalwareRiskEvent(Box<super::MalwareRiskEvent>),
     UnfamiliarLocationRiskEvent(Box<super::UnfamiliarLocationRiskEvent>),
 }
 impl AnyIdentityRiskEvent {
@@ -139,6 +140,7 @@ impl AnyIdentityRiskEvent {
             Self::IdentityRiskEvent(_) => "microsoft.graph.identityRiskEvent",
             Self::AnonymousIpRiskEvent(_) => "microsoft.graph.anonymousIpRiskEvent",
             Self::LocatedRiskEvent(_) => "microsoft.graph.locatedRiskEvent",
+            Self::MalwareRiskEvent(_) => "microsoft.graph.malwareRiskEvent",
             Self::UnfamiliarLocationRiskEvent(_) => {
                 "microsoft.graph.unfamiliarLocationRiskEvent"
             }
@@ -169,6 +171,15 @@ impl graph_rt::FromJson for AnyIdentityRiskEvent {
                     Self::LocatedRiskEvent(
                         Box::new(
                             <super::LocatedRiskEvent as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.malwareRiskEvent") => {
+                    Self::MalwareRiskEvent(
+                        Box::new(
+                            <super::MalwareRiskEvent as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -206,6 +217,9 @@ impl graph_rt::ToJson for AnyIdentityRiskEvent {
             Self::LocatedRiskEvent(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.locatedRiskEvent")
             }
+            Self::MalwareRiskEvent(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.malwareRiskEvent")
+            }
             Self::UnfamiliarLocationRiskEvent(v) => {
                 graph_rt::typed_json(
                     v.as_ref(),
@@ -228,6 +242,11 @@ impl From<super::AnonymousIpRiskEvent> for AnyIdentityRiskEvent {
 impl From<super::LocatedRiskEvent> for AnyIdentityRiskEvent {
     fn from(value: super::LocatedRiskEvent) -> Self {
         Self::LocatedRiskEvent(Box::new(value))
+    }
+}
+impl From<super::MalwareRiskEvent> for AnyIdentityRiskEvent {
+    fn from(value: super::MalwareRiskEvent) -> Self {
+        Self::MalwareRiskEvent(Box::new(value))
     }
 }
 impl From<super::UnfamiliarLocationRiskEvent> for AnyIdentityRiskEvent {

@@ -21,7 +21,7 @@ pub struct ItemAttachment {
     /// The length of the attachment in bytes. Inherited from `microsoft.graph.attachment`.
     pub size: graph_rt::Field<i32>,
     /// The attached contact, message or event. Navigation property. (Navigation property.)
-    pub item: graph_rt::Field<super::OutlookItem>,
+    pub item: graph_rt::Field<super::AnyOutlookItem>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }

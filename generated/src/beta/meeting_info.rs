@@ -27,3 +27,93 @@ impl graph_rt::Model for MeetingInfo {
     }
 }
 graph_rt::impl_model_json!(MeetingInfo);
+/// A `microsoft.graph.meetingInfo` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyMeetingInfo {
+    #[doc = concat!(
+        "A `", "microsoft.graph.meetingInfo",
+        "`, or a derived type this SDK does not know."
+    )]
+    MeetingInfo(Box<super::MeetingInfo>),
+    OrganizerMeetingInfo(Box<super::OrganizerMeetingInfo>),
+    TokenMeetingInfo(Box<super::TokenMeetingInfo>),
+}
+impl AnyMeetingInfo {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::MeetingInfo(_) => "microsoft.graph.meetingInfo",
+            Self::OrganizerMeetingInfo(_) => "microsoft.graph.organizerMeetingInfo",
+            Self::TokenMeetingInfo(_) => "microsoft.graph.tokenMeetingInfo",
+        }
+    }
+}
+impl Default for AnyMeetingInfo {
+    fn default() -> Self {
+        Self::MeetingInfo(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyMeetingInfo {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(value, "microsoft.graph.meetingInfo")?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.organizerMeetingInfo") => {
+                    Self::OrganizerMeetingInfo(
+                        Box::new(
+                            <super::OrganizerMeetingInfo as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.tokenMeetingInfo") => {
+                    Self::TokenMeetingInfo(
+                        Box::new(
+                            <super::TokenMeetingInfo as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::MeetingInfo(
+                        Box::new(
+                            <super::MeetingInfo as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyMeetingInfo {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::MeetingInfo(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::OrganizerMeetingInfo(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.organizerMeetingInfo")
+            }
+            Self::TokenMeetingInfo(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.tokenMeetingInfo")
+            }
+        }
+    }
+}
+impl From<super::MeetingInfo> for AnyMeetingInfo {
+    fn from(value: super::MeetingInfo) -> Self {
+        Self::MeetingInfo(Box::new(value))
+    }
+}
+impl From<super::OrganizerMeetingInfo> for AnyMeetingInfo {
+    fn from(value: super::OrganizerMeetingInfo) -> Self {
+        Self::OrganizerMeetingInfo(Box::new(value))
+    }
+}
+impl From<super::TokenMeetingInfo> for AnyMeetingInfo {
+    fn from(value: super::TokenMeetingInfo) -> Self {
+        Self::TokenMeetingInfo(Box::new(value))
+    }
+}

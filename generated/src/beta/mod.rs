@@ -234,7 +234,7 @@ pub use acquire_access_token_body::AcquireAccessTokenBody;
 #[cfg(feature = "core")]
 mod action_result_part;
 #[cfg(feature = "core")]
-pub use action_result_part::ActionResultPart;
+pub use action_result_part::{ActionResultPart, AnyActionResultPart};
 #[cfg(feature = "core")]
 mod action_source;
 #[cfg(feature = "core")]
@@ -1691,11 +1691,11 @@ pub use booking_customer::BookingCustomer;
 #[cfg(feature = "core")]
 mod booking_named_entity;
 #[cfg(feature = "core")]
-pub use booking_named_entity::BookingNamedEntity;
+pub use booking_named_entity::{BookingNamedEntity, AnyBookingNamedEntity};
 #[cfg(feature = "core")]
 mod booking_person;
 #[cfg(feature = "core")]
-pub use booking_person::BookingPerson;
+pub use booking_person::{BookingPerson, AnyBookingPerson};
 #[cfg(feature = "core")]
 mod booking_reminder;
 #[cfg(feature = "core")]
@@ -4565,7 +4565,9 @@ pub use education_assignment_grade::EducationAssignmentGrade;
 #[cfg(feature = "core")]
 mod education_assignment_grade_type;
 #[cfg(feature = "core")]
-pub use education_assignment_grade_type::EducationAssignmentGradeType;
+pub use education_assignment_grade_type::{
+    EducationAssignmentGradeType, AnyEducationAssignmentGradeType,
+};
 #[cfg(feature = "education")]
 mod education_assignment_individual_recipient;
 #[cfg(feature = "education")]
@@ -4581,7 +4583,9 @@ pub use education_assignment_points_grade_type::EducationAssignmentPointsGradeTy
 #[cfg(feature = "education")]
 mod education_assignment_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_recipient::EducationAssignmentRecipient;
+pub use education_assignment_recipient::{
+    EducationAssignmentRecipient, AnyEducationAssignmentRecipient,
+};
 #[cfg(feature = "education")]
 mod education_assignment_resource;
 #[cfg(feature = "education")]
@@ -4672,7 +4676,7 @@ pub use education_organization::EducationOrganization;
 #[cfg(feature = "education")]
 mod education_outcome;
 #[cfg(feature = "education")]
-pub use education_outcome::EducationOutcome;
+pub use education_outcome::{EducationOutcome, AnyEducationOutcome};
 #[cfg(feature = "education")]
 mod education_points_outcome;
 #[cfg(feature = "education")]
@@ -4688,7 +4692,7 @@ pub use education_power_school_data_provider::EducationPowerSchoolDataProvider;
 #[cfg(feature = "education")]
 mod education_resource;
 #[cfg(feature = "education")]
-pub use education_resource::EducationResource;
+pub use education_resource::{EducationResource, AnyEducationResource};
 #[cfg(feature = "education")]
 mod education_rubric;
 #[cfg(feature = "education")]
@@ -4716,7 +4720,9 @@ pub use education_submission_individual_recipient::EducationSubmissionIndividual
 #[cfg(feature = "education")]
 mod education_submission_recipient;
 #[cfg(feature = "education")]
-pub use education_submission_recipient::EducationSubmissionRecipient;
+pub use education_submission_recipient::{
+    EducationSubmissionRecipient, AnyEducationSubmissionRecipient,
+};
 #[cfg(feature = "education")]
 mod education_submission_resource;
 #[cfg(feature = "education")]
@@ -7390,7 +7396,7 @@ pub use meeting_chat_mode::MeetingChatMode;
 #[cfg(feature = "core")]
 mod meeting_info;
 #[cfg(feature = "core")]
-pub use meeting_info::MeetingInfo;
+pub use meeting_info::{MeetingInfo, AnyMeetingInfo};
 #[cfg(feature = "core")]
 mod meeting_message_type;
 #[cfg(feature = "core")]
@@ -8262,7 +8268,7 @@ pub use outlook_geo_coordinates::OutlookGeoCoordinates;
 #[cfg(feature = "mail")]
 mod outlook_item;
 #[cfg(feature = "mail")]
-pub use outlook_item::OutlookItem;
+pub use outlook_item::{OutlookItem, AnyOutlookItem};
 #[cfg(feature = "mail")]
 mod outlook_task;
 #[cfg(feature = "mail")]
@@ -8321,10 +8327,12 @@ pub use participant_info::ParticipantInfo;
 mod participant_joining_notification;
 #[cfg(feature = "communications")]
 pub use participant_joining_notification::ParticipantJoiningNotification;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 mod participant_joining_response;
-#[cfg(feature = "communications")]
-pub use participant_joining_response::ParticipantJoiningResponse;
+#[cfg(feature = "core")]
+pub use participant_joining_response::{
+    ParticipantJoiningResponse, AnyParticipantJoiningResponse,
+};
 #[cfg(feature = "communications")]
 mod participant_left_notification;
 #[cfg(feature = "communications")]
@@ -11082,7 +11090,7 @@ pub use time_stamp::TimeStamp;
 #[cfg(feature = "core")]
 mod time_zone_base;
 #[cfg(feature = "core")]
-pub use time_zone_base::TimeZoneBase;
+pub use time_zone_base::{TimeZoneBase, AnyTimeZoneBase};
 #[cfg(feature = "core")]
 mod time_zone_information;
 #[cfg(feature = "core")]

@@ -216,7 +216,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.actionResultPart" => {
-            Some(roundtrip_as::<super::ActionResultPart>(value))
+            Some(roundtrip_as::<super::AnyActionResultPart>(value))
         }
         #[cfg(feature = "device_management")]
         "microsoft.graph.activateDeviceEsimActionResult" => {
@@ -1168,11 +1168,11 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.bookingNamedEntity" => {
-            Some(roundtrip_as::<super::BookingNamedEntity>(value))
+            Some(roundtrip_as::<super::AnyBookingNamedEntity>(value))
         }
         #[cfg(feature = "core")]
         "microsoft.graph.bookingPerson" => {
-            Some(roundtrip_as::<super::BookingPerson>(value))
+            Some(roundtrip_as::<super::AnyBookingPerson>(value))
         }
         #[cfg(feature = "core")]
         "microsoft.graph.bookingReminder" => {
@@ -3370,7 +3370,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.educationAssignmentGradeType" => {
-            Some(roundtrip_as::<super::EducationAssignmentGradeType>(value))
+            Some(roundtrip_as::<super::AnyEducationAssignmentGradeType>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationAssignmentIndividualRecipient" => {
@@ -3386,7 +3386,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationAssignmentRecipient" => {
-            Some(roundtrip_as::<super::EducationAssignmentRecipient>(value))
+            Some(roundtrip_as::<super::AnyEducationAssignmentRecipient>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationAssignmentResource" => {
@@ -3474,7 +3474,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationOutcome" => {
-            Some(roundtrip_as::<super::EducationOutcome>(value))
+            Some(roundtrip_as::<super::AnyEducationOutcome>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationPointsOutcome" => {
@@ -3490,7 +3490,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationResource" => {
-            Some(roundtrip_as::<super::EducationResource>(value))
+            Some(roundtrip_as::<super::AnyEducationResource>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationRubric" => {
@@ -3518,7 +3518,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationSubmissionRecipient" => {
-            Some(roundtrip_as::<super::EducationSubmissionRecipient>(value))
+            Some(roundtrip_as::<super::AnyEducationSubmissionRecipient>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationSubmissionResource" => {
@@ -5419,7 +5419,9 @@ pub fn roundtrip(
             Some(roundtrip_as::<super::MeetingCapability>(value))
         }
         #[cfg(feature = "core")]
-        "microsoft.graph.meetingInfo" => Some(roundtrip_as::<super::MeetingInfo>(value)),
+        "microsoft.graph.meetingInfo" => {
+            Some(roundtrip_as::<super::AnyMeetingInfo>(value))
+        }
         #[cfg(feature = "core")]
         "microsoft.graph.meetingParticipantInfo" => {
             Some(roundtrip_as::<super::MeetingParticipantInfo>(value))
@@ -6033,7 +6035,9 @@ pub fn roundtrip(
             Some(roundtrip_as::<super::OutlookGeoCoordinates>(value))
         }
         #[cfg(feature = "mail")]
-        "microsoft.graph.outlookItem" => Some(roundtrip_as::<super::OutlookItem>(value)),
+        "microsoft.graph.outlookItem" => {
+            Some(roundtrip_as::<super::AnyOutlookItem>(value))
+        }
         #[cfg(feature = "mail")]
         "microsoft.graph.outlookTask" => Some(roundtrip_as::<super::OutlookTask>(value)),
         #[cfg(feature = "mail")]
@@ -6072,9 +6076,9 @@ pub fn roundtrip(
         "microsoft.graph.participantJoiningNotification" => {
             Some(roundtrip_as::<super::ParticipantJoiningNotification>(value))
         }
-        #[cfg(feature = "communications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.participantJoiningResponse" => {
-            Some(roundtrip_as::<super::ParticipantJoiningResponse>(value))
+            Some(roundtrip_as::<super::AnyParticipantJoiningResponse>(value))
         }
         #[cfg(feature = "communications")]
         "microsoft.graph.participantLeftNotification" => {
@@ -7824,7 +7828,7 @@ pub fn roundtrip(
         "microsoft.graph.timeStamp" => Some(roundtrip_as::<super::TimeStamp>(value)),
         #[cfg(feature = "core")]
         "microsoft.graph.timeZoneBase" => {
-            Some(roundtrip_as::<super::TimeZoneBase>(value))
+            Some(roundtrip_as::<super::AnyTimeZoneBase>(value))
         }
         #[cfg(feature = "core")]
         "microsoft.graph.timeZoneInformation" => {

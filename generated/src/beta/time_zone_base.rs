@@ -31,3 +31,74 @@ impl graph_rt::Model for TimeZoneBase {
     }
 }
 graph_rt::impl_model_json!(TimeZoneBase);
+/// A `microsoft.graph.timeZoneBase` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyTimeZoneBase {
+    #[doc = concat!(
+        "A `", "microsoft.graph.timeZoneBase",
+        "`, or a derived type this SDK does not know."
+    )]
+    TimeZoneBase(Box<super::TimeZoneBase>),
+    CustomTimeZone(Box<super::CustomTimeZone>),
+}
+impl AnyTimeZoneBase {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::TimeZoneBase(_) => "microsoft.graph.timeZoneBase",
+            Self::CustomTimeZone(_) => "microsoft.graph.customTimeZone",
+        }
+    }
+}
+impl Default for AnyTimeZoneBase {
+    fn default() -> Self {
+        Self::TimeZoneBase(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyTimeZoneBase {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(value, "microsoft.graph.timeZoneBase")?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.customTimeZone") => {
+                    Self::CustomTimeZone(
+                        Box::new(
+                            <super::CustomTimeZone as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::TimeZoneBase(
+                        Box::new(
+                            <super::TimeZoneBase as graph_rt::Model>::from_map(&mut map)?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyTimeZoneBase {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::TimeZoneBase(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::CustomTimeZone(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.customTimeZone")
+            }
+        }
+    }
+}
+impl From<super::TimeZoneBase> for AnyTimeZoneBase {
+    fn from(value: super::TimeZoneBase) -> Self {
+        Self::TimeZoneBase(Box::new(value))
+    }
+}
+impl From<super::CustomTimeZone> for AnyTimeZoneBase {
+    fn from(value: super::CustomTimeZone) -> Self {
+        Self::CustomTimeZone(Box::new(value))
+    }
+}

@@ -13,7 +13,7 @@ pub struct WorkingHours {
     /// The time of the day that the user stops working.
     pub end_time: graph_rt::Field<graph_rt::TimeOfDay>,
     /// The time zone to which the working hours apply.
-    pub time_zone: graph_rt::Field<super::TimeZoneBase>,
+    pub time_zone: graph_rt::Field<super::AnyTimeZoneBase>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }

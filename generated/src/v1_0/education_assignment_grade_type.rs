@@ -27,3 +27,94 @@ impl graph_rt::Model for EducationAssignmentGradeType {
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentGradeType);
+/// A `microsoft.graph.educationAssignmentGradeType` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyEducationAssignmentGradeType {
+    #[doc = concat!(
+        "A `", "microsoft.graph.educationAssignmentGradeType",
+        "`, or a derived type this SDK does not know."
+    )]
+    EducationAssignmentGradeType(Box<super::EducationAssignmentGradeType>),
+    #[cfg(feature = "education")]
+    EducationAssignmentPointsGradeType(Box<super::EducationAssignmentPointsGradeType>),
+}
+impl AnyEducationAssignmentGradeType {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::EducationAssignmentGradeType(_) => {
+                "microsoft.graph.educationAssignmentGradeType"
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignmentPointsGradeType(_) => {
+                "microsoft.graph.educationAssignmentPointsGradeType"
+            }
+        }
+    }
+}
+impl Default for AnyEducationAssignmentGradeType {
+    fn default() -> Self {
+        Self::EducationAssignmentGradeType(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyEducationAssignmentGradeType {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(
+            value,
+            "microsoft.graph.educationAssignmentGradeType",
+        )?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                #[cfg(feature = "education")]
+                Some("microsoft.graph.educationAssignmentPointsGradeType") => {
+                    Self::EducationAssignmentPointsGradeType(
+                        Box::new(
+                            <super::EducationAssignmentPointsGradeType as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::EducationAssignmentGradeType(
+                        Box::new(
+                            <super::EducationAssignmentGradeType as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyEducationAssignmentGradeType {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::EducationAssignmentGradeType(v) => {
+                graph_rt::ToJson::to_json(v.as_ref())
+            }
+            #[cfg(feature = "education")]
+            Self::EducationAssignmentPointsGradeType(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationAssignmentPointsGradeType",
+                )
+            }
+        }
+    }
+}
+impl From<super::EducationAssignmentGradeType> for AnyEducationAssignmentGradeType {
+    fn from(value: super::EducationAssignmentGradeType) -> Self {
+        Self::EducationAssignmentGradeType(Box::new(value))
+    }
+}
+#[cfg(feature = "education")]
+impl From<super::EducationAssignmentPointsGradeType>
+for AnyEducationAssignmentGradeType {
+    fn from(value: super::EducationAssignmentPointsGradeType) -> Self {
+        Self::EducationAssignmentPointsGradeType(Box::new(value))
+    }
+}

@@ -27,3 +27,115 @@ impl graph_rt::Model for EducationAssignmentRecipient {
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentRecipient);
+/// A `microsoft.graph.educationAssignmentRecipient` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyEducationAssignmentRecipient {
+    #[doc = concat!(
+        "A `", "microsoft.graph.educationAssignmentRecipient",
+        "`, or a derived type this SDK does not know."
+    )]
+    EducationAssignmentRecipient(Box<super::EducationAssignmentRecipient>),
+    EducationAssignmentClassRecipient(Box<super::EducationAssignmentClassRecipient>),
+    EducationAssignmentIndividualRecipient(
+        Box<super::EducationAssignmentIndividualRecipient>,
+    ),
+}
+impl AnyEducationAssignmentRecipient {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::EducationAssignmentRecipient(_) => {
+                "microsoft.graph.educationAssignmentRecipient"
+            }
+            Self::EducationAssignmentClassRecipient(_) => {
+                "microsoft.graph.educationAssignmentClassRecipient"
+            }
+            Self::EducationAssignmentIndividualRecipient(_) => {
+                "microsoft.graph.educationAssignmentIndividualRecipient"
+            }
+        }
+    }
+}
+impl Default for AnyEducationAssignmentRecipient {
+    fn default() -> Self {
+        Self::EducationAssignmentRecipient(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyEducationAssignmentRecipient {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(
+            value,
+            "microsoft.graph.educationAssignmentRecipient",
+        )?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.educationAssignmentClassRecipient") => {
+                    Self::EducationAssignmentClassRecipient(
+                        Box::new(
+                            <super::EducationAssignmentClassRecipient as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.educationAssignmentIndividualRecipient") => {
+                    Self::EducationAssignmentIndividualRecipient(
+                        Box::new(
+                            <super::EducationAssignmentIndividualRecipient as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::EducationAssignmentRecipient(
+                        Box::new(
+                            <super::EducationAssignmentRecipient as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyEducationAssignmentRecipient {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::EducationAssignmentRecipient(v) => {
+                graph_rt::ToJson::to_json(v.as_ref())
+            }
+            Self::EducationAssignmentClassRecipient(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationAssignmentClassRecipient",
+                )
+            }
+            Self::EducationAssignmentIndividualRecipient(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.educationAssignmentIndividualRecipient",
+                )
+            }
+        }
+    }
+}
+impl From<super::EducationAssignmentRecipient> for AnyEducationAssignmentRecipient {
+    fn from(value: super::EducationAssignmentRecipient) -> Self {
+        Self::EducationAssignmentRecipient(Box::new(value))
+    }
+}
+impl From<super::EducationAssignmentClassRecipient> for AnyEducationAssignmentRecipient {
+    fn from(value: super::EducationAssignmentClassRecipient) -> Self {
+        Self::EducationAssignmentClassRecipient(Box::new(value))
+    }
+}
+impl From<super::EducationAssignmentIndividualRecipient>
+for AnyEducationAssignmentRecipient {
+    fn from(value: super::EducationAssignmentIndividualRecipient) -> Self {
+        Self::EducationAssignmentIndividualRecipient(Box::new(value))
+    }
+}

@@ -3,13 +3,18 @@
 
 /** Represents feedback on an educationOutcome object in the form of text.
 
-Derived from `microsoft.graph.entity`.*/
+Derived from `microsoft.graph.educationOutcome`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfeedbackoutcome?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct EducationFeedbackOutcome {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
+    /// Inherited from `microsoft.graph.educationOutcome`.
+    #[cfg(feature = "core")]
+    pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
+    /// Inherited from `microsoft.graph.educationOutcome`.
+    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Teacher's written feedback to the student.
     pub feedback: graph_rt::Field<super::EducationFeedback>,
     /// A copy of the feedback property that is made when the grade is released to the student.
@@ -25,6 +30,9 @@ impl graph_rt::Model for EducationFeedbackOutcome {
         let mut value = Self {
             published_feedback: r.take("publishedFeedback"),
             feedback: r.take("feedback"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            #[cfg(feature = "core")]
+            last_modified_by: r.take("lastModifiedBy"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -35,6 +43,8 @@ impl graph_rt::Model for EducationFeedbackOutcome {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("feedback", &self.feedback);
         w.put("publishedFeedback", &self.published_feedback);
         w.finish(&self.additional_properties)
@@ -45,6 +55,14 @@ graph_rt::impl_model_json!(EducationFeedbackOutcome);
 impl EducationFeedbackOutcome {
     /// `id`, for `$select`, `$expand` and `$orderby`.
     pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
     /// `feedback`, for `$select`, `$expand` and `$orderby`.
     pub const FEEDBACK: graph_rt::Prop<Self> = graph_rt::Prop::new("feedback");
     /// `publishedFeedback`, for `$select`, `$expand` and `$orderby`.

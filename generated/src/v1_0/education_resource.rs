@@ -51,3 +51,95 @@ impl graph_rt::Model for EducationResource {
     }
 }
 graph_rt::impl_model_json!(EducationResource);
+/// A `microsoft.graph.educationResource` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyEducationResource {
+    #[doc = concat!(
+        "A `", "microsoft.graph.educationResource",
+        "`, or a derived type this SDK does not know."
+    )]
+    EducationResource(Box<super::EducationResource>),
+    EducationLinkResource(Box<super::EducationLinkResource>),
+    EducationWordResource(Box<super::EducationWordResource>),
+}
+impl AnyEducationResource {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::EducationResource(_) => "microsoft.graph.educationResource",
+            Self::EducationLinkResource(_) => "microsoft.graph.educationLinkResource",
+            Self::EducationWordResource(_) => "microsoft.graph.educationWordResource",
+        }
+    }
+}
+impl Default for AnyEducationResource {
+    fn default() -> Self {
+        Self::EducationResource(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyEducationResource {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(value, "microsoft.graph.educationResource")?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.educationLinkResource") => {
+                    Self::EducationLinkResource(
+                        Box::new(
+                            <super::EducationLinkResource as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.educationWordResource") => {
+                    Self::EducationWordResource(
+                        Box::new(
+                            <super::EducationWordResource as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::EducationResource(
+                        Box::new(
+                            <super::EducationResource as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyEducationResource {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::EducationResource(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::EducationLinkResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationLinkResource")
+            }
+            Self::EducationWordResource(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.educationWordResource")
+            }
+        }
+    }
+}
+impl From<super::EducationResource> for AnyEducationResource {
+    fn from(value: super::EducationResource) -> Self {
+        Self::EducationResource(Box::new(value))
+    }
+}
+impl From<super::EducationLinkResource> for AnyEducationResource {
+    fn from(value: super::EducationLinkResource) -> Self {
+        Self::EducationLinkResource(Box::new(value))
+    }
+}
+impl From<super::EducationWordResource> for AnyEducationResource {
+    fn from(value: super::EducationWordResource) -> Self {
+        Self::EducationWordResource(Box::new(value))
+    }
+}

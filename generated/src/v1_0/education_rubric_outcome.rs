@@ -3,17 +3,17 @@
 
 /** An educationOutcome that provides a graded rubric.
 
-Derived from `microsoft.graph.entity`.*/
+Derived from `microsoft.graph.educationOutcome`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationrubricoutcome?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct EducationRubricOutcome {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
-    /// The last user to modify the resource.
+    /// Inherited from `microsoft.graph.educationOutcome`.
     #[cfg(feature = "core")]
     pub last_modified_by: graph_rt::Field<super::AnyIdentitySet>,
-    /// Moment in time when the resource was last modified.  The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
+    /// Inherited from `microsoft.graph.educationOutcome`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// A copy of the rubricQualityFeedback property that is made when the grade is released to the student.
     #[cfg(feature = "core")]

@@ -11,7 +11,7 @@ pub struct EducationSubmissionResource {
     /// Read-only.
     pub id: graph_rt::Field<String>,
     /// Resource object.
-    pub resource: graph_rt::Field<super::EducationResource>,
+    pub resource: graph_rt::Field<super::AnyEducationResource>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }

@@ -349,9 +349,15 @@ pub enum AnyEntity {
     #[cfg(feature = "identity")]
     IdentityApiConnector(Box<super::IdentityApiConnector>),
     #[cfg(feature = "identity")]
+    IdentityBuiltInUserFlowAttribute(Box<super::IdentityBuiltInUserFlowAttribute>),
+    #[cfg(feature = "identity")]
+    IdentityCustomUserFlowAttribute(Box<super::IdentityCustomUserFlowAttribute>),
+    #[cfg(feature = "identity")]
     IdentitySecurityDefaultsEnforcementPolicy(
         Box<super::IdentitySecurityDefaultsEnforcementPolicy>,
     ),
+    #[cfg(feature = "identity")]
+    IdentityUserFlowAttribute(Box<super::IdentityUserFlowAttribute>),
     #[cfg(feature = "identity")]
     IdentityUserFlowAttributeAssignment(Box<super::IdentityUserFlowAttributeAssignment>),
     ImplicitGrantSettings(Box<super::ImplicitGrantSettings>),
@@ -583,6 +589,8 @@ pub enum AnyEntity {
     PermissionGrantPolicy(Box<super::PermissionGrantPolicy>),
     #[cfg(feature = "users")]
     Person(Box<super::Person>),
+    #[cfg(feature = "mail")]
+    Place(Box<super::Place>),
     #[cfg(feature = "planner")]
     Planner(Box<super::Planner>),
     #[cfg(feature = "planner")]
@@ -663,6 +671,10 @@ pub enum AnyEntity {
     RoleAssignment(Box<super::RoleAssignment>),
     #[cfg(feature = "device_management")]
     RoleDefinition(Box<super::RoleDefinition>),
+    #[cfg(feature = "mail")]
+    Room(Box<super::Room>),
+    #[cfg(feature = "mail")]
+    RoomList(Box<super::RoomList>),
     #[cfg(feature = "teams")]
     Schedule(Box<super::Schedule>),
     #[cfg(feature = "teams")]
@@ -1344,8 +1356,20 @@ impl AnyEntity {
             #[cfg(feature = "identity")]
             Self::IdentityApiConnector(_) => "microsoft.graph.identityApiConnector",
             #[cfg(feature = "identity")]
+            Self::IdentityBuiltInUserFlowAttribute(_) => {
+                "microsoft.graph.identityBuiltInUserFlowAttribute"
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityCustomUserFlowAttribute(_) => {
+                "microsoft.graph.identityCustomUserFlowAttribute"
+            }
+            #[cfg(feature = "identity")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
                 "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityUserFlowAttribute(_) => {
+                "microsoft.graph.identityUserFlowAttribute"
             }
             #[cfg(feature = "identity")]
             Self::IdentityUserFlowAttributeAssignment(_) => {
@@ -1630,6 +1654,8 @@ impl AnyEntity {
             Self::PermissionGrantPolicy(_) => "microsoft.graph.permissionGrantPolicy",
             #[cfg(feature = "users")]
             Self::Person(_) => "microsoft.graph.person",
+            #[cfg(feature = "mail")]
+            Self::Place(_) => "microsoft.graph.place",
             #[cfg(feature = "planner")]
             Self::Planner(_) => "microsoft.graph.planner",
             #[cfg(feature = "planner")]
@@ -1718,6 +1744,10 @@ impl AnyEntity {
             Self::RoleAssignment(_) => "microsoft.graph.roleAssignment",
             #[cfg(feature = "device_management")]
             Self::RoleDefinition(_) => "microsoft.graph.roleDefinition",
+            #[cfg(feature = "mail")]
+            Self::Room(_) => "microsoft.graph.room",
+            #[cfg(feature = "mail")]
+            Self::RoomList(_) => "microsoft.graph.roomList",
             #[cfg(feature = "teams")]
             Self::Schedule(_) => "microsoft.graph.schedule",
             #[cfg(feature = "teams")]
@@ -3537,10 +3567,40 @@ impl graph_rt::FromJson for AnyEntity {
                     )
                 }
                 #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityBuiltInUserFlowAttribute") => {
+                    Self::IdentityBuiltInUserFlowAttribute(
+                        Box::new(
+                            <super::IdentityBuiltInUserFlowAttribute as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityCustomUserFlowAttribute") => {
+                    Self::IdentityCustomUserFlowAttribute(
+                        Box::new(
+                            <super::IdentityCustomUserFlowAttribute as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
                 Some("microsoft.graph.identitySecurityDefaultsEnforcementPolicy") => {
                     Self::IdentitySecurityDefaultsEnforcementPolicy(
                         Box::new(
                             <super::IdentitySecurityDefaultsEnforcementPolicy as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "identity")]
+                Some("microsoft.graph.identityUserFlowAttribute") => {
+                    Self::IdentityUserFlowAttribute(
+                        Box::new(
+                            <super::IdentityUserFlowAttribute as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
                         ),
@@ -4623,6 +4683,12 @@ impl graph_rt::FromJson for AnyEntity {
                         Box::new(<super::Person as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.place") => {
+                    Self::Place(
+                        Box::new(<super::Place as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
                 #[cfg(feature = "planner")]
                 Some("microsoft.graph.planner") => {
                     Self::Planner(
@@ -4988,6 +5054,20 @@ impl graph_rt::FromJson for AnyEntity {
                             <super::RoleDefinition as graph_rt::Model>::from_map(
                                 &mut map,
                             )?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.room") => {
+                    Self::Room(
+                        Box::new(<super::Room as graph_rt::Model>::from_map(&mut map)?),
+                    )
+                }
+                #[cfg(feature = "mail")]
+                Some("microsoft.graph.roomList") => {
+                    Self::RoomList(
+                        Box::new(
+                            <super::RoomList as graph_rt::Model>::from_map(&mut map)?,
                         ),
                     )
                 }
@@ -7046,10 +7126,31 @@ impl graph_rt::ToJson for AnyEntity {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.identityApiConnector")
             }
             #[cfg(feature = "identity")]
+            Self::IdentityBuiltInUserFlowAttribute(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityBuiltInUserFlowAttribute",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityCustomUserFlowAttribute(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityCustomUserFlowAttribute",
+                )
+            }
+            #[cfg(feature = "identity")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(v) => {
                 graph_rt::typed_json(
                     v.as_ref(),
                     "microsoft.graph.identitySecurityDefaultsEnforcementPolicy",
+                )
+            }
+            #[cfg(feature = "identity")]
+            Self::IdentityUserFlowAttribute(v) => {
+                graph_rt::typed_json(
+                    v.as_ref(),
+                    "microsoft.graph.identityUserFlowAttribute",
                 )
             }
             #[cfg(feature = "identity")]
@@ -7623,6 +7724,8 @@ impl graph_rt::ToJson for AnyEntity {
             }
             #[cfg(feature = "users")]
             Self::Person(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.person"),
+            #[cfg(feature = "mail")]
+            Self::Place(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.place"),
             #[cfg(feature = "planner")]
             Self::Planner(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.planner")
@@ -7799,6 +7902,12 @@ impl graph_rt::ToJson for AnyEntity {
             #[cfg(feature = "device_management")]
             Self::RoleDefinition(v) => {
                 graph_rt::typed_json(v.as_ref(), "microsoft.graph.roleDefinition")
+            }
+            #[cfg(feature = "mail")]
+            Self::Room(v) => graph_rt::typed_json(v.as_ref(), "microsoft.graph.room"),
+            #[cfg(feature = "mail")]
+            Self::RoomList(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.roomList")
             }
             #[cfg(feature = "teams")]
             Self::Schedule(v) => {
@@ -9384,9 +9493,27 @@ impl From<super::IdentityApiConnector> for AnyEntity {
     }
 }
 #[cfg(feature = "identity")]
+impl From<super::IdentityBuiltInUserFlowAttribute> for AnyEntity {
+    fn from(value: super::IdentityBuiltInUserFlowAttribute) -> Self {
+        Self::IdentityBuiltInUserFlowAttribute(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentityCustomUserFlowAttribute> for AnyEntity {
+    fn from(value: super::IdentityCustomUserFlowAttribute) -> Self {
+        Self::IdentityCustomUserFlowAttribute(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
 impl From<super::IdentitySecurityDefaultsEnforcementPolicy> for AnyEntity {
     fn from(value: super::IdentitySecurityDefaultsEnforcementPolicy) -> Self {
         Self::IdentitySecurityDefaultsEnforcementPolicy(Box::new(value))
+    }
+}
+#[cfg(feature = "identity")]
+impl From<super::IdentityUserFlowAttribute> for AnyEntity {
+    fn from(value: super::IdentityUserFlowAttribute) -> Self {
+        Self::IdentityUserFlowAttribute(Box::new(value))
     }
 }
 #[cfg(feature = "identity")]
@@ -10056,6 +10183,12 @@ impl From<super::Person> for AnyEntity {
         Self::Person(Box::new(value))
     }
 }
+#[cfg(feature = "mail")]
+impl From<super::Place> for AnyEntity {
+    fn from(value: super::Place) -> Self {
+        Self::Place(Box::new(value))
+    }
+}
 #[cfg(feature = "planner")]
 impl From<super::Planner> for AnyEntity {
     fn from(value: super::Planner) -> Self {
@@ -10296,6 +10429,18 @@ impl From<super::RoleAssignment> for AnyEntity {
 impl From<super::RoleDefinition> for AnyEntity {
     fn from(value: super::RoleDefinition) -> Self {
         Self::RoleDefinition(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::Room> for AnyEntity {
+    fn from(value: super::Room) -> Self {
+        Self::Room(Box::new(value))
+    }
+}
+#[cfg(feature = "mail")]
+impl From<super::RoomList> for AnyEntity {
+    fn from(value: super::RoomList) -> Self {
+        Self::RoomList(Box::new(value))
     }
 }
 #[cfg(feature = "teams")]

@@ -8,7 +8,7 @@ Derived from `microsoft.graph.identityUserFlowAttribute`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identitycustomuserflowattribute?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct IdentityCustomUserFlowAttribute {
-    /// The identifier of the user flow attribute. This is a read-only attribute that is automatically created. Inherited from `microsoft.graph.identityUserFlowAttribute`.
+    /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The display name of the user flow attribute. Inherited from `microsoft.graph.identityUserFlowAttribute`.
     pub display_name: graph_rt::Field<String>,

@@ -1540,7 +1540,9 @@ pub use education_assignment_grade::EducationAssignmentGrade;
 #[cfg(feature = "core")]
 mod education_assignment_grade_type;
 #[cfg(feature = "core")]
-pub use education_assignment_grade_type::EducationAssignmentGradeType;
+pub use education_assignment_grade_type::{
+    EducationAssignmentGradeType, AnyEducationAssignmentGradeType,
+};
 #[cfg(feature = "education")]
 mod education_assignment_individual_recipient;
 #[cfg(feature = "education")]
@@ -1556,7 +1558,9 @@ pub use education_assignment_points_grade_type::EducationAssignmentPointsGradeTy
 #[cfg(feature = "education")]
 mod education_assignment_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_recipient::EducationAssignmentRecipient;
+pub use education_assignment_recipient::{
+    EducationAssignmentRecipient, AnyEducationAssignmentRecipient,
+};
 #[cfg(feature = "education")]
 mod education_assignment_resource;
 #[cfg(feature = "education")]
@@ -1616,7 +1620,7 @@ pub use education_organization::{EducationOrganization, AnyEducationOrganization
 #[cfg(feature = "education")]
 mod education_outcome;
 #[cfg(feature = "education")]
-pub use education_outcome::EducationOutcome;
+pub use education_outcome::{EducationOutcome, AnyEducationOutcome};
 #[cfg(feature = "education")]
 mod education_points_outcome;
 #[cfg(feature = "education")]
@@ -1628,7 +1632,7 @@ pub use education_power_point_resource::EducationPowerPointResource;
 #[cfg(feature = "education")]
 mod education_resource;
 #[cfg(feature = "education")]
-pub use education_resource::EducationResource;
+pub use education_resource::{EducationResource, AnyEducationResource};
 #[cfg(feature = "education")]
 mod education_rubric;
 #[cfg(feature = "education")]
@@ -1656,7 +1660,9 @@ pub use education_submission_individual_recipient::EducationSubmissionIndividual
 #[cfg(feature = "education")]
 mod education_submission_recipient;
 #[cfg(feature = "education")]
-pub use education_submission_recipient::EducationSubmissionRecipient;
+pub use education_submission_recipient::{
+    EducationSubmissionRecipient, AnyEducationSubmissionRecipient,
+};
 #[cfg(feature = "education")]
 mod education_submission_resource;
 #[cfg(feature = "education")]
@@ -2766,7 +2772,7 @@ pub use media_stream_direction::MediaStreamDirection;
 #[cfg(feature = "core")]
 mod meeting_info;
 #[cfg(feature = "core")]
-pub use meeting_info::MeetingInfo;
+pub use meeting_info::{MeetingInfo, AnyMeetingInfo};
 #[cfg(feature = "core")]
 mod meeting_message_type;
 #[cfg(feature = "core")]
@@ -3243,10 +3249,12 @@ pub use participant_info::ParticipantInfo;
 mod participant_joining_notification;
 #[cfg(feature = "communications")]
 pub use participant_joining_notification::ParticipantJoiningNotification;
-#[cfg(feature = "communications")]
+#[cfg(feature = "core")]
 mod participant_joining_response;
-#[cfg(feature = "communications")]
-pub use participant_joining_response::ParticipantJoiningResponse;
+#[cfg(feature = "core")]
+pub use participant_joining_response::{
+    ParticipantJoiningResponse, AnyParticipantJoiningResponse,
+};
 #[cfg(feature = "communications")]
 mod participant_left_notification;
 #[cfg(feature = "communications")]

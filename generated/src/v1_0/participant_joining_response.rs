@@ -27,3 +27,119 @@ impl graph_rt::Model for ParticipantJoiningResponse {
     }
 }
 graph_rt::impl_model_json!(ParticipantJoiningResponse);
+/// A `microsoft.graph.participantJoiningResponse` or any type derived from it, as `@odata.type` says.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyParticipantJoiningResponse {
+    #[doc = concat!(
+        "A `", "microsoft.graph.participantJoiningResponse",
+        "`, or a derived type this SDK does not know."
+    )]
+    ParticipantJoiningResponse(Box<super::ParticipantJoiningResponse>),
+    AcceptJoinResponse(Box<super::AcceptJoinResponse>),
+    InviteNewBotResponse(Box<super::InviteNewBotResponse>),
+    RejectJoinResponse(Box<super::RejectJoinResponse>),
+}
+impl AnyParticipantJoiningResponse {
+    /// The qualified type name of the value held.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::ParticipantJoiningResponse(_) => {
+                "microsoft.graph.participantJoiningResponse"
+            }
+            Self::AcceptJoinResponse(_) => "microsoft.graph.acceptJoinResponse",
+            Self::InviteNewBotResponse(_) => "microsoft.graph.inviteNewBotResponse",
+            Self::RejectJoinResponse(_) => "microsoft.graph.rejectJoinResponse",
+        }
+    }
+}
+impl Default for AnyParticipantJoiningResponse {
+    fn default() -> Self {
+        Self::ParticipantJoiningResponse(Box::default())
+    }
+}
+impl graph_rt::FromJson for AnyParticipantJoiningResponse {
+    fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+        let mut map = graph_rt::into_object(
+            value,
+            "microsoft.graph.participantJoiningResponse",
+        )?;
+        let kind = graph_rt::odata_type(&map).map(str::to_owned);
+        Ok(
+            match kind.as_deref() {
+                Some("microsoft.graph.acceptJoinResponse") => {
+                    Self::AcceptJoinResponse(
+                        Box::new(
+                            <super::AcceptJoinResponse as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.inviteNewBotResponse") => {
+                    Self::InviteNewBotResponse(
+                        Box::new(
+                            <super::InviteNewBotResponse as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                Some("microsoft.graph.rejectJoinResponse") => {
+                    Self::RejectJoinResponse(
+                        Box::new(
+                            <super::RejectJoinResponse as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+                _ => {
+                    Self::ParticipantJoiningResponse(
+                        Box::new(
+                            <super::ParticipantJoiningResponse as graph_rt::Model>::from_map(
+                                &mut map,
+                            )?,
+                        ),
+                    )
+                }
+            },
+        )
+    }
+}
+impl graph_rt::ToJson for AnyParticipantJoiningResponse {
+    fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+        match self {
+            Self::ParticipantJoiningResponse(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            Self::AcceptJoinResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.acceptJoinResponse")
+            }
+            Self::InviteNewBotResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.inviteNewBotResponse")
+            }
+            Self::RejectJoinResponse(v) => {
+                graph_rt::typed_json(v.as_ref(), "microsoft.graph.rejectJoinResponse")
+            }
+        }
+    }
+}
+impl From<super::ParticipantJoiningResponse> for AnyParticipantJoiningResponse {
+    fn from(value: super::ParticipantJoiningResponse) -> Self {
+        Self::ParticipantJoiningResponse(Box::new(value))
+    }
+}
+impl From<super::AcceptJoinResponse> for AnyParticipantJoiningResponse {
+    fn from(value: super::AcceptJoinResponse) -> Self {
+        Self::AcceptJoinResponse(Box::new(value))
+    }
+}
+impl From<super::InviteNewBotResponse> for AnyParticipantJoiningResponse {
+    fn from(value: super::InviteNewBotResponse) -> Self {
+        Self::InviteNewBotResponse(Box::new(value))
+    }
+}
+impl From<super::RejectJoinResponse> for AnyParticipantJoiningResponse {
+    fn from(value: super::RejectJoinResponse) -> Self {
+        Self::RejectJoinResponse(Box::new(value))
+    }
+}

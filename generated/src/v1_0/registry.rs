@@ -1032,7 +1032,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.educationAssignmentGradeType" => {
-            Some(roundtrip_as::<super::EducationAssignmentGradeType>(value))
+            Some(roundtrip_as::<super::AnyEducationAssignmentGradeType>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationAssignmentIndividualRecipient" => {
@@ -1048,7 +1048,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationAssignmentRecipient" => {
-            Some(roundtrip_as::<super::EducationAssignmentRecipient>(value))
+            Some(roundtrip_as::<super::AnyEducationAssignmentRecipient>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationAssignmentResource" => {
@@ -1100,7 +1100,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationOutcome" => {
-            Some(roundtrip_as::<super::EducationOutcome>(value))
+            Some(roundtrip_as::<super::AnyEducationOutcome>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationPointsOutcome" => {
@@ -1112,7 +1112,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationResource" => {
-            Some(roundtrip_as::<super::EducationResource>(value))
+            Some(roundtrip_as::<super::AnyEducationResource>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationRubric" => {
@@ -1140,7 +1140,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationSubmissionRecipient" => {
-            Some(roundtrip_as::<super::EducationSubmissionRecipient>(value))
+            Some(roundtrip_as::<super::AnyEducationSubmissionRecipient>(value))
         }
         #[cfg(feature = "education")]
         "microsoft.graph.educationSubmissionResource" => {
@@ -1891,7 +1891,9 @@ pub fn roundtrip(
         #[cfg(feature = "core")]
         "microsoft.graph.mediaStream" => Some(roundtrip_as::<super::MediaStream>(value)),
         #[cfg(feature = "core")]
-        "microsoft.graph.meetingInfo" => Some(roundtrip_as::<super::MeetingInfo>(value)),
+        "microsoft.graph.meetingInfo" => {
+            Some(roundtrip_as::<super::AnyMeetingInfo>(value))
+        }
         #[cfg(feature = "core")]
         "microsoft.graph.meetingParticipantInfo" => {
             Some(roundtrip_as::<super::MeetingParticipantInfo>(value))
@@ -2238,9 +2240,9 @@ pub fn roundtrip(
         "microsoft.graph.participantJoiningNotification" => {
             Some(roundtrip_as::<super::ParticipantJoiningNotification>(value))
         }
-        #[cfg(feature = "communications")]
+        #[cfg(feature = "core")]
         "microsoft.graph.participantJoiningResponse" => {
-            Some(roundtrip_as::<super::ParticipantJoiningResponse>(value))
+            Some(roundtrip_as::<super::AnyParticipantJoiningResponse>(value))
         }
         #[cfg(feature = "communications")]
         "microsoft.graph.participantLeftNotification" => {

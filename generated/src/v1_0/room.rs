@@ -8,6 +8,8 @@ Derived from `microsoft.graph.place`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/room?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct Room {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The street address of the place. Inherited from `microsoft.graph.place`.
     #[cfg(feature = "core")]
     pub address: graph_rt::Field<super::PhysicalAddress>,
@@ -16,8 +18,6 @@ pub struct Room {
     /// Specifies the place location in latitude, longitude and (optionally) altitude coordinates. Inherited from `microsoft.graph.place`.
     #[cfg(feature = "core")]
     pub geo_coordinates: graph_rt::Field<super::OutlookGeoCoordinates>,
-    /// Unique identifier for the place. Read-only. Inherited from `microsoft.graph.place`.
-    pub id: graph_rt::Field<String>,
     /// The phone number of the place. Inherited from `microsoft.graph.place`.
     pub phone: graph_rt::Field<String>,
     /// Specifies the name of the audio device in the room.
@@ -69,12 +69,12 @@ impl graph_rt::Model for Room {
             booking_type: r.take("bookingType"),
             audio_device_name: r.take("audioDeviceName"),
             phone: r.take("phone"),
-            id: r.take("id"),
             #[cfg(feature = "core")]
             geo_coordinates: r.take("geoCoordinates"),
             display_name: r.take("displayName"),
             #[cfg(feature = "core")]
             address: r.take("address"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -83,10 +83,10 @@ impl graph_rt::Model for Room {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("address", &self.address);
         w.put("displayName", &self.display_name);
         #[cfg(feature = "core")] w.put("geoCoordinates", &self.geo_coordinates);
-        w.put("id", &self.id);
         w.put("phone", &self.phone);
         w.put("audioDeviceName", &self.audio_device_name);
         w.put("bookingType", &self.booking_type);
@@ -105,3 +105,52 @@ impl graph_rt::Model for Room {
     }
 }
 graph_rt::impl_model_json!(Room);
+/// The properties, by name, for query options.
+impl Room {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `geoCoordinates`, for `$select`, `$expand` and `$orderby`.
+    pub const GEO_COORDINATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "geoCoordinates",
+    );
+    /// `phone`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("phone");
+    /// `audioDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIO_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "audioDeviceName",
+    );
+    /// `bookingType`, for `$select`, `$expand` and `$orderby`.
+    pub const BOOKING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("bookingType");
+    /// `building`, for `$select`, `$expand` and `$orderby`.
+    pub const BUILDING: graph_rt::Prop<Self> = graph_rt::Prop::new("building");
+    /// `capacity`, for `$select`, `$expand` and `$orderby`.
+    pub const CAPACITY: graph_rt::Prop<Self> = graph_rt::Prop::new("capacity");
+    /// `displayDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayDeviceName",
+    );
+    /// `emailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("emailAddress");
+    /// `floorLabel`, for `$select`, `$expand` and `$orderby`.
+    pub const FLOOR_LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("floorLabel");
+    /// `floorNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const FLOOR_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("floorNumber");
+    /// `isWheelChairAccessible`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_WHEEL_CHAIR_ACCESSIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isWheelChairAccessible",
+    );
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `nickname`, for `$select`, `$expand` and `$orderby`.
+    pub const NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("nickname");
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+    /// `videoDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const VIDEO_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "videoDeviceName",
+    );
+}

@@ -8,6 +8,8 @@ Derived from `microsoft.graph.place`.*/
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/roomlist?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct RoomList {
+    /// Read-only. Inherited from `microsoft.graph.entity`.
+    pub id: graph_rt::Field<String>,
     /// The street address of the place. Inherited from `microsoft.graph.place`.
     #[cfg(feature = "core")]
     pub address: graph_rt::Field<super::PhysicalAddress>,
@@ -16,8 +18,6 @@ pub struct RoomList {
     /// Specifies the place location in latitude, longitude and (optionally) altitude coordinates. Inherited from `microsoft.graph.place`.
     #[cfg(feature = "core")]
     pub geo_coordinates: graph_rt::Field<super::OutlookGeoCoordinates>,
-    /// Unique identifier for the place. Read-only. Inherited from `microsoft.graph.place`.
-    pub id: graph_rt::Field<String>,
     /// The phone number of the place. Inherited from `microsoft.graph.place`.
     pub phone: graph_rt::Field<String>,
     /// The email address of the room list.
@@ -36,12 +36,12 @@ impl graph_rt::Model for RoomList {
             rooms: r.take("rooms"),
             email_address: r.take("emailAddress"),
             phone: r.take("phone"),
-            id: r.take("id"),
             #[cfg(feature = "core")]
             geo_coordinates: r.take("geoCoordinates"),
             display_name: r.take("displayName"),
             #[cfg(feature = "core")]
             address: r.take("address"),
+            id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
         };
         value.additional_properties = r.finish()?;
@@ -50,10 +50,10 @@ impl graph_rt::Model for RoomList {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")] w.put("address", &self.address);
         w.put("displayName", &self.display_name);
         #[cfg(feature = "core")] w.put("geoCoordinates", &self.geo_coordinates);
-        w.put("id", &self.id);
         w.put("phone", &self.phone);
         w.put("emailAddress", &self.email_address);
         w.put("rooms", &self.rooms);
@@ -63,6 +63,8 @@ impl graph_rt::Model for RoomList {
 graph_rt::impl_model_json!(RoomList);
 /// The properties, by name, for query options.
 impl RoomList {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `address`, for `$select`, `$expand` and `$orderby`.
     pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
     /// `displayName`, for `$select`, `$expand` and `$orderby`.
@@ -71,8 +73,6 @@ impl RoomList {
     pub const GEO_COORDINATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
         "geoCoordinates",
     );
-    /// `id`, for `$select`, `$expand` and `$orderby`.
-    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
     /// `phone`, for `$select`, `$expand` and `$orderby`.
     pub const PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("phone");
     /// `emailAddress`, for `$select`, `$expand` and `$orderby`.

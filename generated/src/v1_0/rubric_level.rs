@@ -11,7 +11,7 @@ pub struct RubricLevel {
     /// The name of this rubric level.
     pub display_name: graph_rt::Field<String>,
     /// Null if this is a no-points rubric; educationAssignmentPointsGradeType if it is a points rubric.
-    pub grading: graph_rt::Field<super::EducationAssignmentGradeType>,
+    pub grading: graph_rt::Field<super::AnyEducationAssignmentGradeType>,
     /// The ID of this resource.
     pub level_id: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.

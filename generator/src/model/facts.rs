@@ -35,6 +35,9 @@ pub struct RawType {
     pub media_entity: bool,
     pub description: String,
     pub properties: Vec<RawProperty>,
+    /// Types the page says derive from this one: a `Derived types` table, or "the base type
+    /// for [room](room.md) and [roomList](roomlist.md)" before the first H2.
+    pub derived: Vec<RawTypeRef>,
     pub source: Source,
 }
 

@@ -72,6 +72,7 @@ pub fn read_types(
             media_entity: block.annotation.media_entity,
             description: String::new(),
             properties: Vec::new(),
+            derived: Vec::new(),
             source: source.clone(),
         };
         if n == 0 {
@@ -89,6 +90,7 @@ pub fn read_types(
                 ty.base =
                     intro_base(outline, &source).or_else(|| inherited_rows_base(&ty.properties));
             }
+            ty.derived = derived_types(outline, file);
         }
         merge_json_representation(&mut ty, block.code, diags);
         types.push(ty);
@@ -225,6 +227,100 @@ fn intro_base(outline: &Outline<'_>, source: &Source) -> Option<RawTypeRef> {
                 },
             })
         })
+}
+
+/// The types a base page names as derived from it: the links of a `Derived types` table's
+/// first column, and the links after "base type for" / "base class for" in a paragraph before
+/// the first H2 ("the base type for richer location types such as [room](room.md) and
+/// [roomList](roomlist.md)"). A link back to the page itself is not one.
+fn derived_types(outline: &Outline<'_>, file: &str) -> Vec<RawTypeRef> {
+    let own_page = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut push = |link: &crate::read::markdown::Link, line: u32| {
+        let target = link.target.split('#').next().unwrap_or("");
+        let page = target
+            .rsplit('/')
+            .next()
+            .unwrap_or(target)
+            .to_ascii_lowercase();
+        if !page.ends_with(".md") || page == own_page || link.text.trim().is_empty() {
+            return;
+        }
+        out.push(RawTypeRef {
+            name: link.text.trim().to_string(),
+            link: Some(link.target.clone()),
+            collection: false,
+            free_text: None,
+            source: Source {
+                file: file.to_string(),
+                line,
+            },
+        });
+    };
+    let mut before_h2 = true;
+    for (i, block) in outline.page.blocks.iter().enumerate() {
+        match block {
+            Block::Heading(h) if h.level == 2 => before_h2 = false,
+            Block::Paragraph(p) if before_h2 => {
+                let lower = p.text.to_ascii_lowercase();
+                let Some(at) = ["base type for ", "base class for "]
+                    .iter()
+                    .filter_map(|w| lower.find(w).map(|i| i + w.len()))
+                    .min()
+                else {
+                    continue;
+                };
+                // The links of the sentence that says it, when what they follow names kinds
+                // of the type ("richer location types such as [room]"), not where it is used
+                // ("apply actions in the [accessReviewScheduleSettings]").
+                let end = lower[at..].find(". ").map_or(lower.len(), |e| at + e + 1);
+                let links: Vec<_> = p
+                    .links
+                    .iter()
+                    .filter(|l| l.end > at && l.end <= end)
+                    .collect();
+                let lead = links
+                    .first()
+                    .and_then(|l| lower.get(at..l.end.saturating_sub(l.text.len())))
+                    .unwrap_or("");
+                let names_kinds = ["such as", "can be", "including"]
+                    .iter()
+                    .any(|w| lead.contains(w));
+                if !names_kinds
+                    && lead
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| matches!(w, "in" | "of" | "by" | "used" | "on"))
+                {
+                    continue;
+                }
+                // The list that follows: links apart only by commas, "and", "or".
+                let mut prev: Option<usize> = None;
+                for link in links {
+                    let start = link.end.saturating_sub(link.text.len());
+                    if let Some(prev) = prev {
+                        let gap = lower.get(prev..start).unwrap_or("x");
+                        if gap
+                            .split(|c: char| c == ',' || c.is_whitespace())
+                            .any(|w| !matches!(w, "" | "and" | "or" | "a" | "an" | "the"))
+                        {
+                            break;
+                        }
+                    }
+                    push(link, p.line);
+                    prev = Some(link.end);
+                }
+            }
+            Block::Table(table) if outline.innermost_name(i) == Some("derived types") => {
+                for row in &table.rows {
+                    if let Some(link) = row.cells.first().and_then(|c| c.links.first()) {
+                        push(link, row.line);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// When nothing names the base type, the "Inherited from [x]" rows do: the last such link is

@@ -3,6 +3,7 @@
 //! inheritance and resolves every type reference of every operation.
 
 mod aliases;
+mod derived;
 mod enums;
 mod operations;
 pub mod routes;

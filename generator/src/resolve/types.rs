@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::facts::{PageFacts, RawType};
 use crate::model::ir::{Property, Source, TypeDef, TypeKind};
+use crate::resolve::derived::{self, Derivation, Evidence};
 use crate::resolve::symbols::{qualify, split_qualified, Symbols};
 
 /// A type merged from its pages, with own properties only.
@@ -51,22 +52,36 @@ pub fn resolve_types(
         });
         merged.insert(name.clone(), merge(&name, &defs, symbols, diags));
     }
-    implied_bases(&mut merged, diags);
+    let mut evidence = derived::listed(pages, symbols);
+    evidence.extend(derived::in_examples(pages, symbols, &|ty, name| {
+        property_type(&merged, ty, name)
+    }));
+    implied_bases(&mut merged, &evidence, diags);
     inherit(merged, diags)
 }
 
 /// The root of keyed types: `resources/entity.md` is the one keyed type with no base.
 const ENTITY: &str = "microsoft.graph.entity";
 
-/// Bases the docs imply but do not name: a property row "Inherited from [x]" names an
-/// ancestor; and a type keyed by `id` with no base derives from `entity` (the convention
-/// `entity` states by being the one keyed type with no base). A named base that the rows
-/// contradict is kept and reported (`GD036`).
-fn implied_bases(merged: &mut BTreeMap<String, Merged>, diags: &mut Diagnostics) {
-    let has_entity = merged.contains_key(ENTITY);
+/// Bases the docs imply but do not name, strongest statement first:
+/// 1. property rows "Inherited from [x]" name an ancestor;
+/// 2. a base page lists the type among its derived types (`derived::listed`);
+/// 3. examples write a value of the type where another is expected (`derived::in_examples`):
+///    the most derived of the expected types, when they form one chain;
+/// 4. a type keyed by `id` with no base derives from `entity` (the convention `entity` states
+///    by being the one keyed type with no base).
+///
+/// A named base that a later statement contradicts (the statement's base is not among the
+/// type's ancestors) is kept and reported (`GD036`), as is a set of examples that expect
+/// unrelated types. A statement that would make a cycle is not applied.
+fn implied_bases(
+    merged: &mut BTreeMap<String, Merged>,
+    evidence: &[Derivation],
+    diags: &mut Diagnostics,
+) {
     let names: Vec<String> = merged.keys().cloned().collect();
-    for name in names {
-        let Some(ty) = merged.get(&name) else {
+    for name in &names {
+        let Some(ty) = merged.get(name) else {
             continue;
         };
         // The ancestor the rows name most often ("Inherited from [directoryObject]").
@@ -85,7 +100,7 @@ fn implied_bases(merged: &mut BTreeMap<String, Merged>, diags: &mut Diagnostics)
         let source = ty.sources.first().cloned();
         match (&ty.base, inherited, source) {
             (None, Some(from), Some(source)) => {
-                if let Some(m) = merged.get_mut(&name) {
+                if let Some(m) = merged.get_mut(name) {
                     m.base = Some((from, source));
                 }
             }
@@ -100,16 +115,194 @@ fn implied_bases(merged: &mut BTreeMap<String, Merged>, diags: &mut Diagnostics)
                     ),
                 );
             }
-            (None, None, Some(source))
-                if has_entity && name != ENTITY && ty.key.as_deref() == Some("id") =>
-            {
-                if let Some(m) = merged.get_mut(&name) {
-                    m.base = Some((ENTITY.to_string(), source));
-                }
-            }
             _ => {}
         }
     }
+    for kind in [Evidence::Listed, Evidence::Example] {
+        // Per derived type, the bases the statements of this kind give it.
+        let mut by_type: BTreeMap<&str, Vec<&Derivation>> = BTreeMap::new();
+        for d in evidence.iter().filter(|d| d.evidence == kind) {
+            if merged.contains_key(&d.derived) && merged.contains_key(&d.base) {
+                by_type.entry(d.derived.as_str()).or_default().push(d);
+            }
+        }
+        for (name, statements) in by_type {
+            match merged.get(name).and_then(|t| t.base.clone()) {
+                Some((base, _)) => {
+                    for d in statements {
+                        if !is_ancestor(merged, name, &d.base) {
+                            diags.push(
+                                &d.source,
+                                Code::ImpliedBase,
+                                format!(
+                                    "{} `{name}` as derived from `{}`, but `{name}` derives from `{base}`, below which `{}` is not; `{base}` is kept",
+                                    kind.says(), d.base, d.base
+                                ),
+                            );
+                        }
+                    }
+                }
+                None => {
+                    // An example is a weaker witness than a base page: the docs' examples
+                    // also put unrelated values where another type is expected.
+                    let statements: Vec<&Derivation> = statements
+                        .into_iter()
+                        .filter(|d| kind == Evidence::Listed || fits_under(merged, name, &d.base))
+                        .collect();
+                    // The most derived base, when every other is among its ancestors.
+                    let deepest = statements.iter().find(|d| {
+                        statements.iter().all(|o| {
+                            o.base.eq_ignore_ascii_case(&d.base)
+                                || is_ancestor(merged, &d.base, &o.base)
+                        })
+                    });
+                    match deepest {
+                        Some(d)
+                            if !is_ancestor(merged, &d.base, name)
+                                && !d.base.eq_ignore_ascii_case(name) =>
+                        {
+                            if let Some(m) = merged.get_mut(name) {
+                                m.base = Some((d.base.clone(), d.source.clone()));
+                            }
+                        }
+                        Some(d) => diags.push(
+                            &d.source,
+                            Code::ImpliedBase,
+                            format!(
+                                "{} `{name}` as derived from `{}`, which derives from `{name}`; not applied",
+                                kind.says(), d.base
+                            ),
+                        ),
+                        None => {
+                            let bases: BTreeSet<&str> =
+                                statements.iter().map(|d| d.base.as_str()).collect();
+                            if let Some(first) = statements.first() {
+                                diags.push(
+                                    &first.source,
+                                    Code::ImpliedBase,
+                                    format!(
+                                        "{} `{name}` as derived from unrelated types ({}); no base applied",
+                                        kind.says(),
+                                        bases.into_iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if merged.contains_key(ENTITY) {
+        // The root of every chain that holds a type keyed by `id`: an entity type cannot
+        // derive from a complex one, so an unkeyed root above a keyed type (`outlookItem`
+        // above `message`) is an entity too.
+        let roots: BTreeSet<String> = merged
+            .iter()
+            .filter(|(_, ty)| ty.key.as_deref() == Some("id"))
+            .filter_map(|(name, _)| root_of(merged, name))
+            .filter(|root| {
+                root != ENTITY
+                    && merged
+                        .get(root)
+                        .is_some_and(|r| r.key.as_deref().is_none_or(|k| k == "id"))
+            })
+            .collect();
+        for root in roots {
+            if let Some(ty) = merged.get_mut(&root) {
+                if let Some(source) = ty.sources.first().cloned() {
+                    ty.base = Some((ENTITY.to_string(), source));
+                }
+            }
+        }
+    }
+}
+
+/// The top of `ty`'s chain of bases named so far (`ty` itself when it has none), unless the
+/// chain names a type that is not defined or is longer than the reader follows.
+fn root_of(merged: &BTreeMap<String, Merged>, ty: &str) -> Option<String> {
+    let mut at = ty;
+    for _ in 0..MAX_INHERITANCE_DEPTH {
+        match &merged.get(at)?.base {
+            None => return Some(at.to_string()),
+            Some((base, _)) => at = base,
+        }
+    }
+    None
+}
+
+impl Evidence {
+    fn says(self) -> &'static str {
+        match self {
+            Evidence::Listed => "the base page lists",
+            Evidence::Example => "an example writes",
+        }
+    }
+}
+
+/// Whether an example's `ty` written where `base` is expected is a second witness of
+/// derivation and not a slip of the docs: a derived type's page repeats every structural
+/// property of its base (Intune pages do), or none of them, and then its name holds the base's
+/// words in order (`educationLinkResource` under `educationResource`). A page that repeats
+/// some of them and lacks others describes another type (`invitationParticipantInfo` is no
+/// `participantInfo`). `id` is left out: every entity has it.
+fn fits_under(merged: &BTreeMap<String, Merged>, ty: &str, base: &str) -> bool {
+    let names = |start: &str, structural_only: bool| -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut at = merged.get(start);
+        for _ in 0..MAX_INHERITANCE_DEPTH {
+            let Some(t) = at else { break };
+            out.extend(
+                t.own
+                    .iter()
+                    .filter(|p| !(structural_only && p.navigation) && p.name != "id")
+                    .map(|p| p.name.to_ascii_lowercase()),
+            );
+            at = t.base.as_ref().and_then(|(b, _)| merged.get(b));
+        }
+        out
+    };
+    let has = names(ty, false);
+    let needs = names(base, true);
+    if needs.is_subset(&has) {
+        return true;
+    }
+    needs.is_disjoint(&has) && words_in_order(bare(base), bare(ty))
+}
+
+fn bare(qualified: &str) -> &str {
+    split_qualified(qualified).1
+}
+
+/// Whether the camel-case words of `inner` appear in `outer` in order (`educationResource` in
+/// `educationLinkResource`).
+pub(crate) fn words_in_order(inner: &str, outer: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in s.chars() {
+            match out.last_mut() {
+                Some(w) if !c.is_ascii_uppercase() => w.push(c),
+                _ => out.push(c.to_ascii_lowercase().to_string()),
+            }
+        }
+        out
+    };
+    let outer = words(outer);
+    let mut rest = outer.iter();
+    words(inner).iter().all(|w| rest.any(|o| o == w))
+}
+
+/// The declared type of `ty`'s property `name`, from `ty` or its ancestors named so far.
+fn property_type(merged: &BTreeMap<String, Merged>, ty: &str, name: &str) -> Option<String> {
+    let mut at = merged.get(ty);
+    for _ in 0..MAX_INHERITANCE_DEPTH {
+        let t = at?;
+        if let Some(p) = t.own_index.get(name).and_then(|&i| t.own.get(i)) {
+            return Some(p.r#type.clone());
+        }
+        at = t.base.as_ref().and_then(|(b, _)| merged.get(b));
+    }
+    None
 }
 
 /// Whether `ancestor` is above `ty` in the bases named so far.

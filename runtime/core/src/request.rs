@@ -149,6 +149,9 @@ pub mod decode {
 /// after the call returns, and `Location` says where its progress is reported. That may be a
 /// Graph address (`/teams('…')/operations('…')`, a `teamsAsyncOperation`) or a monitor URL on
 /// another host (a drive item's copy), which is read without the token.
+///
+/// `graph_rt::Client` reads it: `action_status` once, `wait_for_action` until the action is
+/// over, and `run_action` sends the request and waits, in one call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Accepted {
     /// The `Location` header: where the action's status is reported, as Graph sent it

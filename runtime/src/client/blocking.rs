@@ -75,6 +75,26 @@ impl Client {
         self.runtime.block_on(self.client.delta(request))
     }
 
+    /// [`Client::run_action`](super::Client::run_action), blocking.
+    pub fn run_action<S, Q>(
+        &self,
+        request: Request<crate::Accepted, S, Q>,
+        wait: super::ActionWait,
+    ) -> Result<super::ActionStatus, ClientError> {
+        self.runtime.block_on(self.client.run_action(request, wait))
+    }
+
+    /// [`Client::wait_for_action`](super::Client::wait_for_action), blocking.
+    pub fn wait_for_action(
+        &self,
+        accepted: &crate::Accepted,
+        version: &str,
+        wait: super::ActionWait,
+    ) -> Result<super::ActionStatus, ClientError> {
+        self.runtime
+            .block_on(self.client.wait_for_action(accepted, version, wait))
+    }
+
     /// [`Client::send_batch`](super::Client::send_batch), blocking.
     pub fn send_batch(&self, batch: super::Batch) -> Result<BatchResponses, ClientError> {
         self.runtime.block_on(self.client.send_batch(batch))

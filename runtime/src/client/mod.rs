@@ -1,6 +1,7 @@
 //! The async client (feature `client`, on by default): sends [`Request`]s with a bearer token,
 //! retries throttled ones, follows `@odata.nextLink`, runs delta queries and `$batch`es.
 
+mod action;
 mod auth;
 #[cfg(feature = "azure-identity")]
 pub mod azure;
@@ -27,6 +28,7 @@ use reqwest::header::{HeaderValue, CONTENT_TYPE};
 
 use crate::{Body, Page, RawResponse, Request};
 
+pub use action::{ActionState, ActionStatus, ActionWait};
 pub use auth::{
     AccessToken, RefreshingToken, RejectFuture, StaticToken, TokenFuture, TokenProvider,
 };

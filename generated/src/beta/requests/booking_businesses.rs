@@ -383,7 +383,7 @@ pub mod item {
             &self,
         ) -> graph_rt::Request<
             graph_rt::Page<version_::BookingCustomer>,
-            (),
+            version_::BookingCustomer,
             graph_rt::ListOptions,
         > {
             graph_rt::Request::new(
@@ -419,7 +419,11 @@ pub mod item {
         pub fn create(
             &self,
             body: &version_::BookingCustomer,
-        ) -> graph_rt::Request<version_::BookingCustomer, (), graph_rt::NoOptions> {
+        ) -> graph_rt::Request<
+            version_::BookingCustomer,
+            version_::BookingCustomer,
+            graph_rt::NoOptions,
+        > {
             graph_rt::Request::new(
                     graph_rt::Method::Post,
                     version_::requests::VERSION,
@@ -479,7 +483,7 @@ pub mod item {
             &self,
         ) -> graph_rt::Request<
             graph_rt::Page<version_::BookingService>,
-            (),
+            version_::BookingService,
             graph_rt::ListOptions,
         > {
             graph_rt::Request::new(
@@ -515,7 +519,11 @@ pub mod item {
         pub fn create(
             &self,
             body: &version_::BookingService,
-        ) -> graph_rt::Request<version_::BookingService, (), graph_rt::NoOptions> {
+        ) -> graph_rt::Request<
+            version_::BookingService,
+            version_::BookingService,
+            graph_rt::NoOptions,
+        > {
             graph_rt::Request::new(
                     graph_rt::Method::Post,
                     version_::requests::VERSION,
@@ -571,7 +579,7 @@ pub mod item {
             &self,
         ) -> graph_rt::Request<
             graph_rt::Page<version_::BookingStaffMember>,
-            (),
+            version_::BookingStaffMember,
             graph_rt::ListOptions,
         > {
             graph_rt::Request::new(
@@ -607,7 +615,11 @@ pub mod item {
         pub fn create(
             &self,
             body: &version_::BookingStaffMember,
-        ) -> graph_rt::Request<version_::BookingStaffMember, (), graph_rt::NoOptions> {
+        ) -> graph_rt::Request<
+            version_::BookingStaffMember,
+            version_::BookingStaffMember,
+            graph_rt::NoOptions,
+        > {
             graph_rt::Request::new(
                     graph_rt::Method::Post,
                     version_::requests::VERSION,
@@ -822,7 +834,11 @@ pub mod item {
             #[cfg(feature = "core")]
             pub fn get(
                 &self,
-            ) -> graph_rt::Request<version_::BookingCustomer, (), graph_rt::GetOptions> {
+            ) -> graph_rt::Request<
+                version_::BookingCustomer,
+                version_::BookingCustomer,
+                graph_rt::GetOptions,
+            > {
                 graph_rt::Request::new(
                         graph_rt::Method::Get,
                         version_::requests::VERSION,
@@ -858,7 +874,7 @@ pub mod item {
                 body: &version_::BookingCustomer,
             ) -> graph_rt::Request<
                 Option<version_::BookingCustomer>,
-                (),
+                version_::BookingCustomer,
                 graph_rt::NoOptions,
             > {
                 graph_rt::Request::new(
@@ -944,7 +960,11 @@ pub mod item {
             #[cfg(feature = "core")]
             pub fn get(
                 &self,
-            ) -> graph_rt::Request<version_::BookingService, (), graph_rt::GetOptions> {
+            ) -> graph_rt::Request<
+                version_::BookingService,
+                version_::BookingService,
+                graph_rt::GetOptions,
+            > {
                 graph_rt::Request::new(
                         graph_rt::Method::Get,
                         version_::requests::VERSION,
@@ -1056,7 +1076,7 @@ pub mod item {
                 &self,
             ) -> graph_rt::Request<
                 version_::BookingStaffMember,
-                (),
+                version_::BookingStaffMember,
                 graph_rt::GetOptions,
             > {
                 graph_rt::Request::new(

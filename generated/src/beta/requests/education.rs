@@ -2762,7 +2762,7 @@ pub mod classes {
                             pub fn list(
                                 &self,
                             ) -> graph_rt::Request<
-                                graph_rt::Page<version_::EducationOutcome>,
+                                graph_rt::Page<version_::AnyEducationOutcome>,
                                 version_::EducationOutcome,
                                 graph_rt::ListOptions,
                             > {
@@ -3015,9 +3015,9 @@ pub mod classes {
                                 #[cfg(feature = "education")]
                                 pub fn update(
                                     &self,
-                                    body: &version_::EducationOutcome,
+                                    body: &version_::AnyEducationOutcome,
                                 ) -> graph_rt::Request<
-                                    Option<version_::EducationOutcome>,
+                                    Option<version_::AnyEducationOutcome>,
                                     version_::EducationOutcome,
                                     graph_rt::NoOptions,
                                 > {

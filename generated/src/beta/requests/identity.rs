@@ -613,7 +613,7 @@ impl UserFlowAttributes {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<version_::AnyIdentityUserFlowAttribute>,
-        (),
+        version_::IdentityUserFlowAttribute,
         graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
@@ -657,7 +657,7 @@ impl UserFlowAttributes {
         body: &version_::AnyIdentityUserFlowAttribute,
     ) -> graph_rt::Request<
         version_::AnyIdentityUserFlowAttribute,
-        (),
+        version_::IdentityUserFlowAttribute,
         graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
@@ -5338,7 +5338,7 @@ pub mod user_flow_attributes {
             &self,
         ) -> graph_rt::Request<
             version_::AnyIdentityUserFlowAttribute,
-            (),
+            version_::IdentityUserFlowAttribute,
             graph_rt::GetOptions,
         > {
             graph_rt::Request::new(

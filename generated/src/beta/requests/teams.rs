@@ -737,7 +737,7 @@ pub mod item {
         pub fn add(
             &self,
             body: &version_::MembersAddBody,
-        ) -> graph_rt::Request<version_::ActionResultPart, (), graph_rt::NoOptions> {
+        ) -> graph_rt::Request<version_::AnyActionResultPart, (), graph_rt::NoOptions> {
             graph_rt::Request::new(
                     graph_rt::Method::Post,
                     version_::requests::VERSION,

@@ -269,7 +269,7 @@ impl UserFlowAttributes {
         &self,
     ) -> graph_rt::Request<
         graph_rt::Page<version_::AnyIdentityUserFlowAttribute>,
-        (),
+        version_::IdentityUserFlowAttribute,
         graph_rt::ListOptions,
     > {
         graph_rt::Request::new(
@@ -313,7 +313,7 @@ impl UserFlowAttributes {
         body: &version_::AnyIdentityUserFlowAttribute,
     ) -> graph_rt::Request<
         version_::AnyIdentityUserFlowAttribute,
-        (),
+        version_::IdentityUserFlowAttribute,
         graph_rt::NoOptions,
     > {
         graph_rt::Request::new(
@@ -2373,7 +2373,7 @@ pub mod user_flow_attributes {
             &self,
         ) -> graph_rt::Request<
             version_::AnyIdentityUserFlowAttribute,
-            (),
+            version_::IdentityUserFlowAttribute,
             graph_rt::GetOptions,
         > {
             graph_rt::Request::new(

@@ -28,7 +28,11 @@ impl Room {
     #[cfg(feature = "mail")]
     pub fn list(
         &self,
-    ) -> graph_rt::Request<graph_rt::Page<version_::Room>, (), graph_rt::ListOptions> {
+    ) -> graph_rt::Request<
+        graph_rt::Page<version_::Room>,
+        version_::Room,
+        graph_rt::ListOptions,
+    > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 version_::requests::VERSION,
@@ -127,7 +131,7 @@ impl PlacesItem {
     #[cfg(feature = "mail")]
     pub fn get(
         &self,
-    ) -> graph_rt::Request<version_::AnyPlace, (), graph_rt::GetOptions> {
+    ) -> graph_rt::Request<version_::AnyPlace, version_::Place, graph_rt::GetOptions> {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 version_::requests::VERSION,
@@ -160,7 +164,11 @@ impl PlacesItem {
     pub fn update(
         &self,
         body: &version_::AnyPlace,
-    ) -> graph_rt::Request<Option<version_::AnyPlace>, (), graph_rt::NoOptions> {
+    ) -> graph_rt::Request<
+        Option<version_::AnyPlace>,
+        version_::Place,
+        graph_rt::NoOptions,
+    > {
         graph_rt::Request::new(
                 graph_rt::Method::Patch,
                 version_::requests::VERSION,
@@ -240,7 +248,7 @@ pub mod item {
                 &self,
             ) -> graph_rt::Request<
                 graph_rt::Page<version_::AnyPlace>,
-                (),
+                version_::Place,
                 graph_rt::ListOptions,
             > {
                 graph_rt::Request::new(

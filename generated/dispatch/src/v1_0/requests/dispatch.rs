@@ -43982,7 +43982,7 @@ fn education_classes_item_assignments_item_submissions_item_outcomes_item__updat
                 .item(&args.next_arg()?)
                 .outcomes()
                 .item(&args.next_arg()?)
-                .update(&args.body::<version_::EducationOutcome>()?),
+                .update(&args.body::<version_::AnyEducationOutcome>()?),
             "optional",
         ),
     )
