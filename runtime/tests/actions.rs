@@ -163,7 +163,7 @@ async fn an_action_that_does_not_end_in_time_is_a_timeout_and_one_without_locati
     let client = client(&server);
     let accepted = Accepted {
         location: Some("/teams('t1')/operations('op1')".into()),
-        retry_after: None,
+        ..Accepted::default()
     };
     let wait = ActionWait {
         first: Duration::from_millis(10),

@@ -558,3 +558,35 @@ fn a_page_of_submission_outcomes_reads_each_kind_with_what_it_inherits() {
         "/v1.0/education/classes/c1/assignments/a1/submissions/s1/outcomes"
     );
 }
+
+/// `POST /teams` answers `202` with the operation's `Location` and the new team's
+/// `Content-Location` (api/team-post.md): both are kept.
+#[test]
+fn creating_a_team_answers_where_the_team_will_be() {
+    let server = Server::start(|_| Reply {
+        status: 202,
+        headers: vec![
+            (
+                "Location".into(),
+                "/teams('dbd8de4f')/operations('3a6fdce1')".into(),
+            ),
+            ("Content-Location".into(), "/teams('dbd8de4f')".into()),
+        ],
+        body: Vec::new(),
+    })
+    .unwrap();
+    let mut team = graph_sdk::v1_0::Team::default();
+    team.display_name.set("My Sample Team".to_owned());
+    let accepted = runtime()
+        .block_on(client(&server).send(root().teams().create(&team)))
+        .unwrap();
+    assert_eq!(
+        accepted.content_location.as_deref(),
+        Some("/teams('dbd8de4f')")
+    );
+    assert_eq!(
+        accepted.location.as_deref(),
+        Some("/teams('dbd8de4f')/operations('3a6fdce1')")
+    );
+    assert_eq!(sent_json(&server)["displayName"], json!("My Sample Team"));
+}

@@ -159,6 +159,9 @@ pub struct Accepted {
     pub location: Option<String>,
     /// The `Retry-After` header, in seconds: when to look at the status first.
     pub retry_after: Option<u64>,
+    /// The `Content-Location` header, when sent: where what the action makes will be (a new
+    /// team's `/teams('…')`), known before the action ends.
+    pub content_location: Option<String>,
 }
 
 impl Accepted {
@@ -169,6 +172,7 @@ impl Accepted {
             retry_after: raw
                 .header("retry-after")
                 .and_then(|v| v.trim().parse().ok()),
+            content_location: raw.header("content-location").map(str::to_owned),
         }
     }
 }
@@ -251,7 +255,7 @@ impl ToJson for () {
     }
 }
 
-/// `{"location": …, "retryAfter": …}`, the headers that were there (for logs and the
+/// `{"location": …, "retryAfter": …, "contentLocation": …}`, the headers that were there (for logs and the
 /// example runner).
 impl ToJson for Accepted {
     fn to_json(&self) -> Result<Value, Error> {
@@ -261,6 +265,9 @@ impl ToJson for Accepted {
         }
         if let Some(seconds) = self.retry_after {
             map.insert("retryAfter".into(), Value::from(seconds));
+        }
+        if let Some(location) = &self.content_location {
+            map.insert("contentLocation".into(), Value::String(location.clone()));
         }
         Ok(Value::Object(map))
     }
@@ -995,6 +1002,7 @@ mod tests {
             headers: vec![
                 ("location".into(), "/teams('t1')/operations('op1')".into()),
                 ("retry-after".into(), " 5".into()),
+                ("content-location".into(), "/teams('t1')".into()),
             ],
             body: Vec::new(),
         };
@@ -1004,6 +1012,7 @@ mod tests {
             Some("/teams('t1')/operations('op1')")
         );
         assert_eq!(accepted.retry_after, Some(5));
+        assert_eq!(accepted.content_location.as_deref(), Some("/teams('t1')"));
         // Without the headers (a call answered, a meeting joined): nothing, not an error.
         let bare = decode::accepted(RawResponse {
             status: 202,
