@@ -162,11 +162,7 @@ impl Reason {
 /// Every example body of `api` as a case, in operation order; a body shared by several
 /// operations (same file and line) is taken once.
 pub fn cases(api: &Api, version: &str) -> Vec<Case> {
-    let known: BTreeSet<String> = api
-        .types
-        .iter()
-        .map(|t| format!("{}.{}", t.namespace, t.name))
-        .collect();
+    let known: BTreeSet<String> = api.types.iter().map(|t| t.qualified_name()).collect();
     // Types whose own `value` property is a collection: a body of theirs is not a collection
     // because it has a `value` array.
     let own_value: BTreeSet<String> = api
@@ -177,7 +173,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                 .iter()
                 .any(|p| p.name == "value" && p.collection)
         })
-        .map(|t| format!("{}.{}", t.namespace, t.name))
+        .map(|t| t.qualified_name())
         .collect();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -901,10 +897,7 @@ mod tests {
     }
 
     fn src(line: u32) -> Source {
-        Source {
-            file: "api/x.md".into(),
-            line,
-        }
+        Source::new("api/x.md", line)
     }
 
     fn request(line: u32, body: ExampleBody) -> ExampleRequest {

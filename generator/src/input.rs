@@ -53,10 +53,7 @@ impl DocsTree {
         let read: Vec<Result<(String, String), Diagnostic>> = files
             .into_par_iter()
             .map(|rel| {
-                let at = Source {
-                    file: rel.clone(),
-                    line: 1,
-                };
+                let at = Source::new(rel.clone(), 1);
                 let bytes = fs::read(root.join(&rel))
                     .map_err(|e| Diagnostic::new(&at, Code::Io, format!("cannot read: {e}")))?;
                 let text = String::from_utf8(bytes).map_err(|e| {

@@ -22,6 +22,7 @@ pub mod model;
 pub mod read;
 pub mod request_examples;
 pub mod resolve;
+pub mod source;
 
 use rayon::prelude::*;
 

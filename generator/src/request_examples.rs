@@ -461,10 +461,7 @@ mod tests {
             query_options: Vec::new().into(),
             permissions: Vec::new().into(),
             examples: Vec::new(),
-            source: crate::model::ir::Source {
-                file: "x.md".into(),
-                line: 1,
-            },
+            source: crate::model::ir::Source::new("x.md", 1),
             walk: None,
             disagreements: Vec::new(),
             alias_of: None,

@@ -103,7 +103,7 @@ fn every_resource_annotation_yields_a_type() {
             .api
             .types
             .iter()
-            .map(|t| format!("{}.{}", t.namespace, t.name).to_ascii_lowercase())
+            .map(|t| t.qualified_name().to_ascii_lowercase())
             .collect();
         let mut missing = Vec::new();
         let mut seen = 0;
@@ -222,7 +222,7 @@ fn every_inline_enum_list_yields_members() {
             .iter()
             .map(|e| {
                 (
-                    format!("{}.{}", e.namespace, e.name),
+                    e.qualified_name(),
                     e.members
                         .iter()
                         .map(|m| m.name.to_ascii_lowercase())

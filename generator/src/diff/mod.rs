@@ -240,12 +240,12 @@ impl<'a> Index<'a> {
     fn of(api: &'a Api) -> Index<'a> {
         let mut types = BTreeMap::new();
         for t in &api.types {
-            let q = format!("{}.{}", t.namespace, t.name);
+            let q = t.qualified_name();
             types.entry(q.to_ascii_lowercase()).or_insert((q, t));
         }
         let mut enums = BTreeMap::new();
         for e in &api.enums {
-            let q = format!("{}.{}", e.namespace, e.name);
+            let q = e.qualified_name();
             enums.entry(q.to_ascii_lowercase()).or_insert((q, e));
         }
         Index { types, enums }

@@ -58,7 +58,7 @@ fn section(kind: ItemKind) -> &'static str {
 
 fn at(source: &Option<Source>) -> String {
     match source {
-        Some(s) => format!("`{}:{}`", s.file, s.line),
+        Some(s) => format!("`{s}`"),
         None => "—".into(),
     }
 }

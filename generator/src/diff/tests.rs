@@ -4,10 +4,7 @@ use super::*;
 use crate::model::ir::{EnumMember, HttpMethod, OperationKind, Parameter, TypeKind};
 
 fn src(file: &str, line: u32) -> Source {
-    Source {
-        file: file.into(),
-        line,
-    }
+    Source::new(file, line)
 }
 
 fn prop(name: &str, ty: &str, collection: bool, file: &str) -> Property {

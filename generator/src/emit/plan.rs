@@ -45,16 +45,8 @@ pub struct Qualified {
 impl Qualified {
     pub fn of(api: &Api) -> Qualified {
         Qualified {
-            types: api
-                .types
-                .iter()
-                .map(|t| format!("{}.{}", t.namespace, t.name))
-                .collect(),
-            enums: api
-                .enums
-                .iter()
-                .map(|e| format!("{}.{}", e.namespace, e.name))
-                .collect(),
+            types: api.types.iter().map(|t| t.qualified_name()).collect(),
+            enums: api.enums.iter().map(|e| e.qualified_name()).collect(),
         }
     }
 }

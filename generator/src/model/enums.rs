@@ -33,10 +33,7 @@ pub fn read_enums(
             (None, Some(n)) => (n.clone(), None, true),
             (None, None) => continue,
         };
-        let source = Source {
-            file: file.to_string(),
-            line: table.line,
-        };
+        let source = Source::new(file, table.line);
         let Some(members) = read_members(table, file, diags) else {
             continue;
         };
@@ -138,10 +135,7 @@ fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Ve
     let mut members: Vec<EnumMember> = Vec::new();
     let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
     for row in &table.rows {
-        let source = Source {
-            file: file.to_string(),
-            line: row.line,
-        };
+        let source = Source::new(file, row.line);
         let Some(cell) = row.cells.first() else {
             continue;
         };

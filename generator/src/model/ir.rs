@@ -23,13 +23,7 @@ pub struct Api {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Where something was read: a docs file (relative to the docs root, `/`-separated) and a
-/// 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Source {
-    pub file: String,
-    pub line: u32,
-}
+pub use crate::source::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,6 +54,13 @@ pub struct TypeDef {
     pub properties: Vec<Property>,
     /// Every page that defines (part of) this type.
     pub sources: Vec<Source>,
+}
+
+impl TypeDef {
+    /// `namespace.name`, the name the docs qualify it with (`microsoft.graph.user`).
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
 }
 
 /// A structural property or a navigation property (relationship).
@@ -96,6 +97,13 @@ pub struct EnumDef {
     pub description: String,
     pub members: Vec<EnumMember>,
     pub sources: Vec<Source>,
+}
+
+impl EnumDef {
+    /// `namespace.name`, the name the docs qualify it with (`microsoft.graph.user`).
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -100,10 +100,7 @@ fn request_lines(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> 
     for (_, block) in outline.under(|h| h.starts_with("http request")) {
         let Block::Code(code) = block else { continue };
         for (n, text) in code.text.lines().enumerate() {
-            let source = Source {
-                file: file.to_string(),
-                line: code.line + 1 + u32::try_from(n).unwrap_or(0),
-            };
+            let source = Source::new(file, code.line + 1 + u32::try_from(n).unwrap_or(0));
             match parse_request_line(text) {
                 LineKind::Request(line) => {
                     for repair in &line.repairs {
@@ -262,10 +259,7 @@ fn returned_type(p: &Inline, file: &str) -> Option<RawTypeRef> {
         link: Some(link.target.clone()),
         collection,
         free_text: None,
-        source: Source {
-            file: file.to_string(),
-            line: p.line,
-        },
+        source: Source::new(file, p.line),
     })
 }
 
@@ -299,10 +293,7 @@ fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
                     link: Some(link.target.clone()),
                     collection: false,
                     free_text: None,
-                    source: Source {
-                        file: file.to_string(),
-                        line: p.line,
-                    },
+                    source: Source::new(file, p.line),
                 })
             }
             _ => None,
@@ -495,10 +486,7 @@ fn examples(
                 }
             }
         };
-        let source = Source {
-            file: file.to_string(),
-            line: code.line,
-        };
+        let source = Source::new(file, code.line);
         let names = annotation.map(|a| a.names.clone()).unwrap_or_default();
         match role {
             Role::Request => {

@@ -23,10 +23,7 @@ use sections::Outline;
 pub fn lower_page(file: &str, text: &str) -> PageFacts {
     let page = markdown::parse(text);
     let mut diags = Diagnostics::default();
-    let at = |line| Source {
-        file: file.to_string(),
-        line,
-    };
+    let at = |line| Source::new(file, line);
     if let Some(line) = page.front_matter.unclosed_at {
         diags.push(
             &at(line),
@@ -103,10 +100,7 @@ fn pair_annotations(
                 Some("resource" | "response" | "request")
             ) {
                 diags.push(
-                    &Source {
-                        file: file.to_string(),
-                        line: *line,
-                    },
+                    &Source::new(file, *line),
                     Code::AnnotationWithoutBlock,
                     format!(
                         "`{}` annotation is not followed by a code block",
@@ -121,18 +115,12 @@ fn pair_annotations(
             Block::Html { text, line } => match annotation::parse(text) {
                 Parsed::NotAnnotation => {}
                 Parsed::Invalid(message) => diags.push(
-                    &Source {
-                        file: file.to_string(),
-                        line: *line,
-                    },
+                    &Source::new(file, *line),
                     Code::AnnotationJson,
                     format!("annotation is not JSON and is dropped: {message}"),
                 ),
                 Parsed::Annotation(a) => {
-                    let source = Source {
-                        file: file.to_string(),
-                        line: *line,
-                    };
+                    let source = Source::new(file, *line);
                     if a.repaired {
                         diags.push(
                             &source,

@@ -28,10 +28,7 @@ pub fn read_types(
     diags: &mut Diagnostics,
 ) -> Vec<RawType> {
     if blocks.len() > 1 {
-        let at = Source {
-            file: file.to_string(),
-            line: blocks[1].code.line,
-        };
+        let at = Source::new(file, blocks[1].code.line);
         diags.push(
             &at,
             Code::MultipleResources,
@@ -43,10 +40,7 @@ pub fn read_types(
     }
     let mut types = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
-        let source = Source {
-            file: file.to_string(),
-            line: block.code.line,
-        };
+        let source = Source::new(file, block.code.line);
         let Some(odata_type) = block.annotation.odata_type.clone() else {
             diags.push(
                 &source,
@@ -128,10 +122,7 @@ fn table_properties(
         let Some(cols) = typed_columns(table) else {
             if !navigation {
                 diags.push(
-                    &Source {
-                        file: file.to_string(),
-                        line: table.line,
-                    },
+                    &Source::new(file, table.line),
                     Code::TableColumns,
                     "table under Properties has no name or type column; skipped",
                 );
@@ -221,10 +212,7 @@ fn intro_base(outline: &Outline<'_>, source: &Source) -> Option<RawTypeRef> {
                 link: Some(link.target.clone()),
                 collection: false,
                 free_text: None,
-                source: Source {
-                    file: source.file.clone(),
-                    line: p.line,
-                },
+                source: Source::new(source.file.clone(), p.line),
             })
         })
 }
@@ -251,10 +239,7 @@ fn derived_types(outline: &Outline<'_>, file: &str) -> Vec<RawTypeRef> {
             link: Some(link.target.clone()),
             collection: false,
             free_text: None,
-            source: Source {
-                file: file.to_string(),
-                line,
-            },
+            source: Source::new(file, line),
         });
     };
     let mut before_h2 = true;

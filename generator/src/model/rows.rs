@@ -49,10 +49,7 @@ pub fn typed_rows(
     let mut seen = HashSet::new();
     let mut rows = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
-        let source = Source {
-            file: file.to_string(),
-            line: row.line,
-        };
+        let source = Source::new(file, row.line);
         let cell = |i: usize| row.cells.get(i).filter(|c| !c.text.trim().is_empty());
         let Some(name_cell) = cell(name_col) else {
             if row.cells.iter().any(|c| !c.text.trim().is_empty()) {

@@ -171,13 +171,7 @@ mod tests {
         let Some(Block::Table(t)) = page.blocks.first() else {
             panic!("no table")
         };
-        parse_cell(
-            &t.rows[0].cells[0],
-            Source {
-                file: "f.md".into(),
-                line: 3,
-            },
-        )
+        parse_cell(&t.rows[0].cells[0], Source::new("f.md", 3))
     }
 
     #[test]

@@ -147,10 +147,7 @@ mod tests {
             query_options: Arc::from([]),
             permissions: Arc::from([]),
             examples: Vec::new(),
-            source: Source {
-                file: "api/driveitem-createuploadsession.md".into(),
-                line: 44,
-            },
+            source: Source::new("api/driveitem-createuploadsession.md", 44),
             walk: None,
             disagreements: Vec::new(),
             alias_of: None,

@@ -55,7 +55,7 @@ impl<'a> Index<'a> {
         let mut types = HashMap::new();
         let mut by_name = HashMap::new();
         for t in &api.types {
-            let q = format!("{}.{}", t.namespace, t.name);
+            let q = t.qualified_name();
             types.insert(q.to_ascii_lowercase(), t);
             by_name.insert(q, t);
         }
@@ -80,7 +80,7 @@ impl<'a> Index<'a> {
     }
 
     fn qualified(&self, ty: &str) -> Option<String> {
-        self.get(ty).map(|t| format!("{}.{}", t.namespace, t.name))
+        self.get(ty).map(|t| t.qualified_name())
     }
 
     fn property(&self, ty: &str, name: &str) -> Option<&'a Property> {
@@ -172,7 +172,7 @@ fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
             out.insert(
                 top,
                 At::Type {
-                    ty: format!("{}.{}", t.namespace, t.name),
+                    ty: t.qualified_name(),
                     collection: false,
                     source: t
                         .sources
@@ -254,7 +254,7 @@ fn walk(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
             (_, Segment::Cast { r#type }, At::Type { ty, collection, .. }) => {
                 match index.get(r#type) {
                     Some(t) => {
-                        let cast = format!("{}.{}", t.namespace, t.name);
+                        let cast = t.qualified_name();
                         // A cast to a type that is not derived from what is here is read as the
                         // cast says, but is not evidence the walk vouches for.
                         if index.is_a(&cast, &ty) || index.is_a(&ty, &cast) {
@@ -645,10 +645,7 @@ mod tests {
     use std::sync::Arc;
 
     fn src(file: &str) -> Source {
-        Source {
-            file: file.into(),
-            line: 1,
-        }
+        Source::new(file, 1)
     }
 
     fn ty(name: &str, base: Option<&str>, props: &[(&str, &str, bool)]) -> TypeDef {

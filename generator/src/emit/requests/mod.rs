@@ -121,7 +121,7 @@ fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> Route
         },
         status: op.status,
         permissions: op.permissions.to_vec(),
-        page: format!("{}:{}", op.source.file, op.source.line),
+        page: op.source.to_string(),
         disagreements: op.disagreements.clone(),
     }
 }
