@@ -8,6 +8,7 @@ use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::{Item, Plan};
 use crate::model::ir::{Property, TypeDef, TypeKind};
+use crate::model::primitive::Primitive;
 
 /// The catch-all field for properties the SDK does not know.
 const ADDITIONAL: &str = "additional_properties";
@@ -180,26 +181,34 @@ pub(super) fn primitive(ty: &str) -> Option<TokenStream> {
 /// The Rust type (as source text) of an EDM primitive; also used to tell which type changes of
 /// the docs change the generated API (`crate::diff`).
 pub(crate) fn primitive_rust(ty: &str) -> Option<&'static str> {
-    Some(match ty {
-        "Edm.String" => "String",
-        "Edm.Boolean" => "bool",
-        "Edm.Int32" => "i32",
-        "Edm.Int64" => "i64",
-        "Edm.Int16" | "Edm.SByte" => "i16",
-        "Edm.Byte" => "u8",
-        "Edm.Single" => "f32",
-        "Edm.Double" | "Edm.Decimal" => "f64",
-        "Edm.DateTimeOffset" => "graph_rt::DateTimeOffset",
-        "Edm.Date" => "graph_rt::Date",
-        "Edm.TimeOfDay" => "graph_rt::TimeOfDay",
-        "Edm.Duration" => "graph_rt::Duration",
-        "Edm.Guid" => "graph_rt::Guid",
-        "Edm.Binary" => "graph_rt::Base64Bytes",
-        // `microsoft.graph.Json` is a complex type without properties: any JSON (workbook
-        // values, formulas).
-        "Edm.Stream" | "Edm.Untyped" | "microsoft.graph.Json" => "graph_rt::Value",
-        _ => return None,
-    })
+    // `microsoft.graph.Json` is a complex type without properties: any JSON (workbook values,
+    // formulas).
+    if ty == "microsoft.graph.Json" {
+        return Some("graph_rt::Value");
+    }
+    Primitive::of_model(ty).map(rust_of_primitive)
+}
+
+/// The Rust type of each primitive: one arm per primitive, so that a new one does not compile
+/// without its type.
+fn rust_of_primitive(p: Primitive) -> &'static str {
+    match p {
+        Primitive::String => "String",
+        Primitive::Boolean => "bool",
+        Primitive::Int32 => "i32",
+        Primitive::Int64 => "i64",
+        Primitive::Int16 | Primitive::SByte => "i16",
+        Primitive::Byte => "u8",
+        Primitive::Single => "f32",
+        Primitive::Double | Primitive::Decimal => "f64",
+        Primitive::DateTimeOffset => "graph_rt::DateTimeOffset",
+        Primitive::Date => "graph_rt::Date",
+        Primitive::TimeOfDay => "graph_rt::TimeOfDay",
+        Primitive::Duration => "graph_rt::Duration",
+        Primitive::Guid => "graph_rt::Guid",
+        Primitive::Binary => "graph_rt::Base64Bytes",
+        Primitive::Stream | Primitive::Untyped => "graph_rt::Value",
+    }
 }
 
 /// `AnyDeviceConfiguration`: the declared type or any type derived from it, chosen by

@@ -6,6 +6,7 @@ pub mod facts;
 pub mod http_path;
 pub mod ir;
 pub mod method;
+pub mod primitive;
 pub mod resource;
 pub mod rows;
 pub mod sections;

@@ -3,6 +3,7 @@
 //! name or link finally means is decided in `resolve`, once every page has been read.
 
 use crate::model::ir::Source;
+use crate::model::primitive::Primitive;
 use crate::read::markdown::Inline;
 
 /// A type as a cell (or a sentence) writes it, before resolution.
@@ -20,29 +21,7 @@ pub struct RawTypeRef {
 
 /// The EDM name of a primitive spelling, or `None` when the text names no primitive.
 pub fn primitive(name: &str) -> Option<&'static str> {
-    let lower = name.trim().to_ascii_lowercase();
-    let bare = lower.strip_prefix("edm.").unwrap_or(&lower);
-    Some(match bare {
-        "string" | "url" | "uri" | "etag" | "range" => "Edm.String",
-        "boolean" | "bool" => "Edm.Boolean",
-        "int32" | "int" | "integer" => "Edm.Int32",
-        "int64" | "long" => "Edm.Int64",
-        "int16" | "short" => "Edm.Int16",
-        "byte" => "Edm.Byte",
-        "sbyte" => "Edm.SByte",
-        "single" | "float" => "Edm.Single",
-        "double" | "number" => "Edm.Double",
-        "decimal" => "Edm.Decimal",
-        "datetimeoffset" | "datetime" | "timestamp" => "Edm.DateTimeOffset",
-        "date" => "Edm.Date",
-        "timeofday" => "Edm.TimeOfDay",
-        "duration" | "timespan" => "Edm.Duration",
-        "guid" | "uuid" => "Edm.Guid",
-        "binary" => "Edm.Binary",
-        "stream" => "Edm.Stream",
-        "object" | "any" | "untyped" => "Edm.Untyped",
-        _ => return None,
-    })
+    Primitive::of_word(name).map(Primitive::edm)
 }
 
 /// Read a type cell. An empty cell gives an empty `name`.
