@@ -221,14 +221,22 @@ fn implied_bases(
 /// The top of `ty`'s chain of bases named so far (`ty` itself when it has none), unless the
 /// chain names a type that is not defined or is longer than the reader follows.
 fn root_of(merged: &BTreeMap<String, Merged>, ty: &str) -> Option<String> {
-    let mut at = ty;
-    for _ in 0..MAX_INHERITANCE_DEPTH {
-        match &merged.get(at)?.base {
-            None => return Some(at.to_string()),
-            Some((base, _)) => at = base,
-        }
-    }
-    None
+    let (name, last) = lineage(merged, ty).last()?;
+    last?.base.is_none().then(|| name.to_string())
+}
+
+/// `ty` and its bases named so far, nearest first, each with its definition (`None` for a base
+/// no page defines, which ends the line); at most [`MAX_INHERITANCE_DEPTH`] bases, so that a
+/// cycle ends too. Every walk up the bases in this module goes through it.
+fn lineage<'a>(
+    merged: &'a BTreeMap<String, Merged>,
+    ty: &'a str,
+) -> impl Iterator<Item = (&'a str, Option<&'a Merged>)> + 'a {
+    std::iter::successors(Some((ty, merged.get(ty))), move |(_, def)| {
+        let (base, _) = (*def)?.base.as_ref()?;
+        Some((base.as_str(), merged.get(base)))
+    })
+    .take(MAX_INHERITANCE_DEPTH + 1)
 }
 
 impl Evidence {
@@ -248,19 +256,12 @@ impl Evidence {
 /// `participantInfo`). `id` is left out: every entity has it.
 fn fits_under(merged: &BTreeMap<String, Merged>, ty: &str, base: &str) -> bool {
     let names = |start: &str, structural_only: bool| -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        let mut at = merged.get(start);
-        for _ in 0..MAX_INHERITANCE_DEPTH {
-            let Some(t) = at else { break };
-            out.extend(
-                t.own
-                    .iter()
-                    .filter(|p| !(structural_only && p.navigation) && p.name != "id")
-                    .map(|p| p.name.to_ascii_lowercase()),
-            );
-            at = t.base.as_ref().and_then(|(b, _)| merged.get(b));
-        }
-        out
+        lineage(merged, start)
+            .filter_map(|(_, def)| def)
+            .flat_map(|t| &t.own)
+            .filter(|p| !(structural_only && p.navigation) && p.name != "id")
+            .map(|p| p.name.to_ascii_lowercase())
+            .collect()
     };
     let has = names(ty, false);
     let needs = names(base, true);
@@ -294,28 +295,17 @@ pub(crate) fn words_in_order(inner: &str, outer: &str) -> bool {
 
 /// The declared type of `ty`'s property `name`, from `ty` or its ancestors named so far.
 fn property_type(merged: &BTreeMap<String, Merged>, ty: &str, name: &str) -> Option<String> {
-    let mut at = merged.get(ty);
-    for _ in 0..MAX_INHERITANCE_DEPTH {
-        let t = at?;
-        if let Some(p) = t.own_index.get(name).and_then(|&i| t.own.get(i)) {
-            return Some(p.r#type.clone());
-        }
-        at = t.base.as_ref().and_then(|(b, _)| merged.get(b));
-    }
-    None
+    lineage(merged, ty)
+        .filter_map(|(_, def)| def)
+        .find_map(|t| t.own_index.get(name).and_then(|&i| t.own.get(i)))
+        .map(|p| p.r#type.clone())
 }
 
 /// Whether `ancestor` is above `ty` in the bases named so far.
 fn is_ancestor(merged: &BTreeMap<String, Merged>, ty: &str, ancestor: &str) -> bool {
-    let mut at = merged.get(ty).and_then(|t| t.base.as_ref()).map(|(b, _)| b);
-    for _ in 0..MAX_INHERITANCE_DEPTH {
-        let Some(b) = at else { return false };
-        if b.eq_ignore_ascii_case(ancestor) {
-            return true;
-        }
-        at = merged.get(b).and_then(|t| t.base.as_ref()).map(|(b, _)| b);
-    }
-    false
+    lineage(merged, ty)
+        .skip(1)
+        .any(|(name, _)| name.eq_ignore_ascii_case(ancestor))
 }
 
 fn merge(
