@@ -1,9 +1,10 @@
 //! Reads the Microsoft Graph reference docs (markdown) into one resolved API model.
 //!
-//! The pipeline: [`read`] turns a page's markdown into blocks (syntax only), [`model`] turns
-//! blocks into what the page says ([`model::facts`]), and [`resolve`] merges the facts of all
+//! The pipeline: `read` turns a page's markdown into blocks (syntax only), `model` turns
+//! blocks into what the page says (`model::facts`), and [`resolve`] merges the facts of all
 //! pages into the [`model::ir::Api`]: types with inheritance applied, enums, operations and
-//! diagnostics.
+//! diagnostics. The stages' internals are `pub(crate)`; other crates see the model, the
+//! emitter's outputs ([`emit`]), the API diff ([`diff`]) and the example oracles.
 //!
 //! ```no_run
 //! let tree = generator::DocsTree::load("../shared/graph-docs/2021-07/beta".as_ref()).unwrap();
@@ -11,18 +12,18 @@
 //! println!("{} types, {} diagnostics", api.types.len(), api.diagnostics.len());
 //! ```
 
-pub mod diagnostics;
+pub(crate) mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod examples;
 #[doc(hidden)]
 pub mod harness;
-pub mod input;
+pub(crate) mod input;
 pub mod model;
-pub mod read;
+pub(crate) mod read;
 pub mod request_examples;
 pub mod resolve;
-pub mod source;
+pub(crate) mod source;
 
 use rayon::prelude::*;
 

@@ -8,12 +8,12 @@ mod docs;
 mod enums;
 mod manifest;
 mod models;
-pub mod names;
+pub(crate) mod names;
 mod plan;
 mod render;
 pub mod requests;
 mod roundtrip_example;
-pub mod workloads;
+pub(crate) mod workloads;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

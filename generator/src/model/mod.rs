@@ -1,16 +1,16 @@
 //! Modelling: a page's blocks into what the page says (`facts`), and the IR (`ir`) that
 //! `resolve` builds from the facts of every page.
 
-pub mod enums;
-pub mod facts;
-pub mod http_path;
+pub(crate) mod enums;
+pub(crate) mod facts;
+pub(crate) mod http_path;
 pub mod ir;
-pub mod method;
-pub mod primitive;
-pub mod resource;
-pub mod rows;
-pub mod sections;
-pub mod type_cell;
+pub(crate) mod method;
+pub(crate) mod primitive;
+pub(crate) mod resource;
+pub(crate) mod rows;
+pub(crate) mod sections;
+pub(crate) mod type_cell;
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::read::annotation::{self, Annotation, Parsed};

@@ -7,7 +7,7 @@ mod derived;
 mod enums;
 mod operations;
 pub mod routes;
-pub mod symbols;
+pub(crate) mod symbols;
 pub(crate) mod types;
 
 use crate::diagnostics::Diagnostics;
