@@ -590,3 +590,48 @@ fn creating_a_team_answers_where_the_team_will_be() {
     );
     assert_eq!(sent_json(&server)["displayName"], json!("My Sample Team"));
 }
+
+/// `POST /me/drive/items/{id}/copy` takes its parameters (`driveitem-copy.md` heads their type
+/// column `Value`), answers `202` and a monitor URL on another host, which `run_action` reads
+/// without the token until the copy is done.
+#[test]
+fn a_drive_item_copy_sends_where_and_is_followed_to_its_end_without_the_token() {
+    let monitor = Server::start(|_| {
+        Reply::json(
+            202,
+            &json!({"percentageComplete": 100.0, "resourceId": "01NEW", "status": "completed"}),
+        )
+    })
+    .unwrap();
+    let location = format!("{}/monitor/4A34", monitor.url());
+    let graph = Server::start(move |_| Reply {
+        status: 202,
+        headers: vec![("Location".into(), location.clone())],
+        body: Vec::new(),
+    })
+    .unwrap();
+    let mut parent = graph_sdk::v1_0::ItemReference::default();
+    parent.drive_id.set("d1".to_owned());
+    parent.id.set("folder1".to_owned());
+    let mut body = graph_sdk::v1_0::CopyBody::default();
+    body.parent_reference.set(parent);
+    body.name.set("plan (copy).txt".to_owned());
+    let copy = root().me().drive().items().item("f1").copy(&body);
+    let wait = graph_rt::ActionWait {
+        first: std::time::Duration::from_millis(10),
+        ..graph_rt::ActionWait::default()
+    };
+    let done = runtime()
+        .block_on(client(&graph).run_action(copy, wait))
+        .unwrap();
+    assert_eq!(done.state, graph_rt::ActionState::Succeeded);
+    assert_eq!(done.resource_id.as_deref(), Some("01NEW"));
+    assert_eq!(
+        sent_json(&graph),
+        json!({"parentReference": {"driveId": "d1", "id": "folder1"}, "name": "plan (copy).txt"})
+    );
+    assert_eq!(graph.received()[0].target, "/v1.0/me/drive/items/f1/copy");
+    let polled = monitor.received();
+    assert_eq!(polled[0].target, "/monitor/4A34");
+    assert!(polled[0].headers.iter().all(|(n, _)| n != "authorization"));
+}

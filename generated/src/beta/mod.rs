@@ -2086,6 +2086,8 @@ mod check_member_groups_body;
 pub use check_member_groups_body::CheckMemberGroupsBody;
 mod check_member_objects_body;
 pub use check_member_objects_body::CheckMemberObjectsBody;
+mod checkin_body;
+pub use checkin_body::CheckinBody;
 #[cfg(feature = "security")]
 mod child_selectability;
 #[cfg(feature = "security")]
@@ -6863,6 +6865,8 @@ pub use mail_destination_routing_reason::MailDestinationRoutingReason;
 mod mail_folder;
 #[cfg(feature = "mail")]
 pub use mail_folder::{MailFolder, AnyMailFolder};
+mod mail_folders_copy_body;
+pub use mail_folders_copy_body::MailFoldersCopyBody;
 mod mail_folders_move_body;
 pub use mail_folders_move_body::MailFoldersMoveBody;
 #[cfg(feature = "mail")]

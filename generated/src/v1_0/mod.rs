@@ -761,6 +761,8 @@ mod check_member_groups_body;
 pub use check_member_groups_body::CheckMemberGroupsBody;
 mod check_member_objects_body;
 pub use check_member_objects_body::CheckMemberObjectsBody;
+mod checkin_body;
+pub use checkin_body::CheckinBody;
 #[cfg(feature = "core")]
 mod choice_column;
 #[cfg(feature = "core")]
@@ -2513,6 +2515,8 @@ pub use mail_destination_routing_reason::MailDestinationRoutingReason;
 mod mail_folder;
 #[cfg(feature = "mail")]
 pub use mail_folder::{MailFolder, AnyMailFolder};
+mod mail_folders_copy_body;
+pub use mail_folders_copy_body::MailFoldersCopyBody;
 #[cfg(feature = "mail")]
 mod mail_search_folder;
 #[cfg(feature = "mail")]

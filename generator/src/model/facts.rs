@@ -77,6 +77,8 @@ pub struct RawParameter {
     pub required: bool,
     pub description: String,
     pub possible_values: Vec<String>,
+    /// Read from a request body's `Name | Value | Description` table (`Value` holding types).
+    pub from_value_table: bool,
     pub source: Source,
 }
 

@@ -13,7 +13,7 @@ use crate::model::ir::{
     Permission, Segment, Source,
 };
 use crate::model::resource::repair_list;
-use crate::model::rows::{typed_columns, typed_rows};
+use crate::model::rows::{typed_columns, typed_columns_or_value, typed_rows};
 use crate::model::sections::Outline;
 use crate::model::type_cell::RawTypeRef;
 use crate::read::annotation::Annotation;
@@ -37,12 +37,17 @@ pub fn read_operations(
         .unwrap_or_default();
     let description = page_description(outline);
     let (response_type, status) = response_sentence(outline, file);
-    let parameters = parameters(outline, file, diags);
+    let (mut parameters, from_value_table) = parameters(outline, file, diags);
     let request_type = request_body_type(outline, file);
     let headers = headers(outline);
     let permissions = permissions(outline);
     let query_options = query_options(outline);
     let mut examples = examples(outline, file, annotations, diags);
+    if from_value_table && !examples_send_any(&examples, &parameters) {
+        // A `Name | Value` table is read only when an example sends what it lists:
+        // `followedSites/add` lists `id`, and sends `{"value": [{"id": …}]}`.
+        parameters.retain(|p| !p.from_value_table);
+    }
     let page = Arc::new(RawMethodPage {
         title: title.into(),
         description: description.into(),
@@ -301,8 +306,37 @@ fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
 }
 
 /// Body properties, action parameters and function parameters.
-fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec<RawParameter> {
+/// Whether a request example's JSON body has one of the parameters at its top level, or no
+/// request example has a JSON object body to say otherwise.
+fn examples_send_any(examples: &[Example], parameters: &[RawParameter]) -> bool {
+    let mut bodies = examples
+        .iter()
+        .filter_map(|e| e.request.as_ref())
+        .filter_map(|r| match &r.body {
+            ExampleBody::Json(v) | ExampleBody::Repaired(v) => v.as_object(),
+            ExampleBody::None | ExampleBody::Text(_) => None,
+        })
+        .peekable();
+    if bodies.peek().is_none() {
+        return true;
+    }
+    bodies.any(|body| {
+        parameters
+            .iter()
+            .filter(|p| p.from_value_table)
+            .any(|p| body.contains_key(&p.name))
+    })
+}
+
+/// Body properties, action parameters and function parameters, and whether a request body's
+/// `Name | Value` table gave some of them.
+fn parameters(
+    outline: &Outline<'_>,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> (Vec<RawParameter>, bool) {
     let mut params: Vec<RawParameter> = Vec::new();
+    let mut from_value_table = false;
     // The names read so far: a parameter listed in two tables is kept once (the first).
     let mut seen: HashSet<String> = HashSet::new();
     let wanted = |h: &str| {
@@ -312,11 +346,20 @@ fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec
             || h == "path parameters"
             || (h == "query parameters")
     };
-    for (_, block) in outline.under(wanted) {
+    for (i, block) in outline.under(wanted) {
         let Block::Table(table) = block else { continue };
-        let Some(cols) = typed_columns(table) else {
+        let in_body = outline.path(i).any(|h| h == "request body");
+        let typed = typed_columns(table);
+        let value_table = typed.is_none() && in_body;
+        let cols = if value_table {
+            typed_columns_or_value(table)
+        } else {
+            typed
+        };
+        let Some(cols) = cols else {
             continue;
         };
+        from_value_table |= value_table;
         for row in typed_rows(table, cols, file, diags) {
             if !seen.insert(row.name.clone()) {
                 continue;
@@ -333,11 +376,12 @@ fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec
                 ty: row.ty,
                 required,
                 description,
+                from_value_table: value_table,
                 source: row.source,
             });
         }
     }
-    params
+    (params, from_value_table)
 }
 
 fn headers(outline: &Outline<'_>) -> Vec<Header> {
@@ -800,6 +844,45 @@ mod tests {
                 ("Application", vec![]),
             ]
         );
+    }
+
+    /// A copy action whose body table heads its type column `Value`, with a request example.
+    fn value_table_page(body: &str) -> String {
+        format!(
+            "# Copy thing\n\n## HTTP request\n\n```http\nPOST /things/{{id}}/copy\n```\n\n\
+             ## Request body\n\n\
+             | Name | Value | Description |\n|:--|:--|:--|\n\
+             | parentReference | [ItemReference](../resources/itemreference.md) | Where. |\n\
+             | name | string | The new name. |\n\n\
+             ## Example\n\n<!-- {{ \"blockType\": \"request\", \"name\": \"copy\" }} -->\n\
+             ```http\nPOST https://graph.microsoft.com/v1.0/things/1/copy\n\
+             Content-type: application/json\n\n{body}\n```\n"
+        )
+    }
+
+    #[test]
+    fn a_value_headed_body_table_is_read_when_an_example_sends_what_it_lists() {
+        let facts = crate::model::lower_page(
+            "api/thing-copy.md",
+            &value_table_page(r#"{"parentReference": {"id": "p"}, "name": "Copy"}"#),
+        );
+        let params: Vec<(&str, &str)> = facts.operations[0]
+            .page
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.ty.name.as_str()))
+            .collect();
+        assert_eq!(
+            params,
+            [("parentReference", "ItemReference"), ("name", "string")]
+        );
+        // The example sends something else (`followedSites/add`: `{"value": [{"id": …}]}`):
+        // the table is not the body.
+        let facts = crate::model::lower_page(
+            "api/thing-copy.md",
+            &value_table_page(r#"{"value": [{"name": "Copy"}]}"#),
+        );
+        assert!(facts.operations[0].page.parameters.is_empty());
     }
 
     fn kind_of(title: &str, file: &str, method: HttpMethod, path: &str) -> OperationKind {

@@ -36,6 +36,35 @@ pub fn typed_columns(table: &Table) -> Option<Columns> {
     (cols.name.is_some() && cols.ty.is_some()).then_some(cols)
 }
 
+/// [`typed_columns`], or a `Name | Value | Description` table whose every `Value` cell names a
+/// type (a link or a primitive): how some request body tables write the type column
+/// (`driveitem-copy.md`: `parentReference | [ItemReference](…)`, `name | string`).
+pub fn typed_columns_or_value(table: &Table) -> Option<Columns> {
+    if let Some(cols) = typed_columns(table) {
+        return Some(cols);
+    }
+    let mut cols = columns(table);
+    let value = cols.value?;
+    cols.name?;
+    let names_type = |cell: &Inline| {
+        cell.links
+            .iter()
+            .any(|l| l.target.to_ascii_lowercase().contains(".md"))
+            || crate::model::primitive::Primitive::of_word(cell.text.trim().trim_matches('`'))
+                .is_some()
+    };
+    let all_types = !table.rows.is_empty()
+        && table
+            .rows
+            .iter()
+            .all(|r| r.cells.get(value).is_some_and(names_type));
+    all_types.then(|| {
+        cols.ty = Some(value);
+        cols.value = None;
+        cols
+    })
+}
+
 /// Read the rows of a name/type table. Problems become diagnostics; bad rows are skipped.
 pub fn typed_rows(
     table: &Table,

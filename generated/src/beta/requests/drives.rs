@@ -575,7 +575,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn checkin(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CheckinBody,
             ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -677,6 +677,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -684,6 +685,7 @@ pub mod item {
                         self.0.clone().literal("copy"),
                         graph_rt::decode::accepted,
                     )
+                    .json_body(body)
                     .documented_status(202u16)
                     .with_permissions(
                         &[
@@ -2643,7 +2645,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn checkin(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CheckinBody,
             ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -2745,6 +2747,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -2752,6 +2755,7 @@ pub mod item {
                         self.0.clone().literal("copy"),
                         graph_rt::decode::accepted,
                     )
+                    .json_body(body)
                     .documented_status(202u16)
                     .with_permissions(
                         &[

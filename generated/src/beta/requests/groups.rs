@@ -4195,13 +4195,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -4297,6 +4301,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -4304,6 +4309,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -5895,13 +5901,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -5997,6 +6007,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -6004,6 +6015,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[

@@ -10570,13 +10570,17 @@ pub mod drive {
             ///
             /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
             #[cfg(feature = "files")]
-            pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+            pub fn checkin(
+                &self,
+                body: &version_::CheckinBody,
+            ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
                         version_::requests::VERSION,
                         self.0.clone().literal("checkin"),
                         graph_rt::decode::empty,
                     )
+                    .json_body(body)
                     .documented_status(204u16)
                     .with_permissions(
                         &[
@@ -10670,7 +10674,7 @@ pub mod drive {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -26001,13 +26005,17 @@ pub mod drive {
             ///
             /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
             #[cfg(feature = "files")]
-            pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+            pub fn checkin(
+                &self,
+                body: &version_::CheckinBody,
+            ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
                         version_::requests::VERSION,
                         self.0.clone().literal("checkin"),
                         graph_rt::decode::empty,
                     )
+                    .json_body(body)
                     .documented_status(204u16)
                     .with_permissions(
                         &[
@@ -26101,7 +26109,7 @@ pub mod drive {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -42181,7 +42189,7 @@ pub mod mail_folders {
         #[cfg(feature = "mail")]
         pub fn copy(
             &self,
-            body: &version_::CopyBody,
+            body: &version_::MailFoldersCopyBody,
         ) -> graph_rt::Request<
             version_::AnyMailFolder,
             version_::MailFolder,
@@ -43238,7 +43246,7 @@ pub mod mail_folders {
                 #[cfg(feature = "mail")]
                 pub fn copy(
                     &self,
-                    body: &version_::CopyBody,
+                    body: &version_::MailFoldersCopyBody,
                 ) -> graph_rt::Request<
                     version_::AnyMessage,
                     version_::Message,
@@ -44597,7 +44605,7 @@ pub mod messages {
         #[cfg(feature = "mail")]
         pub fn copy(
             &self,
-            body: &version_::CopyBody,
+            body: &version_::MailFoldersCopyBody,
         ) -> graph_rt::Request<
             version_::AnyMessage,
             version_::Message,

@@ -2236,13 +2236,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -2338,6 +2342,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -2345,6 +2350,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -3936,13 +3942,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -4038,6 +4048,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -4045,6 +4056,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[

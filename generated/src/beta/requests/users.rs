@@ -13394,13 +13394,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -13496,6 +13500,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -13503,6 +13508,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -15139,13 +15145,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-beta)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -15241,6 +15251,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -15248,6 +15259,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -18327,7 +18339,7 @@ pub mod item {
             #[cfg(feature = "mail")]
             pub fn copy(
                 &self,
-                body: &version_::CopyBody,
+                body: &version_::MailFoldersCopyBody,
             ) -> graph_rt::Request<
                 version_::AnyMailFolder,
                 version_::MailFolder,
@@ -19368,7 +19380,7 @@ pub mod item {
                     #[cfg(feature = "mail")]
                     pub fn copy(
                         &self,
-                        body: &version_::CopyBody,
+                        body: &version_::MailFoldersCopyBody,
                     ) -> graph_rt::Request<
                         version_::AnyMessage,
                         version_::Message,
@@ -20785,7 +20797,7 @@ pub mod item {
             #[cfg(feature = "mail")]
             pub fn copy(
                 &self,
-                body: &version_::CopyBody,
+                body: &version_::MailFoldersCopyBody,
             ) -> graph_rt::Request<
                 version_::AnyMessage,
                 version_::Message,

@@ -488,7 +488,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn checkin(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CheckinBody,
             ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -590,6 +590,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -597,6 +598,7 @@ pub mod item {
                         self.0.clone().literal("copy"),
                         graph_rt::decode::accepted,
                     )
+                    .json_body(body)
                     .documented_status(202u16)
                     .with_permissions(
                         &[
@@ -2460,7 +2462,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn checkin(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CheckinBody,
             ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -2562,6 +2564,7 @@ pub mod item {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -2569,6 +2572,7 @@ pub mod item {
                         self.0.clone().literal("copy"),
                         graph_rt::decode::accepted,
                     )
+                    .json_body(body)
                     .documented_status(202u16)
                     .with_permissions(
                         &[

@@ -8650,13 +8650,17 @@ pub mod drive {
             ///
             /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
             #[cfg(feature = "files")]
-            pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+            pub fn checkin(
+                &self,
+                body: &version_::CheckinBody,
+            ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
                         version_::requests::VERSION,
                         self.0.clone().literal("checkin"),
                         graph_rt::decode::empty,
                     )
+                    .json_body(body)
                     .documented_status(204u16)
                     .with_permissions(
                         &[
@@ -8750,7 +8754,7 @@ pub mod drive {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -22571,13 +22575,17 @@ pub mod drive {
             ///
             /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
             #[cfg(feature = "files")]
-            pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+            pub fn checkin(
+                &self,
+                body: &version_::CheckinBody,
+            ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
                         version_::requests::VERSION,
                         self.0.clone().literal("checkin"),
                         graph_rt::decode::empty,
                     )
+                    .json_body(body)
                     .documented_status(204u16)
                     .with_permissions(
                         &[
@@ -22671,7 +22679,7 @@ pub mod drive {
             #[cfg(feature = "files")]
             pub fn copy(
                 &self,
-                body: &graph_rt::Value,
+                body: &version_::CopyBody,
             ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                 graph_rt::Request::new(
                         graph_rt::Method::Post,
@@ -37067,7 +37075,7 @@ pub mod mail_folders {
         #[cfg(feature = "mail")]
         pub fn copy(
             &self,
-            body: &version_::CopyBody,
+            body: &version_::MailFoldersCopyBody,
         ) -> graph_rt::Request<
             version_::AnyMailFolder,
             version_::MailFolder,
@@ -38132,7 +38140,7 @@ pub mod mail_folders {
                 #[cfg(feature = "mail")]
                 pub fn copy(
                     &self,
-                    body: &version_::CopyBody,
+                    body: &version_::MailFoldersCopyBody,
                 ) -> graph_rt::Request<
                     version_::AnyMessage,
                     version_::Message,
@@ -39336,7 +39344,7 @@ pub mod messages {
         #[cfg(feature = "mail")]
         pub fn copy(
             &self,
-            body: &version_::CopyBody,
+            body: &version_::MailFoldersCopyBody,
         ) -> graph_rt::Request<
             version_::AnyMessage,
             version_::Message,

@@ -996,13 +996,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -1098,6 +1102,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -1105,6 +1110,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -2672,13 +2678,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -2774,6 +2784,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -2781,6 +2792,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[

@@ -10757,13 +10757,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -10859,6 +10863,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -10866,6 +10871,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -12478,13 +12484,17 @@ pub mod item {
                 ///
                 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-checkin?view=graph-rest-1.0)
                 #[cfg(feature = "files")]
-                pub fn checkin(&self) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
+                pub fn checkin(
+                    &self,
+                    body: &version_::CheckinBody,
+                ) -> graph_rt::Request<(), (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
                             version_::requests::VERSION,
                             self.0.clone().literal("checkin"),
                             graph_rt::decode::empty,
                         )
+                        .json_body(body)
                         .documented_status(204u16)
                         .with_permissions(
                             &[
@@ -12580,6 +12590,7 @@ pub mod item {
                 #[cfg(feature = "files")]
                 pub fn copy(
                     &self,
+                    body: &version_::CopyBody,
                 ) -> graph_rt::Request<graph_rt::Accepted, (), graph_rt::NoOptions> {
                     graph_rt::Request::new(
                             graph_rt::Method::Post,
@@ -12587,6 +12598,7 @@ pub mod item {
                             self.0.clone().literal("copy"),
                             graph_rt::decode::accepted,
                         )
+                        .json_body(body)
                         .documented_status(202u16)
                         .with_permissions(
                             &[
@@ -15506,7 +15518,7 @@ pub mod item {
             #[cfg(feature = "mail")]
             pub fn copy(
                 &self,
-                body: &version_::CopyBody,
+                body: &version_::MailFoldersCopyBody,
             ) -> graph_rt::Request<
                 version_::AnyMailFolder,
                 version_::MailFolder,
@@ -16551,7 +16563,7 @@ pub mod item {
                     #[cfg(feature = "mail")]
                     pub fn copy(
                         &self,
-                        body: &version_::CopyBody,
+                        body: &version_::MailFoldersCopyBody,
                     ) -> graph_rt::Request<
                         version_::AnyMessage,
                         version_::Message,
@@ -18611,7 +18623,7 @@ pub mod item {
             #[cfg(feature = "mail")]
             pub fn copy(
                 &self,
-                body: &version_::CopyBody,
+                body: &version_::MailFoldersCopyBody,
             ) -> graph_rt::Request<
                 version_::AnyMessage,
                 version_::Message,

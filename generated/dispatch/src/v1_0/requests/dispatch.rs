@@ -52279,7 +52279,7 @@ fn drives_item_items_item__checkin(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .checkin(&args.body::<graph_rt::Value>()?),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -52328,7 +52328,7 @@ fn drives_item_items_item__copy(
                 .item(&args.next_arg()?)
                 .items()
                 .item(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -52461,7 +52461,7 @@ fn drives_item_root_by_path__checkin(
                 .item(&args.next_arg()?)
                 .root()
                 .at_path(&args.next_arg()?)
-                .checkin(&args.body::<graph_rt::Value>()?),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -52510,7 +52510,7 @@ fn drives_item_root_by_path__copy(
                 .item(&args.next_arg()?)
                 .root()
                 .at_path(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -53242,7 +53242,7 @@ fn groups_item_drive_items_item__checkin(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .checkin(),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -53294,7 +53294,7 @@ fn groups_item_drive_items_item__copy(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -53435,7 +53435,7 @@ fn groups_item_drive_root_by_path__checkin(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .checkin(),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -53487,7 +53487,7 @@ fn groups_item_drive_root_by_path__copy(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -55100,7 +55100,12 @@ fn me_drive_items_item__checkin(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().me().drive().items().item(&args.next_arg()?).checkin(),
+            super::root()
+                .me()
+                .drive()
+                .items()
+                .item(&args.next_arg()?)
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -55144,7 +55149,7 @@ fn me_drive_items_item__copy(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<graph_rt::Value>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -57337,7 +57342,12 @@ fn me_drive_root_by_path__checkin(
 ) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
     Ok(
         graph_rt::ErasedRequest::new(
-            super::root().me().drive().root().at_path(&args.next_arg()?).checkin(),
+            super::root()
+                .me()
+                .drive()
+                .root()
+                .at_path(&args.next_arg()?)
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -57381,7 +57391,7 @@ fn me_drive_root_by_path__copy(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .copy(&args.body::<graph_rt::Value>()?),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -59823,7 +59833,7 @@ fn me_mail_folders_item__copy(
                 .me()
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<version_::CopyBody>()?),
+                .copy(&args.body::<version_::MailFoldersCopyBody>()?),
             "json",
         ),
     )
@@ -59874,7 +59884,7 @@ fn me_mail_folders_item_messages_item__copy(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<version_::CopyBody>()?),
+                .copy(&args.body::<version_::MailFoldersCopyBody>()?),
             "json",
         ),
     )
@@ -60068,7 +60078,7 @@ fn me_messages_item__copy(
                 .me()
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<version_::CopyBody>()?),
+                .copy(&args.body::<version_::MailFoldersCopyBody>()?),
             "json",
         ),
     )
@@ -61350,7 +61360,7 @@ fn sites_item_drive_items_item__checkin(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .checkin(),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -61402,7 +61412,7 @@ fn sites_item_drive_items_item__copy(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -61543,7 +61553,7 @@ fn sites_item_drive_root_by_path__checkin(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .checkin(),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -61595,7 +61605,7 @@ fn sites_item_drive_root_by_path__copy(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -63174,7 +63184,7 @@ fn users_item_drive_items_item__checkin(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .checkin(),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -63226,7 +63236,7 @@ fn users_item_drive_items_item__copy(
                 .drive()
                 .items()
                 .item(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -63384,7 +63394,7 @@ fn users_item_drive_root_by_path__checkin(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .checkin(),
+                .checkin(&args.body::<version_::CheckinBody>()?),
             "empty",
         ),
     )
@@ -63436,7 +63446,7 @@ fn users_item_drive_root_by_path__copy(
                 .drive()
                 .root()
                 .at_path(&args.next_arg()?)
-                .copy(),
+                .copy(&args.body::<version_::CopyBody>()?),
             "accepted",
         ),
     )
@@ -63920,7 +63930,7 @@ fn users_item_mail_folders_item__copy(
                 .item(&args.next_arg()?)
                 .mail_folders()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<version_::CopyBody>()?),
+                .copy(&args.body::<version_::MailFoldersCopyBody>()?),
             "json",
         ),
     )
@@ -63974,7 +63984,7 @@ fn users_item_mail_folders_item_messages_item__copy(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<version_::CopyBody>()?),
+                .copy(&args.body::<version_::MailFoldersCopyBody>()?),
             "json",
         ),
     )
@@ -64473,7 +64483,7 @@ fn users_item_messages_item__copy(
                 .item(&args.next_arg()?)
                 .messages()
                 .item(&args.next_arg()?)
-                .copy(&args.body::<version_::CopyBody>()?),
+                .copy(&args.body::<version_::MailFoldersCopyBody>()?),
             "json",
         ),
     )
