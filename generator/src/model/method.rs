@@ -305,7 +305,6 @@ fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
         })
 }
 
-/// Body properties, action parameters and function parameters.
 /// Whether a request example's JSON body has one of the parameters at its top level, or no
 /// request example has a JSON object body to say otherwise.
 fn examples_send_any(examples: &[Example], parameters: &[RawParameter]) -> bool {
