@@ -10,14 +10,14 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::workloads::{SHARED, WORKLOADS};
+use crate::emit::workloads::{Workload, SHARED};
 use crate::emit::{render, CrateOptions, Version};
 
 /// The workloads a dependency with default features compiles (with the first API version):
 /// what most programs start with (users, mail and calendars), within the build budget the
 /// README states (a cold build of a program with the defaults in about a minute and 1 GB;
 /// `groups` and `files` as well took 64 s).
-pub(crate) const DEFAULT_WORKLOADS: &[&str] = &["mail", "users"];
+pub(crate) const DEFAULT_WORKLOADS: &[Workload] = &[Workload::Mail, Workload::Users];
 
 /// The features docs.rs documents: every version and every workload (`cargo doc` of that,
 /// measured: 2 min 8 s and 3.7 GB, within docs.rs's 15 min and 6.4 GB).
@@ -37,7 +37,7 @@ fn quoted<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
 
 /// A workload's feature list: the shared workload (and, in a crate that forwards its features,
 /// the same feature of `forward`).
-fn workload_list(workload: &str, forward: Option<&str>) -> String {
+fn workload_list(workload: Workload, forward: Option<&str>) -> String {
     let mut items: Vec<String> = forward
         .map(|f| format!("{f}/{workload}"))
         .into_iter()
@@ -112,12 +112,16 @@ fn feature_lines(
     forward: Option<&str>,
 ) {
     let _ = writeln!(out, "default = [{}]", quoted(default));
-    let _ = writeln!(out, "full = [{}]", quoted(WORKLOADS.iter()));
+    let _ = writeln!(
+        out,
+        "full = [{}]",
+        quoted(Workload::ALL.iter().map(|w| w.feature()))
+    );
     for m in modules {
         let own = forward.map(|f| format!("{f}/{m}"));
         let _ = writeln!(out, "{m} = [{}]", quoted(own));
     }
-    for w in WORKLOADS {
+    for w in Workload::ALL {
         let _ = writeln!(out, "{w} = [{}]", workload_list(w, forward));
     }
 }

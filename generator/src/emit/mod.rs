@@ -19,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use rayon::prelude::*;
 
+use crate::emit::workloads::Workload;
 use crate::model::ir::Api;
 pub(crate) use models::primitive_rust;
 use plan::{Plan, Qualified};
@@ -213,7 +214,7 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
         .chain(body_files)
         .collect::<Result<_, _>>()?;
     // (file, workload, names it exports)
-    let mut mod_items: Vec<(String, &'static str, Vec<String>)> = Vec::new();
+    let mut mod_items: Vec<(String, Option<Workload>, Vec<String>)> = Vec::new();
     let mut registry_arms = Vec::new();
     for (qualified, (item, _)) in &plan.types {
         let mut exported = vec![item.rust_name.clone()];
@@ -250,7 +251,7 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
         let m = format_ident!("{}", file);
         let names = exported.iter().map(|n| format_ident!("{}", n));
         // Request bodies have no workload: compiled with the version.
-        let cfg = (!workload.is_empty()).then(|| quote! { #[cfg(feature = #workload)] });
+        let cfg = workload.map(|w| quote! { #[cfg(feature = #w)] });
         quote! {
             #cfg
             mod #m;
@@ -289,11 +290,12 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
 
 /// `registry::roundtrip(type_name, json)`: read JSON as the type a name names at run time
 /// (polymorphic types by `@odata.type`) and write it back.
-fn registry(arms: &[(String, &'static str, String)]) -> TokenStream {
+fn registry(arms: &[(String, Option<Workload>, String)]) -> TokenStream {
     let arms = arms.iter().map(|(qualified, workload, rust)| {
         let ident = format_ident!("{}", rust);
+        let cfg = workload.map(|w| quote! { #[cfg(feature = #w)] });
         quote! {
-            #[cfg(feature = #workload)]
+            #cfg
             #qualified => Some(roundtrip_as::<super::#ident>(value)),
         }
     });

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::{Item, Plan};
+use crate::emit::workloads::Workload;
 use crate::model::ir::{Property, TypeDef, TypeKind};
 use crate::model::primitive::Primitive;
 
@@ -16,7 +17,7 @@ const ADDITIONAL: &str = "additional_properties";
 /// The Rust type of a property, and the workload whose feature it needs (if another one).
 struct FieldType {
     tokens: TokenStream,
-    needs: Option<&'static str>,
+    needs: Option<Workload>,
 }
 
 /// The file for one type: its struct, `Model` impl, and its `Any…` enum when it has derived
@@ -136,9 +137,14 @@ fn property_description(p: &Property) -> String {
 }
 
 /// The Rust type of a property's value (without `Field`).
-fn field_type(plan: &Plan<'_>, container: &str, workload: &'static str, p: &Property) -> FieldType {
+fn field_type(
+    plan: &Plan<'_>,
+    container: &str,
+    workload: Option<Workload>,
+    p: &Property,
+) -> FieldType {
     let (element, needs) = element_type(plan, &p.r#type);
-    let needs = needs.filter(|w| *w != workload);
+    let needs = needs.filter(|w| Some(*w) != workload);
     let boxed = plan.boxed.contains(&(container, p.name.as_str()));
     let tokens = if p.collection {
         quote! { Vec<#element> }
@@ -151,7 +157,7 @@ fn field_type(plan: &Plan<'_>, container: &str, workload: &'static str, p: &Prop
 }
 
 /// The Rust type of one value of a qualified type, and the workload it lives in.
-fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<&'static str>) {
+fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<Workload>) {
     if let Some(t) = primitive(ty) {
         return (t, None);
     }
@@ -162,12 +168,12 @@ fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<&'static str>
         } else {
             quote! { super::#ident }
         };
-        return (tokens, Some(item.workload));
+        return (tokens, item.workload);
     }
     if let Some((item, _)) = plan.types.get(ty) {
         let name = plan.any_names.get(ty).unwrap_or(&item.rust_name);
         let ident = format_ident!("{}", name);
-        return (quote! { super::#ident }, Some(item.workload));
+        return (quote! { super::#ident }, item.workload);
     }
     // A type no page defines: kept as untyped JSON.
     (quote! { graph_rt::Value }, None)
@@ -236,10 +242,10 @@ fn any_enum(plan: &Plan<'_>, qualified: &str, item: &Item, any: &str) -> TokenSt
             continue;
         };
         let v: Ident = format_ident!("{}", ditem.rust_name);
-        let cfg = (ditem.workload != item.workload).then(|| {
-            let w = ditem.workload;
-            quote! { #[cfg(feature = #w)] }
-        });
+        let cfg = ditem
+            .workload
+            .filter(|w| Some(*w) != item.workload)
+            .map(|w| quote! { #[cfg(feature = #w)] });
         variants.push(quote! { #cfg #v(Box<super::#v>), });
         reads.push(quote! {
             #cfg

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::names::{pascal, snake, Registry};
-use crate::emit::workloads::{workload_of, SHARED};
+use crate::emit::workloads::{workload_of, Workload, SHARED};
 use crate::model::ir::{Api, EnumDef, Source, TypeDef};
 
 /// What the emitter knows about one named item of the API.
@@ -13,8 +13,9 @@ pub struct Item {
     pub rust_name: String,
     /// File stem under the version's module (`managed_device_certificate_state`).
     pub file: String,
-    /// Cargo feature (workload) that compiles it.
-    pub workload: &'static str,
+    /// The workload (cargo feature) that compiles it; `None` for what every build has (the
+    /// parameter structs of actions).
+    pub workload: Option<Workload>,
 }
 
 #[derive(Debug)]
@@ -101,7 +102,10 @@ impl<'a> Plan<'a> {
             let file = files.claim(&snake(&rust_name));
             let item = Item {
                 file,
-                workload: workload_of(namespace, source.map_or("", |s| s.file.as_str())),
+                workload: Some(workload_of(
+                    namespace,
+                    source.map_or("", |s| s.file.as_str()),
+                )),
                 rust_name,
             };
             match kind {
@@ -153,19 +157,19 @@ fn share_held_types(
         )
     }
     // (holder's workload, held type): every holder starts on the list once.
-    let mut work: Vec<(&'static str, &str)> = Vec::new();
+    let mut work: Vec<(Option<Workload>, &str)> = Vec::new();
     for (item, ty) in types.values() {
         work.extend(held(ty).map(|h| (item.workload, h)));
     }
     while let Some((holder, name)) = work.pop() {
         if let Some((item, ty)) = types.get_mut(name) {
-            if item.workload != holder && item.workload != SHARED {
-                item.workload = SHARED;
-                work.extend(held(ty).map(|h| (SHARED, h)));
+            if item.workload != holder && item.workload != Some(SHARED) {
+                item.workload = Some(SHARED);
+                work.extend(held(ty).map(|h| (Some(SHARED), h)));
             }
         } else if let Some((item, _)) = enums.get_mut(name) {
             if item.workload != holder {
-                item.workload = SHARED;
+                item.workload = Some(SHARED);
             }
         }
     }

@@ -5,34 +5,100 @@
 //! another workload is compiled only with that workload, and without it the property is kept,
 //! untyped, among the model's additional properties.
 
-/// The workload of the types several workloads hold; every workload's feature turns it on.
-pub const SHARED: &str = "core";
+/// A workload: a cargo feature of the generated crate that holds a part of the API. The order
+/// of the variants is the order of the feature names, so sets of workloads sort as the features
+/// do in the generated code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Workload {
+    Applications,
+    Communications,
+    Core,
+    DeviceManagement,
+    Education,
+    Files,
+    Groups,
+    Identity,
+    IdentityGovernance,
+    Mail,
+    Onenote,
+    Planner,
+    Print,
+    Reports,
+    Search,
+    Security,
+    Teams,
+    Users,
+    Workbook,
+}
 
-/// Every workload, in the order the features are listed.
-pub const WORKLOADS: &[&str] = &[
-    "applications",
-    "communications",
-    "core",
-    "device_management",
-    "education",
-    "files",
-    "groups",
-    "identity",
-    "identity_governance",
-    "mail",
-    "onenote",
-    "planner",
-    "print",
-    "reports",
-    "search",
-    "security",
-    "teams",
-    "users",
-    "workbook",
-];
+impl Workload {
+    /// Every workload, in the order the features are listed.
+    pub const ALL: [Workload; 19] = [
+        Self::Applications,
+        Self::Communications,
+        Self::Core,
+        Self::DeviceManagement,
+        Self::Education,
+        Self::Files,
+        Self::Groups,
+        Self::Identity,
+        Self::IdentityGovernance,
+        Self::Mail,
+        Self::Onenote,
+        Self::Planner,
+        Self::Print,
+        Self::Reports,
+        Self::Search,
+        Self::Security,
+        Self::Teams,
+        Self::Users,
+        Self::Workbook,
+    ];
+
+    /// The cargo feature's name.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Self::Applications => "applications",
+            Self::Communications => "communications",
+            Self::Core => "core",
+            Self::DeviceManagement => "device_management",
+            Self::Education => "education",
+            Self::Files => "files",
+            Self::Groups => "groups",
+            Self::Identity => "identity",
+            Self::IdentityGovernance => "identity_governance",
+            Self::Mail => "mail",
+            Self::Onenote => "onenote",
+            Self::Planner => "planner",
+            Self::Print => "print",
+            Self::Reports => "reports",
+            Self::Search => "search",
+            Self::Security => "security",
+            Self::Teams => "teams",
+            Self::Users => "users",
+            Self::Workbook => "workbook",
+        }
+    }
+}
+
+impl std::fmt::Display for Workload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.feature())
+    }
+}
+
+/// In generated code a workload is its feature's name: `#[cfg(feature = #workload)]`.
+impl quote::ToTokens for Workload {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        self.feature().to_tokens(tokens);
+    }
+}
+
+/// The workload of the types several workloads hold; every workload's feature turns it on.
+pub const SHARED: Workload = Workload::Core;
 
 /// The workload of a type or enum, from its namespace and the docs page that defines it.
-pub fn workload_of(namespace: &str, file: &str) -> &'static str {
+pub fn workload_of(namespace: &str, file: &str) -> Workload {
     match namespace
         .rsplit('.')
         .next()
@@ -40,11 +106,11 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
         .to_ascii_lowercase()
         .as_str()
     {
-        "callrecords" => return "communications",
-        "ediscovery" | "security" => return "security",
-        "externalconnectors" => return "search",
-        "termstore" => return "files",
-        "windowsupdates" | "managedtenants" => return "device_management",
+        "callrecords" => return Workload::Communications,
+        "ediscovery" | "security" => return Workload::Security,
+        "externalconnectors" => return Workload::Search,
+        "termstore" => return Workload::Files,
+        "windowsupdates" | "managedtenants" => return Workload::DeviceManagement,
         _ => {}
     }
     let stem = file
@@ -54,10 +120,10 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
         .trim_end_matches(".md")
         .to_ascii_lowercase();
     if stem.starts_with("intune") {
-        return "device_management";
+        return Workload::DeviceManagement;
     }
     let first = stem.split(['-', '_']).next().unwrap_or("");
-    let by_prefix: &[(&[&str], &str)] = &[
+    let by_prefix: &[(&[&str], Workload)] = &[
         (
             &[
                 "user",
@@ -69,7 +135,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "itemactivity",
                 "userteamwork",
             ],
-            "users",
+            Workload::Users,
         ),
         (
             &[
@@ -79,7 +145,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "conversation",
                 "conversationthread",
             ],
-            "groups",
+            Workload::Groups,
         ),
         (
             &[
@@ -104,7 +170,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "swapshiftschangerequest",
                 "timeoffrequest",
             ],
-            "teams",
+            Workload::Teams,
         ),
         (
             &[
@@ -133,7 +199,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "todotask",
                 "todotasklist",
             ],
-            "mail",
+            Workload::Mail,
         ),
         (
             &[
@@ -158,7 +224,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "thumbnail",
                 "thumbnailset",
             ],
-            "files",
+            Workload::Files,
         ),
         (
             &[
@@ -174,7 +240,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "nameditem",
                 "filter",
             ],
-            "workbook",
+            Workload::Workbook,
         ),
         (
             &[
@@ -186,11 +252,11 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "section",
                 "page",
             ],
-            "onenote",
+            Workload::Onenote,
         ),
         (
             &["planner", "plannertask", "plannerplan", "plannerbucket"],
-            "planner",
+            Workload::Planner,
         ),
         (
             &[
@@ -202,7 +268,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "educationrubric",
                 "educationsubmission",
             ],
-            "education",
+            Workload::Education,
         ),
         (
             &[
@@ -220,7 +286,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "sensitivitylabel",
                 "datalossprevention",
             ],
-            "security",
+            Workload::Security,
         ),
         (
             &[
@@ -252,7 +318,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "authorizationpolicy",
                 "crosstenantaccesspolicy",
             ],
-            "identity",
+            Workload::Identity,
         ),
         (
             &[
@@ -276,7 +342,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "termsofuse",
                 "lifecycleworkflows",
             ],
-            "identity_governance",
+            Workload::IdentityGovernance,
         ),
         (
             &[
@@ -293,7 +359,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "connector",
                 "connectorgroup",
             ],
-            "applications",
+            Workload::Applications,
         ),
         (
             &[
@@ -307,7 +373,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "meetingattendancereport",
                 "cloudcommunications",
             ],
-            "communications",
+            Workload::Communications,
         ),
         (
             &[
@@ -321,9 +387,9 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "printconnector",
                 "printusage",
             ],
-            "print",
+            Workload::Print,
         ),
-        (&["report", "reportroot", "reports"], "reports"),
+        (&["report", "reportroot", "reports"], Workload::Reports),
         (
             &[
                 "search",
@@ -334,7 +400,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "acronym",
                 "qna",
             ],
-            "search",
+            Workload::Search,
         ),
         (
             &[
@@ -345,7 +411,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
                 "cloudpc",
                 "virtualendpoint",
             ],
-            "device_management",
+            Workload::DeviceManagement,
         ),
     ];
     // The longest prefix that starts the page's name wins (`accesspackageanswer` →
@@ -355,7 +421,7 @@ pub fn workload_of(namespace: &str, file: &str) -> &'static str {
         .flat_map(|(prefixes, workload)| prefixes.iter().map(move |p| (*p, *workload)))
         .filter(|(p, _)| first.starts_with(p))
         .max_by_key(|(p, _)| p.len())
-        .map_or("core", |(_, w)| w)
+        .map_or(SHARED, |(_, w)| w)
 }
 
 #[cfg(test)]
@@ -369,40 +435,38 @@ mod tests {
                 "microsoft.graph",
                 "resources/intune_deviceconfig_manageddevicecertificatestate.md"
             ),
-            "device_management"
+            Workload::DeviceManagement
         );
-        assert_eq!(workload_of("microsoft.graph", "resources/user.md"), "users");
+        assert_eq!(
+            workload_of("microsoft.graph", "resources/user.md"),
+            Workload::Users
+        );
         assert_eq!(
             workload_of("microsoft.graph", "resources/chatmessage.md"),
-            "teams"
+            Workload::Teams
         );
         assert_eq!(
             workload_of(
                 "microsoft.graph.callRecords",
                 "resources/callrecords-session.md"
             ),
-            "communications"
+            Workload::Communications
         );
         assert_eq!(
             workload_of("microsoft.graph", "resources/entity.md"),
-            "core"
+            Workload::Core
         );
         assert_eq!(
             workload_of("microsoft.graph", "resources/accesspackageanswer.md"),
-            "identity_governance"
+            Workload::IdentityGovernance
         );
         assert_eq!(
             workload_of("microsoft.graph", "resources/educationclass.md"),
-            "education"
+            Workload::Education
         );
-        for w in [
-            "core",
-            "device_management",
-            "users",
-            "teams",
-            "communications",
-        ] {
-            assert!(WORKLOADS.contains(&w));
-        }
+        let features: Vec<&str> = Workload::ALL.iter().map(|w| w.feature()).collect();
+        let mut sorted = features.clone();
+        sorted.sort_unstable();
+        assert_eq!(features, sorted, "variants in the order of their features");
     }
 }

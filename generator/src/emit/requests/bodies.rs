@@ -52,7 +52,7 @@ impl Bodies {
                     let item = Item {
                         rust_name,
                         file,
-                        workload: "",
+                        workload: None,
                     };
                     let def = type_def(op, &name);
                     bodies.structs.push((item, def));

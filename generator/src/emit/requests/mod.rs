@@ -20,7 +20,7 @@ use quote::{format_ident, quote};
 use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::Plan;
-use crate::emit::workloads::{workload_of, SHARED};
+use crate::emit::workloads::{workload_of, Workload, SHARED};
 use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment};
 use bodies::Bodies;
 use tree::Tree;
@@ -56,7 +56,7 @@ pub struct Route {
     /// A name unique in the version: the node's and the method's (`users_item__get`).
     pub name: String,
     pub calls: Vec<Call>,
-    pub workloads: Vec<&'static str>,
+    pub workloads: Vec<Workload>,
     pub decode: shape::Decode,
     /// What the builder does, for `cargo xtask routes`.
     pub facts: RouteFacts,
@@ -343,8 +343,8 @@ struct Ctx<'a> {
 /// `GET /groups/{id}/drive/items/{id}/children` (a `driveItem`, shared) comes with `files`
 /// rather than with every workload. `core` goes when another workload is there (each turns it
 /// on).
-fn operation_gate(shape: &shape::Shape, home: &'static str) -> BTreeSet<&'static str> {
-    let mut gate: BTreeSet<&'static str> = shape
+fn operation_gate(shape: &shape::Shape, home: Workload) -> BTreeSet<Workload> {
+    let mut gate: BTreeSet<Workload> = shape
         .workloads
         .union(&shape.parameter_workloads)
         .copied()
@@ -353,7 +353,7 @@ fn operation_gate(shape: &shape::Shape, home: &'static str) -> BTreeSet<&'static
         gate.insert(home);
     }
     if gate.len() > 1 {
-        gate.remove(SHARED);
+        gate.remove(&SHARED);
     }
     gate
 }
@@ -361,8 +361,8 @@ fn operation_gate(shape: &shape::Shape, home: &'static str) -> BTreeSet<&'static
 /// The workload each node's path belongs to: that of the docs pages of its operations (the
 /// first that is not `core`), else its parent's. `…/workbook/tables/{id}/rows` (the pages of
 /// `tableRow` name no workload) is the workbook's because `…/workbook/tables/{id}` is.
-fn home_workloads(tree: &Tree<'_>) -> Vec<&'static str> {
-    let mut homes: Vec<&'static str> = Vec::with_capacity(tree.nodes.len());
+fn home_workloads(tree: &Tree<'_>) -> Vec<Workload> {
+    let mut homes: Vec<Workload> = Vec::with_capacity(tree.nodes.len());
     for node in &tree.nodes {
         let own = node
             .ops
@@ -400,14 +400,14 @@ fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
 }
 
 struct Gates {
-    nodes: Vec<BTreeSet<&'static str>>,
+    nodes: Vec<BTreeSet<Workload>>,
     operations: BTreeMap<(usize, HttpMethod), Planned>,
 }
 
 /// An operation's shape and the features it is compiled with, computed once.
 struct Planned {
     shape: shape::Shape,
-    gate: BTreeSet<&'static str>,
+    gate: BTreeSet<Workload>,
 }
 
 impl Ctx<'_> {
@@ -565,7 +565,7 @@ fn route(
     method: &str,
     reach: &[Call],
     call: Call,
-    workloads: Vec<&'static str>,
+    workloads: Vec<Workload>,
     decode: shape::Decode,
     facts: RouteFacts,
 ) -> Route {
@@ -766,13 +766,7 @@ fn operation(
     path: TokenStream,
     params: &[proc_macro2::Ident],
     arg_kinds: Option<Vec<ArgKind>>,
-) -> (
-    TokenStream,
-    Call,
-    Vec<&'static str>,
-    shape::Decode,
-    RouteFacts,
-) {
+) -> (TokenStream, Call, Vec<Workload>, shape::Decode, RouteFacts) {
     let s = &planned.shape;
     let facts = route_facts(op, s, s.decode);
     // A parameters struct is compiled with the version (its fields carry their own cfg): only

@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::models::{primitive, primitive_rust};
 use crate::emit::plan::Plan;
+use crate::emit::workloads::Workload;
 use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
 
 /// How the response body is read; the name of a `graph_rt::decode` function.
@@ -53,7 +54,7 @@ impl Decode {
 /// A type as the request code names it, and the workload it needs.
 pub struct RustType {
     pub tokens: TokenStream,
-    pub workload: Option<&'static str>,
+    pub workload: Option<Workload>,
     /// The struct whose properties `$select` names, for entity types.
     pub select: Option<TokenStream>,
     /// Untyped JSON (`graph_rt::Value`): a type no page defines, `Edm.Untyped`, `Json`.
@@ -74,10 +75,10 @@ pub struct Shape {
     /// Whether the body is raw bytes (`PUT …/content`) rather than JSON.
     pub bytes_body: bool,
     /// The workloads every type named here needs.
-    pub workloads: BTreeSet<&'static str>,
+    pub workloads: BTreeSet<Workload>,
     /// The workloads of the types of its parameters (an action's body struct, compiled with
     /// the version, types its fields with them).
-    pub parameter_workloads: BTreeSet<&'static str>,
+    pub parameter_workloads: BTreeSet<Workload>,
 }
 
 /// The Rust type of one value of a qualified type, named from a module below the requests
@@ -101,7 +102,7 @@ pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
         };
         return RustType {
             tokens,
-            workload: Some(item.workload),
+            workload: item.workload,
             select: None,
             untyped: false,
         };
@@ -112,7 +113,7 @@ pub fn rust_type(plan: &Plan<'_>, ty: &str) -> RustType {
         let own = format_ident!("{}", item.rust_name);
         return RustType {
             tokens: quote! { #m::#ident },
-            workload: Some(item.workload),
+            workload: item.workload,
             select: (def.kind == TypeKind::Entity).then(|| quote! { #m::#own }),
             untyped: false,
         };
@@ -283,18 +284,18 @@ pub fn untyped_body(op: &Operation) -> bool {
 
 /// `#[cfg(all(feature = "a", feature = "b"))]` for the workloads, nothing for none: an
 /// operation needs every workload its types belong to.
-pub fn cfg(workloads: &BTreeSet<&'static str>) -> Option<TokenStream> {
+pub fn cfg(workloads: &BTreeSet<Workload>) -> Option<TokenStream> {
     feature_cfg(workloads, quote! { all })
 }
 
 /// `#[cfg(any(feature = "a", feature = "b"))]` for the workloads, nothing for none: a node is
 /// there when any operation at or below it is.
-pub fn cfg_any(workloads: &BTreeSet<&'static str>) -> Option<TokenStream> {
+pub fn cfg_any(workloads: &BTreeSet<Workload>) -> Option<TokenStream> {
     feature_cfg(workloads, quote! { any })
 }
 
 /// One workload's feature as it is, several joined by `combine` (`all` or `any`).
-fn feature_cfg(workloads: &BTreeSet<&'static str>, combine: TokenStream) -> Option<TokenStream> {
+fn feature_cfg(workloads: &BTreeSet<Workload>, combine: TokenStream) -> Option<TokenStream> {
     match workloads.len() {
         0 => None,
         1 => {
