@@ -110,12 +110,12 @@ impl ActionStatus {
     }
 }
 
-/// How [`Client::wait_for_action`] polls: the first wait when Graph names none, the longest
+/// How [`Client::wait_for_action`] polls: the first (and shortest) wait, the longest
 /// wait between two reports (each wait doubles up to it, or is what `Retry-After` asks, capped
 /// by it), and how long to wait in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionWait {
-    /// The first wait when `Retry-After` names none. Default 1 s.
+    /// The first wait when `Retry-After` names none, and the shortest wait. Default 1 s.
     pub first: Duration,
     /// The longest wait between two reports. Default 30 s.
     pub max_interval: Duration,
@@ -166,9 +166,9 @@ impl Client {
     }
 
     /// Polls a long-running action until it is over ([`ActionState::is_final`]): each wait
-    /// is what `Retry-After` asks (the 202's, then each report's), else `wait.first` doubling,
-    /// never more than `wait.max_interval`. A failed action is a status like any other: look
-    /// at [`ActionStatus::state`] and [`ActionStatus::error`].
+    /// is what `Retry-After` asks (the 202's, then each report's), else `wait.first` doubling;
+    /// never less than `wait.first` nor more than `wait.max_interval`. A failed action is a
+    /// status like any other: look at [`ActionStatus::state`] and [`ActionStatus::error`].
     ///
     /// Errors: [`ClientError::Timeout`] (stage `"action"`) when it is not over within
     /// `wait.timeout`, and those of [`action_status`](Self::action_status).
@@ -182,8 +182,11 @@ impl Client {
         let mut next = accepted.retry_after.map(Duration::from_secs);
         let mut backoff = wait.first;
         let mut polls = 0u32;
+        // Never faster than `wait.first`: a `Retry-After: 0` on every report would otherwise
+        // poll back to back until the timeout.
+        let floor = wait.first.min(wait.max_interval);
         loop {
-            let pause = next.unwrap_or(backoff).min(wait.max_interval);
+            let pause = next.unwrap_or(backoff).clamp(floor, wait.max_interval);
             if Instant::now() + pause > deadline {
                 return Err(ClientError::Timeout {
                     stage: "action",
