@@ -347,6 +347,16 @@ pub enum ExampleBody {
     Text(String),
 }
 
+impl ExampleBody {
+    /// The JSON, whether it parsed as written or after repair.
+    pub fn value(&self) -> Option<&serde_json::Value> {
+        match self {
+            ExampleBody::Json(v) | ExampleBody::Repaired(v) => Some(v),
+            ExampleBody::None | ExampleBody::Text(_) => None,
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

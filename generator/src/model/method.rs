@@ -13,7 +13,7 @@ use crate::model::ir::{
     Permission, Segment, Source,
 };
 use crate::model::resource::repair_list;
-use crate::model::rows::{typed_columns, typed_columns_or_value, typed_rows};
+use crate::model::rows::{typed_columns, typed_rows, value_typed_columns};
 use crate::model::sections::Outline;
 use crate::model::type_cell::RawTypeRef;
 use crate::read::annotation::Annotation;
@@ -311,10 +311,7 @@ fn examples_send_any(examples: &[Example], parameters: &[RawParameter]) -> bool 
     let mut bodies = examples
         .iter()
         .filter_map(|e| e.request.as_ref())
-        .filter_map(|r| match &r.body {
-            ExampleBody::Json(v) | ExampleBody::Repaired(v) => v.as_object(),
-            ExampleBody::None | ExampleBody::Text(_) => None,
-        })
+        .filter_map(|r| r.body.value()?.as_object())
         .peekable();
     if bodies.peek().is_none() {
         return true;
@@ -351,7 +348,7 @@ fn parameters(
         let typed = typed_columns(table);
         let value_table = typed.is_none() && in_body;
         let cols = if value_table {
-            typed_columns_or_value(table)
+            value_typed_columns(table)
         } else {
             typed
         };
@@ -709,7 +706,7 @@ fn example_response(
         Some(a) => (a.odata_type.clone(), a.is_collection),
         None => (None, false),
     };
-    if let ExampleBody::Json(v) | ExampleBody::Repaired(v) = &body {
+    if let Some(v) = body.value() {
         collection |= v.get("value").is_some_and(serde_json::Value::is_array) && r#type.is_some();
     }
     ExampleResponse {

@@ -36,13 +36,10 @@ pub fn typed_columns(table: &Table) -> Option<Columns> {
     (cols.name.is_some() && cols.ty.is_some()).then_some(cols)
 }
 
-/// [`typed_columns`], or a `Name | Value | Description` table whose every `Value` cell names a
-/// type (a link or a primitive): how some request body tables write the type column
-/// (`driveitem-copy.md`: `parentReference | [ItemReference](…)`, `name | string`).
-pub fn typed_columns_or_value(table: &Table) -> Option<Columns> {
-    if let Some(cols) = typed_columns(table) {
-        return Some(cols);
-    }
+/// The columns of a `Name | Value | Description` table whose every `Value` cell names a type
+/// (a link or a primitive), `Value` read as the type column: how some request body tables
+/// write it (`driveitem-copy.md`: `parentReference | [ItemReference](…)`, `name | string`).
+pub fn value_typed_columns(table: &Table) -> Option<Columns> {
     let mut cols = columns(table);
     let value = cols.value?;
     cols.name?;

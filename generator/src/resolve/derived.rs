@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::facts::PageFacts;
-use crate::model::ir::{ExampleBody, Source};
+use crate::model::ir::Source;
 use crate::resolve::symbols::{SymbolKind, Symbols};
 
 /// One statement that `derived` derives from `base` (directly or not).
@@ -93,7 +93,7 @@ pub(crate) fn in_examples(
             for example in &op.examples {
                 if let (Some(request), Some(expected)) = (&example.request, &request_type) {
                     if read.insert((request.source.file.clone(), request.source.line)) {
-                        if let Some(body) = json(&request.body) {
+                        if let Some(body) = request.body.value() {
                             walker.top(body, expected, false, &request.source);
                         }
                     }
@@ -109,7 +109,7 @@ pub(crate) fn in_examples(
                     continue;
                 };
                 if read.insert((response.source.file.clone(), response.source.line)) {
-                    if let Some(body) = json(&response.body) {
+                    if let Some(body) = response.body.value() {
                         walker.top(body, &expected, response.collection, &response.source);
                     }
                 }
@@ -117,13 +117,6 @@ pub(crate) fn in_examples(
         }
     }
     walker.out
-}
-
-fn json(body: &ExampleBody) -> Option<&Value> {
-    match body {
-        ExampleBody::Json(v) | ExampleBody::Repaired(v) => Some(v),
-        ExampleBody::None | ExampleBody::Text(_) => None,
-    }
 }
 
 struct Walker<'a> {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use super::retry::parse_retry_after;
 use super::{send, Client, ClientError};
 use crate::{Accepted, JsonMap, RawResponse, Request};
 
@@ -101,10 +102,7 @@ impl ActionStatus {
             resource_id: text(&["resourceId", "targetResourceId"]),
             resource_location: text(&["resourceLocation", "targetResourceLocation"]),
             error: body.get("error").filter(|e| !e.is_null()).cloned(),
-            retry_after: raw
-                .header("retry-after")
-                .and_then(|v| v.trim().parse().ok())
-                .map(Duration::from_secs),
+            retry_after: raw.header("retry-after").and_then(parse_retry_after),
             body,
         })
     }
