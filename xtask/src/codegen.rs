@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use generator::emit::api_listing::{self, ListingChanges};
-use generator::emit::{self, CrateOptions, OutputFile, Version};
+use generator::emit::{self, CrateOptions, OutputFile, RenderCache, Version};
 use generator::{Api, DocsTree};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -99,6 +99,8 @@ pub fn workspace_root() -> PathBuf {
 
 pub struct Options {
     pub check: bool,
+    /// Print every file, without the cache of printed files (`--no-cache`).
+    pub no_cache: bool,
     pub docs_root: Option<PathBuf>,
     /// `--docs DIR --out DIR`: one docs tree into any folder.
     pub docs: Option<PathBuf>,
@@ -117,6 +119,8 @@ pub struct Outcome {
     pub added: usize,
     /// Public API items added, removed and changed (by the public API listing).
     pub api: ListingChanges,
+    /// Files taken from the last run's cache of printed files rather than printed.
+    pub reused: usize,
 }
 
 impl Outcome {
@@ -128,7 +132,7 @@ impl Outcome {
     pub fn summary(&self) -> String {
         let files = self.changed.len();
         let items = self.api.added;
-        format!(
+        let mut out = format!(
             "{files} file{} written ({} added, {} changed, {} removed); API: {items} item{} added, {} removed, {} changed",
             if files == 1 { "" } else { "s" },
             self.added,
@@ -137,7 +141,15 @@ impl Outcome {
             if items == 1 { "" } else { "s" },
             self.api.removed,
             self.api.changed
-        )
+        );
+        if self.reused > 0 {
+            out.push_str(&format!(
+                "; {} file{} reused from the last run's cache",
+                self.reused,
+                if self.reused == 1 { "" } else { "s" }
+            ));
+        }
+        out
     }
 
     /// A unified diff of what differs, cut after `limit` lines.
@@ -213,6 +225,23 @@ fn stamp_path(root: &Path) -> PathBuf {
     root.join("target/xtask-codegen.stamp")
 }
 
+/// The cache of printed files (`generator::emit::render_cache`).
+fn cache_path(root: &Path) -> PathBuf {
+    root.join("target/xtask-codegen-cache.json")
+}
+
+/// The last run's cache of printed files, with their text from `out_dir`; its entries are
+/// valid for the `syn` and `prettyplease` of this `Cargo.lock` only.
+fn load_cache(root: &Path, out_dir: &Path) -> RenderCache {
+    let salt = fs::read(root.join("Cargo.lock")).unwrap_or_default();
+    match fs::read_to_string(cache_path(root)) {
+        Ok(json) => RenderCache::load(&salt, &json, |path| {
+            fs::read_to_string(out_dir.join(path)).ok()
+        }),
+        Err(_) => RenderCache::new(&salt),
+    }
+}
+
 /// For `cargo xtask bench`: the work of a run that finds nothing to do (load the inputs,
 /// fingerprint them and the output, compare with the stamp). Writes nothing; says whether the
 /// stamp matched.
@@ -247,6 +276,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
                 removed: Vec::new(),
                 added: 0,
                 api: ListingChanges::default(),
+                reused: 0,
             });
         }
     }
@@ -258,7 +288,13 @@ pub fn run(options: &Options) -> Result<Outcome> {
         .iter()
         .map(|(name, api)| Version { name, api })
         .collect();
-    let mut files = emit::emit_crate(
+    // The cache of printed files serves the pinned output only (its text is `generated/`).
+    let cache = if options.no_cache || options.out.is_some() {
+        RenderCache::default()
+    } else {
+        load_cache(&root, &out_dir)
+    };
+    let (mut files, next_cache) = emit::emit_crate_cached(
         &versions,
         &CrateOptions {
             package: "graph-sdk".into(),
@@ -267,13 +303,25 @@ pub fn run(options: &Options) -> Result<Outcome> {
             runtime_version: runtime_version(&root)?,
             standalone: options.out.is_some(),
         },
+        &cache,
     )?;
+    let reused = cache.hits();
+    drop(cache);
     if options.out.is_some() {
         files.extend(runtime_files(&root)?);
     }
-    let outcome = compare(&out_dir, &files)?;
+    let outcome = Outcome {
+        reused,
+        ..compare(&out_dir, &files)?
+    };
     if !options.check && !outcome.is_fresh() {
         swap_in(&out_dir, &files, &outcome)?;
+    }
+    if !next_cache.is_empty() && (!options.check || outcome.is_fresh()) {
+        // Best effort, as the stamp. A `--check` that found differences leaves the cache as it
+        // was: its entries name text that is not on disk.
+        let _ = fs::create_dir_all(root.join("target"));
+        let _ = crate::write_whole(&cache_path(&root), &next_cache.to_json());
     }
     if let Some((stamp, _)) = stamp {
         // Best effort: without the stamp the next run is only slower.
@@ -561,19 +609,18 @@ fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
         .iter()
         .map(|f| (f.path.as_str(), f.contents.as_str()))
         .collect();
-    let mut changed = Vec::new();
-    let mut unchanged = 0;
-    let mut added = 0;
-    for f in files {
-        match fs::read(out_dir.join(&f.path)) {
-            Ok(bytes) if bytes == f.contents.as_bytes() => unchanged += 1,
-            Ok(_) => changed.push(f.clone()),
-            Err(_) => {
-                added += 1;
-                changed.push(f.clone());
-            }
-        }
-    }
+    // (file, whether it is new) for each file that differs from what is on disk.
+    let differ: Vec<(&OutputFile, bool)> = files
+        .par_iter()
+        .filter_map(|f| match fs::read(out_dir.join(&f.path)) {
+            Ok(bytes) if bytes == f.contents.as_bytes() => None,
+            Ok(_) => Some((f, false)),
+            Err(_) => Some((f, true)),
+        })
+        .collect();
+    let unchanged = files.len() - differ.len();
+    let added = differ.iter().filter(|(_, new)| *new).count();
+    let changed = differ.into_iter().map(|(f, _)| f.clone()).collect();
     // The API change, by the public API listing (empty when there was none before).
     let old_listing = fs::read_to_string(out_dir.join(api_listing::PATH)).unwrap_or_default();
     let new_listing = wanted.get(api_listing::PATH).copied().unwrap_or_default();
@@ -589,6 +636,7 @@ fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
         unchanged,
         added,
         api,
+        reused: 0,
     })
 }
 
@@ -771,18 +819,32 @@ mod tests {
                 removed: 0,
                 changed: 1,
             },
+            reused: 0,
         };
         assert_eq!(
             outcome.summary(),
             "3 files written (1 added, 2 changed, 0 removed); API: 2 items added, 0 removed, 1 changed"
         );
+        let reused = Outcome {
+            reused: 1,
+            ..outcome
+        };
+        assert!(
+            reused
+                .summary()
+                .ends_with("1 changed; 1 file reused from the last run's cache"),
+            "{}",
+            reused.summary()
+        );
     }
 
-    /// rust-analyzer's pattern: the test suite fails when `generated/` is stale.
+    /// rust-analyzer's pattern: the test suite fails when `generated/` is stale. Every file is
+    /// printed: the guard does not lean on the cache of printed files.
     #[test]
     fn generated_is_fresh() {
         let outcome = run(&Options {
             check: true,
+            no_cache: true,
             docs_root: None,
             docs: None,
             out: None,

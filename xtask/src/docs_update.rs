@@ -105,6 +105,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
 
     let codegen = codegen::run(&codegen::Options {
         check: false,
+        no_cache: false,
         docs_root: None,
         docs: None,
         out: None,

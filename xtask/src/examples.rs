@@ -108,6 +108,7 @@ pub fn run(options: &Options) -> Result<Tally> {
             );
             codegen::run(&codegen::Options {
                 check: false,
+                no_cache: true,
                 docs_root: None,
                 docs: Some(docs.clone()),
                 out: Some(crate_dir.clone()),

@@ -29,7 +29,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  codegen [--check] [--docs-root DIR]        regenerate generated/ from docs-input/sdk.toml
+  codegen [--check] [--docs-root DIR] [--no-cache]
+                                             regenerate generated/ from docs-input/sdk.toml; files
+                                             whose tokens are unchanged are reused from the last
+                                             run's cache (target/), unless --no-cache
   codegen --docs DIR --out DIR [--version beta|v1.0]
                                              generate a complete crate (runtime included) from any docs tree
   docs-update --from PATH_OR_GIT_URL [--rev REV]
@@ -115,6 +118,7 @@ fn run() -> Result<ExitCode> {
         "codegen" => {
             let options = codegen::Options {
                 check: args.flag("--check"),
+                no_cache: args.flag("--no-cache"),
                 docs_root: args.path("--docs-root"),
                 docs: args.path("--docs"),
                 out: args.path("--out"),
@@ -275,7 +279,7 @@ fn run() -> Result<ExitCode> {
 }
 
 /// Write a file through a temporary sibling and a rename: never left half-written.
-fn write_whole(path: &Path, contents: &str) -> Result<()> {
+pub(crate) fn write_whole(path: &Path, contents: &str) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);

@@ -173,6 +173,70 @@ fn pins_a_commit_then_the_next_and_prints_the_changelog() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+fn codegen(workspace: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .args(args)
+        .env("GRAPH_XTASK_WORKSPACE", workspace)
+        .env_remove("GRAPH_DOCS_ROOT")
+        .output()
+        .expect("xtask runs")
+}
+
+/// The second pin reuses the files the first printed (the cache of printed files in
+/// `target/`); what it writes is what a run without the cache writes, and a file edited by hand
+/// is found stale whatever the cache says.
+#[test]
+fn the_cache_of_printed_files_never_hides_a_change() {
+    let base = scratch("cache");
+    let repo = base.join("docs");
+    fs::create_dir_all(&repo).unwrap();
+    let (first, _) = docs_repository(&repo);
+    let ws = base.join("workspace");
+    workspace(&ws);
+    let from = repo.to_str().unwrap();
+    stdout(&docs_update(&ws, &["--from", from, "--rev", &first]));
+    let cache = ws.join("target/xtask-codegen-cache.json");
+    assert!(cache.is_file(), "the first run leaves its cache");
+    let out = stdout(&docs_update(&ws, &["--from", from]));
+    assert!(out.contains("reused from the last run's cache"), "{out}");
+    let lamp_path = ws.join("generated/src/v1_0/lamp.rs");
+    let lamp = fs::read_to_string(&lamp_path).unwrap();
+    assert!(lamp.contains("dimmable"));
+
+    // Every file printed again, without the cache: the same tree.
+    let check = codegen(&ws, &["--check", "--no-cache"]);
+    assert!(
+        check.status.success(),
+        "the cached run wrote other files than an uncached one: {}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // A hand edit: stale with the cache and without it; a run restores the file.
+    fs::write(&lamp_path, lamp.replace("dimmable", "dimmable_by_hand")).unwrap();
+    for args in [&["--check"][..], &["--check", "--no-cache"]] {
+        let out = codegen(&ws, args);
+        assert!(!out.status.success(), "{args:?} missed a hand edit");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("dimmable_by_hand"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    stdout(&codegen(&ws, &[]));
+    assert_eq!(fs::read_to_string(&lamp_path).unwrap(), lamp);
+
+    // A damaged cache is no cache.
+    fs::write(&cache, "{ not json").unwrap();
+    let check = codegen(&ws, &["--check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
 #[test]
 fn a_missing_revision_or_folder_is_one_error_and_changes_nothing() {
     let base = scratch("bad-rev");

@@ -132,7 +132,8 @@ pub(crate) fn listing_of(crate_name: &str, parsed: &BTreeMap<&str, ModSummary>) 
 const HERE: &str = "\u{1}";
 
 /// What one module (file or inline `mod`) declares, independent of where it is mounted.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "FlatSummary", try_from = "FlatSummary")]
 pub(crate) struct ModSummary {
     /// Public items with their line templates.
     items: Vec<ItemSummary>,
@@ -141,14 +142,14 @@ pub(crate) struct ModSummary {
     uses: Vec<UseDecl>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct ItemSummary {
     name: String,
     /// (template with [`HERE`] for the item's path, cfgs of the line)
     lines: Vec<(String, Vec<String>)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ModDecl {
     name: String,
     public: bool,
@@ -156,11 +157,100 @@ struct ModDecl {
     inline: Option<ModSummary>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct UseDecl {
     source: Vec<String>,
     alias: Option<String>,
     cfgs: Vec<String>,
+}
+
+/// [`ModSummary`] as the render cache stores it: the file's module and its inline modules in a
+/// flat list (the file's first, each module before those inside it), so that a deep module tree
+/// is not a deep document.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FlatSummary(Vec<FlatModule>);
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FlatModule {
+    items: Vec<ItemSummary>,
+    mods: Vec<FlatMod>,
+    uses: Vec<UseDecl>,
+}
+
+/// A [`ModDecl`] whose inline module is an index in the [`FlatSummary`].
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FlatMod {
+    name: String,
+    public: bool,
+    cfgs: Vec<String>,
+    inline: Option<usize>,
+}
+
+impl From<ModSummary> for FlatSummary {
+    fn from(summary: ModSummary) -> Self {
+        fn flatten(m: ModSummary, out: &mut Vec<FlatModule>) -> usize {
+            let at = out.len();
+            out.push(FlatModule {
+                items: m.items,
+                mods: Vec::new(),
+                uses: m.uses,
+            });
+            let mods = m
+                .mods
+                .into_iter()
+                .map(|d| FlatMod {
+                    name: d.name,
+                    public: d.public,
+                    cfgs: d.cfgs,
+                    inline: d.inline.map(|inner| flatten(inner, out)),
+                })
+                .collect();
+            out[at].mods = mods;
+            at
+        }
+        let mut out = Vec::new();
+        flatten(summary, &mut out);
+        FlatSummary(out)
+    }
+}
+
+impl TryFrom<FlatSummary> for ModSummary {
+    type Error = String;
+
+    /// Each module is used once, and only by a module before it: a damaged list cannot loop.
+    fn try_from(flat: FlatSummary) -> Result<Self, String> {
+        fn build(slots: &mut [Option<FlatModule>], at: usize) -> Result<ModSummary, String> {
+            let m = slots
+                .get_mut(at)
+                .and_then(Option::take)
+                .ok_or_else(|| format!("module {at} is missing or used twice"))?;
+            let mut mods = Vec::with_capacity(m.mods.len());
+            for d in m.mods {
+                let inline = match d.inline {
+                    Some(i) if i > at => Some(build(slots, i)?),
+                    Some(i) => return Err(format!("module {at} holds module {i}, before it")),
+                    None => None,
+                };
+                mods.push(ModDecl {
+                    name: d.name,
+                    public: d.public,
+                    cfgs: d.cfgs,
+                    inline,
+                });
+            }
+            Ok(ModSummary {
+                items: m.items,
+                mods,
+                uses: m.uses,
+            })
+        }
+        let mut slots: Vec<Option<FlatModule>> = flat.0.into_iter().map(Some).collect();
+        let summary = build(&mut slots, 0)?;
+        match slots.iter().position(Option::is_some) {
+            Some(i) => Err(format!("module {i} is in no module")),
+            None => Ok(summary),
+        }
+    }
 }
 
 fn summarize(items: &[Item]) -> ModSummary {
@@ -745,6 +835,49 @@ mod tests {
     }
 
     #[test]
+    fn summaries_are_stored_flat_and_read_back_whole() {
+        let text = "pub mod a { pub mod b { pub mod c { pub struct S; } } pub fn f() {} }\n\
+                    pub use a::b::c::S as T;\n";
+        let summary = summarize_file(&syn::parse_file(text).expect("parses"));
+        let json = serde_json::to_string(&summary).expect("serializes");
+        let back: ModSummary = serde_json::from_str(&json).expect("reads back");
+        let listing =
+            |s: &ModSummary| listing_of("x", &BTreeMap::from([("src/lib.rs", s.clone())]));
+        assert_eq!(listing(&back), listing(&summary));
+        assert!(
+            listing(&back).contains("pub struct x::a::b::c::S"),
+            "{}",
+            listing(&back)
+        );
+        // Flat: the nesting of the document does not grow with the modules'.
+        assert!(
+            !json.contains("[[[[") && json.matches('{').count() > 3,
+            "{json}"
+        );
+
+        // A damaged list (a module inside itself, a module used twice, an index out of range,
+        // a module in no module) is refused, not followed.
+        let module = |inline: &str| {
+            format!(
+                r#"{{"items":[],"mods":[{{"name":"a","public":true,"cfgs":[],"inline":{inline}}}],"uses":[]}}"#
+            )
+        };
+        let empty = r#"{"items":[],"mods":[],"uses":[]}"#;
+        for damaged in [
+            format!("[{}]", module("0")),
+            format!("[{},{}]", module("1"), module("1")),
+            format!("[{}]", module("7")),
+            format!("[{empty},{empty}]"),
+            "[]".to_string(),
+        ] {
+            assert!(
+                serde_json::from_str::<ModSummary>(&damaged).is_err(),
+                "{damaged}"
+            );
+        }
+    }
+
+    #[test]
     fn lists_public_items_at_their_public_paths() {
         let files = [
             file(
@@ -816,6 +949,9 @@ impl ListingChanges {
 
 /// Compare an old and a new listing (the text of [`PATH`]; an empty old one for a new crate).
 pub fn compare(old: &str, new: &str) -> ListingChanges {
+    if old == new {
+        return ListingChanges::default();
+    }
     let items = |text: &str| -> BTreeMap<String, BTreeSet<String>> {
         let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for line in text

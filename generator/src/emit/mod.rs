@@ -11,6 +11,7 @@ mod models;
 pub(crate) mod names;
 mod plan;
 mod render;
+pub mod render_cache;
 pub mod requests;
 mod roundtrip_example;
 pub(crate) mod workloads;
@@ -24,6 +25,7 @@ use crate::model::ir::Api;
 pub(crate) use models::primitive_rust;
 use plan::{Plan, Qualified};
 use render::Rendered;
+pub use render_cache::RenderCache;
 
 /// One API version to emit.
 pub struct Version<'a> {
@@ -70,6 +72,16 @@ pub fn emit_crate(
     versions: &[Version<'_>],
     options: &CrateOptions,
 ) -> Result<Vec<OutputFile>, EmitError> {
+    emit_crate_cached(versions, options, &RenderCache::default()).map(|(files, _)| files)
+}
+
+/// [`emit_crate`], taking from `cache` the files whose tokens are those it printed them from;
+/// with the cache of this run, for the next.
+pub fn emit_crate_cached(
+    versions: &[Version<'_>],
+    options: &CrateOptions,
+    cache: &RenderCache,
+) -> Result<(Vec<OutputFile>, RenderCache), EmitError> {
     let mut files = vec![
         OutputFile {
             path: "Cargo.toml".into(),
@@ -98,17 +110,26 @@ pub fn emit_crate(
     ];
     let facade_lib = facade_lib_rs(versions, &manifest::api_package(options))?;
     files.push(facade_lib.file);
-    let mut rendered = vec![lib_rs(versions)?];
+    let mut rendered = vec![lib_rs(versions, cache)?];
     // The versions side by side, and the files of each in parallel (see `version_files`).
     let per_version: Vec<Vec<Rendered>> = versions
         .par_iter()
-        .map(version_files)
+        .map(|v| version_files(v, cache))
         .collect::<Result<_, _>>()?;
     rendered.extend(per_version.into_iter().flatten());
     // The public API listing, from what each file declares as the emitter parsed it; the
     // dispatch tables are the dispatch crate's, not the SDK's public API.
     let mut listed = Vec::new();
+    let mut printed = Vec::new();
     for r in rendered {
+        if let Some(key) = r.key {
+            printed.push((
+                r.file.path.clone(),
+                key,
+                r.file.contents.clone(),
+                r.summary.clone(),
+            ));
+        }
         if let Some(summary) = r.summary {
             if !r.file.path.starts_with(dispatch_crate::DIR) {
                 listed.push((r.file.path.clone(), summary));
@@ -124,10 +145,10 @@ pub fn emit_crate(
     });
     files.extend(dispatch_crate::files(versions, options)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, cache.next(printed)))
 }
 
-fn lib_rs(versions: &[Version<'_>]) -> Result<Rendered, EmitError> {
+fn lib_rs(versions: &[Version<'_>], cache: &RenderCache) -> Result<Rendered, EmitError> {
     let modules = versions.iter().map(|v| {
         let m = v.module();
         let ident = format_ident!("{}", m);
@@ -145,7 +166,7 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<Rendered, EmitError> {
 
         #(#modules)*
     };
-    render::render_file("src/lib.rs", tokens, &[])
+    render::render_file("src/lib.rs", tokens, &[], cache)
 }
 
 /// `sdk/src/lib.rs`: the crate users depend on re-exports the versions of the API crate and the
@@ -171,7 +192,12 @@ fn facade_lib_rs(versions: &[Version<'_>], api_package: &str) -> Result<Rendered
 
         #(#modules)*
     };
-    render::render_file(&format!("{}src/lib.rs", manifest::FACADE_DIR), tokens, &[])
+    render::render_file(
+        &format!("{}src/lib.rs", manifest::FACADE_DIR),
+        tokens,
+        &[],
+        &RenderCache::default(),
+    )
 }
 
 /// How each operation of a version is built: the calls from `root()` (method names and
@@ -187,32 +213,23 @@ pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::R
 /// The files of one version. Tokens are not `Send`: each model file is built and printed on
 /// the worker thread that renders it; the request builders are built together, and printed
 /// here.
-fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
+fn version_files(v: &Version<'_>, cache: &RenderCache) -> Result<Vec<Rendered>, EmitError> {
     let module = v.module();
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
     let tree = requests::tree::Tree::new(v.api);
     let plan = &plan;
-    let type_files = plan.types.par_iter().map(|(qualified, (item, ty))| {
-        let tokens = models::type_file(plan, qualified, item, ty, v.name);
-        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
-        render::render_file(&format!("src/{module}/{}.rs", item.file), tokens, &sources)
-    });
-    let enum_files = plan.enums.par_iter().map(|(qualified, (item, e))| {
-        let tokens = enums::enum_file(qualified, item, e, v.name);
-        let sources: Vec<String> = e.sources.iter().map(|s| s.file.clone()).collect();
-        render::render_file(&format!("src/{module}/{}.rs", item.file), tokens, &sources)
-    });
-    let body_files = bodies.structs.par_iter().map(|(item, ty)| {
-        let tokens = models::type_file(plan, &item.rust_name, item, ty, v.name);
-        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
-        render::render_file(&format!("src/{module}/{}.rs", item.file), tokens, &sources)
-    });
-    let mut files: Vec<Rendered> = type_files
-        .chain(enum_files)
-        .chain(body_files)
-        .collect::<Result<_, _>>()?;
+    let (bodies, tree) = (&bodies, &tree);
+    // The request builders are built and printed on one thread (their tokens are built
+    // together), while the other workers print the models: started first, they do not leave
+    // one core alone with them at the end.
+    let (request_files, model_files) = rayon::join(
+        || request_files(v, plan, bodies, tree, cache),
+        || model_files(v, plan, bodies, cache),
+    );
+    let mut files = model_files?;
+    files.extend(request_files?);
     // (file, workload, names it exports)
     let mut mod_items: Vec<(String, Option<Workload>, Vec<String>)> = Vec::new();
     let mut registry_arms = Vec::new();
@@ -236,15 +253,6 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
             item.workload,
             vec![item.rust_name.clone()],
         ));
-    }
-    let built = requests::emit(plan, &bodies, &tree, v.name);
-    for (file, tokens) in built.files {
-        let path = if file == dispatch_crate::DISPATCH_FILE {
-            dispatch_crate::dispatch_path(&module)
-        } else {
-            format!("src/{module}/requests/{file}")
-        };
-        files.push(render::render_file(&path, tokens, &[])?);
     }
     mod_items.sort();
     let decls = mod_items.iter().map(|(file, workload, exported)| {
@@ -277,6 +285,7 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
         &format!("src/{module}/mod.rs"),
         mod_tokens,
         &[],
+        cache,
     )?);
 
     registry_arms.sort();
@@ -284,8 +293,80 @@ fn version_files(v: &Version<'_>) -> Result<Vec<Rendered>, EmitError> {
         &format!("src/{module}/registry.rs"),
         registry(&registry_arms),
         &[],
+        cache,
     )?);
     Ok(files)
+}
+
+/// The files of a version's models, enums and request bodies, printed in parallel. Tokens are
+/// not `Send`: each file is built on the worker that prints it.
+fn model_files(
+    v: &Version<'_>,
+    plan: &Plan<'_>,
+    bodies: &requests::bodies::Bodies,
+    cache: &RenderCache,
+) -> Result<Vec<Rendered>, EmitError> {
+    let module = v.module();
+    let module = module.as_str();
+    let type_files = plan.types.par_iter().map(|(qualified, (item, ty))| {
+        let tokens = models::type_file(plan, qualified, item, ty, v.name);
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        render::render_file(
+            &format!("src/{module}/{}.rs", item.file),
+            tokens,
+            &sources,
+            cache,
+        )
+    });
+    let enum_files = plan.enums.par_iter().map(|(qualified, (item, e))| {
+        let tokens = enums::enum_file(qualified, item, e, v.name);
+        let sources: Vec<String> = e.sources.iter().map(|s| s.file.clone()).collect();
+        render::render_file(
+            &format!("src/{module}/{}.rs", item.file),
+            tokens,
+            &sources,
+            cache,
+        )
+    });
+    let body_files = bodies.structs.par_iter().map(|(item, ty)| {
+        let tokens = models::type_file(plan, &item.rust_name, item, ty, v.name);
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        render::render_file(
+            &format!("src/{module}/{}.rs", item.file),
+            tokens,
+            &sources,
+            cache,
+        )
+    });
+    type_files
+        .chain(enum_files)
+        .chain(body_files)
+        .collect::<Result<_, _>>()
+}
+
+/// The files of a version's request builders (and its dispatch table), built together and
+/// printed one after the other.
+fn request_files(
+    v: &Version<'_>,
+    plan: &Plan<'_>,
+    bodies: &requests::bodies::Bodies,
+    tree: &requests::tree::Tree<'_>,
+    cache: &RenderCache,
+) -> Result<Vec<Rendered>, EmitError> {
+    let module = v.module();
+    let built = requests::emit(plan, bodies, tree, v.name);
+    built
+        .files
+        .into_iter()
+        .map(|(file, tokens)| {
+            let path = if file == dispatch_crate::DISPATCH_FILE {
+                dispatch_crate::dispatch_path(&module)
+            } else {
+                format!("src/{module}/requests/{file}")
+            };
+            render::render_file(&path, tokens, &[], cache)
+        })
+        .collect()
 }
 
 /// `registry::roundtrip(type_name, json)`: read JSON as the type a name names at run time

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 
 use crate::emit::api_listing::{self, ModSummary};
+use crate::emit::render_cache::{Digest, RenderCache};
 use crate::emit::{EmitError, OutputFile};
 
 /// The first line of every generated file.
@@ -27,22 +28,37 @@ pub fn header_html() -> String {
 }
 
 pub fn render(path: &str, tokens: TokenStream, sources: &[String]) -> Result<String, EmitError> {
-    render_file(path, tokens, sources).map(|r| r.file.contents)
+    render_file(path, tokens, sources, &RenderCache::default()).map(|r| r.file.contents)
 }
 
 /// A file as printed, with what it declares for the public API listing when it is listed.
 pub(crate) struct Rendered {
     pub file: OutputFile,
     pub summary: Option<ModSummary>,
+    /// What it was printed from, for the next run's cache (none without a cache).
+    pub key: Option<Digest>,
 }
 
 /// [`render`], keeping the listing's summary of the parsed tree (parsing the printed text again
-/// for the listing was a third of codegen's time).
+/// for the listing was a third of codegen's time); taken from `cache` when the tokens are
+/// those the cached text was printed from.
 pub(crate) fn render_file(
     path: &str,
     tokens: TokenStream,
     sources: &[String],
+    cache: &RenderCache,
 ) -> Result<Rendered, EmitError> {
+    let key = cache.key(path, sources, &tokens);
+    if let Some((contents, summary)) = key.and_then(|k| cache.get(path, k)) {
+        return Ok(Rendered {
+            file: OutputFile {
+                path: path.to_string(),
+                contents,
+            },
+            summary,
+            key,
+        });
+    }
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Syntax {
         path: path.to_string(),
         message: e.to_string(),
@@ -61,6 +77,7 @@ pub(crate) fn render_file(
             contents: out,
         },
         summary,
+        key,
     })
 }
 

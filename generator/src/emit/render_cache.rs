@@ -1,0 +1,416 @@
+//! Printed files remembered from the last run, so that a run re-prints only the files whose
+//! tokens changed. Printing (`syn` parsing the tokens back, `prettyplease`, the listing's
+//! summary) is most of what emitting costs; after a docs change most files' tokens are as the
+//! last run made them.
+//!
+//! A file is taken from the cache only when everything its printed text depends on is as it was:
+//! its path, its header's sources, its tokens (hashed as they would be printed), the printing
+//! code of this generator ([`RENDER_CODE`]) and the caller's `salt` (the versions of `syn` and
+//! `prettyplease`: the workspace's `Cargo.lock`). The cache stores hashes and the listing's
+//! summaries; the printed text itself is the file on disk, which the caller reads back and which
+//! must hash as the run that printed it recorded. A file edited by hand, a missing file, another
+//! generator or a damaged cache file each mean: print it again. The emitter never reads files;
+//! the caller loads and saves the cache ([`RenderCache::load`], [`RenderCache::to_json`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::hash::Hasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proc_macro2::TokenStream;
+use serde::{Deserialize, Serialize};
+
+use crate::emit::api_listing::ModSummary;
+
+/// The code that turns tokens into a file's text and its listing summary: a change to it
+/// invalidates every entry.
+const RENDER_CODE: [&str; 3] = [
+    include_str!("render.rs"),
+    include_str!("api_listing.rs"),
+    include_str!("render_cache.rs"),
+];
+
+/// A 128-bit hash (two SipHash streams with different keys), written as 32 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Digest(u64, u64);
+
+impl Digest {
+    fn hex(self) -> String {
+        format!("{:016x}{:016x}", self.0, self.1)
+    }
+
+    fn parse(hex: &str) -> Option<Self> {
+        if hex.len() != 32 {
+            return None;
+        }
+        let (a, b) = hex.split_at(16);
+        Some(Digest(
+            u64::from_str_radix(a, 16).ok()?,
+            u64::from_str_radix(b, 16).ok()?,
+        ))
+    }
+}
+
+/// Feeds bytes to both halves of a [`Digest`]; takes text through `fmt::Write`, so that a token
+/// stream is hashed as it prints without building the string.
+struct DigestWriter(
+    std::collections::hash_map::DefaultHasher,
+    std::collections::hash_map::DefaultHasher,
+);
+
+impl DigestWriter {
+    fn new() -> Self {
+        let a = std::collections::hash_map::DefaultHasher::new();
+        let mut b = std::collections::hash_map::DefaultHasher::new();
+        b.write(b"the second half");
+        DigestWriter(a, b)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
+        self.1.write(bytes);
+    }
+
+    /// A length-prefixed field, so that fields cannot run into each other.
+    fn field(&mut self, bytes: &[u8]) {
+        self.bytes(&(bytes.len() as u64).to_le_bytes());
+        self.bytes(bytes);
+    }
+
+    fn finish(&self) -> Digest {
+        Digest(self.0.finish(), self.1.finish())
+    }
+}
+
+impl fmt::Write for DigestWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.bytes(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The digest of a file's text.
+fn digest_of(text: &str) -> Digest {
+    let mut w = DigestWriter::new();
+    w.bytes(text.as_bytes());
+    w.finish()
+}
+
+/// One printed file as the cache keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredEntry {
+    /// The digest of what the file was printed from ([`RenderCache::key`]).
+    key: String,
+    /// The digest of the printed text.
+    text: String,
+    summary: Option<ModSummary>,
+}
+
+/// The cache file's contents.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    /// The digest of the printing code and the salt that the entries were made with.
+    code: String,
+    /// By path.
+    files: BTreeMap<String, StoredEntry>,
+}
+
+/// A file the cache can give back: its text (as the caller read it from disk) and summary.
+#[derive(Debug, Clone)]
+struct Entry {
+    key: Digest,
+    text: String,
+    summary: Option<ModSummary>,
+}
+
+/// The printed files of the last run (empty by default: print everything), and what this run
+/// printed or reused, to be saved for the next one.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    /// [`RENDER_CODE`] and the salt.
+    code: Option<Digest>,
+    entries: HashMap<String, Entry>,
+    hits: AtomicUsize,
+}
+
+impl RenderCache {
+    /// An empty cache whose entries depend on `salt` besides the printing code (the caller's
+    /// `Cargo.lock`, which pins `syn` and `prettyplease`).
+    pub fn new(salt: &[u8]) -> Self {
+        let mut w = DigestWriter::new();
+        for code in RENDER_CODE {
+            w.field(code.as_bytes());
+        }
+        w.field(salt);
+        RenderCache {
+            code: Some(w.finish()),
+            ..RenderCache::default()
+        }
+    }
+
+    /// The cache saved by [`to_json`](Self::to_json), keeping the entries whose printed text
+    /// `read(path)` gives back unchanged. Anything unreadable (another format, another
+    /// generator) gives an empty cache: the run prints everything, as without one.
+    pub fn load(salt: &[u8], json: &str, read: impl Fn(&str) -> Option<String> + Sync) -> Self {
+        use rayon::prelude::*;
+        let mut cache = RenderCache::new(salt);
+        let Ok(stored) = serde_json::from_str::<Stored>(json) else {
+            return cache;
+        };
+        if cache.code.map(Digest::hex).as_deref() != Some(stored.code.as_str()) {
+            return cache;
+        }
+        cache.entries = stored
+            .files
+            .into_par_iter()
+            .filter_map(|(path, e)| {
+                let key = Digest::parse(&e.key)?;
+                let text = read(&path)?;
+                (digest_of(&text).hex() == e.text).then_some((
+                    path,
+                    Entry {
+                        key,
+                        text,
+                        summary: e.summary,
+                    },
+                ))
+            })
+            .collect();
+        cache
+    }
+
+    /// The cache for the next run: every file this run printed or reused.
+    pub fn to_json(&self) -> String {
+        let stored = Stored {
+            code: self.code.map(Digest::hex).unwrap_or_default(),
+            files: self
+                .entries
+                .iter()
+                .map(|(path, e)| {
+                    (
+                        path.clone(),
+                        StoredEntry {
+                            key: e.key.hex(),
+                            text: digest_of(&e.text).hex(),
+                            summary: e.summary.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        };
+        serde_json::to_string(&stored).unwrap_or_default()
+    }
+
+    /// How many files the cache holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many files the runs given this cache took from it instead of printing them.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// What the file at `path` is printed from; `None` without a cache (nothing to compare with).
+    pub(crate) fn key(
+        &self,
+        path: &str,
+        sources: &[String],
+        tokens: &TokenStream,
+    ) -> Option<Digest> {
+        let code = self.code?;
+        let mut w = DigestWriter::new();
+        w.field(code.hex().as_bytes());
+        w.field(path.as_bytes());
+        for s in sources {
+            w.field(s.as_bytes());
+        }
+        w.bytes(b"tokens");
+        fmt::write(&mut w, format_args!("{tokens}")).ok()?;
+        Some(w.finish())
+    }
+
+    /// The text and summary printed last time from what has `key` now.
+    pub(crate) fn get(&self, path: &str, key: Digest) -> Option<(String, Option<ModSummary>)> {
+        let e = self.entries.get(path).filter(|e| e.key == key)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some((e.text.clone(), e.summary.clone()))
+    }
+
+    /// The cache of a run: the same code and salt, the files it printed or reused.
+    pub(crate) fn next(
+        &self,
+        printed: impl IntoIterator<Item = (String, Digest, String, Option<ModSummary>)>,
+    ) -> RenderCache {
+        RenderCache {
+            code: self.code,
+            entries: printed
+                .into_iter()
+                .map(|(path, key, text, summary)| (path, Entry { key, text, summary }))
+                .collect(),
+            hits: AtomicUsize::new(0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_round_trip_as_hex() {
+        let d = digest_of("some text");
+        assert_eq!(Digest::parse(&d.hex()), Some(d));
+        assert_ne!(digest_of("some text"), digest_of("some text "));
+        assert_eq!(Digest::parse("xyz"), None);
+    }
+
+    #[test]
+    fn keys_follow_path_sources_tokens_and_salt() {
+        let cache = RenderCache::new(b"lock 1");
+        let tokens = quote::quote! { pub struct A; };
+        let key = |c: &RenderCache, path: &str, sources: &[String], t: &TokenStream| {
+            c.key(path, sources, t).expect("a cache has keys")
+        };
+        let base = key(&cache, "src/a.rs", &[], &tokens);
+        assert_eq!(
+            base,
+            key(&cache, "src/a.rs", &[], &quote::quote! { pub struct A; })
+        );
+        assert_ne!(base, key(&cache, "src/b.rs", &[], &tokens));
+        assert_ne!(base, key(&cache, "src/a.rs", &["x.md".into()], &tokens));
+        assert_ne!(
+            base,
+            key(&cache, "src/a.rs", &[], &quote::quote! { pub struct B; })
+        );
+        assert_ne!(
+            base,
+            key(&RenderCache::new(b"lock 2"), "src/a.rs", &[], &tokens)
+        );
+        assert!(RenderCache::default()
+            .key("src/a.rs", &[], &tokens)
+            .is_none());
+    }
+
+    #[test]
+    fn a_loaded_entry_needs_the_same_text_on_disk() {
+        let cache = RenderCache::new(b"salt");
+        let tokens = quote::quote! { pub struct A; };
+        let key = cache.key("src/a.rs", &[], &tokens).expect("key");
+        let next = cache.next([("src/a.rs".to_string(), key, "text".to_string(), None)]);
+        let json = next.to_json();
+        let same = RenderCache::load(b"salt", &json, |_| Some("text".into()));
+        assert_eq!(
+            same.get("src/a.rs", key).map(|(t, _)| t).as_deref(),
+            Some("text")
+        );
+        assert_eq!(same.hits(), 1);
+        let edited = RenderCache::load(b"salt", &json, |_| Some("text, edited".into()));
+        assert!(edited.get("src/a.rs", key).is_none());
+        let missing = RenderCache::load(b"salt", &json, |_| None);
+        assert!(missing.is_empty());
+        let other_salt = RenderCache::load(b"other", &json, |_| Some("text".into()));
+        assert!(other_salt.is_empty());
+        let damaged = RenderCache::load(b"salt", &json[..json.len() / 2], |_| Some("text".into()));
+        assert!(damaged.is_empty());
+    }
+}
+
+/// A run with the last run's cache prints what a run without one prints, reusing the files
+/// whose tokens did not change.
+#[cfg(test)]
+mod run_tests {
+    use super::RenderCache;
+    use crate::emit::{emit_crate, emit_crate_cached, CrateOptions, OutputFile, Version};
+
+    fn sample_pages() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input/sample");
+        let mut pages = Vec::new();
+        for dir in ["api", "resources"] {
+            let entries = std::fs::read_dir(root.join(dir)).expect("the sample pages");
+            for entry in entries.flatten() {
+                let text = std::fs::read_to_string(entry.path()).expect("a page");
+                pages.push((
+                    format!("{dir}/{}", entry.file_name().to_string_lossy()),
+                    text,
+                ));
+            }
+        }
+        pages.sort();
+        assert!(pages.len() > 10, "{} sample pages", pages.len());
+        pages
+    }
+
+    fn options() -> CrateOptions {
+        CrateOptions {
+            package: "graph-sdk".into(),
+            version: "0.1.0".into(),
+            runtime_path: "../runtime".into(),
+            runtime_version: "0.1.0".into(),
+            standalone: false,
+        }
+    }
+
+    fn emit(pages: &[(String, String)], cache: &RenderCache) -> (Vec<OutputFile>, RenderCache) {
+        let api = crate::read_pages(pages);
+        let versions = [Version {
+            name: "beta",
+            api: &api,
+        }];
+        let cached = emit_crate_cached(&versions, &options(), cache).expect("emits");
+        let printed = emit_crate(&versions, &options()).expect("emits");
+        assert!(cached.0 == printed, "the cached run printed other files");
+        cached
+    }
+
+    #[test]
+    fn a_docs_change_reprints_only_the_files_it_changes() {
+        let pages = sample_pages();
+        let fresh = RenderCache::new(b"salt");
+        let (first, cache) = emit(&pages, &fresh);
+        assert_eq!(fresh.hits(), 0);
+        let printed = cache.len();
+        assert!(printed > 20, "{printed} files in the cache");
+
+        // Unchanged docs: every printed file is reused, through the saved form of the cache.
+        let by_path = |files: &[OutputFile], path: &str| {
+            files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| f.contents.clone())
+        };
+        let loaded = RenderCache::load(b"salt", &cache.to_json(), |p| by_path(&first, p));
+        assert_eq!(loaded.len(), printed);
+        let (_, again) = emit(&pages, &loaded);
+        assert_eq!(loaded.hits(), printed);
+
+        // One property's description changes: the widget's file is printed again, with the
+        // files that repeat the description; the rest are reused.
+        let mut edited = pages.clone();
+        let widget = edited
+            .iter_mut()
+            .find(|(path, _)| path == "resources/widget.md")
+            .expect("the widget page");
+        widget.1 = widget.1.replace(
+            "A description of the widget. Optional.",
+            "What the widget is for. Optional.",
+        );
+        let (after, _) = emit(&edited, &again);
+        let changed: Vec<&str> = after
+            .iter()
+            .filter(|f| by_path(&first, &f.path).as_deref() != Some(f.contents.as_str()))
+            .map(|f| f.path.as_str())
+            .collect();
+        assert!(changed.contains(&"src/beta/widget.rs"), "{changed:?}");
+        let reprinted = printed - again.hits();
+        let rust_changed = changed.iter().filter(|p| p.ends_with(".rs")).count();
+        assert_eq!(
+            reprinted, rust_changed,
+            "reprinted {reprinted}, changed {changed:?}"
+        );
+    }
+}
