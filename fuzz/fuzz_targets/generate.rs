@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = generator::harness::generate(data) {
+    if let Err(e) = generator::check::harness::generate(data) {
         panic!("generated Rust is invalid: {e}");
     }
 });

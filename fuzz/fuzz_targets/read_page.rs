@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = generator::harness::read_page(data);
+    let _ = generator::check::harness::read_page(data);
 });

@@ -4,7 +4,7 @@
 //! blocks into what the page says (`model::facts`), and [`resolve`] merges the facts of all
 //! pages into the [`model::ir::Api`]: types with inheritance applied, enums, operations and
 //! diagnostics. The stages' internals are `pub(crate)`; other crates see the model, the
-//! emitter's outputs ([`emit`]), the API diff ([`diff`]) and the example oracles.
+//! emitter's outputs ([`emit`]), the API diff ([`diff`]) and the example oracles ([`check`]).
 //!
 //! ```no_run
 //! let tree = generator::DocsTree::load("../shared/graph-docs/2021-07/beta".as_ref()).unwrap();
@@ -12,16 +12,13 @@
 //! println!("{} types, {} diagnostics", api.types.len(), api.diagnostics.len());
 //! ```
 
+pub mod check;
 pub(crate) mod diagnostics;
 pub mod diff;
 pub mod emit;
-pub mod examples;
-#[doc(hidden)]
-pub mod harness;
 pub(crate) mod input;
 pub mod model;
 pub(crate) mod read;
-pub mod request_examples;
 pub mod resolve;
 pub(crate) mod source;
 

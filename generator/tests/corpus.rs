@@ -412,7 +412,7 @@ fn seed_post_paths_have_typed_builders() {
             .find(|o| o.method.as_str() == "POST" && o.path == format!("/{}", path.trim()))
             .unwrap_or_else(|| panic!("no operation POST /{path}"));
         let route = routes
-            .get(&generator::emit::requests::tree::route_key(op))
+            .get(&generator::model::route::route_key(op))
             .unwrap_or_else(|| panic!("no builder for POST /{path}"));
         let methods: Vec<&str> = route.calls.iter().map(|c| c.method.as_str()).collect();
         assert_eq!(

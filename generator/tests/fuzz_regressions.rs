@@ -96,7 +96,7 @@ fn costly_inputs_are_kept() {
 fn read_page_regressions() {
     for (name, bytes) in inputs("read_page") {
         eprintln!("read_page: {name}");
-        let _ = generator::harness::read_page(&bytes);
+        let _ = generator::check::harness::read_page(&bytes);
     }
 }
 
@@ -104,7 +104,7 @@ fn read_page_regressions() {
 fn generate_regressions() {
     for (name, bytes) in inputs("generate") {
         eprintln!("generate: {name}");
-        if let Err(e) = generator::harness::generate(&bytes) {
+        if let Err(e) = generator::check::harness::generate(&bytes) {
             panic!("{name}: {e}");
         }
     }
@@ -140,7 +140,7 @@ fn costly_pages_are_read_whole() {
     assert!(big.properties.len() > 600, "{}", big.properties.len());
 
     let bytes = read(&folder("generate").join("inheritance-chain"));
-    let api = generator::read_pages(&generator::harness::pages(&bytes));
+    let api = generator::read_pages(&generator::check::harness::pages(&bytes));
     assert_eq!(api.types.len(), 200);
     assert!(api
         .diagnostics

@@ -342,7 +342,7 @@ fn json_escape(s: &str) -> String {
 /// Emit, re-parse every file, and check that no scope declares a name twice.
 fn check(pages: &[(String, String)]) -> Result<Vec<OutputFile>, String> {
     let api = generator::read_pages(pages);
-    let files = generator::harness::emit_and_parse(&api).map_err(|e| e.to_string())?;
+    let files = generator::check::harness::emit_and_parse(&api).map_err(|e| e.to_string())?;
     for f in files.iter().filter(|f| f.path.ends_with(".rs")) {
         let file = syn::parse_file(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
         unique_names(&file.items).map_err(|e| format!("{}: {e}\n{}", f.path, f.contents))?;
@@ -766,7 +766,7 @@ fn ir_api() -> impl Strategy<Value = generator::Api> {
 
 /// Emit a model, re-parse every file, check that no scope declares a name twice.
 fn check_api(api: &generator::Api) -> Result<Vec<OutputFile>, String> {
-    let files = generator::harness::emit_and_parse(api).map_err(|e| e.to_string())?;
+    let files = generator::check::harness::emit_and_parse(api).map_err(|e| e.to_string())?;
     for f in files.iter().filter(|f| f.path.ends_with(".rs")) {
         let file = syn::parse_file(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
         unique_names(&file.items).map_err(|e| format!("{}: {e}\n{}", f.path, f.contents))?;

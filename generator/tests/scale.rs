@@ -409,7 +409,7 @@ fn colliding_api(n: usize) -> generator::Api {
 
 fn time_emit(api: &generator::Api) -> Duration {
     let start = Instant::now();
-    let files = generator::harness::emit_and_parse(api).expect("emits");
+    let files = generator::check::harness::emit_and_parse(api).expect("emits");
     let took = start.elapsed();
     std::hint::black_box(files);
     took
@@ -465,7 +465,7 @@ fn inheritance_chain(n: usize) -> Vec<(String, String)> {
 fn time_chain(pages: &[(String, String)]) -> (Duration, usize) {
     let start = Instant::now();
     let api = generator::read_pages(pages);
-    let files = generator::harness::emit_and_parse(&api).expect("emits");
+    let files = generator::check::harness::emit_and_parse(&api).expect("emits");
     let size = files.iter().map(|f| f.contents.len()).sum();
     (start.elapsed(), size)
 }

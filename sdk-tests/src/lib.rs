@@ -1,10 +1,10 @@
 //! Helpers of the hand-written tests of the generated SDK (`tests/`): the docs' example bodies
 //! read and written back in process, through `registry::roundtrip` of each API version, judged
-//! by the same code as `cargo xtask examples` (`generator::examples`).
+//! by the same code as `cargo xtask examples` (`generator::check::examples`).
 
 use std::path::{Path, PathBuf};
 
-use generator::examples::{self, Case, Outcome, Reason, Tally, Verdict};
+use generator::check::examples::{self, Case, Outcome, Reason, Tally, Verdict};
 use generator::Api;
 use graph_rt::Value;
 

@@ -1,6 +1,6 @@
 //! Every example request of the 2021-07 docs (both API versions) built by the typed builders of
 //! its route, sent by the real client to a loopback server that answers with the example's
-//! response, and judged (`generator::request_examples`): the server must receive the example's
+//! response, and judged (`generator::check::requests`): the server must receive the example's
 //! method, path, query and body, and the client must read the response into the generated
 //! type and write it back equal. At least 95 % of the buildable examples must pass: valid
 //! JSON, and a URL that matches a request line the docs document (of its page, else of the
@@ -8,7 +8,7 @@
 //! request line: `/me/…` where the pages document `/users/{id}/…`). `cargo xtask examples`
 //! runs the same cases through the crate's `requests` example and prints the same figures.
 
-use generator::request_examples::{self, RequestTally};
+use generator::check::requests::{self as request_examples, RequestTally};
 use generator::DocsTree;
 use graph_rt::testing::Runner;
 

@@ -1,6 +1,6 @@
 //! Every typed example body of the 2021-07 docs (both API versions), read as its type by the
 //! generated SDK in process and written back: at least 99 % of the valid bodies must come back
-//! equal (`generator::examples::compare`). `cargo xtask examples` runs the same cases through
+//! equal (`generator::check::examples::compare`). `cargo xtask examples` runs the same cases through
 //! the crate's `roundtrip` example and prints the same figures.
 //!
 //! The SDK keeps a value that does not match its property's documented type untyped (among the
@@ -8,7 +8,7 @@
 //! (`graph_rt::strict`: such a value fails its body) are printed beside them: they show how
 //! much of the docs' examples the SDK's types actually read (`cargo xtask examples --strict`).
 
-use generator::examples::Tally;
+use generator::check::examples::Tally;
 use generator::{Api, DocsTree};
 
 const MIN_PASS_RATE: f64 = 0.99;

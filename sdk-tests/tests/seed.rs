@@ -45,7 +45,7 @@ fn request_body_round_trips() {
     let state = read(body.clone());
     let written = state.to_json().unwrap();
     assert_eq!(written, body);
-    assert_eq!(generator::examples::compare(&body, &written), None);
+    assert_eq!(generator::check::examples::compare(&body, &written), None);
     // Known properties first (in declaration order), then the unknown ones as they came.
     let keys: Vec<&str> = written
         .as_object()

@@ -1,6 +1,6 @@
 //! `cargo xtask examples`: the round-trip proof of the SDK. Every example body of the docs that
 //! names a type is read as that type by the generated crate's `roundtrip` example and written
-//! back; the result must equal the original (`generator::examples::compare`).
+//! back; the result must equal the original (`generator::check::examples::compare`).
 //!
 //! Without `--docs`: the pinned docs (`docs-input/sdk.toml`) against the committed `generated/`
 //! crate. With `--docs DIR`: a crate generated from DIR into `target/tmp/examples-crate`, built
@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
-use generator::examples::{self, Case, Outcome, Reason, Tally, Verdict};
-use generator::request_examples::{self, RequestCase, RequestFailure, RequestTally, Sent};
+use generator::check::examples::{self, Case, Outcome, Reason, Tally, Verdict};
+use generator::check::requests::{
+    self as request_examples, RequestCase, RequestFailure, RequestTally, Sent,
+};
 use generator::DocsTree;
 use graph_rt_core::protocol::{Output, RequestOutcome, RoundtripInput};
 use rayon::prelude::*;

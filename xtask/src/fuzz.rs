@@ -196,7 +196,7 @@ fn seed(root: &Path, target: &str) -> Result<PathBuf> {
                 .or_else(|| resources.get(i + 1));
             if let Some((m, b)) = other {
                 let mut joined = r.clone();
-                joined.push(generator::harness::PAGE_SEPARATOR);
+                joined.push(generator::check::harness::PAGE_SEPARATOR);
                 joined.extend_from_slice(b);
                 if joined.len() <= MAX_LEN {
                     seeds.push((format!("{n}+{m}"), joined));

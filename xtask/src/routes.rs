@@ -72,7 +72,7 @@ fn summary(version: &str, api: &Api) -> String {
     let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut unexplained = Vec::new();
     for op in &api.operations {
-        let key = generator::emit::requests::tree::route_key(op);
+        let key = generator::model::route::route_key(op);
         routes.insert(key.clone());
         if op.walk.is_none() {
             continue;
@@ -150,7 +150,7 @@ fn routes_of(version: &str, api: &Api) -> Vec<RouteFacts> {
     let mut by_route: BTreeMap<String, Vec<Disagreement>> = BTreeMap::new();
     for op in &api.operations {
         by_route
-            .entry(generator::emit::requests::tree::route_key(op))
+            .entry(generator::model::route::route_key(op))
             .or_default()
             .extend(op.disagreements.iter().cloned());
     }

@@ -16,8 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::emit::names::{pascal, snake};
-use crate::emit::primitive_rust;
+use crate::emit::naming::{member_name, primitive_type, type_name};
 use crate::model::ir::{
     Api, EnumDef, Operation, OperationKind, Property, Segment, Source, TypeDef,
 };
@@ -275,17 +274,17 @@ impl<'a> Index<'a> {
     /// The Rust type a property's value has in the generated code: (identity, display).
     fn rust_shape(&self, ty: &str, collection: bool) -> (String, String) {
         let key = ty.to_ascii_lowercase();
-        let (id, display) = if let Some(p) = primitive_rust(ty) {
+        let (id, display) = if let Some(p) = primitive_type(ty) {
             (p.to_string(), p.to_string())
         } else if let Some((q, e)) = self.enums.get(&key) {
-            let name = pascal(&e.name);
+            let name = type_name(&e.name);
             if e.flags {
                 (format!("flags {q}"), format!("Flags<{name}>"))
             } else {
                 (format!("enum {q}"), name)
             }
         } else if let Some((q, t)) = self.types.get(&key) {
-            (format!("struct {q}"), pascal(&t.name))
+            (format!("struct {q}"), type_name(&t.name))
         } else {
             ("graph_rt::Value".to_string(), "graph_rt::Value".to_string())
         };
@@ -383,7 +382,7 @@ fn diff_types(old: &Index<'_>, new: &Index<'_>, out: &mut Vec<Entry>) {
                 let mut breaking = false;
                 if oq != nq {
                     details.push(detail("name", oq, nq));
-                    if pascal(&ot.name) != pascal(&nt.name) {
+                    if type_name(&ot.name) != type_name(&nt.name) {
                         breaking = true;
                         reasons.push("the struct is renamed".to_string());
                     }
@@ -490,7 +489,7 @@ fn diff_properties(
                 let mut breaking = false;
                 if a.name != b.name {
                     details.push(detail("name", &a.name, &b.name));
-                    if snake(&a.name) != snake(&b.name) {
+                    if member_name(&a.name) != member_name(&b.name) {
                         breaking = true;
                         reasons.push("the field is renamed".to_string());
                     }
@@ -578,7 +577,7 @@ fn diff_enums(old: &Index<'_>, new: &Index<'_>, out: &mut Vec<Entry>) {
                 let mut reasons = Vec::new();
                 if oq != nq {
                     details.push(detail("name", oq, nq));
-                    if pascal(&oe.name) != pascal(&ne.name) {
+                    if type_name(&oe.name) != type_name(&ne.name) {
                         reasons.push("the enum is renamed");
                     }
                 }
@@ -645,7 +644,7 @@ fn diff_members(owner: &str, oe: &EnumDef, ne: &EnumDef, out: &mut Vec<Entry>) {
             (Some(a), Some(b)) => {
                 if a.name != b.name {
                     entry.details.push(detail("name", &a.name, &b.name));
-                    if pascal(&a.name) != pascal(&b.name) {
+                    if type_name(&a.name) != type_name(&b.name) {
                         entry.breaking = true;
                         entry.reason = "the variant is renamed".into();
                     }

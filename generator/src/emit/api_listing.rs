@@ -1076,7 +1076,7 @@ mod equivalence_tests {
         let hostile = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fuzz-regressions/generate/colliding-names");
         let bytes = std::fs::read(&hostile).expect("the colliding names input");
-        check(&crate::harness::pages(&bytes));
+        check(&crate::check::harness::pages(&bytes));
     }
 }
 

@@ -11,7 +11,7 @@ mod models;
 pub(crate) mod names;
 mod plan;
 mod render;
-pub mod render_cache;
+pub(crate) mod render_cache;
 pub mod requests;
 mod roundtrip_example;
 pub(crate) mod workloads;
@@ -22,7 +22,26 @@ use rayon::prelude::*;
 
 use crate::emit::workloads::Workload;
 use crate::model::ir::Api;
-pub(crate) use models::primitive_rust;
+
+/// How the emitter names what it emits, for tools that speak of the generated code (the API
+/// diff says when a type or member is renamed in Rust, and what Rust type a property has).
+pub mod naming {
+    /// A docs name as a Rust type or variant name: `iosDeviceType` → `IosDeviceType`.
+    pub fn type_name(docs_name: &str) -> String {
+        super::names::pascal(docs_name)
+    }
+
+    /// A docs name as a Rust field, method or parameter name: `iOSVersion` → `ios_version`.
+    pub fn member_name(docs_name: &str) -> String {
+        super::names::snake(docs_name)
+    }
+
+    /// The Rust type of a primitive (a model type name: `Edm.String`, `microsoft.graph.Json`),
+    /// `None` for a named type.
+    pub fn primitive_type(model_type: &str) -> Option<&'static str> {
+        super::models::primitive_rust(model_type)
+    }
+}
 use plan::{Plan, Qualified};
 use render::Rendered;
 pub use render_cache::RenderCache;
@@ -201,7 +220,7 @@ fn facade_lib_rs(versions: &[Version<'_>], api_package: &str) -> Result<Rendered
 }
 
 /// How each operation of a version is built: the calls from `root()` (method names and
-/// arguments), keyed by route (`requests::tree::route_key`).
+/// arguments), keyed by route (`model::route::route_key`).
 pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::Route> {
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);

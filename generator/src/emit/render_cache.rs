@@ -5,7 +5,7 @@
 //!
 //! A file is taken from the cache only when everything its printed text depends on is as it was:
 //! its path, its header's sources, its tokens (hashed as they would be printed), the printing
-//! code of this generator ([`RENDER_CODE`]) and the caller's `salt` (the versions of `syn` and
+//! code of this generator (`RENDER_CODE`) and the caller's `salt` (the versions of `syn` and
 //! `prettyplease`: the workspace's `Cargo.lock`). The cache stores hashes and the listing's
 //! summaries; the printed text itself is the file on disk, which the caller reads back and which
 //! must hash as the run that printed it recorded. A file edited by hand, a missing file, another

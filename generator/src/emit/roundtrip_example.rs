@@ -2,7 +2,7 @@
 //! runners of `cargo xtask examples`. Each is a match from an API version to its dispatch (its
 //! `registry::roundtrip`, its `requests::dispatch`) handed to `graph_rt::testing`, which reads
 //! and writes the lines of the runner protocol (`graph_rt::testing::{RoundtripInput, …}`); the
-//! judging is the caller's (`generator::examples`, `generator::request_examples`).
+//! judging is the caller's (`generator::check::examples`, `generator::check::requests`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};

@@ -8,6 +8,7 @@ pub mod ir;
 pub(crate) mod method;
 pub(crate) mod primitive;
 pub(crate) mod resource;
+pub mod route;
 pub(crate) mod rows;
 pub(crate) mod sections;
 pub(crate) mod type_cell;

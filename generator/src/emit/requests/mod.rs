@@ -8,9 +8,9 @@
 //! Every module names the version's module `version_` (`version_::User`), so that it can be
 //! anywhere.
 
-pub mod bodies;
-pub mod shape;
-pub mod tree;
+pub(crate) mod bodies;
+pub(crate) mod shape;
+pub(crate) mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +23,7 @@ use crate::emit::plan::Plan;
 use crate::emit::workloads::{workload_of, Workload, SHARED};
 use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment};
 use bodies::Bodies;
+pub use shape::Decode;
 use tree::Tree;
 
 /// One call in a chain from the root: a method name and what its arguments are, in order.
@@ -46,7 +47,7 @@ pub enum ArgKind {
 pub struct Requests {
     /// The files: (path below `src/<version>/requests/`, tokens).
     pub files: Vec<(String, TokenStream)>,
-    /// The route of every operation that can be built ([`tree::route_key`]) → the calls from
+    /// The route of every operation that can be built ([`route_key`](crate::model::route::route_key)) → the calls from
     /// the root that build it and the workloads it needs.
     pub routes: BTreeMap<String, Route>,
 }
@@ -63,6 +64,18 @@ pub struct Route {
 }
 
 /// One builder operation as `cargo xtask routes` lists it: types as qualified docs names.
+impl Route {
+    /// Whether the builder takes a body (a model, a parameters struct, a reference, untyped
+    /// JSON, bytes): its last call has a body argument.
+    pub fn takes_body(&self) -> bool {
+        self.calls.last().is_some_and(|c| {
+            c.args
+                .iter()
+                .any(|a| matches!(a, ArgKind::Body(_) | ArgKind::Bytes))
+        })
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RouteFacts {
     pub method: &'static str,
@@ -148,7 +161,9 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
             reach[child] = calls;
         }
         for (op, route) in built.routes {
-            routes.entry(tree::route_key(op)).or_insert(route);
+            routes
+                .entry(crate::model::route::route_key(op))
+                .or_insert(route);
         }
         modules.at(&node.module).items.push(built.tokens);
     }

@@ -7,59 +7,10 @@ use std::collections::BTreeMap;
 use crate::emit::names::{pascal, snake, Registry};
 use crate::emit::plan::is_intune;
 use crate::model::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
-
-/// A segment up to what does not change the URL: case of names, names of key placeholders.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SegmentKey {
-    Literal(String),
-    Cast(String),
-    Call(String, Vec<String>),
-    Key,
-    KeyInParens(String),
-    PathAddress,
-    System(String),
-}
-
-impl SegmentKey {
-    pub fn of(segment: &Segment) -> SegmentKey {
-        match segment {
-            Segment::Literal { name } => SegmentKey::Literal(name.to_ascii_lowercase()),
-            Segment::Cast { r#type } => SegmentKey::Cast(r#type.to_ascii_lowercase()),
-            Segment::Call { name, args } => SegmentKey::Call(
-                name.to_ascii_lowercase(),
-                args.iter().map(|a| a.name.to_ascii_lowercase()).collect(),
-            ),
-            Segment::Key { .. } => SegmentKey::Key,
-            Segment::KeyInParens { name, .. } => SegmentKey::KeyInParens(name.to_ascii_lowercase()),
-            Segment::PathAddress { .. } => SegmentKey::PathAddress,
-            Segment::System { name } => SegmentKey::System(name.clone()),
-        }
-    }
-}
+use crate::model::route::SegmentKey;
 
 /// The module of the root node and of the first segments' nodes (re-exported from `requests`).
 pub const ROOT_FILE: &str = "root_node";
-
-/// The route of an operation as the tree sees it: `GET /chats/{}/members` for both
-/// `/chats/{id}/members` and `/Chats/{chat-id}/members`. The dispatch table is keyed by it.
-pub fn route_key(op: &Operation) -> String {
-    let mut out = format!("{} ", op.method.as_str());
-    for segment in &op.segments {
-        match SegmentKey::of(segment) {
-            SegmentKey::Literal(name) | SegmentKey::Cast(name) | SegmentKey::System(name) => {
-                out.push('/');
-                out.push_str(&name);
-            }
-            SegmentKey::Call(name, args) => {
-                out.push_str(&format!("/{name}({})", args.join(",")));
-            }
-            SegmentKey::Key => out.push_str("/{}"),
-            SegmentKey::KeyInParens(name) => out.push_str(&format!("/{name}({{}})")),
-            SegmentKey::PathAddress => out.push_str(":/{}:"),
-        }
-    }
-    out
-}
 
 #[derive(Debug)]
 pub struct Node<'a> {

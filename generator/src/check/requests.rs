@@ -4,15 +4,17 @@
 //! should answer with. [`judge`] compares what the server received and what the client read
 //! back with the example.
 //!
-//! Pure library code, like [`crate::examples`]: `cargo xtask examples` (through the generated
+//! Pure library code, like [`crate::check::examples`]: `cargo xtask examples` (through the generated
 //! crate's `requests` example) and the in-process test of `sdk-tests` share it.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::examples::compare;
+use crate::check::examples::compare;
+use crate::emit;
 use crate::model::http_path::parse_path;
 use crate::model::ir::{Api, ExampleBody, HttpMethod, Operation, Segment};
+use crate::model::route::route_key;
 
 /// One example request.
 #[derive(Debug, Clone, Serialize)]
@@ -30,7 +32,7 @@ pub struct RequestCase {
     /// none, the case sends an empty object, and the body is not compared.
     pub body_documented: bool,
     /// The documented operation it is an example of: `"POST /users/{}/messages"`
-    /// (`emit::requests::tree::route_key`).
+    /// (`model::route::route_key`).
     pub route: Option<String>,
     /// The path arguments of the route's builder chain, in order.
     pub args: Vec<String>,
@@ -74,8 +76,10 @@ impl Skip {
     }
 }
 
-/// Every example request of a tree.
+/// Every example request of a tree. Each is matched to the builder of its request line, and
+/// judged by what that builder takes, as the emitter's route listing says ([`emit::routes`]).
 pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
+    let routes = emit::routes(&emit::Version { name: version, api });
     let mut by_file: std::collections::BTreeMap<&str, Vec<&Operation>> = Default::default();
     for op in &api.operations {
         by_file.entry(op.source.file.as_str()).or_default().push(op);
@@ -157,9 +161,13 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
                 });
             match matched {
                 Some((o, args)) => {
-                    case.route = Some(crate::emit::requests::tree::route_key(o));
+                    let route = route_key(o);
+                    let takes_body = routes
+                        .get(&route)
+                        .is_some_and(emit::requests::Route::takes_body);
+                    case.route = Some(route);
                     case.args = args;
-                    if case.body.is_none() && takes_body(o) {
+                    if case.body.is_none() && takes_body {
                         case.body = Some(Value::Object(Default::default()));
                         case.body_documented = false;
                     }
@@ -172,15 +180,6 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
         }
     }
     out
-}
-
-/// Whether the operation's builder takes a body (a model, a parameters struct, a `$ref`).
-fn takes_body(op: &Operation) -> bool {
-    op.request_type.is_some()
-        || crate::emit::requests::bodies::takes_parameter_body(op)
-        || crate::emit::requests::shape::untyped_body(op)
-        || (matches!(op.segments.last(), Some(Segment::System { name }) if name == "$ref")
-            && op.method != HttpMethod::Delete)
 }
 
 /// The path of an example URL as the server should see it, decoded: what follows the host and
@@ -387,7 +386,7 @@ pub struct RequestTally {
     pub passed: usize,
     pub failed: usize,
     /// The failures by group.
-    failures: crate::examples::FailureGroups,
+    failures: crate::check::examples::FailureGroups,
 }
 
 impl RequestTally {

@@ -756,7 +756,7 @@ pub fn judge(case: &Case, outcomes: &[Outcome]) -> Verdict {
 // Counting.
 
 /// Failures grouped by what they are (`group`): how many, and the first one's `file:line` and
-/// detail. Both example checks (bodies here, requests in `request_examples`) keep theirs in one.
+/// detail. Both example checks (bodies here, requests in `check::requests`) keep theirs in one.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FailureGroups(BTreeMap<String, (usize, String)>);
 
