@@ -56,6 +56,7 @@ pub fn listing(crate_name: &str, files: &[OutputFile]) -> Result<String, EmitErr
                 })
         })
         .collect::<Result<_, _>>()?;
+    let parsed = parsed.iter().map(|(path, s)| (*path, s)).collect();
     Ok(listing_of(crate_name, &parsed))
 }
 
@@ -73,7 +74,7 @@ pub(crate) fn summarize_file(file: &syn::File) -> ModSummary {
 }
 
 /// The listing from the summaries of the crate's files, by path.
-pub(crate) fn listing_of(crate_name: &str, parsed: &BTreeMap<&str, ModSummary>) -> String {
+pub(crate) fn listing_of(crate_name: &str, parsed: &BTreeMap<&str, &ModSummary>) -> String {
     let mut modules = Vec::new();
     if let Some(root) = parsed.get("src/lib.rs") {
         collect_modules(
@@ -343,7 +344,7 @@ struct Module<'a> {
 }
 
 fn collect_modules<'a>(
-    parsed: &'a BTreeMap<&str, ModSummary>,
+    parsed: &BTreeMap<&str, &'a ModSummary>,
     summary: &'a ModSummary,
     at: ModuleAt,
     out: &mut Vec<Module<'a>>,
@@ -370,7 +371,7 @@ fn collect_modules<'a>(
                     format!("{}/{}/mod.rs", at.dir, m.name),
                 ]
                 .into_iter()
-                .find_map(|p| parsed.get(p.as_str()));
+                .find_map(|p| parsed.get(p.as_str()).copied());
                 if let Some(file) = file {
                     collect_modules(parsed, file, child, out);
                 }
@@ -841,8 +842,7 @@ mod tests {
         let summary = summarize_file(&syn::parse_file(text).expect("parses"));
         let json = serde_json::to_string(&summary).expect("serializes");
         let back: ModSummary = serde_json::from_str(&json).expect("reads back");
-        let listing =
-            |s: &ModSummary| listing_of("x", &BTreeMap::from([("src/lib.rs", s.clone())]));
+        let listing = |s: &ModSummary| listing_of("x", &BTreeMap::from([("src/lib.rs", s)]));
         assert_eq!(listing(&back), listing(&summary));
         assert!(
             listing(&back).contains("pub struct x::a::b::c::S"),

@@ -138,33 +138,29 @@ pub fn emit_crate_cached(
     rendered.extend(per_version.into_iter().flatten());
     // The public API listing, from what each file declares as the emitter parsed it; the
     // dispatch tables are the dispatch crate's, not the SDK's public API.
-    let mut listed = Vec::new();
+    // (path, what the cache records, summary) of each printed file.
     let mut printed = Vec::new();
     for r in rendered {
-        if let Some(key) = r.key {
-            printed.push((
-                r.file.path.clone(),
-                key,
-                r.file.contents.clone(),
-                r.summary.clone(),
-            ));
-        }
-        if let Some(summary) = r.summary {
-            if !r.file.path.starts_with(dispatch_crate::DIR) {
-                listed.push((r.file.path.clone(), summary));
-            }
-        }
+        printed.push((r.file.path.clone(), r.printed, r.summary));
         files.push(r.file);
     }
-    let (paths, summaries): (Vec<String>, Vec<_>) = listed.into_iter().unzip();
-    let summaries = paths.iter().map(String::as_str).zip(summaries).collect();
+    let summaries = printed
+        .iter()
+        .filter(|(path, _, _)| !path.starts_with(dispatch_crate::DIR))
+        .filter_map(|(path, _, summary)| Some((path.as_str(), summary.as_ref()?)))
+        .collect();
     files.push(OutputFile {
         path: api_listing::PATH.into(),
         contents: api_listing::listing_of(&options.package.replace('-', "_"), &summaries),
     });
     files.extend(dispatch_crate::files(versions, options)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, cache.next(printed)))
+    let next = cache.next(
+        printed
+            .into_iter()
+            .filter_map(|(path, p, summary)| Some((path, p?, summary))),
+    );
+    Ok((files, next))
 }
 
 fn lib_rs(versions: &[Version<'_>], cache: &RenderCache) -> Result<Rendered, EmitError> {

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 
 use crate::emit::api_listing::{self, ModSummary};
-use crate::emit::render_cache::{Digest, RenderCache};
+use crate::emit::render_cache::{digest_of, Printed, RenderCache};
 use crate::emit::{EmitError, OutputFile};
 
 /// The first line of every generated file.
@@ -35,8 +35,9 @@ pub fn render(path: &str, tokens: TokenStream, sources: &[String]) -> Result<Str
 pub(crate) struct Rendered {
     pub file: OutputFile,
     pub summary: Option<ModSummary>,
-    /// What it was printed from, for the next run's cache (none without a cache).
-    pub key: Option<Digest>,
+    /// What it was printed from and its text's digest, for the next run's cache (none
+    /// without a cache).
+    pub printed: Option<Printed>,
 }
 
 /// [`render`], keeping the listing's summary of the parsed tree (parsing the printed text again
@@ -49,14 +50,14 @@ pub(crate) fn render_file(
     cache: &RenderCache,
 ) -> Result<Rendered, EmitError> {
     let key = cache.key(path, sources, &tokens);
-    if let Some((contents, summary)) = key.and_then(|k| cache.get(path, k)) {
+    if let Some((contents, text_digest, summary)) = key.and_then(|k| cache.take(path, k)) {
         return Ok(Rendered {
             file: OutputFile {
                 path: path.to_string(),
                 contents,
             },
             summary,
-            key,
+            printed: key.map(|key| Printed { key, text_digest }),
         });
     }
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| EmitError::Syntax {
@@ -72,12 +73,15 @@ pub(crate) fn render_file(
     out.push('\n');
     out.push_str(&printed);
     Ok(Rendered {
+        printed: key.map(|key| Printed {
+            key,
+            text_digest: digest_of(&out),
+        }),
         file: OutputFile {
             path: path.to_string(),
             contents: out,
         },
         summary,
-        key,
     })
 }
 

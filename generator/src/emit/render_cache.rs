@@ -14,11 +14,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::Hasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::emit::api_listing::ModSummary;
 
@@ -30,45 +31,34 @@ const RENDER_CODE: [&str; 3] = [
     include_str!("render_cache.rs"),
 ];
 
-/// A 128-bit hash (two SipHash streams with different keys), written as 32 hex digits.
+/// A 128-bit XXH3 hash, written as 32 hex digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Digest(u64, u64);
+pub(crate) struct Digest(u128);
 
 impl Digest {
     fn hex(self) -> String {
-        format!("{:016x}{:016x}", self.0, self.1)
+        format!("{:032x}", self.0)
     }
 
     fn parse(hex: &str) -> Option<Self> {
         if hex.len() != 32 {
             return None;
         }
-        let (a, b) = hex.split_at(16);
-        Some(Digest(
-            u64::from_str_radix(a, 16).ok()?,
-            u64::from_str_radix(b, 16).ok()?,
-        ))
+        u128::from_str_radix(hex, 16).ok().map(Digest)
     }
 }
 
-/// Feeds bytes to both halves of a [`Digest`]; takes text through `fmt::Write`, so that a token
-/// stream is hashed as it prints without building the string.
-struct DigestWriter(
-    std::collections::hash_map::DefaultHasher,
-    std::collections::hash_map::DefaultHasher,
-);
+/// Makes a [`Digest`]; takes text through `fmt::Write`, so that a token stream is hashed as it
+/// prints without building the string.
+struct DigestWriter(Xxh3);
 
 impl DigestWriter {
     fn new() -> Self {
-        let a = std::collections::hash_map::DefaultHasher::new();
-        let mut b = std::collections::hash_map::DefaultHasher::new();
-        b.write(b"the second half");
-        DigestWriter(a, b)
+        DigestWriter(Xxh3::new())
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
-        self.0.write(bytes);
-        self.1.write(bytes);
+        self.0.update(bytes);
     }
 
     /// A length-prefixed field, so that fields cannot run into each other.
@@ -78,7 +68,7 @@ impl DigestWriter {
     }
 
     fn finish(&self) -> Digest {
-        Digest(self.0.finish(), self.1.finish())
+        Digest(self.0.digest128())
     }
 }
 
@@ -90,7 +80,7 @@ impl fmt::Write for DigestWriter {
 }
 
 /// The digest of a file's text.
-fn digest_of(text: &str) -> Digest {
+pub(crate) fn digest_of(text: &str) -> Digest {
     let mut w = DigestWriter::new();
     w.bytes(text.as_bytes());
     w.finish()
@@ -115,21 +105,30 @@ struct Stored {
     files: BTreeMap<String, StoredEntry>,
 }
 
-/// A file the cache can give back: its text (as the caller read it from disk) and summary.
-#[derive(Debug, Clone)]
+/// A printed file as the cache knows it: what it was printed from, its text's digest and its
+/// summary; the text itself when the cache was loaded (read back from disk).
+#[derive(Debug)]
 struct Entry {
     key: Digest,
-    text: String,
+    text: Option<String>,
+    text_digest: Digest,
     summary: Option<ModSummary>,
 }
 
-/// The printed files of the last run (empty by default: print everything), and what this run
-/// printed or reused, to be saved for the next one.
+/// What a run records of a file it printed or reused, for the next run.
+pub(crate) struct Printed {
+    pub key: Digest,
+    pub text_digest: Digest,
+}
+
+/// The printed files of the last run (empty by default: print everything), or of this run, to
+/// be saved for the next one.
 #[derive(Debug, Default)]
 pub struct RenderCache {
-    /// [`RENDER_CODE`] and the salt.
+    /// `RENDER_CODE` and the salt.
     code: Option<Digest>,
-    entries: HashMap<String, Entry>,
+    /// By path. A file taken by a run leaves the cache (each file is printed once a run).
+    entries: Mutex<HashMap<String, Entry>>,
     hits: AtomicUsize,
 }
 
@@ -153,45 +152,50 @@ impl RenderCache {
     /// generator) gives an empty cache: the run prints everything, as without one.
     pub fn load(salt: &[u8], json: &str, read: impl Fn(&str) -> Option<String> + Sync) -> Self {
         use rayon::prelude::*;
-        let mut cache = RenderCache::new(salt);
+        let cache = RenderCache::new(salt);
         let Ok(stored) = serde_json::from_str::<Stored>(json) else {
             return cache;
         };
         if cache.code.map(Digest::hex).as_deref() != Some(stored.code.as_str()) {
             return cache;
         }
-        cache.entries = stored
+        let entries = stored
             .files
             .into_par_iter()
             .filter_map(|(path, e)| {
                 let key = Digest::parse(&e.key)?;
                 let text = read(&path)?;
-                (digest_of(&text).hex() == e.text).then_some((
+                let text_digest = digest_of(&text);
+                (text_digest.hex() == e.text).then_some((
                     path,
                     Entry {
                         key,
-                        text,
+                        text: Some(text),
+                        text_digest,
                         summary: e.summary,
                     },
                 ))
             })
             .collect();
-        cache
+        RenderCache {
+            entries: Mutex::new(entries),
+            ..cache
+        }
     }
 
-    /// The cache for the next run: every file this run printed or reused.
+    /// The cache as the next run loads it.
     pub fn to_json(&self) -> String {
+        let entries = self.entries();
         let stored = Stored {
             code: self.code.map(Digest::hex).unwrap_or_default(),
-            files: self
-                .entries
+            files: entries
                 .iter()
                 .map(|(path, e)| {
                     (
                         path.clone(),
                         StoredEntry {
                             key: e.key.hex(),
-                            text: digest_of(&e.text).hex(),
+                            text: e.text_digest.hex(),
                             summary: e.summary.clone(),
                         },
                     )
@@ -201,13 +205,18 @@ impl RenderCache {
         serde_json::to_string(&stored).unwrap_or_default()
     }
 
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        // A worker that panicked holding the lock cannot have left an entry half-made.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// How many files the cache holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// How many files the runs given this cache took from it instead of printing them.
@@ -234,24 +243,45 @@ impl RenderCache {
         Some(w.finish())
     }
 
-    /// The text and summary printed last time from what has `key` now.
-    pub(crate) fn get(&self, path: &str, key: Digest) -> Option<(String, Option<ModSummary>)> {
-        let e = self.entries.get(path).filter(|e| e.key == key)?;
+    /// The text, its digest and the summary printed last time from what has `key` now; taken
+    /// out of the cache.
+    pub(crate) fn take(
+        &self,
+        path: &str,
+        key: Digest,
+    ) -> Option<(String, Digest, Option<ModSummary>)> {
+        let mut entries = self.entries();
+        if entries
+            .get(path)
+            .is_none_or(|e| e.key != key || e.text.is_none())
+        {
+            return None;
+        }
+        let e = entries.remove(path)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
-        Some((e.text.clone(), e.summary.clone()))
+        Some((e.text?, e.text_digest, e.summary))
     }
 
     /// The cache of a run: the same code and salt, the files it printed or reused.
     pub(crate) fn next(
         &self,
-        printed: impl IntoIterator<Item = (String, Digest, String, Option<ModSummary>)>,
+        printed: impl IntoIterator<Item = (String, Printed, Option<ModSummary>)>,
     ) -> RenderCache {
+        let entries = printed
+            .into_iter()
+            .map(|(path, p, summary)| {
+                let entry = Entry {
+                    key: p.key,
+                    text: None,
+                    text_digest: p.text_digest,
+                    summary,
+                };
+                (path, entry)
+            })
+            .collect();
         RenderCache {
             code: self.code,
-            entries: printed
-                .into_iter()
-                .map(|(path, key, text, summary)| (path, Entry { key, text, summary }))
-                .collect(),
+            entries: Mutex::new(entries),
             hits: AtomicUsize::new(0),
         }
     }
@@ -301,16 +331,27 @@ mod tests {
         let cache = RenderCache::new(b"salt");
         let tokens = quote::quote! { pub struct A; };
         let key = cache.key("src/a.rs", &[], &tokens).expect("key");
-        let next = cache.next([("src/a.rs".to_string(), key, "text".to_string(), None)]);
+        let printed = Printed {
+            key,
+            text_digest: digest_of("text"),
+        };
+        let next = cache.next([("src/a.rs".to_string(), printed, None)]);
+        assert!(
+            next.take("src/a.rs", key).is_none(),
+            "a run's cache has no text to give"
+        );
         let json = next.to_json();
         let same = RenderCache::load(b"salt", &json, |_| Some("text".into()));
+        assert!(same.take("src/b.rs", key).is_none());
+        assert_eq!(same.hits(), 0);
         assert_eq!(
-            same.get("src/a.rs", key).map(|(t, _)| t).as_deref(),
+            same.take("src/a.rs", key).map(|(t, _, _)| t).as_deref(),
             Some("text")
         );
         assert_eq!(same.hits(), 1);
+        assert!(same.take("src/a.rs", key).is_none(), "taken once");
         let edited = RenderCache::load(b"salt", &json, |_| Some("text, edited".into()));
-        assert!(edited.get("src/a.rs", key).is_none());
+        assert!(edited.take("src/a.rs", key).is_none());
         let missing = RenderCache::load(b"salt", &json, |_| None);
         assert!(missing.is_empty());
         let other_salt = RenderCache::load(b"other", &json, |_| Some("text".into()));
@@ -385,7 +426,7 @@ mod run_tests {
         };
         let loaded = RenderCache::load(b"salt", &cache.to_json(), |p| by_path(&first, p));
         assert_eq!(loaded.len(), printed);
-        let (_, again) = emit(&pages, &loaded);
+        let (second, again) = emit(&pages, &loaded);
         assert_eq!(loaded.hits(), printed);
 
         // One property's description changes: the widget's file is printed again, with the
@@ -399,14 +440,15 @@ mod run_tests {
             "A description of the widget. Optional.",
             "What the widget is for. Optional.",
         );
-        let (after, _) = emit(&edited, &again);
+        let reloaded = RenderCache::load(b"salt", &again.to_json(), |p| by_path(&second, p));
+        let (after, _) = emit(&edited, &reloaded);
         let changed: Vec<&str> = after
             .iter()
             .filter(|f| by_path(&first, &f.path).as_deref() != Some(f.contents.as_str()))
             .map(|f| f.path.as_str())
             .collect();
         assert!(changed.contains(&"src/beta/widget.rs"), "{changed:?}");
-        let reprinted = printed - again.hits();
+        let reprinted = printed - reloaded.hits();
         let rust_changed = changed.iter().filter(|p| p.ends_with(".rs")).count();
         assert_eq!(
             reprinted, rust_changed,

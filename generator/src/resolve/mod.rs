@@ -26,8 +26,13 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
     let mut quiet = Diagnostics::default();
     let symbols = Symbols::build(&pages, &mut quiet);
     let synthesized = synthesized_enums(&pages, &symbols);
+    let by_file: std::collections::HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.clone(), i))
+        .collect();
     for (file, e) in synthesized {
-        if let Some(page) = pages.iter_mut().find(|p| p.file == file) {
+        if let Some(page) = by_file.get(&file).map(|&i| &mut pages[i]) {
             if !page.enums.iter().any(|x| x.name == e.name) {
                 page.enums.push(e);
             }
