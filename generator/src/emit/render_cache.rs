@@ -4,13 +4,15 @@
 //! last run made them.
 //!
 //! A file is taken from the cache only when everything its printed text depends on is as it was:
-//! its path, its header's sources, its tokens (hashed as they would be printed), the printing
-//! code of this generator (`RENDER_CODE`) and the caller's `salt` (the versions of `syn` and
-//! `prettyplease`: the workspace's `Cargo.lock`). The cache stores hashes and the listing's
-//! summaries; the printed text itself is the file on disk, which the caller reads back and which
-//! must hash as the run that printed it recorded. A file edited by hand, a missing file, another
-//! generator or a damaged cache file each mean: print it again. The emitter never reads files;
-//! the caller loads and saves the cache ([`RenderCache::load`], [`RenderCache::to_json`]).
+//! its path, its header's sources, its tokens (hashed as they print: every identifier, literal,
+//! punctuation's spacing and delimiter; the emitter makes no invisible groups, which print as
+//! their contents), the printing code of this generator (`RENDER_CODE`) and the caller's `salt`
+//! (the versions of `syn` and `prettyplease`: the workspace's `Cargo.lock`). The cache stores
+//! digests and the listing's summaries; the printed text itself is the file on disk, which the
+//! caller reads back and which must hash as the run that printed it recorded. A file edited by
+//! hand, a missing file, another generator or a damaged cache file each mean: print it again.
+//! The emitter never reads files; the caller loads and saves the cache ([`RenderCache::load`],
+//! [`RenderCache::to_json`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
