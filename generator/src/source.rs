@@ -22,6 +22,38 @@ impl Source {
     }
 }
 
+/// Which page's word counts where several pages define one type or one request line, best
+/// first. This is the one place that says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Standing {
+    /// A page of the thing's own workload.
+    Own,
+    /// An Intune page (`api/intune-…`, `resources/intune_…`): Intune repeats the types it uses
+    /// (`user`, `group`, `keyValuePair`) and the request lines of other workloads.
+    Intune,
+    /// An Intune page of what its workloads share (`resources/intune-shared-…`): it repeats
+    /// parts of types that the other Intune pages define whole.
+    IntuneShared,
+}
+
+impl Standing {
+    pub(crate) fn of(file: &str) -> Standing {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if !name.starts_with("intune") {
+            Standing::Own
+        } else if name.starts_with("intune-shared-") || name.starts_with("intune_shared_") {
+            Standing::IntuneShared
+        } else {
+            Standing::Intune
+        }
+    }
+
+    /// Whether the page repeats what other pages own.
+    pub(crate) fn repeats(self) -> bool {
+        self != Standing::Own
+    }
+}
+
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.file, self.line)
@@ -30,7 +62,33 @@ impl fmt::Display for Source {
 
 #[cfg(test)]
 mod tests {
-    use super::Source;
+    use super::{Source, Standing};
+
+    #[test]
+    fn own_pages_first_then_intune_then_intune_shared() {
+        let standing = |file| Standing::of(file);
+        for file in [
+            "resources/keyvaluepair.md",
+            "resources/shareddriveitem.md",
+            "resources/shared.md",
+            "api/user-get.md",
+        ] {
+            assert_eq!(standing(file), Standing::Own, "{file}");
+        }
+        for file in [
+            "api/intune-devices-manageddevice-get.md",
+            "resources/intune_deviceconfig_manageddevicecertificatestate.md",
+            "resources/intune-mam-keyvaluepair.md",
+        ] {
+            assert_eq!(standing(file), Standing::Intune, "{file}");
+        }
+        assert_eq!(
+            standing("resources/intune-shared-devicemanagement.md"),
+            Standing::IntuneShared
+        );
+        assert!(Standing::Own < Standing::Intune && Standing::Intune < Standing::IntuneShared);
+        assert!(!Standing::Own.repeats() && Standing::IntuneShared.repeats());
+    }
 
     #[test]
     fn shows_as_file_colon_line() {

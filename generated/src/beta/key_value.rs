@@ -2,14 +2,14 @@
 // from resources/intune-deviceconfig-keyvalue.md
 // from resources/keyvalue.md
 
-/// Key Value definition.
+/// Provides additional authentication processing information, such as the server name and the presence of hints for sign in and domain.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keyvalue?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct KeyValue {
-    /// Key.
+    /// Contains the name of the field that a value is associated with. When a sign in or domain hint is included in the sign-in request, corresponding fields are included as key-value pairs. Possible keys: `Login hint present`, `Domain hint present`.
     pub key: graph_rt::Field<String>,
-    /// Value.
+    /// Contains the corresponding value for the specified key. The value is `true` if a sign in hint was included in the sign-in request; otherwise `false`. The value is `true` if a domain hint was included in the sign-in request; otherwise `false`.
     pub value: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -2,7 +2,7 @@
 // from resources/intune-mam-iprange.md
 // from resources/iprange.md
 
-/// IP range base class for representing IPV4, IPV6 address ranges
+/// IP range base class for representing IPV4 and IPV6 address ranges.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/iprange?view=graph-rest-1.0)
 #[derive(Clone, Default)]

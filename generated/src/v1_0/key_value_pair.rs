@@ -2,7 +2,7 @@
 // from resources/intune-mam-keyvaluepair.md
 // from resources/keyvaluepair.md
 
-/// Key value pair for storing custom settings
+/// Key value pair for action parameters.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keyvaluepair?view=graph-rest-1.0)
 #[derive(Clone, Default)]

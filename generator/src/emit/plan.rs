@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::emit::names::{pascal, snake, Registry};
 use crate::emit::workloads::{workload_of, Workload, SHARED};
 use crate::model::ir::{Api, EnumDef, Source, TypeDef};
+use crate::source::Standing;
 
 /// What the emitter knows about one named item of the API.
 #[derive(Debug, Clone)]
@@ -180,15 +181,8 @@ fn share_held_types(
 pub fn primary_source(sources: &[Source]) -> Option<&Source> {
     sources
         .iter()
-        .find(|s| !is_intune(&s.file))
+        .find(|s| !Standing::of(&s.file).repeats())
         .or_else(|| sources.first())
-}
-
-/// Whether a docs page is one of the Intune pages (`api/intune-…`, `resources/intune_…`).
-pub fn is_intune(file: &str) -> bool {
-    file.rsplit('/')
-        .next()
-        .is_some_and(|name| name.starts_with("intune"))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -8,6 +8,7 @@ use crate::model::facts::{PageFacts, RawType};
 use crate::model::ir::{Property, Source, TypeDef, TypeKind};
 use crate::resolve::derived::{self, Derivation, Evidence};
 use crate::resolve::symbols::{qualify, split_qualified, Symbols};
+use crate::source::Standing;
 
 /// A type merged from its pages, with own properties only.
 struct Merged {
@@ -44,7 +45,7 @@ pub fn resolve_types(
     for (name, mut defs) in groups {
         defs.sort_by_key(|(ty, page)| {
             (
-                page.file.contains("shared"),
+                Standing::of(&page.file),
                 !page.file.starts_with("resources/"),
                 std::cmp::Reverse(ty.properties.len()),
                 page.file.clone(),

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use crate::emit::names::{pascal, snake, Registry};
-use crate::emit::plan::is_intune;
 use crate::model::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
 use crate::model::route::SegmentKey;
+use crate::source::Standing;
 
 /// The module of the root node and of the first segments' nodes (re-exported from `requests`).
 pub const ROOT_FILE: &str = "root_node";
@@ -124,7 +124,7 @@ fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool, bool) {
             .any(|d| d.kind != "page names no type"),
         other_type,
         untyped,
-        is_intune(&op.source.file),
+        Standing::of(&op.source.file).repeats(),
     )
 }
 
