@@ -22,6 +22,9 @@ use rayon::prelude::*;
 
 use crate::emit::workloads::Workload;
 use crate::model::ir::Api;
+use plan::{Plan, Qualified};
+use render::Rendered;
+pub use render_cache::RenderCache;
 
 /// How the emitter names what it emits, for tools that speak of the generated code (the API
 /// diff says when a type or member is renamed in Rust, and what Rust type a property has).
@@ -42,9 +45,6 @@ pub mod naming {
         super::models::primitive_rust(model_type)
     }
 }
-use plan::{Plan, Qualified};
-use render::Rendered;
-pub use render_cache::RenderCache;
 
 /// One API version to emit.
 pub struct Version<'a> {
@@ -225,9 +225,8 @@ pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::R
     requests::emit(&plan, &bodies, &tree, v.name).routes
 }
 
-/// The files of one version. Tokens are not `Send`: each model file is built and printed on
-/// the worker thread that renders it; the request builders are built together, and printed
-/// here.
+/// The files of one version: its models ([`model_files`]) and request builders
+/// ([`request_files`]) side by side, then its `mod.rs` and registry.
 fn version_files(v: &Version<'_>, cache: &RenderCache) -> Result<Vec<Rendered>, EmitError> {
     let module = v.module();
     let q = Qualified::of(v.api);
