@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::emit::naming::{member_name, primitive_type, type_name};
 use crate::model::ir::{
-    Api, EnumDef, Operation, OperationKind, Property, Segment, Source, TypeDef,
+    Api, EnumDef, Inheritance, Operation, OperationKind, Property, Segment, Source, TypeDef,
 };
 
 /// What kind of item an entry is about.
@@ -233,6 +233,8 @@ impl ApiDiff {
 struct Index<'a> {
     types: BTreeMap<String, (String, &'a TypeDef)>,
     enums: BTreeMap<String, (String, &'a EnumDef)>,
+    api: &'a Api,
+    inheritance: Inheritance<'a>,
 }
 
 impl<'a> Index<'a> {
@@ -247,28 +249,29 @@ impl<'a> Index<'a> {
             let q = e.qualified_name();
             enums.entry(q.to_ascii_lowercase()).or_insert((q, e));
         }
-        Index { types, enums }
+        Index {
+            types,
+            enums,
+            api,
+            inheritance: Inheritance::of(api),
+        }
     }
 
     fn has_type(&self, qualified: &str) -> bool {
         self.types.contains_key(&qualified.to_ascii_lowercase())
     }
 
-    /// The qualified names of a type's ancestors, nearest first (cycles cut).
+    /// The qualified names of a type's ancestors that the API defines, nearest first (the
+    /// types whose `Any…` enum the type is a variant of).
     fn ancestors(&self, ty: &TypeDef) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut base = ty.base.clone();
-        while let Some(b) = base {
-            if out.iter().any(|seen| seen.eq_ignore_ascii_case(&b)) {
-                break;
-            }
-            base = self
-                .types
-                .get(&b.to_ascii_lowercase())
-                .and_then(|(_, t)| t.base.clone());
-            out.push(b);
-        }
-        out
+        let Some(i) = self.inheritance.type_named(&ty.qualified_name()) else {
+            return Vec::new();
+        };
+        self.inheritance
+            .ancestors(i)
+            .into_iter()
+            .map(|a| self.api.types[a].qualified_name())
+            .collect()
     }
 
     /// The Rust type a property's value has in the generated code: (identity, display).

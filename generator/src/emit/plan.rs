@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::names::{pascal, snake, Registry};
 use crate::emit::workloads::{workload_of, Workload, SHARED};
-use crate::model::ir::{Api, EnumDef, Source, TypeDef};
+use crate::model::ir::{Api, EnumDef, Inheritance, Source, TypeDef};
 use crate::source::Standing;
 
 /// What the emitter knows about one named item of the API.
@@ -193,29 +193,13 @@ enum Kind {
 
 /// Every type's transitive descendants (only types that have at least one).
 fn descendants<'a>(api: &'a Api, q: &'a Qualified) -> BTreeMap<&'a str, Vec<&'a str>> {
-    let known: BTreeSet<&str> = q.types.iter().map(String::as_str).collect();
+    let inheritance = Inheritance::of(api);
     let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let parent: BTreeMap<&str, &str> = api
-        .types
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| {
-            let base = t.base.as_deref()?;
-            known.contains(base).then_some((q.types[i].as_str(), base))
-        })
-        .collect();
-    for &child in parent.keys() {
-        let mut seen = BTreeSet::new();
-        let mut current = child;
-        while let Some(&base) = parent.get(current) {
-            if !seen.insert(base) || base == child {
-                break; // a cycle: the reader reported it
-            }
-            if seen.len() > crate::resolve::types::MAX_INHERITANCE_DEPTH {
-                break; // as deep as properties are inherited (the reader reported it)
-            }
-            out.entry(base).or_default().push(child);
-            current = base;
+    for (i, name) in q.types.iter().enumerate() {
+        for base in inheritance.ancestors(i) {
+            out.entry(q.types[base].as_str())
+                .or_default()
+                .push(name.as_str());
         }
     }
     for list in out.values_mut() {

@@ -63,6 +63,60 @@ impl TypeDef {
     }
 }
 
+/// The inheritance of a resolved API's types: the one walk up the bases, for whatever needs a
+/// type's ancestors or descendants after resolution (the emitter's `Any…` enums, the API
+/// diff). Types are named by their index in [`Api::types`]. `resolve` walks the bases of what
+/// it is still merging with its own `lineage`.
+pub struct Inheritance<'a> {
+    types: &'a [TypeDef],
+    /// (namespace, name) → index.
+    by_name: std::collections::HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> Inheritance<'a> {
+    pub fn of(api: &'a Api) -> Self {
+        Inheritance {
+            types: &api.types,
+            by_name: api
+                .types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ((t.namespace.as_str(), t.name.as_str()), i))
+                .collect(),
+        }
+    }
+
+    /// The type a qualified name (`microsoft.graph.entity`) names.
+    pub fn type_named(&self, qualified: &str) -> Option<usize> {
+        let (namespace, name) = qualified.rsplit_once('.')?;
+        self.by_name.get(&(namespace, name)).copied()
+    }
+
+    /// Type `ty`'s bases, nearest first: as long as a base is a type of the API, not past a
+    /// repeat (a cycle, which `resolve` reported) and at most `resolve`'s
+    /// `MAX_INHERITANCE_DEPTH` (64) of them, as far as properties are inherited.
+    pub fn ancestors(&self, ty: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut current = ty;
+        while let Some(base) = self
+            .types
+            .get(current)
+            .and_then(|t| t.base.as_deref())
+            .and_then(|b| self.type_named(b))
+        {
+            if base == ty
+                || out.contains(&base)
+                || out.len() == crate::resolve::types::MAX_INHERITANCE_DEPTH
+            {
+                break;
+            }
+            out.push(base);
+            current = base;
+        }
+        out
+    }
+}
+
 /// A structural property or a navigation property (relationship).
 #[derive(Debug, Clone, Serialize)]
 pub struct Property {
@@ -363,4 +417,62 @@ fn is_false(b: &bool) -> bool {
 
 fn is_empty<T>(items: &Arc<[T]>) -> bool {
     items.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(name: &str, base: Option<&str>) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            namespace: "microsoft.graph".into(),
+            kind: TypeKind::Entity,
+            base: base.map(|b| format!("microsoft.graph.{b}")),
+            key: None,
+            open: false,
+            r#abstract: false,
+            media_entity: false,
+            description: String::new(),
+            properties: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn ancestors_stop_at_an_undefined_base_a_cycle_and_the_depth_limit() {
+        let mut api = Api {
+            types: vec![
+                ty("entity", None),
+                ty("directoryObject", Some("entity")),
+                ty("user", Some("directoryObject")),
+                ty("orphan", Some("nowhere")),
+                ty("a", Some("b")),
+                ty("b", Some("a")),
+            ],
+            ..Api::default()
+        };
+        let names = |api: &Api, of: &str| -> Vec<String> {
+            let inheritance = Inheritance::of(api);
+            let i = inheritance
+                .type_named(&format!("microsoft.graph.{of}"))
+                .expect("defined");
+            inheritance
+                .ancestors(i)
+                .into_iter()
+                .map(|a| api.types[a].name.clone())
+                .collect()
+        };
+        assert_eq!(names(&api, "user"), ["directoryObject", "entity"]);
+        assert!(names(&api, "entity").is_empty());
+        assert!(names(&api, "orphan").is_empty());
+        assert_eq!(names(&api, "a"), ["b"]);
+
+        // A chain longer than the limit: as many ancestors as properties are inherited from.
+        let depth = crate::resolve::types::MAX_INHERITANCE_DEPTH;
+        api.types = (0..depth + 10)
+            .map(|i| ty(&format!("t{i}"), Some(&format!("t{}", i + 1))))
+            .collect();
+        assert_eq!(names(&api, "t0").len(), depth);
+    }
 }
