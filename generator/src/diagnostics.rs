@@ -96,7 +96,7 @@ impl Serialize for Code {
 /// One problem in the docs, at one place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Diagnostic {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: u32,
     pub code: Code,
     pub severity: Severity,

@@ -2,19 +2,23 @@
 //! diagnostic, a disagreement or a generated item's comment can name its page.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 /// A docs file (relative to the docs root, `/`-separated) and a 1-based line; shown as
-/// `file:line`.
+/// `file:line`. The file name is shared by everything read from one page (see
+/// [`Source::new`]): cloning a source costs a reference count, not a string.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Source {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: u32,
 }
 
 impl Source {
-    pub fn new(file: impl Into<String>, line: u32) -> Self {
+    /// A place in `file`. Pass the page's `Arc<str>` (as the reader does) to share it; a
+    /// `&str` or `String` is copied once.
+    pub fn new(file: impl Into<Arc<str>>, line: u32) -> Self {
         Self {
             file: file.into(),
             line,

@@ -189,7 +189,7 @@ fn every_request_line_yields_an_operation() {
             .api
             .operations
             .iter()
-            .map(|o| (o.source.file.clone(), o.source.line))
+            .map(|o| (o.source.file.to_string(), o.source.line))
             .collect();
         let mut expected = 0;
         let mut missing = Vec::new();

@@ -661,7 +661,7 @@ fn ir_api() -> impl Strategy<Value = generator::Api> {
             refs.extend(PRIMITIVES.iter().map(|p| format!("Edm.{p}")));
             refs.push("microsoft.graph.nothing".into());
             refs.push(String::new());
-            let source = |file: String| Source { file, line: 1 };
+            let source = |file: String| Source::new(file, 1);
             let prop = (
                 text(),
                 proptest::sample::select(refs.clone()),
@@ -708,7 +708,7 @@ fn ir_api() -> impl Strategy<Value = generator::Api> {
                                 media_entity: false,
                                 description,
                                 properties,
-                                sources: vec![Source { file, line: 1 }],
+                                sources: vec![Source::new(file, 1)],
                             },
                         )
                 })

@@ -340,7 +340,7 @@ pub(crate) fn refuse_unreadable(tree: &DocsTree) -> Result<()> {
         .unreadable
         .iter()
         .take(10)
-        .map(|d| format!("  {}: {}", tree.root.join(&d.file).display(), d.message))
+        .map(|d| format!("  {}: {}", tree.root.join(&*d.file).display(), d.message))
         .collect();
     let more = tree.unreadable.len().saturating_sub(list.len());
     bail!(

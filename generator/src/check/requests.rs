@@ -82,7 +82,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
     let routes = emit::routes(&emit::Version { name: version, api });
     let mut by_file: std::collections::BTreeMap<&str, Vec<&Operation>> = Default::default();
     for op in &api.operations {
-        by_file.entry(op.source.file.as_str()).or_default().push(op);
+        by_file.entry(&*op.source.file).or_default().push(op);
     }
     let mut by_shape: std::collections::BTreeMap<(HttpMethod, usize), Vec<&Operation>> =
         Default::default();
@@ -102,7 +102,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
             let path = example_path(&request.url);
             let mut case = RequestCase {
                 version: version.to_string(),
-                file: request.source.file.clone(),
+                file: request.source.file.to_string(),
                 line: request.source.line,
                 method: request.method,
                 path,
@@ -140,7 +140,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<RequestCase> {
             // The operation itself first, then the other request lines of its page.
             let candidates = std::iter::once(op).chain(
                 by_file
-                    .get(op.source.file.as_str())
+                    .get(&*op.source.file)
                     .into_iter()
                     .flatten()
                     .copied()

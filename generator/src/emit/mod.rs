@@ -324,7 +324,7 @@ fn model_files(
     let module = module.as_str();
     let type_files = plan.types.par_iter().map(|(qualified, (item, ty))| {
         let tokens = models::type_file(plan, qualified, item, ty, v.name);
-        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.to_string()).collect();
         render::render_file(
             &format!("src/{module}/{}.rs", item.file),
             tokens,
@@ -334,7 +334,7 @@ fn model_files(
     });
     let enum_files = plan.enums.par_iter().map(|(qualified, (item, e))| {
         let tokens = enums::enum_file(qualified, item, e, v.name);
-        let sources: Vec<String> = e.sources.iter().map(|s| s.file.clone()).collect();
+        let sources: Vec<String> = e.sources.iter().map(|s| s.file.to_string()).collect();
         render::render_file(
             &format!("src/{module}/{}.rs", item.file),
             tokens,
@@ -344,7 +344,7 @@ fn model_files(
     });
     let body_files = bodies.structs.par_iter().map(|(item, ty)| {
         let tokens = models::type_file(plan, &item.rust_name, item, ty, v.name);
-        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.to_string()).collect();
         render::render_file(
             &format!("src/{module}/{}.rs", item.file),
             tokens,

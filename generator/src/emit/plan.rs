@@ -103,10 +103,7 @@ impl<'a> Plan<'a> {
             let file = files.claim(&snake(&rust_name));
             let item = Item {
                 file,
-                workload: Some(workload_of(
-                    namespace,
-                    source.map_or("", |s| s.file.as_str()),
-                )),
+                workload: Some(workload_of(namespace, source.map_or("", |s| &*s.file))),
                 rust_name,
             };
             match kind {

@@ -1,9 +1,10 @@
 //! Enums as the docs write them: dedicated enum pages (`x enum type` with a member table),
 //! `x values` sections, and value lists inside descriptions ("Possible values are: `a`, `b`.").
 
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::Code;
+use crate::model::context::PageContext;
 use crate::model::facts::RawEnum;
-use crate::model::ir::{EnumMember, Source};
+use crate::model::ir::EnumMember;
 use crate::model::rows::clean_name;
 use crate::model::sections::{anchor, columns, normalize, values_heading, Outline};
 use crate::read::markdown::{Block, Inline, Table};
@@ -12,11 +13,10 @@ use crate::read::markdown::{Block, Inline, Table};
 /// `x values` section. Records the anchors of the sections.
 pub fn read_enums(
     outline: &Outline<'_>,
-    file: &str,
+    cx: &mut PageContext,
     namespace: Option<&str>,
     is_enum_page: bool,
     anchors: &mut Vec<(String, String)>,
-    diags: &mut Diagnostics,
 ) -> Vec<RawEnum> {
     let mut enums: Vec<RawEnum> = Vec::new();
     let page_name = outline
@@ -33,8 +33,8 @@ pub fn read_enums(
             (None, Some(n)) => (n.clone(), None, true),
             (None, None) => continue,
         };
-        let source = Source::new(file, table.line);
-        let Some(members) = read_members(table, file, diags) else {
+        let source = cx.at(table.line);
+        let Some(members) = read_members(table, cx) else {
             continue;
         };
         if let Some(h) = heading {
@@ -109,7 +109,7 @@ fn is_description(p: &Inline) -> bool {
 }
 
 /// The members of an enum table: the member name is the `Member` column (or the first).
-fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Vec<EnumMember>> {
+fn read_members(table: &Table, cx: &mut PageContext) -> Option<Vec<EnumMember>> {
     let cols = columns(table);
     if cols.ty.is_some() {
         return None; // a property table, not a member table
@@ -135,7 +135,7 @@ fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Ve
     let mut members: Vec<EnumMember> = Vec::new();
     let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
     for row in &table.rows {
-        let source = Source::new(file, row.line);
+        let source = cx.at(row.line);
         let Some(cell) = row.cells.first() else {
             continue;
         };
@@ -150,7 +150,7 @@ fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Ve
                 match text.parse::<i64>() {
                     Ok(v) => Some(v),
                     Err(_) => {
-                        diags.push(
+                        cx.push(
                             &source,
                             Code::EnumValue,
                             format!("member `{name}` has value `{text}`, not an integer"),
@@ -162,7 +162,7 @@ fn read_members(table: &Table, file: &str, diags: &mut Diagnostics) -> Option<Ve
             _ => None,
         };
         if !names.insert(name.clone()) {
-            diags.push(
+            cx.push(
                 &source,
                 Code::DuplicateMember,
                 format!("member `{name}` is listed twice; the first is kept"),
@@ -326,8 +326,8 @@ mod tests {
         let page = parse("# keyUsages enum type\n\nKey usage options.\n\n## Members\n|Member|Value|Description|\n|:---|:---|:---|\n|keyEncipherment|1|Key Encipherment Usage.|\n|digitalSignature|2|Digital Signature Usage.|\n|bad|x|y|\n\n### callType values\n\n|Member|\n|-|\n|group|\n|peerToPeer|\n");
         let outline = Outline::new(&page);
         let mut anchors = Vec::new();
-        let mut diags = Diagnostics::default();
-        let enums = read_enums(&outline, "e.md", None, true, &mut anchors, &mut diags);
+        let mut cx = PageContext::new("e.md");
+        let enums = read_enums(&outline, &mut cx, None, true, &mut anchors);
         assert_eq!(enums.len(), 2);
         assert_eq!(enums[0].name, "keyUsages");
         assert_eq!(enums[0].description, "Key usage options.");
@@ -339,7 +339,7 @@ mod tests {
             anchors,
             vec![("calltype-values".to_string(), "callType".to_string())]
         );
-        assert_eq!(diags.into_vec().len(), 1);
+        assert_eq!(cx.into_diagnostics().len(), 1);
         assert_eq!(
             enum_page_name("keyUsages enum type").as_deref(),
             Some("keyUsages")

@@ -1,7 +1,8 @@
 //! Method pages: HTTP request lines, request headers, body and parameter tables, the response
 //! sentence, permissions and the examples, into raw operations (one per request line).
 
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::Code;
+use crate::model::context::PageContext;
 use crate::model::enums::{inline_values, page_description};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -23,11 +24,10 @@ use crate::read::markdown::{Block, CodeBlock, Inline, Table};
 /// Read the operations of a method page. `annotations[i]` is the annotation of block `i`.
 pub fn read_operations(
     outline: &Outline<'_>,
-    file: &str,
+    cx: &mut PageContext,
     annotations: &[Option<Annotation>],
-    diags: &mut Diagnostics,
 ) -> Vec<RawOperation> {
-    let lines = request_lines(outline, file, diags);
+    let lines = request_lines(outline, cx);
     if lines.is_empty() {
         return Vec::new();
     }
@@ -36,13 +36,13 @@ pub fn read_operations(
         .map(|t| t.text.trim().to_string())
         .unwrap_or_default();
     let description = page_description(outline);
-    let (response_type, status) = response_sentence(outline, file);
-    let (mut parameters, from_value_table) = parameters(outline, file, diags);
-    let request_type = request_body_type(outline, file);
+    let (response_type, status) = response_sentence(outline, cx);
+    let (mut parameters, from_value_table) = parameters(outline, cx);
+    let request_type = request_body_type(outline, cx);
     let headers = headers(outline);
     let permissions = permissions(outline);
     let query_options = query_options(outline);
-    let mut examples = examples(outline, file, annotations, diags);
+    let mut examples = examples(outline, cx, annotations);
     if from_value_table && !examples_send_any(&examples, &parameters) {
         // A `Name | Value` table is read only when an example sends what it lists:
         // `followedSites/add` lists `id`, and sends `{"value": [{"id": …}]}`.
@@ -64,7 +64,7 @@ pub fn read_operations(
         .map(|(line, source)| {
             let kind = kind(
                 &page.title,
-                file,
+                cx.file(),
                 line.method,
                 &line.segments,
                 page.response_type.as_ref(),
@@ -100,16 +100,16 @@ pub fn read_operations(
 type Line = (crate::model::http_path::RequestLine, Source);
 
 /// Every `VERB /path` line in the code blocks of the "HTTP request" sections.
-fn request_lines(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec<Line> {
+fn request_lines(outline: &Outline<'_>, cx: &mut PageContext) -> Vec<Line> {
     let mut lines = Vec::new();
     for (_, block) in outline.under(|h| h.starts_with("http request")) {
         let Block::Code(code) = block else { continue };
         for (n, text) in code.text.lines().enumerate() {
-            let source = Source::new(file, code.line + 1 + u32::try_from(n).unwrap_or(0));
+            let source = cx.at(code.line + 1 + u32::try_from(n).unwrap_or(0));
             match parse_request_line(text) {
                 LineKind::Request(line) => {
                     for repair in &line.repairs {
-                        diags.push(&source, Code::PathRepaired, repair.clone());
+                        cx.push(&source, Code::PathRepaired, repair.clone());
                     }
                     lines.push((line, source));
                 }
@@ -117,10 +117,10 @@ fn request_lines(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> 
                 LineKind::NotRequest(why) => {
                     let body = text.trim_start().starts_with(['{', '"', '[']);
                     if body {
-                        diags.push(&source, Code::BadRequestLine, "HTTP request block continues with a request body; the rest of the block is skipped");
+                        cx.push(&source, Code::BadRequestLine, "HTTP request block continues with a request body; the rest of the block is skipped");
                         break;
                     }
-                    diags.push(&source, Code::BadRequestLine, why);
+                    cx.push(&source, Code::BadRequestLine, why);
                 }
             }
         }
@@ -209,7 +209,7 @@ fn ends_with_key(segments: &[Segment]) -> bool {
 
 /// "If successful, this method returns a `201 Created` response code and a
 /// [managedDeviceCertificateState](../resources/x.md) object in the response body."
-fn response_sentence(outline: &Outline<'_>, file: &str) -> (Option<RawTypeRef>, Option<u16>) {
+fn response_sentence(outline: &Outline<'_>, cx: &PageContext) -> (Option<RawTypeRef>, Option<u16>) {
     let mut ty = None;
     let mut status = None;
     for (i, block) in outline.page.blocks.iter().enumerate() {
@@ -222,7 +222,7 @@ fn response_sentence(outline: &Outline<'_>, file: &str) -> (Option<RawTypeRef>, 
             status = status_code(p);
         }
         if ty.is_none() {
-            ty = returned_type(p, file);
+            ty = returned_type(p, cx);
         }
         if ty.is_some() && status.is_some() {
             break;
@@ -250,7 +250,7 @@ fn status_code(p: &Inline) -> Option<u16> {
 }
 
 /// The linked type of a response sentence and whether it says "collection".
-fn returned_type(p: &Inline, file: &str) -> Option<RawTypeRef> {
+fn returned_type(p: &Inline, cx: &PageContext) -> Option<RawTypeRef> {
     let lower = p.text.to_ascii_lowercase();
     if !(lower.contains("return") || lower.contains("response body")) {
         return None;
@@ -264,7 +264,7 @@ fn returned_type(p: &Inline, file: &str) -> Option<RawTypeRef> {
         link: Some(link.target.clone()),
         collection,
         free_text: None,
-        source: Source::new(file, p.line),
+        source: cx.at(p.line),
     })
 }
 
@@ -282,7 +282,7 @@ fn is_type_link(link: &crate::read::markdown::Link) -> bool {
 }
 
 /// "In the request body, supply a JSON representation of a [user](../resources/user.md) object."
-fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
+fn request_body_type(outline: &Outline<'_>, cx: &PageContext) -> Option<RawTypeRef> {
     outline
         .under(|h| h == "request body")
         .find_map(|(_, b)| match b {
@@ -298,7 +298,7 @@ fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
                     link: Some(link.target.clone()),
                     collection: false,
                     free_text: None,
-                    source: Source::new(file, p.line),
+                    source: cx.at(p.line),
                 })
             }
             _ => None,
@@ -326,11 +326,7 @@ fn examples_send_any(examples: &[Example], parameters: &[RawParameter]) -> bool 
 
 /// Body properties, action parameters and function parameters, and whether a request body's
 /// `Name | Value` table gave some of them.
-fn parameters(
-    outline: &Outline<'_>,
-    file: &str,
-    diags: &mut Diagnostics,
-) -> (Vec<RawParameter>, bool) {
+fn parameters(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawParameter>, bool) {
     let mut params: Vec<RawParameter> = Vec::new();
     let mut from_value_table = false;
     // The names read so far: a parameter listed in two tables is kept once (the first).
@@ -356,7 +352,7 @@ fn parameters(
             continue;
         };
         from_value_table |= value_table;
-        for row in typed_rows(table, cols, file, diags) {
+        for row in typed_rows(table, cols, cx) {
             if !seen.insert(row.name.clone()) {
                 continue;
             }
@@ -490,9 +486,8 @@ fn contains_word(text: &str, word: &str) -> bool {
 /// The examples of a page, requests paired with their responses.
 fn examples(
     outline: &Outline<'_>,
-    file: &str,
+    cx: &mut PageContext,
     annotations: &[Option<Annotation>],
-    diags: &mut Diagnostics,
 ) -> Vec<Example> {
     let mut out: Vec<Example> = Vec::new();
     // Indexes into `out`, so that pairing a response is not a scan of every example so far:
@@ -526,11 +521,11 @@ fn examples(
                 }
             }
         };
-        let source = Source::new(file, code.line);
+        let source = cx.at(code.line);
         let names = annotation.map(|a| a.names.clone()).unwrap_or_default();
         match role {
             Role::Request => {
-                let Some(request) = example_request(code, &source, diags) else {
+                let Some(request) = example_request(code, &source, cx) else {
                     continue;
                 };
                 let name = names.into_iter().next();
@@ -549,7 +544,7 @@ fn examples(
                 });
             }
             Role::Response => {
-                let response = example_response(code, annotation, &source, diags);
+                let response = example_response(code, annotation, &source, cx);
                 // The latest example still without a response whose name is one of `names`;
                 // else the latest request without a response, when names cannot pair them.
                 let by_name = names
@@ -638,12 +633,12 @@ fn looks_like_header(line: &str) -> bool {
 fn example_request(
     code: &CodeBlock,
     source: &Source,
-    diags: &mut Diagnostics,
+    cx: &mut PageContext,
 ) -> Option<ExampleRequest> {
     let (first, headers, body) = split_http(&code.text);
     let (verb, rest) = first.split_once(char::is_whitespace).unwrap_or((first, ""));
     let Some(method) = HttpMethod::parse(verb) else {
-        diags.push(
+        cx.push(
             source,
             Code::BadRequestLine,
             format!(
@@ -654,7 +649,7 @@ fn example_request(
         return None;
     };
     let url = rest.trim().trim_end_matches("HTTP/1.1").trim().to_string();
-    let body = example_body(body, &headers, source, diags);
+    let body = example_body(body, &headers, source, cx);
     Some(ExampleRequest {
         method,
         url,
@@ -668,7 +663,7 @@ fn example_response(
     code: &CodeBlock,
     annotation: Option<&Annotation>,
     source: &Source,
-    diags: &mut Diagnostics,
+    cx: &mut PageContext,
 ) -> ExampleResponse {
     let text = code.text.trim_start();
     let (status, headers, body) = if text.starts_with("HTTP") {
@@ -677,7 +672,7 @@ fn example_response(
             .split_whitespace()
             .find_map(|w| w.parse::<u16>().ok().filter(|c| (100..600).contains(c)));
         if status.is_none() || !first.starts_with("HTTP/") {
-            diags.push(
+            cx.push(
                 source,
                 Code::ExampleStatus,
                 format!("response status line is `{first}`"),
@@ -686,7 +681,7 @@ fn example_response(
         (status, headers, body)
     } else if text.starts_with('{') || text.starts_with('[') {
         if code.info != "json" {
-            diags.push(
+            cx.push(
                 source,
                 Code::ExampleStatus,
                 "example response has no status line",
@@ -694,14 +689,14 @@ fn example_response(
         }
         (None, Vec::new(), text)
     } else {
-        diags.push(
+        cx.push(
             source,
             Code::ExampleStatus,
             "example response has no status line",
         );
         (None, Vec::new(), text)
     };
-    let body = example_body(body, &headers, source, diags);
+    let body = example_body(body, &headers, source, cx);
     let (r#type, mut collection) = match annotation {
         Some(a) => (a.odata_type.clone(), a.is_collection),
         None => (None, false),
@@ -724,7 +719,7 @@ fn example_body(
     body: &str,
     headers: &[(String, String)],
     source: &Source,
-    diags: &mut Diagnostics,
+    cx: &mut PageContext,
 ) -> ExampleBody {
     let body = body.trim();
     if body.is_empty() {
@@ -743,7 +738,7 @@ fn example_body(
     match parse_lenient(body) {
         Ok((value, repairs)) if repairs.is_empty() => ExampleBody::Json(value),
         Ok((value, repairs)) => {
-            diags.push(
+            cx.push(
                 source,
                 Code::ExampleJson,
                 format!(
@@ -754,7 +749,7 @@ fn example_body(
             ExampleBody::Repaired(value)
         }
         Err(message) => {
-            diags.push(
+            cx.push(
                 source,
                 Code::ExampleJson,
                 format!("example body is not JSON: {message}"),

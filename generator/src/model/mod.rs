@@ -1,6 +1,7 @@
 //! Modelling: a page's blocks into what the page says (`facts`), and the IR (`ir`) that
 //! `resolve` builds from the facts of every page.
 
+pub(crate) mod context;
 pub(crate) mod enums;
 pub(crate) mod facts;
 pub(crate) mod http_path;
@@ -13,28 +14,27 @@ pub(crate) mod rows;
 pub(crate) mod sections;
 pub(crate) mod type_cell;
 
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::Code;
 use crate::read::annotation::{self, Annotation, Parsed};
 use crate::read::markdown::{self, Block};
+use context::PageContext;
 use facts::PageFacts;
-use ir::Source;
 use resource::ResourceBlock;
 use sections::Outline;
 
 /// Read one page (`file` is its path relative to the docs root) into its facts.
 pub fn lower_page(file: &str, text: &str) -> PageFacts {
     let page = markdown::parse(text);
-    let mut diags = Diagnostics::default();
-    let at = |line| Source::new(file, line);
+    let mut cx = PageContext::new(file);
     if let Some(line) = page.front_matter.unclosed_at {
-        diags.push(
-            &at(line),
+        cx.push_line(
+            line,
             Code::FrontMatter,
             "front matter `---` is never closed; read as markdown",
         );
     }
     let outline = Outline::new(&page);
-    let (annotations, page_namespace) = pair_annotations(&page.blocks, file, &mut diags);
+    let (annotations, page_namespace) = pair_annotations(&page.blocks, &mut cx);
     let namespace = namespace_line(&page.blocks).or(page_namespace);
 
     let resources: Vec<ResourceBlock<'_>> = page
@@ -64,23 +64,22 @@ pub fn lower_page(file: &str, text: &str) -> PageFacts {
     };
     facts.enums = enums::read_enums(
         &outline,
-        file,
+        &mut cx,
         namespace.as_deref(),
         is_enum_page,
         &mut facts.anchors,
-        &mut diags,
     );
-    facts.types = resource::read_types(&outline, file, &resources, &mut diags);
-    facts.operations = method::read_operations(&outline, file, &annotations, &mut diags);
+    facts.types = resource::read_types(&outline, &mut cx, &resources);
+    facts.operations = method::read_operations(&outline, &mut cx, &annotations);
     if facts.operations.is_empty() && resources.is_empty() && file.starts_with("api/") {
-        diags.push(
-            &at(1),
+        cx.push_line(
+            1,
             Code::NoRequestLine,
             "method page documents no HTTP request line",
         );
     }
     facts.namespace = namespace;
-    facts.diagnostics = diags.into_vec();
+    facts.diagnostics = cx.into_diagnostics();
     facts
 }
 
@@ -89,20 +88,19 @@ pub fn lower_page(file: &str, text: &str) -> PageFacts {
 /// block breaks the pairing.
 fn pair_annotations(
     blocks: &[Block],
-    file: &str,
-    diags: &mut Diagnostics,
+    cx: &mut PageContext,
 ) -> (Vec<Option<Annotation>>, Option<String>) {
     let mut out = vec![None; blocks.len()];
     let mut pending: Option<(Annotation, u32)> = None;
     let mut namespace = None;
-    let orphan = |pending: &Option<(Annotation, u32)>, diags: &mut Diagnostics| {
+    let orphan = |pending: &Option<(Annotation, u32)>, cx: &mut PageContext| {
         if let Some((a, line)) = pending {
             if matches!(
                 a.block_type.as_deref(),
                 Some("resource" | "response" | "request")
             ) {
-                diags.push(
-                    &Source::new(file, *line),
+                cx.push_line(
+                    *line,
                     Code::AnnotationWithoutBlock,
                     format!(
                         "`{}` annotation is not followed by a code block",
@@ -116,15 +114,15 @@ fn pair_annotations(
         match block {
             Block::Html { text, line } => match annotation::parse(text) {
                 Parsed::NotAnnotation => {}
-                Parsed::Invalid(message) => diags.push(
-                    &Source::new(file, *line),
+                Parsed::Invalid(message) => cx.push_line(
+                    *line,
                     Code::AnnotationJson,
                     format!("annotation is not JSON and is dropped: {message}"),
                 ),
                 Parsed::Annotation(a) => {
-                    let source = Source::new(file, *line);
+                    let source = cx.at(*line);
                     if a.repaired {
-                        diags.push(
+                        cx.push(
                             &source,
                             Code::AnnotationJson,
                             "annotation is not valid JSON; read after repair",
@@ -136,7 +134,7 @@ fn pair_annotations(
                         }
                         continue;
                     }
-                    orphan(&pending, diags);
+                    orphan(&pending, cx);
                     pending = Some((a, *line));
                 }
             },
@@ -148,12 +146,12 @@ fn pair_annotations(
                     .as_ref()
                     .is_some_and(|(a, _)| a.block_type.as_deref() == Some("resource")) => {}
             Block::Paragraph(_) | Block::Table(_) => {
-                orphan(&pending, diags);
+                orphan(&pending, cx);
                 pending = None;
             }
         }
     }
-    orphan(&pending, diags);
+    orphan(&pending, cx);
     (out, namespace)
 }
 

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::Code;
+use crate::model::context::PageContext;
 use crate::model::enums::{inline_values, page_description};
 use crate::model::facts::{RawProperty, RawType};
 use crate::model::ir::Source;
@@ -23,13 +24,12 @@ pub struct ResourceBlock<'p> {
 /// Read the types that the resource blocks of a page define.
 pub fn read_types(
     outline: &Outline<'_>,
-    file: &str,
+    cx: &mut PageContext,
     blocks: &[ResourceBlock<'_>],
-    diags: &mut Diagnostics,
 ) -> Vec<RawType> {
     if blocks.len() > 1 {
-        let at = Source::new(file, blocks[1].code.line);
-        diags.push(
+        let at = cx.at(blocks[1].code.line);
+        cx.push(
             &at,
             Code::MultipleResources,
             format!(
@@ -40,9 +40,9 @@ pub fn read_types(
     }
     let mut types = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
-        let source = Source::new(file, block.code.line);
+        let source = cx.at(block.code.line);
         let Some(odata_type) = block.annotation.odata_type.clone() else {
-            diags.push(
+            cx.push(
                 &source,
                 Code::AnnotationJson,
                 "resource annotation has no `@odata.type`; block skipped",
@@ -71,10 +71,10 @@ pub fn read_types(
         };
         if n == 0 {
             ty.description = page_description(outline);
-            let (properties, has_table) = table_properties(outline, file, diags);
+            let (properties, has_table) = table_properties(outline, cx);
             ty.properties = properties;
             if !has_table && !has_none_section(outline) {
-                diags.push(
+                cx.push(
                     &source,
                     Code::MissingPropertyTable,
                     format!("`{}` has no property table", ty.odata_type),
@@ -84,20 +84,16 @@ pub fn read_types(
                 ty.base =
                     intro_base(outline, &source).or_else(|| inherited_rows_base(&ty.properties));
             }
-            ty.derived = derived_types(outline, file);
+            ty.derived = derived_types(outline, cx);
         }
-        merge_json_representation(&mut ty, block.code, diags);
+        merge_json_representation(&mut ty, block.code, cx);
         types.push(ty);
     }
     types
 }
 
 /// Properties and relationships tables, in page order, and whether a properties table exists.
-fn table_properties(
-    outline: &Outline<'_>,
-    file: &str,
-    diags: &mut Diagnostics,
-) -> (Vec<RawProperty>, bool) {
+fn table_properties(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawProperty>, bool) {
     let mut props: Vec<RawProperty> = Vec::new();
     // Names in `props`: a page of 100,000 rows is read in linear time.
     let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -121,8 +117,8 @@ fn table_properties(
         }
         let Some(cols) = typed_columns(table) else {
             if !navigation {
-                diags.push(
-                    &Source::new(file, table.line),
+                cx.push(
+                    &cx.at(table.line),
                     Code::TableColumns,
                     "table under Properties has no name or type column; skipped",
                 );
@@ -130,9 +126,9 @@ fn table_properties(
             continue;
         };
         has_table |= !navigation;
-        for row in typed_rows(table, cols, file, diags) {
+        for row in typed_rows(table, cols, cx) {
             if !names.insert(row.name.clone()) {
-                diags.push(
+                cx.push(
                     &row.source,
                     Code::DuplicateProperty,
                     format!(
@@ -221,7 +217,8 @@ fn intro_base(outline: &Outline<'_>, source: &Source) -> Option<RawTypeRef> {
 /// first column, and the links after "base type for" / "base class for" in a paragraph before
 /// the first H2 ("the base type for richer location types such as [room](room.md) and
 /// [roomList](roomlist.md)"). A link back to the page itself is not one.
-fn derived_types(outline: &Outline<'_>, file: &str) -> Vec<RawTypeRef> {
+fn derived_types(outline: &Outline<'_>, cx: &PageContext) -> Vec<RawTypeRef> {
+    let file = cx.file();
     let own_page = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
     let mut out = Vec::new();
     let mut push = |link: &crate::read::markdown::Link, line: u32| {
@@ -239,7 +236,7 @@ fn derived_types(outline: &Outline<'_>, file: &str) -> Vec<RawTypeRef> {
             link: Some(link.target.clone()),
             collection: false,
             free_text: None,
-            source: Source::new(file, line),
+            source: cx.at(line),
         });
     };
     let mut before_h2 = true;
@@ -315,12 +312,12 @@ fn inherited_rows_base(props: &[RawProperty]) -> Option<RawTypeRef> {
 }
 
 /// Cross-check the JSON representation against the tables; add what only the JSON documents.
-fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Diagnostics) {
+fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, cx: &mut PageContext) {
     let source = ty.source.clone();
     let value = match parse_lenient(&code.text) {
         Ok((value, repairs)) => {
             if !repairs.is_empty() {
-                diags.push(
+                cx.push(
                     &source,
                     Code::ResourceJson,
                     format!(
@@ -333,7 +330,7 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
             value
         }
         Err(message) => {
-            diags.push(
+            cx.push(
                 &source,
                 Code::ResourceJson,
                 format!(
@@ -345,7 +342,7 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
         }
     };
     let Value::Object(map) = value else {
-        diags.push(
+        cx.push(
             &source,
             Code::ResourceJson,
             format!(
@@ -373,7 +370,7 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
             continue;
         }
         if let Some(table_name) = folded.get(&key.to_ascii_lowercase()) {
-            diags.push(
+            cx.push(
                 &source,
                 Code::JsonNotInTable,
                 format!("JSON representation writes `{key}`, the table `{table_name}`"),
@@ -381,7 +378,7 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
             continue;
         }
         let Some(json_ty) = json_type(value, &source) else {
-            diags.push(&source, Code::JsonNotInTable, format!("`{key}` is only in the JSON representation and its type cannot be read from `{value}`; skipped"));
+            cx.push(&source, Code::JsonNotInTable, format!("`{key}` is only in the JSON representation and its type cannot be read from `{value}`; skipped"));
             continue;
         };
         // Whether an ancestor documents it is known only after resolution (`resolve::types`).
@@ -413,7 +410,7 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
             && !map.contains_key(&p.name)
             && !map.keys().any(|k| k.eq_ignore_ascii_case(&p.name))
         {
-            diags.push(
+            cx.push(
                 &p.source,
                 Code::TableNotInJson,
                 format!("`{}` is missing from the JSON representation", p.name),

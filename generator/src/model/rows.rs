@@ -3,7 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::Code;
+use crate::model::context::PageContext;
 use crate::model::ir::Source;
 use crate::model::sections::{columns, Columns};
 use crate::model::type_cell::{parse_cell, RawTypeRef};
@@ -63,23 +64,18 @@ pub fn value_typed_columns(table: &Table) -> Option<Columns> {
 }
 
 /// Read the rows of a name/type table. Problems become diagnostics; bad rows are skipped.
-pub fn typed_rows(
-    table: &Table,
-    cols: Columns,
-    file: &str,
-    diags: &mut Diagnostics,
-) -> Vec<TypedRow> {
+pub fn typed_rows(table: &Table, cols: Columns, cx: &mut PageContext) -> Vec<TypedRow> {
     let (Some(name_col), Some(type_col)) = (cols.name, cols.ty) else {
         return Vec::new();
     };
     let mut seen = HashSet::new();
     let mut rows = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
-        let source = Source::new(file, row.line);
+        let source = cx.at(row.line);
         let cell = |i: usize| row.cells.get(i).filter(|c| !c.text.trim().is_empty());
         let Some(name_cell) = cell(name_col) else {
             if row.cells.iter().any(|c| !c.text.trim().is_empty()) {
-                diags.push(
+                cx.push(
                     &source,
                     Code::TableColumns,
                     "row has an empty name cell; skipped",
@@ -95,7 +91,7 @@ pub fn typed_rows(
         if others_empty && (name_cell.all_bold || row.cells.len() == 1) {
             // A group row (`|**Apps**|||`) or a one-cell continuation line.
             if !name_cell.all_bold {
-                diags.push(
+                cx.push(
                     &source,
                     Code::TableColumns,
                     format!(
@@ -113,7 +109,7 @@ pub fn typed_rows(
             } else {
                 &name
             };
-            diags.push(
+            cx.push(
                 &source,
                 Code::TableColumns,
                 format!(
@@ -126,7 +122,7 @@ pub fn typed_rows(
         // An unescaped `|` split the description: rebuild it from the source line.
         let rebuilt = match (&row.overflow, cols.description) {
             (Some(raw), Some(d)) if d + 1 == table.header.len() => {
-                diags.push(
+                cx.push(
                     &source,
                     Code::TableColumns,
                     format!("row `{name}` has more cells than the header (an unescaped `|`); the description is read from the source line"),
@@ -138,7 +134,7 @@ pub fn typed_rows(
                 })
             }
             (Some(_), _) => {
-                diags.push(
+                cx.push(
                     &source,
                     Code::TableColumns,
                     format!("row `{name}` has more cells than the header (an unescaped `|`); cells are cut"),
@@ -148,7 +144,7 @@ pub fn typed_rows(
             (None, _) => None,
         };
         if !seen.insert(name.clone()) {
-            diags.push(
+            cx.push(
                 &source,
                 Code::DuplicateProperty,
                 format!("`{name}` is listed twice in this table; the first row is kept"),
@@ -160,7 +156,7 @@ pub fn typed_rows(
             None => parse_cell(&Inline::default(), source.clone()),
         };
         if ty.name.is_empty() {
-            diags.push(
+            cx.push(
                 &source,
                 Code::EmptyType,
                 format!("`{name}` has no type; row skipped"),
@@ -232,14 +228,14 @@ mod tests {
         let Some(Block::Table(t)) = page.blocks.first() else {
             panic!("no table")
         };
-        let mut diags = Diagnostics::default();
+        let mut cx = PageContext::new("f.md");
         let cols = typed_columns(t).expect("columns");
-        let rows = typed_rows(t, cols, "f.md", &mut diags)
+        let rows = typed_rows(t, cols, &mut cx)
             .into_iter()
             .map(|r| (r.name, r.ty.name, r.ty.collection))
             .collect();
-        let codes = diags
-            .into_vec()
+        let codes = cx
+            .into_diagnostics()
             .into_iter()
             .map(|d| format!("{}:{}", d.line, d.code))
             .collect();

@@ -82,7 +82,7 @@ pub(crate) fn in_examples(
         seen: BTreeSet::new(),
     };
     // Request lines of one page share their examples: each example is read once.
-    let mut read: BTreeSet<(String, u32)> = BTreeSet::new();
+    let mut read: BTreeSet<(std::sync::Arc<str>, u32)> = BTreeSet::new();
     for page in pages {
         let ns = page.namespace.as_deref();
         for op in &page.operations {

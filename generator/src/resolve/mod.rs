@@ -41,7 +41,21 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
     let symbols = Symbols::build(&pages, &mut diags);
 
     let mut enums = enums::merge_enums(&pages, &symbols, &mut diags);
-    let types = types::resolve_types(&pages, &symbols, &mut diags);
+    // Types and operations are resolved side by side; the value lists of both go into the
+    // enums after, types' first, as one pass would.
+    let ((types, type_diags), ((mut operations, parameter_sets), operation_diags)) = rayon::join(
+        || {
+            let mut diags = Diagnostics::default();
+            (types::resolve_types(&pages, &symbols, &mut diags), diags)
+        },
+        || {
+            let mut diags = Diagnostics::default();
+            let operations = operations::resolve_operations(&pages, &symbols, &mut diags);
+            (operations, diags)
+        },
+    );
+    diags.extend(type_diags.into_vec());
+    diags.extend(operation_diags.into_vec());
     let lists = types.iter().flat_map(|t| {
         t.properties
             .iter()
@@ -53,7 +67,7 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
             })
     });
     enums::merge_inline_lists(&mut enums, lists, &mut diags);
-    let mut operations = operations::resolve_operations(&pages, &symbols, &mut enums, &mut diags);
+    operations::merge_parameter_lists(&mut enums, &parameter_sets, &symbols, &mut diags);
     aliases::add_drive_item_aliases(&mut operations);
 
     let mut api = Api {
@@ -68,6 +82,8 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
         .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     routes::type_routes(&mut api, &mut diags);
     api.diagnostics = diags.into_sorted();
+    // The pages' facts are many small allocations; the caller need not wait for their release.
+    rayon::spawn(move || drop((symbols, pages)));
     api
 }
 

@@ -18,13 +18,16 @@ struct Shared {
     response: Option<(String, bool)>,
 }
 
+/// The operations of every page, and the parameter set of each method page in page order: the
+/// values their descriptions list belong to enums, which [`merge_parameter_lists`] adds once the
+/// types' own lists are in (so that this can run beside `resolve_types`).
 pub fn resolve_operations(
     pages: &[PageFacts],
     symbols: &Symbols,
-    enums: &mut BTreeMap<String, EnumDef>,
     diags: &mut Diagnostics,
-) -> Vec<Operation> {
+) -> (Vec<Operation>, Vec<Arc<[Parameter]>>) {
     let mut out = Vec::new();
+    let mut parameter_sets = Vec::new();
     for page in pages {
         let ns = page.namespace.as_deref();
         let resolve =
@@ -42,7 +45,8 @@ pub fn resolve_operations(
         for op in &page.operations {
             let key = Arc::as_ptr(&op.page);
             if cache.as_ref().is_none_or(|(k, _)| *k != key) {
-                let shared = resolve_shared(&op.page, symbols, &resolve, enums, diags);
+                let shared = resolve_shared(&op.page, &resolve, diags);
+                parameter_sets.push(Arc::clone(&shared.parameters));
                 cache = Some((key, shared));
             }
             let Some((_, shared)) = &cache else { continue };
@@ -102,7 +106,32 @@ pub fn resolve_operations(
         }
     }
     out.sort_by(|a, b| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
-    out
+    (out, parameter_sets)
+}
+
+/// Add to the enums the values that parameter descriptions list ("Possible values are …"), for
+/// parameters typed by an enum; `sets` in page order.
+pub fn merge_parameter_lists(
+    enums: &mut BTreeMap<String, EnumDef>,
+    sets: &[Arc<[Parameter]>],
+    symbols: &Symbols,
+    diags: &mut Diagnostics,
+) {
+    for parameters in sets {
+        let lists: Vec<InlineList<'_>> = parameters
+            .iter()
+            .filter(|p| {
+                !p.possible_values.is_empty()
+                    && symbols.kind_of(&p.r#type) == Some(SymbolKind::Enum)
+            })
+            .map(|p| InlineList {
+                enum_name: &p.r#type,
+                values: &p.possible_values,
+                source: &p.source,
+            })
+            .collect();
+        merge_inline_lists(enums, lists, diags);
+    }
 }
 
 /// The status and annotated type of the first example response with a 2xx status: an error
@@ -129,9 +158,7 @@ fn example_success<'e>(
 
 fn resolve_shared(
     page: &RawMethodPage,
-    symbols: &Symbols,
     resolve: &impl Fn(&RawTypeRef, &mut Diagnostics) -> (String, bool),
-    enums: &mut BTreeMap<String, EnumDef>,
     diags: &mut Diagnostics,
 ) -> Shared {
     let parameters: Vec<Parameter> = page
@@ -150,18 +177,6 @@ fn resolve_shared(
             }
         })
         .collect();
-    let lists: Vec<InlineList<'_>> = parameters
-        .iter()
-        .filter(|p| {
-            !p.possible_values.is_empty() && symbols.kind_of(&p.r#type) == Some(SymbolKind::Enum)
-        })
-        .map(|p| InlineList {
-            enum_name: &p.r#type,
-            values: &p.possible_values,
-            source: &p.source,
-        })
-        .collect();
-    merge_inline_lists(enums, lists, diags);
     Shared {
         response: page.response_type.as_ref().map(|r| resolve(r, diags)),
         parameters: parameters.into(),

@@ -750,7 +750,7 @@ mod tests {
     fn find<'a>(api: &'a Api, method: HttpMethod, path: &str, file: &str) -> &'a Operation {
         api.operations
             .iter()
-            .find(|o| o.method == method && o.path == path && o.source.file == file)
+            .find(|o| o.method == method && o.path == path && *o.source.file == *file)
             .unwrap_or_else(|| panic!("{path}"))
     }
 
@@ -825,7 +825,7 @@ mod tests {
         let diags = diags.into_vec();
         let d = diags
             .iter()
-            .find(|d| d.code == Code::RouteType && d.file == "api/eventmessage-get.md")
+            .find(|d| d.code == Code::RouteType && &*d.file == "api/eventmessage-get.md")
             .expect("a GD035 at the page");
         assert!(d.message.contains("resources/user.md:1"), "{}", d.message);
 
@@ -893,7 +893,7 @@ mod tests {
             let o = api
                 .operations
                 .iter()
-                .find(|o| o.source.file == file)
+                .find(|o| *o.source.file == *file)
                 .expect("op");
             assert_eq!(o.status, Some(200), "{file}");
             assert_eq!(o.request_type.as_deref(), Some("microsoft.graph.user"));
