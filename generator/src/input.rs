@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::ir::Source;
+use crate::ir::Source;
 
 /// The pages of one docs tree (one API version: `api/` and `resources/`).
 #[derive(Debug, Default)]

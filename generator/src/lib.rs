@@ -2,7 +2,7 @@
 //!
 //! The pipeline: `read` turns a page's markdown into blocks (syntax only), `model` turns
 //! blocks into what the page says (`model::facts`), and [`resolve`] merges the facts of all
-//! pages into the [`model::ir::Api`]: types with inheritance applied, enums, operations and
+//! pages into the [`crate::ir::Api`]: types with inheritance applied, enums, operations and
 //! diagnostics. The stages' internals are `pub(crate)`; other crates see the model, the
 //! emitter's outputs ([`emit`]), the API diff ([`diff`]) and the example oracles ([`check`]).
 //!
@@ -17,16 +17,17 @@ pub(crate) mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub(crate) mod input;
-pub mod model;
+pub mod ir;
+pub(crate) mod model;
 pub(crate) mod read;
 pub mod resolve;
 pub(crate) mod source;
 
 use rayon::prelude::*;
 
+pub use crate::ir::Api;
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use input::{DocsTree, LoadError};
-pub use model::ir::Api;
 
 /// Read and resolve every page of a loaded docs tree.
 pub fn read_tree(tree: &DocsTree) -> Api {

@@ -7,7 +7,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use generator::model::ir::{Api, TypeKind};
+use generator::ir::{Api, TypeKind};
 use generator::DocsTree;
 
 struct Corpus {
@@ -356,7 +356,7 @@ fn seed_type_and_enums_are_as_the_seed_page_describes() {
         // 2021 lists 22 paths (other profile types); the seed's 2018 page lists exactly 7.
         assert!(creates.len() >= 7, "{name}: {} create paths", creates.len());
         for op in creates {
-            assert_eq!(op.kind, generator::model::ir::OperationKind::Create);
+            assert_eq!(op.kind, generator::ir::OperationKind::Create);
             assert_eq!(op.status, Some(201));
         }
         if name != "2018-04/beta" {
@@ -368,7 +368,7 @@ fn seed_type_and_enums_are_as_the_seed_page_describes() {
                 .iter()
                 .find(|o| o.method.as_str() == "POST" && o.path == format!("/{path}"))
                 .unwrap_or_else(|| panic!("{name}: no operation POST /{path}"));
-            assert_eq!(op.kind, generator::model::ir::OperationKind::Create);
+            assert_eq!(op.kind, generator::ir::OperationKind::Create);
             assert_eq!(op.status, Some(201));
             assert_eq!(
                 op.request_type.as_deref(),
@@ -412,7 +412,7 @@ fn seed_post_paths_have_typed_builders() {
             .find(|o| o.method.as_str() == "POST" && o.path == format!("/{}", path.trim()))
             .unwrap_or_else(|| panic!("no operation POST /{path}"));
         let route = routes
-            .get(&generator::model::route::route_key(op))
+            .get(&generator::ir::route::route_key(op))
             .unwrap_or_else(|| panic!("no builder for POST /{path}"));
         let methods: Vec<&str> = route.calls.iter().map(|c| c.method.as_str()).collect();
         assert_eq!(

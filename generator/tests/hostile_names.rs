@@ -646,7 +646,7 @@ const NAMESPACES: &[&str] = &[
 /// the emitter: any characters in names and descriptions, namespaces of any shape, a base that
 /// is the type itself, types referring to names nothing defines.
 fn ir_api() -> impl Strategy<Value = generator::Api> {
-    use generator::model::ir::{EnumDef, EnumMember, Property, Source, TypeDef, TypeKind};
+    use generator::ir::{EnumDef, EnumMember, Property, Source, TypeDef, TypeKind};
     (1..6usize, 0..4usize).prop_flat_map(|(nt, ne)| {
         let names = (
             proptest::collection::vec((proptest::sample::select(NAMESPACES), text()), nt),

@@ -342,7 +342,7 @@ fn method_page_rows_cost_what_resource_rows_cost() {
 /// different strings but the same Rust name (`a` followed by symbols), so that every name
 /// after the first needs a numbered suffix.
 fn colliding_api(n: usize) -> generator::Api {
-    use generator::model::ir::{EnumDef, EnumMember, Property, Source, TypeDef, TypeKind};
+    use generator::ir::{EnumDef, EnumMember, Property, Source, TypeDef, TypeKind};
     let symbols: Vec<char> = ('\u{2190}'..='\u{21FF}').collect(); // arrows: not alphanumeric
     let name = |i: usize| -> String {
         let mut s = String::from("a");

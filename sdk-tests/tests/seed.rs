@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use generator::model::ir::ExampleBody;
+use generator::ir::ExampleBody;
 use graph_rt::{FromJson, ToJson, Value};
 use graph_sdk::beta::{DevicePlatformType, KeyUsages, ManagedDeviceCertificateState};
 use serde_json::json;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use generator::emit::requests::RouteFacts;
 use generator::emit::Version;
-use generator::model::ir::Disagreement;
+use generator::ir::Disagreement;
 use generator::Api;
 
 pub struct Options {
@@ -72,7 +72,7 @@ fn summary(version: &str, api: &Api) -> String {
     let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut unexplained = Vec::new();
     for op in &api.operations {
-        let key = generator::model::route::route_key(op);
+        let key = generator::ir::route::route_key(op);
         routes.insert(key.clone());
         if op.walk.is_none() {
             continue;
@@ -150,7 +150,7 @@ fn routes_of(version: &str, api: &Api) -> Vec<RouteFacts> {
     let mut by_route: BTreeMap<String, Vec<Disagreement>> = BTreeMap::new();
     for op in &api.operations {
         by_route
-            .entry(generator::model::route::route_key(op))
+            .entry(generator::ir::route::route_key(op))
             .or_default()
             .extend(op.disagreements.iter().cloned());
     }

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::ir::{Api, ExampleBody};
+use crate::ir::{Api, ExampleBody};
 
 /// A request body or a response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -229,8 +229,8 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
 }
 
 /// The body type a create or update operation documents.
-fn documented_request(op: &crate::model::ir::Operation) -> Option<(&str, bool)> {
-    use crate::model::ir::OperationKind;
+fn documented_request(op: &crate::ir::Operation) -> Option<(&str, bool)> {
+    use crate::ir::OperationKind;
     matches!(op.kind, OperationKind::Create | OperationKind::Update)
         .then_some(op.request_type.as_deref()?)
         .map(|t| (t, op.request_collection))
@@ -859,7 +859,7 @@ impl Tally {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::model::ir::{
+    use crate::ir::{
         Example, ExampleRequest, ExampleResponse, HttpMethod, Operation, OperationKind, Property,
         Source, TypeDef, TypeKind,
     };

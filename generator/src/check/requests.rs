@@ -12,9 +12,9 @@ use serde_json::Value;
 
 use crate::check::examples::compare;
 use crate::emit;
+use crate::ir::route::route_key;
+use crate::ir::{Api, ExampleBody, HttpMethod, Operation, Segment};
 use crate::model::http_path::parse_path;
-use crate::model::ir::{Api, ExampleBody, HttpMethod, Operation, Segment};
-use crate::model::route::route_key;
 
 /// One example request.
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +32,7 @@ pub struct RequestCase {
     /// none, the case sends an empty object, and the body is not compared.
     pub body_documented: bool,
     /// The documented operation it is an example of: `"POST /users/{}/messages"`
-    /// (`model::route::route_key`).
+    /// (`crate::ir::route::route_key`).
     pub route: Option<String>,
     /// The path arguments of the route's builder chain, in order.
     pub args: Vec<String>,
@@ -447,7 +447,7 @@ mod tests {
             path,
             segments,
             query: None,
-            kind: crate::model::ir::OperationKind::Get,
+            kind: crate::ir::OperationKind::Get,
             title: "t".into(),
             description: "".into(),
             request_type: None,
@@ -460,7 +460,7 @@ mod tests {
             query_options: Vec::new().into(),
             permissions: Vec::new().into(),
             examples: Vec::new(),
-            source: crate::model::ir::Source::new("x.md", 1),
+            source: crate::ir::Source::new("x.md", 1),
             walk: None,
             disagreements: Vec::new(),
             alias_of: None,

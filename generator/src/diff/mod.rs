@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::emit::naming::{member_name, primitive_type, type_name};
-use crate::model::ir::{
+use crate::ir::{
     Api, EnumDef, Inheritance, Operation, OperationKind, Property, Segment, Source, TypeDef,
 };
 
@@ -301,8 +301,8 @@ impl<'a> Index<'a> {
 
 fn kind_word(t: &TypeDef) -> &'static str {
     match t.kind {
-        crate::model::ir::TypeKind::Entity => "entity",
-        crate::model::ir::TypeKind::Complex => "complex type",
+        crate::ir::TypeKind::Entity => "entity",
+        crate::ir::TypeKind::Complex => "complex type",
     }
 }
 

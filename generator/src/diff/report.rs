@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{ApiDiff, Change, Entry, ItemKind, Totals, RULES};
-use crate::model::ir::Source;
+use crate::ir::Source;
 
 /// What the two sides are called in the report (the docs folders, as given).
 #[derive(Debug, Clone, Serialize)]

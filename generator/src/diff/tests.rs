@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::model::ir::{EnumMember, HttpMethod, OperationKind, Parameter, TypeKind};
+use crate::ir::{EnumMember, HttpMethod, OperationKind, Parameter, TypeKind};
 
 fn src(file: &str, line: u32) -> Source {
     Source::new(file, line)

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{pascal, Registry};
 use crate::emit::plan::Item;
-use crate::model::ir::EnumDef;
+use crate::ir::EnumDef;
 
 /// The variant that holds a value the SDK does not know.
 pub const UNRECOGNIZED: &str = "Unrecognized";

@@ -21,7 +21,7 @@ use quote::{format_ident, quote};
 use rayon::prelude::*;
 
 use crate::emit::workloads::Workload;
-use crate::model::ir::Api;
+use crate::ir::Api;
 use plan::{Plan, Qualified};
 use render::Rendered;
 pub use render_cache::RenderCache;
@@ -216,7 +216,7 @@ fn facade_lib_rs(versions: &[Version<'_>], api_package: &str) -> Result<Rendered
 }
 
 /// How each operation of a version is built: the calls from `root()` (method names and
-/// arguments), keyed by route (`model::route::route_key`).
+/// arguments), keyed by route (`crate::ir::route::route_key`).
 pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::Route> {
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);

@@ -8,7 +8,7 @@ use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::{Item, Plan};
 use crate::emit::workloads::Workload;
-use crate::model::ir::{Property, TypeDef, TypeKind};
+use crate::ir::{Property, TypeDef, TypeKind};
 use crate::model::primitive::Primitive;
 
 /// The catch-all field for properties the SDK does not know.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::names::{pascal, snake, Registry};
 use crate::emit::workloads::{workload_of, Workload, SHARED};
-use crate::model::ir::{Api, EnumDef, Inheritance, Source, TypeDef};
+use crate::ir::{Api, EnumDef, Inheritance, Source, TypeDef};
 use crate::source::Standing;
 
 /// What the emitter knows about one named item of the API.

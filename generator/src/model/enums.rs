@@ -2,9 +2,9 @@
 //! `x values` sections, and value lists inside descriptions ("Possible values are: `a`, `b`.").
 
 use crate::diagnostics::Code;
+use crate::ir::EnumMember;
 use crate::model::context::PageContext;
 use crate::model::facts::RawEnum;
-use crate::model::ir::EnumMember;
 use crate::model::rows::clean_name;
 use crate::model::sections::{anchor, columns, normalize, values_heading, Outline};
 use crate::read::markdown::{Block, Inline, Table};

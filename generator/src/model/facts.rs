@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::ir::{
+use crate::ir::{
     EnumMember, Example, Header, HttpMethod, OperationKind, Permission, Segment, Source,
 };
 use crate::model::type_cell::RawTypeRef;

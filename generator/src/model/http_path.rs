@@ -17,7 +17,7 @@
 //! Plain string scanning, linear in the length of the line. Every delimiter is ASCII, so the
 //! byte positions found by scanning are char boundaries; slicing still goes through `get`.
 
-use crate::model::ir::{CallArg, HttpMethod, Segment};
+use crate::ir::{CallArg, HttpMethod, Segment};
 
 /// A parsed `VERB /path?query` line from an "HTTP request" code block.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,12 +7,12 @@ use crate::model::enums::{inline_values, page_description};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::model::facts::{RawMethodPage, RawOperation, RawParameter};
-use crate::model::http_path::{parse_path, parse_request_line, LineKind};
-use crate::model::ir::{
+use crate::ir::{
     Example, ExampleBody, ExampleRequest, ExampleResponse, Header, HttpMethod, OperationKind,
     Permission, Segment, Source,
 };
+use crate::model::facts::{RawMethodPage, RawOperation, RawParameter};
+use crate::model::http_path::{parse_path, parse_request_line, LineKind};
 use crate::model::resource::repair_list;
 use crate::model::rows::{typed_columns, typed_rows, value_typed_columns};
 use crate::model::sections::Outline;

@@ -1,15 +1,13 @@
-//! Modelling: a page's blocks into what the page says (`facts`), and the IR (`ir`) that
-//! `resolve` builds from the facts of every page.
+//! Modelling one page: its blocks into what the page says (`facts`), read with a per-page
+//! context (`context`). `resolve` builds the IR (`crate::ir`) from the facts of every page.
 
 pub(crate) mod context;
 pub(crate) mod enums;
 pub(crate) mod facts;
 pub(crate) mod http_path;
-pub mod ir;
 pub(crate) mod method;
 pub(crate) mod primitive;
 pub(crate) mod resource;
-pub mod route;
 pub(crate) mod rows;
 pub(crate) mod sections;
 pub(crate) mod type_cell;

@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use crate::diagnostics::Code;
+use crate::ir::Source;
 use crate::model::context::PageContext;
 use crate::model::enums::{inline_values, page_description};
 use crate::model::facts::{RawProperty, RawType};
-use crate::model::ir::Source;
 use crate::model::rows::{typed_columns, typed_rows};
 use crate::model::sections::{values_heading, Outline};
 use crate::model::type_cell::{parse_text, RawTypeRef};

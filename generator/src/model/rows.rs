@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use crate::diagnostics::Code;
+use crate::ir::Source;
 use crate::model::context::PageContext;
-use crate::model::ir::Source;
 use crate::model::sections::{columns, Columns};
 use crate::model::type_cell::{parse_cell, RawTypeRef};
 use crate::read::markdown::{Inline, Table};

@@ -2,7 +2,7 @@
 //! "`DateTimeOffset`", "string (url)", ...) into an unresolved type reference. Which type a
 //! name or link finally means is decided in `resolve`, once every page has been read.
 
-use crate::model::ir::Source;
+use crate::ir::Source;
 use crate::model::primitive::Primitive;
 use crate::read::markdown::Inline;
 

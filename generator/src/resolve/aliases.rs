@@ -11,8 +11,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::ir::{HttpMethod, Operation, Segment};
 use crate::model::http_path::parse_path;
-use crate::model::ir::{HttpMethod, Operation, Segment};
 
 /// Adds the aliases of drive item operations to `operations`, keeping their order
 /// (path, method, source).
@@ -124,7 +124,7 @@ fn shape(segments: &[Segment]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ir::{OperationKind, Source};
+    use crate::ir::{OperationKind, Source};
     use std::sync::Arc;
 
     fn op(method: HttpMethod, path: &str) -> Operation {

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostics;
+use crate::ir::Source;
 use crate::model::facts::PageFacts;
-use crate::model::ir::Source;
 use crate::resolve::symbols::{SymbolKind, Symbols};
 
 /// One statement that `derived` derives from `base` (directly or not).
@@ -195,7 +195,7 @@ impl Walker<'_> {
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Code;
-    use crate::model::ir::Api;
+    use crate::ir::Api;
 
     /// A resource page: its type, the intro paragraph, property rows (`name|type`), a
     /// `Derived types` table of linked names, and the annotation's base, if any.

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostics};
+use crate::ir::{EnumDef, EnumMember, Source};
 use crate::model::facts::{PageFacts, RawEnum};
-use crate::model::ir::{EnumDef, EnumMember, Source};
 use crate::model::type_cell::RawTypeRef;
 use crate::resolve::symbols::{qualify, split_qualified, Symbols};
 

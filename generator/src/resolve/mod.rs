@@ -11,8 +11,8 @@ pub(crate) mod symbols;
 pub(crate) mod types;
 
 use crate::diagnostics::Diagnostics;
+use crate::ir::Api;
 use crate::model::facts::{PageFacts, RawEnum};
-use crate::model::ir::Api;
 use symbols::Symbols;
 
 pub fn resolve(mut pages: Vec<PageFacts>) -> Api {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostics};
+use crate::ir::{EnumDef, Example, Operation, Parameter};
 use crate::model::facts::{PageFacts, RawMethodPage};
-use crate::model::ir::{EnumDef, Example, Operation, Parameter};
 use crate::model::type_cell::{primitive, RawTypeRef};
 use crate::resolve::enums::{merge_inline_lists, InlineList};
 use crate::resolve::symbols::{SymbolKind, Symbols};

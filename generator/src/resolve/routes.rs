@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{Code, Diagnostics};
-use crate::model::ir::{
+use crate::ir::{
     Api, Disagreement, HttpMethod, Operation, OperationKind, Property, Segment, Source, TypeDef,
     Walk,
 };
@@ -641,7 +641,7 @@ fn merge_pages(api: &mut Api) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ir::{TypeDef, TypeKind};
+    use crate::ir::{TypeDef, TypeKind};
     use std::sync::Arc;
 
     fn src(file: &str) -> Source {

@@ -92,7 +92,7 @@ impl Symbols {
         &mut self,
         qualified: String,
         kind: SymbolKind,
-        at: &crate::model::ir::Source,
+        at: &crate::ir::Source,
         diags: &mut Diagnostics,
     ) -> String {
         let key = qualified.to_ascii_lowercase();

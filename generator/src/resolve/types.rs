@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Code, Diagnostics};
+use crate::ir::{Property, Source, TypeDef, TypeKind};
 use crate::model::facts::{PageFacts, RawType};
-use crate::model::ir::{Property, Source, TypeDef, TypeKind};
 use crate::resolve::derived::{self, Derivation, Evidence};
 use crate::resolve::symbols::{qualify, split_qualified, Symbols};
 use crate::source::Standing;

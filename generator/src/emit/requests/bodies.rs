@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::emit::names::pascal;
 use crate::emit::plan::{Item, Plan};
-use crate::model::ir::{
+use crate::ir::{
     Api, HttpMethod, Operation, OperationKind, Property, Segment, Source, TypeDef, TypeKind,
 };
 

@@ -21,7 +21,7 @@ use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::Plan;
 use crate::emit::workloads::{workload_of, Workload, SHARED};
-use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment};
+use crate::ir::{HttpMethod, Operation, OperationKind, Segment};
 use bodies::Bodies;
 pub use shape::Decode;
 use tree::Tree;
@@ -47,7 +47,7 @@ pub enum ArgKind {
 pub struct Requests {
     /// The files: (path below `src/<version>/requests/`, tokens).
     pub files: Vec<(String, TokenStream)>,
-    /// The route of every operation that can be built ([`route_key`](crate::model::route::route_key)) → the calls from
+    /// The route of every operation that can be built ([`route_key`](crate::ir::route::route_key)) → the calls from
     /// the root that build it and the workloads it needs.
     pub routes: BTreeMap<String, Route>,
 }
@@ -83,11 +83,11 @@ pub struct RouteFacts {
     pub response: ResponseFacts,
     pub body: BodyFacts,
     pub status: Option<u16>,
-    pub permissions: Vec<crate::model::ir::Permission>,
+    pub permissions: Vec<crate::ir::Permission>,
     /// The page (`api/x.md:12`, its request line) the builder follows.
     pub page: String,
     /// Where the pages of this path and method disagree with the walk of the path.
-    pub disagreements: Vec<crate::model::ir::Disagreement>,
+    pub disagreements: Vec<crate::ir::Disagreement>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -162,7 +162,7 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
         }
         for (op, route) in built.routes {
             routes
-                .entry(crate::model::route::route_key(op))
+                .entry(crate::ir::route::route_key(op))
                 .or_insert(route);
         }
         modules.at(&node.module).items.push(built.tokens);

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use crate::emit::models::{primitive, primitive_rust};
 use crate::emit::plan::Plan;
 use crate::emit::workloads::Workload;
-use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
+use crate::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
 
 /// How the response body is read; the name of a `graph_rt::decode` function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,7 +252,7 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
 
 /// Whether a 2xx example response of the operation has a body.
 fn success_body(op: &Operation) -> bool {
-    use crate::model::ir::ExampleBody;
+    use crate::ir::ExampleBody;
     op.examples
         .iter()
         .filter_map(|e| e.response.as_ref())
@@ -266,7 +266,7 @@ fn success_body(op: &Operation) -> bool {
 /// (`POST`, `PATCH`, `PUT`), or an action whose example sends a body; but not one whose
 /// parameters table makes a body struct.
 pub fn untyped_body(op: &Operation) -> bool {
-    use crate::model::ir::ExampleBody;
+    use crate::ir::ExampleBody;
     if op.request_type.is_some()
         || op.method == HttpMethod::Get
         || op.method == HttpMethod::Delete

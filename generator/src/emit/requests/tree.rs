@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::emit::names::{pascal, snake, Registry};
-use crate::model::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
-use crate::model::route::SegmentKey;
+use crate::ir::route::SegmentKey;
+use crate::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
 use crate::source::Standing;
 
 /// The module of the root node and of the first segments' nodes (re-exported from `requests`).

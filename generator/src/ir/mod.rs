@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub mod route;
+
 use crate::diagnostics::Diagnostic;
 
 /// The resolved model of one docs tree (one API version).

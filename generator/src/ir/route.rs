@@ -3,7 +3,7 @@
 //! into one tree by them and keys its route listing by them; the example oracles find the
 //! builder of an example's request line by them.
 
-use crate::model::ir::{Operation, Segment};
+use crate::ir::{Operation, Segment};
 
 /// A segment up to what does not change the URL: case of names, names of key placeholders.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
