@@ -672,8 +672,7 @@ fn ir_api() -> impl Strategy<Value = generator::Api> {
                 .prop_map(
                     move |(name, ty, collection, navigation, description)| Property {
                         name,
-                        r#type: ty,
-                        collection,
+                        ty: generator::ir::TypeRef::new(ty, collection),
                         navigation,
                         description,
                         read_only: false,

@@ -374,8 +374,7 @@ fn colliding_api(n: usize) -> generator::Api {
             properties: (0..n)
                 .map(|i| Property {
                     name: name(i),
-                    r#type: "Edm.String".into(),
-                    collection: false,
+                    ty: generator::ir::TypeRef::new("Edm.String", false),
                     navigation: false,
                     description: String::new(),
                     read_only: false,

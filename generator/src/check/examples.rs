@@ -171,7 +171,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
         .filter(|t| {
             t.properties
                 .iter()
-                .any(|p| p.name == "value" && p.collection)
+                .any(|p| p.name == "value" && p.ty.collection)
         })
         .map(|t| t.qualified_name())
         .collect();
@@ -880,8 +880,7 @@ mod tests {
                 .iter()
                 .map(|(p, collection)| Property {
                     name: (*p).into(),
-                    r#type: "Edm.String".into(),
-                    collection: *collection,
+                    ty: crate::ir::TypeRef::new("Edm.String", *collection),
                     navigation: false,
                     description: String::new(),
                     read_only: false,

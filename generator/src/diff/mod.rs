@@ -315,10 +315,10 @@ fn type_summary(t: &TypeDef) -> String {
 }
 
 fn property_summary(p: &Property) -> String {
-    if p.collection {
-        format!("{} collection", p.r#type)
+    if p.ty.collection {
+        format!("{} collection", p.ty.name())
     } else {
-        p.r#type.clone()
+        p.ty.name().to_string()
     }
 }
 
@@ -497,14 +497,14 @@ fn diff_properties(
                         reasons.push("the field is renamed".to_string());
                     }
                 }
-                if !a.r#type.eq_ignore_ascii_case(&b.r#type) {
-                    details.push(detail("type", &a.r#type, &b.r#type));
+                if !a.ty.name().eq_ignore_ascii_case(b.ty.name()) {
+                    details.push(detail("type", a.ty.name(), b.ty.name()));
                 }
-                if a.collection != b.collection {
-                    details.push(detail("collection", a.collection, b.collection));
+                if a.ty.collection != b.ty.collection {
+                    details.push(detail("collection", a.ty.collection, b.ty.collection));
                 }
-                let (old_shape, old_rust) = old.rust_shape(&a.r#type, a.collection);
-                let (new_shape, new_rust) = new.rust_shape(&b.r#type, b.collection);
+                let (old_shape, old_rust) = old.rust_shape(a.ty.name(), a.ty.collection);
+                let (new_shape, new_rust) = new.rust_shape(b.ty.name(), b.ty.collection);
                 if old_shape != new_shape {
                     breaking = true;
                     reasons.push(format!(
@@ -852,19 +852,27 @@ fn diff_parameters(
     for key in keys {
         match (ap.get(key), bp.get(key)) {
             (Some(p), None) => {
-                details.push(detail(&format!("parameter {}", p.name), &p.r#type, "none"));
+                details.push(detail(
+                    &format!("parameter {}", p.name),
+                    p.ty.name(),
+                    "none",
+                ));
                 reasons.push(format!("parameter `{}` is removed", p.name));
             }
             (None, Some(p)) => {
-                details.push(detail(&format!("parameter {}", p.name), "none", &p.r#type));
+                details.push(detail(
+                    &format!("parameter {}", p.name),
+                    "none",
+                    p.ty.name(),
+                ));
                 if p.required {
                     reasons.push(format!("required parameter `{}` is added", p.name));
                 }
             }
             (Some(x), Some(y)) => {
                 let (tx, ty) = (
-                    type_text(&Some(x.r#type.clone()), x.collection),
-                    type_text(&Some(y.r#type.clone()), y.collection),
+                    type_text(&Some(x.ty.name().to_string()), x.ty.collection),
+                    type_text(&Some(y.ty.name().to_string()), y.ty.collection),
                 );
                 if !tx.eq_ignore_ascii_case(&ty) {
                     details.push(detail(&format!("parameter {}", y.name), &tx, &ty));

@@ -10,8 +10,7 @@ fn src(file: &str, line: u32) -> Source {
 fn prop(name: &str, ty: &str, collection: bool, file: &str) -> Property {
     Property {
         name: name.into(),
-        r#type: ty.into(),
-        collection,
+        ty: crate::ir::TypeRef::new(ty, collection),
         navigation: false,
         description: String::new(),
         read_only: false,
@@ -449,8 +448,7 @@ fn totals_and_reports() {
 fn action_parameters_and_renames() {
     let param = |name: &str, ty: &str, required: bool| Parameter {
         name: name.into(),
-        r#type: ty.into(),
-        collection: false,
+        ty: crate::ir::TypeRef::new(ty, false),
         required,
         description: String::new(),
         possible_values: Vec::new(),

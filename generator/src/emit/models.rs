@@ -8,7 +8,7 @@ use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::{Item, Plan};
 use crate::emit::workloads::Workload;
-use crate::ir::{Property, TypeDef, TypeKind};
+use crate::ir::{ElementType, Property, TypeDef, TypeKind};
 use crate::model::primitive::Primitive;
 
 /// The catch-all field for properties the SDK does not know.
@@ -143,10 +143,10 @@ fn field_type(
     workload: Option<Workload>,
     p: &Property,
 ) -> FieldType {
-    let (element, needs) = element_type(plan, &p.r#type);
+    let (element, needs) = element_type(plan, &p.ty.element);
     let needs = needs.filter(|w| Some(*w) != workload);
     let boxed = plan.boxed.contains(&(container, p.name.as_str()));
-    let tokens = if p.collection {
+    let tokens = if p.ty.collection {
         quote! { Vec<#element> }
     } else if boxed {
         quote! { Box<#element> }
@@ -156,9 +156,14 @@ fn field_type(
     FieldType { tokens, needs }
 }
 
-/// The Rust type of one value of a qualified type, and the workload it lives in.
-fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<Workload>) {
+/// The Rust type of one value of a type, and the workload it lives in.
+fn element_type(plan: &Plan<'_>, ty: &ElementType) -> (TokenStream, Option<Workload>) {
+    let ty = match ty {
+        ElementType::Primitive(p) => return (rust_tokens(rust_of_primitive(*p)), None),
+        ElementType::Named(name) => name.as_str(),
+    };
     if let Some(t) = primitive(ty) {
+        // `microsoft.graph.Json`.
         return (t, None);
     }
     if let Some((item, e)) = plan.enums.get(ty) {
@@ -181,7 +186,13 @@ fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<Workload>) {
 
 /// EDM primitives.
 pub(super) fn primitive(ty: &str) -> Option<TokenStream> {
-    primitive_rust(ty).and_then(|rust| rust.parse().ok())
+    primitive_rust(ty).map(rust_tokens)
+}
+
+/// A primitive's Rust type (`graph_rt::DateTimeOffset`) as tokens.
+fn rust_tokens(rust: &'static str) -> TokenStream {
+    let path = rust.split("::").map(|segment| format_ident!("{}", segment));
+    quote! { #(#path)::* }
 }
 
 /// The Rust type (as source text) of an EDM primitive; also used to tell which type changes of

@@ -151,7 +151,7 @@ fn share_held_types(
             ty.properties
                 .iter()
                 .filter(|p| !p.navigation)
-                .map(|p| p.r#type.as_str()),
+                .map(|p| p.ty.name()),
         )
     }
     // (holder's workload, held type): every holder starts on the list once.
@@ -220,16 +220,16 @@ fn boxed_fields<'a>(
                 .1
                 .properties
                 .iter()
-                .filter(|p| !p.collection)
-                .filter_map(|p| index.get(p.r#type.as_str()).copied())
+                .filter(|p| !p.ty.collection)
+                .filter_map(|p| index.get(p.ty.name()).copied())
                 .collect()
         })
         .collect();
     let component = strongly_connected(&edges);
     let mut boxed = BTreeSet::new();
     for (i, n) in names.iter().enumerate() {
-        for p in types[n].1.properties.iter().filter(|p| !p.collection) {
-            if let Some(&j) = index.get(p.r#type.as_str()) {
+        for p in types[n].1.properties.iter().filter(|p| !p.ty.collection) {
+            if let Some(&j) = index.get(p.ty.name()) {
                 if component[i] == component[j] {
                     boxed.insert((*n, p.name.as_str()));
                 }

@@ -1,14 +1,18 @@
 //! The intermediate model (IR): what the docs say about the API, resolved across pages.
 //!
 //! Everything here is plain data: ordered, serializable, with no markdown and no Rust tokens
-//! inside. Type references are EDM-qualified names (`Edm.String`,
-//! `microsoft.graph.devicePlatformType`). `cargo xtask ir` prints this model as JSON.
+//! inside. A property's or a parameter's type is a [`TypeRef`] (an EDM primitive or a
+//! qualified name such as `microsoft.graph.devicePlatformType`, one or a collection).
+//! `cargo xtask ir` prints this model as JSON.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
 pub mod route;
+mod type_ref;
+
+pub use type_ref::{ElementType, Primitive, TypeRef};
 
 use crate::diagnostics::Diagnostic;
 
@@ -123,9 +127,9 @@ impl<'a> Inheritance<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Property {
     pub name: String,
-    /// EDM-qualified type name of the element type.
-    pub r#type: String,
-    pub collection: bool,
+    /// Its type (in JSON, the fields `type` and `collection`).
+    #[serde(flatten)]
+    pub ty: TypeRef,
     pub navigation: bool,
     pub description: String,
     #[serde(skip_serializing_if = "is_false")]
@@ -331,8 +335,9 @@ pub struct Disagreement {
 #[derive(Debug, Clone, Serialize)]
 pub struct Parameter {
     pub name: String,
-    pub r#type: String,
-    pub collection: bool,
+    /// Its type (in JSON, the fields `type` and `collection`).
+    #[serde(flatten)]
+    pub ty: TypeRef,
     #[serde(skip_serializing_if = "is_false")]
     pub required: bool,
     pub description: String,

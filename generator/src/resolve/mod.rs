@@ -61,7 +61,7 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
             .iter()
             .filter(|p| p.inherited_from.is_none() && !p.possible_values.is_empty())
             .map(|p| enums::InlineList {
-                enum_name: p.r#type.as_str(),
+                enum_name: p.ty.name(),
                 values: &p.possible_values,
                 source: &p.source,
             })

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostics};
-use crate::ir::{EnumDef, Example, Operation, Parameter};
+use crate::ir::{EnumDef, Example, Operation, Parameter, TypeRef};
 use crate::model::facts::{PageFacts, RawMethodPage};
 use crate::model::type_cell::{primitive, RawTypeRef};
 use crate::resolve::enums::{merge_inline_lists, InlineList};
@@ -122,10 +122,10 @@ pub fn merge_parameter_lists(
             .iter()
             .filter(|p| {
                 !p.possible_values.is_empty()
-                    && symbols.kind_of(&p.r#type) == Some(SymbolKind::Enum)
+                    && symbols.kind_of(p.ty.name()) == Some(SymbolKind::Enum)
             })
             .map(|p| InlineList {
-                enum_name: &p.r#type,
+                enum_name: p.ty.name(),
                 values: &p.possible_values,
                 source: &p.source,
             })
@@ -168,8 +168,7 @@ fn resolve_shared(
             let (ty, collection) = resolve(&p.ty, diags);
             Parameter {
                 name: p.name.clone(),
-                r#type: ty,
-                collection,
+                ty: TypeRef::new(ty, collection),
                 required: p.required,
                 description: p.description.clone(),
                 possible_values: p.possible_values.clone(),

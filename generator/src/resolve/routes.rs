@@ -309,16 +309,16 @@ fn property_step(index: &Index<'_>, ty: &str, name: &str) -> At {
         // `delta` written without parentheses on a collection is handled by the caller.
         return At::Unknown;
     };
-    if p.r#type == "Edm.Stream" {
+    if p.ty.primitive() == Some(crate::ir::Primitive::Stream) {
         return At::Bytes {
             owner: Some(ty.to_string()),
             source: p.source.clone(),
         };
     }
-    match index.qualified(&p.r#type) {
+    match index.qualified(p.ty.name()) {
         Some(t) => At::Type {
             ty: t,
-            collection: p.collection,
+            collection: p.ty.collection,
             source: p.source.clone(),
         },
         None => At::Unknown,
@@ -663,8 +663,7 @@ mod tests {
                 .iter()
                 .map(|(n, t, c)| Property {
                     name: (*n).into(),
-                    r#type: (*t).into(),
-                    collection: *c,
+                    ty: crate::ir::TypeRef::new(*t, *c),
                     navigation: true,
                     description: String::new(),
                     read_only: false,

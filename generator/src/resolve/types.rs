@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Code, Diagnostics};
-use crate::ir::{Property, Source, TypeDef, TypeKind};
+use crate::ir::{Property, Source, TypeDef, TypeKind, TypeRef};
 use crate::model::facts::{PageFacts, RawType};
 use crate::resolve::derived::{self, Derivation, Evidence};
 use crate::resolve::symbols::{qualify, split_qualified, Symbols};
@@ -299,7 +299,7 @@ fn property_type(merged: &BTreeMap<String, Merged>, ty: &str, name: &str) -> Opt
     lineage(merged, ty)
         .filter_map(|(_, def)| def)
         .find_map(|t| t.own_index.get(name).and_then(|&i| t.own.get(i)))
-        .map(|p| p.r#type.clone())
+        .map(|p| p.ty.name().to_string())
 }
 
 /// Whether `ancestor` is above `ty` in the bases named so far.
@@ -358,8 +358,8 @@ fn merge(
         for raw in &ty.properties {
             let ty_name = symbols.resolve(&raw.ty, ns, diags);
             if let Some(existing) = m.own_index.get(&raw.name).and_then(|&i| m.own.get(i)) {
-                if !existing.r#type.eq_ignore_ascii_case(&ty_name)
-                    || existing.collection != raw.ty.collection
+                if !existing.ty.name().eq_ignore_ascii_case(&ty_name)
+                    || existing.ty.collection != raw.ty.collection
                 {
                     diags.push(
                         &raw.source,
@@ -368,8 +368,8 @@ fn merge(
                             "`{name}.{}` is `{}` here and `{}{}` at {}:{}",
                             raw.name,
                             describe(&ty_name, raw.ty.collection),
-                            existing.r#type,
-                            if existing.collection {
+                            existing.ty.name(),
+                            if existing.ty.collection {
                                 " collection"
                             } else {
                                 ""
@@ -384,8 +384,7 @@ fn merge(
             m.own_index.insert(raw.name.clone(), m.own.len());
             m.own.push(Property {
                 name: raw.name.clone(),
-                r#type: ty_name,
-                collection: raw.ty.collection,
+                ty: TypeRef::new(ty_name, raw.ty.collection),
                 navigation: raw.navigation,
                 description: raw.description.clone(),
                 read_only: raw.read_only,
@@ -476,25 +475,28 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
                         continue;
                     }
                     if is_self && has_tables {
-                        let collection = if p.collection { " collection" } else { "" };
+                        let collection = if p.ty.collection { " collection" } else { "" };
                         diags.push(
                             &p.source,
                             Code::JsonNotInTable,
                             format!(
                                 "`{}` is in the JSON representation but in no table; typed `{}{collection}` from the JSON",
-                                p.name, p.r#type
+                                p.name, p.ty.name()
                             ),
                         );
                     }
                 }
                 if let Some(existing) = by_name.get(&p.name).and_then(|&i| properties.get(i)) {
-                    if is_self && !existing.r#type.eq_ignore_ascii_case(&p.r#type) {
+                    if is_self && !existing.ty.name().eq_ignore_ascii_case(p.ty.name()) {
                         diags.push(
                             &p.source,
                             Code::PropertyConflict,
                             format!(
                                 "`{}` repeats inherited `{}` as `{}`, the base says `{}`",
-                                ty.name, p.name, p.r#type, existing.r#type
+                                ty.name,
+                                p.name,
+                                p.ty.name(),
+                                existing.ty.name()
                             ),
                         );
                     }

@@ -36,7 +36,7 @@ impl Bodies {
             let signature: Vec<Signature> = op
                 .parameters
                 .iter()
-                .map(|p| (p.name.clone(), p.r#type.clone(), p.collection))
+                .map(|p| (p.name.clone(), p.ty.name().to_string(), p.ty.collection))
                 .collect();
             let key = (name.to_ascii_lowercase(), signature);
             let index = match shared.get(&key) {
@@ -128,8 +128,7 @@ fn type_def(op: &Operation, name: &str) -> TypeDef {
             .iter()
             .map(|p| Property {
                 name: p.name.clone(),
-                r#type: p.r#type.clone(),
-                collection: p.collection,
+                ty: p.ty.clone(),
                 navigation: false,
                 description: p.description.clone(),
                 read_only: false,

@@ -236,7 +236,7 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
     let parameter_workloads = op
         .parameters
         .iter()
-        .filter_map(|p| rust_type(plan, &p.r#type).workload)
+        .filter_map(|p| rust_type(plan, p.ty.name()).workload)
         .collect();
     Shape {
         decode,

@@ -1,0 +1,110 @@
+//! A resolved type reference: an EDM primitive or a named type, one or a collection. What a
+//! property, a parameter, a request body or a response holds.
+
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+pub use crate::model::primitive::Primitive;
+
+/// The type a reference names, one element of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ElementType {
+    /// An EDM primitive (`Edm.String`, `Edm.Untyped`).
+    Primitive(Primitive),
+    /// An entity, complex or enum type by its qualified name (`microsoft.graph.user`); a name
+    /// that no page defines stays as the docs wrote it (and `resolve` reported it).
+    Named(String),
+}
+
+impl ElementType {
+    /// The element a model name means: `Edm.…` names a primitive, anything else a type.
+    pub fn of_name(name: impl Into<String>) -> Self {
+        let name = name.into();
+        match Primitive::of_model(&name) {
+            Some(p) => ElementType::Primitive(p),
+            None => ElementType::Named(name),
+        }
+    }
+
+    /// The name the model writes: `Edm.String`, `microsoft.graph.user`.
+    pub fn name(&self) -> &str {
+        match self {
+            ElementType::Primitive(p) => p.edm(),
+            ElementType::Named(n) => n,
+        }
+    }
+
+    pub fn primitive(&self) -> Option<Primitive> {
+        match self {
+            ElementType::Primitive(p) => Some(*p),
+            ElementType::Named(_) => None,
+        }
+    }
+}
+
+/// A type reference: an element type, one or a collection (`Collection(microsoft.graph.user)`).
+/// It serializes as the two fields the IR's JSON has always had, `type` and `collection`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TypeRef {
+    pub element: ElementType,
+    pub collection: bool,
+}
+
+impl TypeRef {
+    /// A reference to the type a model name means (see [`ElementType::of_name`]).
+    pub fn new(name: impl Into<String>, collection: bool) -> Self {
+        TypeRef {
+            element: ElementType::of_name(name),
+            collection,
+        }
+    }
+
+    /// The element's model name (`Edm.String`, `microsoft.graph.user`), collection or not.
+    pub fn name(&self) -> &str {
+        self.element.name()
+    }
+
+    pub fn primitive(&self) -> Option<Primitive> {
+        self.element.primitive()
+    }
+}
+
+impl fmt::Display for TypeRef {
+    /// `microsoft.graph.user`, `Collection(Edm.String)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.collection {
+            write!(f, "Collection({})", self.name())
+        } else {
+            f.write_str(self.name())
+        }
+    }
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("type", self.name())?;
+        map.serialize_entry("collection", &self.collection)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edm_names_are_primitives_and_the_rest_named() {
+        let s = TypeRef::new("Edm.DateTimeOffset", true);
+        assert_eq!(s.primitive(), Some(Primitive::DateTimeOffset));
+        assert_eq!(s.to_string(), "Collection(Edm.DateTimeOffset)");
+        let u = TypeRef::new("microsoft.graph.user", false);
+        assert_eq!(u.element, ElementType::Named("microsoft.graph.user".into()));
+        assert_eq!(u.name(), "microsoft.graph.user");
+        assert_eq!(
+            serde_json::to_string(&u).expect("json"),
+            r#"{"type":"microsoft.graph.user","collection":false}"#
+        );
+    }
+}
