@@ -211,7 +211,7 @@ fn every_request_line_yields_an_operation() {
     }
 }
 
-/// Every resolved property and parameter type is a known primitive or a type, enum or name
+/// Every resolved property, parameter, body and response type is a known primitive or a type, enum or name
 /// of the docs; an `Edm.` name never falls through to a named type, and a named type that is
 /// neither a type nor an enum of the model is one that no page defines (then untyped JSON).
 #[test]
@@ -235,7 +235,11 @@ fn type_references_are_primitives_or_names() {
                 api.operations
                     .iter()
                     .flat_map(|o| o.parameters.iter().map(|p| (&p.ty, &p.source))),
-            );
+            )
+            .chain(api.operations.iter().flat_map(|o| {
+                let body_and_answer = o.request_type.iter().chain(&o.response_type);
+                body_and_answer.map(|t| (t, &o.source))
+            }));
         let (mut primitives, mut named, mut undefined) = (0, 0, 0);
         for (ty, source) in refs {
             match &ty.element {
@@ -424,11 +428,11 @@ fn seed_type_and_enums_are_as_the_seed_page_describes() {
             assert_eq!(op.kind, generator::ir::OperationKind::Create);
             assert_eq!(op.status, Some(201));
             assert_eq!(
-                op.request_type.as_deref(),
+                op.request_name(),
                 Some("microsoft.graph.managedDeviceCertificateState")
             );
             assert_eq!(
-                op.response_type.as_deref(),
+                op.response_name(),
                 Some("microsoft.graph.managedDeviceCertificateState")
             );
             assert!(op

@@ -215,9 +215,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                         &response.body,
                         response.r#type.as_deref(),
                         response.collection,
-                        op.response_type
-                            .as_deref()
-                            .map(|t| (t, op.response_collection)),
+                        op.response_name().map(|t| (t, op.response_collection())),
                         &known,
                         &own_value,
                     ));
@@ -232,8 +230,8 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
 fn documented_request(op: &crate::ir::Operation) -> Option<(&str, bool)> {
     use crate::ir::OperationKind;
     matches!(op.kind, OperationKind::Create | OperationKind::Update)
-        .then_some(op.request_type.as_deref()?)
-        .map(|t| (t, op.request_collection))
+        .then_some(op.request_name()?)
+        .map(|t| (t, op.request_collection()))
 }
 
 /// The `@odata.type` of an object, without `#`.
@@ -936,10 +934,8 @@ mod tests {
             title: "t".into(),
             description: "".into(),
             request_type: None,
-            request_collection: false,
             parameters: Vec::new().into(),
             response_type: None,
-            response_collection: false,
             status: Some(201),
             headers: Vec::new().into(),
             query_options: Vec::new().into(),

@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::emit::naming::{member_name, primitive_type, type_name};
 use crate::ir::{
     Api, EnumDef, Inheritance, Operation, OperationKind, Property, Segment, Source, TypeDef,
+    TypeRef,
 };
 
 /// What kind of item an entry is about.
@@ -724,10 +725,10 @@ fn kind_text(kind: OperationKind) -> String {
     format!("{kind:?}").to_ascii_lowercase()
 }
 
-fn type_text(ty: &Option<String>, collection: bool) -> String {
+fn type_text(ty: Option<&TypeRef>) -> String {
     match ty {
-        Some(t) if collection => format!("{t} collection"),
-        Some(t) => t.clone(),
+        Some(t) if t.collection => format!("{} collection", t.name()),
+        Some(t) => t.name().to_string(),
         None => "none".into(),
     }
 }
@@ -749,23 +750,21 @@ fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Entry>) {
         let mut types: Vec<String> = [o, n]
             .iter()
             .flatten()
-            .flat_map(|op| [op.request_type.clone(), op.response_type.clone()])
+            .flat_map(|op| [op.request_name(), op.response_name()])
             .flatten()
+            .map(str::to_string)
             .collect();
         types.sort();
         types.dedup();
         let summary = |op: &Operation| {
             let mut s = kind_text(op.kind);
             if op.request_type.is_some() {
-                s.push_str(&format!(
-                    ", takes {}",
-                    type_text(&op.request_type, op.request_collection)
-                ));
+                s.push_str(&format!(", takes {}", type_text(op.request_type.as_ref())));
             }
             if op.response_type.is_some() {
                 s.push_str(&format!(
                     ", returns {}",
-                    type_text(&op.response_type, op.response_collection)
+                    type_text(op.response_type.as_ref())
                 ));
             }
             s
@@ -801,16 +800,16 @@ fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Entry>) {
                         .push(detail("kind", kind_text(a.kind), kind_text(b.kind)));
                 }
                 let req = (
-                    type_text(&a.request_type, a.request_collection),
-                    type_text(&b.request_type, b.request_collection),
+                    type_text(a.request_type.as_ref()),
+                    type_text(b.request_type.as_ref()),
                 );
                 if !req.0.eq_ignore_ascii_case(&req.1) {
                     entry.details.push(detail("request", &req.0, &req.1));
                     reasons.push("the request body type changes".into());
                 }
                 let resp = (
-                    type_text(&a.response_type, a.response_collection),
-                    type_text(&b.response_type, b.response_collection),
+                    type_text(a.response_type.as_ref()),
+                    type_text(b.response_type.as_ref()),
                 );
                 if !resp.0.eq_ignore_ascii_case(&resp.1) {
                     entry.details.push(detail("response", &resp.0, &resp.1));
@@ -870,10 +869,7 @@ fn diff_parameters(
                 }
             }
             (Some(x), Some(y)) => {
-                let (tx, ty) = (
-                    type_text(&Some(x.ty.name().to_string()), x.ty.collection),
-                    type_text(&Some(y.ty.name().to_string()), y.ty.collection),
-                );
+                let (tx, ty) = (type_text(Some(&x.ty)), type_text(Some(&y.ty)));
                 if !tx.eq_ignore_ascii_case(&ty) {
                     details.push(detail(&format!("parameter {}", y.name), &tx, &ty));
                     reasons.push(format!("parameter `{}` changes type", y.name));

@@ -262,17 +262,18 @@ pub struct Operation {
     /// The page title (H1). Page-level facts are shared by all request lines of a page.
     pub title: Arc<str>,
     pub description: Arc<str>,
-    /// The type of the request body (create/update), qualified.
-    pub request_type: Option<String>,
-    #[serde(skip_serializing_if = "is_false")]
-    pub request_collection: bool,
+    /// The type of the request body (create/update); in JSON `request_type` and, when it is a
+    /// collection, `request_collection`.
+    #[serde(flatten, serialize_with = "type_ref::request_slot")]
+    pub request_type: Option<TypeRef>,
     /// Body properties (create/update) or action parameters, from the "Request body" table,
     /// and function parameters.
     #[serde(skip_serializing_if = "is_empty")]
     pub parameters: Arc<[Parameter]>,
-    pub response_type: Option<String>,
-    #[serde(skip_serializing_if = "is_false")]
-    pub response_collection: bool,
+    /// What a success answers; in JSON `response_type` and, when it is a collection,
+    /// `response_collection`.
+    #[serde(flatten, serialize_with = "type_ref::response_slot")]
+    pub response_type: Option<TypeRef>,
     /// The documented success status (`201` for "`201 Created`").
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "is_empty")]
@@ -297,13 +298,35 @@ pub struct Operation {
     pub alias_of: Option<String>,
 }
 
+impl Operation {
+    /// The name of the request body's type (`microsoft.graph.user`), when it has one.
+    pub fn request_name(&self) -> Option<&str> {
+        self.request_type.as_ref().map(TypeRef::name)
+    }
+
+    /// Whether the request body is a collection.
+    pub fn request_collection(&self) -> bool {
+        self.request_type.as_ref().is_some_and(|t| t.collection)
+    }
+
+    /// The name of the type a success answers, when the docs say.
+    pub fn response_name(&self) -> Option<&str> {
+        self.response_type.as_ref().map(TypeRef::name)
+    }
+
+    /// Whether a success answers a collection (a page of it, for a GET).
+    pub fn response_collection(&self) -> bool {
+        self.response_type.as_ref().is_some_and(|t| t.collection)
+    }
+}
+
 /// The types the walk of a path gives an operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Walk {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<String>,
-    #[serde(skip_serializing_if = "is_false")]
-    pub response_collection: bool,
+    /// In JSON `response` and, when it is a collection, `response_collection`; both absent
+    /// when the walk reached no response type.
+    #[serde(flatten, serialize_with = "type_ref::walk_slot")]
+    pub response: Option<TypeRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
     /// What gave the last type: a property row, a type page, a top-level request line.

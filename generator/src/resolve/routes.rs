@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::ir::{
     Api, Disagreement, HttpMethod, Operation, OperationKind, Property, Segment, Source, TypeDef,
-    Walk,
+    TypeRef, Walk,
 };
 
 /// What a prefix of a path addresses.
@@ -118,19 +118,17 @@ fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
         }
         let ty = match (op.segments.len(), op.method, op.kind) {
             (1, HttpMethod::Get, OperationKind::List | OperationKind::Get) => {
-                if op.kind == OperationKind::List || op.response_collection {
+                if op.kind == OperationKind::List || op.response_collection() {
                     keyed.insert(top.clone());
                 }
-                op.response_type.as_deref()
+                op.response_name()
             }
             (1, HttpMethod::Post, OperationKind::Create) => {
                 keyed.insert(top.clone());
-                op.request_type.as_deref()
+                op.request_name()
             }
-            (2, HttpMethod::Get, OperationKind::Get) if keyed_here => op.response_type.as_deref(),
-            (2, HttpMethod::Patch, OperationKind::Update) if keyed_here => {
-                op.request_type.as_deref()
-            }
+            (2, HttpMethod::Get, OperationKind::Get) if keyed_here => op.response_name(),
+            (2, HttpMethod::Patch, OperationKind::Update) if keyed_here => op.request_name(),
             _ => None,
         };
         let Some(ty) = ty.and_then(|t| index.qualified(t)) else {
@@ -470,11 +468,13 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
         let Some(v) = v else { continue };
         let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
         let mut disagreements = Vec::new();
-        let page_response = op
-            .response_type
-            .clone()
-            .map(|t| (t, op.response_collection || op.kind == OperationKind::List));
-        let page_request = op.request_type.clone().map(|t| (t, op.request_collection));
+        let page_response = op.response_name().map(|t| {
+            let list = op.kind == OperationKind::List;
+            (t.to_string(), op.response_collection() || list)
+        });
+        let page_request = op
+            .request_name()
+            .map(|t| (t.to_string(), op.request_collection()));
         for (slot, page, walked) in [
             ("response", &page_response, &v.response),
             ("body", &page_request, &v.request),
@@ -523,8 +523,10 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
             });
         }
         let walk = Walk {
-            response: v.response.as_ref().map(|(t, _)| t.clone()),
-            response_collection: v.response.as_ref().is_some_and(|(_, c)| *c),
+            response: v
+                .response
+                .as_ref()
+                .map(|(t, c)| TypeRef::new(t.clone(), *c)),
             request: v.request.as_ref().map(|(t, _)| t.clone()),
             source: walk_source,
         };
@@ -536,12 +538,10 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
         if let Some(v) = &verdicts[i] {
             if let Some((t, c)) = &v.response {
                 let list_page = disagreements.iter().any(|d| d.kind == "list page");
-                op.response_type = Some(t.clone());
-                op.response_collection = *c || list_page;
+                op.response_type = Some(TypeRef::new(t.clone(), *c || list_page));
             }
             if let Some((t, c)) = &v.request {
-                op.request_type = Some(t.clone());
-                op.request_collection = *c;
+                op.request_type = Some(TypeRef::new(t.clone(), *c));
             }
         }
         op.walk = Some(walk);
@@ -592,11 +592,11 @@ fn merge_pages(api: &mut Api) {
         let ops: Vec<&Operation> = members.iter().map(|&i| &api.operations[i]).collect();
         let response: BTreeSet<(String, bool)> = ops
             .iter()
-            .filter_map(|o| o.response_type.clone().map(|t| (t, o.response_collection)))
+            .filter_map(|o| Some((o.response_name()?.to_string(), o.response_collection())))
             .collect();
         let request: BTreeSet<(String, bool)> = ops
             .iter()
-            .filter_map(|o| o.request_type.clone().map(|t| (t, o.request_collection)))
+            .filter_map(|o| Some((o.request_name()?.to_string(), o.request_collection())))
             .collect();
         let statuses: BTreeSet<u16> = ops.iter().filter_map(|o| o.status).collect();
         // A create answers `201`; anything else that one page answers with a body, `200`.
@@ -619,16 +619,14 @@ fn merge_pages(api: &mut Api) {
             let op = &mut api.operations[i];
             if let Some((t, c)) = &one_response {
                 if op.response_type.is_none() {
-                    op.response_type = Some(t.clone());
-                    op.response_collection = *c;
+                    op.response_type = Some(TypeRef::new(t.clone(), *c));
                 }
             }
             if let Some((t, c)) = &one_request {
                 if op.request_type.is_none()
                     && matches!(op.kind, OperationKind::Create | OperationKind::Update)
                 {
-                    op.request_type = Some(t.clone());
-                    op.request_collection = *c;
+                    op.request_type = Some(TypeRef::new(t.clone(), *c));
                 }
             }
             if statuses.len() > 1 {
@@ -696,10 +694,8 @@ mod tests {
             title: "t".into(),
             description: "".into(),
             request_type: None,
-            request_collection: false,
             parameters: Vec::new().into(),
-            response_type: response.map(|(t, _)| t.to_string()),
-            response_collection: response.is_some_and(|(_, c)| c),
+            response_type: response.map(|(t, c)| TypeRef::new(t, c)),
             status,
             headers: Vec::new().into(),
             query_options: Vec::new().into(),
@@ -804,18 +800,12 @@ mod tests {
         let mut diags = Diagnostics::default();
         type_routes(&mut api, &mut diags);
         let drive = find(&api, Get, "/me/drive", "api/drive-get.md");
-        assert_eq!(
-            drive.response_type.as_deref(),
-            Some("microsoft.graph.drive")
-        );
-        assert!(!drive.response_collection);
+        assert_eq!(drive.response_name(), Some("microsoft.graph.drive"));
+        assert!(!drive.response_collection());
         assert_eq!(drive.disagreements[0].kind, "page names no type");
 
         let message = find(&api, Get, "/me/messages/{id}", "api/eventmessage-get.md");
-        assert_eq!(
-            message.response_type.as_deref(),
-            Some("microsoft.graph.message")
-        );
+        assert_eq!(message.response_name(), Some("microsoft.graph.message"));
         assert_eq!(message.disagreements[0].kind, "derived type");
         assert_eq!(
             message.disagreements[0].page.as_deref(),
@@ -829,11 +819,8 @@ mod tests {
         assert!(d.message.contains("resources/user.md:1"), "{}", d.message);
 
         let delta = find(&api, Get, "/me/drive/root/delta", "api/driveitem-delta.md");
-        assert_eq!(
-            delta.response_type.as_deref(),
-            Some("microsoft.graph.driveItem")
-        );
-        assert!(delta.response_collection, "delta answers pages");
+        assert_eq!(delta.response_name(), Some("microsoft.graph.driveItem"));
+        assert!(delta.response_collection(), "delta answers pages");
         assert_eq!(delta.disagreements[0].kind, "delta");
 
         let content = find(
@@ -842,18 +829,15 @@ mod tests {
             "/me/drive/items/{id}/content",
             "api/driveitem-get-content.md",
         );
-        assert_eq!(content.response_type.as_deref(), Some("Edm.Stream"));
+        assert_eq!(content.response_name(), Some("Edm.Stream"));
         let put = find(
             &api,
             Put,
             "/me/drive/items/{id}/content",
             "api/driveitem-put-content.md",
         );
-        assert_eq!(put.request_type.as_deref(), Some("Edm.Stream"));
-        assert_eq!(
-            put.response_type.as_deref(),
-            Some("microsoft.graph.driveItem")
-        );
+        assert_eq!(put.request_name(), Some("Edm.Stream"));
+        assert_eq!(put.response_name(), Some("microsoft.graph.driveItem"));
     }
 
     #[test]
@@ -895,8 +879,8 @@ mod tests {
                 .find(|o| *o.source.file == *file)
                 .expect("op");
             assert_eq!(o.status, Some(200), "{file}");
-            assert_eq!(o.request_type.as_deref(), Some("microsoft.graph.user"));
-            assert_eq!(o.response_type.as_deref(), Some("microsoft.graph.user"));
+            assert_eq!(o.request_name(), Some("microsoft.graph.user"));
+            assert_eq!(o.response_name(), Some("microsoft.graph.user"));
         }
     }
 }

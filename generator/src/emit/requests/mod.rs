@@ -110,12 +110,12 @@ fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> Route
         Decode::Bytes => Some("Edm.Stream".to_string()),
         Decode::Count => Some("Edm.Int64".to_string()),
         Decode::Any if op.response_type.is_none() => None,
-        _ => op.response_type.clone(),
+        _ => op.response_name().map(str::to_string),
     };
     let body_type = if s.bytes_body {
         Some("Edm.Stream".to_string())
     } else if s.body.is_some() {
-        op.request_type.clone()
+        op.request_name().map(str::to_string)
     } else {
         None
     };
@@ -124,12 +124,12 @@ fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> Route
         path: op.path.clone(),
         response: ResponseFacts {
             collection: decode == Decode::Page
-                || (op.response_collection && response_type.is_some()),
+                || (op.response_collection() && response_type.is_some()),
             r#type: response_type,
             decoder: decode.function(),
         },
         body: BodyFacts {
-            collection: body_type.is_some() && op.request_collection,
+            collection: body_type.is_some() && op.request_collection(),
             r#type: body_type,
         },
         status: op.status,
@@ -794,7 +794,7 @@ fn operation(
             Some(ArgKind::Bytes),
         )
     } else if let Some(body) = &s.body {
-        if op.request_collection {
+        if op.request_collection() {
             (
                 Some(quote! { body: &[#body] }),
                 Some(quote! { .json_body(&body.to_vec()) }),

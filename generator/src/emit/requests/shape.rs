@@ -167,13 +167,13 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         Some(Segment::System { name }) => Some(name.as_str()),
         _ => None,
     };
-    let response = op.response_type.as_deref().map(|t| rust_type(plan, t));
-    let collection = op.response_collection || op.kind == OperationKind::List;
+    let response = op.response_name().map(|t| rust_type(plan, t));
+    let collection = op.response_collection() || op.kind == OperationKind::List;
     let mut select = None;
     let (decode, output) = if system == Some("$count") {
         (Decode::Count, quote! { i64 })
     } else if system == Some("$value")
-        || op.response_type.as_deref() == Some("Edm.Stream")
+        || op.response_name() == Some("Edm.Stream")
         || op.status == Some(302)
     {
         (Decode::Bytes, quote! { Vec<u8> })
@@ -194,8 +194,8 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         let tokens = t.tokens;
         let is_primitive = op
             .response_type
-            .as_deref()
-            .is_some_and(|r| r.starts_with("Edm.") || plan.enums.contains_key(r));
+            .as_ref()
+            .is_some_and(|r| r.primitive().is_some() || plan.enums.contains_key(r.name()));
         if collection {
             (Decode::Page, quote! { graph_rt::Page<#tokens> })
         } else if op.method == HttpMethod::Patch && !is_primitive && !t.untyped {
@@ -214,8 +214,8 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         (Decode::Empty, quote! { () })
     };
 
-    let bytes_body = op.request_type.as_deref() == Some("Edm.Stream");
-    let body = match op.request_type.as_deref() {
+    let bytes_body = op.request_name() == Some("Edm.Stream");
+    let body = match op.request_name() {
         Some("Edm.Stream") => None,
         Some(t) => {
             let t = rust_type(plan, t);

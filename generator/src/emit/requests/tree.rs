@@ -90,7 +90,7 @@ impl<'a> Tree<'a> {
                 .iter()
                 .filter(|o| o.method == HttpMethod::Get)
                 .min_by_key(|o| rank(o, None));
-            let hint = get.and_then(|o| o.response_type.as_deref());
+            let hint = get.and_then(|o| o.response_name());
             for op in ops {
                 let slot = tree.nodes[at].ops.entry(op.method).or_insert(op);
                 if rank(op, hint) < rank(slot, hint) {
@@ -115,8 +115,7 @@ fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool, bool) {
         OperationKind::Get | OperationKind::List => op.response_type.is_none(),
         _ => false,
     };
-    let other_type =
-        hint.is_some_and(|h| op.request_type.as_deref().or(op.response_type.as_deref()) != Some(h));
+    let other_type = hint.is_some_and(|h| op.request_name().or(op.response_name()) != Some(h));
     (
         op.query.is_some(),
         op.disagreements
