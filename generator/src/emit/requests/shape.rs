@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use crate::emit::models::{primitive, primitive_rust};
 use crate::emit::plan::Plan;
 use crate::emit::workloads::Workload;
-use crate::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
+use crate::ir::{HttpMethod, Operation, OperationKind, Primitive, Segment, TypeKind, TypeRef};
 
 /// How the response body is read; the name of a `graph_rt::decode` function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
     let (decode, output) = if system == Some("$count") {
         (Decode::Count, quote! { i64 })
     } else if system == Some("$value")
-        || op.response_name() == Some("Edm.Stream")
+        || is_stream(op.response_type.as_ref())
         || op.status == Some(302)
     {
         (Decode::Bytes, quote! { Vec<u8> })
@@ -214,9 +214,9 @@ pub fn shape(plan: &Plan<'_>, op: &Operation) -> Shape {
         (Decode::Empty, quote! { () })
     };
 
-    let bytes_body = op.request_name() == Some("Edm.Stream");
+    let bytes_body = is_stream(op.request_type.as_ref());
     let body = match op.request_name() {
-        Some("Edm.Stream") => None,
+        Some(_) if bytes_body => None,
         Some(t) => {
             let t = rust_type(plan, t);
             workloads.extend(t.workload);
@@ -307,4 +307,9 @@ fn feature_cfg(workloads: &BTreeSet<Workload>, combine: TokenStream) -> Option<T
             Some(quote! { #[cfg(#combine(#(feature = #ws),*))] })
         }
     }
+}
+
+/// A body or an answer of bytes (`Edm.Stream`: a file's content, a photo).
+fn is_stream(ty: Option<&TypeRef>) -> bool {
+    ty.and_then(TypeRef::primitive) == Some(Primitive::Stream)
 }
