@@ -224,8 +224,8 @@ fn type_references_are_primitives_or_names() {
         let defined: BTreeSet<String> = api
             .types
             .iter()
-            .map(|t| t.qualified_name())
-            .chain(api.enums.iter().map(|e| e.qualified_name()))
+            .map(|t| String::from(t.qualified_name()))
+            .chain(api.enums.iter().map(|e| String::from(e.qualified_name())))
             .collect();
         let refs = api
             .types
@@ -246,7 +246,7 @@ fn type_references_are_primitives_or_names() {
                 ElementType::Primitive(_) => primitives += 1,
                 ElementType::Named(n) => {
                     assert!(!n.starts_with("Edm."), "{name} {source}: `{n}`");
-                    if defined.contains(n) {
+                    if defined.contains(n.as_str()) {
                         named += 1;
                     } else {
                         undefined += 1;
@@ -279,7 +279,7 @@ fn every_inline_enum_list_yields_members() {
             .iter()
             .map(|e| {
                 (
-                    e.qualified_name(),
+                    String::from(e.qualified_name()),
                     e.members
                         .iter()
                         .map(|m| m.name.to_ascii_lowercase())

@@ -162,7 +162,11 @@ impl Reason {
 /// Every example body of `api` as a case, in operation order; a body shared by several
 /// operations (same file and line) is taken once.
 pub fn cases(api: &Api, version: &str) -> Vec<Case> {
-    let known: BTreeSet<String> = api.types.iter().map(|t| t.qualified_name()).collect();
+    let known: BTreeSet<String> = api
+        .types
+        .iter()
+        .map(|t| String::from(t.qualified_name()))
+        .collect();
     // Types whose own `value` property is a collection: a body of theirs is not a collection
     // because it has a `value` array.
     let own_value: BTreeSet<String> = api
@@ -173,7 +177,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                 .iter()
                 .any(|p| p.name == "value" && p.ty.collection)
         })
-        .map(|t| t.qualified_name())
+        .map(|t| String::from(t.qualified_name()))
         .collect();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();

@@ -242,12 +242,12 @@ impl<'a> Index<'a> {
     fn of(api: &'a Api) -> Index<'a> {
         let mut types = BTreeMap::new();
         for t in &api.types {
-            let q = t.qualified_name();
+            let q = String::from(t.qualified_name());
             types.entry(q.to_ascii_lowercase()).or_insert((q, t));
         }
         let mut enums = BTreeMap::new();
         for e in &api.enums {
-            let q = e.qualified_name();
+            let q = String::from(e.qualified_name());
             enums.entry(q.to_ascii_lowercase()).or_insert((q, e));
         }
         Index {
@@ -271,7 +271,7 @@ impl<'a> Index<'a> {
         self.inheritance
             .ancestors(i)
             .into_iter()
-            .map(|a| self.api.types[a].qualified_name())
+            .map(|a| String::from(self.api.types[a].qualified_name()))
             .collect()
     }
 

@@ -47,8 +47,16 @@ pub struct Qualified {
 impl Qualified {
     pub fn of(api: &Api) -> Qualified {
         Qualified {
-            types: api.types.iter().map(|t| t.qualified_name()).collect(),
-            enums: api.enums.iter().map(|e| e.qualified_name()).collect(),
+            types: api
+                .types
+                .iter()
+                .map(|t| String::from(t.qualified_name()))
+                .collect(),
+            enums: api
+                .enums
+                .iter()
+                .map(|e| String::from(e.qualified_name()))
+                .collect(),
         }
     }
 }

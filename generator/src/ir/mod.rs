@@ -12,7 +12,7 @@ use serde::Serialize;
 pub mod route;
 mod type_ref;
 
-pub use type_ref::{ElementType, Primitive, TypeRef};
+pub use type_ref::{ElementType, Primitive, QualifiedName, TypeRef};
 
 use crate::diagnostics::Diagnostic;
 
@@ -64,8 +64,8 @@ pub struct TypeDef {
 
 impl TypeDef {
     /// `namespace.name`, the name the docs qualify it with (`microsoft.graph.user`).
-    pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::of(&self.namespace, &self.name)
     }
 }
 
@@ -161,8 +161,8 @@ pub struct EnumDef {
 
 impl EnumDef {
     /// `namespace.name`, the name the docs qualify it with (`microsoft.graph.user`).
-    pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::of(&self.namespace, &self.name)
     }
 }
 

@@ -7,6 +7,56 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 pub use crate::model::primitive::Primitive;
 
+/// A type's name qualified by its namespace (`microsoft.graph.user`,
+/// `microsoft.graph.callRecords.session`), as the docs and the IR write it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QualifiedName(String);
+
+impl QualifiedName {
+    pub fn new(qualified: impl Into<String>) -> Self {
+        QualifiedName(qualified.into())
+    }
+
+    /// `namespace.name`.
+    pub fn of(namespace: &str, name: &str) -> Self {
+        QualifiedName(format!("{namespace}.{name}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Everything before the last dot (`microsoft.graph`); empty for a bare name.
+    pub fn namespace(&self) -> &str {
+        self.0.rsplit_once('.').map_or("", |(ns, _)| ns)
+    }
+
+    /// The last segment (`user`).
+    pub fn name(&self) -> &str {
+        self.0.rsplit_once('.').map_or(&self.0, |(_, n)| n)
+    }
+}
+
+/// A qualified name reads as the string it is (`&*name`, `name.to_ascii_lowercase()`).
+impl std::ops::Deref for QualifiedName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<QualifiedName> for String {
+    fn from(q: QualifiedName) -> String {
+        q.0
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The type a reference names, one element of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ElementType {
@@ -14,7 +64,7 @@ pub enum ElementType {
     Primitive(Primitive),
     /// An entity, complex or enum type by its qualified name (`microsoft.graph.user`); a name
     /// that no page defines stays as the docs wrote it (and `resolve` reported it).
-    Named(String),
+    Named(QualifiedName),
 }
 
 impl ElementType {
@@ -23,7 +73,7 @@ impl ElementType {
         let name = name.into();
         match Primitive::of_model(&name) {
             Some(p) => ElementType::Primitive(p),
-            None => ElementType::Named(name),
+            None => ElementType::Named(QualifiedName(name)),
         }
     }
 
@@ -31,7 +81,7 @@ impl ElementType {
     pub fn name(&self) -> &str {
         match self {
             ElementType::Primitive(p) => p.edm(),
-            ElementType::Named(n) => n,
+            ElementType::Named(n) => n.as_str(),
         }
     }
 
@@ -130,7 +180,13 @@ mod tests {
         assert_eq!(s.primitive(), Some(Primitive::DateTimeOffset));
         assert_eq!(s.to_string(), "Collection(Edm.DateTimeOffset)");
         let u = TypeRef::new("microsoft.graph.user", false);
-        assert_eq!(u.element, ElementType::Named("microsoft.graph.user".into()));
+        let ElementType::Named(q) = &u.element else {
+            panic!("{u:?}")
+        };
+        assert_eq!((q.namespace(), q.name()), ("microsoft.graph", "user"));
+        let nested = QualifiedName::of("microsoft.graph.callRecords", "session");
+        assert_eq!(nested.namespace(), "microsoft.graph.callRecords");
+        assert_eq!(nested.to_string(), "microsoft.graph.callRecords.session");
         assert_eq!(u.name(), "microsoft.graph.user");
         assert_eq!(
             serde_json::to_string(&u).expect("json"),

@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::ir::{
-    Api, Disagreement, HttpMethod, Operation, OperationKind, Property, Segment, Source, TypeDef,
-    TypeRef, Walk,
+    Api, Disagreement, HttpMethod, Inheritance, Operation, OperationKind, Property, Segment,
+    Source, TypeDef, TypeRef, Walk,
 };
 
 /// What a prefix of a path addresses.
@@ -46,33 +46,22 @@ enum At {
 struct Index<'a> {
     /// Lower-case qualified name → type.
     types: HashMap<String, &'a TypeDef>,
-    /// Qualified name → the qualified names of every type derived from it (all levels).
-    ancestors: HashMap<String, Vec<String>>,
+    /// The API's one walk up the bases.
+    inheritance: Inheritance<'a>,
+    api: &'a Api,
 }
 
 impl<'a> Index<'a> {
     fn new(api: &'a Api) -> Self {
         let mut types = HashMap::new();
-        let mut by_name = HashMap::new();
         for t in &api.types {
-            let q = t.qualified_name();
-            types.insert(q.to_ascii_lowercase(), t);
-            by_name.insert(q, t);
+            types.insert(t.qualified_name().to_ascii_lowercase(), t);
         }
-        let mut ancestors = HashMap::new();
-        for (q, t) in &by_name {
-            let mut chain = Vec::new();
-            let mut base = t.base.clone();
-            while let Some(b) = base {
-                if chain.contains(&b) || chain.len() > 64 {
-                    break;
-                }
-                base = by_name.get(&b).and_then(|d| d.base.clone());
-                chain.push(b);
-            }
-            ancestors.insert(q.clone(), chain);
+        Index {
+            types,
+            inheritance: Inheritance::of(api),
+            api,
         }
-        Index { types, ancestors }
     }
 
     fn get(&self, qualified: &str) -> Option<&'a TypeDef> {
@@ -80,7 +69,7 @@ impl<'a> Index<'a> {
     }
 
     fn qualified(&self, ty: &str) -> Option<String> {
-        self.get(ty).map(|t| t.qualified_name())
+        self.get(ty).map(|t| String::from(t.qualified_name()))
     }
 
     fn property(&self, ty: &str, name: &str) -> Option<&'a Property> {
@@ -93,10 +82,12 @@ impl<'a> Index<'a> {
     /// Whether `ty` is `of` or derives from it.
     fn is_a(&self, ty: &str, of: &str) -> bool {
         ty == of
-            || self
-                .ancestors
-                .get(ty)
-                .is_some_and(|a| a.iter().any(|b| b == of))
+            || self.inheritance.type_named(ty).is_some_and(|i| {
+                let ancestors = self.inheritance.ancestors(i).into_iter();
+                ancestors
+                    .map(|a| &self.api.types[a])
+                    .any(|b| b.qualified_name().as_str() == of)
+            })
     }
 }
 
@@ -170,7 +161,7 @@ fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
             out.insert(
                 top,
                 At::Type {
-                    ty: t.qualified_name(),
+                    ty: String::from(t.qualified_name()),
                     collection: false,
                     source: t
                         .sources
@@ -257,7 +248,7 @@ fn walk(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
                         // cast says, but is not evidence the walk vouches for.
                         if index.is_a(&cast, &ty) || index.is_a(&ty, &cast) {
                             At::Type {
-                                ty: cast,
+                                ty: String::from(cast),
                                 collection,
                                 source: t
                                     .sources
