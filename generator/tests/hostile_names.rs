@@ -700,7 +700,7 @@ fn ir_api() -> impl Strategy<Value = generator::Api> {
                                 name,
                                 namespace,
                                 kind: TypeKind::Entity,
-                                base,
+                                base: base.map(generator::ir::QualifiedName::new),
                                 key: Some("id".into()),
                                 open: false,
                                 r#abstract: false,

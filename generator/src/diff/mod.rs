@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use crate::emit::naming::{member_name, primitive_type, type_name};
 use crate::ir::{
-    Api, EnumDef, Inheritance, Operation, OperationKind, Property, Segment, Source, TypeDef,
-    TypeRef,
+    Api, EnumDef, Inheritance, Operation, OperationKind, Property, QualifiedName, Segment, Source,
+    TypeDef, TypeRef,
 };
 
 /// What kind of item an entry is about.
@@ -438,7 +438,7 @@ fn by_lower_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> BTreeMap<Strin
     m
 }
 
-fn eq_opt(a: &Option<String>, b: &Option<String>) -> bool {
+fn eq_opt(a: &Option<QualifiedName>, b: &Option<QualifiedName>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
         (None, None) => true,

@@ -27,7 +27,7 @@ fn ty(name: &str, base: Option<&str>, properties: Vec<Property>, file: &str) -> 
         name: name.into(),
         namespace: "microsoft.graph".into(),
         kind: TypeKind::Entity,
-        base: base.map(Into::into),
+        base: base.map(crate::ir::QualifiedName::new),
         key: Some("id".into()),
         open: false,
         r#abstract: false,

@@ -45,7 +45,7 @@ pub struct TypeDef {
     pub namespace: String,
     pub kind: TypeKind,
     /// Qualified name of the base type, if the docs name one.
-    pub base: Option<String>,
+    pub base: Option<QualifiedName>,
     /// Name of the key property of an entity (own or inherited).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -458,7 +458,7 @@ mod tests {
             name: name.into(),
             namespace: "microsoft.graph".into(),
             kind: TypeKind::Entity,
-            base: base.map(|b| format!("microsoft.graph.{b}")),
+            base: base.map(|b| QualifiedName::of("microsoft.graph", b)),
             key: None,
             open: false,
             r#abstract: false,

@@ -37,6 +37,12 @@ impl QualifiedName {
     }
 }
 
+impl Serialize for QualifiedName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 /// A qualified name reads as the string it is (`&*name`, `name.to_ascii_lowercase()`).
 impl std::ops::Deref for QualifiedName {
     type Target = str;

@@ -642,7 +642,7 @@ mod tests {
             name: name.into(),
             namespace: "microsoft.graph".into(),
             kind: TypeKind::Entity,
-            base: base.map(|b| format!("microsoft.graph.{b}")),
+            base: base.map(|b| crate::ir::QualifiedName::of("microsoft.graph", b)),
             key: Some("id".into()),
             open: false,
             r#abstract: false,

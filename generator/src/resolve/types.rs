@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Code, Diagnostics};
-use crate::ir::{Property, Source, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Property, QualifiedName, Source, TypeDef, TypeKind, TypeRef};
 use crate::model::facts::{PageFacts, RawType};
 use crate::resolve::derived::{self, Derivation, Evidence};
 use crate::resolve::symbols::{qualify, split_qualified, Symbols};
@@ -518,7 +518,7 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
             } else {
                 TypeKind::Complex
             },
-            base: ty.base.as_ref().map(|(b, _)| b.clone()),
+            base: ty.base.as_ref().map(|(b, _)| QualifiedName::new(b.clone())),
             key,
             open: ty.open,
             r#abstract: ty.is_abstract,
