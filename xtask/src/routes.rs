@@ -98,12 +98,16 @@ fn summary(version: &str, api: &Api) -> String {
                 op.method.as_str(),
                 op.path,
                 d.slot,
-                d.page.as_deref().unwrap_or("nothing"),
-                if d.page_collection { " collection" } else { "" },
+                d.page.as_ref().map_or("nothing", |t| t.name()),
+                if d.page.as_ref().is_some_and(|t| t.collection) {
+                    " collection"
+                } else {
+                    ""
+                },
                 d.page_source.file,
                 d.page_source.line,
-                d.walk,
-                if d.walk_collection { " collection" } else { "" },
+                d.walk.name(),
+                if d.walk.collection { " collection" } else { "" },
                 d.walk_source.file,
                 d.walk_source.line
             ));

@@ -340,15 +340,12 @@ pub struct Disagreement {
     pub slot: String,
     /// `page names no type`, `collection`, `derived type`, `base type`, `other type`.
     pub kind: String,
-    /// What the page named.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<String>,
-    #[serde(skip_serializing_if = "is_false")]
-    pub page_collection: bool,
-    /// What the walk reached.
-    pub walk: String,
-    #[serde(skip_serializing_if = "is_false")]
-    pub walk_collection: bool,
+    /// What the page named; in JSON `page` and `page_collection`, absent when it named none.
+    #[serde(flatten, serialize_with = "type_ref::page_slot")]
+    pub page: Option<TypeRef>,
+    /// What the walk reached; in JSON `walk` and `walk_collection`.
+    #[serde(flatten, serialize_with = "type_ref::walk_reached_slot")]
+    pub walk: TypeRef,
     pub walk_source: Source,
     /// The page's request line.
     pub page_source: Source,

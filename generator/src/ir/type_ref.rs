@@ -148,32 +148,48 @@ impl Serialize for TypeRef {
 
 /// An optional type reference as two JSON fields, `<type_key>` (`null` when there is none,
 /// unless `skip_none`) and `<collection_key>` (only when it is a collection): the shape the
-/// IR's operations have always had in JSON.
+/// IR's operations and disagreements have always had in JSON.
 fn slot<S: Serializer>(
-    ty: &Option<TypeRef>,
+    ty: Option<&TypeRef>,
     (type_key, collection_key, skip_none): (&str, &str, bool),
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
     if ty.is_some() || !skip_none {
-        map.serialize_entry(type_key, &ty.as_ref().map(TypeRef::name))?;
+        map.serialize_entry(type_key, &ty.map(TypeRef::name))?;
     }
-    if ty.as_ref().is_some_and(|t| t.collection) {
+    if ty.is_some_and(|t| t.collection) {
         map.serialize_entry(collection_key, &true)?;
     }
     map.end()
 }
 
 pub(super) fn request_slot<S: Serializer>(ty: &Option<TypeRef>, s: S) -> Result<S::Ok, S::Error> {
-    slot(ty, ("request_type", "request_collection", false), s)
+    slot(
+        ty.as_ref(),
+        ("request_type", "request_collection", false),
+        s,
+    )
 }
 
 pub(super) fn response_slot<S: Serializer>(ty: &Option<TypeRef>, s: S) -> Result<S::Ok, S::Error> {
-    slot(ty, ("response_type", "response_collection", false), s)
+    slot(
+        ty.as_ref(),
+        ("response_type", "response_collection", false),
+        s,
+    )
 }
 
 pub(super) fn walk_slot<S: Serializer>(ty: &Option<TypeRef>, s: S) -> Result<S::Ok, S::Error> {
-    slot(ty, ("response", "response_collection", true), s)
+    slot(ty.as_ref(), ("response", "response_collection", true), s)
+}
+
+pub(super) fn page_slot<S: Serializer>(ty: &Option<TypeRef>, s: S) -> Result<S::Ok, S::Error> {
+    slot(ty.as_ref(), ("page", "page_collection", true), s)
+}
+
+pub(super) fn walk_reached_slot<S: Serializer>(ty: &TypeRef, s: S) -> Result<S::Ok, S::Error> {
+    slot(Some(ty), ("walk", "walk_collection", true), s)
 }
 
 #[cfg(test)]

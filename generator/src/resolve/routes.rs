@@ -505,10 +505,8 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
             disagreements.push(Disagreement {
                 slot: slot.into(),
                 kind: kind.into(),
-                page: page.as_ref().map(|(t, _)| t.clone()),
-                page_collection: page.as_ref().is_some_and(|(_, c)| *c),
-                walk: walked.0.clone(),
-                walk_collection: walked.1,
+                page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
+                walk: TypeRef::new(walked.0.clone(), walked.1),
                 walk_source: walk_source.clone(),
                 page_source: op.source.clone(),
             });
@@ -799,7 +797,7 @@ mod tests {
         assert_eq!(message.response_name(), Some("microsoft.graph.message"));
         assert_eq!(message.disagreements[0].kind, "derived type");
         assert_eq!(
-            message.disagreements[0].page.as_deref(),
+            message.disagreements[0].page.as_ref().map(TypeRef::name),
             Some("microsoft.graph.eventMessage")
         );
         let diags = diags.into_vec();
