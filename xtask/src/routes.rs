@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use generator::emit::requests::RouteFacts;
 use generator::emit::Version;
-use generator::ir::Disagreement;
+use generator::ir::{Disagreement, DisagreementKind};
 use generator::Api;
 
 pub struct Options {
@@ -65,7 +65,6 @@ pub fn run(options: &Options) -> Result<String> {
 /// and the disagreements by kind, with the ones no documented rule explains listed.
 fn summary(version: &str, api: &Api) -> String {
     use std::collections::BTreeSet;
-    let rules = generator::resolve::routes::RULES;
     let mut routes = BTreeSet::new();
     let mut walked_routes = BTreeSet::new();
     let (mut walked, mut agree, mut explained) = (0, 0, 0);
@@ -80,12 +79,13 @@ fn summary(version: &str, api: &Api) -> String {
         walked_routes.insert(key);
         walked += 1;
         for d in &op.disagreements {
-            *kinds.entry((d.slot.clone(), d.kind.clone())).or_default() += 1;
+            let key = (d.slot.as_str().to_string(), d.kind.as_str().to_string());
+            *kinds.entry(key).or_default() += 1;
         }
         let open: Vec<&Disagreement> = op
             .disagreements
             .iter()
-            .filter(|d| !rules.contains(&d.kind.as_str()))
+            .filter(|d| !d.kind.explained())
             .collect();
         if op.disagreements.is_empty() {
             agree += 1;
@@ -130,8 +130,13 @@ fn summary(version: &str, api: &Api) -> String {
         pct(agree + explained),
         unexplained.len()
     );
+    let explained: Vec<&str> = DisagreementKind::ALL
+        .into_iter()
+        .filter(|k| k.explained())
+        .map(DisagreementKind::as_str)
+        .collect();
     for ((slot, kind), n) in &kinds {
-        let rule = if rules.contains(&kind.as_str()) {
+        let rule = if explained.contains(&kind.as_str()) {
             " (rule)"
         } else {
             ""

@@ -336,10 +336,8 @@ pub struct Walk {
 /// A page's claim that the walk overrules.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
-    /// `response` or `body`.
-    pub slot: String,
-    /// `page names no type`, `collection`, `derived type`, `base type`, `other type`.
-    pub kind: String,
+    pub slot: Slot,
+    pub kind: DisagreementKind,
     /// What the page named; in JSON `page` and `page_collection`, absent when it named none.
     #[serde(flatten, serialize_with = "type_ref::page_slot")]
     pub page: Option<TypeRef>,
@@ -349,6 +347,115 @@ pub struct Disagreement {
     pub walk_source: Source,
     /// The page's request line.
     pub page_source: Source,
+}
+
+/// What of an operation a page and the walk of its path disagree on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Slot {
+    /// What a success answers.
+    Response,
+    /// The request body.
+    Body,
+}
+
+impl Slot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Slot::Response => "response",
+            Slot::Body => "body",
+        }
+    }
+}
+
+impl std::fmt::Display for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a page's type differs from the walk's (`resolve::routes`). Most kinds are explained by
+/// a documented rule ([`DisagreementKind::explained`]); the rest are the docs' mistakes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum DisagreementKind {
+    /// The page names no type; the walk fills it in.
+    #[serde(rename = "page names no type")]
+    PageNamesNoType,
+    /// The same type, one a collection and the other not.
+    #[serde(rename = "collection")]
+    Collection,
+    /// A `List` page that reads a collection where the property row says one item: the row
+    /// lost its "collection"; the page wins.
+    #[serde(rename = "list page")]
+    ListPage,
+    /// `delta`: the page names the item type, the function answers pages of it.
+    #[serde(rename = "delta")]
+    Delta,
+    /// A type derived from the walk's (the walk's `Any…` enum reads it).
+    #[serde(rename = "derived type")]
+    DerivedType,
+    /// A base of the walk's (the walk, through a cast or a property of the subtype, is more
+    /// specific).
+    #[serde(rename = "base type")]
+    BaseType,
+    /// `$value` and `Edm.Stream` properties are the content; the page names its owner.
+    #[serde(rename = "bytes")]
+    Bytes,
+    /// `GET /me?$expand=manager`: the page names what the query expands or filters by; the
+    /// answer is still the path's.
+    #[serde(rename = "query variant")]
+    QueryVariant,
+    /// Pages about open extensions and extended properties show request lines on their hosts
+    /// and name the extension.
+    #[serde(rename = "extension page")]
+    ExtensionPage,
+    /// Anything else.
+    #[serde(rename = "other type")]
+    OtherType,
+}
+
+impl DisagreementKind {
+    /// Every kind, in the order of the variants.
+    pub const ALL: [DisagreementKind; 10] = [
+        Self::PageNamesNoType,
+        Self::Collection,
+        Self::ListPage,
+        Self::Delta,
+        Self::DerivedType,
+        Self::BaseType,
+        Self::Bytes,
+        Self::QueryVariant,
+        Self::ExtensionPage,
+        Self::OtherType,
+    ];
+
+    /// The name the listings and diagnostics use (`derived type`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PageNamesNoType => "page names no type",
+            Self::Collection => "collection",
+            Self::ListPage => "list page",
+            Self::Delta => "delta",
+            Self::DerivedType => "derived type",
+            Self::BaseType => "base type",
+            Self::Bytes => "bytes",
+            Self::QueryVariant => "query variant",
+            Self::ExtensionPage => "extension page",
+            Self::OtherType => "other type",
+        }
+    }
+
+    /// Whether a documented rule explains it (the walk is right and the page is not wrong):
+    /// all but `collection` and `other type`.
+    pub fn explained(self) -> bool {
+        !matches!(self, Self::Collection | Self::OtherType)
+    }
+}
+
+impl std::fmt::Display for DisagreementKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A body property, an action parameter or a function parameter.

@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::ir::{
-    Api, Disagreement, HttpMethod, Inheritance, Operation, OperationKind, Property, Segment,
-    Source, TypeDef, TypeRef, Walk,
+    Api, Disagreement, DisagreementKind, HttpMethod, Inheritance, Operation, OperationKind,
+    Property, Segment, Slot, Source, TypeDef, TypeRef, Walk,
 };
 
 /// What a prefix of a path addresses.
@@ -395,51 +395,32 @@ fn verdict(op: &Operation, at: &At) -> Option<Verdict> {
     }
 }
 
-/// How a page's claim relates to the walk's. Every kind but `collection` and `other type` is a
-/// documented rule under which the page is explained, not contradicted (ARCHITECTURE.md,
-/// "Routes"): [`RULES`].
+/// How a page's claim relates to the walk's; `None` when they agree. Every kind but
+/// `collection` and `other type` is a documented rule under which the page is explained, not
+/// contradicted (ARCHITECTURE.md, "Routes"): [`DisagreementKind::explained`].
 fn kind_of(
     index: &Index<'_>,
     op: &Operation,
     page: &Option<(String, bool)>,
     walk: &(String, bool),
-) -> &'static str {
+) -> Option<DisagreementKind> {
+    use DisagreementKind as K;
     let file = op.source.file.to_ascii_lowercase();
-    match page {
-        None => "page names no type",
-        Some((p, c)) if p == &walk.0 && *c == walk.1 => "agrees",
-        Some(_) if walk.0 == "Edm.Stream" => "bytes",
-        Some((p, false)) if p == &walk.0 && walk.1 && is_delta(op) => "delta",
-        Some((p, _)) if p == &walk.0 => "collection",
-        Some((p, _)) if index.is_a(p, &walk.0) => "derived type",
-        Some((p, _)) if index.is_a(&walk.0, p) => "base type",
-        Some(_) if op.query.is_some() => "query variant",
+    Some(match page {
+        None => K::PageNamesNoType,
+        Some((p, c)) if p == &walk.0 && *c == walk.1 => return None,
+        Some(_) if walk.0 == "Edm.Stream" => K::Bytes,
+        Some((p, false)) if p == &walk.0 && walk.1 && is_delta(op) => K::Delta,
+        Some((p, _)) if p == &walk.0 => K::Collection,
+        Some((p, _)) if index.is_a(p, &walk.0) => K::DerivedType,
+        Some((p, _)) if index.is_a(&walk.0, p) => K::BaseType,
+        Some(_) if op.query.is_some() => K::QueryVariant,
         Some(_) if file.contains("extension") || file.contains("extendedproperty") => {
-            "extension page"
+            K::ExtensionPage
         }
-        Some(_) => "other type",
-    }
+        Some(_) => K::OtherType,
+    })
 }
-
-/// The kinds of disagreement a documented rule explains: the page names no type (the walk
-/// fills it in); `delta` (the page names the item type, the function answers pages of it); a
-/// type derived from the walk's (the walk's `Any…` enum reads it); a base of the
-/// walk's (the walk, through a cast or a property of the subtype, is more specific); bytes
-/// (`$value` and `Edm.Stream` properties are the content, the page names its owner); a query
-/// variant (`GET /me?$expand=manager`: the page names what the query expands or filters by,
-/// the answer is still the path's); an extension page (pages about open extensions and
-/// extended properties show request lines on their hosts, creating or reading a host with an
-/// extension, and name the extension).
-pub const RULES: &[&str] = &[
-    "page names no type",
-    "derived type",
-    "base type",
-    "bytes",
-    "query variant",
-    "extension page",
-    "list page",
-    "delta",
-];
 
 /// Walk every operation, record where its page disagrees with the walk, then merge the pages of
 /// each path and method.
@@ -467,22 +448,21 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
             .request_name()
             .map(|t| (t.to_string(), op.request_collection()));
         for (slot, page, walked) in [
-            ("response", &page_response, &v.response),
-            ("body", &page_request, &v.request),
+            (Slot::Response, &page_response, &v.response),
+            (Slot::Body, &page_request, &v.request),
         ] {
             let Some(walked) = walked else { continue };
-            let mut kind = kind_of(&index, op, page, walked);
+            let Some(mut kind) = kind_of(&index, op, page, walked) else {
+                continue;
+            };
             // A `List` page that reads a collection where the property row says one item: the
             // row lost its "collection" (the list page and its example agree); the page wins.
-            if kind == "collection"
-                && slot == "response"
+            if kind == DisagreementKind::Collection
+                && slot == Slot::Response
                 && op.kind == OperationKind::List
                 && page.as_ref().is_some_and(|(_, c)| *c)
             {
-                kind = "list page";
-            }
-            if kind == "agrees" {
-                continue;
+                kind = DisagreementKind::ListPage;
             }
             if let Some((p, pc)) = page {
                 diags.push(
@@ -503,8 +483,8 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
                 );
             }
             disagreements.push(Disagreement {
-                slot: slot.into(),
-                kind: kind.into(),
+                slot,
+                kind,
                 page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
                 walk: TypeRef::new(walked.0.clone(), walked.1),
                 walk_source: walk_source.clone(),
@@ -526,7 +506,9 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
         let op = &mut api.operations[i];
         if let Some(v) = &verdicts[i] {
             if let Some((t, c)) = &v.response {
-                let list_page = disagreements.iter().any(|d| d.kind == "list page");
+                let list_page = disagreements
+                    .iter()
+                    .any(|d| d.kind == DisagreementKind::ListPage);
                 op.response_type = Some(TypeRef::new(t.clone(), *c || list_page));
             }
             if let Some((t, c)) = &v.request {
@@ -791,11 +773,14 @@ mod tests {
         let drive = find(&api, Get, "/me/drive", "api/drive-get.md");
         assert_eq!(drive.response_name(), Some("microsoft.graph.drive"));
         assert!(!drive.response_collection());
-        assert_eq!(drive.disagreements[0].kind, "page names no type");
+        assert_eq!(
+            drive.disagreements[0].kind,
+            DisagreementKind::PageNamesNoType
+        );
 
         let message = find(&api, Get, "/me/messages/{id}", "api/eventmessage-get.md");
         assert_eq!(message.response_name(), Some("microsoft.graph.message"));
-        assert_eq!(message.disagreements[0].kind, "derived type");
+        assert_eq!(message.disagreements[0].kind, DisagreementKind::DerivedType);
         assert_eq!(
             message.disagreements[0].page.as_ref().map(TypeRef::name),
             Some("microsoft.graph.eventMessage")
@@ -810,7 +795,7 @@ mod tests {
         let delta = find(&api, Get, "/me/drive/root/delta", "api/driveitem-delta.md");
         assert_eq!(delta.response_name(), Some("microsoft.graph.driveItem"));
         assert!(delta.response_collection(), "delta answers pages");
-        assert_eq!(delta.disagreements[0].kind, "delta");
+        assert_eq!(delta.disagreements[0].kind, DisagreementKind::Delta);
 
         let content = find(
             &api,

@@ -120,7 +120,7 @@ fn rank(op: &Operation, hint: Option<&str>) -> (bool, bool, bool, bool, bool) {
         op.query.is_some(),
         op.disagreements
             .iter()
-            .any(|d| d.kind != "page names no type"),
+            .any(|d| d.kind != crate::ir::DisagreementKind::PageNamesNoType),
         other_type,
         untyped,
         Standing::of(&op.source.file).repeats(),
