@@ -327,8 +327,12 @@ pub struct Walk {
     /// when the walk reached no response type.
     #[serde(flatten, serialize_with = "type_ref::walk_slot")]
     pub response: Option<TypeRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<String>,
+    /// The type of the body the walk reached, when the operation takes one (in JSON its name).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "type_ref::name_only"
+    )]
+    pub request: Option<TypeRef>,
     /// What gave the last type: a property row, a type page, a top-level request line.
     pub source: Source,
 }

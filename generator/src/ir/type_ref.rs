@@ -192,6 +192,14 @@ pub(super) fn walk_reached_slot<S: Serializer>(ty: &TypeRef, s: S) -> Result<S::
     slot(Some(ty), ("walk", "walk_collection", true), s)
 }
 
+/// An optional type reference as its element's name alone.
+pub(super) fn name_only<S: Serializer>(ty: &Option<TypeRef>, s: S) -> Result<S::Ok, S::Error> {
+    match ty {
+        Some(t) => s.serialize_str(t.name()),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

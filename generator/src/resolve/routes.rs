@@ -496,7 +496,7 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
                 .response
                 .as_ref()
                 .map(|(t, c)| TypeRef::new(t.clone(), *c)),
-            request: v.request.as_ref().map(|(t, _)| t.clone()),
+            request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
             source: walk_source,
         };
         updates.push((i, walk, disagreements));
