@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use generator::emit::requests::RouteFacts;
 use generator::emit::Version;
-use generator::ir::{Disagreement, DisagreementKind};
+use generator::ir::Disagreement;
 use generator::Api;
 
 pub struct Options {
@@ -68,7 +68,8 @@ fn summary(version: &str, api: &Api) -> String {
     let mut routes = BTreeSet::new();
     let mut walked_routes = BTreeSet::new();
     let (mut walked, mut agree, mut explained) = (0, 0, 0);
-    let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // (slot, kind) → (lines, whether a rule explains the kind).
+    let mut kinds: BTreeMap<(&str, &str), (usize, bool)> = BTreeMap::new();
     let mut unexplained = Vec::new();
     for op in &api.operations {
         let key = generator::ir::route::route_key(op);
@@ -79,8 +80,8 @@ fn summary(version: &str, api: &Api) -> String {
         walked_routes.insert(key);
         walked += 1;
         for d in &op.disagreements {
-            let key = (d.slot.as_str().to_string(), d.kind.as_str().to_string());
-            *kinds.entry(key).or_default() += 1;
+            let key = (d.slot.as_str(), d.kind.as_str());
+            kinds.entry(key).or_insert((0, d.kind.explained())).0 += 1;
         }
         let open: Vec<&Disagreement> = op
             .disagreements
@@ -130,17 +131,8 @@ fn summary(version: &str, api: &Api) -> String {
         pct(agree + explained),
         unexplained.len()
     );
-    let explained: Vec<&str> = DisagreementKind::ALL
-        .into_iter()
-        .filter(|k| k.explained())
-        .map(DisagreementKind::as_str)
-        .collect();
-    for ((slot, kind), n) in &kinds {
-        let rule = if explained.contains(&kind.as_str()) {
-            " (rule)"
-        } else {
-            ""
-        };
+    for ((slot, kind), (n, explained)) in &kinds {
+        let rule = if *explained { " (rule)" } else { "" };
         let _ = writeln!(out, "| {slot} | {kind}{rule} | {n} |");
     }
     if !unexplained.is_empty() {

@@ -70,8 +70,8 @@ impl TypeDef {
 }
 
 /// The inheritance of a resolved API's types: the one walk up the bases, for whatever needs a
-/// type's ancestors or descendants after resolution (the emitter's `Any…` enums, the API
-/// diff). Types are named by their index in [`Api::types`]. `resolve` walks the bases of what
+/// type's ancestors or descendants after resolution (the emitter's `Any…` enums, the walk of
+/// paths in `resolve::routes`, the API diff). Types are named by their index in [`Api::types`]. `resolve` walks the bases of what
 /// it is still merging with its own `lineage`.
 pub struct Inheritance<'a> {
     types: &'a [TypeDef],
@@ -380,59 +380,36 @@ impl std::fmt::Display for Slot {
 
 /// How a page's type differs from the walk's (`resolve::routes`). Most kinds are explained by
 /// a documented rule ([`DisagreementKind::explained`]); the rest are the docs' mistakes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Serialized as its name ([`DisagreementKind::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DisagreementKind {
     /// The page names no type; the walk fills it in.
-    #[serde(rename = "page names no type")]
     PageNamesNoType,
     /// The same type, one a collection and the other not.
-    #[serde(rename = "collection")]
     Collection,
     /// A `List` page that reads a collection where the property row says one item: the row
     /// lost its "collection"; the page wins.
-    #[serde(rename = "list page")]
     ListPage,
     /// `delta`: the page names the item type, the function answers pages of it.
-    #[serde(rename = "delta")]
     Delta,
     /// A type derived from the walk's (the walk's `Any…` enum reads it).
-    #[serde(rename = "derived type")]
     DerivedType,
     /// A base of the walk's (the walk, through a cast or a property of the subtype, is more
     /// specific).
-    #[serde(rename = "base type")]
     BaseType,
     /// `$value` and `Edm.Stream` properties are the content; the page names its owner.
-    #[serde(rename = "bytes")]
     Bytes,
     /// `GET /me?$expand=manager`: the page names what the query expands or filters by; the
     /// answer is still the path's.
-    #[serde(rename = "query variant")]
     QueryVariant,
     /// Pages about open extensions and extended properties show request lines on their hosts
     /// and name the extension.
-    #[serde(rename = "extension page")]
     ExtensionPage,
     /// Anything else.
-    #[serde(rename = "other type")]
     OtherType,
 }
 
 impl DisagreementKind {
-    /// Every kind, in the order of the variants.
-    pub const ALL: [DisagreementKind; 10] = [
-        Self::PageNamesNoType,
-        Self::Collection,
-        Self::ListPage,
-        Self::Delta,
-        Self::DerivedType,
-        Self::BaseType,
-        Self::Bytes,
-        Self::QueryVariant,
-        Self::ExtensionPage,
-        Self::OtherType,
-    ];
-
     /// The name the listings and diagnostics use (`derived type`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -453,6 +430,12 @@ impl DisagreementKind {
     /// all but `collection` and `other type`.
     pub fn explained(self) -> bool {
         !matches!(self, Self::Collection | Self::OtherType)
+    }
+}
+
+impl Serialize for DisagreementKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

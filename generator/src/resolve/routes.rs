@@ -48,7 +48,6 @@ struct Index<'a> {
     types: HashMap<String, &'a TypeDef>,
     /// The API's one walk up the bases.
     inheritance: Inheritance<'a>,
-    api: &'a Api,
 }
 
 impl<'a> Index<'a> {
@@ -60,7 +59,6 @@ impl<'a> Index<'a> {
         Index {
             types,
             inheritance: Inheritance::of(api),
-            api,
         }
     }
 
@@ -82,12 +80,13 @@ impl<'a> Index<'a> {
     /// Whether `ty` is `of` or derives from it.
     fn is_a(&self, ty: &str, of: &str) -> bool {
         ty == of
-            || self.inheritance.type_named(ty).is_some_and(|i| {
-                let ancestors = self.inheritance.ancestors(i).into_iter();
-                ancestors
-                    .map(|a| &self.api.types[a])
-                    .any(|b| b.qualified_name().as_str() == of)
-            })
+            || match (
+                self.inheritance.type_named(ty),
+                self.inheritance.type_named(of),
+            ) {
+                (Some(i), Some(base)) => self.inheritance.ancestors(i).contains(&base),
+                _ => false,
+            }
     }
 }
 
