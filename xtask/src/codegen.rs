@@ -280,22 +280,31 @@ pub fn run(options: &Options) -> Result<Outcome> {
             });
         }
     }
-    let apis: Vec<(String, Api)> = trees
-        .par_iter()
-        .map(|(name, tree)| (name.clone(), generator::read_tree(tree)))
-        .collect();
-    let versions: Vec<Version<'_>> = apis
-        .iter()
-        .map(|(name, api)| Version { name, api })
-        .collect();
     // The cache of printed files serves the pinned output only (its text is `generated/`).
     let cache = if options.no_cache || options.out.is_some() {
         RenderCache::default()
     } else {
         load_cache(&root, &out_dir)
     };
-    let (mut files, next_cache) = emit::emit_crate_cached(
+    // Each version is printed as soon as it is read: one version's files fill the cores
+    // while the other is still being resolved.
+    let read_and_printed: Vec<((String, Api), emit::VersionFiles)> = trees
+        .par_iter()
+        .map(|(name, tree)| -> Result<_> {
+            let api = generator::read_tree(tree);
+            let printed = emit::emit_version(&Version { name, api: &api }, &cache)?;
+            Ok(((name.clone(), api), printed))
+        })
+        .collect::<Result<_>>()?;
+    let (apis, printed): (Vec<(String, Api)>, Vec<emit::VersionFiles>) =
+        read_and_printed.into_iter().unzip();
+    let versions: Vec<Version<'_>> = apis
+        .iter()
+        .map(|(name, api)| Version { name, api })
+        .collect();
+    let (mut files, next_cache) = emit::assemble_crate(
         &versions,
+        printed,
         &CrateOptions {
             package: "graph-sdk".into(),
             version: sdk_version.clone(),

@@ -94,36 +94,43 @@ pub(crate) fn listing_of(crate_name: &str, parsed: &BTreeMap<&str, &ModSummary>)
         .enumerate()
         .map(|(i, m)| (m.at.path.clone(), i))
         .collect();
-    let mut lines = Listing::new();
-    for m in &modules {
-        if !m.at.public {
-            continue;
-        }
-        let module_path = m.at.path.join("::");
-        if m.at.path.len() > 1 {
-            lines.push((
-                segments(&module_path),
-                0,
-                with_cfg(format!("pub mod {module_path}"), &m.at.cfgs),
-            ));
-        }
-        for item in &m.summary.items {
-            place(
-                item,
-                &format!("{module_path}::{}", item.name),
-                &m.at.cfgs,
-                &mut lines,
-            );
-        }
-        for u in &m.summary.uses {
-            let mut cfgs = m.at.cfgs.clone();
-            cfgs.extend(u.cfgs.iter().cloned());
-            re_export(&modules, &by_path, m, u, &cfgs, &mut lines);
-        }
-    }
-    lines.sort_unstable();
+    // Each module's lines on any worker, then one sort.
+    let mut lines: Listing = modules
+        .par_iter()
+        .filter(|m| m.at.public)
+        .flat_map_iter(|m| {
+            let mut lines = Listing::new();
+            let module_path = m.at.path.join("::");
+            if m.at.path.len() > 1 {
+                lines.push((
+                    segments(&module_path),
+                    0,
+                    with_cfg(
+                        format!("pub mod {module_path}"),
+                        m.at.cfgs.iter().map(String::as_str),
+                    ),
+                ));
+            }
+            for item in &m.summary.items {
+                place(
+                    item,
+                    &format!("{module_path}::{}", item.name),
+                    &m.at.cfgs,
+                    &mut lines,
+                );
+            }
+            for u in &m.summary.uses {
+                let mut cfgs = m.at.cfgs.clone();
+                cfgs.extend(u.cfgs.iter().cloned());
+                re_export(&modules, &by_path, m, u, &cfgs, &mut lines);
+            }
+            lines
+        })
+        .collect();
+    lines.par_sort_unstable();
     lines.dedup();
     let mut out = header();
+    out.reserve(lines.iter().map(|(_, _, line)| line.len() + 1).sum());
     for (_, _, line) in lines {
         out.push_str(&line);
         out.push('\n');
@@ -293,42 +300,69 @@ fn summarize(items: &[Item]) -> ModSummary {
 /// An item's lines at `path`, under the cfgs of where it is made public.
 fn place(item: &ItemSummary, path: &str, cfgs: &[String], lines: &mut Listing) {
     // The item's own line carries its cfgs; its impls and members only those beyond them.
-    let mut item_cfgs: BTreeSet<&String> = cfgs.iter().collect();
+    let mut item_cfgs: BTreeSet<&str> = cfgs.iter().map(String::as_str).collect();
     if let Some((_, own)) = item.lines.first() {
-        item_cfgs.extend(own);
+        item_cfgs.extend(own.iter().map(String::as_str));
     }
+    let item_key = segments(path);
     for (i, (template, own)) in item.lines.iter().enumerate() {
-        let mut c = cfgs.to_vec();
-        c.extend(own.iter().cloned());
-        if i > 0 {
-            c.retain(|x| !item_cfgs.contains(x));
-        }
+        let c = cfgs
+            .iter()
+            .chain(own)
+            .map(String::as_str)
+            .filter(|x| i == 0 || !item_cfgs.contains(x));
         // Sorted by the item a line is about: the item, its impls, then its members.
-        let mut key = segments(path);
-        let after = template.split(HERE).nth(1).unwrap_or("");
+        let after = template.split_once(HERE).map_or("", |(_, after)| after);
         let member = after.strip_prefix("::").map(|rest| {
-            rest.chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect::<String>()
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
         });
+        let mut key = item_key.clone();
         let rank = match member {
             Some(name) => {
-                key.push(name);
+                key.push(SEGMENT_SEP);
+                key.push_str(name);
                 2
             }
             None if template.starts_with("impl") => 1,
             None => 0,
         };
-        lines.push((key, rank, with_cfg(template.replace(HERE, path), &c)));
+        lines.push((key, rank, with_cfg(fill(template, path), c)));
     }
+}
+
+/// A line template with `path` for [`HERE`] (`str::replace` without its reallocations).
+fn fill(template: &str, path: &str) -> String {
+    let mut out = String::with_capacity(template.len() + path.len() + 32);
+    let mut parts = template.split(HERE);
+    out.push_str(parts.next().unwrap_or(""));
+    for part in parts {
+        out.push_str(path);
+        out.push_str(part);
+    }
+    out
 }
 
 /// Listing lines with their sort key: (path of the item the line is about, rank, line).
 /// Collected unsorted and sorted once (`listing_of`): cheaper than a sorted set.
-type Listing = Vec<(Vec<String>, u8, String)>;
+type Listing = Vec<(String, u8, String)>;
 
-fn segments(path: &str) -> Vec<String> {
-    path.split("::").map(str::to_owned).collect()
+/// Separates the segments of a sort key: below every character of a name, so that keys sort
+/// as their lists of segments would (`a::b` before `a_c`, `a` before `a::b`).
+const SEGMENT_SEP: char = '\0';
+
+/// The sort key of a path: its segments, separated by [`SEGMENT_SEP`].
+fn segments(path: &str) -> String {
+    let mut key = String::with_capacity(path.len() + 16);
+    for (i, segment) in path.split("::").enumerate() {
+        if i > 0 {
+            key.push(SEGMENT_SEP);
+        }
+        key.push_str(segment);
+    }
+    key
 }
 
 /// Where a module is: its path, its folder for `mod x;` files, whether users can name it, and
@@ -508,7 +542,7 @@ fn re_export(
             lines.push((
                 segments(&path),
                 0,
-                with_cfg(format!("pub mod {path}"), cfgs),
+                with_cfg(format!("pub mod {path}"), cfgs.iter().map(String::as_str)),
             ));
             found = true;
         }
@@ -520,7 +554,10 @@ fn re_export(
         lines.push((
             segments(&path),
             0,
-            with_cfg(format!("pub use {path} = {}", u.source.join("::")), cfgs),
+            with_cfg(
+                format!("pub use {path} = {}", u.source.join("::")),
+                cfgs.iter().map(String::as_str),
+            ),
         ));
     }
 }
@@ -754,11 +791,15 @@ fn cfg_attrs(attrs: &[Attribute]) -> Vec<String> {
         .collect()
 }
 
-fn with_cfg(mut line: String, cfgs: &[String]) -> String {
-    let mut seen = BTreeSet::new();
+/// `line #[cfg(a)] #[cfg(b)]`, each cfg once, in the order given.
+fn with_cfg<'a>(mut line: String, cfgs: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
     for c in cfgs {
-        if seen.insert(c.as_str()) {
-            line.push_str(&format!(" #[cfg({c})]"));
+        if !seen.contains(&c) {
+            seen.push(c);
+            line.push_str(" #[cfg(");
+            line.push_str(c);
+            line.push_str(")]");
         }
     }
     line

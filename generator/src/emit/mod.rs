@@ -84,6 +84,8 @@ pub struct OutputFile {
 pub enum EmitError {
     #[error("generated code for {path} does not parse (a generator bug): {message}")]
     Syntax { path: String, message: String },
+    #[error("the crate is of versions {wanted} but the printed files are of {given}")]
+    Versions { wanted: String, given: String },
 }
 
 /// Every file of the crate, sorted by path.
@@ -101,6 +103,50 @@ pub fn emit_crate_cached(
     options: &CrateOptions,
     cache: &RenderCache,
 ) -> Result<(Vec<OutputFile>, RenderCache), EmitError> {
+    // The versions side by side, and the files of each in parallel (see `version_files`).
+    let printed = versions
+        .par_iter()
+        .map(|v| emit_version(v, cache))
+        .collect::<Result<_, _>>()?;
+    assemble_crate(versions, printed, options, cache)
+}
+
+/// The printed files of one API version ([`emit_version`]), which [`assemble_crate`] puts in
+/// its crate.
+pub struct VersionFiles {
+    /// The version's module.
+    module: String,
+    files: Vec<Rendered>,
+}
+
+/// The files of one API version (its models, enums, request builders and dispatch table),
+/// printed; a caller that reads several versions can print each as soon as it is read.
+pub fn emit_version(v: &Version<'_>, cache: &RenderCache) -> Result<VersionFiles, EmitError> {
+    Ok(VersionFiles {
+        module: v.module(),
+        files: version_files(v, cache)?,
+    })
+}
+
+/// The crate of `versions`: their printed files (`printed`, from [`emit_version`], one for each
+/// version) with the crate's own (manifests, `lib.rs`, the API listing, the dispatch crate),
+/// sorted by path; with the cache of this run, for the next.
+pub fn assemble_crate(
+    versions: &[Version<'_>],
+    printed: Vec<VersionFiles>,
+    options: &CrateOptions,
+    cache: &RenderCache,
+) -> Result<(Vec<OutputFile>, RenderCache), EmitError> {
+    let mut wanted: Vec<String> = versions.iter().map(Version::module).collect();
+    let mut given: Vec<&str> = printed.iter().map(|p| p.module.as_str()).collect();
+    wanted.sort();
+    given.sort();
+    if wanted != given {
+        return Err(EmitError::Versions {
+            wanted: wanted.join(", "),
+            given: given.join(", "),
+        });
+    }
     let mut files = vec![
         OutputFile {
             path: "Cargo.toml".into(),
@@ -130,12 +176,7 @@ pub fn emit_crate_cached(
     let facade_lib = facade_lib_rs(versions, &manifest::api_package(options))?;
     files.push(facade_lib.file);
     let mut rendered = vec![lib_rs(versions, cache)?];
-    // The versions side by side, and the files of each in parallel (see `version_files`).
-    let per_version: Vec<Vec<Rendered>> = versions
-        .par_iter()
-        .map(|v| version_files(v, cache))
-        .collect::<Result<_, _>>()?;
-    rendered.extend(per_version.into_iter().flatten());
+    rendered.extend(printed.into_iter().flat_map(|p| p.files));
     // The public API listing, from what each file declares as the emitter parsed it; the
     // dispatch tables are the dispatch crate's, not the SDK's public API.
     // (path, what the cache records, summary) of each printed file.
@@ -222,28 +263,43 @@ pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<String, requests::R
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
     let tree = requests::tree::Tree::new(v.api);
-    requests::emit(&plan, &bodies, &tree, v.name).routes
+    requests::routes(&plan, &bodies, &tree, v.name)
 }
 
-/// The files of one version: its models ([`model_files`]) and request builders
-/// ([`request_files`]) side by side, then its `mod.rs` and registry.
+/// The files of one version: its models ([`model_files`]), request builders
+/// ([`request_files`]), `mod.rs` and registry ([`index_files`]), side by side.
 fn version_files(v: &Version<'_>, cache: &RenderCache) -> Result<Vec<Rendered>, EmitError> {
-    let module = v.module();
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);
     let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
     let tree = requests::tree::Tree::new(v.api);
     let plan = &plan;
     let (bodies, tree) = (&bodies, &tree);
-    // The request builders are built and printed on one thread (their tokens are built
-    // together), while the other workers print the models: started first, they do not leave
-    // one core alone with them at the end.
-    let (request_files, model_files) = rayon::join(
+    // The request builders' files (each built and printed on one worker, the largest first),
+    // the models' and the version's index files, all on any worker.
+    let (request_files, (model_files, index_files)) = rayon::join(
         || request_files(v, plan, bodies, tree, cache),
-        || model_files(v, plan, bodies, cache),
+        || {
+            rayon::join(
+                || model_files(v, plan, bodies, cache),
+                || index_files(v, plan, bodies, cache),
+            )
+        },
     );
     let mut files = model_files?;
     files.extend(request_files?);
+    files.extend(index_files?);
+    Ok(files)
+}
+
+/// A version's `mod.rs` (its files' modules, every type re-exported flat) and `registry.rs`.
+fn index_files(
+    v: &Version<'_>,
+    plan: &Plan<'_>,
+    bodies: &requests::bodies::Bodies,
+    cache: &RenderCache,
+) -> Result<Vec<Rendered>, EmitError> {
+    let module = v.module();
     // (file, workload, names it exports)
     let mut mod_items: Vec<(String, Option<Workload>, Vec<String>)> = Vec::new();
     let mut registry_arms = Vec::new();
@@ -295,21 +351,15 @@ fn version_files(v: &Version<'_>, cache: &RenderCache) -> Result<Vec<Rendered>, 
         pub mod requests;
         pub use requests::root;
     };
-    files.push(render::render_file(
-        &format!("src/{module}/mod.rs"),
-        mod_tokens,
-        &[],
-        cache,
-    )?);
-
+    let index = render::render_file(&format!("src/{module}/mod.rs"), mod_tokens, &[], cache)?;
     registry_arms.sort();
-    files.push(render::render_file(
+    let registry = render::render_file(
         &format!("src/{module}/registry.rs"),
         registry(&registry_arms),
         &[],
         cache,
-    )?);
-    Ok(files)
+    )?;
+    Ok(vec![index, registry])
 }
 
 /// The files of a version's models, enums and request bodies, printed in parallel. Tokens are
@@ -358,8 +408,8 @@ fn model_files(
         .collect::<Result<_, _>>()
 }
 
-/// The files of a version's request builders (and its dispatch table), built together and
-/// printed one after the other.
+/// The files of a version's request builders (and its dispatch table), each built and
+/// printed on one worker ([`requests::emit`]).
 fn request_files(
     v: &Version<'_>,
     plan: &Plan<'_>,
@@ -368,19 +418,15 @@ fn request_files(
     cache: &RenderCache,
 ) -> Result<Vec<Rendered>, EmitError> {
     let module = v.module();
-    let built = requests::emit(plan, bodies, tree, v.name);
-    built
-        .files
-        .into_iter()
-        .map(|(file, tokens)| {
-            let path = if file == dispatch_crate::DISPATCH_FILE {
-                dispatch_crate::dispatch_path(&module)
-            } else {
-                format!("src/{module}/requests/{file}")
-            };
-            render::render_file(&path, tokens, &[], cache)
-        })
-        .collect()
+    let built = requests::emit(plan, bodies, tree, v.name, |file, tokens| {
+        let path = if file == dispatch_crate::DISPATCH_FILE {
+            dispatch_crate::dispatch_path(&module)
+        } else {
+            format!("src/{module}/requests/{file}")
+        };
+        render::render_file(&path, tokens, &[], cache)
+    })?;
+    built.files.into_iter().collect()
 }
 
 /// `registry::roundtrip(type_name, json)`: read JSON as the type a name names at run time

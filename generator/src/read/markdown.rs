@@ -551,10 +551,12 @@ fn mark_overflow(table: &mut Table, body: &str, lines: &LineIndex, base: usize) 
         let Some(text) = source_line(body, lines, base, row.line) else {
             continue;
         };
-        let cells = split_cells(text);
-        if width > 0 && cells.len() > width {
-            row.overflow = Some(cells[width - 1..].join("|").trim().to_string());
+        // Most rows have the header's width: count the cells before collecting them.
+        if width == 0 || cell_count(text) <= width {
+            continue;
         }
+        let cells = split_cells(text);
+        row.overflow = Some(cells[width - 1..].join("|").trim().to_string());
     }
 }
 
@@ -570,14 +572,38 @@ fn source_line<'a>(body: &'a str, lines: &LineIndex, base: usize, line: u32) -> 
     )
 }
 
-/// The cells of a GFM table row, split at pipes that are not escaped, outer pipes removed.
-fn split_cells(line: &str) -> Vec<&str> {
+/// How many cells [`split_cells`] finds in a row.
+fn cell_count(line: &str) -> usize {
+    let inner = row_inner(line);
+    let mut count = 1;
+    let mut escaped = false;
+    for &b in inner.as_bytes() {
+        match b {
+            b'\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            b'|' if !escaped => count += 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    count
+}
+
+/// A row without its outer pipes.
+fn row_inner(line: &str) -> &str {
     let trimmed = line.trim();
     let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
-    let inner = match inner.strip_suffix('|') {
+    match inner.strip_suffix('|') {
         Some(rest) if !rest.ends_with('\\') => rest,
         _ => inner,
-    };
+    }
+}
+
+/// The cells of a GFM table row, split at pipes that are not escaped, outer pipes removed.
+fn split_cells(line: &str) -> Vec<&str> {
+    let inner = row_inner(line);
     let mut cells = Vec::new();
     let mut start = 0;
     let mut escaped = false;
@@ -669,6 +695,22 @@ mod tests {
             panic!("no table: {:?}", page.blocks)
         };
         assert_eq!(t.rows[0].line, 3);
+    }
+
+    #[test]
+    fn cells_are_counted_as_split() {
+        for row in [
+            "|a|b|",
+            "a|b",
+            "|a\\|b|c|",
+            "|a\\\\|b|",
+            "| x | y \\|",
+            "||",
+            "",
+            "|é|ü|\\",
+        ] {
+            assert_eq!(cell_count(row), split_cells(row).len(), "{row:?}");
+        }
     }
 
     #[test]

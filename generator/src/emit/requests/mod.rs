@@ -16,11 +16,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 
 use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::Plan;
 use crate::emit::workloads::{workload_of, Workload, SHARED};
+use crate::emit::EmitError;
 use crate::ir::{HttpMethod, Operation, OperationKind, Segment};
 use bodies::Bodies;
 pub use shape::Decode;
@@ -37,16 +39,18 @@ pub struct Call {
 pub enum ArgKind {
     /// A path argument: a key, a function argument, an item path.
     Path,
-    /// The body, read as this Rust type (a `Vec` for a collection body).
-    Body(TokenStream),
+    /// The body, read as this Rust type (a `Vec` for a collection body), written as tokens are
+    /// (`version_ :: User`): text, so that routes can move between threads.
+    Body(String),
     /// The body as raw bytes.
     Bytes,
 }
 
 /// The emitted request code of one API version, and how to reach each operation.
-pub struct Requests {
-    /// The files: (path below `src/<version>/requests/`, tokens).
-    pub files: Vec<(String, TokenStream)>,
+pub struct Requests<F> {
+    /// Each file (path below `src/<version>/requests/`) as the caller's `finish` made it from
+    /// its tokens: the path tree's files by name, then `mod.rs` and `dispatch.rs`.
+    pub files: Vec<F>,
     /// The route of every operation that can be built ([`route_key`](crate::ir::route::route_key)) → the calls from
     /// the root that build it and the workloads it needs.
     pub routes: BTreeMap<String, Route>,
@@ -139,68 +143,31 @@ fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> Route
     }
 }
 
-pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) -> Requests {
-    let mut modules = ModuleTree::default();
-    let mut routes = BTreeMap::new();
-    // The calls that reach each node from the root.
-    let mut reach: Vec<Vec<Call>> = vec![Vec::new(); tree.nodes.len()];
-    let ctx = Ctx {
-        bodies,
-        version,
-        gates: gates(plan, tree),
-    };
-    for i in 0..tree.nodes.len() {
-        if i != 0 && tree.is_collapsed(i) {
-            continue;
-        }
-        let node = &tree.nodes[i];
-        let built = node_tokens(&ctx, tree, i, &reach[i]);
-        for (child, call) in built.child_calls {
-            let mut calls = reach[i].clone();
-            calls.push(call);
-            reach[child] = calls;
-        }
-        for (op, route) in built.routes {
-            routes
-                .entry(crate::ir::route::route_key(op))
-                .or_insert(route);
-        }
-        modules.at(&node.module).items.push(built.tokens);
-    }
-    // Each module below a first segment is named after the node above it.
-    for i in 1..tree.nodes.len() {
-        if let Some(module) = modules.get_mut(&tree.nodes[i].children_module) {
-            module.doc = Some(format!(
-                " The request builders below `{}`.",
-                template_of(tree, i)
-            ));
-        }
-    }
-    let mut files = Vec::new();
-    let mut mods = Vec::new();
-    for (file, module) in &modules.children {
+/// The request builders of one API version. Each file's tokens are built, and given to
+/// `finish` with the file's path, on a worker thread (tokens cannot move between threads), the
+/// files in parallel, largest first; then `mod.rs` and the dispatch table, which need every
+/// file's name and every route.
+pub fn emit<F: Send>(
+    plan: &Plan<'_>,
+    bodies: &Bodies,
+    tree: &Tree<'_>,
+    version: &str,
+    finish: impl Fn(&str, TokenStream) -> F + Sync,
+) -> Result<Requests<F>, EmitError> {
+    let (mut files, names, routes) = node_files(plan, bodies, tree, version, &finish);
+    let mods = names.iter().map(|file| {
         let ident = format_ident!("{}", file);
         // The root and the first segments' nodes are named from `requests`; each first
         // segment's module holds what is below it.
-        let doc = if file == tree::ROOT_FILE {
-            mods.push(quote! { mod #ident; pub use #ident::*; });
-            " The root of the path tree and its first segments.".to_string()
+        if *file == tree::ROOT_FILE {
+            quote! { mod #ident; pub use #ident::*; }
         } else {
-            mods.push(quote! { pub mod #ident; });
-            module.doc.clone().unwrap_or_default()
-        };
-        let body = module.tokens(2);
-        files.push((
-            format!("{file}.rs"),
-            quote! {
-                #![doc = #doc]
-                #body
-            },
-        ));
-    }
+            quote! { pub mod #ident; }
+        }
+    });
     let doc = format!(" The request builders of Microsoft Graph {version}: start at [`root`].");
-    files.push((
-        "mod.rs".into(),
+    files.push(finish(
+        "mod.rs",
         quote! {
             #![doc = #doc]
             //!
@@ -221,8 +188,155 @@ pub fn emit(plan: &Plan<'_>, bodies: &Bodies, tree: &Tree<'_>, version: &str) ->
             #(#mods)*
         },
     ));
-    files.push(("dispatch.rs".into(), dispatch(&routes)));
-    Requests { files, routes }
+    files.push(finish("dispatch.rs", dispatch(&routes)?));
+    Ok(Requests { files, routes })
+}
+
+/// How each operation of a version is built ([`Requests::routes`]), without printing a file.
+pub fn routes(
+    plan: &Plan<'_>,
+    bodies: &Bodies,
+    tree: &Tree<'_>,
+    version: &str,
+) -> BTreeMap<String, Route> {
+    node_files(plan, bodies, tree, version, &|_, _| ()).2
+}
+
+/// The files of the path tree's nodes as `finish` made them, sorted by name; their names
+/// (modules of `requests`); and the route of every operation.
+#[allow(clippy::type_complexity)]
+fn node_files<F: Send>(
+    plan: &Plan<'_>,
+    bodies: &Bodies,
+    tree: &Tree<'_>,
+    version: &str,
+    finish: &(impl Fn(&str, TokenStream) -> F + Sync),
+) -> (Vec<F>, Vec<String>, BTreeMap<String, Route>) {
+    let ctx = Ctx {
+        plan,
+        bodies,
+        version,
+        gates: gates(plan, tree),
+    };
+    // Each struct's file: the first module of its path. A node's parent is in its file or in
+    // the root's, whose nodes are built first, for the calls that reach their children.
+    let mut files: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if i == 0 || !tree.is_collapsed(i) {
+            let file = node.module.first().map_or(tree::ROOT_FILE, String::as_str);
+            files.entry(file).or_default().push(i);
+        }
+    }
+    let root_nodes = files.get(tree::ROOT_FILE).map_or(&[][..], Vec::as_slice);
+    let mut first_reach = BTreeMap::new();
+    build_nodes(
+        &ctx,
+        tree,
+        root_nodes,
+        &BTreeMap::new(),
+        Some(&mut first_reach),
+    );
+    // The largest first, so that none is left to one core at the end.
+    let mut order: Vec<(&str, &[usize])> = files.iter().map(|(f, n)| (*f, n.as_slice())).collect();
+    order.sort_by_key(|(file, nodes)| (std::cmp::Reverse(nodes.len()), *file));
+    let built: Vec<(&str, F, Vec<(usize, String, Route)>)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(file, nodes)| {
+            let (tokens, routes) = file_tokens(&ctx, tree, file, nodes, &first_reach);
+            (file, finish(&format!("{file}.rs"), tokens), routes)
+        })
+        .collect();
+    // As one pass in node order would: the first node's route of a key stays.
+    let mut all_routes: Vec<(usize, String, Route)> = Vec::new();
+    let mut by_file: BTreeMap<&str, F> = BTreeMap::new();
+    for (file, finished, routes) in built {
+        by_file.insert(file, finished);
+        all_routes.extend(routes);
+    }
+    all_routes.sort_by_key(|(node, _, _)| *node);
+    let mut routes = BTreeMap::new();
+    for (_, key, route) in all_routes {
+        routes.entry(key).or_insert(route);
+    }
+    let names = by_file.keys().map(|f| f.to_string()).collect();
+    (by_file.into_values().collect(), names, routes)
+}
+
+/// The tokens of the nodes `nodes` (in index order), in their modules below their file, with
+/// the routes they build: (node, route key, route). `reach` has the calls that reach the
+/// children of nodes built before; `reached`, when given, gets those of these nodes' children.
+fn build_nodes<'o>(
+    ctx: &Ctx<'_>,
+    tree: &Tree<'o>,
+    nodes: &[usize],
+    reach: &BTreeMap<usize, Vec<Call>>,
+    mut reached: Option<&mut BTreeMap<usize, Vec<Call>>>,
+) -> (ModuleTree, Vec<(usize, String, Route)>) {
+    let mut modules = ModuleTree::default();
+    let mut routes = Vec::new();
+    let mut local: BTreeMap<usize, Vec<Call>> = BTreeMap::new();
+    for &i in nodes {
+        let node = &tree.nodes[i];
+        let to_here = local
+            .remove(&i)
+            .or_else(|| reach.get(&i).cloned())
+            .unwrap_or_default();
+        let built = node_tokens(ctx, tree, i, &to_here);
+        for (child, call) in built.child_calls {
+            let mut calls = to_here.clone();
+            calls.push(call);
+            if let Some(reached) = reached.as_deref_mut() {
+                reached.insert(child, calls.clone());
+            }
+            local.insert(child, calls);
+        }
+        for (op, route) in built.routes {
+            routes.push((i, crate::ir::route::route_key(op), route));
+        }
+        modules
+            .at(&node.module[1.min(node.module.len())..])
+            .items
+            .push(built.tokens);
+    }
+    (modules, routes)
+}
+
+/// One file of the request builders: its nodes' structs in their modules, each module below
+/// the first named after the node above it.
+fn file_tokens(
+    ctx: &Ctx<'_>,
+    tree: &Tree<'_>,
+    file: &str,
+    nodes: &[usize],
+    first_reach: &BTreeMap<usize, Vec<Call>>,
+) -> (TokenStream, Vec<(usize, String, Route)>) {
+    let (mut module, routes) = build_nodes(ctx, tree, nodes, first_reach, None);
+    for (i, node) in tree.nodes.iter().enumerate().skip(1) {
+        if let Some((first, below)) = node.children_module.split_first() {
+            if first == file {
+                if let Some(m) = module.get_mut(below) {
+                    m.doc = Some(format!(
+                        " The request builders below `{}`.",
+                        template_of(tree, i)
+                    ));
+                }
+            }
+        }
+    }
+    let doc = if file == tree::ROOT_FILE {
+        " The root of the path tree and its first segments.".to_string()
+    } else {
+        module.doc.clone().unwrap_or_default()
+    };
+    let body = module.tokens(2);
+    (
+        quote! {
+            #![doc = #doc]
+            #body
+        },
+        routes,
+    )
 }
 
 /// The modules of the request builders below `requests`, by name: the node structs each holds,
@@ -287,7 +401,7 @@ fn node_path(tree: &Tree<'_>, i: usize) -> TokenStream {
 /// `dispatch(route, args)`: every operation by its route (`"POST /users/{id}/messages"`),
 /// built from arguments given at run time, for the example-driven tests. It goes into the
 /// dispatch crate (`emit::dispatch_crate`), whose modules mirror the SDK's.
-fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
+fn dispatch(routes: &BTreeMap<String, Route>) -> Result<TokenStream, EmitError> {
     // A function per route and a match that calls them: one function holding every chain would
     // be type-checked as one body, which costs far more than the sum of small ones.
     let mut arms = Vec::new();
@@ -296,11 +410,20 @@ fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
         let mut chain = quote! { super::root() };
         for call in &route.calls {
             let m = format_ident!("{}", call.method);
-            let args = call.args.iter().map(|a| match a {
-                ArgKind::Path => quote! { &args.next_arg()? },
-                ArgKind::Body(ty) => quote! { &args.body::<#ty>()? },
-                ArgKind::Bytes => quote! { &args.bytes()? },
-            });
+            let mut args = Vec::new();
+            for a in &call.args {
+                args.push(match a {
+                    ArgKind::Path => quote! { &args.next_arg()? },
+                    ArgKind::Body(ty) => {
+                        let ty: TokenStream = ty.parse().map_err(|e| EmitError::Syntax {
+                            path: "dispatch.rs".into(),
+                            message: format!("the body type `{ty}` of {key}: {e}"),
+                        })?;
+                        quote! { &args.body::<#ty>()? }
+                    }
+                    ArgKind::Bytes => quote! { &args.bytes()? },
+                });
+            }
             chain = quote! { #chain.#m(#(#args),*) };
         }
         let cfg = shape::cfg(&route.workloads.iter().copied().collect());
@@ -317,7 +440,7 @@ fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
             }
         });
     }
-    quote! {
+    Ok(quote! {
         //! Every documented operation by its route, built from arguments given at run time:
         //! the example-driven tests send each example of the docs through the typed builders.
         #![allow(non_snake_case, unused_variables)]
@@ -342,10 +465,11 @@ fn dispatch(routes: &BTreeMap<String, Route>) -> TokenStream {
         }
 
         #(#fns)*
-    }
+    })
 }
 
 struct Ctx<'a> {
+    plan: &'a Plan<'a>,
     bodies: &'a Bodies,
     version: &'a str,
     /// The features of each node and operation ([`gates`]).
@@ -391,8 +515,8 @@ fn home_workloads(tree: &Tree<'_>) -> Vec<Workload> {
     homes
 }
 
-/// Each operation's shape and gate ([`operation_gate`]), by node and method, and each node's
-/// gate: the features of the operations at and below it. A node (its struct, and the method that
+/// Each operation's gate ([`operation_gate`]), by node and method, and each node's gate: the
+/// features of the operations at and below it. A node (its struct, and the method that
 /// reaches it) is compiled when one of them is on, so that a build compiles the path tree of
 /// its workloads only; every operation's gate implies its nodes'. The root is always there.
 fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
@@ -401,14 +525,13 @@ fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
     let mut operations = BTreeMap::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         for (method, op) in &node.ops {
-            let shape = shape::shape(plan, op);
-            let gate = operation_gate(&shape, homes[i]);
+            let gate = operation_gate(&shape::shape(plan, op), homes[i]);
             let mut at = Some(i);
             while let Some(n) = at {
                 nodes[n].extend(gate.iter().copied());
                 at = tree.nodes[n].parent;
             }
-            operations.insert((i, *method), Planned { shape, gate });
+            operations.insert((i, *method), gate);
         }
     }
     Gates { nodes, operations }
@@ -416,20 +539,24 @@ fn gates(plan: &Plan<'_>, tree: &Tree<'_>) -> Gates {
 
 struct Gates {
     nodes: Vec<BTreeSet<Workload>>,
-    operations: BTreeMap<(usize, HttpMethod), Planned>,
+    operations: BTreeMap<(usize, HttpMethod), BTreeSet<Workload>>,
 }
 
-/// An operation's shape and the features it is compiled with, computed once.
-struct Planned {
+/// An operation's shape and the features it is compiled with.
+struct Planned<'g> {
     shape: shape::Shape,
-    gate: BTreeSet<Workload>,
+    gate: &'g BTreeSet<Workload>,
 }
 
 impl Ctx<'_> {
-    /// The shape and gate of operation `op` of node `node` (every operation of the tree has
-    /// them: [`gates`] walks the same nodes).
-    fn planned(&self, node: usize, op: &Operation) -> &Planned {
-        &self.gates.operations[&(node, op.method)]
+    /// The shape and gate of operation `op` of node `node` (every operation of the tree has a
+    /// gate: [`gates`] walks the same nodes). The shape holds tokens, which stay on the thread
+    /// that builds the node: it is made again here.
+    fn planned(&self, node: usize, op: &Operation) -> Planned<'_> {
+        Planned {
+            shape: shape::shape(self.plan, op),
+            gate: &self.gates.operations[&(node, op.method)],
+        }
     }
 }
 
@@ -462,7 +589,7 @@ fn node_tokens<'o>(ctx: &Ctx<'_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> 
         let (tokens, call, workloads, decode, facts) = operation(
             ctx,
             op,
-            ctx.planned(i, op),
+            &ctx.planned(i, op),
             &method,
             quote! { self.0.clone() },
             &[],
@@ -494,7 +621,7 @@ fn node_tokens<'o>(ctx: &Ctx<'_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> 
                 let (tokens, call, workloads, decode, facts) = operation(
                     ctx,
                     op,
-                    ctx.planned(child, op),
+                    &ctx.planned(child, op),
                     &method,
                     path,
                     &params,
@@ -776,7 +903,7 @@ fn op_method_name(op: &Operation, taken: &Registry) -> String {
 fn operation(
     ctx: &Ctx<'_>,
     op: &Operation,
-    planned: &Planned,
+    planned: &Planned<'_>,
     method: &str,
     path: TokenStream,
     params: &[proc_macro2::Ident],
@@ -798,13 +925,13 @@ fn operation(
             (
                 Some(quote! { body: &[#body] }),
                 Some(quote! { .json_body(&body.to_vec()) }),
-                Some(ArgKind::Body(quote! { Vec<#body> })),
+                Some(ArgKind::Body(quote! { Vec<#body> }.to_string())),
             )
         } else {
             (
                 Some(quote! { body: &#body }),
                 Some(quote! { .json_body(body) }),
-                Some(ArgKind::Body(body.clone())),
+                Some(ArgKind::Body(body.to_string())),
             )
         }
     } else if let Some(item) = ctx.bodies.of(op) {
@@ -813,7 +940,7 @@ fn operation(
         (
             Some(quote! { body: &#ty }),
             Some(quote! { .json_body(body) }),
-            Some(ArgKind::Body(ty)),
+            Some(ArgKind::Body(ty.to_string())),
         )
     } else {
         (None, None, None)
