@@ -36,16 +36,20 @@ fn each_page_rust() {
     });
 }
 
+fn options() -> generator::emit::CrateOptions {
+    generator::emit::CrateOptions {
+        package: "graph-sdk".into(),
+        version: "0.1.0".into(),
+        runtime_path: "../runtime".into(),
+        runtime_version: "0.1.0".into(),
+        standalone: false,
+    }
+}
+
 fn rust_of(api: &generator::Api) -> String {
     let files = generator::emit::emit_crate(
         &[generator::emit::Version { name: "beta", api }],
-        &generator::emit::CrateOptions {
-            package: "graph-sdk".into(),
-            version: "0.1.0".into(),
-            runtime_path: "../runtime".into(),
-            runtime_version: "0.1.0".into(),
-            standalone: false,
-        },
+        &options(),
     )
     .expect("emits");
     files
@@ -67,6 +71,60 @@ fn whole_tree_rust_is_deterministic() {
     let b = rust_of(&generator::read_tree(&tree));
     assert_eq!(a, b);
     assert!(a.contains("pub struct Widget"), "{a}");
+}
+
+/// What `xtask codegen` does (each version printed as soon as it is read, then the crate put
+/// together) writes the files `emit_crate` writes; printed files of other versions than the
+/// crate's are refused.
+#[test]
+fn versions_printed_apart_make_the_same_crate() {
+    use generator::emit::{self, RenderCache, Version};
+    let tree = generator::DocsTree::load(sample_root()).expect("docs-input/sample");
+    let api = generator::read_tree(&tree);
+    let versions = [
+        Version {
+            name: "beta",
+            api: &api,
+        },
+        Version {
+            name: "v1.0",
+            api: &api,
+        },
+    ];
+    let whole = emit::emit_crate(&versions, &options()).expect("emits");
+    let cache = RenderCache::default();
+    let printed = |vs: &[Version<'_>]| -> Vec<emit::VersionFiles> {
+        vs.iter()
+            .map(|v| emit::emit_version(v, &cache).expect("emits"))
+            .collect()
+    };
+    // In the other order: the crate sorts them.
+    let (apart, _) = emit::assemble_crate(
+        &versions,
+        printed(&[
+            Version {
+                name: "v1.0",
+                api: &api,
+            },
+            Version {
+                name: "beta",
+                api: &api,
+            },
+        ]),
+        &options(),
+        &cache,
+    )
+    .expect("assembles");
+    assert_eq!(whole.len(), apart.len());
+    for (a, b) in whole.iter().zip(&apart) {
+        assert_eq!(a.path, b.path);
+        assert!(a.contents == b.contents, "{} differs", a.path);
+    }
+    let Err(err) = emit::assemble_crate(&versions, printed(&versions[..1]), &options(), &cache)
+    else {
+        panic!("a version's files are missing, yet the crate was made");
+    };
+    assert!(err.to_string().contains("v1_0"), "{err}");
 }
 
 #[test]
