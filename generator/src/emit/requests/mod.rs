@@ -227,6 +227,13 @@ fn node_files<F: Send>(
             files.entry(file).or_default().push(i);
         }
     }
+    // The nodes whose children's module is in each file (its docs name the node).
+    let mut parents: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, node) in tree.nodes.iter().enumerate().skip(1) {
+        if let Some(first) = node.children_module.first() {
+            parents.entry(first.as_str()).or_default().push(i);
+        }
+    }
     let root_nodes = files.get(tree::ROOT_FILE).map_or(&[][..], Vec::as_slice);
     let mut first_reach = BTreeMap::new();
     build_nodes(
@@ -243,7 +250,8 @@ fn node_files<F: Send>(
         .par_iter()
         .with_max_len(1)
         .map(|&(file, nodes)| {
-            let (tokens, routes) = file_tokens(&ctx, tree, file, nodes, &first_reach);
+            let parents = parents.get(file).map_or(&[][..], Vec::as_slice);
+            let (tokens, routes) = file_tokens(&ctx, tree, file, nodes, parents, &first_reach);
             (file, finish(&format!("{file}.rs"), tokens), routes)
         })
         .collect();
@@ -303,25 +311,24 @@ fn build_nodes<'o>(
 }
 
 /// One file of the request builders: its nodes' structs in their modules, each module below
-/// the first named after the node above it.
+/// the first named after the node above it (`parents`: the nodes whose children's module is in
+/// this file).
 fn file_tokens(
     ctx: &Ctx<'_>,
     tree: &Tree<'_>,
     file: &str,
     nodes: &[usize],
+    parents: &[usize],
     first_reach: &BTreeMap<usize, Vec<Call>>,
 ) -> (TokenStream, Vec<(usize, String, Route)>) {
     let (mut module, routes) = build_nodes(ctx, tree, nodes, first_reach, None);
-    for (i, node) in tree.nodes.iter().enumerate().skip(1) {
-        if let Some((first, below)) = node.children_module.split_first() {
-            if first == file {
-                if let Some(m) = module.get_mut(below) {
-                    m.doc = Some(format!(
-                        " The request builders below `{}`.",
-                        template_of(tree, i)
-                    ));
-                }
-            }
+    for &i in parents {
+        let below = &tree.nodes[i].children_module[1..];
+        if let Some(m) = module.get_mut(below) {
+            m.doc = Some(format!(
+                " The request builders below `{}`.",
+                template_of(tree, i)
+            ));
         }
     }
     let doc = if file == tree::ROOT_FILE {
