@@ -574,21 +574,17 @@ fn source_line<'a>(body: &'a str, lines: &LineIndex, base: usize, line: u32) -> 
 
 /// How many cells [`split_cells`] finds in a row.
 fn cell_count(line: &str) -> usize {
-    let inner = row_inner(line);
-    let mut count = 1;
+    unescaped_pipes(row_inner(line)).count() + 1
+}
+
+/// The byte offsets of the pipes of a row's inner text that are not escaped by a backslash.
+fn unescaped_pipes(inner: &str) -> impl Iterator<Item = usize> + '_ {
     let mut escaped = false;
-    for &b in inner.as_bytes() {
-        match b {
-            b'\\' if !escaped => {
-                escaped = true;
-                continue;
-            }
-            b'|' if !escaped => count += 1,
-            _ => {}
-        }
-        escaped = false;
-    }
-    count
+    inner.bytes().enumerate().filter_map(move |(i, b)| {
+        let pipe = b == b'|' && !escaped;
+        escaped = b == b'\\' && !escaped;
+        pipe.then_some(i)
+    })
 }
 
 /// A row without its outer pipes.
@@ -606,20 +602,9 @@ fn split_cells(line: &str) -> Vec<&str> {
     let inner = row_inner(line);
     let mut cells = Vec::new();
     let mut start = 0;
-    let mut escaped = false;
-    for (i, c) in inner.char_indices() {
-        match c {
-            '\\' if !escaped => {
-                escaped = true;
-                continue;
-            }
-            '|' if !escaped => {
-                cells.push(&inner[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        escaped = false;
+    for i in unescaped_pipes(inner) {
+        cells.push(&inner[start..i]);
+        start = i + 1;
     }
     cells.push(&inner[start..]);
     cells
