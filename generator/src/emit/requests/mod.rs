@@ -234,31 +234,45 @@ fn node_files<F: Send>(
             parents.entry(first.as_str()).or_default().push(i);
         }
     }
-    let root_nodes = files.get(tree::ROOT_FILE).map_or(&[][..], Vec::as_slice);
+    let parents_in = |file: &str| parents.get(file).map_or(&[][..], Vec::as_slice);
+    // The root's file on this thread (the models are printed on the others meanwhile): it
+    // gives the calls that reach the first segments' children.
+    let root_nodes = files.remove(tree::ROOT_FILE).unwrap_or_default();
     let mut first_reach = BTreeMap::new();
-    build_nodes(
+    let (root_module, root_routes) = build_nodes(
         &ctx,
         tree,
-        root_nodes,
+        &root_nodes,
         &BTreeMap::new(),
         Some(&mut first_reach),
     );
-    // The largest first, so that none is left to one core at the end.
+    let root_tokens = file_tokens(
+        tree,
+        tree::ROOT_FILE,
+        root_module,
+        parents_in(tree::ROOT_FILE),
+    );
+    let root = (
+        tree::ROOT_FILE,
+        finish(&format!("{}.rs", tree::ROOT_FILE), root_tokens),
+        root_routes,
+    );
+    // The others in parallel, the largest first, so that none is left to one core at the end.
     let mut order: Vec<(&str, &[usize])> = files.iter().map(|(f, n)| (*f, n.as_slice())).collect();
     order.sort_by_key(|(file, nodes)| (std::cmp::Reverse(nodes.len()), *file));
     let built: Vec<(&str, F, Vec<(usize, String, Route)>)> = order
         .par_iter()
         .with_max_len(1)
         .map(|&(file, nodes)| {
-            let parents = parents.get(file).map_or(&[][..], Vec::as_slice);
-            let (tokens, routes) = file_tokens(&ctx, tree, file, nodes, parents, &first_reach);
+            let (module, routes) = build_nodes(&ctx, tree, nodes, &first_reach, None);
+            let tokens = file_tokens(tree, file, module, parents_in(file));
             (file, finish(&format!("{file}.rs"), tokens), routes)
         })
         .collect();
     // As one pass in node order would: the first node's route of a key stays.
     let mut all_routes: Vec<(usize, String, Route)> = Vec::new();
     let mut by_file: BTreeMap<&str, F> = BTreeMap::new();
-    for (file, finished, routes) in built {
+    for (file, finished, routes) in std::iter::once(root).chain(built) {
         by_file.insert(file, finished);
         all_routes.extend(routes);
     }
@@ -310,18 +324,15 @@ fn build_nodes<'o>(
     (modules, routes)
 }
 
-/// One file of the request builders: its nodes' structs in their modules, each module below
-/// the first named after the node above it (`parents`: the nodes whose children's module is in
-/// this file).
+/// One file of the request builders: its nodes' structs in their modules ([`build_nodes`]),
+/// each module below the first named after the node above it (`parents`: the nodes whose
+/// children's module is in this file).
 fn file_tokens(
-    ctx: &Ctx<'_>,
     tree: &Tree<'_>,
     file: &str,
-    nodes: &[usize],
+    mut module: ModuleTree,
     parents: &[usize],
-    first_reach: &BTreeMap<usize, Vec<Call>>,
-) -> (TokenStream, Vec<(usize, String, Route)>) {
-    let (mut module, routes) = build_nodes(ctx, tree, nodes, first_reach, None);
+) -> TokenStream {
     for &i in parents {
         let below = &tree.nodes[i].children_module[1..];
         if let Some(m) = module.get_mut(below) {
@@ -337,13 +348,10 @@ fn file_tokens(
         module.doc.clone().unwrap_or_default()
     };
     let body = module.tokens(2);
-    (
-        quote! {
-            #![doc = #doc]
-            #body
-        },
-        routes,
-    )
+    quote! {
+        #![doc = #doc]
+        #body
+    }
 }
 
 /// The modules of the request builders below `requests`, by name: the node structs each holds,
