@@ -18,17 +18,22 @@ struct Shared {
     response: Option<(String, bool)>,
 }
 
-/// The operations of every page, and the parameter set of each method page in page order: the
-/// values their descriptions list belong to enums, which [`merge_parameter_lists`] adds once the
-/// types' own lists are in (so that this can run beside `resolve_types`).
+/// Where an operation was read: (page, operation of that page), indices into the pages given to
+/// [`resolve_operations`].
+pub type Origin = (usize, usize);
+
+/// The operations of every page (their examples still on the pages, for
+/// [`attach_examples`]), where each was read, and the parameter set of each method page in page
+/// order: the values their descriptions list belong to enums, which [`merge_parameter_lists`]
+/// adds once the types' own lists are in (so that this can run beside `resolve_types`).
 pub fn resolve_operations(
     pages: &[PageFacts],
     symbols: &Symbols,
     diags: &mut Diagnostics,
-) -> (Vec<Operation>, Vec<Arc<[Parameter]>>) {
+) -> (Vec<(Operation, Origin)>, Vec<Arc<[Parameter]>>) {
     let mut out = Vec::new();
     let mut parameter_sets = Vec::new();
-    for page in pages {
+    for (page_index, page) in pages.iter().enumerate() {
         let ns = page.namespace.as_deref();
         let resolve =
             |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
@@ -42,7 +47,7 @@ pub fn resolve_operations(
                 symbols.lookup(t, ns)
             }
         });
-        for op in &page.operations {
+        for (op_index, op) in page.operations.iter().enumerate() {
             let key = Arc::as_ptr(&op.page);
             if cache.as_ref().is_none_or(|(k, _)| *k != key) {
                 let shared = resolve_shared(&op.page, &resolve, diags);
@@ -56,7 +61,56 @@ pub fn resolve_operations(
                 (Some(r), _) => Some(resolve(r, diags)),
                 (None, _) => None,
             };
-            let mut examples = op.examples.clone();
+            let info = &op.page;
+            // Only a success is evidence of the answer: the page's sentence (which names no
+            // error status, `model::method`), else the first 2xx example response.
+            let (example_status, example_type) = page_success.clone();
+            let status = info.status.or(example_status);
+            let response = shared.response.clone().or(example_type);
+            let operation = Operation {
+                method: op.method,
+                path: op.path.clone(),
+                segments: op.segments.clone(),
+                query: op.query.clone(),
+                kind: op.kind,
+                title: Arc::clone(&info.title),
+                description: Arc::clone(&info.description),
+                request_type: request.map(|(t, c)| TypeRef::new(t, c)),
+                parameters: Arc::clone(&shared.parameters),
+                response_type: response.map(|(t, c)| TypeRef::new(t, c)),
+                status,
+                headers: Arc::clone(&info.headers),
+                query_options: Arc::clone(&info.query_options),
+                permissions: Arc::clone(&info.permissions),
+                // Moved in from the page by `attach_examples`, once `resolve_types` is done
+                // reading them.
+                examples: Vec::new(),
+                source: op.source.clone(),
+                walk: None,
+                disagreements: Vec::new(),
+                alias_of: None,
+            };
+            out.push((operation, (page_index, op_index)));
+        }
+    }
+    out.sort_by(|(a, _), (b, _)| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
+    (out, parameter_sets)
+}
+
+/// Move each operation's examples from its page (where `resolve_types` read them) into the
+/// operation, with the type each response annotation names resolved.
+pub fn attach_examples(
+    operations: Vec<(Operation, Origin)>,
+    pages: &mut [PageFacts],
+    symbols: &Symbols,
+    diags: &mut Diagnostics,
+) -> Vec<Operation> {
+    operations
+        .into_iter()
+        .map(|(mut operation, (page, op))| {
+            let page = &mut pages[page];
+            let ns = page.namespace.as_deref();
+            let mut examples = std::mem::take(&mut page.operations[op].examples);
             for example in &mut examples {
                 let Some(response) = &mut example.response else {
                     continue;
@@ -74,37 +128,10 @@ pub fn resolve_operations(
                     ),
                 }
             }
-            let info = &op.page;
-            // Only a success is evidence of the answer: the page's sentence (which names no
-            // error status, `model::method`), else the first 2xx example response.
-            let (example_status, example_type) = page_success.clone();
-            let status = info.status.or(example_status);
-            let response = shared.response.clone().or(example_type);
-            out.push(Operation {
-                method: op.method,
-                path: op.path.clone(),
-                segments: op.segments.clone(),
-                query: op.query.clone(),
-                kind: op.kind,
-                title: Arc::clone(&info.title),
-                description: Arc::clone(&info.description),
-                request_type: request.map(|(t, c)| TypeRef::new(t, c)),
-                parameters: Arc::clone(&shared.parameters),
-                response_type: response.map(|(t, c)| TypeRef::new(t, c)),
-                status,
-                headers: Arc::clone(&info.headers),
-                query_options: Arc::clone(&info.query_options),
-                permissions: Arc::clone(&info.permissions),
-                examples,
-                source: op.source.clone(),
-                walk: None,
-                disagreements: Vec::new(),
-                alias_of: None,
-            });
-        }
-    }
-    out.sort_by(|a, b| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
-    (out, parameter_sets)
+            operation.examples = examples;
+            operation
+        })
+        .collect()
 }
 
 /// Add to the enums the values that parameter descriptions list ("Possible values are …"), for
