@@ -93,7 +93,9 @@ pub fn resolve_operations(
             out.push((operation, (page_index, op_index)));
         }
     }
-    out.sort_by(|(a, _), (b, _)| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
+    out.sort_by(|(a, _), (b, _)| {
+        (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source))
+    });
     (out, parameter_sets)
 }
 
