@@ -43,7 +43,7 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
     let mut enums = enums::merge_enums(&pages, &symbols, &mut diags);
     // Types and operations are resolved side by side; the value lists of both go into the
     // enums after, types' first, as one pass would.
-    let ((types, type_diags), ((operations, parameter_sets), operation_diags)) = rayon::join(
+    let ((types, type_diags), (resolved, operation_diags)) = rayon::join(
         || {
             let mut diags = Diagnostics::default();
             (types::resolve_types(&pages, &symbols, &mut diags), diags)
@@ -56,6 +56,10 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
     );
     diags.extend(type_diags.into_vec());
     diags.extend(operation_diags.into_vec());
+    let operations::ResolvedOperations {
+        operations,
+        parameter_sets,
+    } = resolved;
     let mut operations = operations::attach_examples(operations, &mut pages, &symbols, &mut diags);
     let lists = types.iter().flat_map(|t| {
         t.properties

@@ -22,15 +22,20 @@ struct Shared {
 /// [`resolve_operations`].
 pub type Origin = (usize, usize);
 
-/// The operations of every page (their examples still on the pages, for
-/// [`attach_examples`]), where each was read, and the parameter set of each method page in page
+/// The operations of every page, in order, with where each was read (their examples are still
+/// on the pages, for [`attach_examples`]), and the parameter set of each method page in page
 /// order: the values their descriptions list belong to enums, which [`merge_parameter_lists`]
 /// adds once the types' own lists are in (so that this can run beside `resolve_types`).
+pub struct ResolvedOperations {
+    pub operations: Vec<(Operation, Origin)>,
+    pub parameter_sets: Vec<Arc<[Parameter]>>,
+}
+
 pub fn resolve_operations(
     pages: &[PageFacts],
     symbols: &Symbols,
     diags: &mut Diagnostics,
-) -> (Vec<(Operation, Origin)>, Vec<Arc<[Parameter]>>) {
+) -> ResolvedOperations {
     let mut out = Vec::new();
     let mut parameter_sets = Vec::new();
     for (page_index, page) in pages.iter().enumerate() {
@@ -96,7 +101,10 @@ pub fn resolve_operations(
     out.sort_by(|(a, _), (b, _)| {
         (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source))
     });
-    (out, parameter_sets)
+    ResolvedOperations {
+        operations: out,
+        parameter_sets,
+    }
 }
 
 /// Move each operation's examples from its page (where `resolve_types` read them) into the
