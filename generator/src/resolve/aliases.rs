@@ -15,7 +15,7 @@ use crate::ir::{HttpMethod, Operation, Segment};
 use crate::model::http_path::parse_path;
 
 /// Adds the aliases of drive item operations to `operations`, keeping their order
-/// (path, method, source).
+/// ([`super::operations::order`]).
 pub(super) fn add_drive_item_aliases(operations: &mut Vec<Operation>) {
     let documented: BTreeSet<(HttpMethod, String)> = operations
         .iter()
@@ -32,7 +32,7 @@ pub(super) fn add_drive_item_aliases(operations: &mut Vec<Operation>) {
         }
     }
     operations.extend(aliases);
-    operations.sort_by(|a, b| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
+    operations.sort_by(super::operations::order);
 }
 
 /// The aliases of one operation: none unless it is on a drive's item.

@@ -98,13 +98,16 @@ pub fn resolve_operations(
             out.push((operation, (page_index, op_index)));
         }
     }
-    out.sort_by(|(a, _), (b, _)| {
-        (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source))
-    });
+    out.sort_by(|(a, _), (b, _)| order(a, b));
     ResolvedOperations {
         operations: out,
         parameter_sets,
     }
+}
+
+/// The order of the resolved operations: by path, method, then the page and line that list it.
+pub(super) fn order(a: &Operation, b: &Operation) -> std::cmp::Ordering {
+    (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source))
 }
 
 /// Move each operation's examples from its page (where `resolve_types` read them) into the
