@@ -1,6 +1,10 @@
 //! Enums as the docs write them: dedicated enum pages (`x enum type` with a member table),
 //! `x values` sections, and value lists inside descriptions ("Possible values are: `a`, `b`.").
 
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::diagnostics::Code;
 use crate::ir::EnumMember;
 use crate::model::context::PageContext;
@@ -200,25 +204,27 @@ const LIST_PHRASES: &[&str] = &[
     "one of the following",
 ];
 
+/// The phrases of `LIST_PHRASES`, found in one pass, ASCII case ignored; of phrases starting at
+/// the same place, the longest ("valid values are" over "valid values").
+fn list_phrases() -> &'static AhoCorasick {
+    static PHRASES: OnceLock<AhoCorasick> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(LIST_PHRASES)
+            .expect("LIST_PHRASES are a few short literals")
+    })
+}
+
 /// The values a description lists ("Possible values are: `a`, `b`, `c`.").
 pub fn inline_values(description: &Inline) -> Vec<String> {
     let text = &description.text;
-    // Every phrase holds "value" or "one of"; most descriptions hold neither.
-    let bytes = text.as_bytes();
-    let maybe = bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"value"))
-        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"one of"));
-    if !maybe {
-        return Vec::new();
-    }
-    let lower = text.to_ascii_lowercase();
-    // The earliest phrase; of phrases starting there, the longest ("valid values are").
-    let Some((at, len)) = LIST_PHRASES
-        .iter()
-        .filter_map(|p| lower.find(p).map(|at| (at, p.len())))
-        .min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)))
-    else {
+    // The earliest phrase; of phrases starting there, the longest.
+    let Some(found) = list_phrases().find(text) else {
         return Vec::new();
     };
+    let (at, len) = (found.start(), found.len());
     let start = at + len;
     let rest = &text[start..];
     let backticked = backticked_until_sentence_end(rest);
@@ -310,6 +316,11 @@ mod tests {
                 "The type. Valid values are public, private, or hiddenMembership."
             )),
             vec!["public", "private", "hiddenMembership"]
+        );
+        // Case is ignored; of the phrases starting at one place the longest is taken.
+        assert_eq!(
+            inline_values(&para("State. POSSIBLE VALUES ARE on, off.")),
+            vec!["on", "off"]
         );
         assert!(inline_values(&para("Valid values are described in the table below.")).is_empty());
         assert!(inline_values(&para("Display name.")).is_empty());

@@ -92,15 +92,27 @@ impl<'p> Outline<'p> {
     }
 
     /// Blocks with their index, under any heading for which `pred(lowercased text)` holds.
+    /// `pred` is asked once per heading, not once per block and enclosing heading.
     pub fn under<'a>(
         &'a self,
         pred: impl Fn(&str) -> bool + 'a,
     ) -> impl Iterator<Item = (usize, &'p Block)> + 'a {
-        self.page
+        let chosen: Vec<bool> = self
+            .page
             .blocks
             .iter()
-            .enumerate()
-            .filter(move |(i, b)| !matches!(b, Block::Heading(_)) && self.path(*i).any(&pred))
+            .zip(&self.names)
+            .map(|(block, name)| matches!(block, Block::Heading(_)) && pred(name))
+            .collect();
+        self.page.blocks.iter().enumerate().filter(move |(i, b)| {
+            !matches!(b, Block::Heading(_))
+                && self.enclosing.get(*i).is_some_and(|slots| {
+                    slots
+                        .iter()
+                        .flatten()
+                        .any(|&h| chosen.get(h).copied().unwrap_or(false))
+                })
+        })
     }
 }
 
@@ -120,9 +132,16 @@ pub fn normalize(text: &str) -> String {
             out.push(' ');
             space = false;
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
-    out.replace("&nbsp;", "").trim().to_string()
+    if out.contains("&nbsp;") {
+        out = out.replace("&nbsp;", "").trim().to_string();
+    }
+    out
 }
 
 /// Where the columns of a table are, found by header text.
