@@ -139,22 +139,29 @@ fn table_properties(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawProp
                 continue;
             }
             let description = row.description_text();
-            let lower = description.to_ascii_lowercase();
+            // Lower-cased once, as written (not trimmed): link offsets index it.
+            let lower = row
+                .description
+                .as_ref()
+                .map(|d| d.text.to_ascii_lowercase())
+                .unwrap_or_default();
             props.push(RawProperty {
                 possible_values: row
                     .description
                     .as_ref()
                     .map(inline_values)
                     .unwrap_or_default(),
-                inherited_from: row.description.as_ref().and_then(inherited_link).map(
-                    |(name, link)| RawTypeRef {
+                inherited_from: row
+                    .description
+                    .as_ref()
+                    .and_then(|d| inherited_link(d, &lower))
+                    .map(|(name, link)| RawTypeRef {
                         name,
                         link: Some(link),
                         collection: false,
                         free_text: None,
                         source: row.source.clone(),
-                    },
-                ),
+                    }),
                 read_only: lower.contains("read-only") || lower.contains("read only"),
                 name: row.name,
                 ty: row.ty,
@@ -180,9 +187,9 @@ fn has_none_section(outline: &Outline<'_>) -> bool {
     })
 }
 
-/// "Inherited from [x](x.md)" in a description → (x, link).
-fn inherited_link(description: &Inline) -> Option<(String, String)> {
-    let lower = description.text.to_ascii_lowercase();
+/// "Inherited from [x](x.md)" in a description → (x, link). `lower` is the description's text
+/// lower-cased.
+fn inherited_link(description: &Inline, lower: &str) -> Option<(String, String)> {
     let at = lower.find("inherited from")?;
     let link = description.links.iter().find(|l| l.end > at)?;
     Some((link.text.clone(), link.target.clone()))
