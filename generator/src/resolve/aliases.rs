@@ -102,20 +102,29 @@ fn alias(op: &Operation, path: &str) -> Option<Operation> {
 /// The address without the names of its placeholders: two templates of one shape are one
 /// route.
 fn shape(segments: &[Segment]) -> String {
+    fn lower(out: &mut String, name: &str) {
+        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+    }
     let mut out = String::new();
     for segment in segments {
+        out.push('/');
         match segment {
-            Segment::Literal { name } => out.push_str(&format!("/{}", name.to_ascii_lowercase())),
-            Segment::Key { .. } => out.push_str("/{}"),
+            Segment::Literal { name } => lower(&mut out, name),
+            Segment::Key { .. } => out.push_str("{}"),
             Segment::KeyInParens { name, .. } => {
-                out.push_str(&format!("/{}({{}})", name.to_ascii_lowercase()))
+                lower(&mut out, name);
+                out.push_str("({})");
             }
-            Segment::Cast { r#type } => out.push_str(&format!("/{}", r#type.to_ascii_lowercase())),
+            Segment::Cast { r#type } => lower(&mut out, r#type),
             Segment::Call { name, .. } => {
-                out.push_str(&format!("/{}()", name.to_ascii_lowercase()))
+                lower(&mut out, name);
+                out.push_str("()");
             }
-            Segment::PathAddress { .. } => out.push_str(":/{}:"),
-            Segment::System { name } => out.push_str(&format!("/{name}")),
+            Segment::PathAddress { .. } => {
+                out.pop();
+                out.push_str(":/{}:");
+            }
+            Segment::System { name } => out.push_str(name),
         }
     }
     out

@@ -18,6 +18,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Code, Diagnostics};
 use crate::ir::{
     Api, Disagreement, DisagreementKind, HttpMethod, Inheritance, Operation, OperationKind,
@@ -426,14 +428,18 @@ fn kind_of(
 pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
     let index = Index::new(api);
     let tops = top_level(api, &index);
-    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(api.operations.len());
-    for op in &api.operations {
-        let mut at = walk(op, &index, &tops);
-        if at == At::Unknown {
-            at = delta_literal(op, &index, &tops);
-        }
-        verdicts.push(verdict(op, &at));
-    }
+    // Each operation's path is walked on its own (in parallel).
+    let verdicts: Vec<Option<Verdict>> = api
+        .operations
+        .par_iter()
+        .map(|op| {
+            let mut at = walk(op, &index, &tops);
+            if at == At::Unknown {
+                at = delta_literal(op, &index, &tops);
+            }
+            verdict(op, &at)
+        })
+        .collect();
     let mut updates: Vec<(usize, Walk, Vec<Disagreement>)> = Vec::new();
     for (i, (op, v)) in api.operations.iter().zip(&verdicts).enumerate() {
         let Some(v) = v else { continue };

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Code, Diagnostics};
 use crate::ir::{Property, QualifiedName, Source, TypeDef, TypeKind, TypeRef};
 use crate::model::facts::{PageFacts, RawType};
@@ -41,17 +43,28 @@ pub fn resolve_types(
             groups.entry(q).or_default().push((ty, page));
         }
     }
+    // Each group is merged on its own (in parallel); the diagnostics keep the groups' order.
+    let groups: Vec<_> = groups.into_iter().collect();
+    let results: Vec<(String, Merged, Diagnostics)> = groups
+        .into_par_iter()
+        .map(|(name, mut defs)| {
+            defs.sort_by_key(|(ty, page)| {
+                (
+                    Standing::of(&page.file),
+                    !page.file.starts_with("resources/"),
+                    std::cmp::Reverse(ty.properties.len()),
+                    page.file.clone(),
+                )
+            });
+            let mut group_diags = Diagnostics::default();
+            let merged = merge(&name, &defs, symbols, &mut group_diags);
+            (name, merged, group_diags)
+        })
+        .collect();
     let mut merged: BTreeMap<String, Merged> = BTreeMap::new();
-    for (name, mut defs) in groups {
-        defs.sort_by_key(|(ty, page)| {
-            (
-                Standing::of(&page.file),
-                !page.file.starts_with("resources/"),
-                std::cmp::Reverse(ty.properties.len()),
-                page.file.clone(),
-            )
-        });
-        merged.insert(name.clone(), merge(&name, &defs, symbols, diags));
+    for (name, one, group_diags) in results {
+        diags.extend(group_diags.into_vec());
+        merged.insert(name, one);
     }
     let mut evidence = derived::listed(pages, symbols);
     evidence.extend(derived::in_examples(pages, symbols, &|ty, name| {
