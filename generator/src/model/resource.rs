@@ -195,7 +195,7 @@ fn inherited_link(description: &Inline, lower: &str) -> Option<(String, String)>
     Some((link.text.clone(), link.target.clone()))
 }
 
-/// "Inherits from [x](x.md)." or "Derived from [x]" in the text before the first H2.
+/// `Inherits from [x](x.md).` or `Derived from [x]` in the text before the first H2.
 fn intro_base(outline: &Outline<'_>, source: &Source) -> Option<RawTypeRef> {
     outline
         .page
@@ -312,7 +312,7 @@ fn derived_types(outline: &Outline<'_>, cx: &PageContext) -> Vec<RawTypeRef> {
     out
 }
 
-/// When nothing names the base type, the "Inherited from [x]" rows do: the last such link is
+/// When nothing names the base type, the `Inherited from [x]` rows do: the last such link is
 /// the nearest ancestor.
 fn inherited_rows_base(props: &[RawProperty]) -> Option<RawTypeRef> {
     props.iter().rev().find_map(|p| p.inherited_from.clone())

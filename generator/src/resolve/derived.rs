@@ -24,7 +24,7 @@ pub(crate) struct Derivation {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Evidence {
-    /// The base's page lists it (a `Derived types` table, "the base type for [x]").
+    /// The base's page lists it (a `Derived types` table, `the base type for [x]`).
     Listed,
     /// An example writes a value of `derived` where `base` is expected.
     Example,

@@ -78,7 +78,7 @@ pub fn resolve_types(
 const ENTITY: &str = "microsoft.graph.entity";
 
 /// Bases the docs imply but do not name, strongest statement first:
-/// 1. property rows "Inherited from [x]" name an ancestor;
+/// 1. property rows `Inherited from [x]` name an ancestor;
 /// 2. a base page lists the type among its derived types (`derived::listed`);
 /// 3. examples write a value of the type where another is expected (`derived::in_examples`):
 ///    the most derived of the expected types, when they form one chain;
