@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::ir::{Api, ExampleBody};
+use crate::ir::{Api, ExampleBody, TypeRef};
 
 /// A request body or a response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -197,7 +197,6 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                         request.source.line,
                         &request.body,
                         None,
-                        false,
                         documented_request(op),
                         &known,
                         &own_value,
@@ -217,8 +216,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                         &response.source.file,
                         response.source.line,
                         &response.body,
-                        response.r#type.as_deref(),
-                        response.collection,
+                        response.r#type.as_ref(),
                         op.response_name().map(|t| (t, op.response_collection())),
                         &known,
                         &own_value,
@@ -252,8 +250,7 @@ fn case(
     file: &str,
     line: u32,
     body: &ExampleBody,
-    annotated: Option<&str>,
-    annotated_collection: bool,
+    annotated: Option<&TypeRef>,
     documented: Option<(&str, bool)>,
     known: &BTreeSet<String>,
     own_value: &BTreeSet<String>,
@@ -264,7 +261,9 @@ fn case(
         ExampleBody::Repaired(v) => (BodyState::Repaired, v.clone()),
         ExampleBody::Text(t) => (BodyState::Text, Value::String(t.clone())),
     };
+    let annotated_collection = annotated.is_some_and(|t| t.collection);
     let annotated = annotated
+        .map(TypeRef::name)
         .map(|t| t.strip_prefix('#').unwrap_or(t))
         .filter(|t| !t.is_empty());
     // The annotation or `@odata.type` names the type; failing both, the type the page
@@ -920,8 +919,7 @@ mod tests {
         ExampleResponse {
             status: Some(200),
             headers: Vec::new(),
-            r#type: ty.map(str::to_owned),
-            collection,
+            r#type: ty.map(|name| TypeRef::new(name, collection)),
             truncated: false,
             body,
             source: src(line),

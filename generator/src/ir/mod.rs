@@ -499,11 +499,10 @@ pub struct ExampleRequest {
 pub struct ExampleResponse {
     pub status: Option<u16>,
     pub headers: Vec<(String, String)>,
-    /// The `@odata.type` of the annotation, qualified, without `#`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(skip_serializing_if = "is_false")]
-    pub collection: bool,
+    /// The type the annotation names (its `@odata.type`, qualified, without `#`), one or a
+    /// collection. In the JSON: `type`, and `collection` when it is one.
+    #[serde(flatten, serialize_with = "annotated_type")]
+    pub r#type: Option<TypeRef>,
     #[serde(skip_serializing_if = "is_false")]
     pub truncated: bool,
     pub body: ExampleBody,
@@ -534,6 +533,23 @@ impl ExampleBody {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// An example response's annotated type as the IR's JSON has always written it: `type` when
+/// there is one, `collection` only when true.
+fn annotated_type<S: serde::Serializer>(
+    ty: &Option<TypeRef>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    if let Some(ty) = ty {
+        map.serialize_entry("type", ty.name())?;
+        if ty.collection {
+            map.serialize_entry("collection", &true)?;
+        }
+    }
+    map.end()
 }
 
 fn is_empty<T>(items: &Arc<[T]>) -> bool {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::ir::{
     Example, ExampleBody, ExampleRequest, ExampleResponse, Header, HttpMethod, OperationKind,
-    Permission, Segment, Source,
+    Permission, Segment, Source, TypeRef,
 };
 use crate::model::facts::{RawMethodPage, RawOperation, RawParameter};
 use crate::model::http_path::{parse_path, parse_request_line, LineKind};
@@ -707,8 +707,7 @@ fn example_response(
     ExampleResponse {
         status,
         headers,
-        r#type,
-        collection,
+        r#type: r#type.map(|name| TypeRef::new(name, collection)),
         truncated: annotation.is_some_and(|a| a.truncated),
         body,
         source: source.clone(),

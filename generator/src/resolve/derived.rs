@@ -101,16 +101,15 @@ pub(crate) fn in_examples(
                 let Some(response) = &example.response else {
                     continue;
                 };
-                let Some(expected) = response
-                    .r#type
-                    .as_deref()
-                    .and_then(|t| symbols.lookup(t, ns))
-                else {
+                let Some(annotated) = &response.r#type else {
+                    continue;
+                };
+                let Some(expected) = symbols.lookup(annotated.name(), ns) else {
                     continue;
                 };
                 if read.insert((response.source.file.clone(), response.source.line)) {
                     if let Some(body) = response.body.value() {
-                        walker.top(body, &expected, response.collection, &response.source);
+                        walker.top(body, &expected, annotated.collection, &response.source);
                     }
                 }
             }

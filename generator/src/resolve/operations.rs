@@ -139,12 +139,17 @@ pub fn attach_examples(
                 let Some(response) = &mut example.response else {
                     continue;
                 };
-                let Some(t) = &response.r#type else { continue };
+                let Some(annotated) = &response.r#type else {
+                    continue;
+                };
+                let t = annotated.name();
                 if t.starts_with("Edm.") || primitive(t).is_some() {
                     continue;
                 }
                 match symbols.lookup(t, ns) {
-                    Some(found) => response.r#type = Some(found),
+                    Some(found) => {
+                        response.r#type = Some(TypeRef::new(found, annotated.collection));
+                    }
                     None => diags.push(
                         &response.source,
                         Code::ExampleType,
@@ -198,8 +203,7 @@ fn example_success<'e>(
             r.status,
             r.r#type
                 .as_ref()
-                .and_then(|t| resolve(t))
-                .map(|t| (t, r.collection)),
+                .and_then(|t| resolve(t.name()).map(|name| (name, t.collection))),
         ),
         None => (None, None),
     }
