@@ -193,9 +193,9 @@ fn markdown(rows: &[(String, RouteFacts)]) -> String {
             );
             current = Some(version);
         }
-        let ty = |t: &Option<String>, c: bool| match t {
-            Some(t) if c => format!("`{t}` collection"),
-            Some(t) => format!("`{t}`"),
+        let ty = |t: &Option<generator::ir::TypeRef>| match t {
+            Some(t) if t.collection => format!("`{}` collection", t.name()),
+            Some(t) => format!("`{}`", t.name()),
             None => "—".into(),
         };
         let least = f
@@ -213,9 +213,9 @@ fn markdown(rows: &[(String, RouteFacts)]) -> String {
             "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} |",
             f.method,
             f.path,
-            ty(&f.response.r#type, f.response.collection),
+            ty(&f.response.r#type),
             f.response.decoder,
-            ty(&f.body.r#type, f.body.collection),
+            ty(&f.body.r#type),
             f.status.map_or("—".into(), |s| s.to_string()),
             least,
             f.page,

@@ -23,7 +23,7 @@ use crate::emit::names::{snake, Registry};
 use crate::emit::plan::Plan;
 use crate::emit::workloads::{workload_of, Workload, SHARED};
 use crate::emit::EmitError;
-use crate::ir::{HttpMethod, Operation, OperationKind, Segment};
+use crate::ir::{HttpMethod, Operation, OperationKind, Segment, TypeRef};
 use bodies::Bodies;
 pub use shape::Decode;
 use tree::Tree;
@@ -96,15 +96,31 @@ pub struct RouteFacts {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ResponseFacts {
-    pub r#type: Option<String>,
-    pub collection: bool,
+    /// What the builder returns (a page of them when it pages). In the JSON: `type` (a name or
+    /// null) and `collection`.
+    #[serde(flatten, serialize_with = "type_and_collection")]
+    pub r#type: Option<TypeRef>,
     pub decoder: &'static str,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BodyFacts {
-    pub r#type: Option<String>,
-    pub collection: bool,
+    /// What the builder sends. In the JSON: `type` (a name or null) and `collection`.
+    #[serde(flatten, serialize_with = "type_and_collection")]
+    pub r#type: Option<TypeRef>,
+}
+
+/// A route's type as `cargo xtask routes --format json` has always written it: both keys,
+/// `type` null when there is none.
+fn type_and_collection<S: serde::Serializer>(
+    ty: &Option<TypeRef>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("type", &ty.as_ref().map(TypeRef::name))?;
+    map.serialize_entry("collection", &ty.as_ref().is_some_and(|t| t.collection))?;
+    map.end()
 }
 
 fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> RouteFacts {
@@ -127,14 +143,12 @@ fn route_facts(op: &Operation, s: &shape::Shape, decode: shape::Decode) -> Route
         method: op.method.as_str(),
         path: op.path.clone(),
         response: ResponseFacts {
-            collection: decode == Decode::Page
-                || (op.response_collection() && response_type.is_some()),
-            r#type: response_type,
+            r#type: response_type
+                .map(|name| TypeRef::new(name, decode == Decode::Page || op.response_collection())),
             decoder: decode.function(),
         },
         body: BodyFacts {
-            collection: body_type.is_some() && op.request_collection(),
-            r#type: body_type,
+            r#type: body_type.map(|name| TypeRef::new(name, op.request_collection())),
         },
         status: op.status,
         permissions: op.permissions.to_vec(),
