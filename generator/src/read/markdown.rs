@@ -159,6 +159,8 @@ struct LineIndex {
     starts: Vec<usize>,
     /// Offset of the parsed text within the file (the BOM's length).
     shift: usize,
+    /// The index of the last answer: lookups come mostly in page order.
+    last: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
@@ -176,17 +178,36 @@ impl LineIndex {
                 }
             }
         }
-        LineIndex { starts, shift }
+        LineIndex {
+            starts,
+            shift,
+            last: std::cell::Cell::new(0),
+        }
     }
 
     /// Line of a byte offset into the text after the BOM.
     fn line(&self, offset: usize) -> u32 {
         let at = offset + self.shift;
-        let line = match self.starts.binary_search(&at) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        };
-        u32::try_from(line).unwrap_or(u32::MAX)
+        // The index of the last line start at or before `at`. Most lookups are at or a few lines
+        // after the last one: step forward a little from there, else search.
+        let starts_by = |i: usize| self.starts.get(i).is_some_and(|&s| s <= at);
+        let mut index = self.last.get();
+        if starts_by(index) {
+            for _ in 0..8 {
+                if !starts_by(index + 1) {
+                    break;
+                }
+                index += 1;
+            }
+        }
+        if !starts_by(index) || starts_by(index + 1) {
+            index = match self.starts.binary_search(&at) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            };
+        }
+        self.last.set(index);
+        u32::try_from(index + 1).unwrap_or(u32::MAX)
     }
 }
 
@@ -371,17 +392,18 @@ impl Builder<'_> {
             .trim_start_matches('/')
             .split(|c: char| !c.is_ascii_alphanumeric())
             .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+            .unwrap_or("");
         const MARKUP: &[&str] = &[
             "br", "p", "ul", "ol", "li", "b", "i", "em", "strong", "code", "a", "table", "tr",
             "td", "th", "tbody", "thead", "sup", "sub", "span", "div", "img", "u", "strike",
         ];
+        const BREAKS: &[&str] = &["br", "p", "li", "td", "tr", "ul", "ol"];
         if html.starts_with("<!--") {
             return;
         }
-        if MARKUP.contains(&tag.as_str()) {
-            if matches!(tag.as_str(), "br" | "p" | "li" | "td" | "tr" | "ul" | "ol") {
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(tag));
+        if is(MARKUP) {
+            if is(BREAKS) {
                 self.push_text(" ");
             }
         } else {
@@ -552,7 +574,7 @@ fn mark_overflow(table: &mut Table, body: &str, lines: &LineIndex, base: usize) 
             continue;
         };
         // Most rows have the header's width: count the cells before collecting them.
-        if width == 0 || cell_count(text) <= width {
+        if width == 0 || !more_cells_than(text, width) {
             continue;
         }
         let cells = split_cells(text);
@@ -575,6 +597,13 @@ fn source_line<'a>(body: &'a str, lines: &LineIndex, base: usize, line: u32) -> 
 /// How many cells [`split_cells`] finds in a row.
 fn cell_count(line: &str) -> usize {
     unescaped_pipes(row_inner(line)).count() + 1
+}
+
+/// Whether a row has more than `width` cells. Every unescaped pipe is a pipe, so a row with
+/// fewer pipes than `width` (found by `memchr`, most rows) is settled without counting.
+fn more_cells_than(line: &str, width: usize) -> bool {
+    memchr::memchr_iter(b'|', row_inner(line).as_bytes()).count() >= width
+        && cell_count(line) > width
 }
 
 /// The byte offsets of the pipes of a row's inner text that are not escaped by a backslash.
@@ -683,6 +712,31 @@ mod tests {
     }
 
     #[test]
+    fn line_index_answers_in_any_order() {
+        let text = "a\nbb\r\n\nccc\rd\n\n\n\n\n\n\n\n\n\n\nlast";
+        let index = LineIndex::new(text, 0);
+        let naive = |at: usize| {
+            let bytes = text.as_bytes();
+            let mut line = 1;
+            for (i, &b) in bytes[..at].iter().enumerate() {
+                let crlf = b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+                if b == b'\n' || (b == b'\r' && !crlf) {
+                    line += 1;
+                }
+            }
+            line
+        };
+        // Forward, backward, and far jumps both ways.
+        let order: Vec<usize> = (0..text.len())
+            .chain((0..text.len()).rev())
+            .chain([0, text.len() - 1, 1, text.len() - 2, 3])
+            .collect();
+        for at in order {
+            assert_eq!(index.line(at), naive(at), "offset {at}");
+        }
+    }
+
+    #[test]
     fn cells_are_counted_as_split() {
         for row in [
             "|a|b|",
@@ -695,6 +749,13 @@ mod tests {
             "|é|ü|\\",
         ] {
             assert_eq!(cell_count(row), split_cells(row).len(), "{row:?}");
+            for width in 0..5 {
+                assert_eq!(
+                    more_cells_than(row, width),
+                    split_cells(row).len() > width,
+                    "{row:?} {width}"
+                );
+            }
         }
     }
 

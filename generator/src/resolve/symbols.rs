@@ -180,15 +180,27 @@ impl Symbols {
         if name.is_empty() {
             return None;
         }
-        let candidates = [
-            name.contains('.').then(|| name.to_string()),
-            namespace.map(|ns| format!("{ns}.{name}")),
-            Some(format!("{DEFAULT_NAMESPACE}.{name}")),
-        ];
-        for c in candidates.iter().flatten() {
-            if let Some((found, _)) = self.canonical(c) {
-                return Some(found.to_string());
+        // The candidates in order, each looked up as `canonical` does (lower-cased), in one
+        // buffer.
+        let mut key = String::with_capacity(name.len() + 32);
+        let mut find = |prefix: Option<&str>| {
+            key.clear();
+            if let Some(prefix) = prefix {
+                key.push_str(prefix);
+                key.push('.');
             }
+            key.push_str(name);
+            key.make_ascii_lowercase();
+            self.by_name.get(&key).map(|(found, _)| found.clone())
+        };
+        let found = name
+            .contains('.')
+            .then(|| find(None))
+            .flatten()
+            .or_else(|| namespace.and_then(|ns| find(Some(ns))))
+            .or_else(|| find(Some(DEFAULT_NAMESPACE)));
+        if found.is_some() {
+            return found;
         }
         let bare = split_qualified(name).1.to_ascii_lowercase();
         match self.by_bare.get(&bare).map(Vec::as_slice) {
