@@ -218,22 +218,34 @@ impl Symbols {
         r: &RawTypeRef,
         diags: &mut Diagnostics,
     ) -> Option<String> {
-        let target = target.trim().replace('\\', "/");
+        let target = target.trim();
+        let target: std::borrow::Cow<'_, str> = if target.contains('\\') {
+            target.replace('\\', "/").into()
+        } else {
+            target.into()
+        };
         if target.starts_with("http:") || target.starts_with("https:") || target.starts_with('/') {
             return None;
         }
         let (path, fragment) = match target.split_once('#') {
             Some((p, f)) => (p, Some(f.to_ascii_lowercase())),
-            None => (target.as_str(), None),
+            None => (&*target, None),
         };
         let path = path.split('?').next().unwrap_or(path);
         let file_key = if path.is_empty() {
             from.to_ascii_lowercase()
         } else {
-            if !path.to_ascii_lowercase().ends_with(".md") {
+            let is_md = path
+                .len()
+                .checked_sub(3)
+                .and_then(|at| path.as_bytes().get(at..))
+                .is_some_and(|end| end.eq_ignore_ascii_case(b".md"));
+            if !is_md {
                 return None;
             }
-            join(from, path).to_ascii_lowercase()
+            let mut key = join(from, path);
+            key.make_ascii_lowercase();
+            key
         };
         let Some((actual, defined)) = self.by_file.get(&file_key) else {
             diags.push(
