@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use generator::emit::api_listing::{self, ListingChanges};
-use generator::emit::{self, CrateOptions, OutputFile, RenderCache, Version};
+use generator::emit::{self, CrateOptions, OutputFile, RenderCache, TakenFiles, Version};
 use generator::{Api, DocsTree};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -315,13 +315,14 @@ pub fn run(options: &Options) -> Result<Outcome> {
         &cache,
     )?;
     let reused = cache.hits();
+    let read_back = cache.taken();
     drop(cache);
     if options.out.is_some() {
         files.extend(runtime_files(&root)?);
     }
     let outcome = Outcome {
         reused,
-        ..compare(&out_dir, &files)?
+        ..compare(&out_dir, &files, &read_back)?
     };
     if !options.check && !outcome.is_fresh() {
         swap_in(&out_dir, &files, &outcome)?;
@@ -612,7 +613,9 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
+/// What differs between `files` and `out_dir`. A file the cache served unchanged (`read_back`)
+/// was read from `out_dir` when the cache was loaded, and is not read again.
+fn compare(out_dir: &Path, files: &[OutputFile], read_back: &TakenFiles) -> Result<Outcome> {
     let existing = list_files(out_dir)?;
     let wanted: BTreeMap<&str, &str> = files
         .iter()
@@ -621,6 +624,7 @@ fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
     // (file, whether it is new) for each file that differs from what is on disk.
     let differ: Vec<(&OutputFile, bool)> = files
         .par_iter()
+        .filter(|f| !read_back.read_as(&f.path, &f.contents))
         .filter_map(|f| match fs::read(out_dir.join(&f.path)) {
             Ok(bytes) if bytes == f.contents.as_bytes() => None,
             Ok(_) => Some((f, false)),

@@ -24,7 +24,7 @@ use crate::emit::workloads::Workload;
 use crate::ir::Api;
 use plan::{Plan, Qualified};
 use render::Rendered;
-pub use render_cache::RenderCache;
+pub use render_cache::{RenderCache, TakenFiles};
 
 /// How the emitter names what it emits, for tools that speak of the generated code (the API
 /// diff says when a type or member is renamed in Rust, and what Rust type a property has).

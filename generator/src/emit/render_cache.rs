@@ -132,6 +132,21 @@ pub struct RenderCache {
     /// By path. A file taken by a run leaves the cache (each file is printed once a run).
     entries: Mutex<HashMap<String, Entry>>,
     hits: AtomicUsize,
+    /// The digests of the files taken, by path.
+    taken: Mutex<HashMap<String, Digest>>,
+}
+
+/// The files a run took from a loaded cache. Their text was read back from the output folder
+/// when the cache was loaded and checked against its digest then; comparing the output with
+/// the folder need not read them again.
+#[derive(Debug, Default)]
+pub struct TakenFiles(HashMap<String, Digest>);
+
+impl TakenFiles {
+    /// Whether `contents` is the text that was read from `path` when the cache was loaded.
+    pub fn read_as(&self, path: &str, contents: &str) -> bool {
+        self.0.get(path).is_some_and(|d| *d == digest_of(contents))
+    }
 }
 
 impl RenderCache {
@@ -226,6 +241,16 @@ impl RenderCache {
         self.hits.load(Ordering::Relaxed)
     }
 
+    /// The files the runs given this cache took from it (see [`TakenFiles`]).
+    pub fn taken(&self) -> TakenFiles {
+        TakenFiles(
+            self.taken
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
+        )
+    }
+
     /// What the file at `path` is printed from; `None` without a cache (nothing to compare with).
     pub(crate) fn key(
         &self,
@@ -261,6 +286,10 @@ impl RenderCache {
         }
         let e = entries.remove(path)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
+        self.taken
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_string(), e.text_digest);
         Some((e.text?, e.text_digest, e.summary))
     }
 
@@ -285,6 +314,7 @@ impl RenderCache {
             code: self.code,
             entries: Mutex::new(entries),
             hits: AtomicUsize::new(0),
+            taken: Mutex::default(),
         }
     }
 }
@@ -352,6 +382,11 @@ mod tests {
         );
         assert_eq!(same.hits(), 1);
         assert!(same.take("src/a.rs", key).is_none(), "taken once");
+        // What was taken is known to be on disk as read, and nothing else.
+        let taken = same.taken();
+        assert!(taken.read_as("src/a.rs", "text"));
+        assert!(!taken.read_as("src/a.rs", "text, edited"));
+        assert!(!taken.read_as("src/b.rs", "text"));
         let edited = RenderCache::load(b"salt", &json, |_| Some("text, edited".into()));
         assert!(edited.take("src/a.rs", key).is_none());
         let missing = RenderCache::load(b"salt", &json, |_| None);
