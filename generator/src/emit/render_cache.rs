@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
@@ -131,7 +130,6 @@ pub struct RenderCache {
     code: Option<Digest>,
     /// By path. A file taken by a run leaves the cache (each file is printed once a run).
     entries: Mutex<HashMap<String, Entry>>,
-    hits: AtomicUsize,
     /// The digests of the files taken, by path.
     taken: Mutex<HashMap<String, Digest>>,
 }
@@ -238,17 +236,17 @@ impl RenderCache {
 
     /// How many files the runs given this cache took from it instead of printing them.
     pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::Relaxed)
+        self.taken_files().len()
     }
 
     /// The files the runs given this cache took from it (see [`TakenFiles`]).
     pub fn taken(&self) -> TakenFiles {
-        TakenFiles(
-            self.taken
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .clone(),
-        )
+        TakenFiles(self.taken_files().clone())
+    }
+
+    fn taken_files(&self) -> std::sync::MutexGuard<'_, HashMap<String, Digest>> {
+        // As `entries`: an insert cannot be left half-made.
+        self.taken.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// What the file at `path` is printed from; `None` without a cache (nothing to compare with).
@@ -285,11 +283,7 @@ impl RenderCache {
             return None;
         }
         let e = entries.remove(path)?;
-        self.hits.fetch_add(1, Ordering::Relaxed);
-        self.taken
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(path.to_string(), e.text_digest);
+        self.taken_files().insert(path.to_string(), e.text_digest);
         Some((e.text?, e.text_digest, e.summary))
     }
 
@@ -313,7 +307,6 @@ impl RenderCache {
         RenderCache {
             code: self.code,
             entries: Mutex::new(entries),
-            hits: AtomicUsize::new(0),
             taken: Mutex::default(),
         }
     }

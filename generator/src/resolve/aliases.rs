@@ -107,7 +107,9 @@ fn shape(segments: &[Segment]) -> String {
     }
     let mut out = String::new();
     for segment in segments {
-        out.push('/');
+        if !matches!(segment, Segment::PathAddress { .. }) {
+            out.push('/');
+        }
         match segment {
             Segment::Literal { name } => lower(&mut out, name),
             Segment::Key { .. } => out.push_str("{}"),
@@ -120,10 +122,7 @@ fn shape(segments: &[Segment]) -> String {
                 lower(&mut out, name);
                 out.push_str("()");
             }
-            Segment::PathAddress { .. } => {
-                out.pop();
-                out.push_str(":/{}:");
-            }
+            Segment::PathAddress { .. } => out.push_str(":/{}:"),
             Segment::System { name } => out.push_str(name),
         }
     }

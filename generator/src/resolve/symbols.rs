@@ -121,9 +121,12 @@ impl Symbols {
 
     /// The canonical spelling and kind of a qualified name, compared without case.
     pub fn canonical(&self, qualified: &str) -> Option<(&str, SymbolKind)> {
-        self.by_name
-            .get(&qualified.to_ascii_lowercase())
-            .map(|(n, k)| (n.as_str(), *k))
+        self.canonical_of_lowered(&qualified.to_ascii_lowercase())
+    }
+
+    /// [`Self::canonical`] of a name already lower-cased (`by_name`'s key).
+    fn canonical_of_lowered(&self, lowered: &str) -> Option<(&str, SymbolKind)> {
+        self.by_name.get(lowered).map(|(n, k)| (n.as_str(), *k))
     }
 
     pub fn kind_of(&self, qualified: &str) -> Option<SymbolKind> {
@@ -180,8 +183,7 @@ impl Symbols {
         if name.is_empty() {
             return None;
         }
-        // The candidates in order, each looked up as `canonical` does (lower-cased), in one
-        // buffer.
+        // The candidates in order, each lower-cased in one buffer.
         let mut key = String::with_capacity(name.len() + 32);
         let mut find = |prefix: Option<&str>| {
             key.clear();
@@ -191,7 +193,8 @@ impl Symbols {
             }
             key.push_str(name);
             key.make_ascii_lowercase();
-            self.by_name.get(&key).map(|(found, _)| found.clone())
+            self.canonical_of_lowered(&key)
+                .map(|(found, _)| found.to_string())
         };
         let found = name
             .contains('.')
