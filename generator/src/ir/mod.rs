@@ -76,7 +76,7 @@ impl TypeDef {
 pub struct Inheritance<'a> {
     types: &'a [TypeDef],
     /// (namespace, name) → index.
-    by_name: std::collections::HashMap<(&'a str, &'a str), usize>,
+    by_name: foldhash::HashMap<(&'a str, &'a str), usize>,
 }
 
 impl<'a> Inheritance<'a> {

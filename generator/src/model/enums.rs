@@ -137,7 +137,7 @@ fn read_members(table: &Table, cx: &mut PageContext) -> Option<Vec<EnumMember>> 
         .iter()
         .position(|h| h.starts_with("description") || h == "details");
     let mut members: Vec<EnumMember> = Vec::new();
-    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut names: foldhash::HashSet<String> = foldhash::HashSet::default();
     for row in &table.rows {
         let source = cx.at(row.line);
         let Some(cell) = row.cells.first() else {

@@ -4,7 +4,7 @@
 use crate::diagnostics::Code;
 use crate::model::context::PageContext;
 use crate::model::enums::{inline_values, page_description};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use crate::ir::{

@@ -96,7 +96,7 @@ pub fn read_types(
 fn table_properties(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawProperty>, bool) {
     let mut props: Vec<RawProperty> = Vec::new();
     // Names in `props`: a page of 100,000 rows is read in linear time.
-    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut names: foldhash::HashSet<String> = foldhash::HashSet::default();
     // A properties table with no rows (an abstract base) still counts as documenting "none".
     let mut has_table = false;
     for (i, block) in outline.page.blocks.iter().enumerate() {
@@ -361,8 +361,8 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, cx: &mut PageCo
     };
     // Indexes of the properties by name and by lower-case name (the first of each), so that a
     // large JSON representation is checked in linear time.
-    let mut exact: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut folded: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut exact: foldhash::HashSet<String> = foldhash::HashSet::default();
+    let mut folded: foldhash::HashMap<String, String> = foldhash::HashMap::default();
     for p in &ty.properties {
         exact.insert(p.name.clone());
         folded

@@ -1,7 +1,7 @@
 //! Rows of name/type/description tables (properties, relationships, body properties,
 //! parameters) into named, typed rows, skipping group rows and continuation lines.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::diagnostics::Code;
 use crate::ir::Source;

@@ -39,7 +39,7 @@ pub fn merge_enums(
             sources: defs.iter().map(|e| e.source.clone()).collect(),
         };
         // Index of `def.members` by name.
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
         for e in &defs {
             if def.description.is_empty() {
                 def.description.clone_from(&e.description);
@@ -117,8 +117,8 @@ pub fn merge_inline_lists<'a>(
     diags: &mut Diagnostics,
 ) {
     // The lower-case member names of each enum met so far: linear in the number of lists.
-    let mut known: std::collections::HashMap<&str, std::collections::HashSet<String>> =
-        std::collections::HashMap::new();
+    let mut known: foldhash::HashMap<&str, foldhash::HashSet<String>> =
+        foldhash::HashMap::default();
     for list in lists {
         let Some(def) = enums.get_mut(list.enum_name) else {
             continue;

@@ -26,7 +26,7 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
     let mut quiet = Diagnostics::default();
     let symbols = Symbols::build(&pages, &mut quiet);
     let synthesized = synthesized_enums(&pages, &symbols);
-    let by_file: std::collections::HashMap<String, usize> = pages
+    let by_file: foldhash::HashMap<String, usize> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| (p.file.clone(), i))

@@ -16,7 +16,9 @@
 //! Where several pages document one path and method, what they agree on is merged: the success
 //! status that carries a body, the type every page that names one names.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 

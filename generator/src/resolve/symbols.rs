@@ -1,7 +1,7 @@
 //! The symbol table of a docs tree: which qualified names exist, which page defines what, and
 //! how a written type reference (name, link, anchor) resolves to a qualified name.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::facts::PageFacts;

@@ -24,7 +24,7 @@ struct Merged {
     description: String,
     own: Vec<Property>,
     /// Index of `own` by name.
-    own_index: std::collections::HashMap<String, usize>,
+    own_index: foldhash::HashMap<String, usize>,
     sources: Vec<Source>,
 }
 
@@ -339,7 +339,7 @@ fn merge(
         media_entity: false,
         description: String::new(),
         own: Vec::new(),
-        own_index: std::collections::HashMap::new(),
+        own_index: foldhash::HashMap::default(),
         sources: Vec::new(),
     };
     for (ty, page) in defs {
@@ -470,9 +470,8 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
         chain.reverse();
         let mut properties: Vec<Property> = Vec::new();
         // Indexes of `properties`: by name, and the lower-case names.
-        let mut by_name: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        let mut folded: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut by_name: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
+        let mut folded: foldhash::HashSet<String> = foldhash::HashSet::default();
         let mut key = None;
         for (depth, declaring) in chain.iter().enumerate() {
             let Some(level) = merged.get(*declaring) else {
