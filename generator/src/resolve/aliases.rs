@@ -9,7 +9,8 @@
 //! children, and adding a child: what can be done to the root). A page that lists such an
 //! address itself keeps its own operation.
 
-use std::collections::BTreeSet;
+use foldhash::{HashSet, HashSetExt};
+use rayon::prelude::*;
 
 use crate::ir::{HttpMethod, Operation, Segment};
 use crate::model::http_path::parse_path;
@@ -17,14 +18,18 @@ use crate::model::http_path::parse_path;
 /// Adds the aliases of drive item operations to `operations`, keeping their order
 /// ([`super::operations::order`]).
 pub(super) fn add_drive_item_aliases(operations: &mut Vec<Operation>) {
-    let documented: BTreeSet<(HttpMethod, String)> = operations
-        .iter()
+    let candidates: Vec<Vec<Operation>> = operations.par_iter().map(aliases_of).collect();
+    if candidates.iter().all(Vec::is_empty) {
+        return;
+    }
+    let documented: HashSet<(HttpMethod, String)> = operations
+        .par_iter()
         .map(|op| (op.method, shape(&op.segments)))
         .collect();
-    let mut added = BTreeSet::new();
+    let mut added = HashSet::new();
     let mut aliases = Vec::new();
-    for op in operations.iter() {
-        for alias in aliases_of(op) {
+    for candidates in candidates {
+        for alias in candidates {
             let key = (alias.method, shape(&alias.segments));
             if !documented.contains(&key) && added.insert(key) {
                 aliases.push(alias);

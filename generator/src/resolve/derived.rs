@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostics;
@@ -72,7 +73,26 @@ pub(crate) fn listed(pages: &[PageFacts], symbols: &Symbols) -> Vec<Derivation> 
 pub(crate) fn in_examples(
     pages: &[PageFacts],
     symbols: &Symbols,
-    property: &dyn Fn(&str, &str) -> Option<String>,
+    property: &(dyn Fn(&str, &str) -> Option<String> + Sync),
+) -> Vec<Derivation> {
+    // The pages are walked in parallel; a pair met on several pages is kept at the first.
+    let per_page: Vec<Vec<Derivation>> = pages
+        .par_iter()
+        .map(|page| page_examples(page, symbols, property))
+        .collect();
+    let mut seen = BTreeSet::new();
+    per_page
+        .into_iter()
+        .flatten()
+        .filter(|d| seen.insert((d.derived.to_ascii_lowercase(), d.base.to_ascii_lowercase())))
+        .collect()
+}
+
+/// [`in_examples`] of one page, each pair once.
+fn page_examples(
+    page: &PageFacts,
+    symbols: &Symbols,
+    property: &(dyn Fn(&str, &str) -> Option<String> + Sync),
 ) -> Vec<Derivation> {
     let mut quiet = Diagnostics::default();
     let mut walker = Walker {
@@ -83,34 +103,32 @@ pub(crate) fn in_examples(
     };
     // Request lines of one page share their examples: each example is read once.
     let mut read: BTreeSet<(std::sync::Arc<str>, u32)> = BTreeSet::new();
-    for page in pages {
-        let ns = page.namespace.as_deref();
-        for op in &page.operations {
-            let request_type = op
-                .request_type
-                .as_ref()
-                .map(|r| symbols.resolve(r, ns, &mut quiet));
-            for example in &op.examples {
-                if let (Some(request), Some(expected)) = (&example.request, &request_type) {
-                    if read.insert((request.source.file.clone(), request.source.line)) {
-                        if let Some(body) = request.body.value() {
-                            walker.top(body, expected, false, &request.source);
-                        }
+    let ns = page.namespace.as_deref();
+    for op in &page.operations {
+        let request_type = op
+            .request_type
+            .as_ref()
+            .map(|r| symbols.resolve(r, ns, &mut quiet));
+        for example in &op.examples {
+            if let (Some(request), Some(expected)) = (&example.request, &request_type) {
+                if read.insert((request.source.file.clone(), request.source.line)) {
+                    if let Some(body) = request.body.value() {
+                        walker.top(body, expected, false, &request.source);
                     }
                 }
-                let Some(response) = &example.response else {
-                    continue;
-                };
-                let Some(annotated) = &response.r#type else {
-                    continue;
-                };
-                let Some(expected) = symbols.lookup(annotated.name(), ns) else {
-                    continue;
-                };
-                if read.insert((response.source.file.clone(), response.source.line)) {
-                    if let Some(body) = response.body.value() {
-                        walker.top(body, &expected, annotated.collection, &response.source);
-                    }
+            }
+            let Some(response) = &example.response else {
+                continue;
+            };
+            let Some(annotated) = &response.r#type else {
+                continue;
+            };
+            let Some(expected) = symbols.lookup(annotated.name(), ns) else {
+                continue;
+            };
+            if read.insert((response.source.file.clone(), response.source.line)) {
+                if let Some(body) = response.body.value() {
+                    walker.top(body, &expected, annotated.collection, &response.source);
                 }
             }
         }
@@ -120,7 +138,7 @@ pub(crate) fn in_examples(
 
 struct Walker<'a> {
     symbols: &'a Symbols,
-    property: &'a dyn Fn(&str, &str) -> Option<String>,
+    property: &'a (dyn Fn(&str, &str) -> Option<String> + Sync),
     out: Vec<Derivation>,
     seen: BTreeSet<(String, String)>,
 }

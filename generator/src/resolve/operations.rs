@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Code, Diagnostics};
 use crate::ir::{EnumDef, Example, Operation, Parameter, TypeRef};
 use crate::model::facts::{PageFacts, RawMethodPage};
@@ -129,12 +131,18 @@ pub fn attach_examples(
     symbols: &Symbols,
     diags: &mut Diagnostics,
 ) -> Vec<Operation> {
-    operations
-        .into_iter()
-        .map(|(mut operation, (page, op))| {
-            let page = &mut pages[page];
-            let ns = page.namespace.as_deref();
-            let mut examples = std::mem::take(&mut page.operations[op].examples);
+    let examples: Vec<Vec<Example>> = operations
+        .iter()
+        .map(|(_, (page, op))| std::mem::take(&mut pages[*page].operations[*op].examples))
+        .collect();
+    let pages = &*pages;
+    // The names are looked up in parallel; the diagnostics keep the operations' order.
+    let attached: Vec<(Operation, Diagnostics)> = operations
+        .into_par_iter()
+        .zip(examples)
+        .map(|((mut operation, (page, _)), mut examples)| {
+            let mut diags = Diagnostics::default();
+            let ns = pages[page].namespace.as_deref();
             for example in &mut examples {
                 let Some(response) = &mut example.response else {
                     continue;
@@ -158,6 +166,13 @@ pub fn attach_examples(
                 }
             }
             operation.examples = examples;
+            (operation, diags)
+        })
+        .collect();
+    attached
+        .into_iter()
+        .map(|(operation, operation_diags)| {
+            diags.extend(operation_diags.into_vec());
             operation
         })
         .collect()

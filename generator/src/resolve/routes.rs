@@ -442,40 +442,46 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
             verdict(op, &at)
         })
         .collect();
-    let mut updates: Vec<(usize, Walk, Vec<Disagreement>)> = Vec::new();
-    for (i, (op, v)) in api.operations.iter().zip(&verdicts).enumerate() {
-        let Some(v) = v else { continue };
-        let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
-        let mut disagreements = Vec::new();
-        let page_response = op.response_name().map(|t| {
-            let list = op.kind == OperationKind::List;
-            (t.to_string(), op.response_collection() || list)
-        });
-        let page_request = op
-            .request_name()
-            .map(|t| (t.to_string(), op.request_collection()));
-        for (slot, page, walked) in [
-            (Slot::Response, &page_response, &v.response),
-            (Slot::Body, &page_request, &v.request),
-        ] {
-            let Some(walked) = walked else { continue };
-            let Some(mut kind) = kind_of(&index, op, page, walked) else {
-                continue;
-            };
-            // A `List` page that reads a collection where the property row says one item: the
-            // row lost its "collection" (the list page and its example agree); the page wins.
-            if kind == DisagreementKind::Collection
-                && slot == Slot::Response
-                && op.kind == OperationKind::List
-                && page.as_ref().is_some_and(|(_, c)| *c)
-            {
-                kind = DisagreementKind::ListPage;
-            }
-            if let Some((p, pc)) = page {
-                diags.push(
-                    &op.source,
-                    Code::RouteType,
-                    format!(
+    // What each walk says of its operation, also in parallel; the diagnostics keep the order of
+    // the operations.
+    let updates: Vec<Option<(Walk, Vec<Disagreement>, Diagnostics)>> = api
+        .operations
+        .par_iter()
+        .zip(&verdicts)
+        .map(|(op, v)| {
+            let v = v.as_ref()?;
+            let mut diags = Diagnostics::default();
+            let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
+            let mut disagreements = Vec::new();
+            let page_response = op.response_name().map(|t| {
+                let list = op.kind == OperationKind::List;
+                (t.to_string(), op.response_collection() || list)
+            });
+            let page_request = op
+                .request_name()
+                .map(|t| (t.to_string(), op.request_collection()));
+            for (slot, page, walked) in [
+                (Slot::Response, &page_response, &v.response),
+                (Slot::Body, &page_request, &v.request),
+            ] {
+                let Some(walked) = walked else { continue };
+                let Some(mut kind) = kind_of(&index, op, page, walked) else {
+                    continue;
+                };
+                // A `List` page that reads a collection where the property row says one item: the
+                // row lost its "collection" (the list page and its example agree); the page wins.
+                if kind == DisagreementKind::Collection
+                    && slot == Slot::Response
+                    && op.kind == OperationKind::List
+                    && page.as_ref().is_some_and(|(_, c)| *c)
+                {
+                    kind = DisagreementKind::ListPage;
+                }
+                if let Some((p, pc)) = page {
+                    diags.push(
+                        &op.source,
+                        Code::RouteType,
+                        format!(
                         "`{} {}`: the page names {} `{p}`{} as the {slot}; the walk of the path \
                          reaches `{}`{} ({}:{}); the walk wins",
                         op.method.as_str(),
@@ -487,29 +493,34 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
                         walk_source.file,
                         walk_source.line
                     ),
-                );
+                    );
+                }
+                disagreements.push(Disagreement {
+                    slot,
+                    kind,
+                    page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
+                    walk: TypeRef::new(walked.0.clone(), walked.1),
+                    walk_source: walk_source.clone(),
+                    page_source: op.source.clone(),
+                });
             }
-            disagreements.push(Disagreement {
-                slot,
-                kind,
-                page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
-                walk: TypeRef::new(walked.0.clone(), walked.1),
-                walk_source: walk_source.clone(),
-                page_source: op.source.clone(),
-            });
-        }
-        let walk = Walk {
-            response: v
-                .response
-                .as_ref()
-                .map(|(t, c)| TypeRef::new(t.clone(), *c)),
-            request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
-            source: walk_source,
-        };
-        updates.push((i, walk, disagreements));
-    }
+            let walk = Walk {
+                response: v
+                    .response
+                    .as_ref()
+                    .map(|(t, c)| TypeRef::new(t.clone(), *c)),
+                request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
+                source: walk_source,
+            };
+            Some((walk, disagreements, diags))
+        })
+        .collect();
 
-    for (i, walk, disagreements) in updates {
+    for (i, update) in updates.into_iter().enumerate() {
+        let Some((walk, disagreements, walk_diags)) = update else {
+            continue;
+        };
+        diags.extend(walk_diags.into_vec());
         let op = &mut api.operations[i];
         if let Some(v) = &verdicts[i] {
             if let Some((t, c)) = &v.response {
@@ -557,10 +568,16 @@ fn group_key(op: &Operation) -> (HttpMethod, Vec<String>) {
 /// (when no page names another) and the success status that carries a body (a `PATCH`
 /// documented `200` with the entity by one page and `204` by another answers either way).
 fn merge_pages(api: &mut Api) {
-    let mut groups: BTreeMap<(HttpMethod, Vec<String>), Vec<usize>> = BTreeMap::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        if op.query.is_none() {
-            groups.entry(group_key(op)).or_default().push(i);
+    // The groups are disjoint, so the order they are merged in does not matter.
+    let keys: Vec<Option<(HttpMethod, Vec<String>)>> = api
+        .operations
+        .par_iter()
+        .map(|op| op.query.is_none().then(|| group_key(op)))
+        .collect();
+    let mut groups: HashMap<(HttpMethod, Vec<String>), Vec<usize>> = HashMap::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        if let Some(key) = key {
+            groups.entry(key).or_default().push(i);
         }
     }
     for members in groups.values() {

@@ -431,114 +431,134 @@ pub const MAX_INHERITANCE_DEPTH: usize = 64;
 /// Apply inheritance: ancestors' properties first (root first), then the type's own; rows a
 /// page repeats from an ancestor are taken from the ancestor.
 fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<TypeDef> {
-    let mut out = Vec::with_capacity(merged.len());
-    for (name, ty) in &merged {
-        // The chain from the root down to this type.
-        let mut chain = vec![name.as_str()];
-        let mut seen = BTreeSet::from([name.as_str()]);
-        let mut current = ty;
-        while let Some((base, source)) = &current.base {
-            let Some((base_name, base_ty)) = merged.get_key_value(base.as_str()) else {
-                diags.push(
-                    source,
-                    Code::UnknownBase,
-                    format!("base type `{base}` of `{name}` is defined nowhere"),
-                );
-                break;
-            };
-            if !seen.insert(base_name.as_str()) {
-                diags.push(
-                    source,
-                    Code::InheritanceCycle,
-                    format!("`{name}` inherits from itself through `{base}`"),
-                );
-                break;
-            }
-            if chain.len() > MAX_INHERITANCE_DEPTH {
-                diags.push(
-                    source,
-                    Code::InheritanceDepth,
-                    format!(
-                        "`{name}` has more than {MAX_INHERITANCE_DEPTH} ancestors; the properties of `{base}` and its ancestors are not inherited"
-                    ),
-                );
-                break;
-            }
-            chain.push(base_name.as_str());
-            current = base_ty;
-        }
-        chain.reverse();
-        let mut properties: Vec<Property> = Vec::new();
-        // Indexes of `properties`: by name, and the lower-case names.
-        let mut by_name: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
-        let mut folded: foldhash::HashSet<String> = foldhash::HashSet::default();
-        let mut key = None;
-        for (depth, declaring) in chain.iter().enumerate() {
-            let Some(level) = merged.get(*declaring) else {
-                continue;
-            };
-            key = key.or_else(|| level.key.clone());
-            let is_self = depth + 1 == chain.len();
-            let has_tables = level.own.iter().any(|p| !p.from_json);
-            for p in &level.own {
-                if p.from_json {
-                    // The JSON representation often repeats inherited properties.
-                    if folded.contains(&p.name.to_ascii_lowercase()) {
-                        continue;
-                    }
-                    if is_self && has_tables {
-                        let collection = if p.ty.collection { " collection" } else { "" };
-                        diags.push(
-                            &p.source,
-                            Code::JsonNotInTable,
-                            format!(
-                                "`{}` is in the JSON representation but in no table; typed `{}{collection}` from the JSON",
-                                p.name, p.ty.name()
-                            ),
-                        );
-                    }
-                }
-                if let Some(existing) = by_name.get(&p.name).and_then(|&i| properties.get(i)) {
-                    if is_self && !existing.ty.name().eq_ignore_ascii_case(p.ty.name()) {
-                        diags.push(
-                            &p.source,
-                            Code::PropertyConflict,
-                            format!(
-                                "`{}` repeats inherited `{}` as `{}`, the base says `{}`",
-                                ty.name,
-                                p.name,
-                                p.ty.name(),
-                                existing.ty.name()
-                            ),
-                        );
-                    }
-                    continue;
-                }
-                let mut p = p.clone();
-                p.inherited_from = (!is_self).then(|| (*declaring).to_string());
-                by_name.insert(p.name.clone(), properties.len());
-                folded.insert(p.name.to_ascii_lowercase());
-                properties.push(p);
-            }
-        }
-        let is_entity = key.is_some();
-        out.push(TypeDef {
-            name: ty.name.clone(),
-            namespace: ty.namespace.clone(),
-            kind: if is_entity {
-                TypeKind::Entity
-            } else {
-                TypeKind::Complex
-            },
-            base: ty.base.as_ref().map(|(b, _)| QualifiedName::new(b.clone())),
-            key,
-            open: ty.open,
-            r#abstract: ty.is_abstract,
-            media_entity: ty.media_entity,
-            description: ty.description.clone(),
-            properties,
-            sources: ty.sources.clone(),
-        });
+    // Each type is built on its own (in parallel); the diagnostics keep the types' order.
+    let built: Vec<(TypeDef, Diagnostics)> = merged
+        .par_iter()
+        .map(|(name, ty)| {
+            let mut diags = Diagnostics::default();
+            let def = with_ancestors(&merged, name, ty, &mut diags);
+            (def, diags)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(built.len());
+    for (def, type_diags) in built {
+        diags.extend(type_diags.into_vec());
+        out.push(def);
     }
     out
+}
+
+/// `ty` with the properties of its ancestors, root first, then its own.
+fn with_ancestors(
+    merged: &BTreeMap<String, Merged>,
+    name: &str,
+    ty: &Merged,
+    diags: &mut Diagnostics,
+) -> TypeDef {
+    // The chain from the root down to this type.
+    let mut chain = vec![name];
+    let mut seen = BTreeSet::from([name]);
+    let mut current = ty;
+    while let Some((base, source)) = &current.base {
+        let Some((base_name, base_ty)) = merged.get_key_value(base.as_str()) else {
+            diags.push(
+                source,
+                Code::UnknownBase,
+                format!("base type `{base}` of `{name}` is defined nowhere"),
+            );
+            break;
+        };
+        if !seen.insert(base_name.as_str()) {
+            diags.push(
+                source,
+                Code::InheritanceCycle,
+                format!("`{name}` inherits from itself through `{base}`"),
+            );
+            break;
+        }
+        if chain.len() > MAX_INHERITANCE_DEPTH {
+            diags.push(
+                source,
+                Code::InheritanceDepth,
+                format!(
+                    "`{name}` has more than {MAX_INHERITANCE_DEPTH} ancestors; the properties of `{base}` and its ancestors are not inherited"
+                ),
+            );
+            break;
+        }
+        chain.push(base_name.as_str());
+        current = base_ty;
+    }
+    chain.reverse();
+    let mut properties: Vec<Property> = Vec::new();
+    // Indexes of `properties`: by name, and the lower-case names.
+    let mut by_name: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
+    let mut folded: foldhash::HashSet<String> = foldhash::HashSet::default();
+    let mut key = None;
+    for (depth, declaring) in chain.iter().enumerate() {
+        let Some(level) = merged.get(*declaring) else {
+            continue;
+        };
+        key = key.or_else(|| level.key.clone());
+        let is_self = depth + 1 == chain.len();
+        let has_tables = level.own.iter().any(|p| !p.from_json);
+        for p in &level.own {
+            if p.from_json {
+                // The JSON representation often repeats inherited properties.
+                if folded.contains(&p.name.to_ascii_lowercase()) {
+                    continue;
+                }
+                if is_self && has_tables {
+                    let collection = if p.ty.collection { " collection" } else { "" };
+                    diags.push(
+                        &p.source,
+                        Code::JsonNotInTable,
+                        format!(
+                            "`{}` is in the JSON representation but in no table; typed `{}{collection}` from the JSON",
+                            p.name, p.ty.name()
+                        ),
+                    );
+                }
+            }
+            if let Some(existing) = by_name.get(&p.name).and_then(|&i| properties.get(i)) {
+                if is_self && !existing.ty.name().eq_ignore_ascii_case(p.ty.name()) {
+                    diags.push(
+                        &p.source,
+                        Code::PropertyConflict,
+                        format!(
+                            "`{}` repeats inherited `{}` as `{}`, the base says `{}`",
+                            ty.name,
+                            p.name,
+                            p.ty.name(),
+                            existing.ty.name()
+                        ),
+                    );
+                }
+                continue;
+            }
+            let mut p = p.clone();
+            p.inherited_from = (!is_self).then(|| (*declaring).to_string());
+            by_name.insert(p.name.clone(), properties.len());
+            folded.insert(p.name.to_ascii_lowercase());
+            properties.push(p);
+        }
+    }
+    let is_entity = key.is_some();
+    TypeDef {
+        name: ty.name.clone(),
+        namespace: ty.namespace.clone(),
+        kind: if is_entity {
+            TypeKind::Entity
+        } else {
+            TypeKind::Complex
+        },
+        base: ty.base.as_ref().map(|(b, _)| QualifiedName::new(b.clone())),
+        key,
+        open: ty.open,
+        r#abstract: ty.is_abstract,
+        media_entity: ty.media_entity,
+        description: ty.description.clone(),
+        properties,
+        sources: ty.sources.clone(),
+    }
 }
